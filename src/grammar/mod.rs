@@ -1,0 +1,37 @@
+//! The IMAP grammar, written with nom, following the ABNF of RFC 9051 §9 and RFC 3501 §9.
+//!
+//! Modules follow the RFC's grammar areas; each parser carries its ABNF rule as a doc
+//! comment so code and RFC can be compared line by line. Parsers work on one whole
+//! message at a time (see [`crate::wire::Message::grammar_text`]): the framer has
+//! already found the lines and literals, so nothing here ever waits for more bytes.
+//!
+//! - [`core`]: atoms, numbers, strings and literals, flags, dates.
+//! - [`mailbox`]: mailbox names and modified UTF-7.
+//! - [`sequence`]: sequence sets (`1:4,7,*`, `$`).
+//! - [`section`]: body sections and partials (`BODY[HEADER]<0.100>`).
+//! - [`command`]: every command and its arguments; the tolerant front door.
+//! - [`fetch`]: FETCH request items.  [`search`]: SEARCH keys.
+//! - [`response`]: greetings, status responses, untagged data, continuations.
+//! - [`code`]: response codes.  [`msg_att`]: FETCH response items.
+//! - [`envelope`], [`body`]: ENVELOPE and BODYSTRUCTURE.
+//! - [`extensions`]: one file per extension (IDLE, MOVE, UIDPLUS, ID, ...).
+//! - [`error`]: the parse error type and learner-facing diagnostics.
+//! - [`vocabulary`]: every name the grammar knows, for the knowledge base's coverage test.
+
+pub mod body;
+pub mod command;
+pub mod core;
+pub mod envelope;
+pub mod error;
+pub mod fetch;
+pub mod mailbox;
+pub mod msg_att;
+pub mod response;
+pub mod search;
+pub mod section;
+pub mod sequence;
+pub mod vocabulary;
+
+pub use command::{parse_command, Command, CommandBody, ParsedCommand, State};
+pub use error::{Diagnostic, Severity};
+pub use response::{parse_response, Data, ParsedResponse, Response, Status};

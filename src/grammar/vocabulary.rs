@@ -1,0 +1,101 @@
+//! The protocol's vocabulary: every name the grammar recognises, as plain lists.
+//!
+//! The knowledge base must hold an entry for each of these (a test checks it), so a
+//! learner never meets a command, response, code, flag, item, key, attribute or
+//! capability that the tutor cannot explain. Names are upper-case as the RFCs print
+//! them; flags and LIST attributes keep their backslash and RFC capitalisation.
+
+/// Commands of RFC 3501 and RFC 9051, plus the extensions the tutor knows.
+/// `UID` is listed because it prefixes COPY, MOVE, FETCH, SEARCH, STORE and EXPUNGE.
+pub const COMMANDS: &[&str] = &[
+    // any state (RFC 3501 §6.1, RFC 9051 §6.1)
+    "CAPABILITY", "NOOP", "LOGOUT",
+    // not authenticated (§6.2)
+    "STARTTLS", "AUTHENTICATE", "LOGIN",
+    // authenticated (§6.3)
+    "SELECT", "EXAMINE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE",
+    "LIST", "LSUB", "NAMESPACE", "STATUS", "APPEND", "IDLE", "ENABLE",
+    // selected (§6.4)
+    "CHECK", "CLOSE", "UNSELECT", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY", "MOVE", "UID",
+    // extensions usable in any state
+    "ID", "COMPRESS",
+];
+
+/// Untagged and tagged response kinds (RFC 3501 §7, RFC 9051 §7) and the continuation request.
+pub const RESPONSES: &[&str] = &[
+    "OK", "NO", "BAD", "PREAUTH", "BYE",
+    "CAPABILITY", "ENABLED", "ID", "NAMESPACE",
+    "LIST", "LSUB", "STATUS", "SEARCH", "ESEARCH", "FLAGS",
+    "EXISTS", "RECENT", "EXPUNGE", "VANISHED", "FETCH",
+    "CONTINUATION",
+];
+
+/// Response codes: RFC 3501 §7.1, RFC 9051 §7.1, RFC 5530, and the extensions above.
+pub const RESPONSE_CODES: &[&str] = &[
+    // RFC 3501 §7.1
+    "ALERT", "BADCHARSET", "CAPABILITY", "PARSE", "PERMANENTFLAGS", "READ-ONLY", "READ-WRITE",
+    "TRYCREATE", "UIDNEXT", "UIDVALIDITY", "UNSEEN",
+    // RFC 5530 (and RFC 9051 §7.1, which adopts them)
+    "UNAVAILABLE", "AUTHENTICATIONFAILED", "AUTHORIZATIONFAILED", "EXPIRED", "PRIVACYREQUIRED",
+    "CONTACTADMIN", "NOPERM", "INUSE", "EXPUNGEISSUED", "CORRUPTION", "SERVERBUG",
+    "CLIENTBUG", "CANNOT", "LIMIT", "OVERQUOTA", "ALREADYEXISTS", "NONEXISTENT",
+    // RFC 9051 §7.1
+    "CLOSED", "HASCHILDREN",
+    // RFC 4315 UIDPLUS
+    "APPENDUID", "COPYUID", "UIDNOTSTICKY",
+    // RFC 2221 / Dovecot's greeting
+    "REFERRAL",
+    // RFC 7162 CONDSTORE (Dovecot sends these on SELECT when enabled)
+    "HIGHESTMODSEQ", "NOMODSEQ", "MODIFIED",
+    // RFC 6154 / RFC 5465 and friends used by Dovecot
+    "USEATTR", "NOTSAVED", "COMPRESSIONACTIVE",
+];
+
+/// System flags (RFC 3501 §2.3.2, RFC 9051 §2.3.2) and the `\*` PERMANENTFLAGS marker.
+pub const FLAGS: &[&str] = &[
+    "\\Seen", "\\Answered", "\\Flagged", "\\Deleted", "\\Draft", "\\Recent", "\\*",
+];
+
+/// FETCH data items a client may ask for, and the macros (RFC 3501 §6.4.5, RFC 9051 §6.4.5).
+pub const FETCH_ITEMS: &[&str] = &[
+    "ALL", "FAST", "FULL",
+    "BODY", "BODY[]", "BODY.PEEK[]", "BODYSTRUCTURE", "ENVELOPE", "FLAGS", "INTERNALDATE",
+    "RFC822", "RFC822.HEADER", "RFC822.SIZE", "RFC822.TEXT", "UID",
+    "BINARY[]", "BINARY.PEEK[]", "BINARY.SIZE[]", "MODSEQ",
+    // section parts (RFC 3501 §6.4.5 "section-msgtext")
+    "HEADER", "HEADER.FIELDS", "HEADER.FIELDS.NOT", "TEXT", "MIME",
+];
+
+/// SEARCH keys (RFC 3501 §6.4.4, RFC 9051 §6.4.4).
+pub const SEARCH_KEYS: &[&str] = &[
+    "ALL", "ANSWERED", "BCC", "BEFORE", "BODY", "CC", "DELETED", "DRAFT", "FLAGGED", "FROM",
+    "HEADER", "KEYWORD", "LARGER", "NEW", "NOT", "OLD", "ON", "OR", "RECENT", "SEEN",
+    "SENTBEFORE", "SENTON", "SENTSINCE", "SINCE", "SMALLER", "SUBJECT", "TEXT", "TO", "UID",
+    "UNANSWERED", "UNDELETED", "UNDRAFT", "UNFLAGGED", "UNKEYWORD", "UNSEEN", "CHARSET",
+    "RETURN", "MODSEQ",
+];
+
+/// LIST and LSUB mailbox attributes (RFC 3501 §7.2.2, RFC 9051 §7.3.1, RFC 5258, RFC 6154).
+pub const LIST_ATTRIBUTES: &[&str] = &[
+    "\\Noinferiors", "\\Noselect", "\\Marked", "\\Unmarked", "\\NonExistent", "\\Subscribed",
+    "\\Remote", "\\HasChildren", "\\HasNoChildren",
+    "\\All", "\\Archive", "\\Drafts", "\\Flagged", "\\Junk", "\\Sent", "\\Trash", "\\Important",
+];
+
+/// STATUS data items (RFC 3501 §6.3.10, RFC 9051 §6.3.11, RFC 8438).
+pub const STATUS_ITEMS: &[&str] = &[
+    "MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE",
+    "HIGHESTMODSEQ", "APPENDLIMIT",
+];
+
+/// Capabilities: both of the seed's lists, plus those of the extensions above.
+pub const CAPABILITIES: &[&str] = &[
+    "IMAP4rev1", "IMAP4rev2", "SASL-IR", "LOGIN-REFERRALS", "ID", "ENABLE", "IDLE", "LITERAL+",
+    "LITERAL-", "STARTTLS", "AUTH=PLAIN", "AUTH=LOGIN", "LOGINDISABLED", "SORT", "SORT=DISPLAY",
+    "THREAD=REFERENCES", "THREAD=REFS", "THREAD=ORDEREDSUBJECT", "MULTIAPPEND", "URL-PARTIAL",
+    "CATENATE", "UNSELECT", "CHILDREN", "NAMESPACE", "UIDPLUS", "LIST-EXTENDED",
+    "I18NLEVEL=1", "CONDSTORE", "QRESYNC", "ESEARCH", "ESORT", "SEARCHRES", "WITHIN",
+    "CONTEXT=SEARCH", "LIST-STATUS", "BINARY", "MOVE", "SNIPPET=FUZZY", "PREVIEW=FUZZY",
+    "PREVIEW", "STATUS=SIZE", "SAVEDATE", "NOTIFY", "SPECIAL-USE", "COMPRESS=DEFLATE",
+    "UTF8=ACCEPT",
+];

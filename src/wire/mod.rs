@@ -1,0 +1,16 @@
+//! The wire layer: turns a byte stream into protocol frames, and frames into messages.
+//!
+//! IMAP is line-based except for literals, whose length is announced at the end of a
+//! line (`{445}` CRLF) and whose bytes follow without any escaping (RFC 9051 §4.3).
+//! Everything above this layer works on whole messages; everything below it is bytes.
+//!
+//! - [`framer`]: a sans-IO state machine that splits bytes, fed in any chunking, into
+//!   lines and fixed-size literal pieces, with limits. It never holds a literal whole.
+//! - [`message`]: groups frames into one logical message (a command or a response and
+//!   its literals), keeping at most a bounded prefix of each literal for parsing.
+
+pub mod framer;
+pub mod message;
+
+pub use framer::{Frame, Framer, LineEnding, LiteralHeader, LiteralKind, Limits};
+pub use message::{Assembler, Message, Part};
