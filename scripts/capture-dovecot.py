@@ -187,14 +187,20 @@ class Session:
     def drain(self, quiet=0.3):
         """Record whatever the server sends within `quiet` seconds."""
         got = b""
+        closed = False
         while True:
             try:
                 r = self.read_response(timeout=quiet)
-            except (socket.timeout, Closed):
+            except socket.timeout:
+                break
+            except Closed:
+                closed = True
                 break
             got += r
         if got:
             self.rec.server(self.num, got)
+        if closed:
+            self.rec.note("(server closed the connection)", self.num)
         return got
 
     # -- commands
@@ -407,7 +413,7 @@ def run_caps(label, port, tls_port, ca):
     s.cmd('a6 LSUB "" *\r\n')
     s.cmd("a7 LOGOUT\r\n")
     s.close()
-    s = Session(rec, 2, port, label="plaintext, STARTTLS, then LOGIN")
+    s = Session(rec, 2, port, ca=ca, label="plaintext, STARTTLS, then LOGIN")
     s.cmd("b1 STARTTLS\r\n")
     s.starttls()
     s.cmd("b2 CAPABILITY\r\n")
@@ -433,6 +439,7 @@ def run_battery(port, directory, ca, rec=None):
              "`scripts/dovecot-lab.sh seed-strategos` (4 messages, 1 and 3 \\Seen, 0 RECENT,\n"
              "UIDVALIDITY 1719824692, no other mailbox). Sessions are numbered; a\n"
              "`# session N` comment opens each one. Timings like (0.001 + 0.000 secs) vary.")
+    reseed(directory)
     n = [0]
 
     def new(label, tls=False, p=None):
@@ -465,7 +472,7 @@ def run_battery(port, directory, ca, rec=None):
     # ---- session 2: pre-login errors (imap-login tolerates few bad commands)
     rec.note("")
     rec.note("Before login, imap-login answers 3 bad commands and closes the connection at\n"
-             "the 4th with * BYE (session 6 shows it), so the error cases below are spread\n"
+             "the 4th with * BYE (the session about too many bad commands shows it), so the error cases below are spread\n"
              "over several sessions with at most 2 bad commands each.")
     s = new("not-authenticated errors: the seed tutorial's c1LOGIN, no tag")
     s.cmd("c1LOGIN strategos tryhackme\r\n", note="no space after the tag (the seed's tutorial writes c1LOGIN)")
@@ -496,9 +503,10 @@ def run_battery(port, directory, ca, rec=None):
     s.cmd("v6 NOOP\r\n")
     s.close()
 
-    s = new("not-authenticated: lowercase commands, STARTTLS without TLS use, ID")
+    s = new("not-authenticated: lowercase commands, ID, ENABLE")
     s.cmd("k1 capability\r\n")
     s.cmd('k2 id ("name" "capture-dovecot")\r\n')
+    s.cmd("k2a ENABLE CONDSTORE\r\n", note="ENABLE before login")
     s.cmd("k3 login strategos tryhackme\r\n", note="lowercase LOGIN")
     s.cmd("k4 logout\r\n")
     s.close()
@@ -586,7 +594,7 @@ def run_battery(port, directory, ca, rec=None):
     s.cmd("m37 STATUS OldInbox (MESSAGES UNSEEN UIDNEXT)\r\n")
     s.cmd("m38 STATUS INBOX (MESSAGES UIDNEXT)\r\n")
     s.cmd("m39 DELETE Work\r\n", note="DELETE of a mailbox with children")
-    s.cmd('m39a LIST "" *\r\n', note="Work is now \\Noselect")
+    s.cmd('m39a LIST "" *\r\n', note="LIST after deleting a parent: still listed, no \\Noselect")
     s.cmd("m39b SELECT Work\r\n", note="SELECT of a \\Noselect mailbox")
     s.cmd("m40 DELETE Work/Done\r\n")
     s.cmd("m41 DELETE Work\r\n", note="the \\Noselect parent has gone with its last child")
@@ -603,9 +611,22 @@ def run_battery(port, directory, ca, rec=None):
     s.cmd("m51 LOGOUT\r\n")
     s.close()
 
+    s = new("user learner: an empty INBOX")
+    s.cmd("n1 LOGIN learner learner\r\n")
+    s.cmd('n2 LIST "" *\r\n')
+    s.cmd("n3 STATUS INBOX (MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN)\r\n")
+    s.cmd("n4 SELECT INBOX\r\n", note="SELECT of an empty mailbox: no UNSEEN line")
+    s.cmd("n5 FETCH 1:* FLAGS\r\n", note="1:* in an empty mailbox")
+    s.cmd("n6 FETCH 1 FLAGS\r\n")
+    s.cmd("n7 UID FETCH 1:* FLAGS\r\n")
+    s.cmd("n8 SEARCH ALL\r\n")
+    s.cmd("n9 EXPUNGE\r\n")
+    s.cmd("n10 LOGOUT\r\n")
+    s.close()
+
     # RENAME INBOX moved the seeded mail away; start again from the seed.
     rec.note("")
-    rec.note("(reseeded: scripts/dovecot-lab.sh seed-strategos DIR, because RENAME INBOX moved the mail)")
+    rec.note("(reseeded: scripts/dovecot-lab.sh seed-strategos DIR, so that the next session starts from the seed state)")
     reseed(directory)
 
     # ---- session: selected state, FETCH
@@ -638,6 +659,11 @@ def run_battery(port, directory, ca, rec=None):
     s.cmd("f26 FETCH 1 FULL\r\n")
     s.cmd("f27 FETCH 1 (RFC822.SIZE FLAGS UID INTERNALDATE)\r\n", note="order of items in the answer")
     s.cmd("f28 FETCH 1 (BODY.PEEK[HEADER.FIELDS (Subject)] UID FLAGS)\r\n")
+    s.cmd("f28a FETCH 1 (BODY.PEEK[TEXT] RFC822.SIZE BODY.PEEK[HEADER.FIELDS (Subject)] ENVELOPE)\r\n",
+          note="two body sections and two plain items, interleaved")
+    s.cmd("f28b FETCH 1 (BODY.PEEK[HEADER.FIELDS (Subject)] BODYSTRUCTURE ENVELOPE BODY INTERNALDATE FLAGS)\r\n",
+          note="which items go before the body sections")
+    s.cmd("f28c FETCH 1 (ENVELOPE UID BODYSTRUCTURE RFC822.SIZE)\r\n")
     s.cmd("f29 FETCH 1:4 (UID RFC822.SIZE)\r\n")
     s.cmd("f30 FETCH 2,4 (FLAGS)\r\n")
     s.cmd("f31 FETCH * (UID)\r\n")
@@ -652,6 +678,9 @@ def run_battery(port, directory, ca, rec=None):
     s.cmd("f40 FETCH 4 (FLAGS BODY[HEADER.FIELDS (Subject)])\r\n",
           note="FLAGS requested and \\Seen implicitly set in the same command")
     s.cmd("f41 STORE 4 -FLAGS.SILENT (\\Seen)\r\n")
+    s.cmd("f41a FETCH 4 (BODY[TEXT] UID RFC822.SIZE)\r\n",
+          note="implicit FLAGS with other plain items requested")
+    s.cmd("f41b STORE 4 -FLAGS.SILENT (\\Seen)\r\n")
     s.cmd("f42 UID FETCH 3 (FLAGS)\r\n", note="UID FETCH: UID is added to the answer")
     s.cmd("f43 UID FETCH 1:* (FLAGS)\r\n")
     s.cmd("f44 UID FETCH 99 FLAGS\r\n", note="UID that does not exist")
@@ -839,13 +868,18 @@ def run_battery(port, directory, ca, rec=None):
     s.cmd("e10 c1LOGIN strategos tryhackme\r\n", note="no space after the tag, logged in")
     s.cmd("c1LOGIN strategos tryhackme\r\n")
     s.cmd("LIST\r\n", note="no tag")
+    s.send(b"\r\n")
+    rec.note("(empty line sent after login; waiting 0.5 s)", s.num)
+    s.drain(0.5)
+    s.cmd("* NOOP\r\n", tag="*", note="an invalid tag (*)")
     s.cmd("e11 select inbox\r\n", note="lowercase, as in the seed")
     s.cmd("e12 unselect\r\n")
     s.cmd("e13 UNSELECT\r\n", note="nothing selected")
     s.cmd("e14 ENABLE CONDSTORE\r\n")
     s.cmd("e15 ENABLE CONDSTORE\r\n", note="already enabled")
     s.cmd("e16 SELECT INBOX\r\n", note="with CONDSTORE enabled")
-    s.cmd("e17 FETCH 1 (FLAGS)\r\n", note="MODSEQ now in every FETCH")
+    s.cmd("e17 FETCH 1 (FLAGS)\r\n", note="FETCH FLAGS with CONDSTORE enabled (no MODSEQ unless asked)")
+    s.cmd("e17a FETCH 1 (FLAGS MODSEQ)\r\n")
     s.cmd("e18 STORE 2 +FLAGS (\\Flagged)\r\n")
     s.cmd("e19 ENABLE QRESYNC\r\n")
     s.cmd("e20 CLOSE\r\n")
@@ -860,11 +894,10 @@ def run_battery(port, directory, ca, rec=None):
         s.cmd("t%d XYZZY\r\n" % i)
     s.cmd("t12 NOOP\r\n", note="a good command after 10 bad ones")
     for i in range(13, 40):
-        try:
-            r = s.cmd("t%d XYZZY\r\n" % i)
-        except (BrokenPipeError, ConnectionResetError):
-            rec.note("(connection gone)", s.num)
-            break
+        r = s.cmd("t%d XYZZY\r\n" % i)
+        # the BYE follows the tagged BAD of the same command: wait for it
+        # here so that it is recorded with this command
+        r += s.drain(0.2)
         if b"BYE" in r or not r:
             break
     s.close()
@@ -910,6 +943,8 @@ def do_all(args):
         ("default", []),
         ("special-use", ["--special-use"]),
         ("plain-only", ["--auth-mechanisms", "plain"]),
+        ("seed-like", ["--special-use-noauto", "--auth-mechanisms", "plain",
+                       "--login-greeting", "Dovecot (Ubuntu) ready."]),
     ]
     try:
         for label, extra in variants:
@@ -919,14 +954,17 @@ def do_all(args):
             port, tls_port, ca = int(env["DOVECOT_PORT"]), int(env["DOVECOT_TLS_PORT"]), env["DOVECOT_CA"]
             reseed(d)
             rec, raw = run_seed(port)
-            how = ("scripts/dovecot-lab.sh start DIR %s; scripts/dovecot-lab.sh seed-strategos DIR; "
-                   "python3 scripts/capture-dovecot.py --seed --dir DIR" % " ".join(extra)).replace("  ", " ")
+            how = ("scripts/dovecot-lab.sh start DIR%s; scripts/dovecot-lab.sh seed-strategos DIR; "
+                   "python3 scripts/capture-dovecot.py --seed --dir DIR"
+                   % "".join(" " + e if " " not in e else ' "%s"' % e for e in extra))
             if label == "default":
                 save(out, "seed-session", rec, how)
                 with open(os.path.join(out, "seed-session.raw"), "wb") as f:
                     f.write(raw)
-            elif label == "plain-only":
-                save(out, "seed-session-plain-only", rec, how)
+            elif label == "seed-like":
+                save(out, "seed-session-seed-like", rec, how)
+                with open(os.path.join(out, "seed-session-seed-like.raw"), "wb") as f:
+                    f.write(raw)
             reports.append(compare_seed(rec, "lab variant: %s" % label))
             reseed(d)
             caps = run_caps(label, port, tls_port, ca)
@@ -956,6 +994,8 @@ def main():
     ap.add_argument("--out", default=DEFAULT_OUT, help="where to write files (default tests/data/dovecot)")
     ap.add_argument("--write", action="store_true", help="--seed/--battery/--caps: also write files to --out")
     ap.add_argument("--no-battery", action="store_true", help="--all: skip the battery")
+    ap.add_argument("--no-reseed", action="store_true",
+                    help="--seed with --dir: do not run seed-strategos first")
     args = ap.parse_args()
 
     if args.all:
@@ -970,6 +1010,8 @@ def main():
     port = port or 10143
     tls_port = tls_port or 10993
     if args.seed:
+        if args.dir and not args.no_reseed:
+            reseed(args.dir)
         rec, raw = run_seed(port)
         sys.stdout.buffer.write(raw)
         sys.stdout.flush()

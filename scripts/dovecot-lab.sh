@@ -4,8 +4,9 @@
 #
 # Usage:
 #   scripts/dovecot-lab.sh install
-#   scripts/dovecot-lab.sh start DIR [--plain-port N] [--tls-port M] [--special-use]
-#                                    [--auth-mechanisms "plain login"]
+#   scripts/dovecot-lab.sh start DIR [--plain-port N] [--tls-port M]
+#                    [--special-use | --special-use-noauto] [--auth-mechanisms "plain login"]
+#                    [--login-greeting TEXT]
 #   scripts/dovecot-lab.sh seed-strategos DIR
 #   scripts/dovecot-lab.sh status DIR
 #   scripts/dovecot-lab.sh stop DIR
@@ -20,6 +21,16 @@
 # under /tmp, not under /root. Must run as root (Dovecot's master drops
 # privileges itself). Users: strategos/tryhackme and learner/learner, mail
 # owned by the system user `mail` (uid 8).
+#   --special-use         Archive Drafts Junk Sent Trash, auto = subscribe,
+#                         with their special_use attribute
+#   --special-use-noauto  the same mailbox definitions with auto = no (as in
+#                         Ubuntu's stock config): SPECIAL-USE is advertised but
+#                         nothing is created; with --auth-mechanisms plain this
+#                         answers the seed session line for line
+#   --auth-mechanisms     default "plain login" (greeting shows AUTH=PLAIN
+#                         AUTH=LOGIN); "plain" gives the seed's greeting
+#   --login-greeting T    greeting text, default Debian's "Dovecot (Debian) ready."
+#                         ("Dovecot (Ubuntu) ready." is the seed's)
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -38,7 +49,7 @@ log() { printf 'dovecot-lab: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 usage() {
-    sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}" >&2
     exit 2
 }
 
@@ -144,7 +155,7 @@ EOF
 }
 
 write_conf() {
-    local dir=$1 plain=$2 tls=$3 special=$4 mechs=$5 inst
+    local dir=$1 plain=$2 tls=$3 special=$4 mechs=$5 greeting=${6:-} inst
     inst="lab-$(printf '%s' "$dir" | cksum | cut -d' ' -f1)"
     {
         cat <<EOF
@@ -166,6 +177,7 @@ auth_mechanisms = $mechs
 
 first_valid_uid = 8
 mail_location = maildir:~/Maildir
+$( [ -n "$greeting" ] && printf 'login_greeting = %s\n' "$greeting" )
 
 passdb {
   driver = passwd-file
@@ -180,29 +192,16 @@ namespace inbox {
   inbox = yes
   separator = /
 EOF
-        if [ "$special" = 1 ]; then
-            cat <<'EOF'
-  mailbox Archive {
-    auto = subscribe
-    special_use = \Archive
-  }
-  mailbox Drafts {
-    auto = subscribe
-    special_use = \Drafts
-  }
-  mailbox Junk {
-    auto = subscribe
-    special_use = \Junk
-  }
-  mailbox Sent {
-    auto = subscribe
-    special_use = \Sent
-  }
-  mailbox Trash {
-    auto = subscribe
-    special_use = \Trash
-  }
-EOF
+        if [ "$special" != 0 ]; then
+            # 1: --special-use (created and subscribed at login)
+            # 2: --special-use-noauto (Ubuntu's stock 15-mailboxes.conf:
+            #    SPECIAL-USE advertised, no mailbox created)
+            local auto=subscribe mb
+            [ "$special" = 2 ] && auto=no
+            for mb in Archive Drafts Junk Sent Trash; do
+                printf '  mailbox %s {\n    auto = %s\n    special_use = \\%s\n  }\n' \
+                    "$mb" "$auto" "$mb"
+            done
         fi
         cat <<EOF
 }
@@ -226,14 +225,16 @@ EOF
 cmd_start() {
     need_root
     [ $# -ge 1 ] || usage
-    local dir plain=10143 tls=10993 special=0 mechs="plain login"
+    local dir plain=10143 tls=10993 special=0 mechs="plain login" greeting=""
     dir=$(abs_dir "$1"); shift
     while [ $# -gt 0 ]; do
         case $1 in
             --plain-port) plain=$2; shift 2 ;;
             --tls-port) tls=$2; shift 2 ;;
             --special-use) special=1; shift ;;
+            --special-use-noauto) special=2; shift ;;
             --auth-mechanisms) mechs=$2; shift 2 ;;
+            --login-greeting) greeting=$2; shift 2 ;;
             *) die "unknown option $1" ;;
         esac
     done
@@ -271,7 +272,7 @@ EOF
     chown root:dovecot "$dir/users" 2>/dev/null || true
     chmod 640 "$dir/users"
 
-    write_conf "$dir" "$plain" "$tls" "$special" "$mechs"
+    write_conf "$dir" "$plain" "$tls" "$special" "$mechs" "$greeting"
     echo "$special" > "$dir/special-use"
     printf 'DOVECOT_PORT=%s DOVECOT_TLS_PORT=%s DOVECOT_DIR=%s DOVECOT_CA=%s\n' \
         "$plain" "$tls" "$dir" "$dir/cert.pem" > "$dir/lab.env"

@@ -12,6 +12,11 @@
 //! - [`render`]: writes annotations as coloured text, plain text or JSON lines.
 //! - [`transcript`]: reads and writes sessions (telnet captures, `C:`/`S:` text, our format).
 
+pub mod explain;
 pub mod grammar;
 pub mod knowledge;
+pub mod mock;
+pub mod net;
+pub mod render;
+pub mod transcript;
 pub mod wire;

@@ -1,1 +1,58 @@
-fn main() {}
+//! The `imap-tutor` command: parses arguments and calls one function per subcommand.
+//!
+//! Every subcommand lives in `src/cli/`; this file only dispatches, so `--help` and
+//! the exit codes are in one place.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use imap_tutor::render::ColorChoice;
+
+mod cli;
+
+const EXAMPLES: &str = "\
+Examples:
+  imap-tutor explain transcripts/strategos.txt     explain a captured session, line by line
+  imap-tutor explain --format json session.txt     the same, as JSON lines for tools
+  cat capture.txt | imap-tutor explain -           read the session from stdin
+  imap-tutor proxy --upstream imap.example.org:993 --tls   relay a client to a server, explaining every line
+  imap-tutor connect 127.0.0.1:143                 type IMAP yourself; every answer explained
+
+Exit codes: 0 success, 1 the work found problems, 2 the command could not run.";
+
+/// imap-tutor teaches IMAP and debugs it: every line of the protocol explains itself.
+#[derive(Parser)]
+#[command(name = "imap-tutor", version, about, after_help = EXAMPLES)]
+struct Args {
+    /// When to use colour (NO_COLOR in the environment turns `auto` off).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    color: ColorChoice,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Explain(cli::explain::ExplainArgs),
+    Proxy(cli::proxy::ProxyArgs),
+    Connect(cli::connect::ConnectArgs),
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let color = args.color.resolve();
+    let result = match args.command {
+        Command::Explain(a) => cli::explain::run(a, color),
+        Command::Proxy(a) => cli::proxy::run(a, color),
+        Command::Connect(a) => cli::connect::run(a, color),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("imap-tutor: {error}");
+            ExitCode::from(2)
+        }
+    }
+}

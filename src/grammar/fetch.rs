@@ -1,8 +1,21 @@
-//! FETCH request items: `fetch-att` (RFC 9051 §6.4.5, RFC 3501 §6.4.5).
+//! FETCH request items: `fetch-att` (RFC 9051 §6.4.5, RFC 3501 §6.4.5), the macros ALL,
+//! FAST and FULL, and `section-binary` (RFC 3516, RFC 9051).
+//!
+//! Items are read as a whole name first (`BODY.PEEK`, `RFC822.SIZE`, `X-GM-LABELS`) and
+//! dispatched on it, rather than tried one by one: `BODY` is a prefix of `BODYSTRUCTURE`
+//! and `BODY.PEEK`, and an error should point at the start of the misspelt item, not
+//! at the letter where the longest keyword stopped matching.
 
+use nom::bytes::complete::{tag, take_while1};
+use nom::combinator::opt;
+use nom::sequence::delimited;
+use nom::Parser;
 use serde::Serialize;
 
-use super::section::Section;
+use super::command::{label, list};
+use super::core::{as_str, nz_number};
+use super::error::{expect, fail, rule, PResult};
+use super::section::{partial, section, Section};
 
 /// What a FETCH asks for: a macro or a list of items.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -54,5 +67,206 @@ impl FetchItems {
             FetchItems::Full => vec![Flags, InternalDate, Rfc822Size, Envelope, Body],
             FetchItems::Items(items) => items.clone(),
         }
+    }
+}
+
+impl FetchAttribute {
+    /// The item's name as the knowledge base lists it (`BODY.PEEK[]` for any peeked section).
+    pub fn name(&self) -> &str {
+        use FetchAttribute::*;
+        match self {
+            Envelope => "ENVELOPE",
+            Flags => "FLAGS",
+            InternalDate => "INTERNALDATE",
+            Rfc822 => "RFC822",
+            Rfc822Header => "RFC822.HEADER",
+            Rfc822Size => "RFC822.SIZE",
+            Rfc822Text => "RFC822.TEXT",
+            Uid => "UID",
+            Body => "BODY",
+            BodyStructure => "BODYSTRUCTURE",
+            BodySection { peek: false, .. } => "BODY[]",
+            BodySection { peek: true, .. } => "BODY.PEEK[]",
+            Binary { peek: false, .. } => "BINARY[]",
+            Binary { peek: true, .. } => "BINARY.PEEK[]",
+            BinarySize { .. } => "BINARY.SIZE[]",
+            ModSeq => "MODSEQ",
+            Other(name) => name,
+        }
+    }
+
+    /// True for the items that set `\Seen` as a side effect (RFC 9051 §6.4.5): the
+    /// non-peek body sections. A classic surprise for learners.
+    pub fn sets_seen(&self) -> bool {
+        matches!(
+            self,
+            FetchAttribute::Rfc822
+                | FetchAttribute::Rfc822Text
+                | FetchAttribute::BodySection { peek: false, .. }
+                | FetchAttribute::Binary { peek: false, .. }
+        )
+    }
+}
+
+/// Every item name `fetch-att` knows, for "did you mean" suggestions.
+pub const FETCH_ATT_NAMES: &[&str] = &[
+    "ENVELOPE", "FLAGS", "INTERNALDATE", "RFC822", "RFC822.HEADER", "RFC822.SIZE", "RFC822.TEXT", "UID",
+    "BODY", "BODYSTRUCTURE", "BODY.PEEK", "BINARY", "BINARY.PEEK", "BINARY.SIZE", "MODSEQ",
+];
+
+/// Items of extensions the tutor recognises by name only ([`FetchAttribute::Other`]):
+/// SAVEDATE (RFC 8514), PREVIEW (RFC 8970), EMAILID and THREADID (RFC 8474), Gmail's X-GM-*.
+pub const EXTENSION_ITEMS: &[&str] = &["SAVEDATE", "PREVIEW", "EMAILID", "THREADID", "X-GM-MSGID", "X-GM-THRID", "X-GM-LABELS"];
+
+/// The characters of an item's name: `BODY.PEEK`, `RFC822.SIZE`, `X-GM-LABELS`.
+fn is_item_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_')
+}
+
+/// `fetch = "FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" / fetch-att / "(" fetch-att *(SP fetch-att) ")")`
+/// — the part after the sequence set.
+pub fn fetch_items(input: &[u8]) -> PResult<'_, FetchItems> {
+    if input.first() == Some(&b'(') {
+        let (rest, items) = list(1, label::FETCH_ATT, fetch_att)(input)?;
+        return Ok((rest, FetchItems::Items(items)));
+    }
+    let (after, name) = expect(label::FETCH_ATT, take_while1(is_item_char)).parse(input)?;
+    let is_macro = !matches!(after.first(), Some(b'[' | b'<'));
+    if is_macro {
+        let upper = name.to_ascii_uppercase();
+        match upper.as_slice() {
+            b"ALL" => return Ok((after, FetchItems::All)),
+            b"FAST" => return Ok((after, FetchItems::Fast)),
+            b"FULL" => return Ok((after, FetchItems::Full)),
+            _ => {}
+        }
+    }
+    let (rest, item) = fetch_att(input)?;
+    Ok((rest, FetchItems::Items(vec![item])))
+}
+
+/// `fetch-att = "ENVELOPE" / "FLAGS" / "INTERNALDATE" / "RFC822.SIZE" / "BODY" ["STRUCTURE"] / "UID" /
+///  "BODY" section [partial] / "BODY.PEEK" section [partial] /
+///  "BINARY" [".PEEK"] section-binary [partial] / "BINARY.SIZE" section-binary`
+/// plus RFC 3501's `"RFC822" [".HEADER" / ".TEXT"]` and RFC 7162's `"MODSEQ"`.
+pub fn fetch_att(input: &[u8]) -> PResult<'_, FetchAttribute> {
+    use FetchAttribute::*;
+    let (rest, name) = expect(label::FETCH_ATT, take_while1(is_item_char)).parse(input)?;
+    if !name[0].is_ascii_alphabetic() {
+        return fail(input, label::FETCH_ATT);
+    }
+    let upper = as_str(name).to_ascii_uppercase();
+    let has_section = rest.first() == Some(&b'[');
+    let simple = |item| if has_section { fail(rest, "a space or ) after the item: it takes no [section]") } else { Ok((rest, item)) };
+    match upper.as_str() {
+        "ENVELOPE" => simple(Envelope),
+        "FLAGS" => simple(Flags),
+        "INTERNALDATE" => simple(InternalDate),
+        "RFC822" => simple(Rfc822),
+        "RFC822.HEADER" => simple(Rfc822Header),
+        "RFC822.SIZE" => simple(Rfc822Size),
+        "RFC822.TEXT" => simple(Rfc822Text),
+        "UID" => simple(Uid),
+        "BODYSTRUCTURE" => simple(BodyStructure),
+        "MODSEQ" => simple(ModSeq),
+        "BODY" if !has_section => Ok((rest, Body)),
+        "BODY" | "BODY.PEEK" => {
+            let peek = upper == "BODY.PEEK";
+            let (rest, section) = expect("[ and a section after BODY.PEEK, such as BODY.PEEK[HEADER]", section).parse(rest)?;
+            let (rest, partial) = optional_partial(rest)?;
+            Ok((rest, BodySection { peek, section, partial }))
+        }
+        "BINARY" | "BINARY.PEEK" => {
+            let peek = upper == "BINARY.PEEK";
+            let (rest, part) = section_binary(rest)?;
+            let (rest, partial) = optional_partial(rest)?;
+            Ok((rest, Binary { peek, part, partial }))
+        }
+        "BINARY.SIZE" => {
+            let (rest, part) = section_binary(rest)?;
+            Ok((rest, BinarySize { part }))
+        }
+        "ALL" | "FAST" | "FULL" => fail(input, "a data item: ALL, FAST and FULL are macros and cannot be inside parentheses"),
+        // An unknown name with a section is a misspelling (`BODY.PEK[]`), not an extension.
+        _ if has_section => fail(input, label::FETCH_ATT),
+        _ => Ok((rest, Other(upper))),
+    }
+}
+
+/// `[partial]`; once a `<` is seen the partial is required, so that `<0.>` is reported
+/// where it breaks instead of as a stray `<`.
+fn optional_partial(input: &[u8]) -> PResult<'_, Option<(u32, u32)>> {
+    if input.first() == Some(&b'<') {
+        let (rest, p) = partial(input)?;
+        Ok((rest, Some(p)))
+    } else {
+        Ok((input, None))
+    }
+}
+
+/// `section-binary = "[" [section-part] "]"`; `section-part = nz-number *("." nz-number)`
+pub fn section_binary(input: &[u8]) -> PResult<'_, Vec<u32>> {
+    let part = nom::multi::separated_list1(tag("."), nz_number);
+    rule(
+        "section-binary",
+        delimited(
+            expect("[ and a part number such as [1.2] or []", tag("[")),
+            nom::combinator::map(opt(part), Option::unwrap_or_default),
+            expect("] to close the part number (BINARY takes only part numbers)", tag("]")),
+        ),
+    )
+    .parse(input)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::section::SectionText;
+
+    fn items(text: &str) -> FetchItems {
+        let (rest, items) = fetch_items(text.as_bytes()).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        assert!(rest.is_empty(), "{text}: left {:?}", String::from_utf8_lossy(rest));
+        items
+    }
+
+    #[test]
+    fn macros_single_items_and_lists() {
+        assert_eq!(items("ALL"), FetchItems::All);
+        assert_eq!(items("fast"), FetchItems::Fast);
+        assert_eq!(items("FULL").expand().len(), 5);
+        assert_eq!(items("FLAGS"), FetchItems::Items(vec![FetchAttribute::Flags]));
+        assert_eq!(
+            items("(UID RFC822.SIZE bodystructure MODSEQ)"),
+            FetchItems::Items(vec![FetchAttribute::Uid, FetchAttribute::Rfc822Size, FetchAttribute::BodyStructure, FetchAttribute::ModSeq])
+        );
+    }
+
+    #[test]
+    fn sections_partials_and_binary() {
+        let FetchItems::Items(list) = items("(BODY[] body.peek[HEADER.FIELDS (DATE FROM)]<0.100> BINARY.PEEK[1.2]<5.10> BINARY.SIZE[1] BINARY[])") else {
+            panic!("not a list")
+        };
+        assert!(matches!(&list[0], FetchAttribute::BodySection { peek: false, section, partial: None } if section.text == SectionText::Full));
+        assert!(matches!(&list[1], FetchAttribute::BodySection { peek: true, partial: Some((0, 100)), .. }));
+        assert_eq!(list[2], FetchAttribute::Binary { peek: true, part: vec![1, 2], partial: Some((5, 10)) });
+        assert_eq!(list[3], FetchAttribute::BinarySize { part: vec![1] });
+        assert_eq!(list[4], FetchAttribute::Binary { peek: false, part: vec![], partial: None });
+        assert!(list[0].sets_seen() && !list[1].sets_seen());
+    }
+
+    #[test]
+    fn extension_items_are_named_and_errors_point_at_the_item() {
+        assert_eq!(items("X-GM-LABELS"), FetchItems::Items(vec![FetchAttribute::Other("X-GM-LABELS".into())]));
+        let err = |text: &'static str| match fetch_items(text.as_bytes()) {
+            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => (text.len() - e.input.len(), e.expected),
+            other => panic!("{text}: {other:?}"),
+        };
+        assert_eq!(err("(FLAGS BODY.PEK[])").0, 7);
+        assert_eq!(err("(FLAGS ALL)").0, 7);
+        assert_eq!(err("BODY.PEEK").0, 9);
+        assert_eq!(err("BINARY[HEADER]").0, 7);
+        assert_eq!(err("()").0, 1);
+        assert_eq!(err("(FLAGS").1, "a space, or ) to close the list");
+        assert_eq!(err("BODY[]<0.>").0, 9);
     }
 }

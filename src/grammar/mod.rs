@@ -19,10 +19,12 @@
 //! - [`vocabulary`]: every name the grammar knows, for the knowledge base's coverage test.
 
 pub mod body;
+pub mod code;
 pub mod command;
 pub mod core;
 pub mod envelope;
 pub mod error;
+pub mod extensions;
 pub mod fetch;
 pub mod mailbox;
 pub mod msg_att;

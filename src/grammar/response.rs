@@ -1,16 +1,36 @@
-//! Responses: `response = *(continue-req / response-data) response-done` (RFC 9051 §7, §9),
-//! and the tolerant front door [`parse_response`].
+//! Responses: `response = *(continue-req / response-data) response-done` (RFC 9051 §7, §9;
+//! RFC 3501 §7, §9), with the extension responses the tutor knows (ENABLED, ID,
+//! NAMESPACE, ESEARCH, VANISHED, LIST-EXTENDED data), and the tolerant front door
+//! [`parse_response`].
 //!
 //! Each message a server sends is one of: a continuation request (`+`), untagged data
-//! (`*`), or a tagged status that completes a command.
+//! (`*`), or a tagged status that completes a command. The front door reads it in
+//! stages (tag or `*` or `+`, then the response name, then its data) so that a broken
+//! message still says what it was, and every tolerated deviation is named as a
+//! `quirk-...` note instead of being silently accepted.
 
+use std::cell::RefCell;
+
+use nom::branch::alt;
+use nom::bytes::complete::{tag, tag_no_case, take_while1};
+use nom::combinator::{map, opt, value};
+use nom::multi::{many0, many1, separated_list0};
+use nom::sequence::{delimited, preceded};
+use nom::Parser;
 use serde::Serialize;
 
-use super::core::Flag;
-use super::error::Diagnostic;
-use super::mailbox::Mailbox;
-use super::msg_att::MessageAttribute;
-use super::sequence::SequenceSet;
+use super::code::{capabilities, generic_code, resp_text_code};
+use super::core::{
+    as_str, astring, flag, flag_list, is_atom_char, nil, nstring, number, number64, nz_number,
+    paren_list, quoted, sp, string, text, Flag,
+};
+use super::error::{column_of, expect, fail, rule, Diagnostic, GrammarError, PResult, Severity};
+use super::mailbox::{mailbox, Mailbox};
+use super::msg_att::{msg_att_into, MessageAttribute};
+use super::sequence::{sequence_set, SequenceSet};
+use super::vocabulary;
+
+pub use super::code::Code;
 
 /// `resp-cond-state`, `resp-cond-bye`, `resp-cond-auth`: the status words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -30,53 +50,6 @@ impl Status {
             Status::Bad => "BAD",
             Status::PreAuth => "PREAUTH",
             Status::Bye => "BYE",
-        }
-    }
-}
-
-/// `resp-text-code` (RFC 9051 §7.1, RFC 5530, RFC 4315, RFC 7162).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub enum Code {
-    Alert,
-    BadCharset(Vec<String>),
-    Capability(Vec<String>),
-    Parse,
-    PermanentFlags(Vec<Flag>),
-    ReadOnly,
-    ReadWrite,
-    TryCreate,
-    UidNext(u32),
-    UidValidity(u32),
-    Unseen(u32),
-    /// `APPENDUID uidvalidity uid-set` (RFC 4315)
-    AppendUid { validity: u32, uids: SequenceSet },
-    /// `COPYUID uidvalidity source-uids destination-uids` (RFC 4315)
-    CopyUid { validity: u32, source: SequenceSet, destination: SequenceSet },
-    HighestModSeq(u64),
-    /// Any other code: RFC 5530's argument-less codes (NONEXISTENT, ALREADYEXISTS, ...)
-    /// and unknown ones, with the argument as text.
-    Other { name: String, argument: Option<String> },
-}
-
-impl Code {
-    /// The code's name as the knowledge base lists it.
-    pub fn name(&self) -> &str {
-        match self {
-            Code::Alert => "ALERT",
-            Code::BadCharset(_) => "BADCHARSET",
-            Code::Capability(_) => "CAPABILITY",
-            Code::Parse => "PARSE",
-            Code::PermanentFlags(_) => "PERMANENTFLAGS",
-            Code::ReadOnly => "READ-ONLY",
-            Code::ReadWrite => "READ-WRITE",
-            Code::TryCreate => "TRYCREATE",
-            Code::UidNext(_) => "UIDNEXT",
-            Code::UidValidity(_) => "UIDVALIDITY",
-            Code::Unseen(_) => "UNSEEN",
-            Code::AppendUid { .. } => "APPENDUID",
-            Code::CopyUid { .. } => "COPYUID",
-            Code::HighestModSeq(_) => "HIGHESTMODSEQ",
-            Code::Other { name, .. } => name,
         }
     }
 }
@@ -103,38 +76,70 @@ pub struct NamespaceDescr {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Data {
     /// `* OK/NO/BAD/PREAUTH/BYE [code] text`
-    Status { status: Status, code: Option<Code>, text: String },
+    Status {
+        status: Status,
+        code: Option<Code>,
+        text: String,
+    },
     Capability(Vec<String>),
     Enabled(Vec<String>),
     /// `* ID (...)` or `* ID NIL` (RFC 2971)
     Id(Option<Vec<(String, Option<String>)>>),
     /// `* NAMESPACE personal other shared` (RFC 2342), each NIL or a list.
-    Namespace { personal: Option<Vec<NamespaceDescr>>, other: Option<Vec<NamespaceDescr>>, shared: Option<Vec<NamespaceDescr>> },
+    Namespace {
+        personal: Option<Vec<NamespaceDescr>>,
+        other: Option<Vec<NamespaceDescr>>,
+        shared: Option<Vec<NamespaceDescr>>,
+    },
     List(ListItem),
     Lsub(ListItem),
     /// `* STATUS mailbox (MESSAGES 4 UIDNEXT 5 ...)`
-    MailboxStatus { mailbox: Mailbox, items: Vec<(String, u64)> },
+    MailboxStatus {
+        mailbox: Mailbox,
+        items: Vec<(String, u64)>,
+    },
     /// `* SEARCH 2 3 [(MODSEQ n)]`
-    Search { numbers: Vec<u32>, modseq: Option<u64> },
+    Search {
+        numbers: Vec<u32>,
+        modseq: Option<u64>,
+    },
     /// `* ESEARCH [(TAG "a1")] [UID] MIN 2 COUNT 3 ...` (RFC 4731)
-    ESearch { tag: Option<String>, uid: bool, items: Vec<(String, String)> },
+    ESearch {
+        tag: Option<String>,
+        uid: bool,
+        items: Vec<(String, String)>,
+    },
     Flags(Vec<Flag>),
     Exists(u32),
     Recent(u32),
     Expunge(u32),
     /// `* VANISHED [(EARLIER)] uid-set` (RFC 7162 QRESYNC)
-    Vanished { earlier: bool, uids: SequenceSet },
-    Fetch { seq: u32, attributes: Vec<MessageAttribute> },
+    Vanished {
+        earlier: bool,
+        uids: SequenceSet,
+    },
+    Fetch {
+        seq: u32,
+        attributes: Vec<MessageAttribute>,
+    },
 }
 
 /// A message a server sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Response {
     /// `continue-req = "+" SP (resp-text / base64) CRLF`
-    Continuation { code: Option<Code>, text: String },
+    Continuation {
+        code: Option<Code>,
+        text: String,
+    },
     Data(Data),
     /// `response-tagged = tag SP resp-cond-state CRLF`
-    Tagged { tag: String, status: Status, code: Option<Code>, text: String },
+    Tagged {
+        tag: String,
+        status: Status,
+        code: Option<Code>,
+        text: String,
+    },
 }
 
 /// What the front door understood of a server message, and what was wrong with it.
@@ -148,8 +153,1166 @@ pub struct ParsedResponse {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// What the parsers tolerated or noticed on the way: named quirks, notes and warnings.
+///
+/// A nom parser can only succeed or fail, but a tutor also wants to say "accepted, but
+/// this is a quirk of some servers". Parsers that tolerate something record it here,
+/// with the input where it happened; the front door turns the records into
+/// [`Diagnostic`]s with columns.
+#[derive(Debug, Default)]
+pub struct Findings {
+    /// (bytes of input left at the finding, the diagnostic without its column)
+    hits: RefCell<Vec<(usize, Diagnostic)>>,
+}
+
+impl Findings {
+    /// Records a finding at `at` (a suffix of the message being parsed).
+    pub fn note(
+        &self,
+        at: &[u8],
+        severity: Severity,
+        code: &'static str,
+        rule: &'static str,
+        message: impl Into<String>,
+    ) {
+        self.hits
+            .borrow_mut()
+            .push((at.len(), Diagnostic::new(severity, code, 0, rule, message)));
+    }
+
+    /// Records a tolerated quirk (a note whose code starts with `quirk-`).
+    pub fn quirk(&self, at: &[u8], code: &'static str, rule: &'static str, message: &str) {
+        self.note(at, Severity::Note, code, rule, message);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.hits.borrow().is_empty()
+    }
+
+    /// The findings as diagnostics, with columns computed against `whole`.
+    pub fn into_diagnostics(self, whole: &[u8]) -> Vec<Diagnostic> {
+        let mut seen = std::collections::HashSet::new();
+        let mut out: Vec<Diagnostic> = Vec::new();
+        for (left, mut d) in self.hits.into_inner() {
+            d.column = whole.len().saturating_sub(left) + 1;
+            if seen.insert((d.code, d.column)) {
+                out.push(d);
+            }
+        }
+        out
+    }
+}
+
+fn error_at<'a>(input: &'a [u8], expected: &'static str) -> nom::Err<GrammarError<'a>> {
+    nom::Err::Error(GrammarError {
+        input,
+        expected,
+        rule: None,
+    })
+}
+
+/// One value of an extension, kept as text: an atom-like token, a quoted string, a
+/// literal, or a parenthesised list (with strings and literals inside). This is the
+/// shape of RFC 4466's `tagged-ext-val` and of every extension FETCH item's value.
+///
+/// `tagged-ext-val = tagged-ext-simple / "(" [tagged-ext-comp] ")"`
+///
+/// Linear in the input: nesting is counted, not recursed, and literals are skipped by
+/// their announced size.
+pub fn generic_value(input: &[u8]) -> PResult<'_, &[u8]> {
+    let end = match input.first() {
+        Some(b'(') => scan_list(input)?,
+        Some(b'"') => skip_quoted(input)?,
+        Some(b'{') => skip_literal(input)?,
+        Some(b'~') if input.get(1) == Some(&b'{') => skip_literal(input)?,
+        Some(&b) if !matches!(b, b' ' | b')' | b'\r' | b'\n') => input
+            .iter()
+            .position(|&b| matches!(b, b' ' | b'(' | b')' | b'\r' | b'\n'))
+            .unwrap_or(input.len()),
+        _ => return fail(input, "a value: an atom, a number, a string or a list"),
+    };
+    Ok((&input[end..], &input[..end]))
+}
+
+/// Length of the balanced `( ... )` at the start of `input`.
+fn scan_list(input: &[u8]) -> Result<usize, nom::Err<GrammarError<'_>>> {
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < input.len() {
+        match input[i] {
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Ok(i + 1);
+                }
+            }
+            b'"' => {
+                i += skip_quoted(&input[i..])?;
+                continue;
+            }
+            b'{' | b'~' => {
+                if let Ok(n) = skip_literal(&input[i..]) {
+                    i += n;
+                    continue;
+                }
+            }
+            b'\r' | b'\n' => return Err(error_at(&input[i..], ") to close the list")),
+            _ => {}
+        }
+        i += 1;
+    }
+    Err(error_at(&input[i..], ") to close the list"))
+}
+
+/// Length of the quoted string at the start of `input` (quotes included).
+fn skip_quoted(input: &[u8]) -> Result<usize, nom::Err<GrammarError<'_>>> {
+    let mut i = 1;
+    loop {
+        match input.get(i) {
+            Some(b'"') => return Ok(i + 1),
+            Some(b'\\') => i += 2,
+            Some(b'\r' | b'\n') | None => {
+                return Err(error_at(
+                    &input[i.min(input.len())..],
+                    "a closing double quote",
+                ))
+            }
+            Some(_) => i += 1,
+        }
+    }
+}
+
+/// Length of the literal (`{n}` or `~{n}`, CRLF, n bytes) at the start of `input`.
+fn skip_literal(input: &[u8]) -> Result<usize, nom::Err<GrammarError<'_>>> {
+    let open = usize::from(input.starts_with(b"~"));
+    if input.get(open) != Some(&b'{') {
+        return Err(error_at(input, "a literal"));
+    }
+    let digits = input[open + 1..]
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let mut i = open + 1 + digits;
+    if input.get(i) == Some(&b'+') {
+        i += 1;
+    }
+    let size: usize = as_str(&input[open + 1..open + 1 + digits])
+        .parse()
+        .map_err(|_| error_at(input, "a literal"))?;
+    if !input[i..].starts_with(b"}\r\n") {
+        return Err(error_at(
+            &input[i..],
+            "}, then the end of the line, to announce the literal",
+        ));
+    }
+    i += 3;
+    if input.len() - i < size {
+        return Err(error_at(
+            &input[i..],
+            "as many bytes as the literal announced",
+        ));
+    }
+    Ok(i + size)
+}
+
+/// One or more spaces where the grammar wants exactly one. Extra spaces are a quirk of
+/// some servers (and of a few RFC examples: `* NAMESPACE (("INBOX." ".")) NIL  NIL`).
+fn sp_lenient<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, ()> {
+    let (rest, _) = sp(input)?;
+    let extra = rest.iter().take_while(|&&b| b == b' ').count();
+    if extra > 0 {
+        cx.quirk(rest, "quirk-extra-space", "SP", "More than one space in a row. IMAP separates items with exactly one space (RFC 9051 §9, note 2); some servers, and a few RFC examples, use more. Clients accept it.");
+    }
+    Ok((&rest[extra..], ()))
+}
+
+/// A quoted single character, or NIL: the hierarchy delimiter of LIST and NAMESPACE.
+/// `(DQUOTE QUOTED-CHAR DQUOTE / nil)`
+fn delimiter(input: &[u8]) -> PResult<'_, Option<char>> {
+    if let Ok((rest, ())) = nil(input) {
+        return Ok((rest, None));
+    }
+    let (rest, q) = expect(
+        "the hierarchy delimiter: one character in double quotes, or NIL",
+        quoted,
+    )
+    .parse(input)?;
+    let text = q.text();
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => Ok((rest, Some(c))),
+        _ => fail(
+            input,
+            "exactly one character between the quotes (the hierarchy delimiter), or NIL",
+        ),
+    }
+}
+
+/// `"LIST" SP mailbox-list` / `"LSUB" SP mailbox-list` (after the name)
+/// `mailbox-list = "(" [mbx-list-flags] ")" SP (DQUOTE QUOTED-CHAR DQUOTE / nil) SP mailbox [SP mbox-list-extended]`
+/// `mbox-list-extended = "(" [mbox-list-extended-item *(SP mbox-list-extended-item)] ")"` (RFC 5258), kept as text.
+pub fn mailbox_list<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, ListItem> {
+    let sp = |i| sp_lenient(cx, i);
+    let flags = paren_list(map(flag, |f: Flag| f.0));
+    let (rest, attributes) = rule("mbx-list-flags", preceded(sp, flags)).parse(input)?;
+    let (rest, delimiter) = rule("mailbox-list", preceded(sp, delimiter)).parse(rest)?;
+    let (rest, mailbox) = preceded(sp, mailbox).parse(rest)?;
+    let (rest, extended) = if rest.starts_with(b" (") {
+        let (rest, ext) = rule("mbox-list-extended", preceded(sp, generic_value)).parse(rest)?;
+        (rest, Some(String::from_utf8_lossy(ext).into_owned()))
+    } else {
+        (rest, None)
+    };
+    Ok((
+        rest,
+        ListItem {
+            attributes,
+            delimiter,
+            mailbox,
+            extended,
+        },
+    ))
+}
+
+/// `namespace-response = "NAMESPACE" SP namespace SP namespace SP namespace` (after the name)
+#[allow(clippy::type_complexity)]
+pub fn namespace_response<'a>(
+    cx: &Findings,
+    input: &'a [u8],
+) -> PResult<
+    'a,
+    (
+        Option<Vec<NamespaceDescr>>,
+        Option<Vec<NamespaceDescr>>,
+        Option<Vec<NamespaceDescr>>,
+    ),
+> {
+    let sp = |i| sp_lenient(cx, i);
+    let one = |i| namespace(cx, i);
+    rule(
+        "namespace-response",
+        (preceded(sp, one), preceded(sp, one), preceded(sp, one)),
+    )
+    .parse(input)
+}
+
+/// `namespace = nil / "(" 1*namespace-descr ")"`
+fn namespace<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, Option<Vec<NamespaceDescr>>> {
+    let descrs = delimited(
+        tag("("),
+        many1(|i| namespace_descr(cx, i)),
+        expect(") to close the namespace list", tag(")")),
+    );
+    rule(
+        "namespace",
+        expect(
+            "NIL or a list of namespaces in parentheses",
+            alt((value(None, nil), map(descrs, Some))),
+        ),
+    )
+    .parse(input)
+}
+
+/// `namespace-descr = "(" string SP (DQUOTE QUOTED-CHAR DQUOTE / nil) [namespace-response-extensions] ")"`
+/// `namespace-response-extension = SP string SP "(" string *(SP string) ")"` — accepted and dropped.
+///
+/// Quirk: some servers put a space between descriptors; accepted and noted.
+fn namespace_descr<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, NamespaceDescr> {
+    let input = match input {
+        [b' ', b'(', ..] => {
+            cx.quirk(input, "quirk-space-between-namespaces", "namespace", "A space between two namespace descriptors: the grammar writes them back to back, `((\"\" \"/\")(\"#news.\" \".\"))`. Some servers put a space between them; clients accept it.");
+            &input[1..]
+        }
+        _ => input,
+    };
+    let extension = (sp, string, sp, paren_list(string));
+    let (rest, (_, prefix, _, delimiter, _, _)) = rule(
+        "namespace-descr",
+        (
+            tag("("),
+            string,
+            sp,
+            delimiter,
+            many0(extension),
+            expect(") to close the namespace descriptor", tag(")")),
+        ),
+    )
+    .parse(input)?;
+    Ok((
+        rest,
+        NamespaceDescr {
+            prefix: prefix.text().into_owned(),
+            delimiter,
+        },
+    ))
+}
+
+/// `id_response ::= "ID" SPACE id_params_list` (after the name; RFC 2971)
+/// `id_params_list ::= "(" #(string SPACE nstring) ")" / nil`
+///
+/// Quirk: some servers answer `* ID ()` instead of `* ID NIL`; accepted and noted.
+#[allow(clippy::type_complexity)]
+pub fn id_response<'a>(
+    cx: &Findings,
+    input: &'a [u8],
+) -> PResult<'a, Option<Vec<(String, Option<String>)>>> {
+    let (rest, _) = sp(input)?;
+    if let Some(after) = rest.strip_prefix(b"()") {
+        cx.quirk(rest, "quirk-empty-id-list", "id_params_list", "An empty ID list `()`: RFC 2971 wants NIL when there is nothing to say. Some servers send `()`; clients accept it.");
+        return Ok((after, Some(Vec::new())));
+    }
+    let pair = map((string, preceded(sp, nstring)), |(k, v)| {
+        (k.text().into_owned(), v.map(|v| v.text().into_owned()))
+    });
+    let list = delimited(
+        tag("("),
+        nom::multi::separated_list1(tag(" "), pair),
+        expect(") to close the ID list", tag(")")),
+    );
+    rule(
+        "id_params_list",
+        expect(
+            "NIL or a list of field-value pairs in parentheses",
+            alt((value(None, nil), map(list, Some))),
+        ),
+    )
+    .parse(rest)
+}
+
+/// `"STATUS" SP mailbox SP "(" [status-att-list] ")"` (after the name)
+/// `status-att-val = ("MESSAGES" SP number) / ("UIDNEXT" SP nz-number) / ... / ("SIZE" SP number64) /
+///  ("HIGHESTMODSEQ" SP mod-sequence-valzer) / ("APPENDLIMIT" SP (number64 / nil))`
+///
+/// Values are read as number64. An item whose value is not a number (RFC 8474's
+/// `MAILBOXID (F2212ea87...)`, RFC 7889's `APPENDLIMIT NIL`) is skipped with a note.
+pub fn status_response<'a>(
+    cx: &Findings,
+    input: &'a [u8],
+) -> PResult<'a, (Mailbox, Vec<(String, u64)>)> {
+    let item = |i: &'a [u8]| -> PResult<'a, Option<(String, u64)>> {
+        let (rest, name) = expect(
+            "a STATUS item such as MESSAGES or UIDNEXT",
+            take_while1(is_atom_char),
+        )
+        .parse(i)?;
+        let (rest, _) = sp(rest)?;
+        let name = as_str(name).to_ascii_uppercase();
+        if let Ok((rest, n)) = number64(rest) {
+            return Ok((rest, Some((name, n))));
+        }
+        let (rest, _) = generic_value(rest)?;
+        cx.note(i, Severity::Note, "non-numeric-status-item", "status-att-val", format!("The STATUS item {name} has a value that is not a number; the tutor shows only numeric items and skips this one."));
+        Ok((rest, None))
+    };
+    let items = delimited(
+        expect("( to open the list of status items", tag("(")),
+        separated_list0(tag(" "), item),
+        expect(") to close the list of status items", tag(")")),
+    );
+    let (rest, (mailbox, items)) = rule(
+        "status-att-list",
+        (preceded(sp, mailbox), preceded(sp, items)),
+    )
+    .parse(input)?;
+    Ok((rest, (mailbox, items.into_iter().flatten().collect())))
+}
+
+/// `obsolete-search-response = "SEARCH" *(SP nz-number)` (after the name), with RFC 7162's
+/// `[SP search-sort-mod-seq]`; `search-sort-mod-seq = "(" "MODSEQ" SP mod-sequence-value ")"`
+pub fn search_response(input: &[u8]) -> PResult<'_, (Vec<u32>, Option<u64>)> {
+    let (rest, numbers) = many0(preceded(tag(" "), nz_number)).parse(input)?;
+    if let [b' ', b'0'..=b'9', ..] = rest {
+        // Say why the list stopped (a 0, a number too big) instead of "unexpected text".
+        rule("mailbox-data", nz_number).parse(&rest[1..])?;
+    }
+    let modseq = opt(preceded(
+        tag(" "),
+        delimited(tag_no_case("(MODSEQ "), number64, expect(")", tag(")"))),
+    ));
+    let (rest, modseq) = rule("search-sort-mod-seq", modseq).parse(rest)?;
+    Ok((rest, (numbers, modseq)))
+}
+
+/// `esearch-response = "ESEARCH" [search-correlator] [SP "UID"] *(SP search-return-data)` (after the name)
+/// `search-correlator = SP "(" "TAG" SP tag-string ")"`
+/// `search-return-data = search-modifier-name SP search-return-value` (values kept as text)
+#[allow(clippy::type_complexity)]
+pub fn esearch_response<'a>(
+    input: &'a [u8],
+) -> PResult<'a, (Option<String>, bool, Vec<(String, String)>)> {
+    let correlator = delimited(
+        tag_no_case(" (TAG "),
+        astring,
+        expect(") to close the search correlator", tag(")")),
+    );
+    let (rest, tag_string) = rule("search-correlator", opt(correlator)).parse(input)?;
+    let uid_then_end = |i: &'a [u8]| -> PResult<'a, ()> {
+        let (rest, _) = tag_no_case(" UID").parse(i)?;
+        match rest.first() {
+            Some(b' ' | b'\r' | b'\n') | None => Ok((rest, ())),
+            _ => fail(i, "UID"),
+        }
+    };
+    let (rest, uid) = map(opt(uid_then_end), |u| u.is_some()).parse(rest)?;
+    let label =
+        take_while1(|b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'));
+    let data = map(
+        (preceded(tag(" "), label), preceded(sp, generic_value)),
+        |(name, value)| {
+            (
+                as_str(name).to_ascii_uppercase(),
+                String::from_utf8_lossy(value).into_owned(),
+            )
+        },
+    );
+    let (rest, items) = rule("search-return-data", many0(data)).parse(rest)?;
+    if let [b' ', b'A'..=b'Z' | b'a'..=b'z', ..] = rest {
+        // A name without its value: let the item parser say what is missing.
+        let (_, name) =
+            take_while1(|b: u8| b.is_ascii_alphanumeric() || b == b'-').parse(&rest[1..])?;
+        rule("search-return-data", preceded(sp, generic_value)).parse(&rest[1 + name.len()..])?;
+    }
+    Ok((
+        rest,
+        (tag_string.map(|t| t.text().into_owned()), uid, items),
+    ))
+}
+
+/// `expunged-resp = "VANISHED" [SP "(EARLIER)"] SP known-uids` (after the name; RFC 7162)
+pub fn vanished_response(input: &[u8]) -> PResult<'_, (bool, SequenceSet)> {
+    let earlier = map(opt(tag_no_case(" (EARLIER)")), |e| e.is_some());
+    rule("expunged-resp", (earlier, preceded(sp, sequence_set))).parse(input)
+}
+
+/// `"FLAGS" SP flag-list` (after the name)
+pub fn flags_response(input: &[u8]) -> PResult<'_, Vec<Flag>> {
+    preceded(sp, flag_list).parse(input)
+}
+
 /// Parses one server message (a [`crate::wire::Message`]'s grammar text), tolerantly.
+///
+/// `response` is filled whenever the message was understood well enough to build a
+/// value; with an error diagnostic it may be partial (a FETCH keeps the items before
+/// the broken one). `kind` and `tag` are filled as soon as they are read.
 pub fn parse_response(text: &[u8]) -> ParsedResponse {
-    let _ = text;
-    ParsedResponse { tag: None, kind: None, response: None, diagnostics: Vec::new() }
+    let mut early = Vec::new();
+    let owned;
+    let input: &[u8] = if text.ends_with(b"\r\n") {
+        text
+    } else if text.ends_with(b"\n") {
+        early.push(Diagnostic::new(Severity::Note, "quirk-bare-lf", text.len(), "CRLF", "The line ends in a bare LF instead of CRLF. IMAP lines end in CR LF; some servers and hand-made files use LF alone. The tutor accepts it."));
+        owned = [&text[..text.len() - 1], b"\r\n"].concat();
+        &owned
+    } else {
+        if !text.is_empty() {
+            early.push(
+                Diagnostic::new(Severity::Warning, "missing-crlf", text.len() + 1, "CRLF", "The message does not end with CRLF: the line was cut off, or the stream ended in the middle of it.")
+                    .expected("CRLF"),
+            );
+        }
+        owned = [text, b"\r\n"].concat();
+        &owned
+    };
+    let cx = Findings::default();
+    let mut door = Door {
+        whole: input,
+        cx: &cx,
+        diagnostics: early,
+        tag: None,
+        kind: None,
+    };
+    let response = door.response();
+    let Door {
+        mut diagnostics,
+        tag,
+        kind,
+        ..
+    } = door;
+    diagnostics.extend(cx.into_diagnostics(input));
+    diagnostics.sort_by_key(|d| (d.column, d.severity != Severity::Error));
+    ParsedResponse {
+        tag,
+        kind,
+        response,
+        diagnostics,
+    }
+}
+
+/// The front door's state while it reads one message.
+struct Door<'a, 'c> {
+    whole: &'a [u8],
+    cx: &'c Findings,
+    diagnostics: Vec<Diagnostic>,
+    tag: Option<String>,
+    kind: Option<&'static str>,
+}
+
+const CRLF: &[u8] = b"\r\n";
+
+/// Builder methods for a diagnostic already pushed (the ones on [`Diagnostic`] take it by value).
+trait Refine {
+    fn with_expected(&mut self, expected: impl Into<String>) -> &mut Self;
+    fn with_suggestion(&mut self, suggestion: impl Into<String>) -> &mut Self;
+}
+
+impl Refine for Diagnostic {
+    fn with_expected(&mut self, expected: impl Into<String>) -> &mut Self {
+        self.expected = Some(expected.into());
+        self
+    }
+
+    fn with_suggestion(&mut self, suggestion: impl Into<String>) -> &mut Self {
+        self.suggestion = Some(suggestion.into());
+        self
+    }
+}
+
+impl<'a> Door<'a, '_> {
+    fn report(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        at: &[u8],
+        rule: &'static str,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let column = column_of(self.whole, at);
+        self.diagnostics
+            .push(Diagnostic::new(severity, code, column, rule, message));
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    /// Turns a parser failure into an error diagnostic a learner can act on.
+    fn syntax(&mut self, err: nom::Err<GrammarError<'a>>, fallback_rule: &'static str) {
+        let e = match err {
+            nom::Err::Error(e) | nom::Err::Failure(e) => e,
+            nom::Err::Incomplete(_) => GrammarError {
+                input: &[],
+                expected: "more input",
+                rule: None,
+            },
+        };
+        let rule = e.rule.unwrap_or(fallback_rule);
+        let found = describe(e.input);
+        let (code, suggestion): (&'static str, Option<String>) = if e
+            .expected
+            .contains("literal announced")
+        {
+            (
+                "literal-too-short",
+                Some(
+                    "The number in braces must count exactly the bytes that follow the CRLF."
+                        .into(),
+                ),
+            )
+        } else if e.input.starts_with(CRLF) || e.input.is_empty() {
+            ("line-ends-early", None)
+        } else if e.expected == "a space" && e.input.starts_with(b" ") {
+            (
+                "extra-space",
+                Some("Remove the extra space: IMAP separates items with exactly one space.".into()),
+            )
+        } else if e.expected == "a space" {
+            ("missing-space", Some("Put one space here.".into()))
+        } else {
+            ("syntax-error", None)
+        };
+        let mut message = if code == "line-ends-early" {
+            format!("The line ends too early: {} is still missing.", e.expected)
+        } else if code == "literal-too-short" {
+            "The message ends before the literal does: fewer bytes follow than its {size} announced.".to_owned()
+        } else {
+            format!("Expected {} here, but found {found}.", e.expected)
+        };
+        if let Some(hint) = rule_hint(rule) {
+            message.push(' ');
+            message.push_str(hint);
+        }
+        let d = self
+            .report(Severity::Error, code, e.input, rule, message)
+            .with_expected(e.expected);
+        d.suggestion = suggestion;
+    }
+
+    /// After a complete response: optional trailing spaces (a quirk), then CRLF, then nothing.
+    fn end(&mut self, rest: &'a [u8], what: &'static str) {
+        let spaces = rest.iter().take_while(|&&b| b == b' ').count();
+        let mut rest = rest;
+        if spaces > 0 && rest[spaces..].starts_with(CRLF) {
+            self.cx.quirk(rest, "quirk-trailing-space", what, "A space before the end of the line. The grammar has none here; some servers send one (often after SEARCH results or a list of capabilities). Clients accept it.");
+            rest = &rest[spaces..];
+        }
+        match rest.strip_prefix(CRLF) {
+            Some([]) => {}
+            Some(more) => {
+                self.report(
+                    Severity::Error,
+                    "text-after-end",
+                    more,
+                    what,
+                    "The response ended with CRLF, but more bytes follow in the same message.",
+                );
+            }
+            None => {
+                let rest = &rest[rest.iter().take_while(|&&b| b == b' ').count()..];
+                let found = describe(rest);
+                self.report(
+                    Severity::Error,
+                    "unexpected-text",
+                    rest,
+                    what,
+                    format!(
+                        "The {what} response is complete here, but the line goes on with {found}."
+                    ),
+                )
+                .with_expected("the end of the line");
+            }
+        }
+    }
+
+    /// Finishes a data response: checks the end on success, reports the failure otherwise.
+    fn data<T>(&mut self, result: PResult<'a, T>, what: &'static str) -> Option<T> {
+        match result {
+            Ok((rest, value)) => {
+                self.end(rest, what);
+                Some(value)
+            }
+            Err(e) => {
+                self.syntax(e, what);
+                None
+            }
+        }
+    }
+
+    /// `response = continue-req / response-data / response-done` (one message of it)
+    fn response(&mut self) -> Option<Response> {
+        let input = self.whole;
+        match input {
+            [b'\r', b'\n', ..] => {
+                self.report(Severity::Error, "empty-line", input, "response", "The server sent an empty line. Every server line starts with `*` (data), `+` (continuation request) or the tag of a command.");
+                None
+            }
+            [b'+', rest @ ..] => Some(self.continuation(rest)),
+            [b'*', rest @ ..] => self.untagged(rest),
+            _ => self.tagged(input),
+        }
+    }
+
+    /// `continue-req = "+" SP (resp-text / base64) CRLF`
+    ///
+    /// Quirk: a bare `+` with no space (some servers, when they have nothing to say).
+    fn continuation(&mut self, rest: &'a [u8]) -> Response {
+        self.kind = Some("CONTINUATION");
+        if rest.starts_with(CRLF) {
+            self.cx.quirk(rest, "quirk-continuation-without-space", "continue-req", "A bare `+` with nothing after it. The grammar wants `+`, a space, then text or base64 (`+ ` for an empty challenge); some servers send `+` alone. Clients accept it.");
+            self.end(rest, "continue-req");
+            return Response::Continuation {
+                code: None,
+                text: String::new(),
+            };
+        }
+        let rest = self.space_after(rest, "+", "continue-req");
+        let (code, text) = self.resp_text(rest, "+", false);
+        Response::Continuation { code, text }
+    }
+
+    /// `response-tagged = tag SP resp-cond-state CRLF`
+    fn tagged(&mut self, input: &'a [u8]) -> Option<Response> {
+        let Ok((rest, tag)) = super::core::tag_token(input) else {
+            self.report(Severity::Error, "bad-tag", input, "response", format!("A server line starts with `*` (data), `+` (continuation request) or a tag, but this one starts with {}.", describe(input)))
+                .with_expected("*, + or a tag");
+            return None;
+        };
+        self.tag = Some(tag.to_owned());
+        if rest.starts_with(CRLF) {
+            self.report(Severity::Error, "line-ends-early", rest, "response-tagged", "The line ends after the tag. A tagged response goes on with a space, OK, NO or BAD, and text.")
+                .with_expected("a space, then OK, NO or BAD");
+            return None;
+        }
+        let rest = self.space_after(rest, "the tag", "response-tagged");
+        let (after, word) = status_word(rest);
+        let upper = word.to_ascii_uppercase();
+        let status = match upper.as_str() {
+            "OK" => Status::Ok,
+            "NO" => Status::No,
+            "BAD" => Status::Bad,
+            "BYE" | "PREAUTH" => {
+                let status = if upper == "BYE" {
+                    Status::Bye
+                } else {
+                    Status::PreAuth
+                };
+                self.report(Severity::Error, "untagged-only-status", rest, "response-tagged", format!("{upper} is never tagged: a server sends it as `* {upper} ...`. A tagged response completes a command with OK, NO or BAD."))
+                    .with_expected("OK, NO or BAD")
+                    .with_suggestion(format!("* {upper} ..."));
+                status
+            }
+            _ => {
+                let mut message = format!("A tagged response completes a command with OK, NO or BAD, but this one has {}.", describe(rest));
+                if vocabulary::COMMANDS.contains(&upper.as_str()) {
+                    message.push_str(&format!(" {upper} is a command: this looks like a line the client sent, not the server."));
+                }
+                self.report(
+                    Severity::Error,
+                    "unknown-status",
+                    rest,
+                    "resp-cond-state",
+                    message,
+                )
+                .with_expected("OK, NO or BAD");
+                return None;
+            }
+        };
+        self.kind = Some(status.name());
+        let (code, text) = self.status_text(after, status.name());
+        Some(Response::Tagged {
+            tag: tag.to_owned(),
+            status,
+            code,
+            text,
+        })
+    }
+
+    /// `response-data = "*" SP (resp-cond-state / resp-cond-bye / mailbox-data / message-data /
+    ///  capability-data / enable-data) CRLF`; `greeting = "*" SP (resp-cond-auth / resp-cond-bye) CRLF`
+    fn untagged(&mut self, rest: &'a [u8]) -> Option<Response> {
+        if rest.starts_with(CRLF) {
+            self.report(Severity::Error, "line-ends-early", rest, "response-data", "The line ends after `*`. Untagged data goes on with a space and a response such as `OK`, `FLAGS` or `4 EXISTS`.")
+                .with_expected("a space and a response");
+            return None;
+        }
+        let rest = self.space_after(rest, "*", "response-data");
+        if rest.first().is_some_and(u8::is_ascii_digit) {
+            return self.message_data(rest);
+        }
+        let (after, word) = status_word(rest);
+        if word.is_empty() {
+            self.report(Severity::Error, "missing-response-name", rest, "response-data", format!("Expected a response name (OK, CAPABILITY, FLAGS, LIST, ...) or a message number after `* `, but found {}.", describe(rest)))
+                .with_expected("a response name or a number");
+            return None;
+        }
+        let upper = word.to_ascii_uppercase();
+        let cx = self.cx;
+        let data = match upper.as_str() {
+            "OK" | "NO" | "BAD" | "PREAUTH" | "BYE" => {
+                let status = match upper.as_str() {
+                    "OK" => Status::Ok,
+                    "NO" => Status::No,
+                    "BAD" => Status::Bad,
+                    "PREAUTH" => Status::PreAuth,
+                    _ => Status::Bye,
+                };
+                self.kind = Some(status.name());
+                let (code, text) = self.status_text(after, status.name());
+                return Some(Response::Data(Data::Status { status, code, text }));
+            }
+            "CAPABILITY" => {
+                self.kind = Some("CAPABILITY");
+                let caps = self.data(capabilities(after), "capability-data")?;
+                self.check_version(&caps, after);
+                Data::Capability(caps)
+            }
+            "ENABLED" => {
+                self.kind = Some("ENABLED");
+                Data::Enabled(self.data(
+                    rule("enable-data", capabilities).parse(after),
+                    "enable-data",
+                )?)
+            }
+            "ID" => {
+                self.kind = Some("ID");
+                Data::Id(self.data(id_response(cx, after), "id_response")?)
+            }
+            "NAMESPACE" => {
+                self.kind = Some("NAMESPACE");
+                let (personal, other, shared) =
+                    self.data(namespace_response(cx, after), "namespace-response")?;
+                Data::Namespace {
+                    personal,
+                    other,
+                    shared,
+                }
+            }
+            "LIST" => {
+                self.kind = Some("LIST");
+                Data::List(self.data(mailbox_list(cx, after), "mailbox-list")?)
+            }
+            "LSUB" => {
+                self.kind = Some("LSUB");
+                Data::Lsub(self.data(mailbox_list(cx, after), "mailbox-list")?)
+            }
+            "STATUS" => {
+                self.kind = Some("STATUS");
+                let (mailbox, items) = self.data(status_response(cx, after), "mailbox-data")?;
+                Data::MailboxStatus { mailbox, items }
+            }
+            "SEARCH" => {
+                self.kind = Some("SEARCH");
+                let (numbers, modseq) = self.data(search_response(after), "mailbox-data")?;
+                Data::Search { numbers, modseq }
+            }
+            "ESEARCH" => {
+                self.kind = Some("ESEARCH");
+                let (tag, uid, items) = self.data(esearch_response(after), "esearch-response")?;
+                Data::ESearch { tag, uid, items }
+            }
+            "FLAGS" => {
+                self.kind = Some("FLAGS");
+                Data::Flags(self.data(flags_response(after), "mailbox-data")?)
+            }
+            "VANISHED" => {
+                self.kind = Some("VANISHED");
+                let (earlier, uids) = self.data(vanished_response(after), "expunged-resp")?;
+                Data::Vanished { earlier, uids }
+            }
+            "EXISTS" | "RECENT" | "EXPUNGE" | "FETCH" => {
+                self.report(
+                    Severity::Error,
+                    "missing-number",
+                    rest,
+                    "message-data",
+                    format!("{upper} comes after a number: `* 4 {upper}`."),
+                )
+                .with_expected("a number before the response name");
+                return None;
+            }
+            _ => {
+                let known = vocabulary::RESPONSES
+                    .iter()
+                    .copied()
+                    .filter(|r| *r != "CONTINUATION");
+                let near = known.clone().find(|k| close(k, &upper));
+                let d = self.report(Severity::Warning, "unknown-response", rest, "response-data", format!("The tutor does not know the untagged response {upper}. It may belong to an extension (SORT, THREAD, QUOTA, ACL, METADATA, ...); clients ignore responses they do not understand."));
+                if let Some(near) = near {
+                    d.suggestion = Some(format!("Did you mean {near}?"));
+                }
+                return None;
+            }
+        };
+        Some(Response::Data(data))
+    }
+
+    /// `message-data = nz-number SP ("EXPUNGE" / ("FETCH" SP msg-att))`, and
+    /// `number SP "EXISTS"`, `number SP "RECENT"` (`mailbox-data`)
+    fn message_data(&mut self, input: &'a [u8]) -> Option<Response> {
+        let (rest, n) = match number(input) {
+            Ok(ok) => ok,
+            Err(e) => {
+                self.syntax(e, "message-data");
+                return None;
+            }
+        };
+        if rest.starts_with(CRLF) {
+            self.report(Severity::Error, "line-ends-early", rest, "message-data", "The line ends after the number. It should go on with EXISTS, RECENT, EXPUNGE or FETCH.")
+                .with_expected("a space, then EXISTS, RECENT, EXPUNGE or FETCH");
+            return None;
+        }
+        let rest = self.space_after(rest, "the number", "message-data");
+        let (after, word) = status_word(rest);
+        let upper = word.to_ascii_uppercase();
+        let nonzero = |door: &mut Self, what: &'static str| {
+            if n == 0 {
+                door.report(
+                    Severity::Error,
+                    "zero-message-number",
+                    input,
+                    "nz-number",
+                    format!("Message numbers start at 1, so `* 0 {what}` cannot happen."),
+                )
+                .with_expected("a number greater than zero");
+            }
+        };
+        let data = match upper.as_str() {
+            "EXISTS" => {
+                self.kind = Some("EXISTS");
+                self.end(after, "mailbox-data");
+                Data::Exists(n)
+            }
+            "RECENT" => {
+                self.kind = Some("RECENT");
+                self.end(after, "obsolete-recent-response");
+                Data::Recent(n)
+            }
+            "EXPUNGE" => {
+                self.kind = Some("EXPUNGE");
+                nonzero(self, "EXPUNGE");
+                self.end(after, "message-data");
+                Data::Expunge(n)
+            }
+            "FETCH" => {
+                self.kind = Some("FETCH");
+                nonzero(self, "FETCH");
+                let mut attributes = Vec::new();
+                let parsed = sp(after).and_then(|(r, _)| msg_att_into(self.cx, r, &mut attributes));
+                match parsed {
+                    Ok(rest) => self.end(rest, "message-data"),
+                    Err(e) => self.syntax(e, "msg-att"),
+                }
+                Data::Fetch { seq: n, attributes }
+            }
+            _ => {
+                let near = ["EXISTS", "RECENT", "EXPUNGE", "FETCH"]
+                    .into_iter()
+                    .find(|k| close(k, &upper));
+                let d = self.report(Severity::Error, "unknown-message-data", rest, "message-data", format!("After a number, a server sends EXISTS, RECENT, EXPUNGE or FETCH, but this line has {}.", describe(rest)))
+                    .with_expected("EXISTS, RECENT, EXPUNGE or FETCH");
+                if let Some(near) = near {
+                    d.suggestion = Some(format!("{n} {near}"));
+                }
+                return None;
+            }
+        };
+        Some(Response::Data(data))
+    }
+
+    /// Expects one space after `what`; reports a missing or doubled one and goes on.
+    fn space_after(&mut self, rest: &'a [u8], what: &str, rule: &'static str) -> &'a [u8] {
+        let spaces = rest.iter().take_while(|&&b| b == b' ').count();
+        match spaces {
+            1 => &rest[1..],
+            0 => {
+                self.report(
+                    Severity::Error,
+                    "missing-space",
+                    rest,
+                    rule,
+                    format!(
+                        "Expected a space after {what}, but found {}.",
+                        describe(rest)
+                    ),
+                )
+                .with_expected("a space")
+                .with_suggestion("Put one space here.");
+                rest
+            }
+            _ => {
+                self.report(Severity::Error, "extra-space", &rest[1..], rule, format!("More than one space after {what}: IMAP separates items with exactly one space."))
+                    .with_expected("exactly one space")
+                    .with_suggestion("Remove the extra spaces.");
+                &rest[spaces..]
+            }
+        }
+    }
+
+    /// `resp-cond-state = ("OK" / "NO" / "BAD") SP resp-text` (and the same for PREAUTH,
+    /// BYE), after the word.
+    ///
+    /// Quirk: no space and no text at all (`a107 OK`, RFC 7162's own examples).
+    fn status_text(&mut self, rest: &'a [u8], word: &'static str) -> (Option<Code>, String) {
+        if rest.starts_with(CRLF) {
+            self.cx.quirk(rest, "quirk-missing-text", "resp-text", &format!("`{word}` has no text after it. The grammar wants a space and human-readable text (RFC 3501 requires the text; RFC 9051 allows it to be empty but keeps the space). Some servers send nothing; clients accept it."));
+            self.end(rest, "resp-text");
+            return (None, String::new());
+        }
+        let rest = self.space_after_keeping_text(rest, word);
+        self.resp_text(rest, word, true)
+    }
+
+    /// Like [`Door::space_after`], but extra spaces belong to the text that follows.
+    fn space_after_keeping_text(&mut self, rest: &'a [u8], word: &str) -> &'a [u8] {
+        match rest.strip_prefix(b" ") {
+            Some(r) => r,
+            None => {
+                self.report(
+                    Severity::Error,
+                    "missing-space",
+                    rest,
+                    "resp-text",
+                    format!(
+                        "Expected a space after {word}, but found {}.",
+                        describe(rest)
+                    ),
+                )
+                .with_expected("a space")
+                .with_suggestion("Put one space here.");
+                rest
+            }
+        }
+    }
+
+    /// `resp-text = ["[" resp-text-code "]" SP] [text]` (RFC 9051; RFC 3501 requires the text)
+    ///
+    /// Quirk: a code with no text after it (`* OK [UIDVALIDITY 1]`, several RFC examples).
+    fn resp_text(
+        &mut self,
+        rest: &'a [u8],
+        word: &'static str,
+        text_expected: bool,
+    ) -> (Option<Code>, String) {
+        let (rest, code) = if rest.starts_with(b"[") {
+            self.code(rest)
+        } else {
+            (rest, None)
+        };
+        let rest = match (&code, rest) {
+            (Some(_), [b' ', r @ ..]) => r,
+            (Some(_), r) if r.starts_with(CRLF) => r,
+            (Some(c), r) => {
+                let name = c.name().to_owned();
+                self.report(
+                    Severity::Error,
+                    "missing-space",
+                    r,
+                    "resp-text",
+                    format!(
+                        "Expected a space between the [{name}] code and the text, but found {}.",
+                        describe(r)
+                    ),
+                )
+                .with_expected("a space")
+                .with_suggestion("Put one space after ].");
+                r
+            }
+            (None, r) => r,
+        };
+        let (after, text) = text(rest).unwrap_or((rest, String::new()));
+        if text.is_empty() && (text_expected || code.is_some()) {
+            let message = match &code {
+                Some(c) => format!("The [{}] code has no text after it. The grammar wants a space and human-readable text after the code (RFC 3501 requires it; RFC 9051 allows it to be empty). Some servers, and several RFC examples, leave it out; clients accept it.", c.name()),
+                None => format!("`{word}` has no text after it. RFC 3501 requires human-readable text here; RFC 9051 allows it to be empty. Clients accept it."),
+            };
+            self.cx.note(
+                rest,
+                Severity::Note,
+                "quirk-missing-text",
+                "resp-text",
+                message,
+            );
+        }
+        self.end(after, "resp-text");
+        (code, text)
+    }
+
+    /// `"[" resp-text-code "]"`, with a fallback to the catch-all form when a known code's
+    /// argument is malformed, so the rest of the line is still read.
+    fn code(&mut self, rest: &'a [u8]) -> (&'a [u8], Option<Code>) {
+        let inner = &rest[1..];
+        match resp_text_code(self.cx, inner) {
+            Ok((r, code)) if r.starts_with(b"]") => return (&r[1..], Some(code)),
+            Ok((r, code)) => {
+                let name = code.name().to_owned();
+                let found = describe(r);
+                self.report(
+                    Severity::Error,
+                    "bad-code-argument",
+                    r,
+                    "resp-text-code",
+                    format!("Expected ] to close the [{name}] code, but found {found}."),
+                )
+                .with_expected("]");
+            }
+            Err(e) => {
+                let name = inner.iter().take_while(|&&b| is_atom_char(b)).count();
+                let name = as_str(&inner[..name]).to_ascii_uppercase();
+                let too_big =
+                    matches!(&e, nom::Err::Error(g) if g.expected.starts_with("a number below"));
+                self.syntax(e, "resp-text-code");
+                if let Some(d) = self.diagnostics.last_mut() {
+                    if too_big {
+                        // RFC 9051's own SELECT example (§6.3.2) has `[UIDVALIDITY 9877410381]`.
+                        d.severity = Severity::Warning;
+                        d.code = "number-out-of-range";
+                        d.message = format!("The number in [{name}] is larger than the 32 bits the grammar allows (at most 4294967295); the tutor keeps it as text. RFC 9051's own SELECT example makes this mistake; a strict client would reject the line.");
+                    } else {
+                        d.code = "bad-code-argument";
+                        d.message =
+                            format!("The [{name}] response code is malformed. {}", d.message);
+                    }
+                }
+            }
+        }
+        match generic_code(inner) {
+            Ok((r, code)) if r.starts_with(b"]") => (&r[1..], Some(code)),
+            _ => {
+                if !inner
+                    .iter()
+                    .take_while(|&&b| b != b'\r' && b != b'\n')
+                    .any(|&b| b == b']')
+                {
+                    self.report(Severity::Error, "unclosed-code", rest, "resp-text-code", "The response code opened with [ is never closed with ] on this line; the tutor reads the rest as text.")
+                        .with_expected("] to close the response code");
+                }
+                (rest, None)
+            }
+        }
+    }
+
+    /// A CAPABILITY list must name the protocol version (RFC 9051 §7.2.2, RFC 3501 §7.2.1).
+    fn check_version(&mut self, caps: &[String], at: &'a [u8]) {
+        if !caps
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case("IMAP4rev1") || c.eq_ignore_ascii_case("IMAP4rev2"))
+        {
+            self.report(Severity::Warning, "capability-without-version", at, "capability-data", "The capability list names neither IMAP4rev1 nor IMAP4rev2; a server must list the protocol version it speaks.")
+                .with_expected("IMAP4rev1 or IMAP4rev2 among the capabilities");
+        }
+    }
+}
+
+/// What a rule looks like, in one sentence, for error messages.
+fn rule_hint(rule: &str) -> Option<&'static str> {
+    Some(match rule {
+        r if r.starts_with("env-") || r == "envelope" => "An ENVELOPE has ten fields in this order: date, subject, from, sender, reply-to, to, cc, bcc, in-reply-to, message-id; each is a string, NIL or (for addresses) a list.",
+        "address" => "An address has four fields: (name route mailbox host), each a string or NIL.",
+        "body-fld-lines" => "A TEXT or MESSAGE/RFC822 part ends with its number of lines, after its size in bytes.",
+        r if r.starts_with("body") || r.starts_with("media-") => "A body part is (type subtype (parameters) id description encoding size ...); a multipart is its parts followed by the subtype.",
+        "msg-att" | "msg-att-static" | "msg-att-dynamic" | "fetch-mod-resp" => "FETCH data is a parenthesised list of item names and values, separated by single spaces: (FLAGS (\\Seen) UID 4).",
+        "section" | "section-binary" => "A section looks like BODY[], BODY[HEADER], BODY[1.2.TEXT] or BODY[HEADER.FIELDS (From)].",
+        "flag-list" => "Flags go in parentheses, separated by spaces: (\\Seen \\Answered).",
+        "date-time" => "An INTERNALDATE looks like \"17-Jul-1996 02:44:25 -0700\", in double quotes.",
+        "mailbox-list" | "mbx-list-flags" | "mbox-list-extended" => "A LIST response is (attributes) \"delimiter\" mailbox, e.g. (\\HasNoChildren) \"/\" INBOX.",
+        "namespace-response" | "namespace" | "namespace-descr" => "A NAMESPACE response has three namespaces (personal, other users', shared), each NIL or a list like ((\"\" \"/\")).",
+        "id_params_list" => "ID data is NIL, or field-value pairs in parentheses: (\"name\" \"Dovecot\").",
+        "status-att-list" => "A STATUS response is a mailbox and a list of item-number pairs: INBOX (MESSAGES 4 UIDNEXT 5).",
+        "esearch-response" | "search-correlator" | "search-return-data" => "ESEARCH data is [(TAG \"a1\")] [UID] and name-value pairs such as MIN 2 COUNT 3.",
+        "expunged-resp" => "VANISHED is followed by a set of UIDs: VANISHED (EARLIER) 41,43:116.",
+        "mailbox-data" => "Message numbers start at 1.",
+        "resp-text-code" => "A response code is [NAME] or [NAME argument], e.g. [UIDNEXT 5].",
+        _ => return None,
+    })
+}
+
+/// A response or status name: letters, digits and `-`, as far as they go.
+fn status_word(input: &[u8]) -> (&[u8], &str) {
+    let n = input
+        .iter()
+        .take_while(|&&b| is_atom_char(b) && b != b'[')
+        .count();
+    (&input[n..], as_str(&input[..n]))
+}
+
+/// What is at `rest`, for a learner: "the end of the line", "`EXITS`", "a tab".
+fn describe(rest: &[u8]) -> String {
+    match rest {
+        [] => "the end of the message".into(),
+        [b'\r', b'\n', ..] | [b'\n', ..] => "the end of the line".into(),
+        [b' ', ..] => "a space".into(),
+        [b'\t', ..] => "a tab".into(),
+        [c, ..] if c.is_ascii_graphic() => {
+            let n = rest
+                .iter()
+                .take(24)
+                .take_while(|b| b.is_ascii_graphic())
+                .count();
+            format!("`{}`", as_str(&rest[..n]))
+        }
+        [c, ..] => format!("the byte 0x{c:02X}"),
+    }
+}
+
+/// True when `word` is a likely misspelling of `known` (one edit away, or two for long words).
+fn close(known: &str, word: &str) -> bool {
+    let (a, b) = (known.as_bytes(), word.as_bytes());
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        prev = cur;
+    }
+    let limit = if known.len() > 5 { 2 } else { 1 };
+    word != known && prev[b.len()] <= limit
 }

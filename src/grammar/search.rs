@@ -1,9 +1,20 @@
-//! SEARCH criteria: `search-key` (RFC 9051 §6.4.4, RFC 3501 §6.4.4).
+//! SEARCH criteria: `search-program` and `search-key` (RFC 9051 §6.4.4, RFC 3501 §6.4.4,
+//! RFC 7162 MODSEQ).
+//!
+//! A key is read as a whole word and dispatched on it, like FETCH items: `UNSEEN` and
+//! `UNDELETED` share a prefix, and an unknown key should be reported where it starts.
+//! Keys nest (`NOT`, `OR`, parentheses); the nesting is bounded so that a hostile line
+//! cannot exhaust the stack.
 
+use nom::bytes::complete::take_while1;
+use nom::Parser;
 use serde::Serialize;
 
-use super::core::Flag;
-use super::sequence::SequenceSet;
+use super::command::{arg, label, list, more, starts_with_word};
+use super::core::{as_str, astring, date, flag, is_atom_char, number, quoted, Flag};
+use super::error::{expect, fail, PResult};
+use super::extensions::condstore::search_modsequence;
+use super::sequence::{sequence_set, SequenceSet};
 
 /// `search-key` — one criterion. A SEARCH command ANDs its keys together.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -49,4 +60,221 @@ pub enum SearchKey {
     And(Vec<SearchKey>),
     /// `MODSEQ n` (RFC 7162).
     ModSeq(u64),
+}
+
+impl SearchKey {
+    /// Calls `visit` on this key and every key nested in it, depth first.
+    pub fn walk(&self, visit: &mut impl FnMut(&SearchKey)) {
+        visit(self);
+        match self {
+            SearchKey::Not(k) => k.walk(visit),
+            SearchKey::Or(a, b) => {
+                a.walk(visit);
+                b.walk(visit);
+            }
+            SearchKey::And(keys) => keys.iter().for_each(|k| k.walk(visit)),
+            _ => {}
+        }
+    }
+}
+
+/// Every search key name, for "did you mean" suggestions.
+pub const SEARCH_KEY_NAMES: &[&str] = &[
+    "ALL", "ANSWERED", "BCC", "BEFORE", "BODY", "CC", "DELETED", "DRAFT", "FLAGGED", "FROM", "HEADER", "KEYWORD",
+    "LARGER", "MODSEQ", "NEW", "NOT", "OLD", "ON", "OR", "RECENT", "SEEN", "SENTBEFORE", "SENTON", "SENTSINCE",
+    "SINCE", "SMALLER", "SUBJECT", "TEXT", "TO", "UID", "UNANSWERED", "UNDELETED", "UNDRAFT", "UNFLAGGED",
+    "UNKEYWORD", "UNSEEN",
+];
+
+/// How deep keys may nest through NOT, OR and parentheses. Real searches nest a few
+/// levels; the bound keeps the recursive parser's stack use small and fixed.
+pub const MAX_DEPTH: usize = 32;
+
+/// `search-program = ["CHARSET" SP charset SP] search-key *(SP search-key)`
+pub fn search_program(input: &[u8]) -> PResult<'_, (Option<String>, Vec<SearchKey>)> {
+    let (rest, charset) = if starts_with_word(input, "CHARSET") {
+        let (rest, name) = arg(label::CHARSET, charset)(&input[7..])?;
+        let (rest, key) = arg(label::CRITERIA, search_key)(rest)?;
+        (rest, (Some(name), key))
+    } else {
+        let (rest, key) = search_key(input)?;
+        (rest, (None, key))
+    };
+    let (charset, first) = charset;
+    let mut keys = vec![first];
+    let (rest, ()) = more(rest, &mut keys, search_key)?;
+    Ok((rest, (charset, keys)))
+}
+
+/// `charset = atom / quoted` (RFC 3501 allowed any astring; atom and quoted cover real use)
+pub fn charset(input: &[u8]) -> PResult<'_, String> {
+    if input.first() == Some(&b'"') {
+        let (rest, q) = quoted(input)?;
+        return Ok((rest, q.text().into_owned()));
+    }
+    let (rest, name) = expect(label::CHARSET, take_while1(is_atom_char)).parse(input)?;
+    Ok((rest, as_str(name).to_owned()))
+}
+
+/// `search-key = "ALL" / "ANSWERED" / "BCC" SP astring / "BEFORE" SP date / "BODY" SP astring /
+///  "CC" SP astring / "DELETED" / "FLAGGED" / "FROM" SP astring / "KEYWORD" SP flag-keyword /
+///  "ON" SP date / "SEEN" / "SINCE" SP date / "SUBJECT" SP astring / "TEXT" SP astring /
+///  "TO" SP astring / "UNANSWERED" / "UNDELETED" / "UNFLAGGED" / "UNKEYWORD" SP flag-keyword /
+///  "UNSEEN" / "DRAFT" / "HEADER" SP header-fld-name SP astring / "LARGER" SP number64 /
+///  "NOT" SP search-key / "OR" SP search-key SP search-key / "SENTBEFORE" SP date /
+///  "SENTON" SP date / "SENTSINCE" SP date / "SMALLER" SP number64 / "UID" SP sequence-set /
+///  "UNDRAFT" / sequence-set / "(" search-key *(SP search-key) ")"`
+/// plus RFC 3501's `"NEW" / "OLD" / "RECENT"` and RFC 7162's `search-modsequence`.
+pub fn search_key(input: &[u8]) -> PResult<'_, SearchKey> {
+    key(input, 0)
+}
+
+fn key(input: &[u8], depth: usize) -> PResult<'_, SearchKey> {
+    use SearchKey::*;
+    if depth > MAX_DEPTH {
+        return fail(input, "fewer nested search keys (NOT, OR and parentheses nest at most 32 deep)");
+    }
+    match input.first() {
+        Some(b'(') => {
+            let (rest, keys) = list(1, label::SEARCH_KEY, |i| key(i, depth + 1))(input)?;
+            return Ok((rest, And(keys)));
+        }
+        Some(b'0'..=b'9' | b'*' | b'$') => {
+            let (rest, set) = sequence_set(input)?;
+            return Ok((rest, SequenceSet(set)));
+        }
+        _ => {}
+    }
+    let (rest, name) = expect(label::SEARCH_KEY, take_while1(|b: u8| b.is_ascii_alphabetic())).parse(input)?;
+    let string = |what: &'static str, make: fn(String) -> SearchKey| {
+        let (rest, s) = arg(what, astring)(rest)?;
+        Ok((rest, make(s.text().into_owned())))
+    };
+    let day = |make: fn(String) -> SearchKey| {
+        let (rest, d) = arg(label::DATE, date)(rest)?;
+        Ok((rest, make(d)))
+    };
+    let keyword = |make: fn(Flag) -> SearchKey| {
+        let (rest, f) = arg("a keyword such as $Forwarded", flag)(rest)?;
+        Ok((rest, make(f)))
+    };
+    match as_str(name).to_ascii_uppercase().as_str() {
+        "ALL" => Ok((rest, All)),
+        "ANSWERED" => Ok((rest, Answered)),
+        "DELETED" => Ok((rest, Deleted)),
+        "DRAFT" => Ok((rest, Draft)),
+        "FLAGGED" => Ok((rest, Flagged)),
+        "NEW" => Ok((rest, New)),
+        "OLD" => Ok((rest, Old)),
+        "RECENT" => Ok((rest, Recent)),
+        "SEEN" => Ok((rest, Seen)),
+        "UNANSWERED" => Ok((rest, Unanswered)),
+        "UNDELETED" => Ok((rest, Undeleted)),
+        "UNDRAFT" => Ok((rest, Undraft)),
+        "UNFLAGGED" => Ok((rest, Unflagged)),
+        "UNSEEN" => Ok((rest, Unseen)),
+        "KEYWORD" => keyword(Keyword),
+        "UNKEYWORD" => keyword(Unkeyword),
+        "BCC" => string("a string to look for in Bcc", Bcc),
+        "BODY" => string("a string to look for in the body", Body),
+        "CC" => string("a string to look for in Cc", Cc),
+        "FROM" => string("a string to look for in From", From),
+        "SUBJECT" => string("a string to look for in Subject", Subject),
+        "TEXT" => string("a string to look for in the header or body", Text),
+        "TO" => string("a string to look for in To", To),
+        "HEADER" => {
+            let (rest, field) = arg("a header field name such as Message-ID", astring)(rest)?;
+            let (rest, value) = arg("a string to look for in that header field (\"\" for any)", astring)(rest)?;
+            Ok((rest, Header(field.text().into_owned(), value.text().into_owned())))
+        }
+        "BEFORE" => day(Before),
+        "ON" => day(On),
+        "SINCE" => day(Since),
+        "SENTBEFORE" => day(SentBefore),
+        "SENTON" => day(SentOn),
+        "SENTSINCE" => day(SentSince),
+        "LARGER" => {
+            let (rest, n) = arg("a size in bytes", number)(rest)?;
+            Ok((rest, Larger(n)))
+        }
+        "SMALLER" => {
+            let (rest, n) = arg("a size in bytes", number)(rest)?;
+            Ok((rest, Smaller(n)))
+        }
+        "UID" => {
+            let (rest, set) = arg(label::UID_SET, sequence_set)(rest)?;
+            Ok((rest, Uid(set)))
+        }
+        "NOT" => {
+            let (rest, k) = arg("a search key to negate", |i| key(i, depth + 1))(rest)?;
+            Ok((rest, Not(Box::new(k))))
+        }
+        "OR" => {
+            let (rest, a) = arg("the first of two search keys for OR", |i| key(i, depth + 1))(rest)?;
+            let (rest, b) = arg("a second search key for OR", |i| key(i, depth + 1))(rest)?;
+            Ok((rest, Or(Box::new(a), Box::new(b))))
+        }
+        "MODSEQ" => {
+            let (rest, n) = search_modsequence(input)?;
+            Ok((rest, ModSeq(n)))
+        }
+        _ => fail(input, label::SEARCH_KEY),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn program(text: &str) -> (Option<String>, Vec<SearchKey>) {
+        let (rest, p) = search_program(text.as_bytes()).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        assert!(rest.is_empty(), "{text}: left {:?}", String::from_utf8_lossy(rest));
+        p
+    }
+
+    #[test]
+    fn keys_nest_and_keep_their_arguments() {
+        let (charset, keys) = program("CHARSET UTF-8 OR (FROM smith unseen) NOT 1:5 SINCE 1-Feb-1994 HEADER Message-ID \"<x@y>\"");
+        assert_eq!(charset.as_deref(), Some("UTF-8"));
+        assert_eq!(keys.len(), 3);
+        let SearchKey::Or(a, b) = &keys[0] else { panic!("{keys:?}") };
+        assert_eq!(**a, SearchKey::And(vec![SearchKey::From("smith".into()), SearchKey::Unseen]));
+        assert!(matches!(**b, SearchKey::Not(_)));
+        assert_eq!(keys[1], SearchKey::Since("1-Feb-1994".into()));
+        assert_eq!(keys[2], SearchKey::Header("Message-ID".into(), "<x@y>".into()));
+        let mut count = 0;
+        keys[0].walk(&mut |_| count += 1);
+        assert_eq!(count, 6);
+    }
+
+    #[test]
+    fn modseq_sets_and_uid() {
+        let (_, keys) = program("MODSEQ \"/flags/\\\\draft\" all 620162338 UID 1:* $ LARGER 4096");
+        assert_eq!(keys[0], SearchKey::ModSeq(620162338));
+        assert!(matches!(keys[1], SearchKey::Uid(_)));
+        assert_eq!(keys[2], SearchKey::SequenceSet(SequenceSet::Saved));
+        assert_eq!(keys[3], SearchKey::Larger(4096));
+    }
+
+    #[test]
+    fn errors_point_at_the_key() {
+        let at = |text: &'static str| match search_program(text.as_bytes()) {
+            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => (text.len() - e.input.len(), e.expected),
+            other => panic!("{text}: {other:?}"),
+        };
+        assert_eq!(at("ALL FROMM x"), (4, label::SEARCH_KEY));
+        assert_eq!(at("OR SEEN").1, "a second search key for OR");
+        assert_eq!(at("(SEEN UNSEN)").0, 6);
+        assert_eq!(at("SINCE 1-Foo-2020").0, 8);
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let deep = format!("{}ALL{}", "(".repeat(200), ")".repeat(200));
+        assert!(search_program(deep.as_bytes()).is_err());
+        let nots = "NOT ".repeat(500) + "ALL";
+        assert!(search_program(nots.as_bytes()).is_err());
+        let ok = format!("{}ALL{}", "(".repeat(20), ")".repeat(20));
+        assert_eq!(program(&ok).1.len(), 1);
+    }
 }

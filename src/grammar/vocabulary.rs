@@ -17,7 +17,7 @@ pub const COMMANDS: &[&str] = &[
     "LIST", "LSUB", "NAMESPACE", "STATUS", "APPEND", "IDLE", "ENABLE",
     // selected (§6.4)
     "CHECK", "CLOSE", "UNSELECT", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY", "MOVE", "UID",
-    // extensions usable in any state
+    // extensions: ID in any state (RFC 2971), COMPRESS once authenticated (RFC 4978 §3)
     "ID", "COMPRESS",
 ];
 
@@ -43,11 +43,11 @@ pub const RESPONSE_CODES: &[&str] = &[
     "CLOSED", "HASCHILDREN",
     // RFC 4315 UIDPLUS
     "APPENDUID", "COPYUID", "UIDNOTSTICKY",
-    // RFC 2221 / Dovecot's greeting
+    // RFC 2221 (LOGIN-REFERRALS, which Dovecot's greeting advertises)
     "REFERRAL",
     // RFC 7162 CONDSTORE (Dovecot sends these on SELECT when enabled)
     "HIGHESTMODSEQ", "NOMODSEQ", "MODIFIED",
-    // RFC 6154 / RFC 5465 and friends used by Dovecot
+    // RFC 6154 (USEATTR), RFC 5182 (NOTSAVED), RFC 4978 (COMPRESSIONACTIVE)
     "USEATTR", "NOTSAVED", "COMPRESSIONACTIVE",
 ];
 

@@ -1,0 +1,314 @@
+//! The explainer: follows a session and annotates every message for a learner.
+//!
+//! It is sans-IO: feed it the bytes each side sent, in the order they were sent, and
+//! it returns one [`Annotation`] per message. It owns a framer and an assembler per
+//! direction, parses each message with the grammar, and keeps the session's context
+//! (state, tags, selected mailbox, capabilities) so that explanations can say
+//! "INBOX holds 4 messages" rather than "a number of messages exist".
+//!
+//! - [`context`]: what the explainer remembers about the session.
+//! - [`commands`]: what each command means, in context.
+//! - [`responses`]: what each response means, in context.
+//! - [`literal`]: short summaries of literals (a message's From/To/Subject/Date).
+
+pub mod commands;
+pub mod context;
+pub mod literal;
+pub mod redact;
+pub mod responses;
+
+use serde::Serialize;
+
+use crate::grammar::{parse_command, parse_response, Diagnostic, Severity};
+use crate::knowledge::{self, Kind};
+use crate::transcript::{Direction, Record, Transcript};
+use crate::wire::{Assembler, Framer, Message};
+use context::Context;
+
+/// What kind of thing an annotated message is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AnnotationKind {
+    /// A tagged command from the client.
+    Command,
+    /// Client data that is not a command: `DONE`, an AUTHENTICATE response.
+    ClientData,
+    /// The server's first message.
+    Greeting,
+    /// Untagged data (`* ...`).
+    Untagged,
+    /// A tagged status that completes a command.
+    Tagged,
+    /// `+ ...`: the server asks for more.
+    Continuation,
+    /// A line that is not IMAP (telnet's own messages, prose).
+    NotImap,
+    /// A remark by a reader, the recorder or the proxy.
+    Note,
+}
+
+/// A literal inside an annotated message, summarised.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LiteralSummary {
+    /// Size announced on the wire.
+    pub size: u64,
+    /// Bytes that actually arrived.
+    pub received: u64,
+    /// One line: "an email: From ..., Subject ..." or "12 bytes of text".
+    pub summary: String,
+    /// Header fields worth showing (From, To, Subject, Date) and the first body lines.
+    pub preview: Vec<String>,
+    /// The literal's retained text, for `--full` (lossy UTF-8).
+    #[serde(skip)]
+    pub text: String,
+}
+
+/// One explained message.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Annotation {
+    pub direction: Option<Direction>,
+    pub kind: AnnotationKind,
+    /// The message as it may be shown: secrets masked unless asked not to, literals elided.
+    pub display: String,
+    /// The bytes on the wire (masked like `display`), for tooling.
+    #[serde(serialize_with = "serialize_escaped")]
+    pub raw: Vec<u8>,
+    pub tag: Option<String>,
+    /// The command this message is or belongs to ("FETCH").
+    pub command: Option<String>,
+    /// The explanation in one line, in context.
+    pub summary: String,
+    /// Further lines: what the knowledge base says, what each part means.
+    pub details: Vec<String>,
+    /// RFC sections, e.g. "RFC 9051 §6.4.5".
+    pub rfc: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub literals: Vec<LiteralSummary>,
+    /// Seconds since the session started, when the source knows.
+    pub time: Option<f64>,
+}
+
+impl Annotation {
+    fn new(direction: Option<Direction>, kind: AnnotationKind, display: String) -> Self {
+        Annotation {
+            direction,
+            kind,
+            raw: display.as_bytes().to_vec(),
+            display,
+            tag: None,
+            command: None,
+            summary: String::new(),
+            details: Vec::new(),
+            rfc: Vec::new(),
+            diagnostics: Vec::new(),
+            literals: Vec::new(),
+            time: None,
+        }
+    }
+
+    /// True if the explainer could not say what this is.
+    pub fn is_unknown(&self) -> bool {
+        self.summary.is_empty() || self.summary.starts_with("unknown")
+    }
+
+    /// Adds what the knowledge base holds for `name` of `kind`: details and RFC sections.
+    fn cite(&mut self, kind: Kind, name: &str) {
+        if let Some(entry) = knowledge::lookup(kind, name) {
+            for rfc in &entry.rfc {
+                if !self.rfc.contains(rfc) {
+                    self.rfc.push(rfc.clone());
+                }
+            }
+        }
+    }
+}
+
+fn serialize_escaped<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&escape_bytes(bytes))
+}
+
+/// Escapes bytes for display: printable UTF-8 as is, `\r`, `\n`, `\t`, `\\`, `\xNN` otherwise.
+pub fn escape_bytes(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            match c {
+                '\r' => out.push_str("\\r"),
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                '\\' => out.push_str("\\\\"),
+                c if c.is_control() => out.push_str(&format!("\\x{:02X}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Choices that change what the explainer shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Show passwords and AUTHENTICATE data instead of masking them.
+    pub show_secrets: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { show_secrets: false }
+    }
+}
+
+struct Side {
+    framer: Framer,
+    assembler: Assembler,
+}
+
+impl Side {
+    fn new() -> Self {
+        Side { framer: Framer::default(), assembler: Assembler::default() }
+    }
+}
+
+/// The sans-IO explainer. See the module documentation.
+pub struct Explainer {
+    client: Side,
+    server: Side,
+    context: Context,
+    options: Options,
+    time: Option<f64>,
+}
+
+impl Default for Explainer {
+    fn default() -> Self {
+        Explainer::new(Options::default())
+    }
+}
+
+impl Explainer {
+    pub fn new(options: Options) -> Self {
+        Explainer { client: Side::new(), server: Side::new(), context: Context::default(), options, time: None }
+    }
+
+    /// What the explainer knows about the session so far.
+    pub fn context(&self) -> &Context {
+        &self.context
+    }
+
+    /// Bytes one side sent; returns the annotations of the messages they complete.
+    pub fn feed(&mut self, direction: Direction, bytes: &[u8]) -> Vec<Annotation> {
+        let mut messages = Vec::new();
+        let side = self.side(direction);
+        side.framer.feed(bytes);
+        while let Some(frame) = side.framer.next_frame() {
+            messages.extend(side.assembler.push(frame));
+        }
+        messages.into_iter().flat_map(|m| self.explain_message(direction, &m)).collect()
+    }
+
+    /// Forgets one direction's unfinished message and framing state. The proxy calls
+    /// this when its annotator fell behind and skipped bytes: framing restarts clean,
+    /// and the caller feeds from the next line on.
+    pub fn resync(&mut self, direction: Direction) {
+        *self.side(direction) = Side::new();
+    }
+
+    /// The stream ended: explains whatever unfinished messages remain.
+    pub fn finish(&mut self) -> Vec<Annotation> {
+        let mut out = Vec::new();
+        for direction in [Direction::Client, Direction::Server] {
+            let side = self.side(direction);
+            let mut messages: Vec<Message> = side.framer.finish().and_then(|f| side.assembler.push(f)).into_iter().collect();
+            messages.extend(side.assembler.flush());
+            for m in messages {
+                out.extend(self.explain_message(direction, &m));
+            }
+        }
+        out
+    }
+
+    /// Explains a whole transcript, records that are not IMAP included.
+    pub fn explain_transcript(transcript: &Transcript, options: Options) -> Vec<Annotation> {
+        let mut explainer = Explainer::new(options);
+        let mut out = Vec::new();
+        for record in &transcript.records {
+            match record {
+                Record::Bytes { direction, bytes, time, .. } => {
+                    explainer.time = *time;
+                    out.extend(explainer.feed(*direction, bytes));
+                }
+                Record::Other { text, why, .. } => {
+                    let mut a = Annotation::new(None, AnnotationKind::NotImap, text.clone());
+                    a.summary = format!("not IMAP: {why}");
+                    out.push(a);
+                }
+                Record::Note { text, .. } => {
+                    let mut a = Annotation::new(None, AnnotationKind::Note, text.clone());
+                    a.summary = text.clone();
+                    out.push(a);
+                }
+            }
+        }
+        out.extend(explainer.finish());
+        out
+    }
+
+    fn side(&mut self, direction: Direction) -> &mut Side {
+        match direction {
+            Direction::Client => &mut self.client,
+            Direction::Server => &mut self.server,
+        }
+    }
+
+    fn explain_message(&mut self, direction: Direction, message: &Message) -> Vec<Annotation> {
+        let mut out = Vec::new();
+        if direction == Direction::Server && self.client.framer.in_literal() && message.first_line().first() != Some(&b'+') {
+            // A server that answers a synchronizing literal with a tagged NO/BAD instead
+            // of "+" will never receive the literal's bytes (RFC 9051 §4.3): the client's
+            // framer must stop waiting for them, and the command is explained as it stands.
+            let first = message.first_line();
+            let tagged = !first.starts_with(b"* ");
+            if tagged {
+                self.client.framer.cancel_literal();
+                if let Some(partial) = self.client.assembler.flush() {
+                    out.push(self.annotate(Direction::Client, &partial));
+                }
+            }
+        }
+        out.push(self.annotate(direction, message));
+        out
+    }
+
+    fn annotate(&mut self, direction: Direction, message: &Message) -> Annotation {
+        let mut annotation = match direction {
+            Direction::Client => commands::explain(&mut self.context, message, self.options),
+            Direction::Server => responses::explain(&mut self.context, message),
+        };
+        for error in message.frame_errors() {
+            annotation.diagnostics.push(Diagnostic::new(Severity::Error, "frame-limit", 1, "line", error.to_string()));
+        }
+        if message.has_bare_lf() {
+            annotation.diagnostics.push(
+                Diagnostic::new(Severity::Note, "bare-lf", 1, "CRLF", "this line ends in a bare LF; IMAP requires CRLF (RFC 9051 §2.2). Tolerated here; some servers reject it")
+                    .suggest("send CRLF: in telnet it is automatic, with nc use `nc -C`"),
+            );
+        }
+        if !self.options.show_secrets {
+            redact::mask_annotation(&mut annotation);
+        }
+        annotation.time = self.time;
+        annotation
+    }
+}
+
+/// Parses the grammar text of a client message: shared with the lesson runner.
+pub fn parse_client(message: &Message) -> crate::grammar::ParsedCommand {
+    parse_command(&message.grammar_text())
+}
+
+/// Parses the grammar text of a server message.
+pub fn parse_server(message: &Message) -> crate::grammar::ParsedResponse {
+    parse_response(&message.grammar_text())
+}

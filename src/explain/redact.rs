@@ -1,0 +1,479 @@
+//! Redaction for recordings: the client's bytes with passwords and SASL secrets masked.
+//!
+//! The relay always forwards the real bytes; this module decides what a *recording*
+//! keeps. The explainer masks what it *shows* (see [`super::commands`]); a recording
+//! needs more: bytes that still read back as a valid session, so `explain` and `diff`
+//! work on it, and that keep everything but the secret (a debugging engineer wants to
+//! see *which user* logged in, and with which mechanism).
+//!
+//! What is masked, with [`MASK`] (`********`):
+//! - `LOGIN user password`: the password, whatever its form. An atom or quoted string
+//!   becomes `"********"`; a literal becomes the 8-byte literal `{8}` `********`, its
+//!   announcement rewritten so the recording still frames correctly.
+//! - `AUTHENTICATE mech [initial-response]` and each client line until the command
+//!   completes: the base64 is decoded, only the secret part is masked, and it is
+//!   encoded again, so the recording stays valid base64:
+//!   - PLAIN (`authzid NUL authcid NUL password`): the password;
+//!   - LOGIN: every response after the first (the first is the user name);
+//!   - XOAUTH2 and OAUTHBEARER: the token after `auth=Bearer `;
+//!   - CRAM-MD5 (`user digest`): the digest;
+//!   - any other mechanism: the whole response.
+//!
+//! Why this keeps its own small state rather than reading the explainer's [`Context`]:
+//! a recording is written as bytes arrive, frame by frame, while the explainer's
+//! context moves one *complete message* at a time, and after the fact. The redactor
+//! needs only three facts (the AUTHENTICATE tag, its mechanism, how many responses so
+//! far), which it learns from the same frames it masks, so both stay in step by
+//! construction.
+//!
+//! [`Context`]: super::context::Context
+
+use base64::Engine as _;
+
+use super::commands::MASK;
+use super::{Annotation, AnnotationKind};
+use crate::grammar::core::{astring, is_atom_char, sp, tag_token};
+use crate::wire::{Frame, Framer, LiteralKind};
+
+/// An AUTHENTICATE in progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Auth {
+    tag: String,
+    mechanism: String,
+    /// Client responses so far (the initial response counts).
+    responses: usize,
+}
+
+/// Where we are inside a LOGIN command that spans several frames (literals).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Login {
+    None,
+    /// The user name is a literal: pass its bytes, then the password follows.
+    UserLiteral,
+    /// The password is a literal: its bytes are replaced by the mask.
+    PasswordLiteral,
+}
+
+/// The sans-IO redactor: feed it both directions; it returns the client bytes to record.
+#[derive(Debug)]
+pub struct Redactor {
+    client: Framer,
+    server: Framer,
+    auth: Option<Auth>,
+    login: Login,
+    /// True between a line that ends a message and the next, i.e. the next client
+    /// line starts a new message.
+    at_message_start: bool,
+    /// A synchronizing literal was announced and no `+` has come yet: a tagged reply
+    /// now refuses it (RFC 9051 §4.3), and the client will not send its bytes.
+    awaiting_continuation: bool,
+    show_secrets: bool,
+}
+
+impl Redactor {
+    /// A redactor; with `show_secrets` it passes everything through unchanged.
+    pub fn new(show_secrets: bool) -> Self {
+        Redactor {
+            client: Framer::default(),
+            server: Framer::default(),
+            auth: None,
+            login: Login::None,
+            at_message_start: true,
+            awaiting_continuation: false,
+            show_secrets,
+        }
+    }
+
+    /// Bytes the client sent; returns what to record. Lines are returned whole, so a
+    /// line split across reads comes out once its end has arrived.
+    pub fn client(&mut self, bytes: &[u8]) -> Vec<u8> {
+        self.client.feed(bytes);
+        let mut out = Vec::new();
+        while let Some(frame) = self.client.next_frame() {
+            self.client_frame(frame, &mut out);
+        }
+        out
+    }
+
+    /// The client is done: returns whatever unfinished line or literal remains, masked
+    /// if it belongs to a secret.
+    pub fn finish_client(&mut self) -> Vec<u8> {
+        let mut out = Vec::new();
+        if let Some(frame) = self.client.finish() {
+            self.client_frame(frame, &mut out);
+        }
+        out
+    }
+
+    /// Bytes the server sent: the redactor only watches them, for `+` and the end of
+    /// AUTHENTICATE.
+    pub fn server(&mut self, bytes: &[u8]) {
+        self.server.feed(bytes);
+        while let Some(frame) = self.server.next_frame() {
+            let Frame::Line(line) = frame else { continue };
+            let text = line.text();
+            if text.starts_with(b"+") {
+                self.awaiting_continuation = false;
+                continue;
+            }
+            if text.starts_with(b"*") {
+                continue;
+            }
+            let tag = text.split(|&b| b == b' ').next().unwrap_or_default();
+            if self.auth.as_ref().is_some_and(|a| a.tag.as_bytes() == tag) {
+                self.auth = None;
+            }
+            if self.awaiting_continuation && self.client.in_literal() {
+                self.client.cancel_literal();
+                self.login = Login::None;
+                self.at_message_start = true;
+            }
+            self.awaiting_continuation = false;
+        }
+    }
+
+    fn client_frame(&mut self, frame: Frame, out: &mut Vec<u8>) {
+        if self.show_secrets {
+            if let Frame::Line(line) = &frame {
+                self.note_literal(line.literal.map(|h| h.kind), line.literal.is_some_and(|h| h.size > 0));
+            }
+            out.extend_from_slice(frame.bytes());
+            return;
+        }
+        match frame {
+            Frame::Line(line) => {
+                let literal = line.literal.filter(|h| h.size > 0);
+                let starts = self.at_message_start;
+                self.at_message_start = literal.is_none();
+                self.note_literal(line.literal.map(|h| h.kind), literal.is_some());
+                let text = line.text();
+                let ending = &line.bytes[text.len()..];
+                let masked = if starts && self.auth.is_some() {
+                    self.sasl_line(text)
+                } else if starts {
+                    self.command_line(text, literal.is_some())
+                } else if self.login == Login::UserLiteral {
+                    // The line after the user name's literal: ` password`.
+                    self.login = Login::None;
+                    self.password_at(text, 0, literal.is_some())
+                } else {
+                    None
+                };
+                match masked {
+                    Some(text) => {
+                        out.extend_from_slice(&text);
+                        out.extend_from_slice(ending);
+                    }
+                    None => out.extend_from_slice(&line.bytes),
+                }
+            }
+            Frame::Literal { bytes, last } => {
+                self.awaiting_continuation = false;
+                if self.login == Login::PasswordLiteral {
+                    if last {
+                        out.extend_from_slice(MASK.as_bytes());
+                        self.login = Login::None;
+                    }
+                } else {
+                    out.extend_from_slice(&bytes);
+                }
+            }
+            Frame::Overlong { bytes, last, .. } => {
+                // A line over 64 KiB is not a LOGIN anyone types; mask it if we are in
+                // a secret, pass it otherwise.
+                if self.auth.is_some() || self.login != Login::None {
+                    if last {
+                        out.extend_from_slice(MASK.as_bytes());
+                        out.extend_from_slice(b"\r\n");
+                    }
+                } else {
+                    out.extend_from_slice(&bytes);
+                }
+                if last {
+                    self.at_message_start = true;
+                }
+            }
+            Frame::Truncated { bytes, .. } => {
+                // The client closed in the middle of something: mask it if it is (or
+                // may be) a secret.
+                let masked = if self.auth.is_some() || self.login != Login::None {
+                    Some(MASK.as_bytes().to_vec())
+                } else if self.at_message_start {
+                    self.command_line(&bytes, false)
+                } else {
+                    None
+                };
+                out.extend_from_slice(masked.as_deref().unwrap_or(&bytes));
+            }
+        }
+    }
+
+    fn note_literal(&mut self, kind: Option<LiteralKind>, announced: bool) {
+        if announced && kind.is_some_and(LiteralKind::is_synchronizing) {
+            self.awaiting_continuation = true;
+        }
+    }
+
+    /// A new client message's first line: LOGIN and AUTHENTICATE are masked.
+    fn command_line(&mut self, text: &[u8], announces_literal: bool) -> Option<Vec<u8>> {
+        let (rest, tag) = tag_token(text).ok()?;
+        let (rest, ()) = sp(rest).ok()?;
+        let name_len = rest.iter().take_while(|&&b| is_atom_char(b)).count();
+        let name = &rest[..name_len];
+        let args_at = text.len() - rest.len() + name_len;
+        if name.eq_ignore_ascii_case(b"LOGIN") {
+            return Some(self.login_line(text, args_at, announces_literal));
+        }
+        if name.eq_ignore_ascii_case(b"AUTHENTICATE") {
+            let args = &text[args_at..];
+            let mut words = args.split(|&b| b == b' ').filter(|w| !w.is_empty());
+            let mechanism = String::from_utf8_lossy(words.next().unwrap_or_default()).to_ascii_uppercase();
+            let mut auth = Auth { tag: tag.to_string(), mechanism, responses: 0 };
+            let masked = words.next().map(|ir| {
+                let masked = mask_sasl(&auth.mechanism, 0, ir);
+                auth.responses = 1;
+                let at = ir.as_ptr() as usize - text.as_ptr() as usize;
+                let mut out = text[..at].to_vec();
+                out.extend_from_slice(&masked);
+                out
+            });
+            self.auth = Some(auth);
+            return masked;
+        }
+        None
+    }
+
+    /// `tag LOGIN user password`, from the space before the user name on.
+    fn login_line(&mut self, text: &[u8], args_at: usize, announces_literal: bool) -> Vec<u8> {
+        let args = &text[args_at..];
+        let Ok((after_sp, ())) = sp(args) else { return text.to_vec() };
+        let user_at = args_at + 1;
+        if announces_literal && is_literal_announcement(after_sp) {
+            self.login = Login::UserLiteral;
+            return text.to_vec();
+        }
+        match astring(after_sp) {
+            Ok((rest, _user)) => {
+                let password_at = text.len() - rest.len();
+                self.password_at(text, password_at, announces_literal).unwrap_or_else(|| text.to_vec())
+            }
+            // Not a user name we can read: keep LOGIN and mask the rest.
+            Err(_) => mask_from(text, user_at),
+        }
+    }
+
+    /// Masks the password that starts with the space at `at` (` password` or ` {n}`).
+    fn password_at(&mut self, text: &[u8], at: usize, announces_literal: bool) -> Option<Vec<u8>> {
+        let rest = &text[at..];
+        let Ok((value, ())) = sp(rest) else {
+            // No space, no password: `LOGIN user` alone. Nothing to hide unless
+            // something follows.
+            return (!rest.is_empty()).then(|| mask_from(text, at));
+        };
+        let value_at = at + 1;
+        if announces_literal && is_literal_announcement(value) {
+            self.login = Login::PasswordLiteral;
+            let plus = match value.iter().rev().nth(1) {
+                Some(b'+') => "+",
+                Some(b'-') => "-",
+                _ => "",
+            };
+            let tilde = if value.first() == Some(&b'~') { "~" } else { "" };
+            let mut out = text[..value_at].to_vec();
+            out.extend_from_slice(format!("{tilde}{{{}{plus}}}", MASK.len()).as_bytes());
+            return Some(out);
+        }
+        Some(mask_from(text, value_at))
+    }
+
+    /// A client line during AUTHENTICATE: a base64 response, or `*` to cancel.
+    fn sasl_line(&mut self, text: &[u8]) -> Option<Vec<u8>> {
+        let auth = self.auth.as_mut()?;
+        let round = auth.responses;
+        auth.responses += 1;
+        let masked = mask_sasl(&auth.mechanism, round, text);
+        (masked != text).then_some(masked)
+    }
+}
+
+/// `text[..at]` then the quoted mask: the line stays a valid command.
+fn mask_from(text: &[u8], at: usize) -> Vec<u8> {
+    let mut out = text[..at].to_vec();
+    out.extend_from_slice(format!("\"{MASK}\"").as_bytes());
+    out
+}
+
+/// True if `text` is exactly a literal announcement: `{n}`, `{n+}`, `~{n}`...
+fn is_literal_announcement(text: &[u8]) -> bool {
+    let inner = text.strip_prefix(b"~").unwrap_or(text);
+    crate::wire::framer::literal_header(text).is_some() && inner.first() == Some(&b'{')
+}
+
+/// Masks the secret in one base64 SASL response of `mechanism`; `round` counts the
+/// client's responses from 0. Cancels (`*`) and empty responses (`=`, ``) stay.
+pub fn mask_sasl(mechanism: &str, round: usize, payload: &[u8]) -> Vec<u8> {
+    let trimmed = payload.trim_ascii();
+    if trimmed.is_empty() || trimmed == b"=" || trimmed == b"*" {
+        return payload.to_vec();
+    }
+    let engine = base64::engine::general_purpose::STANDARD;
+    let masked = match engine.decode(trimmed) {
+        Ok(decoded) => mask_decoded(mechanism, round, &decoded),
+        // Not base64: a learner who typed the password in clear, most likely.
+        Err(_) => MASK.as_bytes().to_vec(),
+    };
+    engine.encode(masked).into_bytes()
+}
+
+fn mask_decoded(mechanism: &str, round: usize, decoded: &[u8]) -> Vec<u8> {
+    let mask = MASK.as_bytes();
+    match mechanism {
+        "PLAIN" => {
+            let parts: Vec<&[u8]> = decoded.splitn(3, |&b| b == 0).collect();
+            if parts.len() == 3 {
+                [parts[0], b"\0", parts[1], b"\0", mask].concat()
+            } else {
+                mask.to_vec()
+            }
+        }
+        "LOGIN" if round == 0 => decoded.to_vec(),
+        "XOAUTH2" | "OAUTHBEARER" => {
+            let Some(at) = find(decoded, b"auth=") else { return mask.to_vec() };
+            let value_at = at + 5;
+            let end = decoded[value_at..].iter().position(|&b| b == 0x01).map_or(decoded.len(), |i| value_at + i);
+            let scheme_len = decoded[value_at..end].iter().position(|&b| b == b' ').map_or(0, |i| i + 1);
+            [&decoded[..value_at + scheme_len], mask, &decoded[end..]].concat()
+        }
+        "CRAM-MD5" => match decoded.iter().rposition(|&b| b == b' ') {
+            Some(space) => [&decoded[..=space], mask].concat(),
+            None => mask.to_vec(),
+        },
+        _ => mask.to_vec(),
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Masks what the explainer's display of a client message could still reveal: the
+/// literals of a LOGIN (a password sent as `{9}` would otherwise show in the literal's
+/// preview). With two literals the first is the user name and stays.
+pub fn mask_annotation(annotation: &mut Annotation) {
+    if annotation.kind != AnnotationKind::Command || annotation.command.as_deref() != Some("LOGIN") {
+        return;
+    }
+    let keep = usize::from(annotation.literals.len() >= 2);
+    for literal in annotation.literals.iter_mut().skip(keep) {
+        literal.summary = format!("{} bytes (masked: this literal may be the password)", literal.size);
+        literal.preview.clear();
+        literal.text = MASK.to_string();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn b64(bytes: &[u8]) -> String {
+        base64::engine::general_purpose::STANDARD.encode(bytes)
+    }
+
+    /// Feeds a conversation (C: client bytes, S: server bytes) and returns what a
+    /// recording would keep of the client's side.
+    fn recorded(conversation: &[(&str, &[u8])]) -> String {
+        let mut r = Redactor::new(false);
+        let mut out = Vec::new();
+        for (who, bytes) in conversation {
+            match *who {
+                "C" => out.extend(r.client(bytes)),
+                _ => r.server(bytes),
+            }
+        }
+        out.extend(r.finish_client());
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn login_passwords_are_masked_in_every_form() {
+        assert_eq!(recorded(&[("C", b"a1 LOGIN strategos tryhackme\r\n")]), "a1 LOGIN strategos \"********\"\r\n");
+        assert_eq!(recorded(&[("C", b"a1 login \"stra tegos\" \"try\\\"hack\"\r\n")]), "a1 login \"stra tegos\" \"********\"\r\n");
+        assert_eq!(
+            recorded(&[("C", b"a1 LOGIN strategos {9}\r\n"), ("S", b"+ OK\r\n"), ("C", b"tryhackme\r\n")]),
+            "a1 LOGIN strategos {8}\r\n********\r\n"
+        );
+        assert_eq!(
+            recorded(&[("C", b"a1 LOGIN {9+}\r\nstrategos {9+}\r\ntryhackme\r\na2 NOOP\r\n")]),
+            "a1 LOGIN {9+}\r\nstrategos {8+}\r\n********\r\na2 NOOP\r\n"
+        );
+        assert_eq!(recorded(&[("C", b"a1 LOGIN strategos tryhackme extra\r\n")]), "a1 LOGIN strategos \"********\"\r\n");
+        assert_eq!(recorded(&[("C", b"a1 LOGIN strategos tryh")]), "a1 LOGIN strategos \"********\"");
+    }
+
+    #[test]
+    fn a_refused_password_literal_leaves_the_next_line_alone() {
+        let out = recorded(&[
+            ("C", b"a1 LOGIN strategos {9}\r\n"),
+            ("S", b"a1 NO [PRIVACYREQUIRED] no plaintext\r\n"),
+            ("C", b"a2 NOOP\r\n"),
+        ]);
+        assert_eq!(out, "a1 LOGIN strategos {8}\r\na2 NOOP\r\n");
+    }
+
+    #[test]
+    fn authenticate_plain_keeps_the_user_and_masks_the_password() {
+        let secret = b64(b"\0strategos\0tryhackme");
+        let masked = b64(b"\0strategos\0********");
+        let with_ir = format!("a1 AUTHENTICATE PLAIN {secret}\r\n");
+        assert_eq!(recorded(&[("C", with_ir.as_bytes())]), format!("a1 AUTHENTICATE PLAIN {masked}\r\n"));
+        let line = format!("{secret}\r\n");
+        let out = recorded(&[
+            ("C", b"a1 AUTHENTICATE PLAIN\r\n"),
+            ("S", b"+ \r\n"),
+            ("C", line.as_bytes()),
+            ("S", b"a1 OK Logged in\r\n"),
+            ("C", b"a2 SELECT INBOX\r\n"),
+        ]);
+        assert_eq!(out, format!("a1 AUTHENTICATE PLAIN\r\n{masked}\r\na2 SELECT INBOX\r\n"));
+    }
+
+    #[test]
+    fn authenticate_login_masks_every_response_after_the_user_name() {
+        let user = format!("{}\r\n", b64(b"strategos"));
+        let pass = format!("{}\r\n", b64(b"tryhackme"));
+        let out = recorded(&[
+            ("C", b"a1 AUTHENTICATE LOGIN\r\n"),
+            ("S", b"+ VXNlcm5hbWU6\r\n"),
+            ("C", user.as_bytes()),
+            ("S", b"+ UGFzc3dvcmQ6\r\n"),
+            ("C", pass.as_bytes()),
+            ("S", b"a1 OK Logged in\r\n"),
+        ]);
+        assert_eq!(out, format!("a1 AUTHENTICATE LOGIN\r\n{user}{}\r\n", b64(MASK.as_bytes())));
+    }
+
+    #[test]
+    fn bearer_tokens_and_digests_are_masked() {
+        let token = b64(b"user=me@example.org\x01auth=Bearer ya29.secret\x01\x01");
+        let masked = mask_sasl("XOAUTH2", 0, token.as_bytes());
+        let decoded = base64::engine::general_purpose::STANDARD.decode(&masked).unwrap();
+        assert_eq!(decoded, b"user=me@example.org\x01auth=Bearer ********\x01\x01");
+        let cram = b64(b"tim b913a602c7eda7a495b4e6e7334d3890");
+        let decoded = base64::engine::general_purpose::STANDARD.decode(mask_sasl("CRAM-MD5", 0, cram.as_bytes())).unwrap();
+        assert_eq!(decoded, b"tim ********");
+        assert_eq!(mask_sasl("PLAIN", 0, b"*"), b"*");
+        assert_eq!(mask_sasl("PLAIN", 0, b"tryhackme!"), b64(MASK.as_bytes()).as_bytes());
+    }
+
+    #[test]
+    fn with_show_secrets_nothing_changes() {
+        let mut r = Redactor::new(true);
+        assert_eq!(r.client(b"a1 LOGIN strategos tryhackme\r\n"), b"a1 LOGIN strategos tryhackme\r\n");
+    }
+
+    #[test]
+    fn other_commands_and_literals_pass_unchanged() {
+        let input = b"a3 APPEND INBOX {5+}\r\nHello\r\na4 FETCH 1 BODY[]\r\nnot a command\n";
+        assert_eq!(recorded(&[("C", input)]).as_bytes(), input);
+    }
+}

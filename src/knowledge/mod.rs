@@ -1,0 +1,623 @@
+//! The knowledge base: what every IMAP command, response, response code, flag, FETCH
+//! item, SEARCH key, LIST attribute, STATUS item, capability and cross-cutting concept
+//! means, in plain language, with the RFC sections that define it.
+//!
+//! The explainer uses it to annotate each line of a session for a learner. The entries
+//! live in reviewed YAML files under `src/knowledge/data/` (one file per [`Kind`], the
+//! schema is documented at the top of each file). They are embedded in the binary with
+//! `include_str!` and parsed once, on first use. The unit tests at the bottom of this
+//! file parse every file, so a bad edit fails `cargo test` rather than a user's run; they
+//! also check that every name in [`crate::grammar::vocabulary`] has an entry and that
+//! every RFC reference names a section heading that really exists in the RFC text.
+
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+/// Which list of the knowledge base an entry belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// A client command such as `LOGIN` or `FETCH`.
+    Command,
+    /// A server response such as `OK`, `EXISTS` or the `+` continuation request.
+    Response,
+    /// A response code, the bracketed part of a status response: `[UIDNEXT 5]`.
+    ResponseCode,
+    /// A system flag (`\Seen`), a predefined keyword (`$Forwarded`) or `\*`.
+    Flag,
+    /// A FETCH data item or macro (`BODY[]`, `ENVELOPE`, `FAST`) or a section part.
+    FetchItem,
+    /// A SEARCH key (`UNSEEN`, `FROM`) or a SEARCH argument (`CHARSET`, `RETURN`).
+    SearchKey,
+    /// A mailbox attribute in a LIST or LSUB response (`\Noselect`, `\Sent`).
+    ListAttribute,
+    /// A STATUS data item (`MESSAGES`, `UIDNEXT`).
+    StatusItem,
+    /// A capability name (`IDLE`, `AUTH=PLAIN`) or a family of them (`AUTH=`).
+    Capability,
+    /// A cross-cutting idea the explainer cites: `tag`, `literal`, `uidvalidity`, ...
+    Concept,
+}
+
+impl Kind {
+    /// Every kind, in the order of the data files.
+    pub const ALL: [Kind; 10] = [
+        Kind::Command,
+        Kind::Response,
+        Kind::ResponseCode,
+        Kind::Flag,
+        Kind::FetchItem,
+        Kind::SearchKey,
+        Kind::ListAttribute,
+        Kind::StatusItem,
+        Kind::Capability,
+        Kind::Concept,
+    ];
+
+    /// A short lower-case label for messages: "command", "response code", ...
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Command => "command",
+            Kind::Response => "response",
+            Kind::ResponseCode => "response code",
+            Kind::Flag => "flag",
+            Kind::FetchItem => "FETCH item",
+            Kind::SearchKey => "SEARCH key",
+            Kind::ListAttribute => "LIST attribute",
+            Kind::StatusItem => "STATUS item",
+            Kind::Capability => "capability",
+            Kind::Concept => "concept",
+        }
+    }
+
+    /// The data file's name and its embedded text.
+    fn source(self) -> (&'static str, &'static str) {
+        match self {
+            Kind::Command => ("commands.yaml", include_str!("data/commands.yaml")),
+            Kind::Response => ("responses.yaml", include_str!("data/responses.yaml")),
+            Kind::ResponseCode => (
+                "response_codes.yaml",
+                include_str!("data/response_codes.yaml"),
+            ),
+            Kind::Flag => ("flags.yaml", include_str!("data/flags.yaml")),
+            Kind::FetchItem => ("fetch_items.yaml", include_str!("data/fetch_items.yaml")),
+            Kind::SearchKey => ("search_keys.yaml", include_str!("data/search_keys.yaml")),
+            Kind::ListAttribute => (
+                "list_attributes.yaml",
+                include_str!("data/list_attributes.yaml"),
+            ),
+            Kind::StatusItem => ("status_items.yaml", include_str!("data/status_items.yaml")),
+            Kind::Capability => ("capabilities.yaml", include_str!("data/capabilities.yaml")),
+            Kind::Concept => ("concepts.yaml", include_str!("data/concepts.yaml")),
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// A protocol state in which a command is valid (RFC 3501 §3, RFC 9051 §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    /// Before LOGIN or AUTHENTICATE succeeded.
+    NotAuthenticated,
+    /// Logged in, no mailbox selected.
+    Authenticated,
+    /// Logged in with a mailbox selected.
+    Selected,
+    /// Valid in every state.
+    Any,
+}
+
+impl State {
+    /// The name used in the data files and in the explainer's text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::NotAuthenticated => "not-authenticated",
+            State::Authenticated => "authenticated",
+            State::Selected => "selected",
+            State::Any => "any",
+        }
+    }
+}
+
+/// One explained name. See the comment at the top of any data file for the schema.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    /// The name exactly as in `grammar::vocabulary` (or the concept's id).
+    pub name: String,
+    /// One plain-language line, at most 90 characters.
+    pub summary: String,
+    /// Two to six sentences for a learner.
+    pub details: String,
+    /// Verified references of the form `RFC 3501 §6.2.3`.
+    pub rfc: Vec<String>,
+    /// Common mistakes or misconceptions, each one sentence with the fix.
+    #[serde(default)]
+    pub mistakes: Vec<String>,
+    /// Commands only: the states in which the command is valid.
+    #[serde(default)]
+    pub states: Vec<State>,
+    /// Commands only: the shape of the command in ABNF terms.
+    #[serde(default)]
+    pub syntax: Option<String>,
+    /// Commands (and some others): one example line.
+    #[serde(default)]
+    pub example: Option<String>,
+    /// Response codes only: what the code's argument means, if it has one.
+    #[serde(default)]
+    pub arg: Option<String>,
+}
+
+/// Parses one kind's embedded data file.
+fn parse(kind: Kind) -> Result<Vec<Entry>, String> {
+    let (file, text) = kind.source();
+    let mut entries: Vec<Entry> =
+        serde_norway::from_str(text).map_err(|e| format!("src/knowledge/data/{file}: {e}"))?;
+    for entry in &mut entries {
+        // Folded scalars (`details: >`) keep a final newline; the explainer wants none.
+        let trimmed = entry.details.trim_end();
+        if trimmed.len() != entry.details.len() {
+            entry.details = trimmed.to_string();
+        }
+    }
+    Ok(entries)
+}
+
+fn all() -> &'static [Vec<Entry>] {
+    static KB: OnceLock<Vec<Vec<Entry>>> = OnceLock::new();
+    KB.get_or_init(|| {
+        Kind::ALL
+            .iter()
+            // The unit test `embedded_data_parses` guarantees this never fails in a build
+            // that passed `cargo test`.
+            .map(|&kind| parse(kind).unwrap_or_else(|e| panic!("knowledge base: {e}")))
+            .collect()
+    })
+}
+
+/// Every entry of one kind, in file order.
+pub fn entries(kind: Kind) -> &'static [Entry] {
+    &all()[kind.index()]
+}
+
+fn exact(kind: Kind, name: &str) -> Option<&'static Entry> {
+    entries(kind)
+        .iter()
+        .find(|e| e.name.eq_ignore_ascii_case(name))
+}
+
+/// Finds the entry for `name`, ignoring ASCII case (`login`, `\SEEN` and `body.peek[]`
+/// all match). Some kinds have fallbacks when there is no exact entry:
+///
+/// * capabilities with a value fall back to their family: `AUTH=CRAM-MD5` finds the
+///   `AUTH=` entry, `THREAD=FOO` finds `THREAD=`, and `SORT=FOO` finds `SORT`;
+/// * FETCH items with a section or a partial range fall back to the empty-section
+///   form: `BODY.PEEK[HEADER.FIELDS (FROM)]<0.100>` finds `BODY.PEEK[]`;
+/// * the response `+` finds `CONTINUATION`.
+pub fn lookup(kind: Kind, name: &str) -> Option<&'static Entry> {
+    let name = name.trim();
+    if name.is_empty() {
+        return None;
+    }
+    if let Some(entry) = exact(kind, name) {
+        return Some(entry);
+    }
+    match kind {
+        Kind::Capability => {
+            let (family, _value) = name.split_once('=')?;
+            exact(kind, &name[..family.len() + 1]).or_else(|| exact(kind, family))
+        }
+        Kind::FetchItem => {
+            let open = name.find('[')?;
+            exact(kind, &format!("{}[]", &name[..open]))
+        }
+        Kind::Response if name == "+" => exact(kind, "CONTINUATION"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::vocabulary;
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    fn vocabulary_lists() -> Vec<(Kind, &'static str, &'static [&'static str])> {
+        vec![
+            (Kind::Command, "COMMANDS", vocabulary::COMMANDS),
+            (Kind::Response, "RESPONSES", vocabulary::RESPONSES),
+            (
+                Kind::ResponseCode,
+                "RESPONSE_CODES",
+                vocabulary::RESPONSE_CODES,
+            ),
+            (Kind::Flag, "FLAGS", vocabulary::FLAGS),
+            (Kind::FetchItem, "FETCH_ITEMS", vocabulary::FETCH_ITEMS),
+            (Kind::SearchKey, "SEARCH_KEYS", vocabulary::SEARCH_KEYS),
+            (
+                Kind::ListAttribute,
+                "LIST_ATTRIBUTES",
+                vocabulary::LIST_ATTRIBUTES,
+            ),
+            (Kind::StatusItem, "STATUS_ITEMS", vocabulary::STATUS_ITEMS),
+            (Kind::Capability, "CAPABILITIES", vocabulary::CAPABILITIES),
+        ]
+    }
+
+    #[test]
+    fn kind_all_is_in_declaration_order() {
+        // `entries` indexes the loaded lists by `Kind as usize`.
+        for (i, kind) in Kind::ALL.iter().enumerate() {
+            assert_eq!(kind.index(), i, "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn embedded_data_parses() {
+        let errors: Vec<String> = Kind::ALL
+            .iter()
+            .filter_map(|&kind| parse(kind).err())
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "data files do not parse:\n{}",
+            errors.join("\n")
+        );
+        for kind in Kind::ALL {
+            assert!(!entries(kind).is_empty(), "no {} entries", kind.label());
+        }
+    }
+
+    #[test]
+    fn every_vocabulary_name_has_an_entry() {
+        let mut missing = Vec::new();
+        for (kind, list, names) in vocabulary_lists() {
+            for name in names {
+                // Exact entries only: a family fallback is not an explanation of the name.
+                if exact(kind, name).is_none() {
+                    missing.push(format!("{list}: {name}"));
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "{} vocabulary names have no knowledge entry:\n  {}",
+            missing.len(),
+            missing.join("\n  ")
+        );
+    }
+
+    #[test]
+    fn required_concepts_exist() {
+        let required = [
+            "tag",
+            "untagged",
+            "continuation",
+            "literal",
+            "literal-plus",
+            "binary-literal",
+            "crlf",
+            "bare-lf",
+            "sequence-set",
+            "uid",
+            "uidvalidity",
+            "modified-utf7",
+            "mailbox-inbox-case",
+            "case-insensitive-commands",
+            "states",
+            "not-authenticated",
+            "authenticated",
+            "selected",
+            "logout",
+            "recent",
+            "seen-implicit",
+            "timing-suffix",
+            "sasl-ir",
+            "base64",
+            "telnet-line",
+            "redaction",
+        ];
+        let missing: Vec<&str> = required
+            .iter()
+            .copied()
+            .filter(|name| exact(Kind::Concept, name).is_none())
+            .collect();
+        assert!(missing.is_empty(), "missing concepts: {missing:?}");
+    }
+
+    /// Characters that a YAML escape can smuggle into a double-quoted string, e.g. `"\N"`
+    /// in `"\Noselect"` becomes U+0085 and `"\a"` becomes BEL: write `\\` or single quotes.
+    fn has_hidden_control(s: &str, allow_newline: bool) -> bool {
+        s.chars().any(|c| {
+            (c.is_control() && !(allow_newline && c == '\n'))
+                || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}')
+        })
+    }
+
+    #[test]
+    fn entries_are_well_formed() {
+        let mut problems = Vec::new();
+        for kind in Kind::ALL {
+            let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+            for entry in entries(kind) {
+                let at = format!("{} {:?}", kind.label(), entry.name);
+                *seen.entry(entry.name.to_ascii_uppercase()).or_default() += 1;
+                if entry.name.trim().is_empty() || entry.name.trim() != entry.name {
+                    problems.push(format!("{at}: name is empty or has spaces around it"));
+                }
+                let summary_len = entry.summary.chars().count();
+                if entry.summary.trim().is_empty() {
+                    problems.push(format!("{at}: empty summary"));
+                } else if summary_len > 90 {
+                    problems.push(format!("{at}: summary is {summary_len} chars (max 90)"));
+                }
+                if entry.summary.contains('\n') {
+                    problems.push(format!("{at}: summary spans lines"));
+                }
+                if entry.details.trim().is_empty() {
+                    problems.push(format!("{at}: empty details"));
+                }
+                if entry.rfc.is_empty() {
+                    problems.push(format!("{at}: no rfc reference"));
+                }
+                for reference in &entry.rfc {
+                    if parse_reference(reference).is_none() {
+                        problems.push(format!(
+                            "{at}: rfc reference {reference:?} is not of the form \"RFC NNNN §x.y\""
+                        ));
+                    }
+                }
+                if entry.mistakes.len() > 4 {
+                    problems.push(format!("{at}: more than 4 mistakes"));
+                }
+                if entry.mistakes.iter().any(|m| m.trim().is_empty()) {
+                    problems.push(format!("{at}: empty mistake"));
+                }
+                let mut texts: Vec<(&str, &str)> = vec![
+                    ("name", &entry.name),
+                    ("summary", &entry.summary),
+                    ("details", &entry.details),
+                ];
+                texts.extend(entry.mistakes.iter().map(|m| ("mistakes", m.as_str())));
+                texts.extend(entry.rfc.iter().map(|m| ("rfc", m.as_str())));
+                for (field, value) in [
+                    ("syntax", &entry.syntax),
+                    ("example", &entry.example),
+                    ("arg", &entry.arg),
+                ] {
+                    if let Some(value) = value {
+                        texts.push((field, value));
+                    }
+                }
+                for (field, text) in texts {
+                    if has_hidden_control(text, field == "details") {
+                        problems.push(format!(
+                            "{at}: {field} holds a control character (a YAML escape such as \\N?)"
+                        ));
+                    }
+                }
+                if kind == Kind::Command {
+                    if entry.states.is_empty() {
+                        problems.push(format!("{at}: command without states"));
+                    }
+                    if entry.syntax.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                        problems.push(format!("{at}: command without syntax"));
+                    }
+                    if entry.example.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                        problems.push(format!("{at}: command without example"));
+                    }
+                } else {
+                    if !entry.states.is_empty() {
+                        problems.push(format!("{at}: states are for commands only"));
+                    }
+                    if entry.syntax.is_some() {
+                        problems.push(format!("{at}: syntax is for commands only"));
+                    }
+                }
+                if kind != Kind::ResponseCode && entry.arg.is_some() {
+                    problems.push(format!("{at}: arg is for response codes only"));
+                }
+            }
+            for (name, count) in seen {
+                if count > 1 {
+                    problems.push(format!("{}: {name:?} appears {count} times", kind.label()));
+                }
+            }
+        }
+        assert!(
+            problems.is_empty(),
+            "{} problems:\n  {}",
+            problems.len(),
+            problems.join("\n  ")
+        );
+    }
+
+    /// Splits `RFC 3501 §6.2.3` into (3501, "6.2.3"). Sections are numbers separated by
+    /// dots; an appendix is a capital letter, optionally followed by numbers (`A.1`).
+    fn parse_reference(reference: &str) -> Option<(u32, &str)> {
+        let rest = reference.strip_prefix("RFC ")?;
+        let (number, section) = rest.split_once(" §")?;
+        if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let mut parts = section.split('.');
+        let first = parts.next()?;
+        let first_ok = (!first.is_empty() && first.bytes().all(|b| b.is_ascii_digit()))
+            || (first.len() == 1 && first.as_bytes()[0].is_ascii_uppercase());
+        let rest_ok = parts.all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        if !first_ok || !rest_ok {
+            return None;
+        }
+        Some((number.parse().ok()?, section))
+    }
+
+    /// Does the RFC text have a heading line for `section`? Headings start at the left
+    /// margin: `6.2.3.  LOGIN Command`, `7.2.4   STATUS Response` (no dot in RFC 3501),
+    /// `A.1.  Mailbox ...` or `Appendix E.  Changes ...`. The table of contents is
+    /// indented, so it does not count.
+    fn has_heading(text: &str, section: &str) -> bool {
+        let is_appendix = section.len() == 1 && section.as_bytes()[0].is_ascii_uppercase();
+        text.lines().any(|line| {
+            let line = line.trim_start_matches(['\u{feff}', '\u{c}']);
+            if is_appendix {
+                return line
+                    .strip_prefix("Appendix ")
+                    .and_then(|l| l.strip_prefix(section))
+                    .is_some_and(|l| l.starts_with('.'));
+            }
+            let Some(rest) = line.strip_prefix(section) else {
+                return false;
+            };
+            let rest = rest.strip_prefix('.').unwrap_or(rest);
+            rest.starts_with([' ', '\t']) && !rest.trim().is_empty()
+        })
+    }
+
+    #[test]
+    fn parse_reference_accepts_and_rejects() {
+        assert_eq!(parse_reference("RFC 3501 §6.2.3"), Some((3501, "6.2.3")));
+        assert_eq!(parse_reference("RFC 9051 §A.1"), Some((9051, "A.1")));
+        assert_eq!(parse_reference("RFC 2177 §3"), Some((2177, "3")));
+        assert_eq!(parse_reference("RFC 3501 6.2.3"), None);
+        assert_eq!(parse_reference("RFC 3501 §6..2"), None);
+        assert_eq!(parse_reference("RFC3501 §6.2"), None);
+        assert_eq!(parse_reference("RFC 3501 §6.2.3."), None);
+    }
+
+    #[test]
+    fn has_heading_matches_only_headings() {
+        let text = "\u{feff}Intro\n   6.2.3.  LOGIN Command ....... 31\n6.2.3.  LOGIN Command\n\
+                    7.2.4   STATUS Response\nAppendix E.  Changes\nA.1.  Naming\n6.2.30. X\n";
+        assert!(has_heading(text, "6.2.3"));
+        assert!(has_heading(text, "7.2.4"));
+        assert!(has_heading(text, "E"));
+        assert!(has_heading(text, "A.1"));
+        assert!(has_heading(text, "6.2.30"));
+        assert!(!has_heading(text, "6.2"));
+        assert!(!has_heading(text, "6.2.4"));
+        assert!(!has_heading(text, "A"));
+    }
+
+    #[test]
+    fn rfc_references_name_real_sections() {
+        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/rfc");
+        if !folder.is_dir() {
+            eprintln!("skipped: {} is absent", folder.display());
+            return;
+        }
+        let mut texts: BTreeMap<u32, Option<String>> = BTreeMap::new();
+        let mut problems = Vec::new();
+        for kind in Kind::ALL {
+            for entry in entries(kind) {
+                for reference in &entry.rfc {
+                    let Some((number, section)) = parse_reference(reference) else {
+                        continue; // reported by entries_are_well_formed
+                    };
+                    let text = texts.entry(number).or_insert_with(|| {
+                        std::fs::read(folder.join(format!("rfc{number}.txt")))
+                            .ok()
+                            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+                    });
+                    let at = format!("{} {:?}: {reference:?}", kind.label(), entry.name);
+                    match text {
+                        None => problems.push(format!("{at}: no rfc{number}.txt in the folder")),
+                        Some(text) if !has_heading(text, section) => {
+                            problems.push(format!("{at}: no heading \"{section}\" in RFC {number}"))
+                        }
+                        Some(_) => {}
+                    }
+                }
+            }
+        }
+        assert!(
+            problems.is_empty(),
+            "{} bad references:\n  {}",
+            problems.len(),
+            problems.join("\n  ")
+        );
+    }
+
+    #[test]
+    fn lookup_ignores_case() {
+        assert_eq!(lookup(Kind::Command, "login").unwrap().name, "LOGIN");
+        assert_eq!(lookup(Kind::Command, " Select ").unwrap().name, "SELECT");
+        assert_eq!(lookup(Kind::Flag, "\\SEEN").unwrap().name, "\\Seen");
+        assert_eq!(lookup(Kind::Flag, "\\seen").unwrap().name, "\\Seen");
+        assert_eq!(
+            lookup(Kind::ListAttribute, "\\NOSELECT").unwrap().name,
+            "\\Noselect"
+        );
+        assert_eq!(
+            lookup(Kind::ListAttribute, "\\noinferiors").unwrap().name,
+            "\\Noinferiors"
+        );
+        assert_eq!(lookup(Kind::FetchItem, "body[]").unwrap().name, "BODY[]");
+        assert_eq!(
+            lookup(Kind::Capability, "imap4REV1").unwrap().name,
+            "IMAP4rev1"
+        );
+        assert_eq!(lookup(Kind::Concept, "TAG").unwrap().name, "tag");
+        assert!(lookup(Kind::Command, "XYZZY").is_none());
+        assert!(lookup(Kind::Command, "").is_none());
+    }
+
+    #[test]
+    fn lookup_falls_back_to_families() {
+        assert_eq!(
+            lookup(Kind::Capability, "AUTH=CRAM-MD5").unwrap().name,
+            "AUTH="
+        );
+        assert_eq!(
+            lookup(Kind::Capability, "auth=xoauth2").unwrap().name,
+            "AUTH="
+        );
+        assert_eq!(
+            lookup(Kind::Capability, "AUTH=PLAIN").unwrap().name,
+            "AUTH=PLAIN"
+        );
+        assert_eq!(
+            lookup(Kind::Capability, "THREAD=FOO").unwrap().name,
+            "THREAD="
+        );
+        assert_eq!(
+            lookup(Kind::Capability, "SORT=DISPLAY").unwrap().name,
+            "SORT=DISPLAY"
+        );
+        assert_eq!(lookup(Kind::Capability, "SORT=FOO").unwrap().name, "SORT");
+        assert!(lookup(Kind::Capability, "XYZZY=1").is_none());
+        assert!(lookup(Kind::Capability, "XYZZY").is_none());
+        assert_eq!(
+            lookup(Kind::FetchItem, "BODY.PEEK[HEADER.FIELDS (FROM TO)]<0.100>")
+                .unwrap()
+                .name,
+            "BODY.PEEK[]"
+        );
+        assert_eq!(lookup(Kind::FetchItem, "body[1.2]").unwrap().name, "BODY[]");
+        assert_eq!(
+            lookup(Kind::FetchItem, "BINARY.SIZE[1]").unwrap().name,
+            "BINARY.SIZE[]"
+        );
+        assert_eq!(lookup(Kind::Response, "+").unwrap().name, "CONTINUATION");
+    }
+
+    #[test]
+    fn commands_and_states() {
+        let login = lookup(Kind::Command, "LOGIN").unwrap();
+        assert_eq!(login.states, vec![State::NotAuthenticated]);
+        assert_eq!(login.rfc, vec!["RFC 3501 §6.2.3", "RFC 9051 §6.2.3"]);
+        assert!(lookup(Kind::Command, "NOOP")
+            .unwrap()
+            .states
+            .contains(&State::Any));
+        assert!(lookup(Kind::Command, "FETCH").unwrap().states == vec![State::Selected]);
+        // Details never end with the newline a folded YAML scalar leaves behind.
+        assert!(Kind::ALL
+            .iter()
+            .flat_map(|&k| entries(k))
+            .all(|e| !e.details.ends_with('\n')));
+    }
+}

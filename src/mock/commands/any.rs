@@ -1,0 +1,100 @@
+//! Commands valid in any state: CAPABILITY, NOOP, LOGOUT (RFC 9051 §6.1), ID (RFC 2971)
+//! and ENABLE (RFC 5161, valid after login; Dovecot's imap-login answers it before).
+//!
+//! ```text
+//! capability = "CAPABILITY"          S: * CAPABILITY IMAP4rev1 ...
+//! noop       = "NOOP"                (reports pending changes, RFC 9051 §6.1.2)
+//! logout     = "LOGOUT"              S: * BYE Logging out
+//! id         = "ID" SP ( "(" string SP nstring *(SP string SP nstring) ")" / nil )
+//! enable     = "ENABLE" 1*(SP capability)
+//! ```
+
+use crate::grammar::command::CommandBody;
+use crate::mock::mime::push_string;
+use crate::mock::session::Event;
+use crate::mock::wording as w;
+
+use super::{Cx, Done, Next, SyncMode};
+
+/// Capabilities ENABLE can turn on in the mock.
+const ENABLEABLE: [&str; 1] = ["CONDSTORE"];
+
+pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
+    match body {
+        CommandBody::Capability => capability(cx, tag),
+        CommandBody::Noop => Done::ok(tag, w::NOOP_DONE).sync(SyncMode::Full),
+        CommandBody::Logout => {
+            cx.line(&format!("* BYE {}", w::LOGOUT_BYE));
+            Done::ok(tag, w::LOGOUT_DONE).next(Next::Close)
+        }
+        CommandBody::Id { .. } => id(cx, tag),
+        CommandBody::Enable { capabilities } => enable(cx, tag, capabilities),
+        _ => Done::bad(tag, w::command_error(body.name(), "Unknown command")),
+    }
+}
+
+/// RFC 9051 §6.1.1. Before login, Dovecot remembers that the client asked: it then
+/// sends the post-login list untagged on login (imap-login-client.c).
+fn capability(cx: &mut Cx, tag: &str) -> Done {
+    let identity = &cx.config.identity;
+    if cx.authenticated() {
+        let list = identity.after_login.join(" ");
+        cx.line(&format!("* CAPABILITY {list}"));
+        Done::ok(tag, w::CAPABILITY_DONE)
+    } else {
+        let list = identity.before_login.join(" ");
+        cx.line(&format!("* CAPABILITY {list}"));
+        cx.conn.asked_capability = true;
+        Done::ok(tag, w::PRE_CAPABILITY)
+    }
+}
+
+/// RFC 2971 §3.1: the server's fields, whatever the client sent.
+fn id(cx: &mut Cx, tag: &str) -> Done {
+    let mut line = b"* ID ".to_vec();
+    if cx.config.identity.id.is_empty() {
+        line.extend_from_slice(b"NIL");
+    } else {
+        line.push(b'(');
+        for (i, (k, v)) in cx.config.identity.id.iter().enumerate() {
+            if i > 0 {
+                line.push(b' ');
+            }
+            push_string(&mut line, k.as_bytes());
+            line.push(b' ');
+            push_string(&mut line, v.as_bytes());
+        }
+        line.push(b')');
+    }
+    line.extend_from_slice(b"\r\n");
+    cx.out.extend_from_slice(&line);
+    Done::ok(tag, w::ID_DONE)
+}
+
+/// RFC 5161 §3.1. `* ENABLED` lists what was enabled now or before; capabilities the
+/// server does not know are ignored silently (Dovecot sends no ENABLED line at all then).
+fn enable(cx: &mut Cx, tag: &str, requested: &[String]) -> Done {
+    if !cx.authenticated() {
+        cx.line("* ENABLED");
+        return Done::ok(tag, w::PRE_ENABLE);
+    }
+    let mut enabled = Vec::new();
+    for cap in requested {
+        let upper = cap.to_ascii_uppercase();
+        if !cx.config.identity.advertises(true, &upper) {
+            continue;
+        }
+        if ENABLEABLE.contains(&upper.as_str()) {
+            if upper == "CONDSTORE" {
+                cx.conn.condstore = true;
+            }
+            enabled.push(upper);
+        } else {
+            cx.events.push(Event::NotImplemented { tag: tag.to_owned(), what: format!("ENABLE {upper}") });
+        }
+    }
+    if !enabled.is_empty() {
+        cx.line(&format!("* ENABLED {}", enabled.join(" ")));
+    }
+    Done::ok(tag, w::ENABLE_DONE)
+}

@@ -1,0 +1,130 @@
+//! APPEND (RFC 9051 §6.3.12) with UIDPLUS's APPENDUID (RFC 4315 §3), synchronizing
+//! and non-synchronizing (RFC 7888 LITERAL+) literals.
+//!
+//! ```text
+//! append = "APPEND" SP mailbox [SP flag-list] [SP date-time] SP literal
+//! S: A OK [APPENDUID 1719824692 5] Append completed (0.001 + 0.000 secs).
+//! ```
+//!
+//! Dovecot checks what it can before it answers `+ OK` to a synchronizing literal, so a
+//! client never sends a message that is going to be refused (battery session 18): a
+//! missing mailbox (`NO [TRYCREATE]`), a bad date (`BAD`), an empty message. The
+//! session asks [`check_before_literal`] the same questions, parsing the command as far
+//! as it has arrived with the literal replaced by an empty string.
+
+use std::sync::Arc;
+
+use crate::grammar::command::CommandBody;
+use crate::grammar::core::{Flag, StringForm};
+use crate::grammar::{parse_command, State};
+use crate::mock::config::Config;
+use crate::mock::dates;
+use crate::mock::store::{self, Flags, Store};
+use crate::mock::wording as w;
+
+use super::{reason, Conn, Cx, Done, SyncMode};
+
+/// What to do with a literal announced in a command, before its bytes arrive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Not an APPEND's message literal: the session applies its usual rules.
+    NotAppend,
+    Accept,
+    /// Answer now with `tag status text` (text may start with a `[CODE]`).
+    Refuse { tag: String, status: &'static str, text: String },
+}
+
+/// Checks an APPEND whose message literal of `size` bytes has been announced.
+/// `probe` is the command so far with that literal replaced by `""`.
+pub fn check_before_literal(probe: &[u8], size: u64, state: State, conn: &Conn, store: &Store, config: &Config) -> Verdict {
+    if state == State::NotAuthenticated {
+        return Verdict::NotAppend;
+    }
+    let parsed = parse_command(probe);
+    let Some(tag) = parsed.tag.clone() else { return Verdict::NotAppend };
+    let Some(cmd) = &parsed.command else {
+        if parsed.name == Some("APPEND") && reason(&parsed) == "Invalid internal date." {
+            return Verdict::Refuse { tag, status: "BAD", text: w::command_error("APPEND", "Invalid internal date.") };
+        }
+        return Verdict::NotAppend;
+    };
+    let CommandBody::Append { mailbox, flags, date, message } = &cmd.body else { return Verdict::NotAppend };
+    if !message.bytes.is_empty() || message.form != StringForm::Quoted {
+        return Verdict::NotAppend;
+    }
+    let user = conn.user.clone().unwrap_or_default();
+    let exists = store.lock().account(&user).and_then(|a| a.real(&mailbox.raw.text())).is_some();
+    let refuse = |status, text| Verdict::Refuse { tag: tag.clone(), status, text };
+    if !exists {
+        return refuse("NO", format!("[TRYCREATE] {}", w::no_mailbox(&mailbox.raw.text())));
+    }
+    if let Err(text) = flags_of(flags) {
+        return refuse("BAD", text);
+    }
+    if date.as_deref().is_some_and(|d| dates::parse_internal_date(d).is_none()) {
+        return refuse("BAD", w::command_error("APPEND", "Invalid internal date."));
+    }
+    if size == 0 {
+        return refuse("NO", w::ZERO_BYTE_MESSAGE.into());
+    }
+    if size > config.limits.max_append {
+        return refuse("NO", format!("[TOOBIG] {}", w::MESSAGE_TOO_LARGE));
+    }
+    Verdict::Accept
+}
+
+/// Flags given to APPEND or STORE: `\Recent` and unknown system flags are errors
+/// (`BAD ... Invalid system flag \RECENT`, battery w12).
+pub fn flags_of(flags: &[Flag]) -> Result<Flags, String> {
+    let mut out = Flags::default();
+    for f in flags {
+        match store::system_flag(&f.0) {
+            Some(bit) => out.system |= bit,
+            None if f.is_system() => {
+                return Err(w::command_error("STORE", &format!("Invalid system flag {}", f.0.to_ascii_uppercase())));
+            }
+            None => {
+                if !out.has_keyword(&f.0) {
+                    out.keywords.push(f.0.clone());
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
+    // parse
+    let CommandBody::Append { mailbox, flags, date, message } = body else {
+        return Done::bad(tag, w::command_error(body.name(), "Unknown command"));
+    };
+    let flags = match flags_of(flags) {
+        Ok(f) => f,
+        Err(text) => return Done::bad(tag, text.replace("command STORE", "command APPEND")),
+    };
+    let internal_date = match date {
+        Some(d) => match dates::parse_internal_date(d) {
+            Some(t) => t,
+            None => return Done::bad(tag, w::command_error("APPEND", "Invalid internal date.")),
+        },
+        None => dates::now(),
+    };
+    // apply
+    let name = mailbox.raw.text().into_owned();
+    let user = cx.user().to_owned();
+    let mut world = cx.store.lock();
+    let Some(mb) = world.account_mut(&user).and_then(|a| a.real_mut(&name)) else {
+        return Done::no(tag, w::no_mailbox(&name)).code("TRYCREATE");
+    };
+    if message.bytes.is_empty() {
+        return Done::no(tag, w::ZERO_BYTE_MESSAGE);
+    }
+    if message.bytes.len() as u64 > cx.config.limits.max_append {
+        return Done::no(tag, w::MESSAGE_TOO_LARGE).code("TOOBIG");
+    }
+    let uid = mb.append(Arc::from(message.bytes.as_slice()), flags, internal_date);
+    let validity = mb.uidvalidity;
+    world.touch();
+    // reply
+    Done::ok(tag, w::APPEND_DONE).code(format!("APPENDUID {validity} {uid}")).sync(SyncMode::Full)
+}

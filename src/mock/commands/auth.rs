@@ -1,0 +1,210 @@
+//! Logging in: LOGIN (RFC 9051 §6.2.3), AUTHENTICATE (§6.2.2) with the PLAIN
+//! (RFC 4616) and LOGIN mechanisms and SASL-IR (RFC 4959), and STARTTLS (§6.2.1).
+//!
+//! ```text
+//! login        = "LOGIN" SP userid SP password
+//! authenticate = "AUTHENTICATE" SP auth-type [SP (base64 / "=")] *(CRLF base64)
+//! starttls     = "STARTTLS"
+//! ```
+//!
+//! Answers are imap-login's (battery sessions 1 and 7–12). A real Dovecot waits two
+//! seconds before answering a wrong password; the mock answers at once, so lessons
+//! and tests stay fast. The mock has no TLS: STARTTLS gets Dovecot's answer for a
+//! server without TLS, or, if the fixture advertises STARTTLS, an honest NO.
+
+use crate::grammar::command::CommandBody;
+use crate::grammar::State;
+use crate::mock::config::Config;
+use crate::mock::session::Event;
+use crate::mock::store::Store;
+use crate::mock::wording as w;
+
+use super::{Conn, Cx, Done, Next};
+
+/// Where an AUTHENTICATE exchange stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthStep {
+    /// PLAIN: waiting for `[authzid] NUL authcid NUL passwd`, base64.
+    Plain,
+    /// LOGIN: waiting for the user name, then the password.
+    LoginUser,
+    LoginPassword { user: String },
+}
+
+/// Mechanisms the mock implements.
+const MECHANISMS: [&str; 2] = ["PLAIN", "LOGIN"];
+
+pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
+    match body {
+        CommandBody::Login { user, password } => {
+            let (user, password) = (user.text().into_owned(), password.text().into_owned());
+            let mut out = Vec::new();
+            let done = login(cx.conn, cx.store, cx.config, tag, &user, &password, &mut out);
+            cx.out.extend_from_slice(&out);
+            done
+        }
+        CommandBody::Authenticate { mechanism, initial_response } => {
+            authenticate(cx, tag, mechanism, initial_response.as_deref())
+        }
+        CommandBody::StartTls => {
+            if cx.config.identity.advertises(false, "STARTTLS") {
+                cx.events.push(Event::NotImplemented { tag: tag.to_owned(), what: "STARTTLS".into() });
+                Done::no(tag, w::not_implemented("STARTTLS (the mock has no TLS)"))
+            } else {
+                Done::bad(tag, w::STARTTLS_DISABLED)
+            }
+        }
+        _ => Done::bad(tag, w::command_error(body.name(), "Unknown command")),
+    }
+}
+
+/// Checks credentials and logs in. Writes the untagged CAPABILITY, if any, to `out`.
+fn login(conn: &mut Conn, store: &Store, config: &Config, tag: &str, user: &str, password: &str, out: &mut Vec<u8>) -> Done {
+    let ok = store.lock().account(user).is_some_and(|a| a.password == password);
+    if !ok {
+        return Done::no(tag, w::AUTH_FAILED).code("AUTHENTICATIONFAILED").untimed();
+    }
+    conn.state = State::Authenticated;
+    conn.user = Some(user.to_owned());
+    let caps = config.identity.after_login.join(" ");
+    if conn.asked_capability {
+        out.extend_from_slice(format!("* CAPABILITY {caps}\r\n").as_bytes());
+        Done::ok(tag, w::LOGGED_IN).untimed()
+    } else {
+        Done::ok(tag, w::LOGGED_IN).code(format!("CAPABILITY {caps}")).untimed()
+    }
+}
+
+fn authenticate(cx: &mut Cx, tag: &str, mechanism: &str, initial: Option<&str>) -> Done {
+    let mech = mechanism.to_ascii_uppercase();
+    let advertised = cx.config.identity.advertises(false, &format!("AUTH={mech}"));
+    if !advertised {
+        return Done::no(tag, w::AUTH_UNSUPPORTED).code("ALERT").untimed();
+    }
+    if !MECHANISMS.contains(&mech.as_str()) {
+        cx.events.push(Event::NotImplemented { tag: tag.to_owned(), what: format!("AUTHENTICATE {mech}") });
+        return Done::no(tag, w::not_implemented(&format!("the {mech} mechanism"))).untimed();
+    }
+    let step = if mech == "PLAIN" { AuthStep::Plain } else { AuthStep::LoginUser };
+    match initial {
+        Some(response) => {
+            let mut out = Vec::new();
+            let next = continue_auth(cx.conn, cx.store, cx.config, tag, step, response.as_bytes(), &mut out);
+            cx.out.extend_from_slice(&out);
+            match next {
+                Some(step) => Done::pending(Next::Auth(tag.to_owned(), step)),
+                None => Done::pending(Next::Continue),
+            }
+        }
+        None => {
+            let prompt = if step == AuthStep::Plain { "+ \r\n" } else { "+ VXNlcm5hbWU6\r\n" };
+            cx.out.extend_from_slice(prompt.as_bytes());
+            Done::pending(Next::Auth(tag.to_owned(), step))
+        }
+    }
+}
+
+/// Takes one client response line of an AUTHENTICATE exchange. Writes the next
+/// challenge or the tagged result to `out`; returns the next step if there is one.
+pub fn continue_auth(
+    conn: &mut Conn,
+    store: &Store,
+    config: &Config,
+    tag: &str,
+    step: AuthStep,
+    line: &[u8],
+    out: &mut Vec<u8>,
+) -> Option<AuthStep> {
+    let finish = |done: Done, out: &mut Vec<u8>| {
+        let code = done.code.map(|c| format!("[{c}] ")).unwrap_or_default();
+        out.extend_from_slice(format!("{tag} {} {code}{}\r\n", done.status.word(), done.text).as_bytes());
+    };
+    if line == b"*" {
+        finish(Done::bad(tag, w::AUTH_ABORTED), out);
+        return None;
+    }
+    // SASL-IR's "=" is an empty initial response (RFC 4959 §3).
+    let decoded = if line == b"=" { Some(Vec::new()) } else { base64_decode(line) };
+    let Some(data) = decoded else {
+        finish(Done::no(tag, w::AUTH_BAD_BASE64).code("ALERT"), out);
+        return None;
+    };
+    match step {
+        AuthStep::Plain => {
+            // message = [authzid] UTF8NUL authcid UTF8NUL passwd (RFC 4616 §2)
+            let parts: Vec<&[u8]> = data.split(|&b| b == 0).collect();
+            let done = match parts.as_slice() {
+                [authzid, authcid, password] if authzid.is_empty() || authzid == authcid => {
+                    let user = String::from_utf8_lossy(authcid).into_owned();
+                    let password = String::from_utf8_lossy(password).into_owned();
+                    login(conn, store, config, tag, &user, &password, out)
+                }
+                _ => Done::no(tag, w::AUTH_FAILED).code("AUTHENTICATIONFAILED"),
+            };
+            finish(done, out);
+            None
+        }
+        AuthStep::LoginUser => {
+            out.extend_from_slice(b"+ UGFzc3dvcmQ6\r\n");
+            Some(AuthStep::LoginPassword { user: String::from_utf8_lossy(&data).into_owned() })
+        }
+        AuthStep::LoginPassword { user } => {
+            let password = String::from_utf8_lossy(&data).into_owned();
+            let done = login(conn, store, config, tag, &user, &password, out);
+            finish(done, out);
+            None
+        }
+    }
+}
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 (RFC 4648 §4), padding optional; `None` on any other byte.
+pub fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
+    let text = text.strip_suffix(b"==").or_else(|| text.strip_suffix(b"=")).unwrap_or(text);
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut bits, mut n) = (0u32, 0);
+    for &c in text {
+        let v = ALPHABET.iter().position(|&a| a == c)? as u32;
+        bits = bits << 6 | v;
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+            bits &= (1 << n) - 1;
+        }
+    }
+    if n >= 6 {
+        return None;
+    }
+    Some(out)
+}
+
+/// Standard base64 with padding.
+pub fn base64_encode(data: &[u8]) -> String {
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, &b)| acc | (b as u32) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_round_trips() {
+        assert_eq!(base64_encode(b"\0strategos\0tryhackme"), "AHN0cmF0ZWdvcwB0cnloYWNrbWU=");
+        assert_eq!(base64_decode(b"AHN0cmF0ZWdvcwB0cnloYWNrbWU=").unwrap(), b"\0strategos\0tryhackme");
+        assert_eq!(base64_decode(b"VXNlcm5hbWU6").unwrap(), b"Username:");
+        assert_eq!(base64_decode(b"!!!notbase64"), None);
+    }
+}

@@ -1,0 +1,306 @@
+//! FETCH and UID FETCH (RFC 9051 §6.4.5, §6.4.9, RFC 3501 §6.4.5, §7.4.2).
+//!
+//! ```text
+//! fetch     = "FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" / fetch-att / "(" fetch-att *(SP fetch-att) ")")
+//! fetch-att = "ENVELOPE" / "FLAGS" / "INTERNALDATE" / "RFC822" [".HEADER" / ".SIZE" / ".TEXT"] /
+//!             "BODY" ["STRUCTURE"] / "UID" / "BODY" section [partial] / "BODY.PEEK" section [partial]
+//! S: * 3 FETCH (BODY[] {445}
+//! ```
+//!
+//! Dovecot's order of items, from the battery (session 16): the items that fit on the
+//! line (FLAGS, UID, ENVELOPE, ...) come first, in the order asked; the ones sent as
+//! literals (BODY[...], RFC822...) come after, in the order asked. UID FETCH puts UID
+//! first. When a BODY[] or RFC822 sets \Seen on an unseen message, Dovecot adds the
+//! new FLAGS at the end of the first group, unless FLAGS was asked for anyway (it then
+//! shows the new flags). A read-only (EXAMINEd) mailbox never gets \Seen set.
+
+use crate::grammar::command::CommandBody;
+use crate::grammar::fetch::{FetchAttribute, FetchItems};
+use crate::grammar::section::{Section, SectionText};
+use crate::grammar::sequence::SequenceSet;
+use crate::mock::dates;
+use crate::mock::mime::{self, Want};
+use crate::mock::session::Event;
+use crate::mock::store::SEEN;
+use crate::mock::wording as w;
+
+use super::{resolve, Cx, Done, SyncMode};
+
+pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
+    // parse
+    let CommandBody::Fetch { uid, set, items, modifiers: _ } = body else {
+        return Done::bad(tag, w::command_error(body.name(), "Unknown command"));
+    };
+    let name = if *uid { "UID FETCH" } else { "FETCH" };
+    let plan = match plan(cx, tag, items, *uid) {
+        Ok(p) => p,
+        Err(done) => return done,
+    };
+    fetch(cx, tag, name, set, *uid, &plan)
+}
+
+/// The items to send, in Dovecot's order, and whether any sets \Seen.
+struct Plan {
+    buffered: Vec<FetchAttribute>,
+    literal: Vec<FetchAttribute>,
+    sets_seen: bool,
+    flags_asked: bool,
+}
+
+fn plan(cx: &mut Cx, tag: &str, items: &FetchItems, uid: bool) -> Result<Plan, Done> {
+    let mut buffered = Vec::new();
+    let mut literal = Vec::new();
+    if uid {
+        buffered.push(FetchAttribute::Uid);
+    }
+    let mut sets_seen = false;
+    for item in items.expand() {
+        use FetchAttribute::*;
+        match &item {
+            Other(other) => {
+                let upper = other.to_ascii_uppercase();
+                let advertised = ["SAVEDATE", "PREVIEW", "SNIPPET", "EMAILID", "THREADID"]
+                    .iter()
+                    .any(|c| upper.starts_with(c) && cx.config.identity.advertises_prefix(true, c));
+                if advertised {
+                    cx.events.push(Event::NotImplemented { tag: tag.to_owned(), what: format!("FETCH {upper}") });
+                    return Err(Done::no(tag, w::not_implemented(&format!("the FETCH item {upper}"))));
+                }
+                return Err(Done::bad(tag, w::command_error("FETCH", &format!("Unknown parameter: {upper}"))));
+            }
+            ModSeq => cx.conn.condstore = true,
+            Rfc822 | Rfc822Text => sets_seen = true,
+            BodySection { peek, .. } | Binary { peek, .. } => sets_seen |= !peek,
+            _ => {}
+        }
+        let is_literal = matches!(item, Rfc822 | Rfc822Header | Rfc822Text | BodySection { .. } | Binary { .. });
+        let list = if is_literal { &mut literal } else { &mut buffered };
+        if !list.contains(&item) {
+            list.push(item);
+        }
+    }
+    let flags_asked = buffered.contains(&FetchAttribute::Flags);
+    Ok(Plan { buffered, literal, sets_seen, flags_asked })
+}
+
+fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan: &Plan) -> Done {
+    let user = cx.user().to_owned();
+    let Some(view) = cx.conn.selected.as_mut() else { return Done::bad(tag, w::NO_MAILBOX_SELECTED) };
+    let Ok(indexes) = resolve(view, set, uid) else {
+        return Done::bad(tag, w::command_error(name, "Invalid messageset"));
+    };
+    let mut world = cx.store.lock();
+    let Some(mb) = world.account_mut(&user).and_then(|a| a.by_id_mut(view.id)) else {
+        return Done::ok(tag, w::FETCH_DONE).sync(SyncMode::Full);
+    };
+    let mut changed = false;
+    let mut out = Vec::new();
+    for i in indexes {
+        let u = view.uids[i];
+        let Some(message) = mb.message_or_tombstone(u) else { continue };
+        let mut flags = message.flags.clone();
+        let raw = message.raw.clone();
+        let internal_date = message.internal_date;
+        let modseq = message.modseq;
+        // apply: \Seen, hidden from this session's own pending updates (as Dovecot does)
+        let mut seen_now = false;
+        if plan.sets_seen && !view.read_only && !flags.has(SEEN) && mb.message(u).is_some() {
+            flags.system |= SEEN;
+            mb.set_flags(u, flags.clone());
+            view.flags[i] = flags.clone();
+            seen_now = true;
+            changed = true;
+        }
+        let recent = view.recent.contains(&u);
+        // reply
+        out.extend_from_slice(format!("* {} FETCH (", i + 1).as_bytes());
+        let mut first = true;
+        let mut sep = |out: &mut Vec<u8>| {
+            if !std::mem::take(&mut first) {
+                out.push(b' ');
+            }
+        };
+        for item in &plan.buffered {
+            sep(&mut out);
+            push_item(&mut out, item, u, &flags, recent, internal_date, modseq, &raw);
+        }
+        if seen_now && !plan.flags_asked {
+            sep(&mut out);
+            push_item(&mut out, &FetchAttribute::Flags, u, &flags, recent, internal_date, modseq, &raw);
+        }
+        for item in &plan.literal {
+            sep(&mut out);
+            push_item(&mut out, item, u, &flags, recent, internal_date, modseq, &raw);
+        }
+        out.extend_from_slice(b")\r\n");
+    }
+    if changed {
+        world.touch();
+    }
+    drop(world);
+    cx.out.extend_from_slice(&out);
+    Done::ok(tag, w::FETCH_DONE).sync(if uid { SyncMode::Full } else { SyncMode::NoExpunges }).uid(uid)
+}
+
+/// The section as a response names it: `BODY[HEADER.FIELDS (FROM SUBJECT)]`.
+fn section_name(section: &Section) -> String {
+    let mut s: Vec<String> = section.part.iter().map(u32::to_string).collect();
+    let text = match &section.text {
+        SectionText::Full => None,
+        SectionText::Header => Some("HEADER".to_string()),
+        SectionText::Text => Some("TEXT".to_string()),
+        SectionText::Mime => Some("MIME".to_string()),
+        SectionText::HeaderFields(f) => Some(format!("HEADER.FIELDS ({})", f.join(" ").to_ascii_uppercase())),
+        SectionText::HeaderFieldsNot(f) => Some(format!("HEADER.FIELDS.NOT ({})", f.join(" ").to_ascii_uppercase())),
+    };
+    s.extend(text);
+    format!("[{}]", s.join("."))
+}
+
+fn push_literal(out: &mut Vec<u8>, data: &[u8]) {
+    out.extend_from_slice(format!("{{{}}}\r\n", data.len()).as_bytes());
+    out.extend_from_slice(data);
+}
+
+fn partial_of<'a>(data: &'a [u8], partial: Option<(u32, u32)>) -> (&'a [u8], Option<u32>) {
+    match partial {
+        None => (data, None),
+        Some((start, len)) => {
+            let s = (start as usize).min(data.len());
+            let e = s.saturating_add(len as usize).min(data.len());
+            (&data[s..e], Some(start))
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn push_item(
+    out: &mut Vec<u8>,
+    item: &FetchAttribute,
+    uid: u32,
+    flags: &crate::mock::store::Flags,
+    recent: bool,
+    internal_date: i64,
+    modseq: u64,
+    raw: &[u8],
+) {
+    use FetchAttribute::*;
+    match item {
+        Flags => out.extend_from_slice(format!("FLAGS ({})", flags.render(recent)).as_bytes()),
+        Uid => out.extend_from_slice(format!("UID {uid}").as_bytes()),
+        InternalDate => out.extend_from_slice(format!("INTERNALDATE \"{}\"", dates::format_internal_date(internal_date)).as_bytes()),
+        Rfc822Size => out.extend_from_slice(format!("RFC822.SIZE {}", raw.len()).as_bytes()),
+        Envelope => {
+            out.extend_from_slice(b"ENVELOPE ");
+            out.extend_from_slice(&mime::envelope(raw));
+        }
+        Body => {
+            out.extend_from_slice(b"BODY ");
+            out.extend_from_slice(&mime::structure(raw, false));
+        }
+        BodyStructure => {
+            out.extend_from_slice(b"BODYSTRUCTURE ");
+            out.extend_from_slice(&mime::structure(raw, true));
+        }
+        ModSeq => out.extend_from_slice(format!("MODSEQ ({modseq})").as_bytes()),
+        Rfc822 => {
+            out.extend_from_slice(b"RFC822 ");
+            push_literal(out, raw);
+        }
+        Rfc822Header => {
+            out.extend_from_slice(b"RFC822.HEADER ");
+            push_literal(out, mime::split(raw).0);
+        }
+        Rfc822Text => {
+            out.extend_from_slice(b"RFC822.TEXT ");
+            push_literal(out, mime::split(raw).1);
+        }
+        BodySection { section, partial, .. } => {
+            let want = match &section.text {
+                SectionText::Full => Want::Full,
+                SectionText::Header => Want::Header,
+                SectionText::Text => Want::Text,
+                SectionText::Mime => Want::Mime,
+                SectionText::HeaderFields(names) => Want::Fields { names, not: false },
+                SectionText::HeaderFieldsNot(names) => Want::Fields { names, not: true },
+            };
+            out.extend_from_slice(format!("BODY{}", section_name(section)).as_bytes());
+            match mime::section(raw, &section.part, &want) {
+                Some(data) => {
+                    let (data, origin) = partial_of(&data, *partial);
+                    if let Some(o) = origin {
+                        out.extend_from_slice(format!("<{o}>").as_bytes());
+                    }
+                    out.push(b' ');
+                    push_literal(out, data);
+                }
+                None => out.extend_from_slice(b" NIL"),
+            }
+        }
+        Binary { part, partial, .. } => {
+            let name: Vec<String> = part.iter().map(u32::to_string).collect();
+            out.extend_from_slice(format!("BINARY[{}]", name.join(".")).as_bytes());
+            match binary(raw, part) {
+                Some(data) => {
+                    let (data, origin) = partial_of(&data, *partial);
+                    if let Some(o) = origin {
+                        out.extend_from_slice(format!("<{o}>").as_bytes());
+                    }
+                    out.push(b' ');
+                    push_literal(out, data);
+                }
+                None => out.extend_from_slice(b" NIL"),
+            }
+        }
+        BinarySize { part } => {
+            let name: Vec<String> = part.iter().map(u32::to_string).collect();
+            let size = binary(raw, part).map_or(0, |d| d.len());
+            out.extend_from_slice(format!("BINARY.SIZE[{}] {size}", name.join(".")).as_bytes());
+        }
+        Other(name) => out.extend_from_slice(format!("{} NIL", name.to_ascii_uppercase()).as_bytes()),
+    }
+}
+
+/// BINARY[part] (RFC 3516): the part's content with its transfer encoding undone.
+fn binary(raw: &[u8], part: &[u32]) -> Option<Vec<u8>> {
+    if part.is_empty() {
+        return Some(raw.to_vec());
+    }
+    let body = mime::section(raw, part, &Want::Full)?;
+    let header = mime::section(raw, part, &Want::Mime).unwrap_or_default();
+    let encoding = mime::field(&header, "Content-Transfer-Encoding").map(|f| f.text().to_ascii_lowercase()).unwrap_or_default();
+    Some(match encoding.as_str() {
+        "base64" => {
+            let clean: Vec<u8> = body.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+            crate::mock::commands::auth::base64_decode(&clean).unwrap_or(body)
+        }
+        "quoted-printable" => quoted_printable(&body),
+        _ => body,
+    })
+}
+
+fn quoted_printable(data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len());
+    let mut i = 0;
+    while i < data.len() {
+        if data[i] == b'=' {
+            if data[i + 1..].starts_with(b"\r\n") {
+                i += 3;
+                continue;
+            }
+            if data[i + 1..].starts_with(b"\n") {
+                i += 2;
+                continue;
+            }
+            let hex = data.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+            if let Some(b) = hex {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(data[i]);
+        i += 1;
+    }
+    out
+}

@@ -1,0 +1,639 @@
+//! The mock's commands: dispatch, and what every family shares.
+//!
+//! One file per command family, each with the same shape and its RFC section on top:
+//! **parse** (take the arguments from the grammar's AST, `crate::grammar::command`),
+//! **apply** (change the store and the session), **reply** (Dovecot's bytes). The
+//! session ([`super::session`]) frames input, calls [`run`] with each whole message,
+//! reports pending changes ([`sync`]) and writes the tagged line from the [`Done`]
+//! a family returns. Adding a command means one file and one line in [`dispatch`].
+//!
+//! - [`any`]: CAPABILITY, NOOP, LOGOUT, ID, ENABLE.
+//! - [`auth`]: LOGIN, AUTHENTICATE PLAIN/LOGIN, STARTTLS.
+//! - [`mailbox`]: SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE,
+//!   LIST, LSUB, STATUS, NAMESPACE.
+//! - [`append`]: APPEND.  [`fetch`]: FETCH.  [`search`]: SEARCH.  [`store`]: STORE.
+//! - [`copy_move`]: COPY, MOVE.  [`expunge`]: CHECK, CLOSE, EXPUNGE, UNSELECT.
+//! - [`idle`]: IDLE.
+//!
+//! The wire text of errors is Dovecot's; what the grammar found is passed on as an
+//! [`Event::Diagnostic`] for the tutor. This module never parses IMAP itself: it
+//! splits off the first two words of a line only to echo them back as Dovecot does
+//! (`Error in IMAP command C5COPY: Unknown command`), the same thing Dovecot's
+//! `imap_parser_read_word` does before any grammar runs.
+
+pub mod any;
+pub mod append;
+pub mod auth;
+pub mod copy_move;
+pub mod expunge;
+pub mod fetch;
+pub mod idle;
+pub mod mailbox;
+pub mod search;
+pub mod store;
+
+use std::collections::BTreeSet;
+
+use crate::grammar::command::{Command, CommandBody};
+use crate::grammar::sequence::SequenceSet;
+use crate::grammar::{parse_command, ParsedCommand, State};
+use crate::wire::Message;
+
+use super::config::Config;
+use super::session::Event;
+use super::store::{Flags, Store, SYSTEM_FLAGS};
+use super::wording as w;
+
+/// What a session knows about its client, beyond framing.
+#[derive(Debug)]
+pub struct Conn {
+    pub state: State,
+    pub user: Option<String>,
+    pub selected: Option<SelectedView>,
+    /// ENABLE CONDSTORE (RFC 7162) was given, or a CONDSTORE-only item was used.
+    pub condstore: bool,
+    /// The client asked CAPABILITY before logging in. Dovecot then sends the new list
+    /// as an untagged CAPABILITY on login instead of a `[CAPABILITY ...]` code.
+    pub asked_capability: bool,
+    /// BAD replies in a row, after login.
+    pub bad_in_a_row: u32,
+    /// Bad commands before login, in total.
+    pub bad_login_total: u32,
+}
+
+impl Default for Conn {
+    fn default() -> Self {
+        Conn {
+            state: State::NotAuthenticated,
+            user: None,
+            selected: None,
+            condstore: false,
+            asked_capability: false,
+            bad_in_a_row: 0,
+            bad_login_total: 0,
+        }
+    }
+}
+
+/// The selected mailbox as this client knows it: RFC 9051 §7 has the server keep the
+/// client's view (message numbers, flags) until it may tell the client what changed.
+#[derive(Debug, Clone)]
+pub struct SelectedView {
+    pub id: u64,
+    pub name: String,
+    pub read_only: bool,
+    pub uidvalidity: u32,
+    /// UIDs by message number (index + 1).
+    pub uids: Vec<u32>,
+    /// The flags the client was last told, by message number.
+    pub flags: Vec<Flags>,
+    /// Messages that are \Recent for this session.
+    pub recent: BTreeSet<u32>,
+    /// The RECENT count last reported.
+    pub recent_reported: usize,
+    /// How many of the mailbox's keywords FLAGS has announced.
+    pub keywords_announced: usize,
+}
+
+impl SelectedView {
+    pub fn index_of(&self, uid: u32) -> Option<usize> {
+        self.uids.binary_search(&uid).ok()
+    }
+}
+
+/// The status of a tagged reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    No,
+    Bad,
+}
+
+impl Status {
+    pub fn word(self) -> &'static str {
+        match self {
+            Status::Ok => "OK",
+            Status::No => "NO",
+            Status::Bad => "BAD",
+        }
+    }
+}
+
+/// How to report pending changes after a command (RFC 9051 §7, §7.5.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncMode {
+    None,
+    /// FETCH, STORE, SEARCH (not their UID forms): everything except EXPUNGE.
+    NoExpunges,
+    Full,
+}
+
+/// What the session does after the reply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    Continue,
+    Close,
+    /// IDLE started (RFC 2177); the tag is the IDLE command's.
+    Idle(String),
+    /// AUTHENTICATE waits for the client's response line.
+    Auth(String, auth::AuthStep),
+}
+
+/// A command's outcome: the tagged line to send, and what comes next.
+#[derive(Debug, Clone)]
+pub struct Done {
+    /// `None` when no tagged line is sent yet (IDLE, AUTHENTICATE continuing).
+    pub tag: Option<String>,
+    pub status: Status,
+    /// A response code without brackets: `READ-WRITE`, `APPENDUID 1 5`.
+    pub code: Option<String>,
+    pub text: String,
+    /// True for texts that never get timing figures (imap-login's, and LOGIN's).
+    pub untimed: bool,
+    pub sync: SyncMode,
+    /// The command was a UID command: FETCH responses in the sync carry UID.
+    pub uid: bool,
+    /// A bad command as imap-login counts them (three and the client is out).
+    pub login_bad: bool,
+    pub next: Next,
+}
+
+impl Done {
+    fn new(tag: &str, status: Status, text: impl Into<String>) -> Self {
+        Done {
+            tag: Some(tag.to_owned()),
+            status,
+            code: None,
+            text: text.into(),
+            untimed: false,
+            sync: SyncMode::None,
+            uid: false,
+            login_bad: false,
+            next: Next::Continue,
+        }
+    }
+
+    pub fn ok(tag: &str, text: impl Into<String>) -> Self {
+        Done::new(tag, Status::Ok, text)
+    }
+
+    pub fn no(tag: &str, text: impl Into<String>) -> Self {
+        Done::new(tag, Status::No, text)
+    }
+
+    pub fn bad(tag: &str, text: impl Into<String>) -> Self {
+        Done::new(tag, Status::Bad, text)
+    }
+
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    pub fn sync(mut self, mode: SyncMode) -> Self {
+        self.sync = mode;
+        self
+    }
+
+    pub fn uid(mut self, uid: bool) -> Self {
+        self.uid = uid;
+        self
+    }
+
+    pub fn next(mut self, next: Next) -> Self {
+        self.next = next;
+        self
+    }
+
+    pub fn untimed(mut self) -> Self {
+        self.untimed = true;
+        self
+    }
+
+    /// No tagged line now (the command continues).
+    pub fn pending(next: Next) -> Self {
+        let mut d = Done::ok("", "");
+        d.tag = None;
+        d.next = next;
+        d
+    }
+}
+
+/// What a command family gets to work with.
+pub struct Cx<'a> {
+    pub conn: &'a mut Conn,
+    pub store: &'a Store,
+    pub config: &'a Config,
+    /// Untagged responses, sent before pending updates and the tagged line.
+    pub out: &'a mut Vec<u8>,
+    pub events: &'a mut Vec<Event>,
+}
+
+impl Cx<'_> {
+    pub fn line(&mut self, line: &str) {
+        self.out.extend_from_slice(line.as_bytes());
+        self.out.extend_from_slice(b"\r\n");
+    }
+
+    pub fn user(&self) -> &str {
+        self.conn.user.as_deref().unwrap_or("")
+    }
+
+    pub fn authenticated(&self) -> bool {
+        self.conn.state != State::NotAuthenticated
+    }
+}
+
+/// The tag and command word of a line, as Dovecot reads them before parsing.
+pub fn words(line: &[u8]) -> (String, String) {
+    let text = String::from_utf8_lossy(line);
+    let mut it = text.splitn(3, ' ');
+    let tag = it.next().unwrap_or("").to_owned();
+    let word = it.next().unwrap_or("").to_owned();
+    (tag, word)
+}
+
+/// Dovecot's tag check (imap-login-client.c `imap_is_valid_tag`; imap accepts the same).
+pub fn valid_tag(tag: &str) -> bool {
+    !tag.is_empty()
+        && tag.len() <= 100
+        && tag.bytes().all(|b| !matches!(b, b'+' | b'(' | b')' | b'{' | b'/' | b' ' | b'%' | b'*' | b'"' | b'\\') && b >= b' ' && b < 0x7f)
+}
+
+/// Commands some fixtures advertise but the mock does not implement, with the
+/// capability that announces each.
+const UNIMPLEMENTED: [(&str, &str); 12] = [
+    ("SORT", "SORT"),
+    ("THREAD", "THREAD="),
+    ("NOTIFY", "NOTIFY"),
+    ("COMPRESS", "COMPRESS="),
+    ("GETQUOTA", "QUOTA"),
+    ("GETQUOTAROOT", "QUOTA"),
+    ("SETQUOTA", "QUOTA"),
+    ("GETMETADATA", "METADATA"),
+    ("SETMETADATA", "METADATA"),
+    ("URLFETCH", "URLAUTH"),
+    ("GENURLAUTH", "URLAUTH"),
+    ("ESEARCH", "MULTISEARCH"),
+];
+
+/// Commands whose Dovecot handler reads no arguments, so extra ones are ignored
+/// (`NOOP extra` is OK in the battery). Named quirk: the grammar calls it an error,
+/// the server does not; the tutor still gets the diagnostic.
+fn argumentless(name: &str) -> Option<CommandBody> {
+    Some(match name {
+        "CAPABILITY" => CommandBody::Capability,
+        "NOOP" => CommandBody::Noop,
+        "LOGOUT" => CommandBody::Logout,
+        "STARTTLS" => CommandBody::StartTls,
+        "CHECK" => CommandBody::Check,
+        "CLOSE" => CommandBody::Close,
+        "UNSELECT" => CommandBody::Unselect,
+        "NAMESPACE" => CommandBody::Namespace,
+        "IDLE" => CommandBody::Idle,
+        _ => return None,
+    })
+}
+
+/// Runs one whole client message. `None` when nothing more is to be sent.
+pub fn run(
+    conn: &mut Conn,
+    store: &Store,
+    config: &Config,
+    message: &Message,
+    out: &mut Vec<u8>,
+    events: &mut Vec<Event>,
+) -> Option<Done> {
+    let (tag, word) = words(message.first_line());
+    let text = message.grammar_text();
+    let parsed = parse_command(&text);
+    let mut cx = Cx { conn, store, config, out, events };
+    if cx.conn.state == State::NotAuthenticated {
+        Some(before_login(&mut cx, &tag, &word, &parsed))
+    } else {
+        Some(after_login(&mut cx, &tag, &word, &parsed))
+    }
+}
+
+fn diagnose(cx: &mut Cx, tag: &str, parsed: &ParsedCommand) {
+    cx.events.push(Event::Diagnostic {
+        tag: parsed.tag.clone().or_else(|| (!tag.is_empty()).then(|| tag.to_owned())),
+        command: parsed.name.map(|n| if parsed.uid { format!("UID {n}") } else { n.to_owned() }),
+        diagnostics: parsed.diagnostics.clone(),
+    });
+}
+
+/// The command as the grammar understood it, or, for argument-less commands with
+/// extra arguments, as Dovecot understands it.
+fn command_of(tag: &str, parsed: &ParsedCommand) -> Option<Command> {
+    if let Some(cmd) = &parsed.command {
+        return Some(cmd.clone());
+    }
+    let body = argumentless(parsed.name?)?;
+    if parsed.uid {
+        return None;
+    }
+    Some(Command { tag: tag.to_owned(), body })
+}
+
+/// imap-login's answers (battery sessions 1–13).
+fn before_login(cx: &mut Cx, tag: &str, word: &str, parsed: &ParsedCommand) -> Done {
+    let generic_bad = |tag: &str| {
+        let mut d = Done::bad(if valid_tag(tag) { tag } else { "*" }, w::PRE_BAD).untimed();
+        d.login_bad = true;
+        d
+    };
+    if !valid_tag(tag) || word.is_empty() {
+        diagnose(cx, tag, parsed);
+        return generic_bad(tag);
+    }
+    let Some(cmd) = command_of(tag, parsed) else {
+        diagnose(cx, tag, parsed);
+        if parsed.name.is_none() && tag.eq_ignore_ascii_case("LOGIN") {
+            return Done::bad(tag, w::PRE_LOGIN_AS_TAG).untimed();
+        }
+        return generic_bad(tag);
+    };
+    if !parsed.diagnostics.is_empty() && parsed.command.is_none() {
+        diagnose(cx, tag, parsed);
+    }
+    let allowed = matches!(
+        cmd.body,
+        CommandBody::Capability
+            | CommandBody::Noop
+            | CommandBody::Logout
+            | CommandBody::StartTls
+            | CommandBody::Authenticate { .. }
+            | CommandBody::Login { .. }
+            | CommandBody::Id { .. }
+            | CommandBody::Enable { .. }
+    );
+    if !allowed {
+        cx.events.push(Event::Diagnostic {
+            tag: Some(tag.to_owned()),
+            command: Some(cmd.body.name().to_owned()),
+            diagnostics: vec![crate::grammar::Diagnostic::new(
+                crate::grammar::Severity::Error,
+                "wrong-state",
+                1,
+                "command",
+                format!(
+                    "{} is not valid before login: log in first with LOGIN or AUTHENTICATE (RFC 9051 §6.2)",
+                    cmd.body.name()
+                ),
+            )],
+        });
+        return generic_bad(tag);
+    }
+    let mut done = dispatch(cx, &cmd);
+    done.untimed = true;
+    done
+}
+
+/// imap's answers after login (battery sessions 14–22).
+fn after_login(cx: &mut Cx, tag: &str, word: &str, parsed: &ParsedCommand) -> Done {
+    if !valid_tag(tag) {
+        diagnose(cx, tag, parsed);
+        return Done::bad("*", "Error in IMAP tag: Invalid tag");
+    }
+    if word.is_empty() {
+        diagnose(cx, tag, parsed);
+        return Done::bad(tag, "Error in IMAP command: Invalid command name");
+    }
+    let Some(cmd) = command_of(tag, parsed) else {
+        diagnose(cx, tag, parsed);
+        return match parsed.name {
+            Some(name) => {
+                let shown = if parsed.uid { format!("UID {name}") } else { name.to_owned() };
+                Done::bad(tag, w::command_error(&shown, &reason(parsed)))
+            }
+            None => unknown(cx, tag, word),
+        };
+    };
+    if parsed.command.is_none() && !parsed.diagnostics.is_empty() {
+        diagnose(cx, tag, parsed);
+    }
+    let body = &cmd.body;
+    if body.valid_in() == [State::NotAuthenticated] {
+        return Done::bad(tag, w::command_error(body.name(), "Unknown command"));
+    }
+    if cx.conn.selected.is_none() && body.valid_in() == [State::Selected] {
+        return Done::bad(tag, w::NO_MAILBOX_SELECTED);
+    }
+    dispatch(cx, &cmd)
+}
+
+/// An unknown command word after login: Dovecot's BAD, or an honest NO when the
+/// fixture advertises it.
+fn unknown(cx: &mut Cx, tag: &str, word: &str) -> Done {
+    let upper = word.to_ascii_uppercase();
+    if let Some((_, capability)) = UNIMPLEMENTED.iter().find(|(c, _)| *c == upper) {
+        if cx.config.identity.advertises_prefix(true, capability) {
+            cx.events.push(Event::NotImplemented { tag: tag.to_owned(), what: upper.clone() });
+            return Done::no(tag, w::not_implemented(&upper));
+        }
+    }
+    Done::bad(tag, w::command_error(&upper, "Unknown command"))
+}
+
+/// Dovecot's reason for a command whose arguments did not parse, from the grammar's
+/// diagnostics. Dovecot's texts depend on which check failed; where we cannot tell,
+/// "Invalid arguments" is what most of its commands say.
+fn reason(parsed: &ParsedCommand) -> String {
+    let first = parsed.diagnostics.iter().find(|d| d.severity == crate::grammar::Severity::Error);
+    let Some(d) = first else { return "Invalid arguments".into() };
+    let expected = d.expected.as_deref().unwrap_or("");
+    let name = parsed.name.unwrap_or("");
+    if expected.contains(')') && !expected.contains('(') {
+        return "Missing ')'".into();
+    }
+    if d.rule == "sequence-set" || expected.contains("sequence set") || expected.contains("message number") {
+        return "Invalid messageset".into();
+    }
+    match name {
+        "SEARCH" if d.rule == "date" || expected.contains("date") => "Invalid search date parameter".into(),
+        "COPY" | "MOVE" => "Missing arguments".into(),
+        "APPEND" if d.rule == "date-time" => "Invalid internal date.".into(),
+        _ => "Invalid arguments".into(),
+    }
+}
+
+/// Sends the command to its family.
+fn dispatch(cx: &mut Cx, cmd: &Command) -> Done {
+    use CommandBody::*;
+    let tag = cmd.tag.as_str();
+    match &cmd.body {
+        Capability | Noop | Logout | Id { .. } | Enable { .. } => any::handle(cx, tag, &cmd.body),
+        StartTls | Authenticate { .. } | Login { .. } => auth::handle(cx, tag, &cmd.body),
+        Select { .. } | Examine { .. } | Create { .. } | Delete { .. } | Rename { .. } | Subscribe { .. }
+        | Unsubscribe { .. } | List { .. } | Lsub { .. } | Namespace | Status { .. } => mailbox::handle(cx, tag, &cmd.body),
+        Append { .. } => append::handle(cx, tag, &cmd.body),
+        Fetch { .. } => fetch::handle(cx, tag, &cmd.body),
+        Search { .. } => search::handle(cx, tag, &cmd.body),
+        Store { .. } => store::handle(cx, tag, &cmd.body),
+        Copy { .. } | Move { .. } => copy_move::handle(cx, tag, &cmd.body),
+        Check | Close | Unselect | Expunge { .. } => expunge::handle(cx, tag, &cmd.body),
+        Idle => idle::handle(cx, tag),
+        Compress { .. } => {
+            if cx.config.identity.advertises_prefix(true, "COMPRESS=") {
+                cx.events.push(Event::NotImplemented { tag: tag.to_owned(), what: "COMPRESS".into() });
+                Done::no(tag, w::not_implemented("COMPRESS"))
+            } else {
+                Done::bad(tag, w::command_error("COMPRESS", "Unknown command"))
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Pending updates (RFC 9051 §7: §7.3.1 EXISTS, §7.4.1 EXPUNGE, §7.5.2 FETCH FLAGS)
+
+/// The outcome of [`sync`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Synced {
+    Ok,
+    /// The selected mailbox no longer exists: the session must end.
+    MailboxGone,
+}
+
+/// The FLAGS and PERMANENTFLAGS lines for a mailbox's keywords.
+pub fn flags_lines(keywords: &[String], read_only: bool) -> String {
+    let mut system: Vec<&str> = SYSTEM_FLAGS.iter().map(|(_, n)| *n).collect();
+    system.extend(keywords.iter().map(String::as_str));
+    let all = system.join(" ");
+    let permanent = if read_only {
+        format!("* OK [PERMANENTFLAGS ()] {}\r\n", w::READ_ONLY_MAILBOX)
+    } else {
+        format!("* OK [PERMANENTFLAGS ({all} \\*)] {}\r\n", w::FLAGS_PERMITTED)
+    };
+    format!("* FLAGS ({all})\r\n{permanent}")
+}
+
+/// Tells the client what changed in its selected mailbox since it last looked, in
+/// Dovecot's order: new keywords, flag changes, expunges (highest number first),
+/// EXISTS, RECENT. New messages become \Recent for the first session that sees them.
+pub fn sync(conn: &mut Conn, store: &Store, mode: SyncMode, uid: bool, out: &mut Vec<u8>) -> Synced {
+    let condstore = conn.condstore;
+    let Some(view) = conn.selected.as_mut() else { return Synced::Ok };
+    let user = conn.user.clone().unwrap_or_default();
+    let mut world = store.lock();
+    let Some(mailbox) = world.account_mut(&user).and_then(|a| a.by_id_mut(view.id)).filter(|m| m.is_real()) else {
+        conn.selected = None;
+        return Synced::MailboxGone;
+    };
+    if mailbox.keywords.len() > view.keywords_announced {
+        view.keywords_announced = mailbox.keywords.len();
+        out.extend_from_slice(flags_lines(&mailbox.keywords, view.read_only).as_bytes());
+    }
+    for i in 0..view.uids.len() {
+        let Some(m) = mailbox.message_or_tombstone(view.uids[i]) else { continue };
+        if m.flags != view.flags[i] {
+            view.flags[i] = m.flags.clone();
+            let uid_part = if uid { format!("UID {} ", m.uid) } else { String::new() };
+            let modseq = if condstore { format!("MODSEQ ({}) ", m.modseq) } else { String::new() };
+            let flags = m.flags.render(view.recent.contains(&m.uid));
+            out.extend_from_slice(format!("* {} FETCH ({uid_part}{modseq}FLAGS ({flags}))\r\n", i + 1).as_bytes());
+        }
+    }
+    if mode == SyncMode::Full {
+        for i in (0..view.uids.len()).rev() {
+            let u = view.uids[i];
+            if mailbox.message(u).is_none() {
+                view.uids.remove(i);
+                view.flags.remove(i);
+                view.recent.remove(&u);
+                out.extend_from_slice(format!("* {} EXPUNGE\r\n", i + 1).as_bytes());
+            }
+        }
+    }
+    let last = view.uids.last().copied().unwrap_or(0);
+    let before = view.uids.len();
+    for m in mailbox.messages.iter_mut().filter(|m| m.uid > last) {
+        view.uids.push(m.uid);
+        view.flags.push(m.flags.clone());
+        if m.recent && !view.read_only {
+            m.recent = false;
+            view.recent.insert(m.uid);
+        }
+    }
+    if view.uids.len() != before {
+        out.extend_from_slice(format!("* {} EXISTS\r\n", view.uids.len()).as_bytes());
+    }
+    if view.recent.len() != view.recent_reported {
+        view.recent_reported = view.recent.len();
+        out.extend_from_slice(format!("* {} RECENT\r\n", view.recent.len()).as_bytes());
+    }
+    Synced::Ok
+}
+
+// ---------------------------------------------------------------------------------
+// Message sets
+
+/// The message numbers (0-based indexes into the view) a set names.
+/// For sequence numbers, a number past the end (or any number in an empty mailbox)
+/// makes the whole set invalid, as Dovecot says: `BAD ... Invalid messageset`.
+/// For UIDs, UIDs that do not exist are simply not there (RFC 9051 §6.4.8).
+pub fn resolve(view: &SelectedView, set: &SequenceSet, uid: bool) -> Result<Vec<usize>, ()> {
+    let SequenceSet::Ranges(ranges) = set else { return Ok(Vec::new()) };
+    if uid {
+        let largest = view.uids.last().copied().unwrap_or(0);
+        return Ok((0..view.uids.len()).filter(|&i| set.contains(view.uids[i], largest)).collect());
+    }
+    let count = view.uids.len() as u32;
+    if count == 0 {
+        return Err(());
+    }
+    for &(a, b) in ranges {
+        for n in std::iter::once(a).chain(b) {
+            if let crate::grammar::sequence::SeqNumber::Value(v) = n {
+                if v > count || v == 0 {
+                    return Err(());
+                }
+            }
+        }
+    }
+    Ok((0..view.uids.len()).filter(|&i| set.contains(i as u32 + 1, count)).collect())
+}
+
+/// `1:3,5` from sorted numbers: how COPYUID and ESEARCH write sets.
+pub fn compress(numbers: &[u32]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < numbers.len() {
+        let start = numbers[i];
+        let mut end = start;
+        while i + 1 < numbers.len() && numbers[i + 1] == end + 1 {
+            end += 1;
+            i += 1;
+        }
+        if !out.is_empty() {
+            out.push(',');
+        }
+        if start == end {
+            out.push_str(&start.to_string());
+        } else {
+            out.push_str(&format!("{start}:{end}"));
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_and_tags_as_dovecot_reads_them() {
+        assert_eq!(words(b"c5COPY 1 body[]"), ("c5COPY".into(), "1".into()));
+        assert_eq!(words(b"LIST"), ("LIST".into(), "".into()));
+        assert!(valid_tag("a1") && valid_tag("c1LOGIN"));
+        assert!(!valid_tag("*") && !valid_tag("") && !valid_tag("a+b"));
+    }
+
+    #[test]
+    fn sets_compress() {
+        assert_eq!(compress(&[1, 2, 3, 5, 7, 8]), "1:3,5,7:8");
+        assert_eq!(compress(&[4]), "4");
+    }
+}

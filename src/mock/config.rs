@@ -1,0 +1,85 @@
+//! The server's identity and limits: what a fixture says about the server itself,
+//! as opposed to the mail it holds (that is the [`super::store`]).
+
+use std::time::Duration;
+
+/// Who the server says it is, and what it advertises.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// The greeting's text after the `[CAPABILITY ...]` code: `Dovecot (Ubuntu) ready.`
+    pub greeting: String,
+    /// CAPABILITY before login (also in the greeting).
+    pub before_login: Vec<String>,
+    /// CAPABILITY after login (also in LOGIN's tagged OK).
+    pub after_login: Vec<String>,
+    /// The ID response's fields (RFC 2971): Dovecot sends `("name" "Dovecot")`.
+    pub id: Vec<(String, String)>,
+}
+
+impl Identity {
+    /// True if `capability` (e.g. `IDLE`, `AUTH=PLAIN`) is advertised in this state.
+    pub fn advertises(&self, authenticated: bool, capability: &str) -> bool {
+        let list = if authenticated { &self.after_login } else { &self.before_login };
+        list.iter().any(|c| c.eq_ignore_ascii_case(capability))
+    }
+
+    /// True if any advertised capability starts with `prefix` (`THREAD=` for THREAD).
+    pub fn advertises_prefix(&self, authenticated: bool, prefix: &str) -> bool {
+        let list = if authenticated { &self.after_login } else { &self.before_login };
+        list.iter().any(|c| c.len() >= prefix.len() && c[..prefix.len()].eq_ignore_ascii_case(prefix))
+    }
+}
+
+/// Limits, each answered the way Dovecot answers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// The longest command line (Dovecot's `imap_max_line_length`, 64 KiB).
+    pub max_line: usize,
+    /// The largest message APPEND accepts.
+    pub max_append: u64,
+    /// Bad commands in a row after login before `* BYE Too many invalid IMAP commands.`:
+    /// Dovecot answers 20 and disconnects at the 21st (battery session 22).
+    pub max_bad_commands: u32,
+    /// Bad commands before login, in total (a good one does not reset the count):
+    /// Dovecot's imap-login disconnects at the 3rd (battery session 5).
+    pub max_bad_commands_login: u32,
+    /// Inactivity before `* BYE Disconnected for inactivity.`, logged in (Dovecot: 30 min).
+    pub idle_timeout: Duration,
+    /// Inactivity before the same BYE when not logged in (Dovecot's imap-login: 3 min).
+    pub login_timeout: Duration,
+    /// How often an IDLE client gets `* OK Still here` (Dovecot: 2 min).
+    pub idle_keepalive: Duration,
+    /// Clients served at once by `serve`; more get `* BYE` at once.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_line: 64 * 1024,
+            max_append: 64 * 1024 * 1024,
+            max_bad_commands: 20,
+            max_bad_commands_login: 3,
+            idle_timeout: Duration::from_secs(30 * 60),
+            login_timeout: Duration::from_secs(3 * 60),
+            idle_keepalive: Duration::from_secs(2 * 60),
+            max_connections: 1000,
+        }
+    }
+}
+
+/// Everything a session needs to know about its server besides the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub identity: Identity,
+    pub limits: Limits,
+    /// The timing figures in tagged replies after login. Dovecot measures them; the mock
+    /// always writes the same, which is also what the seed shows.
+    pub timing: String,
+}
+
+impl Config {
+    pub fn new(identity: Identity) -> Self {
+        Config { identity, limits: Limits::default(), timing: "0.001 + 0.000".into() }
+    }
+}

@@ -1,0 +1,36 @@
+//! The mock IMAP server: a Dovecot-faithful server that lives in memory.
+//!
+//! Lessons run against it offline, and `imap-tutor serve` puts it on a TCP port so a
+//! learner can point a real client at it. It answers as Dovecot 2.3 answers (wording
+//! captured from a real Dovecot in `tests/data/dovecot/`), and it advertises only what
+//! it implements unless a fixture says otherwise (see [`commands`] for what it does
+//! when a fixture advertises something it does not implement).
+//!
+//! Sans-IO, like the rest of the protocol core: a [`Session`] takes bytes and returns
+//! bytes and events; `crate::net::serve` drives sessions over tokio TCP, the lesson
+//! runner drives them in-process. Nothing here touches a socket or a clock it was not
+//! handed.
+//!
+//! - [`session`]: one client's connection: framing, the RFC 9051 §3 state machine,
+//!   literals and continuations, pending updates, limits.
+//! - [`commands`]: one file per command family, each the same shape: parse (from the
+//!   grammar's AST) → apply (to the store and session) → reply (Dovecot's bytes).
+//! - [`store`]: users, mailboxes and messages shared by all sessions, with a change counter.
+//! - [`fixture`]: the YAML worlds (`strategos`, `default`, or a file) a store starts from.
+//! - [`config`]: the server's identity (greeting, capabilities) and limits.
+//! - [`mime`]: ENVELOPE, BODYSTRUCTURE and body sections, formatted as Dovecot does.
+//! - [`dates`]: INTERNALDATE, SEARCH dates and `Date:` headers.
+//! - [`wording`]: Dovecot's texts, in one place, each with where it was verified.
+
+pub mod commands;
+pub mod config;
+pub mod dates;
+pub mod fixture;
+pub mod mime;
+pub mod session;
+pub mod store;
+pub mod wording;
+
+pub use config::{Config, Identity, Limits};
+pub use session::{Event, Output, Session};
+pub use store::Store;

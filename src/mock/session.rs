@@ -1,0 +1,459 @@
+//! One client's connection to the mock server, sans-IO: bytes in, bytes and events out.
+//!
+//! The session owns a [`Framer`] and an [`Assembler`], so input may arrive in any
+//! chunking. It follows the state machine of RFC 9051 §3 (not authenticated →
+//! authenticated ⇄ selected → logout) and answers as Dovecot 2.3 does, including
+//! where Dovecot's two processes differ: before login `imap-login` answers (no timing
+//! figures, three bad commands and you are out), after login `imap` does.
+//!
+//! Beyond single commands it handles:
+//! - synchronizing literals: `+ OK` when a line announces `{n}`, unless the command
+//!   can already be refused (APPEND to a missing mailbox, a bad date, an empty
+//!   message, a message over the size limit), exactly as Dovecot refuses them;
+//! - continuations that are not literals: AUTHENTICATE's `+ ` and IDLE's `+ idling`;
+//! - pending updates: other sessions' changes reported after commands as RFC 9051
+//!   §7 allows (no EXPUNGE during FETCH, STORE or SEARCH, §7.5.1), on NOOP and CHECK,
+//!   and while idling through [`Session::poll_updates`];
+//! - limits: line length, literal size, bad commands, inactivity ([`Session::tick`]).
+//!
+//! It never panics on any input; a test feeds it random bytes.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::grammar::{Diagnostic, State};
+use crate::wire::framer::{FrameError, Limits as WireLimits};
+use crate::wire::{Assembler, Frame, Framer, Message, Part};
+
+use super::commands::{self, auth::AuthStep, Conn, Next};
+use super::config::Config;
+use super::store::Store;
+use super::wording as w;
+
+/// What the session wants the front end to know besides the bytes to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// A command was answered BAD; here is what the grammar found, for the tutor.
+    /// The wire text stays Dovecot's; these explain it to a learner.
+    Diagnostic { tag: Option<String>, command: Option<String>, diagnostics: Vec<Diagnostic> },
+    /// A command the fixture advertises but the mock does not implement was refused.
+    NotImplemented { tag: String, what: String },
+    /// The protocol state changed (RFC 9051 §3).
+    StateChanged { from: State, to: State },
+    /// The session is over: send the bytes, then close the connection.
+    Closed { reason: String },
+}
+
+/// Bytes to send and events to act on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Output {
+    pub bytes: Vec<u8>,
+    pub events: Vec<Event>,
+}
+
+impl Output {
+    pub fn is_closed(&self) -> bool {
+        self.events.iter().any(|e| matches!(e, Event::Closed { .. }))
+    }
+}
+
+/// What the session expects next from the client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Mode {
+    Commands,
+    /// IDLE is running; the next line should be DONE.
+    Idle { tag: String },
+    /// AUTHENTICATE is waiting for the client's next response line.
+    Auth { tag: String, step: AuthStep },
+    Closed,
+}
+
+/// One client connection.
+#[derive(Debug)]
+pub struct Session {
+    store: Store,
+    config: Arc<Config>,
+    framer: Framer,
+    assembler: Assembler,
+    conn: Conn,
+    mode: Mode,
+    /// The text of the message being assembled, for checking a command before
+    /// answering its synchronizing literal. Bounded by the line limit.
+    partial: Vec<u8>,
+    /// Set by input, read by [`Session::tick`]: the session never reads a clock itself.
+    active: bool,
+    last_activity: Option<Instant>,
+    last_keepalive: Option<Instant>,
+}
+
+impl Session {
+    /// A new connection: the session and the greeting to send.
+    pub fn new(store: Store, config: Arc<Config>) -> (Session, Vec<u8>) {
+        let limits = WireLimits { max_line: config.limits.max_line, max_literal: config.limits.max_append };
+        let retain = usize::try_from(config.limits.max_append).unwrap_or(usize::MAX).max(config.limits.max_line);
+        let greeting = format!(
+            "* OK [CAPABILITY {}] {}\r\n",
+            config.identity.before_login.join(" "),
+            config.identity.greeting
+        )
+        .into_bytes();
+        let session = Session {
+            store,
+            config,
+            framer: Framer::new(limits),
+            assembler: Assembler::new(retain),
+            conn: Conn::default(),
+            mode: Mode::Commands,
+            partial: Vec::new(),
+            active: true,
+            last_activity: None,
+            last_keepalive: None,
+        };
+        (session, greeting)
+    }
+
+    /// The protocol state.
+    pub fn state(&self) -> State {
+        if self.mode == Mode::Closed {
+            return State::Logout;
+        }
+        self.conn.state
+    }
+
+    /// The logged-in user, if any.
+    pub fn user(&self) -> Option<&str> {
+        self.conn.user.as_deref()
+    }
+
+    /// The selected mailbox's name, if any.
+    pub fn selected_mailbox(&self) -> Option<&str> {
+        self.conn.selected.as_ref().map(|s| s.name.as_str())
+    }
+
+    /// True while IDLE runs: the front end should call [`Session::poll_updates`] when
+    /// the store changes.
+    pub fn is_idling(&self) -> bool {
+        matches!(self.mode, Mode::Idle { .. })
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.mode == Mode::Closed
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Feeds bytes from the client, in any chunking.
+    pub fn receive(&mut self, bytes: &[u8]) -> Output {
+        let mut out = Output::default();
+        if self.mode == Mode::Closed {
+            return out;
+        }
+        self.active = true;
+        self.framer.feed(bytes);
+        while self.mode != Mode::Closed {
+            let Some(frame) = self.framer.next_frame() else { break };
+            self.on_frame(frame, &mut out);
+        }
+        out
+    }
+
+    /// The client closed its side: nothing more will come.
+    pub fn end_of_input(&mut self) -> Output {
+        let mut out = Output::default();
+        if self.mode != Mode::Closed {
+            self.close(&mut out, "the client closed the connection");
+        }
+        out
+    }
+
+    /// Changes other sessions made, for an idling client (empty when not idling: a
+    /// client that is not idling learns of changes at its next command).
+    pub fn poll_updates(&mut self) -> Vec<u8> {
+        if !self.is_idling() {
+            return Vec::new();
+        }
+        let mut out = Output::default();
+        self.sync(commands::SyncMode::Full, false, &mut out);
+        out.bytes
+    }
+
+    /// Lets the session act on time: the inactivity BYE, and IDLE's keepalive.
+    /// The front end calls this now and then (every few seconds is plenty).
+    pub fn tick(&mut self, now: Instant) -> Output {
+        let mut out = Output::default();
+        if self.mode == Mode::Closed {
+            return out;
+        }
+        if self.active || self.last_activity.is_none() {
+            self.active = false;
+            self.last_activity = Some(now);
+        }
+        let timeout = if self.conn.state == State::NotAuthenticated {
+            self.config.limits.login_timeout
+        } else {
+            self.config.limits.idle_timeout
+        };
+        let since = now.saturating_duration_since(self.last_activity.unwrap_or(now));
+        if since >= timeout {
+            out.bytes.extend_from_slice(format!("* BYE {}\r\n", w::INACTIVITY).as_bytes());
+            self.close(&mut out, "inactivity");
+            return out;
+        }
+        if self.is_idling() {
+            let last = *self.last_keepalive.get_or_insert(now);
+            if now.saturating_duration_since(last) >= self.config.limits.idle_keepalive {
+                self.last_keepalive = Some(now);
+                out.bytes.extend_from_slice(format!("* OK {}\r\n", w::IDLE_STILL_HERE).as_bytes());
+            }
+        }
+        out
+    }
+
+    fn close(&mut self, out: &mut Output, reason: &str) {
+        let from = self.conn.state;
+        self.mode = Mode::Closed;
+        self.conn.state = State::Logout;
+        if from != State::Logout {
+            out.events.push(Event::StateChanged { from, to: State::Logout });
+        }
+        out.events.push(Event::Closed { reason: reason.into() });
+    }
+
+    fn on_frame(&mut self, frame: Frame, out: &mut Output) {
+        match (&self.mode, frame) {
+            (Mode::Idle { .. } | Mode::Auth { .. }, Frame::Line(line)) => {
+                // These lines are not commands; a literal announced here is not one.
+                self.framer.cancel_literal();
+                self.on_continuation_line(line.text(), out);
+            }
+            (Mode::Idle { .. } | Mode::Auth { .. }, _) => {}
+            (Mode::Commands, Frame::Line(line)) => {
+                if let Some(reply) = self.check_literal(&line) {
+                    match reply {
+                        LiteralReply::Continue => out.bytes.extend_from_slice(b"+ OK\r\n"),
+                        LiteralReply::Refuse(bytes) => {
+                            out.bytes.extend_from_slice(&bytes);
+                            self.framer.cancel_literal();
+                            self.assembler = Assembler::new(self.assembler.retain);
+                            self.partial.clear();
+                            return;
+                        }
+                        LiteralReply::Disconnect(text) => {
+                            out.bytes.extend_from_slice(format!("* BYE {text}\r\n").as_bytes());
+                            self.close(out, &text);
+                            return;
+                        }
+                    }
+                }
+                if self.partial.len() < self.config.limits.max_line {
+                    self.partial.extend_from_slice(line.text());
+                    self.partial.extend_from_slice(b"\r\n");
+                }
+                if let Some(message) = self.assembler.push(Frame::Line(line)) {
+                    self.partial.clear();
+                    self.on_message(message, out);
+                }
+            }
+            (Mode::Commands, frame) => {
+                if let Frame::Literal { bytes, .. } = &frame {
+                    if self.partial.len() < self.config.limits.max_line {
+                        let room = self.config.limits.max_line - self.partial.len();
+                        self.partial.extend_from_slice(&bytes[..room.min(bytes.len())]);
+                    }
+                }
+                if let Some(message) = self.assembler.push(frame) {
+                    self.partial.clear();
+                    self.on_message(message, out);
+                }
+            }
+            (Mode::Closed, _) => {}
+        }
+    }
+
+    /// Decides what to answer a line that announces a literal, before its bytes come.
+    fn check_literal(&mut self, line: &crate::wire::framer::Line) -> Option<LiteralReply> {
+        let authenticated = self.conn.state != State::NotAuthenticated;
+        if let Some(FrameError::LiteralTooLarge { .. }) = &line.error {
+            // Over the APPEND limit: no literal state was entered.
+            let kind = crate::wire::framer::literal_header(line.text()).map(|h| h.kind);
+            if kind.is_some_and(|k| k.is_synchronizing()) {
+                let (tag, _) = commands::words(self.first_line_of(line));
+                let text = format!("{} NO [TOOBIG] {}\r\n", tag_or_star(&tag), self.timed(w::MESSAGE_TOO_LARGE, authenticated));
+                return Some(LiteralReply::Refuse(text.into_bytes()));
+            }
+            return Some(LiteralReply::Disconnect(w::LITERAL_TOO_LARGE.into()));
+        }
+        let header = line.literal?;
+        let mut probe = self.partial.clone();
+        let text = line.text();
+        let open = text.iter().rposition(|&b| b == b'{').unwrap_or(text.len());
+        let open = if open > 0 && text[open - 1] == b'~' { open - 1 } else { open };
+        probe.extend_from_slice(&text[..open]);
+        probe.extend_from_slice(b"\"\"\r\n");
+        let verdict = commands::append::check_before_literal(&probe, header.size, self.conn.state, &self.conn, &self.store, &self.config);
+        match verdict {
+            commands::append::Verdict::NotAppend => {
+                // Any other command's literal counts against the line limit (Dovecot).
+                let used = self.partial.len() as u64 + text.len() as u64;
+                if used.saturating_add(header.size) > self.config.limits.max_line as u64 {
+                    return Some(LiteralReply::Disconnect(w::LITERAL_TOO_LARGE.into()));
+                }
+            }
+            commands::append::Verdict::Accept => {}
+            commands::append::Verdict::Refuse { tag, status, text } => {
+                if header.kind.is_synchronizing() {
+                    let line = format!("{tag} {status} {}\r\n", self.timed(&text, authenticated));
+                    return Some(LiteralReply::Refuse(line.into_bytes()));
+                }
+                // LITERAL+: the bytes come anyway; the command is refused once whole.
+            }
+        }
+        header.kind.is_synchronizing().then_some(LiteralReply::Continue)
+    }
+
+    fn first_line_of<'a>(&'a self, line: &'a crate::wire::framer::Line) -> &'a [u8] {
+        match self.partial.iter().position(|&b| b == b'\n') {
+            Some(end) => &self.partial[..end.saturating_sub(1)],
+            None => line.text(),
+        }
+    }
+
+    /// Dovecot's tagged text: after login, timing figures replace the full stop.
+    fn timed(&self, text: &str, authenticated: bool) -> String {
+        if !authenticated {
+            return text.to_owned();
+        }
+        let base = text.strip_suffix('.').unwrap_or(text);
+        format!("{base} ({} secs).", self.config.timing)
+    }
+
+    fn on_message(&mut self, message: Message, out: &mut Output) {
+        let before = self.conn.state;
+        // A line longer than the limit: answer it without parsing.
+        if let Some(Part::Overlong { head, .. }) = message.parts.iter().find(|p| matches!(p, Part::Overlong { .. })) {
+            let (tag, name) = commands::words(head);
+            if before == State::NotAuthenticated {
+                out.bytes.extend_from_slice(format!("* BYE {}\r\n", w::PRE_INPUT_TOO_LONG).as_bytes());
+                self.close(out, "line too long before login");
+            } else {
+                let text = w::command_error(&name.to_ascii_uppercase(), w::TOO_LONG_ARGUMENT);
+                out.bytes.extend_from_slice(format!("{} BAD {}\r\n", tag_or_star(&tag), self.timed(&text, true)).as_bytes());
+            }
+            return;
+        }
+        let mut cx_out = Vec::new();
+        let mut events = Vec::new();
+        let result = commands::run(&mut self.conn, &self.store, &self.config, &message, &mut cx_out, &mut events);
+        out.bytes.extend_from_slice(&cx_out);
+        out.events.extend(events);
+        let Some(done) = result else { return };
+        // Pending updates go out before the tagged reply (RFC 9051 §7).
+        if done.sync != commands::SyncMode::None && self.conn.selected.is_some() {
+            if !self.sync(done.sync, done.uid, out) {
+                return;
+            }
+        }
+        let authenticated = before != State::NotAuthenticated;
+        // Too many bad commands: Dovecot sends BYE instead of the BAD (battery sessions 5, 22).
+        if done.status == commands::Status::Bad {
+            if authenticated {
+                self.conn.bad_in_a_row += 1;
+            }
+            if done.login_bad {
+                self.conn.bad_login_total += 1;
+            }
+            if self.too_many_bad(before) {
+                out.bytes.extend_from_slice(format!("* BYE {}\r\n", w::TOO_MANY_BAD).as_bytes());
+                self.close(out, "too many invalid commands");
+                return;
+            }
+        } else if authenticated {
+            self.conn.bad_in_a_row = 0;
+        }
+        if let Some(tag) = &done.tag {
+            let code = done.code.as_ref().map(|c| format!("[{c}] ")).unwrap_or_default();
+            let text = if done.untimed { done.text.clone() } else { self.timed(&done.text, authenticated) };
+            out.bytes.extend_from_slice(format!("{tag} {} {code}{text}\r\n", done.status.word()).as_bytes());
+        }
+        if self.conn.state != before {
+            out.events.push(Event::StateChanged { from: before, to: self.conn.state });
+        }
+        match done.next {
+            Next::Continue => {}
+            Next::Close => self.close(out, "logout"),
+            Next::Idle(tag) => {
+                self.mode = Mode::Idle { tag };
+                self.last_keepalive = None;
+            }
+            Next::Auth(tag, step) => self.mode = Mode::Auth { tag, step },
+        }
+    }
+
+    /// Dovecot's limits on bad commands (see [`super::config::Limits`]).
+    fn too_many_bad(&self, state: State) -> bool {
+        if state == State::NotAuthenticated {
+            self.conn.bad_login_total >= self.config.limits.max_bad_commands_login
+        } else {
+            self.conn.bad_in_a_row > self.config.limits.max_bad_commands
+        }
+    }
+
+    fn on_continuation_line(&mut self, text: &[u8], out: &mut Output) {
+        match std::mem::replace(&mut self.mode, Mode::Commands) {
+            Mode::Idle { tag } => {
+                let (status, reply) = if text.eq_ignore_ascii_case(b"DONE") {
+                    ("OK", w::IDLE_DONE)
+                } else {
+                    ("BAD", w::IDLE_EXPECTED_DONE)
+                };
+                self.sync(commands::SyncMode::Full, false, out);
+                if self.mode == Mode::Closed {
+                    return;
+                }
+                out.bytes.extend_from_slice(format!("{tag} {status} {}\r\n", self.timed(reply, true)).as_bytes());
+            }
+            Mode::Auth { tag, step } => {
+                let before = self.conn.state;
+                let mut bytes = Vec::new();
+                let next = commands::auth::continue_auth(&mut self.conn, &self.store, &self.config, &tag, step, text, &mut bytes);
+                out.bytes.extend_from_slice(&bytes);
+                if let Some(step) = next {
+                    self.mode = Mode::Auth { tag, step };
+                }
+                if self.conn.state != before {
+                    out.events.push(Event::StateChanged { from: before, to: self.conn.state });
+                }
+            }
+            other => self.mode = other,
+        }
+    }
+
+    /// Reports other sessions' changes to the selected mailbox. False if the session
+    /// had to end (its mailbox was deleted).
+    fn sync(&mut self, mode: commands::SyncMode, uid: bool, out: &mut Output) -> bool {
+        match commands::sync(&mut self.conn, &self.store, mode, uid, &mut out.bytes) {
+            commands::Synced::Ok => true,
+            commands::Synced::MailboxGone => {
+                out.bytes.extend_from_slice(format!("* BYE {}\r\n", w::MAILBOX_DELETED).as_bytes());
+                self.close(out, "selected mailbox deleted");
+                false
+            }
+        }
+    }
+}
+
+enum LiteralReply {
+    Continue,
+    Refuse(Vec<u8>),
+    Disconnect(String),
+}
+
+fn tag_or_star(tag: &str) -> &str {
+    if commands::valid_tag(tag) {
+        tag
+    } else {
+        "*"
+    }
+}

@@ -1,0 +1,444 @@
+//! The shared in-memory store: users, their mailboxes and messages.
+//!
+//! Every session of one server holds a clone of the same [`Store`]; a change one
+//! session makes (APPEND, STORE, EXPUNGE...) is seen by the others the next time they
+//! synchronise (RFC 9051 §5.2, §7). A `std` mutex is enough: every operation is short
+//! and never waits on I/O, and the mock must not depend on tokio (ARCHITECTURE.md).
+//!
+//! What a session needs to find out "what changed since I last looked":
+//! - [`World::version`] grows on every change, so the TCP edge can wake idling sessions;
+//! - each message keeps its flags and UID, and an expunged message leaves a tombstone
+//!   ([`MailboxData::expunged`]) so a session can still answer FETCH for a message it
+//!   has not yet been told is gone, as RFC 9051 §7.4.1 requires (no EXPUNGE during FETCH).
+//!
+//! What a real server does that this does not: persistence, quotas, locking between
+//! processes. None of it is visible on the wire, which is what the mock must get right.
+
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// The hierarchy delimiter, as Dovecot's default `namespace inbox { separator = / }`.
+pub const DELIMITER: char = '/';
+
+/// How many tombstones a mailbox keeps. A session that falls further behind than this
+/// sees the message vanish from FETCH answers a little early; nothing else breaks.
+const TOMBSTONES: usize = 4096;
+
+/// The five system flags a message can carry (RFC 9051 §2.3.2), as bits.
+pub const ANSWERED: u8 = 1;
+pub const FLAGGED: u8 = 2;
+pub const DELETED: u8 = 4;
+pub const SEEN: u8 = 8;
+pub const DRAFT: u8 = 16;
+
+/// The system flags in the order Dovecot writes them.
+pub const SYSTEM_FLAGS: [(u8, &str); 5] =
+    [(ANSWERED, "\\Answered"), (FLAGGED, "\\Flagged"), (DELETED, "\\Deleted"), (SEEN, "\\Seen"), (DRAFT, "\\Draft")];
+
+/// The bit of a system flag name (`\Seen`, any case), if it is one of the five.
+pub fn system_flag(name: &str) -> Option<u8> {
+    SYSTEM_FLAGS.iter().find(|(_, n)| n.eq_ignore_ascii_case(name)).map(|(b, _)| *b)
+}
+
+/// A message's flags: system flags as bits, keywords in the mailbox's keyword order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Flags {
+    pub system: u8,
+    pub keywords: Vec<String>,
+}
+
+impl Flags {
+    pub fn has(&self, bit: u8) -> bool {
+        self.system & bit != 0
+    }
+
+    /// The flag list as Dovecot writes it: system flags, `\Recent`, then keywords.
+    pub fn render(&self, recent: bool) -> String {
+        let mut parts: Vec<&str> = SYSTEM_FLAGS.iter().filter(|(b, _)| self.has(*b)).map(|(_, n)| *n).collect();
+        if recent {
+            parts.push("\\Recent");
+        }
+        parts.extend(self.keywords.iter().map(String::as_str));
+        parts.join(" ")
+    }
+
+    pub fn has_keyword(&self, name: &str) -> bool {
+        self.keywords.iter().any(|k| k.eq_ignore_ascii_case(name))
+    }
+}
+
+/// One stored message.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub uid: u32,
+    pub flags: Flags,
+    /// INTERNALDATE, in Unix seconds.
+    pub internal_date: i64,
+    /// The RFC 5322 text, exactly as stored (CRLF line endings, as delivered).
+    pub raw: Arc<[u8]>,
+    /// \Recent not yet claimed by any session (RFC 3501 §2.3.2: the first session to
+    /// see a new message gets \Recent for it, no other session does).
+    pub recent: bool,
+    /// CONDSTORE's per-message modification sequence (RFC 7162).
+    pub modseq: u64,
+}
+
+/// Whether a mailbox can be selected. Dovecot's maildir layout has two kinds of names
+/// that LIST shows but SELECT refuses, and the mock reproduces both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// A real mailbox.
+    Real,
+    /// A mailbox DELETEd while it had children. Dovecot keeps listing it with
+    /// `(\HasChildren)` (no `\Noselect`) but answers "Mailbox doesn't exist" to SELECT,
+    /// STATUS and DELETE. It disappears with its last child. Observed in the battery.
+    Deleted,
+}
+
+/// One mailbox of one user.
+#[derive(Debug, Clone)]
+pub struct MailboxData {
+    /// Unique for the life of the store: a mailbox deleted and created again is a new one.
+    pub id: u64,
+    /// The name as on the wire (modified UTF-7 for non-ASCII), `INBOX` in capitals.
+    pub name: String,
+    pub uidvalidity: u32,
+    pub uidnext: u32,
+    /// SPECIAL-USE attributes (RFC 6154), e.g. `\Sent`.
+    pub special_use: Vec<String>,
+    /// Keywords defined in this mailbox, in the order they were first used. Dovecot
+    /// announces them in FLAGS and PERMANENTFLAGS; SEARCH KEYWORD creates one too.
+    pub keywords: Vec<String>,
+    pub messages: Vec<Message>,
+    /// Recently expunged messages, newest last (see the module comment).
+    pub expunged: Vec<Message>,
+    pub highest_modseq: u64,
+    pub presence: Presence,
+}
+
+impl MailboxData {
+    pub fn new(id: u64, name: String, uidvalidity: u32) -> Self {
+        MailboxData {
+            id,
+            name,
+            uidvalidity,
+            uidnext: 1,
+            special_use: Vec::new(),
+            keywords: Vec::new(),
+            messages: Vec::new(),
+            expunged: Vec::new(),
+            highest_modseq: 1,
+            presence: Presence::Real,
+        }
+    }
+
+    pub fn is_real(&self) -> bool {
+        self.presence == Presence::Real
+    }
+
+    /// The live message with this UID.
+    pub fn message(&self, uid: u32) -> Option<&Message> {
+        self.messages.binary_search_by_key(&uid, |m| m.uid).ok().map(|i| &self.messages[i])
+    }
+
+    pub fn message_mut(&mut self, uid: u32) -> Option<&mut Message> {
+        match self.messages.binary_search_by_key(&uid, |m| m.uid) {
+            Ok(i) => Some(&mut self.messages[i]),
+            Err(_) => None,
+        }
+    }
+
+    /// The message with this UID, live or recently expunged.
+    pub fn message_or_tombstone(&self, uid: u32) -> Option<&Message> {
+        self.message(uid).or_else(|| self.expunged.iter().rev().find(|m| m.uid == uid))
+    }
+
+    /// Adds keywords to the mailbox's list; true if any was new.
+    pub fn define_keywords<'a>(&mut self, names: impl IntoIterator<Item = &'a str>) -> bool {
+        let mut grew = false;
+        for name in names {
+            if !self.keywords.iter().any(|k| k.eq_ignore_ascii_case(name)) {
+                self.keywords.push(name.to_owned());
+                grew = true;
+            }
+        }
+        grew
+    }
+
+    /// Puts keywords in the mailbox's order, with the mailbox's spelling.
+    pub fn order_keywords(&self, keywords: &[String]) -> Vec<String> {
+        self.keywords.iter().filter(|k| keywords.iter().any(|w| w.eq_ignore_ascii_case(k))).cloned().collect()
+    }
+
+    /// Stores a new message; returns its UID.
+    pub fn append(&mut self, raw: Arc<[u8]>, mut flags: Flags, internal_date: i64) -> u32 {
+        let keywords = std::mem::take(&mut flags.keywords);
+        self.define_keywords(keywords.iter().map(String::as_str));
+        flags.keywords = self.order_keywords(&keywords);
+        let uid = self.uidnext;
+        self.uidnext += 1;
+        self.highest_modseq += 1;
+        self.messages.push(Message { uid, flags, internal_date, raw, recent: true, modseq: self.highest_modseq });
+        uid
+    }
+
+    /// Changes a message's flags; true if they changed.
+    pub fn set_flags(&mut self, uid: u32, flags: Flags) -> bool {
+        let ordered = Flags { system: flags.system, keywords: self.order_keywords(&flags.keywords) };
+        let next = self.highest_modseq + 1;
+        let Some(message) = self.message_mut(uid) else { return false };
+        if message.flags == ordered {
+            return false;
+        }
+        message.flags = ordered;
+        message.modseq = next;
+        self.highest_modseq = next;
+        true
+    }
+
+    /// Removes the messages with these UIDs, keeping tombstones.
+    pub fn expunge(&mut self, uids: &BTreeSet<u32>) -> usize {
+        let before = self.messages.len();
+        let mut kept = Vec::with_capacity(self.messages.len());
+        for m in self.messages.drain(..) {
+            if uids.contains(&m.uid) {
+                self.expunged.push(m);
+            } else {
+                kept.push(m);
+            }
+        }
+        self.messages = kept;
+        if self.expunged.len() > TOMBSTONES {
+            let excess = self.expunged.len() - TOMBSTONES;
+            self.expunged.drain(..excess);
+        }
+        let removed = before - self.messages.len();
+        if removed > 0 {
+            self.highest_modseq += 1;
+        }
+        removed
+    }
+
+    pub fn unseen_count(&self) -> usize {
+        self.messages.iter().filter(|m| !m.flags.has(SEEN)).count()
+    }
+
+    pub fn recent_count(&self) -> usize {
+        self.messages.iter().filter(|m| m.recent).count()
+    }
+
+    pub fn size(&self) -> u64 {
+        self.messages.iter().map(|m| m.raw.len() as u64).sum()
+    }
+}
+
+/// A user and everything they own.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub name: String,
+    pub password: String,
+    /// Mailboxes in no particular order; LIST sorts them.
+    pub mailboxes: Vec<MailboxData>,
+    /// Subscriptions are names, kept apart from the mailboxes as in Dovecot (a name can
+    /// stay subscribed after its mailbox is gone).
+    pub subscriptions: BTreeSet<String>,
+}
+
+impl Account {
+    /// The mailbox with this wire name (INBOX case-insensitively), real or not.
+    pub fn find(&self, name: &str) -> Option<&MailboxData> {
+        let name = canonical(name);
+        self.mailboxes.iter().find(|m| m.name == name)
+    }
+
+    pub fn find_mut(&mut self, name: &str) -> Option<&mut MailboxData> {
+        let name = canonical(name);
+        self.mailboxes.iter_mut().find(|m| m.name == name)
+    }
+
+    /// The real mailbox with this name, the one SELECT, STATUS, COPY and APPEND can use.
+    pub fn real(&self, name: &str) -> Option<&MailboxData> {
+        self.find(name).filter(|m| m.is_real())
+    }
+
+    pub fn real_mut(&mut self, name: &str) -> Option<&mut MailboxData> {
+        self.find_mut(name).filter(|m| m.is_real())
+    }
+
+    pub fn by_id(&self, id: u64) -> Option<&MailboxData> {
+        self.mailboxes.iter().find(|m| m.id == id)
+    }
+
+    pub fn by_id_mut(&mut self, id: u64) -> Option<&mut MailboxData> {
+        self.mailboxes.iter_mut().find(|m| m.id == id)
+    }
+
+    /// True if some mailbox (real or kept) lives below `name`.
+    pub fn has_children(&self, name: &str) -> bool {
+        let prefix = format!("{name}{DELIMITER}");
+        self.mailboxes.iter().any(|m| m.name.starts_with(&prefix))
+    }
+
+    /// Drops kept-after-delete mailboxes that no longer have children.
+    pub fn prune(&mut self) {
+        loop {
+            let gone: Vec<usize> = (0..self.mailboxes.len())
+                .filter(|&i| !self.mailboxes[i].is_real() && !self.has_children(&self.mailboxes[i].name))
+                .collect();
+            if gone.is_empty() {
+                return;
+            }
+            for i in gone.into_iter().rev() {
+                self.mailboxes.remove(i);
+            }
+        }
+    }
+}
+
+/// INBOX is case-insensitive (RFC 9051 §5.1); every other name is taken as written.
+pub fn canonical(name: &str) -> String {
+    if name.eq_ignore_ascii_case("INBOX") {
+        "INBOX".to_owned()
+    } else {
+        name.to_owned()
+    }
+}
+
+/// Everything the store holds.
+#[derive(Debug, Default)]
+pub struct World {
+    pub accounts: Vec<Account>,
+    /// Grows on every change (see the module comment).
+    pub version: u64,
+    next_id: u64,
+    last_uidvalidity: u32,
+}
+
+impl World {
+    pub fn account(&self, user: &str) -> Option<&Account> {
+        self.accounts.iter().find(|a| a.name == user)
+    }
+
+    pub fn account_mut(&mut self, user: &str) -> Option<&mut Account> {
+        self.accounts.iter_mut().find(|a| a.name == user)
+    }
+
+    /// Records that something changed, so idle sessions get woken up.
+    pub fn touch(&mut self) {
+        self.version += 1;
+    }
+
+    /// A fresh mailbox id.
+    pub fn next_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    /// A UIDVALIDITY for a new mailbox. Dovecot uses the creation time; so do we,
+    /// but never twice the same value (two mailboxes created in one second).
+    pub fn new_uidvalidity(&mut self) -> u32 {
+        let now = super::dates::now().clamp(1, u32::MAX as i64) as u32;
+        self.last_uidvalidity = now.max(self.last_uidvalidity.saturating_add(1));
+        self.last_uidvalidity
+    }
+
+    /// Notes a UIDVALIDITY given by a fixture, so new ones never collide with it.
+    pub fn note_uidvalidity(&mut self, v: u32) {
+        self.last_uidvalidity = self.last_uidvalidity.max(v);
+    }
+
+    /// Creates a mailbox for `user` (the caller has checked it does not exist).
+    pub fn create_mailbox(&mut self, user: &str, name: &str) -> Option<&mut MailboxData> {
+        let id = self.next_id();
+        let validity = self.new_uidvalidity();
+        let account = self.account_mut(user)?;
+        let name = canonical(name);
+        if let Some(i) = account.mailboxes.iter().position(|m| m.name == name) {
+            // A kept-after-delete name becomes a real mailbox again.
+            account.mailboxes[i] = MailboxData::new(id, name, validity);
+            return Some(&mut account.mailboxes[i]);
+        }
+        account.mailboxes.push(MailboxData::new(id, name, validity));
+        account.mailboxes.last_mut()
+    }
+}
+
+/// The store shared by every session of one server. Cloning it shares it.
+#[derive(Debug, Clone, Default)]
+pub struct Store {
+    inner: Arc<Mutex<World>>,
+}
+
+impl Store {
+    pub fn new(world: World) -> Self {
+        Store { inner: Arc::new(Mutex::new(world)) }
+    }
+
+    /// Locks the store. A session that panicked while holding the lock cannot leave
+    /// the world half-changed in a way that matters more than losing the server, so a
+    /// poisoned lock is simply taken over.
+    pub fn lock(&self) -> MutexGuard<'_, World> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The change counter (see [`World::version`]).
+    pub fn version(&self) -> u64 {
+        self.lock().version
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mailbox() -> MailboxData {
+        let mut m = MailboxData::new(1, "INBOX".into(), 42);
+        for n in 0..3 {
+            m.append(Arc::from(format!("Subject: {n}\r\n\r\nhi\r\n").into_bytes()), Flags::default(), 0);
+        }
+        m
+    }
+
+    #[test]
+    fn flags_render_in_dovecot_order() {
+        let f = Flags { system: SEEN | FLAGGED, keywords: vec!["$Important".into()] };
+        assert_eq!(f.render(true), "\\Flagged \\Seen \\Recent $Important");
+        assert_eq!(Flags::default().render(false), "");
+        assert_eq!(system_flag("\\SEEN"), Some(SEEN));
+        assert_eq!(system_flag("\\Recent"), None);
+    }
+
+    #[test]
+    fn expunge_keeps_tombstones_and_uids_grow() {
+        let mut m = mailbox();
+        assert_eq!(m.uidnext, 4);
+        m.expunge(&BTreeSet::from([2]));
+        assert!(m.message(2).is_none());
+        assert_eq!(m.message_or_tombstone(2).map(|m| m.uid), Some(2));
+        let uid = m.append(Arc::from(&b"x\r\n"[..]), Flags::default(), 0);
+        assert_eq!(uid, 4);
+    }
+
+    #[test]
+    fn keywords_take_the_mailbox_order_and_spelling() {
+        let mut m = mailbox();
+        m.define_keywords(["$Important", "foo"]);
+        let changed = m.set_flags(1, Flags { system: 0, keywords: vec!["FOO".into(), "$important".into()] });
+        assert!(changed);
+        assert_eq!(m.message(1).unwrap().flags.keywords, vec!["$Important", "foo"]);
+        assert!(!m.set_flags(1, Flags { system: 0, keywords: vec!["foo".into(), "$Important".into()] }));
+    }
+
+    #[test]
+    fn deleted_parents_go_with_their_last_child() {
+        let mut a = Account { name: "u".into(), password: "p".into(), mailboxes: vec![], subscriptions: BTreeSet::new() };
+        a.mailboxes.push(MailboxData::new(1, "Work".into(), 1));
+        a.mailboxes.push(MailboxData::new(2, "Work/Done".into(), 2));
+        a.mailboxes[0].presence = Presence::Deleted;
+        a.prune();
+        assert_eq!(a.mailboxes.len(), 2);
+        a.mailboxes.remove(1);
+        a.prune();
+        assert!(a.mailboxes.is_empty());
+    }
+}

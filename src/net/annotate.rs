@@ -1,0 +1,278 @@
+//! The annotator: one per connection, on its own thread, reading the relay's tap.
+//!
+//! It feeds the copies to the sans-IO [`Explainer`], renders each annotation with
+//! the connection's label (`[1]`, `[2]`...) so several sessions can share a terminal,
+//! writes the recording, and at the end prints a summary of the session. It runs on a
+//! blocking thread because rendering and writing files are blocking work, and the
+//! relay must never wait for them (see [`super::relay`] for how it keeps up, or skips).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::explain::{Annotation, AnnotationKind, Explainer, Options};
+use crate::render::{self, Format, TextStyle};
+use crate::transcript::Direction;
+
+use super::record::Recorder;
+use super::relay::{End, TapEvent, TapReceiver};
+
+/// How a connection's annotations are shown and kept.
+#[derive(Debug, Clone)]
+pub struct Display {
+    pub format: Format,
+    pub style: TextStyle,
+    /// Print nothing but each connection's first and last note.
+    pub quiet: bool,
+    pub show_secrets: bool,
+}
+
+/// What the annotator learned, for the proxy's log.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub client_bytes: u64,
+    pub server_bytes: u64,
+    pub skipped: u64,
+    pub recording: Option<PathBuf>,
+    pub recording_error: Option<String>,
+}
+
+/// Per-direction bookkeeping.
+#[derive(Debug, Default, Clone)]
+struct Side {
+    bytes: u64,
+    skipped: u64,
+    /// After a gap: drop bytes up to the next LF, so the explainer restarts on a line.
+    resyncing: bool,
+    end: Option<End>,
+}
+
+/// Runs until the tap closes. `recorder` is the connection's recording, if any.
+pub fn run(mut rx: TapReceiver, id: u64, display: Display, mut recorder: Option<Recorder>) -> Summary {
+    let mut explainer = Explainer::new(Options { show_secrets: display.show_secrets });
+    let mut sides = [Side::default(), Side::default()];
+    let mut printer = Printer { id, display: display.clone() };
+    // Once client and server switch to TLS between themselves, the bytes are opaque.
+    let mut encrypted = false;
+    let mut commands = 0u64;
+    let mut last_time = 0.0;
+
+    while let Some(event) = rx.blocking_next() {
+        match event {
+            TapEvent::Bytes { direction, bytes, time } => {
+                last_time = time;
+                let side = &mut sides[index(direction)];
+                side.bytes += bytes.len() as u64;
+                if let Some(r) = recorder.as_mut() {
+                    r.bytes(direction, &bytes, time);
+                }
+                if encrypted {
+                    continue;
+                }
+                let mut from = 0;
+                if side.resyncing {
+                    match bytes.iter().position(|&b| b == b'\n') {
+                        Some(lf) => {
+                            from = lf + 1;
+                            side.resyncing = false;
+                        }
+                        None => continue,
+                    }
+                }
+                for mut a in explainer.feed(direction, &bytes[from..]) {
+                    a.time = Some(time);
+                    if a.kind == AnnotationKind::Command {
+                        commands += 1;
+                    }
+                    let upgraded = a.kind == AnnotationKind::Tagged
+                        && a.command.as_deref() == Some("STARTTLS")
+                        && a.display.split(' ').nth(1).is_some_and(|w| w.eq_ignore_ascii_case("OK"));
+                    printer.annotation(&a);
+                    if upgraded {
+                        encrypted = true;
+                        let text = "the client and the server now speak TLS to each other, through the proxy: it \
+                                    relays the encrypted bytes unchanged but cannot read them, so the explanations stop \
+                                    here. To see inside, run the proxy with --starttls (it then does TLS with the server \
+                                    itself) and tell the client not to use STARTTLS";
+                        printer.note(text, Some(time));
+                        if let Some(r) = recorder.as_mut() {
+                            r.note(text);
+                        }
+                    }
+                }
+            }
+            TapEvent::Gap { direction, skipped } => {
+                let side = &mut sides[index(direction)];
+                side.skipped += skipped;
+                side.bytes += skipped;
+                side.resyncing = true;
+                explainer.resync(direction);
+                let who = if direction == Direction::Client { "client" } else { "server" };
+                let text = format!(
+                    "the annotator fell behind and skipped {skipped} bytes from the {who} (they were relayed \
+                     unchanged; only the explanation and the recording miss them); explaining again from the next line"
+                );
+                printer.note(&text, None);
+                if let Some(r) = recorder.as_mut() {
+                    r.note(&text);
+                }
+            }
+            TapEvent::Note { text, time } => {
+                last_time = time;
+                printer.note(&text, Some(time));
+                if let Some(r) = recorder.as_mut() {
+                    r.note(&text);
+                }
+            }
+            TapEvent::End { direction, how, time, .. } => {
+                last_time = time;
+                sides[index(direction)].end = Some(how);
+            }
+        }
+    }
+
+    let unfinished: Vec<Annotation> = if encrypted { Vec::new() } else { explainer.finish() };
+    let mut cut_literal = None;
+    for a in &unfinished {
+        for lit in &a.literals {
+            if lit.received < lit.size {
+                cut_literal = Some((a.direction, lit.received, lit.size));
+            }
+        }
+        printer.annotation(a);
+    }
+
+    let mut summary = Summary {
+        client_bytes: sides[0].bytes,
+        server_bytes: sides[1].bytes,
+        skipped: sides[0].skipped + sides[1].skipped,
+        ..Summary::default()
+    };
+    let text = summarize(&sides, &explainer, commands, cut_literal, last_time);
+    printer.closing(&text, last_time);
+    if let Some(mut r) = recorder {
+        r.note(&text);
+        r.finish(last_time);
+        summary.recording_error = r.failed.clone();
+        summary.recording = Some(r.path.clone());
+    }
+    summary
+}
+
+fn index(direction: Direction) -> usize {
+    match direction {
+        Direction::Client => 0,
+        Direction::Server => 1,
+    }
+}
+
+fn summarize(sides: &[Side; 2], explainer: &Explainer, commands: u64, cut: Option<(Option<Direction>, u64, u64)>, time: f64) -> String {
+    let how = |side: &Side, who: &str| match &side.end {
+        Some(End::Closed) => format!("the {who} closed the connection"),
+        Some(End::ReadFailed(e)) => format!("reading from the {who} failed: {e}"),
+        Some(End::WriteFailed(e)) => format!("the {who} stopped receiving: {e}"),
+        Some(End::Stopped) | None => String::new(),
+    };
+    let (client, server) = (how(&sides[0], "client"), how(&sides[1], "server"));
+    let first = match (&sides[0].end, &sides[1].end) {
+        (Some(End::Closed), _) if !client.is_empty() => client.clone(),
+        (_, Some(End::Closed)) if !server.is_empty() => server.clone(),
+        _ if !client.is_empty() => client.clone(),
+        _ if !server.is_empty() => server.clone(),
+        _ => "the proxy ended the session".to_string(),
+    };
+    let ctx = explainer.context();
+    let mut parts = vec![format!(
+        "session over: {first}; {} bytes from the client, {} from the server, {commands} command{} in {time:.1} s",
+        sides[0].bytes,
+        sides[1].bytes,
+        if commands == 1 { "" } else { "s" }
+    )];
+    match (&ctx.user, &ctx.selected) {
+        (Some(user), Some(selected)) => parts.push(format!("logged in as {user}, {} selected", selected.name)),
+        (Some(user), None) => parts.push(format!("logged in as {user}")),
+        _ => {}
+    }
+    if let Some((direction, received, size)) = cut {
+        let who = if direction == Some(Direction::Client) { "client" } else { "server" };
+        parts.push(format!(
+            "the {who} stopped in the middle of a literal ({received} of {size} bytes); the proxy closed the other side cleanly"
+        ));
+    }
+    let skipped = sides[0].skipped + sides[1].skipped;
+    if skipped > 0 {
+        parts.push(format!("{skipped} bytes relayed but not explained (the annotator fell behind)"));
+    }
+    parts.join("; ")
+}
+
+/// Writes annotations with the connection's label, one locked write each, so lines of
+/// several connections never interleave within an annotation.
+struct Printer {
+    id: u64,
+    display: Display,
+}
+
+impl Printer {
+    fn annotation(&mut self, a: &Annotation) {
+        if self.display.quiet {
+            return;
+        }
+        self.write(a);
+    }
+
+    fn note(&mut self, text: &str, time: Option<f64>) {
+        if self.display.quiet {
+            return;
+        }
+        self.write(&note(text, time));
+    }
+
+    /// The last note of a session is shown even with `--quiet`.
+    fn closing(&mut self, text: &str, time: f64) {
+        self.write(&note(text, Some(time)));
+    }
+
+    fn write(&mut self, a: &Annotation) {
+        let mut buf = Vec::new();
+        match self.display.format {
+            Format::Json => {
+                let mut value = serde_json::to_value(a).unwrap_or_default();
+                if let Some(map) = value.as_object_mut() {
+                    map.insert("connection".into(), self.id.into());
+                }
+                let _ = serde_json::to_writer(&mut buf, &value);
+                buf.push(b'\n');
+            }
+            Format::Text => {
+                let mut text = Vec::new();
+                let _ = render::write_text(&mut text, a, self.display.style);
+                let label = format!("[{}] ", self.id);
+                for line in String::from_utf8_lossy(&text).lines() {
+                    buf.extend_from_slice(label.as_bytes());
+                    buf.extend_from_slice(line.as_bytes());
+                    buf.push(b'\n');
+                }
+            }
+        }
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(&buf).and_then(|_| out.flush());
+    }
+}
+
+/// An annotation for something the proxy did or saw.
+pub fn note(text: &str, time: Option<f64>) -> Annotation {
+    Annotation {
+        direction: None,
+        kind: AnnotationKind::Note,
+        display: "imap-tutor proxy".to_string(),
+        raw: Vec::new(),
+        tag: None,
+        command: None,
+        summary: text.to_string(),
+        details: Vec::new(),
+        rfc: Vec::new(),
+        diagnostics: Vec::new(),
+        literals: Vec::new(),
+        time,
+    }
+}

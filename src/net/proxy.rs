@@ -1,0 +1,314 @@
+//! `imap-tutor proxy`: the annotating proxy. Clients connect here; each gets its own
+//! connection to the server; every byte is relayed unchanged while a copy is explained.
+//!
+//! One tokio task per client connection runs its two copy loops ([`relay::pump`]);
+//! one blocking thread per connection runs its annotator ([`annotate::run`]). Nothing
+//! a connection does can reach another: a failure ends that session with a message
+//! and the proxy goes on accepting. Ctrl-C stops accepting, closes the open sessions,
+//! lets each annotator finish its summary and recording, then returns.
+//!
+//! What the proxy itself adds to the stream is limited, and always announced as the
+//! proxy's own doing in a note:
+//! - with `--starttls`, the proxy's own `tutor0 STARTTLS` / `tutor1 CAPABILITY`
+//!   exchange with the server, and the greeting's capability list replaced by the one
+//!   the server gives over TLS ([`upstream::greeting_after_starttls`]);
+//! - when the server cannot be reached, a `* BYE [UNAVAILABLE]` to the client, so its
+//!   user sees a reason instead of a silent close.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+use super::annotate::{self, Display};
+use super::record::{self, Recorder};
+use super::relay::{self, End, Tap};
+use super::tls;
+use super::upstream::{self, BoxStream, Security, Target};
+use crate::transcript::Direction;
+
+/// After one side closes cleanly, how long the other may take to close too. A server
+/// closes at once when its client does; this only bounds a peer that never does.
+const CLOSE_GRACE: Duration = Duration::from_secs(10);
+
+/// Everything `imap-tutor proxy` was asked to do.
+#[derive(Clone)]
+pub struct Config {
+    /// Where to listen (`127.0.0.1:1143`).
+    pub listen: String,
+    pub target: Target,
+    /// Set for `--listen-tls`: clients speak IMAPS to the proxy.
+    pub listen_tls: Option<Arc<rustls::ServerConfig>>,
+    /// `--record DIR_OR_FILE`.
+    pub record: Option<PathBuf>,
+    pub display: Display,
+}
+
+/// What every connection shares.
+struct Shared {
+    config: Config,
+    upstream_tls: Option<Arc<rustls::ClientConfig>>,
+}
+
+/// Binds, then serves until Ctrl-C (or SIGTERM). `ready` receives the bound address
+/// (useful with port 0).
+pub async fn run(config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(), String> {
+    let upstream_tls = match config.target.security {
+        Security::Plain => None,
+        Security::Tls | Security::StartTls => Some(tls::client_config(&config.target.trust)?),
+    };
+    let listener = TcpListener::bind(&config.listen).await.map_err(|e| {
+        let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+            "another program (or another proxy) listens there: pick another port with --listen 127.0.0.1:PORT"
+        } else {
+            "check the address: --listen 127.0.0.1:1143"
+        };
+        format!("cannot listen on {}: {e}; {hint}", config.listen)
+    })?;
+    let local = listener.local_addr().map_err(|e| format!("cannot listen: {e}"))?;
+    ready(local);
+    let shared = Arc::new(Shared { config, upstream_tls });
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut sessions = JoinSet::new();
+    let mut next_id = 1u64;
+    let stop = stop_signal();
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    let id = next_id;
+                    next_id += 1;
+                    sessions.spawn(connection(id, stream, peer, shared.clone(), stop_rx.clone()));
+                }
+                Err(e) => {
+                    // Out of file descriptors and the like: say so, breathe, go on.
+                    eprintln!("imap-tutor proxy: accepting a connection failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            },
+            Some(_) = sessions.join_next(), if !sessions.is_empty() => {}
+            _ = &mut stop => break,
+        }
+    }
+    drop(listener);
+    if !sessions.is_empty() {
+        eprintln!("imap-tutor proxy: stopping; closing {} open connection(s)", sessions.len());
+    }
+    let _ = stop_tx.send(true);
+    while sessions.join_next().await.is_some() {}
+    eprintln!("imap-tutor proxy: stopped");
+    Ok(())
+}
+
+/// Ctrl-C, or SIGTERM on Unix (what `kill` and service managers send).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// One client connection, from accept to summary.
+async fn connection(id: u64, client: TcpStream, peer: SocketAddr, shared: Arc<Shared>, stop: watch::Receiver<bool>) {
+    let config = &shared.config;
+    let (tap, rx) = relay::tap();
+    let started = record::now_rfc3339();
+    let mut recorder_error = None;
+    let recorder = config.record.as_ref().and_then(|path| {
+        let path = record::path_for(path, id, &started);
+        let meta = vec![
+            ("tool".to_string(), format!("imap-tutor {} proxy", env!("CARGO_PKG_VERSION"))),
+            ("started".to_string(), started.clone()),
+            ("connection".to_string(), id.to_string()),
+            ("client".to_string(), peer.to_string()),
+            ("server".to_string(), format!("{}{}", config.target.label(), security_label(config.target.security))),
+            (
+                "secrets".to_string(),
+                if config.display.show_secrets {
+                    "shown (--show-secrets)".to_string()
+                } else {
+                    "masked: passwords and AUTHENTICATE data are replaced by ********".to_string()
+                },
+            ),
+        ];
+        Recorder::create(path, meta, config.display.show_secrets).map_err(|e| recorder_error = Some(e)).ok()
+    });
+    let display = config.display.clone();
+    let annotator = tokio::task::spawn_blocking(move || annotate::run(rx, id, display, recorder));
+    if let Some(e) = recorder_error {
+        tap.note(format!("not recording this connection: {e}"));
+    }
+
+    session(id, client, peer, &shared, &tap, stop).await;
+    drop(tap);
+    match annotator.await {
+        Ok(summary) => {
+            if let Some(e) = summary.recording_error {
+                eprintln!("imap-tutor proxy: [{id}] the recording failed: {e}");
+            } else if let Some(path) = summary.recording {
+                eprintln!("imap-tutor proxy: [{id}] recorded to {}", path.display());
+            }
+        }
+        Err(e) => eprintln!("imap-tutor proxy: [{id}] the annotator stopped: {e}"),
+    }
+}
+
+fn security_label(security: Security) -> &'static str {
+    match security {
+        Security::Plain => " (plain text)",
+        Security::Tls => " (TLS)",
+        Security::StartTls => " (STARTTLS by the proxy)",
+    }
+}
+
+async fn session(id: u64, client: TcpStream, peer: SocketAddr, shared: &Shared, tap: &Tap, mut stop: watch::Receiver<bool>) {
+    let config = &shared.config;
+    let target = &config.target;
+    let _ = client.set_nodelay(true);
+    tap.note(format!(
+        "connection {id} from {peer}{}; connecting to {}{}",
+        if config.listen_tls.is_some() { " (IMAPS)" } else { "" },
+        target.label(),
+        security_label(target.security)
+    ));
+
+    let mut client: BoxStream = match &config.listen_tls {
+        None => Box::new(client),
+        Some(server_config) => {
+            let acceptor = tokio_rustls::TlsAcceptor::from(server_config.clone());
+            match tokio::time::timeout(upstream::CONNECT_TIMEOUT, acceptor.accept(client)).await {
+                Ok(Ok(stream)) => Box::new(stream),
+                Ok(Err(e)) => {
+                    tap.note(format!(
+                        "the client's TLS handshake failed: {e}. A client that does not trust the proxy's certificate \
+                         must be told to (or to accept it once); a client speaking plain text needs the proxy without --listen-tls"
+                    ));
+                    return;
+                }
+                Err(_) => {
+                    tap.note("the client did not start TLS within 10 s: is it set for plain text? Then drop --listen-tls");
+                    return;
+                }
+            }
+        }
+    };
+
+    let connected = tokio::select! {
+        result = upstream::connect(target, shared.upstream_tls.clone()) => result,
+        _ = stop.changed() => return,
+    };
+    let connected = match connected {
+        Ok(c) => c,
+        Err(e) => {
+            tap.note(format!("cannot reach the server: {e}"));
+            let bye = format!("* BYE [UNAVAILABLE] imap-tutor proxy: cannot reach {} ({})\r\n", target.label(), e.kind);
+            let _ = client.write_all(bye.as_bytes()).await;
+            let _ = client.shutdown().await;
+            tap.note(format!(
+                "the proxy answered the client itself with `{}` and closed: the server never saw this connection",
+                bye.trim_end()
+            ));
+            return;
+        }
+    };
+    let server = connected.stream;
+    if target.security == Security::Tls {
+        tap.note(format!("TLS is up between the proxy and {} ({}); the client's side is plain text on this machine", target.label(), trust_label(&target.trust)));
+    }
+    if let Some(preamble) = &connected.preamble {
+        for (by_proxy, line) in &preamble.exchange {
+            let text = String::from_utf8_lossy(line).trim_end().to_string();
+            tap.note(if *by_proxy {
+                format!("proxy → server: {text}   (the proxy's own command, not the client's: --starttls)")
+            } else {
+                format!("server → proxy: {text}")
+            });
+        }
+        tap.note(format!(
+            "TLS is up between the proxy and {} ({}); the client's side is plain text on this machine",
+            target.label(),
+            trust_label(&target.trust)
+        ));
+        let (greeting, changed) = upstream::greeting_after_starttls(preamble);
+        if let Some(why) = changed {
+            tap.note(why);
+        }
+        tap.offer(Direction::Server, &greeting);
+        if let Err(e) = client.write_all(&greeting).await {
+            tap.note(format!("the client went away before the greeting: {}", relay::describe_io(&e)));
+            return;
+        }
+    }
+    relay_both(client, server, tap, &mut stop).await;
+}
+
+fn trust_label(trust: &tls::Trust) -> String {
+    match trust {
+        tls::Trust::System => "certificate verified against the system's roots".into(),
+        tls::Trust::CaFile(path) => format!("certificate verified against {}", path.display()),
+        tls::Trust::Insecure => "certificate NOT verified: --insecure".into(),
+    }
+}
+
+/// Runs both copy loops until both sides are done, one fails, or the proxy stops.
+async fn relay_both(client: BoxStream, server: BoxStream, tap: &Tap, stop: &mut watch::Receiver<bool>) {
+    let (client_read, client_write) = tokio::io::split(client);
+    let (server_read, server_write) = tokio::io::split(server);
+    let upward = relay::pump(client_read, server_write, Direction::Client, tap);
+    let downward = relay::pump(server_read, client_write, Direction::Server, tap);
+    tokio::pin!(upward);
+    tokio::pin!(downward);
+    let mut up: Option<(End, u64)> = None;
+    let mut down: Option<(End, u64)> = None;
+    // Armed when one side closes cleanly; until then, far away.
+    let grace = tokio::time::sleep(Duration::from_secs(365 * 24 * 3600));
+    tokio::pin!(grace);
+    let mut stopped = false;
+    while up.is_none() || down.is_none() {
+        tokio::select! {
+            result = &mut upward, if up.is_none() => {
+                let clean = result.0 == End::Closed;
+                up = Some(result);
+                if !clean { break; }
+                grace.as_mut().reset(tokio::time::Instant::now() + CLOSE_GRACE);
+            }
+            result = &mut downward, if down.is_none() => {
+                let clean = result.0 == End::Closed;
+                down = Some(result);
+                if !clean { break; }
+                grace.as_mut().reset(tokio::time::Instant::now() + CLOSE_GRACE);
+            }
+            _ = &mut grace => break,
+            _ = stop.changed() => { stopped = true; break; }
+        }
+    }
+    if stopped {
+        tap.note("the proxy is stopping (Ctrl-C): this session is closed");
+    }
+    let (up_end, up_total) = up.unwrap_or((End::Stopped, 0));
+    let (down_end, down_total) = down.unwrap_or((End::Stopped, 0));
+    tap.end(Direction::Client, up_end, up_total);
+    tap.end(Direction::Server, down_end, down_total);
+}

@@ -1,0 +1,172 @@
+//! `--record`: one native transcript per connection, written as the session runs.
+//!
+//! The file is the transcripts module's native format, so `imap-tutor explain` (and
+//! `diff`) read it back. It is written as bytes arrive, never held whole: a 100 MB
+//! literal goes to disk in pieces. Each piece goes through the transcripts module's
+//! own writer ([`crate::transcript::write`]) as a one-record transcript, so escaping
+//! and line marks are that module's, not a second copy of them here; a piece cut in
+//! the middle of a line simply ends in `\$` ("no line ending here"), as the format
+//! defines for a record cut mid-line.
+//!
+//! The client's bytes pass through the [`Redactor`] first: passwords and SASL data
+//! are masked unless `--show-secrets` was given. The server's bytes are recorded as
+//! they came. What the proxy itself did is recorded as `!` notes.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::explain::redact::Redactor;
+use crate::transcript::{self, Direction, Record, Transcript};
+
+/// Writes one connection's transcript.
+pub struct Recorder {
+    out: BufWriter<File>,
+    pub path: PathBuf,
+    redactor: Redactor,
+    /// The first write error, after which the recorder stops writing.
+    pub failed: Option<String>,
+}
+
+/// Where the recording of connection `id` goes. A directory (existing, or written
+/// with a trailing `/`) gets one file per connection, named by start time and number;
+/// a file name is used as is for connection 1, and numbered for the next ones
+/// (`session.txt`, `session-2.txt`, ...).
+pub fn path_for(record: &Path, id: u64, started: &str) -> PathBuf {
+    let as_dir = record.is_dir() || record.as_os_str().to_string_lossy().ends_with('/');
+    if as_dir {
+        let stamp: String = started.chars().filter(|c| c.is_ascii_digit()).take(14).collect();
+        return record.join(format!("imap-{stamp}-{id}.txt"));
+    }
+    if id == 1 {
+        return record.to_path_buf();
+    }
+    let stem = record.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = match record.extension() {
+        Some(ext) => format!("{stem}-{id}.{}", ext.to_string_lossy()),
+        None => format!("{stem}-{id}"),
+    };
+    record.with_file_name(name)
+}
+
+impl Recorder {
+    /// Creates the file and writes the header fields.
+    pub fn create(path: PathBuf, meta: Vec<(String, String)>, show_secrets: bool) -> Result<Recorder, String> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        let file = File::create(&path).map_err(|e| format!("cannot create the recording {}: {e}", path.display()))?;
+        let mut recorder = Recorder { out: BufWriter::new(file), path, redactor: Redactor::new(show_secrets), failed: None };
+        let header = transcript::write(&Transcript { meta, records: Vec::new() });
+        recorder.put(header.as_bytes());
+        Ok(recorder)
+    }
+
+    /// Records bytes one side sent, `time` seconds into the connection.
+    pub fn bytes(&mut self, direction: Direction, bytes: &[u8], time: f64) {
+        let bytes = match direction {
+            Direction::Client => self.redactor.client(bytes),
+            Direction::Server => {
+                self.redactor.server(bytes);
+                bytes.to_vec()
+            }
+        };
+        self.record(Record::Bytes { direction, bytes, literal: false, time: Some(time), source_line: 0 });
+    }
+
+    /// Records a note: something the proxy did, or a gap in the recording.
+    pub fn note(&mut self, text: &str) {
+        self.record(Record::Note { text: text.to_string(), source_line: 0 });
+    }
+
+    /// Writes what remains (an unfinished client line, masked if need be) and flushes.
+    pub fn finish(&mut self, time: f64) {
+        let rest = self.redactor.finish_client();
+        self.record(Record::Bytes { direction: Direction::Client, bytes: rest, literal: false, time: Some(time), source_line: 0 });
+        if self.failed.is_none() {
+            if let Err(e) = self.out.flush() {
+                self.failed = Some(format!("cannot write {}: {e}", self.path.display()));
+            }
+        }
+    }
+
+    fn record(&mut self, record: Record) {
+        if matches!(&record, Record::Bytes { bytes, .. } if bytes.is_empty()) {
+            return;
+        }
+        let text = transcript::write(&Transcript { meta: Vec::new(), records: vec![record] });
+        // The one-record transcript starts with the magic line and the blank line that
+        // ends its (empty) header; the real header was written once, at the top.
+        let body = text.split_once("\n\n").map_or(text.as_str(), |(_, body)| body);
+        let body = body.to_string();
+        self.put(body.as_bytes());
+    }
+
+    fn put(&mut self, bytes: &[u8]) {
+        if self.failed.is_some() {
+            return;
+        }
+        if let Err(e) = self.out.write_all(bytes) {
+            self.failed = Some(format!("cannot write {}: {e}", self.path.display()));
+        }
+    }
+}
+
+/// Now, as RFC 3339 UTC (`2026-11-26T00:12:34Z`), for the `started` header field.
+pub fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rest / 3600, rest % 3600 / 60, rest % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recordings_read_back_with_the_password_masked() {
+        let dir = std::env::temp_dir().join(format!("imap-tutor-record-{}", std::process::id()));
+        let path = dir.join("session.txt");
+        let meta = vec![("server".to_string(), "127.0.0.1:143".to_string())];
+        let mut r = Recorder::create(path.clone(), meta, false).unwrap();
+        r.bytes(Direction::Server, b"* OK ready\r\n", 0.001);
+        r.bytes(Direction::Client, b"a1 LOGIN strategos try", 0.5);
+        r.bytes(Direction::Client, b"hackme\r\n", 0.6);
+        r.bytes(Direction::Server, b"a1 OK Logged in\r\n* 1 FETCH (BODY[] {5}\r\nHel", 0.7);
+        r.note("the proxy did something");
+        r.bytes(Direction::Server, b"lo)\r\n", 0.8);
+        r.finish(0.9);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("tryhackme"), "{text}");
+        let t = transcript::read(&text).unwrap();
+        assert_eq!(t.meta("server"), Some("127.0.0.1:143"));
+        assert_eq!(t.bytes_of(Direction::Client), b"a1 LOGIN strategos \"********\"\r\n");
+        assert_eq!(t.bytes_of(Direction::Server), b"* OK ready\r\na1 OK Logged in\r\n* 1 FETCH (BODY[] {5}\r\nHello)\r\n");
+        assert_eq!(t.notes().collect::<Vec<_>>(), vec!["the proxy did something"]);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn one_file_per_connection() {
+        assert_eq!(path_for(Path::new("s.txt"), 1, "2026-11-26T00:00:00Z"), PathBuf::from("s.txt"));
+        assert_eq!(path_for(Path::new("d/s.txt"), 2, "x"), PathBuf::from("d/s-2.txt"));
+        assert_eq!(path_for(Path::new("rec/"), 3, "2026-11-26T01:02:03Z"), PathBuf::from("rec/imap-20261126010203-3.txt"));
+    }
+
+    #[test]
+    fn dates_are_rfc3339() {
+        let now = now_rfc3339();
+        assert_eq!(now.len(), 20, "{now}");
+        assert!(now.starts_with("20") && now.ends_with('Z'));
+    }
+}

@@ -1,0 +1,271 @@
+//! The relay: bytes from one socket to another, unchanged, with a tap for the annotator.
+//!
+//! The rule this file exists to keep: **the annotator never slows or alters the
+//! relay**. Each direction is a copy loop with one fixed 64 KiB buffer, so a 100 MB
+//! literal streams through in pieces and memory stays flat. After every read, a copy
+//! of the piece is *offered* to the [`Tap`]; the tap never blocks:
+//!
+//! - The tap's queue is bounded in **bytes**, not messages ([`TAP_BUDGET`] per
+//!   connection). A bounded channel of messages would bound nothing useful (a message
+//!   can be 1 byte or 64 KiB) and blocking on it would stall the relay.
+//! - When the annotator has fallen so far behind that the budget is spent, the piece
+//!   is not copied: the tap counts the bytes it skipped, and the next piece that fits
+//!   is preceded by a [`TapEvent::Gap`]. The annotator then says so in a note and
+//!   resynchronises at the next line. What the learner loses is explanation, never
+//!   traffic.
+//!
+//! The piece is offered *before* it is written on, so the annotator always sees a
+//! command before the response it causes.
+
+use std::io;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::sync::mpsc;
+
+use crate::transcript::Direction;
+
+/// The copy loops' buffer: one per direction, reused for every read.
+pub const BUFFER: usize = 64 * 1024;
+
+/// How many bytes may wait for the annotator, per connection, before the tap skips.
+/// Small enough to keep the proxy's memory flat (the benchmark's goal is 20 MB with a
+/// 100 MB literal in flight), large enough that a terminal that scrolls slowly for a
+/// moment loses nothing.
+pub const TAP_BUDGET: usize = 4 * 1024 * 1024;
+
+/// What the tap hands the annotator.
+#[derive(Debug)]
+pub enum TapEvent {
+    /// Bytes one side sent, and when (seconds since the connection started).
+    Bytes { direction: Direction, bytes: Vec<u8>, time: f64 },
+    /// The annotator fell behind and this many bytes from `direction` were not copied.
+    Gap { direction: Direction, skipped: u64 },
+    /// Something the proxy itself did or saw (an upgrade, a refusal, an error).
+    Note { text: String, time: f64 },
+    /// One direction is over, after `total` bytes.
+    End { direction: Direction, how: End, total: u64, time: f64 },
+}
+
+/// How a direction ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum End {
+    /// The sender closed its side cleanly.
+    Closed,
+    /// Reading from the sender failed.
+    ReadFailed(String),
+    /// Writing to the receiver failed (it went away).
+    WriteFailed(String),
+    /// The proxy was asked to stop (Ctrl-C) or the other direction failed.
+    Stopped,
+}
+
+/// The sending end of a connection's tap. Cheap to share between the two directions.
+#[derive(Debug, Clone)]
+pub struct Tap {
+    inner: Arc<TapInner>,
+}
+
+#[derive(Debug)]
+struct TapInner {
+    tx: mpsc::UnboundedSender<TapEvent>,
+    queued: Arc<AtomicUsize>,
+    skipped: [AtomicU64; 2],
+    budget: usize,
+    started: Instant,
+}
+
+/// The receiving end: the annotator calls [`TapReceiver::taken`] after each piece of
+/// bytes it has processed, which frees budget for the relay.
+#[derive(Debug)]
+pub struct TapReceiver {
+    rx: mpsc::UnboundedReceiver<TapEvent>,
+    queued: Arc<AtomicUsize>,
+}
+
+impl TapReceiver {
+    /// The next event, waiting for it (for a blocking thread).
+    pub fn blocking_next(&mut self) -> Option<TapEvent> {
+        let event = self.rx.blocking_recv();
+        self.account(&event);
+        event
+    }
+
+    /// The next event (for a task).
+    pub async fn next(&mut self) -> Option<TapEvent> {
+        let event = self.rx.recv().await;
+        self.account(&event);
+        event
+    }
+
+    fn account(&self, event: &Option<TapEvent>) {
+        if let Some(TapEvent::Bytes { bytes, .. }) = event {
+            self.queued.fetch_sub(bytes.len(), Ordering::AcqRel);
+        }
+    }
+}
+
+fn index(direction: Direction) -> usize {
+    match direction {
+        Direction::Client => 0,
+        Direction::Server => 1,
+    }
+}
+
+/// A tap with the default budget, started now.
+pub fn tap() -> (Tap, TapReceiver) {
+    tap_with_budget(TAP_BUDGET)
+}
+
+/// A tap that holds at most `budget` bytes waiting for the annotator.
+pub fn tap_with_budget(budget: usize) -> (Tap, TapReceiver) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let queued = Arc::new(AtomicUsize::new(0));
+    let inner = TapInner {
+        tx,
+        queued: queued.clone(),
+        skipped: [AtomicU64::new(0), AtomicU64::new(0)],
+        budget,
+        started: Instant::now(),
+    };
+    (Tap { inner: Arc::new(inner) }, TapReceiver { rx, queued })
+}
+
+impl Tap {
+    /// Seconds since the connection started.
+    pub fn elapsed(&self) -> f64 {
+        self.inner.started.elapsed().as_secs_f64()
+    }
+
+    /// Offers a copy of `bytes`; never waits. Returns false if they were skipped.
+    pub fn offer(&self, direction: Direction, bytes: &[u8]) -> bool {
+        let t = &self.inner;
+        let i = index(direction);
+        if t.queued.load(Ordering::Acquire) + bytes.len() > t.budget {
+            t.skipped[i].fetch_add(bytes.len() as u64, Ordering::AcqRel);
+            return false;
+        }
+        let skipped = t.skipped[i].swap(0, Ordering::AcqRel);
+        if skipped > 0 {
+            let _ = t.tx.send(TapEvent::Gap { direction, skipped });
+        }
+        t.queued.fetch_add(bytes.len(), Ordering::AcqRel);
+        let event = TapEvent::Bytes { direction, bytes: bytes.to_vec(), time: self.elapsed() };
+        if t.tx.send(event).is_err() {
+            // The annotator is gone (its output failed): the relay carries on regardless.
+            t.queued.fetch_sub(bytes.len(), Ordering::AcqRel);
+        }
+        true
+    }
+
+    /// Tells the annotator something the proxy did.
+    pub fn note(&self, text: impl Into<String>) {
+        let _ = self.inner.tx.send(TapEvent::Note { text: text.into(), time: self.elapsed() });
+    }
+
+    /// Tells the annotator that a direction ended, with any skipped bytes first.
+    pub fn end(&self, direction: Direction, how: End, total: u64) {
+        let skipped = self.inner.skipped[index(direction)].swap(0, Ordering::AcqRel);
+        if skipped > 0 {
+            let _ = self.inner.tx.send(TapEvent::Gap { direction, skipped });
+        }
+        let _ = self.inner.tx.send(TapEvent::End { direction, how, total, time: self.elapsed() });
+    }
+}
+
+/// Copies `from` to `to` until `from` ends, offering every piece to the tap. On a
+/// clean end of `from` it shuts down the write side of `to`, so the peer sees the
+/// close too (a half-close is passed on, not turned into a reset).
+pub async fn pump<R, W>(mut from: R, mut to: W, direction: Direction, tap: &Tap) -> (End, u64)
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let mut buffer = vec![0u8; BUFFER];
+    let mut total = 0u64;
+    loop {
+        let n = match from.read(&mut buffer).await {
+            Ok(0) => {
+                let _ = to.shutdown().await;
+                return (End::Closed, total);
+            }
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                let _ = to.shutdown().await;
+                return (End::ReadFailed(describe_io(&e)), total);
+            }
+        };
+        tap.offer(direction, &buffer[..n]);
+        // TLS streams buffer records until flushed; plain TCP ignores the flush.
+        if let Err(e) = async {
+            to.write_all(&buffer[..n]).await?;
+            to.flush().await
+        }
+        .await
+        {
+            return (End::WriteFailed(describe_io(&e)), total);
+        }
+        total += n as u64;
+    }
+}
+
+/// An I/O error in words a learner can act on.
+pub fn describe_io(error: &io::Error) -> String {
+    match error.kind() {
+        io::ErrorKind::ConnectionReset => "the connection was reset (the peer closed it abruptly)".into(),
+        io::ErrorKind::BrokenPipe => "the peer had already closed the connection".into(),
+        io::ErrorKind::UnexpectedEof => "the connection ended in the middle of a TLS record".into(),
+        io::ErrorKind::TimedOut => "the connection timed out".into(),
+        _ => error.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tap_skips_instead_of_waiting_and_says_how_much() {
+        let (tap, mut rx) = tap_with_budget(10);
+        assert!(tap.offer(Direction::Server, b"0123456789"));
+        assert!(!tap.offer(Direction::Server, b"abc"), "over budget: skipped");
+        assert!(!tap.offer(Direction::Server, b"de"));
+        let first = rx.rx.try_recv().unwrap();
+        rx.account(&Some(first));
+        assert!(tap.offer(Direction::Server, b"xyz"));
+        assert!(matches!(rx.rx.try_recv().unwrap(), TapEvent::Gap { direction: Direction::Server, skipped: 5 }));
+        assert!(matches!(rx.rx.try_recv().unwrap(), TapEvent::Bytes { bytes, .. } if bytes == b"xyz"));
+    }
+
+    #[tokio::test]
+    async fn pump_copies_every_byte_and_passes_the_close_on() {
+        let (tap, mut rx) = tap();
+        let (mut client, proxy_side) = tokio::io::duplex(1024);
+        let (proxy_out, mut server) = tokio::io::duplex(1024);
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let sent = data.clone();
+        let writer = tokio::spawn(async move {
+            client.write_all(&sent).await.unwrap();
+            client.shutdown().await.unwrap();
+            client
+        });
+        let reader = tokio::spawn(async move {
+            let mut got = Vec::new();
+            server.read_to_end(&mut got).await.unwrap();
+            got
+        });
+        let (end, total) = pump(proxy_side, proxy_out, Direction::Client, &tap).await;
+        assert_eq!((end, total), (End::Closed, data.len() as u64));
+        assert_eq!(reader.await.unwrap(), data);
+        drop(writer.await.unwrap());
+        drop(tap);
+        let mut tapped = Vec::new();
+        while let Some(TapEvent::Bytes { bytes, .. }) = rx.next().await {
+            tapped.extend(bytes);
+        }
+        assert_eq!(tapped, data);
+    }
+}

@@ -1,0 +1,214 @@
+//! `imap-tutor serve`: the mock server on a TCP port, for real mail clients.
+//!
+//! This is only the edge: every byte is answered by a sans-IO
+//! [`crate::mock::Session`]; this file moves bytes between sockets and sessions and
+//! does the three things a session cannot do for itself:
+//! - **wake idling clients** when another session changes the store: after each
+//!   command it compares the store's change counter and, if it moved, publishes it on
+//!   a `watch` channel; every connection listens and lets an idling session report;
+//! - **keep time**: a one-second ticker calls `Session::tick`, which sends IDLE
+//!   keepalives and the inactivity BYE;
+//! - **limit and stop**: a semaphore caps connections (one over the cap gets a BYE and
+//!   is closed), and the shutdown future (Ctrl-C from the CLI) makes every connection
+//!   say `* BYE Server shutting down.` and close before `serve` returns.
+//!
+//! A real server would add TLS, authentication back-ends and logging; the mock needs
+//! none of them to be faithful on the wire.
+
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{watch, Semaphore};
+use tokio::task::JoinSet;
+
+use crate::mock::{wording, Config, Session, Store};
+
+/// What a connection is told when the server stops (Dovecot's text).
+const SHUTDOWN_BYE: &[u8] = b"* BYE Server shutting down.\r\n";
+
+/// How long `serve` waits for connections to finish after shutdown.
+const DRAIN: Duration = Duration::from_secs(5);
+
+/// Binds `listen` and serves until `shutdown` completes.
+pub async fn serve(
+    listen: SocketAddr,
+    store: Store,
+    config: Arc<Config>,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    let listener = TcpListener::bind(listen).await?;
+    serve_on(listener, store, config, shutdown).await
+}
+
+/// Serves on a listener already bound (tests bind port 0 and read the address).
+pub async fn serve_on(
+    listener: TcpListener,
+    store: Store,
+    config: Arc<Config>,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    let (changed_tx, _) = watch::channel(store.version());
+    let changed_tx = Arc::new(changed_tx);
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let permits = Arc::new(Semaphore::new(config.limits.max_connections.max(1)));
+    let mut connections = JoinSet::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => break,
+            accepted = listener.accept() => {
+                let (socket, _) = match accepted {
+                    Ok(pair) => pair,
+                    // A failed accept (too many open files, a reset) concerns one client.
+                    Err(_) => continue,
+                };
+                let Ok(permit) = permits.clone().try_acquire_owned() else {
+                    connections.spawn(refuse(socket));
+                    continue;
+                };
+                let connection = Connection {
+                    store: store.clone(),
+                    config: config.clone(),
+                    changed_tx: changed_tx.clone(),
+                    changed_rx: changed_tx.subscribe(),
+                    stop_rx: stop_rx.clone(),
+                };
+                connections.spawn(async move {
+                    let _permit = permit;
+                    // An I/O error ends this connection only.
+                    let _ = connection.run(socket).await;
+                });
+            }
+            // Reap finished connections so the set does not grow without bound.
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+    let _ = stop_tx.send(true);
+    let _ = tokio::time::timeout(DRAIN, async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    connections.abort_all();
+    Ok(())
+}
+
+async fn refuse(mut socket: TcpStream) {
+    let line = format!("* BYE {}\r\n", wording::TOO_MANY_CONNECTIONS);
+    let _ = socket.write_all(line.as_bytes()).await;
+    let _ = socket.shutdown().await;
+}
+
+/// One client: a socket and a session.
+struct Connection {
+    store: Store,
+    config: Arc<Config>,
+    changed_tx: Arc<watch::Sender<u64>>,
+    changed_rx: watch::Receiver<u64>,
+    stop_rx: watch::Receiver<bool>,
+}
+
+impl Connection {
+    async fn run(mut self, mut socket: TcpStream) -> io::Result<()> {
+        let _ = socket.set_nodelay(true);
+        let (mut session, greeting) = Session::new(self.store.clone(), self.config.clone());
+        socket.write_all(&greeting).await?;
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut ticker = tokio::time::interval(Duration::from_secs(1));
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                read = socket.read(&mut buf) => {
+                    let n = read?;
+                    if n == 0 {
+                        let _ = session.end_of_input();
+                        break;
+                    }
+                    let out = session.receive(&buf[..n]);
+                    socket.write_all(&out.bytes).await?;
+                    self.publish();
+                    if out.is_closed() {
+                        break;
+                    }
+                }
+                changed = self.changed_rx.changed() => {
+                    if changed.is_err() {
+                        break;
+                    }
+                    if session.is_idling() {
+                        let bytes = session.poll_updates();
+                        socket.write_all(&bytes).await?;
+                    }
+                }
+                _ = ticker.tick() => {
+                    let out = session.tick(Instant::now());
+                    socket.write_all(&out.bytes).await?;
+                    if out.is_closed() {
+                        break;
+                    }
+                }
+                _ = self.stop_rx.changed() => {
+                    socket.write_all(SHUTDOWN_BYE).await?;
+                    break;
+                }
+            }
+        }
+        let _ = socket.shutdown().await;
+        Ok(())
+    }
+
+    /// Tells the other connections that the store changed, if it did.
+    fn publish(&mut self) {
+        let version = self.store.version();
+        if *self.changed_tx.borrow() != version {
+            self.changed_tx.send_replace(version);
+            // Our own change: no need to wake ourselves.
+            self.changed_rx.borrow_and_update();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mock::fixture;
+
+    async fn read_until(socket: &mut TcpStream, needle: &str) -> String {
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !String::from_utf8_lossy(&got).contains(needle) {
+            let n = tokio::time::timeout(Duration::from_secs(5), socket.read(&mut buf)).await.expect("timely").expect("read");
+            assert!(n > 0, "closed before {needle:?}: {}", String::from_utf8_lossy(&got));
+            got.extend_from_slice(&buf[..n]);
+        }
+        String::from_utf8_lossy(&got).into_owned()
+    }
+
+    #[tokio::test]
+    async fn serves_many_clients_wakes_idlers_and_shuts_down() {
+        let (store, config) = fixture::load("strategos").unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(serve_on(listener, store, Arc::new(config), async {
+            let _ = stop_rx.await;
+        }));
+        let mut a = TcpStream::connect(addr).await.unwrap();
+        assert!(read_until(&mut a, "\r\n").await.starts_with("* OK [CAPABILITY IMAP4rev1"));
+        a.write_all(b"a LOGIN strategos tryhackme\r\nb SELECT INBOX\r\nc IDLE\r\n").await.unwrap();
+        read_until(&mut a, "+ idling\r\n").await;
+        let mut b = TcpStream::connect(addr).await.unwrap();
+        read_until(&mut b, "\r\n").await;
+        b.write_all(b"a LOGIN strategos tryhackme\r\nb APPEND INBOX {6+}\r\nHello!\r\n").await.unwrap();
+        read_until(&mut b, "b OK [APPENDUID").await;
+        let woken = read_until(&mut a, "RECENT\r\n").await;
+        assert!(woken.contains("* 5 EXISTS\r\n"), "{woken}");
+        stop_tx.send(()).unwrap();
+        read_until(&mut a, "* BYE Server shutting down.").await;
+        tokio::time::timeout(Duration::from_secs(10), server).await.unwrap().unwrap().unwrap();
+    }
+}

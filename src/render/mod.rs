@@ -1,0 +1,219 @@
+//! Rendering: annotations out as coloured text, plain text, or JSON lines.
+//!
+//! Knows nothing of sockets or lessons: it takes [`Annotation`]s and writes text.
+//! Colour is decided once by the caller ([`ColorChoice::resolve`]): on only for a
+//! terminal, never when `NO_COLOR` is set, unless asked for explicitly.
+
+use std::io::{self, IsTerminal, Write};
+
+use owo_colors::OwoColorize;
+
+use crate::explain::{Annotation, AnnotationKind};
+use crate::grammar::Severity;
+use crate::transcript::Direction;
+
+/// `--color auto|always|never`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal and NO_COLOR is not set.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Decides whether to colour output written to stdout.
+    pub fn resolve(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+            }
+        }
+    }
+}
+
+/// `--format text|json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// For people: each message, then its explanation.
+    #[default]
+    Text,
+    /// For tools: one JSON object per message, one per line.
+    Json,
+}
+
+/// How to lay out text.
+#[derive(Debug, Clone, Copy)]
+pub struct TextStyle {
+    pub color: bool,
+    /// Wrap explanations at this many columns.
+    pub width: usize,
+    /// Show literals whole instead of summarised.
+    pub full: bool,
+}
+
+impl TextStyle {
+    /// The style for stdout: the terminal's width, or 100 columns when piped.
+    pub fn for_stdout(color: bool, full: bool) -> Self {
+        let width = terminal_size::terminal_size().map_or(100, |(w, _)| w.0 as usize).clamp(40, 160);
+        TextStyle { color, width, full }
+    }
+}
+
+/// Writes annotations in the chosen format.
+pub fn write_annotations(out: &mut impl Write, annotations: &[Annotation], format: Format, style: TextStyle) -> io::Result<()> {
+    let mut previous_why: Option<&str> = None;
+    for a in annotations {
+        match format {
+            Format::Json => write_json(out, a)?,
+            // Runs of prose or telnet chatter read better without the same reason repeated.
+            Format::Text if a.kind == AnnotationKind::NotImap => {
+                let paint = Painter { on: style.color };
+                writeln!(out, "   {}", paint.dim(&a.display))?;
+                if previous_why != Some(a.summary.as_str()) {
+                    writeln!(out, "   {} {}", paint.dim("="), paint.dim(&a.summary))?;
+                }
+                previous_why = Some(&a.summary);
+                continue;
+            }
+            Format::Text => write_text(out, a, style)?,
+        }
+        previous_why = None;
+    }
+    Ok(())
+}
+
+/// One JSON object on one line.
+pub fn write_json(out: &mut impl Write, a: &Annotation) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, a)?;
+    out.write_all(b"\n")
+}
+
+/// One message and its explanation, for people.
+pub fn write_text(out: &mut impl Write, a: &Annotation, style: TextStyle) -> io::Result<()> {
+    let paint = Painter { on: style.color };
+    let mark = match (a.kind, a.direction) {
+        (AnnotationKind::NotImap, _) => "  ",
+        (AnnotationKind::Note, _) => "!!",
+        (_, Some(Direction::Client)) => "C:",
+        (_, Some(Direction::Server)) => "S:",
+        (_, None) => "  ",
+    };
+    let line = match (a.kind, a.direction) {
+        (AnnotationKind::Note, _) => paint.warn(&wrap(&a.display, style.width, 3).join("\n   ")),
+        (_, Some(Direction::Client)) => paint.client(&a.display),
+        (_, Some(Direction::Server)) => paint.server(&a.display),
+        (_, None) => paint.dim(&a.display),
+    };
+    writeln!(out, "{} {line}", paint.dim(mark))?;
+    let indent = "   ";
+    if a.kind == AnnotationKind::Note {
+        return Ok(());
+    }
+    let mut summary = a.summary.clone();
+    if !a.rfc.is_empty() {
+        // The two most specific references; JSON output carries them all.
+        let shown: Vec<&str> = a.rfc.iter().take(2).map(String::as_str).collect();
+        summary.push_str(&format!("  [{}]", shown.join(", ")));
+    }
+    let wrapped = wrap(&summary, style.width, indent.len() + 2);
+    writeln!(out, "{indent}{} {}", paint.dim("="), paint.explain(&wrapped.join(&format!("\n{indent}  "))))?;
+    for lit in &a.literals {
+        writeln!(out, "{indent}{} {}", paint.dim(&format!("{{{}}}", lit.size)), lit.summary)?;
+        if style.full {
+            for l in lit.text.lines() {
+                writeln!(out, "{indent}  {} {}", paint.dim("|"), l.trim_end_matches('\r'))?;
+            }
+        } else {
+            for p in &lit.preview {
+                writeln!(out, "{indent}  {}", paint.dim(p))?;
+            }
+        }
+        if lit.received < lit.size {
+            writeln!(out, "{indent}  {}", paint.warn(&format!("only {} of {} bytes arrived", lit.received, lit.size)))?;
+        }
+    }
+    for d in &a.details {
+        let w = wrap(d, style.width, indent.len() + 2);
+        writeln!(out, "{indent}{} {}", paint.dim("·"), w.join(&format!("\n{indent}  ")))?;
+    }
+    for d in &a.diagnostics {
+        let label = match d.severity {
+            Severity::Error => paint.error("error"),
+            Severity::Warning => paint.warn("warning"),
+            Severity::Note => paint.dim("note"),
+        };
+        let head = format!("{label} at column {} ({}): {}", d.column, d.rule, d.message);
+        writeln!(out, "{indent}! {}", wrap(&head, style.width, indent.len() + 4).join(&format!("\n{indent}    ")))?;
+        if let Some(e) = &d.expected {
+            writeln!(out, "{indent}    expected: {e}")?;
+        }
+        if let Some(s) = &d.suggestion {
+            writeln!(out, "{indent}    try: {}", paint.hint(s))?;
+        }
+    }
+    Ok(())
+}
+
+/// Word-wraps `text` to `width` columns, given `indent` columns already used.
+pub fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
+    let room = width.saturating_sub(indent).max(20);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > room {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
+}
+
+/// Applies colours when on; plain text otherwise.
+struct Painter {
+    on: bool,
+}
+
+impl Painter {
+    fn client(&self, s: &str) -> String {
+        if self.on { s.cyan().bold().to_string() } else { s.to_string() }
+    }
+    fn server(&self, s: &str) -> String {
+        if self.on { s.green().to_string() } else { s.to_string() }
+    }
+    fn explain(&self, s: &str) -> String {
+        s.to_string()
+    }
+    fn dim(&self, s: &str) -> String {
+        if self.on { s.dimmed().to_string() } else { s.to_string() }
+    }
+    fn warn(&self, s: &str) -> String {
+        if self.on { s.yellow().bold().to_string() } else { s.to_string() }
+    }
+    fn error(&self, s: &str) -> String {
+        if self.on { s.red().bold().to_string() } else { s.to_string() }
+    }
+    fn hint(&self, s: &str) -> String {
+        if self.on { s.magenta().to_string() } else { s.to_string() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_with_room_for_the_indent() {
+        assert_eq!(wrap("aaa bbb ccc", 28, 0), vec!["aaa bbb ccc"]);
+        let lines = wrap(&"word ".repeat(20), 40, 5);
+        assert!(lines.iter().all(|l| l.len() <= 35), "{lines:?}");
+        assert!(lines.len() > 1);
+    }
+}

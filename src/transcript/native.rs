@@ -1,0 +1,586 @@
+//! The native transcript format: what `--record` writes and `convert` produces.
+//!
+//! It has to be read by people (one protocol line per text line, a direction mark in
+//! front, diffs that show what changed) and by `replay` (every byte back, exactly).
+//! The full spec is in `transcripts/README.md`; in short:
+//!
+//! ```text
+//! # imap-tutor transcript 1
+//! # server: Dovecot (Ubuntu)
+//!
+//! # a comment
+//! @0.005 S: * OK [CAPABILITY IMAP4rev1] ready.
+//! C: a1 FETCH 1 BODY[]
+//! S: * 1 FETCH (BODY[] {7}
+//! S| Hello\r\$
+//! S| \n\$
+//! S: )
+//! ! a note by the reader or the recorder
+//! ```
+//!
+//! `:` is a protocol line and `|` a line of literal data; each stands for its unescaped
+//! text plus CR LF, unless it ends in `\$` ("no line ending here").
+//!
+//! Quirk, on purpose: the writer does not trust `Record::Bytes::literal`. It runs each
+//! direction through the [`Framer`] so the marks always agree with what a server would
+//! parse, and cancels a client's synchronizing literal when the server refuses it
+//! (a tagged reply before any `+`, RFC 9051 §4.3), as `explain` does.
+
+use super::{split_lines, Direction, Format, ReadError, Record, Transcript};
+use crate::wire::{Frame, Framer};
+use std::fmt::Write as _;
+
+/// Line 1 of every native file, before the version number.
+pub const MAGIC: &str = "# imap-tutor transcript";
+/// The version this code writes and reads.
+pub const VERSION: u32 = 1;
+
+pub const FORMAT: Format = Format {
+    name: "native",
+    description: "imap-tutor's own format: `C: `/`S: ` lines, `|` for literal data, escapes for every byte",
+    sniff,
+    read: read_native,
+};
+
+fn sniff(text: &str) -> u32 {
+    if text.starts_with(MAGIC) {
+        100
+    } else {
+        0
+    }
+}
+
+const NAME: &str = "native";
+
+// ---------------------------------------------------------------------------------
+// Escaping
+
+/// Characters that are printable by Unicode's rules but invisible or that some editors
+/// take for a line break; a reader of the file could not tell they are there.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}' | '\u{2029}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    for b in bytes {
+        let _ = write!(out, "\\x{b:02X}");
+    }
+}
+
+/// Writes `bytes` as escaped text: `\r`, `\n`, `\t`, `\xNN` for any other control
+/// character, invisible character or byte that is not UTF-8; printable UTF-8 as is.
+///
+/// A backslash stands for itself when printable ASCII follows that is not an escape
+/// letter; anywhere else (before `r`, `n`, `t`, `x`, `$`, another backslash, a space, an
+/// escaped byte, or at the end) it is doubled (`\\`). IMAP is full of backslashes (`\Seen`, `\Answered`, `\*`), and doubling
+/// each one would make every FLAGS line harder to read and to diff.
+/// A space (or other white space) at the very end is escaped too, so that editors that
+/// strip trailing white space cannot change the bytes (`S: +\x20` is `+ ` CRLF).
+pub fn escape_into(out: &mut String, bytes: &[u8]) {
+    let mut offset = 0;
+    for chunk in bytes.utf8_chunks() {
+        let valid = chunk.valid();
+        for (i, c) in valid.char_indices() {
+            let at = offset + i;
+            let after = at + c.len_utf8();
+            match c {
+                '\\' if !bytes.get(after).is_some_and(|b| b.is_ascii_graphic() && !ESCAPE_LETTERS.contains(b)) => {
+                    out.push_str("\\\\")
+                }
+                '\r' => out.push_str("\\r"),
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                c if c.is_control() || invisible(c) || (after == bytes.len() && c.is_whitespace()) => {
+                    push_hex(out, &valid.as_bytes()[i..i + c.len_utf8()]);
+                }
+                c => out.push(c),
+            }
+        }
+        offset += valid.len();
+        push_hex(out, chunk.invalid());
+        offset += chunk.invalid().len();
+    }
+}
+
+/// The characters that, after a backslash, make an escape.
+const ESCAPE_LETTERS: &[u8] = b"\\rntx$";
+
+/// Free text (comments, notes, header values) is read verbatim, not unescaped, so a
+/// Windows path in a comment needs no doubling. Only characters that would break the
+/// line or hide in it are shown as escapes, and trailing white space is dropped.
+fn free_text(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if (c.is_control() && c != '\t') || invisible(c) {
+            let mut buf = [0; 4];
+            push_hex(&mut out, c.encode_utf8(&mut buf).as_bytes());
+        } else {
+            out.push(c);
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// Undoes [`escape_into`]. Returns the bytes and whether the text ended in `\$`.
+/// `offset` is the column (0-based, in characters) of `text` in its line, for errors.
+fn unescape(text: &str, offset: usize) -> Result<(Vec<u8>, bool), (usize, String)> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut chars = text.chars().enumerate().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            let mut buf = [0; 4];
+            out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            continue;
+        }
+        let column = offset + i + 1;
+        match chars.next().map(|(_, c)| c) {
+            Some('\\') => out.push(b'\\'),
+            Some('r') => out.push(b'\r'),
+            Some('n') => out.push(b'\n'),
+            Some('t') => out.push(b'\t'),
+            Some('x') => {
+                let hi = chars.next().map(|(_, c)| c);
+                let lo = chars.next().map(|(_, c)| c);
+                match (hi.and_then(|c| c.to_digit(16)), lo.and_then(|c| c.to_digit(16))) {
+                    (Some(hi), Some(lo)) => out.push((hi * 16 + lo) as u8),
+                    _ => {
+                        return Err((
+                            column,
+                            "`\\x` needs two hex digits (`\\x00` to `\\xFF`, one byte); for a backslash then `x`, write `\\\\x`".to_string(),
+                        ))
+                    }
+                }
+            }
+            Some('$') => {
+                if chars.peek().is_some() {
+                    return Err((
+                        column,
+                        "`\\$` (no line ending) may only end a line: split the line here, or write `\\\\$` for a backslash and a dollar".to_string(),
+                    ));
+                }
+                return Ok((out, true));
+            }
+            // Not an escape: the backslash is itself (`\Seen`).
+            Some(other) => {
+                out.push(b'\\');
+                let mut buf = [0; 4];
+                out.extend_from_slice(other.encode_utf8(&mut buf).as_bytes());
+            }
+            None => {
+                return Err((
+                    column,
+                    "a lone backslash ends the line: write `\\\\` for a backslash, or `\\$` for \"no line ending here\"".to_string(),
+                ))
+            }
+        }
+    }
+    Ok((out, false))
+}
+
+// ---------------------------------------------------------------------------------
+// Writing
+
+/// One direction's framer and how far into its byte stream we are.
+struct Side {
+    framer: Framer,
+    /// Bytes fed so far.
+    total: usize,
+    /// Bytes handed out in frames so far.
+    framed: usize,
+}
+
+impl Side {
+    fn new() -> Self {
+        Side { framer: Framer::default(), total: 0, framed: 0 }
+    }
+}
+
+fn side_index(direction: Direction) -> usize {
+    match direction {
+        Direction::Client => 0,
+        Direction::Server => 1,
+    }
+}
+
+/// Writes a transcript in the native format. The output is canonical: reading it and
+/// writing again gives the same text, and every byte of each direction survives.
+pub fn write(transcript: &Transcript) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{MAGIC} {VERSION}");
+    for (key, value) in &transcript.meta {
+        let value = free_text(value);
+        if value.is_empty() {
+            let _ = writeln!(out, "# {}:", header_key(key));
+        } else {
+            let _ = writeln!(out, "# {}: {value}", header_key(key));
+        }
+    }
+    // The blank line ends the header, so a later comment that looks like `key: value`
+    // stays a comment.
+    out.push('\n');
+
+    let mut sides = [Side::new(), Side::new()];
+    // Set while the client waits for `+` after a synchronizing literal: where its stream was.
+    let mut awaiting_continuation: Option<usize> = None;
+
+    for record in &transcript.records {
+        match record {
+            Record::Other { text, .. } => line_with(&mut out, '#', &free_text(text)),
+            Record::Note { text, .. } => line_with(&mut out, '!', &free_text(text)),
+            Record::Bytes { bytes, .. } if bytes.is_empty() => {}
+            Record::Bytes { direction, bytes, time, .. } => {
+                let d = side_index(*direction);
+                let start = sides[d].total;
+                let framed_before = sides[d].framed;
+                sides[d].framer.feed(bytes);
+                sides[d].total += bytes.len();
+                // Spans of the stream, as (end offset, is literal data).
+                let mut spans: Vec<(usize, bool)> = Vec::new();
+                let mut server_lines: Vec<bool> = Vec::new();
+                while let Some(frame) = sides[d].framer.next_frame() {
+                    sides[d].framed += frame.bytes().len();
+                    spans.push((sides[d].framed, matches!(frame, Frame::Literal { .. })));
+                    if let Frame::Line(line) = &frame {
+                        match direction {
+                            Direction::Client => {
+                                if line.literal.is_some_and(|h| h.kind.is_synchronizing() && h.size > 0) {
+                                    awaiting_continuation = Some(sides[d].framed);
+                                }
+                            }
+                            Direction::Server => {
+                                let text = line.text();
+                                server_lines.push(text.starts_with(b"+") || text.starts_with(b"*"));
+                                if text.starts_with(b"+") {
+                                    awaiting_continuation = None;
+                                }
+                            }
+                        }
+                    }
+                }
+                // A tagged server reply while the client waits for `+` refuses the literal:
+                // its bytes will never come (unless the client already sent them anyway).
+                if server_lines.iter().any(|untagged_or_plus| !untagged_or_plus) {
+                    if let Some(at) = awaiting_continuation.take() {
+                        let client = &mut sides[side_index(Direction::Client)];
+                        if client.total == at {
+                            client.framer.cancel_literal();
+                        }
+                    }
+                }
+                spans.push((sides[d].total, sides[d].framer.in_literal()));
+                write_bytes(&mut out, *direction, bytes, start, framed_before, &spans, *time);
+            }
+        }
+    }
+    out
+}
+
+/// Header keys are a token; anything else would read back as a comment.
+fn header_key(key: &str) -> String {
+    let key: String =
+        key.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '-' }).collect();
+    if key.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        key
+    } else {
+        format!("x{key}")
+    }
+}
+
+fn line_with(out: &mut String, mark: char, text: &str) {
+    out.push(mark);
+    if !text.is_empty() {
+        out.push(' ');
+        out.push_str(text);
+    }
+    out.push('\n');
+}
+
+/// Writes the bytes of one record, which sit at `start..` of their direction's stream,
+/// cut at every LF and wherever the framer says literal data starts or stops. `spans`
+/// cover the stream from `spans_from` (earlier than `start` when a frame began in an
+/// earlier record) to the end of this record.
+fn write_bytes(
+    out: &mut String,
+    direction: Direction,
+    bytes: &[u8],
+    start: usize,
+    spans_from: usize,
+    spans: &[(usize, bool)],
+    time: Option<f64>,
+) {
+    let mut first = true;
+    let mut span_start = spans_from;
+    let mut from = 0usize;
+    for &(end, literal) in spans {
+        // This span covers stream offsets span_start..end; we only write what is at or past `start`.
+        let lo = span_start.max(start);
+        span_start = end;
+        if end <= lo {
+            continue;
+        }
+        let segment = &bytes[lo - start..end - start];
+        debug_assert_eq!(lo - start, from);
+        from = end - start;
+        for piece in segment.split_inclusive(|&b| b == b'\n') {
+            if first {
+                if let Some(t) = time.filter(|t| t.is_finite() && *t >= 0.0) {
+                    let _ = write!(out, "@{t:.3} ");
+                }
+                first = false;
+            }
+            out.push(direction.letter());
+            out.push(if literal { '|' } else { ':' });
+            let (text, no_ending) = match piece.strip_suffix(b"\r\n") {
+                Some(text) => (text, false),
+                None => (piece, true),
+            };
+            if !text.is_empty() || no_ending {
+                out.push(' ');
+            }
+            escape_into(out, text);
+            if no_ending {
+                out.push_str("\\$");
+            }
+            out.push('\n');
+        }
+    }
+    debug_assert_eq!(from, bytes.len());
+}
+
+// ---------------------------------------------------------------------------------
+// Reading
+
+/// Reads a native transcript. Errors name the line, the column and what to type instead.
+pub fn read_native(text: &str) -> Result<Transcript, ReadError> {
+    let err = |line: usize, column: Option<usize>, message: String| ReadError::new(NAME, line, column, message);
+    let mut transcript = Transcript::default();
+    let mut in_header = true;
+    for (index, (line, _)) in split_lines(text).into_iter().enumerate() {
+        let number = index + 1;
+        if number == 1 {
+            check_first_line(line).map_err(|(column, message)| err(1, column, message))?;
+            continue;
+        }
+        if in_header {
+            if let Some((key, value)) = header_field(line) {
+                transcript.meta.push((key.to_string(), value.to_string()));
+                continue;
+            }
+            in_header = false;
+        }
+        if line.trim().is_empty() {
+            continue;
+        }
+        let record = match line.as_bytes()[0] {
+            b'#' => Record::Other {
+                text: free_line(&line[1..]),
+                why: "comment in the transcript".to_string(),
+                source_line: number,
+            },
+            b'!' => Record::Note { text: free_line(&line[1..]), source_line: number },
+            _ => bytes_line(line, number).map_err(|(column, message)| err(number, Some(column), message))?,
+        };
+        transcript.records.push(record);
+    }
+    if text.trim().is_empty() {
+        return Err(err(1, None, format!("the file is empty: a native transcript starts with `{MAGIC} {VERSION}`")));
+    }
+    Ok(transcript)
+}
+
+fn free_line(rest: &str) -> String {
+    rest.strip_prefix(' ').unwrap_or(rest).trim_end().to_string()
+}
+
+fn check_first_line(line: &str) -> Result<(), (Option<usize>, String)> {
+    let Some(rest) = line.strip_prefix(MAGIC) else {
+        return Err((
+            Some(1),
+            format!("line 1 must be `{MAGIC} {VERSION}`; to read a telnet capture or `C:`/`S:` text, let imap-tutor detect the format"),
+        ));
+    };
+    let version = rest.trim();
+    match version.parse::<u32>() {
+        Ok(VERSION) => Ok(()),
+        Ok(v) if v > VERSION => Err((
+            Some(MAGIC.len() + 2),
+            format!("this transcript is version {v}; this imap-tutor reads version {VERSION}: upgrade imap-tutor"),
+        )),
+        _ => Err((Some(MAGIC.len() + 2), format!("expected the version number `{VERSION}` after `{MAGIC}`, found `{version}`"))),
+    }
+}
+
+/// `# key: value` right after line 1. Keys are tokens, so prose comments are not headers.
+fn header_field(line: &str) -> Option<(&str, &str)> {
+    let rest = line.strip_prefix("# ")?;
+    let colon = rest.find(':')?;
+    let key = &rest[..colon];
+    let valid = key.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    let value = &rest[colon + 1..];
+    if !valid || !(value.is_empty() || value.starts_with(' ')) {
+        return None;
+    }
+    Some((key, value.trim()))
+}
+
+/// `[@seconds ]C: text`, `S: text`, `C| text`, `S| text`.
+fn bytes_line(line: &str, number: usize) -> Result<Record, (usize, String)> {
+    let mut rest = line;
+    let mut column = 0; // characters consumed so far (all ASCII until the text)
+    let mut time = None;
+    if let Some(after) = rest.strip_prefix('@') {
+        let end = after.find(' ').ok_or((1, "a timestamp is `@seconds` then a space then `C: ` or `S: `, as in `@12.345 S: * OK`".to_string()))?;
+        let number_text = &after[..end];
+        let valid = !number_text.is_empty()
+            && number_text.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && number_text.matches('.').count() <= 1
+            && !number_text.starts_with('.')
+            && !number_text.ends_with('.');
+        if !valid {
+            return Err((2, format!("`{number_text}` is not a time: write seconds since the session started, as in `@12.345`")));
+        }
+        time = Some(number_text.parse::<f64>().map_err(|e| (2, format!("`{number_text}` is not a time: {e}")))?);
+        rest = &after[end + 1..];
+        column = end + 2;
+    }
+    let mut chars = rest.chars();
+    let (direction, mark) = (chars.next(), chars.next());
+    let direction = match direction {
+        Some('C') => Direction::Client,
+        Some('S') => Direction::Server,
+        Some('c' | 's') if matches!(mark, Some(':' | '|')) => {
+            return Err((column + 1, "the direction is an upper-case `C` (client) or `S` (server)".to_string()))
+        }
+        _ => {
+            let what = if time.is_some() { "after a timestamp comes" } else { "a line is" };
+            return Err((
+                column + 1,
+                format!(
+                    "`{}` is not a transcript line: {what} `C: ` or `S: ` (protocol), `C| ` or `S| ` (literal data), `# ` (comment) or `! ` (note); to keep free text, start it with `# `",
+                    shorten(line)
+                ),
+            ));
+        }
+    };
+    let literal = match mark {
+        Some(':') => false,
+        Some('|') => true,
+        _ => {
+            return Err((
+                column + 2,
+                format!("after `{}` comes `:` (a protocol line) or `|` (literal data), as in `{}: a1 NOOP`", direction.letter(), direction.letter()),
+            ))
+        }
+    };
+    let after_mark = &rest[2..];
+    let text = match after_mark.strip_prefix(' ') {
+        Some(text) => text,
+        None if after_mark.is_empty() => "",
+        None => {
+            return Err((
+                column + 3,
+                format!("put one space after `{}{}`: the text starts after it", direction.letter(), if literal { '|' } else { ':' }),
+            ))
+        }
+    };
+    let (bytes, no_ending) = unescape(text, column + 3)?;
+    let mut bytes = bytes;
+    if !no_ending {
+        bytes.extend_from_slice(b"\r\n");
+    }
+    Ok(Record::Bytes { direction, bytes, literal, time, source_line: number })
+}
+
+fn shorten(line: &str) -> String {
+    if line.chars().count() > 40 {
+        let cut: String = line.chars().take(37).collect();
+        format!("{cut}...")
+    } else {
+        line.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bytes(direction: Direction, b: &[u8]) -> Record {
+        Record::Bytes { direction, bytes: b.to_vec(), literal: false, time: None, source_line: 0 }
+    }
+
+    #[test]
+    fn escapes_every_kind_of_byte() {
+        let mut out = String::new();
+        let input = b"a\\b\\r\r\n\t\x00\x7f\xff caf\xc3\xa9 (\\Seen \\*) \\";
+        escape_into(&mut out, input);
+        assert_eq!(out, "a\\b\\\\r\\r\\n\\t\\x00\\x7F\\xFF caf\u{e9} (\\Seen \\*) \\\\");
+        let (back, no_ending) = unescape(&out, 0).unwrap();
+        assert_eq!(back, input);
+        assert!(!no_ending);
+    }
+
+    #[test]
+    fn bare_lf_and_literal_mid_line_are_written_with_no_ending() {
+        let t = Transcript {
+            meta: vec![],
+            records: vec![
+                bytes(Direction::Client, b"a1 NOOP\n"),
+                bytes(Direction::Server, b"* 1 FETCH (BODY[] {5}\r\nHello)\r\n"),
+            ],
+        };
+        let text = write(&t);
+        assert_eq!(
+            text,
+            "# imap-tutor transcript 1\n\nC: a1 NOOP\\n\\$\nS: * 1 FETCH (BODY[] {5}\nS| Hello\\$\nS: )\n"
+        );
+        let back = read_native(&text).unwrap();
+        assert_eq!(back.bytes_of(Direction::Client), t.bytes_of(Direction::Client));
+        assert_eq!(back.bytes_of(Direction::Server), t.bytes_of(Direction::Server));
+        assert_eq!(write(&back), text);
+    }
+
+    #[test]
+    fn a_refused_synchronizing_literal_is_not_marked_as_literal() {
+        let t = Transcript {
+            meta: vec![],
+            records: vec![
+                bytes(Direction::Client, b"A044 BLURDYBLOOP {102856}\r\n"),
+                bytes(Direction::Server, b"A044 BAD No such command as \"BLURDYBLOOP\"\r\n"),
+                bytes(Direction::Client, b"A045 NOOP\r\n"),
+            ],
+        };
+        let text = write(&t);
+        assert!(text.ends_with("C: A045 NOOP\n"), "{text}");
+    }
+
+    #[test]
+    fn a_record_cut_mid_line_is_continued_on_the_next_line() {
+        let t = Transcript {
+            meta: vec![("server".into(), "x".into())],
+            records: vec![
+                Record::Bytes { direction: Direction::Client, bytes: b"a1 NO".to_vec(), literal: false, time: Some(1.5), source_line: 0 },
+                bytes(Direction::Server, b"* OK hi\r\n"),
+                bytes(Direction::Client, b"OP\r\n"),
+            ],
+        };
+        let text = write(&t);
+        assert_eq!(text, "# imap-tutor transcript 1\n# server: x\n\n@1.500 C: a1 NO\\$\nS: * OK hi\nC: OP\n");
+        assert_eq!(write(&read_native(&text).unwrap()), text);
+    }
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let e = read_native("# imap-tutor transcript 1\nC: a1 \\x4g\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, Some(7)));
+        assert!(e.message.contains("two hex digits"), "{e}");
+        let e = read_native("# imap-tutor transcript 2\n").unwrap_err();
+        assert!(e.message.contains("upgrade"), "{e}");
+        let e = read_native("# imap-tutor transcript 1\nC:a1 NOOP\n").unwrap_err();
+        assert_eq!((e.line, e.column), (2, Some(3)));
+        let e = read_native("# imap-tutor transcript 1\n@1.5x S: * OK\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        let e = read_native("# imap-tutor transcript 1\nS: a\\$b\n").unwrap_err();
+        assert!(e.message.contains("only end"), "{e}");
+    }
+}

@@ -1,0 +1,147 @@
+//! Property tests of the protocol core, with a seeded generator so failures repeat:
+//! - random chunkings of one stream give the same frames and the same messages;
+//! - the frames' bytes, concatenated, are the input;
+//! - random bytes never panic the framer, the grammar or the explainer.
+
+use imap_tutor::explain::Explainer;
+use imap_tutor::transcript::Direction;
+use imap_tutor::wire::message::messages_of;
+use imap_tutor::wire::{Assembler, Frame, Framer, Limits, Message};
+
+/// xorshift64*: small, deterministic, good enough to pick sizes and bytes.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+    fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.next() as u8).collect()
+    }
+}
+
+/// A plausible IMAP stream: commands, responses, literals of many sizes, bare LFs.
+fn imap_like_stream(rng: &mut Rng) -> Vec<u8> {
+    let mut out = Vec::new();
+    for i in 0..200 {
+        match rng.below(6) {
+            0 => out.extend_from_slice(format!("a{i} NOOP\r\n").as_bytes()),
+            1 => out.extend_from_slice(format!("* {i} EXISTS\n").as_bytes()),
+            2 | 3 => {
+                let size = match rng.below(4) {
+                    0 => 0,
+                    1 => rng.below(10) as usize,
+                    2 => rng.below(70_000) as usize,
+                    _ => 65_536,
+                };
+                let marker = ["", "+", "-"][rng.below(3) as usize];
+                let binary = if rng.below(4) == 0 { "~" } else { "" };
+                out.extend_from_slice(format!("* {i} FETCH (BODY[] {binary}{{{size}{marker}}}\r\n").as_bytes());
+                out.extend(rng.bytes(size));
+                out.extend_from_slice(b")\r\n");
+            }
+            4 => {
+                let n = rng.below(300) as usize;
+                out.extend(rng.bytes(n).into_iter().map(|b| if b == b'\n' { b' ' } else { b }));
+                out.extend_from_slice(b"\r\n");
+            }
+            _ => out.extend_from_slice(b"a1 LOGIN {5}\r\nuser1 {3+}\r\npwd\r\n"),
+        }
+    }
+    out.extend_from_slice(b"* unfinished line");
+    out
+}
+
+fn frames(input: &[u8], chunks: &[usize], limits: Limits) -> Vec<Frame> {
+    let mut framer = Framer::new(limits);
+    let mut out = Vec::new();
+    let mut rest = input;
+    let mut i = 0;
+    while !rest.is_empty() {
+        let n = chunks[i % chunks.len()].clamp(1, rest.len());
+        framer.feed(&rest[..n]);
+        rest = &rest[n..];
+        i += 1;
+        while let Some(f) = framer.next_frame() {
+            out.push(f);
+        }
+    }
+    out.extend(framer.finish());
+    out
+}
+
+fn messages(frames: &[Frame]) -> Vec<Message> {
+    let mut asm = Assembler::default();
+    let mut out: Vec<Message> = frames.iter().cloned().filter_map(|f| asm.push(f)).collect();
+    out.extend(asm.flush());
+    out
+}
+
+#[test]
+fn random_chunkings_give_the_same_frames_and_messages() {
+    for seed in 1..=8u64 {
+        let mut rng = Rng(seed * 0x9E37_79B9_7F4A_7C15);
+        let input = imap_like_stream(&mut rng);
+        let limits = Limits { max_line: 4096, max_literal: 1 << 20 };
+        let whole = frames(&input, &[input.len()], limits);
+        let joined: Vec<u8> = whole.iter().flat_map(|f| f.bytes().to_vec()).collect();
+        assert_eq!(joined, input, "seed {seed}: frames must give back the input");
+        let expected_messages = messages(&whole);
+        for round in 0..6 {
+            let chunks: Vec<usize> = match round {
+                0 => vec![1],
+                1 => vec![2, 3, 5, 7],
+                _ => (0..50).map(|_| 1 + rng.below(9000) as usize).collect(),
+            };
+            let got = frames(&input, &chunks, limits);
+            assert_eq!(got, whole, "seed {seed}, round {round}: frames depend on chunking");
+            assert_eq!(messages(&got), expected_messages, "seed {seed}, round {round}");
+        }
+    }
+}
+
+#[test]
+fn random_bytes_never_panic() {
+    let mut rng = Rng(0xDEAD_BEEF);
+    for round in 0..300 {
+        let n = rng.below(4000) as usize;
+        let mut input = rng.bytes(n);
+        // Sprinkle the bytes the grammar cares about, so parsers go deep.
+        for _ in 0..n / 8 {
+            let at = rng.below(n as u64) as usize;
+            input[at] = b"{}()[]<>\"\\* +\r\n0123456789AOKNOBADFETCH"[rng.below(38) as usize];
+        }
+        for message in messages_of(&input) {
+            let text = message.grammar_text();
+            let _ = imap_tutor::grammar::parse_command(&text);
+            let _ = imap_tutor::grammar::parse_response(&text);
+        }
+        let mut explainer = Explainer::default();
+        let direction = if round % 2 == 0 { Direction::Client } else { Direction::Server };
+        for chunk in input.chunks(1 + rng.below(500) as usize) {
+            let _ = explainer.feed(direction, chunk);
+            let _ = explainer.feed(Direction::Server, b"* OK x\r\n");
+        }
+        let _ = explainer.finish();
+    }
+}
+
+#[test]
+fn a_line_past_the_limit_is_reported_and_kept() {
+    let limits = Limits { max_line: 100, max_literal: 10 };
+    let mut input = vec![b'x'; 1000];
+    input.extend_from_slice(b"\r\na1 NOOP\r\n");
+    let got = frames(&input, &[7], limits);
+    let joined: Vec<u8> = got.iter().flat_map(|f| f.bytes().to_vec()).collect();
+    assert_eq!(joined, input);
+    let msgs = messages(&got);
+    assert_eq!(msgs.len(), 2);
+    assert_eq!(msgs[0].wire_len(), 1002);
+    assert_eq!(msgs[1].first_line(), b"a1 NOOP");
+}

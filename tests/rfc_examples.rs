@@ -1,0 +1,134 @@
+//! Every `C:`/`S:` example of the RFCs, replayed through the explainer.
+//!
+//! `scripts/extract-rfc-examples.py` extracts the examples into `tests/data/rfc-examples/`
+//! (format in its README). Each example is fed to a fresh [`Explainer`] in the order the
+//! RFC shows, and every message must parse with no error diagnostic and get an
+//! explanation, except the lines the RFC shows as errors on purpose, or prints in a
+//! form a strict parser rejects (`expected-errors.txt` lists both, with reasons).
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use imap_tutor::explain::{Annotation, Explainer, Options};
+use imap_tutor::grammar::Severity;
+use imap_tutor::transcript::Direction;
+
+const DIR: &str = "tests/data/rfc-examples";
+
+struct Example {
+    rfc: String,
+    number: String,
+    section: String,
+    skip: bool,
+    /// (direction, kind char ':' '+' '>', content)
+    lines: Vec<(Direction, char, String)>,
+}
+
+fn read_examples(path: &Path) -> Vec<Example> {
+    let rfc = path.file_stem().unwrap().to_string_lossy().trim_start_matches("rfc").to_string();
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut examples: Vec<Example> = Vec::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("# example ") {
+            let number = rest.split_whitespace().next().unwrap_or("").to_string();
+            let section = rest.split('§').nth(1).and_then(|s| s.split_whitespace().next()).unwrap_or("").to_string();
+            examples.push(Example { rfc: rfc.clone(), number, section, skip: false, lines: Vec::new() });
+            continue;
+        }
+        let Some(current) = examples.last_mut() else { continue };
+        if line.starts_with("#! protocol:") {
+            current.skip = true;
+        }
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
+        let mut chars = line.chars();
+        let direction = match chars.next() {
+            Some('C') => Direction::Client,
+            Some('S') => Direction::Server,
+            _ => panic!("{}: unexpected line {line:?}", path.display()),
+        };
+        let kind = chars.next().unwrap();
+        let content = line.get(3..).unwrap_or("").replace("<NUL>", "\0");
+        current.lines.push((direction, kind, content));
+    }
+    examples
+}
+
+/// (rfc, example, line) of every line allowed to carry an error diagnostic.
+fn allowed_errors() -> HashSet<(String, String, String)> {
+    let text = std::fs::read_to_string(Path::new(DIR).join("expected-errors.txt")).unwrap();
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            let line = f.get(3)?.get(3..).unwrap_or("").to_string();
+            Some((f[0].to_string(), f[1].to_string(), line))
+        })
+        .collect()
+}
+
+/// Feeds an example to the explainer, literal lines joined with CRLF, in RFC order.
+fn explain(example: &Example) -> Vec<Annotation> {
+    let mut explainer = Explainer::new(Options { show_secrets: true });
+    let mut out = Vec::new();
+    let mut literal: [Vec<String>; 2] = [Vec::new(), Vec::new()];
+    let slot = |d: Direction| if d == Direction::Client { 0 } else { 1 };
+    for (direction, kind, content) in &example.lines {
+        let pending = &mut literal[slot(*direction)];
+        if *kind != '+' && !pending.is_empty() {
+            let bytes = pending.join("\r\n");
+            pending.clear();
+            out.extend(explainer.feed(*direction, bytes.as_bytes()));
+        }
+        match kind {
+            '+' => literal[slot(*direction)].push(content.clone()),
+            _ => out.extend(explainer.feed(*direction, format!("{content}\r\n").as_bytes())),
+        }
+    }
+    for d in [Direction::Client, Direction::Server] {
+        let pending = &literal[slot(d)];
+        if !pending.is_empty() {
+            out.extend(explainer.feed(d, pending.join("\r\n").as_bytes()));
+        }
+    }
+    out.extend(explainer.finish());
+    out
+}
+
+#[test]
+fn every_rfc_example_parses_and_is_explained() {
+    let dir = Path::new(DIR);
+    let allowed = allowed_errors();
+    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    files.retain(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("rfc") && n.to_string_lossy().ends_with(".txt")));
+    files.sort();
+    assert!(files.iter().any(|p| p.ends_with("rfc3501.txt")) && files.iter().any(|p| p.ends_with("rfc9051.txt")));
+    let (mut checked, mut failures) = (0, Vec::new());
+    for file in &files {
+        for example in read_examples(file) {
+            if example.skip {
+                continue;
+            }
+            for a in explain(&example) {
+                checked += 1;
+                let errors: Vec<String> = a
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .map(|d| format!("{} at column {}: {}", d.code, d.column, d.message))
+                    .collect();
+                let key = (example.rfc.clone(), example.number.clone(), a.display.clone());
+                if (errors.is_empty() && !a.is_unknown()) || allowed.contains(&key) {
+                    continue;
+                }
+                failures.push(format!(
+                    "RFC {} example {} (§{}): {:?}\n    summary: {}\n    {}",
+                    example.rfc, example.number, example.section, a.display, a.summary, errors.join("\n    ")
+                ));
+            }
+        }
+    }
+    assert!(checked > 1500, "only {checked} messages checked: is the corpus there?");
+    assert!(failures.is_empty(), "{} of {checked} messages failed:\n{}", failures.len(), failures.join("\n"));
+}
