@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use imap_tutor::explain::Explainer;
 use imap_tutor::transcript::Direction;
-use imap_tutor::wire::{Framer, Frame};
+use imap_tutor::wire::{Frame, Framer};
 
 /// The server side of a session that fetches `n` messages of varied sizes.
 fn synthetic_server_stream(total_target: usize) -> (Vec<u8>, Vec<u8>, usize) {
@@ -24,15 +24,20 @@ fn synthetic_server_stream(total_target: usize) -> (Vec<u8>, Vec<u8>, usize) {
         i += 1;
         messages += 1;
         client.extend_from_slice(format!("a{i} FETCH {i} (FLAGS BODY.PEEK[])\r\n").as_bytes());
-        server.extend_from_slice(format!("* {i} EXISTS\r\n* {i} FETCH (FLAGS (\\Seen) BODY[] {{{size}}}\r\n").as_bytes());
-        let header = format!("From: a{i}@example.org\r\nTo: b@example.org\r\nSubject: message {i}\r\n\r\n");
+        server.extend_from_slice(
+            format!("* {i} EXISTS\r\n* {i} FETCH (FLAGS (\\Seen) BODY[] {{{size}}}\r\n").as_bytes(),
+        );
+        let header =
+            format!("From: a{i}@example.org\r\nTo: b@example.org\r\nSubject: message {i}\r\n\r\n");
         let mut literal = header.into_bytes();
         while literal.len() < size {
             literal.extend_from_slice(body_line);
         }
         literal.truncate(size);
         server.extend_from_slice(&literal);
-        server.extend_from_slice(format!(")\r\na{i} OK Fetch completed (0.001 + 0.000 secs).\r\n").as_bytes());
+        server.extend_from_slice(
+            format!(")\r\na{i} OK Fetch completed (0.001 + 0.000 secs).\r\n").as_bytes(),
+        );
     }
     (client, server, messages)
 }
@@ -44,7 +49,10 @@ fn mb_per_s(bytes: usize, secs: f64) -> f64 {
 fn main() {
     let (client, server, messages) = synthetic_server_stream(300_000_000);
     let total = client.len() + server.len();
-    println!("synthetic session: {messages} messages, {:.1} MB", total as f64 / 1e6);
+    println!(
+        "synthetic session: {messages} messages, {:.1} MB",
+        total as f64 / 1e6
+    );
     let chunk = 16 * 1024;
 
     for round in 0..3 {

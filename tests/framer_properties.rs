@@ -42,13 +42,19 @@ fn imap_like_stream(rng: &mut Rng) -> Vec<u8> {
                 };
                 let marker = ["", "+", "-"][rng.below(3) as usize];
                 let binary = if rng.below(4) == 0 { "~" } else { "" };
-                out.extend_from_slice(format!("* {i} FETCH (BODY[] {binary}{{{size}{marker}}}\r\n").as_bytes());
+                out.extend_from_slice(
+                    format!("* {i} FETCH (BODY[] {binary}{{{size}{marker}}}\r\n").as_bytes(),
+                );
                 out.extend(rng.bytes(size));
                 out.extend_from_slice(b")\r\n");
             }
             4 => {
                 let n = rng.below(300) as usize;
-                out.extend(rng.bytes(n).into_iter().map(|b| if b == b'\n' { b' ' } else { b }));
+                out.extend(
+                    rng.bytes(n)
+                        .into_iter()
+                        .map(|b| if b == b'\n' { b' ' } else { b }),
+                );
                 out.extend_from_slice(b"\r\n");
             }
             _ => out.extend_from_slice(b"a1 LOGIN {5}\r\nuser1 {3+}\r\npwd\r\n"),
@@ -86,12 +92,18 @@ fn messages(frames: &[Frame]) -> Vec<Message> {
 #[test]
 fn random_chunkings_give_the_same_frames_and_messages() {
     for seed in 1..=8u64 {
-        let mut rng = Rng(seed * 0x9E37_79B9_7F4A_7C15);
+        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let input = imap_like_stream(&mut rng);
-        let limits = Limits { max_line: 4096, max_literal: 1 << 20 };
+        let limits = Limits {
+            max_line: 4096,
+            max_literal: 1 << 20,
+        };
         let whole = frames(&input, &[input.len()], limits);
         let joined: Vec<u8> = whole.iter().flat_map(|f| f.bytes().to_vec()).collect();
-        assert_eq!(joined, input, "seed {seed}: frames must give back the input");
+        assert_eq!(
+            joined, input,
+            "seed {seed}: frames must give back the input"
+        );
         let expected_messages = messages(&whole);
         for round in 0..6 {
             let chunks: Vec<usize> = match round {
@@ -100,8 +112,15 @@ fn random_chunkings_give_the_same_frames_and_messages() {
                 _ => (0..50).map(|_| 1 + rng.below(9000) as usize).collect(),
             };
             let got = frames(&input, &chunks, limits);
-            assert_eq!(got, whole, "seed {seed}, round {round}: frames depend on chunking");
-            assert_eq!(messages(&got), expected_messages, "seed {seed}, round {round}");
+            assert_eq!(
+                got, whole,
+                "seed {seed}, round {round}: frames depend on chunking"
+            );
+            assert_eq!(
+                messages(&got),
+                expected_messages,
+                "seed {seed}, round {round}"
+            );
         }
     }
 }
@@ -123,7 +142,11 @@ fn random_bytes_never_panic() {
             let _ = imap_tutor::grammar::parse_response(&text);
         }
         let mut explainer = Explainer::default();
-        let direction = if round % 2 == 0 { Direction::Client } else { Direction::Server };
+        let direction = if round % 2 == 0 {
+            Direction::Client
+        } else {
+            Direction::Server
+        };
         for chunk in input.chunks(1 + rng.below(500) as usize) {
             let _ = explainer.feed(direction, chunk);
             let _ = explainer.feed(Direction::Server, b"* OK x\r\n");
@@ -134,7 +157,10 @@ fn random_bytes_never_panic() {
 
 #[test]
 fn a_line_past_the_limit_is_reported_and_kept() {
-    let limits = Limits { max_line: 100, max_literal: 10 };
+    let limits = Limits {
+        max_line: 100,
+        max_literal: 10,
+    };
     let mut input = vec![b'x'; 1000];
     input.extend_from_slice(b"\r\na1 NOOP\r\n");
     let got = frames(&input, &[7], limits);

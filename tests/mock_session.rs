@@ -72,7 +72,9 @@ fn normalize(text: &[u8]) -> String {
         out.push_str(&rest[..at + 9]);
         rest = &rest[at + 9..];
         let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
-        out.push_str("UV");
+        if digits > 0 {
+            out.push_str("UV");
+        }
         rest = &rest[digits..];
     }
     out.push_str(rest);
@@ -436,7 +438,7 @@ fn examine_is_read_only() {
         S: f2 OK [READ-ONLY] Examine completed (0.001 + 0.000 secs).
         C: f3 FETCH 2 BODY[]<0.14>
         S: * 2 FETCH (BODY[]<0> {14}
-        S: From: Alice <)
+        S: From: Alice <a)
         S: f3 OK Fetch completed (0.001 + 0.000 secs).
         C: f4 FETCH 2 FLAGS
         S: * 2 FETCH (FLAGS ())
@@ -508,9 +510,9 @@ fn fetch_items_in_dovecots_order_and_format() {
         S: * 2 FETCH (FLAGS (\Seen) BODY[TEXT]<0> {10}
         S: Hi strateg)
         S: f34 OK Fetch completed (0.001 + 0.000 secs).
-        C: f38 STORE 2,4 -FLAGS (\Seen)
+        C: f38 STORE 1:2 -FLAGS (\Seen)
+        S: * 1 FETCH (FLAGS ())
         S: * 2 FETCH (FLAGS ())
-        S: * 4 FETCH (FLAGS ())
         S: f38 OK Store completed (0.001 + 0.000 secs).
         C: f40 FETCH 4 (FLAGS BODY[HEADER.FIELDS (Subject)])
         S: * 4 FETCH (FLAGS (\Seen) BODY[HEADER.FIELDS (SUBJECT)] {29}
@@ -747,16 +749,19 @@ fn an_idling_session_hears_of_new_mail_and_flag_changes() {
 // -- limits, junk and time
 
 #[test]
-fn bad_commands_after_login_twenty_then_bye() {
+fn twenty_bad_commands_after_login_then_bye() {
     let (store, config) = world("strategos");
     let (mut s, _) = Session::new(store, config);
     s.receive(b"t1 LOGIN strategos tryhackme\r\n");
-    for i in 2..22 {
+    for i in 2..21 {
         let out = s.receive(format!("t{i} XYZZY\r\n").as_bytes());
         assert_eq!(String::from_utf8_lossy(&out.bytes), format!("t{i} BAD Error in IMAP command XYZZY: Unknown command (0.001 + 0.000 secs).\r\n"));
     }
-    let out = s.receive(b"t22 XYZZY\r\n");
-    assert_eq!(out.bytes, b"* BYE Too many invalid IMAP commands.\r\n");
+    let out = s.receive(b"t21 XYZZY\r\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out.bytes),
+        "t21 BAD Error in IMAP command XYZZY: Unknown command (0.001 + 0.000 secs).\r\n* BYE Too many invalid IMAP commands.\r\n"
+    );
     assert!(out.is_closed() && s.is_closed());
     assert!(s.receive(b"t23 NOOP\r\n").bytes.is_empty());
 }
@@ -838,5 +843,110 @@ fn random_input_never_panics() {
         let _ = s.tick(Instant::now());
         let _ = s.end_of_input();
         let _ = closed;
+    }
+}
+
+// -- the captured Dovecot battery, replayed (a preview of the differential test)
+
+/// Timing figures vary; so does the UIDVALIDITY of mailboxes created during a run.
+fn normalize_battery(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let mut line = line.to_owned();
+        if let (Some(open), Some(close)) = (line.rfind(" ("), line.rfind(" secs)")) {
+            if open < close && line[open + 2..close].chars().all(|c| c.is_ascii_digit() || c == '.' || c == ' ' || c == '+') {
+                line.replace_range(open..close + 6, " (T secs)");
+            }
+        }
+        let mut cleaned = String::new();
+        let mut digits = String::new();
+        for c in line.chars().chain(std::iter::once('\0')) {
+            if c.is_ascii_digit() {
+                digits.push(c);
+                continue;
+            }
+            if digits.len() == 10 && digits != "1719824692" {
+                cleaned.push_str("<UIDVALIDITY>");
+            } else {
+                cleaned.push_str(&digits);
+            }
+            digits.clear();
+            if c != '\0' {
+                cleaned.push(c);
+            }
+        }
+        out.push_str(&cleaned);
+    }
+    out
+}
+
+/// Replays `tests/data/dovecot/battery.json` (captured from Dovecot 2.3.19.1) against
+/// the mock with the `dovecot-lab` fixture, and prints every exchange that differs.
+/// Each server reply is one exchange. The known differences are listed in
+/// `book/src/reference/fixtures.md`; the differential test proper (a later step) will
+/// hold the mock to 95%.
+#[test]
+fn the_dovecot_battery_replayed() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/dovecot/battery.json");
+    let Ok(text) = std::fs::read_to_string(path) else { return };
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let (mut store, config) = world("lab");
+    let mut sessions: std::collections::BTreeMap<u64, (Session, Vec<u8>)> = Default::default();
+    let (mut total, mut same) = (0, 0);
+    let mut report = String::new();
+    let mut expected: std::collections::BTreeMap<u64, String> = Default::default();
+    for event in json["events"].as_array().unwrap() {
+        let kind = event["kind"].as_str().unwrap_or("");
+        let data = event["data"].as_str().unwrap_or("");
+        let n = event["session"].as_u64();
+        match (kind, n) {
+            ("#", _) if data.contains("reseeded") => store = world("lab").0,
+            ("#", Some(n)) if data.starts_with(&format!("session {n}: connect")) => {
+                let (session, greeting) = Session::new(store.clone(), config.clone());
+                sessions.insert(n, (session, greeting));
+            }
+            ("C", Some(n)) => {
+                compare(&mut sessions, n, &mut expected, &mut total, &mut same, &mut report);
+                let Some((session, pending)) = sessions.get_mut(&n) else { continue };
+                pending.extend(session.receive(data.as_bytes()).bytes);
+                for (other, (s, p)) in sessions.iter_mut() {
+                    if *other != n {
+                        p.extend(s.poll_updates());
+                    }
+                }
+            }
+            // One exchange: everything the server sent between two client sends.
+            ("S", Some(n)) => expected.entry(n).or_default().push_str(data),
+            _ => {}
+        }
+    }
+    let open: Vec<u64> = expected.keys().copied().collect();
+    for n in open {
+        compare(&mut sessions, n, &mut expected, &mut total, &mut same, &mut report);
+    }
+    let rate = same as f64 / total.max(1) as f64;
+    println!("{report}\n{same} of {total} exchanges identical ({:.1}%)", rate * 100.0);
+    assert!(rate >= 0.85, "{same} of {total} exchanges identical");
+}
+
+type Sessions = std::collections::BTreeMap<u64, (Session, Vec<u8>)>;
+
+fn compare(
+    sessions: &mut Sessions,
+    n: u64,
+    expected: &mut std::collections::BTreeMap<u64, String>,
+    total: &mut usize,
+    same: &mut usize,
+    report: &mut String,
+) {
+    let Some(want) = expected.remove(&n) else { return };
+    let Some((_, pending)) = sessions.get_mut(&n) else { return };
+    let got = normalize_battery(&String::from_utf8_lossy(&std::mem::take(pending)));
+    let want = normalize_battery(&want);
+    *total += 1;
+    if got == want {
+        *same += 1;
+    } else {
+        report.push_str(&format!("--- session {n}: dovecot\n{want}--- mock\n{got}\n"));
     }
 }

@@ -25,17 +25,35 @@ struct Example {
 }
 
 fn read_examples(path: &Path) -> Vec<Example> {
-    let rfc = path.file_stem().unwrap().to_string_lossy().trim_start_matches("rfc").to_string();
+    let rfc = path
+        .file_stem()
+        .unwrap()
+        .to_string_lossy()
+        .trim_start_matches("rfc")
+        .to_string();
     let text = std::fs::read_to_string(path).unwrap();
     let mut examples: Vec<Example> = Vec::new();
     for line in text.lines() {
         if let Some(rest) = line.strip_prefix("# example ") {
             let number = rest.split_whitespace().next().unwrap_or("").to_string();
-            let section = rest.split('§').nth(1).and_then(|s| s.split_whitespace().next()).unwrap_or("").to_string();
-            examples.push(Example { rfc: rfc.clone(), number, section, skip: false, lines: Vec::new() });
+            let section = rest
+                .split('§')
+                .nth(1)
+                .and_then(|s| s.split_whitespace().next())
+                .unwrap_or("")
+                .to_string();
+            examples.push(Example {
+                rfc: rfc.clone(),
+                number,
+                section,
+                skip: false,
+                lines: Vec::new(),
+            });
             continue;
         }
-        let Some(current) = examples.last_mut() else { continue };
+        let Some(current) = examples.last_mut() else {
+            continue;
+        };
         if line.starts_with("#! protocol:") {
             current.skip = true;
         }
@@ -54,6 +72,33 @@ fn read_examples(path: &Path) -> Vec<Example> {
     }
     examples
 }
+
+/// Examples of extensions beyond the tutor's grammar, each with the reason.
+const OUT_OF_SCOPE: &[(&str, &str, &str)] = &[
+    ("8474", "13", "OBJECTID's EMAILID/THREADID search keys are not in the grammar"),
+    ("8474", "5", "the RFC elides the APPEND literal's bytes, so the message is cut short"),
+    ("8474", "6", "the RFC elides the APPEND literal's bytes, so the message is cut short"),
+    ("8474", "7", "the RFC elides the APPEND literal's bytes, so the message is cut short"),
+];
+
+/// Core-RFC lines that deserve the finding they get, beyond `expected-errors.txt`.
+const KNOWN_FINDINGS: &[(&str, &str, &str, &str)] = &[
+    ("9051", "13", "* OK [UIDVALIDITY 9877410381]", "the RFC's UIDVALIDITY exceeds 32 bits"),
+    ("9051", "92", "B283 NO [BADCHARSET UTF-8]", "the RFC omits the parentheses BADCHARSET's grammar wants"),
+    ("3501", "28", "A442 XPIG-LATIN", "an experimental command: its arguments are unknowable"),
+    ("3501", "28", "* XPIG-LATIN", "an experimental response: the tutor says so"),
+    ("9051", "109", "A442 XPIG-LATIN", "an experimental command: its arguments are unknowable"),
+    ("9051", "109", "* XPIG-LATIN", "an experimental response: the tutor says so"),
+];
+
+/// Notes that teach rather than find fault; they may appear on any valid line.
+const TEACHING_NOTES: &[&str] = &[
+    "case-insensitive",
+    "tag-reused",
+    "unknown-tag",
+    "inbox-special",
+    "imap4rev1-only",
+];
 
 /// (rfc, example, line) of every line allowed to carry an error diagnostic.
 fn allowed_errors() -> HashSet<(String, String, String)> {
@@ -100,14 +145,25 @@ fn explain(example: &Example) -> Vec<Annotation> {
 fn every_rfc_example_parses_and_is_explained() {
     let dir = Path::new(DIR);
     let allowed = allowed_errors();
-    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).collect();
-    files.retain(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("rfc") && n.to_string_lossy().ends_with(".txt")));
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
+    files.retain(|p| {
+        p.file_name().is_some_and(|n| {
+            n.to_string_lossy().starts_with("rfc") && n.to_string_lossy().ends_with(".txt")
+        })
+    });
     files.sort();
-    assert!(files.iter().any(|p| p.ends_with("rfc3501.txt")) && files.iter().any(|p| p.ends_with("rfc9051.txt")));
+    assert!(
+        files.iter().any(|p| p.ends_with("rfc3501.txt"))
+            && files.iter().any(|p| p.ends_with("rfc9051.txt"))
+    );
     let (mut checked, mut failures) = (0, Vec::new());
     for file in &files {
         for example in read_examples(file) {
-            if example.skip {
+            if example.skip || OUT_OF_SCOPE.iter().any(|(r, n, _)| *r == example.rfc && *n == example.number) {
                 continue;
             }
             for a in explain(&example) {
@@ -118,17 +174,52 @@ fn every_rfc_example_parses_and_is_explained() {
                     .filter(|d| d.severity == Severity::Error)
                     .map(|d| format!("{} at column {}: {}", d.code, d.column, d.message))
                     .collect();
-                let key = (example.rfc.clone(), example.number.clone(), a.display.clone());
+                // RFC 3501 and 9051 are the core: there, any finding counts, except the
+                // teaching notes that are not about errors (lowercase, reused tags).
+                let core = example.rfc == "3501" || example.rfc == "9051";
+                let mut errors = errors;
+                if core {
+                    errors.extend(
+                        a.diagnostics
+                            .iter()
+                            .filter(|d| d.severity != Severity::Error && !TEACHING_NOTES.contains(&d.code))
+                            .map(|d| format!("{:?} {} at column {}: {}", d.severity, d.code, d.column, d.message)),
+                    );
+                }
+                let key = (
+                    example.rfc.clone(),
+                    example.number.clone(),
+                    a.display.clone(),
+                );
+                let known = KNOWN_FINDINGS
+                    .iter()
+                    .any(|(r, n, prefix, _)| *r == example.rfc && *n == example.number && a.display.starts_with(prefix));
+                if known && !a.is_unknown() {
+                    continue;
+                }
                 if (errors.is_empty() && !a.is_unknown()) || allowed.contains(&key) {
                     continue;
                 }
                 failures.push(format!(
                     "RFC {} example {} (§{}): {:?}\n    summary: {}\n    {}",
-                    example.rfc, example.number, example.section, a.display, a.summary, errors.join("\n    ")
+                    example.rfc,
+                    example.number,
+                    example.section,
+                    a.display,
+                    a.summary,
+                    errors.join("\n    ")
                 ));
             }
         }
     }
-    assert!(checked > 1500, "only {checked} messages checked: is the corpus there?");
-    assert!(failures.is_empty(), "{} of {checked} messages failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        checked > 1500,
+        "only {checked} messages checked: is the corpus there?"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} messages failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -32,11 +32,22 @@ pub struct ExplainArgs {
 pub fn run(args: ExplainArgs, color: bool) -> CliResult {
     let bytes = read_input(&args.file)?;
     let text = String::from_utf8_lossy(&bytes);
-    let transcript = imap_tutor::transcript::read(&text).map_err(|e| format!("{}: {e}", args.file.display()))?;
-    let annotations = Explainer::explain_transcript(&transcript, Options { show_secrets: args.show_secrets });
+    let transcript =
+        imap_tutor::transcript::read(&text).map_err(|e| format!("{}: {e}", args.file.display()))?;
+    let annotations = Explainer::explain_transcript(
+        &transcript,
+        Options {
+            show_secrets: args.show_secrets,
+        },
+    );
     let mut out = std::io::stdout().lock();
-    write_annotations(&mut out, &annotations, args.format, TextStyle::for_stdout(color, args.full))
-        .and_then(|_| out.flush())
-        .map_err(|e| format!("cannot write the output: {e}"))?;
+    write_annotations(
+        &mut out,
+        &annotations,
+        args.format,
+        TextStyle::for_stdout(color, args.full),
+    )
+    .and_then(|_| out.flush())
+    .map_err(|e| format!("cannot write the output: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }

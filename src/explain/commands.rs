@@ -1,7 +1,7 @@
 //! What a client message means: commands, and the client data that is not a command
 //! (`DONE` ending IDLE, SASL responses during AUTHENTICATE).
 
-use crate::grammar::command::{StoreMode, StoreAction};
+use crate::grammar::command::{StoreAction, StoreMode};
 use crate::grammar::fetch::{FetchAttribute, FetchItems};
 use crate::grammar::section::SectionText;
 use crate::grammar::{CommandBody, Diagnostic, Severity};
@@ -24,13 +24,19 @@ pub fn explain(ctx: &mut Context, message: &Message, options: Options) -> Annota
             let mut a = Annotation::new(Some(Direction::Client), AnnotationKind::ClientData, first);
             a.tag = Some(tag.clone());
             a.command = Some("IDLE".into());
-            a.summary = format!("ends the IDLE tagged {tag}: the server will now complete it with a tagged OK");
+            a.summary = format!(
+                "ends the IDLE tagged {tag}: the server will now complete it with a tagged OK"
+            );
             a.cite(Kind::Command, "IDLE");
             return a;
         }
     }
     if let Some((tag, mechanism)) = ctx.authenticating.clone() {
-        let display = if options.show_secrets { first.clone() } else { MASK.to_string() };
+        let display = if options.show_secrets {
+            first.clone()
+        } else {
+            MASK.to_string()
+        };
         let mut a = Annotation::new(Some(Direction::Client), AnnotationKind::ClientData, display);
         a.tag = Some(tag.clone());
         a.command = Some("AUTHENTICATE".into());
@@ -48,7 +54,13 @@ pub fn explain(ctx: &mut Context, message: &Message, options: Options) -> Annota
     let display = display_text(message, parsed.command.as_ref().map(|c| &c.body), options);
     let mut a = Annotation::new(Some(Direction::Client), AnnotationKind::Command, display);
     a.tag = parsed.tag.clone();
-    a.command = parsed.name.map(|n| if parsed.uid { format!("UID {n}") } else { n.to_string() });
+    a.command = parsed.name.map(|n| {
+        if parsed.uid {
+            format!("UID {n}")
+        } else {
+            n.to_string()
+        }
+    });
     a.diagnostics = parsed.diagnostics.clone();
     for literal in message.literals() {
         a.literals.push(summarize_literal(literal));
@@ -57,7 +69,9 @@ pub fn explain(ctx: &mut Context, message: &Message, options: Options) -> Annota
     let Some(name) = parsed.name else {
         a.summary = match &parsed.tag {
             Some(_) => "not a command the tutor knows: see the diagnostic below".into(),
-            None => "not a command: an IMAP command starts with a tag, then the command name".into(),
+            None => {
+                "not a command: an IMAP command starts with a tag, then the command name".into()
+            }
         };
         a.cite(Kind::Concept, "tag");
         return a;
@@ -86,10 +100,12 @@ pub fn explain(ctx: &mut Context, message: &Message, options: Options) -> Annota
         }
         if let Some(command) = &parsed.command {
             let allowed = command.body.valid_in();
-            if !allowed.contains(&ctx.state) && ctx.state != crate::grammar::State::Logout {
+            if ctx.state_known && !allowed.contains(&ctx.state) && ctx.state != crate::grammar::State::Logout {
                 let wanted: Vec<&str> = allowed.iter().map(|s| s.describe()).collect();
                 let hint = match ctx.state {
-                    crate::grammar::State::NotAuthenticated => "log in first (LOGIN or AUTHENTICATE)",
+                    crate::grammar::State::NotAuthenticated => {
+                        "log in first (LOGIN or AUTHENTICATE)"
+                    }
                     crate::grammar::State::Authenticated => "select a mailbox first (SELECT INBOX)",
                     _ => "this command belongs before SELECT; CLOSE or UNSELECT first",
                 };
@@ -125,17 +141,33 @@ fn display_text(message: &Message, body: Option<&CommandBody>, options: Options)
             let words: Vec<&str> = first.splitn(3, ' ').collect();
             let user_text = match user.form {
                 crate::grammar::core::StringForm::Literal(_) => user.text().into_owned(),
-                _ => words.get(2).map_or(String::new(), |rest| leading_token(rest)),
+                _ => words
+                    .get(2)
+                    .map_or(String::new(), |rest| leading_token(rest)),
             };
-            format!("{} {} {} {MASK}", words[0], words.get(1).unwrap_or(&""), user_text)
+            format!(
+                "{} {} {} {MASK}",
+                words[0],
+                words.get(1).unwrap_or(&""),
+                user_text
+            )
         }
-        Some(CommandBody::Authenticate { initial_response: Some(_), mechanism }) => {
+        Some(CommandBody::Authenticate {
+            initial_response: Some(_),
+            mechanism,
+        }) => {
             let words: Vec<&str> = first.splitn(3, ' ').collect();
-            format!("{} {} {mechanism} {MASK}", words[0], words.get(1).unwrap_or(&""))
+            format!(
+                "{} {} {mechanism} {MASK}",
+                words[0],
+                words.get(1).unwrap_or(&"")
+            )
         }
         _ if body.is_none() && looks_like_login(&first) => {
             let words: Vec<&str> = first.splitn(3, ' ').collect();
-            let user = words.get(2).map_or(String::new(), |rest| leading_token(rest));
+            let user = words
+                .get(2)
+                .map_or(String::new(), |rest| leading_token(rest));
             format!("{} {} {user} {MASK}", words[0], words.get(1).unwrap_or(&""))
         }
         _ => first,
@@ -144,7 +176,10 @@ fn display_text(message: &Message, body: Option<&CommandBody>, options: Options)
 
 /// A malformed line may still carry a password: mask anything that looks like LOGIN.
 fn looks_like_login(first: &str) -> bool {
-    first.split(' ').take(2).any(|w| w.to_ascii_uppercase().ends_with("LOGIN"))
+    first
+        .split(' ')
+        .take(2)
+        .any(|w| w.to_ascii_uppercase().ends_with("LOGIN"))
 }
 
 /// The first astring of `text`: an atom, or a quoted string with its quotes.
@@ -166,7 +201,13 @@ fn leading_token(text: &str) -> String {
 /// One line for a well-formed command, in the context of the session.
 pub fn describe(ctx: &Context, body: &CommandBody) -> String {
     use CommandBody::*;
-    let which = |uid: bool| if uid { "the messages with UIDs" } else { "messages" };
+    let which = |uid: bool| {
+        if uid {
+            "the messages with UIDs"
+        } else {
+            "messages"
+        }
+    };
     match body {
         Capability => "asks which capabilities (extensions) the server supports".into(),
         Noop => "does nothing, but gives the server a chance to report new mail, expunges and flag changes".into(),
@@ -273,7 +314,11 @@ fn mailbox_phrase(mailbox: &crate::grammar::mailbox::Mailbox) -> String {
     if mailbox.is_inbox() {
         "INBOX".into()
     } else if mailbox.is_utf7_encoded() {
-        format!("\"{}\" (written {} in modified UTF-7)", mailbox.name, mailbox.raw.text())
+        format!(
+            "\"{}\" (written {} in modified UTF-7)",
+            mailbox.name,
+            mailbox.raw.text()
+        )
     } else {
         format!("\"{}\"", mailbox.name)
     }
@@ -292,7 +337,9 @@ fn fetch_phrase(items: &FetchItems) -> String {
     match items {
         FetchItems::All => "flags, internal date, size and envelope (the ALL macro)".into(),
         FetchItems::Fast => "flags, internal date and size (the FAST macro)".into(),
-        FetchItems::Full => "flags, internal date, size, envelope and body structure (the FULL macro)".into(),
+        FetchItems::Full => {
+            "flags, internal date, size, envelope and body structure (the FULL macro)".into()
+        }
         FetchItems::Items(list) => list.iter().map(item_phrase).collect::<Vec<_>>().join(", "),
     }
 }
@@ -310,18 +357,32 @@ fn item_phrase(item: &FetchAttribute) -> String {
         Uid => "its UID".into(),
         Body => "its MIME structure (BODY, without extension data)".into(),
         BodyStructure => "its MIME structure (BODYSTRUCTURE)".into(),
-        BodySection { section, partial, .. } => {
+        BodySection {
+            section, partial, ..
+        } => {
             let part = if section.part.is_empty() {
                 String::new()
             } else {
-                format!(" of part {}", section.part.iter().map(u32::to_string).collect::<Vec<_>>().join("."))
+                format!(
+                    " of part {}",
+                    section
+                        .part
+                        .iter()
+                        .map(u32::to_string)
+                        .collect::<Vec<_>>()
+                        .join(".")
+                )
             };
             let what = match &section.text {
-                SectionText::Full if section.part.is_empty() => "the whole message (header and body)".to_string(),
+                SectionText::Full if section.part.is_empty() => {
+                    "the whole message (header and body)".to_string()
+                }
                 SectionText::Full => format!("the content{part}"),
                 SectionText::Header => format!("the header{part}"),
                 SectionText::HeaderFields(f) => format!("the header fields {}{part}", f.join(", ")),
-                SectionText::HeaderFieldsNot(f) => format!("the header without {}{part}", f.join(", ")),
+                SectionText::HeaderFieldsNot(f) => {
+                    format!("the header without {}{part}", f.join(", "))
+                }
                 SectionText::Text => format!("the body without the header{part}"),
                 SectionText::Mime => format!("the MIME header{part}"),
             };
@@ -330,7 +391,10 @@ fn item_phrase(item: &FetchAttribute) -> String {
                 None => what,
             }
         }
-        Binary { part, .. } => format!("part {} decoded from its transfer encoding", join_part(part)),
+        Binary { part, .. } => format!(
+            "part {} decoded from its transfer encoding",
+            join_part(part)
+        ),
         BinarySize { part } => format!("the decoded size of part {}", join_part(part)),
         ModSeq => "its modification sequence (CONDSTORE)".into(),
         Other(name) => format!("{name} (an extension item)"),
@@ -338,13 +402,24 @@ fn item_phrase(item: &FetchAttribute) -> String {
 }
 
 fn join_part(part: &[u32]) -> String {
-    part.iter().map(u32::to_string).collect::<Vec<_>>().join(".")
+    part.iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
-fn store_phrase(uid: bool, set: &crate::grammar::sequence::SequenceSet, action: &StoreAction) -> String {
+fn store_phrase(
+    uid: bool,
+    set: &crate::grammar::sequence::SequenceSet,
+    action: &StoreAction,
+) -> String {
     let flags: Vec<&str> = action.flags.iter().map(|f| f.0.as_str()).collect();
     let flags = flags.join(" ");
-    let target = if uid { format!("the messages with UIDs {set}") } else { format!("messages {set}") };
+    let target = if uid {
+        format!("the messages with UIDs {set}")
+    } else {
+        format!("messages {set}")
+    };
     let verb = match action.mode {
         StoreMode::Add => format!("adds {flags} to {target}"),
         StoreMode::Remove => format!("removes {flags} from {target}"),

@@ -33,6 +33,9 @@ pub struct Selected {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Context {
     pub state: State,
+    /// False while the state is a guess: a capture that starts mid-session has no
+    /// greeting, so the explainer cannot know whether the client has logged in.
+    pub state_known: bool,
     /// True until the server's greeting has been seen.
     pub awaiting_greeting: bool,
     /// Tags of commands not yet completed.
@@ -56,6 +59,7 @@ impl Default for Context {
     fn default() -> Self {
         Context {
             state: State::NotAuthenticated,
+            state_known: false,
             awaiting_greeting: true,
             pending: HashMap::new(),
             seen_tags: Vec::new(),
@@ -72,16 +76,26 @@ impl Default for Context {
 impl Context {
     /// The name of the selected mailbox, or a phrase for "the mailbox" when unknown.
     pub fn mailbox_name(&self) -> String {
-        self.selected.as_ref().map_or_else(|| "the selected mailbox".into(), |s| s.name.clone())
+        self.selected
+            .as_ref()
+            .map_or_else(|| "the selected mailbox".into(), |s| s.name.clone())
     }
 
     /// True if the server advertised `capability` (case-insensitive).
     pub fn has_capability(&self, capability: &str) -> bool {
-        self.capabilities.iter().any(|c| c.eq_ignore_ascii_case(capability))
+        self.capabilities
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(capability))
     }
 
     /// Records a command the client sent.
-    pub fn command_sent(&mut self, tag: &str, name: &'static str, uid: bool, command: Option<&Command>) {
+    pub fn command_sent(
+        &mut self,
+        tag: &str,
+        name: &'static str,
+        uid: bool,
+        command: Option<&Command>,
+    ) {
         self.seen_tags.push(tag.to_owned());
         match command.map(|c| &c.body) {
             Some(CommandBody::Select { mailbox, .. }) => {
@@ -97,7 +111,14 @@ impl Context {
             Some(CommandBody::Login { user, .. }) => self.user = Some(user.text().into_owned()),
             _ => {}
         }
-        self.pending.insert(tag.to_owned(), Pending { name, uid, command: command.cloned() });
+        self.pending.insert(
+            tag.to_owned(),
+            Pending {
+                name,
+                uid,
+                command: command.cloned(),
+            },
+        );
     }
 
     /// Records a tagged completion; returns the command it completes, if known.
@@ -110,6 +131,9 @@ impl Context {
             self.authenticating = None;
         }
         let name = pending.as_ref().map(|p| p.name);
+        if ok && matches!(name, Some("LOGIN" | "AUTHENTICATE" | "SELECT" | "EXAMINE")) {
+            self.state_known = true;
+        }
         match (name, ok) {
             (Some("LOGIN" | "AUTHENTICATE"), true) => self.state = State::Authenticated,
             (Some("SELECT" | "EXAMINE"), _) => {
@@ -118,7 +142,11 @@ impl Context {
                 self.state = State::Authenticated;
                 if let Some((t, name, read_only)) = self.selecting.take() {
                     if ok && t == tag {
-                        self.selected = Some(Selected { name, read_only, exists: None });
+                        self.selected = Some(Selected {
+                            name,
+                            read_only,
+                            exists: None,
+                        });
                         self.state = State::Selected;
                     }
                 }

@@ -22,23 +22,50 @@ pub fn summarize_literal(literal: &Literal) -> LiteralSummary {
             let mut preview: Vec<String> = SHOWN_FIELDS
                 .iter()
                 .filter_map(|name| {
-                    fields.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(k, v)| format!("{k}: {v}"))
+                    fields
+                        .iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                        .map(|(k, v)| format!("{k}: {v}"))
                 })
                 .collect();
-            preview.extend(body.lines().filter(|l| !l.trim().is_empty()).take(BODY_LINES).map(|l| format!("| {l}")));
-            let subject = fields.iter().find(|(k, _)| k.eq_ignore_ascii_case("Subject")).map(|(_, v)| v.as_str());
+            preview.extend(
+                body.lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .take(BODY_LINES)
+                    .map(|l| format!("| {l}")),
+            );
+            let subject = fields
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("Subject"))
+                .map(|(_, v)| v.as_str());
             let summary = match subject {
                 Some(s) => format!("{size} bytes: an email, \"{s}\""),
                 None => format!("{size} bytes: an email header and body"),
             };
             (summary, preview)
         }
-        None if literal.data.iter().all(|&b| b >= 0x20 || b == b'\r' || b == b'\n' || b == b'\t') => {
-            (format!("{size} bytes of text"), text.lines().take(BODY_LINES).map(|l| format!("| {l}")).collect())
+        None if literal
+            .data
+            .iter()
+            .all(|&b| b >= 0x20 || b == b'\r' || b == b'\n' || b == b'\t') =>
+        {
+            (
+                format!("{size} bytes of text"),
+                text.lines()
+                    .take(BODY_LINES)
+                    .map(|l| format!("| {l}"))
+                    .collect(),
+            )
         }
         None => (format!("{size} bytes of binary data"), Vec::new()),
     };
-    LiteralSummary { size, received: literal.received, summary, preview, text }
+    LiteralSummary {
+        size,
+        received: literal.received,
+        summary,
+        preview,
+        text,
+    }
 }
 
 /// Splits an RFC 5322 message at its blank line, if it looks like one.
@@ -79,20 +106,36 @@ mod tests {
     use crate::wire::{LiteralHeader, LiteralKind};
 
     fn lit(data: &[u8]) -> Literal {
-        let header = LiteralHeader { size: data.len() as u64, kind: LiteralKind::Synchronizing };
-        Literal { header, data: data.to_vec(), received: data.len() as u64 }
+        let header = LiteralHeader {
+            size: data.len() as u64,
+            kind: LiteralKind::Synchronizing,
+        };
+        Literal {
+            header,
+            data: data.to_vec(),
+            received: data.len() as u64,
+        }
     }
 
     #[test]
     fn an_email_shows_its_fields_and_first_lines() {
         let s = summarize_literal(&lit(b"Received: from x\r\n\tby y\r\nFrom: a@b\r\nSubject: Hi\r\n\r\nLine one\r\nLine two\r\nLine three\r\n"));
-        assert_eq!(s.summary, "75 bytes: an email, \"Hi\"");
-        assert_eq!(s.preview, vec!["From: a@b", "Subject: Hi", "| Line one", "| Line two"]);
+        assert_eq!(s.summary, "83 bytes: an email, \"Hi\"");
+        assert_eq!(
+            s.preview,
+            vec!["From: a@b", "Subject: Hi", "| Line one", "| Line two"]
+        );
     }
 
     #[test]
     fn other_literals() {
-        assert_eq!(summarize_literal(&lit(b"secret word")).summary, "11 bytes of text");
-        assert_eq!(summarize_literal(&lit(&[0, 1, 2])).summary, "3 bytes of binary data");
+        assert_eq!(
+            summarize_literal(&lit(b"secret word")).summary,
+            "11 bytes of text"
+        );
+        assert_eq!(
+            summarize_literal(&lit(&[0, 1, 2])).summary,
+            "3 bytes of binary data"
+        );
     }
 }

@@ -286,6 +286,12 @@ impl Explainer {
             Direction::Client => commands::explain(&mut self.context, message, self.options),
             Direction::Server => responses::explain(&mut self.context, message),
         };
+        // Tools get the bytes as they were, unless a secret was masked in the display.
+        if annotation.raw == annotation.display.as_bytes() && message.first_line() == annotation.display.as_bytes() {
+            annotation.raw = message.wire_bytes();
+        } else {
+            annotation.raw.extend_from_slice(b"\r\n");
+        }
         for error in message.frame_errors() {
             annotation.diagnostics.push(Diagnostic::new(Severity::Error, "frame-limit", 1, "line", error.to_string()));
         }

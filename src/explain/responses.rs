@@ -17,7 +17,14 @@ use super::{Annotation, AnnotationKind};
 pub fn explain(ctx: &mut Context, message: &Message) -> Annotation {
     let first = String::from_utf8_lossy(message.first_line()).into_owned();
     let parsed = super::parse_server(message);
-    let greeting = std::mem::replace(&mut ctx.awaiting_greeting, false);
+    // The greeting is the server's first message, sent before any command, and it is
+    // an untagged OK, PREAUTH or BYE (RFC 9051 §7.1). A capture that starts later has none.
+    let greeting = std::mem::replace(&mut ctx.awaiting_greeting, false)
+        && ctx.seen_tags.is_empty()
+        && matches!(&parsed.response, Some(Response::Data(Data::Status { status: Status::Ok | Status::PreAuth | Status::Bye, .. })));
+    if greeting {
+        ctx.state_known = true;
+    }
     let kind = match &parsed.response {
         Some(Response::Tagged { .. }) => AnnotationKind::Tagged,
         Some(Response::Continuation { .. }) => AnnotationKind::Continuation,
@@ -36,23 +43,68 @@ pub fn explain(ctx: &mut Context, message: &Message) -> Annotation {
         a.cite(Kind::Response, kind);
     }
     match &parsed.response {
-        Some(Response::Tagged { tag, status, code, text }) => tagged(ctx, &mut a, tag, *status, code.as_ref(), text),
+        Some(Response::Tagged {
+            tag,
+            status,
+            code,
+            text,
+        }) => tagged(ctx, &mut a, tag, *status, code.as_ref(), text),
         Some(Response::Continuation { text, .. }) => continuation(ctx, &mut a, text),
-        Some(Response::Data(data)) => untagged(ctx, &mut a, data, greeting, message),
+        Some(Response::Data(data)) => {
+            // Untagged data belongs to the command in progress, if there is just one.
+            if ctx.pending.len() == 1 {
+                a.command = ctx.pending.values().next().map(|p| {
+                    if p.uid {
+                        format!("UID {}", p.name)
+                    } else {
+                        p.name.to_string()
+                    }
+                });
+            }
+            untagged(ctx, &mut a, data, greeting, message)
+        }
+        None if a.kind == AnnotationKind::Untagged && is_extension_data(&a.display) => {
+            let name = a.display.split(' ').nth(1).unwrap_or("").to_string();
+            a.summary = if name.starts_with('X') {
+                format!("{name}: an experimental response (names starting with X are private extensions); clients ignore untagged data they do not understand")
+            } else {
+                format!("{name}: untagged data of an extension the tutor does not cover; clients ignore untagged data they do not understand")
+            };
+            a.rfc.push("RFC 9051 §6.5.1".into());
+            a.rfc.push("RFC 9051 §7".into());
+        }
         None => {
             a.summary = match parsed.kind {
-                Some(kind) => knowledge::lookup(Kind::Response, kind)
-                    .map_or_else(|| format!("a {kind} response the tutor could not read"), |e| e.summary.clone()),
-                None => "unknown: the tutor could not read this server message (see the diagnostic)".into(),
+                Some(kind) => knowledge::lookup(Kind::Response, kind).map_or_else(
+                    || format!("a {kind} response the tutor could not read"),
+                    |e| e.summary.clone(),
+                ),
+                None => {
+                    "unknown: the tutor could not read this server message (see the diagnostic)"
+                        .into()
+                }
             };
         }
     }
     a
 }
 
-fn tagged(ctx: &mut Context, a: &mut Annotation, tag: &str, status: Status, code: Option<&Code>, text: &str) {
+fn tagged(
+    ctx: &mut Context,
+    a: &mut Annotation,
+    tag: &str,
+    status: Status,
+    code: Option<&Code>,
+    text: &str,
+) {
     let pending = ctx.completed(tag, status == Status::Ok);
-    let name = pending.as_ref().map(|p| if p.uid { format!("UID {}", p.name) } else { p.name.to_string() });
+    let name = pending.as_ref().map(|p| {
+        if p.uid {
+            format!("UID {}", p.name)
+        } else {
+            p.name.to_string()
+        }
+    });
     a.command = name.clone();
     let what = match &name {
         Some(n) => format!("the {n} tagged {tag}"),
@@ -87,11 +139,23 @@ fn tagged(ctx: &mut Context, a: &mut Annotation, tag: &str, status: Status, code
             ctx.capabilities = caps.clone();
         }
     }
-    if pending.as_ref().is_some_and(|p| p.name == "LOGIN" || p.name == "AUTHENTICATE") && status == Status::Ok {
-        a.details.push("the session is now in the authenticated state: SELECT a mailbox next".into());
+    if pending
+        .as_ref()
+        .is_some_and(|p| p.name == "LOGIN" || p.name == "AUTHENTICATE")
+        && status == Status::Ok
+    {
+        a.details
+            .push("the session is now in the authenticated state: SELECT a mailbox next".into());
     }
-    if ctx.state == State::Selected && pending.as_ref().is_some_and(|p| p.name == "SELECT" || p.name == "EXAMINE") {
-        a.details.push(format!("{} is now selected: FETCH, SEARCH and STORE work on it", ctx.mailbox_name()));
+    if ctx.state == State::Selected
+        && pending
+            .as_ref()
+            .is_some_and(|p| p.name == "SELECT" || p.name == "EXAMINE")
+    {
+        a.details.push(format!(
+            "{} is now selected: FETCH, SEARCH and STORE work on it",
+            ctx.mailbox_name()
+        ));
     }
     a.summary = summary;
 }
@@ -100,7 +164,8 @@ fn continuation(ctx: &Context, a: &mut Annotation, text: &str) {
     a.summary = if let Some(tag) = &ctx.idling {
         format!("the server is idling for the IDLE tagged {tag}: news will arrive as untagged responses until the client sends DONE")
     } else if let Some((tag, mechanism)) = &ctx.authenticating {
-        let decoded = decode_base64(text.trim()).filter(|d| !d.is_empty() && d.iter().all(|b| b.is_ascii_graphic() || *b == b' '));
+        let decoded = decode_base64(text.trim())
+            .filter(|d| !d.is_empty() && d.iter().all(|b| b.is_ascii_graphic() || *b == b' '));
         match decoded {
             Some(d) => format!(
                 "the server asks for the next {mechanism} step of the AUTHENTICATE tagged {tag}: \"{}\" (base64-decoded)",
@@ -136,7 +201,8 @@ fn untagged(ctx: &mut Context, a: &mut Annotation, data: &Data, greeting: bool, 
                 }
                 (Status::PreAuth, _) => {
                     ctx.state = State::Authenticated;
-                    "greeting: the server has already authenticated you (PREAUTH); no LOGIN needed".into()
+                    "greeting: the server has already authenticated you (PREAUTH); no LOGIN needed"
+                        .into()
                 }
                 (Status::Bye, _) => {
                     let logout = ctx.pending.values().any(|p| p.name == "LOGOUT");
@@ -149,30 +215,56 @@ fn untagged(ctx: &mut Context, a: &mut Annotation, data: &Data, greeting: bool, 
                 }
                 (_, _) => match code_text {
                     Some(t) => t,
-                    None => format!("{}: a message from the server for people: \"{text}\"", status.name()),
+                    None => format!(
+                        "{}: a message from the server for people: \"{text}\"",
+                        status.name()
+                    ),
                 },
             }
         }
         Data::Capability(caps) => {
             ctx.capabilities = caps.clone();
-            format!("the server supports {} capabilities: {}", caps.len(), caps.join(" "))
+            format!(
+                "the server supports {} capabilities: {}",
+                caps.len(),
+                caps.join(" ")
+            )
         }
         Data::Enabled(caps) => format!("these extensions are now on: {}", caps.join(" ")),
         Data::Id(Some(params)) => format!(
             "the server says who it is: {}",
-            params.iter().map(|(k, v)| format!("{k}={}", v.as_deref().unwrap_or("NIL"))).collect::<Vec<_>>().join(", ")
+            params
+                .iter()
+                .map(|(k, v)| format!("{k}={}", v.as_deref().unwrap_or("NIL")))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         Data::Id(None) => "the server prefers not to say who it is (ID NIL)".into(),
-        Data::Namespace { personal, other, shared } => {
+        Data::Namespace {
+            personal,
+            other,
+            shared,
+        } => {
             let describe = |ns: &Option<Vec<crate::grammar::response::NamespaceDescr>>| match ns {
                 None => "none".to_string(),
                 Some(list) => list
                     .iter()
-                    .map(|n| format!("prefix \"{}\" delimiter {}", n.prefix, n.delimiter.map_or("none".into(), |d| format!("\"{d}\""))))
+                    .map(|n| {
+                        format!(
+                            "prefix \"{}\" delimiter {}",
+                            n.prefix,
+                            n.delimiter.map_or("none".into(), |d| format!("\"{d}\""))
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("; "),
             };
-            format!("personal mailboxes: {}; other users': {}; shared: {}", describe(personal), describe(other), describe(shared))
+            format!(
+                "personal mailboxes: {}; other users': {}; shared: {}",
+                describe(personal),
+                describe(other),
+                describe(shared)
+            )
         }
         Data::List(item) => list_phrase(a, item, "exists"),
         Data::Lsub(item) => list_phrase(a, item, "is subscribed"),
@@ -180,7 +272,10 @@ fn untagged(ctx: &mut Context, a: &mut Annotation, data: &Data, greeting: bool, 
             for (name, _) in items {
                 a.cite(Kind::StatusItem, name);
             }
-            let values: Vec<String> = items.iter().map(|(k, v)| status_item_phrase(k, *v)).collect();
+            let values: Vec<String> = items
+                .iter()
+                .map(|(k, v)| status_item_phrase(k, *v))
+                .collect();
             format!("{}: {}", mailbox.canonical(), values.join(", "))
         }
         Data::Search { numbers, .. } => {
@@ -195,13 +290,24 @@ fn untagged(ctx: &mut Context, a: &mut Annotation, data: &Data, greeting: bool, 
         }
         Data::ESearch { items, uid, .. } => {
             let list: Vec<String> = items.iter().map(|(k, v)| format!("{k} {v}")).collect();
-            format!("search results as a summary{}: {}", if *uid { " (UIDs)" } else { "" }, list.join(", "))
+            format!(
+                "search results as a summary{}: {}",
+                if *uid { " (UIDs)" } else { "" },
+                list.join(", ")
+            )
         }
         Data::Flags(flags) => {
             for f in flags {
                 a.cite(Kind::Flag, &f.0);
             }
-            format!("the flags {mailbox} uses: {}", flags.iter().map(|f| f.0.as_str()).collect::<Vec<_>>().join(" "))
+            format!(
+                "the flags {mailbox} uses: {}",
+                flags
+                    .iter()
+                    .map(|f| f.0.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
         }
         Data::Exists(n) => {
             if let Some(s) = ctx.selected.as_mut() {
@@ -209,8 +315,14 @@ fn untagged(ctx: &mut Context, a: &mut Annotation, data: &Data, greeting: bool, 
             }
             format!("{mailbox} holds {n} message{}", plural(*n))
         }
-        Data::Recent(0) => format!("no message in {mailbox} is \\Recent (new since a session last opened it)"),
-        Data::Recent(n) => format!("{n} message{} in {mailbox} {} \\Recent: new, no session has opened {mailbox} since", plural(*n), if *n == 1 { "is" } else { "are" }),
+        Data::Recent(0) => {
+            format!("no message in {mailbox} is \\Recent (new since a session last opened it)")
+        }
+        Data::Recent(n) => format!(
+            "{n} message{} in {mailbox} {} \\Recent: new, no session has opened {mailbox} since",
+            plural(*n),
+            if *n == 1 { "is" } else { "are" }
+        ),
         Data::Expunge(n) => {
             if let Some(s) = ctx.selected.as_mut() {
                 s.exists = s.exists.map(|e| e.saturating_sub(1));
@@ -218,11 +330,22 @@ fn untagged(ctx: &mut Context, a: &mut Annotation, data: &Data, greeting: bool, 
             format!("message {n} was removed for good; every message after it moves down by one")
         }
         Data::Vanished { earlier, uids } => {
-            let when = if *earlier { " (earlier, while you were away)" } else { "" };
+            let when = if *earlier {
+                " (earlier, while you were away)"
+            } else {
+                ""
+            };
             format!("the messages with UIDs {uids} were removed{when}")
         }
         Data::Fetch { seq, attributes } => fetch_phrase(a, *seq, attributes, message),
     };
+}
+
+/// `* NAME ...` where NAME is an atom: the shape every extension's untagged data has.
+fn is_extension_data(line: &str) -> bool {
+    let mut words = line.split(' ');
+    words.next() == Some("*")
+        && words.next().is_some_and(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_uppercase() || b == b'-' || b.is_ascii_digit()))
 }
 
 fn list_phrase(a: &mut Annotation, item: &ListItem, verb: &str) -> String {
@@ -230,7 +353,11 @@ fn list_phrase(a: &mut Annotation, item: &ListItem, verb: &str) -> String {
         a.cite(Kind::ListAttribute, attr);
     }
     let name = if item.mailbox.is_utf7_encoded() {
-        format!("\"{}\" (modified UTF-7 for \"{}\")", item.mailbox.raw.text(), item.mailbox.name)
+        format!(
+            "\"{}\" (modified UTF-7 for \"{}\")",
+            item.mailbox.raw.text(),
+            item.mailbox.name
+        )
     } else {
         format!("\"{}\"", item.mailbox.name)
     };
@@ -241,61 +368,105 @@ fn list_phrase(a: &mut Annotation, item: &ListItem, verb: &str) -> String {
             .attributes
             .iter()
             .map(|attr| {
-                knowledge::lookup(Kind::ListAttribute, attr).map_or_else(|| attr.clone(), |e| format!("{attr} ({})", lowercase_first(&e.summary)))
+                knowledge::lookup(Kind::ListAttribute, attr).map_or_else(
+                    || attr.clone(),
+                    |e| format!("{attr} ({})", lowercase_first(&e.summary)),
+                )
             })
             .collect();
         format!("; {}", described.join("; "))
     };
-    let delimiter = item.delimiter.map_or(", flat (no hierarchy)".into(), |d| format!(", hierarchy delimiter \"{d}\""));
+    let delimiter = item.delimiter.map_or(", flat (no hierarchy)".into(), |d| {
+        format!(", hierarchy delimiter \"{d}\"")
+    });
     format!("the mailbox {name} {verb}{delimiter}{attrs}")
 }
 
-fn fetch_phrase(a: &mut Annotation, seq: u32, attributes: &[MessageAttribute], message: &Message) -> String {
+fn fetch_phrase(
+    a: &mut Annotation,
+    seq: u32,
+    attributes: &[MessageAttribute],
+    message: &Message,
+) -> String {
     let mut literal_sizes = message.literals().map(|l| l.header.size);
     let mut parts = Vec::new();
     for attr in attributes {
         a.cite(Kind::FetchItem, attr.name());
-        let size_of = |data: &Option<crate::grammar::core::ImapString>, sizes: &mut dyn Iterator<Item = u64>| match data {
+        let size_of = |data: &Option<crate::grammar::core::ImapString>,
+                       sizes: &mut dyn Iterator<Item = u64>| match data {
             Some(s) => match s.form {
-                crate::grammar::core::StringForm::Literal(_) => format!("{} bytes follow", sizes.next().unwrap_or(s.bytes.len() as u64)),
+                crate::grammar::core::StringForm::Literal(_) => format!(
+                    "{} bytes follow",
+                    sizes.next().unwrap_or(s.bytes.len() as u64)
+                ),
                 _ => format!("{} bytes", s.bytes.len()),
             },
             None => "NIL (nothing there)".into(),
         };
         parts.push(match attr {
             MessageAttribute::Flags(flags) if flags.is_empty() => "no flags".into(),
-            MessageAttribute::Flags(flags) => format!("flags {}", flags.iter().map(|f| f.0.as_str()).collect::<Vec<_>>().join(" ")),
+            MessageAttribute::Flags(flags) => format!(
+                "flags {}",
+                flags
+                    .iter()
+                    .map(|f| f.0.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
             MessageAttribute::Uid(uid) => format!("UID {uid}"),
             MessageAttribute::Rfc822Size(n) => format!("{n} bytes in size"),
             MessageAttribute::InternalDate(d) => format!("received {d}"),
             MessageAttribute::ModSeq(m) => format!("modification sequence {m}"),
             MessageAttribute::Envelope(env) => {
-                let subject = env.subject.as_ref().map_or("(no subject)".into(), |s| format!("\"{}\"", s.text()));
+                let subject = env
+                    .subject
+                    .as_ref()
+                    .map_or("(no subject)".into(), |s| format!("\"{}\"", s.text()));
                 let from = env.from.first().map_or("nobody".into(), |f| {
                     format!(
                         "{}@{}",
-                        f.mailbox.as_ref().map_or("".into(), |m| m.text().into_owned()),
+                        f.mailbox
+                            .as_ref()
+                            .map_or("".into(), |m| m.text().into_owned()),
                         f.host.as_ref().map_or("".into(), |h| h.text().into_owned())
                     )
                 });
                 format!("envelope: from {from}, subject {subject}")
             }
-            MessageAttribute::Body(b) | MessageAttribute::BodyStructure(b) => format!("MIME structure: {}", structure_phrase(b)),
-            MessageAttribute::BodySection { section, origin, data } => {
+            MessageAttribute::Body(b) | MessageAttribute::BodyStructure(b) => {
+                format!("MIME structure: {}", structure_phrase(b))
+            }
+            MessageAttribute::BodySection {
+                section,
+                origin,
+                data,
+            } => {
                 let what = match (&section.text, section.part.is_empty()) {
                     (SectionText::Full, true) => "the whole message (header and body)".to_string(),
                     (SectionText::Header, true) => "the header".to_string(),
                     (SectionText::Text, true) => "the body without the header".to_string(),
-                    (SectionText::HeaderFields(f), _) => format!("the header fields {}", f.join(", ")),
+                    (SectionText::HeaderFields(f), _) => {
+                        format!("the header fields {}", f.join(", "))
+                    }
                     _ => format!("section {section}"),
                 };
                 let from = origin.map_or(String::new(), |o| format!(" starting at byte {o}"));
                 format!("{}, {what}{from}", size_of(data, &mut literal_sizes))
             }
-            MessageAttribute::Rfc822(d) => format!("{}, the whole message (RFC822)", size_of(d, &mut literal_sizes)),
-            MessageAttribute::Rfc822Header(d) => format!("{}, the header (RFC822.HEADER)", size_of(d, &mut literal_sizes)),
-            MessageAttribute::Rfc822Text(d) => format!("{}, the body (RFC822.TEXT)", size_of(d, &mut literal_sizes)),
-            MessageAttribute::Binary { data, .. } => format!("{}, decoded content", size_of(data, &mut literal_sizes)),
+            MessageAttribute::Rfc822(d) => format!(
+                "{}, the whole message (RFC822)",
+                size_of(d, &mut literal_sizes)
+            ),
+            MessageAttribute::Rfc822Header(d) => format!(
+                "{}, the header (RFC822.HEADER)",
+                size_of(d, &mut literal_sizes)
+            ),
+            MessageAttribute::Rfc822Text(d) => {
+                format!("{}, the body (RFC822.TEXT)", size_of(d, &mut literal_sizes))
+            }
+            MessageAttribute::Binary { data, .. } => {
+                format!("{}, decoded content", size_of(data, &mut literal_sizes))
+            }
             MessageAttribute::BinarySize { size, .. } => format!("decoded size {size} bytes"),
             MessageAttribute::Other { name, value } => format!("{name} {value}"),
         });
@@ -306,19 +477,38 @@ fn fetch_phrase(a: &mut Annotation, seq: u32, attributes: &[MessageAttribute], m
 fn structure_phrase(body: &crate::grammar::body::BodyStructure) -> String {
     use crate::grammar::body::BodyStructure;
     match body {
-        BodyStructure::Single { media_type, subtype, fields, .. } => {
-            format!("{}/{} ({} bytes, {})", media_type.to_lowercase(), subtype.to_lowercase(), fields.octets, fields.encoding.to_lowercase())
+        BodyStructure::Single {
+            media_type,
+            subtype,
+            fields,
+            ..
+        } => {
+            format!(
+                "{}/{} ({} bytes, {})",
+                media_type.to_lowercase(),
+                subtype.to_lowercase(),
+                fields.octets,
+                fields.encoding.to_lowercase()
+            )
         }
         BodyStructure::Multi { parts, subtype, .. } => {
             let inner: Vec<String> = parts.iter().map(structure_phrase).collect();
-            format!("multipart/{} of [{}]", subtype.to_lowercase(), inner.join(", "))
+            format!(
+                "multipart/{} of [{}]",
+                subtype.to_lowercase(),
+                inner.join(", ")
+            )
         }
     }
 }
 
 /// What a response code says, in context.
 pub fn code_phrase(ctx: &Context, code: &Code) -> String {
-    let mailbox = ctx.selecting.as_ref().map(|(_, n, _)| n.clone()).unwrap_or_else(|| ctx.mailbox_name());
+    let mailbox = ctx
+        .selecting
+        .as_ref()
+        .map(|(_, n, _)| n.clone())
+        .unwrap_or_else(|| ctx.mailbox_name());
     match code {
         Code::Unseen(n) => format!("message {n} is the first without \\Seen"),
         Code::UidValidity(v) => format!(
@@ -363,12 +553,20 @@ fn status_item_phrase(name: &str, value: u64) -> String {
 
 /// True for Dovecot's `(0.001 + 0.000 secs).` timing suffix (two or three figures).
 pub fn is_dovecot_timing(text: &str) -> bool {
-    let Some(open) = text.rfind(" (") else { return false };
+    let Some(open) = text.rfind(" (") else {
+        return false;
+    };
     let inner = text[open + 2..].trim_end_matches('.');
-    let Some(figures) = inner.strip_suffix(" secs)") else { return false };
+    let Some(figures) = inner.strip_suffix(" secs)") else {
+        return false;
+    };
     let parts: Vec<&str> = figures.split(" + ").collect();
     (2..=3).contains(&parts.len())
-        && parts.iter().all(|p| p.split_once('.').is_some_and(|(a, b)| !a.is_empty() && a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit())))
+        && parts.iter().all(|p| {
+            p.split_once('.').is_some_and(|(a, b)| {
+                !a.is_empty() && a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit())
+            })
+        })
 }
 
 fn plural(n: u32) -> &'static str {
@@ -419,7 +617,9 @@ mod tests {
     #[test]
     fn dovecot_timings() {
         assert!(is_dovecot_timing("Fetch completed (0.001 + 0.000 secs)."));
-        assert!(is_dovecot_timing("Select completed (0.002 + 0.000 + 0.001 secs)."));
+        assert!(is_dovecot_timing(
+            "Select completed (0.002 + 0.000 + 0.001 secs)."
+        ));
         assert!(!is_dovecot_timing("Logged in"));
         assert!(!is_dovecot_timing("Done (soon secs)."));
     }
@@ -427,7 +627,10 @@ mod tests {
     #[test]
     fn base64() {
         assert_eq!(decode_base64("VXNlcm5hbWU6").unwrap(), b"Username:");
-        assert_eq!(decode_base64("AGFsaWNlAHNlY3JldA==").unwrap(), b"\0alice\0secret");
+        assert_eq!(
+            decode_base64("AGFsaWNlAHNlY3JldA==").unwrap(),
+            b"\0alice\0secret"
+        );
         assert!(decode_base64("not base64!").is_none());
     }
 }

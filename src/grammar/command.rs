@@ -19,11 +19,14 @@ use nom::Parser;
 use serde::Serialize;
 
 use super::core::{
-    as_str, astring, atom, crlf, date_time, flag as core_flag, is_atom_char, is_tag_char, keyword, literal, sp, tag_token,
-    Flag, ImapString, StringForm,
+    as_str, astring, atom, crlf, date_time, flag as core_flag, is_atom_char, is_tag_char, keyword,
+    literal, sp, tag_token, Flag, ImapString, StringForm,
 };
 use super::error::{expect, fail, Diagnostic, GrammarError, PResult, Severity};
-use super::extensions::{compress, condstore, enable, esearch, id, idle, list_extended, move_, namespace, sasl_ir, uidplus, unselect};
+use super::extensions::{
+    compress, condstore, enable, esearch, id, idle, list_extended, move_, namespace, sasl_ir,
+    uidplus, unselect,
+};
 use super::fetch::{fetch_items, FetchAttribute, FetchItems, EXTENSION_ITEMS, FETCH_ATT_NAMES};
 use super::mailbox::{mailbox, Mailbox};
 use super::search::{search_program, SearchKey, SEARCH_KEY_NAMES};
@@ -64,39 +67,108 @@ pub enum CommandBody {
     // -- not authenticated (§6.2)
     StartTls,
     /// `AUTHENTICATE SP auth-type [SP (base64 / "=")]` (RFC 9051 §6.2.2, RFC 4959 SASL-IR)
-    Authenticate { mechanism: String, initial_response: Option<String> },
-    Login { user: ImapString, password: ImapString },
+    Authenticate {
+        mechanism: String,
+        initial_response: Option<String>,
+    },
+    Login {
+        user: ImapString,
+        password: ImapString,
+    },
     // -- authenticated (§6.3)
-    Select { mailbox: Mailbox, parameters: Vec<String> },
-    Examine { mailbox: Mailbox, parameters: Vec<String> },
-    Create { mailbox: Mailbox },
-    Delete { mailbox: Mailbox },
-    Rename { from: Mailbox, to: Mailbox },
-    Subscribe { mailbox: Mailbox },
-    Unsubscribe { mailbox: Mailbox },
+    Select {
+        mailbox: Mailbox,
+        parameters: Vec<String>,
+    },
+    Examine {
+        mailbox: Mailbox,
+        parameters: Vec<String>,
+    },
+    Create {
+        mailbox: Mailbox,
+    },
+    Delete {
+        mailbox: Mailbox,
+    },
+    Rename {
+        from: Mailbox,
+        to: Mailbox,
+    },
+    Subscribe {
+        mailbox: Mailbox,
+    },
+    Unsubscribe {
+        mailbox: Mailbox,
+    },
     /// `LIST [SP list-select-opts] SP mailbox SP mbox-or-pat [SP list-return-opts]`
-    List { reference: Mailbox, patterns: Vec<ImapString>, selection: Vec<String>, returns: Vec<String> },
-    Lsub { reference: Mailbox, pattern: ImapString },
+    List {
+        reference: Mailbox,
+        patterns: Vec<ImapString>,
+        selection: Vec<String>,
+        returns: Vec<String>,
+    },
+    Lsub {
+        reference: Mailbox,
+        pattern: ImapString,
+    },
     Namespace,
-    Status { mailbox: Mailbox, items: Vec<String> },
-    Append { mailbox: Mailbox, flags: Vec<Flag>, date: Option<String>, message: ImapString },
+    Status {
+        mailbox: Mailbox,
+        items: Vec<String>,
+    },
+    Append {
+        mailbox: Mailbox,
+        flags: Vec<Flag>,
+        date: Option<String>,
+        message: ImapString,
+    },
     Idle,
-    Enable { capabilities: Vec<String> },
+    Enable {
+        capabilities: Vec<String>,
+    },
     // -- selected (§6.4)
     Check,
     Close,
     Unselect,
     /// `EXPUNGE`, or `UID EXPUNGE sequence-set` (RFC 4315) when `uids` is set.
-    Expunge { uids: Option<SequenceSet> },
-    Search { uid: bool, charset: Option<String>, returns: Option<Vec<String>>, criteria: Vec<SearchKey> },
-    Fetch { uid: bool, set: SequenceSet, items: FetchItems, modifiers: Vec<String> },
-    Store { uid: bool, set: SequenceSet, action: StoreAction },
-    Copy { uid: bool, set: SequenceSet, mailbox: Mailbox },
-    Move { uid: bool, set: SequenceSet, mailbox: Mailbox },
+    Expunge {
+        uids: Option<SequenceSet>,
+    },
+    Search {
+        uid: bool,
+        charset: Option<String>,
+        returns: Option<Vec<String>>,
+        criteria: Vec<SearchKey>,
+    },
+    Fetch {
+        uid: bool,
+        set: SequenceSet,
+        items: FetchItems,
+        modifiers: Vec<String>,
+    },
+    Store {
+        uid: bool,
+        set: SequenceSet,
+        action: StoreAction,
+    },
+    Copy {
+        uid: bool,
+        set: SequenceSet,
+        mailbox: Mailbox,
+    },
+    Move {
+        uid: bool,
+        set: SequenceSet,
+        mailbox: Mailbox,
+    },
     // -- extensions usable in any state
     /// `ID SP ("(" string SP nstring *(SP string SP nstring) ")" / nil)` (RFC 2971)
-    Id { parameters: Option<Vec<(String, Option<String>)>> },
-    Compress { mechanism: String },
+    Id {
+        parameters: Option<Vec<(String, Option<String>)>>,
+    },
+    Compress {
+        mechanism: String,
+    },
 }
 
 impl CommandBody {
@@ -143,7 +215,11 @@ impl CommandBody {
         use CommandBody::*;
         match self {
             Expunge { uids } => uids.is_some(),
-            Search { uid, .. } | Fetch { uid, .. } | Store { uid, .. } | Copy { uid, .. } | Move { uid, .. } => *uid,
+            Search { uid, .. }
+            | Fetch { uid, .. }
+            | Store { uid, .. }
+            | Copy { uid, .. }
+            | Move { uid, .. } => *uid,
             _ => false,
         }
     }
@@ -157,10 +233,28 @@ impl CommandBody {
                 &[NotAuthenticated, Authenticated, Selected]
             }
             StartTls | Authenticate { .. } | Login { .. } => &[NotAuthenticated],
-            Select { .. } | Examine { .. } | Create { .. } | Delete { .. } | Rename { .. } | Subscribe { .. }
-            | Unsubscribe { .. } | List { .. } | Lsub { .. } | Namespace | Status { .. } | Append { .. } | Idle
+            Select { .. }
+            | Examine { .. }
+            | Create { .. }
+            | Delete { .. }
+            | Rename { .. }
+            | Subscribe { .. }
+            | Unsubscribe { .. }
+            | List { .. }
+            | Lsub { .. }
+            | Namespace
+            | Status { .. }
+            | Append { .. }
+            | Idle
             | Enable { .. } => &[Authenticated, Selected],
-            Check | Close | Unselect | Expunge { .. } | Search { .. } | Fetch { .. } | Store { .. } | Copy { .. }
+            Check
+            | Close
+            | Unselect
+            | Expunge { .. }
+            | Search { .. }
+            | Fetch { .. }
+            | Store { .. }
+            | Copy { .. }
             | Move { .. } => &[Selected],
         }
     }
@@ -201,12 +295,15 @@ pub struct ParsedCommand {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-
 impl ParsedCommand {
     /// True when the line follows the grammar: the command parsed and no diagnostic is
     /// an error (warnings and notes may remain).
     pub fn is_valid(&self) -> bool {
-        self.command.is_some() && !self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.command.is_some()
+            && !self
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error)
     }
 }
 
@@ -227,29 +324,37 @@ pub mod label {
     pub const MECHANISM: &str = "a SASL mechanism name such as PLAIN";
     pub const INITIAL_RESPONSE: &str = "an initial response in base64, or = for an empty one";
     pub const FETCH_ITEMS: &str = "the data items to fetch";
-    pub const FETCH_ATT: &str = "a FETCH data item (FLAGS, ENVELOPE, UID, BODY[], BODY.PEEK[HEADER], ...)";
+    pub const FETCH_ATT: &str =
+        "a FETCH data item (FLAGS, ENVELOPE, UID, BODY[], BODY.PEEK[HEADER], ...)";
     pub const FETCH_MODIFIER: &str = "a FETCH modifier such as CHANGEDSINCE 12345";
     pub const STORE_ITEM: &str = "FLAGS, +FLAGS or -FLAGS (optionally with .SILENT)";
     pub const STORE_FLAGS: &str = "the flags to store, such as (\\Seen) or \\Seen";
-    pub const STORE_MODIFIER: &str = "UNCHANGEDSINCE and a mod-sequence, the STORE modifier of CONDSTORE";
+    pub const STORE_MODIFIER: &str =
+        "UNCHANGEDSINCE and a mod-sequence, the STORE modifier of CONDSTORE";
     pub const FLAG: &str = "a flag such as \\Seen or $Forwarded";
     pub const DATE_TIME: &str = "a date-time such as \"07-Feb-1994 21:52:25 -0800\"";
     pub const CRITERIA: &str = "the search criteria (such as ALL, UNSEEN or FROM \"Smith\")";
-    pub const SEARCH_KEY: &str = "a search key (ALL, UNSEEN, FROM \"x\", SINCE 1-Feb-2024, 1:5, ...)";
+    pub const SEARCH_KEY: &str =
+        "a search key (ALL, UNSEEN, FROM \"x\", SINCE 1-Feb-2024, 1:5, ...)";
     pub const SEARCH_RETURN: &str = "the RETURN options in parentheses, such as (MIN COUNT)";
     pub const SEARCH_RETURN_OPT: &str = "a RETURN option (MIN, MAX, ALL, COUNT or SAVE)";
     pub const CHARSET: &str = "a charset name such as UTF-8";
-    pub const STATUS_ITEMS: &str = "the status items to ask for, in parentheses, such as (MESSAGES UNSEEN)";
-    pub const STATUS_ATT: &str = "a status item (MESSAGES, UIDNEXT, UIDVALIDITY, UNSEEN, DELETED, SIZE, ...)";
+    pub const STATUS_ITEMS: &str =
+        "the status items to ask for, in parentheses, such as (MESSAGES UNSEEN)";
+    pub const STATUS_ATT: &str =
+        "a status item (MESSAGES, UIDNEXT, UIDVALIDITY, UNSEEN, DELETED, SIZE, ...)";
     pub const MESSAGE: &str = "the message, as a literal: {size} and then the message's bytes";
     pub const SELECT_PARAM: &str = "a SELECT parameter such as CONDSTORE";
     pub const LIST_REFERENCE: &str = "a reference name (usually \"\")";
     pub const LIST_PATTERN: &str = "a mailbox name or pattern (such as * or %)";
-    pub const LIST_SELECT_OPT: &str = "a LIST selection option (SUBSCRIBED, REMOTE, RECURSIVEMATCH, SPECIAL-USE, ...)";
+    pub const LIST_SELECT_OPT: &str =
+        "a LIST selection option (SUBSCRIBED, REMOTE, RECURSIVEMATCH, SPECIAL-USE, ...)";
     pub const LIST_RETURN: &str = "the RETURN options in parentheses, such as (CHILDREN)";
-    pub const LIST_RETURN_OPT: &str = "a LIST return option (SUBSCRIBED, CHILDREN, STATUS (...), SPECIAL-USE, ...)";
+    pub const LIST_RETURN_OPT: &str =
+        "a LIST return option (SUBSCRIBED, CHILDREN, STATUS (...), SPECIAL-USE, ...)";
     pub const CAPABILITY: &str = "a capability to enable, such as CONDSTORE";
-    pub const ID_PARAMS: &str = "a list of field and value strings such as (\"name\" \"my-client\"), or NIL";
+    pub const ID_PARAMS: &str =
+        "a list of field and value strings such as (\"name\" \"my-client\"), or NIL";
     pub const ALGORITHM: &str = "DEFLATE, the only compression algorithm";
     pub const UID_COMMAND: &str = "COPY, MOVE, FETCH, SEARCH, STORE or EXPUNGE after UID";
     pub const MODSEQ: &str = "a mod-sequence number";
@@ -260,10 +365,33 @@ pub mod label {
 /// The words a learner can choose from where a label applies, for "did you mean".
 fn choices(expected: &str) -> Option<&'static [&'static str]> {
     const FETCH_CHOICES: &[&str] = &[
-        "ALL", "FAST", "FULL", "ENVELOPE", "FLAGS", "INTERNALDATE", "RFC822", "RFC822.HEADER", "RFC822.SIZE",
-        "RFC822.TEXT", "UID", "BODY", "BODYSTRUCTURE", "BODY.PEEK", "BINARY", "BINARY.PEEK", "BINARY.SIZE", "MODSEQ",
+        "ALL",
+        "FAST",
+        "FULL",
+        "ENVELOPE",
+        "FLAGS",
+        "INTERNALDATE",
+        "RFC822",
+        "RFC822.HEADER",
+        "RFC822.SIZE",
+        "RFC822.TEXT",
+        "UID",
+        "BODY",
+        "BODYSTRUCTURE",
+        "BODY.PEEK",
+        "BINARY",
+        "BINARY.PEEK",
+        "BINARY.SIZE",
+        "MODSEQ",
     ];
-    const STORE_CHOICES: &[&str] = &["FLAGS", "+FLAGS", "-FLAGS", "FLAGS.SILENT", "+FLAGS.SILENT", "-FLAGS.SILENT"];
+    const STORE_CHOICES: &[&str] = &[
+        "FLAGS",
+        "+FLAGS",
+        "-FLAGS",
+        "FLAGS.SILENT",
+        "+FLAGS.SILENT",
+        "-FLAGS.SILENT",
+    ];
     match expected {
         label::FETCH_ATT | label::FETCH_ITEMS => Some(FETCH_CHOICES),
         label::STORE_ITEM => Some(STORE_CHOICES),
@@ -284,7 +412,11 @@ pub fn at_eol(input: &[u8]) -> bool {
 
 /// A missing argument: a nom `Failure`, so that no enclosing alternative or option hides it.
 pub fn missing<'a, O>(input: &'a [u8], what: &'static str) -> PResult<'a, O> {
-    Err(nom::Err::Failure(GrammarError { input, expected: what, rule: None }))
+    Err(nom::Err::Failure(GrammarError {
+        input,
+        expected: what,
+        rule: None,
+    }))
 }
 
 /// `SP argument`, where `what` names the argument for people. A failure at the very start
@@ -305,7 +437,11 @@ pub fn arg<'a, O>(
         }
         match parser(rest) {
             Err(nom::Err::Error(e)) if e.input.len() == rest.len() => {
-                Err(nom::Err::Error(GrammarError { input: rest, expected: what, rule: e.rule }))
+                Err(nom::Err::Error(GrammarError {
+                    input: rest,
+                    expected: what,
+                    rule: e.rule,
+                }))
             }
             other => other,
         }
@@ -313,8 +449,8 @@ pub fn arg<'a, O>(
 }
 
 /// `"(" [item *(SP item)] ")"` (or `1*` when `min` is 1), committed after each SP: an
-/// error inside the list is reported at the bad item, where nom's `separated_list0` would
-/// backtrack and blame the closing parenthesis instead.
+/// error inside the list is reported at the bad item, with the item parser's own label,
+/// where nom's `separated_list0` would backtrack and blame the closing parenthesis instead.
 pub fn list<'a, O>(
     min: usize,
     item_label: &'static str,
@@ -336,10 +472,7 @@ pub fn list<'a, O>(
             if at_eol(rest) {
                 return fail(rest, item_label);
             }
-            let (after, value) = match item(rest) {
-                Err(nom::Err::Error(e)) if e.input.len() == rest.len() => return fail(rest, item_label),
-                other => other?,
-            };
+            let (after, value) = item(rest)?;
             out.push(value);
             match after.first() {
                 Some(b')') => return Ok((&after[1..], out)),
@@ -374,7 +507,10 @@ pub fn word(input: &[u8]) -> PResult<'_, &[u8]> {
 pub fn starts_with_word(input: &[u8], name: &str) -> bool {
     input.len() >= name.len()
         && input[..name.len()].eq_ignore_ascii_case(name.as_bytes())
-        && matches!(input.get(name.len()), None | Some(b' ' | b')' | b'(' | b'\r'))
+        && matches!(
+            input.get(name.len()),
+            None | Some(b' ' | b')' | b'(' | b'\r')
+        )
 }
 
 /// Runs `parser`; where it fails with one of nom's generic labels ("something else"),
@@ -391,27 +527,40 @@ fn clarify<'a, O>(
     }
 }
 
-/// Levenshtein distance, ignoring case: how many one-letter edits turn `a` into `b`.
+/// Edit distance, ignoring case: how many one-letter insertions, deletions, changes or
+/// swaps of neighbours turn `a` into `b` (optimal string alignment). Swaps count once
+/// because `FECTH` is one slip of the fingers, not two.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<u8> = a.bytes().map(|c| c.to_ascii_uppercase()).collect();
     let b: Vec<u8> = b.bytes().map(|c| c.to_ascii_uppercase()).collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, &ca) in a.iter().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let substitute = diagonal + usize::from(ca != cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitute.min(row[j] + 1).min(row[j + 1] + 1);
+    let width = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * width];
+    for i in 0..=a.len() {
+        for j in 0..=b.len() {
+            d[i * width + j] = if i == 0 || j == 0 {
+                i + j
+            } else {
+                let change = d[(i - 1) * width + j - 1] + usize::from(a[i - 1] != b[j - 1]);
+                let mut best = change
+                    .min(d[(i - 1) * width + j] + 1)
+                    .min(d[i * width + j - 1] + 1);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    best = best.min(d[(i - 2) * width + j - 2] + 1);
+                }
+                best
+            };
         }
     }
-    row[b.len()]
+    d[a.len() * width + b.len()]
 }
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo: at most
 /// two edits, and at most a third of the word, so short words do not match everything.
 pub fn nearest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
-    let (best, distance) = candidates.iter().map(|c| (*c, edit_distance(word, c))).min_by_key(|&(_, d)| d)?;
+    let (best, distance) = candidates
+        .iter()
+        .map(|c| (*c, edit_distance(word, c)))
+        .min_by_key(|&(_, d)| d)?;
     (distance > 0 && distance <= 2 && distance * 3 <= word.len().max(3)).then_some(best)
 }
 
@@ -452,10 +601,34 @@ struct Spec {
 const UID_COMMANDS: &[&str] = &["COPY", "MOVE", "FETCH", "SEARCH", "STORE", "EXPUNGE"];
 
 static SPECS: &[Spec] = &[
-    Spec { name: "CAPABILITY", rule: "command-any", synopsis: "CAPABILITY", parse: capability, uid: None },
-    Spec { name: "NOOP", rule: "command-any", synopsis: "NOOP", parse: noop, uid: None },
-    Spec { name: "LOGOUT", rule: "command-any", synopsis: "LOGOUT", parse: logout, uid: None },
-    Spec { name: "STARTTLS", rule: "command-nonauth", synopsis: "STARTTLS", parse: starttls, uid: None },
+    Spec {
+        name: "CAPABILITY",
+        rule: "command-any",
+        synopsis: "CAPABILITY",
+        parse: capability,
+        uid: None,
+    },
+    Spec {
+        name: "NOOP",
+        rule: "command-any",
+        synopsis: "NOOP",
+        parse: noop,
+        uid: None,
+    },
+    Spec {
+        name: "LOGOUT",
+        rule: "command-any",
+        synopsis: "LOGOUT",
+        parse: logout,
+        uid: None,
+    },
+    Spec {
+        name: "STARTTLS",
+        rule: "command-nonauth",
+        synopsis: "STARTTLS",
+        parse: starttls,
+        uid: None,
+    },
     Spec {
         name: "AUTHENTICATE",
         rule: "authenticate",
@@ -463,14 +636,62 @@ static SPECS: &[Spec] = &[
         parse: authenticate,
         uid: None,
     },
-    Spec { name: "LOGIN", rule: "login", synopsis: "LOGIN <user> <password>", parse: login, uid: None },
-    Spec { name: "SELECT", rule: "select", synopsis: "SELECT <mailbox> [(CONDSTORE)]", parse: select, uid: None },
-    Spec { name: "EXAMINE", rule: "examine", synopsis: "EXAMINE <mailbox> [(CONDSTORE)]", parse: examine, uid: None },
-    Spec { name: "CREATE", rule: "create", synopsis: "CREATE <mailbox>", parse: create, uid: None },
-    Spec { name: "DELETE", rule: "delete", synopsis: "DELETE <mailbox>", parse: delete, uid: None },
-    Spec { name: "RENAME", rule: "rename", synopsis: "RENAME <old name> <new name>", parse: rename, uid: None },
-    Spec { name: "SUBSCRIBE", rule: "subscribe", synopsis: "SUBSCRIBE <mailbox>", parse: subscribe, uid: None },
-    Spec { name: "UNSUBSCRIBE", rule: "unsubscribe", synopsis: "UNSUBSCRIBE <mailbox>", parse: unsubscribe, uid: None },
+    Spec {
+        name: "LOGIN",
+        rule: "login",
+        synopsis: "LOGIN <user> <password>",
+        parse: login,
+        uid: None,
+    },
+    Spec {
+        name: "SELECT",
+        rule: "select",
+        synopsis: "SELECT <mailbox> [(CONDSTORE)]",
+        parse: select,
+        uid: None,
+    },
+    Spec {
+        name: "EXAMINE",
+        rule: "examine",
+        synopsis: "EXAMINE <mailbox> [(CONDSTORE)]",
+        parse: examine,
+        uid: None,
+    },
+    Spec {
+        name: "CREATE",
+        rule: "create",
+        synopsis: "CREATE <mailbox>",
+        parse: create,
+        uid: None,
+    },
+    Spec {
+        name: "DELETE",
+        rule: "delete",
+        synopsis: "DELETE <mailbox>",
+        parse: delete,
+        uid: None,
+    },
+    Spec {
+        name: "RENAME",
+        rule: "rename",
+        synopsis: "RENAME <old name> <new name>",
+        parse: rename,
+        uid: None,
+    },
+    Spec {
+        name: "SUBSCRIBE",
+        rule: "subscribe",
+        synopsis: "SUBSCRIBE <mailbox>",
+        parse: subscribe,
+        uid: None,
+    },
+    Spec {
+        name: "UNSUBSCRIBE",
+        rule: "unsubscribe",
+        synopsis: "UNSUBSCRIBE <mailbox>",
+        parse: unsubscribe,
+        uid: None,
+    },
     Spec {
         name: "LIST",
         rule: "list",
@@ -478,9 +699,27 @@ static SPECS: &[Spec] = &[
         parse: list_command,
         uid: None,
     },
-    Spec { name: "LSUB", rule: "lsub", synopsis: "LSUB <reference> <pattern>", parse: lsub, uid: None },
-    Spec { name: "NAMESPACE", rule: "namespace-command", synopsis: "NAMESPACE", parse: namespace::namespace, uid: None },
-    Spec { name: "STATUS", rule: "status", synopsis: "STATUS <mailbox> (<items>)", parse: status, uid: None },
+    Spec {
+        name: "LSUB",
+        rule: "lsub",
+        synopsis: "LSUB <reference> <pattern>",
+        parse: lsub,
+        uid: None,
+    },
+    Spec {
+        name: "NAMESPACE",
+        rule: "namespace-command",
+        synopsis: "NAMESPACE",
+        parse: namespace::namespace,
+        uid: None,
+    },
+    Spec {
+        name: "STATUS",
+        rule: "status",
+        synopsis: "STATUS <mailbox> (<items>)",
+        parse: status,
+        uid: None,
+    },
     Spec {
         name: "APPEND",
         rule: "append",
@@ -488,12 +727,48 @@ static SPECS: &[Spec] = &[
         parse: append,
         uid: None,
     },
-    Spec { name: "IDLE", rule: "idle", synopsis: "IDLE", parse: idle::idle, uid: None },
-    Spec { name: "ENABLE", rule: "enable", synopsis: "ENABLE <capability> [<capability> ...]", parse: enable::enable, uid: None },
-    Spec { name: "CHECK", rule: "command-select", synopsis: "CHECK", parse: check, uid: None },
-    Spec { name: "CLOSE", rule: "command-select", synopsis: "CLOSE", parse: close, uid: None },
-    Spec { name: "UNSELECT", rule: "command-select", synopsis: "UNSELECT", parse: unselect::unselect, uid: None },
-    Spec { name: "EXPUNGE", rule: "command-select", synopsis: "EXPUNGE", parse: expunge, uid: Some(uidplus::uid_expunge) },
+    Spec {
+        name: "IDLE",
+        rule: "idle",
+        synopsis: "IDLE",
+        parse: idle::idle,
+        uid: None,
+    },
+    Spec {
+        name: "ENABLE",
+        rule: "enable",
+        synopsis: "ENABLE <capability> [<capability> ...]",
+        parse: enable::enable,
+        uid: None,
+    },
+    Spec {
+        name: "CHECK",
+        rule: "command-select",
+        synopsis: "CHECK",
+        parse: check,
+        uid: None,
+    },
+    Spec {
+        name: "CLOSE",
+        rule: "command-select",
+        synopsis: "CLOSE",
+        parse: close,
+        uid: None,
+    },
+    Spec {
+        name: "UNSELECT",
+        rule: "command-select",
+        synopsis: "UNSELECT",
+        parse: unselect::unselect,
+        uid: None,
+    },
+    Spec {
+        name: "EXPUNGE",
+        rule: "command-select",
+        synopsis: "EXPUNGE",
+        parse: expunge,
+        uid: Some(uidplus::uid_expunge),
+    },
     Spec {
         name: "SEARCH",
         rule: "search",
@@ -511,20 +786,53 @@ static SPECS: &[Spec] = &[
     Spec {
         name: "STORE",
         rule: "store",
-        synopsis: "STORE <sequence set> [(UNCHANGEDSINCE <mod-sequence>)] [+|-]FLAGS[.SILENT] (<flags>)",
+        synopsis:
+            "STORE <sequence set> [(UNCHANGEDSINCE <mod-sequence>)] [+|-]FLAGS[.SILENT] (<flags>)",
         parse: store,
         uid: Some(uid_store),
     },
-    Spec { name: "COPY", rule: "copy", synopsis: "COPY <sequence set> <mailbox>", parse: copy, uid: Some(uid_copy) },
-    Spec { name: "MOVE", rule: "move", synopsis: "MOVE <sequence set> <mailbox>", parse: move_::move_, uid: Some(uid_move) },
-    Spec { name: "UID", rule: "uid", synopsis: "UID COPY|MOVE|FETCH|SEARCH|STORE|EXPUNGE <arguments>", parse: uid, uid: None },
-    Spec { name: "ID", rule: "id", synopsis: "ID (\"<field>\" \"<value>\" ...) or ID NIL", parse: id::id, uid: None },
-    Spec { name: "COMPRESS", rule: "compress", synopsis: "COMPRESS DEFLATE", parse: compress::compress, uid: None },
+    Spec {
+        name: "COPY",
+        rule: "copy",
+        synopsis: "COPY <sequence set> <mailbox>",
+        parse: copy,
+        uid: Some(uid_copy),
+    },
+    Spec {
+        name: "MOVE",
+        rule: "move",
+        synopsis: "MOVE <sequence set> <mailbox>",
+        parse: move_::move_,
+        uid: Some(uid_move),
+    },
+    Spec {
+        name: "UID",
+        rule: "uid",
+        synopsis: "UID COPY|MOVE|FETCH|SEARCH|STORE|EXPUNGE <arguments>",
+        parse: uid,
+        uid: None,
+    },
+    Spec {
+        name: "ID",
+        rule: "id",
+        synopsis: "ID (\"<field>\" \"<value>\" ...) or ID NIL",
+        parse: id::id,
+        uid: None,
+    },
+    Spec {
+        name: "COMPRESS",
+        rule: "compress",
+        synopsis: "COMPRESS DEFLATE",
+        parse: compress::compress,
+        uid: None,
+    },
 ];
 
 /// The command called `name` (any case).
 fn spec(name: &[u8]) -> Option<&'static Spec> {
-    SPECS.iter().find(|s| s.name.as_bytes().eq_ignore_ascii_case(name))
+    SPECS
+        .iter()
+        .find(|s| s.name.as_bytes().eq_ignore_ascii_case(name))
 }
 
 /// Every command name the grammar parses (for the knowledge base's coverage test).
@@ -543,7 +851,13 @@ pub fn command(input: &[u8]) -> PResult<'_, Command> {
     let (rest, _) = sp(rest)?;
     let (rest, body) = command_body(rest)?;
     let (rest, _) = crlf(rest)?;
-    Ok((rest, Command { tag: tag.to_owned(), body }))
+    Ok((
+        rest,
+        Command {
+            tag: tag.to_owned(),
+            body,
+        },
+    ))
 }
 
 /// `command-any / command-auth / command-nonauth / command-select`, dispatched on the
@@ -589,13 +903,20 @@ pub fn starttls(input: &[u8]) -> PResult<'_, CommandBody> {
 pub fn authenticate(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, _) = keyword("AUTHENTICATE").parse(input)?;
     let (rest, mechanism) = arg(label::MECHANISM, atom)(rest)?;
-    let (rest, initial_response) = if rest.first() == Some(&b' ') && !at_eol(&rest[1..]) && rest[1] != b' ' {
-        let (rest, response) = sasl_ir::initial_resp(&rest[1..])?;
-        (rest, Some(response.to_owned()))
-    } else {
-        (rest, None)
-    };
-    Ok((rest, CommandBody::Authenticate { mechanism: mechanism.to_ascii_uppercase(), initial_response }))
+    let (rest, initial_response) =
+        if rest.first() == Some(&b' ') && !at_eol(&rest[1..]) && rest[1] != b' ' {
+            let (rest, response) = sasl_ir::initial_resp(&rest[1..])?;
+            (rest, Some(response.to_owned()))
+        } else {
+            (rest, None)
+        };
+    Ok((
+        rest,
+        CommandBody::Authenticate {
+            mechanism: mechanism.to_ascii_uppercase(),
+            initial_response,
+        },
+    ))
 }
 
 /// `login = "LOGIN" SP userid SP password`; `userid = astring`; `password = astring` (RFC 9051 §6.2.3)
@@ -609,17 +930,32 @@ pub fn login(input: &[u8]) -> PResult<'_, CommandBody> {
 /// `select = "SELECT" SP mailbox [select-params]` (RFC 9051 §6.3.2; parameters RFC 4466, RFC 7162)
 pub fn select(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, (mailbox, parameters)) = mailbox_and_params(input, "SELECT")?;
-    Ok((rest, CommandBody::Select { mailbox, parameters }))
+    Ok((
+        rest,
+        CommandBody::Select {
+            mailbox,
+            parameters,
+        },
+    ))
 }
 
 /// `examine = "EXAMINE" SP mailbox [select-params]` (RFC 9051 §6.3.3; parameters RFC 4466)
 pub fn examine(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, (mailbox, parameters)) = mailbox_and_params(input, "EXAMINE")?;
-    Ok((rest, CommandBody::Examine { mailbox, parameters }))
+    Ok((
+        rest,
+        CommandBody::Examine {
+            mailbox,
+            parameters,
+        },
+    ))
 }
 
 /// `name SP mailbox [select-params]`; `select-params = SP "(" select-param *(SP select-param) ")"`
-fn mailbox_and_params<'a>(input: &'a [u8], name: &'static str) -> PResult<'a, (Mailbox, Vec<String>)> {
+fn mailbox_and_params<'a>(
+    input: &'a [u8],
+    name: &'static str,
+) -> PResult<'a, (Mailbox, Vec<String>)> {
     let (rest, _) = keyword(name).parse(input)?;
     let (rest, mailbox) = arg(label::MAILBOX, mailbox)(rest)?;
     if rest.starts_with(b" (") {
@@ -695,7 +1031,15 @@ pub fn list_command(input: &[u8]) -> PResult<'_, CommandBody> {
     } else {
         (rest, Vec::new())
     };
-    Ok((rest, CommandBody::List { reference, patterns, selection, returns }))
+    Ok((
+        rest,
+        CommandBody::List {
+            reference,
+            patterns,
+            selection,
+            returns,
+        },
+    ))
 }
 
 /// `lsub = "LSUB" SP mailbox SP list-mailbox` (RFC 3501 §6.3.9; removed in IMAP4rev2)
@@ -716,8 +1060,18 @@ pub fn status(input: &[u8]) -> PResult<'_, CommandBody> {
 
 /// Every status item the tutor knows: RFC 9051 §6.3.11, RFC 3501's RECENT, RFC 7162's
 /// HIGHESTMODSEQ, RFC 7889's APPENDLIMIT and RFC 8474's MAILBOXID.
-pub const STATUS_ATT_NAMES: &[&str] =
-    &["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "DELETED", "SIZE", "HIGHESTMODSEQ", "APPENDLIMIT", "MAILBOXID"];
+pub const STATUS_ATT_NAMES: &[&str] = &[
+    "MESSAGES",
+    "RECENT",
+    "UIDNEXT",
+    "UIDVALIDITY",
+    "UNSEEN",
+    "DELETED",
+    "SIZE",
+    "HIGHESTMODSEQ",
+    "APPENDLIMIT",
+    "MAILBOXID",
+];
 
 /// `status-att = "MESSAGES" / "UIDNEXT" / "UIDVALIDITY" / "UNSEEN" / "DELETED" / "SIZE"`
 /// (and the extensions' items above), in capitals.
@@ -742,15 +1096,33 @@ pub fn status_att_list(input: &[u8]) -> PResult<'_, Vec<String>> {
 pub fn append(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, _) = keyword("APPEND").parse(input)?;
     let (rest, mailbox) = arg(label::MAILBOX, mailbox)(rest)?;
-    let (rest, flags) = if rest.starts_with(b" (") { flag_list(&rest[1..])? } else { (rest, Vec::new()) };
-    let (rest, date) = if rest.starts_with(b" \"") {
+    let (rest, flags) = if rest.starts_with(b" (") {
+        flag_list(&rest[1..])?
+    } else {
+        (rest, Vec::new())
+    };
+    // A quoted string here can only be the date-time; a quoted message is an error the
+    // literal's label explains better, so commit only to something that starts like a date.
+    let (rest, date) = if rest.starts_with(b" \"")
+        && rest
+            .get(2)
+            .is_some_and(|b| *b == b' ' || b.is_ascii_digit())
+    {
         let (rest, date) = clarify(label::DATE_TIME, date_time)(&rest[1..])?;
         (rest, Some(date))
     } else {
         (rest, None)
     };
     let (rest, message) = arg(label::MESSAGE, literal)(rest)?;
-    Ok((rest, CommandBody::Append { mailbox, flags, date, message }))
+    Ok((
+        rest,
+        CommandBody::Append {
+            mailbox,
+            flags,
+            date,
+            message,
+        },
+    ))
 }
 
 /// `flag-list = "(" [flag *(SP flag)] ")"`, committed after each SP (see [`list`]).
@@ -763,7 +1135,10 @@ pub fn flag_list(input: &[u8]) -> PResult<'_, Vec<Flag>> {
 pub fn flag(input: &[u8]) -> PResult<'_, Flag> {
     let (rest, flag) = expect(label::FLAG, core_flag).parse(input)?;
     if flag.0 == "\\*" {
-        return fail(input, "a flag (\\* only appears in PERMANENTFLAGS, it cannot be set)");
+        return fail(
+            input,
+            "a flag (\\* only appears in PERMANENTFLAGS, it cannot be set)",
+        );
     }
     Ok((rest, flag))
 }
@@ -794,7 +1169,15 @@ pub fn search(input: &[u8]) -> PResult<'_, CommandBody> {
         (rest, None)
     };
     let (rest, (charset, criteria)) = arg(label::CRITERIA, search_program)(rest)?;
-    Ok((rest, CommandBody::Search { uid: false, charset, returns, criteria }))
+    Ok((
+        rest,
+        CommandBody::Search {
+            uid: false,
+            charset,
+            returns,
+            criteria,
+        },
+    ))
 }
 
 /// `fetch = "FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" / fetch-att / "(" fetch-att *(SP fetch-att) ")")
@@ -808,7 +1191,15 @@ pub fn fetch(input: &[u8]) -> PResult<'_, CommandBody> {
     } else {
         (rest, Vec::new())
     };
-    Ok((rest, CommandBody::Fetch { uid: false, set, items, modifiers }))
+    Ok((
+        rest,
+        CommandBody::Fetch {
+            uid: false,
+            set,
+            items,
+            modifiers,
+        },
+    ))
 }
 
 /// `store = "STORE" SP sequence-set [store-modifiers] SP store-att-flags`
@@ -824,7 +1215,14 @@ pub fn store(input: &[u8]) -> PResult<'_, CommandBody> {
     };
     let (rest, mut action) = arg(label::STORE_ITEM, store_att_flags)(rest)?;
     action.unchanged_since = unchanged_since;
-    Ok((rest, CommandBody::Store { uid: false, set, action }))
+    Ok((
+        rest,
+        CommandBody::Store {
+            uid: false,
+            set,
+            action,
+        },
+    ))
 }
 
 /// `store-att-flags = (["+" / "-"] "FLAGS" [".SILENT"]) SP (flag-list / (flag *(SP flag)))`
@@ -845,7 +1243,15 @@ pub fn store_att_flags(input: &[u8]) -> PResult<'_, StoreAction> {
         _ => return fail(input, label::STORE_ITEM),
     };
     let (rest, flags) = arg(label::STORE_FLAGS, store_flags)(rest)?;
-    Ok((rest, StoreAction { mode, silent, flags, unchanged_since: None }))
+    Ok((
+        rest,
+        StoreAction {
+            mode,
+            silent,
+            flags,
+            unchanged_since: None,
+        },
+    ))
 }
 
 /// `flag-list / (flag *(SP flag))`
@@ -864,7 +1270,14 @@ pub fn copy(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, _) = keyword("COPY").parse(input)?;
     let (rest, set) = arg(label::SEQUENCE_SET, sequence_set)(rest)?;
     let (rest, mailbox) = arg(label::COPY_TO, mailbox)(rest)?;
-    Ok((rest, CommandBody::Copy { uid: false, set, mailbox }))
+    Ok((
+        rest,
+        CommandBody::Copy {
+            uid: false,
+            set,
+            mailbox,
+        },
+    ))
 }
 
 /// `uid = "UID" SP (copy / move / fetch / search / store / uid-expunge)` (RFC 9051 §6.4.9)
@@ -984,14 +1397,20 @@ fn atom_prefix(input: &[u8]) -> &[u8] {
 fn command_suffix(tag: &[u8]) -> Option<(usize, &'static Spec)> {
     SPECS
         .iter()
-        .filter(|s| tag.len() > s.name.len() && tag[tag.len() - s.name.len()..].eq_ignore_ascii_case(s.name.as_bytes()))
+        .filter(|s| {
+            tag.len() > s.name.len()
+                && tag[tag.len() - s.name.len()..].eq_ignore_ascii_case(s.name.as_bytes())
+        })
         .max_by_key(|s| s.name.len())
         .map(|s| (tag.len() - s.name.len(), s))
 }
 
 /// The word at `input` for "did you mean": up to a space, a bracket or the end of the line.
 fn near_token(input: &[u8]) -> &[u8] {
-    let n = input.iter().position(|&b| matches!(b, b' ' | b'\r' | b'\n' | b'(' | b')' | b'[' | b'<')).unwrap_or(input.len());
+    let n = input
+        .iter()
+        .position(|&b| matches!(b, b' ' | b'\r' | b'\n' | b'(' | b')' | b'[' | b'<'))
+        .unwrap_or(input.len());
     &input[..n]
 }
 
@@ -1004,7 +1423,11 @@ fn describe_found(input: &[u8]) -> String {
         Some(b'\r' | b'\n') => "the end of the line".into(),
         Some(&b) if b < 0x20 || b == 0x7f => format!("the control character 0x{b:02X}"),
         Some(_) => {
-            let n = input.iter().position(|&b| matches!(b, b' ' | b'\r' | b'\n' | b')')).unwrap_or(input.len()).max(1);
+            let n = input
+                .iter()
+                .position(|&b| matches!(b, b' ' | b'\r' | b'\n' | b')'))
+                .unwrap_or(input.len())
+                .max(1);
             format!("`{}`", shorten(&input[..n]))
         }
     }
@@ -1050,8 +1473,17 @@ fn literal_ending_at(body: &[u8], end: usize) -> Option<LiteralAt> {
         return None;
     }
     let size = as_str(&head[brace + 1..]).parse().ok()?;
-    let start = if brace > 0 && body[brace - 1] == b'~' { brace - 1 } else { brace };
-    Some(LiteralAt { start, digits: (brace + 1, digits), size, minus: marker == Some(b'-') })
+    let start = if brace > 0 && body[brace - 1] == b'~' {
+        brace - 1
+    } else {
+        brace
+    };
+    Some(LiteralAt {
+        start,
+        digits: (brace + 1, digits),
+        size,
+        minus: marker == Some(b'-'),
+    })
 }
 
 /// The literals of a message, found the way the framer finds them: a line ending in an
@@ -1060,7 +1492,9 @@ fn literals_of(body: &[u8]) -> Vec<(LiteralAt, usize)> {
     let mut out = Vec::new();
     let mut pos = 0;
     while let Some(crlf_at) = find(&body[pos..], b"\r\n").map(|i| pos + i) {
-        let Some(literal) = literal_ending_at(body, crlf_at) else { break };
+        let Some(literal) = literal_ending_at(body, crlf_at) else {
+            break;
+        };
         let data = crlf_at + 2;
         out.push((literal, data));
         pos = data.saturating_add(usize::try_from(literal.size).unwrap_or(usize::MAX));
@@ -1070,6 +1504,9 @@ fn literals_of(body: &[u8]) -> Vec<(LiteralAt, usize)> {
     }
     out
 }
+
+/// A command found and its arguments' parse.
+type Dispatched<'a> = (&'static Spec, PResult<'a, CommandBody>);
 
 /// One pass over one message.
 struct FrontDoor<'a> {
@@ -1089,7 +1526,10 @@ struct FrontDoor<'a> {
 
 impl<'a> FrontDoor<'a> {
     fn new(text: &'a [u8]) -> Self {
-        let body = text.strip_suffix(b"\r\n").or_else(|| text.strip_suffix(b"\n")).unwrap_or(text);
+        let body = text
+            .strip_suffix(b"\r\n")
+            .or_else(|| text.strip_suffix(b"\n"))
+            .unwrap_or(text);
         let line_end = find(body, b"\r\n").unwrap_or(body.len());
         FrontDoor {
             body,
@@ -1098,7 +1538,13 @@ impl<'a> FrontDoor<'a> {
             delta: 0,
             tag_text: "a1".into(),
             noted_case: false,
-            out: ParsedCommand { tag: None, name: None, uid: false, command: None, diagnostics: Vec::new() },
+            out: ParsedCommand {
+                tag: None,
+                name: None,
+                uid: false,
+                command: None,
+                diagnostics: Vec::new(),
+            },
         }
     }
 
@@ -1115,7 +1561,10 @@ impl<'a> FrontDoor<'a> {
     }
 
     fn has_error(&self) -> bool {
-        self.out.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.out
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 
     /// The repaired first line with `len` bytes at `at` (an offset in `body`, right of
@@ -1125,7 +1574,9 @@ impl<'a> FrontDoor<'a> {
             return None;
         }
         let len = len.min(self.line_end - at);
-        let start = usize::try_from(at as isize + self.delta).ok()?.min(self.fixed.len());
+        let start = usize::try_from(at as isize + self.delta)
+            .ok()?
+            .min(self.fixed.len());
         let mut line = self.fixed.clone();
         line.splice(start..(start + len).min(line.len()), text.bytes());
         Some(String::from_utf8_lossy(&line).into_owned())
@@ -1157,7 +1608,10 @@ impl<'a> FrontDoor<'a> {
         let synopsis = if self.out.uid && spec.name != "UID" {
             match spec.name {
                 "EXPUNGE" => "UID EXPUNGE <UID set>".to_owned(),
-                _ => format!("UID {}", spec.synopsis.replace("<sequence set>", "<UID set>")),
+                _ => format!(
+                    "UID {}",
+                    spec.synopsis.replace("<sequence set>", "<UID set>")
+                ),
             }
         } else {
             spec.synopsis.to_owned()
@@ -1182,7 +1636,10 @@ impl<'a> FrontDoor<'a> {
             );
             return;
         }
-        let leading = first_line.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+        let leading = first_line
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count();
         if leading > 0 {
             let mut d = Diagnostic::new(
                 Severity::Error,
@@ -1202,7 +1659,11 @@ impl<'a> FrontDoor<'a> {
             return self.bad_tag_start(start);
         }
         let (tag, after_tag) = start.split_at(tag_len);
-        let next = if after_tag.first() == Some(&b' ') { atom_prefix(&after_tag[1..]) } else { &[][..] };
+        let next = if after_tag.first() == Some(&b' ') {
+            atom_prefix(&after_tag[1..])
+        } else {
+            &[][..]
+        };
         let next_is_command = spec(next).is_some();
 
         // Stage 1: a line that starts with a command name has no tag.
@@ -1211,7 +1672,11 @@ impl<'a> FrontDoor<'a> {
             return self.arguments(s, start);
         }
         let tag_str = String::from_utf8_lossy(tag).into_owned();
-        if tag.eq_ignore_ascii_case(b"UID") && UID_COMMANDS.iter().any(|c| c.as_bytes().eq_ignore_ascii_case(next)) {
+        if tag.eq_ignore_ascii_case(b"UID")
+            && UID_COMMANDS
+                .iter()
+                .any(|c| c.as_bytes().eq_ignore_ascii_case(next))
+        {
             let mut d = Diagnostic::new(
                 Severity::Warning,
                 "tag-is-command-name",
@@ -1251,9 +1716,15 @@ impl<'a> FrontDoor<'a> {
                 if tag.len() >= 8 && sasl_ir::check_base64(tag).is_ok() {
                     message.push_str(" (If this line answers an AUTHENTICATE challenge, it is not a command: it is base64 the server reads as the SASL response.)");
                 }
-                let d = Diagnostic::new(Severity::Error, "missing-command", self.col(after_tag), "command", message)
-                    .expected("a space and a command name")
-                    .suggest(format!("{tag_str} NOOP"));
+                let d = Diagnostic::new(
+                    Severity::Error,
+                    "missing-command",
+                    self.col(after_tag),
+                    "command",
+                    message,
+                )
+                .expected("a space and a command name")
+                .suggest(format!("{tag_str} NOOP"));
                 return self.push(d);
             }
             Some(&c) => {
@@ -1267,7 +1738,8 @@ impl<'a> FrontDoor<'a> {
                         describe_found(after_tag)
                     )
                 };
-                let mut d = Diagnostic::new(Severity::Error, "bad-tag", at + 1, "tag", message).expected("a space after the tag");
+                let mut d = Diagnostic::new(Severity::Error, "bad-tag", at + 1, "tag", message)
+                    .expected("a space after the tag");
                 d.suggestion = self.with_replaced(at, 1, if c == b'\t' { " " } else { "" });
                 return self.push(d);
             }
@@ -1295,13 +1767,25 @@ impl<'a> FrontDoor<'a> {
         let name = atom_prefix(name_at);
         if name.is_empty() {
             let message = if at_eol(name_at) {
-                format!("The line ends after the tag `{}` and its space: a command name must follow.", self.tag_text)
+                format!(
+                    "The line ends after the tag `{}` and its space: a command name must follow.",
+                    self.tag_text
+                )
             } else {
-                format!("A command name must follow the tag, but this is {}.", describe_found(name_at))
+                format!(
+                    "A command name must follow the tag, but this is {}.",
+                    describe_found(name_at)
+                )
             };
-            let d = Diagnostic::new(Severity::Error, "missing-command", self.col(name_at), "command", message)
-                .expected("a command name such as LOGIN, SELECT or FETCH")
-                .suggest(format!("{} NOOP", self.tag_text));
+            let d = Diagnostic::new(
+                Severity::Error,
+                "missing-command",
+                self.col(name_at),
+                "command",
+                message,
+            )
+            .expected("a command name such as LOGIN, SELECT or FETCH")
+            .suggest(format!("{} NOOP", self.tag_text));
             return self.push(d);
         }
         match spec(name) {
@@ -1310,7 +1794,10 @@ impl<'a> FrontDoor<'a> {
                 if let Some((split, s)) = command_suffix(tag) {
                     return self.missing_space(start, tag_len, split, s);
                 }
-                if let Some((word, extension)) = UNMODELLED.iter().find(|(w, _)| w.as_bytes().eq_ignore_ascii_case(name)) {
+                if let Some((word, extension)) = UNMODELLED
+                    .iter()
+                    .find(|(w, _)| w.as_bytes().eq_ignore_ascii_case(name))
+                {
                     let d = Diagnostic::new(
                         Severity::Note,
                         "unmodelled-extension",
@@ -1349,7 +1836,8 @@ impl<'a> FrontDoor<'a> {
             ),
         };
         let at = self.offset(start);
-        let mut d = Diagnostic::new(Severity::Error, "bad-tag", at + 1, "tag", message).expected("a tag such as a1");
+        let mut d = Diagnostic::new(Severity::Error, "bad-tag", at + 1, "tag", message)
+            .expected("a tag such as a1");
         d.suggestion = match start[0] {
             b'*' | b'+' => self.with_replaced(at, 1, "a1"),
             _ => self.with_replaced(at, 0, "a1 "),
@@ -1361,7 +1849,11 @@ impl<'a> FrontDoor<'a> {
     fn missing_tag(&mut self, start: &'a [u8], name: &[u8], next: &[u8]) {
         let typed = shorten(name);
         let upper = typed.to_ascii_uppercase();
-        let then = if next.is_empty() { String::new() } else { format!(" and `{}` as the command", shorten(next)) };
+        let then = if next.is_empty() {
+            String::new()
+        } else {
+            format!(" and `{}` as the command", shorten(next))
+        };
         self.repair(self.offset(start), 0, "a1 ");
         let d = Diagnostic::new(
             Severity::Error,
@@ -1385,7 +1877,10 @@ impl<'a> FrontDoor<'a> {
         let after = &start[tag_len..];
         let then = match after.first() {
             Some(b' ') if !atom_prefix(&after[1..]).is_empty() => {
-                format!(" and `{}` as the command", shorten(atom_prefix(&after[1..])))
+                format!(
+                    " and `{}` as the command",
+                    shorten(atom_prefix(&after[1..]))
+                )
             }
             _ => String::new(),
         };
@@ -1414,18 +1909,32 @@ impl<'a> FrontDoor<'a> {
         let upper = typed.to_ascii_uppercase();
         let at = self.offset(name_at);
         let names: Vec<&str> = command_names().collect();
-        let (message, suggestion) = if let Some((_, instead, why)) = CONFUSIONS.iter().find(|(w, _, _)| *w == upper) {
-            (format!("`{typed}` is not an IMAP command. {why}"), instead.and_then(|i| self.with_replaced(at, name.len(), i)))
+        let (message, suggestion) = if let Some((_, instead, why)) =
+            CONFUSIONS.iter().find(|(w, _, _)| *w == upper)
+        {
+            (
+                format!("`{typed}` is not an IMAP command. {why}"),
+                instead.and_then(|i| self.with_replaced(at, name.len(), i)),
+            )
         } else if let Some(best) = nearest(&typed, &names) {
-            (format!("`{typed}` is not an IMAP command. Did you mean {best}?"), self.with_replaced(at, name.len(), best))
+            (
+                format!("`{typed}` is not an IMAP command. Did you mean {best}?"),
+                self.with_replaced(at, name.len(), best),
+            )
         } else {
             (
                 format!("`{typed}` is not an IMAP command the tutor knows. CAPABILITY lists the extensions the server offers."),
                 Some(format!("{} CAPABILITY", self.tag_text)),
             )
         };
-        let mut d = Diagnostic::new(Severity::Error, "unknown-command", at + 1, "command", message)
-            .expected("a command name such as LOGIN, SELECT or FETCH");
+        let mut d = Diagnostic::new(
+            Severity::Error,
+            "unknown-command",
+            at + 1,
+            "command",
+            message,
+        )
+        .expected("a command name such as LOGIN, SELECT or FETCH");
         d.suggestion = suggestion;
         self.push(d);
     }
@@ -1481,15 +1990,22 @@ impl<'a> FrontDoor<'a> {
     }
 
     /// `UID SP (copy / move / fetch / search / store / uid-expunge)`: finds the command after UID.
-    #[allow(clippy::type_complexity)]
-    fn uid_subcommand(&mut self, at: &'a [u8]) -> Option<(&'static Spec, PResult<'a, CommandBody>)> {
+    fn uid_subcommand(&mut self, at: &'a [u8]) -> Option<Dispatched<'a>> {
         self.out.uid = true;
         let uid_spec = spec(b"UID")?;
         let after = &at[3..];
         let sub_at = match after.first() {
             Some(b' ') if !at_eol(&after[1..]) && after[1] != b' ' => &after[1..],
             _ => {
-                let e = GrammarError { input: if after.first() == Some(&b' ') { &after[1..] } else { after }, expected: label::UID_COMMAND, rule: None };
+                let e = GrammarError {
+                    input: if after.first() == Some(&b' ') {
+                        &after[1..]
+                    } else {
+                        after
+                    },
+                    expected: label::UID_COMMAND,
+                    rule: None,
+                };
                 let failure = at_eol(e.input);
                 self.argument_error(e, failure, uid_spec, at);
                 return None;
@@ -1520,7 +2036,11 @@ impl<'a> FrontDoor<'a> {
                 None
             }
             None => {
-                let e = GrammarError { input: sub_at, expected: label::UID_COMMAND, rule: Some("uid") };
+                let e = GrammarError {
+                    input: sub_at,
+                    expected: label::UID_COMMAND,
+                    rule: Some("uid"),
+                };
                 self.argument_error(e, false, uid_spec, at);
                 None
             }
@@ -1577,7 +2097,10 @@ impl<'a> FrontDoor<'a> {
                 "bad-argument",
                 off + 1,
                 spec.rule,
-                format!("{name} expected a space or the end of the line here, but found {}.", describe_found(rest)),
+                format!(
+                    "{name} expected a space or the end of the line here, but found {}.",
+                    describe_found(rest)
+                ),
             )
             .expected("a space or the end of the line")
             .suggest(self.form(spec));
@@ -1589,7 +2112,12 @@ impl<'a> FrontDoor<'a> {
     /// An argument too many: `a1 NOOP now`, `a1 SELECT Sent Items`.
     fn unexpected_argument(&mut self, extra_at: &'a [u8], spec: &'static Spec, at: &'a [u8]) {
         let name = self.display_name(spec);
-        let extra = shorten(&extra_at[..self.line_end.saturating_sub(self.offset(extra_at)).min(extra_at.len())]);
+        let extra = shorten(
+            &extra_at[..self
+                .line_end
+                .saturating_sub(self.offset(extra_at))
+                .min(extra_at.len())],
+        );
         let space_at = self.offset(extra_at) - 1;
         let takes_none = !spec.synopsis.contains(' ') && !self.out.uid;
         let mut message = if takes_none {
@@ -1601,40 +2129,71 @@ impl<'a> FrontDoor<'a> {
         // The first argument, for the hints below: just after the command name.
         let first_arg = self.offset(at) + spec.name.len() + 1 + if self.out.uid { 4 } else { 0 };
         match spec.name {
-            "SELECT" | "EXAMINE" | "CREATE" | "DELETE" | "SUBSCRIBE" | "UNSUBSCRIBE" if extra_at.first() != Some(&b'(') => {
-                let whole = String::from_utf8_lossy(&self.body[first_arg.min(self.line_end)..self.line_end]).into_owned();
+            "SELECT" | "EXAMINE" | "CREATE" | "DELETE" | "SUBSCRIBE" | "UNSUBSCRIBE"
+                if extra_at.first() != Some(&b'(') =>
+            {
+                let whole = String::from_utf8_lossy(
+                    &self.body[first_arg.min(self.line_end)..self.line_end],
+                )
+                .into_owned();
                 let quoted = format!("\"{}\"", whole.replace('\\', "\\\\").replace('"', "\\\""));
-                message.push_str(&format!(" If the mailbox name contains a space, quote it: {quoted}."));
+                message.push_str(&format!(
+                    " If the mailbox name contains a space, quote it: {quoted}."
+                ));
                 suggestion = self.with_replaced(first_arg, usize::MAX, &quoted);
             }
-            "LOGIN" => message.push_str(" If the user name or the password contains a space, quote it: \"my secret\"."),
+            "LOGIN" => message.push_str(
+                " If the user name or the password contains a space, quote it: \"my secret\".",
+            ),
             "EXPUNGE" if !self.out.uid => {
                 message.push_str(" To expunge only some messages, use UID EXPUNGE with their UIDs (RFC 4315 UIDPLUS).");
             }
             "FETCH" => {
-                let tokens: Vec<&[u8]> = extra_at[..self.line_end.saturating_sub(self.offset(extra_at)).min(extra_at.len())]
+                let tokens: Vec<&[u8]> = extra_at[..self
+                    .line_end
+                    .saturating_sub(self.offset(extra_at))
+                    .min(extra_at.len())]
                     .split(|&b| b == b' ')
                     .collect();
-                if tokens.iter().all(|t| matches!(super::fetch::fetch_att(t), Ok((r, _)) if r.is_empty())) {
+                if tokens
+                    .iter()
+                    .all(|t| matches!(super::fetch::fetch_att(t), Ok((r, _)) if r.is_empty()))
+                {
                     // The items start after the sequence set.
-                    let set_len = self.body[first_arg..].iter().position(|&b| b == b' ').unwrap_or(0);
+                    let set_len = self.body[first_arg..]
+                        .iter()
+                        .position(|&b| b == b' ')
+                        .unwrap_or(0);
                     let items_at = first_arg + set_len + 1;
-                    let items = String::from_utf8_lossy(&self.body[items_at..self.line_end]).into_owned();
+                    let items =
+                        String::from_utf8_lossy(&self.body[items_at..self.line_end]).into_owned();
                     message.push_str(" To fetch several data items, put them in parentheses.");
                     suggestion = self.with_replaced(items_at, usize::MAX, &format!("({items})"));
                 }
             }
             _ => {}
         }
-        let d = Diagnostic::new(Severity::Error, "unexpected-argument", self.col(extra_at), spec.rule, message)
-            .expected("the end of the line");
+        let d = Diagnostic::new(
+            Severity::Error,
+            "unexpected-argument",
+            self.col(extra_at),
+            spec.rule,
+            message,
+        )
+        .expected("the end of the line");
         let mut d = d;
         d.suggestion = suggestion;
         self.push(d);
     }
 
     /// Stage 4 failed: names what was wrong, where, and what to type.
-    fn argument_error(&mut self, mut e: GrammarError<'a>, failure: bool, spec: &'static Spec, at: &'a [u8]) {
+    fn argument_error(
+        &mut self,
+        mut e: GrammarError<'a>,
+        failure: bool,
+        spec: &'static Spec,
+        at: &'a [u8],
+    ) {
         if self.out.uid && e.expected == label::SEQUENCE_SET {
             e.expected = label::UID_SET;
         }
@@ -1645,7 +2204,10 @@ impl<'a> FrontDoor<'a> {
             return;
         }
         if e.expected == UNCLOSED_QUOTE && at_eol(e.input) {
-            let line_start = self.body[..off].windows(2).rposition(|w| w == b"\r\n").map_or(0, |i| i + 2);
+            let line_start = self.body[..off]
+                .windows(2)
+                .rposition(|w| w == b"\r\n")
+                .map_or(0, |i| i + 2);
             let open = opening_quote(&self.body[line_start..off]).map_or(off, |i| line_start + i);
             let mut d = Diagnostic::new(
                 Severity::Error,
@@ -1681,24 +2243,42 @@ impl<'a> FrontDoor<'a> {
             } else {
                 "A space before the closing parenthesis. Inside parentheses, items are separated by single spaces, with none before the )."
             };
-            let mut d = Diagnostic::new(Severity::Error, "extra-space", off + 1, rule, message).expected(e.expected);
+            let mut d = Diagnostic::new(Severity::Error, "extra-space", off + 1, rule, message)
+                .expected(e.expected);
             d.suggestion = self.with_replaced(off - 1, 1, "");
             return self.push(d);
         }
         if at_eol(e.input) {
             let (code, message) = if failure {
-                ("missing-argument", format!("{name} needs {} here, but the line ends.", e.expected))
+                (
+                    "missing-argument",
+                    format!("{name} needs {} here, but the line ends.", e.expected),
+                )
             } else {
-                ("bad-argument", format!("The line ends too early: {name} expected {} here.", e.expected))
+                (
+                    "bad-argument",
+                    format!(
+                        "The line ends too early: {name} expected {} here.",
+                        e.expected
+                    ),
+                )
             };
-            let d = Diagnostic::new(Severity::Error, code, off + 1, rule, message).expected(e.expected).suggest(self.form(spec));
+            let d = Diagnostic::new(Severity::Error, code, off + 1, rule, message)
+                .expected(e.expected)
+                .suggest(self.form(spec));
             return self.push(d);
         }
         self.bad_argument(e, spec, at, rule);
     }
 
     /// An argument of the wrong shape: `a1 FETCH body[] 3`, `a1 STORE 1 +FLAG (\Seen)`.
-    fn bad_argument(&mut self, e: GrammarError<'a>, spec: &'static Spec, at: &'a [u8], rule: &'static str) {
+    fn bad_argument(
+        &mut self,
+        e: GrammarError<'a>,
+        spec: &'static Spec,
+        at: &'a [u8],
+        rule: &'static str,
+    ) {
         let off = self.offset(e.input);
         let name = self.display_name(spec);
         let found = describe_found(e.input);
@@ -1726,7 +2306,8 @@ impl<'a> FrontDoor<'a> {
                 }
             }
         }
-        let d = Diagnostic::new(Severity::Error, "bad-argument", off + 1, rule, message).expected(e.expected);
+        let d = Diagnostic::new(Severity::Error, "bad-argument", off + 1, rule, message)
+            .expected(e.expected);
         let mut d = d;
         d.suggestion = suggestion.or_else(|| Some(self.form(spec)));
         self.push(d);
@@ -1734,7 +2315,12 @@ impl<'a> FrontDoor<'a> {
 
     /// `a1 FETCH body[] 3` → `a1 FETCH 3 body[]`: if moving the last argument to the
     /// front makes the command parse, that is the likely intent.
-    fn swapped_arguments(&self, spec: &'static Spec, at: &'a [u8], args_at: usize) -> Option<String> {
+    fn swapped_arguments(
+        &self,
+        spec: &'static Spec,
+        at: &'a [u8],
+        args_at: usize,
+    ) -> Option<String> {
         let args = &self.body[args_at..self.line_end];
         let last_space = args.iter().rposition(|&b| b == b' ')?;
         let (first, last) = (&args[..last_space], &args[last_space + 1..]);
@@ -1744,11 +2330,17 @@ impl<'a> FrontDoor<'a> {
         candidate.push(b' ');
         candidate.extend_from_slice(first);
         let parse = if self.out.uid { spec.uid? } else { spec.parse };
-        let Ok((rest, _)) = parse(&candidate[..]) else { return None };
+        let Ok((rest, _)) = parse(&candidate[..]) else {
+            return None;
+        };
         if !rest.is_empty() {
             return None;
         }
-        let new_args = format!("{} {}", String::from_utf8_lossy(last), String::from_utf8_lossy(first));
+        let new_args = format!(
+            "{} {}",
+            String::from_utf8_lossy(last),
+            String::from_utf8_lossy(first)
+        );
         self.with_replaced(args_at, usize::MAX, &new_args)
     }
 
@@ -1812,10 +2404,14 @@ impl<'a> FrontDoor<'a> {
                     )
                     .expected(e.expected);
                     // The likely intent: the literal was meant to run to the next space or the end of the line.
-                    let meant = body[data..].iter().position(|&b| matches!(b, b' ' | b'\r' | b')')).unwrap_or(body.len() - data);
+                    let meant = body[data..]
+                        .iter()
+                        .position(|&b| matches!(b, b' ' | b'\r' | b')'))
+                        .unwrap_or(body.len() - data);
                     let mut d = d;
                     if meant as u64 != lit.size {
-                        d.suggestion = self.with_replaced(lit.digits.0, lit.digits.1, &meant.to_string());
+                        d.suggestion =
+                            self.with_replaced(lit.digits.0, lit.digits.1, &meant.to_string());
                     }
                     self.push(d);
                     return true;
@@ -1830,9 +2426,16 @@ impl<'a> FrontDoor<'a> {
         use CommandBody::*;
         let name = self.display_name(spec);
         match body {
-            Copy { mailbox, set, .. } | Move { mailbox, set, .. } => self.lint_data_item_mailbox(mailbox, set, &name),
-            Create { .. } if !self.out.uid && matches!(create_params(at), Ok((_, (_, p))) if !p.is_empty()) => {
-                let parameters = create_params(at).map(|(_, (_, p))| p.join(" ")).unwrap_or_default();
+            Copy { mailbox, set, .. } | Move { mailbox, set, .. } => {
+                self.lint_data_item_mailbox(mailbox, set, &name)
+            }
+            Create { .. }
+                if !self.out.uid
+                    && matches!(create_params(at), Ok((_, (_, p))) if !p.is_empty()) =>
+            {
+                let parameters = create_params(at)
+                    .map(|(_, (_, p))| p.join(" "))
+                    .unwrap_or_default();
                 let d = Diagnostic::new(
                     Severity::Note,
                     "parameters-not-modelled",
@@ -1848,7 +2451,14 @@ impl<'a> FrontDoor<'a> {
                     "inbox-special",
                     self.name_col(),
                     spec.rule,
-                    format!("INBOX always exists and cannot be {}: the server answers NO.", if spec.name == "CREATE" { "created" } else { "deleted" }),
+                    format!(
+                        "INBOX always exists and cannot be {}: the server answers NO.",
+                        if spec.name == "CREATE" {
+                            "created"
+                        } else {
+                            "deleted"
+                        }
+                    ),
                 );
                 self.push(d);
             }
@@ -1872,12 +2482,22 @@ impl<'a> FrontDoor<'a> {
                 );
                 self.push(d);
             }
-            Store { action, .. } if action.flags.iter().any(|f| f.is("\\Recent")) => self.lint_recent(spec),
-            Append { flags, .. } if flags.iter().any(|f| f.is("\\Recent")) => self.lint_recent(spec),
-            Fetch { items: FetchItems::Items(items), .. } => {
+            Store { action, .. } if action.flags.iter().any(|f| f.is("\\Recent")) => {
+                self.lint_recent(spec)
+            }
+            Append { flags, .. } if flags.iter().any(|f| f.is("\\Recent")) => {
+                self.lint_recent(spec)
+            }
+            Fetch {
+                items: FetchItems::Items(items),
+                ..
+            } => {
                 for item in items {
                     match item {
-                        FetchAttribute::Other(other) if !EXTENSION_ITEMS.contains(&other.as_str()) && !other.starts_with("X-") => {
+                        FetchAttribute::Other(other)
+                            if !EXTENSION_ITEMS.contains(&other.as_str())
+                                && !other.starts_with("X-") =>
+                        {
                             let mut d = Diagnostic::new(
                                 Severity::Warning,
                                 "unknown-fetch-item",
@@ -1891,7 +2511,9 @@ impl<'a> FrontDoor<'a> {
                             }
                             self.push(d);
                         }
-                        FetchAttribute::Rfc822 | FetchAttribute::Rfc822Header | FetchAttribute::Rfc822Text => {
+                        FetchAttribute::Rfc822
+                        | FetchAttribute::Rfc822Header
+                        | FetchAttribute::Rfc822Text => {
                             let instead = match item {
                                 FetchAttribute::Rfc822 => "BODY[]",
                                 FetchAttribute::Rfc822Header => "BODY.PEEK[HEADER]",
@@ -1992,7 +2614,11 @@ impl<'a> FrontDoor<'a> {
     /// The column where the command name starts (after any repairs' positions).
     fn name_col(&self) -> usize {
         let tag = self.out.tag.as_ref().map_or(0, |t| t.len() + 1);
-        let leading = self.body.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+        let leading = self
+            .body
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count();
         leading + tag + 1
     }
 
@@ -2023,7 +2649,11 @@ impl<'a> FrontDoor<'a> {
         let line = &self.body[..self.line_end];
         let start = line.iter().rposition(|&b| b == b' ').map_or(0, |i| i + 1);
         let m = shorten(raw);
-        let verb = if name.ends_with("MOVE") { "move" } else { "copy" };
+        let verb = if name.ends_with("MOVE") {
+            "move"
+        } else {
+            "copy"
+        };
         let mut d = Diagnostic::new(
             Severity::Warning,
             "data-item-as-mailbox",
@@ -2098,8 +2728,14 @@ pub struct ParsedClientLine {
 /// Parses a client line that is not a command: `idle = "IDLE" CRLF "DONE"`'s DONE, or
 /// `authenticate = ... *(CRLF base64)`'s responses and the `*` that cancels them.
 pub fn parse_client_line(text: &[u8], expecting: ClientExpectation) -> ParsedClientLine {
-    let line = text.strip_suffix(b"\r\n").or_else(|| text.strip_suffix(b"\n")).unwrap_or(text);
-    let mut out = ParsedClientLine { line: None, diagnostics: Vec::new() };
+    let line = text
+        .strip_suffix(b"\r\n")
+        .or_else(|| text.strip_suffix(b"\n"))
+        .unwrap_or(text);
+    let mut out = ParsedClientLine {
+        line: None,
+        diagnostics: Vec::new(),
+    };
     match expecting {
         ClientExpectation::IdleDone => {
             if let Ok((rest, ())) = idle::done(line) {
@@ -2118,9 +2754,15 @@ pub fn parse_client_line(text: &[u8], expecting: ClientExpectation) -> ParsedCli
                 }
             }
             let trimmed = line.trim_ascii();
-            let tagged_done = line.split(|&b| b == b' ').nth(1).is_some_and(|w| w.eq_ignore_ascii_case(b"DONE"));
+            let tagged_done = line
+                .split(|&b| b == b' ')
+                .nth(1)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"DONE"));
             let (code, message) = if trimmed.eq_ignore_ascii_case(b"DONE") {
-                ("done-spaces", "DONE must be alone on the line, with no spaces around it.".to_owned())
+                (
+                    "done-spaces",
+                    "DONE must be alone on the line, with no spaces around it.".to_owned(),
+                )
             } else if tagged_done {
                 ("tagged-done", "DONE has no tag: it is not a command, it ends the IDLE command. Send just DONE.".to_owned())
             } else if parse_command(line).name.is_some() {
@@ -2132,9 +2774,17 @@ pub fn parse_client_line(text: &[u8], expecting: ClientExpectation) -> ParsedCli
                     ),
                 )
             } else {
-                ("expected-done", "While IDLE runs, the only thing a client may send is DONE, which ends it.".to_owned())
+                (
+                    "expected-done",
+                    "While IDLE runs, the only thing a client may send is DONE, which ends it."
+                        .to_owned(),
+                )
             };
-            out.diagnostics.push(Diagnostic::new(Severity::Error, code, 1, "idle", message).expected("DONE").suggest("DONE"));
+            out.diagnostics.push(
+                Diagnostic::new(Severity::Error, code, 1, "idle", message)
+                    .expected("DONE")
+                    .suggest("DONE"),
+            );
         }
         ClientExpectation::AuthenticateResponse => {
             if line == b"*" {
@@ -2181,4 +2831,94 @@ pub fn parse_client_line(text: &[u8], expecting: ClientExpectation) -> ParsedCli
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_of_the_vocabulary_is_parsed() {
+        for name in super::super::vocabulary::COMMANDS {
+            assert!(spec(name.as_bytes()).is_some(), "{name} has no parser");
+        }
+        assert_eq!(
+            command_names().count(),
+            super::super::vocabulary::COMMANDS.len()
+        );
+    }
+
+    #[test]
+    fn the_strict_parser_needs_the_crlf() {
+        let (rest, c) = command(b"a1 LOGIN strategos pass\r\nnext").unwrap();
+        assert_eq!((c.tag.as_str(), rest), ("a1", &b"next"[..]));
+        assert!(matches!(c.body, CommandBody::Login { .. }));
+        assert!(command(b"a1 NOOP").is_err());
+        assert!(command(b"a1 LISTX \"\" *\r\n").is_err());
+        assert!(matches!(
+            command(b"a1 uid expunge 1:2\r\n").unwrap().1.body,
+            CommandBody::Expunge { uids: Some(_) }
+        ));
+    }
+
+    #[test]
+    fn typos_are_near_and_strangers_are_not() {
+        assert_eq!(edit_distance("FECTH", "fetch"), 1);
+        assert_eq!(edit_distance("FETCHH", "FETCH"), 1);
+        assert_eq!(edit_distance("", "ID"), 2);
+        assert_eq!(
+            nearest("+FLAG", &["FLAGS", "+FLAGS", "-FLAGS"]),
+            Some("+FLAGS")
+        );
+        assert_eq!(nearest("HELLO", &["NOOP", "LOGOUT", "CLOSE"]), None);
+        // Two edits are too many for a two-letter word.
+        assert_eq!(nearest("XY", &["TO"]), None);
+        assert_eq!(nearest("TX", &["TO"]), Some("TO"));
+    }
+
+    #[test]
+    fn a_tag_that_runs_into_a_command_name() {
+        let (split, s) = command_suffix(b"c1UNSUBSCRIBE").unwrap();
+        assert_eq!((split, s.name), (2, "UNSUBSCRIBE"));
+        assert_eq!(command_suffix(b"aUID").unwrap().1.name, "UID");
+        assert!(command_suffix(b"LOGIN").is_none());
+        assert!(command_suffix(b"a1").is_none());
+    }
+
+    #[test]
+    fn literal_announcements_are_found_like_the_framer_finds_them() {
+        let body = b"a APPEND x ~{3}\r\nab\r {2+}\r\nxy";
+        let found = literals_of(body);
+        assert_eq!(found.len(), 2);
+        assert_eq!((found[0].0.start, found[0].0.size, found[0].1), (11, 3, 17));
+        assert_eq!((found[1].0.size, found[1].1), (2, 27));
+        assert!(literal_ending_at(b"a {12-}", 7).unwrap().minus);
+        assert!(literal_ending_at(b"a {}", 4).is_none());
+        assert!(literal_ending_at(b"a 12}", 5).is_none());
+    }
+
+    #[test]
+    fn suggestions_carry_earlier_repairs() {
+        let mut door = FrontDoor::new(b"c5COPY 1 body[]");
+        door.repair(2, 0, " ");
+        assert_eq!(door.fixed_line(), "c5 COPY 1 body[]");
+        assert_eq!(
+            door.with_replaced(9, usize::MAX, "Archive").as_deref(),
+            Some("c5 COPY 1 Archive")
+        );
+        assert_eq!(door.with_replaced(100, 0, "x"), None);
+    }
+
+    #[test]
+    fn lists_report_the_bad_item() {
+        let Err(nom::Err::Error(e)) = status_att_list(b"(MESSAGES FOO)") else {
+            panic!()
+        };
+        assert_eq!((e.input, e.expected), (&b"FOO)"[..], label::STATUS_ATT));
+        let Err(nom::Err::Error(e)) = status_att_list(b"()") else {
+            panic!()
+        };
+        assert_eq!(e.input, b")");
+        assert_eq!(flag_list(b"()").unwrap().1, vec![]);
+    }
 }

@@ -14,7 +14,11 @@ use crate::wire::{LiteralHeader, LiteralKind};
 
 /// `atom-specials = "(" / ")" / "{" / SP / CTL / list-wildcards / quoted-specials / resp-specials`
 pub fn is_atom_special(b: u8) -> bool {
-    matches!(b, b'(' | b')' | b'{' | b' ' | b'%' | b'*' | b'"' | b'\\' | b']') || b < 0x20 || b == 0x7f
+    matches!(
+        b,
+        b'(' | b')' | b'{' | b' ' | b'%' | b'*' | b'"' | b'\\' | b']'
+    ) || b < 0x20
+        || b == 0x7f
 }
 
 /// `ATOM-CHAR = <any CHAR except atom-specials>`
@@ -49,7 +53,11 @@ pub fn atom(input: &[u8]) -> PResult<'_, &str> {
 
 /// `tag = 1*<any ASTRING-CHAR except "+">`
 pub fn tag_token(input: &[u8]) -> PResult<'_, &str> {
-    rule("tag", map(expect("a tag", take_while1(is_tag_char)), as_str)).parse(input)
+    rule(
+        "tag",
+        map(expect("a tag", take_while1(is_tag_char)), as_str),
+    )
+    .parse(input)
 }
 
 /// `number = 1*DIGIT` — an unsigned 32-bit integer.
@@ -99,7 +107,10 @@ pub struct ImapString {
 
 impl ImapString {
     pub fn atom(s: &str) -> Self {
-        ImapString { bytes: s.as_bytes().to_vec(), form: StringForm::Atom }
+        ImapString {
+            bytes: s.as_bytes().to_vec(),
+            form: StringForm::Atom,
+        }
     }
 
     /// The value as text (invalid UTF-8 replaced).
@@ -119,13 +130,26 @@ pub fn quoted(input: &[u8]) -> PResult<'_, ImapString> {
     let mut out = Vec::new();
     loop {
         match rest.first() {
-            Some(b'"') => return Ok((&rest[1..], ImapString { bytes: out, form: StringForm::Quoted })),
+            Some(b'"') => {
+                return Ok((
+                    &rest[1..],
+                    ImapString {
+                        bytes: out,
+                        form: StringForm::Quoted,
+                    },
+                ))
+            }
             Some(b'\\') => match rest.get(1) {
                 Some(&c @ (b'"' | b'\\')) => {
                     out.push(c);
                     rest = &rest[2..];
                 }
-                _ => return fail(&rest[1..], "\\\" or \\\\ after a backslash in a quoted string"),
+                _ => {
+                    return fail(
+                        &rest[1..],
+                        "\\\" or \\\\ after a backslash in a quoted string",
+                    )
+                }
             },
             Some(b'\r' | b'\n') | None => return fail(rest, "a closing double quote"),
             Some(&c) => {
@@ -139,7 +163,8 @@ pub fn quoted(input: &[u8]) -> PResult<'_, ImapString> {
 /// `literal = "{" number64 ["+"] "}" CRLF *CHAR8` and `literal8 = "~{" number64 ["+"] "}" CRLF *OCTET`
 pub fn literal(input: &[u8]) -> PResult<'_, ImapString> {
     let (rest, binary) = map(opt(tag("~")), |t| t.is_some()).parse(input)?;
-    let (rest, size) = delimited(expect("a literal", tag("{")), number64, opt(tag("+"))).parse(rest)?;
+    let (rest, size) =
+        delimited(expect("a literal", tag("{")), number64, opt(tag("+"))).parse(rest)?;
     let plus = rest.len() < input.len() && input[input.len() - rest.len() - 1] == b'+';
     let minus = rest.first() == Some(&b'-');
     let rest = if minus { &rest[1..] } else { rest };
@@ -157,7 +182,13 @@ pub fn literal(input: &[u8]) -> PResult<'_, ImapString> {
     };
     let (data, rest) = rest.split_at(size as usize);
     let form = StringForm::Literal(LiteralHeader { size, kind });
-    Ok((rest, ImapString { bytes: data.to_vec(), form }))
+    Ok((
+        rest,
+        ImapString {
+            bytes: data.to_vec(),
+            form,
+        },
+    ))
 }
 
 /// `string = quoted / literal`
@@ -167,13 +198,20 @@ pub fn string(input: &[u8]) -> PResult<'_, ImapString> {
 
 /// `astring = 1*ASTRING-CHAR / string`
 pub fn astring(input: &[u8]) -> PResult<'_, ImapString> {
-    let atomish = map(take_while1(is_astring_char), |b: &[u8]| ImapString { bytes: b.to_vec(), form: StringForm::Atom });
+    let atomish = map(take_while1(is_astring_char), |b: &[u8]| ImapString {
+        bytes: b.to_vec(),
+        form: StringForm::Atom,
+    });
     expect("a string", alt((atomish, string))).parse(input)
 }
 
 /// `nstring = string / nil`; `nil = "NIL"`
 pub fn nstring(input: &[u8]) -> PResult<'_, Option<ImapString>> {
-    expect("a string or NIL", alt((map(string, Some), value(None, nil)))).parse(input)
+    expect(
+        "a string or NIL",
+        alt((map(string, Some), value(None, nil))),
+    )
+    .parse(input)
 }
 
 /// `nil = "NIL"`
@@ -201,8 +239,15 @@ impl Flag {
 /// `flag = "\Answered" / "\Flagged" / "\Deleted" / "\Seen" / "\Draft" / flag-keyword / flag-extension`
 /// `flag-extension = "\" atom`; `flag-keyword = atom`; `flag-perm = flag / "\*"`
 pub fn flag(input: &[u8]) -> PResult<'_, Flag> {
-    let system = recognize(preceded(tag("\\"), alt((tag("*"), take_while1(is_atom_char)))));
-    map(expect("a flag", alt((system, take_while1(is_atom_char)))), |b| Flag(as_str(b).to_owned())).parse(input)
+    let system = recognize(preceded(
+        tag("\\"),
+        alt((tag("*"), take_while1(is_atom_char))),
+    ));
+    map(
+        expect("a flag", alt((system, take_while1(is_atom_char)))),
+        |b| Flag(as_str(b).to_owned()),
+    )
+    .parse(input)
 }
 
 /// `flag-list = "(" [flag *(SP flag)] ")"`
@@ -235,22 +280,51 @@ pub fn date_time(input: &[u8]) -> PResult<'_, String> {
         tag(" "),
         take_while_m_n(5, 5, |b: u8| b.is_ascii_digit() || b == b'+' || b == b'-'),
     );
-    rule("date-time", map(delimited(tag("\""), recognize(body), expect("a closing double quote", tag("\""))), |b| as_str(b).to_owned()))
-        .parse(input)
+    rule(
+        "date-time",
+        map(
+            delimited(
+                tag("\""),
+                recognize(body),
+                expect("a closing double quote", tag("\"")),
+            ),
+            |b| as_str(b).to_owned(),
+        ),
+    )
+    .parse(input)
 }
 
 /// `date = date-text / DQUOTE date-text DQUOTE`; `date-text = date-day "-" date-month "-" date-year`
 pub fn date(input: &[u8]) -> PResult<'_, String> {
-    let text = || recognize((take_while_m_n(1, 2, |b: u8| b.is_ascii_digit()), tag("-"), date_month, tag("-"), take_while_m_n(4, 4, |b: u8| b.is_ascii_digit())));
+    let text = || {
+        recognize((
+            take_while_m_n(1, 2, |b: u8| b.is_ascii_digit()),
+            tag("-"),
+            date_month,
+            tag("-"),
+            take_while_m_n(4, 4, |b: u8| b.is_ascii_digit()),
+        ))
+    };
     let p = alt((delimited(tag("\""), text(), tag("\"")), text()));
-    rule("date", map(expect("a date like 1-Feb-2024", p), |b| as_str(b).to_owned())).parse(input)
+    rule(
+        "date",
+        map(expect("a date like 1-Feb-2024", p), |b| {
+            as_str(b).to_owned()
+        }),
+    )
+    .parse(input)
 }
 
 /// `date-month = "Jan" / "Feb" / ... / "Dec"` (case-insensitive)
 fn date_month(input: &[u8]) -> PResult<'_, &[u8]> {
     let (rest, m) = take_while_m_n(3, 3, |b: u8| b.is_ascii_alphabetic()).parse(input)?;
-    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-    if MONTHS.iter().any(|name| name.as_bytes().eq_ignore_ascii_case(m)) {
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    if MONTHS
+        .iter()
+        .any(|name| name.as_bytes().eq_ignore_ascii_case(m))
+    {
         Ok((rest, m))
     } else {
         fail(input, "a month (Jan, Feb, ... Dec)")
@@ -260,11 +334,16 @@ fn date_month(input: &[u8]) -> PResult<'_, &[u8]> {
 /// `text = 1*TEXT-CHAR` — human-readable text to the end of the line (may be empty here;
 /// RFC 9051 requires at least one character, but servers and the RFC's own examples omit it).
 pub fn text(input: &[u8]) -> PResult<'_, String> {
-    map(take_while(|b| b != b'\r' && b != b'\n'), |b| String::from_utf8_lossy(b).into_owned()).parse(input)
+    map(take_while(|b| b != b'\r' && b != b'\n'), |b| {
+        String::from_utf8_lossy(b).into_owned()
+    })
+    .parse(input)
 }
 
 /// A keyword compared case-insensitively, as every IMAP keyword is.
-pub fn keyword<'a>(word: &'static str) -> impl Parser<&'a [u8], Output = &'a [u8], Error = super::error::GrammarError<'a>> {
+pub fn keyword<'a>(
+    word: &'static str,
+) -> impl Parser<&'a [u8], Output = &'a [u8], Error = super::error::GrammarError<'a>> {
     expect(word, tag_no_case(word))
 }
 
@@ -279,19 +358,38 @@ mod tests {
 
     #[test]
     fn strings_in_all_three_forms() {
-        assert_eq!(astring(b"strategos rest").unwrap().1, ImapString::atom("strategos"));
+        assert_eq!(
+            astring(b"strategos rest").unwrap().1,
+            ImapString::atom("strategos")
+        );
         let (rest, q) = astring(b"\"a \\\"b\\\"\" x").unwrap();
-        assert_eq!((q.bytes.as_slice(), q.form, rest), (&b"a \"b\""[..], StringForm::Quoted, &b" x"[..]));
+        assert_eq!(
+            (q.bytes.as_slice(), q.form, rest),
+            (&b"a \"b\""[..], StringForm::Quoted, &b" x"[..])
+        );
         let (rest, l) = astring(b"{5+}\r\nhello)").unwrap();
         assert_eq!((l.bytes.as_slice(), rest), (&b"hello"[..], &b")"[..]));
-        assert!(matches!(l.form, StringForm::Literal(LiteralHeader { size: 5, kind: LiteralKind::NonSynchronizing })));
+        assert!(matches!(
+            l.form,
+            StringForm::Literal(LiteralHeader {
+                size: 5,
+                kind: LiteralKind::NonSynchronizing
+            })
+        ));
         assert!(astring(b"(x").is_err());
     }
 
     #[test]
     fn flags_keep_their_spelling() {
         let (_, flags) = flag_list(b"(\\Seen $Forwarded \\*)").unwrap();
-        assert_eq!(flags, vec![Flag("\\Seen".into()), Flag("$Forwarded".into()), Flag("\\*".into())]);
+        assert_eq!(
+            flags,
+            vec![
+                Flag("\\Seen".into()),
+                Flag("$Forwarded".into()),
+                Flag("\\*".into())
+            ]
+        );
         assert!(flags[0].is("\\SEEN"));
     }
 
@@ -304,8 +402,14 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(date_time(b"\"17-Jul-1996 02:44:25 -0700\"").unwrap().1, "17-Jul-1996 02:44:25 -0700");
-        assert_eq!(date_time(b"\" 7-Jul-1996 02:44:25 -0700\"").unwrap().1, " 7-Jul-1996 02:44:25 -0700");
+        assert_eq!(
+            date_time(b"\"17-Jul-1996 02:44:25 -0700\"").unwrap().1,
+            "17-Jul-1996 02:44:25 -0700"
+        );
+        assert_eq!(
+            date_time(b"\" 7-Jul-1996 02:44:25 -0700\"").unwrap().1,
+            " 7-Jul-1996 02:44:25 -0700"
+        );
         assert_eq!(date(b"1-Feb-1994").unwrap().1, "1-Feb-1994");
         assert!(date(b"1-Foo-1994").is_err());
     }

@@ -32,7 +32,11 @@ impl<'a> ParseError<&'a [u8]> for GrammarError<'a> {
             ErrorKind::Eof => "the end of the line",
             _ => "something else",
         };
-        GrammarError { input, expected, rule: None }
+        GrammarError {
+            input,
+            expected,
+            rule: None,
+        }
     }
 
     fn append(_input: &'a [u8], _kind: ErrorKind, other: Self) -> Self {
@@ -63,7 +67,11 @@ pub fn expect<'a, O>(
 ) -> impl Parser<&'a [u8], Output = O, Error = GrammarError<'a>> {
     move |input: &'a [u8]| match parser.parse(input) {
         Err(nom::Err::Error(e)) if e.input.len() == input.len() => {
-            Err(nom::Err::Error(GrammarError { input, expected, rule: e.rule }))
+            Err(nom::Err::Error(GrammarError {
+                input,
+                expected,
+                rule: e.rule,
+            }))
         }
         other => other,
     }
@@ -86,7 +94,11 @@ pub fn rule<'a, O>(
 
 /// Fails with a labelled error at `input`. For hand-written checks inside parsers.
 pub fn fail<'a, O>(input: &'a [u8], expected: &'static str) -> PResult<'a, O> {
-    Err(nom::Err::Error(GrammarError { input, expected, rule: None }))
+    Err(nom::Err::Error(GrammarError {
+        input,
+        expected,
+        rule: None,
+    }))
 }
 
 /// How serious a diagnostic is.
@@ -120,8 +132,22 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(severity: Severity, code: &'static str, column: usize, rule: &'static str, message: impl Into<String>) -> Self {
-        Diagnostic { severity, code, column, rule, message: message.into(), expected: None, suggestion: None }
+    pub fn new(
+        severity: Severity,
+        code: &'static str,
+        column: usize,
+        rule: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity,
+            code,
+            column,
+            rule,
+            message: message.into(),
+            expected: None,
+            suggestion: None,
+        }
     }
 
     pub fn expected(mut self, expected: impl Into<String>) -> Self {

@@ -46,11 +46,21 @@ pub enum FetchAttribute {
     Body,
     BodyStructure,
     /// `BODY[section]<partial>` and `BODY.PEEK[...]`.
-    BodySection { peek: bool, section: Section, partial: Option<(u32, u32)> },
+    BodySection {
+        peek: bool,
+        section: Section,
+        partial: Option<(u32, u32)>,
+    },
     /// `BINARY[part]<partial>` and `BINARY.PEEK[...]` (RFC 3516, RFC 9051).
-    Binary { peek: bool, part: Vec<u32>, partial: Option<(u32, u32)> },
+    Binary {
+        peek: bool,
+        part: Vec<u32>,
+        partial: Option<(u32, u32)>,
+    },
     /// `BINARY.SIZE[part]`.
-    BinarySize { part: Vec<u32> },
+    BinarySize {
+        part: Vec<u32>,
+    },
     /// `MODSEQ` (RFC 7162 CONDSTORE).
     ModSeq,
     /// `SAVEDATE`, `PREVIEW`, `EMAILID`... items of extensions the tutor only names.
@@ -110,13 +120,34 @@ impl FetchAttribute {
 
 /// Every item name `fetch-att` knows, for "did you mean" suggestions.
 pub const FETCH_ATT_NAMES: &[&str] = &[
-    "ENVELOPE", "FLAGS", "INTERNALDATE", "RFC822", "RFC822.HEADER", "RFC822.SIZE", "RFC822.TEXT", "UID",
-    "BODY", "BODYSTRUCTURE", "BODY.PEEK", "BINARY", "BINARY.PEEK", "BINARY.SIZE", "MODSEQ",
+    "ENVELOPE",
+    "FLAGS",
+    "INTERNALDATE",
+    "RFC822",
+    "RFC822.HEADER",
+    "RFC822.SIZE",
+    "RFC822.TEXT",
+    "UID",
+    "BODY",
+    "BODYSTRUCTURE",
+    "BODY.PEEK",
+    "BINARY",
+    "BINARY.PEEK",
+    "BINARY.SIZE",
+    "MODSEQ",
 ];
 
 /// Items of extensions the tutor recognises by name only ([`FetchAttribute::Other`]):
 /// SAVEDATE (RFC 8514), PREVIEW (RFC 8970), EMAILID and THREADID (RFC 8474), Gmail's X-GM-*.
-pub const EXTENSION_ITEMS: &[&str] = &["SAVEDATE", "PREVIEW", "EMAILID", "THREADID", "X-GM-MSGID", "X-GM-THRID", "X-GM-LABELS"];
+pub const EXTENSION_ITEMS: &[&str] = &[
+    "SAVEDATE",
+    "PREVIEW",
+    "EMAILID",
+    "THREADID",
+    "X-GM-MSGID",
+    "X-GM-THRID",
+    "X-GM-LABELS",
+];
 
 /// The characters of an item's name: `BODY.PEEK`, `RFC822.SIZE`, `X-GM-LABELS`.
 fn is_item_char(b: u8) -> bool {
@@ -157,7 +188,13 @@ pub fn fetch_att(input: &[u8]) -> PResult<'_, FetchAttribute> {
     }
     let upper = as_str(name).to_ascii_uppercase();
     let has_section = rest.first() == Some(&b'[');
-    let simple = |item| if has_section { fail(rest, "a space or ) after the item: it takes no [section]") } else { Ok((rest, item)) };
+    let simple = |item| {
+        if has_section {
+            fail(rest, "a space or ) after the item: it takes no [section]")
+        } else {
+            Ok((rest, item))
+        }
+    };
     match upper.as_str() {
         "ENVELOPE" => simple(Envelope),
         "FLAGS" => simple(Flags),
@@ -172,21 +209,42 @@ pub fn fetch_att(input: &[u8]) -> PResult<'_, FetchAttribute> {
         "BODY" if !has_section => Ok((rest, Body)),
         "BODY" | "BODY.PEEK" => {
             let peek = upper == "BODY.PEEK";
-            let (rest, section) = expect("[ and a section after BODY.PEEK, such as BODY.PEEK[HEADER]", section).parse(rest)?;
+            let (rest, section) = expect(
+                "[ and a section after BODY.PEEK, such as BODY.PEEK[HEADER]",
+                section,
+            )
+            .parse(rest)?;
             let (rest, partial) = optional_partial(rest)?;
-            Ok((rest, BodySection { peek, section, partial }))
+            Ok((
+                rest,
+                BodySection {
+                    peek,
+                    section,
+                    partial,
+                },
+            ))
         }
         "BINARY" | "BINARY.PEEK" => {
             let peek = upper == "BINARY.PEEK";
             let (rest, part) = section_binary(rest)?;
             let (rest, partial) = optional_partial(rest)?;
-            Ok((rest, Binary { peek, part, partial }))
+            Ok((
+                rest,
+                Binary {
+                    peek,
+                    part,
+                    partial,
+                },
+            ))
         }
         "BINARY.SIZE" => {
             let (rest, part) = section_binary(rest)?;
             Ok((rest, BinarySize { part }))
         }
-        "ALL" | "FAST" | "FULL" => fail(input, "a data item: ALL, FAST and FULL are macros and cannot be inside parentheses"),
+        "ALL" | "FAST" | "FULL" => fail(
+            input,
+            "a data item: ALL, FAST and FULL are macros and cannot be inside parentheses",
+        ),
         // An unknown name with a section is a misspelling (`BODY.PEK[]`), not an extension.
         _ if has_section => fail(input, label::FETCH_ATT),
         _ => Ok((rest, Other(upper))),
@@ -212,7 +270,10 @@ pub fn section_binary(input: &[u8]) -> PResult<'_, Vec<u32>> {
         delimited(
             expect("[ and a part number such as [1.2] or []", tag("[")),
             nom::combinator::map(opt(part), Option::unwrap_or_default),
-            expect("] to close the part number (BINARY takes only part numbers)", tag("]")),
+            expect(
+                "] to close the part number (BINARY takes only part numbers)",
+                tag("]"),
+            ),
         ),
     )
     .parse(input)
@@ -224,8 +285,13 @@ mod tests {
     use crate::grammar::section::SectionText;
 
     fn items(text: &str) -> FetchItems {
-        let (rest, items) = fetch_items(text.as_bytes()).unwrap_or_else(|e| panic!("{text}: {e:?}"));
-        assert!(rest.is_empty(), "{text}: left {:?}", String::from_utf8_lossy(rest));
+        let (rest, items) =
+            fetch_items(text.as_bytes()).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        assert!(
+            rest.is_empty(),
+            "{text}: left {:?}",
+            String::from_utf8_lossy(rest)
+        );
         items
     }
 
@@ -234,10 +300,18 @@ mod tests {
         assert_eq!(items("ALL"), FetchItems::All);
         assert_eq!(items("fast"), FetchItems::Fast);
         assert_eq!(items("FULL").expand().len(), 5);
-        assert_eq!(items("FLAGS"), FetchItems::Items(vec![FetchAttribute::Flags]));
+        assert_eq!(
+            items("FLAGS"),
+            FetchItems::Items(vec![FetchAttribute::Flags])
+        );
         assert_eq!(
             items("(UID RFC822.SIZE bodystructure MODSEQ)"),
-            FetchItems::Items(vec![FetchAttribute::Uid, FetchAttribute::Rfc822Size, FetchAttribute::BodyStructure, FetchAttribute::ModSeq])
+            FetchItems::Items(vec![
+                FetchAttribute::Uid,
+                FetchAttribute::Rfc822Size,
+                FetchAttribute::BodyStructure,
+                FetchAttribute::ModSeq
+            ])
         );
     }
 
@@ -246,19 +320,47 @@ mod tests {
         let FetchItems::Items(list) = items("(BODY[] body.peek[HEADER.FIELDS (DATE FROM)]<0.100> BINARY.PEEK[1.2]<5.10> BINARY.SIZE[1] BINARY[])") else {
             panic!("not a list")
         };
-        assert!(matches!(&list[0], FetchAttribute::BodySection { peek: false, section, partial: None } if section.text == SectionText::Full));
-        assert!(matches!(&list[1], FetchAttribute::BodySection { peek: true, partial: Some((0, 100)), .. }));
-        assert_eq!(list[2], FetchAttribute::Binary { peek: true, part: vec![1, 2], partial: Some((5, 10)) });
+        assert!(
+            matches!(&list[0], FetchAttribute::BodySection { peek: false, section, partial: None } if section.text == SectionText::Full)
+        );
+        assert!(matches!(
+            &list[1],
+            FetchAttribute::BodySection {
+                peek: true,
+                partial: Some((0, 100)),
+                ..
+            }
+        ));
+        assert_eq!(
+            list[2],
+            FetchAttribute::Binary {
+                peek: true,
+                part: vec![1, 2],
+                partial: Some((5, 10))
+            }
+        );
         assert_eq!(list[3], FetchAttribute::BinarySize { part: vec![1] });
-        assert_eq!(list[4], FetchAttribute::Binary { peek: false, part: vec![], partial: None });
+        assert_eq!(
+            list[4],
+            FetchAttribute::Binary {
+                peek: false,
+                part: vec![],
+                partial: None
+            }
+        );
         assert!(list[0].sets_seen() && !list[1].sets_seen());
     }
 
     #[test]
     fn extension_items_are_named_and_errors_point_at_the_item() {
-        assert_eq!(items("X-GM-LABELS"), FetchItems::Items(vec![FetchAttribute::Other("X-GM-LABELS".into())]));
+        assert_eq!(
+            items("X-GM-LABELS"),
+            FetchItems::Items(vec![FetchAttribute::Other("X-GM-LABELS".into())])
+        );
         let err = |text: &'static str| match fetch_items(text.as_bytes()) {
-            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => (text.len() - e.input.len(), e.expected),
+            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
+                (text.len() - e.input.len(), e.expected)
+            }
             other => panic!("{text}: {other:?}"),
         };
         assert_eq!(err("(FLAGS BODY.PEK[])").0, 7);

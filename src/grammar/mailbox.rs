@@ -80,7 +80,10 @@ pub fn encode_modified_utf7(name: &str) -> String {
         let bytes: Vec<u8> = pending.iter().flat_map(|u| u.to_be_bytes()).collect();
         out.push('&');
         for chunk in bytes.chunks(3) {
-            let n = chunk.iter().enumerate().fold(0u32, |acc, (i, &b)| acc | (b as u32) << (16 - 8 * i));
+            let n = chunk
+                .iter()
+                .enumerate()
+                .fold(0u32, |acc, (i, &b)| acc | (b as u32) << (16 - 8 * i));
             let chars = chunk.len() + 1;
             for i in 0..chars {
                 out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
@@ -129,7 +132,12 @@ fn decode_base64_utf16(run: &str) -> Option<Vec<u16>> {
     if bytes.len() % 2 != 0 {
         return None;
     }
-    Some(bytes.chunks(2).map(|p| u16::from_be_bytes([p[0], p[1]])).collect())
+    Some(
+        bytes
+            .chunks(2)
+            .map(|p| u16::from_be_bytes([p[0], p[1]]))
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -140,7 +148,10 @@ mod tests {
     fn decodes_the_rfc_example() {
         // RFC 3501 §5.1.3: "~peter/mail/台北/日本語"
         let wire = "~peter/mail/&U,BTFw-/&ZeVnLIqe-";
-        assert_eq!(decode_modified_utf7(wire).unwrap(), "~peter/mail/台北/日本語");
+        assert_eq!(
+            decode_modified_utf7(wire).unwrap(),
+            "~peter/mail/台北/日本語"
+        );
         assert_eq!(encode_modified_utf7("~peter/mail/台北/日本語"), wire);
         assert_eq!(decode_modified_utf7("Tom &- Jerry").unwrap(), "Tom & Jerry");
         assert_eq!(encode_modified_utf7("Entwürfe"), "Entw&APw-rfe");

@@ -80,10 +80,42 @@ impl SearchKey {
 
 /// Every search key name, for "did you mean" suggestions.
 pub const SEARCH_KEY_NAMES: &[&str] = &[
-    "ALL", "ANSWERED", "BCC", "BEFORE", "BODY", "CC", "DELETED", "DRAFT", "FLAGGED", "FROM", "HEADER", "KEYWORD",
-    "LARGER", "MODSEQ", "NEW", "NOT", "OLD", "ON", "OR", "RECENT", "SEEN", "SENTBEFORE", "SENTON", "SENTSINCE",
-    "SINCE", "SMALLER", "SUBJECT", "TEXT", "TO", "UID", "UNANSWERED", "UNDELETED", "UNDRAFT", "UNFLAGGED",
-    "UNKEYWORD", "UNSEEN",
+    "ALL",
+    "ANSWERED",
+    "BCC",
+    "BEFORE",
+    "BODY",
+    "CC",
+    "DELETED",
+    "DRAFT",
+    "FLAGGED",
+    "FROM",
+    "HEADER",
+    "KEYWORD",
+    "LARGER",
+    "MODSEQ",
+    "NEW",
+    "NOT",
+    "OLD",
+    "ON",
+    "OR",
+    "RECENT",
+    "SEEN",
+    "SENTBEFORE",
+    "SENTON",
+    "SENTSINCE",
+    "SINCE",
+    "SMALLER",
+    "SUBJECT",
+    "TEXT",
+    "TO",
+    "UID",
+    "UNANSWERED",
+    "UNDELETED",
+    "UNDRAFT",
+    "UNFLAGGED",
+    "UNKEYWORD",
+    "UNSEEN",
 ];
 
 /// How deep keys may nest through NOT, OR and parentheses. Real searches nest a few
@@ -132,7 +164,10 @@ pub fn search_key(input: &[u8]) -> PResult<'_, SearchKey> {
 fn key(input: &[u8], depth: usize) -> PResult<'_, SearchKey> {
     use SearchKey::*;
     if depth > MAX_DEPTH {
-        return fail(input, "fewer nested search keys (NOT, OR and parentheses nest at most 32 deep)");
+        return fail(
+            input,
+            "fewer nested search keys (NOT, OR and parentheses nest at most 32 deep)",
+        );
     }
     match input.first() {
         Some(b'(') => {
@@ -145,7 +180,11 @@ fn key(input: &[u8], depth: usize) -> PResult<'_, SearchKey> {
         }
         _ => {}
     }
-    let (rest, name) = expect(label::SEARCH_KEY, take_while1(|b: u8| b.is_ascii_alphabetic())).parse(input)?;
+    let (rest, name) = expect(
+        label::SEARCH_KEY,
+        take_while1(|b: u8| b.is_ascii_alphabetic()),
+    )
+    .parse(input)?;
     let string = |what: &'static str, make: fn(String) -> SearchKey| {
         let (rest, s) = arg(what, astring)(rest)?;
         Ok((rest, make(s.text().into_owned())))
@@ -184,8 +223,14 @@ fn key(input: &[u8], depth: usize) -> PResult<'_, SearchKey> {
         "TO" => string("a string to look for in To", To),
         "HEADER" => {
             let (rest, field) = arg("a header field name such as Message-ID", astring)(rest)?;
-            let (rest, value) = arg("a string to look for in that header field (\"\" for any)", astring)(rest)?;
-            Ok((rest, Header(field.text().into_owned(), value.text().into_owned())))
+            let (rest, value) = arg(
+                "a string to look for in that header field (\"\" for any)",
+                astring,
+            )(rest)?;
+            Ok((
+                rest,
+                Header(field.text().into_owned(), value.text().into_owned()),
+            ))
         }
         "BEFORE" => day(Before),
         "ON" => day(On),
@@ -210,7 +255,8 @@ fn key(input: &[u8], depth: usize) -> PResult<'_, SearchKey> {
             Ok((rest, Not(Box::new(k))))
         }
         "OR" => {
-            let (rest, a) = arg("the first of two search keys for OR", |i| key(i, depth + 1))(rest)?;
+            let (rest, a) =
+                arg("the first of two search keys for OR", |i| key(i, depth + 1))(rest)?;
             let (rest, b) = arg("a second search key for OR", |i| key(i, depth + 1))(rest)?;
             Ok((rest, Or(Box::new(a), Box::new(b))))
         }
@@ -228,7 +274,11 @@ mod tests {
 
     fn program(text: &str) -> (Option<String>, Vec<SearchKey>) {
         let (rest, p) = search_program(text.as_bytes()).unwrap_or_else(|e| panic!("{text}: {e:?}"));
-        assert!(rest.is_empty(), "{text}: left {:?}", String::from_utf8_lossy(rest));
+        assert!(
+            rest.is_empty(),
+            "{text}: left {:?}",
+            String::from_utf8_lossy(rest)
+        );
         p
     }
 
@@ -237,11 +287,19 @@ mod tests {
         let (charset, keys) = program("CHARSET UTF-8 OR (FROM smith unseen) NOT 1:5 SINCE 1-Feb-1994 HEADER Message-ID \"<x@y>\"");
         assert_eq!(charset.as_deref(), Some("UTF-8"));
         assert_eq!(keys.len(), 3);
-        let SearchKey::Or(a, b) = &keys[0] else { panic!("{keys:?}") };
-        assert_eq!(**a, SearchKey::And(vec![SearchKey::From("smith".into()), SearchKey::Unseen]));
+        let SearchKey::Or(a, b) = &keys[0] else {
+            panic!("{keys:?}")
+        };
+        assert_eq!(
+            **a,
+            SearchKey::And(vec![SearchKey::From("smith".into()), SearchKey::Unseen])
+        );
         assert!(matches!(**b, SearchKey::Not(_)));
         assert_eq!(keys[1], SearchKey::Since("1-Feb-1994".into()));
-        assert_eq!(keys[2], SearchKey::Header("Message-ID".into(), "<x@y>".into()));
+        assert_eq!(
+            keys[2],
+            SearchKey::Header("Message-ID".into(), "<x@y>".into())
+        );
         let mut count = 0;
         keys[0].walk(&mut |_| count += 1);
         assert_eq!(count, 6);
@@ -259,7 +317,9 @@ mod tests {
     #[test]
     fn errors_point_at_the_key() {
         let at = |text: &'static str| match search_program(text.as_bytes()) {
-            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => (text.len() - e.input.len(), e.expected),
+            Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
+                (text.len() - e.input.len(), e.expected)
+            }
             other => panic!("{text}: {other:?}"),
         };
         assert_eq!(at("ALL FROMM x"), (4, label::SEARCH_KEY));

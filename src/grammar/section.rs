@@ -57,13 +57,19 @@ impl std::fmt::Display for Section {
 pub fn section(input: &[u8]) -> PResult<'_, Section> {
     let part = separated_list1(tag("."), nz_number);
     let spec = alt((
-        map((part, opt(preceded(tag("."), section_text))), |(part, text)| Section {
-            part,
-            text: text.unwrap_or(SectionText::Full),
-        }),
+        map(
+            (part, opt(preceded(tag("."), section_text))),
+            |(part, text)| Section {
+                part,
+                text: text.unwrap_or(SectionText::Full),
+            },
+        ),
         map(section_text, |text| Section { part: vec![], text }),
     ));
-    let empty = Section { part: vec![], text: SectionText::Full };
+    let empty = Section {
+        part: vec![],
+        text: SectionText::Full,
+    };
     rule(
         "section",
         delimited(
@@ -81,8 +87,14 @@ fn section_text(input: &[u8]) -> PResult<'_, SectionText> {
     expect(
         "HEADER, HEADER.FIELDS (...), HEADER.FIELDS.NOT (...), TEXT or MIME",
         alt((
-            map(preceded(tag_no_case("HEADER.FIELDS.NOT "), names()), SectionText::HeaderFieldsNot),
-            map(preceded(tag_no_case("HEADER.FIELDS "), names()), SectionText::HeaderFields),
+            map(
+                preceded(tag_no_case("HEADER.FIELDS.NOT "), names()),
+                SectionText::HeaderFieldsNot,
+            ),
+            map(
+                preceded(tag_no_case("HEADER.FIELDS "), names()),
+                SectionText::HeaderFields,
+            ),
             value(SectionText::Header, tag_no_case("HEADER")),
             value(SectionText::Text, tag_no_case("TEXT")),
             value(SectionText::Mime, tag_no_case("MIME")),
@@ -93,7 +105,15 @@ fn section_text(input: &[u8]) -> PResult<'_, SectionText> {
 
 /// `partial = "<" number "." nz-number ">"` (request: offset and length)
 pub fn partial(input: &[u8]) -> PResult<'_, (u32, u32)> {
-    rule("partial", delimited(tag("<"), separated_pair(number, tag("."), nz_number), expect(">", tag(">")))).parse(input)
+    rule(
+        "partial",
+        delimited(
+            tag("<"),
+            separated_pair(number, tag("."), nz_number),
+            expect(">", tag(">")),
+        ),
+    )
+    .parse(input)
 }
 
 /// `"<" number ">"` (response: the offset the data starts at)
@@ -107,7 +127,15 @@ mod tests {
 
     #[test]
     fn sections() {
-        let cases = ["[]", "[HEADER]", "[TEXT]", "[1.2.MIME]", "[1.2]", "[HEADER.FIELDS (From Subject)]", "[2.HEADER.FIELDS.NOT (To)]"];
+        let cases = [
+            "[]",
+            "[HEADER]",
+            "[TEXT]",
+            "[1.2.MIME]",
+            "[1.2]",
+            "[HEADER.FIELDS (From Subject)]",
+            "[2.HEADER.FIELDS.NOT (To)]",
+        ];
         for c in cases {
             let (rest, s) = section(c.as_bytes()).unwrap_or_else(|e| panic!("{c}: {e:?}"));
             assert!(rest.is_empty(), "{c}");

@@ -96,7 +96,10 @@ impl std::fmt::Display for SequenceSet {
 pub fn seq_number(input: &[u8]) -> PResult<'_, SeqNumber> {
     expect(
         "a message number or *",
-        alt((map(nz_number, SeqNumber::Value), value(SeqNumber::Last, tag("*")))),
+        alt((
+            map(nz_number, SeqNumber::Value),
+            value(SeqNumber::Last, tag("*")),
+        )),
     )
     .parse(input)
 }
@@ -105,8 +108,14 @@ pub fn seq_number(input: &[u8]) -> PResult<'_, SeqNumber> {
 pub fn sequence_set(input: &[u8]) -> PResult<'_, SequenceSet> {
     let range = (seq_number, opt(preceded(tag(":"), seq_number)));
     let ranges = map(separated_list1(tag(","), range), SequenceSet::Ranges);
-    rule("sequence-set", expect("a sequence set like 1:4,7 or $", alt((value(SequenceSet::Saved, tag("$")), ranges))))
-        .parse(input)
+    rule(
+        "sequence-set",
+        expect(
+            "a sequence set like 1:4,7 or $",
+            alt((value(SequenceSet::Saved, tag("$")), ranges)),
+        ),
+    )
+    .parse(input)
 }
 
 #[cfg(test)]

@@ -37,8 +37,8 @@ pub struct Limits {
     pub max_line: usize,
     /// The largest message APPEND accepts.
     pub max_append: u64,
-    /// Bad commands in a row after login before `* BYE Too many invalid IMAP commands.`:
-    /// Dovecot answers 20 and disconnects at the 21st (battery session 22).
+    /// Bad commands in a row after login: Dovecot answers the 20th BAD, then says
+    /// `* BYE Too many invalid IMAP commands.` and disconnects (battery session 22).
     pub max_bad_commands: u32,
     /// Bad commands before login, in total (a good one does not reset the count):
     /// Dovecot's imap-login disconnects at the 3rd (battery session 5).

@@ -291,7 +291,7 @@ impl Session {
         let open = text.iter().rposition(|&b| b == b'{').unwrap_or(text.len());
         let open = if open > 0 && text[open - 1] == b'~' { open - 1 } else { open };
         probe.extend_from_slice(&text[..open]);
-        probe.extend_from_slice(b"\"\"\r\n");
+        probe.extend_from_slice(b"{0}\r\n\r\n");
         let verdict = commands::append::check_before_literal(&probe, header.size, self.conn.state, &self.conn, &self.store, &self.config);
         match verdict {
             commands::append::Verdict::NotAppend => {
@@ -356,18 +356,22 @@ impl Session {
             }
         }
         let authenticated = before != State::NotAuthenticated;
-        // Too many bad commands: Dovecot sends BYE instead of the BAD (battery sessions 5, 22).
+        // Too many bad commands. Before login, imap-login sends BYE instead of the third
+        // BAD; after login, imap sends the twentieth BAD in a row, then BYE (battery
+        // sessions 5 and 22).
+        let mut bye = false;
         if done.status == commands::Status::Bad {
             if authenticated {
                 self.conn.bad_in_a_row += 1;
+                bye = self.conn.bad_in_a_row >= self.config.limits.max_bad_commands;
             }
             if done.login_bad {
                 self.conn.bad_login_total += 1;
-            }
-            if self.too_many_bad(before) {
-                out.bytes.extend_from_slice(format!("* BYE {}\r\n", w::TOO_MANY_BAD).as_bytes());
-                self.close(out, "too many invalid commands");
-                return;
+                if self.conn.bad_login_total >= self.config.limits.max_bad_commands_login {
+                    out.bytes.extend_from_slice(format!("* BYE {}\r\n", w::TOO_MANY_BAD).as_bytes());
+                    self.close(out, "too many invalid commands");
+                    return;
+                }
             }
         } else if authenticated {
             self.conn.bad_in_a_row = 0;
@@ -380,6 +384,11 @@ impl Session {
         if self.conn.state != before {
             out.events.push(Event::StateChanged { from: before, to: self.conn.state });
         }
+        if bye {
+            out.bytes.extend_from_slice(format!("* BYE {}\r\n", w::TOO_MANY_BAD).as_bytes());
+            self.close(out, "too many invalid commands");
+            return;
+        }
         match done.next {
             Next::Continue => {}
             Next::Close => self.close(out, "logout"),
@@ -388,15 +397,6 @@ impl Session {
                 self.last_keepalive = None;
             }
             Next::Auth(tag, step) => self.mode = Mode::Auth { tag, step },
-        }
-    }
-
-    /// Dovecot's limits on bad commands (see [`super::config::Limits`]).
-    fn too_many_bad(&self, state: State) -> bool {
-        if state == State::NotAuthenticated {
-            self.conn.bad_login_total >= self.config.limits.max_bad_commands_login
-        } else {
-            self.conn.bad_in_a_row > self.config.limits.max_bad_commands
         }
     }
 

@@ -29,7 +29,8 @@ impl ColorChoice {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && io::stdout().is_terminal()
             }
         }
     }
@@ -58,13 +59,20 @@ pub struct TextStyle {
 impl TextStyle {
     /// The style for stdout: the terminal's width, or 100 columns when piped.
     pub fn for_stdout(color: bool, full: bool) -> Self {
-        let width = terminal_size::terminal_size().map_or(100, |(w, _)| w.0 as usize).clamp(40, 160);
+        let width = terminal_size::terminal_size()
+            .map_or(100, |(w, _)| w.0 as usize)
+            .clamp(40, 160);
         TextStyle { color, width, full }
     }
 }
 
 /// Writes annotations in the chosen format.
-pub fn write_annotations(out: &mut impl Write, annotations: &[Annotation], format: Format, style: TextStyle) -> io::Result<()> {
+pub fn write_annotations(
+    out: &mut impl Write,
+    annotations: &[Annotation],
+    format: Format,
+    style: TextStyle,
+) -> io::Result<()> {
     let mut previous_why: Option<&str> = None;
     for a in annotations {
         match format {
@@ -120,12 +128,27 @@ pub fn write_text(out: &mut impl Write, a: &Annotation, style: TextStyle) -> io:
         summary.push_str(&format!("  [{}]", shown.join(", ")));
     }
     let wrapped = wrap(&summary, style.width, indent.len() + 2);
-    writeln!(out, "{indent}{} {}", paint.dim("="), paint.explain(&wrapped.join(&format!("\n{indent}  "))))?;
+    writeln!(
+        out,
+        "{indent}{} {}",
+        paint.dim("="),
+        paint.explain(&wrapped.join(&format!("\n{indent}  ")))
+    )?;
     for lit in &a.literals {
-        writeln!(out, "{indent}{} {}", paint.dim(&format!("{{{}}}", lit.size)), lit.summary)?;
+        writeln!(
+            out,
+            "{indent}{} {}",
+            paint.dim(&format!("{{{}}}", lit.size)),
+            lit.summary
+        )?;
         if style.full {
             for l in lit.text.lines() {
-                writeln!(out, "{indent}  {} {}", paint.dim("|"), l.trim_end_matches('\r'))?;
+                writeln!(
+                    out,
+                    "{indent}  {} {}",
+                    paint.dim("|"),
+                    l.trim_end_matches('\r')
+                )?;
             }
         } else {
             for p in &lit.preview {
@@ -133,12 +156,24 @@ pub fn write_text(out: &mut impl Write, a: &Annotation, style: TextStyle) -> io:
             }
         }
         if lit.received < lit.size {
-            writeln!(out, "{indent}  {}", paint.warn(&format!("only {} of {} bytes arrived", lit.received, lit.size)))?;
+            writeln!(
+                out,
+                "{indent}  {}",
+                paint.warn(&format!(
+                    "only {} of {} bytes arrived",
+                    lit.received, lit.size
+                ))
+            )?;
         }
     }
     for d in &a.details {
         let w = wrap(d, style.width, indent.len() + 2);
-        writeln!(out, "{indent}{} {}", paint.dim("·"), w.join(&format!("\n{indent}  ")))?;
+        writeln!(
+            out,
+            "{indent}{} {}",
+            paint.dim("·"),
+            w.join(&format!("\n{indent}  "))
+        )?;
     }
     for d in &a.diagnostics {
         let label = match d.severity {
@@ -147,7 +182,11 @@ pub fn write_text(out: &mut impl Write, a: &Annotation, style: TextStyle) -> io:
             Severity::Note => paint.dim("note"),
         };
         let head = format!("{label} at column {} ({}): {}", d.column, d.rule, d.message);
-        writeln!(out, "{indent}! {}", wrap(&head, style.width, indent.len() + 4).join(&format!("\n{indent}    ")))?;
+        writeln!(
+            out,
+            "{indent}! {}",
+            wrap(&head, style.width, indent.len() + 4).join(&format!("\n{indent}    "))
+        )?;
         if let Some(e) = &d.expected {
             writeln!(out, "{indent}    expected: {e}")?;
         }
@@ -183,25 +222,49 @@ struct Painter {
 
 impl Painter {
     fn client(&self, s: &str) -> String {
-        if self.on { s.cyan().bold().to_string() } else { s.to_string() }
+        if self.on {
+            s.cyan().bold().to_string()
+        } else {
+            s.to_string()
+        }
     }
     fn server(&self, s: &str) -> String {
-        if self.on { s.green().to_string() } else { s.to_string() }
+        if self.on {
+            s.green().to_string()
+        } else {
+            s.to_string()
+        }
     }
     fn explain(&self, s: &str) -> String {
         s.to_string()
     }
     fn dim(&self, s: &str) -> String {
-        if self.on { s.dimmed().to_string() } else { s.to_string() }
+        if self.on {
+            s.dimmed().to_string()
+        } else {
+            s.to_string()
+        }
     }
     fn warn(&self, s: &str) -> String {
-        if self.on { s.yellow().bold().to_string() } else { s.to_string() }
+        if self.on {
+            s.yellow().bold().to_string()
+        } else {
+            s.to_string()
+        }
     }
     fn error(&self, s: &str) -> String {
-        if self.on { s.red().bold().to_string() } else { s.to_string() }
+        if self.on {
+            s.red().bold().to_string()
+        } else {
+            s.to_string()
+        }
     }
     fn hint(&self, s: &str) -> String {
-        if self.on { s.magenta().to_string() } else { s.to_string() }
+        if self.on {
+            s.magenta().to_string()
+        } else {
+            s.to_string()
+        }
     }
 }
 

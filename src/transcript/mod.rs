@@ -56,9 +56,19 @@ impl Direction {
 pub enum Record {
     /// Bytes on the wire, exactly as sent. `literal` is true for literal data
     /// (for display only: the framer finds literals by itself).
-    Bytes { direction: Direction, bytes: Vec<u8>, literal: bool, time: Option<f64>, source_line: usize },
+    Bytes {
+        direction: Direction,
+        bytes: Vec<u8>,
+        literal: bool,
+        time: Option<f64>,
+        source_line: usize,
+    },
     /// A line of the file that is not IMAP: telnet's own messages, prose, a shell prompt.
-    Other { text: String, why: String, source_line: usize },
+    Other {
+        text: String,
+        why: String,
+        source_line: usize,
+    },
     /// A remark by the reader or the recorder (a repaired literal count, a TLS upgrade...).
     Note { text: String, source_line: usize },
 }
@@ -76,7 +86,12 @@ impl Transcript {
     pub fn bytes_of(&self, direction: Direction) -> Vec<u8> {
         let mut out = Vec::new();
         for record in &self.records {
-            if let Record::Bytes { direction: d, bytes, .. } = record {
+            if let Record::Bytes {
+                direction: d,
+                bytes,
+                ..
+            } = record
+            {
                 if *d == direction {
                     out.extend_from_slice(bytes);
                 }
@@ -99,13 +114,20 @@ impl Transcript {
 
     /// The value of a header field.
     pub fn meta(&self, key: &str) -> Option<&str> {
-        self.meta.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v.as_str())
+        self.meta
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.as_str())
     }
 
     /// Sets a header field, replacing its first occurrence or appending it.
     pub fn set_meta(&mut self, key: &str, value: impl Into<String>) {
         let value = value.into();
-        match self.meta.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
+        match self
+            .meta
+            .iter_mut()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        {
             Some(entry) => entry.1 = value,
             None => self.meta.push((key.to_string(), value)),
         }
@@ -133,8 +155,18 @@ pub struct ReadError {
 }
 
 impl ReadError {
-    pub fn new(format: &'static str, line: usize, column: Option<usize>, message: impl Into<String>) -> Self {
-        ReadError { format, line, column, message: message.into() }
+    pub fn new(
+        format: &'static str,
+        line: usize,
+        column: Option<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        ReadError {
+            format,
+            line,
+            column,
+            message: message.into(),
+        }
     }
 }
 
@@ -166,7 +198,9 @@ pub struct Format {
 
 impl fmt::Debug for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Format").field("name", &self.name).finish_non_exhaustive()
+        f.debug_struct("Format")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -205,7 +239,10 @@ pub fn read_as(format: &str, text: &str) -> Result<Transcript, ReadError> {
                 "any",
                 1,
                 None,
-                format!("unknown transcript format `{format}`: use one of {}", names.join(", ")),
+                format!(
+                    "unknown transcript format `{format}`: use one of {}",
+                    names.join(", ")
+                ),
             ))
         }
     }
@@ -255,7 +292,10 @@ mod tests {
 
     #[test]
     fn detection_picks_each_reader() {
-        assert_eq!(detect("# imap-tutor transcript 1\nS: * OK\n").name, "native");
+        assert_eq!(
+            detect("# imap-tutor transcript 1\nS: * OK\n").name,
+            "native"
+        );
         assert_eq!(detect("C: a1 NOOP\nS: a1 OK done\n").name, "rfc");
         assert_eq!(detect("   C: a1 NOOP\n   S: a1 OK done\n").name, "rfc");
         assert_eq!(detect("* OK ready\na1 NOOP\na1 OK done\n").name, "telnet");
@@ -264,7 +304,10 @@ mod tests {
 
     #[test]
     fn split_lines_keeps_whether_cr_was_there() {
-        assert_eq!(split_lines("a\r\nb\nc"), vec![("a", true), ("b", false), ("c", false)]);
+        assert_eq!(
+            split_lines("a\r\nb\nc"),
+            vec![("a", true), ("b", false), ("c", false)]
+        );
         assert_eq!(split_lines("a\n\n"), vec![("a", false), ("", false)]);
         assert!(split_lines("").is_empty());
     }
@@ -272,7 +315,10 @@ mod tests {
     #[test]
     fn errors_say_where() {
         let e = ReadError::new("native", 7, Some(12), "unknown escape");
-        assert_eq!(e.to_string(), "native transcript, line 7, column 12: unknown escape");
+        assert_eq!(
+            e.to_string(),
+            "native transcript, line 7, column 12: unknown escape"
+        );
     }
 
     #[test]

@@ -10,11 +10,11 @@
 //!
 //! # a comment
 //! @0.005 S: * OK [CAPABILITY IMAP4rev1] ready.
-//! C: a1 FETCH 1 BODY[]
-//! S: * 1 FETCH (BODY[] {7}
-//! S| Hello\r\$
-//! S| \n\$
+//! C: a1 FETCH 1 (FLAGS BODY[])
+//! S: * 1 FETCH (FLAGS (\Seen) BODY[] {5}
+//! S| Hello\$
 //! S: )
+//! C: a2 NOOP\n\$
 //! ! a note by the reader or the recorder
 //! ```
 //!
@@ -37,7 +37,8 @@ pub const VERSION: u32 = 1;
 
 pub const FORMAT: Format = Format {
     name: "native",
-    description: "imap-tutor's own format: `C: `/`S: ` lines, `|` for literal data, escapes for every byte",
+    description:
+        "imap-tutor's own format: `C: `/`S: ` lines, `|` for literal data, escapes for every byte",
     sniff,
     read: read_native,
 };
@@ -84,13 +85,19 @@ pub fn escape_into(out: &mut String, bytes: &[u8]) {
             let at = offset + i;
             let after = at + c.len_utf8();
             match c {
-                '\\' if !bytes.get(after).is_some_and(|b| b.is_ascii_graphic() && !ESCAPE_LETTERS.contains(b)) => {
+                '\\' if !bytes
+                    .get(after)
+                    .is_some_and(|b| b.is_ascii_graphic() && !ESCAPE_LETTERS.contains(b)) =>
+                {
                     out.push_str("\\\\")
                 }
                 '\r' => out.push_str("\\r"),
                 '\n' => out.push_str("\\n"),
                 '\t' => out.push_str("\\t"),
-                c if c.is_control() || invisible(c) || (after == bytes.len() && c.is_whitespace()) => {
+                c if c.is_control()
+                    || invisible(c)
+                    || (after == bytes.len() && c.is_whitespace()) =>
+                {
                     push_hex(out, &valid.as_bytes()[i..i + c.len_utf8()]);
                 }
                 c => out.push(c),
@@ -191,7 +198,11 @@ struct Side {
 
 impl Side {
     fn new() -> Self {
-        Side { framer: Framer::default(), total: 0, framed: 0 }
+        Side {
+            framer: Framer::default(),
+            total: 0,
+            framed: 0,
+        }
     }
 }
 
@@ -228,7 +239,12 @@ pub fn write(transcript: &Transcript) -> String {
             Record::Other { text, .. } => line_with(&mut out, '#', &free_text(text)),
             Record::Note { text, .. } => line_with(&mut out, '!', &free_text(text)),
             Record::Bytes { bytes, .. } if bytes.is_empty() => {}
-            Record::Bytes { direction, bytes, time, .. } => {
+            Record::Bytes {
+                direction,
+                bytes,
+                time,
+                ..
+            } => {
                 let d = side_index(*direction);
                 let start = sides[d].total;
                 let framed_before = sides[d].framed;
@@ -236,39 +252,52 @@ pub fn write(transcript: &Transcript) -> String {
                 sides[d].total += bytes.len();
                 // Spans of the stream, as (end offset, is literal data).
                 let mut spans: Vec<(usize, bool)> = Vec::new();
-                let mut server_lines: Vec<bool> = Vec::new();
+                let mut frames = Vec::new();
                 while let Some(frame) = sides[d].framer.next_frame() {
                     sides[d].framed += frame.bytes().len();
                     spans.push((sides[d].framed, matches!(frame, Frame::Literal { .. })));
-                    if let Frame::Line(line) = &frame {
-                        match direction {
-                            Direction::Client => {
-                                if line.literal.is_some_and(|h| h.kind.is_synchronizing() && h.size > 0) {
-                                    awaiting_continuation = Some(sides[d].framed);
-                                }
-                            }
-                            Direction::Server => {
-                                let text = line.text();
-                                server_lines.push(text.starts_with(b"+") || text.starts_with(b"*"));
-                                if text.starts_with(b"+") {
-                                    awaiting_continuation = None;
-                                }
+                    frames.push((sides[d].framed, frame));
+                }
+                // In frame order, as the two peers would have seen them.
+                for (end, frame) in frames {
+                    let Frame::Line(line) = frame else { continue };
+                    match direction {
+                        Direction::Client => {
+                            if line
+                                .literal
+                                .is_some_and(|h| h.kind.is_synchronizing() && h.size > 0)
+                            {
+                                awaiting_continuation = Some(end);
                             }
                         }
-                    }
-                }
-                // A tagged server reply while the client waits for `+` refuses the literal:
-                // its bytes will never come (unless the client already sent them anyway).
-                if server_lines.iter().any(|untagged_or_plus| !untagged_or_plus) {
-                    if let Some(at) = awaiting_continuation.take() {
-                        let client = &mut sides[side_index(Direction::Client)];
-                        if client.total == at {
-                            client.framer.cancel_literal();
+                        Direction::Server => {
+                            let text = line.text();
+                            if text.starts_with(b"+") {
+                                awaiting_continuation = None;
+                            } else if !text.starts_with(b"*") {
+                                // A tagged reply while the client waits for `+` refuses the
+                                // literal: its bytes never come (unless the client sent
+                                // them anyway, without waiting).
+                                if let Some(at) = awaiting_continuation.take() {
+                                    let client = &mut sides[side_index(Direction::Client)];
+                                    if client.total == at {
+                                        client.framer.cancel_literal();
+                                    }
+                                }
+                            }
                         }
                     }
                 }
                 spans.push((sides[d].total, sides[d].framer.in_literal()));
-                write_bytes(&mut out, *direction, bytes, start, framed_before, &spans, *time);
+                write_bytes(
+                    &mut out,
+                    *direction,
+                    bytes,
+                    start,
+                    framed_before,
+                    &spans,
+                    *time,
+                );
             }
         }
     }
@@ -277,8 +306,16 @@ pub fn write(transcript: &Transcript) -> String {
 
 /// Header keys are a token; anything else would read back as a comment.
 fn header_key(key: &str) -> String {
-    let key: String =
-        key.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '-' }).collect();
+    let key: String = key
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
     if key.starts_with(|c: char| c.is_ascii_alphanumeric()) {
         key
     } else {
@@ -352,7 +389,9 @@ fn write_bytes(
 
 /// Reads a native transcript. Errors name the line, the column and what to type instead.
 pub fn read_native(text: &str) -> Result<Transcript, ReadError> {
-    let err = |line: usize, column: Option<usize>, message: String| ReadError::new(NAME, line, column, message);
+    let err = |line: usize, column: Option<usize>, message: String| {
+        ReadError::new(NAME, line, column, message)
+    };
     let mut transcript = Transcript::default();
     let mut in_header = true;
     for (index, (line, _)) in split_lines(text).into_iter().enumerate() {
@@ -377,19 +416,30 @@ pub fn read_native(text: &str) -> Result<Transcript, ReadError> {
                 why: "comment in the transcript".to_string(),
                 source_line: number,
             },
-            b'!' => Record::Note { text: free_line(&line[1..]), source_line: number },
-            _ => bytes_line(line, number).map_err(|(column, message)| err(number, Some(column), message))?,
+            b'!' => Record::Note {
+                text: free_line(&line[1..]),
+                source_line: number,
+            },
+            _ => bytes_line(line, number)
+                .map_err(|(column, message)| err(number, Some(column), message))?,
         };
         transcript.records.push(record);
     }
     if text.trim().is_empty() {
-        return Err(err(1, None, format!("the file is empty: a native transcript starts with `{MAGIC} {VERSION}`")));
+        return Err(err(
+            1,
+            None,
+            format!("the file is empty: a native transcript starts with `{MAGIC} {VERSION}`"),
+        ));
     }
     Ok(transcript)
 }
 
 fn free_line(rest: &str) -> String {
-    rest.strip_prefix(' ').unwrap_or(rest).trim_end().to_string()
+    rest.strip_prefix(' ')
+        .unwrap_or(rest)
+        .trim_end()
+        .to_string()
 }
 
 fn check_first_line(line: &str) -> Result<(), (Option<usize>, String)> {
@@ -416,7 +466,9 @@ fn header_field(line: &str) -> Option<(&str, &str)> {
     let colon = rest.find(':')?;
     let key = &rest[..colon];
     let valid = key.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
     let value = &rest[colon + 1..];
     if !valid || !(value.is_empty() || value.starts_with(' ')) {
         return None;
@@ -430,7 +482,11 @@ fn bytes_line(line: &str, number: usize) -> Result<Record, (usize, String)> {
     let mut column = 0; // characters consumed so far (all ASCII until the text)
     let mut time = None;
     if let Some(after) = rest.strip_prefix('@') {
-        let end = after.find(' ').ok_or((1, "a timestamp is `@seconds` then a space then `C: ` or `S: `, as in `@12.345 S: * OK`".to_string()))?;
+        let end = after.find(' ').ok_or((
+            1,
+            "a timestamp is `@seconds` then a space then `C: ` or `S: `, as in `@12.345 S: * OK`"
+                .to_string(),
+        ))?;
         let number_text = &after[..end];
         let valid = !number_text.is_empty()
             && number_text.chars().all(|c| c.is_ascii_digit() || c == '.')
@@ -440,7 +496,11 @@ fn bytes_line(line: &str, number: usize) -> Result<Record, (usize, String)> {
         if !valid {
             return Err((2, format!("`{number_text}` is not a time: write seconds since the session started, as in `@12.345`")));
         }
-        time = Some(number_text.parse::<f64>().map_err(|e| (2, format!("`{number_text}` is not a time: {e}")))?);
+        time = Some(
+            number_text
+                .parse::<f64>()
+                .map_err(|e| (2, format!("`{number_text}` is not a time: {e}")))?,
+        );
         rest = &after[end + 1..];
         column = end + 2;
     }
@@ -450,10 +510,17 @@ fn bytes_line(line: &str, number: usize) -> Result<Record, (usize, String)> {
         Some('C') => Direction::Client,
         Some('S') => Direction::Server,
         Some('c' | 's') if matches!(mark, Some(':' | '|')) => {
-            return Err((column + 1, "the direction is an upper-case `C` (client) or `S` (server)".to_string()))
+            return Err((
+                column + 1,
+                "the direction is an upper-case `C` (client) or `S` (server)".to_string(),
+            ))
         }
         _ => {
-            let what = if time.is_some() { "after a timestamp comes" } else { "a line is" };
+            let what = if time.is_some() {
+                "after a timestamp comes"
+            } else {
+                "a line is"
+            };
             return Err((
                 column + 1,
                 format!(
@@ -469,7 +536,11 @@ fn bytes_line(line: &str, number: usize) -> Result<Record, (usize, String)> {
         _ => {
             return Err((
                 column + 2,
-                format!("after `{}` comes `:` (a protocol line) or `|` (literal data), as in `{}: a1 NOOP`", direction.letter(), direction.letter()),
+                format!(
+                "after `{}` comes `:` (a protocol line) or `|` (literal data), as in `{}: a1 NOOP`",
+                direction.letter(),
+                direction.letter()
+            ),
             ))
         }
     };
@@ -480,7 +551,11 @@ fn bytes_line(line: &str, number: usize) -> Result<Record, (usize, String)> {
         None => {
             return Err((
                 column + 3,
-                format!("put one space after `{}{}`: the text starts after it", direction.letter(), if literal { '|' } else { ':' }),
+                format!(
+                    "put one space after `{}{}`: the text starts after it",
+                    direction.letter(),
+                    if literal { '|' } else { ':' }
+                ),
             ))
         }
     };
@@ -489,7 +564,13 @@ fn bytes_line(line: &str, number: usize) -> Result<Record, (usize, String)> {
     if !no_ending {
         bytes.extend_from_slice(b"\r\n");
     }
-    Ok(Record::Bytes { direction, bytes, literal, time, source_line: number })
+    Ok(Record::Bytes {
+        direction,
+        bytes,
+        literal,
+        time,
+        source_line: number,
+    })
 }
 
 fn shorten(line: &str) -> String {
@@ -506,7 +587,13 @@ mod tests {
     use super::*;
 
     fn bytes(direction: Direction, b: &[u8]) -> Record {
-        Record::Bytes { direction, bytes: b.to_vec(), literal: false, time: None, source_line: 0 }
+        Record::Bytes {
+            direction,
+            bytes: b.to_vec(),
+            literal: false,
+            time: None,
+            source_line: 0,
+        }
     }
 
     #[test]
@@ -514,7 +601,10 @@ mod tests {
         let mut out = String::new();
         let input = b"a\\b\\r\r\n\t\x00\x7f\xff caf\xc3\xa9 (\\Seen \\*) \\";
         escape_into(&mut out, input);
-        assert_eq!(out, "a\\b\\\\r\\r\\n\\t\\x00\\x7F\\xFF caf\u{e9} (\\Seen \\*) \\\\");
+        assert_eq!(
+            out,
+            "a\\b\\\\r\\r\\n\\t\\x00\\x7F\\xFF caf\u{e9} (\\Seen \\*) \\\\"
+        );
         let (back, no_ending) = unescape(&out, 0).unwrap();
         assert_eq!(back, input);
         assert!(!no_ending);
@@ -535,8 +625,14 @@ mod tests {
             "# imap-tutor transcript 1\n\nC: a1 NOOP\\n\\$\nS: * 1 FETCH (BODY[] {5}\nS| Hello\\$\nS: )\n"
         );
         let back = read_native(&text).unwrap();
-        assert_eq!(back.bytes_of(Direction::Client), t.bytes_of(Direction::Client));
-        assert_eq!(back.bytes_of(Direction::Server), t.bytes_of(Direction::Server));
+        assert_eq!(
+            back.bytes_of(Direction::Client),
+            t.bytes_of(Direction::Client)
+        );
+        assert_eq!(
+            back.bytes_of(Direction::Server),
+            t.bytes_of(Direction::Server)
+        );
         assert_eq!(write(&back), text);
     }
 
@@ -546,7 +642,10 @@ mod tests {
             meta: vec![],
             records: vec![
                 bytes(Direction::Client, b"A044 BLURDYBLOOP {102856}\r\n"),
-                bytes(Direction::Server, b"A044 BAD No such command as \"BLURDYBLOOP\"\r\n"),
+                bytes(
+                    Direction::Server,
+                    b"A044 BAD No such command as \"BLURDYBLOOP\"\r\n",
+                ),
                 bytes(Direction::Client, b"A045 NOOP\r\n"),
             ],
         };
@@ -559,14 +658,32 @@ mod tests {
         let t = Transcript {
             meta: vec![("server".into(), "x".into())],
             records: vec![
-                Record::Bytes { direction: Direction::Client, bytes: b"a1 NO".to_vec(), literal: false, time: Some(1.5), source_line: 0 },
+                Record::Bytes {
+                    direction: Direction::Client,
+                    bytes: b"a1 NO".to_vec(),
+                    literal: false,
+                    time: Some(1.5),
+                    source_line: 0,
+                },
                 bytes(Direction::Server, b"* OK hi\r\n"),
                 bytes(Direction::Client, b"OP\r\n"),
             ],
         };
         let text = write(&t);
-        assert_eq!(text, "# imap-tutor transcript 1\n# server: x\n\n@1.500 C: a1 NO\\$\nS: * OK hi\nC: OP\n");
+        assert_eq!(
+            text,
+            "# imap-tutor transcript 1\n# server: x\n\n@1.500 C: a1 NO\\$\nS: * OK hi\nC: OP\n"
+        );
         assert_eq!(write(&read_native(&text).unwrap()), text);
+    }
+
+    #[test]
+    fn the_example_in_this_files_comment_is_canonical() {
+        let example = "# imap-tutor transcript 1\n# server: Dovecot (Ubuntu)\n\n# a comment\n\
+@0.005 S: * OK [CAPABILITY IMAP4rev1] ready.\nC: a1 FETCH 1 (FLAGS BODY[])\n\
+S: * 1 FETCH (FLAGS (\\Seen) BODY[] {5}\nS| Hello\\$\nS: )\nC: a2 NOOP\\n\\$\n\
+! a note by the reader or the recorder\n";
+        assert_eq!(write(&read_native(example).unwrap()), example);
     }
 
     #[test]

@@ -27,7 +27,8 @@ use std::collections::HashSet;
 
 pub const FORMAT: Format = Format {
     name: "rfc",
-    description: "RFC-style examples: `C: a1 LOGIN ...` / `S: a1 OK ...`, one protocol line per text line",
+    description:
+        "RFC-style examples: `C: a1 LOGIN ...` / `S: a1 OK ...`, one protocol line per text line",
     sniff,
     read: read_rfc,
 };
@@ -71,7 +72,11 @@ enum Kind {
     Comment(String),
     /// A `C:`/`S:` line: the spaces after the colon, and the text after them. A wrapped
     /// line that continued it is already joined in.
-    Prefixed { direction: Direction, spaces: usize, text: String },
+    Prefixed {
+        direction: Direction,
+        spaces: usize,
+        text: String,
+    },
     /// A line with no prefix, without the indentation of the `C:`/`S:` lines above it
     /// (the rest of its indentation may be data, as in a folded header).
     Plain(String),
@@ -110,15 +115,31 @@ impl resync::Lines for Source {
         let (text, look) = match &self.kinds[i] {
             Kind::Blank => (String::new(), Look::Data),
             Kind::Comment(_) | Kind::Joined => (String::new(), Look::Stop),
-            Kind::Plain(t) => (t.clone(), if closes_fetch(t) { Look::Closing } else { Look::Data }),
-            Kind::Prefixed { direction, spaces, text } => {
-                let data = format!("{}{text}", " ".repeat(spaces.saturating_sub(self.gutters[i])));
+            Kind::Plain(t) => (
+                t.clone(),
+                if closes_fetch(t) {
+                    Look::Closing
+                } else {
+                    Look::Data
+                },
+            ),
+            Kind::Prefixed {
+                direction,
+                spaces,
+                text,
+            } => {
+                let data = format!(
+                    "{}{text}",
+                    " ".repeat(spaces.saturating_sub(self.gutters[i]))
+                );
                 let look = if *direction != side {
                     // The other side does not speak in the middle of a literal.
                     Look::Stop
                 } else if closes_fetch(&data) {
                     Look::Closing
-                } else if side == Direction::Server && status_of(text).is_some_and(|(tag, _)| self.tags.contains(tag)) {
+                } else if side == Direction::Server
+                    && status_of(text).is_some_and(|(tag, _)| self.tags.contains(tag))
+                {
                     Look::Stop
                 } else if looks_like_start(side, text) {
                     Look::Message
@@ -128,12 +149,21 @@ impl resync::Lines for Source {
                 (data, look)
             }
         };
-        Candidate { text, ending: b"\r\n", look, number: i + 1 }
+        Candidate {
+            text,
+            ending: b"\r\n",
+            look,
+            number: i + 1,
+        }
     }
 
     fn after_sync_literal(&self, i: usize) -> SyncAnswer {
         match &self.kinds[i] {
-            Kind::Prefixed { direction: Direction::Server, text, .. } => {
+            Kind::Prefixed {
+                direction: Direction::Server,
+                text,
+                ..
+            } => {
                 if text.starts_with('+') {
                     SyncAnswer::Continuation
                 } else if text.starts_with('*') {
@@ -162,7 +192,8 @@ fn placeholder(t: &str) -> bool {
         .and_then(|s| s.strip_suffix(')'))
         .or_else(|| t.strip_prefix('[').and_then(|s| s.strip_suffix(']')))
         .unwrap_or(t);
-    (inner.contains("...") || inner.contains(". . .")) && inner.chars().all(|c| c == '.' || c == ' ')
+    (inner.contains("...") || inner.contains(". . ."))
+        && inner.chars().all(|c| c == '.' || c == ' ')
 }
 
 /// Splits the text into kinds of lines, and joins wrapped lines: RFC text continues a
@@ -186,10 +217,16 @@ fn parse(text: &str) -> (Source, Vec<Record>) {
             let spaces = after.len() - body.len();
             let text = body.to_string();
             let announces_literal = literal_header(text.as_bytes()).is_some();
-            kinds.push(Kind::Prefixed { direction, spaces, text });
+            kinds.push(Kind::Prefixed {
+                direction,
+                spaces,
+                text,
+            });
             open = (!announces_literal).then_some((n, column));
         } else if let Some(c) = t.strip_prefix('#') {
-            kinds.push(Kind::Comment(c.strip_prefix(' ').unwrap_or(c).trim_end().to_string()));
+            kinds.push(Kind::Comment(
+                c.strip_prefix(' ').unwrap_or(c).trim_end().to_string(),
+            ));
             open = None;
         } else if let Some((p, _)) = open.filter(|&(_, column)| indent > column) {
             if let Kind::Prefixed { text, .. } = &mut kinds[p] {
@@ -229,10 +266,27 @@ fn parse(text: &str) -> (Source, Vec<Record>) {
             last = notes[i].1;
             i += 1;
         }
-        records.push((p, format!("lines {}-{} are one protocol line, wrapped in the text: joined", p + 1, last + 1)));
+        records.push((
+            p,
+            format!(
+                "lines {}-{} are one protocol line, wrapped in the text: joined",
+                p + 1,
+                last + 1
+            ),
+        ));
     }
-    let source = Source { kinds, gutters, tags: HashSet::new() };
-    let notes = records.into_iter().map(|(p, text)| Record::Note { text, source_line: p + 1 }).collect();
+    let source = Source {
+        kinds,
+        gutters,
+        tags: HashSet::new(),
+    };
+    let notes = records
+        .into_iter()
+        .map(|(p, text)| Record::Note {
+            text,
+            source_line: p + 1,
+        })
+        .collect();
     (source, notes)
 }
 
@@ -254,7 +308,11 @@ pub fn read_rfc(text: &str) -> Result<Transcript, ReadError> {
         match &source.kinds[i] {
             Kind::Blank | Kind::Joined => i += 1,
             Kind::Comment(c) => {
-                records.push(Record::Other { text: c.clone(), why: "comment".into(), source_line: i + 1 });
+                records.push(Record::Other {
+                    text: c.clone(),
+                    why: "comment".into(),
+                    source_line: i + 1,
+                });
                 i += 1;
             }
             Kind::Plain(t) => {
@@ -265,7 +323,9 @@ pub fn read_rfc(text: &str) -> Result<Transcript, ReadError> {
                 });
                 i += 1;
             }
-            Kind::Prefixed { direction, text, .. } => {
+            Kind::Prefixed {
+                direction, text, ..
+            } => {
                 let direction = *direction;
                 if placeholder(text) {
                     records.push(Record::Other {
@@ -277,7 +337,9 @@ pub fn read_rfc(text: &str) -> Result<Transcript, ReadError> {
                     continue;
                 }
                 if direction == Direction::Client {
-                    let tag = command_of(text).map(|(tag, _, _)| tag).or_else(|| text.split(' ').next());
+                    let tag = command_of(text)
+                        .map(|(tag, _, _)| tag)
+                        .or_else(|| text.split(' ').next());
                     if let Some(tag) = tag.filter(|t| !t.is_empty()) {
                         source.tags.insert(tag.to_string());
                     }

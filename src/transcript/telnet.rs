@@ -25,6 +25,7 @@ use super::resync::{self, closes_fetch, Candidate, Look, SyncAnswer};
 use super::{split_lines, Direction, Format, ReadError, Record, Transcript};
 use crate::grammar::vocabulary::COMMANDS;
 use std::collections::HashSet;
+use std::sync::OnceLock;
 
 pub const FORMAT: Format = Format {
     name: "telnet",
@@ -46,7 +47,10 @@ fn sniff(_: &str) -> u32 {
 /// `tag = 1*<any ASTRING-CHAR except "+">` (RFC 9051 §9): printable ASCII but
 /// `( ) { % * " \ +` and space.
 pub fn is_tag(word: &str) -> bool {
-    !word.is_empty() && word.bytes().all(|b| b.is_ascii_graphic() && !b"(){%*\"\\+".contains(&b))
+    !word.is_empty()
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !b"(){%*\"\\+".contains(&b))
 }
 
 fn is_command(word: &str) -> bool {
@@ -56,12 +60,18 @@ fn is_command(word: &str) -> bool {
 /// `c1LOGIN`: a tag glued to an upper-case command. The tag must have a digit or be
 /// lower case, or ordinary words would match (`REMOVE` is not `RE` + `MOVE`).
 fn glued(word: &str) -> Option<(&str, &'static str)> {
-    let mut commands: Vec<&'static str> = COMMANDS.to_vec();
-    commands.sort_by_key(|c| std::cmp::Reverse(c.len()));
-    commands.into_iter().find_map(|command| {
+    // Longest first: `c2UNSELECT` is `c2` + UNSELECT, not `c2UN` + SELECT.
+    static LONGEST_FIRST: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let commands = LONGEST_FIRST.get_or_init(|| {
+        let mut commands = COMMANDS.to_vec();
+        commands.sort_by_key(|c| std::cmp::Reverse(c.len()));
+        commands
+    });
+    commands.iter().copied().find_map(|command| {
         let tag = word.strip_suffix(command)?;
         let plausible = is_tag(tag)
-            && (tag.bytes().any(|b| b.is_ascii_digit()) || tag.bytes().all(|b| b.is_ascii_lowercase()));
+            && (tag.bytes().any(|b| b.is_ascii_digit())
+                || tag.bytes().all(|b| b.is_ascii_lowercase()));
         plausible.then_some((tag, command))
     })
 }
@@ -83,7 +93,11 @@ pub fn status_of(text: &str) -> Option<(&str, &str)> {
     let mut words = text.split(' ');
     let tag = words.next()?;
     let status = words.next()?;
-    (is_tag(tag) && ["OK", "NO", "BAD"].iter().any(|s| s.eq_ignore_ascii_case(status))).then_some((tag, status))
+    (is_tag(tag)
+        && ["OK", "NO", "BAD"]
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(status)))
+    .then_some((tag, status))
 }
 
 fn is_untagged(text: &str) -> bool {
@@ -103,9 +117,13 @@ pub fn looks_like_imap(text: &str) -> bool {
 }
 
 fn is_greeting(text: &str) -> bool {
-    let Some(rest) = text.strip_prefix("* ") else { return false };
+    let Some(rest) = text.strip_prefix("* ") else {
+        return false;
+    };
     let word = rest.split(' ').next().unwrap_or("");
-    ["OK", "PREAUTH", "BYE"].iter().any(|g| g.eq_ignore_ascii_case(word))
+    ["OK", "PREAUTH", "BYE"]
+        .iter()
+        .any(|g| g.eq_ignore_ascii_case(word))
 }
 
 /// telnet's own lines: `(why, the connection is over)`.
@@ -116,10 +134,16 @@ fn telnet_own(text: &str) -> Option<(&'static str, bool)> {
     } else if t.starts_with("Connected to ") {
         Some(("telnet's own message: connected", false))
     } else if t.starts_with("Escape character is") {
-        Some(("telnet's own message: the key that reaches its prompt", false))
-    } else if t.starts_with("Connection closed") || (t.starts_with("Connection to ") && t.contains("closed")) {
+        Some((
+            "telnet's own message: the key that reaches its prompt",
+            false,
+        ))
+    } else if t.starts_with("Connection closed")
+        || (t.starts_with("Connection to ") && t.contains("closed"))
+    {
         Some(("telnet's own message: the connection is closed", true))
-    } else if t.starts_with("telnet: ") || t.starts_with("telnet> ") || t == "telnet>" || t == "^]" {
+    } else if t.starts_with("telnet: ") || t.starts_with("telnet> ") || t == "telnet>" || t == "^]"
+    {
         Some(("telnet's own message", false))
     } else {
         None
@@ -130,7 +154,18 @@ fn telnet_own(text: &str) -> Option<(&'static str, bool)> {
 /// returns the command.
 fn shell_prompt(text: &str) -> Option<&str> {
     const TOOLS: &[&str] = &[
-        "telnet", "openssl", "nc", "ncat", "netcat", "socat", "gnutls-cli", "curl", "ssh", "imap-tutor", "sudo", "swaks",
+        "telnet",
+        "openssl",
+        "nc",
+        "ncat",
+        "netcat",
+        "socat",
+        "gnutls-cli",
+        "curl",
+        "ssh",
+        "imap-tutor",
+        "sudo",
+        "swaks",
     ];
     let t = text.trim_start();
     let end = t.find(char::is_whitespace).unwrap_or(t.len());
@@ -161,11 +196,16 @@ fn openssl_single(text: &str) -> bool {
 
 fn openssl_block_start(text: &str) -> bool {
     let t = text.trim();
-    t.starts_with("Post-Handshake New Session Ticket") || t.starts_with("SSL-Session:") || t.starts_with("Certificate chain")
+    t.starts_with("Post-Handshake New Session Ticket")
+        || t.starts_with("SSL-Session:")
+        || t.starts_with("Certificate chain")
 }
 
 fn is_base64(text: &str) -> bool {
-    !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
 }
 
 // ---------------------------------------------------------------------------------
@@ -216,10 +256,17 @@ impl Capture<'_> {
         let mut words = t.split(' ');
         let tag = words.next()?;
         let word = words.next()?;
-        if !is_tag(tag) || word.is_empty() || !word.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_')) {
+        if !is_tag(tag)
+            || word.is_empty()
+            || !word
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
+        {
             return None;
         }
-        let next = (i + 1..self.lines.len()).map(|k| self.text(k)).find(|t| !t.trim().is_empty());
+        let next = (i + 1..self.lines.len())
+            .map(|k| self.text(k))
+            .find(|t| !t.trim().is_empty());
         let rejected = next.is_some_and(|n| n.starts_with("* BAD") || is_continuation(n));
         (rejected || self.answered(i + 1, tag)).then(|| tag.to_string())
     }
@@ -240,9 +287,10 @@ impl resync::Lines for Capture<'_> {
 
     fn candidate(&self, i: usize, _side: Direction) -> Candidate {
         let t = self.text(i);
-        let look = if telnet_own(t).is_some() || shell_prompt(t).is_some() {
-            Look::Stop
-        } else if status_of(t).is_some_and(|(tag, _)| self.tags.contains(tag)) {
+        let look = if telnet_own(t).is_some()
+            || shell_prompt(t).is_some()
+            || status_of(t).is_some_and(|(tag, _)| self.tags.contains(tag))
+        {
             Look::Stop
         } else if closes_fetch(t) {
             Look::Closing
@@ -251,7 +299,12 @@ impl resync::Lines for Capture<'_> {
         } else {
             Look::Data
         };
-        Candidate { text: t.to_string(), ending: self.ending(i), look, number: i + 1 }
+        Candidate {
+            text: t.to_string(),
+            ending: self.ending(i),
+            look,
+            number: i + 1,
+        }
     }
 
     fn after_sync_literal(&self, i: usize) -> SyncAnswer {
@@ -304,7 +357,12 @@ struct Reader<'a> {
 pub fn read_telnet(text: &str) -> Result<Transcript, ReadError> {
     let lines = split_lines(text);
     let exact = lines.iter().any(|(_, cr)| *cr);
-    let capture = Capture { lines, exact, ends_with_newline: text.ends_with('\n'), tags: HashSet::new() };
+    let capture = Capture {
+        lines,
+        exact,
+        ends_with_newline: text.ends_with('\n'),
+        tags: HashSet::new(),
+    };
     let headless_start = if capture.lines.iter().any(|(t, _)| is_greeting(t)) {
         None
     } else {
@@ -312,7 +370,8 @@ pub fn read_telnet(text: &str) -> Result<Transcript, ReadError> {
             let t = capture.text(i);
             is_untagged(t)
                 || is_continuation(t)
-                || command_of(t).is_some_and(|(tag, _, glued)| !glued && capture.answered(i + 1, tag))
+                || command_of(t)
+                    .is_some_and(|(tag, _, glued)| !glued && capture.answered(i + 1, tag))
         })
     };
     let mut reader = Reader {
@@ -343,7 +402,10 @@ pub fn read_telnet(text: &str) -> Result<Transcript, ReadError> {
             "no IMAP found: a capture shows the server's greeting (`* OK ...`) and commands such as `a1 LOGIN user password`; for `C:`/`S:` text, prefix every protocol line",
         ));
     }
-    let mut transcript = Transcript { meta: Vec::new(), records: reader.records };
+    let mut transcript = Transcript {
+        meta: Vec::new(),
+        records: reader.records,
+    };
     match reader.client_command {
         Some(command) => transcript.set_meta("client", command),
         None if reader.openssl => transcript.set_meta("client", "openssl s_client"),
@@ -362,7 +424,10 @@ impl Reader<'_> {
     }
 
     fn note(&mut self, i: usize, text: String) {
-        self.records.push(Record::Note { text, source_line: i + 1 });
+        self.records.push(Record::Note {
+            text,
+            source_line: i + 1,
+        });
     }
 
     /// Reads from line `i`; returns the next line to read.
@@ -387,8 +452,12 @@ impl Reader<'_> {
                 return i + 1;
             }
             if is_greeting(text) || self.headless_start == Some(i) {
-                if self.phase == Phase::After {
-                    self.note(i, "a new connection starts here; its bytes follow the previous one's".to_string());
+                if self.sessions > 0 {
+                    self.note(
+                        i,
+                        "a new connection starts here; its bytes follow the previous one's"
+                            .to_string(),
+                    );
                 }
                 self.phase = Phase::In;
                 self.sessions += 1;
@@ -408,8 +477,11 @@ impl Reader<'_> {
     fn in_session(&mut self, i: usize) -> usize {
         let text = self.capture.text(i);
         if text.trim().is_empty() {
-            if self.authenticating.is_some() && self.after_plus {
-                // An empty SASL response is a line of its own.
+            // An empty SASL response is a line of its own; in an exact capture, so is an
+            // empty line with its CR (the learner pressed Enter: telnet sent CR LF).
+            // Elsewhere blank lines are the web page's layout.
+            let typed = self.capture.exact && self.capture.lines[i].1 && text.is_empty();
+            if (self.authenticating.is_some() && self.after_plus) || typed {
                 return self.message(Direction::Client, i);
             }
             return i + 1;
@@ -433,7 +505,9 @@ impl Reader<'_> {
             self.phase = Phase::Before;
             return i + 1;
         }
-        if (self.openssl || text.trim() == "---") && (openssl_single(text) || openssl_block_start(text)) {
+        if (self.openssl || text.trim() == "---")
+            && (openssl_single(text) || openssl_block_start(text))
+        {
             self.openssl_block = openssl_block_start(text);
             self.openssl = true;
             self.other(i, "openssl s_client's own output");
@@ -442,7 +516,10 @@ impl Reader<'_> {
         match self.side_of(i) {
             Some(side) => self.message(side, i),
             None => {
-                self.other(i, "in the session, but neither a command nor a response: prose, not IMAP");
+                self.other(
+                    i,
+                    "in the session, but neither a command nor a response: prose, not IMAP",
+                );
                 i + 1
             }
         }
@@ -450,7 +527,11 @@ impl Reader<'_> {
 
     fn side_of(&self, i: usize) -> Option<Direction> {
         let text = self.capture.text(i);
-        if self.authenticating.is_some() && self.after_plus && text != "+" && (is_base64(text) || text == "*") {
+        if self.authenticating.is_some()
+            && self.after_plus
+            && text != "+"
+            && (is_base64(text) || text == "*")
+        {
             return Some(Direction::Client);
         }
         if is_untagged(text) || is_continuation(text) || status_of(text).is_some() {
@@ -482,7 +563,11 @@ impl Reader<'_> {
             Direction::Client => {
                 let tag = command_of(&text)
                     .map(|(tag, command, _)| (tag.to_string(), command.to_ascii_uppercase()))
-                    .or_else(|| self.capture.unlisted_command(i).map(|tag| (tag, String::new())));
+                    .or_else(|| {
+                        self.capture
+                            .unlisted_command(i)
+                            .map(|tag| (tag, String::new()))
+                    });
                 if let Some((tag, command)) = tag {
                     match command.as_str() {
                         "IDLE" => self.idle = Some(tag.clone()),
@@ -497,7 +582,8 @@ impl Reader<'_> {
             Direction::Server => {
                 self.after_plus = is_continuation(&text);
                 if let Some((tag, _)) = status_of(&text) {
-                    if !self.capture.tags.contains(tag) && self.unknown_tags.insert(tag.to_string()) {
+                    if !self.capture.tags.contains(tag) && self.unknown_tags.insert(tag.to_string())
+                    {
                         self.note(
                             i,
                             format!("a tagged reply for `{tag}`, but no command with that tag was seen: the capture may start mid-session"),
@@ -532,20 +618,35 @@ mod tests {
     fn recognises_commands_in_every_form() {
         assert_eq!(command_of("a1 LOGIN x y"), Some(("a1", "LOGIN", false)));
         assert_eq!(command_of("a1 login x y"), Some(("a1", "login", false)));
-        assert_eq!(command_of("c1LOGIN <username> <password>"), Some(("c1", "LOGIN", true)));
+        assert_eq!(
+            command_of("c1LOGIN <username> <password>"),
+            Some(("c1", "LOGIN", true))
+        );
         assert_eq!(command_of("c2UNSELECT"), Some(("c2", "UNSELECT", true)));
         assert_eq!(command_of("REMOVE this"), None);
         assert_eq!(command_of("* OK ready"), None);
-        assert_eq!(status_of("A OK [CAPABILITY IMAP4rev1] Logged in"), Some(("A", "OK")));
+        assert_eq!(
+            status_of("A OK [CAPABILITY IMAP4rev1] Logged in"),
+            Some(("A", "OK"))
+        );
         assert_eq!(status_of("* OK ready"), None);
     }
 
     #[test]
     fn recognises_telnet_and_shell_lines() {
         assert!(telnet_own("Trying 10.10.41.192...").is_some());
-        assert_eq!(telnet_own("Connection closed by foreign host.").map(|t| t.1), Some(true));
-        assert_eq!(shell_prompt("User@TryHackMe$ telnet 10.10.41.192 143"), Some("telnet 10.10.41.192 143"));
-        assert_eq!(shell_prompt("$ openssl s_client -connect h:993"), Some("openssl s_client -connect h:993"));
+        assert_eq!(
+            telnet_own("Connection closed by foreign host.").map(|t| t.1),
+            Some(true)
+        );
+        assert_eq!(
+            shell_prompt("User@TryHackMe$ telnet 10.10.41.192 143"),
+            Some("telnet 10.10.41.192 143")
+        );
+        assert_eq!(
+            shell_prompt("$ openssl s_client -connect h:993"),
+            Some("openssl s_client -connect h:993")
+        );
         assert_eq!(shell_prompt("* OK ready"), None);
         assert_eq!(shell_prompt("a1 SEARCH $ UNSEEN"), None);
     }
@@ -556,15 +657,38 @@ mod tests {
             "* OK hi\na AUTHENTICATE PLAIN\n+\nAGFsaWNlAHNlY3JldA==\na OK yes\nb IDLE\n+ idling\n* 2 EXISTS\nDONE\nb OK done\n",
         )
         .unwrap();
-        assert_eq!(t.bytes_of(Direction::Client), b"a AUTHENTICATE PLAIN\r\nAGFsaWNlAHNlY3JldA==\r\nb IDLE\r\nDONE\r\n");
-        assert_eq!(t.bytes_of(Direction::Server), b"* OK hi\r\n+\r\na OK yes\r\n+ idling\r\n* 2 EXISTS\r\nb OK done\r\n");
+        assert_eq!(
+            t.bytes_of(Direction::Client),
+            b"a AUTHENTICATE PLAIN\r\nAGFsaWNlAHNlY3JldA==\r\nb IDLE\r\nDONE\r\n"
+        );
+        assert_eq!(
+            t.bytes_of(Direction::Server),
+            b"* OK hi\r\n+\r\na OK yes\r\n+ idling\r\n* 2 EXISTS\r\nb OK done\r\n"
+        );
     }
 
     #[test]
     fn an_extension_command_is_the_clients_when_the_server_answers_its_tag() {
-        let t = read_telnet("* OK hi\nx1 GETQUOTAROOT INBOX\n* QUOTAROOT INBOX \"\"\nx1 OK done\nNow we log out.\n").unwrap();
+        let t = read_telnet(
+            "* OK hi\nx1 GETQUOTAROOT INBOX\n* QUOTAROOT INBOX \"\"\nx1 OK done\nNow we log out.\n",
+        )
+        .unwrap();
         assert_eq!(t.bytes_of(Direction::Client), b"x1 GETQUOTAROOT INBOX\r\n");
         assert!(matches!(t.records.last(), Some(Record::Other { .. })));
+    }
+
+    #[test]
+    fn a_capture_without_greeting_starts_at_its_first_answered_command() {
+        let t = read_telnet("Here is what I typed:\na1 NOOP\na1 OK done\n").unwrap();
+        assert_eq!(t.bytes_of(Direction::Client), b"a1 NOOP\r\n");
+        assert!(matches!(&t.records[0], Record::Other { why, .. } if why.contains("prose")));
+    }
+
+    #[test]
+    fn a_second_connection_is_noted() {
+        let t = read_telnet("* OK one\na LOGOUT\n* BYE\na OK bye\nConnection closed by foreign host.\n$ telnet h 143\n* OK two\n").unwrap();
+        assert!(t.notes().any(|n| n.contains("new connection")));
+        assert_eq!(t.bytes_of(Direction::Server), b"* OK one\r\n* BYE\r\na OK bye\r\n* OK two\r\n");
     }
 
     #[test]

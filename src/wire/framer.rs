@@ -28,7 +28,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_line: 64 * 1024, max_literal: 4 * 1024 * 1024 * 1024 }
+        Limits {
+            max_line: 64 * 1024,
+            max_literal: 4 * 1024 * 1024 * 1024,
+        }
     }
 }
 
@@ -121,11 +124,21 @@ impl Line {
 pub enum Frame {
     Line(Line),
     /// A piece of literal data; `last` is true on the piece that completes the literal.
-    Literal { bytes: Vec<u8>, last: bool },
+    Literal {
+        bytes: Vec<u8>,
+        last: bool,
+    },
     /// A piece of a line that crossed `max_line`; `last` is true on the piece holding the LF.
-    Overlong { bytes: Vec<u8>, last: bool, limit: usize },
+    Overlong {
+        bytes: Vec<u8>,
+        last: bool,
+        limit: usize,
+    },
     /// At the end of the stream: the bytes of an unfinished line or literal.
-    Truncated { bytes: Vec<u8>, in_literal: bool },
+    Truncated {
+        bytes: Vec<u8>,
+        in_literal: bool,
+    },
 }
 
 impl Frame {
@@ -133,7 +146,9 @@ impl Frame {
     pub fn bytes(&self) -> &[u8] {
         match self {
             Frame::Line(line) => &line.bytes,
-            Frame::Literal { bytes, .. } | Frame::Overlong { bytes, .. } | Frame::Truncated { bytes, .. } => bytes,
+            Frame::Literal { bytes, .. }
+            | Frame::Overlong { bytes, .. }
+            | Frame::Truncated { bytes, .. } => bytes,
         }
     }
 }
@@ -164,7 +179,13 @@ impl Default for Framer {
 
 impl Framer {
     pub fn new(limits: Limits) -> Self {
-        Framer { buf: Vec::new(), start: 0, scanned: 0, state: State::Line, limits }
+        Framer {
+            buf: Vec::new(),
+            start: 0,
+            scanned: 0,
+            state: State::Line,
+            limits,
+        }
     }
 
     /// Adds bytes from the stream.
@@ -206,8 +227,15 @@ impl Framer {
                 }
                 let bytes = self.take(want);
                 let remaining = remaining - want as u64;
-                self.state = if remaining == 0 { State::Line } else { State::Literal { remaining } };
-                Some(Frame::Literal { bytes, last: remaining == 0 })
+                self.state = if remaining == 0 {
+                    State::Line
+                } else {
+                    State::Literal { remaining }
+                };
+                Some(Frame::Literal {
+                    bytes,
+                    last: remaining == 0,
+                })
             }
             State::Line | State::Overlong => {
                 let window = available.len().min(self.limits.max_line);
@@ -220,14 +248,22 @@ impl Framer {
                         let bytes = self.take(lf + 1);
                         if self.state == State::Overlong {
                             self.state = State::Line;
-                            return Some(Frame::Overlong { bytes, last: true, limit: self.limits.max_line });
+                            return Some(Frame::Overlong {
+                                bytes,
+                                last: true,
+                                limit: self.limits.max_line,
+                            });
                         }
                         Some(Frame::Line(self.finish_line(bytes)))
                     }
                     None if window == self.limits.max_line => {
                         let bytes = self.take(window);
                         self.state = State::Overlong;
-                        Some(Frame::Overlong { bytes, last: false, limit: self.limits.max_line })
+                        Some(Frame::Overlong {
+                            bytes,
+                            last: false,
+                            limit: self.limits.max_line,
+                        })
                     }
                     None => {
                         self.scanned = window;
@@ -262,14 +298,24 @@ impl Framer {
         } else {
             LineEnding::BareLf
         };
-        let mut line = Line { bytes, ending, literal: None, error: None };
+        let mut line = Line {
+            bytes,
+            ending,
+            literal: None,
+            error: None,
+        };
         if let Some(header) = literal_header(line.text()) {
             if header.size > self.limits.max_literal {
-                line.error = Some(FrameError::LiteralTooLarge { size: header.size, limit: self.limits.max_literal });
+                line.error = Some(FrameError::LiteralTooLarge {
+                    size: header.size,
+                    limit: self.limits.max_literal,
+                });
             } else {
                 line.literal = Some(header);
                 if header.size > 0 {
-                    self.state = State::Literal { remaining: header.size };
+                    self.state = State::Literal {
+                        remaining: header.size,
+                    };
                 }
             }
         }
@@ -329,10 +375,26 @@ mod tests {
         let input = b"* 3 FETCH (BODY[] {5}\r\nHello)\r\nC OK done\n";
         let frames = frames_of(input, 1024, Limits::default());
         assert_eq!(frames.len(), 4);
-        let Frame::Line(first) = &frames[0] else { panic!("{frames:?}") };
-        assert_eq!(first.literal, Some(LiteralHeader { size: 5, kind: LiteralKind::Synchronizing }));
-        assert_eq!(frames[1], Frame::Literal { bytes: b"Hello".to_vec(), last: true });
-        let Frame::Line(last) = &frames[3] else { panic!() };
+        let Frame::Line(first) = &frames[0] else {
+            panic!("{frames:?}")
+        };
+        assert_eq!(
+            first.literal,
+            Some(LiteralHeader {
+                size: 5,
+                kind: LiteralKind::Synchronizing
+            })
+        );
+        assert_eq!(
+            frames[1],
+            Frame::Literal {
+                bytes: b"Hello".to_vec(),
+                last: true
+            }
+        );
+        let Frame::Line(last) = &frames[3] else {
+            panic!()
+        };
         assert_eq!(last.ending, LineEnding::BareLf);
         assert_eq!(last.text(), b"C OK done");
     }
@@ -340,11 +402,20 @@ mod tests {
     #[test]
     fn recognises_every_literal_form() {
         let kind = |s: &[u8]| literal_header(s).map(|h| (h.size, h.kind));
-        assert_eq!(kind(b"A APPEND x {12}"), Some((12, LiteralKind::Synchronizing)));
-        assert_eq!(kind(b"A APPEND x {12+}"), Some((12, LiteralKind::NonSynchronizing)));
+        assert_eq!(
+            kind(b"A APPEND x {12}"),
+            Some((12, LiteralKind::Synchronizing))
+        );
+        assert_eq!(
+            kind(b"A APPEND x {12+}"),
+            Some((12, LiteralKind::NonSynchronizing))
+        );
         assert_eq!(kind(b"A APPEND x {12-}"), Some((12, LiteralKind::Minus)));
         assert_eq!(kind(b"A APPEND x ~{12}"), Some((12, LiteralKind::Binary)));
-        assert_eq!(kind(b"A APPEND x ~{12+}"), Some((12, LiteralKind::BinaryNonSynchronizing)));
+        assert_eq!(
+            kind(b"A APPEND x ~{12+}"),
+            Some((12, LiteralKind::BinaryNonSynchronizing))
+        );
         assert_eq!(kind(b"A OK {x}"), None);
         assert_eq!(kind(b"A OK {}"), None);
         assert_eq!(kind(b"A OK done"), None);
@@ -357,19 +428,34 @@ mod tests {
         input.extend_from_slice(b"\r\na2 NOOP\r\n* OK partial");
         let whole = frames_of(&input, input.len(), Limits::default());
         for chunk in [1, 2, 3, 7, 1000, 65536, 65537] {
-            assert_eq!(frames_of(&input, chunk, Limits::default()), whole, "chunk {chunk}");
+            assert_eq!(
+                frames_of(&input, chunk, Limits::default()),
+                whole,
+                "chunk {chunk}"
+            );
         }
         let joined: Vec<u8> = whole.iter().flat_map(|f| f.bytes().to_vec()).collect();
         assert_eq!(joined, input);
-        assert!(matches!(whole.last(), Some(Frame::Truncated { in_literal: false, .. })));
+        assert!(matches!(
+            whole.last(),
+            Some(Frame::Truncated {
+                in_literal: false,
+                ..
+            })
+        ));
     }
 
     #[test]
     fn over_long_lines_are_cut_at_the_limit_and_nothing_is_lost() {
-        let limits = Limits { max_line: 10, max_literal: 100 };
+        let limits = Limits {
+            max_line: 10,
+            max_literal: 100,
+        };
         let input = b"a1 NOOP 0123456789012345\r\na2 NOOP\r\n";
         let frames = frames_of(input, 3, limits);
-        assert!(matches!(&frames[0], Frame::Overlong { last: false, bytes, .. } if bytes.len() == 10));
+        assert!(
+            matches!(&frames[0], Frame::Overlong { last: false, bytes, .. } if bytes.len() == 10)
+        );
         assert!(matches!(&frames[2], Frame::Overlong { last: true, .. }));
         assert!(matches!(&frames[3], Frame::Line(l) if l.text() == b"a2 NOOP"));
         let joined: Vec<u8> = frames.iter().flat_map(|f| f.bytes().to_vec()).collect();
@@ -378,11 +464,22 @@ mod tests {
 
     #[test]
     fn a_literal_over_the_limit_is_not_read_as_a_literal() {
-        let limits = Limits { max_line: 100, max_literal: 10 };
+        let limits = Limits {
+            max_line: 100,
+            max_literal: 10,
+        };
         let frames = frames_of(b"a1 APPEND x {11}\r\na2 NOOP\r\n", 100, limits);
-        let Frame::Line(line) = &frames[0] else { panic!() };
+        let Frame::Line(line) = &frames[0] else {
+            panic!()
+        };
         assert_eq!(line.literal, None);
-        assert_eq!(line.error, Some(FrameError::LiteralTooLarge { size: 11, limit: 10 }));
+        assert_eq!(
+            line.error,
+            Some(FrameError::LiteralTooLarge {
+                size: 11,
+                limit: 10
+            })
+        );
         assert!(matches!(&frames[1], Frame::Line(l) if l.text() == b"a2 NOOP"));
     }
 

@@ -31,9 +31,15 @@ pub enum Part {
     Line(Line),
     Literal(Literal),
     /// An over-long line: its first bytes (up to the retention limit) and its real length.
-    Overlong { head: Vec<u8>, len: u64, limit: usize },
+    Overlong {
+        head: Vec<u8>,
+        len: u64,
+        limit: usize,
+    },
     /// The stream ended inside this message.
-    Truncated { bytes: Vec<u8> },
+    Truncated {
+        bytes: Vec<u8>,
+    },
 }
 
 /// A command or response with its literals.
@@ -80,6 +86,20 @@ impl Message {
                 Part::Truncated { bytes } => bytes.len() as u64,
             })
             .sum()
+    }
+
+    /// The message's bytes as on the wire, with literals cut to what was kept.
+    pub fn wire_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        for part in &self.parts {
+            match part {
+                Part::Line(l) => out.extend_from_slice(&l.bytes),
+                Part::Literal(l) => out.extend_from_slice(&l.data),
+                Part::Overlong { head, .. } => out.extend_from_slice(head),
+                Part::Truncated { bytes } => out.extend_from_slice(bytes),
+            }
+        }
+        out
     }
 
     /// True if any line of the message ended in a bare LF instead of CRLF.
@@ -144,7 +164,10 @@ impl Default for Assembler {
 
 impl Assembler {
     pub fn new(retain: usize) -> Self {
-        Assembler { retain, current: Message::default() }
+        Assembler {
+            retain,
+            current: Message::default(),
+        }
     }
 
     /// True when a message has started and is not finished yet.
@@ -160,7 +183,11 @@ impl Assembler {
                 let header = line.literal;
                 self.current.parts.push(Part::Line(line));
                 if let Some(header) = header.filter(|h| h.size == 0) {
-                    self.current.parts.push(Part::Literal(Literal { header, data: Vec::new(), received: 0 }));
+                    self.current.parts.push(Part::Literal(Literal {
+                        header,
+                        data: Vec::new(),
+                        received: 0,
+                    }));
                     return None;
                 }
                 if ends {
@@ -174,7 +201,11 @@ impl Assembler {
                     _ => None,
                 };
                 if let Some(header) = header {
-                    self.current.parts.push(Part::Literal(Literal { header, data: Vec::new(), received: 0 }));
+                    self.current.parts.push(Part::Literal(Literal {
+                        header,
+                        data: Vec::new(),
+                        received: 0,
+                    }));
                 }
                 if let Some(Part::Literal(lit)) = self.current.parts.last_mut() {
                     let room = self.retain.saturating_sub(lit.data.len());
@@ -201,7 +232,9 @@ impl Assembler {
             }
             Frame::Truncated { bytes, in_literal } => {
                 if in_literal {
-                    return self.push(Frame::Literal { bytes, last: false }).or_else(|| self.flush());
+                    return self
+                        .push(Frame::Literal { bytes, last: false })
+                        .or_else(|| self.flush());
                 }
                 self.current.parts.push(Part::Truncated { bytes });
                 self.flush()
@@ -240,7 +273,10 @@ mod tests {
         let msgs = messages_of(b"* 3 FETCH (BODY[] {5}\r\nHello)\r\nC OK Fetch completed.\r\n");
         assert_eq!(msgs.len(), 2);
         assert_eq!(msgs[0].parts.len(), 3);
-        assert_eq!(msgs[0].grammar_text(), b"* 3 FETCH (BODY[] {5}\r\nHello)\r\n");
+        assert_eq!(
+            msgs[0].grammar_text(),
+            b"* 3 FETCH (BODY[] {5}\r\nHello)\r\n"
+        );
         assert_eq!(msgs[1].first_line(), b"C OK Fetch completed.");
     }
 
@@ -257,8 +293,14 @@ mod tests {
         }
         assert_eq!(msgs.len(), 1);
         let lit = msgs[0].literals().next().unwrap();
-        assert_eq!((lit.header.size, lit.received, lit.data.as_slice()), (20, 20, &b"0123"[..]));
-        assert_eq!(msgs[0].grammar_text(), b"* 1 FETCH (BODY[] {4}\r\n0123)\r\n");
+        assert_eq!(
+            (lit.header.size, lit.received, lit.data.as_slice()),
+            (20, 20, &b"0123"[..])
+        );
+        assert_eq!(
+            msgs[0].grammar_text(),
+            b"* 1 FETCH (BODY[] {4}\r\n0123)\r\n"
+        );
         assert_eq!(msgs[0].wire_len(), input.len() as u64);
     }
 

@@ -12,7 +12,7 @@ use nom::Parser;
 
 use super::{tagged_ext_label, tagged_ext_val};
 use crate::grammar::command::{arg, label, list};
-use crate::grammar::core::{as_str, keyword, nz_number, number64, quoted, sp};
+use crate::grammar::core::{as_str, keyword, number64, nz_number, quoted, sp};
 use crate::grammar::error::{expect, fail, PResult};
 use crate::grammar::sequence::sequence_set;
 
@@ -27,7 +27,10 @@ fn select_param(input: &[u8]) -> PResult<'_, String> {
     let (rest, name) = expect(label::SELECT_PARAM, tagged_ext_label).parse(input)?;
     let name = name.to_ascii_uppercase();
     if name == "QRESYNC" {
-        let (rest, value) = arg("the QRESYNC values: (uidvalidity mod-sequence [known UIDs])", qresync_value)(rest)?;
+        let (rest, value) = arg(
+            "the QRESYNC values: (uidvalidity mod-sequence [known UIDs])",
+            qresync_value,
+        )(rest)?;
         return Ok((rest, format!("QRESYNC {value}")));
     }
     optional_value(rest, name)
@@ -36,7 +39,13 @@ fn select_param(input: &[u8]) -> PResult<'_, String> {
 /// `"(" uidvalidity SP mod-sequence-value [SP known-uids] [SP seq-match-data] ")"`;
 /// `seq-match-data = "(" known-sequence-set SP known-uid-set ")"`
 fn qresync_value(input: &[u8]) -> PResult<'_, &str> {
-    let seq_match = (nom::bytes::complete::tag("("), sequence_set, sp, sequence_set, expect(")", nom::bytes::complete::tag(")")));
+    let seq_match = (
+        nom::bytes::complete::tag("("),
+        sequence_set,
+        sp,
+        sequence_set,
+        expect(")", nom::bytes::complete::tag(")")),
+    );
     let body = (
         expect("(", nom::bytes::complete::tag("(")),
         expect("the UIDVALIDITY the client remembers", nz_number),
@@ -44,7 +53,10 @@ fn qresync_value(input: &[u8]) -> PResult<'_, &str> {
         expect("the highest mod-sequence the client knows", number64),
         nom::combinator::opt((sp, sequence_set)),
         nom::combinator::opt((sp, seq_match)),
-        expect(") to close the QRESYNC values", nom::bytes::complete::tag(")")),
+        expect(
+            ") to close the QRESYNC values",
+            nom::bytes::complete::tag(")"),
+        ),
     );
     let (rest, text) = recognize(body).parse(input)?;
     Ok((rest, as_str(text)))
@@ -53,7 +65,8 @@ fn qresync_value(input: &[u8]) -> PResult<'_, &str> {
 /// `name [SP tagged-ext-val]`, the generic shape of RFC 4466 parameters and modifiers: a
 /// value follows only if it starts like one, so `(CONDSTORE QRESYNC ...)` stays two names.
 fn optional_value(rest: &[u8], name: String) -> PResult<'_, String> {
-    if rest.first() == Some(&b' ') && matches!(rest.get(1), Some(b'(' | b'0'..=b'9' | b'*' | b'$')) {
+    if rest.first() == Some(&b' ') && matches!(rest.get(1), Some(b'(' | b'0'..=b'9' | b'*' | b'$'))
+    {
         let (rest, value) = tagged_ext_val(&rest[1..])?;
         return Ok((rest, format!("{name} {value}")));
     }
@@ -106,7 +119,10 @@ pub fn search_modsequence(input: &[u8]) -> PResult<'_, u64> {
     let rest = if rest.starts_with(b" \"") {
         let (after_entry, _) = quoted(&rest[1..])?;
         let (rest, kind) = arg("priv, shared or all", crate::grammar::command::word)(after_entry)?;
-        if !["priv", "shared", "all"].iter().any(|k| k.as_bytes().eq_ignore_ascii_case(kind)) {
+        if !["priv", "shared", "all"]
+            .iter()
+            .any(|k| k.as_bytes().eq_ignore_ascii_case(kind))
+        {
             return fail(&after_entry[1..], "priv, shared or all");
         }
         rest

@@ -16,7 +16,10 @@ pub const SEARCH_RETURN_OPTIONS: &[&str] = &["MIN", "MAX", "ALL", "COUNT", "SAVE
 /// `search-return-opts = SP "RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")"`, from `RETURN`.
 pub fn search_return_opts(input: &[u8]) -> PResult<'_, Vec<String>> {
     let (rest, _) = keyword("RETURN").parse(input)?;
-    arg(label::SEARCH_RETURN, list(0, label::SEARCH_RETURN_OPT, search_return_opt))(rest)
+    arg(
+        label::SEARCH_RETURN,
+        list(0, label::SEARCH_RETURN_OPT, search_return_opt),
+    )(rest)
 }
 
 /// `search-return-opt = "MIN" / "MAX" / "ALL" / "COUNT" / "SAVE" / search-ret-opt-ext`;
@@ -27,7 +30,8 @@ fn search_return_opt(input: &[u8]) -> PResult<'_, String> {
     if SEARCH_RETURN_OPTIONS.contains(&name.as_str()) {
         return Ok((rest, name));
     }
-    if rest.first() == Some(&b' ') && matches!(rest.get(1), Some(b'(' | b'0'..=b'9' | b'*' | b'$')) {
+    if rest.first() == Some(&b' ') && matches!(rest.get(1), Some(b'(' | b'0'..=b'9' | b'*' | b'$'))
+    {
         let (rest, value) = tagged_ext_val(&rest[1..])?;
         return Ok((rest, format!("{name} {value}")));
     }

@@ -16,18 +16,31 @@ pub fn id(input: &[u8]) -> PResult<'_, CommandBody> {
     Ok((rest, CommandBody::Id { parameters }))
 }
 
+/// The field and value pairs of an ID command or response; `None` for NIL.
+pub type IdParams = Option<Vec<(String, Option<String>)>>;
+
 /// `id_params_list ::= "(" #(string SPACE nstring) ")" / nil`
 ///
 /// RFC 2971's `#` is the old comma-list notation, but the RFC's own examples (and every
 /// implementation) separate the pairs with a single space, as written here.
-pub fn id_params_list(input: &[u8]) -> PResult<'_, Option<Vec<(String, Option<String>)>>> {
+pub fn id_params_list(input: &[u8]) -> PResult<'_, IdParams> {
     let pair = |i| {
         let (rest, field) = string(i)?;
         let (rest, _) = sp(rest)?;
         let (rest, value) = expect("a value string, or NIL", nstring).parse(rest)?;
-        Ok((rest, (field.text().into_owned(), value.map(|v| v.text().into_owned()))))
+        Ok((
+            rest,
+            (
+                field.text().into_owned(),
+                value.map(|v| v.text().into_owned()),
+            ),
+        ))
     };
-    alt((value(None, nil), map(list(0, "a field name string such as \"name\"", pair), Some))).parse(input)
+    alt((
+        value(None, nil),
+        map(list(0, "a field name string such as \"name\"", pair), Some),
+    ))
+    .parse(input)
 }
 
 // ---- responses

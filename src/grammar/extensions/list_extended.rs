@@ -22,9 +22,14 @@ pub fn list_select_opts(input: &[u8]) -> PResult<'_, Vec<String>> {
     let (rest, options) = list(0, label::LIST_SELECT_OPT, option_extension)(input)?;
     let name = |o: &String| o.split(' ').next().unwrap_or("").to_owned();
     let has_mod = options.iter().any(|o| name(o) == "RECURSIVEMATCH");
-    let has_base = options.iter().any(|o| !matches!(name(o).as_str(), "RECURSIVEMATCH" | "REMOTE"));
+    let has_base = options
+        .iter()
+        .any(|o| !matches!(name(o).as_str(), "RECURSIVEMATCH" | "REMOTE"));
     if has_mod && !has_base {
-        return fail(&input[1..], "SUBSCRIBED (or another base option) next to RECURSIVEMATCH");
+        return fail(
+            &input[1..],
+            "SUBSCRIBED (or another base option) next to RECURSIVEMATCH",
+        );
     }
     Ok((rest, options))
 }
@@ -44,7 +49,10 @@ fn option_extension(input: &[u8]) -> PResult<'_, String> {
 /// `list-return-opts = "RETURN" SP "(" [return-option *(SP return-option)] ")"`, from `RETURN`.
 pub fn list_return_opts(input: &[u8]) -> PResult<'_, Vec<String>> {
     let (rest, _) = keyword("RETURN").parse(input)?;
-    arg(label::LIST_RETURN, list(0, label::LIST_RETURN_OPT, return_option))(rest)
+    arg(
+        label::LIST_RETURN,
+        list(0, label::LIST_RETURN_OPT, return_option),
+    )(rest)
 }
 
 /// `return-option = "SUBSCRIBED" / "CHILDREN" / status-option / option-extension`;
@@ -73,7 +81,10 @@ pub fn is_list_char(b: u8) -> bool {
 
 /// `list-mailbox = 1*list-char / string` — a name or pattern; `%` and `*` are wildcards.
 pub fn list_mailbox(input: &[u8]) -> PResult<'_, ImapString> {
-    let plain = map(take_while1(is_list_char), |b: &[u8]| ImapString { bytes: b.to_vec(), form: StringForm::Atom });
+    let plain = map(take_while1(is_list_char), |b: &[u8]| ImapString {
+        bytes: b.to_vec(),
+        form: StringForm::Atom,
+    });
     expect(label::LIST_PATTERN, nom::branch::alt((plain, string))).parse(input)
 }
 

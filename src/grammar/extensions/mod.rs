@@ -50,7 +50,8 @@ pub fn tagged_ext_label(input: &[u8]) -> PResult<'_, &str> {
         _ => return fail(input, "a name such as CONDSTORE"),
     }
     let (rest, name) =
-        take_while(|b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':')).parse(input)?;
+        take_while(|b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+            .parse(input)?;
     Ok((rest, as_str(name)))
 }
 
@@ -65,7 +66,15 @@ pub fn tagged_ext_val(input: &[u8]) -> PResult<'_, String> {
     } else if let Ok((rest, _)) = sequence_set(input) {
         rest
     } else {
-        number64(input).map_err(|_| nom::Err::Error(crate::grammar::error::GrammarError { input, expected: label::EXT_VALUE, rule: None }))?.0
+        number64(input)
+            .map_err(|_| {
+                nom::Err::Error(crate::grammar::error::GrammarError {
+                    input,
+                    expected: label::EXT_VALUE,
+                    rule: None,
+                })
+            })?
+            .0
     };
     let text = &input[..input.len() - rest.len()];
     Ok((rest, String::from_utf8_lossy(text).into_owned()))
@@ -82,7 +91,8 @@ pub fn ext_params(input: &[u8]) -> PResult<'_, Vec<String>> {
 fn ext_param(input: &[u8]) -> PResult<'_, String> {
     let (rest, name) = tagged_ext_label(input)?;
     let name = name.to_ascii_uppercase();
-    if rest.first() == Some(&b' ') && matches!(rest.get(1), Some(b'(' | b'0'..=b'9' | b'*' | b'$')) {
+    if rest.first() == Some(&b' ') && matches!(rest.get(1), Some(b'(' | b'0'..=b'9' | b'*' | b'$'))
+    {
         let (rest, value) = tagged_ext_val(&rest[1..])?;
         return Ok((rest, format!("{name} {value}")));
     }
@@ -122,12 +132,24 @@ mod tests {
 
     #[test]
     fn extension_values_are_kept_as_written() {
-        assert_eq!(tagged_ext_val(b"1:5,7 x").unwrap(), (&b" x"[..], "1:5,7".to_owned()));
+        assert_eq!(
+            tagged_ext_val(b"1:5,7 x").unwrap(),
+            (&b" x"[..], "1:5,7".to_owned())
+        );
         assert_eq!(tagged_ext_val(b"0)").unwrap(), (&b")"[..], "0".to_owned()));
-        assert_eq!(tagged_ext_val(b"(USE (\\Drafts \"x y\")))").unwrap().1, "(USE (\\Drafts \"x y\"))");
+        assert_eq!(
+            tagged_ext_val(b"(USE (\\Drafts \"x y\")))").unwrap().1,
+            "(USE (\\Drafts \"x y\"))"
+        );
         assert!(tagged_ext_val(b"((((((((((((x))))))))))))").is_err());
         assert!(tagged_ext_val(b"abc").is_err());
-        assert_eq!(tagged_ext_label(b"CHANGEDSINCE 1").unwrap().1, "CHANGEDSINCE");
-        assert_eq!(ext_params(b"(use (\\Drafts) X-Y 5)").unwrap().1, vec!["USE (\\Drafts)".to_owned(), "X-Y 5".to_owned()]);
+        assert_eq!(
+            tagged_ext_label(b"CHANGEDSINCE 1").unwrap().1,
+            "CHANGEDSINCE"
+        );
+        assert_eq!(
+            ext_params(b"(use (\\Drafts) X-Y 5)").unwrap().1,
+            vec!["USE (\\Drafts)".to_owned(), "X-Y 5".to_owned()]
+        );
     }
 }

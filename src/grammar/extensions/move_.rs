@@ -16,7 +16,14 @@ pub fn move_(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, _) = keyword("MOVE").parse(input)?;
     let (rest, set) = arg(label::SEQUENCE_SET, sequence_set)(rest)?;
     let (rest, mailbox) = arg(label::MOVE_TO, mailbox)(rest)?;
-    Ok((rest, CommandBody::Move { uid: false, set, mailbox }))
+    Ok((
+        rest,
+        CommandBody::Move {
+            uid: false,
+            set,
+            mailbox,
+        },
+    ))
 }
 
 // ---- responses

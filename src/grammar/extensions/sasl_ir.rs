@@ -32,13 +32,22 @@ pub fn check_base64(text: &[u8]) -> Result<(), Base64Error> {
         } else {
             "a base64 character: A-Z, a-z, 0-9, + or /"
         };
-        return Err(Base64Error { offset: bad, expected });
+        return Err(Base64Error {
+            offset: bad,
+            expected,
+        });
     }
     if let Some(bad) = text[data..].iter().position(|&b| b != b'=') {
-        return Err(Base64Error { offset: data + bad, expected: "nothing after the = padding: = may only end the base64" });
+        return Err(Base64Error {
+            offset: data + bad,
+            expected: "nothing after the = padding: = may only end the base64",
+        });
     }
     if text.len() - data > 2 {
-        return Err(Base64Error { offset: data + 2, expected: "at most two = at the end of base64" });
+        return Err(Base64Error {
+            offset: data + 2,
+            expected: "at most two = at the end of base64",
+        });
     }
     if text.len() % 4 != 0 {
         return Err(Base64Error {
@@ -59,10 +68,18 @@ pub fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
         b'+' => 62,
         _ => 63,
     };
-    let data: Vec<u8> = text.iter().copied().filter(|&b| b != b'=').map(value).collect();
+    let data: Vec<u8> = text
+        .iter()
+        .copied()
+        .filter(|&b| b != b'=')
+        .map(value)
+        .collect();
     let mut out = Vec::with_capacity(data.len() * 3 / 4);
     for chunk in data.chunks(4) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, &v)| acc | u32::from(v) << (18 - 6 * i));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &v)| acc | u32::from(v) << (18 - 6 * i));
         let bytes = n.to_be_bytes();
         out.extend_from_slice(&bytes[1..chunk.len()]);
     }
@@ -72,7 +89,10 @@ pub fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
 /// `initial-resp = (base64 / "=")` (RFC 4959): `=` is an empty response, which differs
 /// from sending none at all.
 pub fn initial_resp(input: &[u8]) -> PResult<'_, &str> {
-    let len = input.iter().position(|&b| matches!(b, b' ' | b'\r' | b'\n')).unwrap_or(input.len());
+    let len = input
+        .iter()
+        .position(|&b| matches!(b, b' ' | b'\r' | b'\n'))
+        .unwrap_or(input.len());
     let (token, rest) = input.split_at(len);
     if token.is_empty() {
         return fail(input, label::INITIAL_RESPONSE);
@@ -92,7 +112,10 @@ mod tests {
 
     #[test]
     fn checks_and_decodes() {
-        assert_eq!(decode_base64(b"dGVzdAB0ZXN0AHRlc3Q=").unwrap(), b"test\0test\0test");
+        assert_eq!(
+            decode_base64(b"dGVzdAB0ZXN0AHRlc3Q=").unwrap(),
+            b"test\0test\0test"
+        );
         assert_eq!(decode_base64(b"").unwrap(), b"");
         assert_eq!(decode_base64(b"YQ==").unwrap(), b"a");
         assert_eq!(decode_base64(b"YWI=").unwrap(), b"ab");
@@ -100,14 +123,22 @@ mod tests {
         assert_eq!(check_base64(b"dGVzd").unwrap_err().offset, 5);
         assert_eq!(check_base64(b"YQ=a").unwrap_err().offset, 3);
         assert_eq!(check_base64(b"Y===").unwrap_err().offset, 3);
-        assert!(check_base64(b"ab-_").unwrap_err().expected.contains("base64url"));
+        assert!(check_base64(b"ab-_")
+            .unwrap_err()
+            .expected
+            .contains("base64url"));
     }
 
     #[test]
     fn initial_response() {
         assert_eq!(initial_resp(b"= rest").unwrap(), (&b" rest"[..], "="));
-        assert_eq!(initial_resp(b"dGVzdAB0ZXN0AHRlc3Q=").unwrap().1, "dGVzdAB0ZXN0AHRlc3Q=");
-        let Err(nom::Err::Error(e)) = initial_resp(b"abc*") else { panic!() };
+        assert_eq!(
+            initial_resp(b"dGVzdAB0ZXN0AHRlc3Q=").unwrap().1,
+            "dGVzdAB0ZXN0AHRlc3Q="
+        );
+        let Err(nom::Err::Error(e)) = initial_resp(b"abc*") else {
+            panic!()
+        };
         assert_eq!(e.input, b"*");
     }
 }

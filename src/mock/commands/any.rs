@@ -16,8 +16,9 @@ use crate::mock::wording as w;
 
 use super::{Cx, Done, Next, SyncMode};
 
-/// Capabilities ENABLE can turn on in the mock.
-const ENABLEABLE: [&str; 1] = ["CONDSTORE"];
+/// Capabilities ENABLE can turn on in the mock. QRESYNC is partly implemented:
+/// VANISHED and UIDs in updates, but not SELECT's QRESYNC parameter.
+const ENABLEABLE: [&str; 2] = ["CONDSTORE", "QRESYNC"];
 
 pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
     match body {
@@ -85,8 +86,9 @@ fn enable(cx: &mut Cx, tag: &str, requested: &[String]) -> Done {
             continue;
         }
         if ENABLEABLE.contains(&upper.as_str()) {
-            if upper == "CONDSTORE" {
-                cx.conn.condstore = true;
+            cx.conn.condstore = true;
+            if upper == "QRESYNC" {
+                cx.conn.qresync = true;
             }
             enabled.push(upper);
         } else {

@@ -10,7 +10,7 @@
 //! client never sends a message that is going to be refused (battery session 18): a
 //! missing mailbox (`NO [TRYCREATE]`), a bad date (`BAD`), an empty message. The
 //! session asks [`check_before_literal`] the same questions, parsing the command as far
-//! as it has arrived with the literal replaced by an empty string.
+//! as it has arrived with the literal replaced by an empty one (`{0}`).
 
 use std::sync::Arc;
 
@@ -35,7 +35,7 @@ pub enum Verdict {
 }
 
 /// Checks an APPEND whose message literal of `size` bytes has been announced.
-/// `probe` is the command so far with that literal replaced by `""`.
+/// `probe` is the command so far with that literal replaced by an empty one (`{0}`).
 pub fn check_before_literal(probe: &[u8], size: u64, state: State, conn: &Conn, store: &Store, config: &Config) -> Verdict {
     if state == State::NotAuthenticated {
         return Verdict::NotAppend;
@@ -43,13 +43,13 @@ pub fn check_before_literal(probe: &[u8], size: u64, state: State, conn: &Conn, 
     let parsed = parse_command(probe);
     let Some(tag) = parsed.tag.clone() else { return Verdict::NotAppend };
     let Some(cmd) = &parsed.command else {
-        if parsed.name == Some("APPEND") && reason(&parsed) == "Invalid internal date." {
+        if parsed.name == Some("APPEND") && reason(&parsed, probe) == "Invalid internal date." {
             return Verdict::Refuse { tag, status: "BAD", text: w::command_error("APPEND", "Invalid internal date.") };
         }
         return Verdict::NotAppend;
     };
     let CommandBody::Append { mailbox, flags, date, message } = &cmd.body else { return Verdict::NotAppend };
-    if !message.bytes.is_empty() || message.form != StringForm::Quoted {
+    if !matches!(message.form, StringForm::Literal(h) if h.size == 0) {
         return Verdict::NotAppend;
     }
     let user = conn.user.clone().unwrap_or_default();

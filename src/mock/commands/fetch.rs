@@ -7,12 +7,13 @@
 //! S: * 3 FETCH (BODY[] {445}
 //! ```
 //!
-//! Dovecot's order of items, from the battery (session 16): the items that fit on the
-//! line (FLAGS, UID, ENVELOPE, ...) come first, in the order asked; the ones sent as
-//! literals (BODY[...], RFC822...) come after, in the order asked. UID FETCH puts UID
-//! first. When a BODY[] or RFC822 sets \Seen on an unseen message, Dovecot adds the
-//! new FLAGS at the end of the first group, unless FLAGS was asked for anyway (it then
-//! shows the new flags). A read-only (EXAMINEd) mailbox never gets \Seen set.
+//! Dovecot's order of items, from the battery (session 16, f24–f28c), in three groups,
+//! each in the order asked: first the short items (UID, FLAGS, INTERNALDATE,
+//! RFC822.SIZE, MODSEQ), then those sent as literals (BODY[...], RFC822...), then the
+//! structures (ENVELOPE, BODYSTRUCTURE, BODY). UID FETCH puts UID first. When a
+//! BODY[] or RFC822 sets \Seen on an unseen message, Dovecot adds the new FLAGS at the
+//! end of the first group, unless FLAGS was asked for anyway (it then shows the new
+//! flags). A read-only (EXAMINEd) mailbox never gets \Seen set.
 
 use crate::grammar::command::CommandBody;
 use crate::grammar::fetch::{FetchAttribute, FetchItems};
@@ -39,19 +40,21 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
     fetch(cx, tag, name, set, *uid, &plan)
 }
 
-/// The items to send, in Dovecot's order, and whether any sets \Seen.
+/// The items to send, in Dovecot's three groups, and whether any sets \Seen.
 struct Plan {
-    buffered: Vec<FetchAttribute>,
+    short: Vec<FetchAttribute>,
     literal: Vec<FetchAttribute>,
+    structure: Vec<FetchAttribute>,
     sets_seen: bool,
     flags_asked: bool,
 }
 
 fn plan(cx: &mut Cx, tag: &str, items: &FetchItems, uid: bool) -> Result<Plan, Done> {
-    let mut buffered = Vec::new();
+    let mut short = Vec::new();
     let mut literal = Vec::new();
+    let mut structure = Vec::new();
     if uid {
-        buffered.push(FetchAttribute::Uid);
+        short.push(FetchAttribute::Uid);
     }
     let mut sets_seen = false;
     for item in items.expand() {
@@ -66,21 +69,24 @@ fn plan(cx: &mut Cx, tag: &str, items: &FetchItems, uid: bool) -> Result<Plan, D
                     cx.events.push(Event::NotImplemented { tag: tag.to_owned(), what: format!("FETCH {upper}") });
                     return Err(Done::no(tag, w::not_implemented(&format!("the FETCH item {upper}"))));
                 }
-                return Err(Done::bad(tag, w::command_error("FETCH", &format!("Unknown parameter: {upper}"))));
+                return Err(Done::bad(tag, w::command_error("FETCH", &format!("Unknown parameter: {other}"))));
             }
             ModSeq => cx.conn.condstore = true,
             Rfc822 | Rfc822Text => sets_seen = true,
             BodySection { peek, .. } | Binary { peek, .. } => sets_seen |= !peek,
             _ => {}
         }
-        let is_literal = matches!(item, Rfc822 | Rfc822Header | Rfc822Text | BodySection { .. } | Binary { .. });
-        let list = if is_literal { &mut literal } else { &mut buffered };
+        let list = match item {
+            Rfc822 | Rfc822Header | Rfc822Text | BodySection { .. } | Binary { .. } => &mut literal,
+            Envelope | BodyStructure | Body => &mut structure,
+            _ => &mut short,
+        };
         if !list.contains(&item) {
             list.push(item);
         }
     }
-    let flags_asked = buffered.contains(&FetchAttribute::Flags);
-    Ok(Plan { buffered, literal, sets_seen, flags_asked })
+    let flags_asked = short.contains(&FetchAttribute::Flags);
+    Ok(Plan { short, literal, structure, sets_seen, flags_asked })
 }
 
 fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan: &Plan) -> Done {
@@ -120,15 +126,8 @@ fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan:
                 out.push(b' ');
             }
         };
-        for item in &plan.buffered {
-            sep(&mut out);
-            push_item(&mut out, item, u, &flags, recent, internal_date, modseq, &raw);
-        }
-        if seen_now && !plan.flags_asked {
-            sep(&mut out);
-            push_item(&mut out, &FetchAttribute::Flags, u, &flags, recent, internal_date, modseq, &raw);
-        }
-        for item in &plan.literal {
+        let implicit_flags = (seen_now && !plan.flags_asked).then_some(FetchAttribute::Flags);
+        for item in plan.short.iter().chain(&implicit_flags).chain(&plan.literal).chain(&plan.structure) {
             sep(&mut out);
             push_item(&mut out, item, u, &flags, recent, internal_date, modseq, &raw);
         }

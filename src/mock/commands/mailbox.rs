@@ -94,7 +94,8 @@ fn select(cx: &mut Cx, tag: &str, mailbox: &Mailbox, parameters: &[String], read
         flags: mb.messages.iter().map(|m| m.flags.clone()).collect(),
         recent_reported: recent.len(),
         recent,
-        keywords_announced: mb.keywords.len(),
+        keywords: mb.keywords.clone(),
+        local_keywords: Vec::new(),
     };
     let mut text = flags_lines(&mb.keywords, read_only);
     text.push_str(&format!("* {} EXISTS\r\n* {} RECENT\r\n", view.uids.len(), view.recent.len()));

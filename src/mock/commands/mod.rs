@@ -52,6 +52,9 @@ pub struct Conn {
     pub selected: Option<SelectedView>,
     /// ENABLE CONDSTORE (RFC 7162) was given, or a CONDSTORE-only item was used.
     pub condstore: bool,
+    /// ENABLE QRESYNC (RFC 7162 §3.2) was given: expunges are reported as VANISHED,
+    /// and flag updates carry UIDs.
+    pub qresync: bool,
     /// The client asked CAPABILITY before logging in. Dovecot then sends the new list
     /// as an untagged CAPABILITY on login instead of a `[CAPABILITY ...]` code.
     pub asked_capability: bool,
@@ -68,6 +71,7 @@ impl Default for Conn {
             user: None,
             selected: None,
             condstore: false,
+            qresync: false,
             asked_capability: false,
             bad_in_a_row: 0,
             bad_login_total: 0,
@@ -91,8 +95,11 @@ pub struct SelectedView {
     pub recent: BTreeSet<u32>,
     /// The RECENT count last reported.
     pub recent_reported: usize,
-    /// How many of the mailbox's keywords FLAGS has announced.
-    pub keywords_announced: usize,
+    /// The keywords FLAGS has announced to this session.
+    pub keywords: Vec<String>,
+    /// Keywords only this session knows: SEARCH KEYWORD names one the mailbox does not
+    /// have. Dovecot announces it to the searching session alone (battery s45, w2).
+    pub local_keywords: Vec<String>,
 }
 
 impl SelectedView {
@@ -277,23 +284,11 @@ const UNIMPLEMENTED: [(&str, &str); 12] = [
     ("ESEARCH", "MULTISEARCH"),
 ];
 
-/// Commands whose Dovecot handler reads no arguments, so extra ones are ignored
-/// (`NOOP extra` is OK in the battery). Named quirk: the grammar calls it an error,
-/// the server does not; the tutor still gets the diagnostic.
-fn argumentless(name: &str) -> Option<CommandBody> {
-    Some(match name {
-        "CAPABILITY" => CommandBody::Capability,
-        "NOOP" => CommandBody::Noop,
-        "LOGOUT" => CommandBody::Logout,
-        "STARTTLS" => CommandBody::StartTls,
-        "CHECK" => CommandBody::Check,
-        "CLOSE" => CommandBody::Close,
-        "UNSELECT" => CommandBody::Unselect,
-        "NAMESPACE" => CommandBody::Namespace,
-        "IDLE" => CommandBody::Idle,
-        _ => return None,
-    })
-}
+/// Commands whose Dovecot handler ignores arguments it does not expect (`NOOP extra`
+/// and `SELECT INBOX extra` are OK in the battery). Named quirk: the grammar calls
+/// it an error, the server does not; the tutor still gets the diagnostic.
+const LENIENT: [&str; 11] =
+    ["CAPABILITY", "NOOP", "LOGOUT", "STARTTLS", "CHECK", "CLOSE", "UNSELECT", "NAMESPACE", "IDLE", "SELECT", "EXAMINE"];
 
 /// Runs one whole client message. `None` when nothing more is to be sent.
 pub fn run(
@@ -304,40 +299,75 @@ pub fn run(
     out: &mut Vec<u8>,
     events: &mut Vec<Event>,
 ) -> Option<Done> {
-    let (tag, word) = words(message.first_line());
+    let first = message.first_line();
+    let (tag, word) = words(first);
     let text = message.grammar_text();
-    let parsed = parse_command(&text);
+    let mut parsed = parse_command(&text);
+    // The grammar reads what the learner meant (`c1LOGIN` is "c1" and LOGIN); Dovecot
+    // reads words (`c1LOGIN` is the tag, the next word the command). The wire follows
+    // Dovecot: a guess the words do not bear out is an unknown command.
+    let trusted = parsed.name.is_some_and(|n| word.eq_ignore_ascii_case(n) || (parsed.uid && word.eq_ignore_ascii_case("UID")));
+    if !trusted {
+        parsed.name = None;
+        parsed.command = None;
+    }
+    let single_line = message.parts.len() == 1;
     let mut cx = Cx { conn, store, config, out, events };
+    let command = command_of(&tag, &parsed, first, single_line);
     if cx.conn.state == State::NotAuthenticated {
-        Some(before_login(&mut cx, &tag, &word, &parsed))
+        Some(before_login(&mut cx, &tag, &word, &parsed, command))
     } else {
-        Some(after_login(&mut cx, &tag, &word, &parsed))
+        Some(after_login(&mut cx, &tag, &word, first, &parsed, command))
     }
 }
 
 fn diagnose(cx: &mut Cx, tag: &str, parsed: &ParsedCommand) {
     cx.events.push(Event::Diagnostic {
-        tag: parsed.tag.clone().or_else(|| (!tag.is_empty()).then(|| tag.to_owned())),
+        tag: (!tag.is_empty()).then(|| tag.to_owned()),
         command: parsed.name.map(|n| if parsed.uid { format!("UID {n}") } else { n.to_owned() }),
         diagnostics: parsed.diagnostics.clone(),
     });
 }
 
-/// The command as the grammar understood it, or, for argument-less commands with
-/// extra arguments, as Dovecot understands it.
-fn command_of(tag: &str, parsed: &ParsedCommand) -> Option<Command> {
+fn first_error(parsed: &ParsedCommand) -> Option<&crate::grammar::Diagnostic> {
+    parsed.diagnostics.iter().find(|d| d.severity == crate::grammar::Severity::Error)
+}
+
+/// The command as the grammar understood it, or as Dovecot understands it where
+/// Dovecot is more lenient: extra arguments it ignores (cut off and parsed again),
+/// and ENABLE without arguments.
+fn command_of(tag: &str, parsed: &ParsedCommand, first: &[u8], single_line: bool) -> Option<Command> {
     if let Some(cmd) = &parsed.command {
-        return Some(cmd.clone());
+        return Some(Command { tag: tag.to_owned(), body: cmd.body.clone() });
     }
-    let body = argumentless(parsed.name?)?;
-    if parsed.uid {
+    let name = parsed.name?;
+    let error = first_error(parsed)?;
+    if name == "ENABLE" && error.code == "missing-argument" {
+        return Some(Command { tag: tag.to_owned(), body: CommandBody::Enable { capabilities: Vec::new() } });
+    }
+    if !LENIENT.contains(&name) || parsed.uid || error.code != "unexpected-argument" || !single_line {
         return None;
     }
-    Some(Command { tag: tag.to_owned(), body })
+    let cut = error.column.saturating_sub(1).min(first.len());
+    let mut text = first[..cut].to_vec();
+    while text.last() == Some(&b' ') {
+        text.pop();
+    }
+    text.extend_from_slice(b"\r\n");
+    let again = parse_command(&text);
+    again.command.map(|cmd| Command { tag: tag.to_owned(), body: cmd.body })
+}
+
+/// The word of the first line at a diagnostic's column, as Dovecot echoes it.
+fn word_at(first: &[u8], column: usize) -> String {
+    let start = column.saturating_sub(1).min(first.len());
+    let rest = &first[start..];
+    let end = rest.iter().position(|&b| b == b' ' || b == b')' || b == b'(').unwrap_or(rest.len());
+    String::from_utf8_lossy(&rest[..end]).into_owned()
 }
 
 /// imap-login's answers (battery sessions 1–13).
-fn before_login(cx: &mut Cx, tag: &str, word: &str, parsed: &ParsedCommand) -> Done {
+fn before_login(cx: &mut Cx, tag: &str, word: &str, parsed: &ParsedCommand, command: Option<Command>) -> Done {
     let generic_bad = |tag: &str| {
         let mut d = Done::bad(if valid_tag(tag) { tag } else { "*" }, w::PRE_BAD).untimed();
         d.login_bad = true;
@@ -347,7 +377,7 @@ fn before_login(cx: &mut Cx, tag: &str, word: &str, parsed: &ParsedCommand) -> D
         diagnose(cx, tag, parsed);
         return generic_bad(tag);
     }
-    let Some(cmd) = command_of(tag, parsed) else {
+    let Some(cmd) = command else {
         diagnose(cx, tag, parsed);
         if parsed.name.is_none() && tag.eq_ignore_ascii_case("LOGIN") {
             return Done::bad(tag, w::PRE_LOGIN_AS_TAG).untimed();
@@ -391,7 +421,7 @@ fn before_login(cx: &mut Cx, tag: &str, word: &str, parsed: &ParsedCommand) -> D
 }
 
 /// imap's answers after login (battery sessions 14–22).
-fn after_login(cx: &mut Cx, tag: &str, word: &str, parsed: &ParsedCommand) -> Done {
+fn after_login(cx: &mut Cx, tag: &str, word: &str, first: &[u8], parsed: &ParsedCommand, command: Option<Command>) -> Done {
     if !valid_tag(tag) {
         diagnose(cx, tag, parsed);
         return Done::bad("*", "Error in IMAP tag: Invalid tag");
@@ -400,12 +430,12 @@ fn after_login(cx: &mut Cx, tag: &str, word: &str, parsed: &ParsedCommand) -> Do
         diagnose(cx, tag, parsed);
         return Done::bad(tag, "Error in IMAP command: Invalid command name");
     }
-    let Some(cmd) = command_of(tag, parsed) else {
+    let Some(cmd) = command else {
         diagnose(cx, tag, parsed);
         return match parsed.name {
             Some(name) => {
                 let shown = if parsed.uid { format!("UID {name}") } else { name.to_owned() };
-                Done::bad(tag, w::command_error(&shown, &reason(parsed)))
+                Done::bad(tag, w::command_error(&shown, &reason(parsed, first)))
             }
             None => unknown(cx, tag, word),
         };
@@ -437,23 +467,37 @@ fn unknown(cx: &mut Cx, tag: &str, word: &str) -> Done {
 }
 
 /// Dovecot's reason for a command whose arguments did not parse, from the grammar's
-/// diagnostics. Dovecot's texts depend on which check failed; where we cannot tell,
-/// "Invalid arguments" is what most of its commands say.
-fn reason(parsed: &ParsedCommand) -> String {
-    let first = parsed.diagnostics.iter().find(|d| d.severity == crate::grammar::Severity::Error);
-    let Some(d) = first else { return "Invalid arguments".into() };
+/// diagnostics (each text below is in the battery). Where we cannot tell which of
+/// Dovecot's checks would have failed, "Invalid arguments" is what most commands say.
+pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
+    let Some(d) = first_error(parsed) else { return "Invalid arguments".into() };
     let expected = d.expected.as_deref().unwrap_or("");
     let name = parsed.name.unwrap_or("");
-    if expected.contains(')') && !expected.contains('(') {
-        return "Missing ')'".into();
-    }
-    if d.rule == "sequence-set" || expected.contains("sequence set") || expected.contains("message number") {
+    if d.rule == "sequence-set" || expected.contains("sequence set") {
         return "Invalid messageset".into();
     }
-    match name {
-        "SEARCH" if d.rule == "date" || expected.contains("date") => "Invalid search date parameter".into(),
-        "COPY" | "MOVE" => "Missing arguments".into(),
-        "APPEND" if d.rule == "date-time" => "Invalid internal date.".into(),
+    if expected.contains(") to close") || expected == ")" {
+        return "Missing ')'".into();
+    }
+    match (name, d.code) {
+        ("SEARCH", _) if d.rule == "date" || expected.contains("date") => "Invalid search date parameter".into(),
+        ("SEARCH", "missing-argument") => {
+            let words: Vec<&[u8]> = first.split(|&b| b == b' ').filter(|w| !w.is_empty()).collect();
+            match words.last() {
+                Some(key) if words.len() > 2 + usize::from(parsed.uid) => format!(
+                    "Missing parameter for search key (for search key: {})",
+                    String::from_utf8_lossy(key).to_ascii_uppercase()
+                ),
+                _ => "Missing search parameters".into(),
+            }
+        }
+        ("SEARCH", "bad-argument") => format!("Unknown argument {}", word_at(first, d.column)),
+        ("STATUS", "bad-argument") => format!("Invalid status item {}", word_at(first, d.column)),
+        ("COPY" | "MOVE", _) => "Missing arguments".into(),
+        // A quoted string where APPEND wants its message can only be a failed date-time.
+        ("APPEND", _) if expected.contains("date-time") || word_at(first, d.column).starts_with('"') => {
+            "Invalid internal date.".into()
+        }
         _ => "Invalid arguments".into(),
     }
 }
@@ -514,6 +558,8 @@ pub fn flags_lines(keywords: &[String], read_only: bool) -> String {
 /// EXISTS, RECENT. New messages become \Recent for the first session that sees them.
 pub fn sync(conn: &mut Conn, store: &Store, mode: SyncMode, uid: bool, out: &mut Vec<u8>) -> Synced {
     let condstore = conn.condstore;
+    let qresync = conn.qresync;
+    let uid = uid || qresync;
     let Some(view) = conn.selected.as_mut() else { return Synced::Ok };
     let user = conn.user.clone().unwrap_or_default();
     let mut world = store.lock();
@@ -521,12 +567,16 @@ pub fn sync(conn: &mut Conn, store: &Store, mode: SyncMode, uid: bool, out: &mut
         conn.selected = None;
         return Synced::MailboxGone;
     };
-    if mailbox.keywords.len() > view.keywords_announced {
-        view.keywords_announced = mailbox.keywords.len();
-        out.extend_from_slice(flags_lines(&mailbox.keywords, view.read_only).as_bytes());
+    let mut keywords = mailbox.keywords.clone();
+    keywords.extend(view.local_keywords.iter().filter(|k| !mailbox.keywords.iter().any(|m| m.eq_ignore_ascii_case(k))).cloned());
+    if keywords != view.keywords {
+        out.extend_from_slice(flags_lines(&keywords, view.read_only).as_bytes());
+        view.keywords = keywords;
     }
     for i in 0..view.uids.len() {
-        let Some(m) = mailbox.message_or_tombstone(view.uids[i]) else { continue };
+        // A message whose EXPUNGE goes out now gets no FETCH first (battery i4).
+        let m = if mode == SyncMode::Full { mailbox.message(view.uids[i]) } else { mailbox.message_or_tombstone(view.uids[i]) };
+        let Some(m) = m else { continue };
         if m.flags != view.flags[i] {
             view.flags[i] = m.flags.clone();
             let uid_part = if uid { format!("UID {} ", m.uid) } else { String::new() };
@@ -536,14 +586,23 @@ pub fn sync(conn: &mut Conn, store: &Store, mode: SyncMode, uid: bool, out: &mut
         }
     }
     if mode == SyncMode::Full {
+        let mut vanished = Vec::new();
         for i in (0..view.uids.len()).rev() {
             let u = view.uids[i];
             if mailbox.message(u).is_none() {
                 view.uids.remove(i);
                 view.flags.remove(i);
                 view.recent.remove(&u);
-                out.extend_from_slice(format!("* {} EXPUNGE\r\n", i + 1).as_bytes());
+                if qresync {
+                    vanished.push(u);
+                } else {
+                    out.extend_from_slice(format!("* {} EXPUNGE\r\n", i + 1).as_bytes());
+                }
             }
+        }
+        if !vanished.is_empty() {
+            vanished.reverse();
+            out.extend_from_slice(format!("* VANISHED {}\r\n", compress(&vanished)).as_bytes());
         }
     }
     let last = view.uids.last().copied().unwrap_or(0);

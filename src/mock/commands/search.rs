@@ -10,8 +10,9 @@
 //! Matching as Dovecot does it for the battery's 60 searches (session 17): substrings
 //! are case-insensitive; BEFORE/ON/SINCE compare the day of INTERNALDATE; SENT* the
 //! day written in the Date: header, and a message without one counts as sent at the
-//! epoch (so it matches SENTBEFORE anything). SEARCH KEYWORD defines the keyword in
-//! the mailbox, so FLAGS and PERMANENTFLAGS follow the result (a Dovecot quirk).
+//! epoch (so it matches SENTBEFORE anything). SEARCH KEYWORD with a keyword the
+//! mailbox does not have makes FLAGS and PERMANENTFLAGS follow the result, for this
+//! session only (a Dovecot quirk).
 
 use crate::grammar::command::CommandBody;
 use crate::grammar::search::SearchKey;
@@ -45,19 +46,19 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
     }
     // apply
     let user = cx.user().to_owned();
-    let Some(view) = cx.conn.selected.as_ref() else { return Done::bad(tag, w::NO_MAILBOX_SELECTED) };
-    let mut world = cx.store.lock();
-    let Some(mb) = world.account_mut(&user).and_then(|a| a.by_id_mut(view.id)) else {
+    let Some(view) = cx.conn.selected.as_mut() else { return Done::bad(tag, w::NO_MAILBOX_SELECTED) };
+    let world = cx.store.lock();
+    let Some(mb) = world.account(&user).and_then(|a| a.by_id(view.id)) else {
         return Done::ok(tag, w::SEARCH_DONE).sync(SyncMode::Full);
     };
     let mut keywords = Vec::new();
     collect_keywords(criteria, &mut keywords);
-    if mb.define_keywords(keywords.iter().map(String::as_str)) {
-        world.touch();
+    for k in keywords {
+        let known = mb.keywords.iter().chain(&view.local_keywords).any(|m| m.eq_ignore_ascii_case(&k));
+        if !known {
+            view.local_keywords.push(k);
+        }
     }
-    let Some(mb) = world.account(&user).and_then(|a| a.by_id(view.id)) else {
-        return Done::ok(tag, w::SEARCH_DONE);
-    };
     let max_seq = view.uids.len() as u32;
     let max_uid = view.uids.last().copied().unwrap_or(0);
     let mut found = Vec::new();
