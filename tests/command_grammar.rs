@@ -1027,6 +1027,40 @@ fn wrong_argument_shape_inside_lists_points_at_the_item() {
 }
 
 #[test]
+fn words_that_need_quotes_or_modified_utf7() {
+    let (_, d) = diagnostic("a1 LOGIN strategos pass(word", "bad-argument");
+    assert_eq!(d.column, 24);
+    mentions(
+        &d.message,
+        &["`(` cannot be part of an unquoted word", "double quotes"],
+    );
+    assert_eq!(
+        d.suggestion.as_deref(),
+        Some("a1 LOGIN strategos \"pass(word\"")
+    );
+
+    let (_, d) = diagnostic("a1 SELECT Entwürfe", "bad-argument");
+    assert_eq!(d.column, 15);
+    mentions(&d.message, &["ASCII", "modified UTF-7", "`Entw&APw-rfe`"]);
+    assert_eq!(d.suggestion.as_deref(), Some("a1 SELECT Entw&APw-rfe"));
+
+    let (_, d) = diagnostic("a1 SELECT Ünter", "bad-argument");
+    assert_eq!(d.column, 11);
+    assert_eq!(d.suggestion.as_deref(), Some("a1 SELECT &ANw-nter"));
+    // Quoted, UTF-8 is valid syntax (IMAP4rev2).
+    assert!(send("a1 SELECT \"Ünter\"").is_valid());
+}
+
+#[test]
+fn uid_forms_get_the_same_help() {
+    let (_, d) = diagnostic("a1 UID FETCH body[] 3", "bad-argument");
+    mentions(&d.message, &["UID FETCH", "set of UIDs"]);
+    assert_eq!(d.suggestion.as_deref(), Some("a1 UID FETCH 3 body[]"));
+    let (_, d) = diagnostic("a1 UID COPY Archive 1:3", "bad-argument");
+    assert_eq!(d.suggestion.as_deref(), Some("a1 UID COPY 1:3 Archive"));
+}
+
+#[test]
 fn lowercase_commands_are_valid_with_one_note() {
     let parsed = send("b select inbox");
     assert!(parsed.is_valid());

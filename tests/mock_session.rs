@@ -830,7 +830,7 @@ fn random_input_never_panics() {
         for _ in 0..(rng.next() % 40) {
             let mut chunk = Vec::new();
             for _ in 0..(rng.next() % 4) {
-                if rng.next() % 3 == 0 {
+                if rng.next().is_multiple_of(3) {
                     chunk.extend((0..rng.next() % 30).map(|_| rng.next() as u8));
                 } else {
                     chunk.extend_from_slice(pieces[(rng.next() % pieces.len() as u64) as usize]);
@@ -949,4 +949,24 @@ fn compare(
     } else {
         report.push_str(&format!("--- session {n}: dovecot\n{want}--- mock\n{got}\n"));
     }
+}
+
+#[test]
+fn literal_plus_and_minus_and_literals_over_the_limits() {
+    lab(&(r#"
+        S: GREETING
+        C: a LOGIN {9+}
+        C: strategos {9-}
+        C: tryhackme
+        S: a OK [CAPABILITY CAPS] Logged in
+        C: b SELECT {5}
+        S: + OK
+        C: INBOX
+    "#.to_owned() + SELECT_INBOX + r#"
+        S: b OK [READ-WRITE] Select completed (0.001 + 0.000 secs).
+        C: c APPEND INBOX {999999999999}
+        S: c NO [TOOBIG] Message size exceeds the limit (0.001 + 0.000 secs).
+        C: d SEARCH SUBJECT {70000}
+        S: * BYE Literal size too large
+    "#));
 }

@@ -75,20 +75,66 @@ fn read_examples(path: &Path) -> Vec<Example> {
 
 /// Examples of extensions beyond the tutor's grammar, each with the reason.
 const OUT_OF_SCOPE: &[(&str, &str, &str)] = &[
-    ("8474", "13", "OBJECTID's EMAILID/THREADID search keys are not in the grammar"),
-    ("8474", "5", "the RFC elides the APPEND literal's bytes, so the message is cut short"),
-    ("8474", "6", "the RFC elides the APPEND literal's bytes, so the message is cut short"),
-    ("8474", "7", "the RFC elides the APPEND literal's bytes, so the message is cut short"),
+    (
+        "8474",
+        "13",
+        "OBJECTID's EMAILID/THREADID search keys are not in the grammar",
+    ),
+    (
+        "8474",
+        "5",
+        "the RFC elides the APPEND literal's bytes, so the message is cut short",
+    ),
+    (
+        "8474",
+        "6",
+        "the RFC elides the APPEND literal's bytes, so the message is cut short",
+    ),
+    (
+        "8474",
+        "7",
+        "the RFC elides the APPEND literal's bytes, so the message is cut short",
+    ),
 ];
 
 /// Core-RFC lines that deserve the finding they get, beyond `expected-errors.txt`.
 const KNOWN_FINDINGS: &[(&str, &str, &str, &str)] = &[
-    ("9051", "13", "* OK [UIDVALIDITY 9877410381]", "the RFC's UIDVALIDITY exceeds 32 bits"),
-    ("9051", "92", "B283 NO [BADCHARSET UTF-8]", "the RFC omits the parentheses BADCHARSET's grammar wants"),
-    ("3501", "28", "A442 XPIG-LATIN", "an experimental command: its arguments are unknowable"),
-    ("3501", "28", "* XPIG-LATIN", "an experimental response: the tutor says so"),
-    ("9051", "109", "A442 XPIG-LATIN", "an experimental command: its arguments are unknowable"),
-    ("9051", "109", "* XPIG-LATIN", "an experimental response: the tutor says so"),
+    (
+        "9051",
+        "13",
+        "* OK [UIDVALIDITY 9877410381]",
+        "the RFC's UIDVALIDITY exceeds 32 bits",
+    ),
+    (
+        "9051",
+        "92",
+        "B283 NO [BADCHARSET UTF-8]",
+        "the RFC omits the parentheses BADCHARSET's grammar wants",
+    ),
+    (
+        "3501",
+        "28",
+        "A442 XPIG-LATIN",
+        "an experimental command: its arguments are unknowable",
+    ),
+    (
+        "3501",
+        "28",
+        "* XPIG-LATIN",
+        "an experimental response: the tutor says so",
+    ),
+    (
+        "9051",
+        "109",
+        "A442 XPIG-LATIN",
+        "an experimental command: its arguments are unknowable",
+    ),
+    (
+        "9051",
+        "109",
+        "* XPIG-LATIN",
+        "an experimental response: the tutor says so",
+    ),
 ];
 
 /// Notes that teach rather than find fault; they may appear on any valid line.
@@ -163,7 +209,11 @@ fn every_rfc_example_parses_and_is_explained() {
     let (mut checked, mut failures) = (0, Vec::new());
     for file in &files {
         for example in read_examples(file) {
-            if example.skip || OUT_OF_SCOPE.iter().any(|(r, n, _)| *r == example.rfc && *n == example.number) {
+            if example.skip
+                || OUT_OF_SCOPE
+                    .iter()
+                    .any(|(r, n, _)| *r == example.rfc && *n == example.number)
+            {
                 continue;
             }
             for a in explain(&example) {
@@ -182,8 +232,15 @@ fn every_rfc_example_parses_and_is_explained() {
                     errors.extend(
                         a.diagnostics
                             .iter()
-                            .filter(|d| d.severity != Severity::Error && !TEACHING_NOTES.contains(&d.code))
-                            .map(|d| format!("{:?} {} at column {}: {}", d.severity, d.code, d.column, d.message)),
+                            .filter(|d| {
+                                d.severity != Severity::Error && !TEACHING_NOTES.contains(&d.code)
+                            })
+                            .map(|d| {
+                                format!(
+                                    "{:?} {} at column {}: {}",
+                                    d.severity, d.code, d.column, d.message
+                                )
+                            }),
                     );
                 }
                 let key = (
@@ -191,9 +248,9 @@ fn every_rfc_example_parses_and_is_explained() {
                     example.number.clone(),
                     a.display.clone(),
                 );
-                let known = KNOWN_FINDINGS
-                    .iter()
-                    .any(|(r, n, prefix, _)| *r == example.rfc && *n == example.number && a.display.starts_with(prefix));
+                let known = KNOWN_FINDINGS.iter().any(|(r, n, prefix, _)| {
+                    *r == example.rfc && *n == example.number && a.display.starts_with(prefix)
+                });
                 if known && !a.is_unknown() {
                     continue;
                 }

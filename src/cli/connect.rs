@@ -40,7 +40,12 @@ pub struct ConnectArgs {
     #[arg(long, conflicts_with_all = ["server", "tls", "starttls"])]
     mock: bool,
     /// The mock's world: a built-in name (strategos, default) or a YAML file.
-    #[arg(long, value_name = "NAME|FILE", default_value = "strategos", requires = "mock")]
+    #[arg(
+        long,
+        value_name = "NAME|FILE",
+        default_value = "strategos",
+        requires = "mock"
+    )]
     fixture: String,
     /// Show passwords and AUTHENTICATE data in the explanations.
     #[arg(long)]
@@ -52,7 +57,9 @@ pub struct ConnectArgs {
 
 pub fn run(args: ConnectArgs, color: bool) -> CliResult {
     let peer = if args.mock {
-        Peer::Mock { fixture: args.fixture.clone() }
+        Peer::Mock {
+            fixture: args.fixture.clone(),
+        }
     } else {
         let security = match (args.tls, args.starttls) {
             (true, _) => Security::Tls,
@@ -67,9 +74,16 @@ pub fn run(args: ConnectArgs, color: bool) -> CliResult {
         if args.insecure {
             eprintln!("imap-tutor connect: {}", tls::INSECURE_WARNING);
         }
-        Peer::Server(Target::parse(args.server.as_deref().unwrap_or_default(), security, trust)?)
+        Peer::Server(Target::parse(
+            args.server.as_deref().unwrap_or_default(),
+            security,
+            trust,
+        )?)
     };
-    let look = Look { style: TextStyle::for_stdout(color, args.full), show_secrets: args.show_secrets };
+    let look = Look {
+        style: TextStyle::for_stdout(color, args.full),
+        show_secrets: args.show_secrets,
+    };
     connect::run(peer, look)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -12,8 +12,15 @@ pub fn read_input(path: &std::path::Path) -> Result<Vec<u8>, String> {
     use std::io::Read;
     if path.as_os_str() == "-" {
         let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).map_err(|e| format!("cannot read stdin: {e}"))?;
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .map_err(|e| format!("cannot read stdin: {e}"))?;
         return Ok(buf);
     }
-    std::fs::read(path).map_err(|e| format!("cannot read {}: {e} (check the path; use - for stdin)", path.display()))
+    std::fs::read(path).map_err(|e| {
+        format!(
+            "cannot read {}: {e} (check the path; use - for stdin)",
+            path.display()
+        )
+    })
 }

@@ -78,7 +78,9 @@ pub fn run(args: ProxyArgs, color: bool) -> CliResult {
         return Err("--ca and --insecure are about the server's TLS certificate: add --tls (port 993) or --starttls (port 143)".into());
     }
     if (args.cert.is_some() || args.key.is_some()) && !args.listen_tls {
-        return Err("--cert and --key are for the proxy's own TLS listener: add --listen-tls".into());
+        return Err(
+            "--cert and --key are for the proxy's own TLS listener: add --listen-tls".into(),
+        );
     }
     let trust = match (&args.ca, args.insecure) {
         (Some(ca), _) => Trust::CaFile(ca.clone()),
@@ -89,7 +91,10 @@ pub fn run(args: ProxyArgs, color: bool) -> CliResult {
     let listen_tls = if args.listen_tls {
         let pair = args.cert.as_deref().zip(args.key.as_deref());
         let (config, cert_path) = tls::server_config(pair)?;
-        eprintln!("imap-tutor proxy: clients speak IMAPS to the proxy; its certificate is {}", cert_path.display());
+        eprintln!(
+            "imap-tutor proxy: clients speak IMAPS to the proxy; its certificate is {}",
+            cert_path.display()
+        );
         Some(config)
     } else {
         None

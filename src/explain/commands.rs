@@ -100,7 +100,10 @@ pub fn explain(ctx: &mut Context, message: &Message, options: Options) -> Annota
         }
         if let Some(command) = &parsed.command {
             let allowed = command.body.valid_in();
-            if ctx.state_known && !allowed.contains(&ctx.state) && ctx.state != crate::grammar::State::Logout {
+            if ctx.state_known
+                && !allowed.contains(&ctx.state)
+                && ctx.state != crate::grammar::State::Logout
+            {
                 let wanted: Vec<&str> = allowed.iter().map(|s| s.describe()).collect();
                 let hint = match ctx.state {
                     crate::grammar::State::NotAuthenticated => {

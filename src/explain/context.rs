@@ -41,7 +41,7 @@ pub struct Context {
     /// Tags of commands not yet completed.
     pub pending: HashMap<String, Pending>,
     /// Every tag seen so far, to spot reuse.
-    pub seen_tags: Vec<String>,
+    pub seen_tags: std::collections::HashSet<String>,
     /// The last capability list the server sent.
     pub capabilities: Vec<String>,
     pub selected: Option<Selected>,
@@ -62,7 +62,7 @@ impl Default for Context {
             state_known: false,
             awaiting_greeting: true,
             pending: HashMap::new(),
-            seen_tags: Vec::new(),
+            seen_tags: std::collections::HashSet::new(),
             capabilities: Vec::new(),
             selected: None,
             selecting: None,
@@ -96,7 +96,7 @@ impl Context {
         uid: bool,
         command: Option<&Command>,
     ) {
-        self.seen_tags.push(tag.to_owned());
+        self.seen_tags.insert(tag.to_owned());
         match command.map(|c| &c.body) {
             Some(CommandBody::Select { mailbox, .. }) => {
                 self.selecting = Some((tag.to_owned(), mailbox.canonical(), false))

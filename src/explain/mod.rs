@@ -149,16 +149,10 @@ pub fn escape_bytes(bytes: &[u8]) -> String {
 }
 
 /// Choices that change what the explainer shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Options {
     /// Show passwords and AUTHENTICATE data instead of masking them.
     pub show_secrets: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options { show_secrets: false }
-    }
 }
 
 struct Side {
@@ -168,7 +162,10 @@ struct Side {
 
 impl Side {
     fn new() -> Self {
-        Side { framer: Framer::default(), assembler: Assembler::default() }
+        Side {
+            framer: Framer::default(),
+            assembler: Assembler::default(),
+        }
     }
 }
 
@@ -189,7 +186,13 @@ impl Default for Explainer {
 
 impl Explainer {
     pub fn new(options: Options) -> Self {
-        Explainer { client: Side::new(), server: Side::new(), context: Context::default(), options, time: None }
+        Explainer {
+            client: Side::new(),
+            server: Side::new(),
+            context: Context::default(),
+            options,
+            time: None,
+        }
     }
 
     /// What the explainer knows about the session so far.
@@ -205,7 +208,10 @@ impl Explainer {
         while let Some(frame) = side.framer.next_frame() {
             messages.extend(side.assembler.push(frame));
         }
-        messages.into_iter().flat_map(|m| self.explain_message(direction, &m)).collect()
+        messages
+            .into_iter()
+            .flat_map(|m| self.explain_message(direction, &m))
+            .collect()
     }
 
     /// Forgets one direction's unfinished message and framing state. The proxy calls
@@ -220,7 +226,12 @@ impl Explainer {
         let mut out = Vec::new();
         for direction in [Direction::Client, Direction::Server] {
             let side = self.side(direction);
-            let mut messages: Vec<Message> = side.framer.finish().and_then(|f| side.assembler.push(f)).into_iter().collect();
+            let mut messages: Vec<Message> = side
+                .framer
+                .finish()
+                .and_then(|f| side.assembler.push(f))
+                .into_iter()
+                .collect();
             messages.extend(side.assembler.flush());
             for m in messages {
                 out.extend(self.explain_message(direction, &m));
@@ -235,7 +246,12 @@ impl Explainer {
         let mut out = Vec::new();
         for record in &transcript.records {
             match record {
-                Record::Bytes { direction, bytes, time, .. } => {
+                Record::Bytes {
+                    direction,
+                    bytes,
+                    time,
+                    ..
+                } => {
                     explainer.time = *time;
                     out.extend(explainer.feed(*direction, bytes));
                 }
@@ -264,7 +280,10 @@ impl Explainer {
 
     fn explain_message(&mut self, direction: Direction, message: &Message) -> Vec<Annotation> {
         let mut out = Vec::new();
-        if direction == Direction::Server && self.client.framer.in_literal() && message.first_line().first() != Some(&b'+') {
+        if direction == Direction::Server
+            && self.client.framer.in_literal()
+            && message.first_line().first() != Some(&b'+')
+        {
             // A server that answers a synchronizing literal with a tagged NO/BAD instead
             // of "+" will never receive the literal's bytes (RFC 9051 §4.3): the client's
             // framer must stop waiting for them, and the command is explained as it stands.
@@ -287,13 +306,21 @@ impl Explainer {
             Direction::Server => responses::explain(&mut self.context, message),
         };
         // Tools get the bytes as they were, unless a secret was masked in the display.
-        if annotation.raw == annotation.display.as_bytes() && message.first_line() == annotation.display.as_bytes() {
+        if annotation.raw == annotation.display.as_bytes()
+            && message.first_line() == annotation.display.as_bytes()
+        {
             annotation.raw = message.wire_bytes();
         } else {
             annotation.raw.extend_from_slice(b"\r\n");
         }
         for error in message.frame_errors() {
-            annotation.diagnostics.push(Diagnostic::new(Severity::Error, "frame-limit", 1, "line", error.to_string()));
+            annotation.diagnostics.push(Diagnostic::new(
+                Severity::Error,
+                "frame-limit",
+                1,
+                "line",
+                error.to_string(),
+            ));
         }
         if message.has_bare_lf() {
             annotation.diagnostics.push(

@@ -135,7 +135,10 @@ impl Redactor {
     fn client_frame(&mut self, frame: Frame, out: &mut Vec<u8>) {
         if self.show_secrets {
             if let Frame::Line(line) = &frame {
-                self.note_literal(line.literal.map(|h| h.kind), line.literal.is_some_and(|h| h.size > 0));
+                self.note_literal(
+                    line.literal.map(|h| h.kind),
+                    line.literal.is_some_and(|h| h.size > 0),
+                );
             }
             out.extend_from_slice(frame.bytes());
             return;
@@ -227,8 +230,13 @@ impl Redactor {
         if name.eq_ignore_ascii_case(b"AUTHENTICATE") {
             let args = &text[args_at..];
             let mut words = args.split(|&b| b == b' ').filter(|w| !w.is_empty());
-            let mechanism = String::from_utf8_lossy(words.next().unwrap_or_default()).to_ascii_uppercase();
-            let mut auth = Auth { tag: tag.to_string(), mechanism, responses: 0 };
+            let mechanism =
+                String::from_utf8_lossy(words.next().unwrap_or_default()).to_ascii_uppercase();
+            let mut auth = Auth {
+                tag: tag.to_string(),
+                mechanism,
+                responses: 0,
+            };
             let masked = words.next().map(|ir| {
                 let masked = mask_sasl(&auth.mechanism, 0, ir);
                 auth.responses = 1;
@@ -246,7 +254,9 @@ impl Redactor {
     /// `tag LOGIN user password`, from the space before the user name on.
     fn login_line(&mut self, text: &[u8], args_at: usize, announces_literal: bool) -> Vec<u8> {
         let args = &text[args_at..];
-        let Ok((after_sp, ())) = sp(args) else { return text.to_vec() };
+        let Ok((after_sp, ())) = sp(args) else {
+            return text.to_vec();
+        };
         let user_at = args_at + 1;
         if announces_literal && is_literal_announcement(after_sp) {
             self.login = Login::UserLiteral;
@@ -255,7 +265,8 @@ impl Redactor {
         match astring(after_sp) {
             Ok((rest, _user)) => {
                 let password_at = text.len() - rest.len();
-                self.password_at(text, password_at, announces_literal).unwrap_or_else(|| text.to_vec())
+                self.password_at(text, password_at, announces_literal)
+                    .unwrap_or_else(|| text.to_vec())
             }
             // Not a user name we can read: keep LOGIN and mask the rest.
             Err(_) => mask_from(text, user_at),
@@ -278,7 +289,11 @@ impl Redactor {
                 Some(b'-') => "-",
                 _ => "",
             };
-            let tilde = if value.first() == Some(&b'~') { "~" } else { "" };
+            let tilde = if value.first() == Some(&b'~') {
+                "~"
+            } else {
+                ""
+            };
             let mut out = text[..value_at].to_vec();
             out.extend_from_slice(format!("{tilde}{{{}{plus}}}", MASK.len()).as_bytes());
             return Some(out);
@@ -338,10 +353,18 @@ fn mask_decoded(mechanism: &str, round: usize, decoded: &[u8]) -> Vec<u8> {
         }
         "LOGIN" if round == 0 => decoded.to_vec(),
         "XOAUTH2" | "OAUTHBEARER" => {
-            let Some(at) = find(decoded, b"auth=") else { return mask.to_vec() };
+            let Some(at) = find(decoded, b"auth=") else {
+                return mask.to_vec();
+            };
             let value_at = at + 5;
-            let end = decoded[value_at..].iter().position(|&b| b == 0x01).map_or(decoded.len(), |i| value_at + i);
-            let scheme_len = decoded[value_at..end].iter().position(|&b| b == b' ').map_or(0, |i| i + 1);
+            let end = decoded[value_at..]
+                .iter()
+                .position(|&b| b == 0x01)
+                .map_or(decoded.len(), |i| value_at + i);
+            let scheme_len = decoded[value_at..end]
+                .iter()
+                .position(|&b| b == b' ')
+                .map_or(0, |i| i + 1);
             [&decoded[..value_at + scheme_len], mask, &decoded[end..]].concat()
         }
         "CRAM-MD5" => match decoded.iter().rposition(|&b| b == b' ') {
@@ -360,12 +383,16 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// literals of a LOGIN (a password sent as `{9}` would otherwise show in the literal's
 /// preview). With two literals the first is the user name and stays.
 pub fn mask_annotation(annotation: &mut Annotation) {
-    if annotation.kind != AnnotationKind::Command || annotation.command.as_deref() != Some("LOGIN") {
+    if annotation.kind != AnnotationKind::Command || annotation.command.as_deref() != Some("LOGIN")
+    {
         return;
     }
     let keep = usize::from(annotation.literals.len() >= 2);
     for literal in annotation.literals.iter_mut().skip(keep) {
-        literal.summary = format!("{} bytes (masked: this literal may be the password)", literal.size);
+        literal.summary = format!(
+            "{} bytes (masked: this literal may be the password)",
+            literal.size
+        );
         literal.preview.clear();
         literal.text = MASK.to_string();
     }
@@ -396,18 +423,37 @@ mod tests {
 
     #[test]
     fn login_passwords_are_masked_in_every_form() {
-        assert_eq!(recorded(&[("C", b"a1 LOGIN strategos tryhackme\r\n")]), "a1 LOGIN strategos \"********\"\r\n");
-        assert_eq!(recorded(&[("C", b"a1 login \"stra tegos\" \"try\\\"hack\"\r\n")]), "a1 login \"stra tegos\" \"********\"\r\n");
         assert_eq!(
-            recorded(&[("C", b"a1 LOGIN strategos {9}\r\n"), ("S", b"+ OK\r\n"), ("C", b"tryhackme\r\n")]),
+            recorded(&[("C", b"a1 LOGIN strategos tryhackme\r\n")]),
+            "a1 LOGIN strategos \"********\"\r\n"
+        );
+        assert_eq!(
+            recorded(&[("C", b"a1 login \"stra tegos\" \"try\\\"hack\"\r\n")]),
+            "a1 login \"stra tegos\" \"********\"\r\n"
+        );
+        assert_eq!(
+            recorded(&[
+                ("C", b"a1 LOGIN strategos {9}\r\n"),
+                ("S", b"+ OK\r\n"),
+                ("C", b"tryhackme\r\n")
+            ]),
             "a1 LOGIN strategos {8}\r\n********\r\n"
         );
         assert_eq!(
-            recorded(&[("C", b"a1 LOGIN {9+}\r\nstrategos {9+}\r\ntryhackme\r\na2 NOOP\r\n")]),
+            recorded(&[(
+                "C",
+                b"a1 LOGIN {9+}\r\nstrategos {9+}\r\ntryhackme\r\na2 NOOP\r\n"
+            )]),
             "a1 LOGIN {9+}\r\nstrategos {8+}\r\n********\r\na2 NOOP\r\n"
         );
-        assert_eq!(recorded(&[("C", b"a1 LOGIN strategos tryhackme extra\r\n")]), "a1 LOGIN strategos \"********\"\r\n");
-        assert_eq!(recorded(&[("C", b"a1 LOGIN strategos tryh")]), "a1 LOGIN strategos \"********\"");
+        assert_eq!(
+            recorded(&[("C", b"a1 LOGIN strategos tryhackme extra\r\n")]),
+            "a1 LOGIN strategos \"********\"\r\n"
+        );
+        assert_eq!(
+            recorded(&[("C", b"a1 LOGIN strategos tryh")]),
+            "a1 LOGIN strategos \"********\""
+        );
     }
 
     #[test]
@@ -425,7 +471,10 @@ mod tests {
         let secret = b64(b"\0strategos\0tryhackme");
         let masked = b64(b"\0strategos\0********");
         let with_ir = format!("a1 AUTHENTICATE PLAIN {secret}\r\n");
-        assert_eq!(recorded(&[("C", with_ir.as_bytes())]), format!("a1 AUTHENTICATE PLAIN {masked}\r\n"));
+        assert_eq!(
+            recorded(&[("C", with_ir.as_bytes())]),
+            format!("a1 AUTHENTICATE PLAIN {masked}\r\n")
+        );
         let line = format!("{secret}\r\n");
         let out = recorded(&[
             ("C", b"a1 AUTHENTICATE PLAIN\r\n"),
@@ -434,7 +483,10 @@ mod tests {
             ("S", b"a1 OK Logged in\r\n"),
             ("C", b"a2 SELECT INBOX\r\n"),
         ]);
-        assert_eq!(out, format!("a1 AUTHENTICATE PLAIN\r\n{masked}\r\na2 SELECT INBOX\r\n"));
+        assert_eq!(
+            out,
+            format!("a1 AUTHENTICATE PLAIN\r\n{masked}\r\na2 SELECT INBOX\r\n")
+        );
     }
 
     #[test]
@@ -449,26 +501,45 @@ mod tests {
             ("C", pass.as_bytes()),
             ("S", b"a1 OK Logged in\r\n"),
         ]);
-        assert_eq!(out, format!("a1 AUTHENTICATE LOGIN\r\n{user}{}\r\n", b64(MASK.as_bytes())));
+        assert_eq!(
+            out,
+            format!(
+                "a1 AUTHENTICATE LOGIN\r\n{user}{}\r\n",
+                b64(MASK.as_bytes())
+            )
+        );
     }
 
     #[test]
     fn bearer_tokens_and_digests_are_masked() {
         let token = b64(b"user=me@example.org\x01auth=Bearer ya29.secret\x01\x01");
         let masked = mask_sasl("XOAUTH2", 0, token.as_bytes());
-        let decoded = base64::engine::general_purpose::STANDARD.decode(&masked).unwrap();
-        assert_eq!(decoded, b"user=me@example.org\x01auth=Bearer ********\x01\x01");
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(&masked)
+            .unwrap();
+        assert_eq!(
+            decoded,
+            b"user=me@example.org\x01auth=Bearer ********\x01\x01"
+        );
         let cram = b64(b"tim b913a602c7eda7a495b4e6e7334d3890");
-        let decoded = base64::engine::general_purpose::STANDARD.decode(mask_sasl("CRAM-MD5", 0, cram.as_bytes())).unwrap();
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(mask_sasl("CRAM-MD5", 0, cram.as_bytes()))
+            .unwrap();
         assert_eq!(decoded, b"tim ********");
         assert_eq!(mask_sasl("PLAIN", 0, b"*"), b"*");
-        assert_eq!(mask_sasl("PLAIN", 0, b"tryhackme!"), b64(MASK.as_bytes()).as_bytes());
+        assert_eq!(
+            mask_sasl("PLAIN", 0, b"tryhackme!"),
+            b64(MASK.as_bytes()).as_bytes()
+        );
     }
 
     #[test]
     fn with_show_secrets_nothing_changes() {
         let mut r = Redactor::new(true);
-        assert_eq!(r.client(b"a1 LOGIN strategos tryhackme\r\n"), b"a1 LOGIN strategos tryhackme\r\n");
+        assert_eq!(
+            r.client(b"a1 LOGIN strategos tryhackme\r\n"),
+            b"a1 LOGIN strategos tryhackme\r\n"
+        );
     }
 
     #[test]

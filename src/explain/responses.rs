@@ -21,7 +21,13 @@ pub fn explain(ctx: &mut Context, message: &Message) -> Annotation {
     // an untagged OK, PREAUTH or BYE (RFC 9051 §7.1). A capture that starts later has none.
     let greeting = std::mem::replace(&mut ctx.awaiting_greeting, false)
         && ctx.seen_tags.is_empty()
-        && matches!(&parsed.response, Some(Response::Data(Data::Status { status: Status::Ok | Status::PreAuth | Status::Bye, .. })));
+        && matches!(
+            &parsed.response,
+            Some(Response::Data(Data::Status {
+                status: Status::Ok | Status::PreAuth | Status::Bye,
+                ..
+            }))
+        );
     if greeting {
         ctx.state_known = true;
     }
@@ -345,7 +351,11 @@ fn untagged(ctx: &mut Context, a: &mut Annotation, data: &Data, greeting: bool, 
 fn is_extension_data(line: &str) -> bool {
     let mut words = line.split(' ');
     words.next() == Some("*")
-        && words.next().is_some_and(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_uppercase() || b == b'-' || b.is_ascii_digit()))
+        && words.next().is_some_and(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_uppercase() || b == b'-' || b.is_ascii_digit())
+        })
 }
 
 fn list_phrase(a: &mut Annotation, item: &ListItem, verb: &str) -> String {

@@ -161,6 +161,7 @@ pub fn search_key(input: &[u8]) -> PResult<'_, SearchKey> {
     key(input, 0)
 }
 
+/// `search-key`, `depth` levels inside NOT, OR and parentheses.
 fn key(input: &[u8], depth: usize) -> PResult<'_, SearchKey> {
     use SearchKey::*;
     if depth > MAX_DEPTH {

@@ -417,8 +417,11 @@ pub struct Part<'a> {
     pub kind: Kind<'a>,
 }
 
+/// A media type, subtype and parameters.
+type ContentType = (String, String, Vec<(String, String)>);
+
 /// `type/subtype; name=value; ...` → (type, subtype, params). `None` if unreadable.
-fn content_type(value: &[u8]) -> Option<(String, String, Vec<(String, String)>)> {
+fn content_type(value: &[u8]) -> Option<ContentType> {
     let text = String::from_utf8_lossy(value);
     let mut pieces = split_params(&text).into_iter();
     let main = pieces.next()?;

@@ -350,10 +350,8 @@ impl Session {
         out.events.extend(events);
         let Some(done) = result else { return };
         // Pending updates go out before the tagged reply (RFC 9051 §7).
-        if done.sync != commands::SyncMode::None && self.conn.selected.is_some() {
-            if !self.sync(done.sync, done.uid, out) {
-                return;
-            }
+        if done.sync != commands::SyncMode::None && self.conn.selected.is_some() && !self.sync(done.sync, done.uid, out) {
+            return;
         }
         let authenticated = before != State::NotAuthenticated;
         // Too many bad commands. Before login, imap-login sends BYE instead of the third

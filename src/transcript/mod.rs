@@ -23,7 +23,7 @@ pub mod resync;
 pub mod rfc;
 pub mod telnet;
 
-pub use native::{read_native, write};
+pub use native::{read_native, write, Writer};
 
 /// Who sent the bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

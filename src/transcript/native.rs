@@ -188,6 +188,7 @@ fn unescape(text: &str, offset: usize) -> Result<(Vec<u8>, bool), (usize, String
 // Writing
 
 /// One direction's framer and how far into its byte stream we are.
+#[derive(Debug)]
 struct Side {
     framer: Framer,
     /// Bytes fed so far.
@@ -216,28 +217,69 @@ fn side_index(direction: Direction) -> usize {
 /// Writes a transcript in the native format. The output is canonical: reading it and
 /// writing again gives the same text, and every byte of each direction survives.
 pub fn write(transcript: &Transcript) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "{MAGIC} {VERSION}");
-    for (key, value) in &transcript.meta {
-        let value = free_text(value);
-        if value.is_empty() {
-            let _ = writeln!(out, "# {}:", header_key(key));
-        } else {
-            let _ = writeln!(out, "# {}: {value}", header_key(key));
+    let mut out = Writer::header(&transcript.meta);
+    let mut writer = Writer::new();
+    for record in &transcript.records {
+        writer.record_into(&mut out, record);
+    }
+    out
+}
+
+/// The writer, record by record, for a recorder that writes as the session runs and
+/// never holds it whole: `header` then `record` for each record gives exactly the text
+/// of [`write`]. It keeps each direction's framer, so literal data is marked `|` even
+/// when its header came in an earlier record.
+#[derive(Debug)]
+pub struct Writer {
+    sides: [Side; 2],
+    /// Set while the client waits for `+` after a synchronizing literal: where its
+    /// stream was then.
+    awaiting_continuation: Option<usize>,
+}
+
+impl Default for Writer {
+    fn default() -> Self {
+        Writer::new()
+    }
+}
+
+impl Writer {
+    pub fn new() -> Self {
+        Writer {
+            sides: [Side::new(), Side::new()],
+            awaiting_continuation: None,
         }
     }
-    // The blank line ends the header, so a later comment that looks like `key: value`
-    // stays a comment.
-    out.push('\n');
 
-    let mut sides = [Side::new(), Side::new()];
-    // Set while the client waits for `+` after a synchronizing literal: where its stream was.
-    let mut awaiting_continuation: Option<usize> = None;
+    /// Line 1 and the header fields, with the blank line that ends them.
+    pub fn header(meta: &[(String, String)]) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "{MAGIC} {VERSION}");
+        for (key, value) in meta {
+            let value = free_text(value);
+            if value.is_empty() {
+                let _ = writeln!(out, "# {}:", header_key(key));
+            } else {
+                let _ = writeln!(out, "# {}: {value}", header_key(key));
+            }
+        }
+        // The blank line ends the header, so a later comment that looks like
+        // `key: value` stays a comment.
+        out.push('\n');
+        out
+    }
 
-    for record in &transcript.records {
+    /// The lines of one record.
+    pub fn record(&mut self, record: &Record) -> String {
+        let mut out = String::new();
+        self.record_into(&mut out, record);
+        out
+    }
+
+    fn record_into(&mut self, out: &mut String, record: &Record) {
         match record {
-            Record::Other { text, .. } => line_with(&mut out, '#', &free_text(text)),
-            Record::Note { text, .. } => line_with(&mut out, '!', &free_text(text)),
+            Record::Other { text, .. } => line_with(out, '#', &free_text(text)),
+            Record::Note { text, .. } => line_with(out, '!', &free_text(text)),
             Record::Bytes { bytes, .. } if bytes.is_empty() => {}
             Record::Bytes {
                 direction,
@@ -246,62 +288,60 @@ pub fn write(transcript: &Transcript) -> String {
                 ..
             } => {
                 let d = side_index(*direction);
-                let start = sides[d].total;
-                let framed_before = sides[d].framed;
-                sides[d].framer.feed(bytes);
-                sides[d].total += bytes.len();
+                let side = &mut self.sides[d];
+                let start = side.total;
+                let framed_before = side.framed;
+                side.framer.feed(bytes);
+                side.total += bytes.len();
                 // Spans of the stream, as (end offset, is literal data).
                 let mut spans: Vec<(usize, bool)> = Vec::new();
-                let mut frames = Vec::new();
-                while let Some(frame) = sides[d].framer.next_frame() {
-                    sides[d].framed += frame.bytes().len();
-                    spans.push((sides[d].framed, matches!(frame, Frame::Literal { .. })));
-                    frames.push((sides[d].framed, frame));
-                }
-                // In frame order, as the two peers would have seen them.
-                for (end, frame) in frames {
-                    let Frame::Line(line) = frame else { continue };
-                    match direction {
-                        Direction::Client => {
-                            if line
-                                .literal
-                                .is_some_and(|h| h.kind.is_synchronizing() && h.size > 0)
-                            {
-                                awaiting_continuation = Some(end);
-                            }
-                        }
-                        Direction::Server => {
-                            let text = line.text();
-                            if text.starts_with(b"+") {
-                                awaiting_continuation = None;
-                            } else if !text.starts_with(b"*") {
-                                // A tagged reply while the client waits for `+` refuses the
-                                // literal: its bytes never come (unless the client sent
-                                // them anyway, without waiting).
-                                if let Some(at) = awaiting_continuation.take() {
-                                    let client = &mut sides[side_index(Direction::Client)];
-                                    if client.total == at {
-                                        client.framer.cancel_literal();
-                                    }
-                                }
-                            }
-                        }
+                let mut lines = Vec::new();
+                while let Some(frame) = side.framer.next_frame() {
+                    side.framed += frame.bytes().len();
+                    spans.push((side.framed, matches!(frame, Frame::Literal { .. })));
+                    if let Frame::Line(line) = frame {
+                        lines.push((side.framed, line));
                     }
                 }
-                spans.push((sides[d].total, sides[d].framer.in_literal()));
-                write_bytes(
-                    &mut out,
-                    *direction,
-                    bytes,
-                    start,
-                    framed_before,
-                    &spans,
-                    *time,
-                );
+                // In frame order, as the two peers would have seen them.
+                for (end, line) in lines {
+                    self.follow(*direction, end, &line);
+                }
+                let side = &self.sides[d];
+                spans.push((side.total, side.framer.in_literal()));
+                write_bytes(out, *direction, bytes, start, framed_before, &spans, *time);
             }
         }
     }
-    out
+
+    /// The one piece of IMAP the writer must know: a server that answers a client's
+    /// synchronizing literal with a tagged reply instead of `+` refuses it, and the
+    /// client never sends its bytes (RFC 9051 §4.3), unless it sent them without waiting.
+    fn follow(&mut self, direction: Direction, end: usize, line: &crate::wire::framer::Line) {
+        match direction {
+            Direction::Client => {
+                if line
+                    .literal
+                    .is_some_and(|h| h.kind.is_synchronizing() && h.size > 0)
+                {
+                    self.awaiting_continuation = Some(end);
+                }
+            }
+            Direction::Server => {
+                let text = line.text();
+                if text.starts_with(b"+") {
+                    self.awaiting_continuation = None;
+                } else if !text.starts_with(b"*") {
+                    if let Some(at) = self.awaiting_continuation.take() {
+                        let client = &mut self.sides[side_index(Direction::Client)];
+                        if client.total == at {
+                            client.framer.cancel_literal();
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Header keys are a token; anything else would read back as a comment.
@@ -684,6 +724,28 @@ mod tests {
 S: * 1 FETCH (FLAGS (\\Seen) BODY[] {5}\nS| Hello\\$\nS: )\nC: a2 NOOP\\n\\$\n\
 ! a note by the reader or the recorder\n";
         assert_eq!(write(&read_native(example).unwrap()), example);
+    }
+
+    #[test]
+    fn writing_record_by_record_gives_the_same_text() {
+        let t = Transcript {
+            meta: vec![("server".into(), "x".into())],
+            records: vec![
+                bytes(Direction::Server, b"* 1 FETCH (BODY[] {5}\r\nHe"),
+                Record::Note {
+                    text: "a note".into(),
+                    source_line: 0,
+                },
+                bytes(Direction::Server, b"llo)\r\n"),
+            ],
+        };
+        let mut writer = Writer::new();
+        let mut text = Writer::header(&t.meta);
+        for record in &t.records {
+            text.push_str(&writer.record(record));
+        }
+        assert_eq!(text, write(&t));
+        assert!(text.contains("S| llo\\$\n"), "{text}");
     }
 
     #[test]

@@ -688,7 +688,10 @@ mod tests {
     fn a_second_connection_is_noted() {
         let t = read_telnet("* OK one\na LOGOUT\n* BYE\na OK bye\nConnection closed by foreign host.\n$ telnet h 143\n* OK two\n").unwrap();
         assert!(t.notes().any(|n| n.contains("new connection")));
-        assert_eq!(t.bytes_of(Direction::Server), b"* OK one\r\n* BYE\r\na OK bye\r\n* OK two\r\n");
+        assert_eq!(
+            t.bytes_of(Direction::Server),
+            b"* OK one\r\n* BYE\r\na OK bye\r\n* OK two\r\n"
+        );
     }
 
     #[test]

@@ -44,7 +44,7 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
             let only = match uids {
                 Some(set) => match resolve(view, set, true) {
                     Ok(indexes) => Some(indexes.iter().map(|&i| view.uids[i]).collect::<BTreeSet<u32>>()),
-                    Err(()) => return Done::bad(tag, w::command_error("UID EXPUNGE", "Invalid messageset")),
+                    Err(_) => return Done::bad(tag, w::command_error("UID EXPUNGE", "Invalid messageset")),
                 },
                 None => None,
             };

@@ -35,7 +35,7 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
     let name = if *uid { "UID FETCH" } else { "FETCH" };
     let plan = match plan(cx, tag, items, *uid) {
         Ok(p) => p,
-        Err(done) => return done,
+        Err(done) => return *done,
     };
     fetch(cx, tag, name, set, *uid, &plan)
 }
@@ -49,7 +49,7 @@ struct Plan {
     flags_asked: bool,
 }
 
-fn plan(cx: &mut Cx, tag: &str, items: &FetchItems, uid: bool) -> Result<Plan, Done> {
+fn plan(cx: &mut Cx, tag: &str, items: &FetchItems, uid: bool) -> Result<Plan, Box<Done>> {
     let mut short = Vec::new();
     let mut literal = Vec::new();
     let mut structure = Vec::new();
@@ -67,9 +67,9 @@ fn plan(cx: &mut Cx, tag: &str, items: &FetchItems, uid: bool) -> Result<Plan, D
                     .any(|c| upper.starts_with(c) && cx.config.identity.advertises_prefix(true, c));
                 if advertised {
                     cx.events.push(Event::NotImplemented { tag: tag.to_owned(), what: format!("FETCH {upper}") });
-                    return Err(Done::no(tag, w::not_implemented(&format!("the FETCH item {upper}"))));
+                    return Err(Box::new(Done::no(tag, w::not_implemented(&format!("the FETCH item {upper}")))));
                 }
-                return Err(Done::bad(tag, w::command_error("FETCH", &format!("Unknown parameter: {other}"))));
+                return Err(Box::new(Done::bad(tag, w::command_error("FETCH", &format!("Unknown parameter: {other}")))));
             }
             ModSeq => cx.conn.condstore = true,
             Rfc822 | Rfc822Text => sets_seen = true,
@@ -161,7 +161,7 @@ fn push_literal(out: &mut Vec<u8>, data: &[u8]) {
     out.extend_from_slice(data);
 }
 
-fn partial_of<'a>(data: &'a [u8], partial: Option<(u32, u32)>) -> (&'a [u8], Option<u32>) {
+fn partial_of(data: &[u8], partial: Option<(u32, u32)>) -> (&[u8], Option<u32>) {
     match partial {
         None => (data, None),
         Some((start, len)) => {

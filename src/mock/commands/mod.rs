@@ -7,13 +7,13 @@
 //! reports pending changes ([`sync`]) and writes the tagged line from the [`Done`]
 //! a family returns. Adding a command means one file and one line in [`dispatch`].
 //!
-//! - [`any`]: CAPABILITY, NOOP, LOGOUT, ID, ENABLE.
-//! - [`auth`]: LOGIN, AUTHENTICATE PLAIN/LOGIN, STARTTLS.
-//! - [`mailbox`]: SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE,
+//! - [`any`] — CAPABILITY, NOOP, LOGOUT, ID, ENABLE.
+//! - [`auth`] — LOGIN, AUTHENTICATE PLAIN/LOGIN, STARTTLS.
+//! - [`mailbox`] — SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE,
 //!   LIST, LSUB, STATUS, NAMESPACE.
-//! - [`append`]: APPEND.  [`fetch`]: FETCH.  [`search`]: SEARCH.  [`store`]: STORE.
-//! - [`copy_move`]: COPY, MOVE.  [`expunge`]: CHECK, CLOSE, EXPUNGE, UNSELECT.
-//! - [`idle`]: IDLE.
+//! - [`append`] — APPEND; [`fetch`] — FETCH; [`search`] — SEARCH; [`store`] — STORE.
+//! - [`copy_move`] — COPY, MOVE; [`expunge`] — CHECK, CLOSE, EXPUNGE, UNSELECT.
+//! - [`idle`] — IDLE.
 //!
 //! The wire text of errors is Dovecot's; what the grammar found is passed on as an
 //! [`Event::Diagnostic`] for the tutor. This module never parses IMAP itself: it
@@ -264,7 +264,7 @@ pub fn words(line: &[u8]) -> (String, String) {
 pub fn valid_tag(tag: &str) -> bool {
     !tag.is_empty()
         && tag.len() <= 100
-        && tag.bytes().all(|b| !matches!(b, b'+' | b'(' | b')' | b'{' | b'/' | b' ' | b'%' | b'*' | b'"' | b'\\') && b >= b' ' && b < 0x7f)
+        && tag.bytes().all(|b| !matches!(b, b'+' | b'(' | b')' | b'{' | b'/' | b' ' | b'%' | b'*' | b'"' | b'\\') && (b' '..0x7f).contains(&b))
 }
 
 /// Commands some fixtures advertise but the mock does not implement, with the
@@ -628,11 +628,15 @@ pub fn sync(conn: &mut Conn, store: &Store, mode: SyncMode, uid: bool, out: &mut
 // ---------------------------------------------------------------------------------
 // Message sets
 
+/// A sequence set naming messages that do not exist (`BAD ... Invalid messageset`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidSet;
+
 /// The message numbers (0-based indexes into the view) a set names.
 /// For sequence numbers, a number past the end (or any number in an empty mailbox)
 /// makes the whole set invalid, as Dovecot says: `BAD ... Invalid messageset`.
 /// For UIDs, UIDs that do not exist are simply not there (RFC 9051 §6.4.8).
-pub fn resolve(view: &SelectedView, set: &SequenceSet, uid: bool) -> Result<Vec<usize>, ()> {
+pub fn resolve(view: &SelectedView, set: &SequenceSet, uid: bool) -> Result<Vec<usize>, InvalidSet> {
     let SequenceSet::Ranges(ranges) = set else { return Ok(Vec::new()) };
     if uid {
         let largest = view.uids.last().copied().unwrap_or(0);
@@ -640,13 +644,13 @@ pub fn resolve(view: &SelectedView, set: &SequenceSet, uid: bool) -> Result<Vec<
     }
     let count = view.uids.len() as u32;
     if count == 0 {
-        return Err(());
+        return Err(InvalidSet);
     }
     for &(a, b) in ranges {
         for n in std::iter::once(a).chain(b) {
             if let crate::grammar::sequence::SeqNumber::Value(v) = n {
                 if v > count || v == 0 {
-                    return Err(());
+                    return Err(InvalidSet);
                 }
             }
         }
