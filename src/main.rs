@@ -18,6 +18,7 @@ Examples:
   cat capture.txt | imap-tutor explain -           read the session from stdin
   imap-tutor proxy --upstream imap.example.org:993 --tls   relay a client to a server, explaining every line
   imap-tutor connect 127.0.0.1:143                 type IMAP yourself; every answer explained
+  imap-tutor serve --fixture strategos             the built-in mock server on 127.0.0.1:1143
 
 Exit codes: 0 success, 1 the work found problems, 2 the command could not run.";
 
@@ -38,6 +39,7 @@ enum Command {
     Explain(cli::explain::ExplainArgs),
     Proxy(cli::proxy::ProxyArgs),
     Connect(cli::connect::ConnectArgs),
+    Serve(cli::serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         Command::Explain(a) => cli::explain::run(a, color),
         Command::Proxy(a) => cli::proxy::run(a, color),
         Command::Connect(a) => cli::connect::run(a, color),
+        Command::Serve(a) => cli::serve::run(a),
     };
     match result {
         Ok(code) => code,

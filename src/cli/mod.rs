@@ -2,6 +2,7 @@
 
 pub mod connect;
 pub mod explain;
+pub mod serve;
 pub mod proxy;
 
 /// An error that ends a subcommand, with the message shown to the user.

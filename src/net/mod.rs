@@ -8,11 +8,13 @@
 //! - [`upstream`]: reaching a server (DNS, TCP, TLS, STARTTLS) with actionable errors.
 //! - [`tls`]: rustls configurations, certificate problems in words, the listener's certificate.
 //! - [`connect`]: `imap-tutor connect`, an annotating telnet.
+//! - [`serve`]: `imap-tutor serve`, the mock server on a TCP port.
 
 pub mod annotate;
 pub mod connect;
 pub mod proxy;
 pub mod record;
 pub mod relay;
+pub mod serve;
 pub mod tls;
 pub mod upstream;
