@@ -1,16 +1,26 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite uses: a real Dovecot (its own scripts
 # start it on 127.0.0.1 with their own config), python3 for the imaplib client tests,
-# openssl for test certificates. Idempotent; fast when everything is already there.
+# openssl for test certificates, and the real mail clients that tests/mock_clients.rs
+# points at `imap-tutor serve`: curl, fetchmail, mbsync (package isync) and mutt.
+# Idempotent; fast when everything is already there.
 set -euo pipefail
 need=()
-command -v dovecot >/dev/null || need+=(dovecot-imapd)
-command -v openssl >/dev/null || need+=(openssl)
-command -v python3 >/dev/null || need+=(python3)
+have() { command -v "$1" >/dev/null 2>&1; }
+have dovecot || need+=(dovecot-imapd)
+have openssl || need+=(openssl)
+have python3 || need+=(python3)
+have curl || need+=(curl ca-certificates)
+have fetchmail || need+=(fetchmail)
+have mbsync || need+=(isync)
+have mutt || need+=(mutt)
+# `script` gives mutt the terminal it insists on.
+have script || need+=(bsdutils)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
-  # Debian's postinst would start a system-wide Dovecot on *:143; the tests run their
-  # own instance instead, so forbid service starts during the install.
+  # Debian's postinst would start a system-wide Dovecot on *:143 (and fetchmail's a
+  # daemon); the tests run their own instances instead, so forbid service starts
+  # during the install.
   created_policy=0
   if [ ! -e /usr/sbin/policy-rc.d ]; then
     printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
@@ -20,4 +30,6 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
   if [ "$created_policy" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
 fi
-echo "installed: $(dovecot --version 2>/dev/null || echo 'no dovecot') / $(python3 --version)"
+echo "installed: $(dovecot --version 2>/dev/null || echo 'no dovecot') / $(python3 --version)" \
+  "/ $(curl --version | head -n1 | cut -d' ' -f1-2) / fetchmail $(fetchmail --version 2>/dev/null | head -n1 | sed -n 's/.*release \([^ ,+]*\).*/\1/p')" \
+  "/ $(mbsync --version 2>/dev/null | head -n1) / $(mutt -v 2>/dev/null | head -n1)"

@@ -11,6 +11,17 @@
 //! - [`explain`]: follows a session (tags, state, selected mailbox) and annotates each message.
 //! - [`render`]: writes annotations as coloured text, plain text or JSON lines.
 //! - [`transcript`]: reads and writes sessions (telnet captures, `C:`/`S:` text, our format).
+//!
+//! Beside that pipeline, the other consumers of the same core:
+//!
+//! - [`mock`]: the built-in IMAP server, a sans-IO `Session` over a shared in-memory store,
+//!   answering in Dovecot's words; one file per command family under `mock/commands/`.
+//! - [`net`]: the tokio edges: the annotating proxy, TLS, `connect`, and `serve` (the mock on TCP).
+//!
+//! Where to look for a command, say FETCH: parsed in `grammar/command.rs` (items in
+//! `grammar/fetch.rs`), explained in `explain/commands.rs` with words from
+//! `knowledge/data/commands.yaml`, served in `mock/commands/fetch.rs`, tested in
+//! `tests/command_grammar.rs` and `tests/mock_session.rs`.
 
 pub mod explain;
 pub mod grammar;

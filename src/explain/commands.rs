@@ -166,23 +166,36 @@ fn display_text(message: &Message, body: Option<&CommandBody>, options: Options)
                 words.get(1).unwrap_or(&"")
             )
         }
-        _ if body.is_none() && looks_like_login(&first) => {
-            let words: Vec<&str> = first.splitn(3, ' ').collect();
-            let user = words
-                .get(2)
-                .map_or(String::new(), |rest| leading_token(rest));
-            format!("{} {} {user} {MASK}", words[0], words.get(1).unwrap_or(&""))
-        }
+        _ if body.is_none() => mask_malformed(&first),
         _ => first,
     }
 }
 
-/// A malformed line may still carry a password: mask anything that looks like LOGIN.
-fn looks_like_login(first: &str) -> bool {
-    first
-        .split(' ')
-        .take(2)
-        .any(|w| w.to_ascii_uppercase().ends_with("LOGIN"))
+/// A malformed line may still carry a secret: after a word ending in LOGIN (even glued
+/// to its tag, `c1LOGIN`), keep the user name and mask the rest; after one ending in
+/// AUTHENTICATE, keep the mechanism and mask the rest.
+fn mask_malformed(first: &str) -> String {
+    let words: Vec<&str> = first.split(' ').collect();
+    let keyword = words.iter().take(2).position(|w| {
+        let upper = w.to_ascii_uppercase();
+        upper.ends_with("LOGIN") || upper.ends_with("AUTHENTICATE")
+    });
+    let Some(i) = keyword else {
+        return first.to_string();
+    };
+    let keep = i + 2;
+    if words.len() <= keep {
+        return first.to_string();
+    }
+    let mut shown = words[..keep].join(" ");
+    if words[i].to_ascii_uppercase().ends_with("LOGIN") {
+        shown = format!(
+            "{} {}",
+            words[..=i].join(" "),
+            leading_token(&words[i + 1..].join(" "))
+        );
+    }
+    format!("{shown} {MASK}")
 }
 
 /// The first astring of `text`: an atom, or a quoted string with its quotes.

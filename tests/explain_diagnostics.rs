@@ -1,0 +1,168 @@
+//! The mistakes issue 2 names, fed to the explainer as a learner would type them:
+//! each must come out with a diagnostic that says where, what and what to type instead.
+
+use imap_tutor::explain::{Annotation, Explainer};
+use imap_tutor::grammar::{Diagnostic, Severity};
+use imap_tutor::transcript::Direction;
+
+const GREETING: &[u8] =
+    b"* OK [CAPABILITY IMAP4rev1 LITERAL+ AUTH=PLAIN] Dovecot (Ubuntu) ready.\r\n";
+
+/// Explains a session given as (direction, line) pairs; returns the client annotations.
+fn session(lines: &[(Direction, &str)]) -> Vec<Annotation> {
+    let mut explainer = Explainer::default();
+    let mut out = explainer.feed(Direction::Server, GREETING);
+    for (direction, line) in lines {
+        out.extend(explainer.feed(*direction, format!("{line}\r\n").as_bytes()));
+    }
+    out.into_iter()
+        .filter(|a| a.direction == Some(Direction::Client))
+        .collect()
+}
+
+fn client(line: &str) -> Annotation {
+    session(&[(Direction::Client, line)]).remove(0)
+}
+
+fn find<'a>(a: &'a Annotation, code: &str) -> &'a Diagnostic {
+    a.diagnostics
+        .iter()
+        .find(|d| d.code == code)
+        .unwrap_or_else(|| {
+            panic!(
+                "no {code} diagnostic for {:?}: {:?}",
+                a.display, a.diagnostics
+            )
+        })
+}
+
+#[test]
+fn no_space_after_the_tag() {
+    let a = client("c1LOGIN strategos pass");
+    let d = find(&a, "missing-space-after-tag");
+    assert_eq!((d.severity, d.column), (Severity::Error, 3));
+    assert!(
+        d.suggestion
+            .as_deref()
+            .unwrap()
+            .contains("c1 LOGIN strategos pass"),
+        "{d:?}"
+    );
+    assert_eq!(
+        a.command.as_deref(),
+        Some("LOGIN"),
+        "what was understood is kept"
+    );
+    assert!(
+        !a.display.contains("pass"),
+        "even a malformed LOGIN has its password masked: {}",
+        a.display
+    );
+}
+
+#[test]
+fn a_data_item_where_copy_wants_a_mailbox() {
+    let a = client("c5 COPY 1 body[]");
+    let d = find(&a, "data-item-as-mailbox");
+    assert_eq!(d.severity, Severity::Warning);
+    assert!(d.message.contains("mailbox"), "{d:?}");
+    assert!(
+        d.suggestion.as_deref().unwrap().contains("COPY 1 "),
+        "{d:?}"
+    );
+    // The seed's own line has both mistakes.
+    let both = client("c5COPY 1 body[]");
+    find(&both, "missing-space-after-tag");
+    find(&both, "data-item-as-mailbox");
+}
+
+#[test]
+fn no_tag_at_all() {
+    let d = find(&client("LOGIN strategos pass"), "missing-tag").clone();
+    assert_eq!(d.column, 1);
+    assert!(d.suggestion.unwrap().starts_with("a1 LOGIN"));
+}
+
+#[test]
+fn unknown_command_suggests_the_nearest() {
+    let a = client("a1 FETCHH 1 FLAGS");
+    let d = find(&a, "unknown-command");
+    assert!(d.suggestion.as_deref().unwrap().contains("FETCH"), "{d:?}");
+}
+
+#[test]
+fn too_few_and_too_many_arguments() {
+    let few = client("a1 LOGIN strategos");
+    let d = find(&few, "missing-argument");
+    assert_eq!(d.column, "a1 LOGIN strategos".len() + 1);
+    assert!(d.message.contains("password"), "{d:?}");
+    let many = client("a1 NOOP now");
+    assert_eq!(find(&many, "unexpected-argument").column, 9);
+}
+
+#[test]
+fn fetch_before_select_is_valid_grammar_in_the_wrong_state() {
+    let annotations = session(&[
+        (Direction::Client, "a1 LOGIN strategos secret"),
+        (Direction::Server, "a1 OK Logged in"),
+        (Direction::Client, "a2 FETCH 1 FLAGS"),
+    ]);
+    let d = find(&annotations[1], "wrong-state");
+    assert_eq!(d.severity, Severity::Warning);
+    assert!(d.message.contains("selected"), "{d:?}");
+    assert!(d.suggestion.as_deref().unwrap().contains("SELECT"), "{d:?}");
+    assert!(annotations[1]
+        .diagnostics
+        .iter()
+        .all(|d| d.severity != Severity::Error));
+}
+
+#[test]
+fn lowercase_commands_are_valid_and_the_tutor_says_why() {
+    let a = session(&[
+        (Direction::Client, "a login strategos secret"),
+        (Direction::Server, "a OK Logged in"),
+        (Direction::Client, "b select inbox"),
+    ])
+    .remove(1);
+    let d = find(&a, "case-insensitive");
+    assert_eq!(d.severity, Severity::Note);
+    assert!(
+        a.diagnostics.iter().all(|d| d.severity == Severity::Note),
+        "{:?}",
+        a.diagnostics
+    );
+    assert!(a.summary.starts_with("opens INBOX"), "{}", a.summary);
+}
+
+#[test]
+fn idle_done_and_sasl_lines_are_not_commands() {
+    let annotations = session(&[
+        (Direction::Client, "a1 AUTHENTICATE PLAIN"),
+        (Direction::Server, "+ "),
+        (Direction::Client, "AHN0cmF0ZWdvcwB0cnloYWNrbWU="),
+        (Direction::Server, "a1 OK Logged in"),
+        (Direction::Client, "a2 SELECT INBOX"),
+        (Direction::Server, "a2 OK [READ-WRITE] Select completed."),
+        (Direction::Client, "a3 IDLE"),
+        (Direction::Server, "+ idling"),
+        (Direction::Client, "DONE"),
+    ]);
+    let sasl = &annotations[1];
+    assert_eq!(
+        sasl.display, "********",
+        "the SASL response carries the password"
+    );
+    assert!(
+        sasl.summary.contains("AUTHENTICATE tagged a1"),
+        "{}",
+        sasl.summary
+    );
+    let done = annotations.last().unwrap();
+    assert!(
+        done.summary.starts_with("ends the IDLE tagged a3"),
+        "{}",
+        done.summary
+    );
+    assert!(done.diagnostics.is_empty());
+}
