@@ -17,7 +17,10 @@ use imap_tutor::mock::{Config, Event, Session, Store};
 fn world(name: &str) -> (Store, Arc<Config>) {
     // "lab" is the fixture file that plays the Dovecot the battery was captured from.
     let spec = match name {
-        "lab" => concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/fixtures/dovecot-lab.yaml"),
+        "lab" => concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scenarios/fixtures/dovecot-lab.yaml"
+        ),
         other => other,
     };
     let (store, config) = fixture::load(spec).unwrap_or_else(|e| panic!("{e}"));
@@ -43,7 +46,10 @@ fn run_on(store: &Store, config: &Arc<Config>, script: &str) -> Session {
     };
     for line in script.lines() {
         let line = line.trim_start();
-        if let Some(c) = line.strip_prefix("C: ").or_else(|| (line == "C:").then_some("")) {
+        if let Some(c) = line
+            .strip_prefix("C: ")
+            .or_else(|| (line == "C:").then_some(""))
+        {
             if !expected.is_empty() {
                 assert_exchange(&got, &expected);
                 got.clear();
@@ -51,7 +57,10 @@ fn run_on(store: &Store, config: &Arc<Config>, script: &str) -> Session {
             }
             sending.extend_from_slice(c.as_bytes());
             sending.extend_from_slice(b"\r\n");
-        } else if let Some(s) = line.strip_prefix("S: ").or_else(|| (line == "S:").then_some("")) {
+        } else if let Some(s) = line
+            .strip_prefix("S: ")
+            .or_else(|| (line == "S:").then_some(""))
+        {
             flush(&mut session, &mut sending, &mut got);
             expected.extend_from_slice(s.replace("\\t", "\t").as_bytes());
             expected.extend_from_slice(b"\r\n");
@@ -71,7 +80,9 @@ fn normalize(text: &[u8]) -> String {
     while let Some(at) = rest.find("[COPYUID ") {
         out.push_str(&rest[..at + 9]);
         rest = &rest[at + 9..];
-        let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+        let digits = rest
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(rest.len());
         if digits > 0 {
             out.push_str("UV");
         }
@@ -141,7 +152,8 @@ fn the_seed_session_byte_for_byte() {
 
 #[test]
 fn the_seed_in_one_chunk_and_byte_by_byte_gives_the_same_bytes() {
-    let input = b"A LOGIN strategos tryhackme\r\nB SELECT inbox\r\nC FETCH 3 body[]\r\nD LOGOUT\r\n";
+    let input =
+        b"A LOGIN strategos tryhackme\r\nB SELECT inbox\r\nC FETCH 3 body[]\r\nD LOGOUT\r\n";
     let (store, config) = world("strategos");
     let (mut whole, _) = Session::new(store.clone(), config.clone());
     let all = whole.receive(input);
@@ -154,17 +166,21 @@ fn the_seed_in_one_chunk_and_byte_by_byte_gives_the_same_bytes() {
         closed |= out.is_closed();
         pieces.extend(out.bytes);
     }
-    assert_eq!(String::from_utf8_lossy(&pieces), String::from_utf8_lossy(&all.bytes));
+    assert_eq!(
+        String::from_utf8_lossy(&pieces),
+        String::from_utf8_lossy(&all.bytes)
+    );
     assert!(closed && all.is_closed());
 }
-
 
 const LAB_GREETING: &str = "* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ STARTTLS AUTH=PLAIN AUTH=LOGIN] Dovecot (Debian) ready.";
 const LAB_CAPS: &str = "IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT SORT=DISPLAY THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT MULTIAPPEND URL-PARTIAL CATENATE UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ESORT SEARCHRES WITHIN CONTEXT=SEARCH LIST-STATUS BINARY MOVE SNIPPET=FUZZY PREVIEW=FUZZY PREVIEW STATUS=SIZE SAVEDATE LITERAL+ NOTIFY";
 
 /// Fills in the lab's greeting (`S: GREETING`) and capability list (`CAPS`).
 fn lab(script: &str) {
-    let script = script.replace("S: GREETING", &format!("S: {LAB_GREETING}")).replace("CAPS", LAB_CAPS);
+    let script = script
+        .replace("S: GREETING", &format!("S: {LAB_GREETING}"))
+        .replace("CAPS", LAB_CAPS);
     transcript("lab", &script);
 }
 
@@ -413,10 +429,17 @@ fn advertised_but_not_implemented_is_an_honest_no() {
     s.receive(b"a LOGIN strategos tryhackme\r\n");
     let out = s.receive(b"b THREAD REFERENCES UTF-8 ALL\r\n");
     let text = String::from_utf8_lossy(&out.bytes);
-    assert!(text.starts_with("b NO [CANNOT] The imap-tutor mock does not implement THREAD"), "{text}");
-    assert!(out.events.iter().any(|e| matches!(e, Event::NotImplemented { .. })));
+    assert!(
+        text.starts_with("b NO [CANNOT] The imap-tutor mock does not implement THREAD"),
+        "{text}"
+    );
+    assert!(out
+        .events
+        .iter()
+        .any(|e| matches!(e, Event::NotImplemented { .. })));
     let out = s.receive(b"c STARTTLS\r\n");
-    assert!(String::from_utf8_lossy(&out.bytes).starts_with("c BAD Error in IMAP command STARTTLS: Unknown command"));
+    assert!(String::from_utf8_lossy(&out.bytes)
+        .starts_with("c BAD Error in IMAP command STARTTLS: Unknown command"));
 }
 
 // -- selected state (battery sessions 16-18)
@@ -449,7 +472,10 @@ fn examine_is_read_only() {
         S: f6 OK Expunge completed (0.001 + 0.000 secs).
         C: f7 SELECT INBOX
         S: * OK [CLOSED] Previous mailbox closed.
-    "#.to_owned() + SELECT_INBOX + r#"
+    "#
+    .to_owned()
+        + SELECT_INBOX
+        + r#"
         S: f7 OK [READ-WRITE] Select completed (0.001 + 0.000 secs).
     "#));
 }
@@ -461,7 +487,10 @@ fn fetch_items_in_dovecots_order_and_format() {
         C: f1 LOGIN strategos tryhackme
         S: f1 OK [CAPABILITY CAPS] Logged in
         C: f7 SELECT INBOX
-    "#.to_owned() + SELECT_INBOX + r#"
+    "#
+    .to_owned()
+        + SELECT_INBOX
+        + r#"
         S: f7 OK [READ-WRITE] Select completed (0.001 + 0.000 secs).
         C: f13 FETCH 1 RFC822.HEADER
         S: * 1 FETCH (RFC822.HEADER {167}
@@ -542,7 +571,10 @@ fn search_keys() {
         C: s1 LOGIN strategos tryhackme
         S: s1 OK [CAPABILITY CAPS] Logged in
         C: s2 SELECT INBOX
-    "#.to_owned() + SELECT_INBOX + r#"
+    "#
+    .to_owned()
+        + SELECT_INBOX
+        + r#"
         S: s2 OK [READ-WRITE] Select completed (0.001 + 0.000 secs).
         C: s4 SEARCH UNSEEN
         S: * SEARCH 2 4
@@ -606,16 +638,25 @@ fn search_keys() {
 
 #[test]
 fn store_copy_move_append_expunge() {
-    let msg = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/strategos/4.eml"))
-        .unwrap()
-        .replace("Re: Telnet email", "Appended one");
-    let literal: String = msg.split("\r\n").map(|l| format!("        C: {l}\n")).collect();
+    let msg = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/strategos/4.eml"
+    ))
+    .unwrap()
+    .replace("Re: Telnet email", "Appended one");
+    let literal: String = msg
+        .split("\r\n")
+        .map(|l| format!("        C: {l}\n"))
+        .collect();
     lab(&(r#"
         S: GREETING
         C: w1 LOGIN strategos tryhackme
         S: w1 OK [CAPABILITY CAPS] Logged in
         C: w2 SELECT INBOX
-    "#.to_owned() + SELECT_INBOX + r#"
+    "#
+    .to_owned()
+        + SELECT_INBOX
+        + r#"
         S: w2 OK [READ-WRITE] Select completed (0.001 + 0.000 secs).
         C: w3 STORE 2 +FLAGS (\Flagged)
         S: * 2 FETCH (FLAGS (\Flagged))
@@ -648,7 +689,8 @@ fn store_copy_move_append_expunge() {
         S: w26 OK Move completed (0.001 + 0.000 secs).
         C: w30 APPEND INBOX {206}
         S: + OK
-    "# + &literal + r#"
+    "# + &literal
+        + r#"
         S: * 4 EXISTS
         S: * 1 RECENT
         S: w30 OK [APPENDUID 1719824692 5] Append completed (0.001 + 0.000 secs).
@@ -680,7 +722,6 @@ fn store_copy_move_append_expunge() {
     "#));
 }
 
-
 // -- two sessions, one store (RFC 9051 §7, RFC 2177)
 
 fn login_select(store: &Store, config: &Arc<Config>) -> Session {
@@ -690,7 +731,8 @@ fn login_select(store: &Store, config: &Arc<Config>) -> Session {
     s
 }
 
-const NEW_MAIL: &[u8] = b"From: Alice <alice@client.thm>\r\nSubject: New mail while idling\r\n\r\nHi\r\n";
+const NEW_MAIL: &[u8] =
+    b"From: Alice <alice@client.thm>\r\nSubject: New mail while idling\r\n\r\nHi\r\n";
 
 fn append_from_another_session(store: &Store, config: &Arc<Config>) -> String {
     let (mut other, _) = Session::new(store.clone(), config.clone());
@@ -706,7 +748,10 @@ fn another_sessions_append_shows_on_noop() {
     let (store, config) = world("strategos");
     let mut a = login_select(&store, &config);
     let reply = append_from_another_session(&store, &config);
-    assert_eq!(reply, "j2 OK [APPENDUID 1719824692 5] Append completed (0.001 + 0.000 secs).\r\n");
+    assert_eq!(
+        reply,
+        "j2 OK [APPENDUID 1719824692 5] Append completed (0.001 + 0.000 secs).\r\n"
+    );
     let out = a.receive(b"c NOOP\r\n");
     assert_eq!(
         String::from_utf8_lossy(&out.bytes),
@@ -726,13 +771,25 @@ fn an_idling_session_hears_of_new_mail_and_flag_changes() {
     assert!(a.is_idling());
     let version = store.version();
     append_from_another_session(&store, &config);
-    assert!(store.version() > version, "the edge learns of changes from the version");
-    assert_eq!(String::from_utf8_lossy(&a.poll_updates()), "* 5 EXISTS\r\n* 1 RECENT\r\n");
+    assert!(
+        store.version() > version,
+        "the edge learns of changes from the version"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&a.poll_updates()),
+        "* 5 EXISTS\r\n* 1 RECENT\r\n"
+    );
     assert_eq!(a.poll_updates(), b"");
     let mut b = login_select(&store, &config);
     b.receive(b"j5 STORE 1 +FLAGS (\\Flagged)\r\n");
-    assert_eq!(String::from_utf8_lossy(&a.poll_updates()), "* 1 FETCH (FLAGS (\\Flagged \\Seen))\r\n");
-    assert_eq!(String::from_utf8_lossy(&a.receive(b"DONE\r\n").bytes), "i3 OK Idle completed (0.001 + 0.000 secs).\r\n");
+    assert_eq!(
+        String::from_utf8_lossy(&a.poll_updates()),
+        "* 1 FETCH (FLAGS (\\Flagged \\Seen))\r\n"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&a.receive(b"DONE\r\n").bytes),
+        "i3 OK Idle completed (0.001 + 0.000 secs).\r\n"
+    );
     // Expunges wait for a command that may report them (not FETCH: RFC 9051 §7.4.1).
     b.receive(b"j6 STORE 5 +FLAGS.SILENT (\\Deleted)\r\nj7 EXPUNGE\r\n");
     let out = a.receive(b"i7 FETCH 5 FLAGS\r\n");
@@ -741,9 +798,15 @@ fn an_idling_session_hears_of_new_mail_and_flag_changes() {
         "* 5 FETCH (FLAGS (\\Deleted \\Recent))\r\n* 5 FETCH (FLAGS (\\Deleted \\Recent))\r\ni7 OK Fetch completed (0.001 + 0.000 secs).\r\n"
     );
     let out = a.receive(b"i10 NOOP\r\n");
-    assert_eq!(String::from_utf8_lossy(&out.bytes), "* 5 EXPUNGE\r\n* 0 RECENT\r\ni10 OK NOOP completed (0.001 + 0.000 secs).\r\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out.bytes),
+        "* 5 EXPUNGE\r\n* 0 RECENT\r\ni10 OK NOOP completed (0.001 + 0.000 secs).\r\n"
+    );
     let out = a.receive(b"i12 IDLE\r\ni13 NOOP\r\n");
-    assert_eq!(String::from_utf8_lossy(&out.bytes), "+ idling\r\ni12 BAD Expected DONE (0.001 + 0.000 secs).\r\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out.bytes),
+        "+ idling\r\ni12 BAD Expected DONE (0.001 + 0.000 secs).\r\n"
+    );
 }
 
 // -- limits, junk and time
@@ -755,7 +818,12 @@ fn twenty_bad_commands_after_login_then_bye() {
     s.receive(b"t1 LOGIN strategos tryhackme\r\n");
     for i in 2..21 {
         let out = s.receive(format!("t{i} XYZZY\r\n").as_bytes());
-        assert_eq!(String::from_utf8_lossy(&out.bytes), format!("t{i} BAD Error in IMAP command XYZZY: Unknown command (0.001 + 0.000 secs).\r\n"));
+        assert_eq!(
+            String::from_utf8_lossy(&out.bytes),
+            format!(
+                "t{i} BAD Error in IMAP command XYZZY: Unknown command (0.001 + 0.000 secs).\r\n"
+            )
+        );
     }
     let out = s.receive(b"t21 XYZZY\r\n");
     assert_eq!(
@@ -800,7 +868,10 @@ fn idle_keepalive() {
     s.receive(b"i IDLE\r\n");
     let start = Instant::now();
     s.tick(start);
-    assert_eq!(s.tick(start + Duration::from_secs(121)).bytes, b"* OK Still here\r\n");
+    assert_eq!(
+        s.tick(start + Duration::from_secs(121)).bytes,
+        b"* OK Still here\r\n"
+    );
 }
 
 /// A tiny deterministic generator, so failures can be replayed.
@@ -818,9 +889,22 @@ impl Rng {
 #[test]
 fn random_input_never_panics() {
     let pieces: [&[u8]; 16] = [
-        b"a LOGIN strategos tryhackme\r\n", b"b SELECT INBOX\r\n", b"FETCH 1:* (BODY[] FLAGS)\r\n", b"{5}\r\n",
-        b"{3+}\r\nabc", b"\r\n", b"IDLE\r\n", b"DONE\r\n", b"AUTHENTICATE PLAIN\r\n", b"* ", b"UID ", b"(((",
-        b"APPEND INBOX {10}\r\n", b"SEARCH OR NOT ", b"\"", b"~{2}\r\n\0\0",
+        b"a LOGIN strategos tryhackme\r\n",
+        b"b SELECT INBOX\r\n",
+        b"FETCH 1:* (BODY[] FLAGS)\r\n",
+        b"{5}\r\n",
+        b"{3+}\r\nabc",
+        b"\r\n",
+        b"IDLE\r\n",
+        b"DONE\r\n",
+        b"AUTHENTICATE PLAIN\r\n",
+        b"* ",
+        b"UID ",
+        b"(((",
+        b"APPEND INBOX {10}\r\n",
+        b"SEARCH OR NOT ",
+        b"\"",
+        b"~{2}\r\n\0\0",
     ];
     let (store, config) = world("default");
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
@@ -854,7 +938,11 @@ fn normalize_battery(text: &str) -> String {
     for line in text.split_inclusive('\n') {
         let mut line = line.to_owned();
         if let (Some(open), Some(close)) = (line.rfind(" ("), line.rfind(" secs)")) {
-            if open < close && line[open + 2..close].chars().all(|c| c.is_ascii_digit() || c == '.' || c == ' ' || c == '+') {
+            if open < close
+                && line[open + 2..close]
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '.' || c == ' ' || c == '+')
+            {
                 line.replace_range(open..close + 6, " (T secs)");
             }
         }
@@ -887,8 +975,13 @@ fn normalize_battery(text: &str) -> String {
 /// hold the mock to 95%.
 #[test]
 fn the_dovecot_battery_replayed() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/dovecot/battery.json");
-    let Ok(text) = std::fs::read_to_string(path) else { return };
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/dovecot/battery.json"
+    );
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return;
+    };
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     let (mut store, config) = world("lab");
     let mut sessions: std::collections::BTreeMap<u64, (Session, Vec<u8>)> = Default::default();
@@ -906,8 +999,17 @@ fn the_dovecot_battery_replayed() {
                 sessions.insert(n, (session, greeting));
             }
             ("C", Some(n)) => {
-                compare(&mut sessions, n, &mut expected, &mut total, &mut same, &mut report);
-                let Some((session, pending)) = sessions.get_mut(&n) else { continue };
+                compare(
+                    &mut sessions,
+                    n,
+                    &mut expected,
+                    &mut total,
+                    &mut same,
+                    &mut report,
+                );
+                let Some((session, pending)) = sessions.get_mut(&n) else {
+                    continue;
+                };
                 pending.extend(session.receive(data.as_bytes()).bytes);
                 for (other, (s, p)) in sessions.iter_mut() {
                     if *other != n {
@@ -922,10 +1024,20 @@ fn the_dovecot_battery_replayed() {
     }
     let open: Vec<u64> = expected.keys().copied().collect();
     for n in open {
-        compare(&mut sessions, n, &mut expected, &mut total, &mut same, &mut report);
+        compare(
+            &mut sessions,
+            n,
+            &mut expected,
+            &mut total,
+            &mut same,
+            &mut report,
+        );
     }
     let rate = same as f64 / total.max(1) as f64;
-    println!("{report}\n{same} of {total} exchanges identical ({:.1}%)", rate * 100.0);
+    println!(
+        "{report}\n{same} of {total} exchanges identical ({:.1}%)",
+        rate * 100.0
+    );
     assert!(rate >= 0.85, "{same} of {total} exchanges identical");
 }
 
@@ -939,15 +1051,21 @@ fn compare(
     same: &mut usize,
     report: &mut String,
 ) {
-    let Some(want) = expected.remove(&n) else { return };
-    let Some((_, pending)) = sessions.get_mut(&n) else { return };
+    let Some(want) = expected.remove(&n) else {
+        return;
+    };
+    let Some((_, pending)) = sessions.get_mut(&n) else {
+        return;
+    };
     let got = normalize_battery(&String::from_utf8_lossy(&std::mem::take(pending)));
     let want = normalize_battery(&want);
     *total += 1;
     if got == want {
         *same += 1;
     } else {
-        report.push_str(&format!("--- session {n}: dovecot\n{want}--- mock\n{got}\n"));
+        report.push_str(&format!(
+            "--- session {n}: dovecot\n{want}--- mock\n{got}\n"
+        ));
     }
 }
 
@@ -962,7 +1080,10 @@ fn literal_plus_and_minus_and_literals_over_the_limits() {
         C: b SELECT {5}
         S: + OK
         C: INBOX
-    "#.to_owned() + SELECT_INBOX + r#"
+    "#
+    .to_owned()
+        + SELECT_INBOX
+        + r#"
         S: b OK [READ-WRITE] Select completed (0.001 + 0.000 secs).
         C: c APPEND INBOX {999999999999}
         S: c NO [TOOBIG] Message size exceeds the limit (0.001 + 0.000 secs).

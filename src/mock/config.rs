@@ -19,14 +19,23 @@ pub struct Identity {
 impl Identity {
     /// True if `capability` (e.g. `IDLE`, `AUTH=PLAIN`) is advertised in this state.
     pub fn advertises(&self, authenticated: bool, capability: &str) -> bool {
-        let list = if authenticated { &self.after_login } else { &self.before_login };
+        let list = if authenticated {
+            &self.after_login
+        } else {
+            &self.before_login
+        };
         list.iter().any(|c| c.eq_ignore_ascii_case(capability))
     }
 
     /// True if any advertised capability starts with `prefix` (`THREAD=` for THREAD).
     pub fn advertises_prefix(&self, authenticated: bool, prefix: &str) -> bool {
-        let list = if authenticated { &self.after_login } else { &self.before_login };
-        list.iter().any(|c| c.len() >= prefix.len() && c[..prefix.len()].eq_ignore_ascii_case(prefix))
+        let list = if authenticated {
+            &self.after_login
+        } else {
+            &self.before_login
+        };
+        list.iter()
+            .any(|c| c.len() >= prefix.len() && c[..prefix.len()].eq_ignore_ascii_case(prefix))
     }
 }
 
@@ -80,6 +89,10 @@ pub struct Config {
 
 impl Config {
     pub fn new(identity: Identity) -> Self {
-        Config { identity, limits: Limits::default(), timing: "0.001 + 0.000".into() }
+        Config {
+            identity,
+            limits: Limits::default(),
+            timing: "0.001 + 0.000".into(),
+        }
     }
 }

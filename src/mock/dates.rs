@@ -6,7 +6,9 @@
 //! Times are kept as Unix seconds and shown in UTC, as a Dovecot running with TZ=UTC
 //! (the lab's setting) shows them: an APPEND date given in `+0200` comes back in `+0000`.
 
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 
 /// Days since 1970-01-01 of a civil date (proleptic Gregorian).
 pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
@@ -34,7 +36,10 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
 }
 
 fn month_number(name: &str) -> Option<u32> {
-    MONTHS.iter().position(|m| m.eq_ignore_ascii_case(name)).map(|i| i as u32 + 1)
+    MONTHS
+        .iter()
+        .position(|m| m.eq_ignore_ascii_case(name))
+        .map(|i| i as u32 + 1)
 }
 
 /// `date-time` as IMAP writes it: `"25-Jun-2024 09:12:00 +0000"` (quotes optional,
@@ -149,9 +154,18 @@ mod tests {
     fn days() {
         assert_eq!(days_from_civil(1970, 1, 1), 0);
         assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
-        assert_eq!(days_of_date_text("27-Jun-2024"), Some(days_from_civil(2024, 6, 27)));
+        assert_eq!(
+            days_of_date_text("27-Jun-2024"),
+            Some(days_from_civil(2024, 6, 27))
+        );
         assert_eq!(days_of_date_text("notadate"), None);
-        assert_eq!(days_of_header_date("Tue, 25 Jun 2024 09:12:00 +0000"), Some(days_from_civil(2024, 6, 25)));
-        assert_eq!(days_of_header_date("25 Jun 2024 09:12 GMT"), Some(days_from_civil(2024, 6, 25)));
+        assert_eq!(
+            days_of_header_date("Tue, 25 Jun 2024 09:12:00 +0000"),
+            Some(days_from_civil(2024, 6, 25))
+        );
+        assert_eq!(
+            days_of_header_date("25 Jun 2024 09:12 GMT"),
+            Some(days_from_civil(2024, 6, 25))
+        );
     }
 }

@@ -21,8 +21,14 @@ use super::store::{self, Account, Flags, MailboxData, Message, Presence, Store, 
 
 /// The built-in fixtures, by name.
 pub const BUILT_IN: [(&str, &str); 2] = [
-    ("strategos", include_str!("../../scenarios/fixtures/strategos.yaml")),
-    ("default", include_str!("../../scenarios/fixtures/default.yaml")),
+    (
+        "strategos",
+        include_str!("../../scenarios/fixtures/strategos.yaml"),
+    ),
+    (
+        "default",
+        include_str!("../../scenarios/fixtures/default.yaml"),
+    ),
 ];
 
 /// A fixture file.
@@ -123,21 +129,36 @@ pub struct MessageSpec {
 /// What can go wrong with a fixture, said so a teacher can fix it.
 #[derive(Debug)]
 pub enum FixtureError {
-    NotFound { spec: String },
-    Io { path: PathBuf, error: std::io::Error },
-    Yaml { origin: String, error: serde_norway::Error },
-    Invalid { origin: String, message: String },
+    NotFound {
+        spec: String,
+    },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    Yaml {
+        origin: String,
+        error: serde_norway::Error,
+    },
+    Invalid {
+        origin: String,
+        message: String,
+    },
 }
 
 impl std::fmt::Display for FixtureError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            FixtureError::NotFound { spec } => write!(
+            FixtureError::NotFound { spec } => {
+                write!(
                 f,
                 "no fixture called {spec:?}: give a built-in name ({}) or the path of a YAML file",
                 BUILT_IN.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
-            ),
-            FixtureError::Io { path, error } => write!(f, "cannot read {}: {error}", path.display()),
+            )
+            }
+            FixtureError::Io { path, error } => {
+                write!(f, "cannot read {}: {error}", path.display())
+            }
             FixtureError::Yaml { origin, error } => write!(f, "{origin}: {error}"),
             FixtureError::Invalid { origin, message } => write!(f, "{origin}: {message}"),
         }
@@ -155,14 +176,24 @@ pub fn resolve(spec: &str) -> Result<Fixture, FixtureError> {
     if !path.exists() {
         return Err(FixtureError::NotFound { spec: spec.into() });
     }
-    let text = std::fs::read_to_string(path).map_err(|error| FixtureError::Io { path: path.into(), error })?;
-    parse(&text, &path.display().to_string(), path.parent().map(Path::to_path_buf))
+    let text = std::fs::read_to_string(path).map_err(|error| FixtureError::Io {
+        path: path.into(),
+        error,
+    })?;
+    parse(
+        &text,
+        &path.display().to_string(),
+        path.parent().map(Path::to_path_buf),
+    )
 }
 
 /// Parses fixture text. `base` is where `file:` paths are resolved from.
 pub fn parse(text: &str, origin: &str, base: Option<PathBuf>) -> Result<Fixture, FixtureError> {
     let mut fixture: Fixture =
-        serde_norway::from_str(text).map_err(|error| FixtureError::Yaml { origin: origin.into(), error })?;
+        serde_norway::from_str(text).map_err(|error| FixtureError::Yaml {
+            origin: origin.into(),
+            error,
+        })?;
     fixture.base = base;
     Ok(fixture)
 }
@@ -170,8 +201,14 @@ pub fn parse(text: &str, origin: &str, base: Option<PathBuf>) -> Result<Fixture,
 impl Fixture {
     /// Builds the store and the server configuration.
     pub fn build(&self) -> Result<(Store, Config), FixtureError> {
-        let origin = self.base.as_ref().map_or_else(|| "fixture".to_string(), |b| b.display().to_string());
-        let invalid = |message: String| FixtureError::Invalid { origin: origin.clone(), message };
+        let origin = self
+            .base
+            .as_ref()
+            .map_or_else(|| "fixture".to_string(), |b| b.display().to_string());
+        let invalid = |message: String| FixtureError::Invalid {
+            origin: origin.clone(),
+            message,
+        };
         let mut world = World::default();
         let started = dates::now();
         let mut validity_seed = 1_700_000_000u32;
@@ -209,16 +246,24 @@ impl Fixture {
                 for (n, m) in spec.messages.iter().enumerate() {
                     let uid = m.uid.unwrap_or(last_uid + 1);
                     if uid <= last_uid {
-                        return Err(invalid(format!("{name}: message {} has UID {uid}, not above the previous {last_uid}", n + 1)));
+                        return Err(invalid(format!(
+                            "{name}: message {} has UID {uid}, not above the previous {last_uid}",
+                            n + 1
+                        )));
                     }
                     last_uid = uid;
-                    let raw = self.message_bytes(m).map_err(|e| invalid(format!("{name}: message {}: {e}", n + 1)))?;
+                    let raw = self
+                        .message_bytes(m)
+                        .map_err(|e| invalid(format!("{name}: message {}: {e}", n + 1)))?;
                     let mut flags = Flags::default();
                     for f in &m.flags {
                         match store::system_flag(f) {
                             Some(bit) => flags.system |= bit,
                             None if f.starts_with('\\') => {
-                                return Err(invalid(format!("{name}: message {}: {f} is not a system flag", n + 1)))
+                                return Err(invalid(format!(
+                                    "{name}: message {}: {f} is not a system flag",
+                                    n + 1
+                                )))
                             }
                             None => flags.keywords.push(f.clone()),
                         }
@@ -226,8 +271,12 @@ impl Fixture {
                     mailbox.define_keywords(flags.keywords.iter().map(String::as_str));
                     flags.keywords = mailbox.order_keywords(&flags.keywords);
                     let internal_date = match &m.internal_date {
-                        Some(d) => dates::parse_internal_date(d)
-                            .ok_or_else(|| invalid(format!("{name}: message {}: bad internal_date {d:?}", n + 1)))?,
+                        Some(d) => dates::parse_internal_date(d).ok_or_else(|| {
+                            invalid(format!(
+                                "{name}: message {}: bad internal_date {d:?}",
+                                n + 1
+                            ))
+                        })?,
                         None => started,
                     };
                     mailbox.messages.push(Message {
@@ -251,9 +300,14 @@ impl Fixture {
                 }
                 mailbox.uidnext = spec.uidnext.unwrap_or(last_uid + 1).max(last_uid + 1);
                 mailbox.presence = Presence::Real;
-                let account = world.account_mut(&user.name).ok_or_else(|| invalid("internal: user vanished".into()))?;
+                let account = world
+                    .account_mut(&user.name)
+                    .ok_or_else(|| invalid("internal: user vanished".into()))?;
                 if account.find(&name).is_some() {
-                    return Err(invalid(format!("mailbox {name} of {} is listed twice", user.name)));
+                    return Err(invalid(format!(
+                        "mailbox {name} of {} is listed twice",
+                        user.name
+                    )));
                 }
                 if spec.subscribed {
                     account.subscriptions.insert(name.clone());
@@ -266,7 +320,10 @@ impl Fixture {
             greeting: server.greeting.clone(),
             before_login: server.capabilities.before_login.clone(),
             after_login: server.capabilities.after_login.clone(),
-            id: server.id.clone().unwrap_or_else(|| vec![("name".into(), "Dovecot".into())]),
+            id: server
+                .id
+                .clone()
+                .unwrap_or_else(|| vec![("name".into(), "Dovecot".into())]),
         };
         let mut config = Config::new(identity);
         if let Some(l) = &server.limits {
@@ -334,10 +391,19 @@ mod tests {
             let (store, config) = load(name).unwrap_or_else(|e| panic!("{name}: {e}"));
             let world = store.lock();
             let inbox = world.account("strategos").unwrap().real("INBOX").unwrap();
-            assert_eq!((inbox.uidvalidity, inbox.uidnext, inbox.messages.len()), (1719824692, 5, 4));
+            assert_eq!(
+                (inbox.uidvalidity, inbox.uidnext, inbox.messages.len()),
+                (1719824692, 5, 4)
+            );
             assert_eq!(inbox.messages[2].raw.len(), 445);
-            assert!(inbox.messages[0].flags.has(store::SEEN) && inbox.messages[2].flags.has(store::SEEN));
-            assert!(!inbox.messages[1].flags.has(store::SEEN) && inbox.messages.iter().all(|m| !m.recent));
+            assert!(
+                inbox.messages[0].flags.has(store::SEEN)
+                    && inbox.messages[2].flags.has(store::SEEN)
+            );
+            assert!(
+                !inbox.messages[1].flags.has(store::SEEN)
+                    && inbox.messages.iter().all(|m| !m.recent)
+            );
             assert!(config.identity.advertises(false, "AUTH=PLAIN"));
         }
     }
@@ -361,8 +427,17 @@ mod tests {
         let (store, config) = load("default").unwrap();
         let world = store.lock();
         let account = world.account("strategos").unwrap();
-        for (name, attr) in [("Archive", "\\Archive"), ("Drafts", "\\Drafts"), ("Junk", "\\Junk"), ("Sent", "\\Sent"), ("Trash", "\\Trash")] {
-            assert_eq!(account.real(name).unwrap().special_use, vec![attr.to_string()]);
+        for (name, attr) in [
+            ("Archive", "\\Archive"),
+            ("Drafts", "\\Drafts"),
+            ("Junk", "\\Junk"),
+            ("Sent", "\\Sent"),
+            ("Trash", "\\Trash"),
+        ] {
+            assert_eq!(
+                account.real(name).unwrap().special_use,
+                vec![attr.to_string()]
+            );
         }
         assert!(!config.identity.advertises(true, "SORT"));
     }
@@ -371,7 +446,10 @@ mod tests {
     fn unknown_fields_are_errors_and_names_resolve() {
         let err = parse("server: {greeting: x, capabilities: {before_login: [], after_login: []}, gretting: y}\nusers: []\n", "t", None);
         assert!(err.is_err());
-        assert!(matches!(resolve("no-such-fixture"), Err(FixtureError::NotFound { .. })));
+        assert!(matches!(
+            resolve("no-such-fixture"),
+            Err(FixtureError::NotFound { .. })
+        ));
     }
 
     #[test]

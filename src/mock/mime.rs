@@ -40,9 +40,20 @@ impl Field<'_> {
 
     /// The value unfolded, as bytes (8-bit text kept as is).
     pub fn bytes(&self) -> Vec<u8> {
-        let v: Vec<u8> = self.value.iter().copied().filter(|&b| b != b'\r' && b != b'\n').collect();
-        let start = v.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(v.len());
-        let end = v.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(start, |e| e + 1);
+        let v: Vec<u8> = self
+            .value
+            .iter()
+            .copied()
+            .filter(|&b| b != b'\r' && b != b'\n')
+            .collect();
+        let start = v
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(v.len());
+        let end = v
+            .iter()
+            .rposition(|b| !b.is_ascii_whitespace())
+            .map_or(start, |e| e + 1);
         v[start..end.max(start)].to_vec()
     }
 }
@@ -76,7 +87,10 @@ pub fn fields(header: &[u8]) -> Vec<Field<'_>> {
     let mut lines = Vec::new();
     let mut start = 0;
     while start < header.len() {
-        let end = header[start..].iter().position(|&b| b == b'\n').map_or(header.len(), |p| start + p + 1);
+        let end = header[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(header.len(), |p| start + p + 1);
         lines.push((start, end));
         start = end;
     }
@@ -96,7 +110,11 @@ pub fn fields(header: &[u8]) -> Vec<Field<'_>> {
         if let Some(colon) = whole.iter().position(|&b| b == b':') {
             let name = trim_end(&whole[..colon]);
             if !name.is_empty() {
-                out.push(Field { name, whole, value: &whole[colon + 1..] });
+                out.push(Field {
+                    name,
+                    whole,
+                    value: &whole[colon + 1..],
+                });
             }
         }
     }
@@ -104,13 +122,18 @@ pub fn fields(header: &[u8]) -> Vec<Field<'_>> {
 }
 
 fn trim_end(b: &[u8]) -> &[u8] {
-    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(0, |e| e + 1);
+    let end = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(0, |e| e + 1);
     &b[..end]
 }
 
 /// The first field called `name` (case-insensitive).
 pub fn field<'a>(header: &'a [u8], name: &str) -> Option<Field<'a>> {
-    fields(header).into_iter().find(|f| f.name.eq_ignore_ascii_case(name.as_bytes()))
+    fields(header)
+        .into_iter()
+        .find(|f| f.name.eq_ignore_ascii_case(name.as_bytes()))
 }
 
 /// How many lines a body has, as BODYSTRUCTURE counts them (line feeds).
@@ -124,7 +147,9 @@ pub fn line_count(body: &[u8]) -> usize {
 /// Appends `s` as an IMAP string: quoted when it can be, a literal otherwise
 /// (CR, LF, NUL or 8-bit bytes), as Dovecot's `imap_append_string` does.
 pub fn push_string(out: &mut Vec<u8>, s: &[u8]) {
-    if s.iter().any(|&b| b == b'\r' || b == b'\n' || b == 0 || b >= 0x80) {
+    if s.iter()
+        .any(|&b| b == b'\r' || b == b'\n' || b == 0 || b >= 0x80)
+    {
         out.extend_from_slice(format!("{{{}}}\r\n", s.len()).as_bytes());
         out.extend_from_slice(s);
         return;
@@ -247,8 +272,14 @@ fn phrase(s: &[u8]) -> Vec<u8> {
     if std::str::from_utf8(&out).is_ok() {
         collapsed.join(" ").into_bytes()
     } else {
-        let start = out.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
-        let end = out.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(0, |e| e + 1);
+        let start = out
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(0);
+        let end = out
+            .iter()
+            .rposition(|b| !b.is_ascii_whitespace())
+            .map_or(0, |e| e + 1);
         out[start..end.max(start)].to_vec()
     }
 }
@@ -256,7 +287,10 @@ fn phrase(s: &[u8]) -> Vec<u8> {
 /// `local@domain` (comments and spaces removed) → mailbox and host.
 fn addr_spec(s: &[u8]) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
     let clean = phrase(s);
-    let clean: Vec<u8> = clean.into_iter().filter(|b| !b.is_ascii_whitespace()).collect();
+    let clean: Vec<u8> = clean
+        .into_iter()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
     if clean.is_empty() {
         return (None, None);
     }
@@ -268,17 +302,27 @@ fn addr_spec(s: &[u8]) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
 
 fn mailbox(s: &[u8]) -> Option<Address> {
     let trimmed = trim_end(s);
-    let start = trimmed.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(trimmed.len());
+    let start = trimmed
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(trimmed.len());
     let s = &trimmed[start..];
     if s.is_empty() {
         return None;
     }
     // `name <route:local@domain>`
     let parts = split_top(s, b"<");
-    let open = s.iter().position(|&b| b == b'<').filter(|_| parts.len() == 1 || s.contains(&b'<'));
+    let open = s
+        .iter()
+        .position(|&b| b == b'<')
+        .filter(|_| parts.len() == 1 || s.contains(&b'<'));
     match open {
         Some(open) if s.contains(&b'>') => {
-            let close = open + s[open..].iter().position(|&b| b == b'>').unwrap_or(s.len() - open);
+            let close = open
+                + s[open..]
+                    .iter()
+                    .position(|&b| b == b'>')
+                    .unwrap_or(s.len() - open);
             let name = phrase(&s[..open]);
             let mut inner = &s[open + 1..close];
             let mut adl = None;
@@ -289,12 +333,22 @@ fn mailbox(s: &[u8]) -> Option<Address> {
                 }
             }
             let (mailbox, host) = addr_spec(inner);
-            Some(Address { name: (!name.is_empty()).then_some(name), adl, mailbox, host })
+            Some(Address {
+                name: (!name.is_empty()).then_some(name),
+                adl,
+                mailbox,
+                host,
+            })
         }
         _ => {
             let (mailbox, host) = addr_spec(s);
             mailbox.as_ref()?;
-            Some(Address { name: None, adl: None, mailbox, host })
+            Some(Address {
+                name: None,
+                adl: None,
+                mailbox,
+                host,
+            })
         }
     }
 }
@@ -306,20 +360,41 @@ pub fn addresses(value: &[u8]) -> Vec<Address> {
     loop {
         // A group `name: members;` is found by a top-level colon before any comma.
         let items = split_top(rest, b",:");
-        let Some(&(s, e, sep)) = items.first() else { break };
+        let Some(&(s, e, sep)) = items.first() else {
+            break;
+        };
         match sep {
             Some(b':') => {
                 let name = phrase(&rest[s..e]);
                 let after = &rest[e + 1..];
-                let end = split_top(after, b";").first().map_or(after.len(), |&(_, e, _)| e);
-                out.push(Address { name: None, adl: None, mailbox: Some(name), host: None });
+                let end = split_top(after, b";")
+                    .first()
+                    .map_or(after.len(), |&(_, e, _)| e);
+                out.push(Address {
+                    name: None,
+                    adl: None,
+                    mailbox: Some(name),
+                    host: None,
+                });
                 for (ms, me, _) in split_top(&after[..end], b",") {
                     out.extend(mailbox(&after[ms..me]));
                 }
-                out.push(Address { name: None, adl: None, mailbox: None, host: None });
-                rest = if end < after.len() { &after[end + 1..] } else { &after[end..] };
+                out.push(Address {
+                    name: None,
+                    adl: None,
+                    mailbox: None,
+                    host: None,
+                });
+                rest = if end < after.len() {
+                    &after[end + 1..]
+                } else {
+                    &after[end..]
+                };
                 // Skip a comma after the group.
-                let skip = rest.iter().position(|&b| !b.is_ascii_whitespace() && b != b',').unwrap_or(rest.len());
+                let skip = rest
+                    .iter()
+                    .position(|&b| !b.is_ascii_whitespace() && b != b',')
+                    .unwrap_or(rest.len());
                 rest = &rest[skip..];
                 if rest.is_empty() {
                     break;
@@ -366,7 +441,11 @@ pub fn envelope(raw: &[u8]) -> Vec<u8> {
 
 fn envelope_of_header(header: &[u8]) -> Vec<u8> {
     let all = fields(header);
-    let get = |name: &str| all.iter().find(|f| f.name.eq_ignore_ascii_case(name.as_bytes())).map(Field::bytes);
+    let get = |name: &str| {
+        all.iter()
+            .find(|f| f.name.eq_ignore_ascii_case(name.as_bytes()))
+            .map(Field::bytes)
+    };
     let list = |name: &str| get(name).map(|v| addresses(&v)).unwrap_or_default();
     let mut out = Vec::with_capacity(256);
     out.push(b'(');
@@ -382,14 +461,27 @@ fn envelope_of_header(header: &[u8]) -> Vec<u8> {
     if reply_to.is_empty() {
         reply_to = from.clone();
     }
-    for l in [&from, &sender, &reply_to, &list("To"), &list("Cc"), &list("Bcc")] {
+    for l in [
+        &from,
+        &sender,
+        &reply_to,
+        &list("To"),
+        &list("Cc"),
+        &list("Bcc"),
+    ] {
         out.push(b' ');
         push_addresses(&mut out, l);
     }
     out.push(b' ');
-    push_nstring(&mut out, get("In-Reply-To").as_deref().filter(|v| !v.is_empty()));
+    push_nstring(
+        &mut out,
+        get("In-Reply-To").as_deref().filter(|v| !v.is_empty()),
+    );
     out.push(b' ');
-    push_nstring(&mut out, get("Message-ID").as_deref().filter(|v| !v.is_empty()));
+    push_nstring(
+        &mut out,
+        get("Message-ID").as_deref().filter(|v| !v.is_empty()),
+    );
     out.push(b')');
     out
 }
@@ -481,18 +573,24 @@ pub fn parse(raw: &[u8]) -> Part<'_> {
 
 fn parse_at(raw: &[u8], digest: bool, depth: usize) -> Part<'_> {
     let (header, body) = split(raw);
-    let (media_type, subtype, params) = match field(header, "Content-Type").and_then(|f| content_type(&f.bytes())) {
-        Some(ct) => ct,
-        None if digest => ("message".into(), "rfc822".into(), Vec::new()),
-        None => ("text".into(), "plain".into(), Vec::new()),
-    };
+    let (media_type, subtype, params) =
+        match field(header, "Content-Type").and_then(|f| content_type(&f.bytes())) {
+            Some(ct) => ct,
+            None if digest => ("message".into(), "rfc822".into(), Vec::new()),
+            None => ("text".into(), "plain".into(), Vec::new()),
+        };
     let kind = if depth >= MAX_DEPTH {
         Kind::Leaf
     } else if media_type.eq_ignore_ascii_case("multipart") {
         match params.iter().find(|(k, _)| k == "boundary") {
             Some((_, boundary)) => {
                 let digest = subtype.eq_ignore_ascii_case("digest");
-                Kind::Multipart(split_multipart(body, boundary.as_bytes()).into_iter().map(|p| parse_at(p, digest, depth + 1)).collect())
+                Kind::Multipart(
+                    split_multipart(body, boundary.as_bytes())
+                        .into_iter()
+                        .map(|p| parse_at(p, digest, depth + 1))
+                        .collect(),
+                )
             }
             None => Kind::Leaf,
         }
@@ -501,7 +599,14 @@ fn parse_at(raw: &[u8], digest: bool, depth: usize) -> Part<'_> {
     } else {
         Kind::Leaf
     };
-    Part { header, body, media_type, subtype, params, kind }
+    Part {
+        header,
+        body,
+        media_type,
+        subtype,
+        params,
+        kind,
+    }
 }
 
 /// The bodies between `--boundary` lines (RFC 2046 §5.1.1). The CRLF before a
@@ -513,7 +618,10 @@ fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Vec<&'a [u8]> {
     let mut starts = Vec::new(); // (line start, line end incl LF, is close)
     let mut pos = 0;
     while pos <= body.len() {
-        let end = body[pos..].iter().position(|&b| b == b'\n').map_or(body.len(), |p| pos + p + 1);
+        let end = body[pos..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(body.len(), |p| pos + p + 1);
         let line = &body[pos..end];
         if line.starts_with(&delim) {
             let rest = &line[delim.len()..];
@@ -553,7 +661,9 @@ fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Vec<&'a [u8]> {
 
 impl Part<'_> {
     fn header_text(&self, name: &str) -> Option<Vec<u8>> {
-        field(self.header, name).map(|f| f.bytes()).filter(|v| !v.is_empty())
+        field(self.header, name)
+            .map(|f| f.bytes())
+            .filter(|v| !v.is_empty())
     }
 }
 
@@ -595,7 +705,11 @@ fn push_language_location(out: &mut Vec<u8>, part: &Part<'_>) {
     match part.header_text("Content-Language") {
         Some(v) => {
             let text = String::from_utf8_lossy(&v).into_owned();
-            let langs: Vec<&str> = text.split(',').map(str::trim).filter(|l| !l.is_empty()).collect();
+            let langs: Vec<&str> = text
+                .split(',')
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
             if langs.len() == 1 {
                 push_string(out, langs[0].as_bytes());
             } else {
@@ -635,7 +749,9 @@ pub fn push_structure(out: &mut Vec<u8>, part: &Part<'_>, extensible: bool) {
         }
         _ => {
             let mut params = part.params.clone();
-            if part.media_type.eq_ignore_ascii_case("text") && !params.iter().any(|(k, _)| k == "charset") {
+            if part.media_type.eq_ignore_ascii_case("text")
+                && !params.iter().any(|(k, _)| k == "charset")
+            {
                 params.insert(0, ("charset".into(), "us-ascii".into()));
             }
             push_string(out, part.media_type.as_bytes());
@@ -648,7 +764,9 @@ pub fn push_structure(out: &mut Vec<u8>, part: &Part<'_>, extensible: bool) {
             out.push(b' ');
             push_nstring(out, part.header_text("Content-Description").as_deref());
             out.push(b' ');
-            let encoding = part.header_text("Content-Transfer-Encoding").unwrap_or_else(|| b"7bit".to_vec());
+            let encoding = part
+                .header_text("Content-Transfer-Encoding")
+                .unwrap_or_else(|| b"7bit".to_vec());
             push_string(out, &encoding);
             out.extend_from_slice(format!(" {}", part.body.len()).as_bytes());
             match &part.kind {
@@ -735,7 +853,9 @@ fn message_section(header: &[u8], body: &[u8], whole: &[u8], want: &Want<'_>) ->
         Want::Fields { names, not } => {
             let mut out = Vec::new();
             for f in fields(header) {
-                let listed = names.iter().any(|n| f.name.eq_ignore_ascii_case(n.as_bytes()));
+                let listed = names
+                    .iter()
+                    .any(|n| f.name.eq_ignore_ascii_case(n.as_bytes()));
                 if listed != *not {
                     out.extend_from_slice(f.whole);
                     if !f.whole.ends_with(b"\n") {
@@ -771,7 +891,10 @@ mod tests {
 
     #[test]
     fn bodystructure_of_a_plain_message() {
-        assert_eq!(String::from_utf8(structure(M1, false)).unwrap(), "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 44 1)");
+        assert_eq!(
+            String::from_utf8(structure(M1, false)).unwrap(),
+            "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 44 1)"
+        );
         assert_eq!(
             String::from_utf8(structure(M1, true)).unwrap(),
             "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 44 1 NIL NIL NIL NIL)"
@@ -785,7 +908,19 @@ mod tests {
         assert_eq!(section(M1, &[1], &Want::Mime).unwrap().len(), 167);
         assert_eq!(section(M1, &[2], &Want::Full), None);
         let names = vec!["From".to_string(), "Subject".to_string()];
-        assert_eq!(section(M1, &[], &Want::Fields { names: &names, not: false }).unwrap().len(), 66);
+        assert_eq!(
+            section(
+                M1,
+                &[],
+                &Want::Fields {
+                    names: &names,
+                    not: false
+                }
+            )
+            .unwrap()
+            .len(),
+            66
+        );
     }
 
     #[test]
@@ -793,8 +928,19 @@ mod tests {
         let a = addresses(b"\"Doe, John\" <john@example.com>, undisclosed-recipients:;, x@y");
         assert_eq!(a.len(), 4);
         assert_eq!(a[0].name.as_deref(), Some(&b"Doe, John"[..]));
-        assert_eq!(a[1].mailbox.as_deref(), Some(&b"undisclosed-recipients"[..]));
-        assert_eq!(a[2], Address { name: None, adl: None, mailbox: None, host: None });
+        assert_eq!(
+            a[1].mailbox.as_deref(),
+            Some(&b"undisclosed-recipients"[..])
+        );
+        assert_eq!(
+            a[2],
+            Address {
+                name: None,
+                adl: None,
+                mailbox: None,
+                host: None
+            }
+        );
         assert_eq!(a[3].host.as_deref(), Some(&b"y"[..]));
     }
 
@@ -808,13 +954,21 @@ mod tests {
         );
         assert_eq!(section(raw, &[1], &Want::Full).unwrap(), b"hello");
         assert_eq!(section(raw, &[2], &Want::Full).unwrap(), b"AAEC");
-        assert!(section(raw, &[2], &Want::Mime).unwrap().starts_with(b"Content-Type: application"));
+        assert!(section(raw, &[2], &Want::Mime)
+            .unwrap()
+            .starts_with(b"Content-Type: application"));
         assert_eq!(section(raw, &[3], &Want::Full), None);
     }
 
     #[test]
     fn never_panics_on_odd_input() {
-        for raw in [&b""[..], b"\r\n", b"no header end", b"Content-Type: multipart/x; boundary=q\r\n\r\n--q", b":\r\n\r\n"] {
+        for raw in [
+            &b""[..],
+            b"\r\n",
+            b"no header end",
+            b"Content-Type: multipart/x; boundary=q\r\n\r\n--q",
+            b":\r\n\r\n",
+        ] {
             let _ = structure(raw, true);
             let _ = envelope(raw);
             let _ = section(raw, &[1, 2, 3], &Want::Header);

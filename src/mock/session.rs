@@ -35,7 +35,11 @@ use super::wording as w;
 pub enum Event {
     /// A command was answered BAD; here is what the grammar found, for the tutor.
     /// The wire text stays Dovecot's; these explain it to a learner.
-    Diagnostic { tag: Option<String>, command: Option<String>, diagnostics: Vec<Diagnostic> },
+    Diagnostic {
+        tag: Option<String>,
+        command: Option<String>,
+        diagnostics: Vec<Diagnostic>,
+    },
     /// A command the fixture advertises but the mock does not implement was refused.
     NotImplemented { tag: String, what: String },
     /// The protocol state changed (RFC 9051 §3).
@@ -53,7 +57,9 @@ pub struct Output {
 
 impl Output {
     pub fn is_closed(&self) -> bool {
-        self.events.iter().any(|e| matches!(e, Event::Closed { .. }))
+        self.events
+            .iter()
+            .any(|e| matches!(e, Event::Closed { .. }))
     }
 }
 
@@ -62,9 +68,14 @@ impl Output {
 enum Mode {
     Commands,
     /// IDLE is running; the next line should be DONE.
-    Idle { tag: String },
+    Idle {
+        tag: String,
+    },
     /// AUTHENTICATE is waiting for the client's next response line.
-    Auth { tag: String, step: AuthStep },
+    Auth {
+        tag: String,
+        step: AuthStep,
+    },
     Closed,
 }
 
@@ -89,8 +100,13 @@ pub struct Session {
 impl Session {
     /// A new connection: the session and the greeting to send.
     pub fn new(store: Store, config: Arc<Config>) -> (Session, Vec<u8>) {
-        let limits = WireLimits { max_line: config.limits.max_line, max_literal: config.limits.max_append };
-        let retain = usize::try_from(config.limits.max_append).unwrap_or(usize::MAX).max(config.limits.max_line);
+        let limits = WireLimits {
+            max_line: config.limits.max_line,
+            max_literal: config.limits.max_append,
+        };
+        let retain = usize::try_from(config.limits.max_append)
+            .unwrap_or(usize::MAX)
+            .max(config.limits.max_line);
         let greeting = format!(
             "* OK [CAPABILITY {}] {}\r\n",
             config.identity.before_login.join(" "),
@@ -153,7 +169,9 @@ impl Session {
         self.active = true;
         self.framer.feed(bytes);
         while self.mode != Mode::Closed {
-            let Some(frame) = self.framer.next_frame() else { break };
+            let Some(frame) = self.framer.next_frame() else {
+                break;
+            };
             self.on_frame(frame, &mut out);
         }
         out
@@ -197,7 +215,8 @@ impl Session {
         };
         let since = now.saturating_duration_since(self.last_activity.unwrap_or(now));
         if since >= timeout {
-            out.bytes.extend_from_slice(format!("* BYE {}\r\n", w::INACTIVITY).as_bytes());
+            out.bytes
+                .extend_from_slice(format!("* BYE {}\r\n", w::INACTIVITY).as_bytes());
             self.close(&mut out, "inactivity");
             return out;
         }
@@ -205,7 +224,8 @@ impl Session {
             let last = *self.last_keepalive.get_or_insert(now);
             if now.saturating_duration_since(last) >= self.config.limits.idle_keepalive {
                 self.last_keepalive = Some(now);
-                out.bytes.extend_from_slice(format!("* OK {}\r\n", w::IDLE_STILL_HERE).as_bytes());
+                out.bytes
+                    .extend_from_slice(format!("* OK {}\r\n", w::IDLE_STILL_HERE).as_bytes());
             }
         }
         out
@@ -216,9 +236,14 @@ impl Session {
         self.mode = Mode::Closed;
         self.conn.state = State::Logout;
         if from != State::Logout {
-            out.events.push(Event::StateChanged { from, to: State::Logout });
+            out.events.push(Event::StateChanged {
+                from,
+                to: State::Logout,
+            });
         }
-        out.events.push(Event::Closed { reason: reason.into() });
+        out.events.push(Event::Closed {
+            reason: reason.into(),
+        });
     }
 
     fn on_frame(&mut self, frame: Frame, out: &mut Output) {
@@ -241,7 +266,8 @@ impl Session {
                             return;
                         }
                         LiteralReply::Disconnect(text) => {
-                            out.bytes.extend_from_slice(format!("* BYE {text}\r\n").as_bytes());
+                            out.bytes
+                                .extend_from_slice(format!("* BYE {text}\r\n").as_bytes());
                             self.close(out, &text);
                             return;
                         }
@@ -260,7 +286,8 @@ impl Session {
                 if let Frame::Literal { bytes, .. } = &frame {
                     if self.partial.len() < self.config.limits.max_line {
                         let room = self.config.limits.max_line - self.partial.len();
-                        self.partial.extend_from_slice(&bytes[..room.min(bytes.len())]);
+                        self.partial
+                            .extend_from_slice(&bytes[..room.min(bytes.len())]);
                     }
                 }
                 if let Some(message) = self.assembler.push(frame) {
@@ -280,7 +307,11 @@ impl Session {
             let kind = crate::wire::framer::literal_header(line.text()).map(|h| h.kind);
             if kind.is_some_and(|k| k.is_synchronizing()) {
                 let (tag, _) = commands::words(self.first_line_of(line));
-                let text = format!("{} NO [TOOBIG] {}\r\n", tag_or_star(&tag), self.timed(w::MESSAGE_TOO_LARGE, authenticated));
+                let text = format!(
+                    "{} NO [TOOBIG] {}\r\n",
+                    tag_or_star(&tag),
+                    self.timed(w::MESSAGE_TOO_LARGE, authenticated)
+                );
                 return Some(LiteralReply::Refuse(text.into_bytes()));
             }
             return Some(LiteralReply::Disconnect(w::LITERAL_TOO_LARGE.into()));
@@ -289,10 +320,21 @@ impl Session {
         let mut probe = self.partial.clone();
         let text = line.text();
         let open = text.iter().rposition(|&b| b == b'{').unwrap_or(text.len());
-        let open = if open > 0 && text[open - 1] == b'~' { open - 1 } else { open };
+        let open = if open > 0 && text[open - 1] == b'~' {
+            open - 1
+        } else {
+            open
+        };
         probe.extend_from_slice(&text[..open]);
         probe.extend_from_slice(b"{0}\r\n\r\n");
-        let verdict = commands::append::check_before_literal(&probe, header.size, self.conn.state, &self.conn, &self.store, &self.config);
+        let verdict = commands::append::check_before_literal(
+            &probe,
+            header.size,
+            self.conn.state,
+            &self.conn,
+            &self.store,
+            &self.config,
+        );
         match verdict {
             commands::append::Verdict::NotAppend => {
                 // Any other command's literal counts against the line limit (Dovecot).
@@ -310,7 +352,10 @@ impl Session {
                 // LITERAL+: the bytes come anyway; the command is refused once whole.
             }
         }
-        header.kind.is_synchronizing().then_some(LiteralReply::Continue)
+        header
+            .kind
+            .is_synchronizing()
+            .then_some(LiteralReply::Continue)
     }
 
     fn first_line_of<'a>(&'a self, line: &'a crate::wire::framer::Line) -> &'a [u8] {
@@ -332,25 +377,42 @@ impl Session {
     fn on_message(&mut self, message: Message, out: &mut Output) {
         let before = self.conn.state;
         // A line longer than the limit: answer it without parsing.
-        if let Some(Part::Overlong { head, .. }) = message.parts.iter().find(|p| matches!(p, Part::Overlong { .. })) {
+        if let Some(Part::Overlong { head, .. }) = message
+            .parts
+            .iter()
+            .find(|p| matches!(p, Part::Overlong { .. }))
+        {
             let (tag, name) = commands::words(head);
             if before == State::NotAuthenticated {
-                out.bytes.extend_from_slice(format!("* BYE {}\r\n", w::PRE_INPUT_TOO_LONG).as_bytes());
+                out.bytes
+                    .extend_from_slice(format!("* BYE {}\r\n", w::PRE_INPUT_TOO_LONG).as_bytes());
                 self.close(out, "line too long before login");
             } else {
                 let text = w::command_error(&name.to_ascii_uppercase(), w::TOO_LONG_ARGUMENT);
-                out.bytes.extend_from_slice(format!("{} BAD {}\r\n", tag_or_star(&tag), self.timed(&text, true)).as_bytes());
+                out.bytes.extend_from_slice(
+                    format!("{} BAD {}\r\n", tag_or_star(&tag), self.timed(&text, true)).as_bytes(),
+                );
             }
             return;
         }
         let mut cx_out = Vec::new();
         let mut events = Vec::new();
-        let result = commands::run(&mut self.conn, &self.store, &self.config, &message, &mut cx_out, &mut events);
+        let result = commands::run(
+            &mut self.conn,
+            &self.store,
+            &self.config,
+            &message,
+            &mut cx_out,
+            &mut events,
+        );
         out.bytes.extend_from_slice(&cx_out);
         out.events.extend(events);
         let Some(done) = result else { return };
         // Pending updates go out before the tagged reply (RFC 9051 §7).
-        if done.sync != commands::SyncMode::None && self.conn.selected.is_some() && !self.sync(done.sync, done.uid, out) {
+        if done.sync != commands::SyncMode::None
+            && self.conn.selected.is_some()
+            && !self.sync(done.sync, done.uid, out)
+        {
             return;
         }
         let authenticated = before != State::NotAuthenticated;
@@ -366,7 +428,8 @@ impl Session {
             if done.login_bad {
                 self.conn.bad_login_total += 1;
                 if self.conn.bad_login_total >= self.config.limits.max_bad_commands_login {
-                    out.bytes.extend_from_slice(format!("* BYE {}\r\n", w::TOO_MANY_BAD).as_bytes());
+                    out.bytes
+                        .extend_from_slice(format!("* BYE {}\r\n", w::TOO_MANY_BAD).as_bytes());
                     self.close(out, "too many invalid commands");
                     return;
                 }
@@ -375,15 +438,29 @@ impl Session {
             self.conn.bad_in_a_row = 0;
         }
         if let Some(tag) = &done.tag {
-            let code = done.code.as_ref().map(|c| format!("[{c}] ")).unwrap_or_default();
-            let text = if done.untimed { done.text.clone() } else { self.timed(&done.text, authenticated) };
-            out.bytes.extend_from_slice(format!("{tag} {} {code}{text}\r\n", done.status.word()).as_bytes());
+            let code = done
+                .code
+                .as_ref()
+                .map(|c| format!("[{c}] "))
+                .unwrap_or_default();
+            let text = if done.untimed {
+                done.text.clone()
+            } else {
+                self.timed(&done.text, authenticated)
+            };
+            out.bytes.extend_from_slice(
+                format!("{tag} {} {code}{text}\r\n", done.status.word()).as_bytes(),
+            );
         }
         if self.conn.state != before {
-            out.events.push(Event::StateChanged { from: before, to: self.conn.state });
+            out.events.push(Event::StateChanged {
+                from: before,
+                to: self.conn.state,
+            });
         }
         if bye {
-            out.bytes.extend_from_slice(format!("* BYE {}\r\n", w::TOO_MANY_BAD).as_bytes());
+            out.bytes
+                .extend_from_slice(format!("* BYE {}\r\n", w::TOO_MANY_BAD).as_bytes());
             self.close(out, "too many invalid commands");
             return;
         }
@@ -410,18 +487,31 @@ impl Session {
                 if self.mode == Mode::Closed {
                     return;
                 }
-                out.bytes.extend_from_slice(format!("{tag} {status} {}\r\n", self.timed(reply, true)).as_bytes());
+                out.bytes.extend_from_slice(
+                    format!("{tag} {status} {}\r\n", self.timed(reply, true)).as_bytes(),
+                );
             }
             Mode::Auth { tag, step } => {
                 let before = self.conn.state;
                 let mut bytes = Vec::new();
-                let next = commands::auth::continue_auth(&mut self.conn, &self.store, &self.config, &tag, step, text, &mut bytes);
+                let next = commands::auth::continue_auth(
+                    &mut self.conn,
+                    &self.store,
+                    &self.config,
+                    &tag,
+                    step,
+                    text,
+                    &mut bytes,
+                );
                 out.bytes.extend_from_slice(&bytes);
                 if let Some(step) = next {
                     self.mode = Mode::Auth { tag, step };
                 }
                 if self.conn.state != before {
-                    out.events.push(Event::StateChanged { from: before, to: self.conn.state });
+                    out.events.push(Event::StateChanged {
+                        from: before,
+                        to: self.conn.state,
+                    });
                 }
             }
             other => self.mode = other,
@@ -434,7 +524,8 @@ impl Session {
         match commands::sync(&mut self.conn, &self.store, mode, uid, &mut out.bytes) {
             commands::Synced::Ok => true,
             commands::Synced::MailboxGone => {
-                out.bytes.extend_from_slice(format!("* BYE {}\r\n", w::MAILBOX_DELETED).as_bytes());
+                out.bytes
+                    .extend_from_slice(format!("* BYE {}\r\n", w::MAILBOX_DELETED).as_bytes());
                 self.close(out, "selected mailbox deleted");
                 false
             }

@@ -32,12 +32,20 @@ pub const SEEN: u8 = 8;
 pub const DRAFT: u8 = 16;
 
 /// The system flags in the order Dovecot writes them.
-pub const SYSTEM_FLAGS: [(u8, &str); 5] =
-    [(ANSWERED, "\\Answered"), (FLAGGED, "\\Flagged"), (DELETED, "\\Deleted"), (SEEN, "\\Seen"), (DRAFT, "\\Draft")];
+pub const SYSTEM_FLAGS: [(u8, &str); 5] = [
+    (ANSWERED, "\\Answered"),
+    (FLAGGED, "\\Flagged"),
+    (DELETED, "\\Deleted"),
+    (SEEN, "\\Seen"),
+    (DRAFT, "\\Draft"),
+];
 
 /// The bit of a system flag name (`\Seen`, any case), if it is one of the five.
 pub fn system_flag(name: &str) -> Option<u8> {
-    SYSTEM_FLAGS.iter().find(|(_, n)| n.eq_ignore_ascii_case(name)).map(|(b, _)| *b)
+    SYSTEM_FLAGS
+        .iter()
+        .find(|(_, n)| n.eq_ignore_ascii_case(name))
+        .map(|(b, _)| *b)
 }
 
 /// A message's flags: system flags as bits, keywords in the mailbox's keyword order.
@@ -54,7 +62,11 @@ impl Flags {
 
     /// The flag list as Dovecot writes it: system flags, `\Recent`, then keywords.
     pub fn render(&self, recent: bool) -> String {
-        let mut parts: Vec<&str> = SYSTEM_FLAGS.iter().filter(|(b, _)| self.has(*b)).map(|(_, n)| *n).collect();
+        let mut parts: Vec<&str> = SYSTEM_FLAGS
+            .iter()
+            .filter(|(b, _)| self.has(*b))
+            .map(|(_, n)| *n)
+            .collect();
         if recent {
             parts.push("\\Recent");
         }
@@ -138,7 +150,10 @@ impl MailboxData {
 
     /// The live message with this UID.
     pub fn message(&self, uid: u32) -> Option<&Message> {
-        self.messages.binary_search_by_key(&uid, |m| m.uid).ok().map(|i| &self.messages[i])
+        self.messages
+            .binary_search_by_key(&uid, |m| m.uid)
+            .ok()
+            .map(|i| &self.messages[i])
     }
 
     pub fn message_mut(&mut self, uid: u32) -> Option<&mut Message> {
@@ -150,7 +165,8 @@ impl MailboxData {
 
     /// The message with this UID, live or recently expunged.
     pub fn message_or_tombstone(&self, uid: u32) -> Option<&Message> {
-        self.message(uid).or_else(|| self.expunged.iter().rev().find(|m| m.uid == uid))
+        self.message(uid)
+            .or_else(|| self.expunged.iter().rev().find(|m| m.uid == uid))
     }
 
     /// Adds keywords to the mailbox's list; true if any was new.
@@ -167,7 +183,11 @@ impl MailboxData {
 
     /// Puts keywords in the mailbox's order, with the mailbox's spelling.
     pub fn order_keywords(&self, keywords: &[String]) -> Vec<String> {
-        self.keywords.iter().filter(|k| keywords.iter().any(|w| w.eq_ignore_ascii_case(k))).cloned().collect()
+        self.keywords
+            .iter()
+            .filter(|k| keywords.iter().any(|w| w.eq_ignore_ascii_case(k)))
+            .cloned()
+            .collect()
     }
 
     /// Stores a new message; returns its UID.
@@ -178,15 +198,27 @@ impl MailboxData {
         let uid = self.uidnext;
         self.uidnext += 1;
         self.highest_modseq += 1;
-        self.messages.push(Message { uid, flags, internal_date, raw, recent: true, modseq: self.highest_modseq });
+        self.messages.push(Message {
+            uid,
+            flags,
+            internal_date,
+            raw,
+            recent: true,
+            modseq: self.highest_modseq,
+        });
         uid
     }
 
     /// Changes a message's flags; true if they changed.
     pub fn set_flags(&mut self, uid: u32, flags: Flags) -> bool {
-        let ordered = Flags { system: flags.system, keywords: self.order_keywords(&flags.keywords) };
+        let ordered = Flags {
+            system: flags.system,
+            keywords: self.order_keywords(&flags.keywords),
+        };
         let next = self.highest_modseq + 1;
-        let Some(message) = self.message_mut(uid) else { return false };
+        let Some(message) = self.message_mut(uid) else {
+            return false;
+        };
         if message.flags == ordered {
             return false;
         }
@@ -283,7 +315,9 @@ impl Account {
     pub fn prune(&mut self) {
         loop {
             let gone: Vec<usize> = (0..self.mailboxes.len())
-                .filter(|&i| !self.mailboxes[i].is_real() && !self.has_children(&self.mailboxes[i].name))
+                .filter(|&i| {
+                    !self.mailboxes[i].is_real() && !self.has_children(&self.mailboxes[i].name)
+                })
                 .collect();
             if gone.is_empty() {
                 return;
@@ -371,7 +405,9 @@ pub struct Store {
 
 impl Store {
     pub fn new(world: World) -> Self {
-        Store { inner: Arc::new(Mutex::new(world)) }
+        Store {
+            inner: Arc::new(Mutex::new(world)),
+        }
     }
 
     /// Locks the store. A session that panicked while holding the lock cannot leave
@@ -394,14 +430,21 @@ mod tests {
     fn mailbox() -> MailboxData {
         let mut m = MailboxData::new(1, "INBOX".into(), 42);
         for n in 0..3 {
-            m.append(Arc::from(format!("Subject: {n}\r\n\r\nhi\r\n").into_bytes()), Flags::default(), 0);
+            m.append(
+                Arc::from(format!("Subject: {n}\r\n\r\nhi\r\n").into_bytes()),
+                Flags::default(),
+                0,
+            );
         }
         m
     }
 
     #[test]
     fn flags_render_in_dovecot_order() {
-        let f = Flags { system: SEEN | FLAGGED, keywords: vec!["$Important".into()] };
+        let f = Flags {
+            system: SEEN | FLAGGED,
+            keywords: vec!["$Important".into()],
+        };
         assert_eq!(f.render(true), "\\Flagged \\Seen \\Recent $Important");
         assert_eq!(Flags::default().render(false), "");
         assert_eq!(system_flag("\\SEEN"), Some(SEEN));
@@ -423,15 +466,35 @@ mod tests {
     fn keywords_take_the_mailbox_order_and_spelling() {
         let mut m = mailbox();
         m.define_keywords(["$Important", "foo"]);
-        let changed = m.set_flags(1, Flags { system: 0, keywords: vec!["FOO".into(), "$important".into()] });
+        let changed = m.set_flags(
+            1,
+            Flags {
+                system: 0,
+                keywords: vec!["FOO".into(), "$important".into()],
+            },
+        );
         assert!(changed);
-        assert_eq!(m.message(1).unwrap().flags.keywords, vec!["$Important", "foo"]);
-        assert!(!m.set_flags(1, Flags { system: 0, keywords: vec!["foo".into(), "$Important".into()] }));
+        assert_eq!(
+            m.message(1).unwrap().flags.keywords,
+            vec!["$Important", "foo"]
+        );
+        assert!(!m.set_flags(
+            1,
+            Flags {
+                system: 0,
+                keywords: vec!["foo".into(), "$Important".into()]
+            }
+        ));
     }
 
     #[test]
     fn deleted_parents_go_with_their_last_child() {
-        let mut a = Account { name: "u".into(), password: "p".into(), mailboxes: vec![], subscriptions: BTreeSet::new() };
+        let mut a = Account {
+            name: "u".into(),
+            password: "p".into(),
+            mailboxes: vec![],
+            subscriptions: BTreeSet::new(),
+        };
         a.mailboxes.push(MailboxData::new(1, "Work".into(), 1));
         a.mailboxes.push(MailboxData::new(2, "Work/Done".into(), 2));
         a.mailboxes[0].presence = Presence::Deleted;

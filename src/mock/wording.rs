@@ -9,7 +9,8 @@
 // -- status texts, not logged in (imap-login: no timing figures)
 
 /// battery session 1.
-pub const PRE_CAPABILITY: &str = "Pre-login capabilities listed, post-login capabilities have more.";
+pub const PRE_CAPABILITY: &str =
+    "Pre-login capabilities listed, post-login capabilities have more.";
 /// battery session 1.
 pub const PRE_NOOP: &str = "NOOP completed.";
 /// battery session 2.

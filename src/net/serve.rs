@@ -181,8 +181,15 @@ mod tests {
         let mut got = Vec::new();
         let mut buf = [0u8; 4096];
         while !String::from_utf8_lossy(&got).contains(needle) {
-            let n = tokio::time::timeout(Duration::from_secs(5), socket.read(&mut buf)).await.expect("timely").expect("read");
-            assert!(n > 0, "closed before {needle:?}: {}", String::from_utf8_lossy(&got));
+            let n = tokio::time::timeout(Duration::from_secs(5), socket.read(&mut buf))
+                .await
+                .expect("timely")
+                .expect("read");
+            assert!(
+                n > 0,
+                "closed before {needle:?}: {}",
+                String::from_utf8_lossy(&got)
+            );
             got.extend_from_slice(&buf[..n]);
         }
         String::from_utf8_lossy(&got).into_owned()
@@ -198,17 +205,27 @@ mod tests {
             let _ = stop_rx.await;
         }));
         let mut a = TcpStream::connect(addr).await.unwrap();
-        assert!(read_until(&mut a, "\r\n").await.starts_with("* OK [CAPABILITY IMAP4rev1"));
-        a.write_all(b"a LOGIN strategos tryhackme\r\nb SELECT INBOX\r\nc IDLE\r\n").await.unwrap();
+        assert!(read_until(&mut a, "\r\n")
+            .await
+            .starts_with("* OK [CAPABILITY IMAP4rev1"));
+        a.write_all(b"a LOGIN strategos tryhackme\r\nb SELECT INBOX\r\nc IDLE\r\n")
+            .await
+            .unwrap();
         read_until(&mut a, "+ idling\r\n").await;
         let mut b = TcpStream::connect(addr).await.unwrap();
         read_until(&mut b, "\r\n").await;
-        b.write_all(b"a LOGIN strategos tryhackme\r\nb APPEND INBOX {6+}\r\nHello!\r\n").await.unwrap();
+        b.write_all(b"a LOGIN strategos tryhackme\r\nb APPEND INBOX {6+}\r\nHello!\r\n")
+            .await
+            .unwrap();
         read_until(&mut b, "b OK [APPENDUID").await;
         let woken = read_until(&mut a, "RECENT\r\n").await;
         assert!(woken.contains("* 5 EXISTS\r\n"), "{woken}");
         stop_tx.send(()).unwrap();
         read_until(&mut a, "* BYE Server shutting down.").await;
-        tokio::time::timeout(Duration::from_secs(10), server).await.unwrap().unwrap().unwrap();
+        tokio::time::timeout(Duration::from_secs(10), server)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
     }
 }

@@ -12,5 +12,5 @@
 pub mod framer;
 pub mod message;
 
-pub use framer::{Frame, Framer, LineEnding, LiteralHeader, LiteralKind, Limits};
+pub use framer::{Frame, Framer, Limits, LineEnding, LiteralHeader, LiteralKind};
 pub use message::{Assembler, Message, Part};

@@ -92,7 +92,10 @@ fn enable(cx: &mut Cx, tag: &str, requested: &[String]) -> Done {
             }
             enabled.push(upper);
         } else {
-            cx.events.push(Event::NotImplemented { tag: tag.to_owned(), what: format!("ENABLE {upper}") });
+            cx.events.push(Event::NotImplemented {
+                tag: tag.to_owned(),
+                what: format!("ENABLE {upper}"),
+            });
         }
     }
     if !enabled.is_empty() {

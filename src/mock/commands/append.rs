@@ -31,37 +31,76 @@ pub enum Verdict {
     NotAppend,
     Accept,
     /// Answer now with `tag status text` (text may start with a `[CODE]`).
-    Refuse { tag: String, status: &'static str, text: String },
+    Refuse {
+        tag: String,
+        status: &'static str,
+        text: String,
+    },
 }
 
 /// Checks an APPEND whose message literal of `size` bytes has been announced.
 /// `probe` is the command so far with that literal replaced by an empty one (`{0}`).
-pub fn check_before_literal(probe: &[u8], size: u64, state: State, conn: &Conn, store: &Store, config: &Config) -> Verdict {
+pub fn check_before_literal(
+    probe: &[u8],
+    size: u64,
+    state: State,
+    conn: &Conn,
+    store: &Store,
+    config: &Config,
+) -> Verdict {
     if state == State::NotAuthenticated {
         return Verdict::NotAppend;
     }
     let parsed = parse_command(probe);
-    let Some(tag) = parsed.tag.clone() else { return Verdict::NotAppend };
+    let Some(tag) = parsed.tag.clone() else {
+        return Verdict::NotAppend;
+    };
     let Some(cmd) = &parsed.command else {
         if parsed.name == Some("APPEND") && reason(&parsed, probe) == "Invalid internal date." {
-            return Verdict::Refuse { tag, status: "BAD", text: w::command_error("APPEND", "Invalid internal date.") };
+            return Verdict::Refuse {
+                tag,
+                status: "BAD",
+                text: w::command_error("APPEND", "Invalid internal date."),
+            };
         }
         return Verdict::NotAppend;
     };
-    let CommandBody::Append { mailbox, flags, date, message } = &cmd.body else { return Verdict::NotAppend };
+    let CommandBody::Append {
+        mailbox,
+        flags,
+        date,
+        message,
+    } = &cmd.body
+    else {
+        return Verdict::NotAppend;
+    };
     if !matches!(message.form, StringForm::Literal(h) if h.size == 0) {
         return Verdict::NotAppend;
     }
     let user = conn.user.clone().unwrap_or_default();
-    let exists = store.lock().account(&user).and_then(|a| a.real(&mailbox.raw.text())).is_some();
-    let refuse = |status, text| Verdict::Refuse { tag: tag.clone(), status, text };
+    let exists = store
+        .lock()
+        .account(&user)
+        .and_then(|a| a.real(&mailbox.raw.text()))
+        .is_some();
+    let refuse = |status, text| Verdict::Refuse {
+        tag: tag.clone(),
+        status,
+        text,
+    };
     if !exists {
-        return refuse("NO", format!("[TRYCREATE] {}", w::no_mailbox(&mailbox.raw.text())));
+        return refuse(
+            "NO",
+            format!("[TRYCREATE] {}", w::no_mailbox(&mailbox.raw.text())),
+        );
     }
     if let Err(text) = flags_of(flags) {
         return refuse("BAD", text);
     }
-    if date.as_deref().is_some_and(|d| dates::parse_internal_date(d).is_none()) {
+    if date
+        .as_deref()
+        .is_some_and(|d| dates::parse_internal_date(d).is_none())
+    {
         return refuse("BAD", w::command_error("APPEND", "Invalid internal date."));
     }
     if size == 0 {
@@ -81,7 +120,10 @@ pub fn flags_of(flags: &[Flag]) -> Result<Flags, String> {
         match store::system_flag(&f.0) {
             Some(bit) => out.system |= bit,
             None if f.is_system() => {
-                return Err(w::command_error("STORE", &format!("Invalid system flag {}", f.0.to_ascii_uppercase())));
+                return Err(w::command_error(
+                    "STORE",
+                    &format!("Invalid system flag {}", f.0.to_ascii_uppercase()),
+                ));
             }
             None => {
                 if !out.has_keyword(&f.0) {
@@ -95,7 +137,13 @@ pub fn flags_of(flags: &[Flag]) -> Result<Flags, String> {
 
 pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
     // parse
-    let CommandBody::Append { mailbox, flags, date, message } = body else {
+    let CommandBody::Append {
+        mailbox,
+        flags,
+        date,
+        message,
+    } = body
+    else {
         return Done::bad(tag, w::command_error(body.name(), "Unknown command"));
     };
     let flags = match flags_of(flags) {
@@ -126,5 +174,7 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
     let validity = mb.uidvalidity;
     world.touch();
     // reply
-    Done::ok(tag, w::APPEND_DONE).code(format!("APPENDUID {validity} {uid}")).sync(SyncMode::Full)
+    Done::ok(tag, w::APPEND_DONE)
+        .code(format!("APPENDUID {validity} {uid}"))
+        .sync(SyncMode::Full)
 }

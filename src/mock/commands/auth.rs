@@ -28,7 +28,9 @@ pub enum AuthStep {
     Plain,
     /// LOGIN: waiting for the user name, then the password.
     LoginUser,
-    LoginPassword { user: String },
+    LoginPassword {
+        user: String,
+    },
 }
 
 /// Mechanisms the mock implements.
@@ -39,16 +41,22 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
         CommandBody::Login { user, password } => {
             let (user, password) = (user.text().into_owned(), password.text().into_owned());
             let mut out = Vec::new();
-            let done = login(cx.conn, cx.store, cx.config, tag, &user, &password, &mut out);
+            let done = login(
+                cx.conn, cx.store, cx.config, tag, &user, &password, &mut out,
+            );
             cx.out.extend_from_slice(&out);
             done
         }
-        CommandBody::Authenticate { mechanism, initial_response } => {
-            authenticate(cx, tag, mechanism, initial_response.as_deref())
-        }
+        CommandBody::Authenticate {
+            mechanism,
+            initial_response,
+        } => authenticate(cx, tag, mechanism, initial_response.as_deref()),
         CommandBody::StartTls => {
             if cx.config.identity.advertises(false, "STARTTLS") {
-                cx.events.push(Event::NotImplemented { tag: tag.to_owned(), what: "STARTTLS".into() });
+                cx.events.push(Event::NotImplemented {
+                    tag: tag.to_owned(),
+                    what: "STARTTLS".into(),
+                });
                 Done::no(tag, w::not_implemented("STARTTLS (the mock has no TLS)"))
             } else {
                 Done::bad(tag, w::STARTTLS_DISABLED)
@@ -59,10 +67,23 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
 }
 
 /// Checks credentials and logs in. Writes the untagged CAPABILITY, if any, to `out`.
-fn login(conn: &mut Conn, store: &Store, config: &Config, tag: &str, user: &str, password: &str, out: &mut Vec<u8>) -> Done {
-    let ok = store.lock().account(user).is_some_and(|a| a.password == password);
+fn login(
+    conn: &mut Conn,
+    store: &Store,
+    config: &Config,
+    tag: &str,
+    user: &str,
+    password: &str,
+    out: &mut Vec<u8>,
+) -> Done {
+    let ok = store
+        .lock()
+        .account(user)
+        .is_some_and(|a| a.password == password);
     if !ok {
-        return Done::no(tag, w::AUTH_FAILED).code("AUTHENTICATIONFAILED").untimed();
+        return Done::no(tag, w::AUTH_FAILED)
+            .code("AUTHENTICATIONFAILED")
+            .untimed();
     }
     conn.state = State::Authenticated;
     conn.user = Some(user.to_owned());
@@ -71,25 +92,45 @@ fn login(conn: &mut Conn, store: &Store, config: &Config, tag: &str, user: &str,
         out.extend_from_slice(format!("* CAPABILITY {caps}\r\n").as_bytes());
         Done::ok(tag, w::LOGGED_IN).untimed()
     } else {
-        Done::ok(tag, w::LOGGED_IN).code(format!("CAPABILITY {caps}")).untimed()
+        Done::ok(tag, w::LOGGED_IN)
+            .code(format!("CAPABILITY {caps}"))
+            .untimed()
     }
 }
 
 fn authenticate(cx: &mut Cx, tag: &str, mechanism: &str, initial: Option<&str>) -> Done {
     let mech = mechanism.to_ascii_uppercase();
-    let advertised = cx.config.identity.advertises(false, &format!("AUTH={mech}"));
+    let advertised = cx
+        .config
+        .identity
+        .advertises(false, &format!("AUTH={mech}"));
     if !advertised {
         return Done::no(tag, w::AUTH_UNSUPPORTED).code("ALERT").untimed();
     }
     if !MECHANISMS.contains(&mech.as_str()) {
-        cx.events.push(Event::NotImplemented { tag: tag.to_owned(), what: format!("AUTHENTICATE {mech}") });
+        cx.events.push(Event::NotImplemented {
+            tag: tag.to_owned(),
+            what: format!("AUTHENTICATE {mech}"),
+        });
         return Done::no(tag, w::not_implemented(&format!("the {mech} mechanism"))).untimed();
     }
-    let step = if mech == "PLAIN" { AuthStep::Plain } else { AuthStep::LoginUser };
+    let step = if mech == "PLAIN" {
+        AuthStep::Plain
+    } else {
+        AuthStep::LoginUser
+    };
     match initial {
         Some(response) => {
             let mut out = Vec::new();
-            let next = continue_auth(cx.conn, cx.store, cx.config, tag, step, response.as_bytes(), &mut out);
+            let next = continue_auth(
+                cx.conn,
+                cx.store,
+                cx.config,
+                tag,
+                step,
+                response.as_bytes(),
+                &mut out,
+            );
             cx.out.extend_from_slice(&out);
             match next {
                 Some(step) => Done::pending(Next::Auth(tag.to_owned(), step)),
@@ -97,7 +138,11 @@ fn authenticate(cx: &mut Cx, tag: &str, mechanism: &str, initial: Option<&str>) 
             }
         }
         None => {
-            let prompt = if step == AuthStep::Plain { "+ \r\n" } else { "+ VXNlcm5hbWU6\r\n" };
+            let prompt = if step == AuthStep::Plain {
+                "+ \r\n"
+            } else {
+                "+ VXNlcm5hbWU6\r\n"
+            };
             cx.out.extend_from_slice(prompt.as_bytes());
             Done::pending(Next::Auth(tag.to_owned(), step))
         }
@@ -117,14 +162,20 @@ pub fn continue_auth(
 ) -> Option<AuthStep> {
     let finish = |done: Done, out: &mut Vec<u8>| {
         let code = done.code.map(|c| format!("[{c}] ")).unwrap_or_default();
-        out.extend_from_slice(format!("{tag} {} {code}{}\r\n", done.status.word(), done.text).as_bytes());
+        out.extend_from_slice(
+            format!("{tag} {} {code}{}\r\n", done.status.word(), done.text).as_bytes(),
+        );
     };
     if line == b"*" {
         finish(Done::bad(tag, w::AUTH_ABORTED), out);
         return None;
     }
     // SASL-IR's "=" is an empty initial response (RFC 4959 §3).
-    let decoded = if line == b"=" { Some(Vec::new()) } else { base64_decode(line) };
+    let decoded = if line == b"=" {
+        Some(Vec::new())
+    } else {
+        base64_decode(line)
+    };
     let Some(data) = decoded else {
         finish(Done::no(tag, w::AUTH_BAD_BASE64).code("ALERT"), out);
         return None;
@@ -146,7 +197,9 @@ pub fn continue_auth(
         }
         AuthStep::LoginUser => {
             out.extend_from_slice(b"+ UGFzc3dvcmQ6\r\n");
-            Some(AuthStep::LoginPassword { user: String::from_utf8_lossy(&data).into_owned() })
+            Some(AuthStep::LoginPassword {
+                user: String::from_utf8_lossy(&data).into_owned(),
+            })
         }
         AuthStep::LoginPassword { user } => {
             let password = String::from_utf8_lossy(&data).into_owned();
@@ -161,7 +214,10 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 
 /// Standard base64 (RFC 4648 §4), padding optional; `None` on any other byte.
 pub fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
-    let text = text.strip_suffix(b"==").or_else(|| text.strip_suffix(b"=")).unwrap_or(text);
+    let text = text
+        .strip_suffix(b"==")
+        .or_else(|| text.strip_suffix(b"="))
+        .unwrap_or(text);
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
     let (mut bits, mut n) = (0u32, 0);
     for &c in text {
@@ -184,7 +240,10 @@ pub fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
 pub fn base64_encode(data: &[u8]) -> String {
     let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
     for chunk in data.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, &b)| acc | (b as u32) << (16 - 8 * i));
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &b)| acc | (b as u32) << (16 - 8 * i));
         for i in 0..4 {
             if i <= chunk.len() {
                 out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
@@ -202,8 +261,14 @@ mod tests {
 
     #[test]
     fn base64_round_trips() {
-        assert_eq!(base64_encode(b"\0strategos\0tryhackme"), "AHN0cmF0ZWdvcwB0cnloYWNrbWU=");
-        assert_eq!(base64_decode(b"AHN0cmF0ZWdvcwB0cnloYWNrbWU=").unwrap(), b"\0strategos\0tryhackme");
+        assert_eq!(
+            base64_encode(b"\0strategos\0tryhackme"),
+            "AHN0cmF0ZWdvcwB0cnloYWNrbWU="
+        );
+        assert_eq!(
+            base64_decode(b"AHN0cmF0ZWdvcwB0cnloYWNrbWU=").unwrap(),
+            b"\0strategos\0tryhackme"
+        );
         assert_eq!(base64_decode(b"VXNlcm5hbWU6").unwrap(), b"Username:");
         assert_eq!(base64_decode(b"!!!notbase64"), None);
     }

@@ -30,17 +30,32 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
     }
 }
 
-fn copy(cx: &mut Cx, tag: &str, uid: bool, set: &SequenceSet, target: &Mailbox, moving: bool) -> Done {
+fn copy(
+    cx: &mut Cx,
+    tag: &str,
+    uid: bool,
+    set: &SequenceSet,
+    target: &Mailbox,
+    moving: bool,
+) -> Done {
     let verb = if moving { "MOVE" } else { "COPY" };
-    let name = if uid { format!("UID {verb}") } else { verb.to_owned() };
+    let name = if uid {
+        format!("UID {verb}")
+    } else {
+        verb.to_owned()
+    };
     let user = cx.user().to_owned();
-    let Some(view) = cx.conn.selected.as_ref() else { return Done::bad(tag, w::NO_MAILBOX_SELECTED) };
+    let Some(view) = cx.conn.selected.as_ref() else {
+        return Done::bad(tag, w::NO_MAILBOX_SELECTED);
+    };
     let Ok(indexes) = resolve(view, set, uid) else {
         return Done::bad(tag, w::command_error(&name, "Invalid messageset"));
     };
     let target_name = target.raw.text().into_owned();
     let mut world = cx.store.lock();
-    let Some(account) = world.account_mut(&user) else { return Done::no(tag, w::no_mailbox(&target_name)) };
+    let Some(account) = world.account_mut(&user) else {
+        return Done::no(tag, w::no_mailbox(&target_name));
+    };
     if account.real(&target_name).is_none() {
         return Done::no(tag, w::no_mailbox(&target_name)).code("TRYCREATE");
     }
@@ -48,7 +63,9 @@ fn copy(cx: &mut Cx, tag: &str, uid: bool, set: &SequenceSet, target: &Mailbox, 
         return Done::no(tag, "Mailbox is read-only.").code("READ-ONLY");
     }
     // apply: collect first, then append (the target may be the source itself)
-    let Some(source) = account.by_id(view.id) else { return Done::ok(tag, w::NO_MESSAGES) };
+    let Some(source) = account.by_id(view.id) else {
+        return Done::ok(tag, w::NO_MESSAGES);
+    };
     let copies: Vec<_> = indexes
         .iter()
         .filter_map(|&i| source.message(view.uids[i]))
@@ -57,7 +74,9 @@ fn copy(cx: &mut Cx, tag: &str, uid: bool, set: &SequenceSet, target: &Mailbox, 
     if copies.is_empty() {
         return Done::ok(tag, w::NO_MESSAGES).sync(SyncMode::Full).uid(uid);
     }
-    let Some(dest) = account.real_mut(&target_name) else { return Done::no(tag, w::no_mailbox(&target_name)) };
+    let Some(dest) = account.real_mut(&target_name) else {
+        return Done::no(tag, w::no_mailbox(&target_name));
+    };
     let validity = dest.uidvalidity;
     let mut from = Vec::new();
     let mut to = Vec::new();
@@ -78,6 +97,9 @@ fn copy(cx: &mut Cx, tag: &str, uid: bool, set: &SequenceSet, target: &Mailbox, 
         cx.line(&format!("* OK [{code}] {}", w::MOVED_UIDS));
         Done::ok(tag, w::MOVE_DONE).sync(SyncMode::Full).uid(uid)
     } else {
-        Done::ok(tag, w::COPY_DONE).code(code).sync(SyncMode::Full).uid(uid)
+        Done::ok(tag, w::COPY_DONE)
+            .code(code)
+            .sync(SyncMode::Full)
+            .uid(uid)
     }
 }

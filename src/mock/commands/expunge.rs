@@ -40,18 +40,32 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
             Done::ok(tag, w::UNSELECT_DONE)
         }
         CommandBody::Expunge { uids } => {
-            let Some(view) = cx.conn.selected.as_ref() else { return Done::bad(tag, w::NO_MAILBOX_SELECTED) };
+            let Some(view) = cx.conn.selected.as_ref() else {
+                return Done::bad(tag, w::NO_MAILBOX_SELECTED);
+            };
             let only = match uids {
                 Some(set) => match resolve(view, set, true) {
-                    Ok(indexes) => Some(indexes.iter().map(|&i| view.uids[i]).collect::<BTreeSet<u32>>()),
-                    Err(_) => return Done::bad(tag, w::command_error("UID EXPUNGE", "Invalid messageset")),
+                    Ok(indexes) => Some(
+                        indexes
+                            .iter()
+                            .map(|&i| view.uids[i])
+                            .collect::<BTreeSet<u32>>(),
+                    ),
+                    Err(_) => {
+                        return Done::bad(
+                            tag,
+                            w::command_error("UID EXPUNGE", "Invalid messageset"),
+                        )
+                    }
                 },
                 None => None,
             };
             if !view.read_only {
                 expunge_deleted(cx, only.as_ref());
             }
-            Done::ok(tag, w::EXPUNGE_DONE).sync(SyncMode::Full).uid(uids.is_some())
+            Done::ok(tag, w::EXPUNGE_DONE)
+                .sync(SyncMode::Full)
+                .uid(uids.is_some())
         }
         _ => Done::bad(tag, w::command_error(body.name(), "Unknown command")),
     }
@@ -60,9 +74,13 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
 /// Removes the selected mailbox's \Deleted messages (only those in `only`, if given).
 fn expunge_deleted(cx: &mut Cx, only: Option<&BTreeSet<u32>>) {
     let user = cx.user().to_owned();
-    let Some(view) = cx.conn.selected.as_ref() else { return };
+    let Some(view) = cx.conn.selected.as_ref() else {
+        return;
+    };
     let mut world = cx.store.lock();
-    let Some(mb) = world.account_mut(&user).and_then(|a| a.by_id_mut(view.id)) else { return };
+    let Some(mb) = world.account_mut(&user).and_then(|a| a.by_id_mut(view.id)) else {
+        return;
+    };
     let doomed: BTreeSet<u32> = mb
         .messages
         .iter()

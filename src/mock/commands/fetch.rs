@@ -29,7 +29,13 @@ use super::{resolve, Cx, Done, SyncMode};
 
 pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
     // parse
-    let CommandBody::Fetch { uid, set, items, modifiers: _ } = body else {
+    let CommandBody::Fetch {
+        uid,
+        set,
+        items,
+        modifiers: _,
+    } = body
+    else {
         return Done::bad(tag, w::command_error(body.name(), "Unknown command"));
     };
     let name = if *uid { "UID FETCH" } else { "FETCH" };
@@ -66,10 +72,19 @@ fn plan(cx: &mut Cx, tag: &str, items: &FetchItems, uid: bool) -> Result<Plan, B
                     .iter()
                     .any(|c| upper.starts_with(c) && cx.config.identity.advertises_prefix(true, c));
                 if advertised {
-                    cx.events.push(Event::NotImplemented { tag: tag.to_owned(), what: format!("FETCH {upper}") });
-                    return Err(Box::new(Done::no(tag, w::not_implemented(&format!("the FETCH item {upper}")))));
+                    cx.events.push(Event::NotImplemented {
+                        tag: tag.to_owned(),
+                        what: format!("FETCH {upper}"),
+                    });
+                    return Err(Box::new(Done::no(
+                        tag,
+                        w::not_implemented(&format!("the FETCH item {upper}")),
+                    )));
                 }
-                return Err(Box::new(Done::bad(tag, w::command_error("FETCH", &format!("Unknown parameter: {other}")))));
+                return Err(Box::new(Done::bad(
+                    tag,
+                    w::command_error("FETCH", &format!("Unknown parameter: {other}")),
+                )));
             }
             ModSeq => cx.conn.condstore = true,
             Rfc822 | Rfc822Text => sets_seen = true,
@@ -86,12 +101,20 @@ fn plan(cx: &mut Cx, tag: &str, items: &FetchItems, uid: bool) -> Result<Plan, B
         }
     }
     let flags_asked = short.contains(&FetchAttribute::Flags);
-    Ok(Plan { short, literal, structure, sets_seen, flags_asked })
+    Ok(Plan {
+        short,
+        literal,
+        structure,
+        sets_seen,
+        flags_asked,
+    })
 }
 
 fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan: &Plan) -> Done {
     let user = cx.user().to_owned();
-    let Some(view) = cx.conn.selected.as_mut() else { return Done::bad(tag, w::NO_MAILBOX_SELECTED) };
+    let Some(view) = cx.conn.selected.as_mut() else {
+        return Done::bad(tag, w::NO_MAILBOX_SELECTED);
+    };
     let Ok(indexes) = resolve(view, set, uid) else {
         return Done::bad(tag, w::command_error(name, "Invalid messageset"));
     };
@@ -103,7 +126,9 @@ fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan:
     let mut out = Vec::new();
     for i in indexes {
         let u = view.uids[i];
-        let Some(message) = mb.message_or_tombstone(u) else { continue };
+        let Some(message) = mb.message_or_tombstone(u) else {
+            continue;
+        };
         let mut flags = message.flags.clone();
         let raw = message.raw.clone();
         let internal_date = message.internal_date;
@@ -127,9 +152,24 @@ fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan:
             }
         };
         let implicit_flags = (seen_now && !plan.flags_asked).then_some(FetchAttribute::Flags);
-        for item in plan.short.iter().chain(&implicit_flags).chain(&plan.literal).chain(&plan.structure) {
+        for item in plan
+            .short
+            .iter()
+            .chain(&implicit_flags)
+            .chain(&plan.literal)
+            .chain(&plan.structure)
+        {
             sep(&mut out);
-            push_item(&mut out, item, u, &flags, recent, internal_date, modseq, &raw);
+            push_item(
+                &mut out,
+                item,
+                u,
+                &flags,
+                recent,
+                internal_date,
+                modseq,
+                &raw,
+            );
         }
         out.extend_from_slice(b")\r\n");
     }
@@ -138,7 +178,13 @@ fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan:
     }
     drop(world);
     cx.out.extend_from_slice(&out);
-    Done::ok(tag, w::FETCH_DONE).sync(if uid { SyncMode::Full } else { SyncMode::NoExpunges }).uid(uid)
+    Done::ok(tag, w::FETCH_DONE)
+        .sync(if uid {
+            SyncMode::Full
+        } else {
+            SyncMode::NoExpunges
+        })
+        .uid(uid)
 }
 
 /// The section as a response names it: `BODY[HEADER.FIELDS (FROM SUBJECT)]`.
@@ -149,8 +195,14 @@ fn section_name(section: &Section) -> String {
         SectionText::Header => Some("HEADER".to_string()),
         SectionText::Text => Some("TEXT".to_string()),
         SectionText::Mime => Some("MIME".to_string()),
-        SectionText::HeaderFields(f) => Some(format!("HEADER.FIELDS ({})", f.join(" ").to_ascii_uppercase())),
-        SectionText::HeaderFieldsNot(f) => Some(format!("HEADER.FIELDS.NOT ({})", f.join(" ").to_ascii_uppercase())),
+        SectionText::HeaderFields(f) => Some(format!(
+            "HEADER.FIELDS ({})",
+            f.join(" ").to_ascii_uppercase()
+        )),
+        SectionText::HeaderFieldsNot(f) => Some(format!(
+            "HEADER.FIELDS.NOT ({})",
+            f.join(" ").to_ascii_uppercase()
+        )),
     };
     s.extend(text);
     format!("[{}]", s.join("."))
@@ -187,7 +239,13 @@ fn push_item(
     match item {
         Flags => out.extend_from_slice(format!("FLAGS ({})", flags.render(recent)).as_bytes()),
         Uid => out.extend_from_slice(format!("UID {uid}").as_bytes()),
-        InternalDate => out.extend_from_slice(format!("INTERNALDATE \"{}\"", dates::format_internal_date(internal_date)).as_bytes()),
+        InternalDate => out.extend_from_slice(
+            format!(
+                "INTERNALDATE \"{}\"",
+                dates::format_internal_date(internal_date)
+            )
+            .as_bytes(),
+        ),
         Rfc822Size => out.extend_from_slice(format!("RFC822.SIZE {}", raw.len()).as_bytes()),
         Envelope => {
             out.extend_from_slice(b"ENVELOPE ");
@@ -214,7 +272,9 @@ fn push_item(
             out.extend_from_slice(b"RFC822.TEXT ");
             push_literal(out, mime::split(raw).1);
         }
-        BodySection { section, partial, .. } => {
+        BodySection {
+            section, partial, ..
+        } => {
             let want = match &section.text {
                 SectionText::Full => Want::Full,
                 SectionText::Header => Want::Header,
@@ -256,7 +316,9 @@ fn push_item(
             let size = binary(raw, part).map_or(0, |d| d.len());
             out.extend_from_slice(format!("BINARY.SIZE[{}] {size}", name.join(".")).as_bytes());
         }
-        Other(name) => out.extend_from_slice(format!("{} NIL", name.to_ascii_uppercase()).as_bytes()),
+        Other(name) => {
+            out.extend_from_slice(format!("{} NIL", name.to_ascii_uppercase()).as_bytes())
+        }
     }
 }
 
@@ -267,10 +329,16 @@ fn binary(raw: &[u8], part: &[u32]) -> Option<Vec<u8>> {
     }
     let body = mime::section(raw, part, &Want::Full)?;
     let header = mime::section(raw, part, &Want::Mime).unwrap_or_default();
-    let encoding = mime::field(&header, "Content-Transfer-Encoding").map(|f| f.text().to_ascii_lowercase()).unwrap_or_default();
+    let encoding = mime::field(&header, "Content-Transfer-Encoding")
+        .map(|f| f.text().to_ascii_lowercase())
+        .unwrap_or_default();
     Some(match encoding.as_str() {
         "base64" => {
-            let clean: Vec<u8> = body.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+            let clean: Vec<u8> = body
+                .iter()
+                .copied()
+                .filter(|b| !b.is_ascii_whitespace())
+                .collect();
             crate::mock::commands::auth::base64_decode(&clean).unwrap_or(body)
         }
         "quoted-printable" => quoted_printable(&body),
@@ -291,7 +359,10 @@ fn quoted_printable(data: &[u8]) -> Vec<u8> {
                 i += 2;
                 continue;
             }
-            let hex = data.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+            let hex = data
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
             if let Some(b) = hex {
                 out.push(b);
                 i += 3;

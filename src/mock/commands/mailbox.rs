@@ -32,14 +32,25 @@ use super::{flags_lines, Cx, Done, SelectedView};
 
 pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
     match body {
-        CommandBody::Select { mailbox, parameters } => select(cx, tag, mailbox, parameters, false),
-        CommandBody::Examine { mailbox, parameters } => select(cx, tag, mailbox, parameters, true),
+        CommandBody::Select {
+            mailbox,
+            parameters,
+        } => select(cx, tag, mailbox, parameters, false),
+        CommandBody::Examine {
+            mailbox,
+            parameters,
+        } => select(cx, tag, mailbox, parameters, true),
         CommandBody::Create { mailbox } => create(cx, tag, mailbox),
         CommandBody::Delete { mailbox } => delete(cx, tag, mailbox),
         CommandBody::Rename { from, to } => rename(cx, tag, from, to),
         CommandBody::Subscribe { mailbox } => subscribe(cx, tag, mailbox, true),
         CommandBody::Unsubscribe { mailbox } => subscribe(cx, tag, mailbox, false),
-        CommandBody::List { reference, patterns, selection, returns } => list(cx, tag, reference, patterns, selection, returns),
+        CommandBody::List {
+            reference,
+            patterns,
+            selection,
+            returns,
+        } => list(cx, tag, reference, patterns, selection, returns),
         CommandBody::Lsub { reference, pattern } => lsub(cx, tag, reference, pattern),
         CommandBody::Status { mailbox, items } => status(cx, tag, mailbox, items),
         CommandBody::Namespace => {
@@ -64,12 +75,22 @@ fn shown(mailbox: &Mailbox) -> String {
 
 // -- SELECT / EXAMINE (RFC 9051 §6.3.2, §6.3.3)
 
-fn select(cx: &mut Cx, tag: &str, mailbox: &Mailbox, parameters: &[String], read_only: bool) -> Done {
+fn select(
+    cx: &mut Cx,
+    tag: &str,
+    mailbox: &Mailbox,
+    parameters: &[String],
+    read_only: bool,
+) -> Done {
     if cx.conn.selected.take().is_some() {
         cx.conn.state = State::Authenticated;
         cx.line(&format!("* OK [CLOSED] {}", w::PREVIOUS_CLOSED));
     }
-    if parameters.iter().any(|p| p.eq_ignore_ascii_case("CONDSTORE")) && cx.config.identity.advertises(true, "CONDSTORE") {
+    if parameters
+        .iter()
+        .any(|p| p.eq_ignore_ascii_case("CONDSTORE"))
+        && cx.config.identity.advertises(true, "CONDSTORE")
+    {
         cx.conn.condstore = true;
     }
     let name = stored_name(mailbox);
@@ -98,14 +119,34 @@ fn select(cx: &mut Cx, tag: &str, mailbox: &Mailbox, parameters: &[String], read
         local_keywords: Vec::new(),
     };
     let mut text = flags_lines(&mb.keywords, read_only);
-    text.push_str(&format!("* {} EXISTS\r\n* {} RECENT\r\n", view.uids.len(), view.recent.len()));
+    text.push_str(&format!(
+        "* {} EXISTS\r\n* {} RECENT\r\n",
+        view.uids.len(),
+        view.recent.len()
+    ));
     if let Some(first) = mb.messages.iter().position(|m| !m.flags.has(SEEN)) {
-        text.push_str(&format!("* OK [UNSEEN {}] {}\r\n", first + 1, w::FIRST_UNSEEN));
+        text.push_str(&format!(
+            "* OK [UNSEEN {}] {}\r\n",
+            first + 1,
+            w::FIRST_UNSEEN
+        ));
     }
-    text.push_str(&format!("* OK [UIDVALIDITY {}] {}\r\n", mb.uidvalidity, w::UIDS_VALID));
-    text.push_str(&format!("* OK [UIDNEXT {}] {}\r\n", mb.uidnext, w::PREDICTED_UID));
+    text.push_str(&format!(
+        "* OK [UIDVALIDITY {}] {}\r\n",
+        mb.uidvalidity,
+        w::UIDS_VALID
+    ));
+    text.push_str(&format!(
+        "* OK [UIDNEXT {}] {}\r\n",
+        mb.uidnext,
+        w::PREDICTED_UID
+    ));
     if cx.conn.condstore {
-        text.push_str(&format!("* OK [HIGHESTMODSEQ {}] {}\r\n", mb.highest_modseq, w::HIGHEST));
+        text.push_str(&format!(
+            "* OK [HIGHESTMODSEQ {}] {}\r\n",
+            mb.highest_modseq,
+            w::HIGHEST
+        ));
     }
     drop(world);
     cx.out.extend_from_slice(text.as_bytes());
@@ -147,8 +188,14 @@ fn delete(cx: &mut Cx, tag: &str, mailbox: &Mailbox) -> Done {
     }
     let user = cx.user().to_owned();
     let mut world = cx.store.lock();
-    let Some(account) = world.account_mut(&user) else { return Done::no(tag, w::no_mailbox(&shown(mailbox))) };
-    let Some(index) = account.mailboxes.iter().position(|m| m.name == name && m.is_real()) else {
+    let Some(account) = world.account_mut(&user) else {
+        return Done::no(tag, w::no_mailbox(&shown(mailbox)));
+    };
+    let Some(index) = account
+        .mailboxes
+        .iter()
+        .position(|m| m.name == name && m.is_real())
+    else {
         return Done::no(tag, w::no_mailbox(&shown(mailbox))).code("NONEXISTENT");
     };
     if account.has_children(&name) {
@@ -171,7 +218,9 @@ fn rename(cx: &mut Cx, tag: &str, from: &Mailbox, to: &Mailbox) -> Done {
     }
     let user = cx.user().to_owned();
     let mut world = cx.store.lock();
-    let Some(account) = world.account_mut(&user) else { return Done::no(tag, w::no_mailbox(&shown(from))) };
+    let Some(account) = world.account_mut(&user) else {
+        return Done::no(tag, w::no_mailbox(&shown(from)));
+    };
     if account.real(&old).is_none() {
         return Done::no(tag, w::no_mailbox(&shown(from))).code("NONEXISTENT");
     }
@@ -183,7 +232,8 @@ fn rename(cx: &mut Cx, tag: &str, from: &Mailbox, to: &Mailbox) -> Done {
         if name == old {
             Some(new.clone())
         } else {
-            name.strip_prefix(&prefix).map(|rest| format!("{new}{DELIMITER}{rest}"))
+            name.strip_prefix(&prefix)
+                .map(|rest| format!("{new}{DELIMITER}{rest}"))
         }
     };
     for mb in &mut account.mailboxes {
@@ -209,7 +259,9 @@ fn subscribe(cx: &mut Cx, tag: &str, mailbox: &Mailbox, on: bool) -> Done {
     let name = stored_name(mailbox);
     let user = cx.user().to_owned();
     let mut world = cx.store.lock();
-    let Some(account) = world.account_mut(&user) else { return Done::no(tag, w::no_mailbox(&shown(mailbox))) };
+    let Some(account) = world.account_mut(&user) else {
+        return Done::no(tag, w::no_mailbox(&shown(mailbox)));
+    };
     if on {
         if account.real(&name).is_none() {
             return Done::no(tag, w::no_mailbox(&shown(mailbox)));
@@ -241,7 +293,10 @@ pub fn matches(name: &[u8], pattern: &[u8]) -> bool {
         None => name.is_empty(),
         Some((b'*', rest)) => (0..=name.len()).any(|i| matches(&name[i..], rest)),
         Some((b'%', rest)) => {
-            let stop = name.iter().position(|&b| b == DELIMITER as u8).unwrap_or(name.len());
+            let stop = name
+                .iter()
+                .position(|&b| b == DELIMITER as u8)
+                .unwrap_or(name.len());
             (0..=stop).any(|i| matches(&name[i..], rest))
         }
         Some((&c, rest)) => name.first() == Some(&c) && matches(&name[1..], rest),
@@ -255,7 +310,11 @@ fn name_matches(name: &str, pattern: &str) -> bool {
     }
     if name == "INBOX" || name.starts_with("INBOX/") {
         let head = pattern.get(..5.min(pattern.len())).unwrap_or("");
-        let folded = format!("{}{}", head.to_ascii_uppercase(), pattern.get(head.len()..).unwrap_or(""));
+        let folded = format!(
+            "{}{}",
+            head.to_ascii_uppercase(),
+            pattern.get(head.len()..).unwrap_or("")
+        );
         return matches(name.as_bytes(), folded.as_bytes());
     }
     false
@@ -303,7 +362,14 @@ fn full_pattern(reference: &str, pattern: &str) -> String {
     }
 }
 
-fn list(cx: &mut Cx, tag: &str, reference: &Mailbox, patterns: &[ImapString], selection: &[String], returns: &[String]) -> Done {
+fn list(
+    cx: &mut Cx,
+    tag: &str,
+    reference: &Mailbox,
+    patterns: &[ImapString],
+    selection: &[String],
+    returns: &[String],
+) -> Done {
     let reference = reference.raw.text().into_owned();
     let has = |opts: &[String], what: &str| opts.iter().any(|o| o.eq_ignore_ascii_case(what));
     let special_only = has(selection, "SPECIAL-USE");
@@ -311,16 +377,23 @@ fn list(cx: &mut Cx, tag: &str, reference: &Mailbox, patterns: &[ImapString], se
     let show_subscribed = subscribed_only || has(returns, "SUBSCRIBED");
     let user = cx.user().to_owned();
     let world = cx.store.lock();
-    let Some(account) = world.account(&user) else { return Done::ok(tag, w::LIST_DONE) };
+    let Some(account) = world.account(&user) else {
+        return Done::ok(tag, w::LIST_DONE);
+    };
     // LIST "" "" asks for the delimiter and the root (RFC 9051 §6.3.9).
     if patterns.len() == 1 && patterns[0].bytes.is_empty() {
-        cx.out.extend_from_slice(format!("* LIST (\\Noselect) \"{DELIMITER}\" \"\"\r\n").as_bytes());
+        cx.out
+            .extend_from_slice(format!("* LIST (\\Noselect) \"{DELIMITER}\" \"\"\r\n").as_bytes());
         return Done::ok(tag, w::LIST_DONE);
     }
     let all = nodes(account);
     let mut names: Vec<String> = all
         .keys()
-        .filter(|n| patterns.iter().any(|p| name_matches(n, &full_pattern(&reference, &p.text()))))
+        .filter(|n| {
+            patterns
+                .iter()
+                .any(|p| name_matches(n, &full_pattern(&reference, &p.text())))
+        })
         .cloned()
         .collect();
     listing_order(&mut names);
@@ -334,7 +407,11 @@ fn list(cx: &mut Cx, tag: &str, reference: &Mailbox, patterns: &[ImapString], se
         }
         let mut attributes: Vec<String> = Vec::new();
         if !special_only {
-            let children = if account.has_children(&name) { "\\HasChildren" } else { "\\HasNoChildren" };
+            let children = if account.has_children(&name) {
+                "\\HasChildren"
+            } else {
+                "\\HasNoChildren"
+            };
             match node {
                 Node::Real => attributes.push(children.into()),
                 Node::Kept => attributes.push("\\HasChildren".into()),
@@ -345,7 +422,8 @@ fn list(cx: &mut Cx, tag: &str, reference: &Mailbox, patterns: &[ImapString], se
             attributes.push("\\Subscribed".into());
         }
         attributes.extend(special);
-        cx.out.extend_from_slice(&list_line("LIST", &attributes, &name));
+        cx.out
+            .extend_from_slice(&list_line("LIST", &attributes, &name));
     }
     Done::ok(tag, w::LIST_DONE)
 }
@@ -354,15 +432,23 @@ fn lsub(cx: &mut Cx, tag: &str, reference: &Mailbox, pattern: &ImapString) -> Do
     let pattern = full_pattern(&reference.raw.text(), &pattern.text());
     let user = cx.user().to_owned();
     let world = cx.store.lock();
-    let Some(account) = world.account(&user) else { return Done::ok(tag, w::LSUB_DONE) };
-    let mut names: Vec<String> = account.subscriptions.iter().filter(|n| name_matches(n, &pattern)).cloned().collect();
+    let Some(account) = world.account(&user) else {
+        return Done::ok(tag, w::LSUB_DONE);
+    };
+    let mut names: Vec<String> = account
+        .subscriptions
+        .iter()
+        .filter(|n| name_matches(n, &pattern))
+        .cloned()
+        .collect();
     listing_order(&mut names);
     for name in names {
         let attributes = match account.real(&name) {
             Some(m) => m.special_use.clone(),
             None => vec!["\\Noselect".to_string()],
         };
-        cx.out.extend_from_slice(&list_line("LSUB", &attributes, &name));
+        cx.out
+            .extend_from_slice(&list_line("LSUB", &attributes, &name));
     }
     Done::ok(tag, w::LSUB_DONE)
 }
@@ -370,11 +456,26 @@ fn lsub(cx: &mut Cx, tag: &str, reference: &Mailbox, pattern: &ImapString) -> Do
 // -- STATUS (RFC 9051 §6.3.11)
 
 /// The items Dovecot answers, in the order it writes them.
-const STATUS_ITEMS: [&str; 8] = ["MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN", "HIGHESTMODSEQ", "SIZE", "DELETED"];
+const STATUS_ITEMS: [&str; 8] = [
+    "MESSAGES",
+    "RECENT",
+    "UIDNEXT",
+    "UIDVALIDITY",
+    "UNSEEN",
+    "HIGHESTMODSEQ",
+    "SIZE",
+    "DELETED",
+];
 
 fn status(cx: &mut Cx, tag: &str, mailbox: &Mailbox, items: &[String]) -> Done {
-    if let Some(bad) = items.iter().find(|i| !STATUS_ITEMS.iter().any(|s| s.eq_ignore_ascii_case(i))) {
-        return Done::bad(tag, w::command_error("STATUS", &format!("Invalid status item {bad}")));
+    if let Some(bad) = items
+        .iter()
+        .find(|i| !STATUS_ITEMS.iter().any(|s| s.eq_ignore_ascii_case(i)))
+    {
+        return Done::bad(
+            tag,
+            w::command_error("STATUS", &format!("Invalid status item {bad}")),
+        );
     }
     let name = stored_name(mailbox);
     let user = cx.user().to_owned();
@@ -396,7 +497,11 @@ fn status(cx: &mut Cx, tag: &str, mailbox: &Mailbox, items: &[String]) -> Done {
             "UNSEEN" => mb.unseen_count() as u64,
             "HIGHESTMODSEQ" => mb.highest_modseq,
             "SIZE" => mb.size(),
-            _ => mb.messages.iter().filter(|m| m.flags.has(store::DELETED)).count() as u64,
+            _ => mb
+                .messages
+                .iter()
+                .filter(|m| m.flags.has(store::DELETED))
+                .count() as u64,
         };
         values.push(format!("{item} {value}"));
     }

@@ -264,7 +264,12 @@ pub fn words(line: &[u8]) -> (String, String) {
 pub fn valid_tag(tag: &str) -> bool {
     !tag.is_empty()
         && tag.len() <= 100
-        && tag.bytes().all(|b| !matches!(b, b'+' | b'(' | b')' | b'{' | b'/' | b' ' | b'%' | b'*' | b'"' | b'\\') && (b' '..0x7f).contains(&b))
+        && tag.bytes().all(|b| {
+            !matches!(
+                b,
+                b'+' | b'(' | b')' | b'{' | b'/' | b' ' | b'%' | b'*' | b'"' | b'\\'
+            ) && (b' '..0x7f).contains(&b)
+        })
 }
 
 /// Commands some fixtures advertise but the mock does not implement, with the
@@ -287,8 +292,19 @@ const UNIMPLEMENTED: [(&str, &str); 12] = [
 /// Commands whose Dovecot handler ignores arguments it does not expect (`NOOP extra`
 /// and `SELECT INBOX extra` are OK in the battery). Named quirk: the grammar calls
 /// it an error, the server does not; the tutor still gets the diagnostic.
-const LENIENT: [&str; 11] =
-    ["CAPABILITY", "NOOP", "LOGOUT", "STARTTLS", "CHECK", "CLOSE", "UNSELECT", "NAMESPACE", "IDLE", "SELECT", "EXAMINE"];
+const LENIENT: [&str; 11] = [
+    "CAPABILITY",
+    "NOOP",
+    "LOGOUT",
+    "STARTTLS",
+    "CHECK",
+    "CLOSE",
+    "UNSELECT",
+    "NAMESPACE",
+    "IDLE",
+    "SELECT",
+    "EXAMINE",
+];
 
 /// Runs one whole client message. `None` when nothing more is to be sent.
 pub fn run(
@@ -306,13 +322,21 @@ pub fn run(
     // The grammar reads what the learner meant (`c1LOGIN` is "c1" and LOGIN); Dovecot
     // reads words (`c1LOGIN` is the tag, the next word the command). The wire follows
     // Dovecot: a guess the words do not bear out is an unknown command.
-    let trusted = parsed.name.is_some_and(|n| word.eq_ignore_ascii_case(n) || (parsed.uid && word.eq_ignore_ascii_case("UID")));
+    let trusted = parsed.name.is_some_and(|n| {
+        word.eq_ignore_ascii_case(n) || (parsed.uid && word.eq_ignore_ascii_case("UID"))
+    });
     if !trusted {
         parsed.name = None;
         parsed.command = None;
     }
     let single_line = message.parts.len() == 1;
-    let mut cx = Cx { conn, store, config, out, events };
+    let mut cx = Cx {
+        conn,
+        store,
+        config,
+        out,
+        events,
+    };
     let command = command_of(&tag, &parsed, first, single_line);
     if cx.conn.state == State::NotAuthenticated {
         Some(before_login(&mut cx, &tag, &word, &parsed, command))
@@ -324,28 +348,51 @@ pub fn run(
 fn diagnose(cx: &mut Cx, tag: &str, parsed: &ParsedCommand) {
     cx.events.push(Event::Diagnostic {
         tag: (!tag.is_empty()).then(|| tag.to_owned()),
-        command: parsed.name.map(|n| if parsed.uid { format!("UID {n}") } else { n.to_owned() }),
+        command: parsed.name.map(|n| {
+            if parsed.uid {
+                format!("UID {n}")
+            } else {
+                n.to_owned()
+            }
+        }),
         diagnostics: parsed.diagnostics.clone(),
     });
 }
 
 fn first_error(parsed: &ParsedCommand) -> Option<&crate::grammar::Diagnostic> {
-    parsed.diagnostics.iter().find(|d| d.severity == crate::grammar::Severity::Error)
+    parsed
+        .diagnostics
+        .iter()
+        .find(|d| d.severity == crate::grammar::Severity::Error)
 }
 
 /// The command as the grammar understood it, or as Dovecot understands it where
 /// Dovecot is more lenient: extra arguments it ignores (cut off and parsed again),
 /// and ENABLE without arguments.
-fn command_of(tag: &str, parsed: &ParsedCommand, first: &[u8], single_line: bool) -> Option<Command> {
+fn command_of(
+    tag: &str,
+    parsed: &ParsedCommand,
+    first: &[u8],
+    single_line: bool,
+) -> Option<Command> {
     if let Some(cmd) = &parsed.command {
-        return Some(Command { tag: tag.to_owned(), body: cmd.body.clone() });
+        return Some(Command {
+            tag: tag.to_owned(),
+            body: cmd.body.clone(),
+        });
     }
     let name = parsed.name?;
     let error = first_error(parsed)?;
     if name == "ENABLE" && error.code == "missing-argument" {
-        return Some(Command { tag: tag.to_owned(), body: CommandBody::Enable { capabilities: Vec::new() } });
+        return Some(Command {
+            tag: tag.to_owned(),
+            body: CommandBody::Enable {
+                capabilities: Vec::new(),
+            },
+        });
     }
-    if !LENIENT.contains(&name) || parsed.uid || error.code != "unexpected-argument" || !single_line {
+    if !LENIENT.contains(&name) || parsed.uid || error.code != "unexpected-argument" || !single_line
+    {
         return None;
     }
     let cut = error.column.saturating_sub(1).min(first.len());
@@ -355,19 +402,31 @@ fn command_of(tag: &str, parsed: &ParsedCommand, first: &[u8], single_line: bool
     }
     text.extend_from_slice(b"\r\n");
     let again = parse_command(&text);
-    again.command.map(|cmd| Command { tag: tag.to_owned(), body: cmd.body })
+    again.command.map(|cmd| Command {
+        tag: tag.to_owned(),
+        body: cmd.body,
+    })
 }
 
 /// The word of the first line at a diagnostic's column, as Dovecot echoes it.
 fn word_at(first: &[u8], column: usize) -> String {
     let start = column.saturating_sub(1).min(first.len());
     let rest = &first[start..];
-    let end = rest.iter().position(|&b| b == b' ' || b == b')' || b == b'(').unwrap_or(rest.len());
+    let end = rest
+        .iter()
+        .position(|&b| b == b' ' || b == b')' || b == b'(')
+        .unwrap_or(rest.len());
     String::from_utf8_lossy(&rest[..end]).into_owned()
 }
 
 /// imap-login's answers (battery sessions 1–13).
-fn before_login(cx: &mut Cx, tag: &str, word: &str, parsed: &ParsedCommand, command: Option<Command>) -> Done {
+fn before_login(
+    cx: &mut Cx,
+    tag: &str,
+    word: &str,
+    parsed: &ParsedCommand,
+    command: Option<Command>,
+) -> Done {
     let generic_bad = |tag: &str| {
         let mut d = Done::bad(if valid_tag(tag) { tag } else { "*" }, w::PRE_BAD).untimed();
         d.login_bad = true;
@@ -421,7 +480,14 @@ fn before_login(cx: &mut Cx, tag: &str, word: &str, parsed: &ParsedCommand, comm
 }
 
 /// imap's answers after login (battery sessions 14–22).
-fn after_login(cx: &mut Cx, tag: &str, word: &str, first: &[u8], parsed: &ParsedCommand, command: Option<Command>) -> Done {
+fn after_login(
+    cx: &mut Cx,
+    tag: &str,
+    word: &str,
+    first: &[u8],
+    parsed: &ParsedCommand,
+    command: Option<Command>,
+) -> Done {
     if !valid_tag(tag) {
         diagnose(cx, tag, parsed);
         return Done::bad("*", "Error in IMAP tag: Invalid tag");
@@ -434,7 +500,11 @@ fn after_login(cx: &mut Cx, tag: &str, word: &str, first: &[u8], parsed: &Parsed
         diagnose(cx, tag, parsed);
         return match parsed.name {
             Some(name) => {
-                let shown = if parsed.uid { format!("UID {name}") } else { name.to_owned() };
+                let shown = if parsed.uid {
+                    format!("UID {name}")
+                } else {
+                    name.to_owned()
+                };
                 Done::bad(tag, w::command_error(&shown, &reason(parsed, first)))
             }
             None => unknown(cx, tag, word),
@@ -459,7 +529,10 @@ fn unknown(cx: &mut Cx, tag: &str, word: &str) -> Done {
     let upper = word.to_ascii_uppercase();
     if let Some((_, capability)) = UNIMPLEMENTED.iter().find(|(c, _)| *c == upper) {
         if cx.config.identity.advertises_prefix(true, capability) {
-            cx.events.push(Event::NotImplemented { tag: tag.to_owned(), what: upper.clone() });
+            cx.events.push(Event::NotImplemented {
+                tag: tag.to_owned(),
+                what: upper.clone(),
+            });
             return Done::no(tag, w::not_implemented(&upper));
         }
     }
@@ -470,7 +543,9 @@ fn unknown(cx: &mut Cx, tag: &str, word: &str) -> Done {
 /// diagnostics (each text below is in the battery). Where we cannot tell which of
 /// Dovecot's checks would have failed, "Invalid arguments" is what most commands say.
 pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
-    let Some(d) = first_error(parsed) else { return "Invalid arguments".into() };
+    let Some(d) = first_error(parsed) else {
+        return "Invalid arguments".into();
+    };
     let expected = d.expected.as_deref().unwrap_or("");
     let name = parsed.name.unwrap_or("");
     if d.rule == "sequence-set" || expected.contains("sequence set") {
@@ -480,9 +555,14 @@ pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
         return "Missing ')'".into();
     }
     match (name, d.code) {
-        ("SEARCH", _) if d.rule == "date" || expected.contains("date") => "Invalid search date parameter".into(),
+        ("SEARCH", _) if d.rule == "date" || expected.contains("date") => {
+            "Invalid search date parameter".into()
+        }
         ("SEARCH", "missing-argument") => {
-            let words: Vec<&[u8]> = first.split(|&b| b == b' ').filter(|w| !w.is_empty()).collect();
+            let words: Vec<&[u8]> = first
+                .split(|&b| b == b' ')
+                .filter(|w| !w.is_empty())
+                .collect();
             match words.last() {
                 Some(key) if words.len() > 2 + usize::from(parsed.uid) => format!(
                     "Missing parameter for search key (for search key: {})",
@@ -495,7 +575,9 @@ pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
         ("STATUS", "bad-argument") => format!("Invalid status item {}", word_at(first, d.column)),
         ("COPY" | "MOVE", _) => "Missing arguments".into(),
         // A quoted string where APPEND wants its message can only be a failed date-time.
-        ("APPEND", _) if expected.contains("date-time") || word_at(first, d.column).starts_with('"') => {
+        ("APPEND", _)
+            if expected.contains("date-time") || word_at(first, d.column).starts_with('"') =>
+        {
             "Invalid internal date.".into()
         }
         _ => "Invalid arguments".into(),
@@ -509,8 +591,17 @@ fn dispatch(cx: &mut Cx, cmd: &Command) -> Done {
     match &cmd.body {
         Capability | Noop | Logout | Id { .. } | Enable { .. } => any::handle(cx, tag, &cmd.body),
         StartTls | Authenticate { .. } | Login { .. } => auth::handle(cx, tag, &cmd.body),
-        Select { .. } | Examine { .. } | Create { .. } | Delete { .. } | Rename { .. } | Subscribe { .. }
-        | Unsubscribe { .. } | List { .. } | Lsub { .. } | Namespace | Status { .. } => mailbox::handle(cx, tag, &cmd.body),
+        Select { .. }
+        | Examine { .. }
+        | Create { .. }
+        | Delete { .. }
+        | Rename { .. }
+        | Subscribe { .. }
+        | Unsubscribe { .. }
+        | List { .. }
+        | Lsub { .. }
+        | Namespace
+        | Status { .. } => mailbox::handle(cx, tag, &cmd.body),
         Append { .. } => append::handle(cx, tag, &cmd.body),
         Fetch { .. } => fetch::handle(cx, tag, &cmd.body),
         Search { .. } => search::handle(cx, tag, &cmd.body),
@@ -520,7 +611,10 @@ fn dispatch(cx: &mut Cx, cmd: &Command) -> Done {
         Idle => idle::handle(cx, tag),
         Compress { .. } => {
             if cx.config.identity.advertises_prefix(true, "COMPRESS=") {
-                cx.events.push(Event::NotImplemented { tag: tag.to_owned(), what: "COMPRESS".into() });
+                cx.events.push(Event::NotImplemented {
+                    tag: tag.to_owned(),
+                    what: "COMPRESS".into(),
+                });
                 Done::no(tag, w::not_implemented("COMPRESS"))
             } else {
                 Done::bad(tag, w::command_error("COMPRESS", "Unknown command"))
@@ -548,7 +642,10 @@ pub fn flags_lines(keywords: &[String], read_only: bool) -> String {
     let permanent = if read_only {
         format!("* OK [PERMANENTFLAGS ()] {}\r\n", w::READ_ONLY_MAILBOX)
     } else {
-        format!("* OK [PERMANENTFLAGS ({all} \\*)] {}\r\n", w::FLAGS_PERMITTED)
+        format!(
+            "* OK [PERMANENTFLAGS ({all} \\*)] {}\r\n",
+            w::FLAGS_PERMITTED
+        )
     };
     format!("* FLAGS ({all})\r\n{permanent}")
 }
@@ -556,33 +653,64 @@ pub fn flags_lines(keywords: &[String], read_only: bool) -> String {
 /// Tells the client what changed in its selected mailbox since it last looked, in
 /// Dovecot's order: new keywords, flag changes, expunges (highest number first),
 /// EXISTS, RECENT. New messages become \Recent for the first session that sees them.
-pub fn sync(conn: &mut Conn, store: &Store, mode: SyncMode, uid: bool, out: &mut Vec<u8>) -> Synced {
+pub fn sync(
+    conn: &mut Conn,
+    store: &Store,
+    mode: SyncMode,
+    uid: bool,
+    out: &mut Vec<u8>,
+) -> Synced {
     let condstore = conn.condstore;
     let qresync = conn.qresync;
     let uid = uid || qresync;
-    let Some(view) = conn.selected.as_mut() else { return Synced::Ok };
+    let Some(view) = conn.selected.as_mut() else {
+        return Synced::Ok;
+    };
     let user = conn.user.clone().unwrap_or_default();
     let mut world = store.lock();
-    let Some(mailbox) = world.account_mut(&user).and_then(|a| a.by_id_mut(view.id)).filter(|m| m.is_real()) else {
+    let Some(mailbox) = world
+        .account_mut(&user)
+        .and_then(|a| a.by_id_mut(view.id))
+        .filter(|m| m.is_real())
+    else {
         conn.selected = None;
         return Synced::MailboxGone;
     };
     let mut keywords = mailbox.keywords.clone();
-    keywords.extend(view.local_keywords.iter().filter(|k| !mailbox.keywords.iter().any(|m| m.eq_ignore_ascii_case(k))).cloned());
+    keywords.extend(
+        view.local_keywords
+            .iter()
+            .filter(|k| !mailbox.keywords.iter().any(|m| m.eq_ignore_ascii_case(k)))
+            .cloned(),
+    );
     if keywords != view.keywords {
         out.extend_from_slice(flags_lines(&keywords, view.read_only).as_bytes());
         view.keywords = keywords;
     }
     for i in 0..view.uids.len() {
         // A message whose EXPUNGE goes out now gets no FETCH first (battery i4).
-        let m = if mode == SyncMode::Full { mailbox.message(view.uids[i]) } else { mailbox.message_or_tombstone(view.uids[i]) };
+        let m = if mode == SyncMode::Full {
+            mailbox.message(view.uids[i])
+        } else {
+            mailbox.message_or_tombstone(view.uids[i])
+        };
         let Some(m) = m else { continue };
         if m.flags != view.flags[i] {
             view.flags[i] = m.flags.clone();
-            let uid_part = if uid { format!("UID {} ", m.uid) } else { String::new() };
-            let modseq = if condstore { format!("MODSEQ ({}) ", m.modseq) } else { String::new() };
+            let uid_part = if uid {
+                format!("UID {} ", m.uid)
+            } else {
+                String::new()
+            };
+            let modseq = if condstore {
+                format!("MODSEQ ({}) ", m.modseq)
+            } else {
+                String::new()
+            };
             let flags = m.flags.render(view.recent.contains(&m.uid));
-            out.extend_from_slice(format!("* {} FETCH ({uid_part}{modseq}FLAGS ({flags}))\r\n", i + 1).as_bytes());
+            out.extend_from_slice(
+                format!("* {} FETCH ({uid_part}{modseq}FLAGS ({flags}))\r\n", i + 1).as_bytes(),
+            );
         }
     }
     if mode == SyncMode::Full {
@@ -636,11 +764,19 @@ pub struct InvalidSet;
 /// For sequence numbers, a number past the end (or any number in an empty mailbox)
 /// makes the whole set invalid, as Dovecot says: `BAD ... Invalid messageset`.
 /// For UIDs, UIDs that do not exist are simply not there (RFC 9051 §6.4.8).
-pub fn resolve(view: &SelectedView, set: &SequenceSet, uid: bool) -> Result<Vec<usize>, InvalidSet> {
-    let SequenceSet::Ranges(ranges) = set else { return Ok(Vec::new()) };
+pub fn resolve(
+    view: &SelectedView,
+    set: &SequenceSet,
+    uid: bool,
+) -> Result<Vec<usize>, InvalidSet> {
+    let SequenceSet::Ranges(ranges) = set else {
+        return Ok(Vec::new());
+    };
     if uid {
         let largest = view.uids.last().copied().unwrap_or(0);
-        return Ok((0..view.uids.len()).filter(|&i| set.contains(view.uids[i], largest)).collect());
+        return Ok((0..view.uids.len())
+            .filter(|&i| set.contains(view.uids[i], largest))
+            .collect());
     }
     let count = view.uids.len() as u32;
     if count == 0 {
@@ -655,7 +791,9 @@ pub fn resolve(view: &SelectedView, set: &SequenceSet, uid: bool) -> Result<Vec<
             }
         }
     }
-    Ok((0..view.uids.len()).filter(|&i| set.contains(i as u32 + 1, count)).collect())
+    Ok((0..view.uids.len())
+        .filter(|&i| set.contains(i as u32 + 1, count))
+        .collect())
 }
 
 /// `1:3,5` from sorted numbers: how COPYUID and ESEARCH write sets.

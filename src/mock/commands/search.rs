@@ -28,7 +28,13 @@ const CHARSETS: [&str; 2] = ["US-ASCII", "UTF-8"];
 
 pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
     // parse
-    let CommandBody::Search { uid, charset, returns, criteria } = body else {
+    let CommandBody::Search {
+        uid,
+        charset,
+        returns,
+        criteria,
+    } = body
+    else {
         return Done::bad(tag, w::command_error(body.name(), "Unknown command"));
     };
     let name = if *uid { "UID SEARCH" } else { "SEARCH" };
@@ -46,7 +52,9 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
     }
     // apply
     let user = cx.user().to_owned();
-    let Some(view) = cx.conn.selected.as_mut() else { return Done::bad(tag, w::NO_MAILBOX_SELECTED) };
+    let Some(view) = cx.conn.selected.as_mut() else {
+        return Done::bad(tag, w::NO_MAILBOX_SELECTED);
+    };
     let world = cx.store.lock();
     let Some(mb) = world.account(&user).and_then(|a| a.by_id(view.id)) else {
         return Done::ok(tag, w::SEARCH_DONE).sync(SyncMode::Full);
@@ -54,7 +62,11 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
     let mut keywords = Vec::new();
     collect_keywords(criteria, &mut keywords);
     for k in keywords {
-        let known = mb.keywords.iter().chain(&view.local_keywords).any(|m| m.eq_ignore_ascii_case(&k));
+        let known = mb
+            .keywords
+            .iter()
+            .chain(&view.local_keywords)
+            .any(|m| m.eq_ignore_ascii_case(&k));
         if !known {
             view.local_keywords.push(k);
         }
@@ -63,8 +75,16 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
     let max_uid = view.uids.last().copied().unwrap_or(0);
     let mut found = Vec::new();
     for (i, &u) in view.uids.iter().enumerate() {
-        let Some(m) = mb.message_or_tombstone(u) else { continue };
-        let at = At { m, seq: i as u32 + 1, recent: view.recent.contains(&u), max_seq, max_uid };
+        let Some(m) = mb.message_or_tombstone(u) else {
+            continue;
+        };
+        let at = At {
+            m,
+            seq: i as u32 + 1,
+            recent: view.recent.contains(&u),
+            max_seq,
+            max_uid,
+        };
         if criteria.iter().all(|k| at.matches(k)) {
             found.push(if *uid { u } else { i as u32 + 1 });
         }
@@ -85,7 +105,13 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
         }
         Some(options) => cx.line(&esearch(tag, *uid, options, &found)),
     }
-    Done::ok(tag, w::SEARCH_DONE).sync(if *uid { SyncMode::Full } else { SyncMode::NoExpunges }).uid(*uid)
+    Done::ok(tag, w::SEARCH_DONE)
+        .sync(if *uid {
+            SyncMode::Full
+        } else {
+            SyncMode::NoExpunges
+        })
+        .uid(*uid)
 }
 
 /// `* ESEARCH (TAG "a") [UID] MIN n MAX n ALL set COUNT n` (RFC 4731 §3.1), in
@@ -114,10 +140,15 @@ fn esearch(tag: &str, uid: bool, options: &[String], found: &[u32]) -> String {
 
 fn first_bad_date(keys: &[SearchKey]) -> Option<String> {
     keys.iter().find_map(|k| match k {
-        SearchKey::Before(d) | SearchKey::On(d) | SearchKey::Since(d) | SearchKey::SentBefore(d) | SearchKey::SentOn(d)
+        SearchKey::Before(d)
+        | SearchKey::On(d)
+        | SearchKey::Since(d)
+        | SearchKey::SentBefore(d)
+        | SearchKey::SentOn(d)
         | SearchKey::SentSince(d) => dates::days_of_date_text(d).is_none().then(|| d.clone()),
         SearchKey::Not(k) => first_bad_date(std::slice::from_ref(k)),
-        SearchKey::Or(a, b) => first_bad_date(std::slice::from_ref(a)).or_else(|| first_bad_date(std::slice::from_ref(b))),
+        SearchKey::Or(a, b) => first_bad_date(std::slice::from_ref(a))
+            .or_else(|| first_bad_date(std::slice::from_ref(b))),
         SearchKey::And(ks) => first_bad_date(ks),
         _ => None,
     })
@@ -126,7 +157,9 @@ fn first_bad_date(keys: &[SearchKey]) -> Option<String> {
 fn collect_keywords(keys: &[SearchKey], out: &mut Vec<String>) {
     for k in keys {
         match k {
-            SearchKey::Keyword(f) | SearchKey::Unkeyword(f) if !f.is_system() => out.push(f.0.clone()),
+            SearchKey::Keyword(f) | SearchKey::Unkeyword(f) if !f.is_system() => {
+                out.push(f.0.clone())
+            }
             SearchKey::Not(k) => collect_keywords(std::slice::from_ref(k), out),
             SearchKey::Or(a, b) => {
                 collect_keywords(std::slice::from_ref(a), out);
@@ -142,7 +175,10 @@ fn criteria_use_modseq(keys: &[SearchKey]) -> bool {
     keys.iter().any(|k| match k {
         SearchKey::ModSeq(_) => true,
         SearchKey::Not(k) => criteria_use_modseq(std::slice::from_ref(k)),
-        SearchKey::Or(a, b) => criteria_use_modseq(std::slice::from_ref(a)) || criteria_use_modseq(std::slice::from_ref(b)),
+        SearchKey::Or(a, b) => {
+            criteria_use_modseq(std::slice::from_ref(a))
+                || criteria_use_modseq(std::slice::from_ref(b))
+        }
         SearchKey::And(ks) => criteria_use_modseq(ks),
         _ => false,
     })
@@ -176,7 +212,9 @@ impl At<'_> {
 
     fn sent_day(&self) -> i64 {
         let (header, _) = mime::split(&self.m.raw);
-        mime::field(header, "Date").and_then(|f| dates::days_of_header_date(&f.text())).unwrap_or(0)
+        mime::field(header, "Date")
+            .and_then(|f| dates::days_of_header_date(&f.text()))
+            .unwrap_or(0)
     }
 
     fn matches(&self, key: &SearchKey) -> bool {

@@ -27,14 +27,25 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
     let name = if *uid { "UID STORE" } else { "STORE" };
     let given = match flags_of(&action.flags) {
         Ok(f) => f,
-        Err(text) => return Done::bad(tag, text.replace("command STORE", &format!("command {name}"))),
+        Err(text) => {
+            return Done::bad(
+                tag,
+                text.replace("command STORE", &format!("command {name}")),
+            )
+        }
     };
     let user = cx.user().to_owned();
-    let Some(view) = cx.conn.selected.as_mut() else { return Done::bad(tag, w::NO_MAILBOX_SELECTED) };
+    let Some(view) = cx.conn.selected.as_mut() else {
+        return Done::bad(tag, w::NO_MAILBOX_SELECTED);
+    };
     let Ok(indexes) = resolve(view, set, *uid) else {
         return Done::bad(tag, w::command_error(name, "Invalid messageset"));
     };
-    let sync = if *uid { SyncMode::Full } else { SyncMode::NoExpunges };
+    let sync = if *uid {
+        SyncMode::Full
+    } else {
+        SyncMode::NoExpunges
+    };
     if view.read_only {
         return Done::ok(tag, w::STORE_READ_ONLY).sync(sync).uid(*uid);
     }
@@ -51,8 +62,13 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
     let mut modified = Vec::new();
     for i in indexes {
         let u = view.uids[i];
-        let Some(current) = mb.message(u) else { continue };
-        if action.unchanged_since.is_some_and(|since| current.modseq > since) {
+        let Some(current) = mb.message(u) else {
+            continue;
+        };
+        if action
+            .unchanged_since
+            .is_some_and(|since| current.modseq > since)
+        {
             modified.push(if *uid { u } else { i as u32 + 1 });
             continue;
         }
@@ -60,13 +76,27 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
         let new = match action.mode {
             StoreMode::Replace => given.clone(),
             StoreMode::Add => {
-                let mut f = Flags { system: old.system | given.system, keywords: old.keywords.clone() };
-                f.keywords.extend(given.keywords.iter().filter(|k| !old.has_keyword(k)).cloned());
+                let mut f = Flags {
+                    system: old.system | given.system,
+                    keywords: old.keywords.clone(),
+                };
+                f.keywords.extend(
+                    given
+                        .keywords
+                        .iter()
+                        .filter(|k| !old.has_keyword(k))
+                        .cloned(),
+                );
                 f
             }
             StoreMode::Remove => Flags {
                 system: old.system & !given.system,
-                keywords: old.keywords.iter().filter(|k| !given.has_keyword(k)).cloned().collect(),
+                keywords: old
+                    .keywords
+                    .iter()
+                    .filter(|k| !given.has_keyword(k))
+                    .cloned()
+                    .collect(),
             },
         };
         if mb.set_flags(u, new) {

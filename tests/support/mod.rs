@@ -1,0 +1,353 @@
+//! Shared helpers for the tests that run real programs next to the crate: the mock
+//! server as a child process (`imap-tutor serve`), a real Dovecot from
+//! `scripts/dovecot-lab.sh`, the mail clients installed by `scripts/ci-install.sh`, and
+//! a small blocking IMAP client that reads whole responses (literals included).
+//!
+//! Used by `tests/mock_clients.rs` and `tests/mock_vs_dovecot.rs`, and meant to be
+//! reused by the proxy and replay tests (`tests/proxy_*.rs`, `tests/replay_*.rs`):
+//! put `mod support;` at the top of a test file and use what it needs.
+//!
+//! - [`MockServer`]: `imap-tutor serve --fixture F` on a free 127.0.0.1 port; killed
+//!   when dropped.
+//! - [`DovecotLab`]: a Dovecot of its own in a fresh `/tmp` folder, on free ports,
+//!   optionally seeded with the strategos world; stopped and removed when dropped.
+//! - [`require_program`] and [`DovecotLab::start`] decide what happens when something
+//!   is missing: the test fails and says to run `scripts/ci-install.sh`, unless the
+//!   skip variable (`IMAP_TUTOR_SKIP_CLIENTS=1`, `IMAP_TUTOR_SKIP_DOVECOT=1`) is set;
+//!   then it prints a notice and the caller returns early.
+//! - [`Imap`]: connect, send, and read up to the tagged reply or a continuation.
+//!
+//! Nothing here talks to anything but 127.0.0.1. Timeouts guard against hangs only;
+//! no test asserts on how long something took.
+#![allow(dead_code)] // each test file uses a different part
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+/// The crate's root, for scripts and test data.
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The bytes of `tests/data/strategos/N.eml` (CRLF, as APPENDed to the lab's Dovecot).
+pub fn strategos_eml(n: u32) -> Vec<u8> {
+    let path = repo().join(format!("tests/data/strategos/{n}.eml"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A port nobody listens on right now. Another process may take it before we bind
+/// it; callers that start servers retry with a new port when that happens.
+pub fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    listener.local_addr().expect("local address").port()
+}
+
+/// A fresh, empty folder under /tmp (Dovecot's users must be able to traverse it).
+pub fn fresh_dir(label: &str) -> PathBuf {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let dir = PathBuf::from(format!("/tmp/imap-tutor-{label}-{}-{n}-{nanos}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    dir
+}
+
+fn skip_requested(var: &str) -> bool {
+    std::env::var(var).is_ok_and(|v| v == "1")
+}
+
+/// True if `program` is on PATH. If it is not: fails the test with a message to run
+/// `scripts/ci-install.sh`, or, when `IMAP_TUTOR_SKIP_CLIENTS=1`, prints a notice and
+/// returns false so the test can return early.
+pub fn require_program(program: &str, package: &str) -> bool {
+    if on_path(program) {
+        return true;
+    }
+    if skip_requested("IMAP_TUTOR_SKIP_CLIENTS") {
+        eprintln!("SKIPPED: `{program}` is not installed (package {package}) and IMAP_TUTOR_SKIP_CLIENTS=1");
+        return false;
+    }
+    panic!(
+        "`{program}` is not installed (Debian package {package}). Run `sudo bash scripts/ci-install.sh`, \
+         or set IMAP_TUTOR_SKIP_CLIENTS=1 to skip the real-client tests"
+    );
+}
+
+pub fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+}
+
+/// Runs a command to completion with no standard input, and panics with its output if
+/// it could not start.
+pub fn run(command: &mut Command) -> std::process::Output {
+    command.stdin(Stdio::null());
+    command.output().unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"))
+}
+
+// ------------------------------------------------------------------ the mock server
+
+/// `imap-tutor serve --fixture FIXTURE` on a free port of 127.0.0.1, as a child process.
+pub struct MockServer {
+    child: Child,
+    pub port: u16,
+}
+
+impl MockServer {
+    /// Starts the server and waits until it accepts connections. `fixture` is a
+    /// built-in name (`strategos`, `default`, `dovecot-lab`) or a YAML file.
+    pub fn start(fixture: &str) -> MockServer {
+        Self::start_with(env!("CARGO_BIN_EXE_imap-tutor"), fixture)
+    }
+
+    /// The same with another build of the binary (the benchmark uses the release one).
+    pub fn start_with(binary: &str, fixture: &str) -> MockServer {
+        for _ in 0..5 {
+            let port = free_port();
+            let mut child = Command::new(binary)
+                .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--fixture", fixture])
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot start {binary}: {e}"));
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    break; // the port was taken meanwhile, or the fixture is bad
+                }
+                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    return MockServer { child, port };
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+            let mut err = String::new();
+            if let Some(mut stderr) = child.stderr.take() {
+                let _ = stderr.read_to_string(&mut err);
+            }
+            if !err.contains("already in use") {
+                panic!("imap-tutor serve --fixture {fixture} did not start:\n{err}");
+            }
+        }
+        panic!("imap-tutor serve: no free port after 5 tries");
+    }
+
+    pub fn connect(&self) -> Imap {
+        Imap::connect(self.port)
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// ------------------------------------------------------------------ Dovecot
+
+/// A running Dovecot of its own (`scripts/dovecot-lab.sh start DIR`), on free ports,
+/// in a fresh folder under /tmp. Dropping it stops Dovecot (about 3 s) and removes
+/// the folder.
+pub struct DovecotLab {
+    pub dir: PathBuf,
+    /// The plaintext port (it offers STARTTLS).
+    pub port: u16,
+    /// The implicit-TLS port.
+    pub tls_port: u16,
+    /// The lab's self-signed certificate, which is also the CA to trust.
+    pub ca: PathBuf,
+}
+
+impl DovecotLab {
+    /// Starts Dovecot with `scripts/dovecot-lab.sh start DIR --plain-port N --tls-port M
+    /// OPTIONS` (options as in the script: `--special-use`, `--auth-mechanisms plain`...).
+    ///
+    /// Returns `None` (after a notice) when Dovecot is missing or we are not root and
+    /// `IMAP_TUTOR_SKIP_DOVECOT=1` is set; without that variable, the test fails with
+    /// a message to run `scripts/ci-install.sh`.
+    pub fn start(options: &[&str]) -> Option<DovecotLab> {
+        let missing = if !on_path("dovecot") && !Path::new("/usr/sbin/dovecot").exists() {
+            Some("Dovecot is not installed (Debian package dovecot-imapd)")
+        } else if !is_root() {
+            Some("the Dovecot lab must run as root (Dovecot's master drops privileges itself)")
+        } else {
+            None
+        };
+        if let Some(why) = missing {
+            if skip_requested("IMAP_TUTOR_SKIP_DOVECOT") {
+                eprintln!("SKIPPED: {why}, and IMAP_TUTOR_SKIP_DOVECOT=1");
+                return None;
+            }
+            panic!("{why}. Run `sudo bash scripts/ci-install.sh`, or set IMAP_TUTOR_SKIP_DOVECOT=1 to skip");
+        }
+        let script = repo().join("scripts/dovecot-lab.sh");
+        let mut last_error = String::new();
+        for _ in 0..4 {
+            let dir = fresh_dir("dovecot");
+            let (port, tls_port) = (free_port(), free_port());
+            if port == tls_port {
+                continue;
+            }
+            let out = run(Command::new("bash")
+                .arg(&script)
+                .arg("start")
+                .arg(&dir)
+                .args(["--plain-port", &port.to_string(), "--tls-port", &tls_port.to_string()])
+                .args(options));
+            if out.status.success() {
+                return Some(DovecotLab { ca: dir.join("cert.pem"), dir, port, tls_port });
+            }
+            last_error = String::from_utf8_lossy(&out.stderr).into_owned();
+            let _ = run(Command::new("bash").arg(&script).arg("stop").arg(&dir));
+            let _ = std::fs::remove_dir_all(&dir);
+            if !last_error.contains("already in use") && !last_error.contains("did not answer") {
+                break;
+            }
+        }
+        panic!("scripts/dovecot-lab.sh start failed:\n{last_error}");
+    }
+
+    /// `scripts/dovecot-lab.sh seed-strategos DIR`: strategos's INBOX holds the four
+    /// messages of tests/data/strategos/, 1 and 3 \Seen, nothing \Recent, UIDVALIDITY
+    /// 1719824692. Also empties it again if called a second time.
+    pub fn seed_strategos(&self) {
+        let out = run(Command::new("bash").arg(repo().join("scripts/dovecot-lab.sh")).arg("seed-strategos").arg(&self.dir));
+        assert!(out.status.success(), "seed-strategos failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// `doveadm -c DIR/dovecot.conf ARGS...`.
+    pub fn doveadm(&self, args: &[&str]) -> std::process::Output {
+        run(Command::new("doveadm").arg("-c").arg(self.dir.join("dovecot.conf")).args(args))
+    }
+
+    pub fn connect(&self) -> Imap {
+        Imap::connect(self.port)
+    }
+}
+
+impl Drop for DovecotLab {
+    fn drop(&mut self) {
+        let _ = run(Command::new("bash").arg(repo().join("scripts/dovecot-lab.sh")).arg("stop").arg(&self.dir));
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0")
+}
+
+// ------------------------------------------------------------------ a small client
+
+/// A blocking IMAP client that knows just enough grammar to find where a response
+/// ends: a line, plus the bytes of every `{N}` literal it announces.
+pub struct Imap {
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+    /// The greeting, as received.
+    pub greeting: String,
+}
+
+/// How long a read may wait before the test gives up (a hang guard, not a measurement).
+const READ_GUARD: Duration = Duration::from_secs(30);
+
+impl Imap {
+    pub fn connect(port: u16) -> Imap {
+        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap_or_else(|e| panic!("connect 127.0.0.1:{port}: {e}"));
+        stream.set_read_timeout(Some(READ_GUARD)).expect("read timeout");
+        let _ = stream.set_nodelay(true);
+        let writer = stream.try_clone().expect("clone socket");
+        let mut imap = Imap { reader: BufReader::new(stream), writer, greeting: String::new() };
+        imap.greeting = String::from_utf8_lossy(&imap.response()).into_owned();
+        imap
+    }
+
+    pub fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).expect("send");
+    }
+
+    /// One response: a line and the literals it announces, CRLFs included. Empty at
+    /// end of stream.
+    pub fn response(&mut self) -> Vec<u8> {
+        let mut out = Vec::new();
+        loop {
+            let start = out.len();
+            match self.reader.read_until(b'\n', &mut out) {
+                Ok(0) => return out,
+                Ok(_) => {}
+                Err(e) => panic!("read: {e}; so far: {}", String::from_utf8_lossy(&out)),
+            }
+            match literal_size(&out[start..]) {
+                Some(n) => {
+                    let mut literal = vec![0; n];
+                    self.reader
+                        .read_exact(&mut literal)
+                        .unwrap_or_else(|e| panic!("literal: {e}; so far: {}", String::from_utf8_lossy(&out)));
+                    out.extend(literal);
+                }
+                None => return out,
+            }
+        }
+    }
+
+    /// Responses up to and including the first one `done` accepts (or the end of the
+    /// stream).
+    pub fn until(&mut self, mut done: impl FnMut(&[u8]) -> bool) -> Vec<u8> {
+        let mut out = Vec::new();
+        loop {
+            let response = self.response();
+            if response.is_empty() {
+                return out;
+            }
+            out.extend_from_slice(&response);
+            if done(&response) {
+                return out;
+            }
+        }
+    }
+
+    /// Responses up to the tagged one for `tag`.
+    pub fn until_tagged(&mut self, tag: &str) -> Vec<u8> {
+        let prefix = format!("{tag} ");
+        self.until(|r| r.starts_with(prefix.as_bytes()))
+    }
+
+    /// Sends `line` + CRLF and reads up to the reply tagged with its first word.
+    pub fn command(&mut self, line: &str) -> String {
+        self.send(format!("{line}\r\n").as_bytes());
+        let tag = line.split(' ').next().unwrap_or("");
+        String::from_utf8_lossy(&self.until_tagged(tag)).into_owned()
+    }
+
+    /// Sends `line` + CRLF and reads up to the tagged reply, asserting it is OK.
+    pub fn ok(&mut self, line: &str) -> String {
+        let reply = self.command(line);
+        let tag = line.split(' ').next().unwrap_or("");
+        let last = reply.lines().last().unwrap_or("");
+        assert!(last.starts_with(&format!("{tag} OK")), "C: {line}\nS: {reply}");
+        reply
+    }
+}
+
+/// `Some(n)` if `line` ends with a literal announcement `{n}` or `{n+}` and CRLF.
+pub fn literal_size(line: &[u8]) -> Option<usize> {
+    let line = line.strip_suffix(b"\r\n").or_else(|| line.strip_suffix(b"\n"))?;
+    let line = line.strip_suffix(b"}")?;
+    let open = line.iter().rposition(|&b| b == b'{')?;
+    let digits = &line[open + 1..];
+    let digits = digits.strip_suffix(b"+").or_else(|| digits.strip_suffix(b"-")).unwrap_or(digits);
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(digits).ok()?.parse().ok()
+}
