@@ -1,6 +1,7 @@
 //! What a server message means: greetings, untagged data, tagged completions and
 //! continuation requests, explained from the session's context.
 
+use crate::grammar::extensions::sasl_ir::decode_base64;
 use crate::grammar::msg_att::MessageAttribute;
 use crate::grammar::response::{Code, Data, ListItem, Response, Status};
 use crate::grammar::section::SectionText;
@@ -170,7 +171,7 @@ fn continuation(ctx: &Context, a: &mut Annotation, text: &str) {
     a.summary = if let Some(tag) = &ctx.idling {
         format!("the server is idling for the IDLE tagged {tag}: news will arrive as untagged responses until the client sends DONE")
     } else if let Some((tag, mechanism)) = &ctx.authenticating {
-        let decoded = decode_base64(text.trim())
+        let decoded = decode_base64(text.trim().as_bytes())
             .filter(|d| !d.is_empty() && d.iter().all(|b| b.is_ascii_graphic() || *b == b' '));
         match decoded {
             Some(d) => format!(
@@ -595,31 +596,6 @@ fn lowercase_first(s: &str) -> String {
     }
 }
 
-/// Decodes standard base64 (RFC 4648 §4), as SASL uses it. `None` if invalid.
-pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    let text = text.trim_end_matches('=');
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let (mut bits, mut nbits) = (0u32, 0);
-    for c in text.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        } as u32;
-        bits = bits << 6 | v;
-        nbits += 6;
-        if nbits >= 8 {
-            nbits -= 8;
-            out.push((bits >> nbits) as u8);
-            bits &= (1 << nbits) - 1;
-        }
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -636,11 +612,11 @@ mod tests {
 
     #[test]
     fn base64() {
-        assert_eq!(decode_base64("VXNlcm5hbWU6").unwrap(), b"Username:");
+        assert_eq!(decode_base64(b"VXNlcm5hbWU6").unwrap(), b"Username:");
         assert_eq!(
-            decode_base64("AGFsaWNlAHNlY3JldA==").unwrap(),
+            decode_base64(b"AGFsaWNlAHNlY3JldA==").unwrap(),
             b"\0alice\0secret"
         );
-        assert!(decode_base64("not base64!").is_none());
+        assert!(decode_base64(b"not base64!").is_none());
     }
 }

@@ -237,6 +237,7 @@ pub const STATUS_ITEMS: &[&str] = &[
     "SIZE",
     "HIGHESTMODSEQ",
     "APPENDLIMIT",
+    "MAILBOXID",
 ];
 
 /// Capabilities: both of the seed's lists, plus those of the extensions above.

@@ -264,7 +264,7 @@ pub fn note(text: &str, time: Option<f64>) -> Annotation {
     Annotation {
         direction: None,
         kind: AnnotationKind::Note,
-        display: "imap-tutor proxy".to_string(),
+        display: text.to_string(),
         raw: Vec::new(),
         tag: None,
         command: None,

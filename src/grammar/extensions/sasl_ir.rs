@@ -86,6 +86,39 @@ pub fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Decodes base64 whose `=` padding may be missing, as servers tolerate (Dovecot does)
+/// and as MIME bodies need once their line breaks are removed.
+pub fn decode_base64_unpadded(text: &[u8]) -> Option<Vec<u8>> {
+    let data = text.iter().position(|&b| b == b'=').unwrap_or(text.len());
+    let mut padded = text[..data].to_vec();
+    match padded.len() % 4 {
+        0 => {}
+        1 => return None,
+        short => padded.resize(padded.len() + 4 - short, b'='),
+    }
+    decode_base64(&padded)
+}
+
+/// Encodes bytes as padded base64 (RFC 4648 §4), as SASL and the mock's challenges need.
+pub fn encode_base64(data: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, &b)| acc | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            out.push(if i <= chunk.len() {
+                ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char
+            } else {
+                '='
+            });
+        }
+    }
+    out
+}
+
 /// `initial-resp = (base64 / "=")` (RFC 4959): `=` is an empty response, which differs
 /// from sending none at all.
 pub fn initial_resp(input: &[u8]) -> PResult<'_, &str> {

@@ -210,50 +210,9 @@ pub fn continue_auth(
     }
 }
 
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// Standard base64 (RFC 4648 §4), padding optional; `None` on any other byte.
-pub fn base64_decode(text: &[u8]) -> Option<Vec<u8>> {
-    let text = text
-        .strip_suffix(b"==")
-        .or_else(|| text.strip_suffix(b"="))
-        .unwrap_or(text);
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let (mut bits, mut n) = (0u32, 0);
-    for &c in text {
-        let v = ALPHABET.iter().position(|&a| a == c)? as u32;
-        bits = bits << 6 | v;
-        n += 6;
-        if n >= 8 {
-            n -= 8;
-            out.push((bits >> n) as u8);
-            bits &= (1 << n) - 1;
-        }
-    }
-    if n >= 6 {
-        return None;
-    }
-    Some(out)
-}
-
-/// Standard base64 with padding.
-pub fn base64_encode(data: &[u8]) -> String {
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, &b)| acc | (b as u32) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
+pub use crate::grammar::extensions::sasl_ir::{
+    decode_base64_unpadded as base64_decode, encode_base64 as base64_encode,
+};
 
 #[cfg(test)]
 mod tests {
