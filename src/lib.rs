@@ -17,6 +17,7 @@
 //! - [`mock`]: the built-in IMAP server, a sans-IO `Session` over a shared in-memory store,
 //!   answering in Dovecot's words; one file per command family under `mock/commands/`.
 //! - [`net`]: the tokio edges: the annotating proxy, TLS, `connect`, and `serve` (the mock on TCP).
+//! - [`lesson`]: YAML lessons run against the in-process mock: schema, matcher, runner, check, REPL.
 //!
 //! Where to look for a command, say FETCH: parsed in `grammar/command.rs` (items in
 //! `grammar/fetch.rs`), explained in `explain/commands.rs` with words from
@@ -26,6 +27,7 @@
 pub mod explain;
 pub mod grammar;
 pub mod knowledge;
+pub mod lesson;
 pub mod mock;
 pub mod net;
 pub mod render;

@@ -18,6 +18,11 @@ Examples:
   cat capture.txt | imap-tutor explain -           read the session from stdin
   imap-tutor proxy --upstream imap.example.org:993 --tls   relay a client to a server, explaining every line
   imap-tutor connect 127.0.0.1:143                 type IMAP yourself; every answer explained
+  imap-tutor diff expected.txt actual.txt          compare two sessions; each difference explained
+  imap-tutor convert capture.txt -o session.txt    a telnet capture or C:/S: text, in the transcript format
+  imap-tutor replay session.txt --mock             send a recording again; diff the answers with it
+  imap-tutor lesson strategos                      learn IMAP by typing it: a lesson against the built-in mock
+  imap-tutor check scenarios/                      validate lessons and run them against the mock (CI)
   imap-tutor serve --fixture strategos             the built-in mock server on 127.0.0.1:1143
 
 Exit codes: 0 success, 1 the work found problems, 2 the command could not run.";
@@ -39,7 +44,12 @@ enum Command {
     Explain(cli::explain::ExplainArgs),
     Proxy(cli::proxy::ProxyArgs),
     Connect(cli::connect::ConnectArgs),
+    Diff(cli::diff::DiffArgs),
+    Convert(cli::convert::ConvertArgs),
+    Replay(cli::replay::ReplayArgs),
     Serve(cli::serve::ServeArgs),
+    Lesson(cli::lesson::LessonArgs),
+    Check(cli::check::CheckArgs),
 }
 
 fn main() -> ExitCode {
@@ -49,7 +59,12 @@ fn main() -> ExitCode {
         Command::Explain(a) => cli::explain::run(a, color),
         Command::Proxy(a) => cli::proxy::run(a, color),
         Command::Connect(a) => cli::connect::run(a, color),
+        Command::Diff(a) => cli::diff::run(a, color),
+        Command::Convert(a) => cli::convert::run(a, color),
+        Command::Replay(a) => cli::replay::run(a, color),
         Command::Serve(a) => cli::serve::run(a),
+        Command::Lesson(a) => cli::lesson::run(a, color),
+        Command::Check(a) => cli::check::run(a),
     };
     match result {
         Ok(code) => code,

@@ -166,3 +166,44 @@ fn idle_done_and_sasl_lines_are_not_commands() {
     );
     assert!(done.diagnostics.is_empty());
 }
+
+#[test]
+fn a_synchronizing_literal_is_explained_in_the_order_it_happens() {
+    let mut explainer = Explainer::default();
+    let mut out = explainer.feed(Direction::Server, GREETING);
+    out.extend(explainer.feed(Direction::Client, b"a1 LOGIN {9}\r\n"));
+    out.extend(explainer.feed(Direction::Server, b"+ OK\r\n"));
+    out.extend(explainer.feed(Direction::Client, b"strategos {9}\r\n"));
+    out.extend(explainer.feed(Direction::Server, b"+ OK\r\n"));
+    out.extend(explainer.feed(Direction::Client, b"tryhackme\r\n"));
+    out.extend(explainer.feed(Direction::Server, b"a1 OK Logged in\r\n"));
+    let steps: Vec<(&str, &str)> = out[1..]
+        .iter()
+        .map(|a| (a.display.as_str(), a.summary.as_str()))
+        .collect();
+    assert!(
+        steps[0].1.starts_with("announces a literal of 9 bytes"),
+        "{steps:?}"
+    );
+    assert!(
+        steps[1]
+            .1
+            .starts_with("the server is ready for the literal"),
+        "{steps:?}"
+    );
+    assert!(
+        steps[2].1.starts_with("announces a literal of 9 bytes"),
+        "{steps:?}"
+    );
+    assert_eq!(
+        steps[2].0, "… {9}",
+        "the rest of the line after the user name's literal"
+    );
+    assert!(steps[3].0.starts_with("+ OK"), "{steps:?}");
+    assert_eq!(steps[4].0, "a1 LOGIN strategos ********", "{steps:?}");
+    assert!(steps[4].1.starts_with("logs in as strategos"), "{steps:?}");
+    assert!(
+        out.iter().all(|a| !a.display.contains("tryhackme")),
+        "{steps:?}"
+    );
+}

@@ -1,9 +1,14 @@
 //! One module per subcommand: each turns its arguments into calls on the library.
 
+pub mod check;
 pub mod connect;
+pub mod convert;
+pub mod diff;
 pub mod explain;
+pub mod lesson;
 pub mod serve;
 pub mod proxy;
+pub mod replay;
 
 /// An error that ends a subcommand, with the message shown to the user.
 pub type CliResult = Result<std::process::ExitCode, String>;

@@ -171,6 +171,14 @@ fn display_text(message: &Message, body: Option<&CommandBody>, options: Options)
     }
 }
 
+/// True if a line (or the start of one) may carry a password or SASL data.
+pub fn may_carry_secret(line: &str) -> bool {
+    line.split(' ').take(2).any(|w| {
+        let upper = w.to_ascii_uppercase();
+        upper.ends_with("LOGIN") || upper.ends_with("AUTHENTICATE")
+    })
+}
+
 /// A malformed line may still carry a secret: after a word ending in LOGIN (even glued
 /// to its tag, `c1LOGIN`), keep the user name and mask the rest; after one ending in
 /// AUTHENTICATE, keep the mechanism and mask the rest.

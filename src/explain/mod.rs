@@ -22,7 +22,7 @@ use serde::Serialize;
 use crate::grammar::{parse_command, parse_response, Diagnostic, Severity};
 use crate::knowledge::{self, Kind};
 use crate::transcript::{Direction, Record, Transcript};
-use crate::wire::{Assembler, Framer, Message};
+use crate::wire::{Assembler, Frame, Framer, Message};
 use context::Context;
 
 /// What kind of thing an annotated message is.
@@ -202,16 +202,49 @@ impl Explainer {
 
     /// Bytes one side sent; returns the annotations of the messages they complete.
     pub fn feed(&mut self, direction: Direction, bytes: &[u8]) -> Vec<Annotation> {
-        let mut messages = Vec::new();
-        let side = self.side(direction);
-        side.framer.feed(bytes);
-        while let Some(frame) = side.framer.next_frame() {
-            messages.extend(side.assembler.push(frame));
+        let mut out = Vec::new();
+        self.side(direction).framer.feed(bytes);
+        while let Some(frame) = self.side(direction).framer.next_frame() {
+            if direction == Direction::Client {
+                if let Frame::Line(line) = &frame {
+                    out.extend(self.literal_announced(line));
+                }
+            }
+            if let Some(message) = self.side(direction).assembler.push(frame) {
+                out.extend(self.explain_message(direction, &message));
+            }
         }
-        messages
-            .into_iter()
-            .flat_map(|m| self.explain_message(direction, &m))
-            .collect()
+        out
+    }
+
+    /// A client line that ends in a synchronizing literal `{n}` stops the command half
+    /// way: the client must wait for the server's `+` (RFC 9051 §4.3). Saying so at once
+    /// keeps a live session in order; the command itself is explained when it is whole.
+    fn literal_announced(&self, line: &crate::wire::framer::Line) -> Option<Annotation> {
+        let header = line
+            .literal
+            .filter(|h| h.kind.is_synchronizing() && h.size > 0)?;
+        let mut text = String::from_utf8_lossy(line.text()).into_owned();
+        if self.client.assembler.in_message() {
+            // The rest of a line after an earlier literal: mark it as a continuation.
+            text = format!("…{text}");
+        }
+        let display = if self.options.show_secrets || !commands::may_carry_secret(&text) {
+            text
+        } else {
+            format!(
+                "{} {}",
+                text.split(' ').next().unwrap_or(""),
+                commands::MASK
+            )
+        };
+        let mut a = Annotation::new(Some(Direction::Client), AnnotationKind::ClientData, display);
+        a.summary = format!(
+            "announces a literal of {} bytes and waits for the server's + before sending them",
+            header.size
+        );
+        a.cite(Kind::Concept, "literal");
+        Some(a)
     }
 
     /// Forgets one direction's unfinished message and framing state. The proxy calls

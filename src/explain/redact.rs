@@ -28,11 +28,10 @@
 //!
 //! [`Context`]: super::context::Context
 
-use base64::Engine as _;
-
 use super::commands::MASK;
 use super::{Annotation, AnnotationKind};
 use crate::grammar::core::{astring, is_atom_char, sp, tag_token};
+use crate::grammar::extensions::sasl_ir::{decode_base64, encode_base64};
 use crate::wire::{Frame, Framer, LiteralKind};
 
 /// An AUTHENTICATE in progress.
@@ -331,13 +330,12 @@ pub fn mask_sasl(mechanism: &str, round: usize, payload: &[u8]) -> Vec<u8> {
     if trimmed.is_empty() || trimmed == b"=" || trimmed == b"*" {
         return payload.to_vec();
     }
-    let engine = base64::engine::general_purpose::STANDARD;
-    let masked = match engine.decode(trimmed) {
-        Ok(decoded) => mask_decoded(mechanism, round, &decoded),
+    let masked = match decode_base64(trimmed) {
+        Some(decoded) => mask_decoded(mechanism, round, &decoded),
         // Not base64: a learner who typed the password in clear, most likely.
-        Err(_) => MASK.as_bytes().to_vec(),
+        None => MASK.as_bytes().to_vec(),
     };
-    engine.encode(masked).into_bytes()
+    encode_base64(&masked).into_bytes()
 }
 
 fn mask_decoded(mechanism: &str, round: usize, decoded: &[u8]) -> Vec<u8> {
@@ -403,7 +401,7 @@ mod tests {
     use super::*;
 
     fn b64(bytes: &[u8]) -> String {
-        base64::engine::general_purpose::STANDARD.encode(bytes)
+        encode_base64(bytes)
     }
 
     /// Feeds a conversation (C: client bytes, S: server bytes) and returns what a
@@ -514,17 +512,13 @@ mod tests {
     fn bearer_tokens_and_digests_are_masked() {
         let token = b64(b"user=me@example.org\x01auth=Bearer ya29.secret\x01\x01");
         let masked = mask_sasl("XOAUTH2", 0, token.as_bytes());
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(&masked)
-            .unwrap();
+        let decoded = decode_base64(&masked).unwrap();
         assert_eq!(
             decoded,
             b"user=me@example.org\x01auth=Bearer ********\x01\x01"
         );
         let cram = b64(b"tim b913a602c7eda7a495b4e6e7334d3890");
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(mask_sasl("CRAM-MD5", 0, cram.as_bytes()))
-            .unwrap();
+        let decoded = decode_base64(&mask_sasl("CRAM-MD5", 0, cram.as_bytes())).unwrap();
         assert_eq!(decoded, b"tim ********");
         assert_eq!(mask_sasl("PLAIN", 0, b"*"), b"*");
         assert_eq!(

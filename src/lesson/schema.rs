@@ -80,7 +80,9 @@ impl<'de> Deserialize<'de> for FixtureRef {
         impl<'de> Visitor<'de> for V {
             type Value = FixtureRef;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a fixture name (strategos, default), a path, or a fixture written inline")
+                f.write_str(
+                    "a fixture name (strategos, default), a path, or a fixture written inline",
+                )
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<FixtureRef, E> {
                 Ok(FixtureRef::Named(v.to_owned()))
@@ -159,7 +161,9 @@ impl<'de> Deserialize<'de> for ExpectItem {
                     }
                     lines = Some(map.next_value()?);
                 }
-                lines.map(ExpectItem::Unordered).ok_or_else(|| de::Error::missing_field("unordered"))
+                lines
+                    .map(ExpectItem::Unordered)
+                    .ok_or_else(|| de::Error::missing_field("unordered"))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<ExpectItem, A::Error> {
                 Err(de::Error::custom(
@@ -172,17 +176,34 @@ impl<'de> Deserialize<'de> for ExpectItem {
 }
 
 /// Something that happens between steps, done by a second client of the same store.
+/// Exactly one of the fields is given: `- deliver: {...}`. (A struct rather than an
+/// enum: serde_norway wants YAML tags such as `!deliver` for enums, which teachers
+/// should not have to learn.)
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "snake_case")]
-pub enum Event {
+#[serde(deny_unknown_fields)]
+pub struct Event {
     /// New mail arrives (the second client APPENDs it).
-    Deliver(Deliver),
+    #[serde(default)]
+    pub deliver: Option<Deliver>,
     /// Messages are expunged by the second client (STORE \Deleted, then EXPUNGE).
-    Expunge(Expunge),
+    #[serde(default)]
+    pub expunge: Option<Expunge>,
     /// The second client changes flags.
-    Flags(FlagsEvent),
-    /// Any commands, sent by the second client (logged in already).
-    Commands(Vec<String>),
+    #[serde(default)]
+    pub flags: Option<FlagsEvent>,
+    /// Any commands, sent by the second client (logged in already; tags are added).
+    #[serde(default)]
+    pub commands: Option<Vec<String>>,
+}
+
+impl Event {
+    /// How many kinds of event this item names (validation wants exactly one).
+    pub fn kinds(&self) -> usize {
+        usize::from(self.deliver.is_some())
+            + usize::from(self.expunge.is_some())
+            + usize::from(self.flags.is_some())
+            + usize::from(self.commands.is_some())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -272,7 +293,11 @@ pub struct ScenarioError {
 
 impl std::fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.path, self.line, self.column, self.message)
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path, self.line, self.column, self.message
+        )
     }
 }
 
@@ -280,21 +305,37 @@ impl std::error::Error for ScenarioError {}
 
 impl ScenarioError {
     pub fn at(path: &Path, line: usize, column: usize, message: impl Into<String>) -> Self {
-        ScenarioError { path: path.display().to_string(), line, column, message: message.into() }
+        ScenarioError {
+            path: path.display().to_string(),
+            line,
+            column,
+            message: message.into(),
+        }
     }
 }
 
 /// Reads a scenario file.
 pub fn load(path: &Path) -> Result<Scenario, Vec<ScenarioError>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| vec![ScenarioError::at(path, 0, 0, format!("cannot read the file: {e}"))])?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![ScenarioError::at(
+            path,
+            0,
+            0,
+            format!("cannot read the file: {e}"),
+        )]
+    })?;
     parse(&text, path)
 }
 
 /// Parses and validates scenario text; `path` names it in errors and anchors relative fixtures.
 pub fn parse(text: &str, path: &Path) -> Result<Scenario, Vec<ScenarioError>> {
-    let mut scenario: Scenario = serde_norway::from_str(text).map_err(|e| vec![yaml_error(path, &e)])?;
-    scenario.source = Source { path: path.to_path_buf(), text: text.to_owned(), step_lines: Vec::new() };
+    let mut scenario: Scenario =
+        serde_norway::from_str(text).map_err(|e| vec![yaml_error(path, &e)])?;
+    scenario.source = Source {
+        path: path.to_path_buf(),
+        text: text.to_owned(),
+        step_lines: Vec::new(),
+    };
     scenario.source.step_lines = Locator::new(text).step_lines();
     let errors = validate(&scenario);
     if errors.is_empty() {
@@ -312,10 +353,19 @@ fn yaml_error(path: &Path, e: &serde_norway::Error) -> ScenarioError {
     // The location goes in front; drop the error's own " at line N column M".
     if let Some(at) = message.find(" at line ") {
         let rest = &message[at + " at line ".len()..];
-        let tail = rest.split_once(", ").map(|(_, t)| format!(" ({t})")).unwrap_or_default();
+        let tail = rest
+            .split_once(", ")
+            .map(|(_, t)| format!(" ({t})"))
+            .unwrap_or_default();
         message = format!("{}{tail}", &message[..at]);
     }
-    let structural = ["did not find expected", "mapping values are not allowed", "could not find expected", "block sequence entries are not allowed", "found character that cannot start"];
+    let structural = [
+        "did not find expected",
+        "mapping values are not allowed",
+        "could not find expected",
+        "block sequence entries are not allowed",
+        "found character that cannot start",
+    ];
     if structural.iter().any(|s| message.contains(s)) {
         message.push_str(": check the indentation here and on the line above (YAML nests by spaces: keys of one map must line up, a list item's keys line up after `- `; tabs are not allowed)");
     }
@@ -332,11 +382,26 @@ pub fn validate(s: &Scenario) -> Vec<ScenarioError> {
     let locator = Locator::new(&s.source.text);
     let mut errors = Vec::new();
     let top = |key: &str| locator.key_line(key, 0).unwrap_or(1);
-    if s.id.is_empty() || !s.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-        errors.push(ScenarioError::at(path, top("id"), 1, format!("id {:?}: use lowercase letters, digits and -", s.id)));
+    if s.id.is_empty()
+        || !s
+            .id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        errors.push(ScenarioError::at(
+            path,
+            top("id"),
+            1,
+            format!("id {:?}: use lowercase letters, digits and -", s.id),
+        ));
     }
     if s.steps.is_empty() {
-        errors.push(ScenarioError::at(path, top("steps"), 1, "a lesson needs at least one step"));
+        errors.push(ScenarioError::at(
+            path,
+            top("steps"),
+            1,
+            "a lesson needs at least one step",
+        ));
     }
     if let FixtureRef::Named(name) = &s.fixture {
         if resolve_fixture(s).is_err() {
@@ -353,20 +418,45 @@ pub fn validate(s: &Scenario) -> Vec<ScenarioError> {
     }
     let mut bound: Vec<String> = Vec::new();
     for (k, step) in s.steps.iter().enumerate() {
-        let line = s.source.step_lines.get(k).copied().unwrap_or_else(|| top("steps"));
-        let at = |message: String| ScenarioError::at(path, line, 1, format!("step {}: {message}", k + 1));
+        let line = s
+            .source
+            .step_lines
+            .get(k)
+            .copied()
+            .unwrap_or_else(|| top("steps"));
+        let at = |message: String| {
+            ScenarioError::at(path, line, 1, format!("step {}: {message}", k + 1))
+        };
         if step.show.trim().is_empty() {
-            errors.push(at("`show:` is empty: give the command the lesson shows".into()));
+            errors.push(at(
+                "`show:` is empty: give the command the lesson shows".into()
+            ));
         }
         if step.expect.is_empty() {
-            errors.push(at("`expect:` is empty: give the server's reply (use `...` for any lines)".into()));
+            errors.push(at(
+                "`expect:` is empty: give the server's reply (use `...` for any lines)".into(),
+            ));
         }
         if step.hints.is_empty() {
-            errors.push(at("no `hints:`: give at least one, the learner gets them one by one".into()));
+            errors.push(at(
+                "no `hints:`: give at least one, the learner gets them one by one".into(),
+            ));
         }
         for var in super::matcher::variables_in(&step.show) {
             if !bound.contains(&var) {
-                errors.push(at(format!("`show:` uses ${var}, which no earlier expected line captures")));
+                let (l, c) = locator.position(
+                    locator.expect_line(line, "show", &format!("${var}")),
+                    &format!("${var}"),
+                );
+                errors.push(ScenarioError::at(
+                    path,
+                    l,
+                    c,
+                    format!(
+                        "step {}: `show:` uses ${var}, which no earlier expected line captures",
+                        k + 1
+                    ),
+                ));
             }
         }
         for (items, what) in [(&step.updates, "updates"), (&step.expect, "expect")] {
@@ -374,15 +464,38 @@ pub fn validate(s: &Scenario) -> Vec<ScenarioError> {
                 Ok(e) => bound.extend(e.captures()),
                 Err(message) => {
                     let line = locator.find_after(line, &message.pattern).unwrap_or(line);
-                    errors.push(ScenarioError::at(path, line, 1, format!("step {}: `{what}:` {}", k + 1, message.reason)));
+                    errors.push(ScenarioError::at(
+                        path,
+                        line,
+                        1,
+                        format!("step {}: `{what}:` {}", k + 1, message.reason),
+                    ));
                 }
+            }
+        }
+        for e in &step.before {
+            if e.kinds() != 1 {
+                let line = locator.find_after(line, "before:").unwrap_or(line);
+                errors.push(ScenarioError::at(
+                    path,
+                    line,
+                    1,
+                    format!(
+                        "step {}: each `before:` item is one of deliver, expunge, flags, commands",
+                        k + 1
+                    ),
+                ));
             }
         }
         for c in &step.check {
             if c.message.is_some() && c.uid.is_some() {
-                errors.push(at("a check names both `message:` and `uid:`: give one".into()));
+                errors.push(at(
+                    "a check names both `message:` and `uid:`: give one".into()
+                ));
             }
-            if (c.message.is_none() && c.uid.is_none()) && !(c.flags.is_empty() && c.not_flags.is_empty()) {
+            if (c.message.is_none() && c.uid.is_none())
+                && !(c.flags.is_empty() && c.not_flags.is_empty())
+            {
                 errors.push(at("a check on flags needs `message:` or `uid:`".into()));
             }
         }
@@ -402,7 +515,12 @@ pub fn resolve_fixture(s: &Scenario) -> Result<Fixture, String> {
             if fixture::BUILT_IN.iter().any(|(n, _)| n == name) {
                 return fixture::resolve(name).map_err(|e| e.to_string());
             }
-            let relative = s.source.path.parent().map(|p| p.join(name)).unwrap_or_else(|| PathBuf::from(name));
+            let relative = s
+                .source
+                .path
+                .parent()
+                .map(|p| p.join(name))
+                .unwrap_or_else(|| PathBuf::from(name));
             let path = relative.display().to_string();
             fixture::resolve(&path).map_err(|e| e.to_string())
         }
@@ -417,18 +535,25 @@ pub struct Locator<'a> {
 
 impl<'a> Locator<'a> {
     pub fn new(text: &'a str) -> Self {
-        Locator { lines: text.lines().collect() }
+        Locator {
+            lines: text.lines().collect(),
+        }
     }
 
     /// The line (1-based) of `key:` at this indentation.
     pub fn key_line(&self, key: &str, indent: usize) -> Option<usize> {
         let prefix = format!("{}{key}:", " ".repeat(indent));
-        self.lines.iter().position(|l| l.starts_with(&prefix)).map(|i| i + 1)
+        self.lines
+            .iter()
+            .position(|l| l.starts_with(&prefix))
+            .map(|i| i + 1)
     }
 
     /// The line of each item of the top-level `steps:` list.
     pub fn step_lines(&self) -> Vec<usize> {
-        let Some(start) = self.key_line("steps", 0) else { return Vec::new() };
+        let Some(start) = self.key_line("steps", 0) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         let mut indent: Option<usize> = None;
         for (i, line) in self.lines.iter().enumerate().skip(start) {
@@ -467,6 +592,24 @@ impl<'a> Locator<'a> {
             .map(|(i, _)| i + 1)
     }
 
+    /// The column (1-based) where `needle` starts on `line`, as YAML may quote it; 1 if absent.
+    pub fn position(&self, line: usize, needle: &str) -> (usize, usize) {
+        let text = self.lines.get(line.wrapping_sub(1)).copied().unwrap_or("");
+        let double = needle.replace('\\', "\\\\").replace('"', "\\\"");
+        let at = [needle, double.as_str()]
+            .iter()
+            .filter(|n| !n.is_empty())
+            .find_map(|n| text.find(*n))
+            .map(|i| {
+                if i > 0 && matches!(text.as_bytes()[i - 1], b'"' | b'\'') {
+                    i - 1
+                } else {
+                    i
+                }
+            });
+        (line, at.map_or(1, |i| i + 1))
+    }
+
     /// The line of the `n`-th (0-based) expected item of the step at `step_line`.
     pub fn expect_line(&self, step_line: usize, key: &str, needle: &str) -> usize {
         let key_at = self
@@ -474,7 +617,11 @@ impl<'a> Locator<'a> {
             .iter()
             .enumerate()
             .skip(step_line.saturating_sub(1))
-            .find(|(_, l)| l.trim_start().trim_start_matches("- ").starts_with(&format!("{key}:")))
+            .find(|(_, l)| {
+                l.trim_start()
+                    .trim_start_matches("- ")
+                    .starts_with(&format!("{key}:"))
+            })
             .map(|(i, _)| i + 1)
             .unwrap_or(step_line);
         self.find_after(key_at, needle).unwrap_or(key_at)

@@ -47,18 +47,33 @@ struct Side {
 }
 
 /// Runs until the tap closes. `recorder` is the connection's recording, if any.
-pub fn run(mut rx: TapReceiver, id: u64, display: Display, mut recorder: Option<Recorder>) -> Summary {
-    let mut explainer = Explainer::new(Options { show_secrets: display.show_secrets });
+pub fn run(
+    mut rx: TapReceiver,
+    id: u64,
+    display: Display,
+    mut recorder: Option<Recorder>,
+) -> Summary {
+    let mut explainer = Explainer::new(Options {
+        show_secrets: display.show_secrets,
+    });
     let mut sides = [Side::default(), Side::default()];
-    let mut printer = Printer { id, display: display.clone() };
+    let mut printer = Printer {
+        id,
+        display: display.clone(),
+    };
     // Once client and server switch to TLS between themselves, the bytes are opaque.
     let mut encrypted = false;
     let mut commands = 0u64;
     let mut last_time = 0.0;
+    let mut first_end: Option<(Direction, End)> = None;
 
     while let Some(event) = rx.blocking_next() {
         match event {
-            TapEvent::Bytes { direction, bytes, time } => {
+            TapEvent::Bytes {
+                direction,
+                bytes,
+                time,
+            } => {
                 last_time = time;
                 let side = &mut sides[index(direction)];
                 side.bytes += bytes.len() as u64;
@@ -85,7 +100,10 @@ pub fn run(mut rx: TapReceiver, id: u64, display: Display, mut recorder: Option<
                     }
                     let upgraded = a.kind == AnnotationKind::Tagged
                         && a.command.as_deref() == Some("STARTTLS")
-                        && a.display.split(' ').nth(1).is_some_and(|w| w.eq_ignore_ascii_case("OK"));
+                        && a.display
+                            .split(' ')
+                            .nth(1)
+                            .is_some_and(|w| w.eq_ignore_ascii_case("OK"));
                     printer.annotation(&a);
                     if upgraded {
                         encrypted = true;
@@ -106,7 +124,11 @@ pub fn run(mut rx: TapReceiver, id: u64, display: Display, mut recorder: Option<
                 side.bytes += skipped;
                 side.resyncing = true;
                 explainer.resync(direction);
-                let who = if direction == Direction::Client { "client" } else { "server" };
+                let who = if direction == Direction::Client {
+                    "client"
+                } else {
+                    "server"
+                };
                 let text = format!(
                     "the annotator fell behind and skipped {skipped} bytes from the {who} (they were relayed \
                      unchanged; only the explanation and the recording miss them); explaining again from the next line"
@@ -123,14 +145,26 @@ pub fn run(mut rx: TapReceiver, id: u64, display: Display, mut recorder: Option<
                     r.note(&text);
                 }
             }
-            TapEvent::End { direction, how, time, .. } => {
+            TapEvent::End {
+                direction,
+                how,
+                time,
+                ..
+            } => {
                 last_time = time;
+                if first_end.is_none() {
+                    first_end = Some((direction, how.clone()));
+                }
                 sides[index(direction)].end = Some(how);
             }
         }
     }
 
-    let unfinished: Vec<Annotation> = if encrypted { Vec::new() } else { explainer.finish() };
+    let unfinished: Vec<Annotation> = if encrypted {
+        Vec::new()
+    } else {
+        explainer.finish()
+    };
     let mut cut_literal = None;
     for a in &unfinished {
         for lit in &a.literals {
@@ -147,7 +181,14 @@ pub fn run(mut rx: TapReceiver, id: u64, display: Display, mut recorder: Option<
         skipped: sides[0].skipped + sides[1].skipped,
         ..Summary::default()
     };
-    let text = summarize(&sides, &explainer, commands, cut_literal, last_time);
+    let text = summarize(
+        &sides,
+        first_end.as_ref(),
+        &explainer,
+        commands,
+        cut_literal,
+        last_time,
+    );
     printer.closing(&text, last_time);
     if let Some(mut r) = recorder {
         r.note(&text);
@@ -165,20 +206,32 @@ fn index(direction: Direction) -> usize {
     }
 }
 
-fn summarize(sides: &[Side; 2], explainer: &Explainer, commands: u64, cut: Option<(Option<Direction>, u64, u64)>, time: f64) -> String {
-    let how = |side: &Side, who: &str| match &side.end {
-        Some(End::Closed) => format!("the {who} closed the connection"),
-        Some(End::ReadFailed(e)) => format!("reading from the {who} failed: {e}"),
-        Some(End::WriteFailed(e)) => format!("the {who} stopped receiving: {e}"),
-        Some(End::Stopped) | None => String::new(),
-    };
-    let (client, server) = (how(&sides[0], "client"), how(&sides[1], "server"));
-    let first = match (&sides[0].end, &sides[1].end) {
-        (Some(End::Closed), _) if !client.is_empty() => client.clone(),
-        (_, Some(End::Closed)) if !server.is_empty() => server.clone(),
-        _ if !client.is_empty() => client.clone(),
-        _ if !server.is_empty() => server.clone(),
-        _ => "the proxy ended the session".to_string(),
+fn summarize(
+    sides: &[Side; 2],
+    first_end: Option<&(Direction, End)>,
+    explainer: &Explainer,
+    commands: u64,
+    cut: Option<(Option<Direction>, u64, u64)>,
+    time: f64,
+) -> String {
+    let first = match first_end {
+        Some((direction, how)) => {
+            let who = if *direction == Direction::Client {
+                "client"
+            } else {
+                "server"
+            };
+            match how {
+                End::Closed => format!("the {who} closed the connection"),
+                End::ReadFailed(e) => format!("reading from the {who} failed: {e}"),
+                End::WriteFailed(e) => format!(
+                    "the {} stopped receiving: {e}",
+                    if who == "client" { "server" } else { "client" }
+                ),
+                End::Stopped => "the proxy ended the session".to_string(),
+            }
+        }
+        None => "the proxy ended the session".to_string(),
     };
     let ctx = explainer.context();
     let mut parts = vec![format!(
@@ -187,20 +240,29 @@ fn summarize(sides: &[Side; 2], explainer: &Explainer, commands: u64, cut: Optio
         sides[1].bytes,
         if commands == 1 { "" } else { "s" }
     )];
-    match (&ctx.user, &ctx.selected) {
-        (Some(user), Some(selected)) => parts.push(format!("logged in as {user}, {} selected", selected.name)),
-        (Some(user), None) => parts.push(format!("logged in as {user}")),
+    match (&ctx.user, &ctx.selected, ctx.state) {
+        (Some(user), _, crate::grammar::State::Logout) => parts.push(format!("{user} logged out")),
+        (Some(user), Some(selected), _) => {
+            parts.push(format!("logged in as {user}, {} selected", selected.name))
+        }
+        (Some(user), None, _) => parts.push(format!("logged in as {user}")),
         _ => {}
     }
     if let Some((direction, received, size)) = cut {
-        let who = if direction == Some(Direction::Client) { "client" } else { "server" };
+        let who = if direction == Some(Direction::Client) {
+            "client"
+        } else {
+            "server"
+        };
         parts.push(format!(
             "the {who} stopped in the middle of a literal ({received} of {size} bytes); the proxy closed the other side cleanly"
         ));
     }
     let skipped = sides[0].skipped + sides[1].skipped;
     if skipped > 0 {
-        parts.push(format!("{skipped} bytes relayed but not explained (the annotator fell behind)"));
+        parts.push(format!(
+            "{skipped} bytes relayed but not explained (the annotator fell behind)"
+        ));
     }
     parts.join("; ")
 }

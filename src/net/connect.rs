@@ -108,7 +108,11 @@ impl Typist {
         }
         // After a literal, the line goes on with the same command (and tag).
         let continuing = self.current_tag.is_some();
-        let tag = self.current_tag.take().or_else(|| words.first().map(|w| w.to_string())).unwrap_or_default();
+        let tag = self
+            .current_tag
+            .take()
+            .or_else(|| words.first().map(|w| w.to_string()))
+            .unwrap_or_default();
         step.send = format!("{text}\r\n").into_bytes();
         match literal_header(text.as_bytes()).filter(|h| h.size > 0) {
             Some(header) if header.kind.is_synchronizing() => {
@@ -118,7 +122,11 @@ impl Typist {
             }
             Some(header) => {
                 // {n+}: the literal follows without waiting for the server.
-                self.typing = Some(Typing { size: header.size, bytes: Vec::new(), tag: tag.clone() });
+                self.typing = Some(Typing {
+                    size: header.size,
+                    bytes: Vec::new(),
+                    tag: tag.clone(),
+                });
                 self.current_tag = Some(tag);
                 step.notes.push(format!(
                     "non-synchronizing literal: type its {} bytes now (each Enter counts as 2 bytes, CR LF)",
@@ -137,7 +145,11 @@ impl Typist {
         let (tag, size) = self.awaiting.clone()?;
         if line.starts_with(b"+") {
             self.awaiting = None;
-            self.typing = Some(Typing { size, bytes: Vec::new(), tag });
+            self.typing = Some(Typing {
+                size,
+                bytes: Vec::new(),
+                tag,
+            });
             return Some(format!(
                 "the server is ready for the literal: type its {size} bytes; each Enter counts as 2 bytes (CR LF), \
                  except the one that ends the literal exactly"
@@ -146,7 +158,9 @@ impl Typist {
         if line.starts_with(format!("{tag} ").as_bytes()) {
             self.awaiting = None;
             self.current_tag = None;
-            return Some("the server refused the literal before it was sent: type a new command".into());
+            return Some(
+                "the server refused the literal before it was sent: type a new command".into(),
+            );
         }
         None
     }
@@ -195,7 +209,9 @@ impl Typist {
 pub enum Peer {
     Server(Target),
     /// The mock server, in-process, from a fixture name or file.
-    Mock { fixture: String },
+    Mock {
+        fixture: String,
+    },
 }
 
 /// How `connect` shows things.
@@ -225,22 +241,32 @@ enum Answer {
 pub fn run(peer: Peer, look: Look) -> Result<(), String> {
     let (heard_tx, heard_rx) = std_mpsc::channel::<Heard>();
     let (answer_tx, answer_rx) = std_mpsc::channel::<Answer>();
-    let mut editor = rustyline::DefaultEditor::new().map_err(|e| format!("cannot open the terminal: {e}"))?;
+    let mut editor =
+        rustyline::DefaultEditor::new().map_err(|e| format!("cannot open the terminal: {e}"))?;
     let history = super::tls::data_dir().join("connect-history.txt");
     let _ = editor.load_history(&history);
     let printer = editor.create_external_printer().ok();
-    let explainer_thread = std::thread::spawn(move || explain_loop(heard_rx, answer_tx, look, printer));
+    let explainer_thread =
+        std::thread::spawn(move || explain_loop(heard_rx, answer_tx, look, printer));
 
     let mut link = match peer {
         Peer::Server(target) => Link::connect(target, heard_tx.clone())?,
         Peer::Mock { fixture } => Link::mock(&fixture, heard_tx.clone())?,
     };
-    let mut typist = Typist { plain_text: link.plain_text, ..Typist::default() };
+    let mut typist = Typist {
+        plain_text: link.plain_text,
+        ..Typist::default()
+    };
     let _ = heard_tx.send(Heard::Note(
         "type IMAP commands, each starting with a tag (a1 CAPABILITY); Ctrl-D or .quit ends the session".into(),
     ));
     // The greeting arrives by itself; give it a moment so the first prompt comes after it.
-    wait_for(&answer_rx, &mut typist, &Wait::Answer("*".into()), Duration::from_millis(500));
+    wait_for(
+        &answer_rx,
+        &mut typist,
+        &Wait::Answer("*".into()),
+        Duration::from_millis(500),
+    );
 
     let result = loop {
         if link.closed() {
@@ -249,10 +275,14 @@ pub fn run(peer: Peer, look: Look) -> Result<(), String> {
         let line = match editor.readline(&typist.prompt()) {
             Ok(line) => line,
             Err(rustyline::error::ReadlineError::Interrupted) if typist.in_literal() => {
-                let _ = heard_tx.send(Heard::Note("the server waits for the literal's bytes; finish it, or Ctrl-D to quit".into()));
+                let _ = heard_tx.send(Heard::Note(
+                    "the server waits for the literal's bytes; finish it, or Ctrl-D to quit".into(),
+                ));
                 continue;
             }
-            Err(rustyline::error::ReadlineError::Interrupted | rustyline::error::ReadlineError::Eof) => break Ok(()),
+            Err(
+                rustyline::error::ReadlineError::Interrupted | rustyline::error::ReadlineError::Eof,
+            ) => break Ok(()),
             Err(e) => break Err(format!("reading the terminal failed: {e}")),
         };
         if !typist.in_literal() && line.trim() == ".quit" {
@@ -279,13 +309,20 @@ pub fn run(peer: Peer, look: Look) -> Result<(), String> {
     }
     let _ = editor.save_history(&history);
     link.close();
+    // The link holds a sender too: the explainer thread ends when every sender is gone.
+    drop(link);
     drop(heard_tx);
     let _ = explainer_thread.join();
     result
 }
 
 /// Waits until the server answers what `wait` asks for, or `patience` runs out.
-fn wait_for(answers: &std_mpsc::Receiver<Answer>, typist: &mut Typist, wait: &Wait, patience: Duration) {
+fn wait_for(
+    answers: &std_mpsc::Receiver<Answer>,
+    typist: &mut Typist,
+    wait: &Wait,
+    patience: Duration,
+) {
     if *wait == Wait::Nothing {
         // Still take note of any `+` that came meanwhile.
         while let Ok(Answer::Line(line)) = answers.try_recv() {
@@ -302,7 +339,9 @@ fn wait_for(answers: &std_mpsc::Receiver<Answer>, typist: &mut Typist, wait: &Wa
                 let done = match wait {
                     Wait::Continuation => line.starts_with(b"+") || !typist.awaiting_anything(),
                     Wait::Answer(tag) if tag == "*" => true,
-                    Wait::Answer(tag) => line.starts_with(b"+") || line.starts_with(format!("{tag} ").as_bytes()),
+                    Wait::Answer(tag) => {
+                        line.starts_with(b"+") || line.starts_with(format!("{tag} ").as_bytes())
+                    }
                     Wait::Nothing => true,
                 };
                 if done {
@@ -320,8 +359,15 @@ impl Typist {
     }
 }
 
-fn explain_loop(heard: std_mpsc::Receiver<Heard>, answers: std_mpsc::Sender<Answer>, look: Look, printer: Option<impl rustyline::ExternalPrinter>) {
-    let mut explainer = Explainer::new(Options { show_secrets: look.show_secrets });
+fn explain_loop(
+    heard: std_mpsc::Receiver<Heard>,
+    answers: std_mpsc::Sender<Answer>,
+    look: Look,
+    printer: Option<impl rustyline::ExternalPrinter>,
+) {
+    let mut explainer = Explainer::new(Options {
+        show_secrets: look.show_secrets,
+    });
     let mut printer = printer;
     let mut print = |text: String| match printer.as_mut() {
         Some(p) => {
@@ -348,8 +394,17 @@ fn explain_loop(heard: std_mpsc::Receiver<Heard>, answers: std_mpsc::Sender<Answ
             Heard::Received(bytes) => {
                 for a in explainer.feed(Direction::Server, &bytes) {
                     print(render(&a));
-                    if matches!(a.kind, AnnotationKind::Continuation | AnnotationKind::Tagged | AnnotationKind::Greeting) {
-                        let first = if a.kind == AnnotationKind::Greeting { b"* greeting".to_vec() } else { a.raw.clone() };
+                    if matches!(
+                        a.kind,
+                        AnnotationKind::Continuation
+                            | AnnotationKind::Tagged
+                            | AnnotationKind::Greeting
+                    ) {
+                        let first = if a.kind == AnnotationKind::Greeting {
+                            b"* greeting".to_vec()
+                        } else {
+                            a.raw.clone()
+                        };
                         let _ = answers.send(Answer::Line(first));
                     }
                 }
@@ -374,8 +429,14 @@ struct Link {
 }
 
 enum LinkKind {
-    Net { tx: mpsc::UnboundedSender<Vec<u8>>, runtime: Option<tokio::runtime::Runtime> },
-    Mock { session: crate::mock::Session, heard: std_mpsc::Sender<Heard> },
+    Net {
+        tx: mpsc::UnboundedSender<Vec<u8>>,
+        runtime: Option<tokio::runtime::Runtime>,
+    },
+    Mock {
+        session: Box<crate::mock::Session>,
+        heard: std_mpsc::Sender<Heard>,
+    },
 }
 
 impl Link {
@@ -389,14 +450,26 @@ impl Link {
             upstream::Security::Plain => None,
             _ => Some(super::tls::client_config(&target.trust)?),
         };
-        let connected = runtime.block_on(upstream::connect(&target, tls)).map_err(|e| e.message)?;
+        let connected = runtime
+            .block_on(upstream::connect(&target, tls))
+            .map_err(|e| e.message)?;
         let plain_text = target.security == upstream::Security::Plain;
-        let _ = heard.send(Heard::Note(format!("connected to {} ({})", target.label(), connected.peer)));
+        let _ = heard.send(Heard::Note(format!(
+            "connected to {} ({})",
+            target.label(),
+            connected.peer
+        )));
         if let Some(preamble) = &connected.preamble {
             for (by_us, line) in &preamble.exchange {
                 let text = String::from_utf8_lossy(line).trim_end().to_string();
-                let who = if *by_us { "imap-tutor → server" } else { "server → imap-tutor" };
-                let _ = heard.send(Heard::Note(format!("{who}: {text}   (--starttls: done for you before your session)")));
+                let who = if *by_us {
+                    "imap-tutor → server"
+                } else {
+                    "server → imap-tutor"
+                };
+                let _ = heard.send(Heard::Note(format!(
+                    "{who}: {text}   (--starttls: done for you before your session)"
+                )));
             }
             let (greeting, changed) = upstream::greeting_after_starttls(preamble);
             if let Some(why) = changed {
@@ -416,7 +489,12 @@ impl Link {
                     Ok(n) => {
                         let _ = heard.send(Heard::Received(buf[..n].to_vec()));
                     }
-                    Err(e) => break format!("reading from the server failed: {}", super::relay::describe_io(&e)),
+                    Err(e) => {
+                        break format!(
+                            "reading from the server failed: {}",
+                            super::relay::describe_io(&e)
+                        )
+                    }
                 }
             };
             reader_closed.store(true, std::sync::atomic::Ordering::Release);
@@ -430,7 +508,14 @@ impl Link {
             }
             let _ = write.shutdown().await;
         });
-        Ok(Link { kind: LinkKind::Net { tx, runtime: Some(runtime) }, plain_text, closed })
+        Ok(Link {
+            kind: LinkKind::Net {
+                tx,
+                runtime: Some(runtime),
+            },
+            plain_text,
+            closed,
+        })
     }
 
     fn mock(fixture: &str, heard: std_mpsc::Sender<Heard>) -> Result<Link, String> {
@@ -441,7 +526,14 @@ impl Link {
         )));
         let _ = heard.send(Heard::Received(greeting));
         let closed = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        Ok(Link { kind: LinkKind::Mock { session, heard }, plain_text: false, closed })
+        Ok(Link {
+            kind: LinkKind::Mock {
+                session: Box::new(session),
+                heard,
+            },
+            plain_text: false,
+            closed,
+        })
     }
 
     fn closed(&self) -> bool {
@@ -450,15 +542,20 @@ impl Link {
 
     fn send(&mut self, bytes: &[u8]) -> Result<(), String> {
         match &mut self.kind {
-            LinkKind::Net { tx, .. } => tx.send(bytes.to_vec()).map_err(|_| "the connection is closed".to_string()),
+            LinkKind::Net { tx, .. } => tx
+                .send(bytes.to_vec())
+                .map_err(|_| "the connection is closed".to_string()),
             LinkKind::Mock { session, heard } => {
                 let output = session.receive(bytes);
                 if !output.bytes.is_empty() {
                     let _ = heard.send(Heard::Received(output.bytes.clone()));
                 }
                 if output.is_closed() {
-                    self.closed.store(true, std::sync::atomic::Ordering::Release);
-                    let _ = heard.send(Heard::Closed("the mock server closed the connection".into()));
+                    self.closed
+                        .store(true, std::sync::atomic::Ordering::Release);
+                    let _ = heard.send(Heard::Closed(
+                        "the mock server closed the connection".into(),
+                    ));
                 }
                 Ok(())
             }
@@ -509,7 +606,10 @@ mod tests {
         assert_eq!(t.line("Hello").send, b"Hello\r\n");
         assert_eq!(t.prompt(), "literal 7/13> ");
         let too_long = t.line("world!!");
-        assert!(too_long.send.is_empty() && too_long.notes[0].contains("6 bytes left"), "{too_long:?}");
+        assert!(
+            too_long.send.is_empty() && too_long.notes[0].contains("6 bytes left"),
+            "{too_long:?}"
+        );
         let last = t.line("world!");
         assert_eq!(last.send, b"world!\r\n");
         assert_eq!(last.wait, Wait::Answer("a1".into()));
@@ -530,14 +630,19 @@ mod tests {
     fn a_refused_literal_ends_literal_mode() {
         let mut t = Typist::default();
         t.line("a3 APPEND Nowhere {5}");
-        assert!(t.server_line(b"a3 NO [TRYCREATE] Mailbox doesn't exist: Nowhere\r\n").is_some());
+        assert!(t
+            .server_line(b"a3 NO [TRYCREATE] Mailbox doesn't exist: Nowhere\r\n")
+            .is_some());
         assert!(!t.in_literal());
         assert_eq!(t.line("a4 NOOP").send, b"a4 NOOP\r\n");
     }
 
     #[test]
     fn starttls_in_plain_text_is_explained_not_sent() {
-        let mut t = Typist { plain_text: true, ..Typist::default() };
+        let mut t = Typist {
+            plain_text: true,
+            ..Typist::default()
+        };
         let step = t.line("a1 STARTTLS");
         assert!(step.send.is_empty() && step.notes[0].contains("--starttls"));
     }

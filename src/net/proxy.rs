@@ -70,9 +70,14 @@ pub async fn run(config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(), S
         };
         format!("cannot listen on {}: {e}; {hint}", config.listen)
     })?;
-    let local = listener.local_addr().map_err(|e| format!("cannot listen: {e}"))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| format!("cannot listen: {e}"))?;
     ready(local);
-    let shared = Arc::new(Shared { config, upstream_tls });
+    let shared = Arc::new(Shared {
+        config,
+        upstream_tls,
+    });
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut sessions = JoinSet::new();
@@ -99,7 +104,10 @@ pub async fn run(config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(), S
     }
     drop(listener);
     if !sessions.is_empty() {
-        eprintln!("imap-tutor proxy: stopping; closing {} open connection(s)", sessions.len());
+        eprintln!(
+            "imap-tutor proxy: stopping; closing {} open connection(s)",
+            sessions.len()
+        );
     }
     let _ = stop_tx.send(true);
     while sessions.join_next().await.is_some() {}
@@ -131,7 +139,13 @@ async fn stop_signal() {
 }
 
 /// One client connection, from accept to summary.
-async fn connection(id: u64, client: TcpStream, peer: SocketAddr, shared: Arc<Shared>, stop: watch::Receiver<bool>) {
+async fn connection(
+    id: u64,
+    client: TcpStream,
+    peer: SocketAddr,
+    shared: Arc<Shared>,
+    stop: watch::Receiver<bool>,
+) {
     let config = &shared.config;
     let (tap, rx) = relay::tap();
     let started = record::now_rfc3339();
@@ -139,11 +153,21 @@ async fn connection(id: u64, client: TcpStream, peer: SocketAddr, shared: Arc<Sh
     let recorder = config.record.as_ref().and_then(|path| {
         let path = record::path_for(path, id, &started);
         let meta = vec![
-            ("tool".to_string(), format!("imap-tutor {} proxy", env!("CARGO_PKG_VERSION"))),
+            (
+                "tool".to_string(),
+                format!("imap-tutor {} proxy", env!("CARGO_PKG_VERSION")),
+            ),
             ("started".to_string(), started.clone()),
             ("connection".to_string(), id.to_string()),
             ("client".to_string(), peer.to_string()),
-            ("server".to_string(), format!("{}{}", config.target.label(), security_label(config.target.security))),
+            (
+                "server".to_string(),
+                format!(
+                    "{}{}",
+                    config.target.label(),
+                    security_label(config.target.security)
+                ),
+            ),
             (
                 "secrets".to_string(),
                 if config.display.show_secrets {
@@ -153,7 +177,9 @@ async fn connection(id: u64, client: TcpStream, peer: SocketAddr, shared: Arc<Sh
                 },
             ),
         ];
-        Recorder::create(path, meta, config.display.show_secrets).map_err(|e| recorder_error = Some(e)).ok()
+        Recorder::create(path, meta, config.display.show_secrets)
+            .map_err(|e| recorder_error = Some(e))
+            .ok()
     });
     let display = config.display.clone();
     let annotator = tokio::task::spawn_blocking(move || annotate::run(rx, id, display, recorder));
@@ -183,13 +209,24 @@ fn security_label(security: Security) -> &'static str {
     }
 }
 
-async fn session(id: u64, client: TcpStream, peer: SocketAddr, shared: &Shared, tap: &Tap, mut stop: watch::Receiver<bool>) {
+async fn session(
+    id: u64,
+    client: TcpStream,
+    peer: SocketAddr,
+    shared: &Shared,
+    tap: &Tap,
+    mut stop: watch::Receiver<bool>,
+) {
     let config = &shared.config;
     let target = &config.target;
     let _ = client.set_nodelay(true);
     tap.note(format!(
         "connection {id} from {peer}{}; connecting to {}{}",
-        if config.listen_tls.is_some() { " (IMAPS)" } else { "" },
+        if config.listen_tls.is_some() {
+            " (IMAPS)"
+        } else {
+            ""
+        },
         target.label(),
         security_label(target.security)
     ));
@@ -223,7 +260,11 @@ async fn session(id: u64, client: TcpStream, peer: SocketAddr, shared: &Shared, 
         Ok(c) => c,
         Err(e) => {
             tap.note(format!("cannot reach the server: {e}"));
-            let bye = format!("* BYE [UNAVAILABLE] imap-tutor proxy: cannot reach {} ({})\r\n", target.label(), e.kind);
+            let bye = format!(
+                "* BYE [UNAVAILABLE] imap-tutor proxy: cannot reach {} ({})\r\n",
+                target.label(),
+                e.kind
+            );
             let _ = client.write_all(bye.as_bytes()).await;
             let _ = client.shutdown().await;
             tap.note(format!(
@@ -257,7 +298,10 @@ async fn session(id: u64, client: TcpStream, peer: SocketAddr, shared: &Shared, 
         }
         tap.offer(Direction::Server, &greeting);
         if let Err(e) = client.write_all(&greeting).await {
-            tap.note(format!("the client went away before the greeting: {}", relay::describe_io(&e)));
+            tap.note(format!(
+                "the client went away before the greeting: {}",
+                relay::describe_io(&e)
+            ));
             return;
         }
     }
@@ -273,7 +317,12 @@ fn trust_label(trust: &tls::Trust) -> String {
 }
 
 /// Runs both copy loops until both sides are done, one fails, or the proxy stops.
-async fn relay_both(client: BoxStream, server: BoxStream, tap: &Tap, stop: &mut watch::Receiver<bool>) {
+async fn relay_both(
+    client: BoxStream,
+    server: BoxStream,
+    tap: &Tap,
+    stop: &mut watch::Receiver<bool>,
+) {
     let (client_read, client_write) = tokio::io::split(client);
     let (server_read, server_write) = tokio::io::split(server);
     let upward = relay::pump(client_read, server_write, Direction::Client, tap);
@@ -290,12 +339,15 @@ async fn relay_both(client: BoxStream, server: BoxStream, tap: &Tap, stop: &mut 
         tokio::select! {
             result = &mut upward, if up.is_none() => {
                 let clean = result.0 == End::Closed;
+                // Told at once, so the summary knows which side closed first.
+                tap.end(Direction::Client, result.0.clone(), result.1);
                 up = Some(result);
                 if !clean { break; }
                 grace.as_mut().reset(tokio::time::Instant::now() + CLOSE_GRACE);
             }
             result = &mut downward, if down.is_none() => {
                 let clean = result.0 == End::Closed;
+                tap.end(Direction::Server, result.0.clone(), result.1);
                 down = Some(result);
                 if !clean { break; }
                 grace.as_mut().reset(tokio::time::Instant::now() + CLOSE_GRACE);
@@ -307,8 +359,10 @@ async fn relay_both(client: BoxStream, server: BoxStream, tap: &Tap, stop: &mut 
     if stopped {
         tap.note("the proxy is stopping (Ctrl-C): this session is closed");
     }
-    let (up_end, up_total) = up.unwrap_or((End::Stopped, 0));
-    let (down_end, down_total) = down.unwrap_or((End::Stopped, 0));
-    tap.end(Direction::Client, up_end, up_total);
-    tap.end(Direction::Server, down_end, down_total);
+    if up.is_none() {
+        tap.end(Direction::Client, End::Stopped, 0);
+    }
+    if down.is_none() {
+        tap.end(Direction::Server, End::Stopped, 0);
+    }
 }

@@ -35,13 +35,20 @@ pub struct Recorder {
 pub fn path_for(record: &Path, id: u64, started: &str) -> PathBuf {
     let as_dir = record.is_dir() || record.as_os_str().to_string_lossy().ends_with('/');
     if as_dir {
-        let stamp: String = started.chars().filter(|c| c.is_ascii_digit()).take(14).collect();
+        let stamp: String = started
+            .chars()
+            .filter(|c| c.is_ascii_digit())
+            .take(14)
+            .collect();
         return record.join(format!("imap-{stamp}-{id}.txt"));
     }
     if id == 1 {
         return record.to_path_buf();
     }
-    let stem = record.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = record
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let name = match record.extension() {
         Some(ext) => format!("{stem}-{id}.{}", ext.to_string_lossy()),
         None => format!("{stem}-{id}"),
@@ -51,13 +58,27 @@ pub fn path_for(record: &Path, id: u64, started: &str) -> PathBuf {
 
 impl Recorder {
     /// Creates the file and writes the header fields.
-    pub fn create(path: PathBuf, meta: Vec<(String, String)>, show_secrets: bool) -> Result<Recorder, String> {
+    pub fn create(
+        path: PathBuf,
+        meta: Vec<(String, String)>,
+        show_secrets: bool,
+    ) -> Result<Recorder, String> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
-        let file = File::create(&path).map_err(|e| format!("cannot create the recording {}: {e}", path.display()))?;
-        let mut recorder = Recorder { out: BufWriter::new(file), path, redactor: Redactor::new(show_secrets), failed: None };
-        let header = transcript::write(&Transcript { meta, records: Vec::new() });
+        let file = File::create(&path)
+            .map_err(|e| format!("cannot create the recording {}: {e}", path.display()))?;
+        let mut recorder = Recorder {
+            out: BufWriter::new(file),
+            path,
+            redactor: Redactor::new(show_secrets),
+            failed: None,
+        };
+        let header = transcript::write(&Transcript {
+            meta,
+            records: Vec::new(),
+        });
         recorder.put(header.as_bytes());
         Ok(recorder)
     }
@@ -71,18 +92,33 @@ impl Recorder {
                 bytes.to_vec()
             }
         };
-        self.record(Record::Bytes { direction, bytes, literal: false, time: Some(time), source_line: 0 });
+        self.record(Record::Bytes {
+            direction,
+            bytes,
+            literal: false,
+            time: Some(time),
+            source_line: 0,
+        });
     }
 
     /// Records a note: something the proxy did, or a gap in the recording.
     pub fn note(&mut self, text: &str) {
-        self.record(Record::Note { text: text.to_string(), source_line: 0 });
+        self.record(Record::Note {
+            text: text.to_string(),
+            source_line: 0,
+        });
     }
 
     /// Writes what remains (an unfinished client line, masked if need be) and flushes.
     pub fn finish(&mut self, time: f64) {
         let rest = self.redactor.finish_client();
-        self.record(Record::Bytes { direction: Direction::Client, bytes: rest, literal: false, time: Some(time), source_line: 0 });
+        self.record(Record::Bytes {
+            direction: Direction::Client,
+            bytes: rest,
+            literal: false,
+            time: Some(time),
+            source_line: 0,
+        });
         if self.failed.is_none() {
             if let Err(e) = self.out.flush() {
                 self.failed = Some(format!("cannot write {}: {e}", self.path.display()));
@@ -94,10 +130,15 @@ impl Recorder {
         if matches!(&record, Record::Bytes { bytes, .. } if bytes.is_empty()) {
             return;
         }
-        let text = transcript::write(&Transcript { meta: Vec::new(), records: vec![record] });
+        let text = transcript::write(&Transcript {
+            meta: Vec::new(),
+            records: vec![record],
+        });
         // The one-record transcript starts with the magic line and the blank line that
         // ends its (empty) header; the real header was written once, at the top.
-        let body = text.split_once("\n\n").map_or(text.as_str(), |(_, body)| body);
+        let body = text
+            .split_once("\n\n")
+            .map_or(text.as_str(), |(_, body)| body);
         let body = body.to_string();
         self.put(body.as_bytes());
     }
@@ -114,7 +155,9 @@ impl Recorder {
 
 /// Now, as RFC 3339 UTC (`2026-11-26T00:12:34Z`), for the `started` header field.
 pub fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs()) as i64;
     let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     // Howard Hinnant's civil_from_days.
     let z = days + 719_468;
@@ -126,7 +169,12 @@ pub fn now_rfc3339() -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rest / 3600, rest % 3600 / 60, rest % 60)
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
 }
 
 #[cfg(test)]
@@ -142,7 +190,11 @@ mod tests {
         r.bytes(Direction::Server, b"* OK ready\r\n", 0.001);
         r.bytes(Direction::Client, b"a1 LOGIN strategos try", 0.5);
         r.bytes(Direction::Client, b"hackme\r\n", 0.6);
-        r.bytes(Direction::Server, b"a1 OK Logged in\r\n* 1 FETCH (BODY[] {5}\r\nHel", 0.7);
+        r.bytes(
+            Direction::Server,
+            b"a1 OK Logged in\r\n* 1 FETCH (BODY[] {5}\r\nHel",
+            0.7,
+        );
         r.note("the proxy did something");
         r.bytes(Direction::Server, b"lo)\r\n", 0.8);
         r.finish(0.9);
@@ -150,17 +202,35 @@ mod tests {
         assert!(!text.contains("tryhackme"), "{text}");
         let t = transcript::read(&text).unwrap();
         assert_eq!(t.meta("server"), Some("127.0.0.1:143"));
-        assert_eq!(t.bytes_of(Direction::Client), b"a1 LOGIN strategos \"********\"\r\n");
-        assert_eq!(t.bytes_of(Direction::Server), b"* OK ready\r\na1 OK Logged in\r\n* 1 FETCH (BODY[] {5}\r\nHello)\r\n");
-        assert_eq!(t.notes().collect::<Vec<_>>(), vec!["the proxy did something"]);
+        assert_eq!(
+            t.bytes_of(Direction::Client),
+            b"a1 LOGIN strategos \"********\"\r\n"
+        );
+        assert_eq!(
+            t.bytes_of(Direction::Server),
+            b"* OK ready\r\na1 OK Logged in\r\n* 1 FETCH (BODY[] {5}\r\nHello)\r\n"
+        );
+        assert_eq!(
+            t.notes().collect::<Vec<_>>(),
+            vec!["the proxy did something"]
+        );
         std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
     fn one_file_per_connection() {
-        assert_eq!(path_for(Path::new("s.txt"), 1, "2026-11-26T00:00:00Z"), PathBuf::from("s.txt"));
-        assert_eq!(path_for(Path::new("d/s.txt"), 2, "x"), PathBuf::from("d/s-2.txt"));
-        assert_eq!(path_for(Path::new("rec/"), 3, "2026-11-26T01:02:03Z"), PathBuf::from("rec/imap-20261126010203-3.txt"));
+        assert_eq!(
+            path_for(Path::new("s.txt"), 1, "2026-11-26T00:00:00Z"),
+            PathBuf::from("s.txt")
+        );
+        assert_eq!(
+            path_for(Path::new("d/s.txt"), 2, "x"),
+            PathBuf::from("d/s-2.txt")
+        );
+        assert_eq!(
+            path_for(Path::new("rec/"), 3, "2026-11-26T01:02:03Z"),
+            PathBuf::from("rec/imap-20261126010203-3.txt")
+        );
     }
 
     #[test]

@@ -40,13 +40,22 @@ pub const TAP_BUDGET: usize = 4 * 1024 * 1024;
 #[derive(Debug)]
 pub enum TapEvent {
     /// Bytes one side sent, and when (seconds since the connection started).
-    Bytes { direction: Direction, bytes: Vec<u8>, time: f64 },
+    Bytes {
+        direction: Direction,
+        bytes: Vec<u8>,
+        time: f64,
+    },
     /// The annotator fell behind and this many bytes from `direction` were not copied.
     Gap { direction: Direction, skipped: u64 },
     /// Something the proxy itself did or saw (an upgrade, a refusal, an error).
     Note { text: String, time: f64 },
     /// One direction is over, after `total` bytes.
-    End { direction: Direction, how: End, total: u64, time: f64 },
+    End {
+        direction: Direction,
+        how: End,
+        total: u64,
+        time: f64,
+    },
 }
 
 /// How a direction ended.
@@ -130,7 +139,12 @@ pub fn tap_with_budget(budget: usize) -> (Tap, TapReceiver) {
         budget,
         started: Instant::now(),
     };
-    (Tap { inner: Arc::new(inner) }, TapReceiver { rx, queued })
+    (
+        Tap {
+            inner: Arc::new(inner),
+        },
+        TapReceiver { rx, queued },
+    )
 }
 
 impl Tap {
@@ -152,7 +166,11 @@ impl Tap {
             let _ = t.tx.send(TapEvent::Gap { direction, skipped });
         }
         t.queued.fetch_add(bytes.len(), Ordering::AcqRel);
-        let event = TapEvent::Bytes { direction, bytes: bytes.to_vec(), time: self.elapsed() };
+        let event = TapEvent::Bytes {
+            direction,
+            bytes: bytes.to_vec(),
+            time: self.elapsed(),
+        };
         if t.tx.send(event).is_err() {
             // The annotator is gone (its output failed): the relay carries on regardless.
             t.queued.fetch_sub(bytes.len(), Ordering::AcqRel);
@@ -162,7 +180,10 @@ impl Tap {
 
     /// Tells the annotator something the proxy did.
     pub fn note(&self, text: impl Into<String>) {
-        let _ = self.inner.tx.send(TapEvent::Note { text: text.into(), time: self.elapsed() });
+        let _ = self.inner.tx.send(TapEvent::Note {
+            text: text.into(),
+            time: self.elapsed(),
+        });
     }
 
     /// Tells the annotator that a direction ended, with any skipped bytes first.
@@ -171,7 +192,12 @@ impl Tap {
         if skipped > 0 {
             let _ = self.inner.tx.send(TapEvent::Gap { direction, skipped });
         }
-        let _ = self.inner.tx.send(TapEvent::End { direction, how, total, time: self.elapsed() });
+        let _ = self.inner.tx.send(TapEvent::End {
+            direction,
+            how,
+            total,
+            time: self.elapsed(),
+        });
     }
 }
 
@@ -215,7 +241,9 @@ where
 /// An I/O error in words a learner can act on.
 pub fn describe_io(error: &io::Error) -> String {
     match error.kind() {
-        io::ErrorKind::ConnectionReset => "the connection was reset (the peer closed it abruptly)".into(),
+        io::ErrorKind::ConnectionReset => {
+            "the connection was reset (the peer closed it abruptly)".into()
+        }
         io::ErrorKind::BrokenPipe => "the peer had already closed the connection".into(),
         io::ErrorKind::UnexpectedEof => "the connection ended in the middle of a TLS record".into(),
         io::ErrorKind::TimedOut => "the connection timed out".into(),
@@ -231,13 +259,24 @@ mod tests {
     fn the_tap_skips_instead_of_waiting_and_says_how_much() {
         let (tap, mut rx) = tap_with_budget(10);
         assert!(tap.offer(Direction::Server, b"0123456789"));
-        assert!(!tap.offer(Direction::Server, b"abc"), "over budget: skipped");
+        assert!(
+            !tap.offer(Direction::Server, b"abc"),
+            "over budget: skipped"
+        );
         assert!(!tap.offer(Direction::Server, b"de"));
         let first = rx.rx.try_recv().unwrap();
         rx.account(&Some(first));
         assert!(tap.offer(Direction::Server, b"xyz"));
-        assert!(matches!(rx.rx.try_recv().unwrap(), TapEvent::Gap { direction: Direction::Server, skipped: 5 }));
-        assert!(matches!(rx.rx.try_recv().unwrap(), TapEvent::Bytes { bytes, .. } if bytes == b"xyz"));
+        assert!(matches!(
+            rx.rx.try_recv().unwrap(),
+            TapEvent::Gap {
+                direction: Direction::Server,
+                skipped: 5
+            }
+        ));
+        assert!(
+            matches!(rx.rx.try_recv().unwrap(), TapEvent::Bytes { bytes, .. } if bytes == b"xyz")
+        );
     }
 
     #[tokio::test]

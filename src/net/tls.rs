@@ -16,7 +16,10 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
-use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, ServerConfig, SignatureScheme};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, ServerConfig,
+    SignatureScheme,
+};
 
 /// Whom a TLS client trusts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,7 +86,8 @@ pub fn client_config(trust: &Trust) -> Result<Arc<ClientConfig>, String> {
 /// The name rustls checks the certificate against, and sends as SNI.
 pub fn server_name(host: &str) -> Result<ServerName<'static>, String> {
     let host = host.trim_start_matches('[').trim_end_matches(']');
-    ServerName::try_from(host.to_string()).map_err(|_| format!("`{host}` is not a valid host name for TLS"))
+    ServerName::try_from(host.to_string())
+        .map_err(|_| format!("`{host}` is not a valid host name for TLS"))
 }
 
 fn read_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
@@ -116,7 +120,12 @@ impl ServerCertVerifier for NoVerification {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -125,7 +134,12 @@ impl ServerCertVerifier for NoVerification {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
@@ -136,7 +150,9 @@ impl ServerCertVerifier for NoVerification {
 /// Explains a failed TLS handshake with `host`: the certificate problem by name, and
 /// what to check or type instead.
 pub fn describe_handshake_error(error: &io::Error, host: &str, port: u16) -> String {
-    let tls = error.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>());
+    let tls = error
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<rustls::Error>());
     let Some(tls) = tls else {
         return match error.kind() {
             io::ErrorKind::UnexpectedEof | io::ErrorKind::ConnectionReset => format!(
@@ -199,23 +215,38 @@ fn describe_certificate_problem(problem: &CertificateError, host: &str) -> Strin
 /// for STARTTLS. Uses `--cert`/`--key` when given; otherwise a self-signed certificate
 /// for `localhost` and `127.0.0.1`, made once and kept under the XDG data directory,
 /// so a client that was told to trust it keeps trusting it.
-pub fn server_config(cert_and_key: Option<(&Path, &Path)>) -> Result<(Arc<ServerConfig>, PathBuf), String> {
+pub fn server_config(
+    cert_and_key: Option<(&Path, &Path)>,
+) -> Result<(Arc<ServerConfig>, PathBuf), String> {
     let (cert_path, key_path) = match cert_and_key {
         Some((cert, key)) => (cert.to_path_buf(), key.to_path_buf()),
         None => generated_certificate()?,
     };
     let certs = read_certificates(&cert_path)?;
     if certs.is_empty() {
-        return Err(format!("{}: no certificate in this file (PEM expected)", cert_path.display()));
+        return Err(format!(
+            "{}: no certificate in this file (PEM expected)",
+            cert_path.display()
+        ));
     }
-    let key = PrivateKeyDer::from_pem_file(&key_path)
-        .map_err(|e| format!("{}: no usable private key (PEM expected): {e}", key_path.display()))?;
+    let key = PrivateKeyDer::from_pem_file(&key_path).map_err(|e| {
+        format!(
+            "{}: no usable private key (PEM expected): {e}",
+            key_path.display()
+        )
+    })?;
     let config = ServerConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("TLS setup failed: {e}"))?
         .with_no_client_auth()
         .with_single_cert(certs, key)
-        .map_err(|e| format!("{} and {} do not make a usable certificate: {e}", cert_path.display(), key_path.display()))?;
+        .map_err(|e| {
+            format!(
+                "{} and {} do not make a usable certificate: {e}",
+                cert_path.display(),
+                key_path.display()
+            )
+        })?;
     Ok((Arc::new(config), cert_path))
 }
 
@@ -238,8 +269,10 @@ fn generated_certificate() -> Result<(PathBuf, PathBuf), String> {
     }
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let names = vec!["localhost".to_string(), "127.0.0.1".to_string()];
-    let made = rcgen::generate_simple_self_signed(names).map_err(|e| format!("cannot make a certificate: {e}"))?;
-    std::fs::write(&cert_path, made.cert.pem()).map_err(|e| format!("cannot write {}: {e}", cert_path.display()))?;
+    let made = rcgen::generate_simple_self_signed(names)
+        .map_err(|e| format!("cannot make a certificate: {e}"))?;
+    std::fs::write(&cert_path, made.cert.pem())
+        .map_err(|e| format!("cannot write {}: {e}", cert_path.display()))?;
     write_private(&key_path, made.key_pair.serialize_pem().as_bytes())?;
     Ok((cert_path, key_path))
 }
@@ -250,11 +283,17 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), String> {
     #[cfg(unix)]
     let file = {
         use std::os::unix::fs::OpenOptionsExt;
-        std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(path)
     };
     #[cfg(not(unix))]
     let file = std::fs::File::create(path);
-    file.and_then(|mut f| f.write_all(bytes)).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    file.and_then(|mut f| f.write_all(bytes))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 #[cfg(test)]
@@ -263,10 +302,17 @@ mod tests {
 
     #[test]
     fn certificate_problems_are_named() {
-        let unknown = describe_certificate_problem(&CertificateError::UnknownIssuer, "imap.example.org");
-        assert!(unknown.contains("UNKNOWN ISSUER") && unknown.contains("--ca"), "{unknown}");
+        let unknown =
+            describe_certificate_problem(&CertificateError::UnknownIssuer, "imap.example.org");
+        assert!(
+            unknown.contains("UNKNOWN ISSUER") && unknown.contains("--ca"),
+            "{unknown}"
+        );
         assert!(describe_certificate_problem(&CertificateError::Expired, "h").contains("EXPIRED"));
-        assert!(describe_certificate_problem(&CertificateError::NotValidForName, "h").contains("NOT MATCH"));
+        assert!(
+            describe_certificate_problem(&CertificateError::NotValidForName, "h")
+                .contains("NOT MATCH")
+        );
     }
 
     #[test]
@@ -276,6 +322,9 @@ mod tests {
             rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType),
         );
         let text = describe_handshake_error(&error, "127.0.0.1", 143);
-        assert!(text.contains("plaintext port") && text.contains("--starttls"), "{text}");
+        assert!(
+            text.contains("plaintext port") && text.contains("--starttls"),
+            "{text}"
+        );
     }
 }

@@ -55,13 +55,26 @@ impl Target {
         let (host, port) = text.rsplit_once(':').ok_or_else(|| {
             format!("`{text}` has no port: write HOST:PORT, e.g. imap.example.org:993 (IMAPS) or 127.0.0.1:143")
         })?;
-        let port: u16 =
-            port.parse().map_err(|_| format!("`{port}` is not a port number in `{text}`: write HOST:PORT, e.g. 127.0.0.1:143"))?;
-        let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
+        let port: u16 = port.parse().map_err(|_| {
+            format!(
+                "`{port}` is not a port number in `{text}`: write HOST:PORT, e.g. 127.0.0.1:143"
+            )
+        })?;
+        let host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
         if host.is_empty() {
-            return Err(format!("`{text}` has no host: write HOST:PORT, e.g. 127.0.0.1:{port}"));
+            return Err(format!(
+                "`{text}` has no host: write HOST:PORT, e.g. 127.0.0.1:{port}"
+            ));
         }
-        Ok(Target { host, port, security, trust })
+        Ok(Target {
+            host,
+            port,
+            security,
+            trust,
+        })
     }
 
     /// `host:port` as typed.
@@ -120,28 +133,49 @@ pub struct Connected {
 }
 
 /// Resolves and connects, then sets up TLS as asked.
-pub async fn connect(target: &Target, tls_config: Option<Arc<rustls::ClientConfig>>) -> Result<Connected, UpstreamError> {
+pub async fn connect(
+    target: &Target,
+    tls_config: Option<Arc<rustls::ClientConfig>>,
+) -> Result<Connected, UpstreamError> {
     let tcp = connect_tcp(&target.host, target.port).await?;
-    let peer = tcp.peer_addr().map_err(|e| fail("closed", format!("{} closed at once: {e}", target.label())))?;
+    let peer = tcp
+        .peer_addr()
+        .map_err(|e| fail("closed", format!("{} closed at once: {e}", target.label())))?;
     let _ = tcp.set_nodelay(true);
     match target.security {
-        Security::Plain => Ok(Connected { stream: Box::new(tcp), peer, preamble: None }),
+        Security::Plain => Ok(Connected {
+            stream: Box::new(tcp),
+            peer,
+            preamble: None,
+        }),
         Security::Tls => {
             let config = tls_config.ok_or_else(|| fail("tls", "no TLS configuration".into()))?;
             let stream = handshake(tcp, target, config).await?;
-            Ok(Connected { stream: Box::new(stream), peer, preamble: None })
+            Ok(Connected {
+                stream: Box::new(stream),
+                peer,
+                preamble: None,
+            })
         }
         Security::StartTls => {
             let config = tls_config.ok_or_else(|| fail("tls", "no TLS configuration".into()))?;
             let (stream, preamble) = starttls(tcp, target, config).await?;
-            Ok(Connected { stream: Box::new(stream), peer, preamble: Some(preamble) })
+            Ok(Connected {
+                stream: Box::new(stream),
+                peer,
+                preamble: Some(preamble),
+            })
         }
     }
 }
 
 /// DNS then TCP, trying each address in turn.
 pub async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream, UpstreamError> {
-    let label = if host.contains(':') { format!("[{host}]:{port}") } else { format!("{host}:{port}") };
+    let label = if host.contains(':') {
+        format!("[{host}]:{port}")
+    } else {
+        format!("{host}:{port}")
+    };
     let addresses: Vec<SocketAddr> = match tokio::time::timeout(CONNECT_TIMEOUT, tokio::net::lookup_host((host, port))).await {
         Ok(Ok(found)) => found.collect(),
         Ok(Err(e)) => {
@@ -158,7 +192,10 @@ pub async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream, UpstreamErr
         }
     };
     if addresses.is_empty() {
-        return Err(fail("dns", format!("the host `{host}` has no address: check the spelling")));
+        return Err(fail(
+            "dns",
+            format!("the host `{host}` has no address: check the spelling"),
+        ));
     }
     let mut last = None;
     for address in &addresses {
@@ -198,7 +235,11 @@ fn describe_connect_error(e: &io::Error, label: &str, address: SocketAddr) -> Up
     }
 }
 
-async fn handshake<S>(stream: S, target: &Target, config: Arc<rustls::ClientConfig>) -> Result<tokio_rustls::client::TlsStream<S>, UpstreamError>
+async fn handshake<S>(
+    stream: S,
+    target: &Target,
+    config: Arc<rustls::ClientConfig>,
+) -> Result<tokio_rustls::client::TlsStream<S>, UpstreamError>
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
@@ -230,7 +271,11 @@ pub struct LineReader<S> {
 
 impl<S: AsyncRead + Unpin> LineReader<S> {
     pub fn new(stream: S) -> Self {
-        LineReader { stream, framer: Framer::default(), leftover: Vec::new() }
+        LineReader {
+            stream,
+            framer: Framer::default(),
+            leftover: Vec::new(),
+        }
     }
 
     /// The next line, its ending included; `None` at the end of the stream.
@@ -257,14 +302,31 @@ impl<S: AsyncRead + Unpin> LineReader<S> {
     }
 }
 
-async fn line_within<S: AsyncRead + Unpin>(reader: &mut LineReader<S>, target: &Target, waiting_for: &str) -> Result<Vec<u8>, UpstreamError> {
+async fn line_within<S: AsyncRead + Unpin>(
+    reader: &mut LineReader<S>,
+    target: &Target,
+    waiting_for: &str,
+) -> Result<Vec<u8>, UpstreamError> {
     match tokio::time::timeout(CONNECT_TIMEOUT, reader.line()).await {
         Ok(Ok(Some(line))) => Ok(line),
-        Ok(Ok(None)) => Err(fail("closed", format!("{} closed the connection while the proxy waited for {waiting_for}", target.label()))),
-        Ok(Err(e)) => Err(fail("closed", format!("reading {waiting_for} from {} failed: {e}", target.label()))),
+        Ok(Ok(None)) => Err(fail(
+            "closed",
+            format!(
+                "{} closed the connection while the proxy waited for {waiting_for}",
+                target.label()
+            ),
+        )),
+        Ok(Err(e)) => Err(fail(
+            "closed",
+            format!("reading {waiting_for} from {} failed: {e}", target.label()),
+        )),
         Err(_) => Err(fail(
             "timeout",
-            format!("{} sent no {waiting_for} within {} s: is it an IMAP server?", target.label(), CONNECT_TIMEOUT.as_secs()),
+            format!(
+                "{} sent no {waiting_for} within {} s: is it an IMAP server?",
+                target.label(),
+                CONNECT_TIMEOUT.as_secs()
+            ),
         )),
     }
 }
@@ -281,7 +343,10 @@ async fn starttls(
     preamble.greeting = greeting.clone();
     let text = String::from_utf8_lossy(&greeting).trim_end().to_string();
     if text.starts_with("* BYE") {
-        return Err(fail("closed", format!("{} refused the session at once: {text}", target.label())));
+        return Err(fail(
+            "closed",
+            format!("{} refused the session at once: {text}", target.label()),
+        ));
     }
     if text.starts_with("* PREAUTH") {
         return Err(fail(
@@ -290,12 +355,23 @@ async fn starttls(
         ));
     }
     if !text.starts_with("* OK") {
-        return Err(fail("starttls", format!("{} did not greet like an IMAP server: `{text}`", target.label())));
+        return Err(fail(
+            "starttls",
+            format!(
+                "{} did not greet like an IMAP server: `{text}`",
+                target.label()
+            ),
+        ));
     }
 
     let command = b"tutor0 STARTTLS\r\n";
     preamble.exchange.push((true, command.to_vec()));
-    reader.stream.write_all(command).await.map_err(|e| fail("closed", format!("sending STARTTLS to {} failed: {e}", target.label())))?;
+    reader.stream.write_all(command).await.map_err(|e| {
+        fail(
+            "closed",
+            format!("sending STARTTLS to {} failed: {e}", target.label()),
+        )
+    })?;
     loop {
         let line = line_within(&mut reader, target, "the answer to STARTTLS").await?;
         preamble.exchange.push((false, line.clone()));
@@ -324,8 +400,18 @@ async fn starttls(
 
     let command = b"tutor1 CAPABILITY\r\n";
     preamble.exchange.push((true, command.to_vec()));
-    tls.write_all(command).await.map_err(|e| fail("closed", format!("sending CAPABILITY to {} failed: {e}", target.label())))?;
-    tls.flush().await.map_err(|e| fail("closed", format!("sending CAPABILITY to {} failed: {e}", target.label())))?;
+    tls.write_all(command).await.map_err(|e| {
+        fail(
+            "closed",
+            format!("sending CAPABILITY to {} failed: {e}", target.label()),
+        )
+    })?;
+    tls.flush().await.map_err(|e| {
+        fail(
+            "closed",
+            format!("sending CAPABILITY to {} failed: {e}", target.label()),
+        )
+    })?;
     let mut reader = LineReader::new(tls);
     loop {
         let line = line_within(&mut reader, target, "the answer to CAPABILITY").await?;
@@ -338,7 +424,13 @@ async fn starttls(
         }
     }
     if !reader.leftover.is_empty() {
-        return Err(fail("starttls", format!("{} sent unexpected bytes after answering CAPABILITY", target.label())));
+        return Err(fail(
+            "starttls",
+            format!(
+                "{} sent unexpected bytes after answering CAPABILITY",
+                target.label()
+            ),
+        ));
     }
     Ok((reader.stream, preamble))
 }
@@ -348,10 +440,18 @@ async fn starttls(
 /// the new greeting and, when it differs, a sentence saying what changed and why.
 pub fn greeting_after_starttls(preamble: &Preamble) -> (Vec<u8>, Option<String>) {
     let greeting = &preamble.greeting;
-    let Some(after) = &preamble.capabilities_after_tls else { return (greeting.clone(), None) };
+    let Some(after) = &preamble.capabilities_after_tls else {
+        return (greeting.clone(), None);
+    };
     let upper = greeting.to_ascii_uppercase();
-    let Some(open) = find(&upper, b"[CAPABILITY ") else { return (greeting.clone(), None) };
-    let Some(close) = upper[open..].iter().position(|&b| b == b']').map(|i| i + open) else {
+    let Some(open) = find(&upper, b"[CAPABILITY ") else {
+        return (greeting.clone(), None);
+    };
+    let Some(close) = upper[open..]
+        .iter()
+        .position(|&b| b == b']')
+        .map(|i| i + open)
+    else {
         return (greeting.clone(), None);
     };
     let after_text = String::from_utf8_lossy(&after[13..]).trim_end().to_string();
@@ -364,8 +464,16 @@ pub fn greeting_after_starttls(preamble: &Preamble) -> (Vec<u8>, Option<String>)
     }
     let before: Vec<&str> = before_text.split(' ').collect();
     let now: Vec<&str> = after_text.split(' ').collect();
-    let removed: Vec<&str> = before.iter().filter(|c| !now.iter().any(|n| n.eq_ignore_ascii_case(c))).copied().collect();
-    let added: Vec<&str> = now.iter().filter(|c| !before.iter().any(|b| b.eq_ignore_ascii_case(c))).copied().collect();
+    let removed: Vec<&str> = before
+        .iter()
+        .filter(|c| !now.iter().any(|n| n.eq_ignore_ascii_case(c)))
+        .copied()
+        .collect();
+    let added: Vec<&str> = now
+        .iter()
+        .filter(|c| !before.iter().any(|b| b.eq_ignore_ascii_case(c)))
+        .copied()
+        .collect();
     let mut what = Vec::new();
     if !removed.is_empty() {
         what.push(format!("removed {}", removed.join(" ")));
@@ -396,12 +504,20 @@ pub struct Prefixed<S> {
 
 impl<S> Prefixed<S> {
     pub fn new(prefix: Vec<u8>, inner: S) -> Self {
-        Prefixed { prefix, offset: 0, inner }
+        Prefixed {
+            prefix,
+            offset: 0,
+            inner,
+        }
     }
 }
 
 impl<S: AsyncRead + Unpin> AsyncRead for Prefixed<S> {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         if self.offset < self.prefix.len() {
             let n = (self.prefix.len() - self.offset).min(buf.remaining());
             let start = self.offset;
@@ -418,7 +534,11 @@ impl<S: AsyncRead + Unpin> AsyncRead for Prefixed<S> {
 }
 
 impl<S: AsyncWrite + Unpin> AsyncWrite for Prefixed<S> {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         Pin::new(&mut self.inner).poll_write(cx, buf)
     }
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -438,22 +558,41 @@ mod tests {
         let t = Target::parse("127.0.0.1:143", Security::Plain, tls::Trust::System).unwrap();
         assert_eq!((t.host.as_str(), t.port), ("127.0.0.1", 143));
         let t = Target::parse("[::1]:993", Security::Tls, tls::Trust::System).unwrap();
-        assert_eq!((t.host.as_str(), t.label()), ("::1", "[::1]:993".to_string()));
-        assert!(Target::parse("imap.example.org", Security::Plain, tls::Trust::System).unwrap_err().contains("no port"));
-        assert!(Target::parse("h:imap", Security::Plain, tls::Trust::System).unwrap_err().contains("not a port"));
+        assert_eq!(
+            (t.host.as_str(), t.label()),
+            ("::1", "[::1]:993".to_string())
+        );
+        assert!(
+            Target::parse("imap.example.org", Security::Plain, tls::Trust::System)
+                .unwrap_err()
+                .contains("no port")
+        );
+        assert!(Target::parse("h:imap", Security::Plain, tls::Trust::System)
+            .unwrap_err()
+            .contains("not a port"));
     }
 
     #[test]
     fn the_greeting_gets_the_capabilities_seen_over_tls() {
         let preamble = Preamble {
-            greeting: b"* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN LOGINDISABLED] Dovecot ready.\r\n".to_vec(),
+            greeting:
+                b"* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN LOGINDISABLED] Dovecot ready.\r\n"
+                    .to_vec(),
             exchange: Vec::new(),
-            capabilities_after_tls: Some(b"* CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN\r\n".to_vec()),
+            capabilities_after_tls: Some(
+                b"* CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN\r\n".to_vec(),
+            ),
         };
         let (greeting, note) = greeting_after_starttls(&preamble);
-        assert_eq!(greeting, b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN] Dovecot ready.\r\n");
+        assert_eq!(
+            greeting,
+            b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN AUTH=LOGIN] Dovecot ready.\r\n"
+        );
         let note = note.unwrap();
-        assert!(note.contains("removed STARTTLS LOGINDISABLED, added AUTH=LOGIN"), "{note}");
+        assert!(
+            note.contains("removed STARTTLS LOGINDISABLED, added AUTH=LOGIN"),
+            "{note}"
+        );
     }
 
     #[tokio::test]

@@ -18,7 +18,10 @@
 use serde::Serialize;
 use std::fmt;
 
+pub mod diff;
 pub mod native;
+pub mod normalize;
+pub mod replay;
 pub mod resync;
 pub mod rfc;
 pub mod telnet;

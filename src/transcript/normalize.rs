@@ -147,7 +147,9 @@ impl Rules {
     /// becomes `<ignored>`.
     pub fn ignore(&mut self, pattern: &str) -> Result<(), String> {
         let regex = Regex::new(pattern).map_err(|e| {
-            format!("--ignore: `{pattern}` is not a regular expression the `regex` crate accepts: {e}")
+            format!(
+                "--ignore: `{pattern}` is not a regular expression the `regex` crate accepts: {e}"
+            )
         })?;
         if regex.is_match(b"") {
             return Err(format!(
@@ -171,7 +173,11 @@ impl Rules {
             .filter(|r| self.has(**r))
             .map(|r| r.name().to_string())
             .collect();
-        out.extend(self.ignore.iter().map(|r| format!("ignore /{}/", r.as_str())));
+        out.extend(
+            self.ignore
+                .iter()
+                .map(|r| format!("ignore /{}/", r.as_str())),
+        );
         out
     }
 
@@ -265,7 +271,12 @@ impl Rules {
                 Part::Literal(lit) => literal_lines(&mut out, letter, &self.literal(&lit.data)),
                 Part::Overlong { head, len, .. } => {
                     let text = self.line(direction, head, greeting);
-                    out.push(display(letter, ':', &text, &format!(" … ({len} bytes in all)")));
+                    out.push(display(
+                        letter,
+                        ':',
+                        &text,
+                        &format!(" … ({len} bytes in all)"),
+                    ));
                 }
                 Part::Truncated { bytes } => {
                     let text = self.line(direction, bytes, greeting);
@@ -380,7 +391,7 @@ static TIMINGS: Lazy = Lazy(
     OnceLock::new(),
 );
 static UIDVALIDITY: Lazy = Lazy(
-    r"(?i)\b(UIDVALIDITY|APPENDUID|COPYUID) \d+",
+    r"(?i-u)\b(UIDVALIDITY|APPENDUID|COPYUID) \d+",
     OnceLock::new(),
 );
 /// IMAP's `date-time` (RFC 9051 §9): INTERNALDATE and APPEND's argument, quoted.
@@ -395,10 +406,10 @@ static RFC5322_DATE: Lazy = Lazy(
 );
 static GREETING: Lazy = Lazy(r"Dovecot(?: \([^)]*\))? ready\.", OnceLock::new());
 static MESSAGE_ID: Lazy = Lazy(
-    r"(?im)^((?:Message-ID|In-Reply-To|Resent-Message-ID|Content-ID|References):[ \t]*)<[^>\r\n]*>(?:[ \t\r\n]+<[^>\r\n]*>)*",
+    r"(?im-u)^((?:Message-ID|In-Reply-To|Resent-Message-ID|Content-ID|References):[ \t]*)<[^>\r\n]*>(?:[ \t\r\n]+<[^>\r\n]*>)*",
     OnceLock::new(),
 );
-static RECEIVED_ID: Lazy = Lazy(r"(?i)(\bid[ \t]+)[^\s;]+", OnceLock::new());
+static RECEIVED_ID: Lazy = Lazy(r"(?i-u)(\bid[ \t]+)[^\s;]+", OnceLock::new());
 
 #[cfg(test)]
 mod tests {
@@ -413,7 +424,10 @@ mod tests {
     fn dovecot_timings_in_both_forms() {
         let r = Rules::default();
         assert_eq!(
-            server(&r, "B OK [READ-WRITE] Select completed (0.001 + 0.000 secs)."),
+            server(
+                &r,
+                "B OK [READ-WRITE] Select completed (0.001 + 0.000 secs)."
+            ),
             "B OK [READ-WRITE] Select completed (<timing> secs)."
         );
         assert_eq!(
@@ -421,7 +435,10 @@ mod tests {
             "C OK Fetch completed (<timing> secs)."
         );
         assert_eq!(
-            server(&Rules::strict(), "C OK Fetch completed (0.002 + 0.000 secs)."),
+            server(
+                &Rules::strict(),
+                "C OK Fetch completed (0.002 + 0.000 secs)."
+            ),
             "C OK Fetch completed (0.002 + 0.000 secs)."
         );
     }
@@ -447,21 +464,31 @@ mod tests {
             server(&kept, "* OK [UIDVALIDITY 1] x"),
             "* OK [UIDVALIDITY 1] x"
         );
-        assert!(kept.keep("nonsense").unwrap_err().contains("timings, uidvalidity"));
+        assert!(kept
+            .keep("nonsense")
+            .unwrap_err()
+            .contains("timings, uidvalidity"));
     }
 
     #[test]
     fn dates_and_the_greeting() {
         let r = Rules::default();
         assert_eq!(
-            server(&r, r#"* 3 FETCH (INTERNALDATE "27-Jun-2024 16:19:35 +0000")"#),
+            server(
+                &r,
+                r#"* 3 FETCH (INTERNALDATE "27-Jun-2024 16:19:35 +0000")"#
+            ),
             r#"* 3 FETCH (INTERNALDATE "<date>")"#
         );
         assert_eq!(
-            server(&r, r#"* 1 FETCH (ENVELOPE ("Thu, 27 Jun 2024 16:19:35 +0000" "Hi" NIL))"#),
+            server(
+                &r,
+                r#"* 1 FETCH (ENVELOPE ("Thu, 27 Jun 2024 16:19:35 +0000" "Hi" NIL))"#
+            ),
             r#"* 1 FETCH (ENVELOPE ("<date>" "Hi" NIL))"#
         );
-        let greeting = |t: &str| String::from_utf8(r.line(Direction::Server, t.as_bytes(), true)).unwrap();
+        let greeting =
+            |t: &str| String::from_utf8(r.line(Direction::Server, t.as_bytes(), true)).unwrap();
         assert_eq!(
             greeting("* OK [CAPABILITY IMAP4rev1] Dovecot (Debian) ready."),
             greeting("* OK [CAPABILITY IMAP4rev1] Dovecot (Ubuntu) ready.")
@@ -482,19 +509,20 @@ mod tests {
     #[test]
     fn a_literal_changed_by_a_rule_is_announced_with_its_new_length() {
         let r = Rules::default();
-        let msg = &messages_of(b"* 1 FETCH (BODY[] {26}\r\nMessage-ID: <1@a>\r\n\r\nHi\r\n)\r\n")[0];
+        let msg =
+            &messages_of(b"* 1 FETCH (BODY[] {25}\r\nMessage-ID: <1@a>\r\n\r\nHi\r\n)\r\n")[0];
         let lines = r.message_lines(Direction::Server, msg, false);
         assert_eq!(
             lines,
             vec![
-                "S: * 1 FETCH (BODY[] {35}",
+                "S: * 1 FETCH (BODY[] {32}",
                 "S| Message-ID: <message-id>",
                 "S|",
                 "S| Hi",
                 "S: )"
             ]
         );
-        assert_eq!("Message-ID: <message-id>\r\n\r\nHi\r\n".len(), 35);
+        assert_eq!("Message-ID: <message-id>\r\n\r\nHi\r\n".len(), 32);
     }
 
     #[test]
@@ -506,6 +534,9 @@ mod tests {
             "* OK Logged in (<ignored>)"
         );
         assert!(r.ignore(r"\d*").unwrap_err().contains("empty string"));
-        assert!(r.ignore("(").unwrap_err().contains("not a regular expression"));
+        assert!(r
+            .ignore("(")
+            .unwrap_err()
+            .contains("not a regular expression"));
     }
 }

@@ -49,9 +49,15 @@ pub fn free_port() -> u16 {
 /// A fresh, empty folder under /tmp (Dovecot's users must be able to traverse it).
 pub fn fresh_dir(label: &str) -> PathBuf {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let dir = PathBuf::from(format!("/tmp/imap-tutor-{label}-{}-{n}-{nanos}", std::process::id()));
+    let dir = PathBuf::from(format!(
+        "/tmp/imap-tutor-{label}-{}-{n}-{nanos}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     dir
@@ -87,7 +93,32 @@ pub fn on_path(program: &str) -> bool {
 /// it could not start.
 pub fn run(command: &mut Command) -> std::process::Output {
     command.stdin(Stdio::null());
-    command.output().unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"))
+    command
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"))
+}
+
+/// The same for a command that leaves a daemon behind (`dovecot-lab.sh start`): its
+/// output goes through files, because a daemon that inherits a pipe keeps it open and
+/// `output()` would wait for it forever.
+pub fn run_detached(command: &mut Command, scratch: &Path) -> std::process::Output {
+    let (out_path, err_path) = (scratch.join("stdout"), scratch.join("stderr"));
+    let file =
+        |p: &Path| std::fs::File::create(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    command
+        .stdin(Stdio::null())
+        .stdout(file(&out_path))
+        .stderr(file(&err_path));
+    let status = command
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
+    let stdout = std::fs::read(&out_path).unwrap_or_default();
+    let stderr = std::fs::read(&err_path).unwrap_or_default();
+    std::process::Output {
+        status,
+        stdout,
+        stderr,
+    }
 }
 
 // ------------------------------------------------------------------ the mock server
@@ -110,7 +141,13 @@ impl MockServer {
         for _ in 0..5 {
             let port = free_port();
             let mut child = Command::new(binary)
-                .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--fixture", fixture])
+                .args([
+                    "serve",
+                    "--listen",
+                    &format!("127.0.0.1:{port}"),
+                    "--fixture",
+                    fixture,
+                ])
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped())
@@ -196,14 +233,25 @@ impl DovecotLab {
             if port == tls_port {
                 continue;
             }
-            let out = run(Command::new("bash")
-                .arg(&script)
-                .arg("start")
-                .arg(&dir)
-                .args(["--plain-port", &port.to_string(), "--tls-port", &tls_port.to_string()])
-                .args(options));
+            let scratch = fresh_dir("dovecot-out");
+            let out = run_detached(
+                Command::new("bash")
+                    .arg(&script)
+                    .arg("start")
+                    .arg(&dir)
+                    .args(["--plain-port", &port.to_string()])
+                    .args(["--tls-port", &tls_port.to_string()])
+                    .args(options),
+                &scratch,
+            );
+            let _ = std::fs::remove_dir_all(&scratch);
             if out.status.success() {
-                return Some(DovecotLab { ca: dir.join("cert.pem"), dir, port, tls_port });
+                return Some(DovecotLab {
+                    ca: dir.join("cert.pem"),
+                    dir,
+                    port,
+                    tls_port,
+                });
             }
             last_error = String::from_utf8_lossy(&out.stderr).into_owned();
             let _ = run(Command::new("bash").arg(&script).arg("stop").arg(&dir));
@@ -219,13 +267,23 @@ impl DovecotLab {
     /// messages of tests/data/strategos/, 1 and 3 \Seen, nothing \Recent, UIDVALIDITY
     /// 1719824692. Also empties it again if called a second time.
     pub fn seed_strategos(&self) {
-        let out = run(Command::new("bash").arg(repo().join("scripts/dovecot-lab.sh")).arg("seed-strategos").arg(&self.dir));
-        assert!(out.status.success(), "seed-strategos failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        let out = run(Command::new("bash")
+            .arg(repo().join("scripts/dovecot-lab.sh"))
+            .arg("seed-strategos")
+            .arg(&self.dir));
+        assert!(
+            out.status.success(),
+            "seed-strategos failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     /// `doveadm -c DIR/dovecot.conf ARGS...`.
     pub fn doveadm(&self, args: &[&str]) -> std::process::Output {
-        run(Command::new("doveadm").arg("-c").arg(self.dir.join("dovecot.conf")).args(args))
+        run(Command::new("doveadm")
+            .arg("-c")
+            .arg(self.dir.join("dovecot.conf"))
+            .args(args))
     }
 
     pub fn connect(&self) -> Imap {
@@ -235,7 +293,10 @@ impl DovecotLab {
 
 impl Drop for DovecotLab {
     fn drop(&mut self) {
-        let _ = run(Command::new("bash").arg(repo().join("scripts/dovecot-lab.sh")).arg("stop").arg(&self.dir));
+        let _ = run(Command::new("bash")
+            .arg(repo().join("scripts/dovecot-lab.sh"))
+            .arg("stop")
+            .arg(&self.dir));
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
@@ -263,11 +324,18 @@ const READ_GUARD: Duration = Duration::from_secs(30);
 
 impl Imap {
     pub fn connect(port: u16) -> Imap {
-        let stream = TcpStream::connect(("127.0.0.1", port)).unwrap_or_else(|e| panic!("connect 127.0.0.1:{port}: {e}"));
-        stream.set_read_timeout(Some(READ_GUARD)).expect("read timeout");
+        let stream = TcpStream::connect(("127.0.0.1", port))
+            .unwrap_or_else(|e| panic!("connect 127.0.0.1:{port}: {e}"));
+        stream
+            .set_read_timeout(Some(READ_GUARD))
+            .expect("read timeout");
         let _ = stream.set_nodelay(true);
         let writer = stream.try_clone().expect("clone socket");
-        let mut imap = Imap { reader: BufReader::new(stream), writer, greeting: String::new() };
+        let mut imap = Imap {
+            reader: BufReader::new(stream),
+            writer,
+            greeting: String::new(),
+        };
         imap.greeting = String::from_utf8_lossy(&imap.response()).into_owned();
         imap
     }
@@ -277,27 +345,42 @@ impl Imap {
     }
 
     /// One response: a line and the literals it announces, CRLFs included. Empty at
-    /// end of stream.
+    /// end of stream. Panics if nothing comes within the read guard.
     pub fn response(&mut self) -> Vec<u8> {
+        self.try_response().unwrap_or_else(|(e, so_far)| {
+            panic!("read: {e}; so far: {}", String::from_utf8_lossy(&so_far))
+        })
+    }
+
+    /// The same, returning the error and what was read before it instead of panicking.
+    pub fn try_response(&mut self) -> Result<Vec<u8>, (std::io::Error, Vec<u8>)> {
         let mut out = Vec::new();
         loop {
             let start = out.len();
             match self.reader.read_until(b'\n', &mut out) {
-                Ok(0) => return out,
+                Ok(0) => return Ok(out),
                 Ok(_) => {}
-                Err(e) => panic!("read: {e}; so far: {}", String::from_utf8_lossy(&out)),
+                Err(e) => return Err((e, out)),
             }
             match literal_size(&out[start..]) {
                 Some(n) => {
                     let mut literal = vec![0; n];
-                    self.reader
-                        .read_exact(&mut literal)
-                        .unwrap_or_else(|e| panic!("literal: {e}; so far: {}", String::from_utf8_lossy(&out)));
+                    if let Err(e) = self.reader.read_exact(&mut literal) {
+                        return Err((e, out));
+                    }
                     out.extend(literal);
                 }
-                None => return out,
+                None => return Ok(out),
             }
         }
+    }
+
+    /// How long a read may wait before it fails (30 s unless changed).
+    pub fn set_read_guard(&mut self, guard: Duration) {
+        self.reader
+            .get_ref()
+            .set_read_timeout(Some(guard))
+            .expect("read timeout");
     }
 
     /// Responses up to and including the first one `done` accepts (or the end of the
@@ -334,18 +417,26 @@ impl Imap {
         let reply = self.command(line);
         let tag = line.split(' ').next().unwrap_or("");
         let last = reply.lines().last().unwrap_or("");
-        assert!(last.starts_with(&format!("{tag} OK")), "C: {line}\nS: {reply}");
+        assert!(
+            last.starts_with(&format!("{tag} OK")),
+            "C: {line}\nS: {reply}"
+        );
         reply
     }
 }
 
 /// `Some(n)` if `line` ends with a literal announcement `{n}` or `{n+}` and CRLF.
 pub fn literal_size(line: &[u8]) -> Option<usize> {
-    let line = line.strip_suffix(b"\r\n").or_else(|| line.strip_suffix(b"\n"))?;
+    let line = line
+        .strip_suffix(b"\r\n")
+        .or_else(|| line.strip_suffix(b"\n"))?;
     let line = line.strip_suffix(b"}")?;
     let open = line.iter().rposition(|&b| b == b'{')?;
     let digits = &line[open + 1..];
-    let digits = digits.strip_suffix(b"+").or_else(|| digits.strip_suffix(b"-")).unwrap_or(digits);
+    let digits = digits
+        .strip_suffix(b"+")
+        .or_else(|| digits.strip_suffix(b"-"))
+        .unwrap_or(digits);
     if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }

@@ -1,0 +1,116 @@
+//! Lessons: YAML scenarios run against the in-process mock, judged and explained.
+//!
+//! - [`schema`]: the scenario format (serde), with file:line:column errors.
+//! - [`matcher`]: the pattern language of expected replies (`{tag}`, `{*}`, `$name`,
+//!   `/regex/`, `...`, unordered blocks, absent lines) and the diff a learner sees.
+//! - [`runner`]: sans-IO: learner lines in, annotated replies and verdicts out.
+//! - [`check`]: validates scenarios and runs each step's shown command: `imap-tutor check`.
+//! - [`progress`]: what the learner has done, under the XDG data directory.
+//! - [`repl`]: the terminal edge: line editing, the menu, demo mode.
+//!
+//! The catalogue in `scenarios/` is compiled in ([`BUILT_IN`]), so `imap-tutor lesson`
+//! works from any directory; a test checks the list matches the folder.
+
+pub mod check;
+pub mod matcher;
+pub mod progress;
+pub mod repl;
+pub mod runner;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+
+pub use runner::{Runner, Show};
+pub use schema::{Scenario, ScenarioError};
+
+/// The catalogue, in teaching order: (file name, text).
+pub const BUILT_IN: &[(&str, &str)] = &[
+    (
+        "01-strategos.yaml",
+        include_str!("../../scenarios/01-strategos.yaml"),
+    ),
+    (
+        "02-anatomy.yaml",
+        include_str!("../../scenarios/02-anatomy.yaml"),
+    ),
+    (
+        "03-errors.yaml",
+        include_str!("../../scenarios/03-errors.yaml"),
+    ),
+    (
+        "04-login-auth.yaml",
+        include_str!("../../scenarios/04-login-auth.yaml"),
+    ),
+    ("05-list.yaml", include_str!("../../scenarios/05-list.yaml")),
+    (
+        "06-select-examine.yaml",
+        include_str!("../../scenarios/06-select-examine.yaml"),
+    ),
+    (
+        "07-fetch-anatomy.yaml",
+        include_str!("../../scenarios/07-fetch-anatomy.yaml"),
+    ),
+    (
+        "08-peek-seen.yaml",
+        include_str!("../../scenarios/08-peek-seen.yaml"),
+    ),
+    (
+        "09-literals.yaml",
+        include_str!("../../scenarios/09-literals.yaml"),
+    ),
+    (
+        "10-flags-store.yaml",
+        include_str!("../../scenarios/10-flags-store.yaml"),
+    ),
+    (
+        "11-expunge.yaml",
+        include_str!("../../scenarios/11-expunge.yaml"),
+    ),
+    (
+        "12-copy-move.yaml",
+        include_str!("../../scenarios/12-copy-move.yaml"),
+    ),
+    (
+        "13-status.yaml",
+        include_str!("../../scenarios/13-status.yaml"),
+    ),
+    (
+        "14-search.yaml",
+        include_str!("../../scenarios/14-search.yaml"),
+    ),
+    ("15-uids.yaml", include_str!("../../scenarios/15-uids.yaml")),
+    ("16-idle.yaml", include_str!("../../scenarios/16-idle.yaml")),
+    ("17-tls.yaml", include_str!("../../scenarios/17-tls.yaml")),
+];
+
+/// The built-in catalogue, parsed. A broken built-in lesson is a bug the test suite
+/// catches, so it is reported, not hidden.
+pub fn catalogue() -> Result<Vec<Scenario>, Vec<ScenarioError>> {
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (name, text) in BUILT_IN {
+        match schema::parse(text, &Path::new("scenarios").join(name)) {
+            Ok(s) => out.push(s),
+            Err(e) => errors.extend(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The scenario files under `dir` (or `dir` itself if it is a file), sorted by name.
+/// `fixtures/` is the mock's, not lessons.
+pub fn scenario_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
+    if path.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(path)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    files.sort();
+    Ok(files)
+}

@@ -1,0 +1,419 @@
+//! The terminal edge of lessons: the menu, the learner's prompt, demo mode.
+//!
+//! Everything protocol-shaped happens in the sans-IO [`Runner`]; this file reads lines
+//! (rustyline when stdin is a terminal, for line editing and history; plain lines
+//! otherwise, so lessons can be piped), writes what the runner returns, and saves
+//! progress after every step. It is the lesson's equivalent of `net/connect.rs`.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use owo_colors::OwoColorize;
+
+use super::progress::Progress;
+use super::runner::{Runner, Show};
+use super::schema::Scenario;
+use crate::render::{self, TextStyle};
+use crate::transcript;
+
+/// How to run a lesson.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub style: TextStyle,
+    /// The tutor types each shown command itself.
+    pub demo: bool,
+    /// In demo mode: wait for Enter before each step and type at a human pace.
+    pub pause: bool,
+    /// Write the session in the native transcript format.
+    pub record: Option<PathBuf>,
+    /// Save progress (off for demos, which the learner did not do).
+    pub save_progress: bool,
+}
+
+/// Where lines come from.
+enum Input {
+    Editor(Box<rustyline::DefaultEditor>, Option<PathBuf>),
+    Plain(io::StdinLock<'static>),
+}
+
+impl Input {
+    fn open() -> Input {
+        if io::stdin().is_terminal() {
+            if let Ok(mut editor) = rustyline::DefaultEditor::new() {
+                let history = super::progress::data_dir().map(|d| d.join("history"));
+                if let Some(h) = &history {
+                    let _ = editor.load_history(h);
+                }
+                return Input::Editor(Box::new(editor), history);
+            }
+        }
+        Input::Plain(io::stdin().lock())
+    }
+
+    /// The next line; `None` at end of input (Ctrl-D).
+    fn read(&mut self, prompt: &str) -> Option<String> {
+        match self {
+            Input::Editor(editor, history) => loop {
+                match editor.readline(prompt) {
+                    Ok(line) => {
+                        if !line.trim().is_empty() {
+                            let _ = editor.add_history_entry(line.as_str());
+                            if let Some(h) = history {
+                                if let Some(dir) = h.parent() {
+                                    let _ = std::fs::create_dir_all(dir);
+                                }
+                                let _ = editor.save_history(h);
+                            }
+                        }
+                        return Some(line);
+                    }
+                    // Ctrl-C clears the line, as in a shell; Ctrl-D leaves.
+                    Err(rustyline::error::ReadlineError::Interrupted) => continue,
+                    Err(_) => return None,
+                }
+            },
+            Input::Plain(stdin) => {
+                print!("{prompt}");
+                let _ = io::stdout().flush();
+                let mut line = String::new();
+                match stdin.read_line(&mut line) {
+                    Ok(0) | Err(_) => None,
+                    Ok(_) => Some(line.trim_end_matches(['\r', '\n']).to_owned()),
+                }
+            }
+        }
+    }
+}
+
+/// Runs one lesson, interactively or as a demo.
+pub fn run(scenario: Scenario, options: &Options) -> Result<(), String> {
+    let id = scenario.id.clone();
+    let steps = scenario.steps.len();
+    let mut runner = Runner::new(scenario)?;
+    let mut progress = Progress::load();
+    let mut out = io::stdout().lock();
+    let mut input = Input::open();
+    let io_err = |e: io::Error| format!("cannot write to the terminal: {e}");
+
+    let mut shows = runner.begin();
+    let saved = progress.get(&id);
+    if !options.demo && saved.step > 0 && saved.step < steps && !saved.completed {
+        // Show the title, then offer to resume where the learner stopped.
+        write_shows(&mut out, &shows[..1], options.style).map_err(io_err)?;
+        drop(out);
+        let answer = input.read(&format!(
+            "You stopped at step {} of {steps}. Resume there? [Y/n] ",
+            saved.step + 1
+        ));
+        out = io::stdout().lock();
+        shows = if answer.is_some_and(|a| a.trim().eq_ignore_ascii_case("n")) {
+            progress.set_step(&id, 0, steps);
+            runner.restart_at(0)
+        } else {
+            runner.restart_at(saved.step)
+        };
+    }
+    write_shows(&mut out, &shows, options.style).map_err(io_err)?;
+    drop(out);
+
+    while !runner.is_finished() {
+        let lines: Vec<String> = if options.demo {
+            if options.pause
+                && input
+                    .read(&format!(
+                        "{}",
+                        "[Enter: the tutor types the next command] ".dimmed()
+                    ))
+                    .is_none()
+            {
+                break;
+            }
+            runner.shown()
+        } else {
+            match input.read(&runner.prompt()) {
+                Some(l) => vec![l],
+                None => break,
+            }
+        };
+        let mut quit = false;
+        for line in lines {
+            let mut out = io::stdout().lock();
+            if options.demo {
+                type_line(&mut out, &runner.prompt(), &line, options.pause).map_err(io_err)?;
+            }
+            if matches!(line.trim(), ":quit" | ":q") {
+                quit = true;
+                break;
+            }
+            let shows = runner.input(&line);
+            write_shows(&mut out, &shows, options.style).map_err(io_err)?;
+            if options.save_progress {
+                for s in &shows {
+                    match s {
+                        Show::StepDone { step, skipped } => {
+                            progress.step_done(&id, *step, steps, *skipped);
+                            let _ = progress.save();
+                        }
+                        Show::Restarted { step } => {
+                            progress.set_step(&id, *step, steps);
+                            let _ = progress.save();
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        if quit {
+            println!("Your progress is saved: `imap-tutor lesson {id}` resumes here.");
+            break;
+        }
+    }
+    if let Some(path) = &options.record {
+        let text = transcript::write(&runner.transcript());
+        std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// A demo types its commands: at a human pace when pausing, at once otherwise.
+fn type_line(out: &mut impl Write, prompt: &str, line: &str, pace: bool) -> io::Result<()> {
+    write!(out, "{prompt}")?;
+    if pace {
+        for c in line.chars() {
+            write!(out, "{c}")?;
+            out.flush()?;
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        writeln!(out)
+    } else {
+        writeln!(out, "{line}")
+    }
+}
+
+/// The menu: every lesson, its level and the learner's progress.
+pub fn write_menu(
+    out: &mut impl Write,
+    scenarios: &[Scenario],
+    progress: &Progress,
+    color: bool,
+) -> io::Result<()> {
+    let bold = |s: &str| {
+        if color {
+            s.bold().to_string()
+        } else {
+            s.to_owned()
+        }
+    };
+    writeln!(
+        out,
+        "{}",
+        bold("IMAP lessons, from first contact to expert")
+    )?;
+    writeln!(out)?;
+    for (n, s) in scenarios.iter().enumerate() {
+        let p = progress.get(&s.id);
+        let mut label = p.label();
+        if label == "done" && color {
+            label = label.green().to_string();
+        }
+        writeln!(
+            out,
+            "{:>3}  {:<14} {:<13} {:<52} {label}",
+            n + 1,
+            s.id,
+            s.level.name(),
+            s.title
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "Start one with `imap-tutor lesson ID`; `--demo` watches the tutor do it first."
+    )?;
+    if let Some(path) = Progress::path() {
+        writeln!(out, "Progress is kept in {}.", path.display())?;
+    }
+    Ok(())
+}
+
+/// The next lesson to take: the first not completed.
+pub fn next_lesson<'a>(scenarios: &'a [Scenario], progress: &Progress) -> Option<&'a Scenario> {
+    scenarios.iter().find(|s| !progress.get(&s.id).completed)
+}
+
+/// Writes what the runner returned, for people.
+pub fn write_shows(out: &mut impl Write, shows: &[Show], style: TextStyle) -> io::Result<()> {
+    let c = style.color;
+    let paint = |s: &str, f: fn(&str) -> String| if c { f(s) } else { s.to_owned() };
+    for show in shows {
+        match show {
+            Show::Title {
+                id,
+                title,
+                level,
+                summary,
+            } => {
+                writeln!(
+                    out,
+                    "{}",
+                    paint(&format!("Lesson {id}: {title}"), |s| s.bold().to_string())
+                )?;
+                writeln!(out, "{} · {summary}", level.name())?;
+                writeln!(
+                    out,
+                    "{}",
+                    paint(
+                        ":hint :show :skip :explain LINE :restart :quit  (:help for more)",
+                        |s| s.dimmed().to_string()
+                    )
+                )?;
+                writeln!(out)?;
+            }
+            Show::Setup(lines) => {
+                writeln!(
+                    out,
+                    "{}",
+                    paint(
+                        "Already sent for you, so this lesson starts where it should:",
+                        |s| s.dimmed().to_string()
+                    )
+                )?;
+                for l in lines {
+                    writeln!(out, "   {}", paint(l, |s| s.dimmed().to_string()))?;
+                }
+            }
+            Show::Step {
+                number,
+                total,
+                narrative,
+                goal,
+            } => {
+                writeln!(out)?;
+                writeln!(
+                    out,
+                    "{}",
+                    paint(&format!("── Step {number} of {total} ──"), |s| s
+                        .bold()
+                        .to_string())
+                )?;
+                for line in narrative.trim_end().lines() {
+                    if line.is_empty() {
+                        writeln!(out)?;
+                    } else {
+                        for w in render::wrap(line, style.width, 2) {
+                            writeln!(out, "  {w}")?;
+                        }
+                    }
+                }
+                writeln!(out)?;
+                writeln!(
+                    out,
+                    "{} {goal}",
+                    paint("Goal:", |s| s.bold().cyan().to_string())
+                )?;
+            }
+            Show::Event(text) => {
+                writeln!(out, "{} {text}", paint("»", |s| s.yellow().to_string()))?
+            }
+            Show::Typed(line) => writeln!(
+                out,
+                "{} {line}",
+                paint("(typed for you)", |s| s.dimmed().to_string())
+            )?,
+            Show::Annotated(a) => render::write_text(out, a, style)?,
+            Show::Success {
+                explanation,
+                checks,
+            } => {
+                writeln!(
+                    out,
+                    "{}",
+                    paint("✓ Goal reached.", |s| s.green().bold().to_string())
+                )?;
+                for ch in checks {
+                    writeln!(out, "  {} {ch}", paint("✓", |s| s.green().to_string()))?;
+                }
+                for line in explanation.trim_end().lines() {
+                    if line.is_empty() {
+                        writeln!(out)?;
+                        continue;
+                    }
+                    for w in render::wrap(line, style.width, 2) {
+                        writeln!(out, "  {w}")?;
+                    }
+                }
+            }
+            Show::Miss { reasons, diff } => {
+                writeln!(
+                    out,
+                    "{}",
+                    paint("✗ Not yet.", |s| s.red().bold().to_string())
+                )?;
+                for r in reasons {
+                    for w in render::wrap(r, style.width, 2) {
+                        writeln!(out, "  {w}")?;
+                    }
+                }
+                if !diff.is_empty() {
+                    writeln!(out, "  Expected reply (-) against the one that came (+):")?;
+                    for d in diff {
+                        let line = match d.chars().next() {
+                            Some('-') => paint(d, |s| s.red().to_string()),
+                            Some('+') => paint(d, |s| s.green().to_string()),
+                            _ => paint(d, |s| s.dimmed().to_string()),
+                        };
+                        writeln!(out, "  {line}")?;
+                    }
+                }
+            }
+            Show::Hint {
+                number,
+                total,
+                text,
+            } => writeln!(
+                out,
+                "{} {text}",
+                paint(&format!("Hint {number}/{total}:"), |s| s
+                    .yellow()
+                    .bold()
+                    .to_string())
+            )?,
+            Show::Reveal(command) => {
+                writeln!(out, "The command this step shows:")?;
+                for l in command.lines() {
+                    writeln!(out, "   {}", paint(l, |s| s.bold().to_string()))?;
+                }
+            }
+            Show::Info(text) => {
+                for w in render::wrap(text, style.width, 0) {
+                    writeln!(out, "{}", paint(&w, |s| s.dimmed().to_string()))?;
+                }
+            }
+            Show::StepDone { .. } => {}
+            Show::Restarted { step } => {
+                let text = if *step == 0 {
+                    "A fresh connection to a fresh mock: from the start.".to_string()
+                } else {
+                    format!(
+                        "A fresh mock, with steps 1 to {step} replayed: you are at step {} again.",
+                        step + 1
+                    )
+                };
+                writeln!(out, "{}", paint(&text, |s| s.dimmed().to_string()))?;
+            }
+            Show::Finished { title } => {
+                writeln!(out)?;
+                writeln!(
+                    out,
+                    "{}",
+                    paint(&format!("Lesson complete: {title}."), |s| s
+                        .green()
+                        .bold()
+                        .to_string())
+                )?;
+            }
+        }
+    }
+    out.flush()
+}

@@ -1,0 +1,482 @@
+//! Real mail clients against `imap-tutor serve`: python3 imaplib, curl, fetchmail,
+//! mbsync and mutt, each run as the program a learner would run, each checking that
+//! the mail arrives byte for byte (tests/data/strategos/N.eml) and that what it
+//! changes reaches the server.
+//!
+//! Every test starts its own server (`tests/support`, `MockServer`) on a free port of
+//! 127.0.0.1 with the `default` fixture: the strategos INBOX (4 messages, 1 and 3
+//! \Seen) plus Archive, Drafts, Junk, Sent and Trash. What a client changed is then
+//! read back over a second connection, shown as `C:`/`S:` lines.
+//!
+//! The clients come from `scripts/ci-install.sh`. A missing one fails its test with
+//! a message saying so, unless `IMAP_TUTOR_SKIP_CLIENTS=1` (then it is skipped, with a
+//! notice on stderr).
+
+mod support;
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use support::{fresh_dir, require_program, run, strategos_eml, MockServer};
+
+/// Reads back a mailbox through a second session: `UID FETCH 1:* (FLAGS)` after
+/// EXAMINE (read-only, so reading changes nothing), one line per message.
+fn flags_of(server: &MockServer, mailbox: &str) -> Vec<String> {
+    let mut imap = server.connect();
+    imap.ok("a LOGIN strategos tryhackme");
+    imap.ok(&format!("b EXAMINE {mailbox}"));
+    let reply = imap.ok("c UID FETCH 1:* (FLAGS)");
+    imap.ok("d LOGOUT");
+    reply
+        .lines()
+        .filter(|l| l.starts_with("* "))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `BODY.PEEK[]` of message `uid` in `mailbox`, through a second session.
+fn body_of(server: &MockServer, mailbox: &str, uid: u32) -> Vec<u8> {
+    let mut imap = server.connect();
+    imap.ok("a LOGIN strategos tryhackme");
+    imap.ok(&format!("b EXAMINE {mailbox}"));
+    imap.send(format!("c UID FETCH {uid} BODY.PEEK[]\r\n").as_bytes());
+    let reply = imap.until_tagged("c");
+    imap.ok("d LOGOUT");
+    // `* n FETCH (UID u BODY[] {size}` CRLF, the bytes, `)` CRLF, then the tagged OK.
+    let open = reply
+        .windows(3)
+        .position(|w| w == b"}\r\n")
+        .expect("a literal in the reply")
+        + 3;
+    let size: usize = {
+        let head = String::from_utf8_lossy(&reply[..open - 3]).into_owned();
+        head.rsplit('{').next().unwrap().parse().unwrap()
+    };
+    reply[open..open + size].to_vec()
+}
+
+fn show(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+// ------------------------------------------------------------------ curl
+
+/// curl reads one message by UID: `AUTHENTICATE PLAIN` (SASL-IR), `SELECT INBOX`,
+/// `UID FETCH 3 BODY[]`. Its output is the seed's email, CRLFs and TABs included.
+#[test]
+fn curl_prints_the_seeds_email_byte_for_byte() {
+    if !require_program("curl", "curl") {
+        return;
+    }
+    let server = MockServer::start("default");
+    let url = format!("imap://127.0.0.1:{}/INBOX;UID=3", server.port);
+    let out = run(Command::new("curl").args([
+        "-sS",
+        "--max-time",
+        "30",
+        &url,
+        "-u",
+        "strategos:tryhackme",
+    ]));
+    assert!(out.status.success(), "curl failed: {}", show(&out.stderr));
+    assert_eq!(show(&out.stdout), show(&strategos_eml(3)));
+    assert_eq!(out.stdout, strategos_eml(3), "byte for byte");
+
+    // BODY[] is not PEEK: it would set \Seen, but message 3 was \Seen already; message 2
+    // was not, and a curl of it marks it.
+    let url = format!("imap://127.0.0.1:{}/INBOX;UID=2", server.port);
+    let out = run(Command::new("curl").args([
+        "-sS",
+        "--max-time",
+        "30",
+        &url,
+        "-u",
+        "strategos:tryhackme",
+    ]));
+    assert_eq!(out.stdout, strategos_eml(2));
+    assert_eq!(
+        flags_of(&server, "INBOX"),
+        [
+            r"* 1 FETCH (UID 1 FLAGS (\Seen))",
+            r"* 2 FETCH (UID 2 FLAGS (\Seen))",
+            r"* 3 FETCH (UID 3 FLAGS (\Seen))",
+            r"* 4 FETCH (UID 4 FLAGS ())",
+        ]
+    );
+}
+
+/// curl's custom commands: `-X 'UID SEARCH ...'` prints the untagged reply.
+#[test]
+fn curl_searches_with_a_custom_command() {
+    if !require_program("curl", "curl") {
+        return;
+    }
+    let server = MockServer::start("default");
+    let url = format!("imap://127.0.0.1:{}/INBOX", server.port);
+    let out = run(Command::new("curl").args([
+        "-sS",
+        "--max-time",
+        "30",
+        &url,
+        "-u",
+        "strategos:tryhackme",
+        "-X",
+        "UID SEARCH UNSEEN",
+    ]));
+    assert!(out.status.success(), "curl failed: {}", show(&out.stderr));
+    assert_eq!(show(&out.stdout), "* SEARCH 2 4\r\n");
+}
+
+// ------------------------------------------------------------------ python3 imaplib
+
+/// The script a Python user would write: every imaplib call of the issue, each
+/// checked. It prints one line per step so a failure shows how far it got.
+const IMAPLIB_SCRIPT: &str = r#"
+import imaplib, re, sys
+port, data = int(sys.argv[1]), sys.argv[2]
+eml = {n: open(f"{data}/{n}.eml", "rb").read() for n in range(1, 5)}
+
+def step(what, result, expect=None):
+    typ, payload = result
+    print(what, "->", typ, payload if len(repr(payload)) < 300 else repr(payload)[:300] + "...")
+    assert typ == "OK", (what, typ, payload)
+    if expect is not None:
+        assert payload == expect, (what, payload, expect)
+    return payload
+
+m = imaplib.IMAP4("127.0.0.1", port)
+print("greeting", m.welcome)
+assert "IMAP4REV1" in m.capabilities and "AUTH=PLAIN" in m.capabilities, m.capabilities
+step("login", m.login("strategos", "tryhackme"), [b"Logged in"])
+caps = step("capability", m.capability())[0].split()
+assert b"MOVE" in caps and b"UIDPLUS" in caps and b"SPECIAL-USE" in caps, caps
+listed = step("list", m.list())
+names = sorted(line.decode().rsplit(" ", 1)[1] for line in listed)
+assert names == ["Archive", "Drafts", "INBOX", "Junk", "Sent", "Trash"], names
+assert b'(\\HasNoChildren \\Sent) "/" Sent' in listed, listed
+step("select", m.select("INBOX"), [b"4"])
+step("search all", m.search(None, "ALL"), [b"1 2 3 4"])
+step("search unseen", m.search(None, "UNSEEN"), [b"2 4"])
+step("search from", m.search(None, "FROM", '"alice@client.thm"'), [b"2"])
+step("search subject", m.search(None, "SUBJECT", "telnet"), [b"3 4"])
+step("uid search", m.uid("SEARCH", "SINCE", "27-Jun-2024"), [b"3 4"])
+
+# Mail content, byte for byte: BODY.PEEK[] leaves \Seen alone.
+for n in range(1, 5):
+    got = step(f"fetch {n} body.peek[]", m.fetch(str(n), "(BODY.PEEK[])"))
+    assert got[0][1] == eml[n], (n, got[0][1])
+step("flags after peek", m.fetch("2", "(FLAGS)"), [b"2 (FLAGS ())"])
+got = step("fetch 2 body[]", m.fetch("2", "(BODY[])"))
+assert got[0][1] == eml[2] and b"\\Seen" in got[0][0], got
+step("flags after body[]", m.fetch("2", "(FLAGS)"), [b"2 (FLAGS (\\Seen))"])
+got = step("fetch headers", m.fetch("1:4", "(UID RFC822.SIZE BODY.PEEK[HEADER.FIELDS (SUBJECT)])"))
+assert got[0][0] == b"1 (UID 1 RFC822.SIZE 211 BODY[HEADER.FIELDS (SUBJECT)] {34}", got[0][0]
+assert got[0][1] == b"Subject: Welcome to server.thm\r\n\r\n", got[0][1]
+
+step("store +flags", m.store("2", "+FLAGS", "(\\Flagged)"), [b"2 (FLAGS (\\Flagged \\Seen))"])
+step("store -flags", m.store("2", "-FLAGS", "(\\Seen)"), [b"2 (FLAGS (\\Flagged))"])
+step("uid store", m.uid("STORE", "4", "+FLAGS", "(\\Answered)"), [b"4 (UID 4 FLAGS (\\Answered))"])
+
+copied = step("copy", m.copy("1", "Archive"))
+assert copied == [b"[COPYUID 1719824693 1 1] Copy completed (0.001 + 0.000 secs)."], copied
+step("status", m.status("Archive", "(MESSAGES UIDNEXT)"), [b"Archive (MESSAGES 1 UIDNEXT 2)"])
+step("uid move", m.uid("MOVE", "3", "Trash"))
+# `* OK [COPYUID 1719824697 3 1] Moved UIDs.` and `* 3 EXPUNGE` came before the OK.
+assert m.response("OK") == ("OK", [b"[COPYUID 1719824697 3 1] Moved UIDs."]), m.untagged_responses
+assert m.response("EXPUNGE") == ("EXPUNGE", [b"3"]), m.untagged_responses
+step("store deleted", m.store("3", "+FLAGS.SILENT", "(\\Deleted)"), [None])
+step("expunge", m.expunge(), [b"3"])
+step("search after expunge", m.uid("SEARCH", "ALL"), [b"1 2"])
+
+appended = step("append", m.append("Sent", "(\\Seen)", '"01-Jul-2024 10:00:00 +0000"', eml[2]))
+assert appended == [b"[APPENDUID 1719824696 1] Append completed (0.001 + 0.000 secs)."], appended
+step("select sent", m.select("Sent"), [b"1"])
+got = step("fetch appended", m.fetch("1", "(FLAGS INTERNALDATE BODY.PEEK[])"))
+assert got[0][0] == b'1 (FLAGS (\\Seen \\Recent) INTERNALDATE "01-Jul-2024 10:00:00 +0000" BODY[] {240}', got[0][0]
+assert got[0][1] == eml[2]
+step("examine trash", m.select("Trash", readonly=True), [b"1"])
+got = step("fetch moved", m.fetch("1", "(BODY.PEEK[])"))
+assert got[0][1] == eml[3], got
+step("close", m.close())
+typ, bye = m.logout()
+assert typ == "BYE", (typ, bye)
+print("logout ->", typ, bye)
+"#;
+
+#[test]
+fn python_imaplib_logs_in_lists_reads_changes_and_logs_out() {
+    if !require_program("python3", "python3") {
+        return;
+    }
+    let server = MockServer::start("default");
+    let data = support::repo().join("tests/data/strategos");
+    let out = run(Command::new("python3")
+        .arg("-c")
+        .arg(IMAPLIB_SCRIPT)
+        .arg(server.port.to_string())
+        .arg(&data));
+    println!("{}", show(&out.stdout));
+    assert!(
+        out.status.success(),
+        "the imaplib script failed:\n{}\n{}",
+        show(&out.stdout),
+        show(&out.stderr)
+    );
+
+    // What the script did is what the server now holds.
+    assert_eq!(
+        flags_of(&server, "INBOX"),
+        [
+            r"* 1 FETCH (UID 1 FLAGS (\Seen))",
+            r"* 2 FETCH (UID 2 FLAGS (\Flagged))"
+        ]
+    );
+    // The script never opened Archive, so the copy is still \Recent: EXAMINE shows it
+    // but, being read-only, does not take it away (as in Dovecot).
+    assert_eq!(
+        flags_of(&server, "Archive"),
+        [r"* 1 FETCH (UID 1 FLAGS (\Seen \Recent))"]
+    );
+    assert_eq!(body_of(&server, "Archive", 1), strategos_eml(1));
+    assert_eq!(body_of(&server, "Trash", 1), strategos_eml(3));
+    assert_eq!(body_of(&server, "Sent", 1), strategos_eml(2));
+}
+
+// ------------------------------------------------------------------ fetchmail
+
+/// fetchmail fetches all INBOX mail (`fetchall keep`) into an MDA that writes one file
+/// per message. `invisible` and `no stripcr` keep the bytes as the server sent them:
+/// no Received line of fetchmail's own, CRLF kept. It sends `FETCH 1:4 RFC822.SIZE`,
+/// then per message `RFC822.HEADER`, `BODY.PEEK[TEXT]` and `STORE +FLAGS (\Seen)`.
+#[test]
+fn fetchmail_delivers_every_message_intact() {
+    if !require_program("fetchmail", "fetchmail") {
+        return;
+    }
+    let server = MockServer::start("default");
+    let dir = fresh_dir("fetchmail");
+    let out_dir = dir.join("delivered");
+    std::fs::create_dir(&out_dir).unwrap();
+    let rc = dir.join("fetchmailrc");
+    std::fs::write(
+        &rc,
+        format!(
+            "set no syslog\nset invisible\n\
+             poll 127.0.0.1 service {port} protocol IMAP auth password\n\
+             \tuser strategos password tryhackme is root here\n\
+             \tfolder INBOX\n\tkeep fetchall no rewrite no stripcr\n\tsslproto ''\n\
+             \tmda \"/bin/sh -c 'cat > {out}/message.$$'\"\n",
+            port = server.port,
+            out = out_dir.display()
+        ),
+    )
+    .unwrap();
+    // fetchmail refuses an rc file that others can read.
+    std::fs::set_permissions(&rc, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = run(Command::new("fetchmail")
+        .arg("-v")
+        .arg("-f")
+        .arg(&rc)
+        .env("FETCHMAILHOME", &dir));
+    let log = format!("{}{}", show(&out.stdout), show(&out.stderr));
+    // Exit code 1 would mean "no mail"; 0 is "mail delivered".
+    assert_eq!(out.status.code(), Some(0), "fetchmail:\n{log}");
+
+    let mut delivered: Vec<Vec<u8>> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| std::fs::read(e.unwrap().path()).unwrap())
+        .collect();
+    delivered.sort_by_key(|m| strategos_order(m));
+    let expected: Vec<Vec<u8>> = (1..=4).map(strategos_eml).collect();
+    assert_eq!(delivered.len(), 4, "fetchmail:\n{log}");
+    for (n, (got, want)) in delivered.iter().zip(&expected).enumerate() {
+        assert_eq!(show(got), show(want), "message {}", n + 1);
+        assert_eq!(got, want, "message {} byte for byte", n + 1);
+    }
+    // fetchmail marks what it fetched \Seen (its own STORE; the fetches were PEEKs).
+    assert_eq!(
+        flags_of(&server, "INBOX")
+            .iter()
+            .filter(|l| l.contains(r"\Seen"))
+            .count(),
+        4
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Which strategos message (1-4) this is, by its Subject line, for sorting.
+fn strategos_order(message: &[u8]) -> u8 {
+    let text = show(message);
+    [
+        "Subject: Welcome",
+        "Subject: Meeting",
+        "Subject: Telnet email",
+        "Subject: Re: Telnet",
+    ]
+    .iter()
+    .position(|subject| text.contains(subject))
+    .map_or(0, |n| n as u8 + 1)
+}
+
+// ------------------------------------------------------------------ mbsync
+
+/// mbsync keeps a Maildir with LF line endings and adds an `X-TUID:` header; undo
+/// both to compare with what the server holds.
+fn from_maildir(file: &[u8]) -> Vec<u8> {
+    let text = show(file);
+    let mut out = String::new();
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("X-TUID: ") {
+            continue;
+        }
+        out.push_str(line.strip_suffix('\n').unwrap_or(line));
+        if line.ends_with('\n') {
+            out.push_str("\r\n");
+        }
+    }
+    out.into_bytes()
+}
+
+/// The messages of a Maildir folder (`new/` and `cur/`) as (path, bytes), in the order
+/// of the server UIDs mbsync writes into the names (`…,U=3:2,S`).
+fn maildir_messages(folder: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut found = Vec::new();
+    for sub in ["new", "cur"] {
+        let Ok(entries) = std::fs::read_dir(folder.join(sub)) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            found.push((path, bytes));
+        }
+    }
+    found.sort_by_key(|(path, _)| uid_in_name(path));
+    found
+}
+
+fn uid_in_name(path: &Path) -> u32 {
+    let name = path.file_name().unwrap().to_string_lossy();
+    name.split(",U=")
+        .nth(1)
+        .and_then(|rest| rest.split(':').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+fn mbsync(config: &Path) -> String {
+    let out = run(Command::new("mbsync")
+        .arg("-c")
+        .arg(config)
+        .arg("-V")
+        .arg("all"));
+    let log = format!("{}{}", show(&out.stdout), show(&out.stderr));
+    assert!(out.status.success(), "mbsync failed:\n{log}");
+    log
+}
+
+/// mbsync (isync) mirrors every folder of the `default` fixture into a local Maildir,
+/// then carries local changes back: a flag, a deletion, a new draft.
+#[test]
+fn mbsync_syncs_every_folder_and_a_change_back() {
+    if !require_program("mbsync", "isync") {
+        return;
+    }
+    let server = MockServer::start("default");
+    // Mail in a second folder, so more than INBOX has something to sync.
+    let mut imap = server.connect();
+    imap.ok("a LOGIN strategos tryhackme");
+    let four = strategos_eml(4);
+    imap.send(format!("b APPEND Archive (\\Seen) {{{}+}}\r\n", four.len()).as_bytes());
+    imap.send(&four);
+    imap.send(b"\r\n");
+    let reply = show(&imap.until_tagged("b"));
+    assert_eq!(
+        reply,
+        "b OK [APPENDUID 1719824693 1] Append completed (0.001 + 0.000 secs).\r\n"
+    );
+    imap.ok("c LOGOUT");
+
+    let dir = fresh_dir("mbsync");
+    let mail = dir.join("mail");
+    std::fs::create_dir(&mail).unwrap();
+    let config = dir.join("mbsyncrc");
+    std::fs::write(
+        &config,
+        format!(
+            "IMAPAccount mock\nHost 127.0.0.1\nPort {port}\nUser strategos\nPass tryhackme\n\
+             SSLType None\nAuthMechs LOGIN\n\n\
+             IMAPStore mock-remote\nAccount mock\n\n\
+             MaildirStore local\nPath {mail}/\nInbox {mail}/INBOX\nSubFolders Verbatim\n\n\
+             Channel all\nFar :mock-remote:\nNear :local:\nPatterns *\nCreate Both\nExpunge Both\nSyncState *\n",
+            port = server.port,
+            mail = mail.display()
+        ),
+    )
+    .unwrap();
+
+    // First sync: every folder, every message.
+    let log = mbsync(&config);
+    for folder in ["INBOX", "Archive", "Drafts", "Junk", "Sent", "Trash"] {
+        assert!(
+            mail.join(folder).join("cur").is_dir(),
+            "{folder} not synced:\n{log}"
+        );
+    }
+    let inbox = maildir_messages(&mail.join("INBOX"));
+    assert_eq!(inbox.len(), 4, "{log}");
+    for (n, (path, bytes)) in inbox.iter().enumerate() {
+        let uid = n as u32 + 1;
+        assert_eq!(uid_in_name(path), uid, "{}", path.display());
+        assert_eq!(show(&from_maildir(bytes)), show(&strategos_eml(uid)));
+        // Maildir flags mirror the server's: 1 and 3 are \Seen.
+        assert_eq!(
+            path.to_string_lossy().ends_with(",S"),
+            uid == 1 || uid == 3,
+            "{}",
+            path.display()
+        );
+    }
+    let archive = maildir_messages(&mail.join("Archive"));
+    assert_eq!(archive.len(), 1);
+    assert_eq!(from_maildir(&archive[0].1), strategos_eml(4));
+    assert!(maildir_messages(&mail.join("Trash")).is_empty());
+
+    // Local changes: flag message 2, delete message 4, write a draft.
+    let two = &inbox[1].0;
+    let base = two
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .split(":2,")
+        .next()
+        .unwrap()
+        .to_owned();
+    std::fs::rename(two, mail.join("INBOX/cur").join(format!("{base}:2,F"))).unwrap();
+    std::fs::remove_file(&inbox[3].0).unwrap();
+    let draft = "From: strategos@server.thm\nTo: alice@client.thm\nSubject: Written offline\n\nSee you at 10:00.\n";
+    std::fs::write(mail.join("Drafts/new/1719900000.1_1.local"), draft).unwrap();
+
+    // Second sync: the changes reach the server.
+    let log = mbsync(&config);
+    assert_eq!(
+        flags_of(&server, "INBOX"),
+        [
+            r"* 1 FETCH (UID 1 FLAGS (\Seen))",
+            r"* 2 FETCH (UID 2 FLAGS (\Flagged))",
+            r"* 3 FETCH (UID 3 FLAGS (\Seen))"
+        ],
+        "{log}"
+    );
+    assert_eq!(flags_of(&server, "Drafts").len(), 1, "{log}");
+    // Uploaded with CRLF line endings (and mbsync's X-TUID header, which it uses to
+    // find the new message's UID).
+    let uploaded = show(&body_of(&server, "Drafts", 1));
+    let uploaded: String = uploaded
+        .split_inclusive("\r\n")
+        .filter(|l| !l.starts_with("X-TUID: "))
+        .collect();
+    assert_eq!(uploaded, show(&from_maildir(draft.as_bytes())));
+    let _ = std::fs::remove_dir_all(&dir);
+}
