@@ -14,6 +14,14 @@
 //!
 //! [`resync`] is shared by the last two: it finds where a literal really ends when a
 //! paste has lost the bytes its `{n}` counted.
+//!
+//! What is done with transcripts, all sans-IO:
+//! - [`normalize`]: named rules that blank out what varies between runs (timings,
+//!   UIDVALIDITY, dates, Message-IDs, tags), each one can be kept with `--keep`;
+//! - [`diff`]: compares two sessions exchange by exchange, and says what each
+//!   difference means;
+//! - [`replay`]: the state machine that sends a transcript's client side to a server
+//!   (the mock in-process, or a real one through `cli/replay.rs`).
 
 use serde::Serialize;
 use std::fmt;
