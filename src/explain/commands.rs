@@ -38,6 +38,7 @@ pub fn explain(ctx: &mut Context, message: &Message, options: Options) -> Annota
             MASK.to_string()
         };
         let mut a = Annotation::new(Some(Direction::Client), AnnotationKind::ClientData, display);
+        a.masked = !options.show_secrets;
         a.tag = Some(tag.clone());
         a.command = Some("AUTHENTICATE".into());
         a.summary = if first.trim() == "*" {
@@ -52,7 +53,9 @@ pub fn explain(ctx: &mut Context, message: &Message, options: Options) -> Annota
 
     let parsed = super::parse_client(message);
     let display = display_text(message, parsed.command.as_ref().map(|c| &c.body), options);
+    let masked = display.as_bytes() != message.first_line();
     let mut a = Annotation::new(Some(Direction::Client), AnnotationKind::Command, display);
+    a.masked = masked;
     a.tag = parsed.tag.clone();
     a.command = parsed.name.map(|n| {
         if parsed.uid {

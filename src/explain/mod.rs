@@ -73,6 +73,9 @@ pub struct Annotation {
     /// The bytes on the wire (masked like `display`), for tooling.
     #[serde(serialize_with = "serialize_escaped")]
     pub raw: Vec<u8>,
+    /// True when `display` hides a secret: then `raw` is the display, not the wire.
+    #[serde(skip)]
+    pub masked: bool,
     pub tag: Option<String>,
     /// The command this message is or belongs to ("FETCH").
     pub command: Option<String>,
@@ -94,6 +97,7 @@ impl Annotation {
             direction,
             kind,
             raw: display.as_bytes().to_vec(),
+            masked: false,
             display,
             tag: None,
             command: None,
@@ -104,6 +108,15 @@ impl Annotation {
             literals: Vec::new(),
             time: None,
         }
+    }
+
+    /// A remark that is not a message: from a reader, the recorder or the proxy.
+    pub fn note(text: &str, time: Option<f64>) -> Self {
+        let mut a = Annotation::new(None, AnnotationKind::Note, text.to_string());
+        a.summary = text.to_string();
+        a.raw = Vec::new();
+        a.time = time;
+        a
     }
 
     /// True if the explainer could not say what this is.
@@ -229,16 +242,21 @@ impl Explainer {
             // The rest of a line after an earlier literal: mark it as a continuation.
             text = format!("…{text}");
         }
-        let display = if self.options.show_secrets || !commands::may_carry_secret(&text) {
-            text
-        } else {
+        let masked = !self.options.show_secrets && commands::may_carry_secret(&text);
+        let display = if masked {
             format!(
                 "{} {}",
                 text.split(' ').next().unwrap_or(""),
                 commands::MASK
             )
+        } else {
+            text
         };
         let mut a = Annotation::new(Some(Direction::Client), AnnotationKind::ClientData, display);
+        a.masked = masked;
+        if !masked {
+            a.raw = line.bytes.clone();
+        }
         a.summary = format!(
             "announces a literal of {} bytes and waits for the server's + before sending them",
             header.size
@@ -293,11 +311,7 @@ impl Explainer {
                     a.summary = format!("not IMAP: {why}");
                     out.push(a);
                 }
-                Record::Note { text, .. } => {
-                    let mut a = Annotation::new(None, AnnotationKind::Note, text.clone());
-                    a.summary = text.clone();
-                    out.push(a);
-                }
+                Record::Note { text, .. } => out.push(Annotation::note(text, None)),
             }
         }
         out.extend(explainer.finish());
@@ -339,13 +353,11 @@ impl Explainer {
             Direction::Server => responses::explain(&mut self.context, message),
         };
         // Tools get the bytes as they were, unless a secret was masked in the display.
-        if annotation.raw == annotation.display.as_bytes()
-            && message.first_line() == annotation.display.as_bytes()
-        {
-            annotation.raw = message.wire_bytes();
+        annotation.raw = if annotation.masked {
+            format!("{}\r\n", annotation.display).into_bytes()
         } else {
-            annotation.raw.extend_from_slice(b"\r\n");
-        }
+            message.wire_bytes()
+        };
         for error in message.frame_errors() {
             annotation.diagnostics.push(Diagnostic::new(
                 Severity::Error,

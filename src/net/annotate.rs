@@ -323,18 +323,5 @@ impl Printer {
 
 /// An annotation for something the proxy did or saw.
 pub fn note(text: &str, time: Option<f64>) -> Annotation {
-    Annotation {
-        direction: None,
-        kind: AnnotationKind::Note,
-        display: text.to_string(),
-        raw: Vec::new(),
-        tag: None,
-        command: None,
-        summary: text.to_string(),
-        details: Vec::new(),
-        rfc: Vec::new(),
-        diagnostics: Vec::new(),
-        literals: Vec::new(),
-        time,
-    }
+    Annotation::note(text, time)
 }

@@ -94,7 +94,7 @@ pub fn check_before_literal(
             format!("[TRYCREATE] {}", w::no_mailbox(&mailbox.raw.text())),
         );
     }
-    if let Err(text) = flags_of(flags) {
+    if let Err(text) = flags_of("APPEND", flags) {
         return refuse("BAD", text);
     }
     if date
@@ -112,16 +112,16 @@ pub fn check_before_literal(
     Verdict::Accept
 }
 
-/// Flags given to APPEND or STORE: `\Recent` and unknown system flags are errors
-/// (`BAD ... Invalid system flag \RECENT`, battery w12).
-pub fn flags_of(flags: &[Flag]) -> Result<Flags, String> {
+/// Flags given to APPEND or STORE (`command`, named in the error): `\Recent` and
+/// unknown system flags are errors (`BAD ... Invalid system flag \RECENT`, battery w12).
+pub fn flags_of(command: &str, flags: &[Flag]) -> Result<Flags, String> {
     let mut out = Flags::default();
     for f in flags {
         match store::system_flag(&f.0) {
             Some(bit) => out.system |= bit,
             None if f.is_system() => {
                 return Err(w::command_error(
-                    "STORE",
+                    command,
                     &format!("Invalid system flag {}", f.0.to_ascii_uppercase()),
                 ));
             }
@@ -146,7 +146,7 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
     else {
         return Done::bad(tag, w::command_error(body.name(), "Unknown command"));
     };
-    let flags = match flags_of(flags) {
+    let flags = match flags_of("APPEND", flags) {
         Ok(f) => f,
         Err(text) => return Done::bad(tag, text.replace("command STORE", "command APPEND")),
     };

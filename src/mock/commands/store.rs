@@ -25,14 +25,9 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
         return Done::bad(tag, w::command_error(body.name(), "Unknown command"));
     };
     let name = if *uid { "UID STORE" } else { "STORE" };
-    let given = match flags_of(&action.flags) {
+    let given = match flags_of(name, &action.flags) {
         Ok(f) => f,
-        Err(text) => {
-            return Done::bad(
-                tag,
-                text.replace("command STORE", &format!("command {name}")),
-            )
-        }
+        Err(text) => return Done::bad(tag, text),
     };
     let user = cx.user().to_owned();
     let Some(view) = cx.conn.selected.as_mut() else {
