@@ -109,7 +109,7 @@ fn python_imaplib_through_the_proxy_to_dovecot() {
     let out = flat(&proxy.wait_for("session over", 1));
     proxy.stop();
     assert!(
-        out.contains("UNKNOWN ISSUER") && out.contains("--ca"),
+        (out.contains("SELF-SIGNED") || out.contains("UNKNOWN ISSUER")) && out.contains("--ca"),
         "{out}"
     );
 
@@ -176,31 +176,39 @@ fn redaction(lab: &DovecotLab) {
         let mut c = Imap::connect(port);
         c.ok("r1 LOGIN strategos tryhackme");
         c.ok("r1b LOGOUT");
+        drop(c);
         // LOGIN, the password as a synchronizing literal.
         let mut c = Imap::connect(port);
         c.send(b"r2 LOGIN strategos {9}\r\n");
         assert!(c.response().starts_with(b"+"));
-        c.ok("tryhackme");
+        c.send(b"tryhackme\r\n");
+        let reply = String::from_utf8_lossy(&c.until_tagged("r2")).into_owned();
+        assert!(reply.contains("r2 OK"), "{reply}");
+        drop(c);
         // AUTHENTICATE PLAIN with SASL-IR (RFC 4959).
         let mut c = Imap::connect(port);
         c.ok(&format!("r3 AUTHENTICATE PLAIN {plain_blob}"));
+        drop(c);
         // AUTHENTICATE PLAIN, the credentials after the server's +.
         let mut c = Imap::connect(port);
         c.send(b"r4 AUTHENTICATE PLAIN\r\n");
         assert!(c.response().starts_with(b"+"));
-        let reply = c.command(&plain_blob);
+        c.send(format!("{plain_blob}\r\n").as_bytes());
+        let reply = String::from_utf8_lossy(&c.until_tagged("r4")).into_owned();
         assert!(reply.contains("r4 OK"), "{reply}");
+        drop(c);
         // AUTHENTICATE LOGIN: user name, then password, each after a +.
         let mut c = Imap::connect(port);
         c.send(b"r5 AUTHENTICATE LOGIN\r\n");
         assert!(c.response().starts_with(b"+ VXNlcm5hbWU6"));
         c.send(format!("{}\r\n", encode_base64(b"strategos")).as_bytes());
         assert!(c.response().starts_with(b"+ UGFzc3dvcmQ6"));
-        let reply = c.command(&encode_base64(b"tryhackme"));
+        c.send(format!("{}\r\n", encode_base64(b"tryhackme")).as_bytes());
+        let reply = String::from_utf8_lossy(&c.until_tagged("r5")).into_owned();
         assert!(reply.contains("r5 OK"), "{reply}");
         drop(c);
 
-        let out = proxy.wait_for("session over", 5);
+        proxy.wait_for("session over", 5);
         let (out, err) = proxy.stop();
         for secret in &secrets {
             assert!(
@@ -240,7 +248,7 @@ fn redaction(lab: &DovecotLab) {
     // What is kept: the user name, the mechanism, and a recording that still frames.
     assert!(all.contains("C: r1 LOGIN strategos \"********\""), "{all}");
     assert!(
-        all.contains("C: r2 LOGIN strategos {8}") && all.contains("C| ********"),
+        all.contains("C: r2 LOGIN strategos {8}\n") && all.contains(" ********\n"),
         "{all}"
     );
     assert!(

@@ -46,8 +46,8 @@ pub fn explain(ctx: &mut Context, message: &Message, options: Options) -> Annota
         } else {
             format!("the client's {mechanism} response for the AUTHENTICATE tagged {tag}, in base64 (masked: it carries the credentials)")
         };
-        a.cite(Kind::Concept, "sasl-ir");
         a.cite(Kind::Command, "AUTHENTICATE");
+        a.cite(Kind::Concept, "base64");
         return a;
     }
 
@@ -70,6 +70,10 @@ pub fn explain(ctx: &mut Context, message: &Message, options: Options) -> Annota
     }
 
     let Some(name) = parsed.name else {
+        // Remember the tag anyway, so the server's answer is matched to this line.
+        if let Some(tag) = &parsed.tag {
+            ctx.command_sent(tag, super::context::UNRECOGNISED, false, None);
+        }
         a.summary = match &parsed.tag {
             Some(_) => "not a command the tutor knows: see the diagnostic below".into(),
             None => {
@@ -174,18 +178,26 @@ fn display_text(message: &Message, body: Option<&CommandBody>, options: Options)
     }
 }
 
-/// True if a line (or the start of one) may carry a password or SASL data.
-pub fn may_carry_secret(line: &str) -> bool {
-    line.split(' ').take(2).any(|w| {
-        let upper = w.to_ascii_uppercase();
-        upper.ends_with("LOGIN") || upper.ends_with("AUTHENTICATE")
-    })
+/// True if a LOGIN line announcing a literal carries more than the user name and the
+/// `{n}`: only a malformed line does, and what follows the user may be the password.
+pub fn login_line_has_secret(line: &str) -> bool {
+    let words: Vec<&str> = line.split(' ').collect();
+    let Some(i) = words
+        .iter()
+        .take(2)
+        .position(|w| w.to_ascii_uppercase().ends_with("LOGIN"))
+    else {
+        return false;
+    };
+    let after_user = words.len().saturating_sub(i + 2);
+    let ends_in_literal = words.last().is_some_and(|w| w.starts_with('{'));
+    !(after_user == 0 || (after_user == 1 && ends_in_literal))
 }
 
 /// A malformed line may still carry a secret: after a word ending in LOGIN (even glued
 /// to its tag, `c1LOGIN`), keep the user name and mask the rest; after one ending in
 /// AUTHENTICATE, keep the mechanism and mask the rest.
-fn mask_malformed(first: &str) -> String {
+pub fn mask_malformed(first: &str) -> String {
     let words: Vec<&str> = first.split(' ').collect();
     let keyword = words.iter().take(2).position(|w| {
         let upper = w.to_ascii_uppercase();
@@ -228,13 +240,6 @@ fn leading_token(text: &str) -> String {
 /// One line for a well-formed command, in the context of the session.
 pub fn describe(ctx: &Context, body: &CommandBody) -> String {
     use CommandBody::*;
-    let which = |uid: bool| {
-        if uid {
-            "the messages with UIDs"
-        } else {
-            "messages"
-        }
-    };
     match body {
         Capability => "asks which capabilities (extensions) the server supports".into(),
         Noop => "does nothing, but gives the server a chance to report new mail, expunges and flag changes".into(),
@@ -307,24 +312,21 @@ pub fn describe(ctx: &Context, body: &CommandBody) -> String {
         }
         Fetch { uid, set, items, .. } => {
             let what = fetch_phrase(items);
-            let target = match set.as_numbers() {
-                Some(n) if n.len() == 1 && !*uid => format!("message {}", n[0]),
-                Some(n) if n.len() == 1 => format!("the message with UID {}", n[0]),
-                _ => format!("{} {set}", which(*uid)),
-            };
-            let seen = if sets_seen(items) && ctx.selected.as_ref().is_none_or(|s| !s.read_only) {
-                "; this marks it \\Seen (BODY.PEEK would not)"
-            } else {
-                ""
+            let target = messages_phrase(*uid, set);
+            let single = set.as_numbers().is_some_and(|n| n.len() == 1);
+            let seen = match (sets_seen(items) && ctx.selected.as_ref().is_none_or(|s| !s.read_only), single) {
+                (false, _) => "",
+                (true, true) => "; this marks it \\Seen (BODY.PEEK would not)",
+                (true, false) => "; this marks them \\Seen (BODY.PEEK would not)",
             };
             format!("asks for {target}: {what}{seen}")
         }
         Store { uid, set, action } => store_phrase(*uid, set, action),
         Copy { uid, set, mailbox } => {
-            format!("copies {} {set} into {}; the originals stay where they are", which(*uid), mailbox_phrase(mailbox))
+            format!("copies {} into {}; the originals stay where they are", messages_phrase(*uid, set), mailbox_phrase(mailbox))
         }
         Move { uid, set, mailbox } => {
-            format!("moves {} {set} to {}: copied there, then expunged here", which(*uid), mailbox_phrase(mailbox))
+            format!("moves {} to {}: copied there, then expunged here", messages_phrase(*uid, set), mailbox_phrase(mailbox))
         }
         Id { parameters } => match parameters {
             Some(p) => format!(
@@ -334,6 +336,17 @@ pub fn describe(ctx: &Context, body: &CommandBody) -> String {
             None => "asks the server who it is, without saying who the client is".into(),
         },
         Compress { mechanism } => format!("turns on {mechanism} compression for the rest of the connection"),
+    }
+}
+
+/// "message 3", "messages 1:4", "the message with UID 7", "the messages with UIDs 2,9".
+fn messages_phrase(uid: bool, set: &crate::grammar::sequence::SequenceSet) -> String {
+    let single = set.as_numbers().is_some_and(|n| n.len() == 1);
+    match (uid, single) {
+        (false, true) => format!("message {set}"),
+        (false, false) => format!("messages {set}"),
+        (true, true) => format!("the message with UID {set}"),
+        (true, false) => format!("the messages with UIDs {set}"),
     }
 }
 
@@ -375,15 +388,15 @@ fn item_phrase(item: &FetchAttribute) -> String {
     use FetchAttribute::*;
     match item {
         Envelope => "the envelope (parsed From, To, Subject, Date...)".into(),
-        Flags => "its flags".into(),
+        Flags => "the flags".into(),
         InternalDate => "the date the server received it".into(),
         Rfc822 => "the whole message (RFC822, like BODY[])".into(),
         Rfc822Header => "the header (RFC822.HEADER, like BODY.PEEK[HEADER])".into(),
-        Rfc822Size => "its size in bytes".into(),
+        Rfc822Size => "the size in bytes".into(),
         Rfc822Text => "the body without the header (RFC822.TEXT)".into(),
-        Uid => "its UID".into(),
-        Body => "its MIME structure (BODY, without extension data)".into(),
-        BodyStructure => "its MIME structure (BODYSTRUCTURE)".into(),
+        Uid => "the UID".into(),
+        Body => "the MIME structure (BODY, without extension data)".into(),
+        BodyStructure => "the MIME structure (BODYSTRUCTURE)".into(),
         BodySection {
             section, partial, ..
         } => {
@@ -423,7 +436,7 @@ fn item_phrase(item: &FetchAttribute) -> String {
             join_part(part)
         ),
         BinarySize { part } => format!("the decoded size of part {}", join_part(part)),
-        ModSeq => "its modification sequence (CONDSTORE)".into(),
+        ModSeq => "the modification sequence (CONDSTORE)".into(),
         Other(name) => format!("{name} (an extension item)"),
     }
 }
@@ -442,11 +455,7 @@ fn store_phrase(
 ) -> String {
     let flags: Vec<&str> = action.flags.iter().map(|f| f.0.as_str()).collect();
     let flags = flags.join(" ");
-    let target = if uid {
-        format!("the messages with UIDs {set}")
-    } else {
-        format!("messages {set}")
-    };
+    let target = messages_phrase(uid, set);
     let verb = match action.mode {
         StoreMode::Add => format!("adds {flags} to {target}"),
         StoreMode::Remove => format!("removes {flags} from {target}"),

@@ -12,13 +12,17 @@ use crate::grammar::{Command, CommandBody, State};
 /// A command waiting for its tagged completion.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pending {
-    /// The command's name as the knowledge base lists it ("FETCH").
+    /// The command's name as the knowledge base lists it ("FETCH"), or
+    /// [`UNRECOGNISED`] when the grammar could not tell which command it was.
     pub name: &'static str,
     /// True for the UID form.
     pub uid: bool,
     /// The parsed command, when it parsed.
     pub command: Option<Command>,
 }
+
+/// The name a pending command gets when the grammar did not recognise it.
+pub const UNRECOGNISED: &str = "unrecognised command";
 
 /// The selected mailbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,6 +140,10 @@ impl Context {
         }
         match (name, ok) {
             (Some("LOGIN" | "AUTHENTICATE"), true) => self.state = State::Authenticated,
+            // A SELECT refused before login (BAD) changes nothing.
+            (Some("SELECT" | "EXAMINE"), _) if self.state == State::NotAuthenticated && !ok => {
+                self.selecting = None;
+            }
             (Some("SELECT" | "EXAMINE"), _) => {
                 // RFC 9051 §6.3.2: a failed SELECT leaves no mailbox selected.
                 self.selected = None;

@@ -87,6 +87,10 @@ pub struct Annotation {
     pub rfc: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
     pub literals: Vec<LiteralSummary>,
+    /// The protocol lines after the first, each following a literal (`)` closing a
+    /// FETCH, ` {5}` announcing the next literal), masked like `display`.
+    #[serde(skip)]
+    pub continued: Vec<String>,
     /// Seconds since the session started, when the source knows.
     pub time: Option<f64>,
 }
@@ -106,6 +110,7 @@ impl Annotation {
             rfc: Vec::new(),
             diagnostics: Vec::new(),
             literals: Vec::new(),
+            continued: Vec::new(),
             time: None,
         }
     }
@@ -242,13 +247,11 @@ impl Explainer {
             // The rest of a line after an earlier literal: mark it as a continuation.
             text = format!("…{text}");
         }
-        let masked = !self.options.show_secrets && commands::may_carry_secret(&text);
+        // A well-formed line carries no secret here (a password sent as a literal comes
+        // after it), but a malformed LOGIN may: mask it as the command would be.
+        let masked = !self.options.show_secrets && commands::login_line_has_secret(&text);
         let display = if masked {
-            format!(
-                "{} {}",
-                text.split(' ').next().unwrap_or(""),
-                commands::MASK
-            )
+            commands::mask_malformed(&text)
         } else {
             text
         };
@@ -352,6 +355,13 @@ impl Explainer {
             Direction::Client => commands::explain(&mut self.context, message, self.options),
             Direction::Server => responses::explain(&mut self.context, message),
         };
+        if !annotation.masked {
+            annotation.continued = message
+                .lines()
+                .skip(1)
+                .map(|l| String::from_utf8_lossy(l.text()).into_owned())
+                .collect();
+        }
         // Tools get the bytes as they were, unless a secret was masked in the display.
         annotation.raw = if annotation.masked {
             format!("{}\r\n", annotation.display).into_bytes()

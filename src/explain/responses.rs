@@ -112,8 +112,11 @@ fn tagged(
             p.name.to_string()
         }
     });
-    a.command = name.clone();
+    a.command = name.clone().filter(|n| n != super::context::UNRECOGNISED);
     let what = match &name {
+        Some(n) if n == super::context::UNRECOGNISED => {
+            format!("the unrecognised command tagged {tag}")
+        }
         Some(n) => format!("the {n} tagged {tag}"),
         None => {
             a.diagnostics.push(Diagnostic::new(
@@ -527,6 +530,9 @@ pub fn code_phrase(ctx: &Context, code: &Code) -> String {
         ),
         Code::UidNext(n) => format!("the next message added to {mailbox} will get UID {n} or higher"),
         Code::PermanentFlags(flags) => {
+            if flags.is_empty() {
+                return format!("no flag can be changed for good in {mailbox}: it is open read-only, or keeps no flags");
+            }
             let names: Vec<&str> = flags.iter().map(|f| f.0.as_str()).collect();
             let star = if flags.iter().any(|f| f.0 == "\\*") { "; \\* means new keywords can be created too" } else { "" };
             format!("flags the client can change and the server will keep: {}{star}", names.join(" "))
@@ -539,10 +545,18 @@ pub fn code_phrase(ctx: &Context, code: &Code) -> String {
         ),
         Code::TryCreate => "the target mailbox does not exist: CREATE it first, then try again".into(),
         Code::Alert => "ALERT: the server says a person must read this text".into(),
-        Code::AppendUid { validity, uids } => format!("the new message got UID {uids} (UIDVALIDITY {validity})"),
-        Code::CopyUid { validity, source, destination } => {
-            format!("the messages with UIDs {source} got UIDs {destination} in the target (UIDVALIDITY {validity})")
-        }
+        Code::AppendUid { validity, uids } => match uids.as_numbers() {
+            Some(n) if n.len() == 1 => format!("the new message got UID {uids} (UIDVALIDITY {validity})"),
+            _ => format!("the new messages got UIDs {uids} (UIDVALIDITY {validity})"),
+        },
+        Code::CopyUid { validity, source, destination } => match source.as_numbers() {
+            Some(n) if n.len() == 1 => format!(
+                "the message with UID {source} got UID {destination} in the target (UIDVALIDITY {validity})"
+            ),
+            _ => format!(
+                "the messages with UIDs {source} got UIDs {destination} in the target (UIDVALIDITY {validity})"
+            ),
+        },
         Code::HighestModSeq(m) => format!("the highest modification sequence in {mailbox} is {m} (CONDSTORE)"),
         other => knowledge::lookup(Kind::ResponseCode, other.name())
             .map_or_else(|| format!("response code {}", other.name()), |e| format!("[{}] {}", other.name(), lowercase_first(&e.summary))),

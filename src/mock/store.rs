@@ -125,6 +125,9 @@ pub struct MailboxData {
     /// Recently expunged messages, newest last (see the module comment).
     pub expunged: Vec<Message>,
     pub highest_modseq: u64,
+    /// Per-message MODSEQs are kept: a CONDSTORE client has opened the mailbox (see
+    /// [`Self::track_modseqs`]).
+    pub modseqs_tracked: bool,
     pub presence: Presence,
 }
 
@@ -140,6 +143,7 @@ impl MailboxData {
             messages: Vec::new(),
             expunged: Vec::new(),
             highest_modseq: 1,
+            modseqs_tracked: false,
             presence: Presence::Real,
         }
     }
@@ -190,32 +194,70 @@ impl MailboxData {
             .collect()
     }
 
-    /// Stores a new message; returns its UID.
-    pub fn append(&mut self, raw: Arc<[u8]>, mut flags: Flags, internal_date: i64) -> u32 {
+    /// Dovecot keeps per-message MODSEQs only once a CONDSTORE client has opened the
+    /// mailbox (`mail_index_modseq_enable`): the messages already there then all get
+    /// the HIGHESTMODSEQ of that moment. Seen against Dovecot 2.3.19 in the
+    /// differential test (`tests/mock_vs_dovecot.rs`, e13).
+    pub fn track_modseqs(&mut self) {
+        if !self.modseqs_tracked {
+            for m in &mut self.messages {
+                m.modseq = self.highest_modseq;
+            }
+            self.modseqs_tracked = true;
+        }
+    }
+
+    /// The MODSEQ of the next change. Dovecot gives every message one command changes
+    /// (one index transaction) the same MODSEQ: `STORE 1:2 +FLAGS ...` or a COPY of
+    /// two messages raises HIGHESTMODSEQ by one, not two. Commands that change several
+    /// messages take this once and pass it to [`Self::append_at`] / [`Self::set_flags_at`].
+    pub fn next_modseq(&self) -> u64 {
+        self.highest_modseq + 1
+    }
+
+    /// Stores a new message in a change of its own; returns its UID.
+    pub fn append(&mut self, raw: Arc<[u8]>, flags: Flags, internal_date: i64) -> u32 {
+        let modseq = self.next_modseq();
+        self.append_at(raw, flags, internal_date, modseq)
+    }
+
+    /// Stores a new message as part of the change `modseq`; returns its UID.
+    pub fn append_at(
+        &mut self,
+        raw: Arc<[u8]>,
+        mut flags: Flags,
+        internal_date: i64,
+        modseq: u64,
+    ) -> u32 {
         let keywords = std::mem::take(&mut flags.keywords);
         self.define_keywords(keywords.iter().map(String::as_str));
         flags.keywords = self.order_keywords(&keywords);
         let uid = self.uidnext;
         self.uidnext += 1;
-        self.highest_modseq += 1;
+        self.highest_modseq = self.highest_modseq.max(modseq);
         self.messages.push(Message {
             uid,
             flags,
             internal_date,
             raw,
             recent: true,
-            modseq: self.highest_modseq,
+            modseq,
         });
         uid
     }
 
-    /// Changes a message's flags; true if they changed.
+    /// Changes a message's flags in a change of its own; true if they changed.
     pub fn set_flags(&mut self, uid: u32, flags: Flags) -> bool {
+        let modseq = self.next_modseq();
+        self.set_flags_at(uid, flags, modseq)
+    }
+
+    /// Changes a message's flags as part of the change `modseq`; true if they changed.
+    pub fn set_flags_at(&mut self, uid: u32, flags: Flags, modseq: u64) -> bool {
         let ordered = Flags {
             system: flags.system,
             keywords: self.order_keywords(&flags.keywords),
         };
-        let next = self.highest_modseq + 1;
         let Some(message) = self.message_mut(uid) else {
             return false;
         };
@@ -223,8 +265,8 @@ impl MailboxData {
             return false;
         }
         message.flags = ordered;
-        message.modseq = next;
-        self.highest_modseq = next;
+        message.modseq = modseq;
+        self.highest_modseq = self.highest_modseq.max(modseq);
         true
     }
 

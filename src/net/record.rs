@@ -29,7 +29,8 @@ pub struct Recorder {
 }
 
 /// Where the recording of connection `id` goes. A directory (existing, or written
-/// with a trailing `/`) gets one file per connection, named by start time and number;
+/// with a trailing `/`) gets one file per connection, named by start time and number,
+/// never overwriting one already there;
 /// a file name is used as is for connection 1, and numbered for the next ones
 /// (`session.txt`, `session-2.txt`, ...).
 pub fn path_for(record: &Path, id: u64, started: &str) -> PathBuf {
@@ -40,7 +41,14 @@ pub fn path_for(record: &Path, id: u64, started: &str) -> PathBuf {
             .filter(|c| c.is_ascii_digit())
             .take(14)
             .collect();
-        return record.join(format!("imap-{stamp}-{id}.txt"));
+        // Never overwrite: another proxy run may have used the same second and number.
+        let mut path = record.join(format!("imap-{stamp}-{id}.txt"));
+        let mut again = 1;
+        while path.exists() {
+            again += 1;
+            path = record.join(format!("imap-{stamp}-{id}-{again}.txt"));
+        }
+        return path;
     }
     if id == 1 {
         return record.to_path_buf();

@@ -13,9 +13,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::{verify_server_name, WebPkiServerVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::server::ParsedCertificate;
 use rustls::{
     CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, ServerConfig,
     SignatureScheme,
@@ -69,15 +71,24 @@ pub fn client_config(trust: &Trust) -> Result<Arc<ClientConfig>, String> {
         Trust::CaFile(path) => {
             let mut roots = RootCertStore::empty();
             let certs = read_certificates(path)?;
-            let (added, _) = roots.add_parsable_certificates(certs);
+            let (added, _) = roots.add_parsable_certificates(certs.clone());
             if added == 0 {
                 return Err(format!(
-                    "{}: no usable certificate in this file: --ca wants the CA (or self-signed) certificate in PEM form, \
-                     starting with -----BEGIN CERTIFICATE-----",
+                    "{}: no usable certificate in this file: --ca wants the CA (or self-signed) certificate in \
+                     PEM form, starting with -----BEGIN CERTIFICATE-----",
                     path.display()
                 ));
             }
-            builder.with_root_certificates(roots).with_no_client_auth()
+            let inner = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider())
+                .build()
+                .map_err(|e| format!("{}: cannot use these certificates: {e}", path.display()))?;
+            builder
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(CaFileVerifier {
+                    inner,
+                    pinned: certs,
+                }))
+                .with_no_client_auth()
         }
     };
     Ok(Arc::new(config))
@@ -95,6 +106,72 @@ fn read_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, String
         .map_err(|e| format!("cannot read {}: {e} (check the path)", path.display()))?
         .collect();
     certs.map_err(|e| format!("{}: not a PEM certificate file: {e}", path.display()))
+}
+
+/// `--ca FILE`: the usual WebPKI checks against the certificates in the file, plus one
+/// allowance. A self-signed certificate made with `openssl req -x509` (as most labs do,
+/// ours included) says `CA:TRUE`, and WebPKI refuses a CA certificate as a server's own
+/// (`CaUsedAsEndEntity`). When the server presents *exactly* a certificate the user
+/// gave with `--ca`, it is trusted as pinned; its names are still checked, so a name
+/// mismatch is still reported.
+#[derive(Debug)]
+struct CaFileVerifier {
+    inner: Arc<WebPkiServerVerifier>,
+    pinned: Vec<CertificateDer<'static>>,
+}
+
+impl ServerCertVerifier for CaFileVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        match self.inner.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        ) {
+            Err(rustls::Error::InvalidCertificate(CertificateError::Other(other)))
+                if format!("{other:?}").contains("CaUsedAsEndEntity")
+                    && self
+                        .pinned
+                        .iter()
+                        .any(|p| p.as_ref() == end_entity.as_ref()) =>
+            {
+                let parsed = ParsedCertificate::try_from(end_entity)?;
+                verify_server_name(&parsed, server_name)?;
+                Ok(ServerCertVerified::assertion())
+            }
+            other => other,
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
 }
 
 /// Accepts any certificate, but still checks that the handshake is signed by the key
@@ -207,6 +284,11 @@ fn describe_certificate_problem(problem: &CertificateError, host: &str) -> Strin
         CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => {
             format!("the certificate of {host} is not meant for a TLS server (wrong key usage)")
         }
+        CertificateError::Other(other) if format!("{other:?}").contains("CaUsedAsEndEntity") => format!(
+            "the certificate of {host} is SELF-SIGNED (a CA certificate used as the server's own, as `openssl req \
+             -x509` makes them): no authority this machine trusts vouches for it. Pass that certificate with --ca \
+             FILE (for the Dovecot lab: --ca $DOVECOT_CA), or --insecure for a lab on this machine only"
+        ),
         other => format!("the certificate of {host} was rejected: {other:?}"),
     }
 }

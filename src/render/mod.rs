@@ -134,7 +134,7 @@ pub fn write_text(out: &mut impl Write, a: &Annotation, style: TextStyle) -> io:
         paint.dim("="),
         paint.explain(&wrapped.join(&format!("\n{indent}  ")))
     )?;
-    for lit in &a.literals {
+    for (i, lit) in a.literals.iter().enumerate() {
         writeln!(
             out,
             "{indent}{} {}",
@@ -164,6 +164,9 @@ pub fn write_text(out: &mut impl Write, a: &Annotation, style: TextStyle) -> io:
                     lit.received, lit.size
                 ))
             )?;
+        }
+        if let Some(rest) = a.continued.get(i) {
+            writeln!(out, "{indent}{}", paint.dim(&format!("…{rest}")))?;
         }
     }
     for d in &a.details {

@@ -79,6 +79,7 @@ fn enable(cx: &mut Cx, tag: &str, requested: &[String]) -> Done {
         cx.line("* ENABLED");
         return Done::ok(tag, w::PRE_ENABLE);
     }
+    let had_condstore = cx.conn.condstore;
     let mut enabled = Vec::new();
     for cap in requested {
         let upper = cap.to_ascii_uppercase();
@@ -98,8 +99,28 @@ fn enable(cx: &mut Cx, tag: &str, requested: &[String]) -> Done {
             });
         }
     }
+    if cx.conn.condstore && !had_condstore {
+        condstore_turned_on(cx);
+    }
     if !enabled.is_empty() {
         cx.line(&format!("* ENABLED {}", enabled.join(" ")));
     }
     Done::ok(tag, w::ENABLE_DONE)
+}
+
+/// CONDSTORE was just turned on for this session (ENABLE, or STATUS HIGHESTMODSEQ).
+/// RFC 7162 §3.1.8 lets the server report HIGHESTMODSEQ then; Dovecot does so at once
+/// for a mailbox already selected (before `* ENABLED` or `* STATUS`).
+pub(crate) fn condstore_turned_on(cx: &mut Cx) {
+    cx.conn.condstore = true;
+    cx.track_selected_modseqs();
+    if let Some(highest) = selected_highest_modseq(cx) {
+        cx.line(&format!("* OK [HIGHESTMODSEQ {highest}] {}", w::HIGHEST));
+    }
+}
+
+fn selected_highest_modseq(cx: &Cx) -> Option<u64> {
+    let id = cx.conn.selected.as_ref()?.id;
+    let world = cx.store.lock();
+    Some(world.account(cx.user())?.by_id(id)?.highest_modseq)
 }

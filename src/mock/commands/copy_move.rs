@@ -80,9 +80,10 @@ fn copy(
     let validity = dest.uidvalidity;
     let mut from = Vec::new();
     let mut to = Vec::new();
+    let modseq = dest.next_modseq();
     for (u, raw, flags, date) in copies {
         from.push(u);
-        to.push(dest.append(raw, flags, date));
+        to.push(dest.append_at(raw, flags, date, modseq));
     }
     let code = format!("COPYUID {validity} {} {}", compress(&from), compress(&to));
     if moving {

@@ -111,6 +111,9 @@ fn plan(cx: &mut Cx, tag: &str, items: &FetchItems, uid: bool) -> Result<Plan, B
 }
 
 fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan: &Plan) -> Done {
+    if cx.conn.condstore {
+        cx.track_selected_modseqs();
+    }
     let user = cx.user().to_owned();
     let Some(view) = cx.conn.selected.as_mut() else {
         return Done::bad(tag, w::NO_MAILBOX_SELECTED);
@@ -122,6 +125,8 @@ fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan:
     let Some(mb) = world.account_mut(&user).and_then(|a| a.by_id_mut(view.id)) else {
         return Done::ok(tag, w::FETCH_DONE).sync(SyncMode::Full);
     };
+    // The implicit \Seen of one FETCH is one change, whatever the number of messages.
+    let seen_modseq = mb.next_modseq();
     let mut changed = false;
     let mut out = Vec::new();
     for i in indexes {
@@ -137,7 +142,7 @@ fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan:
         let mut seen_now = false;
         if plan.sets_seen && !view.read_only && !flags.has(SEEN) && mb.message(u).is_some() {
             flags.system |= SEEN;
-            mb.set_flags(u, flags.clone());
+            mb.set_flags_at(u, flags.clone(), seen_modseq);
             view.flags[i] = flags.clone();
             seen_now = true;
             changed = true;
@@ -306,6 +311,11 @@ fn push_item(
                         out.extend_from_slice(format!("<{o}>").as_bytes());
                     }
                     out.push(b' ');
+                    // RFC 3516 §4.2: content with NULs goes as a literal8, `~{n}`
+                    // (Dovecot sends `~` only then).
+                    if data.contains(&0) {
+                        out.push(b'~');
+                    }
                     push_literal(out, data);
                 }
                 None => out.extend_from_slice(b" NIL"),

@@ -99,6 +99,9 @@ fn select(
     let Some(mb) = world.account_mut(&user).and_then(|a| a.real_mut(&name)) else {
         return Done::no(tag, w::no_mailbox(&shown(mailbox)));
     };
+    if cx.conn.condstore {
+        mb.track_modseqs();
+    }
     let mut recent = BTreeSet::new();
     for m in mb.messages.iter_mut().filter(|m| m.recent) {
         recent.insert(m.uid);
@@ -141,7 +144,9 @@ fn select(
         mb.uidnext,
         w::PREDICTED_UID
     ));
-    if cx.conn.condstore {
+    // Once any CONDSTORE client has opened the mailbox, Dovecot keeps MODSEQs for it
+    // and every later SELECT shows HIGHESTMODSEQ (differential test, i2 and j3).
+    if cx.conn.condstore || mb.modseqs_tracked {
         text.push_str(&format!(
             "* OK [HIGHESTMODSEQ {}] {}\r\n",
             mb.highest_modseq,
@@ -477,13 +482,22 @@ fn status(cx: &mut Cx, tag: &str, mailbox: &Mailbox, items: &[String]) -> Done {
             w::command_error("STATUS", &format!("Invalid status item {bad}")),
         );
     }
+    // HIGHESTMODSEQ turns CONDSTORE on for the session, as ENABLE would.
+    if !cx.conn.condstore && items.iter().any(|i| i.eq_ignore_ascii_case("HIGHESTMODSEQ")) {
+        super::any::condstore_turned_on(cx);
+    }
     let name = stored_name(mailbox);
     let user = cx.user().to_owned();
     let selected_id = cx.conn.selected.as_ref().map(|s| s.id);
-    let world = cx.store.lock();
-    let Some(mb) = world.account(&user).and_then(|a| a.real(&name)) else {
+    let mut world = cx.store.lock();
+    let Some(mb) = world.account_mut(&user).and_then(|a| a.real_mut(&name)) else {
         return Done::no(tag, w::no_mailbox(&shown(mailbox)));
     };
+    // Asking for HIGHESTMODSEQ turns CONDSTORE on for the mailbox, in Dovecot.
+    if items.iter().any(|i| i.eq_ignore_ascii_case("HIGHESTMODSEQ")) {
+        mb.track_modseqs();
+    }
+    let mb = &*mb;
     let mut values = Vec::new();
     for item in STATUS_ITEMS {
         if !items.iter().any(|i| i.eq_ignore_ascii_case(item)) {

@@ -237,6 +237,19 @@ pub struct Cx<'a> {
 }
 
 impl Cx<'_> {
+    /// Starts per-message MODSEQs in the selected mailbox, as Dovecot does when a
+    /// client turns CONDSTORE on ([`super::store::MailboxData::track_modseqs`]).
+    pub fn track_selected_modseqs(&mut self) {
+        let Some(id) = self.conn.selected.as_ref().map(|v| v.id) else {
+            return;
+        };
+        let user = self.user().to_owned();
+        let mut world = self.store.lock();
+        if let Some(mb) = world.account_mut(&user).and_then(|a| a.by_id_mut(id)) {
+            mb.track_modseqs();
+        }
+    }
+
     pub fn line(&mut self, line: &str) {
         self.out.extend_from_slice(line.as_bytes());
         self.out.extend_from_slice(b"\r\n");
@@ -409,6 +422,28 @@ fn command_of(
 }
 
 /// The word of the first line at a diagnostic's column, as Dovecot echoes it.
+/// The command word after `UID` (`FOO` in `t UID FOO 1`), upper-cased.
+fn second_word(first: &[u8]) -> Option<String> {
+    let mut words = first.split(|&b| b == b' ').filter(|w| !w.is_empty());
+    let _tag = words.next()?;
+    let _uid = words.next()?;
+    let sub = words.next()?;
+    Some(String::from_utf8_lossy(sub).to_ascii_uppercase())
+}
+
+/// True if the error at `column` lies inside an atom that follows a SEARCH date key
+/// (`SINCE`, `SENTBEFORE`...).
+fn after_date_key(first: &[u8], column: usize) -> bool {
+    const DATE_KEYS: [&str; 6] = ["BEFORE", "ON", "SINCE", "SENTBEFORE", "SENTON", "SENTSINCE"];
+    let at = column.saturating_sub(1).min(first.len());
+    let Some(space) = first[..at].iter().rposition(|&b| b == b' ') else {
+        return false;
+    };
+    let key_start = first[..space].iter().rposition(|&b| b == b' ' || b == b'(').map_or(0, |i| i + 1);
+    let key = String::from_utf8_lossy(&first[key_start..space]).to_ascii_uppercase();
+    DATE_KEYS.contains(&key.as_str())
+}
+
 fn word_at(first: &[u8], column: usize) -> String {
     let start = column.saturating_sub(1).min(first.len());
     let rest = &first[start..];
@@ -499,6 +534,11 @@ fn after_login(
     let Some(cmd) = command else {
         diagnose(cx, tag, parsed);
         return match parsed.name {
+            // `UID FOO`: Dovecot looks "UID FOO" up as one command name.
+            Some("UID") if parsed.uid => match second_word(first) {
+                Some(sub) => unknown(cx, tag, &format!("UID {sub}")),
+                None => Done::bad(tag, w::command_error("UID", "Invalid arguments")),
+            },
             Some(name) => {
                 let shown = if parsed.uid {
                     format!("UID {name}")
@@ -527,7 +567,8 @@ fn after_login(
 /// fixture advertises it.
 fn unknown(cx: &mut Cx, tag: &str, word: &str) -> Done {
     let upper = word.to_ascii_uppercase();
-    if let Some((_, capability)) = UNIMPLEMENTED.iter().find(|(c, _)| *c == upper) {
+    let base = upper.strip_prefix("UID ").unwrap_or(&upper);
+    if let Some((_, capability)) = UNIMPLEMENTED.iter().find(|(c, _)| *c == base) {
         if cx.config.identity.advertises_prefix(true, capability) {
             cx.events.push(Event::NotImplemented {
                 tag: tag.to_owned(),
@@ -571,9 +612,17 @@ pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
                 _ => "Missing search parameters".into(),
             }
         }
+        // `SINCE 31-Feb-2024x`: Dovecot reads the whole atom as the date, and fails.
+        ("SEARCH", "bad-argument") if after_date_key(first, d.column) => {
+            "Invalid search date parameter".into()
+        }
         ("SEARCH", "bad-argument") => format!("Unknown argument {}", word_at(first, d.column)),
         ("STATUS", "bad-argument") => format!("Invalid status item {}", word_at(first, d.column)),
         ("COPY" | "MOVE", _) => "Missing arguments".into(),
+        // Dovecot reads these with `client_read_string_args`, which says so.
+        ("CREATE" | "DELETE" | "RENAME" | "SUBSCRIBE" | "UNSUBSCRIBE", "missing-argument") => {
+            "Missing arguments".into()
+        }
         // A quoted string where APPEND wants its message can only be a failed date-time.
         ("APPEND", _)
             if expected.contains("date-time") || word_at(first, d.column).starts_with('"') =>

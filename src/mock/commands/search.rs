@@ -51,6 +51,12 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
         return Done::bad(tag, w::command_error(name, "Invalid search date parameter"));
     }
     // apply
+    if criteria_use_modseq(criteria) {
+        cx.conn.condstore = true;
+    }
+    if cx.conn.condstore {
+        cx.track_selected_modseqs();
+    }
     let user = cx.user().to_owned();
     let Some(view) = cx.conn.selected.as_mut() else {
         return Done::bad(tag, w::NO_MAILBOX_SELECTED);

@@ -52,7 +52,14 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
     let Some(mb) = world.account_mut(&user).and_then(|a| a.by_id_mut(view.id)) else {
         return Done::ok(tag, w::STORE_DONE).sync(SyncMode::Full);
     };
+    if cx.conn.condstore {
+        mb.track_modseqs();
+    }
     mb.define_keywords(given.keywords.iter().map(String::as_str));
+    // One STORE is one change: every message it alters gets the same MODSEQ.
+    let modseq = mb.next_modseq();
+    let condstore = cx.conn.condstore;
+    let mut silent_modseqs = Vec::new();
     let mut changed = false;
     let mut modified = Vec::new();
     for i in indexes {
@@ -94,17 +101,26 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
                     .collect(),
             },
         };
-        if mb.set_flags(u, new) {
+        if mb.set_flags_at(u, new, modseq) {
             changed = true;
             if action.silent {
                 if let Some(m) = mb.message(u) {
                     view.flags[i] = m.flags.clone();
+                }
+                // RFC 7162 §3.1.3: with CONDSTORE on, .SILENT still reports MODSEQ.
+                if condstore {
+                    let uid_item = if *uid { format!("UID {u} ") } else { String::new() };
+                    silent_modseqs.push(format!("* {} FETCH ({uid_item}MODSEQ ({modseq}))", i + 1));
                 }
             }
         }
     }
     if changed {
         world.touch();
+    }
+    drop(world);
+    for line in silent_modseqs {
+        cx.line(&line);
     }
     // reply
     let done = Done::ok(tag, w::STORE_DONE).sync(sync).uid(*uid);

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# bench-mock.sh: the mock server against a real Dovecot on this machine, side by side
+# in one run, over TCP on 127.0.0.1. Prints a Markdown table (README.md, "Mock server
+# vs Dovecot", keeps the last one) and leaves the raw figures in JSON on stderr.
+#
+#   sudo bash scripts/bench-mock.sh            # ROUNDS=5 CLIENTS=100 MESSAGES=10000
+#
+# What is timed (scripts/bench/mock_bench_client.py):
+#   1. `FETCH 1:* (UID FLAGS RFC822.SIZE ENVELOPE)` on a 10,000-message INBOX (user
+#      learner), ROUNDS times after one untimed-for-the-median first round ("cold":
+#      Dovecot indexes and caches the mailbox then);
+#   2. 100 clients at once, each doing LOGIN, SELECT INBOX, FETCH 1:* (...) on the
+#      strategos INBOX (4 messages), LOGOUT; ROUNDS times.
+#
+# The servers: `imap-tutor serve` (release build) with a generated fixture, and
+# Dovecot from scripts/dovecot-lab.sh (seed-strategos, plus learner's 10,000 messages
+# written straight into a Maildir before the first login: no APPEND, no doveadm save).
+# Dovecot allows 10 connections per user and IP by default; the run raises that (and
+# the process limits) so that 100 clients can log in at once, as they can in the mock.
+# Needs root (Dovecot's lab) and the packages of scripts/ci-install.sh.
+set -euo pipefail
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ROUNDS=${ROUNDS:-5}
+CLIENTS=${CLIENTS:-100}
+MESSAGES=${MESSAGES:-10000}
+PYTHON=${PYTHON:-python3}
+
+log() { printf 'bench-mock: %s\n' "$*" >&2; }
+[ "$(id -u)" = 0 ] || { log "must run as root (the Dovecot lab does)"; exit 1; }
+command -v dovecot >/dev/null || { log "Dovecot is missing: run scripts/ci-install.sh"; exit 1; }
+
+WORK=$(mktemp -d /tmp/imap-tutor-bench-XXXXXX)
+chmod 755 "$WORK"
+MOCK_PID=
+cleanup() {
+    [ -n "$MOCK_PID" ] && kill "$MOCK_PID" 2>/dev/null || true
+    bash "$REPO/scripts/dovecot-lab.sh" stop "$WORK/dovecot" >/dev/null 2>&1 || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() {
+    "$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+wait_port() {
+    "$PYTHON" - "$1" <<'PY'
+import socket, sys, time
+deadline = time.time() + 120
+while time.time() < deadline:
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=1).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+sys.exit(1)
+PY
+}
+
+log "building the release binary"
+(cd "$REPO" && cargo build --release --quiet --bin imap-tutor)
+BIN="$REPO/target/release/imap-tutor"
+
+log "writing the world ($MESSAGES messages)"
+"$PYTHON" "$REPO/scripts/bench/make_world.py" "$WORK/world" --messages "$MESSAGES" >&2
+
+log "starting the mock"
+MOCK_PORT=$(free_port)
+"$BIN" serve --listen "127.0.0.1:$MOCK_PORT" --fixture "$WORK/world/fixture.yaml" 2>"$WORK/mock.log" &
+MOCK_PID=$!
+wait_port "$MOCK_PORT" || { cat "$WORK/mock.log" >&2; exit 1; }
+
+log "starting Dovecot"
+PLAIN=$(free_port); TLS=$(free_port)
+# Output to a file: the daemon inherits it and would hold a pipe open.
+bash "$REPO/scripts/dovecot-lab.sh" start "$WORK/dovecot" --plain-port "$PLAIN" --tls-port "$TLS" \
+    >"$WORK/lab.log" 2>&1 </dev/null || { cat "$WORK/lab.log" >&2; exit 1; }
+bash "$REPO/scripts/dovecot-lab.sh" seed-strategos "$WORK/dovecot" >"$WORK/seed.log" 2>&1 </dev/null
+install -d -o mail -g mail -m 700 "$WORK/dovecot/mail/learner"
+cp -r "$WORK/world/Maildir" "$WORK/dovecot/mail/learner/Maildir"
+chown -R mail:mail "$WORK/dovecot/mail/learner"
+cat >> "$WORK/dovecot/dovecot.conf" <<CONF
+# bench-mock.sh: let 100 clients of one user log in at once
+mail_max_userip_connections = 1000
+default_process_limit = 1000
+default_client_limit = 10000
+CONF
+doveadm -c "$WORK/dovecot/dovecot.conf" reload
+wait_port "$PLAIN"
+sleep 1
+
+log "timing the mock (port $MOCK_PORT)"
+"$PYTHON" "$REPO/scripts/bench/mock_bench_client.py" "$MOCK_PORT" mock --rounds "$ROUNDS" --clients "$CLIENTS" >"$WORK/mock.json"
+log "timing Dovecot (port $PLAIN)"
+"$PYTHON" "$REPO/scripts/bench/mock_bench_client.py" "$PLAIN" dovecot --rounds "$ROUNDS" --clients "$CLIENTS" >"$WORK/dovecot.json"
+MOCK_RSS=$(awk '/VmHWM/ {print $2}' "/proc/$MOCK_PID/status")
+cat "$WORK/mock.json" "$WORK/dovecot.json" >&2
+
+"$PYTHON" - "$WORK/mock.json" "$WORK/dovecot.json" "$MESSAGES" "$CLIENTS" "$ROUNDS" "$MOCK_RSS" \
+    "$(dovecot --version)" "$(nproc)" <<'PY'
+import json, sys
+mock, dove = (json.load(open(p)) for p in sys.argv[1:3])
+messages, clients, rounds, rss, version, cores = sys.argv[3:9]
+ms = lambda s: "%.0f ms" % (s * 1000)
+ratio = lambda m, d: "%.2fx" % (d / m) if m else "-"
+bm, bd = mock["big_fetch"], dove["big_fetch"]
+cm, cd = mock["many_clients"], dove["many_clients"]
+print("| %s messages, %s clients, median of %s rounds | mock (release) | Dovecot %s | Dovecot / mock |" % (messages, clients, rounds, version.split()[0]))
+print("| --- | --- | --- | --- |")
+print("| `FETCH 1:* (UID FLAGS RFC822.SIZE ENVELOPE)`, warm | %s | %s | %s |" % (ms(bm["warm_median_s"]), ms(bd["warm_median_s"]), ratio(bm["warm_median_s"], bd["warm_median_s"])))
+print("| the same, first time (Dovecot indexes the Maildir) | %s | %s | %s |" % (ms(bm["cold_s"]), ms(bd["cold_s"]), ratio(bm["cold_s"], bd["cold_s"])))
+print("| bytes of that FETCH response (same mail, same answer) | %d | %d | |" % (bm["bytes"], bd["bytes"]))
+print("| %s clients at once: LOGIN, SELECT, FETCH, LOGOUT (wall) | %s | %s | %s |" % (clients, ms(cm["wall_median_s"]), ms(cd["wall_median_s"]), ratio(cm["wall_median_s"], cd["wall_median_s"])))
+print("| one client's session in that crowd, p50 / p95 | %s / %s | %s / %s | |" % (ms(cm["latency_p50_s"]), ms(cm["latency_p95_s"]), ms(cd["latency_p50_s"]), ms(cd["latency_p95_s"])))
+print("\n(%s CPU cores shared with other work; the mock's peak RSS: %d MiB)" % (cores, int(rss) // 1024))
+PY
