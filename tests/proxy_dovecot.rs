@@ -26,6 +26,9 @@ port, mode = int(sys.argv[1]), sys.argv[2]
 if mode == "tls":
     ctx = ssl.create_default_context(cafile=sys.argv[3])
     m = imaplib.IMAP4_SSL("127.0.0.1", port, ssl_context=ctx)
+elif mode == "starttls":
+    m = imaplib.IMAP4("127.0.0.1", port)
+    m.starttls(ssl.create_default_context(cafile=sys.argv[3]))
 else:
     m = imaplib.IMAP4("127.0.0.1", port)
 print("caps", " ".join(sorted(m.capabilities)))
@@ -141,6 +144,42 @@ fn python_imaplib_through_the_proxy_to_dovecot() {
     assert!(got.contains("body 445"), "{got}");
     proxy.wait_for("session over", 1);
     proxy.stop();
+
+    // The client asks the proxy for STARTTLS, the proxy speaks TLS to Dovecot's IMAPS
+    // port: two TLS links, both ends readable in the middle.
+    let proxy = Proxy::start_with_env(
+        &[
+            "--upstream",
+            &tls,
+            "--tls",
+            "--ca",
+            &ca,
+            "--client-starttls",
+        ],
+        &[("XDG_DATA_HOME", data_str)],
+    );
+    let got = python(
+        IMAPLIB,
+        &[&proxy.port.to_string(), "starttls", cert.to_str().unwrap()],
+    );
+    assert!(
+        got.contains("body 445") && got.contains("search 1 2 3 4"),
+        "{got}"
+    );
+    let out = flat(&proxy.wait_for("session over", 1));
+    proxy.stop();
+    assert!(
+        out.contains("the proxy added STARTTLS to the capabilities"),
+        "{out}"
+    );
+    assert!(
+        out.contains("the proxy answers the client's STARTTLS itself"),
+        "{out}"
+    );
+    assert!(
+        out.contains("445 bytes: an email"),
+        "the session stays explained after STARTTLS:\n{out}"
+    );
     let _ = std::fs::remove_dir_all(&data);
 
     redaction(&lab);

@@ -21,6 +21,7 @@ send the same bytes.
 """
 import asyncio
 import json
+import os
 import statistics
 import sys
 import time
@@ -69,6 +70,9 @@ async def session(port, user, password, fetch_rounds=1, timings=None):
         if timings is not None:
             timings.append(time.perf_counter() - t0)
         untagged = data[:data.rfind(b"\r\n", 0, len(data) - 2) + 2]
+        if i == 0 and os.environ.get("BENCH_DUMP"):
+            with open(os.environ["BENCH_DUMP"], "wb") as f:
+                f.write(untagged)
         sizes.append((data.count(b" FETCH ("), len(untagged)))
     await cmd(b"z", b"LOGOUT")
     writer.close()

@@ -18,6 +18,7 @@ use super::CliResult;
   imap-tutor proxy --upstream 127.0.0.1:143 --starttls --ca lab/cert.pem
   imap-tutor proxy --upstream 127.0.0.1:10143 --record sessions/ --quiet
   imap-tutor proxy --upstream imap.example.org:993 --tls --listen-tls   (for clients that insist on TLS)
+  imap-tutor proxy --upstream imap.example.org:993 --tls --client-starttls   (for clients that insist on STARTTLS)
 
 The relay never changes a byte of what client and server say to each other. What the
 proxy adds itself (its own STARTTLS with --starttls, a BYE when the server cannot be
@@ -39,10 +40,13 @@ pub struct ProxyArgs {
     /// Clients speak IMAPS to the proxy, with a certificate made on first use (or --cert/--key).
     #[arg(long)]
     listen_tls: bool,
-    /// The listener's certificate (PEM), with --listen-tls.
+    /// Offer STARTTLS to plain-text clients: the proxy adds it to the capabilities and answers it itself, with its own certificate (for clients that insist on STARTTLS).
+    #[arg(long, conflicts_with = "listen_tls")]
+    client_starttls: bool,
+    /// The listener's certificate (PEM), with --listen-tls or --client-starttls.
     #[arg(long, requires = "key", value_name = "FILE")]
     cert: Option<PathBuf>,
-    /// The listener's private key (PEM), with --listen-tls.
+    /// The listener's private key (PEM), with --listen-tls or --client-starttls.
     #[arg(long, requires = "cert", value_name = "FILE")]
     key: Option<PathBuf>,
     /// Record each connection as a transcript: into a directory (one file per connection), or a file.
@@ -88,16 +92,26 @@ pub fn run(args: ProxyArgs, color: bool) -> CliResult {
         (None, false) => Trust::System,
     };
     let target = Target::parse(&args.upstream, security, trust)?;
-    let listen_tls = if args.listen_tls {
+    let own_tls = if args.listen_tls || args.client_starttls {
         let pair = args.cert.as_deref().zip(args.key.as_deref());
         let (config, cert_path) = tls::server_config(pair)?;
+        let how = if args.listen_tls {
+            "speak IMAPS to the proxy"
+        } else {
+            "may ask the proxy for STARTTLS"
+        };
         eprintln!(
-            "imap-tutor proxy: clients speak IMAPS to the proxy; its certificate is {}",
+            "imap-tutor proxy: clients {how}; the proxy's certificate is {} (tell the client to trust it)",
             cert_path.display()
         );
         Some(config)
     } else {
         None
+    };
+    let (listen_tls, client_starttls) = if args.listen_tls {
+        (own_tls, None)
+    } else {
+        (None, own_tls)
     };
     if args.insecure {
         eprintln!("imap-tutor proxy: {}", tls::INSECURE_WARNING);
@@ -106,6 +120,7 @@ pub fn run(args: ProxyArgs, color: bool) -> CliResult {
         listen: args.listen.clone(),
         target,
         listen_tls,
+        client_starttls,
         record: args.record.clone(),
         display: Display {
             format: args.format,

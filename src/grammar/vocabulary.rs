@@ -164,46 +164,10 @@ pub const FETCH_ITEMS: &[&str] = &[
 ];
 
 /// SEARCH keys (RFC 3501 §6.4.4, RFC 9051 §6.4.4).
-pub const SEARCH_KEYS: &[&str] = &[
-    "ALL",
-    "ANSWERED",
-    "BCC",
-    "BEFORE",
-    "BODY",
-    "CC",
-    "DELETED",
-    "DRAFT",
-    "FLAGGED",
-    "FROM",
-    "HEADER",
-    "KEYWORD",
-    "LARGER",
-    "NEW",
-    "NOT",
-    "OLD",
-    "ON",
-    "OR",
-    "RECENT",
-    "SEEN",
-    "SENTBEFORE",
-    "SENTON",
-    "SENTSINCE",
-    "SINCE",
-    "SMALLER",
-    "SUBJECT",
-    "TEXT",
-    "TO",
-    "UID",
-    "UNANSWERED",
-    "UNDELETED",
-    "UNDRAFT",
-    "UNFLAGGED",
-    "UNKEYWORD",
-    "UNSEEN",
-    "CHARSET",
-    "RETURN",
-    "MODSEQ",
-];
+pub const SEARCH_KEYS: &[&str] = super::search::SEARCH_KEY_NAMES;
+
+/// The words of a SEARCH command that are not keys: `CHARSET x` and ESEARCH's `RETURN (...)`.
+pub const SEARCH_ARGUMENTS: &[&str] = &["CHARSET", "RETURN"];
 
 /// LIST and LSUB mailbox attributes (RFC 3501 §7.2.2, RFC 9051 §7.3.1, RFC 5258, RFC 6154).
 pub const LIST_ATTRIBUTES: &[&str] = &[
@@ -227,18 +191,7 @@ pub const LIST_ATTRIBUTES: &[&str] = &[
 ];
 
 /// STATUS data items (RFC 3501 §6.3.10, RFC 9051 §6.3.11, RFC 8438).
-pub const STATUS_ITEMS: &[&str] = &[
-    "MESSAGES",
-    "RECENT",
-    "UIDNEXT",
-    "UIDVALIDITY",
-    "UNSEEN",
-    "DELETED",
-    "SIZE",
-    "HIGHESTMODSEQ",
-    "APPENDLIMIT",
-    "MAILBOXID",
-];
+pub const STATUS_ITEMS: &[&str] = super::command::STATUS_ATT_NAMES;
 
 /// Capabilities: both of the seed's lists, plus those of the extensions above.
 pub const CAPABILITIES: &[&str] = &[

@@ -238,6 +238,7 @@ mod tests {
             (Kind::Flag, "FLAGS", vocabulary::FLAGS),
             (Kind::FetchItem, "FETCH_ITEMS", vocabulary::FETCH_ITEMS),
             (Kind::SearchKey, "SEARCH_KEYS", vocabulary::SEARCH_KEYS),
+            (Kind::SearchKey, "SEARCH_ARGUMENTS", vocabulary::SEARCH_ARGUMENTS),
             (
                 Kind::ListAttribute,
                 "LIST_ATTRIBUTES",
@@ -367,7 +368,7 @@ mod tests {
                 for reference in &entry.rfc {
                     if parse_reference(reference).is_none() {
                         problems.push(format!(
-                            "{at}: rfc reference {reference:?} is not of the form \"RFC NNNN §x.y\""
+                            "{at}: rfc reference {reference:?} is not of the form \"RFC NNNN §x.y\" or \"RFC NNNN\""
                         ));
                     }
                 }
@@ -436,21 +437,27 @@ mod tests {
         );
     }
 
-    /// Splits `RFC 3501 §6.2.3` into (3501, "6.2.3"). Sections are numbers separated by
-    /// dots; an appendix is a capital letter, optionally followed by numbers (`A.1`).
-    fn parse_reference(reference: &str) -> Option<(u32, &str)> {
+    /// Splits `RFC 3501 §6.2.3` into (3501, Some("6.2.3")) and a bare `RFC 3502` into
+    /// (3502, None). Sections are numbers separated by dots; an appendix is a capital
+    /// letter, optionally followed by numbers (`A.1`).
+    fn parse_reference(reference: &str) -> Option<(u32, Option<&str>)> {
         let rest = reference.strip_prefix("RFC ")?;
-        let (number, section) = rest.split_once(" §")?;
+        let (number, section) = match rest.split_once(" §") {
+            Some((number, section)) => (number, Some(section)),
+            None => (rest, None),
+        };
         if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        let mut parts = section.split('.');
-        let first = parts.next()?;
-        let first_ok = (!first.is_empty() && first.bytes().all(|b| b.is_ascii_digit()))
-            || (first.len() == 1 && first.as_bytes()[0].is_ascii_uppercase());
-        let rest_ok = parts.all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-        if !first_ok || !rest_ok {
-            return None;
+        if let Some(section) = section {
+            let mut parts = section.split('.');
+            let first = parts.next()?;
+            let first_ok = (!first.is_empty() && first.bytes().all(|b| b.is_ascii_digit()))
+                || (first.len() == 1 && first.as_bytes()[0].is_ascii_uppercase());
+            let rest_ok = parts.all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+            if !first_ok || !rest_ok {
+                return None;
+            }
         }
         Some((number.parse().ok()?, section))
     }
@@ -479,9 +486,16 @@ mod tests {
 
     #[test]
     fn parse_reference_accepts_and_rejects() {
-        assert_eq!(parse_reference("RFC 3501 §6.2.3"), Some((3501, "6.2.3")));
-        assert_eq!(parse_reference("RFC 9051 §A.1"), Some((9051, "A.1")));
-        assert_eq!(parse_reference("RFC 2177 §3"), Some((2177, "3")));
+        assert_eq!(
+            parse_reference("RFC 3501 §6.2.3"),
+            Some((3501, Some("6.2.3")))
+        );
+        assert_eq!(parse_reference("RFC 9051 §A.1"), Some((9051, Some("A.1"))));
+        assert_eq!(parse_reference("RFC 2177 §3"), Some((2177, Some("3"))));
+        assert_eq!(parse_reference("RFC 3502"), Some((3502, None)));
+        assert_eq!(parse_reference("RFC 3502 §"), None);
+        assert_eq!(parse_reference("RFC 3502 "), None);
+        assert_eq!(parse_reference("RFC"), None);
         assert_eq!(parse_reference("RFC 3501 6.2.3"), None);
         assert_eq!(parse_reference("RFC 3501 §6..2"), None);
         assert_eq!(parse_reference("RFC3501 §6.2"), None);
@@ -500,6 +514,45 @@ mod tests {
         assert!(!has_heading(text, "6.2"));
         assert!(!has_heading(text, "6.2.4"));
         assert!(!has_heading(text, "A"));
+    }
+
+    /// What the RFC folder says about one reference, or `None` if it is fine. An RFC
+    /// whose text is in the folder must be cited with a section, and that section heading
+    /// must exist. An RFC that is not in the folder (CATENATE's RFC 4469, say) may be
+    /// cited bare or with a section, which then goes unchecked: cite one only when sure.
+    /// The entry's details must name such an RFC too ("Defined by RFC 4469"), so that a
+    /// mistyped number shows up as a mismatch.
+    fn reference_problem(
+        text: Option<&str>,
+        details: &str,
+        number: u32,
+        section: Option<&str>,
+    ) -> Option<String> {
+        match (text, section) {
+            (None, _) if !details.contains(&format!("RFC {number}")) => Some(format!(
+                "RFC {number} is not in the folder; say \"RFC {number}\" in the details too"
+            )),
+            (None, _) => None,
+            (Some(_), None) => Some(format!(
+                "rfc{number}.txt is in the folder, so name the section (\"RFC {number} §x.y\")"
+            )),
+            (Some(text), Some(section)) if !has_heading(text, section) => {
+                Some(format!("no heading \"{section}\" in RFC {number}"))
+            }
+            (Some(_), Some(_)) => None,
+        }
+    }
+
+    #[test]
+    fn reference_problem_is_strict_only_for_rfcs_in_the_folder() {
+        let text = "3.1.  The ENABLE Command\n";
+        let details = "Defined by RFC 3502 and RFC 2221.";
+        assert_eq!(reference_problem(Some(text), "", 5161, Some("3.1")), None);
+        assert!(reference_problem(Some(text), "", 5161, Some("3.2")).is_some());
+        assert!(reference_problem(Some(text), "", 5161, None).is_some());
+        assert_eq!(reference_problem(None, details, 3502, None), None);
+        assert_eq!(reference_problem(None, details, 2221, Some("4.1")), None);
+        assert!(reference_problem(None, details, 3503, None).is_some());
     }
 
     #[test]
@@ -522,13 +575,14 @@ mod tests {
                             .ok()
                             .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
                     });
-                    let at = format!("{} {:?}: {reference:?}", kind.label(), entry.name);
-                    match text {
-                        None => problems.push(format!("{at}: no rfc{number}.txt in the folder")),
-                        Some(text) if !has_heading(text, section) => {
-                            problems.push(format!("{at}: no heading \"{section}\" in RFC {number}"))
-                        }
-                        Some(_) => {}
+                    if let Some(problem) =
+                        reference_problem(text.as_deref(), &entry.details, number, section)
+                    {
+                        problems.push(format!(
+                            "{} {:?}: {reference:?}: {problem}",
+                            kind.label(),
+                            entry.name
+                        ));
                     }
                 }
             }

@@ -63,6 +63,8 @@ pub fn run(
     };
     // Once client and server switch to TLS between themselves, the bytes are opaque.
     let mut encrypted = false;
+    // Set when the proxy answers STARTTLS itself: then TLS does not hide anything.
+    let mut proxy_tls = false;
     let mut commands = 0u64;
     let mut last_time = 0.0;
     let mut first_end: Option<(Direction, End)> = None;
@@ -98,7 +100,8 @@ pub fn run(
                     if a.kind == AnnotationKind::Command {
                         commands += 1;
                     }
-                    let upgraded = a.kind == AnnotationKind::Tagged
+                    let upgraded = !proxy_tls
+                        && a.kind == AnnotationKind::Tagged
                         && a.command.as_deref() == Some("STARTTLS")
                         && a.display
                             .split(' ')
@@ -118,6 +121,7 @@ pub fn run(
                     }
                 }
             }
+            TapEvent::ProxyTls => proxy_tls = true,
             TapEvent::Gap { direction, skipped } => {
                 let side = &mut sides[index(direction)];
                 side.skipped += skipped;

@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::AsyncWriteExt;
+use tokio::io::{AsyncWrite, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -29,7 +29,7 @@ use super::annotate::{self, Display};
 use super::record::{self, Recorder};
 use super::relay::{self, End, Tap};
 use super::tls;
-use super::upstream::{self, BoxStream, Security, Target};
+use super::upstream::{self, BoxStream, LineReader, Prefixed, Security, Target};
 use crate::transcript::Direction;
 
 /// After one side closes cleanly, how long the other may take to close too. A server
@@ -44,6 +44,9 @@ pub struct Config {
     pub target: Target,
     /// Set for `--listen-tls`: clients speak IMAPS to the proxy.
     pub listen_tls: Option<Arc<rustls::ServerConfig>>,
+    /// Set for `--client-starttls`: the proxy offers STARTTLS to plain-text clients and
+    /// answers it itself, with this configuration.
+    pub client_starttls: Option<Arc<rustls::ServerConfig>>,
     /// `--record DIR_OR_FILE`.
     pub record: Option<PathBuf>,
     pub display: Display,
@@ -305,6 +308,15 @@ async fn session(
             return;
         }
     }
+    let (client, server) = match &config.client_starttls {
+        Some(tls) if config.listen_tls.is_none() => {
+            match offer_starttls(client, server, tls.clone(), tap).await {
+                Some(pair) => pair,
+                None => return,
+            }
+        }
+        _ => (client, server),
+    };
     relay_both(client, server, tap, &mut stop).await;
 }
 
@@ -314,6 +326,144 @@ fn trust_label(trust: &tls::Trust) -> String {
         tls::Trust::CaFile(path) => format!("certificate verified against {}", path.display()),
         tls::Trust::Insecure => "certificate NOT verified: --insecure".into(),
     }
+}
+
+/// Commands a client may send before STARTTLS; any other ends the offer (RFC 9051
+/// §6.2.1 allows STARTTLS only before login, and clients ask for it first thing).
+const BEFORE_STARTTLS: [&str; 4] = ["CAPABILITY", "NOOP", "ID", "STARTTLS"];
+
+/// `--client-starttls`: until the client logs in (or asks for TLS), lines are relayed
+/// one at a time, so that the proxy can add STARTTLS to the capabilities it relays and
+/// answer the client's STARTTLS itself. Every other byte still passes unchanged, and
+/// each change is announced. Returns the two streams for the byte relay, with any bytes
+/// read ahead put back in front; `None` if the session is over.
+async fn offer_starttls(
+    client: BoxStream,
+    server: BoxStream,
+    tls: Arc<rustls::ServerConfig>,
+    tap: &Tap,
+) -> Option<(BoxStream, BoxStream)> {
+    let (client_read, mut client_write) = tokio::io::split(client);
+    let (server_read, mut server_write) = tokio::io::split(server);
+    let mut from_client = LineReader::new(client_read);
+    let mut from_server = LineReader::new(server_read);
+    let mut announced = false;
+    loop {
+        tokio::select! {
+            line = from_client.line() => {
+                let Ok(Some(line)) = line else { break };
+                let text = String::from_utf8_lossy(&line).into_owned();
+                let mut words = text.split_whitespace();
+                let tag = words.next().unwrap_or("").to_string();
+                let command = words.next().unwrap_or("").to_ascii_uppercase();
+                tap.offer(Direction::Client, &line);
+                if command == "STARTTLS" && words.next().is_none() {
+                    let reply = format!("{tag} OK Begin TLS negotiation now (imap-tutor proxy)\r\n");
+                    // Before the OK reaches the annotator: this TLS is the proxy's, so
+                    // the session stays readable.
+                    tap.proxy_tls();
+                    tap.note(
+                        "the proxy answers the client's STARTTLS itself (--client-starttls): the server never \
+                         sees it. TLS now runs between the client and the proxy, with the proxy's certificate",
+                    );
+                    tap.offer(Direction::Server, reply.as_bytes());
+                    if send(&mut client_write, reply.as_bytes()).await.is_err() {
+                        return None;
+                    }
+                    if !from_client.leftover.is_empty() {
+                        tap.note("the client sent bytes after STARTTLS without waiting for the handshake: closing");
+                        return None;
+                    }
+                    let client = from_client.stream.unsplit(client_write);
+                    let acceptor = tokio_rustls::TlsAcceptor::from(tls);
+                    let client = match tokio::time::timeout(upstream::CONNECT_TIMEOUT, acceptor.accept(client)).await {
+                        Ok(Ok(stream)) => stream,
+                        Ok(Err(e)) => {
+                            tap.note(format!(
+                                "the client's TLS handshake with the proxy failed: {e}. The client must trust the \
+                                 proxy's certificate (see the proxy's startup message for where it is)"
+                            ));
+                            return None;
+                        }
+                        Err(_) => {
+                            tap.note("the client did not start TLS within 10 s after STARTTLS");
+                            return None;
+                        }
+                    };
+                    tap.note("TLS is up between the client and the proxy; the proxy still reads, explains and relays every line");
+                    let server = Prefixed::new(std::mem::take(&mut from_server.leftover), from_server.stream.unsplit(server_write));
+                    return Some((Box::new(client), Box::new(server)));
+                }
+                if send(&mut server_write, &line).await.is_err() {
+                    return None;
+                }
+                if !BEFORE_STARTTLS.contains(&command.as_str()) {
+                    break;
+                }
+            }
+            line = from_server.line() => {
+                let Ok(Some(line)) = line else { break };
+                let (bytes, added) = add_starttls(&line);
+                if added && !announced {
+                    announced = true;
+                    tap.note(
+                        "the proxy added STARTTLS to the capabilities the server listed (--client-starttls): \
+                         it offers TLS to your client itself, with its own certificate, and answers STARTTLS \
+                         without passing it on",
+                    );
+                }
+                tap.offer(Direction::Server, &bytes);
+                if send(&mut client_write, &bytes).await.is_err() {
+                    return None;
+                }
+            }
+        }
+    }
+    let client = Prefixed::new(
+        std::mem::take(&mut from_client.leftover),
+        from_client.stream.unsplit(client_write),
+    );
+    let server = Prefixed::new(
+        std::mem::take(&mut from_server.leftover),
+        from_server.stream.unsplit(server_write),
+    );
+    Some((Box::new(client), Box::new(server)))
+}
+
+async fn send<W: AsyncWrite + Unpin>(to: &mut W, bytes: &[u8]) -> std::io::Result<()> {
+    to.write_all(bytes).await?;
+    to.flush().await
+}
+
+/// A capability list (`* CAPABILITY ...`, or a `[CAPABILITY ...]` code) with STARTTLS
+/// added if it is missing; true if it was added.
+fn add_starttls(line: &[u8]) -> (Vec<u8>, bool) {
+    let upper = line.to_ascii_uppercase();
+    let has = upper
+        .split(|&b| b == b' ' || b == b']' || b == b'\r')
+        .any(|w| w == b"STARTTLS");
+    let end = if upper.starts_with(b"* CAPABILITY ") {
+        line.len()
+            - line
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b'\r' || b == b'\n')
+                .count()
+    } else if let Some(open) = upper.windows(12).position(|w| w == b"[CAPABILITY ") {
+        match upper[open..].iter().position(|&b| b == b']') {
+            Some(close) => open + close,
+            None => return (line.to_vec(), false),
+        }
+    } else {
+        return (line.to_vec(), false);
+    };
+    if has {
+        return (line.to_vec(), false);
+    }
+    let mut out = line[..end].to_vec();
+    out.extend_from_slice(b" STARTTLS");
+    out.extend_from_slice(&line[end..]);
+    (out, true)
 }
 
 /// Runs both copy loops until both sides are done, one fails, or the proxy stops.
@@ -364,5 +514,26 @@ async fn relay_both(
     }
     if down.is_none() {
         tap.end(Direction::Server, End::Stopped, 0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::add_starttls;
+
+    #[test]
+    fn starttls_is_added_to_capability_lists_that_lack_it() {
+        let (line, added) = add_starttls(b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n");
+        assert_eq!(
+            (line.as_slice(), added),
+            (&b"* CAPABILITY IMAP4rev1 AUTH=PLAIN STARTTLS\r\n"[..], true)
+        );
+        let (line, _) = add_starttls(b"* OK [CAPABILITY IMAP4rev1 SASL-IR] Dovecot ready.\r\n");
+        assert_eq!(
+            line,
+            b"* OK [CAPABILITY IMAP4rev1 SASL-IR STARTTLS] Dovecot ready.\r\n"
+        );
+        assert!(!add_starttls(b"* OK [CAPABILITY IMAP4rev1 STARTTLS] ready\r\n").1);
+        assert!(!add_starttls(b"* 1 FETCH (FLAGS ())\r\n").1);
     }
 }

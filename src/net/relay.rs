@@ -49,6 +49,9 @@ pub enum TapEvent {
     Gap { direction: Direction, skipped: u64 },
     /// Something the proxy itself did or saw (an upgrade, a refusal, an error).
     Note { text: String, time: f64 },
+    /// From here on the proxy itself terminates the client's TLS (`--client-starttls`):
+    /// the STARTTLS that follows does not make the session unreadable.
+    ProxyTls,
     /// One direction is over, after `total` bytes.
     End {
         direction: Direction,
@@ -184,6 +187,11 @@ impl Tap {
             text: text.into(),
             time: self.elapsed(),
         });
+    }
+
+    /// Tells the annotator that the proxy terminates the client's TLS itself.
+    pub fn proxy_tls(&self) {
+        let _ = self.inner.tx.send(TapEvent::ProxyTls);
     }
 
     /// Tells the annotator that a direction ended, with any skipped bytes first.
