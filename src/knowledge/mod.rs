@@ -8,7 +8,8 @@
 //! `include_str!` and parsed once, on first use. The unit tests at the bottom of this
 //! file parse every file, so a bad edit fails `cargo test` rather than a user's run; they
 //! also check that every name in [`crate::grammar::vocabulary`] has an entry and that
-//! every RFC reference names a section heading that really exists in the RFC text.
+//! every reference to an RFC kept in `shared/rfc` names a section heading that really
+//! exists in its text (an RFC not kept there may be cited without a section).
 
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -132,7 +133,8 @@ pub struct Entry {
     pub summary: String,
     /// Two to six sentences for a learner.
     pub details: String,
-    /// Verified references of the form `RFC 3501 §6.2.3`.
+    /// References: `RFC 3501 §6.2.3`, checked against the RFC text when it is kept in
+    /// `shared/rfc`; a bare `RFC 3502` for one that is not.
     pub rfc: Vec<String>,
     /// Common mistakes or misconceptions, each one sentence with the fix.
     #[serde(default)]
