@@ -480,3 +480,57 @@ fn mbsync_syncs_every_folder_and_a_change_back() {
     assert_eq!(uploaded, show(&from_maildir(draft.as_bytes())));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// ------------------------------------------------------------------ mutt
+
+/// mutt, run batch-style: it wants a terminal, which `script` gives it, and `-e 'push
+/// ...'` types its keys. It jumps to message 3, pipes it raw to a file, deletes
+/// message 4, syncs and quits. mutt logs in with AUTHENTICATE PLAIN and reads headers
+/// with `FETCH 1:n (UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (...)])`.
+#[test]
+fn mutt_pipes_the_seeds_email_and_deletes_a_message() {
+    if !require_program("mutt", "mutt") || !require_program("script", "bsdutils") {
+        return;
+    }
+    let server = MockServer::start("default");
+    let dir = fresh_dir("mutt");
+    let out = dir.join("piped.eml");
+    let rc = dir.join("muttrc");
+    std::fs::write(
+        &rc,
+        format!(
+            "set folder=\"imap://strategos@127.0.0.1:{port}/\"\nset imap_pass=\"tryhackme\"\n\
+             set spoolfile=\"+INBOX\"\nset ssl_starttls=no\nset ssl_force_tls=no\n\
+             set pipe_decode=no\nset wait_key=no\nset record=\"\"\nset move=no\nset quit=yes\n\
+             set delete=yes\nset sort=mailbox-order\nset header_cache=\"\"\nset message_cachedir=\"\"\n",
+            port = server.port
+        ),
+    )
+    .unwrap();
+    let keys = format!(
+        "3<enter><pipe-message>cat > {}<enter>4<enter><delete-message><sync-mailbox><quit>",
+        out.display()
+    );
+    let mutt = format!("mutt -n -F {} -e 'push \"{keys}\"'", rc.display());
+    let run_out = run(Command::new("timeout")
+        .args(["-k", "5", "60", "script", "-qec", &mutt, "/dev/null"])
+        .env("HOME", &dir)
+        .env("TERM", "xterm"));
+    let screen = format!("{}{}", show(&run_out.stdout), show(&run_out.stderr));
+    assert!(run_out.status.success(), "mutt:\n{screen}");
+
+    // mutt stores the message with LF line ends; the bytes are otherwise the seed's.
+    let piped = std::fs::read(&out).unwrap_or_else(|e| panic!("{}: {e}\n{screen}", out.display()));
+    assert_eq!(show(&from_maildir(&piped)), show(&strategos_eml(3)));
+    // Message 4 is gone; message 2, unread and seen in the index, got mutt's "Old"
+    // keyword (its mark_old setting), which the mock accepts as any keyword.
+    assert_eq!(
+        flags_of(&server, "INBOX"),
+        [
+            r"* 1 FETCH (UID 1 FLAGS (\Seen))",
+            r"* 2 FETCH (UID 2 FLAGS (Old))",
+            r"* 3 FETCH (UID 3 FLAGS (\Seen))"
+        ]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -412,7 +412,13 @@ fn the_mock_answers_the_battery_as_dovecot_does() {
     let dovecot = run_battery(&steps, lab.port);
     // A line Dovecot did not answer is a mistake in the battery, not in the mock.
     for d in &dovecot {
-        assert!(!d.got.ends_with("(no reply)"), "Dovecot did not answer {} C: {}: {}", d.conn, d.sent, d.got);
+        assert!(
+            !d.got.ends_with("(no reply)"),
+            "Dovecot did not answer {} C: {}: {}",
+            d.conn,
+            d.sent,
+            d.got
+        );
     }
 
     drop(lab);

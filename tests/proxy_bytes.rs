@@ -12,7 +12,7 @@ mod proxy_support;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 
-use proxy_support::{Digest, Proxy};
+use proxy_support::{flat, Digest, Proxy};
 
 const LITERAL: usize = 100 * 1024 * 1024;
 
@@ -134,9 +134,12 @@ fn every_byte_passes_unchanged_both_ways_at_once() {
     let out = proxy.wait_for("session over", 1);
     let peak = proxy.peak_rss_kib();
     let (_, err) = proxy.stop();
+    // The annotator may fall behind (it is never allowed to slow the relay); then it
+    // says how much it skipped instead of explaining it.
+    let flat_out = flat(&out);
     assert!(
-        out.contains("{104857600}"),
-        "the literals are announced in the explanations:\n{out}"
+        out.contains("{104857600}") || flat_out.contains("the annotator fell behind and skipped"),
+        "the literals are announced in the explanations, or the skip is:\n{out}"
     );
     // Flat memory: two 100 MB literals went through at once; holding either whole would
     // take 100 MB. The bound is generous for a debug build.

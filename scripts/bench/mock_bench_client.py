@@ -31,8 +31,9 @@ async def read_until_tag(reader, tag, buf):
     """Reads until a line `TAG OK|NO|BAD` arrives; returns (bytes read, rest)."""
     needle = b"\r\n" + tag + b" "
     total = bytearray(buf)
+    searched = 0  # look only at new bytes: a 3 MB answer comes in many chunks
     while True:
-        at = -2 if total.startswith(tag + b" ") else total.find(needle)
+        at = -2 if total.startswith(tag + b" ") else total.find(needle, searched)
         if at != -1:
             start = 0 if at == -2 else at + 2
             end = total.find(b"\r\n", start)
@@ -41,6 +42,9 @@ async def read_until_tag(reader, tag, buf):
                 if not line.startswith(tag + b" OK"):
                     raise RuntimeError("server said: %r" % line)
                 return bytes(total[:end + 2]), bytes(total[end + 2:])
+            searched = max(at, 0)  # the tagged line has begun: wait for its end
+        else:
+            searched = max(0, len(total) - len(needle) + 1)
         chunk = await reader.read(1 << 16)
         if not chunk:
             raise RuntimeError("connection closed; last bytes %r" % bytes(total[-200:]))

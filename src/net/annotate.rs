@@ -60,6 +60,7 @@ pub fn run(
     let mut printer = Printer {
         id,
         display: display.clone(),
+        pending: Vec::new(),
     };
     // Once client and server switch to TLS between themselves, the bytes are opaque.
     let mut encrypted = false;
@@ -69,7 +70,18 @@ pub fn run(
     let mut last_time = 0.0;
     let mut first_end: Option<(Direction, End)> = None;
 
-    while let Some(event) = rx.blocking_next() {
+    loop {
+        let event = match rx.try_next() {
+            Some(event) => event,
+            None => {
+                // Nothing waiting: show what we have before sleeping.
+                printer.flush();
+                match rx.blocking_next() {
+                    Some(event) => event,
+                    None => break,
+                }
+            }
+        };
         match event {
             TapEvent::Bytes {
                 direction,
@@ -276,6 +288,9 @@ fn summarize(
 struct Printer {
     id: u64,
     display: Display,
+    /// Rendered text not yet written: flushed when no more events wait, so a burst
+    /// of messages costs one write, not one per message.
+    pending: Vec<u8>,
 }
 
 impl Printer {
@@ -296,6 +311,7 @@ impl Printer {
     /// The last note of a session is shown even with `--quiet`.
     fn closing(&mut self, text: &str, time: f64) {
         self.write(&note(text, Some(time)));
+        self.flush();
     }
 
     fn write(&mut self, a: &Annotation) {
@@ -320,8 +336,21 @@ impl Printer {
                 }
             }
         }
+        self.pending.extend_from_slice(&buf);
+        if self.pending.len() > 64 * 1024 {
+            self.flush();
+        }
+    }
+
+    /// Writes what was rendered, in one locked write (so connections never interleave
+    /// inside an annotation).
+    fn flush(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
         let mut out = std::io::stdout().lock();
-        let _ = out.write_all(&buf).and_then(|_| out.flush());
+        let _ = out.write_all(&self.pending).and_then(|_| out.flush());
+        self.pending.clear();
     }
 }
 

@@ -14,8 +14,12 @@
 //!   resynchronises at the next line. What the learner loses is explanation, never
 //!   traffic.
 //!
-//! The piece is offered *before* it is written on, so the annotator always sees a
-//! command before the response it causes.
+//! The piece is offered right *after* it is written on, so that waking the annotator
+//! costs the relay nothing on the path of the bytes. The annotator still sees a command
+//! before the response it causes: both copy loops of a connection run in one task
+//! (see `proxy::relay_both`), polled one after the other, and the loop that completes
+//! a write offers the piece before the task can poll again; the server cannot answer
+//! bytes that were not yet written.
 
 use std::io;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -101,6 +105,13 @@ impl TapReceiver {
     /// The next event, waiting for it (for a blocking thread).
     pub fn blocking_next(&mut self) -> Option<TapEvent> {
         let event = self.rx.blocking_recv();
+        self.account(&event);
+        event
+    }
+
+    /// The next event if one is waiting, without waiting.
+    pub fn try_next(&mut self) -> Option<TapEvent> {
+        let event = self.rx.try_recv().ok();
         self.account(&event);
         event
     }
@@ -232,14 +243,16 @@ where
                 return (End::ReadFailed(describe_io(&e)), total);
             }
         };
-        tap.offer(direction, &buffer[..n]);
         // TLS streams buffer records until flushed; plain TCP ignores the flush.
-        if let Err(e) = async {
+        let written = async {
             to.write_all(&buffer[..n]).await?;
             to.flush().await
         }
-        .await
-        {
+        .await;
+        // Offered after the write, so waking the annotator is not on the path of the
+        // bytes. The order still holds (see the module documentation).
+        tap.offer(direction, &buffer[..n]);
+        if let Err(e) = written {
             return (End::WriteFailed(describe_io(&e)), total);
         }
         total += n as u64;

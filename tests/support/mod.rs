@@ -63,6 +63,13 @@ pub fn fresh_dir(label: &str) -> PathBuf {
     dir
 }
 
+/// Writes to the real stderr: `eprintln!` in a test is captured and shown only if the
+/// test fails, and a skip must be seen.
+fn notice(text: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "{text}");
+}
+
 fn skip_requested(var: &str) -> bool {
     std::env::var(var).is_ok_and(|v| v == "1")
 }
@@ -75,7 +82,7 @@ pub fn require_program(program: &str, package: &str) -> bool {
         return true;
     }
     if skip_requested("IMAP_TUTOR_SKIP_CLIENTS") {
-        eprintln!("SKIPPED: `{program}` is not installed (package {package}) and IMAP_TUTOR_SKIP_CLIENTS=1");
+        notice(&format!("SKIPPED: `{program}` is not installed (package {package}) and IMAP_TUTOR_SKIP_CLIENTS=1"));
         return false;
     }
     panic!(
@@ -220,7 +227,7 @@ impl DovecotLab {
         };
         if let Some(why) = missing {
             if skip_requested("IMAP_TUTOR_SKIP_DOVECOT") {
-                eprintln!("SKIPPED: {why}, and IMAP_TUTOR_SKIP_DOVECOT=1");
+                notice(&format!("SKIPPED: {why}, and IMAP_TUTOR_SKIP_DOVECOT=1"));
                 return None;
             }
             panic!("{why}. Run `sudo bash scripts/ci-install.sh`, or set IMAP_TUTOR_SKIP_DOVECOT=1 to skip");

@@ -483,7 +483,11 @@ fn status(cx: &mut Cx, tag: &str, mailbox: &Mailbox, items: &[String]) -> Done {
         );
     }
     // HIGHESTMODSEQ turns CONDSTORE on for the session, as ENABLE would.
-    if !cx.conn.condstore && items.iter().any(|i| i.eq_ignore_ascii_case("HIGHESTMODSEQ")) {
+    if !cx.conn.condstore
+        && items
+            .iter()
+            .any(|i| i.eq_ignore_ascii_case("HIGHESTMODSEQ"))
+    {
         super::any::condstore_turned_on(cx);
     }
     let name = stored_name(mailbox);
@@ -494,7 +498,10 @@ fn status(cx: &mut Cx, tag: &str, mailbox: &Mailbox, items: &[String]) -> Done {
         return Done::no(tag, w::no_mailbox(&shown(mailbox)));
     };
     // Asking for HIGHESTMODSEQ turns CONDSTORE on for the mailbox, in Dovecot.
-    if items.iter().any(|i| i.eq_ignore_ascii_case("HIGHESTMODSEQ")) {
+    if items
+        .iter()
+        .any(|i| i.eq_ignore_ascii_case("HIGHESTMODSEQ"))
+    {
         mb.track_modseqs();
     }
     let mb = &*mb;

@@ -439,7 +439,10 @@ fn after_date_key(first: &[u8], column: usize) -> bool {
     let Some(space) = first[..at].iter().rposition(|&b| b == b' ') else {
         return false;
     };
-    let key_start = first[..space].iter().rposition(|&b| b == b' ' || b == b'(').map_or(0, |i| i + 1);
+    let key_start = first[..space]
+        .iter()
+        .rposition(|&b| b == b' ' || b == b'(')
+        .map_or(0, |i| i + 1);
     let key = String::from_utf8_lossy(&first[key_start..space]).to_ascii_uppercase();
     DATE_KEYS.contains(&key.as_str())
 }

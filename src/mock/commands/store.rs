@@ -109,7 +109,11 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
                 }
                 // RFC 7162 §3.1.3: with CONDSTORE on, .SILENT still reports MODSEQ.
                 if condstore {
-                    let uid_item = if *uid { format!("UID {u} ") } else { String::new() };
+                    let uid_item = if *uid {
+                        format!("UID {u} ")
+                    } else {
+                        String::new()
+                    };
                     silent_modseqs.push(format!("* {} FETCH ({uid_item}MODSEQ ({modseq}))", i + 1));
                 }
             }
