@@ -221,9 +221,10 @@ fn recordings_read_back_with_explain() {
 
 #[test]
 fn connect_mock_explains_what_the_learner_types() {
+    let history = support::fresh_dir("connect-history");
     let mut child = Command::new(env!("CARGO_BIN_EXE_imap-tutor"))
         .args(["--color", "never", "connect", "--mock"])
-        .env("XDG_DATA_HOME", support::fresh_dir("connect-history"))
+        .env("XDG_DATA_HOME", &history)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -252,4 +253,5 @@ fn connect_mock_explains_what_the_learner_types() {
     );
     assert!(text.contains("C OK [APPENDUID"), "{text}");
     assert!(text.contains("S: * BYE"), "{text}");
+    let _ = std::fs::remove_dir_all(&history);
 }

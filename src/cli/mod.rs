@@ -6,9 +6,9 @@ pub mod convert;
 pub mod diff;
 pub mod explain;
 pub mod lesson;
-pub mod serve;
 pub mod proxy;
 pub mod replay;
+pub mod serve;
 
 /// An error that ends a subcommand, with the message shown to the user.
 pub type CliResult = Result<std::process::ExitCode, String>;

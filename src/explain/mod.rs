@@ -272,7 +272,18 @@ impl Explainer {
     /// this when its annotator fell behind and skipped bytes: framing restarts clean,
     /// and the caller feeds from the next line on.
     pub fn resync(&mut self, direction: Direction) {
-        *self.side(direction) = Side::new();
+        let side = self.side(direction);
+        let retain = side.assembler.retain;
+        *side = Side::new();
+        side.assembler.retain = retain;
+    }
+
+    /// Keeps at most `bytes` of each literal for parsing and summaries (1 MiB by
+    /// default). The proxy lowers it: a summary needs the header and the first lines,
+    /// and copying a megabyte of every message costs a live relay the CPU it shares.
+    pub fn retain_literals(&mut self, bytes: usize) {
+        self.client.assembler.retain = bytes;
+        self.server.assembler.retain = bytes;
     }
 
     /// The stream ended: explains whatever unfinished messages remain.

@@ -240,7 +240,11 @@ mod tests {
             (Kind::Flag, "FLAGS", vocabulary::FLAGS),
             (Kind::FetchItem, "FETCH_ITEMS", vocabulary::FETCH_ITEMS),
             (Kind::SearchKey, "SEARCH_KEYS", vocabulary::SEARCH_KEYS),
-            (Kind::SearchKey, "SEARCH_ARGUMENTS", vocabulary::SEARCH_ARGUMENTS),
+            (
+                Kind::SearchKey,
+                "SEARCH_ARGUMENTS",
+                vocabulary::SEARCH_ARGUMENTS,
+            ),
             (
                 Kind::ListAttribute,
                 "LIST_ATTRIBUTES",

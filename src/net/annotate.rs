@@ -26,6 +26,13 @@ pub struct Display {
     pub show_secrets: bool,
 }
 
+/// How much of each literal the annotator keeps when not showing literals whole:
+/// enough for an email's header fields and first lines.
+const LITERAL_RETAIN: usize = 64 * 1024;
+
+/// How many milliseconds the annotator looks for new events before it blocks.
+const IDLE_POLLS: u32 = 20;
+
 /// What the annotator learned, for the proxy's log.
 #[derive(Debug, Clone, Default)]
 pub struct Summary {
@@ -56,6 +63,10 @@ pub fn run(
     let mut explainer = Explainer::new(Options {
         show_secrets: display.show_secrets,
     });
+    // A summary needs a literal's header and first lines; `--full` shows it whole.
+    if !display.style.full {
+        explainer.retain_literals(LITERAL_RETAIN);
+    }
     let mut sides = [Side::default(), Side::default()];
     let mut printer = Printer {
         id,
@@ -74,9 +85,21 @@ pub fn run(
         let event = match rx.try_next() {
             Some(event) => event,
             None => {
-                // Nothing waiting: show what we have before sleeping.
+                // Nothing waiting: show what we have, then look again every millisecond
+                // for a while before blocking. While a session is busy, the relay then
+                // never has to wake this thread (a futex and a context switch per
+                // message, on cores the client and server need); an idle session
+                // still costs nothing after IDLE_POLLS milliseconds.
                 printer.flush();
-                match rx.blocking_next() {
+                let mut next = None;
+                for _ in 0..IDLE_POLLS {
+                    std::thread::sleep(std::time::Duration::from_millis(1));
+                    next = rx.try_next();
+                    if next.is_some() {
+                        break;
+                    }
+                }
+                match next.or_else(|| rx.blocking_next()) {
                     Some(event) => event,
                     None => break,
                 }

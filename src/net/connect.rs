@@ -266,6 +266,7 @@ pub fn run(peer: Peer, look: Look) -> Result<(), String> {
         &mut typist,
         &Wait::Answer("*".into()),
         Duration::from_millis(500),
+        &heard_tx,
     );
 
     let result = loop {
@@ -302,7 +303,7 @@ pub fn run(peer: Peer, look: Look) -> Result<(), String> {
                 break Ok(());
             }
         }
-        wait_for(&answer_rx, &mut typist, &step.wait, ANSWER_WAIT);
+        wait_for(&answer_rx, &mut typist, &step.wait, ANSWER_WAIT, &heard_tx);
     };
     if let Some(parent) = history.parent() {
         let _ = std::fs::create_dir_all(parent);
@@ -322,11 +323,17 @@ fn wait_for(
     typist: &mut Typist,
     wait: &Wait,
     patience: Duration,
+    notes: &std_mpsc::Sender<Heard>,
 ) {
+    let hear = |typist: &mut Typist, line: &[u8]| {
+        if let Some(note) = typist.server_line(line) {
+            let _ = notes.send(Heard::Note(note));
+        }
+    };
     if *wait == Wait::Nothing {
         // Still take note of any `+` that came meanwhile.
         while let Ok(Answer::Line(line)) = answers.try_recv() {
-            typist.server_line(&line);
+            hear(typist, &line);
         }
         return;
     }
@@ -335,7 +342,7 @@ fn wait_for(
         let left = deadline.saturating_duration_since(std::time::Instant::now());
         match answers.recv_timeout(left) {
             Ok(Answer::Line(line)) => {
-                typist.server_line(&line);
+                hear(typist, &line);
                 let done = match wait {
                     Wait::Continuation => line.starts_with(b"+") || !typist.awaiting_anything(),
                     Wait::Answer(tag) if tag == "*" => true,
