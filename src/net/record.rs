@@ -17,11 +17,13 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::explain::redact::Redactor;
-use crate::transcript::{self, Direction, Record, Transcript};
+use crate::transcript::{self, Direction, Record};
 
 /// Writes one connection's transcript.
 pub struct Recorder {
     out: BufWriter<File>,
+    /// Stateful, so literal data keeps its `|` mark across the pieces the relay reads.
+    writer: transcript::Writer,
     pub path: PathBuf,
     redactor: Redactor,
     /// The first write error, after which the recorder stops writing.
@@ -79,14 +81,12 @@ impl Recorder {
             .map_err(|e| format!("cannot create the recording {}: {e}", path.display()))?;
         let mut recorder = Recorder {
             out: BufWriter::new(file),
+            writer: transcript::Writer::new(),
             path,
             redactor: Redactor::new(show_secrets),
             failed: None,
         };
-        let header = transcript::write(&Transcript {
-            meta,
-            records: Vec::new(),
-        });
+        let header = transcript::Writer::header(&meta);
         recorder.put(header.as_bytes());
         Ok(recorder)
     }
@@ -138,17 +138,8 @@ impl Recorder {
         if matches!(&record, Record::Bytes { bytes, .. } if bytes.is_empty()) {
             return;
         }
-        let text = transcript::write(&Transcript {
-            meta: Vec::new(),
-            records: vec![record],
-        });
-        // The one-record transcript starts with the magic line and the blank line that
-        // ends its (empty) header; the real header was written once, at the top.
-        let body = text
-            .split_once("\n\n")
-            .map_or(text.as_str(), |(_, body)| body);
-        let body = body.to_string();
-        self.put(body.as_bytes());
+        let text = self.writer.record(&record);
+        self.put(text.as_bytes());
     }
 
     fn put(&mut self, bytes: &[u8]) {
@@ -188,6 +179,26 @@ pub fn now_rfc3339() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn literal_data_keeps_its_mark_across_the_relay_s_pieces() {
+        let dir =
+            std::env::temp_dir().join(format!("imap-tutor-record-lit-{}", std::process::id()));
+        let path = dir.join("session.txt");
+        let mut r = Recorder::create(path.clone(), Vec::new(), false).unwrap();
+        r.bytes(Direction::Server, b"* 1 FETCH (BODY[] {12}\r\nHello", 0.1);
+        r.bytes(Direction::Server, b", world)\r\n", 0.2);
+        r.finish(0.3);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        assert!(text.contains("S| Hello\\$"), "{text}");
+        assert!(text.contains("S| , world\\$"), "{text}");
+        let back = crate::transcript::read(&text).unwrap();
+        assert_eq!(
+            back.bytes_of(Direction::Server),
+            b"* 1 FETCH (BODY[] {12}\r\nHello, world)\r\n"
+        );
+    }
 
     #[test]
     fn recordings_read_back_with_the_password_masked() {
