@@ -171,3 +171,38 @@ fn a_line_past_the_limit_is_reported_and_kept() {
     assert_eq!(msgs[0].wire_len(), 1002);
     assert_eq!(msgs[1].first_line(), b"a1 NOOP");
 }
+
+/// The explainer skips the bytes of a large literal beyond what it keeps: whatever the
+/// chunking, it must explain the same messages in the same words.
+#[test]
+fn explanations_do_not_depend_on_chunking_when_literals_are_skipped() {
+    let mut rng = Rng(42);
+    let server = {
+        let mut s = imap_like_stream(&mut rng);
+        s.truncate(s.len() - b"* unfinished line".len());
+        s
+    };
+    let explain = |chunk: usize| -> Vec<(String, String, Vec<u64>)> {
+        let mut explainer = Explainer::default();
+        explainer.retain_literals(1024);
+        let mut out = Vec::new();
+        for piece in server.chunks(chunk) {
+            out.extend(explainer.feed(Direction::Server, piece));
+        }
+        out.extend(explainer.finish());
+        out.into_iter()
+            .map(|a| {
+                (
+                    a.display,
+                    a.summary,
+                    a.literals.iter().map(|l| l.received).collect(),
+                )
+            })
+            .collect()
+    };
+    let whole = explain(server.len());
+    assert!(whole.len() > 100);
+    for chunk in [1, 7, 1000, 65_536, 300_000] {
+        assert_eq!(explain(chunk), whole, "chunk {chunk}");
+    }
+}

@@ -216,6 +216,35 @@ impl Framer {
         }
     }
 
+    /// Counts literal bytes that the caller will never look at, without copying them:
+    /// first those already buffered, then up to `input_len` bytes of the caller's next
+    /// input, which the caller must then not [`feed`](Self::feed). Returns
+    /// `(from_buffer, from_input)`. Outside a literal it does nothing.
+    ///
+    /// The explainer uses it for the part of a large literal beyond what it keeps: the
+    /// bytes are only counted, which is all framing needs. Pieces after a skip no longer
+    /// fall on the fixed boundaries, so a caller that relies on those must not skip.
+    pub fn skip_literal(&mut self, input_len: usize) -> (u64, u64) {
+        let State::Literal { remaining } = self.state else {
+            return (0, 0);
+        };
+        let from_buffer = (self.pending() as u64).min(remaining);
+        self.start += from_buffer as usize;
+        self.scanned = 0;
+        let mut remaining = remaining - from_buffer;
+        let mut from_input = 0;
+        if self.pending() == 0 {
+            from_input = (input_len as u64).min(remaining);
+            remaining -= from_input;
+        }
+        self.state = if remaining == 0 {
+            State::Line
+        } else {
+            State::Literal { remaining }
+        };
+        (from_buffer, from_input)
+    }
+
     /// The next complete frame, or `None` when more bytes are needed.
     pub fn next_frame(&mut self) -> Option<Frame> {
         let available = &self.buf[self.start..];
@@ -491,6 +520,28 @@ mod tests {
         framer.cancel_literal();
         framer.feed(b"a2 NOOP\r\n");
         assert!(matches!(framer.next_frame(), Some(Frame::Line(l)) if l.text() == b"a2 NOOP"));
+    }
+
+    #[test]
+    fn skipping_a_literal_counts_it_and_keeps_the_stream_in_step() {
+        let mut framer = Framer::default();
+        framer.feed(b"* 1 FETCH (BODY[] {10}\r\n0123");
+        assert!(matches!(framer.next_frame(), Some(Frame::Line(_))));
+        assert_eq!(
+            framer.next_frame(),
+            None,
+            "4 of 10 literal bytes are buffered"
+        );
+        let input = b"456789)\r\n";
+        assert_eq!(framer.skip_literal(input.len()), (4, 6));
+        assert!(!framer.in_literal());
+        framer.feed(&input[6..]);
+        assert!(matches!(framer.next_frame(), Some(Frame::Line(l)) if l.text() == b")"));
+        assert_eq!(
+            Framer::default().skip_literal(5),
+            (0, 0),
+            "outside a literal: nothing"
+        );
     }
 
     #[test]

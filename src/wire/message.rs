@@ -175,6 +175,33 @@ impl Assembler {
         !self.current.parts.is_empty()
     }
 
+    /// True when the literal being received has filled its retention: the rest of
+    /// its bytes may be counted with [`Assembler::count_literal`] instead of pushed.
+    pub fn literal_is_kept(&self) -> bool {
+        match self.current.parts.last() {
+            Some(Part::Literal(lit)) => lit.data.len() >= self.retain,
+            Some(Part::Line(line)) => line.literal.is_some() && self.retain == 0,
+            _ => false,
+        }
+    }
+
+    /// Counts literal bytes that were skipped rather than pushed (see
+    /// [`super::Framer::skip_literal`]).
+    pub fn count_literal(&mut self, n: u64) {
+        if let Some(Part::Line(line)) = self.current.parts.last() {
+            if let Some(header) = line.literal {
+                self.current.parts.push(Part::Literal(Literal {
+                    header,
+                    data: Vec::new(),
+                    received: 0,
+                }));
+            }
+        }
+        if let Some(Part::Literal(lit)) = self.current.parts.last_mut() {
+            lit.received += n;
+        }
+    }
+
     /// Adds a frame; returns the message it completes, if any.
     pub fn push(&mut self, frame: Frame) -> Option<Message> {
         match frame {
