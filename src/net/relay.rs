@@ -32,8 +32,9 @@ use tokio::sync::mpsc;
 use crate::transcript::Direction;
 
 /// The copy loops' buffer: one per direction, reused for every read. 256 KiB rather
-/// than 64 KiB: fewer reads, and fewer copies offered to the tap, took the bulk FETCH
-/// benchmark from 0.81–0.92 to 0.95–0.99 of socat's throughput (scripts/bench-proxy.sh).
+/// than 64 KiB: fewer reads, and fewer copies offered to the tap (with the explainer's
+/// literal skipping, this took the bulk FETCH benchmark from 0.81–0.92 of socat's
+/// throughput to 1.10–1.19; scripts/bench-proxy.sh).
 pub const BUFFER: usize = 256 * 1024;
 
 /// How many bytes may wait for the annotator, per connection, before the tap skips.
