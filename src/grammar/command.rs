@@ -365,26 +365,6 @@ pub mod label {
 
 /// The words a learner can choose from where a label applies, for "did you mean".
 fn choices(expected: &str) -> Option<&'static [&'static str]> {
-    const FETCH_CHOICES: &[&str] = &[
-        "ALL",
-        "FAST",
-        "FULL",
-        "ENVELOPE",
-        "FLAGS",
-        "INTERNALDATE",
-        "RFC822",
-        "RFC822.HEADER",
-        "RFC822.SIZE",
-        "RFC822.TEXT",
-        "UID",
-        "BODY",
-        "BODYSTRUCTURE",
-        "BODY.PEEK",
-        "BINARY",
-        "BINARY.PEEK",
-        "BINARY.SIZE",
-        "MODSEQ",
-    ];
     const STORE_CHOICES: &[&str] = &[
         "FLAGS",
         "+FLAGS",
@@ -394,7 +374,7 @@ fn choices(expected: &str) -> Option<&'static [&'static str]> {
         "-FLAGS.SILENT",
     ];
     match expected {
-        label::FETCH_ATT | label::FETCH_ITEMS => Some(FETCH_CHOICES),
+        label::FETCH_ATT | label::FETCH_ITEMS => Some(super::fetch::FETCH_NAMES),
         label::STORE_ITEM => Some(STORE_CHOICES),
         label::SEARCH_KEY | label::CRITERIA => Some(SEARCH_KEY_NAMES),
         label::STATUS_ATT | label::STATUS_ITEMS => Some(STATUS_ATT_NAMES),

@@ -118,8 +118,11 @@ impl FetchAttribute {
     }
 }
 
-/// Every item name `fetch-att` knows, for "did you mean" suggestions.
-pub const FETCH_ATT_NAMES: &[&str] = &[
+/// The macros and every item name `fetch-att` knows, for "did you mean" suggestions.
+pub const FETCH_NAMES: &[&str] = &[
+    "ALL",
+    "FAST",
+    "FULL",
     "ENVELOPE",
     "FLAGS",
     "INTERNALDATE",
@@ -136,6 +139,9 @@ pub const FETCH_ATT_NAMES: &[&str] = &[
     "BINARY.SIZE",
     "MODSEQ",
 ];
+
+/// Every item name `fetch-att` knows: [`FETCH_NAMES`] without the three macros.
+pub const FETCH_ATT_NAMES: &[&str] = FETCH_NAMES.split_at(3).1;
 
 /// Items of extensions the tutor recognises by name only ([`FetchAttribute::Other`]):
 /// SAVEDATE (RFC 8514), PREVIEW (RFC 8970), EMAILID and THREADID (RFC 8474), Gmail's X-GM-*.
