@@ -217,14 +217,14 @@ pub fn write_menu(
         if label == "done" && color {
             label = label.green().to_string();
         }
-        writeln!(
-            out,
-            "{:>3}  {:<14} {:<13} {:<52} {label}",
+        let row = format!(
+            "{:>3}  {:<15} {:<14} {:<56} {label}",
             n + 1,
             s.id,
             s.level.name(),
             s.title
-        )?;
+        );
+        writeln!(out, "{}", row.trim_end())?;
     }
     writeln!(out)?;
     writeln!(
