@@ -24,6 +24,8 @@
 //! `knowledge/data/commands.yaml`, served in `mock/commands/fetch.rs`, tested in
 //! `tests/command_grammar.rs` and `tests/mock_session.rs`.
 
+#![forbid(unsafe_code)]
+
 pub mod explain;
 pub mod grammar;
 pub mod knowledge;

@@ -3,6 +3,8 @@
 //! Every subcommand lives in `src/cli/`; this file only dispatches, so `--help` and
 //! the exit codes are in one place.
 
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
