@@ -133,7 +133,13 @@ pub fn run(scenario: Scenario, options: &Options) -> Result<(), String> {
         } else {
             match input.read(&runner.prompt()) {
                 Some(l) => vec![l],
-                None => break,
+                None => {
+                    // End of input (Ctrl-D, or stdin closed): end the prompt's line and
+                    // say how to come back.
+                    println!();
+                    println!("Your progress is saved: `imap-tutor lesson {id}` resumes here.");
+                    break;
+                }
             }
         };
         let mut quit = false;
