@@ -62,6 +62,14 @@ fn show(bytes: &[u8]) -> String {
 
 // ------------------------------------------------------------------ curl
 
+/// Runs curl as strategos against `imap://127.0.0.1:PORT/PATH`, with `extra` arguments.
+fn curl(server: &MockServer, path: &str, extra: &[&str]) -> std::process::Output {
+    let url = format!("imap://127.0.0.1:{}/{path}", server.port);
+    let mut args = vec!["-sS", "--max-time", "30", &url, "-u", "strategos:tryhackme"];
+    args.extend_from_slice(extra);
+    run(Command::new("curl").args(&args))
+}
+
 /// curl reads one message by UID: `AUTHENTICATE PLAIN` (SASL-IR), `SELECT INBOX`,
 /// `UID FETCH 3 BODY[]`. Its output is the seed's email, CRLFs and TABs included.
 #[test]
@@ -70,30 +78,14 @@ fn curl_prints_the_seeds_email_byte_for_byte() {
         return;
     }
     let server = MockServer::start("default");
-    let url = format!("imap://127.0.0.1:{}/INBOX;UID=3", server.port);
-    let out = run(Command::new("curl").args([
-        "-sS",
-        "--max-time",
-        "30",
-        &url,
-        "-u",
-        "strategos:tryhackme",
-    ]));
+    let out = curl(&server, "INBOX;UID=3", &[]);
     assert!(out.status.success(), "curl failed: {}", show(&out.stderr));
     assert_eq!(show(&out.stdout), show(&strategos_eml(3)));
     assert_eq!(out.stdout, strategos_eml(3), "byte for byte");
 
     // BODY[] is not PEEK: it would set \Seen, but message 3 was \Seen already; message 2
     // was not, and a curl of it marks it.
-    let url = format!("imap://127.0.0.1:{}/INBOX;UID=2", server.port);
-    let out = run(Command::new("curl").args([
-        "-sS",
-        "--max-time",
-        "30",
-        &url,
-        "-u",
-        "strategos:tryhackme",
-    ]));
+    let out = curl(&server, "INBOX;UID=2", &[]);
     assert_eq!(out.stdout, strategos_eml(2));
     assert_eq!(
         flags_of(&server, "INBOX"),
@@ -113,17 +105,7 @@ fn curl_searches_with_a_custom_command() {
         return;
     }
     let server = MockServer::start("default");
-    let url = format!("imap://127.0.0.1:{}/INBOX", server.port);
-    let out = run(Command::new("curl").args([
-        "-sS",
-        "--max-time",
-        "30",
-        &url,
-        "-u",
-        "strategos:tryhackme",
-        "-X",
-        "UID SEARCH UNSEEN",
-    ]));
+    let out = curl(&server, "INBOX", &["-X", "UID SEARCH UNSEEN"]);
     assert!(out.status.success(), "curl failed: {}", show(&out.stderr));
     assert_eq!(show(&out.stdout), "* SEARCH 2 4\r\n");
 }
