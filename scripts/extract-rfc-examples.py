@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 """Extract the C:/S: protocol examples from the IMAP RFCs into a test corpus.
 
-Reads the plain-text RFCs (default: ../shared/rfc next to the repository, i.e.
-/work/shared/rfc) and writes, for every RFC that has C:/S: examples,
+Reads the plain-text RFCs (default: rfc/ in the repository) and writes, for every RFC that has C:/S: examples,
 tests/data/rfc-examples/rfcNNNN.txt, plus expected-errors.txt and README.md in
 the same folder.  The output format is documented in FORMAT_DOC below, at the
 top of every generated file and in the generated README.md.
@@ -34,13 +33,7 @@ def default_rfc_dir():
     env = os.environ.get("IMAP_TUTOR_RFC_DIR")
     if env:
         return env
-    for cand in (
-        os.path.join(os.path.dirname(REPO_ROOT), "shared", "rfc"),
-        "/work/shared/rfc",
-    ):
-        if os.path.isdir(cand):
-            return cand
-    return os.path.join(os.path.dirname(REPO_ROOT), "shared", "rfc")
+    return os.path.join(REPO_ROOT, "rfc")
 
 
 # RFCs whose examples are not IMAP at all (same C:/S: notation, other protocol)
@@ -946,7 +939,7 @@ def render_errors(all_examples):
 README_HEAD = """\
 # RFC protocol examples (`C:` / `S:`)
 
-Every `C:`/`S:` example in the IMAP RFCs kept in `shared/rfc/` (RFC 3501,
+Every `C:`/`S:` example in the IMAP RFCs kept in `rfc/` (RFC 3501,
 RFC 9051 and the extension RFCs), extracted into one file per RFC so that Rust
 tests can feed real, spec-blessed protocol lines to the parsers.
 
@@ -956,7 +949,7 @@ Do not edit them by hand; change the script and regenerate:
     python3 scripts/extract-rfc-examples.py           # rewrite the files
     python3 scripts/extract-rfc-examples.py --check   # exit 1 if they are stale
 
-The script reads the RFCs from `../shared/rfc` next to the repository
+The script reads the RFCs from `rfc/` in the repository
 (override with `--rfc-dir DIR` or `IMAP_TUTOR_RFC_DIR`).  It uses only the
 Python standard library and its output is deterministic.
 
@@ -1240,7 +1233,7 @@ def verify_corpus_file(name, text):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--rfc-dir", default=None, help="folder with rfcNNNN.txt (default: ../shared/rfc)")
+    ap.add_argument("--rfc-dir", default=None, help="folder with rfcNNNN.txt (default: rfc/ in the repository)")
     ap.add_argument("--out-dir", default=OUT_DIR_DEFAULT, help="output folder (default: tests/data/rfc-examples)")
     ap.add_argument("--check", action="store_true", help="do not write; exit 1 if the files on disk differ")
     ap.add_argument("--review", default=None, help="write a log of every join/literal/page-break decision here")

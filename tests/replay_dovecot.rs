@@ -3,8 +3,8 @@
 //! before each one, since every session changes the mailbox.
 //!
 //! Needs Dovecot and root (the lab runs Dovecot's master, which drops privileges):
-//! without Dovecot this test fails and says to run `scripts/ci-install.sh`, unless
-//! `IMAP_TUTOR_SKIP_DOVECOT=1` is set, which skips it with a notice.
+//! it is `#[ignore]`d, and run with `--include-ignored` without Dovecot it fails and
+//! says to run `scripts/ci-install.sh`.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -92,24 +92,17 @@ fn free_port() -> u16 {
     listener.local_addr().expect("an address").port()
 }
 
-/// False (with a notice) when the test should be skipped; panics when Dovecot is
-/// missing and nobody said to skip.
-fn dovecot_available() -> bool {
-    if std::env::var("IMAP_TUTOR_SKIP_DOVECOT").is_ok_and(|v| v == "1") {
-        eprintln!(
-            "NOTICE: skipping the replays against a real Dovecot (IMAP_TUTOR_SKIP_DOVECOT=1)"
-        );
-        return false;
-    }
+/// Fails the test when Dovecot is missing (the test is `#[ignore]`d: it runs only when
+/// asked for, and then a missing Dovecot is an error).
+fn require_dovecot() {
     let installed = Command::new("sh")
         .args(["-c", "command -v dovecot && command -v doveadm"])
         .output()
         .is_ok_and(|o| o.status.success());
     assert!(
         installed,
-        "Dovecot is not installed: run scripts/ci-install.sh (as root), or set IMAP_TUTOR_SKIP_DOVECOT=1 to skip this test"
+        "Dovecot is not installed: run scripts/ci-install.sh (as root)"
     );
-    true
 }
 
 fn replay(path: &Path, args: &[&str]) -> Output {
@@ -144,10 +137,9 @@ fn captures() -> Vec<PathBuf> {
 }
 
 #[test]
+#[ignore = "needs Dovecot (dovecot-imapd) and root: sudo bash scripts/ci-install.sh, then cargo test -- --include-ignored"]
 fn the_dovecot_captures_replay_against_a_real_dovecot() {
-    if !dovecot_available() {
-        return;
-    }
+    require_dovecot();
     let lab = Lab::start();
     let files = captures();
     assert!(files.len() >= 7, "{files:?}");

@@ -15,9 +15,9 @@ use super::{read_input, CliResult};
 /// Convert a telnet capture or C:/S: text into imap-tutor's transcript format.
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
-  imap-tutor convert ../shared/seeds/000_5f44558ce6d11335.txt -o strategos.txt
-  imap-tutor convert rfc-example.txt                  (to stdout)
-  imap-tutor convert capture.txt --set server=\"Dovecot 2.3.19.1\" -o capture.txt
+  imap-tutor convert tests/data/pasted/telnet-walkthrough.txt -o walkthrough.txt
+  imap-tutor convert tests/data/dovecot/seed-session.txt   (to stdout)
+  imap-tutor convert tests/data/dovecot/seed-session.txt --set server=\"Dovecot 2.3.19.1\" -o seed.txt
 
 A native file comes back in canonical form. The format is detected; see the book's
 \"transcript format\" page for what each reader accepts.")]

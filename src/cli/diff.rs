@@ -18,11 +18,14 @@ use super::{read_input, CliResult};
 /// Compare two IMAP sessions, exchange by exchange, and say what each difference means.
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
-  imap-tutor diff transcripts/strategos.txt today.txt
-  imap-tutor diff --keep uidvalidity --keep dates old.txt new.txt
-  imap-tutor diff --strict a.txt b.txt          (no normalisation at all)
-  imap-tutor diff --ignore 'session=<[^>]+>' a.txt b.txt
-  imap-tutor diff --format json a.txt b.txt | jq .differences
+  imap-tutor diff transcripts/strategos.txt tests/data/dovecot/seed-session.txt
+  imap-tutor diff --keep uidvalidity --keep dates transcripts/strategos.txt my-recording.txt
+  imap-tutor diff --strict transcripts/strategos.txt my-recording.txt   (no normalisation)
+  imap-tutor diff --ignore 'AUTH=[A-Z]+' transcripts/strategos.txt tests/data/dovecot/seed-session.txt
+  imap-tutor diff --format json transcripts/strategos.txt my-recording.txt | jq .differences
+
+my-recording.txt is any session of yours: `imap-tutor lesson strategos --demo --no-pause
+--record my-recording.txt` makes one.
 
 Normalisation rules (all on by default; --keep NAME turns one off):
   timings       Dovecot's `(0.001 + 0.000 secs)`

@@ -13,8 +13,8 @@ use super::{read_input, CliResult};
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
   imap-tutor explain transcripts/strategos.txt
-  imap-tutor explain ../shared/seeds/000_5f44558ce6d11335.txt   (a pasted web page works too)
-  imap-tutor explain --format json --full session.txt")]
+  imap-tutor explain tests/data/pasted/telnet-walkthrough.txt   (a pasted web page works too)
+  imap-tutor explain --format json --full transcripts/dovecot-select-fetch.txt")]
 pub struct ExplainArgs {
     /// The transcript to read, or - for stdin.
     file: PathBuf,

@@ -31,7 +31,7 @@ use super::CliResult;
   imap-tutor replay transcripts/strategos.txt --mock
   imap-tutor replay transcripts/dovecot-select-fetch.txt --mock --fixture scenarios/fixtures/dovecot-lab.yaml
   imap-tutor replay transcripts/dovecot-select-fetch.txt --against 127.0.0.1:10143 --password tryhackme
-  imap-tutor replay session.txt --against 127.0.0.1:10143 --starttls --ca /tmp/lab/cert.pem
+  imap-tutor replay transcripts/dovecot-search.txt --against 127.0.0.1:10143 --starttls --ca /tmp/lab/cert.pem
 
 Recordings mask passwords (`********`): give --password (and --user) to log in.
 A recording whose header names a `companion` (another transcript) has that session

@@ -11,10 +11,10 @@
 //!   when dropped.
 //! - [`DovecotLab`]: a Dovecot of its own in a fresh `/tmp` folder, on free ports,
 //!   optionally seeded with the strategos world; stopped and removed when dropped.
-//! - [`require_program`] and [`DovecotLab::start`] decide what happens when something
-//!   is missing: the test fails and says to run `scripts/ci-install.sh`, unless the
-//!   skip variable (`IMAP_TUTOR_SKIP_CLIENTS=1`, `IMAP_TUTOR_SKIP_DOVECOT=1`) is set;
-//!   then it prints a notice and the caller returns early.
+//! - [`require_program`] and [`DovecotLab::start`]: when something is missing the
+//!   test fails and says to run `scripts/ci-install.sh`. The tests that need real
+//!   programs are `#[ignore = "needs ..."]`: plain `cargo test` reports them as ignored,
+//!   `cargo test -- --include-ignored` (what `.ci/run` does) runs them.
 //! - [`Imap`]: connect, send, and read up to the tagged reply or a continuation.
 //!
 //! Nothing here talks to anything but 127.0.0.1. Timeouts guard against hangs only;
@@ -63,31 +63,13 @@ pub fn fresh_dir(label: &str) -> PathBuf {
     dir
 }
 
-/// Writes to the real stderr: `eprintln!` in a test is captured and shown only if the
-/// test fails, and a skip must be seen.
-fn notice(text: &str) {
-    use std::io::Write as _;
-    let _ = writeln!(std::io::stderr(), "{text}");
-}
-
-fn skip_requested(var: &str) -> bool {
-    std::env::var(var).is_ok_and(|v| v == "1")
-}
-
-/// True if `program` is on PATH. If it is not: fails the test with a message to run
-/// `scripts/ci-install.sh`, or, when `IMAP_TUTOR_SKIP_CLIENTS=1`, prints a notice and
-/// returns false so the test can return early.
-pub fn require_program(program: &str, package: &str) -> bool {
-    if on_path(program) {
-        return true;
-    }
-    if skip_requested("IMAP_TUTOR_SKIP_CLIENTS") {
-        notice(&format!("SKIPPED: `{program}` is not installed (package {package}) and IMAP_TUTOR_SKIP_CLIENTS=1"));
-        return false;
-    }
-    panic!(
-        "`{program}` is not installed (Debian package {package}). Run `sudo bash scripts/ci-install.sh`, \
-         or set IMAP_TUTOR_SKIP_CLIENTS=1 to skip the real-client tests"
+/// Fails the test, saying what to install, if `program` is not on PATH. The tests that
+/// call it are `#[ignore]`d, so they run only when asked for (`--include-ignored`), and
+/// then a missing program is an error, never a silent skip.
+pub fn require_program(program: &str, package: &str) {
+    assert!(
+        on_path(program),
+        "`{program}` is not installed (Debian package {package}). Run `sudo bash scripts/ci-install.sh`"
     );
 }
 
@@ -214,10 +196,9 @@ impl DovecotLab {
     /// Starts Dovecot with `scripts/dovecot-lab.sh start DIR --plain-port N --tls-port M
     /// OPTIONS` (options as in the script: `--special-use`, `--auth-mechanisms plain`...).
     ///
-    /// Returns `None` (after a notice) when Dovecot is missing or we are not root and
-    /// `IMAP_TUTOR_SKIP_DOVECOT=1` is set; without that variable, the test fails with
-    /// a message to run `scripts/ci-install.sh`.
-    pub fn start(options: &[&str]) -> Option<DovecotLab> {
+    /// Fails the test with a message to run `scripts/ci-install.sh` when Dovecot is
+    /// missing or we are not root (the tests that start it are `#[ignore]`d).
+    pub fn start(options: &[&str]) -> DovecotLab {
         let missing = if !on_path("dovecot") && !Path::new("/usr/sbin/dovecot").exists() {
             Some("Dovecot is not installed (Debian package dovecot-imapd)")
         } else if !is_root() {
@@ -226,11 +207,7 @@ impl DovecotLab {
             None
         };
         if let Some(why) = missing {
-            if skip_requested("IMAP_TUTOR_SKIP_DOVECOT") {
-                notice(&format!("SKIPPED: {why}, and IMAP_TUTOR_SKIP_DOVECOT=1"));
-                return None;
-            }
-            panic!("{why}. Run `sudo bash scripts/ci-install.sh`, or set IMAP_TUTOR_SKIP_DOVECOT=1 to skip");
+            panic!("{why}. Run `sudo bash scripts/ci-install.sh`");
         }
         let script = repo().join("scripts/dovecot-lab.sh");
         let mut last_error = String::new();
@@ -253,12 +230,12 @@ impl DovecotLab {
             );
             let _ = std::fs::remove_dir_all(&scratch);
             if out.status.success() {
-                return Some(DovecotLab {
+                return DovecotLab {
                     ca: dir.join("cert.pem"),
                     dir,
                     port,
                     tls_port,
-                });
+                };
             }
             last_error = String::from_utf8_lossy(&out.stderr).into_owned();
             let _ = run(Command::new("bash").arg(&script).arg("stop").arg(&dir));
