@@ -19,7 +19,7 @@
 //! - [`net`]: the tokio edges: the annotating proxy, TLS, `connect`, and `serve` (the mock on TCP).
 //! - [`lesson`]: YAML lessons run against the in-process mock: schema, matcher, runner, check, REPL.
 //!
-//! Where to look for a command, say FETCH: parsed in `grammar/command.rs` (items in
+//! Where to look for a command, say FETCH: parsed in `grammar/command/parsers.rs` (items in
 //! `grammar/fetch.rs`), explained in `explain/commands.rs` with words from
 //! `knowledge/data/commands.yaml`, served in `mock/commands/fetch.rs`, tested in
 //! `tests/command_grammar.rs` and `tests/mock_session.rs`.

@@ -12,7 +12,7 @@ use nom::sequence::delimited;
 use nom::Parser;
 use serde::Serialize;
 
-use super::command::{label, list};
+use super::args::{label, list};
 use super::core::{as_str, nz_number};
 use super::error::{expect, fail, rule, PResult};
 use super::section::{partial, section, Section};
@@ -376,5 +376,19 @@ mod tests {
         assert_eq!(err("()").0, 1);
         assert_eq!(err("(FLAGS").1, "a space, or ) to close the list");
         assert_eq!(err("BODY[]<0.>").0, 9);
+    }
+
+    #[test]
+    fn every_fetch_item_the_grammar_knows_is_in_the_vocabulary() {
+        // SEARCH keys and STATUS items need no such check: the vocabulary takes the
+        // grammar's own lists (SEARCH_KEY_NAMES, STATUS_ATT_NAMES).
+        use crate::grammar::vocabulary::FETCH_ITEMS;
+        for name in FETCH_ATT_NAMES {
+            let item = fetch_att(format!("{name}[]").as_bytes())
+                .or_else(|_| fetch_att(name.as_bytes()))
+                .unwrap()
+                .1;
+            assert!(FETCH_ITEMS.contains(&item.name()), "{name}");
+        }
     }
 }

@@ -9,15 +9,19 @@
 //! - [`mailbox`]: mailbox names and modified UTF-7.
 //! - [`sequence`]: sequence sets (`1:4,7,*`, `$`).
 //! - [`section`]: body sections and partials (`BODY[HEADER]<0.100>`).
+//! - [`args`]: the argument combinators every command parser shares, and the labels
+//!   that name arguments in diagnostics.
 //! - [`command`]: every command and its arguments; the tolerant front door.
-//! - [`fetch`]: FETCH request items.  [`search`]: SEARCH keys.
+//! - [`fetch`]: FETCH request items.  [`search`]: SEARCH keys.  [`status`]: STATUS items.
 //! - [`response`]: greetings, status responses, untagged data, continuations.
 //! - [`code`]: response codes.  [`msg_att`]: FETCH response items.
 //! - [`envelope`], [`body`]: ENVELOPE and BODYSTRUCTURE.
 //! - [`extensions`]: one file per extension (IDLE, MOVE, UIDPLUS, ID, ...).
 //! - [`error`]: the parse error type and learner-facing diagnostics.
+//! - [`suggest`]: the edit distance behind "did you mean".
 //! - [`vocabulary`]: every name the grammar knows, for the knowledge base's coverage test.
 
+pub mod args;
 pub mod body;
 pub mod code;
 pub mod command;
@@ -32,6 +36,8 @@ pub mod response;
 pub mod search;
 pub mod section;
 pub mod sequence;
+pub mod status;
+pub mod suggest;
 pub mod vocabulary;
 
 pub use command::{parse_command, Command, CommandBody, ParsedCommand, State};

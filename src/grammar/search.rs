@@ -10,7 +10,7 @@ use nom::bytes::complete::take_while1;
 use nom::Parser;
 use serde::Serialize;
 
-use super::command::{arg, label, list, more, starts_with_word};
+use super::args::{arg, label, list, more, starts_with_word};
 use super::core::{as_str, astring, date, flag, is_atom_char, number, quoted, Flag};
 use super::error::{expect, fail, PResult};
 use super::extensions::condstore::search_modsequence;

@@ -191,7 +191,7 @@ pub const LIST_ATTRIBUTES: &[&str] = &[
 ];
 
 /// STATUS data items (RFC 3501 §6.3.10, RFC 9051 §6.3.11, RFC 8438).
-pub const STATUS_ITEMS: &[&str] = super::command::STATUS_ATT_NAMES;
+pub const STATUS_ITEMS: &[&str] = super::status::STATUS_ATT_NAMES;
 
 /// Capabilities: both of the seed's lists, plus those of the extensions above.
 pub const CAPABILITIES: &[&str] = &[

@@ -3,7 +3,8 @@
 
 use nom::Parser;
 
-use crate::grammar::command::{arg, label, word, CommandBody};
+use crate::grammar::args::{arg, label, word};
+use crate::grammar::command::types::CommandBody;
 use crate::grammar::core::keyword;
 use crate::grammar::error::{fail, PResult};
 

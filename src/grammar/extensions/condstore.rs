@@ -11,7 +11,7 @@ use nom::combinator::recognize;
 use nom::Parser;
 
 use super::{tagged_ext_label, tagged_ext_val};
-use crate::grammar::command::{arg, label, list};
+use crate::grammar::args::{arg, label, list};
 use crate::grammar::core::{as_str, keyword, number64, nz_number, quoted, sp};
 use crate::grammar::error::{expect, fail, PResult};
 use crate::grammar::sequence::sequence_set;
@@ -118,7 +118,7 @@ pub fn search_modsequence(input: &[u8]) -> PResult<'_, u64> {
     let (rest, _) = keyword("MODSEQ").parse(input)?;
     let rest = if rest.starts_with(b" \"") {
         let (after_entry, _) = quoted(&rest[1..])?;
-        let (rest, kind) = arg("priv, shared or all", crate::grammar::command::word)(after_entry)?;
+        let (rest, kind) = arg("priv, shared or all", crate::grammar::args::word)(after_entry)?;
         if !["priv", "shared", "all"]
             .iter()
             .any(|k| k.as_bytes().eq_ignore_ascii_case(kind))

@@ -4,7 +4,8 @@
 use nom::bytes::complete::take_while1;
 use nom::Parser;
 
-use crate::grammar::command::{arg, label, more, CommandBody};
+use crate::grammar::args::{arg, label, more};
+use crate::grammar::command::types::CommandBody;
 use crate::grammar::core::{as_str, is_atom_char, keyword};
 use crate::grammar::error::{expect, PResult};
 

@@ -6,7 +6,7 @@
 use nom::Parser;
 
 use super::{tagged_ext_label, tagged_ext_val};
-use crate::grammar::command::{arg, label, list};
+use crate::grammar::args::{arg, label, list};
 use crate::grammar::core::keyword;
 use crate::grammar::error::{expect, PResult};
 

@@ -5,7 +5,8 @@ use nom::branch::alt;
 use nom::combinator::{map, value};
 use nom::Parser;
 
-use crate::grammar::command::{arg, label, list, CommandBody};
+use crate::grammar::args::{arg, label, list};
+use crate::grammar::command::types::CommandBody;
 use crate::grammar::core::{keyword, nil, nstring, sp, string};
 use crate::grammar::error::{expect, PResult};
 

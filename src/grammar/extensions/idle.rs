@@ -8,7 +8,7 @@
 use nom::combinator::value;
 use nom::Parser;
 
-use crate::grammar::command::CommandBody;
+use crate::grammar::command::types::CommandBody;
 use crate::grammar::core::keyword;
 use crate::grammar::error::PResult;
 

@@ -9,9 +9,10 @@ use nom::combinator::map;
 use nom::Parser;
 
 use super::tagged_ext_val;
-use crate::grammar::command::{arg, label, list, status_att_list, word};
+use crate::grammar::args::{arg, label, list, word};
 use crate::grammar::core::{as_str, is_atom_char, keyword, string, ImapString, StringForm};
 use crate::grammar::error::{expect, fail, PResult};
+use crate::grammar::status::status_att_list;
 
 /// `list-select-opts = "(" [(*(list-select-opt SP) list-select-base-opt *(SP list-select-opt))
 ///  / (list-select-independent-opt *(SP list-select-independent-opt))] ")"`

@@ -32,7 +32,7 @@ pub mod unselect;
 use nom::bytes::complete::take_while;
 use nom::Parser;
 
-use crate::grammar::command::{at_eol, label, list};
+use crate::grammar::args::{at_eol, label, list};
 use crate::grammar::core::{as_str, astring, number64};
 use crate::grammar::error::{fail, PResult};
 use crate::grammar::sequence::sequence_set;

@@ -1,11 +1,12 @@
 //! MOVE (RFC 6851, RFC 9051 §6.4.8): `move = "MOVE" SP sequence-set SP mailbox`.
 //!
 //! MOVE is COPY, then STORE +FLAGS (\Deleted) and EXPUNGE of the same messages, done
-//! atomically by the server. `UID MOVE` is dispatched by the UID parser in `command.rs`.
+//! atomically by the server. `UID MOVE` is dispatched by the UID parser in `command/parsers.rs`.
 
 use nom::Parser;
 
-use crate::grammar::command::{arg, label, CommandBody};
+use crate::grammar::args::{arg, label};
+use crate::grammar::command::types::CommandBody;
 use crate::grammar::core::keyword;
 use crate::grammar::error::PResult;
 use crate::grammar::mailbox::mailbox;

@@ -5,7 +5,7 @@
 //! after each `+` challenge. One checker serves both, so a learner who pastes broken
 //! base64 hears exactly where it breaks.
 
-use crate::grammar::command::label;
+use crate::grammar::args::label;
 use crate::grammar::error::{fail, PResult};
 
 /// `base64-char = ALPHA / DIGIT / "+" / "/"` (case-sensitive)

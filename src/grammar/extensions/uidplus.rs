@@ -6,7 +6,8 @@
 
 use nom::Parser;
 
-use crate::grammar::command::{arg, label, CommandBody};
+use crate::grammar::args::{arg, label};
+use crate::grammar::command::types::CommandBody;
 use crate::grammar::core::keyword;
 use crate::grammar::error::PResult;
 use crate::grammar::sequence::sequence_set;

@@ -1,0 +1,260 @@
+//! Valid lines that are probably not what was meant, and teaching points: warnings and
+//! notes the front door adds once a command has parsed.
+
+use super::text::{literals_of, shorten};
+use super::FrontDoor;
+use crate::grammar::args::label;
+use crate::grammar::command::parsers::create_params;
+use crate::grammar::command::specs::Spec;
+use crate::grammar::command::types::CommandBody;
+use crate::grammar::core::StringForm;
+use crate::grammar::error::{Diagnostic, Severity};
+use crate::grammar::fetch::{FetchAttribute, FetchItems, EXTENSION_ITEMS, FETCH_ATT_NAMES};
+use crate::grammar::mailbox::Mailbox;
+use crate::grammar::search::SearchKey;
+use crate::grammar::sequence::SequenceSet;
+use crate::grammar::suggest::nearest;
+
+impl<'a> FrontDoor<'a> {
+    /// Valid lines that are probably not what was meant, and teaching points.
+    pub(super) fn lint(&mut self, body: &CommandBody, spec: &'static Spec, at: &'a [u8]) {
+        use CommandBody::*;
+        let name = self.display_name(spec);
+        match body {
+            Copy { mailbox, set, .. } | Move { mailbox, set, .. } => {
+                self.lint_data_item_mailbox(mailbox, set, &name)
+            }
+            Create { .. }
+                if !self.out.uid
+                    && matches!(create_params(at), Ok((_, (_, p))) if !p.is_empty()) =>
+            {
+                let parameters = create_params(at)
+                    .map(|(_, (_, p))| p.join(" "))
+                    .unwrap_or_default();
+                let d = Diagnostic::new(
+                    Severity::Note,
+                    "parameters-not-modelled",
+                    self.name_col(),
+                    "create-params",
+                    format!("CREATE parameters ({parameters}) are valid syntax (RFC 4466; USE is RFC 6154 CREATE-SPECIAL-USE), but the tutor only shows them: it creates the mailbox without them."),
+                );
+                self.push(d);
+            }
+            Create { mailbox } | Delete { mailbox } if mailbox.is_inbox() => {
+                let d = Diagnostic::new(
+                    Severity::Warning,
+                    "inbox-special",
+                    self.name_col(),
+                    spec.rule,
+                    format!(
+                        "INBOX always exists and cannot be {}: the server answers NO.",
+                        if spec.name == "CREATE" {
+                            "created"
+                        } else {
+                            "deleted"
+                        }
+                    ),
+                );
+                self.push(d);
+            }
+            Rename { to, .. } if to.is_inbox() => {
+                let d = Diagnostic::new(
+                    Severity::Warning,
+                    "inbox-special",
+                    self.name_col(),
+                    spec.rule,
+                    "INBOX always exists, so no mailbox can be renamed to INBOX: the server answers NO.",
+                );
+                self.push(d);
+            }
+            Rename { from, .. } if from.is_inbox() => {
+                let d = Diagnostic::new(
+                    Severity::Note,
+                    "inbox-special",
+                    self.name_col(),
+                    spec.rule,
+                    "Renaming INBOX is special (RFC 9051 §6.3.6): its messages move to the new mailbox, and INBOX stays, empty.",
+                );
+                self.push(d);
+            }
+            Store { action, .. } if action.flags.iter().any(|f| f.is("\\Recent")) => {
+                self.lint_recent(spec)
+            }
+            Append { flags, .. } if flags.iter().any(|f| f.is("\\Recent")) => {
+                self.lint_recent(spec)
+            }
+            Fetch {
+                items: FetchItems::Items(items),
+                ..
+            } => {
+                for item in items {
+                    match item {
+                        FetchAttribute::Other(other)
+                            if !EXTENSION_ITEMS.contains(&other.as_str())
+                                && !other.starts_with("X-") =>
+                        {
+                            let mut d = Diagnostic::new(
+                                Severity::Warning,
+                                "unknown-fetch-item",
+                                self.name_col(),
+                                "fetch-att",
+                                format!("{other} is not a FETCH data item the tutor knows. It is valid syntax for an extension's item, but a server without that extension answers BAD."),
+                            );
+                            if let Some(best) = nearest(other, FETCH_ATT_NAMES) {
+                                d.message.push_str(&format!(" Did you mean {best}?"));
+                                d.suggestion = Some(best.to_owned());
+                            }
+                            self.push(d);
+                        }
+                        FetchAttribute::Rfc822
+                        | FetchAttribute::Rfc822Header
+                        | FetchAttribute::Rfc822Text => {
+                            let instead = match item {
+                                FetchAttribute::Rfc822 => "BODY[]",
+                                FetchAttribute::Rfc822Header => "BODY.PEEK[HEADER]",
+                                _ => "BODY[TEXT]",
+                            };
+                            let d = Diagnostic::new(
+                                Severity::Note,
+                                "imap4rev1-only",
+                                self.name_col(),
+                                "fetch-att",
+                                format!("{} is IMAP4rev1 (RFC 3501); IMAP4rev2 removed it. {instead} asks for the same data on both.", item.name()),
+                            )
+                            .suggest(instead);
+                            self.push(d);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Search { criteria, .. } => {
+                let mut found = Vec::new();
+                for key in criteria {
+                    key.walk(&mut |k| {
+                        if let SearchKey::Keyword(f) | SearchKey::Unkeyword(f) = k {
+                            if f.is_system() {
+                                found.push((matches!(k, SearchKey::Unkeyword(_)), f.0.clone()));
+                            }
+                        }
+                    });
+                }
+                for (negated, flag) in found {
+                    let key = flag.trim_start_matches('\\').to_ascii_uppercase();
+                    let key = if negated { format!("UN{key}") } else { key };
+                    let d = Diagnostic::new(
+                        Severity::Warning,
+                        "keyword-is-system-flag",
+                        self.name_col(),
+                        "search-key",
+                        format!(
+                            "KEYWORD takes a keyword such as $Forwarded, not the system flag {flag}. System flags have their own search keys: use {key}."
+                        ),
+                    )
+                    .suggest(key);
+                    self.push(d);
+                }
+            }
+            Select { parameters, .. } | Examine { parameters, .. } => {
+                for p in parameters {
+                    let pname = p.split(' ').next().unwrap_or("");
+                    if !matches!(pname, "CONDSTORE" | "QRESYNC") {
+                        let d = Diagnostic::new(
+                            Severity::Warning,
+                            "unknown-parameter",
+                            self.name_col(),
+                            "select-param",
+                            format!("{pname} is not a {} parameter the tutor knows (CONDSTORE and QRESYNC are). A server that does not know it answers BAD.", spec.name),
+                        );
+                        self.push(d);
+                    }
+                }
+            }
+            Lsub { .. } => {
+                let d = Diagnostic::new(
+                    Severity::Note,
+                    "imap4rev1-only",
+                    self.name_col(),
+                    "lsub",
+                    "LSUB is IMAP4rev1 (RFC 3501); IMAP4rev2 removed it. LIST (SUBSCRIBED) \"\" \"*\" lists subscribed mailboxes on both.",
+                );
+                self.push(d);
+            }
+            Check => {
+                let d = Diagnostic::new(
+                    Severity::Note,
+                    "imap4rev1-only",
+                    self.name_col(),
+                    "command-select",
+                    "CHECK is IMAP4rev1 (RFC 3501); IMAP4rev2 removed it, since servers save their state anyway. NOOP does no harm on both.",
+                );
+                self.push(d);
+            }
+            _ => {}
+        }
+        for (lit, _) in literals_of(self.body) {
+            if lit.minus {
+                let d = Diagnostic::new(
+                    Severity::Warning,
+                    "literal-minus",
+                    lit.start + 1,
+                    "literal",
+                    "`{n-}` is not IMAP syntax. LITERAL- (RFC 7888) is written {n+}, like LITERAL+; it only limits non-synchronizing literals to 4096 bytes.",
+                );
+                self.push(d);
+            }
+        }
+    }
+
+    /// The column where the command name starts (after any repairs' positions).
+    fn name_col(&self) -> usize {
+        self.name_at + 1
+    }
+
+    fn lint_recent(&mut self, spec: &'static Spec) {
+        let d = Diagnostic::new(
+            Severity::Warning,
+            "recent-flag",
+            self.name_col(),
+            "flag",
+            format!("\\Recent is set by the server only; a client cannot {} it (RFC 3501 §2.3.2), and IMAP4rev2 dropped it.", if spec.name == "STORE" { "store" } else { "append with" }),
+        );
+        self.push(d);
+    }
+
+    /// `c5 COPY 1 body[]`: valid (`body[]` is an astring), but a FETCH item where a mailbox belongs.
+    fn lint_data_item_mailbox(&mut self, mailbox: &Mailbox, set: &SequenceSet, name: &str) {
+        if mailbox.raw.form != StringForm::Atom {
+            return;
+        }
+        let raw = &mailbox.raw.bytes;
+        let looks_like_item = matches!(
+            crate::grammar::fetch::fetch_att(raw),
+            Ok((rest, item)) if rest.is_empty() && !matches!(item, FetchAttribute::Other(_) | FetchAttribute::Body)
+        );
+        if !looks_like_item {
+            return;
+        }
+        let line = &self.body[..self.line_end];
+        let start = line.iter().rposition(|&b| b == b' ').map_or(0, |i| i + 1);
+        let m = shorten(raw);
+        let verb = if name.ends_with("MOVE") {
+            "move"
+        } else {
+            "copy"
+        };
+        let mut d = Diagnostic::new(
+            Severity::Warning,
+            "data-item-as-mailbox",
+            start + 1,
+            "mailbox",
+            format!(
+                "`{m}` looks like a FETCH data item, but {name} expects a mailbox name here. `{m}` is a valid mailbox name, so the server will look for a mailbox called \"{m}\" and answer NO [TRYCREATE] if there is none. To read the message, use FETCH: `{} FETCH {set} {m}`. To {verb} it, name a mailbox.",
+                self.tag_text
+            ),
+        )
+        .expected(label::COPY_TO);
+        d.suggestion = self.with_replaced(start, usize::MAX, "Archive");
+        self.push(d);
+    }
+}

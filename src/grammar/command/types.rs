@@ -1,0 +1,287 @@
+//! The syntax tree of a client command: what [`super::parsers`] builds and the mock,
+//! the explainer and the lessons read.
+
+use serde::Serialize;
+
+use crate::grammar::core::{Flag, ImapString};
+use crate::grammar::error::{Diagnostic, Severity};
+use crate::grammar::fetch::FetchItems;
+use crate::grammar::mailbox::Mailbox;
+use crate::grammar::search::SearchKey;
+use crate::grammar::sequence::SequenceSet;
+
+/// A command a client sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Command {
+    pub tag: String,
+    pub body: CommandBody,
+}
+
+/// How STORE changes flags: `["+" / "-"] "FLAGS" [".SILENT"]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum StoreMode {
+    Replace,
+    Add,
+    Remove,
+}
+
+/// `store-att-flags = (["+" / "-"] "FLAGS" [".SILENT"]) SP (flag-list / (flag *(SP flag)))`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoreAction {
+    pub mode: StoreMode,
+    pub silent: bool,
+    pub flags: Vec<Flag>,
+    /// `(UNCHANGEDSINCE n)` (RFC 7162), if given.
+    pub unchanged_since: Option<u64>,
+}
+
+/// The arguments of each command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum CommandBody {
+    // -- any state (RFC 9051 §6.1)
+    Capability,
+    Noop,
+    Logout,
+    // -- not authenticated (§6.2)
+    StartTls,
+    /// `AUTHENTICATE SP auth-type [SP (base64 / "=")]` (RFC 9051 §6.2.2, RFC 4959 SASL-IR)
+    Authenticate {
+        mechanism: String,
+        initial_response: Option<String>,
+    },
+    Login {
+        user: ImapString,
+        password: ImapString,
+    },
+    // -- authenticated (§6.3)
+    Select {
+        mailbox: Mailbox,
+        parameters: Vec<String>,
+    },
+    Examine {
+        mailbox: Mailbox,
+        parameters: Vec<String>,
+    },
+    Create {
+        mailbox: Mailbox,
+    },
+    Delete {
+        mailbox: Mailbox,
+    },
+    Rename {
+        from: Mailbox,
+        to: Mailbox,
+    },
+    Subscribe {
+        mailbox: Mailbox,
+    },
+    Unsubscribe {
+        mailbox: Mailbox,
+    },
+    /// `LIST [SP list-select-opts] SP mailbox SP mbox-or-pat [SP list-return-opts]`
+    List {
+        reference: Mailbox,
+        patterns: Vec<ImapString>,
+        selection: Vec<String>,
+        returns: Vec<String>,
+    },
+    Lsub {
+        reference: Mailbox,
+        pattern: ImapString,
+    },
+    Namespace,
+    Status {
+        mailbox: Mailbox,
+        items: Vec<String>,
+    },
+    Append {
+        mailbox: Mailbox,
+        flags: Vec<Flag>,
+        date: Option<String>,
+        message: ImapString,
+    },
+    Idle,
+    Enable {
+        capabilities: Vec<String>,
+    },
+    // -- selected (§6.4)
+    Check,
+    Close,
+    Unselect,
+    /// `EXPUNGE`, or `UID EXPUNGE sequence-set` (RFC 4315) when `uids` is set.
+    Expunge {
+        uids: Option<SequenceSet>,
+    },
+    Search {
+        uid: bool,
+        charset: Option<String>,
+        returns: Option<Vec<String>>,
+        criteria: Vec<SearchKey>,
+    },
+    Fetch {
+        uid: bool,
+        set: SequenceSet,
+        items: FetchItems,
+        modifiers: Vec<String>,
+    },
+    Store {
+        uid: bool,
+        set: SequenceSet,
+        action: StoreAction,
+    },
+    Copy {
+        uid: bool,
+        set: SequenceSet,
+        mailbox: Mailbox,
+    },
+    Move {
+        uid: bool,
+        set: SequenceSet,
+        mailbox: Mailbox,
+    },
+    // -- extensions usable in any state
+    /// `ID SP ("(" string SP nstring *(SP string SP nstring) ")" / nil)` (RFC 2971)
+    Id {
+        parameters: Option<Vec<(String, Option<String>)>>,
+    },
+    Compress {
+        mechanism: String,
+    },
+}
+
+impl CommandBody {
+    /// The command's name as the knowledge base lists it (`UID` prefixes are separate).
+    pub fn name(&self) -> &'static str {
+        use CommandBody::*;
+        match self {
+            Capability => "CAPABILITY",
+            Noop => "NOOP",
+            Logout => "LOGOUT",
+            StartTls => "STARTTLS",
+            Authenticate { .. } => "AUTHENTICATE",
+            Login { .. } => "LOGIN",
+            Select { .. } => "SELECT",
+            Examine { .. } => "EXAMINE",
+            Create { .. } => "CREATE",
+            Delete { .. } => "DELETE",
+            Rename { .. } => "RENAME",
+            Subscribe { .. } => "SUBSCRIBE",
+            Unsubscribe { .. } => "UNSUBSCRIBE",
+            List { .. } => "LIST",
+            Lsub { .. } => "LSUB",
+            Namespace => "NAMESPACE",
+            Status { .. } => "STATUS",
+            Append { .. } => "APPEND",
+            Idle => "IDLE",
+            Enable { .. } => "ENABLE",
+            Check => "CHECK",
+            Close => "CLOSE",
+            Unselect => "UNSELECT",
+            Expunge { .. } => "EXPUNGE",
+            Search { .. } => "SEARCH",
+            Fetch { .. } => "FETCH",
+            Store { .. } => "STORE",
+            Copy { .. } => "COPY",
+            Move { .. } => "MOVE",
+            Id { .. } => "ID",
+            Compress { .. } => "COMPRESS",
+        }
+    }
+
+    /// True for the UID forms (`UID FETCH`, `UID EXPUNGE`, ...).
+    pub fn is_uid(&self) -> bool {
+        use CommandBody::*;
+        match self {
+            Expunge { uids } => uids.is_some(),
+            Search { uid, .. }
+            | Fetch { uid, .. }
+            | Store { uid, .. }
+            | Copy { uid, .. }
+            | Move { uid, .. } => *uid,
+            _ => false,
+        }
+    }
+
+    /// The protocol states in which the command is valid (RFC 9051 §3, §6).
+    pub fn valid_in(&self) -> &'static [State] {
+        use CommandBody::*;
+        use State::{Authenticated, NotAuthenticated, Selected};
+        match self {
+            Capability | Noop | CommandBody::Logout | Id { .. } | Compress { .. } => {
+                &[NotAuthenticated, Authenticated, Selected]
+            }
+            StartTls | Authenticate { .. } | Login { .. } => &[NotAuthenticated],
+            Select { .. }
+            | Examine { .. }
+            | Create { .. }
+            | Delete { .. }
+            | Rename { .. }
+            | Subscribe { .. }
+            | Unsubscribe { .. }
+            | List { .. }
+            | Lsub { .. }
+            | Namespace
+            | Status { .. }
+            | Append { .. }
+            | Idle
+            | Enable { .. } => &[Authenticated, Selected],
+            Check
+            | Close
+            | Unselect
+            | Expunge { .. }
+            | Search { .. }
+            | Fetch { .. }
+            | Store { .. }
+            | Copy { .. }
+            | Move { .. } => &[Selected],
+        }
+    }
+}
+
+/// The protocol states of RFC 9051 §3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    NotAuthenticated,
+    Authenticated,
+    Selected,
+    Logout,
+}
+
+impl State {
+    pub fn describe(self) -> &'static str {
+        match self {
+            State::NotAuthenticated => "not authenticated",
+            State::Authenticated => "authenticated",
+            State::Selected => "selected",
+            State::Logout => "logout",
+        }
+    }
+}
+
+/// What the front door understood of a command line, and what was wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParsedCommand {
+    /// The tag, if one could be read.
+    pub tag: Option<String>,
+    /// The command name as the knowledge base lists it, if recognised (e.g. "COPY").
+    pub name: Option<&'static str>,
+    /// True when the command was prefixed by UID.
+    pub uid: bool,
+    /// The whole command, when the line follows the grammar: set only if no diagnostic is
+    /// an error (warnings and notes may remain; see [`ParsedCommand::is_valid`]).
+    pub command: Option<Command>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ParsedCommand {
+    /// True when the line follows the grammar: the command parsed and no diagnostic is
+    /// an error (warnings and notes may remain).
+    pub fn is_valid(&self) -> bool {
+        self.command.is_some()
+            && !self
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error)
+    }
+}
