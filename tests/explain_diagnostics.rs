@@ -41,13 +41,13 @@ fn no_space_after_the_tag() {
     let a = client("c1LOGIN strategos pass");
     let d = find(&a, "missing-space-after-tag");
     assert_eq!((d.severity, d.column), (Severity::Error, 3));
+    // The suggestion repeats the line, with the password still masked.
+    let suggestion = d.suggestion.as_deref().unwrap();
     assert!(
-        d.suggestion
-            .as_deref()
-            .unwrap()
-            .contains("c1 LOGIN strategos pass"),
+        suggestion.contains("c1 LOGIN strategos \"********\""),
         "{d:?}"
     );
+    assert!(!suggestion.contains("pass"), "{d:?}");
     assert_eq!(
         a.command.as_deref(),
         Some("LOGIN"),
@@ -191,12 +191,14 @@ fn a_synchronizing_literal_is_explained_in_the_order_it_happens() {
             .starts_with("the server is ready for the literal"),
         "{steps:?}"
     );
+    // The password's literal is announced with the mask's size: even its length is
+    // kept from the screen and the recording.
     assert!(
-        steps[2].1.starts_with("announces a literal of 9 bytes"),
+        steps[2].1.starts_with("announces a literal of 8 bytes"),
         "{steps:?}"
     );
     assert_eq!(
-        steps[2].0, "… {9}",
+        steps[2].0, "… {8}",
         "the rest of the line after the user name's literal"
     );
     assert!(steps[3].0.starts_with("+ OK"), "{steps:?}");

@@ -10,12 +10,19 @@
 //! - [`commands`]: what each command means, in context.
 //! - [`responses`]: what each response means, in context.
 //! - [`literal`]: short summaries of literals (a message's From/To/Subject/Date).
+//! - [`redact`]: masks passwords and SASL data; every client byte passes through it
+//!   before the explainer sees it, so no explanation, diagnostic or preview can
+//!   show what the recording would not keep.
+//! - [`gap`]: the way back in after lost bytes, and the doubt that masks until then.
 
 pub mod commands;
 pub mod context;
+pub mod gap;
 pub mod literal;
 pub mod redact;
 pub mod responses;
+
+use std::borrow::Cow;
 
 use serde::Serialize;
 
@@ -191,6 +198,9 @@ impl Side {
 pub struct Explainer {
     client: Side,
     server: Side,
+    /// Decides what of the client's bytes may be seen at all, from the protocol state
+    /// of each tag: the explainer frames and parses only its output.
+    guard: redact::Redactor,
     context: Context,
     options: Options,
     time: Option<f64>,
@@ -207,6 +217,7 @@ impl Explainer {
         Explainer {
             client: Side::new(),
             server: Side::new(),
+            guard: redact::Redactor::new(options.show_secrets),
             context: Context::default(),
             options,
             time: None,
@@ -221,7 +232,11 @@ impl Explainer {
     /// Bytes one side sent; returns the annotations of the messages they complete.
     pub fn feed(&mut self, direction: Direction, bytes: &[u8]) -> Vec<Annotation> {
         let mut out = Vec::new();
-        let mut bytes = bytes;
+        let shown: Cow<[u8]> = match direction {
+            Direction::Client => Cow::Owned(self.guard.client(bytes)),
+            Direction::Server => self.guard.server(bytes),
+        };
+        let mut bytes: &[u8] = &shown;
         loop {
             // Past what is kept of a large literal, bytes are only counted: the relay's
             // bulk FETCH then costs the annotator next to nothing (scripts/bench-proxy.sh).
@@ -244,6 +259,14 @@ impl Explainer {
             if bytes.is_empty() {
                 break;
             }
+        }
+        if let Some(withheld) = self.guard.resumed() {
+            out.push(Annotation::note(
+                &format!(
+                    "back in step after the gap: the server answered a command sent after it. The {withheld} bytes the client sent in between are not shown (they could have held a password)"
+                ),
+                self.time,
+            ));
         }
         out
     }
@@ -297,10 +320,22 @@ impl Explainer {
         Some(a)
     }
 
-    /// Forgets one direction's unfinished message and framing state. The proxy calls
-    /// this when its annotator fell behind and skipped bytes: framing restarts clean,
-    /// and the caller feeds from the next line on.
-    pub fn resync(&mut self, direction: Direction) {
+    /// Bytes from `direction` were lost: the proxy calls this when its annotator fell
+    /// behind and skipped them. That direction's unfinished message is forgotten and
+    /// framing starts again at the next line that starts a message; the client's bytes
+    /// stay hidden until the server shows we are back in step ([`gap`]).
+    pub fn gap(&mut self, direction: Direction) {
+        self.guard.gap(direction);
+        let side = self.side(direction);
+        let retain = side.assembler.retain;
+        *side = Side::new();
+        side.assembler.retain = retain;
+    }
+
+    /// Bytes from `direction` are missing, and the next ones start a message (a
+    /// recording marks its gaps so): that direction's framing restarts, with no doubt.
+    pub fn resume(&mut self, direction: Direction) {
+        self.guard.resume(direction);
         let side = self.side(direction);
         let retain = side.assembler.retain;
         *side = Side::new();
@@ -318,6 +353,9 @@ impl Explainer {
     /// The stream ended: explains whatever unfinished messages remain.
     pub fn finish(&mut self) -> Vec<Annotation> {
         let mut out = Vec::new();
+        let rest = self.guard.finish_client();
+        self.client.framer.feed(&rest);
+        out.extend(self.drain(Direction::Client));
         for direction in [Direction::Client, Direction::Server] {
             let side = self.side(direction);
             let mut messages: Vec<Message> = side
@@ -350,11 +388,30 @@ impl Explainer {
                     out.extend(explainer.feed(*direction, bytes));
                 }
                 Record::Other { text, why, .. } => {
-                    let mut a = Annotation::new(None, AnnotationKind::NotImap, text.clone());
+                    let shown = if options.show_secrets {
+                        text.clone()
+                    } else {
+                        redact::mask_prose(text)
+                    };
+                    let mut a = Annotation::new(None, AnnotationKind::NotImap, shown);
                     a.summary = format!("not IMAP: {why}");
                     out.push(a);
                 }
                 Record::Note { text, .. } => out.push(Annotation::note(text, None)),
+                Record::Gap {
+                    direction, missing, ..
+                } => {
+                    explainer.resume(*direction);
+                    let who = if *direction == Direction::Client {
+                        "client"
+                    } else {
+                        "server"
+                    };
+                    out.push(Annotation::note(
+                        &format!("{missing} bytes from the {who} are missing here; what follows starts a new message"),
+                        None,
+                    ));
+                }
             }
         }
         out.extend(explainer.finish());
@@ -374,12 +431,16 @@ impl Explainer {
             && self.client.framer.in_literal()
             && message.first_line().first() != Some(&b'+')
         {
-            // A server that answers a synchronizing literal with a tagged NO/BAD instead
-            // of "+" will never receive the literal's bytes (RFC 9051 §4.3): the client's
-            // framer must stop waiting for them, and the command is explained as it stands.
-            let first = message.first_line();
-            let tagged = !first.starts_with(b"* ");
-            if tagged {
+            // A server that answers a synchronizing literal with the command's tagged
+            // NO/BAD instead of "+" will never receive the literal's bytes (RFC 9051
+            // §4.3): the client's framer must stop waiting for them, and the command is
+            // explained as it stands. Another tag completes a pipelined command and
+            // changes nothing: the literal (maybe a password) is still to come.
+            let refused = crate::wire::framer::refuses_literal(
+                self.client.assembler.current_first_line(),
+                message.first_line(),
+            );
+            if refused {
                 self.client.framer.cancel_literal();
                 if let Some(partial) = self.client.assembler.flush() {
                     out.push(self.annotate(Direction::Client, &partial));

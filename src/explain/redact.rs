@@ -28,10 +28,15 @@
 //!
 //! [`Context`]: super::context::Context
 
+use std::borrow::Cow;
+
 use super::commands::MASK;
+use super::gap::{Doubt, Seek};
 use super::{Annotation, AnnotationKind};
-use crate::grammar::core::{astring, is_atom_char, sp, tag_token};
+use crate::grammar::core::{astring, sp};
 use crate::grammar::extensions::sasl_ir::{decode_base64, encode_base64};
+use crate::transcript::Direction;
+use crate::wire::framer::{refuses_literal, tag_of};
 use crate::wire::{Frame, Framer, LiteralKind};
 
 /// An AUTHENTICATE in progress.
@@ -63,9 +68,20 @@ pub struct Redactor {
     /// True between a line that ends a message and the next, i.e. the next client
     /// line starts a new message.
     at_message_start: bool,
-    /// A synchronizing literal was announced and no `+` has come yet: a tagged reply
-    /// now refuses it (RFC 9051 §4.3), and the client will not send its bytes.
+    /// The first line of the client message in progress: its tag decides which
+    /// tagged reply refuses its literal.
+    message_first_line: Vec<u8>,
+    /// A synchronizing literal was announced and no `+` has come yet: the tagged reply
+    /// *of that command* now refuses it (RFC 9051 §4.3), and the client will not send
+    /// its bytes.
     awaiting_continuation: bool,
+    /// After a gap, per direction (client, server): looking for a message start.
+    seeking: [Option<Seek>; 2],
+    /// After a gap: the client's bytes are withheld until the server confirms that
+    /// we are back in step (see [`super::gap`]).
+    doubt: Option<Doubt>,
+    /// Client bytes withheld by a doubt that has ended, not yet reported.
+    resumed: Option<u64>,
     show_secrets: bool,
 }
 
@@ -78,7 +94,11 @@ impl Redactor {
             auth: None,
             login: Login::None,
             at_message_start: true,
+            message_first_line: Vec::new(),
             awaiting_continuation: false,
+            seeking: [None, None],
+            doubt: None,
+            resumed: None,
             show_secrets,
         }
     }
@@ -86,54 +106,188 @@ impl Redactor {
     /// Bytes the client sent; returns what to record. Lines are returned whole, so a
     /// line split across reads comes out once its end has arrived.
     pub fn client(&mut self, bytes: &[u8]) -> Vec<u8> {
+        let found;
+        let bytes = match self.seeking[0].as_mut() {
+            None => bytes,
+            Some(seek) => match seek.scan(Direction::Client, bytes) {
+                Some(from_here) => {
+                    self.seeking[0] = None;
+                    found = from_here;
+                    &found
+                }
+                None => {
+                    if let Some(doubt) = self.doubt.as_mut() {
+                        doubt.withheld += bytes.len() as u64;
+                    }
+                    return Vec::new();
+                }
+            },
+        };
         self.client.feed(bytes);
         let mut out = Vec::new();
         while let Some(frame) = self.client.next_frame() {
-            self.client_frame(frame, &mut out);
+            let len = frame.bytes().len() as u64;
+            if self.doubt.is_some() {
+                // Framed to keep the state, but nothing reaches the output.
+                let mut discard = Vec::new();
+                self.client_frame(frame, &mut discard);
+                if let Some(doubt) = self.doubt.as_mut() {
+                    doubt.withheld += len;
+                }
+            } else {
+                self.client_frame(frame, &mut out);
+            }
         }
         out
     }
 
     /// The client is done: returns whatever unfinished line or literal remains, masked
-    /// if it belongs to a secret.
+    /// if it belongs to a secret (nothing while in doubt after a gap).
     pub fn finish_client(&mut self) -> Vec<u8> {
         let mut out = Vec::new();
         if let Some(frame) = self.client.finish() {
-            self.client_frame(frame, &mut out);
+            if self.doubt.is_none() {
+                self.client_frame(frame, &mut out);
+            }
         }
         out
     }
 
-    /// Bytes the server sent: the redactor only watches them, for `+` and the end of
-    /// AUTHENTICATE.
-    pub fn server(&mut self, bytes: &[u8]) {
-        self.server.feed(bytes);
-        while let Some(frame) = self.server.next_frame() {
-            let Frame::Line(line) = frame else { continue };
-            let text = line.text();
-            if text.starts_with(b"+") {
-                self.awaiting_continuation = false;
-                continue;
+    /// Bytes the server sent: the redactor watches them for `+`, for the end of
+    /// AUTHENTICATE and for the end of a doubt. Returns the bytes from where framing
+    /// is sure (after a gap, from the next line that starts a response).
+    pub fn server<'a>(&mut self, bytes: &'a [u8]) -> Cow<'a, [u8]> {
+        let bytes: Cow<'a, [u8]> = match self.seeking[1].as_mut() {
+            None => Cow::Borrowed(bytes),
+            Some(seek) => match seek.scan(Direction::Server, bytes) {
+                Some(from_here) => {
+                    self.seeking[1] = None;
+                    Cow::Owned(from_here)
+                }
+                None => return Cow::Borrowed(&[]),
+            },
+        };
+        let mut rest: &[u8] = &bytes;
+        while !rest.is_empty() {
+            // A literal's bytes are only counted: a bulk FETCH costs nothing here.
+            let (_, taken) = self.server.skip_literal(rest.len());
+            rest = &rest[taken as usize..];
+            let step = rest
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(rest.len(), |i| i + 1);
+            self.server.feed(&rest[..step]);
+            rest = &rest[step..];
+            while let Some(frame) = self.server.next_frame() {
+                if let Frame::Line(line) = frame {
+                    self.server_line(line.text());
+                }
             }
-            if text.starts_with(b"*") {
-                continue;
-            }
-            let tag = text.split(|&b| b == b' ').next().unwrap_or_default();
-            if self.auth.as_ref().is_some_and(|a| a.tag.as_bytes() == tag) {
+        }
+        bytes
+    }
+
+    /// Bytes from `direction` were lost (the proxy's annotator fell behind): framing
+    /// restarts at the next message, and the client's bytes are withheld until the
+    /// server shows that we are back in step.
+    pub fn gap(&mut self, direction: Direction) {
+        // A refusal of a literal the client is waiting to send may be among lost
+        // server bytes: then the client's framing is a guess too.
+        let client_unsure = direction == Direction::Client || self.awaiting_continuation;
+        self.restart(direction, true);
+        if client_unsure {
+            self.doubt(direction == Direction::Client);
+        }
+    }
+
+    /// Bytes from `direction` are missing and the next ones start a message (a
+    /// recording's gap mark): framing restarts there, and nothing is in doubt.
+    pub fn resume(&mut self, direction: Direction) {
+        self.restart(direction, false);
+        if direction == Direction::Client {
+            self.doubt = None;
+        }
+    }
+
+    /// Forgets `direction`'s framing; with `seek`, drops bytes until a message starts.
+    fn restart(&mut self, direction: Direction, seek: bool) {
+        let seeking = seek.then(Seek::default);
+        match direction {
+            Direction::Client => {
+                self.client = Framer::default();
                 self.auth = None;
+                self.login = Login::None;
+                self.at_message_start = true;
+                self.awaiting_continuation = false;
+                self.seeking[0] = seeking;
             }
-            if self.awaiting_continuation && self.client.in_literal() {
+            Direction::Server => {
+                self.server = Framer::default();
+                self.seeking[1] = seeking;
+            }
+        }
+    }
+
+    /// How many client bytes were withheld, once, when a doubt after a gap has ended.
+    pub fn resumed(&mut self) -> Option<u64> {
+        self.resumed.take()
+    }
+
+    /// True while client bytes are withheld after a gap.
+    pub fn in_doubt(&self) -> bool {
+        self.doubt.is_some()
+    }
+
+    fn doubt(&mut self, restart: bool) {
+        if self.show_secrets {
+            return;
+        }
+        let withheld = self.doubt.as_ref().map_or(0, |d| d.withheld);
+        let mut doubt = Doubt::default();
+        doubt.withheld = withheld;
+        if !restart && !self.at_message_start {
+            doubt.command(&self.message_first_line);
+        }
+        self.doubt = Some(doubt);
+    }
+
+    fn server_line(&mut self, text: &[u8]) {
+        if text.starts_with(b"+") {
+            self.awaiting_continuation = false;
+            return;
+        }
+        if text.starts_with(b"*") {
+            return;
+        }
+        let tag = tag_of(text);
+        if self.auth.as_ref().is_some_and(|a| a.tag.as_bytes() == tag) {
+            self.auth = None;
+        }
+        if self.awaiting_continuation && refuses_literal(&self.message_first_line, text) {
+            self.awaiting_continuation = false;
+            if self.client.in_literal() {
                 self.client.cancel_literal();
                 self.login = Login::None;
                 self.at_message_start = true;
             }
-            self.awaiting_continuation = false;
+        }
+        let between = self.at_message_start && !self.client.in_literal();
+        if self
+            .doubt
+            .as_ref()
+            .is_some_and(|d| d.resolved_by(text, between))
+        {
+            self.resumed = self.doubt.take().map(|d| d.withheld);
         }
     }
 
     fn client_frame(&mut self, frame: Frame, out: &mut Vec<u8>) {
         if self.show_secrets {
             if let Frame::Line(line) = &frame {
+                if self.at_message_start {
+                    self.message_first_line = line.text().to_vec();
+                }
+                self.at_message_start = line.literal.is_none_or(|h| h.size == 0);
                 self.note_literal(
                     line.literal.map(|h| h.kind),
                     line.literal.is_some_and(|h| h.size > 0),
@@ -146,6 +300,12 @@ impl Redactor {
             Frame::Line(line) => {
                 let literal = line.literal.filter(|h| h.size > 0);
                 let starts = self.at_message_start;
+                if starts {
+                    self.message_first_line = line.text().to_vec();
+                    if let Some(doubt) = self.doubt.as_mut() {
+                        doubt.command(line.text());
+                    }
+                }
                 self.at_message_start = literal.is_none();
                 self.note_literal(line.literal.map(|h| h.kind), literal.is_some());
                 let text = line.text();
@@ -216,38 +376,33 @@ impl Redactor {
         }
     }
 
-    /// A new client message's first line: LOGIN and AUTHENTICATE are masked.
+    /// A new client message's first line: LOGIN and AUTHENTICATE are masked, even
+    /// when the line is malformed (see [`secret_keyword`]).
     fn command_line(&mut self, text: &[u8], announces_literal: bool) -> Option<Vec<u8>> {
-        let (rest, tag) = tag_token(text).ok()?;
-        let (rest, ()) = sp(rest).ok()?;
-        let name_len = rest.iter().take_while(|&&b| is_atom_char(b)).count();
-        let name = &rest[..name_len];
-        let args_at = text.len() - rest.len() + name_len;
-        if name.eq_ignore_ascii_case(b"LOGIN") {
+        let (keyword, args_at) = secret_keyword(text)?;
+        if keyword == Keyword::Login {
             return Some(self.login_line(text, args_at, announces_literal));
         }
-        if name.eq_ignore_ascii_case(b"AUTHENTICATE") {
-            let args = &text[args_at..];
-            let mut words = args.split(|&b| b == b' ').filter(|w| !w.is_empty());
-            let mechanism =
-                String::from_utf8_lossy(words.next().unwrap_or_default()).to_ascii_uppercase();
-            let mut auth = Auth {
-                tag: tag.to_string(),
-                mechanism,
-                responses: 0,
-            };
-            let masked = words.next().map(|ir| {
-                let masked = mask_sasl(&auth.mechanism, 0, ir);
-                auth.responses = 1;
-                let at = ir.as_ptr() as usize - text.as_ptr() as usize;
-                let mut out = text[..at].to_vec();
-                out.extend_from_slice(&masked);
-                out
-            });
-            self.auth = Some(auth);
-            return masked;
-        }
-        None
+        let args = &text[args_at..];
+        let mut words = args.split(|&b| b == b' ').filter(|w| !w.is_empty());
+        let mechanism =
+            String::from_utf8_lossy(words.next().unwrap_or_default()).to_ascii_uppercase();
+        let mut auth = Auth {
+            // Whatever the server will take for the tag: the reply that ends it.
+            tag: String::from_utf8_lossy(tag_of(text)).into_owned(),
+            mechanism,
+            responses: 0,
+        };
+        let masked = words.next().map(|ir| {
+            let masked = mask_sasl(&auth.mechanism, 0, ir);
+            auth.responses = 1;
+            let at = ir.as_ptr() as usize - text.as_ptr() as usize;
+            let mut out = text[..at].to_vec();
+            out.extend_from_slice(&masked);
+            out
+        });
+        self.auth = Some(auth);
+        masked
     }
 
     /// `tag LOGIN user password`, from the space before the user name on.
@@ -307,6 +462,49 @@ impl Redactor {
         auth.responses += 1;
         let masked = mask_sasl(&auth.mechanism, round, text);
         (masked != text).then_some(masked)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keyword {
+    Login,
+    Authenticate,
+}
+
+/// Which secret-bearing command a client line names, and where its arguments start.
+/// Learners' slips count too, because a server may still read the rest as a password:
+/// the first of the first two words that *ends* in LOGIN or AUTHENTICATE, so
+/// `a1 LOGIN`, `a1LOGIN` (no space after the tag) and `LOGIN` (no tag) all do.
+/// Masking a tag that happens to end so is the price, and a fine one.
+fn secret_keyword(text: &[u8]) -> Option<(Keyword, usize)> {
+    let mut at = 0;
+    for _ in 0..2 {
+        at += text[at..].iter().take_while(|&&b| b == b' ').count();
+        let len = text[at..].iter().take_while(|&&b| b != b' ').count();
+        let word = text[at..at + len].to_ascii_uppercase();
+        at += len;
+        if word.ends_with(b"LOGIN") {
+            return Some((Keyword::Login, at));
+        }
+        if word.ends_with(b"AUTHENTICATE") {
+            return Some((Keyword::Authenticate, at));
+        }
+    }
+    None
+}
+
+/// A line of prose around a session (not IMAP, shown as it is) may still quote a
+/// login: after any word that ends in LOGIN or AUTHENTICATE, the next word (a user
+/// name, a mechanism) stays and the rest of the line is masked.
+pub fn mask_prose(text: &str) -> String {
+    let words: Vec<&str> = text.split(' ').collect();
+    let keyword = words.iter().position(|w| {
+        let upper = w.to_ascii_uppercase();
+        upper.ends_with("LOGIN") || upper.ends_with("AUTHENTICATE")
+    });
+    match keyword {
+        Some(i) if words.len() > i + 2 => format!("{} {MASK}", words[..i + 2].join(" ")),
+        _ => text.to_string(),
     }
 }
 
@@ -412,7 +610,9 @@ mod tests {
         for (who, bytes) in conversation {
             match *who {
                 "C" => out.extend(r.client(bytes)),
-                _ => r.server(bytes),
+                _ => {
+                    r.server(bytes);
+                }
             }
         }
         out.extend(r.finish_client());
@@ -462,6 +662,27 @@ mod tests {
             ("C", b"a2 NOOP\r\n"),
         ]);
         assert_eq!(out, "a1 LOGIN strategos {8}\r\na2 NOOP\r\n");
+    }
+
+    #[test]
+    fn a_pipelined_command_s_ok_does_not_refuse_the_password_literal() {
+        let out = recorded(&[
+            ("C", b"p0 NOOP\r\na1 LOGIN strategos {9}\r\n"),
+            ("S", b"p0 OK NOOP completed.\r\n+ OK\r\n"),
+            ("C", b"tryhackme\r\n"),
+            ("S", b"a1 OK Logged in\r\n"),
+        ]);
+        assert_eq!(out, "p0 NOOP\r\na1 LOGIN strategos {8}\r\n********\r\n");
+    }
+
+    #[test]
+    fn prose_that_quotes_a_login_is_masked() {
+        assert_eq!(
+            mask_prose("then type a1 LOGIN strategos tryhackme and press enter"),
+            "then type a1 LOGIN strategos ********"
+        );
+        assert_eq!(mask_prose("LOGIN strategos"), "LOGIN strategos");
+        assert_eq!(mask_prose("no secret here"), "no secret here");
     }
 
     #[test]

@@ -48,8 +48,6 @@ pub struct Summary {
 struct Side {
     bytes: u64,
     skipped: u64,
-    /// After a gap: where the explainer will start again.
-    resync: Resync,
     end: Option<End>,
 }
 
@@ -120,19 +118,7 @@ pub fn run(
                 if encrypted {
                     continue;
                 }
-                let resumed;
-                let feed: &[u8] = if side.resync.active {
-                    match side.resync.scan(direction, &bytes) {
-                        Some(from_here) => {
-                            resumed = from_here;
-                            &resumed
-                        }
-                        None => continue,
-                    }
-                } else {
-                    &bytes
-                };
-                for mut a in explainer.feed(direction, feed) {
+                for mut a in explainer.feed(direction, &bytes) {
                     a.time = Some(time);
                     if a.kind == AnnotationKind::Command {
                         commands += 1;
@@ -163,11 +149,10 @@ pub fn run(
                 let side = &mut sides[index(direction)];
                 side.skipped += skipped;
                 side.bytes += skipped;
-                side.resync = Resync {
-                    active: true,
-                    ..Resync::default()
-                };
-                explainer.resync(direction);
+                explainer.gap(direction);
+                if let Some(r) = recorder.as_mut() {
+                    r.gap(direction, skipped);
+                }
                 let who = if direction == Direction::Client {
                     "client"
                 } else {
@@ -175,7 +160,7 @@ pub fn run(
                 };
                 let text = format!(
                     "the annotator fell behind and skipped {skipped} bytes from the {who} (they were relayed \
-                     unchanged; only the explanation and the recording miss them); explaining again from the next line that starts a command or a response"
+                     unchanged; only the explanation and the recording miss them); explaining again from the next line that starts a command or a response, and hiding what the client sends until the server answers a command sent after the gap (until then a password could pass for something else)"
                 );
                 printer.note(&text, None);
                 if let Some(r) = recorder.as_mut() {
@@ -241,86 +226,6 @@ pub fn run(
         summary.recording = Some(r.path.clone());
     }
     summary
-}
-
-/// Finding a way back in after a gap. The skipped bytes may have ended anywhere,
-/// often in the middle of a literal, whose lines are not IMAP: feeding them to the
-/// explainer would make a storm of "not a command" explanations, bigger than the
-/// traffic, and put the annotator further behind. So lines are dropped until one that
-/// starts a message ([`starts_message`]); the explainer starts again there.
-#[derive(Debug, Default, Clone)]
-struct Resync {
-    active: bool,
-    /// The start of a line that began in an earlier piece.
-    line: Vec<u8>,
-    /// The current line grew too long to be a message's first line.
-    overlong: bool,
-}
-
-impl Resync {
-    /// Returns what to feed (from a line that starts a message on), or `None` while
-    /// still looking.
-    fn scan(&mut self, direction: Direction, bytes: &[u8]) -> Option<Vec<u8>> {
-        let mut start = 0;
-        while let Some(lf) = bytes[start..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map(|i| i + start)
-        {
-            let found = !self.overlong
-                && if self.line.is_empty() {
-                    starts_message(direction, &bytes[start..=lf])
-                } else {
-                    starts_message(direction, &[&self.line[..], &bytes[start..=lf]].concat())
-                };
-            if found {
-                let mut out = std::mem::take(&mut self.line);
-                out.extend_from_slice(&bytes[start..]);
-                *self = Resync::default();
-                return Some(out);
-            }
-            self.line.clear();
-            self.overlong = false;
-            start = lf + 1;
-        }
-        if self.line.len() + bytes.len() - start > 8192 {
-            self.overlong = true;
-            self.line.clear();
-        } else if !self.overlong {
-            self.line.extend_from_slice(&bytes[start..]);
-        }
-        None
-    }
-}
-
-/// True if `line` looks like the first line of a message: for a server, `* ` and a
-/// number or a response name, `+`, or a tag and a status; for a client, a tag and a
-/// command name. Lines of an email in a literal rarely look like that.
-fn starts_message(direction: Direction, line: &[u8]) -> bool {
-    use crate::grammar::vocabulary::{COMMANDS, RESPONSES};
-    let text = String::from_utf8_lossy(line);
-    let mut words = text.split_whitespace();
-    let (Some(first), second) = (words.next(), words.next()) else {
-        return false;
-    };
-    let known = |list: &[&str], word: Option<&str>| {
-        word.is_some_and(|w| list.iter().any(|k| k.eq_ignore_ascii_case(w)))
-    };
-    let tag = first
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_');
-    match direction {
-        Direction::Server if first == "*" => {
-            second.is_some_and(|w| w.bytes().all(|b| b.is_ascii_digit()))
-                || known(RESPONSES, second)
-        }
-        Direction::Server if first == "+" => true,
-        Direction::Server => tag && known(&["OK", "NO", "BAD", "BYE", "PREAUTH"], second),
-        Direction::Client => {
-            tag && (known(COMMANDS, second)
-                || second.is_some_and(|w| w.eq_ignore_ascii_case("UID")))
-        }
-    }
 }
 
 fn index(direction: Direction) -> usize {
@@ -465,36 +370,4 @@ impl Printer {
 /// An annotation for something the proxy did or saw.
 pub fn note(text: &str, time: Option<f64>) -> Annotation {
     Annotation::note(text, time)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn after_a_gap_the_explainer_starts_again_at_a_message() {
-        let mut r = Resync {
-            active: true,
-            ..Resync::default()
-        };
-        // The middle of a literal: an email's lines, one of them a bullet.
-        assert_eq!(
-            r.scan(
-                Direction::Server,
-                b"ody text\r\n* a bullet point\r\nmore\r\n)\r\n* 2 FE"
-            ),
-            None
-        );
-        let resumed = r
-            .scan(Direction::Server, b"TCH (BODY[] {3}\r\nabc)\r\n")
-            .unwrap();
-        assert_eq!(resumed, b"* 2 FETCH (BODY[] {3}\r\nabc)\r\n");
-        assert!(!r.active);
-        assert!(starts_message(Direction::Server, b"a7 OK done\r\n"));
-        assert!(starts_message(
-            Direction::Client,
-            b"a8 uid fetch 1 flags\r\n"
-        ));
-        assert!(!starts_message(Direction::Client, b"Dear Bob, thanks\r\n"));
-    }
 }

@@ -9,7 +9,8 @@
 //! defines for a record cut mid-line.
 //!
 //! The client's bytes pass through the [`Redactor`] first: passwords and SASL data
-//! are masked unless `--show-secrets` was given. The server's bytes are recorded as
+//! are masked unless `--show-secrets` was given, and after a gap (bytes the annotator
+//! skipped) the client's bytes are left out until the redactor is back in step. The server's bytes are recorded as
 //! they came. What the proxy itself did is recorded as `!` notes.
 
 use std::fs::File;
@@ -28,6 +29,15 @@ pub struct Recorder {
     redactor: Redactor,
     /// The first write error, after which the recorder stops writing.
     pub failed: Option<String>,
+    /// Bytes missing since the last gap mark, per direction (client, server).
+    gaps: [u64; 2],
+}
+
+fn index(direction: Direction) -> usize {
+    match direction {
+        Direction::Client => 0,
+        Direction::Server => 1,
+    }
 }
 
 /// Where the recording of connection `id` goes. A directory (existing, or written
@@ -85,6 +95,7 @@ impl Recorder {
             path,
             redactor: Redactor::new(show_secrets),
             failed: None,
+            gaps: [0, 0],
         };
         let header = transcript::Writer::header(&meta);
         recorder.put(header.as_bytes());
@@ -95,11 +106,20 @@ impl Recorder {
     pub fn bytes(&mut self, direction: Direction, bytes: &[u8], time: f64) {
         let bytes = match direction {
             Direction::Client => self.redactor.client(bytes),
-            Direction::Server => {
-                self.redactor.server(bytes);
-                bytes.to_vec()
-            }
+            // After a gap, from the next line that starts a response.
+            Direction::Server => self.redactor.server(bytes).into_owned(),
         };
+        let withheld = self.redactor.resumed();
+        if let Some(withheld) = withheld {
+            self.note(&format!(
+                "back in step after the gap: the server answered a command sent after it; the {withheld} bytes the client sent in between are not recorded (they could have held a password)"
+            ));
+            self.gaps[0] += withheld;
+        }
+        if bytes.is_empty() {
+            return;
+        }
+        self.close_gap(direction);
         self.record(Record::Bytes {
             direction,
             bytes,
@@ -107,6 +127,26 @@ impl Recorder {
             time: Some(time),
             source_line: 0,
         });
+    }
+
+    /// `skipped` bytes from `direction` were not tapped: the recording marks the gap
+    /// (a `C~`/`S~` record, once the bytes that follow are known), and the client's
+    /// bytes are withheld until the redactor is sure of its framing again.
+    pub fn gap(&mut self, direction: Direction, skipped: u64) {
+        self.redactor.gap(direction);
+        self.gaps[index(direction)] += skipped.max(1);
+    }
+
+    /// Writes the gap mark of `direction`, if one is open.
+    fn close_gap(&mut self, direction: Direction) {
+        let missing = std::mem::take(&mut self.gaps[index(direction)]);
+        if missing > 0 {
+            self.record(Record::Gap {
+                direction,
+                missing,
+                source_line: 0,
+            });
+        }
     }
 
     /// Records a note: something the proxy did, or a gap in the recording.
@@ -120,6 +160,9 @@ impl Recorder {
     /// Writes what remains (an unfinished client line, masked if need be) and flushes.
     pub fn finish(&mut self, time: f64) {
         let rest = self.redactor.finish_client();
+        if !rest.is_empty() {
+            self.close_gap(Direction::Client);
+        }
         self.record(Record::Bytes {
             direction: Direction::Client,
             bytes: rest,
@@ -127,6 +170,8 @@ impl Recorder {
             time: Some(time),
             source_line: 0,
         });
+        self.close_gap(Direction::Client);
+        self.close_gap(Direction::Server);
         if self.failed.is_none() {
             if let Err(e) = self.out.flush() {
                 self.failed = Some(format!("cannot write {}: {e}", self.path.display()));

@@ -4,6 +4,7 @@
 //! Colour is decided once by the caller ([`ColorChoice::resolve`]): on only for a
 //! terminal, never when `NO_COLOR` is set, unless asked for explicitly.
 
+use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
 
 use owo_colors::OwoColorize;
@@ -80,9 +81,14 @@ pub fn write_annotations(
             // Runs of prose or telnet chatter read better without the same reason repeated.
             Format::Text if a.kind == AnnotationKind::NotImap => {
                 let paint = Painter { on: style.color };
-                writeln!(out, "   {}", paint.dim(&a.display))?;
+                writeln!(out, "   {}", paint.dim(&visible(&a.display)))?;
                 if previous_why != Some(a.summary.as_str()) {
-                    writeln!(out, "   {} {}", paint.dim("="), paint.dim(&a.summary))?;
+                    writeln!(
+                        out,
+                        "   {} {}",
+                        paint.dim("="),
+                        paint.dim(&visible(&a.summary))
+                    )?;
                 }
                 previous_why = Some(&a.summary);
                 continue;
@@ -110,18 +116,19 @@ pub fn write_text(out: &mut impl Write, a: &Annotation, style: TextStyle) -> io:
         (_, Some(Direction::Server)) => "S:",
         (_, None) => "  ",
     };
+    let display = visible(&a.display);
     let line = match (a.kind, a.direction) {
-        (AnnotationKind::Note, _) => paint.warn(&wrap(&a.display, style.width, 3).join("\n   ")),
-        (_, Some(Direction::Client)) => paint.client(&a.display),
-        (_, Some(Direction::Server)) => paint.server(&a.display),
-        (_, None) => paint.dim(&a.display),
+        (AnnotationKind::Note, _) => paint.warn(&wrap(&display, style.width, 3).join("\n   ")),
+        (_, Some(Direction::Client)) => paint.client(&display),
+        (_, Some(Direction::Server)) => paint.server(&display),
+        (_, None) => paint.dim(&display),
     };
     writeln!(out, "{} {line}", paint.dim(mark))?;
     let indent = "   ";
     if a.kind == AnnotationKind::Note {
         return Ok(());
     }
-    let mut summary = a.summary.clone();
+    let mut summary = visible(&a.summary).into_owned();
     if !a.rfc.is_empty() {
         // The two most specific references; JSON output carries them all.
         let shown: Vec<&str> = a.rfc.iter().take(2).map(String::as_str).collect();
@@ -139,7 +146,7 @@ pub fn write_text(out: &mut impl Write, a: &Annotation, style: TextStyle) -> io:
             out,
             "{indent}{} {}",
             paint.dim(&format!("{{{}}}", lit.size)),
-            lit.summary
+            visible(&lit.summary)
         )?;
         if style.full {
             for l in lit.text.lines() {
@@ -147,12 +154,12 @@ pub fn write_text(out: &mut impl Write, a: &Annotation, style: TextStyle) -> io:
                     out,
                     "{indent}  {} {}",
                     paint.dim("|"),
-                    l.trim_end_matches('\r')
+                    visible(l.trim_end_matches('\r'))
                 )?;
             }
         } else {
             for p in &lit.preview {
-                writeln!(out, "{indent}  {}", paint.dim(p))?;
+                writeln!(out, "{indent}  {}", paint.dim(&visible(p)))?;
             }
         }
         if lit.received < lit.size {
@@ -166,11 +173,11 @@ pub fn write_text(out: &mut impl Write, a: &Annotation, style: TextStyle) -> io:
             )?;
         }
         if let Some(rest) = a.continued.get(i) {
-            writeln!(out, "{indent}{}", paint.dim(&format!("…{rest}")))?;
+            writeln!(out, "{indent}{}", paint.dim(&format!("…{}", visible(rest))))?;
         }
     }
     for d in &a.details {
-        let w = wrap(d, style.width, indent.len() + 2);
+        let w = wrap(&visible(d), style.width, indent.len() + 2);
         writeln!(
             out,
             "{indent}{} {}",
@@ -184,20 +191,56 @@ pub fn write_text(out: &mut impl Write, a: &Annotation, style: TextStyle) -> io:
             Severity::Warning => paint.warn("warning"),
             Severity::Note => paint.dim("note"),
         };
-        let head = format!("{label} at column {} ({}): {}", d.column, d.rule, d.message);
+        let head = format!(
+            "{label} at column {} ({}): {}",
+            d.column,
+            d.rule,
+            visible(&d.message)
+        );
         writeln!(
             out,
             "{indent}! {}",
             wrap(&head, style.width, indent.len() + 4).join(&format!("\n{indent}    "))
         )?;
         if let Some(e) = &d.expected {
-            writeln!(out, "{indent}    expected: {e}")?;
+            writeln!(out, "{indent}    expected: {}", visible(e))?;
         }
         if let Some(s) = &d.suggestion {
-            writeln!(out, "{indent}    try: {}", paint.hint(s))?;
+            writeln!(out, "{indent}    try: {}", paint.hint(&visible(s)))?;
         }
     }
     Ok(())
+}
+
+/// Text from the wire or a file, made safe for a terminal: every control character
+/// becomes visible (`\e`, `\0`, `\r`, `\n`, `\a`, `\b`, `\x7F`, `\u{9B}`...), and so do the
+/// bidirectional overrides that reorder what is shown. A server line
+/// `* OK \e[2J\e]0;pwned\a` would otherwise clear the learner's screen and retitle
+/// the window. TAB stays: it only moves the cursor right, and mail folds its header
+/// lines with it. The renderer's own line ends and colours are added after this.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\t')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\x1b' => out.push_str("\\e"),
+            '\0' => out.push_str("\\0"),
+            '\r' => out.push_str("\\r"),
+            '\n' => out.push_str("\\n"),
+            '\x07' => out.push_str("\\a"),
+            '\x08' => out.push_str("\\b"),
+            c if c.is_ascii_control() => out.push_str(&format!("\\x{:02X}", c as u32)),
+            c if unsafe_char(c) => out.push_str(&format!("\\u{{{:X}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Word-wraps `text` to `width` columns, given `indent` columns already used.
@@ -274,6 +317,65 @@ impl Painter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        assert_eq!(
+            visible("* OK \x1b[2J\x1b]0;pwned\x07"),
+            "* OK \\e[2J\\e]0;pwned\\a"
+        );
+        assert_eq!(
+            visible("a\0b\rc\x7f\u{9b}\u{202e}"),
+            "a\\0b\\rc\\x7F\\u{9B}\\u{202E}"
+        );
+        assert!(matches!(visible("\tFolded: \\Seen"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn every_text_of_an_annotation_is_escaped() {
+        let mut a = Annotation::note("x", None);
+        a.kind = AnnotationKind::Untagged;
+        a.direction = Some(Direction::Server);
+        a.display = "* OK \x1b[2J".into();
+        a.summary = "s \x1b".into();
+        a.details = vec!["d \x1b".into()];
+        a.continued = vec![")\x1b".into()];
+        a.literals = vec![crate::explain::LiteralSummary {
+            size: 1,
+            received: 1,
+            summary: "l \x1b".into(),
+            preview: vec!["p \x1b".into()],
+            text: "t \x1b".into(),
+        }];
+        a.diagnostics =
+            vec![
+                crate::grammar::Diagnostic::new(Severity::Error, "code", 1, "rule", "m \x1b")
+                    .suggest("s \x1b"),
+            ];
+        for full in [false, true] {
+            let mut out = Vec::new();
+            let style = TextStyle {
+                color: true,
+                width: 80,
+                full,
+            };
+            write_text(&mut out, &a, style).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            // Colour codes are the renderer's own: ESC followed by `[` and digits then `m`.
+            let stray =
+                text.match_indices('\x1b')
+                    .filter(|(i, _)| {
+                        let rest = &text[i + 1..];
+                        !(rest.starts_with('[')
+                            && rest[1..].split('m').next().is_some_and(|c| {
+                                c.bytes().all(|b| b.is_ascii_digit() || b == b';')
+                            }))
+                    })
+                    .count();
+            assert_eq!(stray, 0, "{text:?}");
+            assert!(text.contains("\\e"), "{text}");
+        }
+    }
 
     #[test]
     fn wraps_with_room_for_the_indent() {

@@ -137,14 +137,24 @@ impl Exchange {
 pub fn exchanges(transcript: &Transcript, rules: &Rules) -> Vec<Exchange> {
     let mut s = Splitter::new(rules);
     for record in &transcript.records {
-        if let Record::Bytes {
-            direction,
-            bytes,
-            source_line,
-            ..
-        } = record
-        {
-            s.feed(*direction, bytes, *source_line);
+        match record {
+            Record::Bytes {
+                direction,
+                bytes,
+                source_line,
+                ..
+            } => s.feed(*direction, bytes, *source_line),
+            // A recording's gap: the unfinished message is lost, and what follows
+            // starts a new one.
+            Record::Gap { direction, .. } => {
+                let side = side(*direction);
+                s.framers[side] = Framer::default();
+                s.assemblers[side] = Assembler::default();
+                if *direction == Direction::Client {
+                    s.client_target = None;
+                }
+            }
+            _ => {}
         }
     }
     s.finish()

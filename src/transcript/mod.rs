@@ -82,6 +82,15 @@ pub enum Record {
     },
     /// A remark by the reader or the recorder (a repaired literal count, a TLS upgrade...).
     Note { text: String, source_line: usize },
+    /// Bytes of `direction` are missing here: the proxy's annotator fell behind and
+    /// skipped them, or withheld them after that until it was sure of its framing. The
+    /// next bytes of that direction start a new message: readers and the explainer
+    /// restart that direction's framing there.
+    Gap {
+        direction: Direction,
+        missing: u64,
+        source_line: usize,
+    },
 }
 
 /// A whole session.
@@ -271,6 +280,24 @@ pub fn convert(text: &str) -> Result<String, ReadError> {
         }
     }
     Ok(write(&transcript))
+}
+
+/// The text readers take text: a file with a NUL byte is binary (a pcap, an image, a
+/// compressed log), and explaining its bytes as "prose" would print them raw, any
+/// password inside included. Refused, saying what is read instead.
+pub(crate) fn refuse_binary(format: &'static str, text: &str) -> Result<(), ReadError> {
+    let Some(at) = text.find('\0') else {
+        return Ok(());
+    };
+    let line = text[..at].matches('\n').count() + 1;
+    Err(ReadError::new(
+        format,
+        line,
+        None,
+        format!(
+            "a NUL byte at offset {at}: this is binary data, not a text transcript. The readers take telnet or nc captures, RFC-style C:/S: text and imap-tutor's own recordings (proxy --record)"
+        ),
+    ))
 }
 
 /// Editors on Windows put a byte order mark at the start of UTF-8 files.

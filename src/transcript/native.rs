@@ -24,9 +24,10 @@
 //! Quirk, on purpose: the writer does not trust `Record::Bytes::literal`. It runs each
 //! direction through the [`Framer`] so the marks always agree with what a server would
 //! parse, and cancels a client's synchronizing literal when the server refuses it
-//! (a tagged reply before any `+`, RFC 9051 §4.3), as `explain` does.
+//! (the command's tagged reply before any `+`, RFC 9051 §4.3), as `explain` does.
 
 use super::{split_lines, Direction, Format, ReadError, Record, Transcript};
+use crate::wire::framer::refuses_literal;
 use crate::wire::{Frame, Framer};
 use std::fmt::Write as _;
 
@@ -235,6 +236,9 @@ pub struct Writer {
     /// Set while the client waits for `+` after a synchronizing literal: where its
     /// stream was then.
     awaiting_continuation: Option<usize>,
+    /// The first line of the client's message in progress (its tag decides which
+    /// tagged reply refuses the literal), and whether that message is still open.
+    client_command: (Vec<u8>, bool),
 }
 
 impl Default for Writer {
@@ -248,6 +252,7 @@ impl Writer {
         Writer {
             sides: [Side::new(), Side::new()],
             awaiting_continuation: None,
+            client_command: (Vec::new(), false),
         }
     }
 
@@ -280,6 +285,13 @@ impl Writer {
         match record {
             Record::Other { text, .. } => line_with(out, '#', &free_text(text)),
             Record::Note { text, .. } => line_with(out, '!', &free_text(text)),
+            Record::Gap {
+                direction, missing, ..
+            } => {
+                // Framing of that direction restarts after the gap, as readers do.
+                self.sides[side_index(*direction)] = Side::new();
+                let _ = writeln!(out, "{}~ {missing}", direction.letter());
+            }
             Record::Bytes { bytes, .. } if bytes.is_empty() => {}
             Record::Bytes {
                 direction,
@@ -315,15 +327,18 @@ impl Writer {
     }
 
     /// The one piece of IMAP the writer must know: a server that answers a client's
-    /// synchronizing literal with a tagged reply instead of `+` refuses it, and the
-    /// client never sends its bytes (RFC 9051 §4.3), unless it sent them without waiting.
+    /// synchronizing literal with that command's tagged reply instead of `+` refuses
+    /// it, and the client never sends its bytes (RFC 9051 §4.3), unless it sent them
+    /// without waiting. A reply with another tag completes a pipelined command.
     fn follow(&mut self, direction: Direction, end: usize, line: &crate::wire::framer::Line) {
         match direction {
             Direction::Client => {
-                if line
-                    .literal
-                    .is_some_and(|h| h.kind.is_synchronizing() && h.size > 0)
-                {
+                let announces = line.literal.is_some_and(|h| h.size > 0);
+                if !self.client_command.1 {
+                    self.client_command.0 = line.text().to_vec();
+                }
+                self.client_command.1 = announces;
+                if announces && line.literal.is_some_and(|h| h.kind.is_synchronizing()) {
                     self.awaiting_continuation = Some(end);
                 }
             }
@@ -331,11 +346,12 @@ impl Writer {
                 let text = line.text();
                 if text.starts_with(b"+") {
                     self.awaiting_continuation = None;
-                } else if !text.starts_with(b"*") {
+                } else if refuses_literal(&self.client_command.0, text) {
                     if let Some(at) = self.awaiting_continuation.take() {
                         let client = &mut self.sides[side_index(Direction::Client)];
                         if client.total == at {
                             client.framer.cancel_literal();
+                            self.client_command.1 = false;
                         }
                     }
                 }
@@ -475,6 +491,34 @@ pub fn read_native(text: &str) -> Result<Transcript, ReadError> {
     Ok(transcript)
 }
 
+/// `C~ 1234`: that many bytes of the client are missing here (see [`Record::Gap`]).
+fn gap_line(
+    direction: Direction,
+    after_mark: &str,
+    column: usize,
+    number: usize,
+) -> Result<Record, (usize, String)> {
+    let count = after_mark
+        .strip_prefix(' ')
+        .unwrap_or(after_mark)
+        .trim_end();
+    let missing = count.parse::<u64>().map_err(|_| {
+        (
+            column + 3,
+            format!(
+                "`{}~` marks a gap and is followed by the number of missing bytes, as in `{}~ 1024`",
+                direction.letter(),
+                direction.letter()
+            ),
+        )
+    })?;
+    Ok(Record::Gap {
+        direction,
+        missing,
+        source_line: number,
+    })
+}
+
 fn free_line(rest: &str) -> String {
     rest.strip_prefix(' ')
         .unwrap_or(rest)
@@ -573,6 +617,7 @@ fn bytes_line(line: &str, number: usize) -> Result<Record, (usize, String)> {
     let literal = match mark {
         Some(':') => false,
         Some('|') => true,
+        Some('~') => return gap_line(direction, &rest[2..], column, number),
         _ => {
             return Err((
                 column + 2,
@@ -634,6 +679,43 @@ mod tests {
             time: None,
             source_line: 0,
         }
+    }
+
+    #[test]
+    fn a_pipelined_command_s_ok_leaves_the_literal_waiting() {
+        let bytes = |direction, b: &[u8]| Record::Bytes {
+            direction,
+            bytes: b.to_vec(),
+            literal: false,
+            time: None,
+            source_line: 0,
+        };
+        let t = Transcript {
+            meta: Vec::new(),
+            records: vec![
+                bytes(Direction::Client, b"p0 NOOP\r\na1 LOGIN user {4}\r\n"),
+                bytes(Direction::Server, b"p0 OK done\r\n+ OK\r\n"),
+                bytes(Direction::Client, b"pass\r\n"),
+            ],
+        };
+        assert!(write(&t).contains("C| pass\\$\nC:\n"), "{}", write(&t));
+    }
+
+    #[test]
+    fn a_gap_mark_reads_back_and_restarts_the_framing() {
+        let text = "# imap-tutor transcript 1\n\nC: a0 APPEND INBOX {100+}\nC| From: x\nC~ 94\nC: a1 NOOP\n";
+        let t = read_native(text).unwrap();
+        assert!(matches!(
+            t.records[2],
+            Record::Gap {
+                direction: Direction::Client,
+                missing: 94,
+                ..
+            }
+        ));
+        // Written again, `a1 NOOP` is a protocol line, not literal data.
+        assert_eq!(write(&t), text);
+        assert!(read_native("# imap-tutor transcript 1\n\nC~ x\n").is_err());
     }
 
     #[test]

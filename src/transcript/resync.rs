@@ -18,7 +18,7 @@
 //! in a note: the reader never hides a repair.
 
 use super::{Direction, Record};
-use crate::wire::framer::literal_header;
+use crate::wire::framer::{literal_header, refuses_literal};
 
 /// What a line of the source could be, seen from inside a literal. The reader decides;
 /// [`fit`] only needs these four answers.
@@ -376,7 +376,9 @@ pub enum SyncAnswer {
     Continuation,
     /// An untagged response: the server may send these at any time; keep waiting.
     Untagged,
-    /// A tagged reply: the server refused the command, the data is never sent.
+    /// A tagged reply. With the command's own tag the server refused the command and
+    /// the data is never sent; with another tag it completes a command pipelined
+    /// earlier, and the client still waits ([`read_message`] tells them apart).
     Refusal,
     /// Not the server: the data itself (some captures omit the `+`).
     Data,
@@ -393,6 +395,7 @@ pub fn read_message(
     records: &mut Vec<Record>,
 ) -> usize {
     let (mut text, mut ending) = lines.protocol(first);
+    let command = text.clone();
     let mut number = lines.number(first);
     let mut next = first + 1;
     let bytes = |direction, text: &[u8], ending: &[u8], literal, source_line| Record::Bytes {
@@ -418,6 +421,10 @@ pub fn read_message(
                         break;
                     }
                     SyncAnswer::Untagged => {
+                        between.push(j);
+                        j += 1;
+                    }
+                    SyncAnswer::Refusal if !refuses_literal(&command, &lines.protocol(j).0) => {
                         between.push(j);
                         j += 1;
                     }

@@ -292,6 +292,7 @@ fn parse(text: &str) -> (Source, Vec<Record>) {
 
 /// Reads RFC-style `C:`/`S:` text.
 pub fn read_rfc(text: &str) -> Result<Transcript, ReadError> {
+    super::refuse_binary(NAME, text)?;
     let (mut source, join_notes) = parse(text);
     let mut join_notes = join_notes.into_iter().peekable();
     let mut transcript = Transcript::default();

@@ -355,6 +355,7 @@ struct Reader<'a> {
 
 /// Reads a raw capture. Fails only when no line of it is IMAP.
 pub fn read_telnet(text: &str) -> Result<Transcript, ReadError> {
+    super::refuse_binary(NAME, text)?;
     let lines = split_lines(text);
     let exact = lines.iter().any(|(_, cr)| *cr);
     let capture = Capture {

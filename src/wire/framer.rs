@@ -352,6 +352,24 @@ impl Framer {
     }
 }
 
+/// The tag of a line: its first word (empty for a line that starts with a space).
+pub fn tag_of(line: &[u8]) -> &[u8] {
+    let end = line.iter().position(|&b| b == b' ').unwrap_or(line.len());
+    &line[..end]
+}
+
+/// True if the server line `reply` refuses the synchronizing literal that the client
+/// announced in the command whose first line is `command`.
+///
+/// RFC 9051 §4.3: the server answers a `{n}` with `+` (send it) or with the tagged
+/// NO/BAD *of that command*. A tagged reply with another tag completes a command the
+/// client pipelined earlier, and the client still waits for its `+`: reading it as a
+/// refusal would turn the literal that follows (a password, say) into a command line.
+pub fn refuses_literal(command: &[u8], reply: &[u8]) -> bool {
+    let tag = tag_of(reply);
+    !tag.is_empty() && !reply.starts_with(b"+") && tag != b"*" && tag == tag_of(command)
+}
+
 /// Recognises a literal announcement at the end of a line (without its ending).
 ///
 /// ```text

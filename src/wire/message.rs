@@ -175,6 +175,11 @@ impl Assembler {
         !self.current.parts.is_empty()
     }
 
+    /// The first line of the message being assembled (empty when none has started).
+    pub fn current_first_line(&self) -> &[u8] {
+        self.current.first_line()
+    }
+
     /// True when the literal being received has filled its retention: the rest of
     /// its bytes may be counted with [`Assembler::count_literal`] instead of pushed.
     pub fn literal_is_kept(&self) -> bool {
