@@ -19,64 +19,13 @@ impl<'a> FrontDoor<'a> {
     /// Valid lines that are probably not what was meant, and teaching points.
     pub(super) fn lint(&mut self, body: &CommandBody, spec: &'static Spec, at: &'a [u8]) {
         use CommandBody::*;
-        let name = self.display_name(spec);
         match body {
             Copy { mailbox, set, .. } | Move { mailbox, set, .. } => {
-                self.lint_data_item_mailbox(mailbox, set, &name)
+                self.lint_data_item_mailbox(mailbox, set, &self.display_name(spec))
             }
-            Create { .. }
-                if !self.out.uid
-                    && matches!(create_params(at), Ok((_, (_, p))) if !p.is_empty()) =>
-            {
-                let parameters = create_params(at)
-                    .map(|(_, (_, p))| p.join(" "))
-                    .unwrap_or_default();
-                let d = Diagnostic::new(
-                    Severity::Note,
-                    "parameters-not-modelled",
-                    self.name_col(),
-                    "create-params",
-                    format!("CREATE parameters ({parameters}) are valid syntax (RFC 4466; USE is RFC 6154 CREATE-SPECIAL-USE), but the tutor only shows them: it creates the mailbox without them."),
-                );
-                self.push(d);
-            }
-            Create { mailbox } | Delete { mailbox } if mailbox.is_inbox() => {
-                let d = Diagnostic::new(
-                    Severity::Warning,
-                    "inbox-special",
-                    self.name_col(),
-                    spec.rule,
-                    format!(
-                        "INBOX always exists and cannot be {}: the server answers NO.",
-                        if spec.name == "CREATE" {
-                            "created"
-                        } else {
-                            "deleted"
-                        }
-                    ),
-                );
-                self.push(d);
-            }
-            Rename { to, .. } if to.is_inbox() => {
-                let d = Diagnostic::new(
-                    Severity::Warning,
-                    "inbox-special",
-                    self.name_col(),
-                    spec.rule,
-                    "INBOX always exists, so no mailbox can be renamed to INBOX: the server answers NO.",
-                );
-                self.push(d);
-            }
-            Rename { from, .. } if from.is_inbox() => {
-                let d = Diagnostic::new(
-                    Severity::Note,
-                    "inbox-special",
-                    self.name_col(),
-                    spec.rule,
-                    "Renaming INBOX is special (RFC 9051 §6.3.6): its messages move to the new mailbox, and INBOX stays, empty.",
-                );
-                self.push(d);
-            }
+            Create { mailbox } => self.lint_create(mailbox, spec, at),
+            Delete { mailbox } if mailbox.is_inbox() => self.lint_inbox_exists(spec),
+            Rename { from, to } => self.lint_rename(from, to, spec),
             Store { action, .. } if action.flags.iter().any(|f| f.is("\\Recent")) => {
                 self.lint_recent(spec)
             }
@@ -86,112 +35,192 @@ impl<'a> FrontDoor<'a> {
             Fetch {
                 items: FetchItems::Items(items),
                 ..
-            } => {
-                for item in items {
-                    match item {
-                        FetchAttribute::Other(other)
-                            if !EXTENSION_ITEMS.contains(&other.as_str())
-                                && !other.starts_with("X-") =>
-                        {
-                            let mut d = Diagnostic::new(
-                                Severity::Warning,
-                                "unknown-fetch-item",
-                                self.name_col(),
-                                "fetch-att",
-                                format!("{other} is not a FETCH data item the tutor knows. It is valid syntax for an extension's item, but a server without that extension answers BAD."),
-                            );
-                            if let Some(best) = nearest(other, FETCH_ATT_NAMES) {
-                                d.message.push_str(&format!(" Did you mean {best}?"));
-                                d.suggestion = Some(best.to_owned());
-                            }
-                            self.push(d);
-                        }
-                        FetchAttribute::Rfc822
-                        | FetchAttribute::Rfc822Header
-                        | FetchAttribute::Rfc822Text => {
-                            let instead = match item {
-                                FetchAttribute::Rfc822 => "BODY[]",
-                                FetchAttribute::Rfc822Header => "BODY.PEEK[HEADER]",
-                                _ => "BODY[TEXT]",
-                            };
-                            let d = Diagnostic::new(
-                                Severity::Note,
-                                "imap4rev1-only",
-                                self.name_col(),
-                                "fetch-att",
-                                format!("{} is IMAP4rev1 (RFC 3501); IMAP4rev2 removed it. {instead} asks for the same data on both.", item.name()),
-                            )
-                            .suggest(instead);
-                            self.push(d);
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            Search { criteria, .. } => {
-                let mut found = Vec::new();
-                for key in criteria {
-                    key.walk(&mut |k| {
-                        if let SearchKey::Keyword(f) | SearchKey::Unkeyword(f) = k {
-                            if f.is_system() {
-                                found.push((matches!(k, SearchKey::Unkeyword(_)), f.0.clone()));
-                            }
-                        }
-                    });
-                }
-                for (negated, flag) in found {
-                    let key = flag.trim_start_matches('\\').to_ascii_uppercase();
-                    let key = if negated { format!("UN{key}") } else { key };
-                    let d = Diagnostic::new(
-                        Severity::Warning,
-                        "keyword-is-system-flag",
-                        self.name_col(),
-                        "search-key",
-                        format!(
-                            "KEYWORD takes a keyword such as $Forwarded, not the system flag {flag}. System flags have their own search keys: use {key}."
-                        ),
-                    )
-                    .suggest(key);
-                    self.push(d);
-                }
-            }
+            } => self.lint_fetch_items(items),
+            Search { criteria, .. } => self.lint_search_keywords(criteria),
             Select { parameters, .. } | Examine { parameters, .. } => {
-                for p in parameters {
-                    let pname = p.split(' ').next().unwrap_or("");
-                    if !matches!(pname, "CONDSTORE" | "QRESYNC") {
-                        let d = Diagnostic::new(
-                            Severity::Warning,
-                            "unknown-parameter",
-                            self.name_col(),
-                            "select-param",
-                            format!("{pname} is not a {} parameter the tutor knows (CONDSTORE and QRESYNC are). A server that does not know it answers BAD.", spec.name),
-                        );
-                        self.push(d);
-                    }
-                }
+                self.lint_select_params(parameters, spec)
             }
-            Lsub { .. } => {
-                let d = Diagnostic::new(
-                    Severity::Note,
-                    "imap4rev1-only",
-                    self.name_col(),
-                    "lsub",
-                    "LSUB is IMAP4rev1 (RFC 3501); IMAP4rev2 removed it. LIST (SUBSCRIBED) \"\" \"*\" lists subscribed mailboxes on both.",
-                );
-                self.push(d);
-            }
-            Check => {
-                let d = Diagnostic::new(
-                    Severity::Note,
-                    "imap4rev1-only",
-                    self.name_col(),
-                    "command-select",
-                    "CHECK is IMAP4rev1 (RFC 3501); IMAP4rev2 removed it, since servers save their state anyway. NOOP does no harm on both.",
-                );
-                self.push(d);
-            }
+            Lsub { .. } => self.note_imap4rev1_only(
+                "lsub",
+                "LSUB is IMAP4rev1 (RFC 3501); IMAP4rev2 removed it. LIST (SUBSCRIBED) \"\" \"*\" lists subscribed mailboxes on both.",
+            ),
+            Check => self.note_imap4rev1_only(
+                "command-select",
+                "CHECK is IMAP4rev1 (RFC 3501); IMAP4rev2 removed it, since servers save their state anyway. NOOP does no harm on both.",
+            ),
             _ => {}
         }
+        self.lint_literal_minus();
+    }
+
+    /// CREATE with parameters (shown, not modelled), or CREATE INBOX.
+    fn lint_create(&mut self, mailbox: &Mailbox, spec: &'static Spec, at: &'a [u8]) {
+        let parameters = match create_params(at) {
+            Ok((_, (_, p))) if !self.out.uid && !p.is_empty() => p.join(" "),
+            _ => {
+                if mailbox.is_inbox() {
+                    self.lint_inbox_exists(spec);
+                }
+                return;
+            }
+        };
+        let d = Diagnostic::new(
+            Severity::Note,
+            "parameters-not-modelled",
+            self.name_col(),
+            "create-params",
+            format!("CREATE parameters ({parameters}) are valid syntax (RFC 4466; USE is RFC 6154 CREATE-SPECIAL-USE), but the tutor only shows them: it creates the mailbox without them."),
+        );
+        self.push(d);
+    }
+
+    /// CREATE INBOX, DELETE INBOX.
+    fn lint_inbox_exists(&mut self, spec: &'static Spec) {
+        let d = Diagnostic::new(
+            Severity::Warning,
+            "inbox-special",
+            self.name_col(),
+            spec.rule,
+            format!(
+                "INBOX always exists and cannot be {}: the server answers NO.",
+                if spec.name == "CREATE" {
+                    "created"
+                } else {
+                    "deleted"
+                }
+            ),
+        );
+        self.push(d);
+    }
+
+    /// RENAME to INBOX (refused) or from INBOX (special, RFC 9051 §6.3.6).
+    fn lint_rename(&mut self, from: &Mailbox, to: &Mailbox, spec: &'static Spec) {
+        let (severity, message) = if to.is_inbox() {
+            (
+                Severity::Warning,
+                "INBOX always exists, so no mailbox can be renamed to INBOX: the server answers NO.",
+            )
+        } else if from.is_inbox() {
+            (
+                Severity::Note,
+                "Renaming INBOX is special (RFC 9051 §6.3.6): its messages move to the new mailbox, and INBOX stays, empty.",
+            )
+        } else {
+            return;
+        };
+        let d = Diagnostic::new(
+            severity,
+            "inbox-special",
+            self.name_col(),
+            spec.rule,
+            message,
+        );
+        self.push(d);
+    }
+
+    /// FETCH items the tutor does not know (with a likely typo), and IMAP4rev1's RFC822 items.
+    fn lint_fetch_items(&mut self, items: &[FetchAttribute]) {
+        for item in items {
+            match item {
+                FetchAttribute::Other(other)
+                    if !EXTENSION_ITEMS.contains(&other.as_str()) && !other.starts_with("X-") =>
+                {
+                    let mut d = Diagnostic::new(
+                        Severity::Warning,
+                        "unknown-fetch-item",
+                        self.name_col(),
+                        "fetch-att",
+                        format!("{other} is not a FETCH data item the tutor knows. It is valid syntax for an extension's item, but a server without that extension answers BAD."),
+                    );
+                    if let Some(best) = nearest(other, FETCH_ATT_NAMES) {
+                        d.message.push_str(&format!(" Did you mean {best}?"));
+                        d.suggestion = Some(best.to_owned());
+                    }
+                    self.push(d);
+                }
+                FetchAttribute::Rfc822
+                | FetchAttribute::Rfc822Header
+                | FetchAttribute::Rfc822Text => {
+                    let instead = match item {
+                        FetchAttribute::Rfc822 => "BODY[]",
+                        FetchAttribute::Rfc822Header => "BODY.PEEK[HEADER]",
+                        _ => "BODY[TEXT]",
+                    };
+                    let d = Diagnostic::new(
+                        Severity::Note,
+                        "imap4rev1-only",
+                        self.name_col(),
+                        "fetch-att",
+                        format!("{} is IMAP4rev1 (RFC 3501); IMAP4rev2 removed it. {instead} asks for the same data on both.", item.name()),
+                    )
+                    .suggest(instead);
+                    self.push(d);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// `KEYWORD \Seen`: a system flag where a keyword belongs; it has its own search key.
+    fn lint_search_keywords(&mut self, criteria: &[SearchKey]) {
+        let mut found = Vec::new();
+        for key in criteria {
+            key.walk(&mut |k| {
+                if let SearchKey::Keyword(f) | SearchKey::Unkeyword(f) = k {
+                    if f.is_system() {
+                        found.push((matches!(k, SearchKey::Unkeyword(_)), f.0.clone()));
+                    }
+                }
+            });
+        }
+        for (negated, flag) in found {
+            let key = flag.trim_start_matches('\\').to_ascii_uppercase();
+            let key = if negated { format!("UN{key}") } else { key };
+            let d = Diagnostic::new(
+                Severity::Warning,
+                "keyword-is-system-flag",
+                self.name_col(),
+                "search-key",
+                format!(
+                    "KEYWORD takes a keyword such as $Forwarded, not the system flag {flag}. System flags have their own search keys: use {key}."
+                ),
+            )
+            .suggest(key);
+            self.push(d);
+        }
+    }
+
+    /// SELECT or EXAMINE parameters other than CONDSTORE and QRESYNC.
+    fn lint_select_params(&mut self, parameters: &[String], spec: &'static Spec) {
+        for p in parameters {
+            let pname = p.split(' ').next().unwrap_or("");
+            if !matches!(pname, "CONDSTORE" | "QRESYNC") {
+                let d = Diagnostic::new(
+                    Severity::Warning,
+                    "unknown-parameter",
+                    self.name_col(),
+                    "select-param",
+                    format!("{pname} is not a {} parameter the tutor knows (CONDSTORE and QRESYNC are). A server that does not know it answers BAD.", spec.name),
+                );
+                self.push(d);
+            }
+        }
+    }
+
+    /// A command IMAP4rev2 removed (RFC 9051 Appendix E).
+    fn note_imap4rev1_only(&mut self, rule: &'static str, message: &'static str) {
+        let d = Diagnostic::new(
+            Severity::Note,
+            "imap4rev1-only",
+            self.name_col(),
+            rule,
+            message,
+        );
+        self.push(d);
+    }
+
+    /// `{n-}`: not IMAP syntax, though LITERAL- suggests it.
+    fn lint_literal_minus(&mut self) {
         for (lit, _) in literals_of(self.body) {
             if lit.minus {
                 let d = Diagnostic::new(

@@ -184,9 +184,46 @@ impl<'a> FrontDoor<'a> {
         format!("The form is: {} {synopsis}", self.tag_text)
     }
 
+    /// Stages 1 to 3: the tag, the space after it and the command name; then the
+    /// arguments and the end of the line ([`Self::arguments`]).
     fn run(&mut self) {
-        let body = self.body;
-        let first_line = &body[..self.line_end];
+        let Some(leading) = self.leading_blanks() else {
+            return;
+        };
+        let start = &self.body[leading..];
+        let tag_len = start.iter().take_while(|&&b| is_tag_char(b)).count();
+        if tag_len == 0 {
+            return self.bad_tag_start(start);
+        }
+        let (tag, after_tag) = start.split_at(tag_len);
+        let next = if after_tag.first() == Some(&b' ') {
+            atom_prefix(&after_tag[1..])
+        } else {
+            &[][..]
+        };
+
+        // Stage 1: a line that starts with a command name has no tag.
+        if let Some(s) = spec(tag).filter(|_| spec(next).is_none()) {
+            self.missing_tag(start, tag, next);
+            return self.arguments(s, start);
+        }
+        self.uid_as_tag(start, tag, next);
+        self.tag_text = String::from_utf8_lossy(tag).into_owned();
+
+        // Stage 2: exactly one space after the tag.
+        if !self.space_after_tag(start, tag, after_tag, leading) {
+            return;
+        }
+        self.out.tag = Some(self.tag_text.clone());
+
+        // Stage 3: the command name.
+        self.command_name(start, tag, &after_tag[1..]);
+    }
+
+    /// A line of nothing but blanks (an error, and the end), or blanks before the tag (an
+    /// error, repaired): how many blanks lead the line, or `None` for a blank line.
+    fn leading_blanks(&mut self) -> Option<usize> {
+        let first_line = &self.body[..self.line_end];
         if first_line.iter().all(|&b| b == b' ' || b == b'\t') {
             self.push(
                 Diagnostic::new(
@@ -199,7 +236,7 @@ impl<'a> FrontDoor<'a> {
                 .expected("a tag such as a1")
                 .suggest("a1 NOOP"),
             );
-            return;
+            return None;
         }
         let leading = first_line
             .iter()
@@ -218,82 +255,48 @@ impl<'a> FrontDoor<'a> {
             self.push(d);
             self.repair(0, leading, "");
         }
-        let start = &body[leading..];
-        let tag_len = start.iter().take_while(|&&b| is_tag_char(b)).count();
-        if tag_len == 0 {
-            return self.bad_tag_start(start);
-        }
-        let (tag, after_tag) = start.split_at(tag_len);
-        let next = if after_tag.first() == Some(&b' ') {
-            atom_prefix(&after_tag[1..])
-        } else {
-            &[][..]
-        };
-        let next_is_command = spec(next).is_some();
+        Some(leading)
+    }
 
-        // Stage 1: a line that starts with a command name has no tag.
-        if let Some(s) = spec(tag).filter(|_| !next_is_command) {
-            self.missing_tag(start, tag, next);
-            return self.arguments(s, start);
-        }
-        let tag_str = String::from_utf8_lossy(tag).into_owned();
-        if tag.eq_ignore_ascii_case(b"UID")
-            && UID_COMMANDS
+    /// `UID FETCH 1 FLAGS` with no tag: the server reads `UID` as the tag and runs a plain
+    /// FETCH, which is valid, so only a warning.
+    fn uid_as_tag(&mut self, start: &'a [u8], tag: &[u8], next: &[u8]) {
+        if !tag.eq_ignore_ascii_case(b"UID")
+            || !UID_COMMANDS
                 .iter()
                 .any(|c| c.as_bytes().eq_ignore_ascii_case(next))
         {
-            let mut d = Diagnostic::new(
-                Severity::Warning,
-                "tag-is-command-name",
-                self.col(start),
-                "tag",
-                format!(
-                    "`{tag_str}` is read as the tag here, so the server runs a plain {} with sequence numbers. If you meant UID {}, the line has no tag.",
-                    shorten(next).to_ascii_uppercase(),
-                    shorten(next).to_ascii_uppercase()
-                ),
-            );
-            d.suggestion = self.with_replaced(self.offset(start), 0, "a1 ");
-            self.push(d);
+            return;
         }
-        self.tag_text = tag_str.clone();
+        let mut d = Diagnostic::new(
+            Severity::Warning,
+            "tag-is-command-name",
+            self.col(start),
+            "tag",
+            format!(
+                "`{}` is read as the tag here, so the server runs a plain {} with sequence numbers. If you meant UID {}, the line has no tag.",
+                String::from_utf8_lossy(tag),
+                shorten(next).to_ascii_uppercase(),
+                shorten(next).to_ascii_uppercase()
+            ),
+        );
+        d.suggestion = self.with_replaced(self.offset(start), 0, "a1 ");
+        self.push(d);
+    }
 
-        // Stage 2: exactly one space after the tag.
+    /// Stage 2: one space after the tag. False (with a diagnostic) when the line cannot
+    /// go on: it ends after the tag, or the tag holds a character a tag cannot.
+    fn space_after_tag(
+        &mut self,
+        start: &'a [u8],
+        tag: &[u8],
+        after_tag: &'a [u8],
+        leading: usize,
+    ) -> bool {
         match after_tag.first() {
-            Some(b' ') => {}
-            _ if at_eol(after_tag) => {
-                if let Some((split, s)) = command_suffix(tag) {
-                    return self.missing_space(start, tag_len, split, s);
-                }
-                if tag.eq_ignore_ascii_case(b"DONE") && leading == 0 {
-                    let d = Diagnostic::new(
-                        Severity::Error,
-                        "done-outside-idle",
-                        1,
-                        "idle",
-                        "DONE is not a command: it ends an IDLE (RFC 2177, RFC 9051 §6.3.13), and only while IDLE runs, after the server's `+ idling`. Outside IDLE a server reads DONE as a tag with no command and answers BAD.",
-                    )
-                    .expected("a tag, a space and a command");
-                    return self.push(d);
-                }
-                self.out.tag = Some(tag_str.clone());
-                let mut message = format!("`{tag_str}` is read as a tag, but no command follows it. After the tag come a space and a command name.");
-                if tag.len() >= 8 && sasl_ir::check_base64(tag).is_ok() {
-                    message.push_str(" (If this line answers an AUTHENTICATE challenge, it is not a command: it is base64 the server reads as the SASL response.)");
-                }
-                let d = Diagnostic::new(
-                    Severity::Error,
-                    "missing-command",
-                    self.col(after_tag),
-                    "command",
-                    message,
-                )
-                .expected("a space and a command name")
-                .suggest(format!("{tag_str} NOOP"));
-                return self.push(d);
-            }
-            Some(&c) => {
-                self.out.tag = Some(tag_str.clone());
+            Some(b' ') => return true,
+            Some(&c) if !at_eol(after_tag) => {
+                self.out.tag = Some(self.tag_text.clone());
                 let at = self.offset(after_tag);
                 let message = if c == b'\t' {
                     "A tab follows the tag. IMAP separates the tag and the command with exactly one space.".to_owned()
@@ -306,14 +309,50 @@ impl<'a> FrontDoor<'a> {
                 let mut d = Diagnostic::new(Severity::Error, "bad-tag", at + 1, "tag", message)
                     .expected("a space after the tag");
                 d.suggestion = self.with_replaced(at, 1, if c == b'\t' { " " } else { "" });
-                return self.push(d);
+                self.push(d);
             }
-            None => unreachable!("at_eol covers the end of the input"),
+            _ => self.nothing_after_tag(start, tag, after_tag, leading),
         }
-        self.out.tag = Some(tag_str);
+        false
+    }
 
-        // Stage 3: the command name.
-        let mut name_at = &after_tag[1..];
+    /// The line ends after the tag: a tag run into a command name (`c1LOGIN`), a DONE
+    /// outside IDLE, or a tag with no command.
+    fn nothing_after_tag(&mut self, start: &'a [u8], tag: &[u8], after_tag: &[u8], leading: usize) {
+        if let Some((split, s)) = command_suffix(tag) {
+            return self.missing_space(start, tag.len(), split, s);
+        }
+        if tag.eq_ignore_ascii_case(b"DONE") && leading == 0 {
+            let d = Diagnostic::new(
+                Severity::Error,
+                "done-outside-idle",
+                1,
+                "idle",
+                "DONE is not a command: it ends an IDLE (RFC 2177, RFC 9051 §6.3.13), and only while IDLE runs, after the server's `+ idling`. Outside IDLE a server reads DONE as a tag with no command and answers BAD.",
+            )
+            .expected("a tag, a space and a command");
+            return self.push(d);
+        }
+        let tag_str = self.tag_text.clone();
+        self.out.tag = Some(tag_str.clone());
+        let mut message = format!("`{tag_str}` is read as a tag, but no command follows it. After the tag come a space and a command name.");
+        if tag.len() >= 8 && sasl_ir::check_base64(tag).is_ok() {
+            message.push_str(" (If this line answers an AUTHENTICATE challenge, it is not a command: it is base64 the server reads as the SASL response.)");
+        }
+        let d = Diagnostic::new(
+            Severity::Error,
+            "missing-command",
+            self.col(after_tag),
+            "command",
+            message,
+        )
+        .expected("a space and a command name")
+        .suggest(format!("{tag_str} NOOP"));
+        self.push(d);
+    }
+
+    /// Stage 3: the command name at `name_at`, just after the tag's space.
+    fn command_name(&mut self, start: &'a [u8], tag: &[u8], mut name_at: &'a [u8]) {
         let spaces = name_at.iter().take_while(|&&b| b == b' ').count();
         if spaces > 0 && !at_eol(&name_at[spaces..]) {
             let mut d = Diagnostic::new(
@@ -355,39 +394,43 @@ impl<'a> FrontDoor<'a> {
         }
         match spec(name) {
             Some(s) => self.arguments(s, name_at),
-            None => {
-                if let Some((split, s)) = command_suffix(tag) {
-                    return self.missing_space(start, tag_len, split, s);
-                }
-                if let Some((word, extension)) = UNMODELLED
-                    .iter()
-                    .find(|(w, _)| w.as_bytes().eq_ignore_ascii_case(name))
-                {
-                    let d = Diagnostic::new(
-                        Severity::Note,
-                        "unmodelled-extension",
-                        self.col(name_at),
-                        "command",
-                        format!("{word} is a command of the {extension} extension: valid if the server announces it in CAPABILITY, but the tutor does not parse its arguments."),
-                    );
-                    return self.push(d);
-                }
-                if matches!(name[0], b'X' | b'x') && name.len() > 1 {
-                    let d = Diagnostic::new(
-                        Severity::Note,
-                        "experimental-command",
-                        self.col(name_at),
-                        "x-command",
-                        format!(
-                            "`{}` is an experimental command: names starting with X are left to private extensions (RFC 3501 §6.5.1). It is valid if the server announces it in CAPABILITY, but the tutor does not know its arguments.",
-                            shorten(name)
-                        ),
-                    );
-                    return self.push(d);
-                }
-                self.unknown_command(name_at, name)
-            }
+            None => self.unrecognised_name(start, tag, name_at, name),
         }
+    }
+
+    /// A name that is not in the command table: a tag run into a command name, an
+    /// extension command known by name only, an experimental `X` command, or a stranger.
+    fn unrecognised_name(&mut self, start: &'a [u8], tag: &[u8], name_at: &'a [u8], name: &[u8]) {
+        if let Some((split, s)) = command_suffix(tag) {
+            return self.missing_space(start, tag.len(), split, s);
+        }
+        if let Some((word, extension)) = UNMODELLED
+            .iter()
+            .find(|(w, _)| w.as_bytes().eq_ignore_ascii_case(name))
+        {
+            let d = Diagnostic::new(
+                Severity::Note,
+                "unmodelled-extension",
+                self.col(name_at),
+                "command",
+                format!("{word} is a command of the {extension} extension: valid if the server announces it in CAPABILITY, but the tutor does not parse its arguments."),
+            );
+            return self.push(d);
+        }
+        if matches!(name[0], b'X' | b'x') && name.len() > 1 {
+            let d = Diagnostic::new(
+                Severity::Note,
+                "experimental-command",
+                self.col(name_at),
+                "x-command",
+                format!(
+                    "`{}` is an experimental command: names starting with X are left to private extensions (RFC 3501 §6.5.1). It is valid if the server announces it in CAPABILITY, but the tutor does not know its arguments.",
+                    shorten(name)
+                ),
+            );
+            return self.push(d);
+        }
+        self.unknown_command(name_at, name)
     }
 
     /// A line whose first character cannot start a tag.
