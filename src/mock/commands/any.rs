@@ -1,5 +1,6 @@
 //! Commands valid in any state: CAPABILITY, NOOP, LOGOUT (RFC 9051 §6.1), ID (RFC 2971)
-//! and ENABLE (RFC 5161, valid after login; Dovecot's imap-login answers it before).
+//! and ENABLE (RFC 5161, valid after login; Dovecot's imap-login answers it before);
+//! COMPRESS (RFC 4978), which the mock declines.
 //!
 //! ```text
 //! capability = "CAPABILITY"          S: * CAPABILITY IMAP4rev1 ...
@@ -7,9 +8,9 @@
 //! logout     = "LOGOUT"              S: * BYE Logging out
 //! id         = "ID" SP ( "(" string SP nstring *(SP string SP nstring) ")" / nil )
 //! enable     = "ENABLE" 1*(SP capability)
+//! compress   = "COMPRESS" SP algorithm      (RFC 4978; not implemented)
 //! ```
 
-use crate::grammar::command::CommandBody;
 use crate::mock::mime::push_string;
 use crate::mock::session::Event;
 use crate::mock::wording as w;
@@ -20,23 +21,34 @@ use super::{Cx, Done, Next, SyncMode};
 /// VANISHED and UIDs in updates, but not SELECT's QRESYNC parameter.
 const ENABLEABLE: [&str; 2] = ["CONDSTORE", "QRESYNC"];
 
-pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
-    match body {
-        CommandBody::Capability => capability(cx, tag),
-        CommandBody::Noop => Done::ok(tag, w::NOOP_DONE).sync(SyncMode::Full),
-        CommandBody::Logout => {
-            cx.line(&format!("* BYE {}", w::LOGOUT_BYE));
-            Done::ok(tag, w::LOGOUT_DONE).next(Next::Close)
-        }
-        CommandBody::Id { .. } => id(cx, tag),
-        CommandBody::Enable { capabilities } => enable(cx, tag, capabilities),
-        _ => Done::bad(tag, w::command_error(body.name(), "Unknown command")),
+/// RFC 9051 §6.1.2: nothing to do but report pending changes.
+pub fn noop(tag: &str) -> Done {
+    Done::ok(tag, w::NOOP_DONE).sync(SyncMode::Full)
+}
+
+/// RFC 9051 §6.1.3: BYE, then the tagged OK, then the connection closes.
+pub fn logout(cx: &mut Cx, tag: &str) -> Done {
+    cx.line(&format!("* BYE {}", w::LOGOUT_BYE));
+    Done::ok(tag, w::LOGOUT_DONE).next(Next::Close)
+}
+
+/// COMPRESS DEFLATE (RFC 4978): not implemented; an honest NO when the fixture
+/// advertises it, Dovecot's BAD when it does not.
+pub fn compress(cx: &mut Cx, tag: &str) -> Done {
+    if cx.config.identity.advertises_prefix(true, "COMPRESS=") {
+        cx.events.push(Event::NotImplemented {
+            tag: tag.to_owned(),
+            what: "COMPRESS".into(),
+        });
+        Done::no(tag, w::not_implemented("COMPRESS"))
+    } else {
+        Done::bad(tag, w::command_error("COMPRESS", "Unknown command"))
     }
 }
 
 /// RFC 9051 §6.1.1. Before login, Dovecot remembers that the client asked: it then
 /// sends the post-login list untagged on login (imap-login-client.c).
-fn capability(cx: &mut Cx, tag: &str) -> Done {
+pub fn capability(cx: &mut Cx, tag: &str) -> Done {
     let identity = &cx.config.identity;
     if cx.authenticated() {
         let list = identity.after_login.join(" ");
@@ -51,7 +63,7 @@ fn capability(cx: &mut Cx, tag: &str) -> Done {
 }
 
 /// RFC 2971 §3.1: the server's fields, whatever the client sent.
-fn id(cx: &mut Cx, tag: &str) -> Done {
+pub fn id(cx: &mut Cx, tag: &str) -> Done {
     let mut line = b"* ID ".to_vec();
     if cx.config.identity.id.is_empty() {
         line.extend_from_slice(b"NIL");
@@ -74,7 +86,7 @@ fn id(cx: &mut Cx, tag: &str) -> Done {
 
 /// RFC 5161 §3.1. `* ENABLED` lists what was enabled now or before; capabilities the
 /// server does not know are ignored silently (Dovecot sends no ENABLED line at all then).
-fn enable(cx: &mut Cx, tag: &str, requested: &[String]) -> Done {
+pub fn enable(cx: &mut Cx, tag: &str, requested: &[String]) -> Done {
     if !cx.authenticated() {
         cx.line("* ENABLED");
         return Done::ok(tag, w::PRE_ENABLE);

@@ -15,7 +15,8 @@
 use std::sync::Arc;
 
 use crate::grammar::command::CommandBody;
-use crate::grammar::core::{Flag, StringForm};
+use crate::grammar::core::{Flag, ImapString, StringForm};
+use crate::grammar::mailbox::Mailbox;
 use crate::grammar::{parse_command, State};
 use crate::mock::config::Config;
 use crate::mock::dates;
@@ -135,17 +136,16 @@ pub fn flags_of(command: &str, flags: &[Flag]) -> Result<Flags, String> {
     Ok(out)
 }
 
-pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
+/// APPEND (RFC 9051 §6.3.12), with UIDPLUS's APPENDUID (RFC 4315).
+pub fn handle(
+    cx: &mut Cx,
+    tag: &str,
+    mailbox: &Mailbox,
+    flags: &[Flag],
+    date: Option<&str>,
+    message: &ImapString,
+) -> Done {
     // parse
-    let CommandBody::Append {
-        mailbox,
-        flags,
-        date,
-        message,
-    } = body
-    else {
-        return Done::bad(tag, w::command_error(body.name(), "Unknown command"));
-    };
     let flags = match flags_of("APPEND", flags) {
         Ok(f) => f,
         Err(text) => return Done::bad(tag, text.replace("command STORE", "command APPEND")),

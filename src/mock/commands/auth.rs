@@ -12,7 +12,7 @@
 //! and tests stay fast. The mock has no TLS: STARTTLS gets Dovecot's answer for a
 //! server without TLS, or, if the fixture advertises STARTTLS, an honest NO.
 
-use crate::grammar::command::CommandBody;
+use crate::grammar::core::ImapString;
 use crate::grammar::State;
 use crate::mock::config::Config;
 use crate::mock::session::Event;
@@ -36,33 +36,27 @@ pub enum AuthStep {
 /// Mechanisms the mock implements.
 const MECHANISMS: [&str; 2] = ["PLAIN", "LOGIN"];
 
-pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
-    match body {
-        CommandBody::Login { user, password } => {
-            let (user, password) = (user.text().into_owned(), password.text().into_owned());
-            let mut out = Vec::new();
-            let done = login(
-                cx.conn, cx.store, cx.config, tag, &user, &password, &mut out,
-            );
-            cx.out.extend_from_slice(&out);
-            done
-        }
-        CommandBody::Authenticate {
-            mechanism,
-            initial_response,
-        } => authenticate(cx, tag, mechanism, initial_response.as_deref()),
-        CommandBody::StartTls => {
-            if cx.config.identity.advertises(false, "STARTTLS") {
-                cx.events.push(Event::NotImplemented {
-                    tag: tag.to_owned(),
-                    what: "STARTTLS".into(),
-                });
-                Done::no(tag, w::not_implemented("STARTTLS (the mock has no TLS)"))
-            } else {
-                Done::bad(tag, w::STARTTLS_DISABLED)
-            }
-        }
-        _ => Done::bad(tag, w::command_error(body.name(), "Unknown command")),
+/// LOGIN (RFC 9051 §6.2.3).
+pub fn login_command(cx: &mut Cx, tag: &str, user: &ImapString, password: &ImapString) -> Done {
+    let (user, password) = (user.text().into_owned(), password.text().into_owned());
+    let mut out = Vec::new();
+    let done = login(
+        cx.conn, cx.store, cx.config, tag, &user, &password, &mut out,
+    );
+    cx.out.extend_from_slice(&out);
+    done
+}
+
+/// STARTTLS (RFC 9051 §6.2.1): the mock has no TLS.
+pub fn starttls(cx: &mut Cx, tag: &str) -> Done {
+    if cx.config.identity.advertises(false, "STARTTLS") {
+        cx.events.push(Event::NotImplemented {
+            tag: tag.to_owned(),
+            what: "STARTTLS".into(),
+        });
+        Done::no(tag, w::not_implemented("STARTTLS (the mock has no TLS)"))
+    } else {
+        Done::bad(tag, w::STARTTLS_DISABLED)
     }
 }
 
@@ -98,7 +92,7 @@ fn login(
     }
 }
 
-fn authenticate(cx: &mut Cx, tag: &str, mechanism: &str, initial: Option<&str>) -> Done {
+pub fn authenticate(cx: &mut Cx, tag: &str, mechanism: &str, initial: Option<&str>) -> Done {
     let mech = mechanism.to_ascii_uppercase();
     let advertised = cx
         .config

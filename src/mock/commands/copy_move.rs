@@ -15,22 +15,14 @@
 
 use std::collections::BTreeSet;
 
-use crate::grammar::command::CommandBody;
 use crate::grammar::mailbox::Mailbox;
 use crate::grammar::sequence::SequenceSet;
 use crate::mock::wording as w;
 
 use super::{compress, resolve, Cx, Done, SyncMode};
 
-pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
-    match body {
-        CommandBody::Copy { uid, set, mailbox } => copy(cx, tag, *uid, set, mailbox, false),
-        CommandBody::Move { uid, set, mailbox } => copy(cx, tag, *uid, set, mailbox, true),
-        _ => Done::bad(tag, w::command_error(body.name(), "Unknown command")),
-    }
-}
-
-fn copy(
+/// COPY and MOVE (`moving`), and their UID forms.
+pub fn copy(
     cx: &mut Cx,
     tag: &str,
     uid: bool,

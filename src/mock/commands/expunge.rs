@@ -16,59 +16,58 @@
 
 use std::collections::BTreeSet;
 
-use crate::grammar::command::CommandBody;
+use crate::grammar::sequence::SequenceSet;
 use crate::grammar::State;
 use crate::mock::store::DELETED;
 use crate::mock::wording as w;
 
 use super::{resolve, Cx, Done, SyncMode};
 
-pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
-    match body {
-        CommandBody::Check => Done::ok(tag, w::CHECK_DONE).sync(SyncMode::Full),
-        CommandBody::Close => {
-            if cx.conn.selected.as_ref().is_some_and(|v| !v.read_only) {
-                expunge_deleted(cx, None);
-            }
-            cx.conn.selected = None;
-            cx.conn.state = State::Authenticated;
-            Done::ok(tag, w::CLOSE_DONE)
-        }
-        CommandBody::Unselect => {
-            cx.conn.selected = None;
-            cx.conn.state = State::Authenticated;
-            Done::ok(tag, w::UNSELECT_DONE)
-        }
-        CommandBody::Expunge { uids } => {
-            let Some(view) = cx.conn.selected.as_ref() else {
-                return Done::bad(tag, w::NO_MAILBOX_SELECTED);
-            };
-            let only = match uids {
-                Some(set) => match resolve(view, set, true) {
-                    Ok(indexes) => Some(
-                        indexes
-                            .iter()
-                            .map(|&i| view.uids[i])
-                            .collect::<BTreeSet<u32>>(),
-                    ),
-                    Err(_) => {
-                        return Done::bad(
-                            tag,
-                            w::command_error("UID EXPUNGE", "Invalid messageset"),
-                        )
-                    }
-                },
-                None => None,
-            };
-            if !view.read_only {
-                expunge_deleted(cx, only.as_ref());
-            }
-            Done::ok(tag, w::EXPUNGE_DONE)
-                .sync(SyncMode::Full)
-                .uid(uids.is_some())
-        }
-        _ => Done::bad(tag, w::command_error(body.name(), "Unknown command")),
+/// CHECK (RFC 3501 §6.4.1): nothing to save; reports pending changes.
+pub fn check(tag: &str) -> Done {
+    Done::ok(tag, w::CHECK_DONE).sync(SyncMode::Full)
+}
+
+/// CLOSE (RFC 9051 §6.4.1): expunges silently (unless read-only), then deselects.
+pub fn close(cx: &mut Cx, tag: &str) -> Done {
+    if cx.conn.selected.as_ref().is_some_and(|v| !v.read_only) {
+        expunge_deleted(cx, None);
     }
+    cx.conn.selected = None;
+    cx.conn.state = State::Authenticated;
+    Done::ok(tag, w::CLOSE_DONE)
+}
+
+/// UNSELECT (RFC 3691): deselects without expunging.
+pub fn unselect(cx: &mut Cx, tag: &str) -> Done {
+    cx.conn.selected = None;
+    cx.conn.state = State::Authenticated;
+    Done::ok(tag, w::UNSELECT_DONE)
+}
+
+/// EXPUNGE (RFC 9051 §6.4.3), or UID EXPUNGE (RFC 4315) of the UIDs in `uids`.
+pub fn expunge(cx: &mut Cx, tag: &str, uids: Option<&SequenceSet>) -> Done {
+    let Some(view) = cx.conn.selected.as_ref() else {
+        return Done::bad(tag, w::NO_MAILBOX_SELECTED);
+    };
+    let only = match uids {
+        Some(set) => match resolve(view, set, true) {
+            Ok(indexes) => Some(
+                indexes
+                    .iter()
+                    .map(|&i| view.uids[i])
+                    .collect::<BTreeSet<u32>>(),
+            ),
+            Err(_) => return Done::bad(tag, w::command_error("UID EXPUNGE", "Invalid messageset")),
+        },
+        None => None,
+    };
+    if !view.read_only {
+        expunge_deleted(cx, only.as_ref());
+    }
+    Done::ok(tag, w::EXPUNGE_DONE)
+        .sync(SyncMode::Full)
+        .uid(uids.is_some())
 }
 
 /// Removes the selected mailbox's \Deleted messages (only those in `only`, if given).

@@ -15,7 +15,6 @@
 //! end of the first group, unless FLAGS was asked for anyway (it then shows the new
 //! flags). A read-only (EXAMINEd) mailbox never gets \Seen set.
 
-use crate::grammar::command::CommandBody;
 use crate::grammar::fetch::{FetchAttribute, FetchItems};
 use crate::grammar::section::{Section, SectionText};
 use crate::grammar::sequence::SequenceSet;
@@ -27,23 +26,15 @@ use crate::mock::wording as w;
 
 use super::{resolve, Cx, Done, SyncMode};
 
-pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
+/// FETCH and UID FETCH. The modifiers (CHANGEDSINCE) are parsed but not applied.
+pub fn handle(cx: &mut Cx, tag: &str, uid: bool, set: &SequenceSet, items: &FetchItems) -> Done {
     // parse
-    let CommandBody::Fetch {
-        uid,
-        set,
-        items,
-        modifiers: _,
-    } = body
-    else {
-        return Done::bad(tag, w::command_error(body.name(), "Unknown command"));
-    };
-    let name = if *uid { "UID FETCH" } else { "FETCH" };
-    let plan = match plan(cx, tag, items, *uid) {
+    let name = if uid { "UID FETCH" } else { "FETCH" };
+    let plan = match plan(cx, tag, items, uid) {
         Ok(p) => p,
         Err(done) => return *done,
     };
-    fetch(cx, tag, name, set, *uid, &plan)
+    fetch(cx, tag, name, set, uid, &plan)
 }
 
 /// The items to send, in Dovecot's three groups, and whether any sets \Seen.

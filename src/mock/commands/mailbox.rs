@@ -20,7 +20,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::grammar::command::CommandBody;
 use crate::grammar::core::ImapString;
 use crate::grammar::mailbox::Mailbox;
 use crate::grammar::State;
@@ -30,35 +29,10 @@ use crate::mock::wording as w;
 
 use super::{flags_lines, Cx, Done, SelectedView};
 
-pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
-    match body {
-        CommandBody::Select {
-            mailbox,
-            parameters,
-        } => select(cx, tag, mailbox, parameters, false),
-        CommandBody::Examine {
-            mailbox,
-            parameters,
-        } => select(cx, tag, mailbox, parameters, true),
-        CommandBody::Create { mailbox } => create(cx, tag, mailbox),
-        CommandBody::Delete { mailbox } => delete(cx, tag, mailbox),
-        CommandBody::Rename { from, to } => rename(cx, tag, from, to),
-        CommandBody::Subscribe { mailbox } => subscribe(cx, tag, mailbox, true),
-        CommandBody::Unsubscribe { mailbox } => subscribe(cx, tag, mailbox, false),
-        CommandBody::List {
-            reference,
-            patterns,
-            selection,
-            returns,
-        } => list(cx, tag, reference, patterns, selection, returns),
-        CommandBody::Lsub { reference, pattern } => lsub(cx, tag, reference, pattern),
-        CommandBody::Status { mailbox, items } => status(cx, tag, mailbox, items),
-        CommandBody::Namespace => {
-            cx.line(&format!("* NAMESPACE ((\"\" \"{DELIMITER}\")) NIL NIL"));
-            Done::ok(tag, w::NAMESPACE_DONE)
-        }
-        _ => Done::bad(tag, w::command_error(body.name(), "Unknown command")),
-    }
+/// NAMESPACE (RFC 2342): one personal namespace, no others.
+pub fn namespace(cx: &mut Cx, tag: &str) -> Done {
+    cx.line(&format!("* NAMESPACE ((\"\" \"{DELIMITER}\")) NIL NIL"));
+    Done::ok(tag, w::NAMESPACE_DONE)
 }
 
 /// The name as stored: the wire form (modified UTF-7), INBOX in capitals, no
@@ -75,7 +49,7 @@ fn shown(mailbox: &Mailbox) -> String {
 
 // -- SELECT / EXAMINE (RFC 9051 §6.3.2, §6.3.3)
 
-fn select(
+pub fn select(
     cx: &mut Cx,
     tag: &str,
     mailbox: &Mailbox,
@@ -166,7 +140,7 @@ fn select(
 
 // -- CREATE, DELETE, RENAME (RFC 9051 §6.3.4–§6.3.6)
 
-fn create(cx: &mut Cx, tag: &str, mailbox: &Mailbox) -> Done {
+pub fn create(cx: &mut Cx, tag: &str, mailbox: &Mailbox) -> Done {
     let mut name = stored_name(mailbox);
     // "CREATE Deep/Down/Below/" creates Deep/Down/Below (RFC 9051 §6.3.4).
     while name.len() > 1 && name.ends_with(DELIMITER) {
@@ -186,7 +160,7 @@ fn create(cx: &mut Cx, tag: &str, mailbox: &Mailbox) -> Done {
     Done::ok(tag, w::CREATE_DONE)
 }
 
-fn delete(cx: &mut Cx, tag: &str, mailbox: &Mailbox) -> Done {
+pub fn delete(cx: &mut Cx, tag: &str, mailbox: &Mailbox) -> Done {
     let name = stored_name(mailbox);
     if name == "INBOX" {
         return Done::no(tag, w::DELETE_INBOX);
@@ -216,7 +190,7 @@ fn delete(cx: &mut Cx, tag: &str, mailbox: &Mailbox) -> Done {
     Done::ok(tag, w::DELETE_DONE)
 }
 
-fn rename(cx: &mut Cx, tag: &str, from: &Mailbox, to: &Mailbox) -> Done {
+pub fn rename(cx: &mut Cx, tag: &str, from: &Mailbox, to: &Mailbox) -> Done {
     let (old, new) = (stored_name(from), stored_name(to));
     if old == "INBOX" {
         return Done::no(tag, w::RENAME_INBOX).code("CANNOT");
@@ -260,7 +234,7 @@ fn rename(cx: &mut Cx, tag: &str, from: &Mailbox, to: &Mailbox) -> Done {
 
 // -- SUBSCRIBE, UNSUBSCRIBE (RFC 9051 §6.3.7, §6.3.8)
 
-fn subscribe(cx: &mut Cx, tag: &str, mailbox: &Mailbox, on: bool) -> Done {
+pub fn subscribe(cx: &mut Cx, tag: &str, mailbox: &Mailbox, on: bool) -> Done {
     let name = stored_name(mailbox);
     let user = cx.user().to_owned();
     let mut world = cx.store.lock();
@@ -367,7 +341,7 @@ fn full_pattern(reference: &str, pattern: &str) -> String {
     }
 }
 
-fn list(
+pub fn list(
     cx: &mut Cx,
     tag: &str,
     reference: &Mailbox,
@@ -433,7 +407,7 @@ fn list(
     Done::ok(tag, w::LIST_DONE)
 }
 
-fn lsub(cx: &mut Cx, tag: &str, reference: &Mailbox, pattern: &ImapString) -> Done {
+pub fn lsub(cx: &mut Cx, tag: &str, reference: &Mailbox, pattern: &ImapString) -> Done {
     let pattern = full_pattern(&reference.raw.text(), &pattern.text());
     let user = cx.user().to_owned();
     let world = cx.store.lock();
@@ -472,7 +446,7 @@ const STATUS_ITEMS: [&str; 8] = [
     "DELETED",
 ];
 
-fn status(cx: &mut Cx, tag: &str, mailbox: &Mailbox, items: &[String]) -> Done {
+pub fn status(cx: &mut Cx, tag: &str, mailbox: &Mailbox, items: &[String]) -> Done {
     if let Some(bad) = items
         .iter()
         .find(|i| !STATUS_ITEMS.iter().any(|s| s.eq_ignore_ascii_case(i)))

@@ -1,13 +1,15 @@
 //! The mock's commands: dispatch, and what every family shares.
 //!
 //! One file per command family, each with the same shape and its RFC section on top:
-//! **parse** (take the arguments from the grammar's AST, `crate::grammar::command`),
-//! **apply** (change the store and the session), **reply** (Dovecot's bytes). The
-//! session ([`super::session`]) frames input, calls [`run`] with each whole message,
-//! reports pending changes ([`sync`]) and writes the tagged line from the [`Done`]
-//! a family returns. Adding a command means one file and one line in [`dispatch`].
+//! **parse** (check the arguments the grammar's AST, `crate::grammar::command`, gave
+//! it), **apply** (change the store and the session), **reply** (Dovecot's bytes).
+//! [`dispatch`] matches each `CommandBody` once and hands the handler that command's
+//! own fields. The session ([`super::session`]) frames input, calls [`run`] with each
+//! whole message, reports pending changes ([`sync`]) and writes the tagged line from
+//! the [`Done`] a handler returns. Adding a command means one file and one line in
+//! [`dispatch`] (which has no catch-all, so the compiler asks for that line).
 //!
-//! - [`any`] — CAPABILITY, NOOP, LOGOUT, ID, ENABLE.
+//! - [`any`] — CAPABILITY, NOOP, LOGOUT, ID, ENABLE, COMPRESS (declined).
 //! - [`auth`] — LOGIN, AUTHENTICATE PLAIN/LOGIN, STARTTLS.
 //! - [`mailbox`] — SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE,
 //!   LIST, LSUB, STATUS, NAMESPACE.
@@ -636,42 +638,79 @@ pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
     }
 }
 
-/// Sends the command to its family.
+/// Hands each command's own fields to its handler: one line per command, and no
+/// catch-all, so a new `CommandBody` variant does not compile until it has a line here.
 fn dispatch(cx: &mut Cx, cmd: &Command) -> Done {
     use CommandBody::*;
     let tag = cmd.tag.as_str();
     match &cmd.body {
-        Capability | Noop | Logout | Id { .. } | Enable { .. } => any::handle(cx, tag, &cmd.body),
-        StartTls | Authenticate { .. } | Login { .. } => auth::handle(cx, tag, &cmd.body),
-        Select { .. }
-        | Examine { .. }
-        | Create { .. }
-        | Delete { .. }
-        | Rename { .. }
-        | Subscribe { .. }
-        | Unsubscribe { .. }
-        | List { .. }
-        | Lsub { .. }
-        | Namespace
-        | Status { .. } => mailbox::handle(cx, tag, &cmd.body),
-        Append { .. } => append::handle(cx, tag, &cmd.body),
-        Fetch { .. } => fetch::handle(cx, tag, &cmd.body),
-        Search { .. } => search::handle(cx, tag, &cmd.body),
-        Store { .. } => store::handle(cx, tag, &cmd.body),
-        Copy { .. } | Move { .. } => copy_move::handle(cx, tag, &cmd.body),
-        Check | Close | Unselect | Expunge { .. } => expunge::handle(cx, tag, &cmd.body),
+        Capability => any::capability(cx, tag),
+        Noop => any::noop(tag),
+        Logout => any::logout(cx, tag),
+        Id { .. } => any::id(cx, tag),
+        Enable { capabilities } => any::enable(cx, tag, capabilities),
+        Compress { .. } => any::compress(cx, tag),
+        StartTls => auth::starttls(cx, tag),
+        Authenticate {
+            mechanism,
+            initial_response,
+        } => auth::authenticate(cx, tag, mechanism, initial_response.as_deref()),
+        Login { user, password } => auth::login_command(cx, tag, user, password),
+        Select {
+            mailbox,
+            parameters,
+        } => mailbox::select(cx, tag, mailbox, parameters, false),
+        Examine {
+            mailbox,
+            parameters,
+        } => mailbox::select(cx, tag, mailbox, parameters, true),
+        Create { mailbox } => mailbox::create(cx, tag, mailbox),
+        Delete { mailbox } => mailbox::delete(cx, tag, mailbox),
+        Rename { from, to } => mailbox::rename(cx, tag, from, to),
+        Subscribe { mailbox } => mailbox::subscribe(cx, tag, mailbox, true),
+        Unsubscribe { mailbox } => mailbox::subscribe(cx, tag, mailbox, false),
+        List {
+            reference,
+            patterns,
+            selection,
+            returns,
+        } => mailbox::list(cx, tag, reference, patterns, selection, returns),
+        Lsub { reference, pattern } => mailbox::lsub(cx, tag, reference, pattern),
+        Namespace => mailbox::namespace(cx, tag),
+        Status { mailbox, items } => mailbox::status(cx, tag, mailbox, items),
+        Append {
+            mailbox,
+            flags,
+            date,
+            message,
+        } => append::handle(cx, tag, mailbox, flags, date.as_deref(), message),
         Idle => idle::handle(cx, tag),
-        Compress { .. } => {
-            if cx.config.identity.advertises_prefix(true, "COMPRESS=") {
-                cx.events.push(Event::NotImplemented {
-                    tag: tag.to_owned(),
-                    what: "COMPRESS".into(),
-                });
-                Done::no(tag, w::not_implemented("COMPRESS"))
-            } else {
-                Done::bad(tag, w::command_error("COMPRESS", "Unknown command"))
-            }
-        }
+        Check => expunge::check(tag),
+        Close => expunge::close(cx, tag),
+        Unselect => expunge::unselect(cx, tag),
+        Expunge { uids } => expunge::expunge(cx, tag, uids.as_ref()),
+        Search {
+            uid,
+            charset,
+            returns,
+            criteria,
+        } => search::handle(
+            cx,
+            tag,
+            *uid,
+            charset.as_deref(),
+            returns.as_deref(),
+            criteria,
+        ),
+        Fetch {
+            uid,
+            set,
+            items,
+            modifiers: _,
+        } => fetch::handle(cx, tag, *uid, set, items),
+        Store { uid, set, action } => store::handle(cx, tag, *uid, set, action),
+        Copy { uid, set, mailbox } => copy_move::copy(cx, tag, *uid, set, mailbox, false),
+        Move { uid, set, mailbox } => copy_move::copy(cx, tag, *uid, set, mailbox, true),
     }
 }
 

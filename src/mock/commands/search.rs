@@ -14,7 +14,6 @@
 //! mailbox does not have makes FLAGS and PERMANENTFLAGS follow the result, for this
 //! session only (a Dovecot quirk).
 
-use crate::grammar::command::CommandBody;
 use crate::grammar::search::SearchKey;
 use crate::mock::dates;
 use crate::mock::mime;
@@ -26,18 +25,17 @@ use super::{compress, Cx, Done, SyncMode};
 /// Charsets the mock searches in: both are byte-for-byte the same for its matching.
 const CHARSETS: [&str; 2] = ["US-ASCII", "UTF-8"];
 
-pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
+/// SEARCH and UID SEARCH, with ESEARCH's RETURN options.
+pub fn handle(
+    cx: &mut Cx,
+    tag: &str,
+    uid: bool,
+    charset: Option<&str>,
+    returns: Option<&[String]>,
+    criteria: &[SearchKey],
+) -> Done {
     // parse
-    let CommandBody::Search {
-        uid,
-        charset,
-        returns,
-        criteria,
-    } = body
-    else {
-        return Done::bad(tag, w::command_error(body.name(), "Unknown command"));
-    };
-    let name = if *uid { "UID SEARCH" } else { "SEARCH" };
+    let name = if uid { "UID SEARCH" } else { "SEARCH" };
     if let Some(cs) = charset {
         if !CHARSETS.iter().any(|c| c.eq_ignore_ascii_case(cs)) {
             return Done::no(tag, w::UNKNOWN_CHARSET).code("BADCHARSET");
@@ -92,7 +90,7 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
             max_uid,
         };
         if criteria.iter().all(|k| at.matches(k)) {
-            found.push(if *uid { u } else { i as u32 + 1 });
+            found.push(if uid { u } else { i as u32 + 1 });
         }
     }
     drop(world);
@@ -109,15 +107,15 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
             }
             cx.line(&line);
         }
-        Some(options) => cx.line(&esearch(tag, *uid, options, &found)),
+        Some(options) => cx.line(&esearch(tag, uid, options, &found)),
     }
     Done::ok(tag, w::SEARCH_DONE)
-        .sync(if *uid {
+        .sync(if uid {
             SyncMode::Full
         } else {
             SyncMode::NoExpunges
         })
-        .uid(*uid)
+        .uid(uid)
 }
 
 /// `* ESEARCH (TAG "a") [UID] MIN n MAX n ALL set COUNT n` (RFC 4731 §3.1), in

@@ -12,19 +12,18 @@
 //! and `.SILENT` hides this command's own changes but not other sessions'. A new
 //! keyword grows the mailbox's FLAGS and PERMANENTFLAGS, sent before the FETCH.
 
-use crate::grammar::command::{CommandBody, StoreMode};
+use crate::grammar::command::{StoreAction, StoreMode};
+use crate::grammar::sequence::SequenceSet;
 use crate::mock::store::Flags;
 use crate::mock::wording as w;
 
 use super::append::flags_of;
 use super::{compress, resolve, Cx, Done, SyncMode};
 
-pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
+/// STORE and UID STORE.
+pub fn handle(cx: &mut Cx, tag: &str, uid: bool, set: &SequenceSet, action: &StoreAction) -> Done {
     // parse
-    let CommandBody::Store { uid, set, action } = body else {
-        return Done::bad(tag, w::command_error(body.name(), "Unknown command"));
-    };
-    let name = if *uid { "UID STORE" } else { "STORE" };
+    let name = if uid { "UID STORE" } else { "STORE" };
     let given = match flags_of(name, &action.flags) {
         Ok(f) => f,
         Err(text) => return Done::bad(tag, text),
@@ -33,16 +32,16 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
     let Some(view) = cx.conn.selected.as_mut() else {
         return Done::bad(tag, w::NO_MAILBOX_SELECTED);
     };
-    let Ok(indexes) = resolve(view, set, *uid) else {
+    let Ok(indexes) = resolve(view, set, uid) else {
         return Done::bad(tag, w::command_error(name, "Invalid messageset"));
     };
-    let sync = if *uid {
+    let sync = if uid {
         SyncMode::Full
     } else {
         SyncMode::NoExpunges
     };
     if view.read_only {
-        return Done::ok(tag, w::STORE_READ_ONLY).sync(sync).uid(*uid);
+        return Done::ok(tag, w::STORE_READ_ONLY).sync(sync).uid(uid);
     }
     if action.unchanged_since.is_some() {
         cx.conn.condstore = true;
@@ -71,7 +70,7 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
             .unchanged_since
             .is_some_and(|since| current.modseq > since)
         {
-            modified.push(if *uid { u } else { i as u32 + 1 });
+            modified.push(if uid { u } else { i as u32 + 1 });
             continue;
         }
         let old = current.flags.clone();
@@ -109,7 +108,7 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
                 }
                 // RFC 7162 §3.1.3: with CONDSTORE on, .SILENT still reports MODSEQ.
                 if condstore {
-                    let uid_item = if *uid {
+                    let uid_item = if uid {
                         format!("UID {u} ")
                     } else {
                         String::new()
@@ -127,7 +126,7 @@ pub fn handle(cx: &mut Cx, tag: &str, body: &CommandBody) -> Done {
         cx.line(&line);
     }
     // reply
-    let done = Done::ok(tag, w::STORE_DONE).sync(sync).uid(*uid);
+    let done = Done::ok(tag, w::STORE_DONE).sync(sync).uid(uid);
     if modified.is_empty() {
         done
     } else {
