@@ -36,11 +36,7 @@ pub fn logout(cx: &mut Cx, tag: &str) -> Done {
 /// advertises it, Dovecot's BAD when it does not.
 pub fn compress(cx: &mut Cx, tag: &str) -> Done {
     if cx.config.identity.advertises_prefix(true, "COMPRESS=") {
-        cx.events.push(Event::NotImplemented {
-            tag: tag.to_owned(),
-            what: "COMPRESS".into(),
-        });
-        Done::no(tag, w::not_implemented("COMPRESS"))
+        cx.decline(tag, "COMPRESS".into(), "COMPRESS")
     } else {
         Done::bad(tag, w::command_error("COMPRESS", "Unknown command"))
     }

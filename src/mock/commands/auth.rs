@@ -15,7 +15,6 @@
 use crate::grammar::core::ImapString;
 use crate::grammar::State;
 use crate::mock::config::Config;
-use crate::mock::session::Event;
 use crate::mock::store::Store;
 use crate::mock::wording as w;
 
@@ -50,11 +49,7 @@ pub fn login_command(cx: &mut Cx, tag: &str, user: &ImapString, password: &ImapS
 /// STARTTLS (RFC 9051 §6.2.1): the mock has no TLS.
 pub fn starttls(cx: &mut Cx, tag: &str) -> Done {
     if cx.config.identity.advertises(false, "STARTTLS") {
-        cx.events.push(Event::NotImplemented {
-            tag: tag.to_owned(),
-            what: "STARTTLS".into(),
-        });
-        Done::no(tag, w::not_implemented("STARTTLS (the mock has no TLS)"))
+        cx.decline(tag, "STARTTLS".into(), "STARTTLS (the mock has no TLS)")
     } else {
         Done::bad(tag, w::STARTTLS_DISABLED)
     }
@@ -102,11 +97,10 @@ pub fn authenticate(cx: &mut Cx, tag: &str, mechanism: &str, initial: Option<&st
         return Done::no(tag, w::AUTH_UNSUPPORTED).code("ALERT").untimed();
     }
     if !MECHANISMS.contains(&mech.as_str()) {
-        cx.events.push(Event::NotImplemented {
-            tag: tag.to_owned(),
-            what: format!("AUTHENTICATE {mech}"),
-        });
-        return Done::no(tag, w::not_implemented(&format!("the {mech} mechanism"))).untimed();
+        let what = format!("AUTHENTICATE {mech}");
+        return cx
+            .decline(tag, what, &format!("the {mech} mechanism"))
+            .untimed();
     }
     let step = if mech == "PLAIN" {
         AuthStep::Plain

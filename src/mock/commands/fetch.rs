@@ -20,7 +20,6 @@ use crate::grammar::section::{Section, SectionText};
 use crate::grammar::sequence::SequenceSet;
 use crate::mock::dates;
 use crate::mock::mime::{self, Want};
-use crate::mock::session::Event;
 use crate::mock::store::SEEN;
 use crate::mock::wording as w;
 
@@ -63,14 +62,9 @@ fn plan(cx: &mut Cx, tag: &str, items: &FetchItems, uid: bool) -> Result<Plan, B
                     .iter()
                     .any(|c| upper.starts_with(c) && cx.config.identity.advertises_prefix(true, c));
                 if advertised {
-                    cx.events.push(Event::NotImplemented {
-                        tag: tag.to_owned(),
-                        what: format!("FETCH {upper}"),
-                    });
-                    return Err(Box::new(Done::no(
-                        tag,
-                        w::not_implemented(&format!("the FETCH item {upper}")),
-                    )));
+                    let what = format!("FETCH {upper}");
+                    let shown = format!("the FETCH item {upper}");
+                    return Err(Box::new(cx.decline(tag, what, &shown)));
                 }
                 return Err(Box::new(Done::bad(
                     tag,

@@ -252,6 +252,16 @@ impl Cx<'_> {
         }
     }
 
+    /// An honest NO for what the fixture advertises but the mock does not do: `what`
+    /// names it for the tutor's event, `shown` in the reply ("NO ... does not implement {shown}").
+    pub fn decline(&mut self, tag: &str, what: String, shown: &str) -> Done {
+        self.events.push(Event::NotImplemented {
+            tag: tag.to_owned(),
+            what,
+        });
+        Done::no(tag, w::not_implemented(shown))
+    }
+
     pub fn line(&mut self, line: &str) {
         self.out.extend_from_slice(line.as_bytes());
         self.out.extend_from_slice(b"\r\n");
@@ -575,11 +585,7 @@ fn unknown(cx: &mut Cx, tag: &str, word: &str) -> Done {
     let base = upper.strip_prefix("UID ").unwrap_or(&upper);
     if let Some((_, capability)) = UNIMPLEMENTED.iter().find(|(c, _)| *c == base) {
         if cx.config.identity.advertises_prefix(true, capability) {
-            cx.events.push(Event::NotImplemented {
-                tag: tag.to_owned(),
-                what: upper.clone(),
-            });
-            return Done::no(tag, w::not_implemented(&upper));
+            return cx.decline(tag, upper.clone(), &upper);
         }
     }
     Done::bad(tag, w::command_error(&upper, "Unknown command"))
