@@ -8,12 +8,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use imap_tutor::render::Format;
+use imap_tutor::render::{html, ReportFormat};
 use imap_tutor::transcript::diff::{diff, Names};
 use imap_tutor::transcript::normalize::{Rules, ALL_RULES};
-use imap_tutor::transcript::{self, Transcript};
+use imap_tutor::transcript::Transcript;
 
-use super::{read_input, CliResult};
+use super::{read_one, CliResult};
 
 /// Compare two IMAP sessions, exchange by exchange, and say what each difference means.
 #[derive(clap::Args)]
@@ -23,9 +23,13 @@ use super::{read_input, CliResult};
   imap-tutor diff --strict transcripts/strategos.txt my-recording.txt   (no normalisation)
   imap-tutor diff --ignore 'AUTH=[A-Z]+' transcripts/strategos.txt tests/data/dovecot/seed-session.txt
   imap-tutor diff --format json transcripts/strategos.txt my-recording.txt | jq .differences
+  imap-tutor diff --format html transcripts/strategos.txt my-recording.txt > diff.html
+  imap-tutor diff tests/data/imports/dovecot-imaplib.txt tests/data/imports/dovecot-imaplib.pcap
+                  (a proxy recording against a capture of the same session)
 
 my-recording.txt is any session of yours: `imap-tutor lesson strategos --demo --no-pause
---record my-recording.txt` makes one.
+--record my-recording.txt` makes one. FILE#N picks session N of a capture or log
+that holds several (capture.pcap#2).
 
 Normalisation rules (all on by default; --keep NAME turns one off):
   timings       Dovecot's `(0.001 + 0.000 secs)`
@@ -37,7 +41,7 @@ Normalisation rules (all on by default; --keep NAME turns one off):
 
 Exit codes: 0 the same, 1 different, 2 trouble (as diff(1)).")]
 pub struct DiffArgs {
-    /// The session you expect (any transcript format), or - for stdin.
+    /// The session you expect (any transcript format, capture or log; FILE#N picks one of several), or - for stdin.
     expected: PathBuf,
     /// The session to check against it, or - for stdin.
     actual: PathBuf,
@@ -50,9 +54,9 @@ pub struct DiffArgs {
     /// Also ignore whatever this regular expression matches, on both sides (repeatable; `(?i-u)` for case-insensitive).
     #[arg(long, value_name = "REGEX")]
     ignore: Vec<String>,
-    /// Output format: a coloured unified diff for people, or one JSON document for tools.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    /// Output format: a coloured unified diff for people, one JSON document for tools, or an HTML page.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
 }
 
 /// The rules the flags ask for.
@@ -72,11 +76,10 @@ pub fn rules_from(strict: bool, keep: &[String], ignore: &[String]) -> Result<Ru
     Ok(rules)
 }
 
-/// Reads a transcript in any format, with the file's name in errors.
+/// Reads one session in any format (`FILE#N` for one of several), with the file's
+/// name in errors.
 pub fn read_transcript(path: &Path) -> Result<Transcript, String> {
-    let bytes = read_input(path)?;
-    let text = String::from_utf8_lossy(&bytes);
-    transcript::read(&text).map_err(|e| format!("{}: {e}", path.display()))
+    read_one(path)
 }
 
 pub fn run(args: DiffArgs, color: bool) -> CliResult {
@@ -91,15 +94,20 @@ pub fn run(args: DiffArgs, color: bool) -> CliResult {
         expected: args.expected.display().to_string(),
         actual: args.actual.display().to_string(),
     };
-    let text = match args.format {
-        Format::Text => report.render(&names, color),
-        Format::Json => format!("{}\n", report.to_json(&names)),
-    };
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
+    let same = report.is_same();
+    let written = match args.format {
+        ReportFormat::Text => out.write_all(report.render(&names, color).as_bytes()),
+        ReportFormat::Json => out.write_all(format!("{}\n", report.to_json(&names)).as_bytes()),
+        ReportFormat::Html => {
+            let title = format!("imap-tutor diff {} {}", names.expected, names.actual);
+            html::write_reports(&mut out, &title, &[(names, report)])
+        }
+    };
+    written
         .and_then(|_| out.flush())
         .map_err(|e| format!("cannot write the output: {e}"))?;
-    Ok(if report.is_same() {
+    Ok(if same {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

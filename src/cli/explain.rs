@@ -5,22 +5,31 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use imap_tutor::explain::{Explainer, Options};
-use imap_tutor::render::{write_annotations, Format, TextStyle};
+use imap_tutor::render::html::{self, SessionView};
+use imap_tutor::render::{write_annotations, ReportFormat, TextStyle};
 
-use super::{read_input, CliResult};
+use super::{read_sessions, CliResult};
 
-/// Explain a captured IMAP session line by line (telnet capture, C:/S: text, or a recording).
+/// Explain a captured IMAP session line by line (telnet capture, C:/S: text, a
+/// recording, a pcap/pcapng capture, a Dovecot or imaptest rawlog, Thunderbird's MOZ_LOG).
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
   imap-tutor explain transcripts/strategos.txt
   imap-tutor explain tests/data/pasted/telnet-walkthrough.txt   (a pasted web page works too)
-  imap-tutor explain --format json --full transcripts/dovecot-select-fetch.txt")]
+  imap-tutor explain --format json --full transcripts/dovecot-select-fetch.txt
+  imap-tutor explain --format html transcripts/strategos.txt > strategos.html   (one page, offline)
+  imap-tutor explain tests/data/imports/dovecot-imaplib.pcap   (tcpdump, Wireshark: pcap, pcapng)
+  imap-tutor explain tests/data/imports/rawlog/   (Dovecot rawlog_dir: each .in with its .out)
+  imap-tutor explain tests/data/imports/thunderbird-moz-log.txt   (MOZ_LOG=timestamp,IMAP:5)
+
+Captures and logs hold passwords: they are masked as in the proxy's recordings
+unless --show-secrets. TLS in a capture is reported as encrypted, never guessed at.")]
 pub struct ExplainArgs {
-    /// The transcript to read, or - for stdin.
+    /// The transcript, capture or log to read, or - for stdin.
     file: PathBuf,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
     /// Show literals whole instead of a summary.
     #[arg(long)]
     full: bool,
@@ -30,24 +39,49 @@ pub struct ExplainArgs {
 }
 
 pub fn run(args: ExplainArgs, color: bool) -> CliResult {
-    let bytes = read_input(&args.file)?;
-    let text = String::from_utf8_lossy(&bytes);
-    let transcript =
-        imap_tutor::transcript::read(&text).map_err(|e| format!("{}: {e}", args.file.display()))?;
-    let annotations = Explainer::explain_transcript(
-        &transcript,
-        Options {
-            show_secrets: args.show_secrets,
-        },
-    );
+    let sessions = read_sessions(&args.file, args.show_secrets)?;
+    let options = Options {
+        show_secrets: args.show_secrets,
+    };
     let mut out = std::io::stdout().lock();
-    write_annotations(
-        &mut out,
-        &annotations,
-        args.format,
-        TextStyle::for_stdout(color, args.full),
-    )
-    .and_then(|_| out.flush())
-    .map_err(|e| format!("cannot write the output: {e}"))?;
+    let written = match args.format.stream() {
+        Some(format) => {
+            let style = TextStyle::for_stdout(color, args.full);
+            let several = sessions.len() > 1;
+            sessions.iter().enumerate().try_for_each(|(i, s)| {
+                if several {
+                    match format {
+                        imap_tutor::render::Format::Json => writeln!(
+                            out,
+                            "{}",
+                            serde_json::json!({ "session": i + 1, "name": s.name })
+                        )?,
+                        imap_tutor::render::Format::Text => {
+                            writeln!(out, "== session {}: {}", i + 1, s.name)?
+                        }
+                    }
+                }
+                let annotations = Explainer::explain_transcript(&s.transcript, options);
+                write_annotations(&mut out, &annotations, format, style)
+            })
+        }
+        None => {
+            let views: Vec<SessionView> = sessions
+                .iter()
+                .map(|s| {
+                    let mut view = SessionView::new(&s.name, &s.transcript.meta);
+                    Explainer::explain_each(&s.transcript, options, |a, context| {
+                        view.push(&a, context)
+                    });
+                    view
+                })
+                .collect();
+            let title = format!("imap-tutor explain {}", args.file.display());
+            html::write_sessions(&mut out, &title, &views)
+        }
+    };
+    written
+        .and_then(|_| out.flush())
+        .map_err(|e| format!("cannot write the output: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -17,7 +17,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use imap_tutor::mock::{self, Session};
 use imap_tutor::net::tls::{self, Trust};
 use imap_tutor::net::upstream::{self, Security, Target};
-use imap_tutor::render::Format;
+use imap_tutor::render::{html, ReportFormat};
 use imap_tutor::transcript::diff::{diff, Names, Report};
 use imap_tutor::transcript::replay::{Action, Options, Patience, Replay};
 use imap_tutor::transcript::{self, Transcript};
@@ -32,6 +32,7 @@ use super::CliResult;
   imap-tutor replay transcripts/dovecot-select-fetch.txt --mock --fixture scenarios/fixtures/dovecot-lab.yaml
   imap-tutor replay transcripts/dovecot-select-fetch.txt --against 127.0.0.1:10143 --password tryhackme
   imap-tutor replay transcripts/dovecot-search.txt --against 127.0.0.1:10143 --starttls --ca /tmp/lab/cert.pem
+  imap-tutor replay transcripts/strategos.txt --mock --format html > replay.html
 
 Recordings mask passwords (`********`): give --password (and --user) to log in.
 A recording whose header names a `companion` (another transcript) has that session
@@ -99,9 +100,9 @@ pub struct ReplayArgs {
     /// Also ignore what this regular expression matches (repeatable).
     #[arg(long, value_name = "REGEX")]
     ignore: Vec<String>,
-    /// Output format of the differences.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
+    /// Output format of the differences (html: one page, side by side).
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    format: ReportFormat,
 }
 
 /// A session to replay: its recording, where it came from, and its companion.
@@ -204,7 +205,14 @@ pub fn run(args: ReplayArgs, color: bool) -> CliResult {
     let same = reports.iter().all(|(_, r)| r.is_same());
     let mut text = String::new();
     match args.format {
-        Format::Text => {
+        ReportFormat::Html => {
+            let mut page = Vec::new();
+            let title = format!("imap-tutor replay {} against {server}", job.name);
+            html::write_reports(&mut page, &title, &reports)
+                .map_err(|e| format!("cannot write the output: {e}"))?;
+            text = String::from_utf8_lossy(&page).into_owned();
+        }
+        ReportFormat::Text => {
             for (names, report) in &reports {
                 if reports.len() > 1 {
                     text.push_str(&format!("== {}\n", names.expected));
@@ -212,7 +220,7 @@ pub fn run(args: ReplayArgs, color: bool) -> CliResult {
                 text.push_str(&report.render(names, color));
             }
         }
-        Format::Json => {
+        ReportFormat::Json => {
             let all: Vec<serde_json::Value> = reports.iter().map(|(n, r)| r.to_json(n)).collect();
             text = format!("{}\n", serde_json::json!({ "same": same, "sessions": all }));
         }

@@ -374,8 +374,20 @@ impl Explainer {
 
     /// Explains a whole transcript, records that are not IMAP included.
     pub fn explain_transcript(transcript: &Transcript, options: Options) -> Vec<Annotation> {
-        let mut explainer = Explainer::new(options);
         let mut out = Vec::new();
+        Explainer::explain_each(transcript, options, |a, _| out.push(a));
+        out
+    }
+
+    /// Explains a whole transcript, handing each annotation over with the session's
+    /// context just after it: the HTML view draws the state changes from the
+    /// explainer's own model instead of keeping a second one.
+    pub fn explain_each(
+        transcript: &Transcript,
+        options: Options,
+        mut each: impl FnMut(Annotation, &Context),
+    ) {
+        let mut explainer = Explainer::new(options);
         for record in &transcript.records {
             match record {
                 Record::Bytes {
@@ -385,7 +397,9 @@ impl Explainer {
                     ..
                 } => {
                     explainer.time = *time;
-                    out.extend(explainer.feed(*direction, bytes));
+                    for a in explainer.feed(*direction, bytes) {
+                        each(a, &explainer.context);
+                    }
                 }
                 Record::Other { text, why, .. } => {
                     let shown = if options.show_secrets {
@@ -395,9 +409,9 @@ impl Explainer {
                     };
                     let mut a = Annotation::new(None, AnnotationKind::NotImap, shown);
                     a.summary = format!("not IMAP: {why}");
-                    out.push(a);
+                    each(a, &explainer.context);
                 }
-                Record::Note { text, .. } => out.push(Annotation::note(text, None)),
+                Record::Note { text, .. } => each(Annotation::note(text, None), &explainer.context),
                 Record::Gap {
                     direction, missing, ..
                 } => {
@@ -407,15 +421,19 @@ impl Explainer {
                     } else {
                         "server"
                     };
-                    out.push(Annotation::note(
-                        &format!("{missing} bytes from the {who} are missing here; what follows starts a new message"),
-                        None,
-                    ));
+                    each(
+                        Annotation::note(
+                            &format!("{missing} bytes from the {who} are missing here; what follows starts a new message"),
+                            None,
+                        ),
+                        &explainer.context,
+                    );
                 }
             }
         }
-        out.extend(explainer.finish());
-        out
+        for a in explainer.finish() {
+            each(a, &explainer.context);
+        }
     }
 
     fn side(&mut self, direction: Direction) -> &mut Side {

@@ -1,4 +1,6 @@
-//! Rendering: annotations out as coloured text, plain text, or JSON lines.
+//! Rendering: annotations out as coloured text, plain text, JSON lines, or a page.
+//!
+//! [`html`] writes one self-contained HTML page of sessions or of a diff report.
 //!
 //! Knows nothing of sockets or lessons: it takes [`Annotation`]s and writes text.
 //! Colour is decided once by the caller ([`ColorChoice::resolve`]): on only for a
@@ -12,6 +14,8 @@ use owo_colors::OwoColorize;
 use crate::explain::{Annotation, AnnotationKind};
 use crate::grammar::Severity;
 use crate::transcript::Direction;
+
+pub mod html;
 
 /// `--color auto|always|never`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -45,6 +49,30 @@ pub enum Format {
     Text,
     /// For tools: one JSON object per message, one per line.
     Json,
+}
+
+/// `--format text|json|html` of `explain`, `diff` and `replay`: what the other
+/// commands offer, plus one page for people to keep, share or print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// For people, in the terminal.
+    #[default]
+    Text,
+    /// For tools.
+    Json,
+    /// One self-contained HTML page (no network): a sequence view, or the diff side by side.
+    Html,
+}
+
+impl ReportFormat {
+    /// The streaming format for annotations, or None for a page.
+    pub fn stream(self) -> Option<Format> {
+        match self {
+            ReportFormat::Text => Some(Format::Text),
+            ReportFormat::Json => Some(Format::Json),
+            ReportFormat::Html => None,
+        }
+    }
 }
 
 /// How to lay out text.

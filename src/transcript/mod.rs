@@ -15,6 +15,11 @@
 //! [`resync`] is shared by the last two: it finds where a literal really ends when a
 //! paste has lost the bytes its `{n}` counted.
 //!
+//! Imports, read from bytes by [`import::read_sessions`] (which also tries the formats
+//! above), each input holding one session or many: [`pcap`] files through [`tcp`]
+//! reassembly and [`capture`]; Dovecot's and imaptest's [`rawlog`]s; Thunderbird's
+//! [`mozlog`].
+//!
 //! What is done with transcripts, all sans-IO:
 //! - [`normalize`]: named rules that blank out what varies between runs (timings,
 //!   UIDVALIDITY, dates, Message-IDs, tags), each one can be kept with `--keep`;
@@ -26,12 +31,18 @@
 use serde::Serialize;
 use std::fmt;
 
+pub mod capture;
 pub mod diff;
+pub mod import;
+pub mod mozlog;
 pub mod native;
 pub mod normalize;
+pub mod pcap;
+pub mod rawlog;
 pub mod replay;
 pub mod resync;
 pub mod rfc;
+pub mod tcp;
 pub mod telnet;
 
 pub use native::{read_native, write, Writer};
