@@ -6,7 +6,7 @@
 #   scripts/dovecot-lab.sh install
 #   scripts/dovecot-lab.sh start DIR [--plain-port N] [--tls-port M]
 #                    [--special-use | --special-use-noauto] [--auth-mechanisms "plain login"]
-#                    [--login-greeting TEXT]
+#                    [--login-greeting TEXT] [--rawlog]
 #   scripts/dovecot-lab.sh seed-strategos DIR
 #   scripts/dovecot-lab.sh status DIR
 #   scripts/dovecot-lab.sh stop DIR
@@ -30,6 +30,9 @@
 #   --auth-mechanisms     default "plain login" (greeting shows AUTH=PLAIN
 #                         AUTH=LOGIN); "plain" gives the seed's greeting
 #   --login-greeting T    greeting text, default Debian's "Dovecot (Debian) ready."
+#   --rawlog              Dovecot's rawlog of every IMAP session after login:
+#                         rawlog_dir = DIR/rawlog/%u (a .in and a .out file per
+#                         connection, timestamped lines)
 #                         ("Dovecot (Ubuntu) ready." is the seed's)
 set -euo pipefail
 
@@ -155,7 +158,7 @@ EOF
 }
 
 write_conf() {
-    local dir=$1 plain=$2 tls=$3 special=$4 mechs=$5 greeting=${6:-} inst
+    local dir=$1 plain=$2 tls=$3 special=$4 mechs=$5 greeting=${6:-} rawlog=${7:-0} inst
     inst="lab-$(printf '%s' "$dir" | cksum | cut -d' ' -f1)"
     {
         cat <<EOF
@@ -206,6 +209,8 @@ EOF
         cat <<EOF
 }
 
+$( [ "$rawlog" = 1 ] && printf 'protocol imap {\n  rawlog_dir = %s/rawlog/%%u\n}\n' "$dir" )
+
 service imap-login {
   inet_listener imap {
     address = 127.0.0.1
@@ -225,7 +230,7 @@ EOF
 cmd_start() {
     need_root
     [ $# -ge 1 ] || usage
-    local dir plain=10143 tls=10993 special=0 mechs="plain login" greeting=""
+    local dir plain=10143 tls=10993 special=0 mechs="plain login" greeting="" rawlog=0
     dir=$(abs_dir "$1"); shift
     while [ $# -gt 0 ]; do
         case $1 in
@@ -235,6 +240,7 @@ cmd_start() {
             --special-use-noauto) special=2; shift ;;
             --auth-mechanisms) mechs=$2; shift 2 ;;
             --login-greeting) greeting=$2; shift 2 ;;
+            --rawlog) rawlog=1; shift ;;
             *) die "unknown option $1" ;;
         esac
     done
@@ -272,7 +278,12 @@ EOF
     chown root:dovecot "$dir/users" 2>/dev/null || true
     chmod 640 "$dir/users"
 
-    write_conf "$dir" "$plain" "$tls" "$special" "$mechs" "$greeting"
+    if [ "$rawlog" = 1 ]; then
+        # the imap processes run as the mail owner and write one folder per user
+        mkdir -p "$dir/rawlog/strategos" "$dir/rawlog/learner"
+        chown -R mail:mail "$dir/rawlog"
+    fi
+    write_conf "$dir" "$plain" "$tls" "$special" "$mechs" "$greeting" "$rawlog"
     echo "$special" > "$dir/special-use"
     printf 'DOVECOT_PORT=%s DOVECOT_TLS_PORT=%s DOVECOT_DIR=%s DOVECOT_CA=%s\n' \
         "$plain" "$tls" "$dir" "$dir/cert.pem" > "$dir/lab.env"

@@ -172,6 +172,9 @@ fn add_segment(
     }
     let seq = if s.syn { s.seq.wrapping_add(1) } else { s.seq };
     c.halves[side].segment(seq, s.payload, s.cut, time, &mut out);
+    if s.fin {
+        c.halves[side].fin(seq, s.payload.len() + s.cut);
+    }
     c.events.extend(out.into_iter().map(|e| (side, e)));
 }
 

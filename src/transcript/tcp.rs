@@ -261,6 +261,8 @@ pub struct Reassembler {
     next: u64,
     held: BTreeMap<u64, (Vec<u8>, f64)>,
     held_bytes: usize,
+    /// Offset of the FIN, which takes a sequence number of its own (RFC 9293 §3.4).
+    fin: Option<u64>,
     pub counts: Counts,
 }
 
@@ -270,6 +272,12 @@ impl Reassembler {
         if self.base.is_none() {
             self.base = Some(seq.wrapping_add(1));
         }
+    }
+
+    /// A FIN after `len` bytes of payload at `seq`: the stream ends there.
+    pub fn fin(&mut self, seq: u32, len: usize) {
+        let end = self.offset(seq) + len as u64;
+        self.fin = Some(end);
     }
 
     fn offset(&mut self, seq: u32) -> u64 {
@@ -328,7 +336,11 @@ impl Reassembler {
     /// The peer acknowledged everything before `ack`: a hole before it is lost.
     pub fn acknowledged(&mut self, ack: u32, time: f64, out: &mut Vec<Event>) {
         let Some(base) = self.base else { return };
-        let upto = u64::from(ack.wrapping_sub(base));
+        let mut upto = u64::from(ack.wrapping_sub(base));
+        if self.fin.is_some_and(|f| upto == f + 1) {
+            // The acknowledgment of the FIN, not of a byte.
+            upto -= 1;
+        }
         // A huge value is an acknowledgment from before our base (a stale ACK).
         if upto > self.next && upto < u64::from(u32::MAX / 2) {
             self.declare_lost(upto, time, out);
@@ -441,6 +453,13 @@ mod tests {
         r.finish(0.2, &mut out);
         assert_eq!(data(&out), "ab[2 lost]ef");
         assert_eq!(r.counts.missing, 2);
+        let mut r = Reassembler::default();
+        let mut out = Vec::new();
+        r.syn(0);
+        r.segment(1, b"ab", 0, 0.0, &mut out);
+        r.fin(1, 2);
+        r.acknowledged(4, 0.1, &mut out);
+        assert_eq!(data(&out), "ab", "the FIN's own sequence number is not a lost byte");
     }
 
     #[test]
