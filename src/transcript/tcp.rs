@@ -459,7 +459,11 @@ mod tests {
         r.segment(1, b"ab", 0, 0.0, &mut out);
         r.fin(1, 2);
         r.acknowledged(4, 0.1, &mut out);
-        assert_eq!(data(&out), "ab", "the FIN's own sequence number is not a lost byte");
+        assert_eq!(
+            data(&out),
+            "ab",
+            "the FIN's own sequence number is not a lost byte"
+        );
     }
 
     #[test]

@@ -1,0 +1,313 @@
+//! Imports read as transcripts: captures made by tcpdump on loopback, Dovecot's
+//! rawlog, a Thunderbird MOZ_LOG, each explained and compared like a recording.
+//!
+//! The files under tests/data/imports/ come from real programs
+//! (`sudo bash scripts/capture-imports.sh`: python imaplib through `imap-tutor proxy
+//! --record` to the lab's Dovecot with rawlog on, captured by tcpdump); the damaged
+//! capture is that capture reordered, with a retransmission and two lost segments
+//! (`scripts/imports/damage_pcap.py`). The MOZ_LOG sample is written from the log's
+//! documented shape (`scripts/make-moz-log-sample.py`).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use imap_tutor::explain::{Annotation, AnnotationKind, Explainer, Options};
+use imap_tutor::transcript::import::{read_sessions, Input, Session};
+use imap_tutor::transcript::{Direction, Record};
+
+fn data(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/imports")
+        .join(name)
+}
+
+fn sessions(name: &str) -> Vec<Session> {
+    let path = data(name);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let sibling = |ext: &str| std::fs::read(path.with_extension(ext)).ok();
+    read_sessions(
+        &Input {
+            bytes: &bytes,
+            name: &path.display().to_string(),
+            sibling: &sibling,
+        },
+        false,
+    )
+    .unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn explain(session: &Session) -> Vec<Annotation> {
+    Explainer::explain_transcript(&session.transcript, Options::default())
+}
+
+fn tutor(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_imap-tutor"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run imap-tutor")
+}
+
+fn notes(session: &Session) -> Vec<String> {
+    session.transcript.notes().map(str::to_string).collect()
+}
+
+/// Fails with the annotations the explainer could not place.
+fn assert_no_unknown(annotations: &[Annotation]) {
+    let unknown: Vec<&str> = annotations
+        .iter()
+        .filter(|a| a.kind != AnnotationKind::Note && a.is_unknown())
+        .map(|a| a.display.as_str())
+        .collect();
+    assert!(unknown.is_empty(), "unknown lines: {unknown:#?}");
+}
+
+#[test]
+fn a_tcpdump_capture_explains_as_the_proxy_s_recording_of_the_same_session() {
+    let out = tutor(&[
+        "diff",
+        "tests/data/imports/dovecot-imaplib.txt",
+        "tests/data/imports/dovecot-imaplib.pcap",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("The sessions are the same: 10 exchanges"),
+        "{text}"
+    );
+    let s = sessions("dovecot-imaplib.pcap");
+    assert_eq!(s.len(), 1);
+    assert_eq!(s[0].format, "pcap");
+    let client = String::from_utf8_lossy(&s[0].transcript.bytes_of(Direction::Client)).into_owned();
+    assert!(client.contains("LOGIN strategos \"********\""), "{client}");
+    assert!(
+        !client.contains("tryhackme"),
+        "the capture's password is masked"
+    );
+    assert_no_unknown(&explain(&s[0]));
+}
+
+#[test]
+fn a_damaged_capture_reports_its_holes_and_resumes() {
+    let s = sessions("dovecot-imaplib-damaged.pcapng");
+    assert_eq!(s[0].format, "pcapng");
+    let notes = notes(&s[0]);
+    assert!(
+        notes[0].contains("1 retransmitted (dropped), 2 out of order (put back in place), 2 holes where the capture lost 220 bytes"),
+        "{notes:#?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("lost 173 bytes the server sent here")
+                && n.contains("173 of them were inside a literal")),
+        "{notes:#?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("lost 47 bytes") && n.contains("resumes at the next line")),
+        "{notes:#?}"
+    );
+    let annotations = explain(&s[0]);
+    // The literal kept its size, so the FETCH and everything after it frame as sent.
+    let fetch = annotations
+        .iter()
+        .find(|a| a.display.starts_with("* 3 FETCH (BODY[] {445}"))
+        .expect("the FETCH with the damaged literal");
+    assert_eq!(fetch.literals[0].size, 445);
+    assert_eq!(fetch.literals[0].received, 445);
+    let after: Vec<&str> = annotations
+        .iter()
+        .skip_while(|a| !a.display.ends_with("NOOP"))
+        .filter(|a| a.direction.is_some())
+        .map(|a| a.display.as_str())
+        .collect();
+    assert!(
+        after
+            .iter()
+            .any(|d| d.ends_with("STORE 2 +FLAGS (\\Flagged)")),
+        "{after:#?}"
+    );
+    assert!(after.contains(&"* BYE Logging out"), "{after:#?}");
+    assert!(
+        after.iter().any(|d| d.contains("OK Logout completed")),
+        "{after:#?}"
+    );
+    assert_no_unknown(&annotations);
+}
+
+#[test]
+fn implicit_tls_is_reported_as_encrypted_with_advice() {
+    let s = sessions("dovecot-imaps.pcap");
+    assert_eq!(s.len(), 1);
+    let t = &s[0].transcript;
+    assert!(
+        t.records.iter().all(|r| !matches!(r, Record::Bytes { .. })),
+        "no guessing at TLS bytes"
+    );
+    let notes = notes(&s[0]);
+    assert!(
+        notes[0].contains("IMAP over implicit TLS (IMAPS, port 993)"),
+        "{notes:#?}"
+    );
+    assert!(notes[0].contains("imap-tutor proxy"), "{notes:#?}");
+    assert!(notes[0].contains("SSLKEYLOGFILE"), "{notes:#?}");
+}
+
+#[test]
+fn starttls_is_explained_up_to_the_upgrade() {
+    let s = sessions("dovecot-starttls.pcap");
+    let annotations = explain(&s[0]);
+    let shown: Vec<&str> = annotations.iter().map(|a| a.display.as_str()).collect();
+    assert!(shown.iter().any(|d| d.ends_with(" STARTTLS")), "{shown:#?}");
+    assert!(
+        shown
+            .iter()
+            .any(|d| d.contains("OK Begin TLS negotiation now")),
+        "{shown:#?}"
+    );
+    let last = notes(&s[0]).pop().unwrap_or_default();
+    assert!(last.starts_with("encrypted from here: STARTTLS"), "{last}");
+    let client: Vec<&str> = annotations
+        .iter()
+        .filter(|a| a.direction == Some(Direction::Client))
+        .map(|a| a.display.as_str())
+        .collect();
+    // imaplib asks for CAPABILITY, then STARTTLS; its LOGIN is inside TLS.
+    assert_eq!(
+        client.len(),
+        2,
+        "nothing after the upgrade is guessed: {client:#?}"
+    );
+    assert!(client[1].ends_with(" STARTTLS"));
+}
+
+#[test]
+fn dovecot_s_rawlog_explains_with_no_unknown_line() {
+    let out = tutor(&["explain", "tests/data/imports/rawlog/"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = data("rawlog");
+    let input = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "in"))
+        .expect("a .in file");
+    let name = input.file_name().unwrap().to_string_lossy().into_owned();
+    let s = sessions(&format!("rawlog/{name}"));
+    assert_eq!(s[0].format, "rawlog");
+    let annotations = explain(&s[0]);
+    assert_no_unknown(&annotations);
+    let fetch = annotations
+        .iter()
+        .find(|a| a.display.starts_with("* 3 FETCH (BODY[] {445}"))
+        .expect("the FETCH of message 3");
+    assert!(
+        fetch.literals[0].summary.contains("Telnet email"),
+        "{:?}",
+        fetch.literals
+    );
+    // The same session as the capture, after login (which Dovecot's rawlog leaves out).
+    let shown: Vec<&str> = annotations.iter().map(|a| a.display.as_str()).collect();
+    assert!(
+        shown.iter().any(|d| d.contains("OK Logout completed")),
+        "{shown:#?}"
+    );
+}
+
+#[test]
+fn thunderbird_s_log_explains_with_no_unknown_line() {
+    let s = sessions("thunderbird-moz-log.txt");
+    assert_eq!((s.len(), s[0].format), (1, "mozlog"));
+    let annotations = explain(&s[0]);
+    assert_no_unknown(&annotations);
+    let kinds: Vec<(AnnotationKind, &str)> = annotations
+        .iter()
+        .map(|a| (a.kind, a.display.as_str()))
+        .collect();
+    let fetch = annotations
+        .iter()
+        .find(|a| a.display.starts_with("* 4 FETCH (UID 4 RFC822.SIZE"))
+        .expect("the FETCH with a literal");
+    assert_eq!(fetch.literals[0].size, 170);
+    assert_eq!(fetch.literals[0].received, 170);
+    assert!(
+        kinds.contains(&(AnnotationKind::Command, "6 IDLE")),
+        "{kinds:#?}"
+    );
+    assert!(
+        kinds.contains(&(AnnotationKind::ClientData, "DONE")),
+        "{kinds:#?}"
+    );
+    assert!(
+        kinds.contains(&(AnnotationKind::Untagged, "* 5 EXISTS")),
+        "{kinds:#?}"
+    );
+    assert!(notes(&s[0])[0].contains("lines of Thunderbird's own"));
+    // No warning that SELECT came before login: the AUTHENTICATE completed.
+    assert!(annotations
+        .iter()
+        .all(|a| a.diagnostics.iter().all(|d| d.code != "wrong-state")));
+}
+
+#[test]
+fn convert_writes_a_capture_as_a_native_transcript() {
+    let dir = std::env::temp_dir().join(format!("imap-tutor-convert-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let native = dir.join("capture.txt");
+    let out = tutor(&[
+        "convert",
+        "tests/data/imports/dovecot-imaplib.pcap",
+        "-o",
+        native.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&native).unwrap();
+    assert!(text.starts_with("# imap-tutor transcript 1"), "{text}");
+    assert!(text.contains("# converted-from: pcap"), "{text}");
+    let out = tutor(&[
+        "diff",
+        native.to_str().unwrap(),
+        "tests/data/imports/dovecot-imaplib.txt",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn file_hash_n_picks_a_session() {
+    let ok = tutor(&[
+        "diff",
+        "tests/data/imports/dovecot-imaplib.pcap#1",
+        "tests/data/imports/dovecot-imaplib.txt",
+    ]);
+    assert_eq!(ok.status.code(), Some(0));
+    let missing = tutor(&[
+        "diff",
+        "tests/data/imports/dovecot-imaplib.pcap#2",
+        "tests/data/imports/dovecot-imaplib.txt",
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("there is no session 2: it holds 1"));
+}
