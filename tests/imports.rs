@@ -106,15 +106,23 @@ fn a_damaged_capture_reports_its_holes_and_resumes() {
         notes
             .iter()
             .any(|n| n.contains("lost 173 bytes the server sent here")
-                && n.contains("173 of them were inside a literal")),
+                && n.contains("all were inside a literal, shown as NUL bytes")),
         "{notes:#?}"
     );
     assert!(
         notes
             .iter()
-            .any(|n| n.contains("lost 47 bytes") && n.contains("resumes at the next line")),
+            .any(|n| n.contains("lost 47 bytes") && n.contains("resumes at the next message")),
         "{notes:#?}"
     );
+    // Where the server's stream resumes, a gap restarts the explainer's framing.
+    let gap = s[0].transcript.records.iter().find_map(|r| match r {
+        Record::Gap {
+            direction, missing, ..
+        } => Some((*direction, *missing)),
+        _ => None,
+    });
+    assert_eq!(gap, Some((Direction::Server, 47)));
     let annotations = explain(&s[0]);
     // The literal kept its size, so the FETCH and everything after it frame as sent.
     let fetch = annotations

@@ -14,9 +14,10 @@
 //!   the upgrade and the rest is reported the same way.
 //! - **Lost segments** ([`super::tcp`] finds them). The missing bytes are noted where
 //!   they were. So that the rest of the session is explained as it was, the reader
-//!   keeps the framer in step: missing bytes inside a literal are stood in for by
-//!   NUL bytes (the literal keeps the size it announced), a line cut by the hole is
-//!   ended there, and the stream resumes at the next line. Each repair is noted.
+//!   keeps the framer in step: missing bytes wholly inside a literal are stood in for
+//!   by NUL bytes (the literal keeps the size it announced); after any other hole the
+//!   stream resumes at the next message, marked by a [`Record::Gap`] (as the proxy's
+//!   recorder marks its own gaps), where the explainer restarts its framing.
 
 use std::collections::HashMap;
 
@@ -288,9 +289,8 @@ struct Tracker {
     framer: Framer,
     /// The last bytes ended a literal: a line (maybe empty) must follow it.
     after_literal: bool,
-    /// After a hole: drop bytes until a line starts.
-    resume: bool,
-    dropped: u64,
+    /// After a hole: drop bytes until a message starts; this many are missing so far.
+    resume: Option<u64>,
 }
 
 impl Tracker {
@@ -335,10 +335,6 @@ impl Tracker {
             self.after_literal = true;
         }
         absorbed
-    }
-
-    fn mid_line(&self) -> bool {
-        !self.framer.in_literal() && self.framer.pending() > 0
     }
 }
 
@@ -407,27 +403,28 @@ fn session(c: &Connection, server: usize, format: &str) -> Transcript {
                 }
                 let tracker = &mut trackers[side];
                 let mut bytes = bytes.as_slice();
-                if tracker.resume {
+                if let Some(missing) = tracker.resume {
+                    let mut missing = missing;
                     if !starts_message(d, bytes) {
                         match bytes.iter().position(|&b| b == b'\n') {
                             Some(i) => {
-                                tracker.dropped += i as u64 + 1;
+                                missing += i as u64 + 1;
                                 bytes = &bytes[i + 1..];
                             }
                             None => {
-                                tracker.dropped += bytes.len() as u64;
+                                tracker.resume = Some(missing + bytes.len() as u64);
                                 continue;
                             }
                         }
                     }
-                    tracker.resume = false;
-                    if tracker.dropped > 0 {
-                        t.records.push(note(format!(
-                            "resumed at the next line, after {} bytes of the line the hole cut",
-                            tracker.dropped
-                        )));
-                        tracker.dropped = 0;
-                    }
+                    // The explainer restarts this direction's framing here, as at a
+                    // gap the proxy's recorder marks.
+                    t.records.push(Record::Gap {
+                        direction: d,
+                        missing,
+                        source_line: 0,
+                    });
+                    *tracker = Tracker::default();
                 }
                 tracker.feed(bytes);
                 push_bytes(&mut t, d, bytes.to_vec(), *time - c.first_time);
@@ -455,40 +452,34 @@ fn session(c: &Connection, server: usize, format: &str) -> Transcript {
     t
 }
 
-/// What happened at a hole of `missing` bytes, and the repair that keeps framing.
+/// What happened at a hole of `missing` bytes, and the repair that keeps framing:
+/// a hole inside a literal is stood in for by NUL bytes (the message stays whole);
+/// any other hole makes the stream resume at the next message, with a
+/// [`Record::Gap`] there.
 fn gap(t: &mut Transcript, tracker: &mut Tracker, d: Direction, missing: u64, time: f64) {
     let who = match d {
         Direction::Client => "client",
         Direction::Server => "server",
     };
+    if let Some(so_far) = tracker.resume {
+        tracker.resume = Some(so_far + missing);
+        return;
+    }
     let absorbed = tracker.absorb(missing);
     let mut text = format!(
         "the capture lost {missing} bytes the {who} sent here (a TCP segment it did not keep)"
     );
-    if absorbed > 0 {
-        text.push_str(&format!(
-            "; {absorbed} of them were inside a literal, shown as NUL bytes so the literal keeps its size"
-        ));
-    }
-    let rest = missing - absorbed;
-    let close = rest > 0 && (tracker.mid_line() || tracker.after_literal);
-    if close {
-        text.push_str("; the line they cut is ended there");
-    }
-    if rest > 0 {
-        text.push_str("; the explanation resumes at the next line");
-    }
-    t.records.push(note(text));
-    if absorbed > 0 {
+    if absorbed == missing {
+        text.push_str(
+            "; all were inside a literal, shown as NUL bytes so the literal keeps its size",
+        );
+        t.records.push(note(text));
         push_bytes(t, d, vec![0; absorbed as usize], time);
+        return;
     }
-    if close {
-        tracker.feed(b"\r\n");
-        push_bytes(t, d, b"\r\n".to_vec(), time);
-    }
-    if rest > 0 {
-        tracker.resume = true;
-    }
+    text.push_str("; the explanation resumes at the next message");
+    t.records.push(note(text));
+    tracker.resume = Some(missing);
 }
 
 fn push_bytes(t: &mut Transcript, direction: Direction, bytes: Vec<u8>, time: f64) {
