@@ -91,6 +91,13 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Transcript>, String> {
             sessions.push(encrypted(c, server, capture.format));
         }
     }
+    if let (true, Some(cut)) = (capture.frames.is_empty(), &capture.truncated) {
+        return Err(format!(
+            "this starts like a {} file (its magic number) but holds no packet: {cut}. \
+             Is it a whole capture? tcpdump -w and Wireshark write ones imap-tutor reads",
+            capture.format
+        ));
+    }
     if sessions.is_empty() {
         return Err(format!(
             "no IMAP session in this {} capture: {} packets, {} TCP connections, none on \
