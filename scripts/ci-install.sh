@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the test suite uses: a real Dovecot (its own scripts
-# start it on 127.0.0.1 with their own config), python3 for the imaplib client tests,
+# start it on 127.0.0.1 with their own config), python3 for the imaplib client tests
+# and the lab's seeding (with python3-yaml),
 # openssl for test certificates, and the real mail clients that tests/mock_clients.rs
 # points at `imap-tutor serve`: curl, fetchmail, mbsync (package isync) and mutt.
 # Idempotent; fast when everything is already there.
@@ -10,6 +11,8 @@ have() { command -v "$1" >/dev/null 2>&1; }
 have dovecot || need+=(dovecot-imapd)
 have openssl || need+=(openssl)
 have python3 || need+=(python3)
+# scripts/lab_seed.py reads the fixture YAML that seeds the Dovecot lab.
+python3 -c 'import yaml' 2>/dev/null || need+=(python3-yaml)
 have curl || need+=(curl ca-certificates)
 have fetchmail || need+=(fetchmail)
 have mbsync || need+=(isync)

@@ -8,6 +8,7 @@
 #                    [--special-use | --special-use-noauto] [--auth-mechanisms "plain login"]
 #                    [--login-greeting TEXT] [--rawlog]
 #   scripts/dovecot-lab.sh seed-strategos DIR
+#   scripts/dovecot-lab.sh seed-lab DIR [FIXTURE] [--user NAME]...
 #   scripts/dovecot-lab.sh status DIR
 #   scripts/dovecot-lab.sh stop DIR
 #
@@ -19,8 +20,14 @@
 #
 # DIR must be traversable by the users dovenull and dovecot: use a folder
 # under /tmp, not under /root. Must run as root (Dovecot's master drops
-# privileges itself). Users: strategos/tryhackme and learner/learner, mail
-# owned by the system user `mail` (uid 8).
+# privileges itself). Users: strategos/tryhackme, learner/learner and
+# reader/reader, mail owned by the system user `mail` (uid 8).
+#
+# `seed-strategos` fills strategos's INBOX with the seed's four messages.
+# `seed-lab` gives every user (or the ones named) the world of a mock fixture,
+# by default scenarios/fixtures/dovecot-lab.yaml: strategos's INBOX as above,
+# learner's empty INBOX, reader's INBOX of threads, lists and odd MIME
+# (tests/data/corpus/). It empties each user's mail first, so it also resets.
 #   --special-use         Archive Drafts Junk Sent Trash, auto = subscribe,
 #                         with their special_use attribute
 #   --special-use-noauto  the same mailbox definitions with auto = no (as in
@@ -274,6 +281,7 @@ cmd_start() {
     cat > "$dir/users" <<EOF
 strategos:{PLAIN}tryhackme:8:8::$dir/mail/strategos::
 learner:{PLAIN}learner:8:8::$dir/mail/learner::
+reader:{PLAIN}reader:8:8::$dir/mail/reader::
 EOF
     chown root:dovecot "$dir/users" 2>/dev/null || true
     chmod 640 "$dir/users"
@@ -403,6 +411,19 @@ EOF
     log "strategos INBOX seeded: 4 messages, 1 and 3 \\Seen, 0 RECENT, UIDVALIDITY $SEED_UIDVALIDITY"
 }
 
+# ---------------------------------------------------------------- seed-lab
+cmd_seed_lab() {
+    need_root
+    [ $# -ge 1 ] || usage
+    local dir fixture="$REPO_DIR/scenarios/fixtures/dovecot-lab.yaml"
+    dir=$(cd "$1" && pwd); shift
+    if [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; then fixture=$1; shift; fi
+    [ -n "$(master_pid "$dir")" ] || die "dovecot is not running in $dir (run start first)"
+    load_env "$dir"
+    "$PYTHON" "$SCRIPT_DIR/lab_seed.py" --port "$PLAIN_PORT" --conf "$dir/dovecot.conf" \
+        --mail "$dir/mail" "$@" "$fixture"
+}
+
 # ---------------------------------------------------------------- main
 [ $# -ge 1 ] || usage
 sub=$1; shift
@@ -412,6 +433,7 @@ case $sub in
     stop) cmd_stop "$@" ;;
     status) cmd_status "$@" ;;
     seed-strategos) cmd_seed_strategos "$@" ;;
+    seed-lab) cmd_seed_lab "$@" ;;
     -h|--help|help) usage ;;
     *) usage ;;
 esac

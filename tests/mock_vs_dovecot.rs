@@ -1,10 +1,13 @@
-//! The differential test: the same battery of client lines against the mock
-//! (`imap-tutor serve --fixture scenarios/fixtures/dovecot-lab.yaml`) and against a real Dovecot 2.3 started
-//! here (`scripts/dovecot-lab.sh start` on free ports, then `seed-strategos`), compared
-//! exchange by exchange.
+//! The differential test: the same batteries of client lines against the mock
+//! (`imap-tutor serve --fixture scenarios/fixtures/dovecot-lab.yaml`) and against a
+//! real Dovecot 2.3 started here (`scripts/dovecot-lab.sh start` on free ports, then
+//! `seed-lab`, which gives it the same fixture's world), compared exchange by exchange.
 //!
-//! The battery is `tests/data/differential/battery.txt` (its header explains the
-//! format): every command the mock implements, with its error cases, over several
+//! Every `*.txt` file in `tests/data/differential/` is a battery (the folder's
+//! README.md explains the format), one per area, so that each area grows on its own.
+//! Each battery starts from the fixture's world: Dovecot is seeded again
+//! (`seed-lab` empties every user's mail first) and the mock is started afresh. A
+//! battery sends every command of its area, with its error cases, over several
 //! connections at once, IDLE included. An exchange is what one client send brings
 //! back: the greeting, a command's untagged lines and tagged reply, a continuation
 //! request, or what an idling connection is told.
@@ -21,11 +24,33 @@
 
 mod support;
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use support::{DovecotLab, Imap, MockServer};
 
-const BATTERY: &str = include_str!("data/differential/battery.txt");
+/// The batteries, in name order: `tests/data/differential/*.txt`.
+fn batteries() -> Vec<(String, String)> {
+    let dir = support::repo().join("tests/data/differential");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let text =
+                std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            (name, text)
+        })
+        .collect()
+}
 
 /// One line of the battery.
 #[derive(Debug)]
@@ -54,7 +79,8 @@ struct Literal {
     plus: bool,
 }
 
-fn parse(battery: &str) -> Vec<Step> {
+/// Reads a battery; an error names the line.
+fn parse(battery: &str) -> Result<Vec<Step>, String> {
     let mut steps: Vec<Step> = Vec::new();
     for (n, line) in battery.lines().enumerate() {
         if line.is_empty() || line.starts_with('#') {
@@ -66,10 +92,10 @@ fn parse(battery: &str) -> Vec<Step> {
                 ..
             }) = steps.last_mut()
             else {
-                panic!(
-                    "battery line {}: a `|` line must follow a command with {{*}}",
+                return Err(format!(
+                    "line {}: a `|` line must follow a command with {{*}}",
                     n + 1
-                )
+                ));
             };
             literal
                 .bytes
@@ -90,7 +116,7 @@ fn parse(battery: &str) -> Vec<Step> {
         }
         let at = line
             .find([':', '+', '<'])
-            .unwrap_or_else(|| panic!("battery line {}: {line:?}", n + 1));
+            .ok_or_else(|| format!("line {}: not a battery line: {line:?}", n + 1))?;
         let (conn, text) = (line[..at].to_owned(), &line[at + 1..]);
         let text = text.strip_prefix(' ').unwrap_or(text).to_owned();
         steps.push(match &line[at..at + 1] {
@@ -113,7 +139,26 @@ fn parse(battery: &str) -> Vec<Step> {
             _ => Step::WaitFor { conn, needle: text },
         });
     }
-    steps
+    // Every line's connection was opened above it.
+    let mut opened = std::collections::HashSet::new();
+    for step in &steps {
+        let conn = match step {
+            Step::Open(name) => {
+                if !opened.insert(name) {
+                    return Err(format!("connection @{name} opened twice"));
+                }
+                continue;
+            }
+            Step::Command { conn, .. }
+            | Step::Continue { conn, .. }
+            | Step::WaitFor { conn, .. } => conn,
+            Step::UntilClosed(conn) => conn,
+        };
+        if !opened.contains(conn) {
+            return Err(format!("connection {conn} used before its @{conn} line"));
+        }
+    }
+    Ok(steps)
 }
 
 /// What one send brought back.
@@ -395,58 +440,79 @@ fn indent(text: &str) -> String {
 
 #[test]
 #[ignore = "needs Dovecot (dovecot-imapd) and root: sudo bash scripts/ci-install.sh, then cargo test -- --include-ignored"]
-fn the_mock_answers_the_battery_as_dovecot_does() {
-    let steps = parse(BATTERY);
-    let commands = steps
-        .iter()
-        .filter(|s| matches!(s, Step::Command { .. }))
-        .count();
+fn the_mock_answers_the_batteries_as_dovecot_does() {
+    let batteries: Vec<(String, Vec<Step>)> = batteries()
+        .into_iter()
+        .map(|(name, text)| {
+            let steps = parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            (name, steps)
+        })
+        .collect();
+    let count = |f: fn(&Step) -> bool| {
+        batteries
+            .iter()
+            .map(|(_, steps)| steps.iter().filter(|s| f(s)).count())
+            .sum::<usize>()
+    };
+    let commands = count(|s| matches!(s, Step::Command { .. }));
+    let connections = count(|s| matches!(s, Step::Open(_)));
     assert!(
         commands >= 40,
-        "the battery has {commands} commands; the issue asks for 40 or more"
+        "the batteries have {commands} commands; the issue asks for 40 or more"
     );
 
     let lab = DovecotLab::start(&[]);
-    lab.seed_strategos();
-    let dovecot = run_battery(&steps, lab.port);
-    // A line Dovecot did not answer is a mistake in the battery, not in the mock.
-    for d in &dovecot {
-        assert!(
-            !d.got.ends_with("(no reply)"),
-            "Dovecot did not answer {} C: {}: {}",
-            d.conn,
-            d.sent,
-            d.got
-        );
+    let mut dovecot = Vec::new();
+    for (name, steps) in &batteries {
+        lab.seed_lab();
+        let got = run_battery(steps, lab.port);
+        // A line Dovecot did not answer is a mistake in the battery, not in the mock.
+        for d in &got {
+            assert!(
+                !d.got.ends_with("(no reply)"),
+                "{name}: Dovecot did not answer {} C: {}: {}",
+                d.conn,
+                d.sent,
+                d.got
+            );
+        }
+        dovecot.push(got);
     }
-
     drop(lab);
 
     let fixture = support::repo().join("scenarios/fixtures/dovecot-lab.yaml");
-    let mock = MockServer::start(&fixture.to_string_lossy());
-    let ours = run_battery(&steps, mock.port);
-    drop(mock);
-
-    assert_eq!(dovecot.len(), ours.len());
-    let mut same = 0;
     let mut report = String::new();
-    for (d, m) in dovecot.iter().zip(&ours) {
-        let (want, got) = (normalize(&d.got), normalize(&m.got));
-        if want == got {
-            same += 1;
-            continue;
+    let mut summary = String::new();
+    let (mut same, mut total) = (0, 0);
+    for ((name, steps), want) in batteries.iter().zip(&dovecot) {
+        let mock = MockServer::start(&fixture.to_string_lossy());
+        let ours = run_battery(steps, mock.port);
+        drop(mock);
+        assert_eq!(want.len(), ours.len(), "{name}");
+        let mut here = 0;
+        for (d, m) in want.iter().zip(&ours) {
+            let (want, got) = (normalize(&d.got), normalize(&m.got));
+            if want == got {
+                here += 1;
+                continue;
+            }
+            report.push_str(&format!(
+                "\n--- {name} {} C: {}\n  Dovecot:\n{}\n  mock:\n{}\n",
+                d.conn,
+                d.sent,
+                indent(&want),
+                indent(&got)
+            ));
         }
-        report.push_str(&format!(
-            "\n--- {} C: {}\n  Dovecot:\n{}\n  mock:\n{}\n",
-            d.conn,
-            d.sent,
-            indent(&want),
-            indent(&got)
-        ));
+        summary.push_str(&format!("{name}: {here} of {} identical\n", want.len()));
+        same += here;
+        total += want.len();
     }
-    let total = dovecot.len();
     let rate = same as f64 * 100.0 / total as f64;
-    println!("{report}\n{same} of {total} exchanges identical ({rate:.1}%), {commands} commands");
+    println!(
+        "{report}\n{summary}{same} of {total} exchanges identical ({rate:.1}%), \
+         {commands} commands over {connections} connections"
+    );
     assert!(
         rate >= 95.0,
         "only {same} of {total} exchanges identical ({rate:.1}%):{report}"
@@ -487,9 +553,23 @@ fn normalizing_keeps_what_matters_and_drops_what_varies() {
 }
 
 #[test]
+fn every_battery_reads() {
+    let all = batteries();
+    assert!(all.iter().any(|(name, _)| name == "battery.txt"), "{all:?}");
+    for (name, text) in all {
+        let steps = parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(
+            steps.iter().any(|s| matches!(s, Step::Command { .. })),
+            "{name} sends no command"
+        );
+    }
+}
+
+#[test]
 fn the_battery_reads_as_documented() {
     let steps =
-        parse("@a\na: t1 APPEND INBOX {*}\n| Subject: x\n|\n| body\na+ DONE\na< EXISTS\na.\n");
+        parse("@a\na: t1 APPEND INBOX {*}\n| Subject: x\n|\n| body\na+ DONE\na< EXISTS\na.\n")
+            .expect("a battery");
     assert_eq!(steps.len(), 5);
     let Step::Command {
         line,
@@ -508,4 +588,13 @@ fn the_battery_reads_as_documented() {
     assert!(matches!(&steps[2], Step::Continue { line, .. } if line == "DONE"));
     assert!(matches!(&steps[3], Step::WaitFor { needle, .. } if needle == "EXISTS"));
     assert!(matches!(&steps[4], Step::UntilClosed(c) if c == "a"));
+    assert!(
+        parse("a: t1 NOOP\n").is_err(),
+        "a connection that was never opened"
+    );
+    assert!(parse("@a\n@a\n").is_err(), "a connection opened twice");
+    assert!(
+        parse("@a\n| text\n").is_err(),
+        "a literal line without its command"
+    );
 }

@@ -251,13 +251,27 @@ impl DovecotLab {
     /// messages of tests/data/strategos/, 1 and 3 \Seen, nothing \Recent, UIDVALIDITY
     /// 1719824692. Also empties it again if called a second time.
     pub fn seed_strategos(&self) {
+        self.seed("seed-strategos");
+    }
+
+    /// `scripts/dovecot-lab.sh seed-lab DIR`: every user gets the world of
+    /// `scenarios/fixtures/dovecot-lab.yaml`, the fixture the mock plays in the
+    /// differential test (strategos's INBOX as [`Self::seed_strategos`] leaves it,
+    /// learner's empty INBOX, reader's corpus). Empties every user's mail first, so
+    /// it also resets the lab between batteries.
+    pub fn seed_lab(&self) {
+        self.seed("seed-lab");
+    }
+
+    /// `scripts/dovecot-lab.sh SUBCOMMAND DIR`, which must succeed.
+    fn seed(&self, subcommand: &str) {
         let out = run(Command::new("bash")
             .arg(repo().join("scripts/dovecot-lab.sh"))
-            .arg("seed-strategos")
+            .arg(subcommand)
             .arg(&self.dir));
         assert!(
             out.status.success(),
-            "seed-strategos failed:\n{}",
+            "{subcommand} failed:\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
     }
