@@ -7,7 +7,7 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 use imap_tutor::render::ColorChoice;
 
@@ -26,6 +26,9 @@ Examples:
   imap-tutor lesson strategos                      learn IMAP by typing it: a lesson against the built-in mock
   imap-tutor check scenarios/                      validate lessons and run them against the mock (CI)
   imap-tutor serve --fixture strategos             the built-in mock server on 127.0.0.1:1143
+  imap-tutor explain --format html capture.pcap > page.html   a tcpdump capture, as one page to share
+  imap-tutor completions bash > ~/.local/share/bash-completion/completions/imap-tutor
+  imap-tutor man --dir ~/.local/share/man/man1     install the manual pages (then: man imap-tutor)
 
 Exit codes: 0 success, 1 the work found problems, 2 the command could not run.";
 
@@ -52,6 +55,8 @@ enum Command {
     Serve(cli::serve::ServeArgs),
     Lesson(cli::lesson::LessonArgs),
     Check(cli::check::CheckArgs),
+    Completions(cli::completions::CompletionsArgs),
+    Man(cli::man::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -67,6 +72,8 @@ fn main() -> ExitCode {
         Command::Serve(a) => cli::serve::run(a),
         Command::Lesson(a) => cli::lesson::run(a, color),
         Command::Check(a) => cli::check::run(a),
+        Command::Completions(a) => cli::completions::run(a, Args::command()),
+        Command::Man(a) => cli::man::run(a, Args::command()),
     };
     match result {
         Ok(code) => code,

@@ -1,11 +1,13 @@
 //! One module per subcommand: each turns its arguments into calls on the library.
 
 pub mod check;
+pub mod completions;
 pub mod connect;
 pub mod convert;
 pub mod diff;
 pub mod explain;
 pub mod lesson;
+pub mod man;
 pub mod proxy;
 pub mod replay;
 pub mod serve;
