@@ -7,8 +7,10 @@
 //!
 //! - [`wire`]: the framer (lines and literals, streaming, limits) and message assembly.
 //! - [`grammar`]: the nom grammar of commands and responses, with diagnostics for learners.
-//! - [`knowledge`]: reviewed explanations of every command, response, code, flag and item.
-//! - [`explain`]: follows a session (tags, state, selected mailbox) and annotates each message.
+//! - [`knowledge`]: reviewed explanations of every command, response, code, flag and item,
+//!   and the templates of every sentence the explainer writes (`data/phrases.yaml`).
+//! - [`explain`]: follows a session (tags, state, selected mailbox) and annotates each message;
+//!   all its state changes are in `explain/context.rs`, all its words in the knowledge base.
 //! - [`render`]: writes annotations as coloured text, plain text or JSON lines.
 //! - [`transcript`]: reads and writes sessions (telnet captures, `C:`/`S:` text, our format).
 //!
@@ -20,8 +22,8 @@
 //! - [`lesson`]: YAML lessons run against the in-process mock: schema, matcher, runner, check, REPL.
 //!
 //! Where to look for a command, say FETCH: parsed in `grammar/command/parsers.rs` (items in
-//! `grammar/fetch.rs`), explained in `explain/commands.rs` with words from
-//! `knowledge/data/commands.yaml`, served in `mock/commands/fetch.rs`, tested in
+//! `grammar/fetch.rs`), explained in `explain/commands.rs` with the templates of
+//! `knowledge/data/phrases.yaml` and the entry of `knowledge/data/commands.yaml`, served in `mock/commands/fetch.rs`, tested in
 //! `tests/command_grammar.rs` and `tests/mock_session.rs`.
 
 #![forbid(unsafe_code)]

@@ -457,7 +457,7 @@ impl Recording {
             }
             let Some(run) = self.runs.last_mut() else {
                 match show {
-                    Show::Annotated(a) => self.greeting.push(a),
+                    Show::Annotated(a) => self.greeting.push(*a),
                     // The setup's failure comes before the first step.
                     Show::Info(text) => panic!("{id}: {text}"),
                     _ => {}
@@ -465,8 +465,8 @@ impl Recording {
                 continue;
             };
             match show {
-                Show::Annotated(a) if self.sent => run.exchange.push(a),
-                Show::Annotated(a) => run.updates.push(a),
+                Show::Annotated(a) if self.sent => run.exchange.push(*a),
+                Show::Annotated(a) => run.updates.push(*a),
                 Show::Event(e) => run.events.push(e),
                 Show::Success { checks, .. } => run.checks = checks,
                 Show::Miss { reasons, diff } => run.problems.push(format!(

@@ -51,7 +51,20 @@ fn every_line_of_strategos_is_explained() {
     }
     assert_eq!(
         summary_of(&annotations, "B SELECT"),
-        "opens INBOX read-write; mailbox names are case-insensitive only for INBOX"
+        "opens INBOX read-write, unless the server answers [READ-ONLY]"
+    );
+    let select = annotations
+        .iter()
+        .find(|a| a.display.starts_with("B SELECT"))
+        .unwrap();
+    assert!(
+        select
+            .details
+            .iter()
+            .any(|d| d
+                .starts_with("INBOX is the one name that is case-insensitive: inbox names it too")),
+        "{:?}",
+        select.details
     );
     assert_eq!(
         summary_of(&annotations, "* 4 EXISTS"),

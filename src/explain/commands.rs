@@ -1,11 +1,18 @@
 //! What a client message means: commands, and the client data that is not a command
 //! (`DONE` ending IDLE, SASL responses during AUTHENTICATE).
+//!
+//! Wording only: every sentence is a template of `knowledge/data/phrases.yaml`, filled
+//! from the session as it was before this message. What the message changes in the
+//! session is `Context::client_sent`'s business.
 
 use crate::grammar::command::{StoreAction, StoreMode};
 use crate::grammar::fetch::{FetchAttribute, FetchItems};
+use crate::grammar::mailbox::Mailbox;
 use crate::grammar::section::SectionText;
-use crate::grammar::{CommandBody, Diagnostic, Severity};
-use crate::knowledge::{self, Kind};
+use crate::grammar::sequence::SequenceSet;
+use crate::grammar::{CommandBody, Diagnostic, ParsedCommand, Severity, State};
+use crate::knowledge::{self, count_key, Kind};
+use crate::say;
 use crate::transcript::Direction;
 use crate::wire::Message;
 
@@ -16,42 +23,48 @@ use super::{Annotation, AnnotationKind, Options};
 /// Masks a secret in displayed text.
 pub const MASK: &str = "********";
 
-/// Explains one client message.
-pub fn explain(ctx: &mut Context, message: &Message, options: Options) -> Annotation {
+/// Explains a client line while IDLE or AUTHENTICATE waits for it, if it is one: the
+/// line is then data for that command, not a command of its own.
+pub fn continuation_data(ctx: &Context, message: &Message, options: Options) -> Option<Annotation> {
     let first = String::from_utf8_lossy(message.first_line()).into_owned();
-    if let Some(tag) = ctx.idling.clone() {
+    if let Some(tag) = &ctx.idling {
         if first.trim().eq_ignore_ascii_case("DONE") {
             let mut a = Annotation::new(Some(Direction::Client), AnnotationKind::ClientData, first);
             a.tag = Some(tag.clone());
             a.command = Some("IDLE".into());
-            a.summary = format!(
-                "ends the IDLE tagged {tag}: the server will now complete it with a tagged OK"
-            );
+            a.summary = say!("client.done", tag = tag);
             a.cite(Kind::Command, "IDLE");
-            return a;
+            return Some(a);
         }
     }
-    if let Some((tag, mechanism)) = ctx.authenticating.clone() {
-        let display = if options.show_secrets {
-            first.clone()
-        } else {
-            MASK.to_string()
-        };
-        let mut a = Annotation::new(Some(Direction::Client), AnnotationKind::ClientData, display);
-        a.masked = !options.show_secrets;
-        a.tag = Some(tag.clone());
-        a.command = Some("AUTHENTICATE".into());
-        a.summary = if first.trim() == "*" {
-            format!("cancels the AUTHENTICATE tagged {tag}; the server answers BAD")
-        } else {
-            format!("the client's {mechanism} response for the AUTHENTICATE tagged {tag}, in base64 (masked: it carries the credentials)")
-        };
-        a.cite(Kind::Command, "AUTHENTICATE");
-        a.cite(Kind::Concept, "base64");
-        return a;
-    }
+    let auth = ctx.authenticating.as_ref()?;
+    let display = if options.show_secrets {
+        first.clone()
+    } else {
+        MASK.to_string()
+    };
+    let mut a = Annotation::new(Some(Direction::Client), AnnotationKind::ClientData, display);
+    a.masked = !options.show_secrets;
+    a.tag = Some(auth.tag.clone());
+    a.command = Some("AUTHENTICATE".into());
+    let key = match (first.trim() == "*", options.show_secrets) {
+        (true, _) => "client.sasl-cancel",
+        (false, false) => "client.sasl-response.masked",
+        (false, true) => "client.sasl-response.shown",
+    };
+    a.summary = say!(key, tag = auth.tag, mechanism = auth.mechanism);
+    a.cite(Kind::Command, "AUTHENTICATE");
+    a.cite(Kind::Concept, "base64");
+    Some(a)
+}
 
-    let parsed = super::parse_client(message);
+/// Explains one command line, as parsed.
+pub fn explain(
+    ctx: &Context,
+    message: &Message,
+    parsed: &ParsedCommand,
+    options: Options,
+) -> Annotation {
     let display = display_text(message, parsed.command.as_ref().map(|c| &c.body), options);
     let masked = display.as_bytes() != message.first_line();
     let mut a = Annotation::new(Some(Direction::Client), AnnotationKind::Command, display);
@@ -70,23 +83,14 @@ pub fn explain(ctx: &mut Context, message: &Message, options: Options) -> Annota
     }
 
     let Some(name) = parsed.name else {
-        // Remember the tag anyway, so the server's answer is matched to this line.
-        if let Some(tag) = &parsed.tag {
-            ctx.command_sent(tag, super::context::UNRECOGNISED, false, None);
-        }
         a.summary = match &parsed.tag {
-            Some(_) => "not a command the tutor knows: see the diagnostic below".into(),
-            None => {
-                "not a command: an IMAP command starts with a tag, then the command name".into()
-            }
+            Some(_) => say!("command.unknown"),
+            None => say!("command.untagged"),
         };
         a.cite(Kind::Concept, "tag");
         return a;
     };
-    a.cite(Kind::Command, name);
-    if parsed.uid {
-        a.cite(Kind::Command, "UID");
-    }
+    cite_command(&mut a, parsed, name);
     let entry = knowledge::lookup(Kind::Command, name);
     a.summary = match &parsed.command {
         Some(command) => describe(ctx, &command.body),
@@ -97,47 +101,130 @@ pub fn explain(ctx: &mut Context, message: &Message, options: Options) -> Annota
             a.details.push(entry.summary.clone());
         }
     }
-
+    if let Some(command) = &parsed.command {
+        if let CommandBody::Select { mailbox, .. } | CommandBody::Examine { mailbox, .. } =
+            &command.body
+        {
+            if mailbox.is_inbox() && mailbox.raw.bytes != b"INBOX" {
+                a.details
+                    .push(say!("command.inbox-case", written = mailbox.raw.text()));
+            }
+        }
+    }
     if let Some(tag) = &parsed.tag {
         if ctx.seen_tags.contains(tag) {
             a.diagnostics.push(
-                Diagnostic::new(Severity::Note, "tag-reused", 1, "tag", format!("the tag {tag} was used before; RFC 9051 §2.2.1 asks for a unique tag per command so responses can be matched"))
-                    .suggest("count up: a1, a2, a3 ..."),
+                Diagnostic::new(
+                    Severity::Note,
+                    "tag-reused",
+                    1,
+                    "tag",
+                    say!("diag.tag-reused", tag = tag),
+                )
+                .suggest(say!("diag.tag-reused.hint")),
             );
         }
         if let Some(command) = &parsed.command {
-            let allowed = command.body.valid_in();
-            if ctx.state_known
-                && !allowed.contains(&ctx.state)
-                && ctx.state != crate::grammar::State::Logout
-            {
-                let wanted: Vec<&str> = allowed.iter().map(|s| s.describe()).collect();
-                let hint = match ctx.state {
-                    crate::grammar::State::NotAuthenticated => {
-                        "log in first (LOGIN or AUTHENTICATE)"
-                    }
-                    crate::grammar::State::Authenticated => "select a mailbox first (SELECT INBOX)",
-                    _ => "this command belongs before SELECT; CLOSE or UNSELECT first",
-                };
-                a.diagnostics.push(
-                    Diagnostic::new(
-                        Severity::Warning,
-                        "wrong-state",
-                        1,
-                        "command",
-                        format!(
-                            "{name} is valid only in the {} state, and the session is {}: the server will answer BAD or NO",
-                            wanted.join(" or "),
-                            ctx.state.describe()
-                        ),
-                    )
-                    .suggest(hint),
-                );
-            }
+            a.diagnostics
+                .extend(state_diagnostic(ctx, &command.body, name));
         }
-        ctx.command_sent(tag, name, parsed.uid, parsed.command.as_ref());
     }
     a
+}
+
+/// The references of a command line, the most specific first: the UID form's own
+/// section (UID EXPUNGE is RFC 4315's), an extension's items (BINARY is RFC 3516's),
+/// then the command's base sections.
+fn cite_command(a: &mut Annotation, parsed: &ParsedCommand, name: &str) {
+    if parsed.uid {
+        a.cite(Kind::Command, &format!("UID {name}"));
+    }
+    a.cite(Kind::Command, name);
+    if parsed.uid {
+        a.cite(Kind::Command, "UID");
+    }
+    if let Some(CommandBody::Fetch { items, .. }) = parsed.command.as_ref().map(|c| &c.body) {
+        for item in items.expand() {
+            a.cite_item(Kind::FetchItem, item.name());
+        }
+    }
+}
+
+/// A command sent in a state where it is not valid, with the way out that fits it.
+fn state_diagnostic(ctx: &Context, body: &CommandBody, name: &str) -> Option<Diagnostic> {
+    if !ctx.state_known || ctx.state == State::Logout {
+        return None;
+    }
+    let allowed = body.valid_in();
+    if matches!(body, CommandBody::Enable { .. }) && ctx.state != State::NotAuthenticated {
+        if !ctx.ever_selected {
+            return None;
+        }
+        // Servers need not check RFC 5161 §3.1 (Dovecot does not), so this is a warning
+        // about the client, not a prediction of BAD.
+        return Some(
+            Diagnostic::new(
+                Severity::Warning,
+                "enable-after-select",
+                1,
+                "command",
+                say!("diag.enable-after-select"),
+            )
+            .suggest(say!("diag.enable-after-select.hint")),
+        );
+    }
+    if allowed.contains(&ctx.state) {
+        return None;
+    }
+    let hint = if allowed == [State::NotAuthenticated] {
+        if name == "STARTTLS" {
+            "diag.wrong-state.starttls-before-login"
+        } else {
+            "diag.wrong-state.already-logged-in"
+        }
+    } else if ctx.state == State::NotAuthenticated {
+        "diag.wrong-state.log-in-first"
+    } else {
+        "diag.wrong-state.select-first"
+    };
+    let wanted = match allowed {
+        [one] => state_label(*one),
+        [first, second] => say!(
+            "state.or",
+            first = state_label(*first),
+            second = state_label(*second)
+        ),
+        _ => allowed
+            .iter()
+            .map(|s| state_label(*s))
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    Some(
+        Diagnostic::new(
+            Severity::Warning,
+            "wrong-state",
+            1,
+            "command",
+            say!(
+                "diag.wrong-state",
+                command = name,
+                wanted = wanted,
+                now = state_label(ctx.state)
+            ),
+        )
+        .suggest(say!(hint)),
+    )
+}
+
+/// The name of a protocol state, for people.
+pub fn state_label(state: State) -> String {
+    say!(match state {
+        State::NotAuthenticated => "state.not-authenticated",
+        State::Authenticated => "state.authenticated",
+        State::Selected => "state.selected",
+        State::Logout => "state.logout",
+    })
 }
 
 /// The message as it may be shown: the first line, passwords masked, literals elided.
@@ -237,149 +324,247 @@ fn leading_token(text: &str) -> String {
     text.split(' ').next().unwrap_or("").to_string()
 }
 
+/// The mailbox a command works on: the selected one, by name when known.
+fn current(ctx: &Context) -> String {
+    ctx.selected
+        .as_ref()
+        .map_or_else(|| say!("mailbox.unknown"), |s| s.name.clone())
+}
+
 /// One line for a well-formed command, in the context of the session.
 pub fn describe(ctx: &Context, body: &CommandBody) -> String {
     use CommandBody::*;
     match body {
-        Capability => "asks which capabilities (extensions) the server supports".into(),
-        Noop => "does nothing, but gives the server a chance to report new mail, expunges and flag changes".into(),
-        Logout => "ends the session: the server says BYE, completes the command, and closes the connection".into(),
-        StartTls => "asks to switch this connection to TLS before logging in".into(),
-        Authenticate { mechanism, initial_response } => match initial_response {
-            Some(_) => format!(
-                "logs in with SASL {mechanism}, the credentials sent at once in base64 (SASL-IR, RFC 4959; masked here)"
+        Capability => say!("command.capability"),
+        Noop => say!("command.noop"),
+        Logout => say!("command.logout"),
+        StartTls => say!("command.starttls"),
+        Authenticate {
+            mechanism,
+            initial_response,
+        } => match initial_response {
+            Some(_) => say!(
+                "command.authenticate.initial-response",
+                mechanism = mechanism
             ),
-            None => format!("logs in with SASL {mechanism}; the server will ask for the credentials with a + continuation"),
+            None => say!("command.authenticate", mechanism = mechanism),
         },
-        Login { user, .. } => format!(
-            "logs in as {}; the password travels in clear text, so use it only over TLS or on localhost",
-            user.text()
-        ),
-        Select { mailbox, .. } | Examine { mailbox, .. } => {
-            let read = if matches!(body, Select { .. }) { "read-write" } else { "read-only: nothing will change, not even \\Seen" };
-            let case = if mailbox.is_inbox() {
-                "; mailbox names are case-insensitive only for INBOX"
-            } else {
-                "; mailbox names other than INBOX are case-sensitive"
-            };
-            format!("opens {} {read}{case}", mailbox_phrase(mailbox))
+        Login { user, .. } => say!("command.login", user = user.text()),
+        Select { mailbox, .. } => say!("command.select", mailbox = mailbox_phrase(mailbox)),
+        Examine { mailbox, .. } => say!("command.examine", mailbox = mailbox_phrase(mailbox)),
+        Create { mailbox } => create_phrase(ctx, mailbox),
+        Delete { mailbox } => say!("command.delete", mailbox = mailbox_phrase(mailbox)),
+        Rename { from, to } if from.is_inbox() => {
+            say!("command.rename.inbox", to = mailbox_phrase(to))
         }
-        Create { mailbox } => format!("creates the mailbox {}", mailbox_phrase(mailbox)),
-        Delete { mailbox } => format!("deletes the mailbox {} and every message in it", mailbox_phrase(mailbox)),
-        Rename { from, to } => format!("renames {} to {}", mailbox_phrase(from), mailbox_phrase(to)),
-        Subscribe { mailbox } => format!("adds {} to the subscription list (what LSUB shows)", mailbox_phrase(mailbox)),
-        Unsubscribe { mailbox } => format!("removes {} from the subscription list", mailbox_phrase(mailbox)),
-        List { reference, patterns, .. } => {
-            let pats: Vec<String> = patterns.iter().map(|p| format!("\"{}\"", p.text())).collect();
-            let pattern = pats.join(", ");
+        Rename { from, to } => say!(
+            "command.rename",
+            from = mailbox_phrase(from),
+            to = mailbox_phrase(to)
+        ),
+        Subscribe { mailbox } => say!("command.subscribe", mailbox = mailbox_phrase(mailbox)),
+        Unsubscribe { mailbox } => {
+            say!("command.unsubscribe", mailbox = mailbox_phrase(mailbox))
+        }
+        List {
+            reference,
+            patterns,
+            ..
+        } => {
+            let pats: Vec<String> = patterns
+                .iter()
+                .map(|p| format!("\"{}\"", p.text()))
+                .collect();
+            let patterns_text = pats.join(", ");
             if pats.len() == 1 && patterns[0].bytes.is_empty() {
-                "asks for the hierarchy delimiter and root (an empty pattern lists no mailbox)".into()
+                say!("command.list.delimiter")
+            } else if reference.name.is_empty() {
+                say!("command.list", patterns = patterns_text)
             } else {
-                let base = if reference.name.is_empty() { String::new() } else { format!(" under \"{}\"", reference.name) };
-                format!("lists the mailboxes{base} matching {pattern}: * matches any characters, % stops at the hierarchy delimiter")
+                say!(
+                    "command.list.under",
+                    reference = reference.name,
+                    patterns = patterns_text
+                )
             }
         }
-        Lsub { pattern, .. } => format!("lists the subscribed mailboxes matching \"{}\"", pattern.text()),
-        Namespace => "asks where personal, other users' and shared mailboxes live, and their delimiter".into(),
-        Status { mailbox, items } => {
-            format!("asks for {} of {} without selecting it", items.join(", "), mailbox_phrase(mailbox))
-        }
-        Append { mailbox, flags, message, .. } => {
-            let flags = if flags.is_empty() {
-                String::new()
-            } else {
-                format!(" with flags {}", flags.iter().map(|f| f.0.as_str()).collect::<Vec<_>>().join(" "))
-            };
-            format!("adds a {}-byte message to {}{flags}", message.bytes.len(), mailbox_phrase(mailbox))
-        }
-        Idle => "waits for the server to push news (new mail, expunges, flag changes) until the client sends DONE".into(),
-        Enable { capabilities } => format!("turns on {} for this session", capabilities.join(", ")),
-        Check => "asks the server to save the mailbox's state to disk (a no-op on most servers today)".into(),
-        Close => format!(
-            "closes {}: messages marked \\Deleted are removed silently (no EXPUNGE responses), then no mailbox is selected",
-            ctx.mailbox_name()
+        Lsub { pattern, .. } => say!("command.lsub", pattern = pattern.text()),
+        Namespace => say!("command.namespace"),
+        Status { mailbox, items } => say!(
+            "command.status",
+            items = items.join(", "),
+            mailbox = mailbox_phrase(mailbox)
         ),
-        Unselect => format!("closes {} without expunging anything", ctx.mailbox_name()),
-        Expunge { uids: None } => format!("permanently removes the messages marked \\Deleted from {}", ctx.mailbox_name()),
-        Expunge { uids: Some(set) } => {
-            format!("permanently removes the messages with UIDs {set} that are marked \\Deleted (and only those)")
+        Append {
+            mailbox,
+            flags,
+            message,
+            ..
+        } => {
+            let size = message.bytes.len();
+            if flags.is_empty() {
+                say!(
+                    "command.append",
+                    size = size,
+                    mailbox = mailbox_phrase(mailbox)
+                )
+            } else {
+                let flags: Vec<&str> = flags.iter().map(|f| f.0.as_str()).collect();
+                say!(
+                    "command.append.flags",
+                    size = size,
+                    mailbox = mailbox_phrase(mailbox),
+                    flags = flags.join(" ")
+                )
+            }
         }
-        Search { uid, criteria, charset, .. } => {
-            let numbers = if *uid { "UIDs" } else { "message sequence numbers" };
-            let charset = charset.as_ref().map_or(String::new(), |c| format!(", strings in {c}"));
-            let keys = if criteria.len() == 1 { "the criterion" } else { "all the criteria" };
-            format!("searches {} for messages matching {keys}{charset}; the answer lists {numbers}", ctx.mailbox_name())
+        Idle => say!("command.idle"),
+        Enable { capabilities } => say!("command.enable", capabilities = capabilities.join(", ")),
+        Check => say!("command.check", mailbox = current(ctx)),
+        Close if ctx.selected.as_ref().is_some_and(|s| s.read_only) => {
+            say!("command.close.read-only", mailbox = current(ctx))
         }
-        Fetch { uid, set, items, .. } => {
-            let what = fetch_phrase(items);
-            let target = messages_phrase(*uid, set);
-            let single = set.as_numbers().is_some_and(|n| n.len() == 1);
-            let seen = match (sets_seen(items) && ctx.selected.as_ref().is_none_or(|s| !s.read_only), single) {
-                (false, _) => "",
-                (true, true) => "; this marks it \\Seen (BODY.PEEK would not)",
-                (true, false) => "; this marks them \\Seen (BODY.PEEK would not)",
-            };
-            format!("asks for {target}: {what}{seen}")
-        }
+        Close => say!("command.close", mailbox = current(ctx)),
+        Unselect => say!("command.unselect", mailbox = current(ctx)),
+        Expunge { uids: None } => say!("command.expunge", mailbox = current(ctx)),
+        Expunge { uids: Some(set) } => say!("command.uid-expunge", set = set),
+        Search {
+            uid,
+            criteria,
+            charset,
+            ..
+        } => say!(
+            "command.search",
+            mailbox = current(ctx),
+            criteria = say!(&count_key("command.search.criteria", criteria.len() as u64)),
+            charset = charset.as_ref().map_or(String::new(), |c| say!(
+                "command.search.charset",
+                charset = c
+            )),
+            numbers = say!(if *uid {
+                "command.search.numbers.uid"
+            } else {
+                "command.search.numbers.sequence"
+            })
+        ),
+        Fetch {
+            uid, set, items, ..
+        } => fetch_phrase(ctx, *uid, set, items),
         Store { uid, set, action } => store_phrase(*uid, set, action),
-        Copy { uid, set, mailbox } => {
-            format!("copies {} into {}; the originals stay where they are", messages_phrase(*uid, set), mailbox_phrase(mailbox))
-        }
-        Move { uid, set, mailbox } => {
-            format!("moves {} to {}: copied there, then expunged here", messages_phrase(*uid, set), mailbox_phrase(mailbox))
-        }
+        Copy { uid, set, mailbox } => say!(
+            "command.copy",
+            target = messages_phrase(*uid, set),
+            mailbox = mailbox_phrase(mailbox)
+        ),
+        Move { uid, set, mailbox } => say!(
+            "command.move",
+            target = messages_phrase(*uid, set),
+            mailbox = mailbox_phrase(mailbox)
+        ),
         Id { parameters } => match parameters {
-            Some(p) => format!(
-                "tells the server who the client is ({}) and asks who the server is",
-                p.iter().map(|(k, v)| format!("{k}={}", v.as_deref().unwrap_or("NIL"))).collect::<Vec<_>>().join(", ")
-            ),
-            None => "asks the server who it is, without saying who the client is".into(),
+            Some(p) => say!("command.id", parameters = id_parameters(p)),
+            None => say!("command.id.nil"),
         },
-        Compress { mechanism } => format!("turns on {mechanism} compression for the rest of the connection"),
+        Compress { mechanism } => say!("command.compress", mechanism = mechanism),
+    }
+}
+
+/// `name=value, ...` of an ID list.
+pub fn id_parameters(parameters: &[(String, Option<String>)]) -> String {
+    parameters
+        .iter()
+        .map(|(k, v)| format!("{k}={}", v.as_deref().unwrap_or("NIL")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// CREATE, with a trailing hierarchy delimiter read as RFC 9051 §6.3.4 says: not part
+/// of the name. The delimiter is the one a LIST or NAMESPACE answer named; before one
+/// did, a name ending in `/` or `.` gets both readings.
+fn create_phrase(ctx: &Context, mailbox: &Mailbox) -> String {
+    let name = &mailbox.name;
+    let last = name.chars().last();
+    let trimmed = |d: char| format!("\"{}\"", name.trim_end_matches(d));
+    match (ctx.delimiter, last) {
+        (Some(d), Some(l)) if d == l && name.len() > 1 => say!(
+            "command.create.trailing-delimiter",
+            mailbox = trimmed(d),
+            delimiter = d
+        ),
+        (None, Some(l @ ('/' | '.'))) if name.len() > 1 => say!(
+            "command.create.maybe-trailing-delimiter",
+            mailbox = trimmed(l),
+            delimiter = l,
+            written = mailbox_phrase(mailbox)
+        ),
+        _ => say!("command.create", mailbox = mailbox_phrase(mailbox)),
     }
 }
 
 /// "message 3", "messages 1:4", "the message with UID 7", "the messages with UIDs 2,9".
-fn messages_phrase(uid: bool, set: &crate::grammar::sequence::SequenceSet) -> String {
+fn messages_phrase(uid: bool, set: &SequenceSet) -> String {
     let single = set.as_numbers().is_some_and(|n| n.len() == 1);
-    match (uid, single) {
-        (false, true) => format!("message {set}"),
-        (false, false) => format!("messages {set}"),
-        (true, true) => format!("the message with UID {set}"),
-        (true, false) => format!("the messages with UIDs {set}"),
-    }
+    let key = if uid { "target.uid" } else { "target.sequence" };
+    say!(&count_key(key, if single { 1 } else { 2 }), set = set)
 }
 
-fn mailbox_phrase(mailbox: &crate::grammar::mailbox::Mailbox) -> String {
+/// A mailbox as the learner should read it: INBOX, "Work", or a decoded UTF-7 name.
+pub fn mailbox_phrase(mailbox: &Mailbox) -> String {
     if mailbox.is_inbox() {
         "INBOX".into()
     } else if mailbox.is_utf7_encoded() {
-        format!(
-            "\"{}\" (written {} in modified UTF-7)",
-            mailbox.name,
-            mailbox.raw.text()
+        say!(
+            "mailbox.utf7",
+            name = mailbox.name,
+            written = mailbox.raw.text()
         )
     } else {
         format!("\"{}\"", mailbox.name)
     }
 }
 
-/// True if fetching these items sets \Seen (RFC 9051 §6.4.5).
-pub fn sets_seen(items: &FetchItems) -> bool {
-    items.expand().iter().any(|item| match item {
-        FetchAttribute::BodySection { peek, .. } | FetchAttribute::Binary { peek, .. } => !peek,
-        FetchAttribute::Rfc822 | FetchAttribute::Rfc822Text => true,
-        _ => false,
-    })
+/// FETCH: which items, and whether it marks the messages \Seen (RFC 9051 §6.4.5:
+/// not after EXAMINE, and the .PEEK form of the item that did would not).
+fn fetch_phrase(ctx: &Context, uid: bool, set: &SequenceSet, items: &FetchItems) -> String {
+    let what = items_phrase(items);
+    let target = messages_phrase(uid, set);
+    let read_only = ctx.selected.as_ref().is_some_and(|s| s.read_only);
+    let peek = items.expand().iter().find_map(peek_form);
+    match peek {
+        Some(peek) if !read_only => {
+            let single = set.as_numbers().is_some_and(|n| n.len() == 1);
+            say!(
+                &count_key("command.fetch.sets-seen", if single { 1 } else { 2 }),
+                target = target,
+                items = what,
+                peek = peek
+            )
+        }
+        _ => say!("command.fetch", target = target, items = what),
+    }
 }
 
-fn fetch_phrase(items: &FetchItems) -> String {
+/// The item that would not set \Seen in place of one that does.
+fn peek_form(item: &FetchAttribute) -> Option<&'static str> {
+    match item {
+        FetchAttribute::BodySection { peek: false, .. } => Some("BODY.PEEK"),
+        FetchAttribute::Binary { peek: false, .. } => Some("BINARY.PEEK"),
+        FetchAttribute::Rfc822 => Some("BODY.PEEK[]"),
+        FetchAttribute::Rfc822Text => Some("BODY.PEEK[TEXT]"),
+        _ => None,
+    }
+}
+
+/// True if fetching these items sets \Seen (RFC 9051 §6.4.5).
+pub fn sets_seen(items: &FetchItems) -> bool {
+    items.expand().iter().any(FetchAttribute::sets_seen)
+}
+
+fn items_phrase(items: &FetchItems) -> String {
     match items {
-        FetchItems::All => "flags, internal date, size and envelope (the ALL macro)".into(),
-        FetchItems::Fast => "flags, internal date and size (the FAST macro)".into(),
-        FetchItems::Full => {
-            "flags, internal date, size, envelope and body structure (the FULL macro)".into()
-        }
+        FetchItems::All => say!("fetch.all"),
+        FetchItems::Fast => say!("fetch.fast"),
+        FetchItems::Full => say!("fetch.full"),
         FetchItems::Items(list) => list.iter().map(item_phrase).collect::<Vec<_>>().join(", "),
     }
 }
@@ -387,57 +572,70 @@ fn fetch_phrase(items: &FetchItems) -> String {
 fn item_phrase(item: &FetchAttribute) -> String {
     use FetchAttribute::*;
     match item {
-        Envelope => "the envelope (parsed From, To, Subject, Date...)".into(),
-        Flags => "the flags".into(),
-        InternalDate => "the date the server received it".into(),
-        Rfc822 => "the whole message (RFC822, like BODY[])".into(),
-        Rfc822Header => "the header (RFC822.HEADER, like BODY.PEEK[HEADER])".into(),
-        Rfc822Size => "the size in bytes".into(),
-        Rfc822Text => "the body without the header (RFC822.TEXT)".into(),
-        Uid => "the UID".into(),
-        Body => "the MIME structure (BODY, without extension data)".into(),
-        BodyStructure => "the MIME structure (BODYSTRUCTURE)".into(),
+        Envelope => say!("fetch.envelope"),
+        Flags => say!("fetch.flags"),
+        InternalDate => say!("fetch.internaldate"),
+        Rfc822 => say!("fetch.rfc822"),
+        Rfc822Header => say!("fetch.rfc822-header"),
+        Rfc822Size => say!("fetch.rfc822-size"),
+        Rfc822Text => say!("fetch.rfc822-text"),
+        Uid => say!("fetch.uid"),
+        Body => say!("fetch.body"),
+        BodyStructure => say!("fetch.bodystructure"),
         BodySection {
             section, partial, ..
         } => {
-            let part = if section.part.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    " of part {}",
-                    section
-                        .part
-                        .iter()
-                        .map(u32::to_string)
-                        .collect::<Vec<_>>()
-                        .join(".")
-                )
-            };
-            let what = match &section.text {
-                SectionText::Full if section.part.is_empty() => {
-                    "the whole message (header and body)".to_string()
-                }
-                SectionText::Full => format!("the content{part}"),
-                SectionText::Header => format!("the header{part}"),
-                SectionText::HeaderFields(f) => format!("the header fields {}{part}", f.join(", ")),
-                SectionText::HeaderFieldsNot(f) => {
-                    format!("the header without {}{part}", f.join(", "))
-                }
-                SectionText::Text => format!("the body without the header{part}"),
-                SectionText::Mime => format!("the MIME header{part}"),
-            };
+            let what = section_phrase(&section.part, &section.text, None);
             match partial {
-                Some((offset, len)) => format!("{what}, {len} bytes from byte {offset}"),
+                Some((offset, length)) => {
+                    say!(
+                        "fetch.partial",
+                        what = what,
+                        length = length,
+                        offset = offset
+                    )
+                }
                 None => what,
             }
         }
-        Binary { part, .. } => format!(
-            "part {} decoded from its transfer encoding",
-            join_part(part)
-        ),
-        BinarySize { part } => format!("the decoded size of part {}", join_part(part)),
-        ModSeq => "the modification sequence (CONDSTORE)".into(),
-        Other(name) => format!("{name} (an extension item)"),
+        Binary { part, .. } => say!("fetch.binary", part = join_part(part)),
+        BinarySize { part } => say!("fetch.binary-size", part = join_part(part)),
+        ModSeq => say!("fetch.modseq"),
+        Other(name) => say!("fetch.other", name = name),
+    }
+}
+
+/// What a section names: "the header fields FROM, SUBJECT of part 2". The server side
+/// passes `fallback` (the section as written) for the forms it does not spell out.
+pub fn section_phrase(part: &[u32], text: &SectionText, fallback: Option<&str>) -> String {
+    let of_part = if part.is_empty() {
+        String::new()
+    } else {
+        say!("fetch.of-part", part = join_part(part))
+    };
+    match (text, fallback) {
+        (SectionText::Full, _) if part.is_empty() => say!("fetch.section.whole"),
+        (SectionText::Header, _) if part.is_empty() => say!("fetch.section.header", of_part = ""),
+        (SectionText::Text, _) if part.is_empty() => say!("fetch.section.text", of_part = ""),
+        (SectionText::HeaderFields(f), _) => {
+            say!(
+                "fetch.section.fields",
+                fields = f.join(", "),
+                of_part = of_part
+            )
+        }
+        (_, Some(section)) => say!("fetch.section.other", section = section),
+        (SectionText::Full, None) => say!("fetch.section.content", of_part = of_part),
+        (SectionText::Header, None) => say!("fetch.section.header", of_part = of_part),
+        (SectionText::HeaderFieldsNot(f), None) => {
+            say!(
+                "fetch.section.fields-not",
+                fields = f.join(", "),
+                of_part = of_part
+            )
+        }
+        (SectionText::Text, None) => say!("fetch.section.text", of_part = of_part),
+        (SectionText::Mime, None) => say!("fetch.section.mime", of_part = of_part),
     }
 }
 
@@ -448,23 +646,19 @@ fn join_part(part: &[u32]) -> String {
         .join(".")
 }
 
-fn store_phrase(
-    uid: bool,
-    set: &crate::grammar::sequence::SequenceSet,
-    action: &StoreAction,
-) -> String {
+fn store_phrase(uid: bool, set: &SequenceSet, action: &StoreAction) -> String {
     let flags: Vec<&str> = action.flags.iter().map(|f| f.0.as_str()).collect();
-    let flags = flags.join(" ");
-    let target = messages_phrase(uid, set);
-    let verb = match action.mode {
-        StoreMode::Add => format!("adds {flags} to {target}"),
-        StoreMode::Remove => format!("removes {flags} from {target}"),
-        StoreMode::Replace => format!("sets the flags of {target} to exactly ({flags})"),
+    let key = match (action.mode, action.silent) {
+        (StoreMode::Add, false) => "command.store.add",
+        (StoreMode::Add, true) => "command.store.add.silent",
+        (StoreMode::Remove, false) => "command.store.remove",
+        (StoreMode::Remove, true) => "command.store.remove.silent",
+        (StoreMode::Replace, false) => "command.store.replace",
+        (StoreMode::Replace, true) => "command.store.replace.silent",
     };
-    let echo = if action.silent {
-        "; .SILENT: the server does not echo the new flags"
-    } else {
-        "; the server answers with each message's new FLAGS"
-    };
-    format!("{verb}{echo}")
+    say!(
+        key,
+        flags = flags.join(" "),
+        target = messages_phrase(uid, set)
+    )
 }

@@ -1,28 +1,53 @@
-//! What the explainer remembers about a session, learned from both sides.
+//! What the explainer remembers about a session, learned from both sides, and every
+//! change to it.
 //!
 //! The state follows RFC 9051 §3: a tagged OK to LOGIN authenticates, a tagged OK to
 //! SELECT selects, and so on. The explainer never decides what the server *should*
 //! have done; it records what the server said, so a session with a misbehaving server
 //! is still explained faithfully.
+//!
+//! All the session's state transitions are here, in [`Context::client_sent`] and
+//! [`Context::server_sent`]. The wording (`commands.rs`, `responses.rs`) only reads the
+//! context: each message is explained with what was known before it, then the context
+//! learns from it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use crate::grammar::{Command, CommandBody, State};
+use crate::grammar::response::{Code, Data, Response, Status};
+use crate::grammar::{Command, CommandBody, ParsedCommand, ParsedResponse, State};
 
 /// A command waiting for its tagged completion.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pending {
-    /// The command's name as the knowledge base lists it ("FETCH"), or
-    /// [`UNRECOGNISED`] when the grammar could not tell which command it was.
-    pub name: &'static str,
+    /// The command's name as the knowledge base lists it ("FETCH"), or `None` when the
+    /// grammar could not tell which command it was.
+    pub name: Option<&'static str>,
     /// True for the UID form.
     pub uid: bool,
     /// The parsed command, when it parsed.
     pub command: Option<Command>,
+    /// True when this is filed under the line's first word because the tag ran into the
+    /// command (`c1LOGIN ...`): the server takes that whole word for the tag.
+    pub glued: bool,
 }
 
-/// The name a pending command gets when the grammar did not recognise it.
-pub const UNRECOGNISED: &str = "unrecognised command";
+impl Pending {
+    /// True if this is the command called `name` (either form).
+    pub fn is(&self, name: &str) -> bool {
+        self.name == Some(name)
+    }
+
+    /// "FETCH" or "UID FETCH"; `None` if unrecognised.
+    pub fn shown_name(&self) -> Option<String> {
+        self.name.map(|n| {
+            if self.uid {
+                format!("UID {n}")
+            } else {
+                n.to_string()
+            }
+        })
+    }
+}
 
 /// The selected mailbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +56,22 @@ pub struct Selected {
     pub read_only: bool,
     /// Messages in it, as of the last EXISTS or EXPUNGE.
     pub exists: Option<u32>,
+}
+
+/// A SELECT or EXAMINE in progress: the mailbox that will be selected if it succeeds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selecting {
+    pub tag: String,
+    pub name: String,
+    pub read_only: bool,
+}
+
+/// An AUTHENTICATE in progress: client lines are SASL data until it completes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authenticating {
+    pub tag: String,
+    /// The mechanism, upper case.
+    pub mechanism: String,
 }
 
 /// The session as seen so far.
@@ -45,16 +86,19 @@ pub struct Context {
     /// Tags of commands not yet completed.
     pub pending: HashMap<String, Pending>,
     /// Every tag seen so far, to spot reuse.
-    pub seen_tags: std::collections::HashSet<String>,
+    pub seen_tags: HashSet<String>,
     /// The last capability list the server sent.
     pub capabilities: Vec<String>,
     pub selected: Option<Selected>,
-    /// A SELECT or EXAMINE in progress: the mailbox that will be selected if it succeeds.
-    pub selecting: Option<(String, String, bool)>,
+    pub selecting: Option<Selecting>,
+    /// True once a SELECT or EXAMINE succeeded in this connection: ENABLE is then too
+    /// late (RFC 5161 §3.1), even after CLOSE.
+    pub ever_selected: bool,
+    /// The hierarchy delimiter, once a LIST, LSUB or NAMESPACE response named one.
+    pub delimiter: Option<char>,
     /// The tag of an IDLE in progress: the client's next line should be DONE.
     pub idling: Option<String>,
-    /// The tag of an AUTHENTICATE in progress: client lines are SASL data until it completes.
-    pub authenticating: Option<(String, String)>,
+    pub authenticating: Option<Authenticating>,
     /// The user who logged in, when known.
     pub user: Option<String>,
 }
@@ -66,10 +110,12 @@ impl Default for Context {
             state_known: false,
             awaiting_greeting: true,
             pending: HashMap::new(),
-            seen_tags: std::collections::HashSet::new(),
+            seen_tags: HashSet::new(),
             capabilities: Vec::new(),
             selected: None,
             selecting: None,
+            ever_selected: false,
+            delimiter: None,
             idling: None,
             authenticating: None,
             user: None,
@@ -78,11 +124,13 @@ impl Default for Context {
 }
 
 impl Context {
-    /// The name of the selected mailbox, or a phrase for "the mailbox" when unknown.
-    pub fn mailbox_name(&self) -> String {
-        self.selected
+    /// The selected mailbox's name, or the one being selected (the untagged data of a
+    /// SELECT describes it before the OK).
+    pub fn current_mailbox(&self) -> Option<&str> {
+        self.selecting
             .as_ref()
-            .map_or_else(|| "the selected mailbox".into(), |s| s.name.clone())
+            .map(|s| s.name.as_str())
+            .or(self.selected.as_ref().map(|s| s.name.as_str()))
     }
 
     /// True if the server advertised `capability` (case-insensitive).
@@ -92,70 +140,172 @@ impl Context {
             .any(|c| c.eq_ignore_ascii_case(capability))
     }
 
-    /// Records a command the client sent.
-    pub fn command_sent(
-        &mut self,
-        tag: &str,
-        name: &'static str,
-        uid: bool,
-        command: Option<&Command>,
-    ) {
-        self.seen_tags.insert(tag.to_owned());
+    /// True if a server message is the greeting: its first message, before any command,
+    /// an untagged OK, PREAUTH or BYE (RFC 9051 §7.1). A capture that starts later has none.
+    pub fn is_greeting(&self, parsed: &ParsedResponse) -> bool {
+        self.awaiting_greeting
+            && self.seen_tags.is_empty()
+            && matches!(
+                &parsed.response,
+                Some(Response::Data(Data::Status {
+                    status: Status::Ok | Status::PreAuth | Status::Bye,
+                    ..
+                }))
+            )
+    }
+
+    // ---- transitions ------------------------------------------------------------------
+
+    /// The client sent a command line (not DONE, not SASL data) whose first line is
+    /// `first_line`.
+    pub fn client_sent(&mut self, parsed: &ParsedCommand, first_line: &[u8]) {
+        // What a server reads as the tag: the first word. When the learner's tag ran into
+        // the command, the grammar's tag is shorter; the answer will carry the whole word.
+        let word = String::from_utf8_lossy(first_line.split(|&b| b == b' ').next().unwrap_or(b""))
+            .into_owned();
+        if parsed.tag.as_deref().is_some_and(|t| t != word) && !word.is_empty() {
+            // The server never sees the shorter tag, so only the word is remembered.
+            self.seen_tags.insert(word.clone());
+            self.pending.insert(
+                word,
+                Pending {
+                    name: None,
+                    uid: false,
+                    command: None,
+                    glued: true,
+                },
+            );
+            return;
+        }
+        let Some(tag) = &parsed.tag else {
+            return;
+        };
+        self.seen_tags.insert(tag.clone());
+        let command = parsed.name.and(parsed.command.as_ref());
         match command.map(|c| &c.body) {
-            Some(CommandBody::Select { mailbox, .. }) => {
-                self.selecting = Some((tag.to_owned(), mailbox.canonical(), false))
+            Some(CommandBody::Select { mailbox, .. } | CommandBody::Examine { mailbox, .. }) => {
+                self.selecting = Some(Selecting {
+                    tag: tag.clone(),
+                    name: mailbox.canonical(),
+                    read_only: matches!(
+                        command.map(|c| &c.body),
+                        Some(CommandBody::Examine { .. })
+                    ),
+                })
             }
-            Some(CommandBody::Examine { mailbox, .. }) => {
-                self.selecting = Some((tag.to_owned(), mailbox.canonical(), true))
-            }
-            Some(CommandBody::Idle) => self.idling = Some(tag.to_owned()),
+            Some(CommandBody::Idle) => self.idling = Some(tag.clone()),
             Some(CommandBody::Authenticate { mechanism, .. }) => {
-                self.authenticating = Some((tag.to_owned(), mechanism.to_ascii_uppercase()))
+                self.authenticating = Some(Authenticating {
+                    tag: tag.clone(),
+                    mechanism: mechanism.to_ascii_uppercase(),
+                })
             }
             Some(CommandBody::Login { user, .. }) => self.user = Some(user.text().into_owned()),
             _ => {}
         }
         self.pending.insert(
-            tag.to_owned(),
+            tag.clone(),
             Pending {
-                name,
-                uid,
+                name: parsed.name,
+                uid: parsed.uid,
                 command: command.cloned(),
+                glued: false,
             },
         );
     }
 
-    /// Records a tagged completion; returns the command it completes, if known.
-    pub fn completed(&mut self, tag: &str, ok: bool) -> Option<Pending> {
+    /// The server sent a message; `greeting` is [`Context::is_greeting`] of it.
+    pub fn server_sent(&mut self, parsed: &ParsedResponse, greeting: bool) {
+        self.awaiting_greeting = false;
+        if greeting {
+            self.state_known = true;
+        }
+        match &parsed.response {
+            Some(Response::Tagged {
+                tag, status, code, ..
+            }) => {
+                self.learn_code(code.as_ref());
+                self.completed(tag, *status == Status::Ok);
+            }
+            Some(Response::Data(data)) => self.learn_data(data),
+            _ => {}
+        }
+    }
+
+    fn learn_code(&mut self, code: Option<&Code>) {
+        if let Some(Code::Capability(caps)) = code {
+            self.capabilities = caps.clone();
+        }
+    }
+
+    fn learn_data(&mut self, data: &Data) {
+        match data {
+            Data::Status { status, code, .. } => {
+                self.learn_code(code.as_ref());
+                match status {
+                    Status::PreAuth => self.state = State::Authenticated,
+                    Status::Bye => self.state = State::Logout,
+                    _ => {}
+                }
+            }
+            Data::Capability(caps) => self.capabilities = caps.clone(),
+            Data::Exists(n) => {
+                if let Some(s) = self.selected.as_mut() {
+                    s.exists = Some(*n);
+                }
+            }
+            Data::Expunge(_) => {
+                if let Some(s) = self.selected.as_mut() {
+                    s.exists = s.exists.map(|e| e.saturating_sub(1));
+                }
+            }
+            Data::List(item) | Data::Lsub(item) if item.delimiter.is_some() => {
+                self.delimiter = item.delimiter;
+            }
+            Data::Namespace {
+                personal: Some(list),
+                ..
+            } => {
+                if let Some(d) = list.first().and_then(|n| n.delimiter) {
+                    self.delimiter = Some(d);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A tagged completion.
+    fn completed(&mut self, tag: &str, ok: bool) {
         let pending = self.pending.remove(tag);
         if self.idling.as_deref() == Some(tag) {
             self.idling = None;
         }
-        if self.authenticating.as_ref().is_some_and(|(t, _)| t == tag) {
+        if self.authenticating.as_ref().is_some_and(|a| a.tag == tag) {
             self.authenticating = None;
         }
-        let name = pending.as_ref().map(|p| p.name);
+        let name = pending.as_ref().and_then(|p| p.name);
         if ok && matches!(name, Some("LOGIN" | "AUTHENTICATE" | "SELECT" | "EXAMINE")) {
             self.state_known = true;
         }
         match (name, ok) {
             (Some("LOGIN" | "AUTHENTICATE"), true) => self.state = State::Authenticated,
             // A SELECT refused before login (BAD) changes nothing.
-            (Some("SELECT" | "EXAMINE"), _) if self.state == State::NotAuthenticated && !ok => {
+            (Some("SELECT" | "EXAMINE"), false) if self.state == State::NotAuthenticated => {
                 self.selecting = None;
             }
             (Some("SELECT" | "EXAMINE"), _) => {
                 // RFC 9051 §6.3.2: a failed SELECT leaves no mailbox selected.
                 self.selected = None;
                 self.state = State::Authenticated;
-                if let Some((t, name, read_only)) = self.selecting.take() {
-                    if ok && t == tag {
+                if let Some(selecting) = self.selecting.take() {
+                    if ok && selecting.tag == tag {
                         self.selected = Some(Selected {
-                            name,
-                            read_only,
+                            name: selecting.name,
+                            read_only: selecting.read_only,
                             exists: None,
                         });
                         self.state = State::Selected;
+                        self.ever_selected = true;
                     }
                 }
             }
@@ -166,6 +316,5 @@ impl Context {
             (Some("LOGOUT"), _) => self.state = State::Logout,
             _ => {}
         }
-        pending
     }
 }

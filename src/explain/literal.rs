@@ -5,6 +5,7 @@
 //! first, and the first lines of the body; `--full` shows it all.
 
 use super::LiteralSummary;
+use crate::say;
 use crate::wire::message::Literal;
 
 /// Header fields shown in a summary, in this order.
@@ -39,8 +40,8 @@ pub fn summarize_literal(literal: &Literal) -> LiteralSummary {
                 .find(|(k, _)| k.eq_ignore_ascii_case("Subject"))
                 .map(|(_, v)| v.as_str());
             let summary = match subject {
-                Some(s) => format!("{size} bytes: an email, \"{s}\""),
-                None => format!("{size} bytes: an email header and body"),
+                Some(s) => say!("literal.email", size = size, subject = s),
+                None => say!("literal.email.no-subject", size = size),
             };
             (summary, preview)
         }
@@ -50,14 +51,14 @@ pub fn summarize_literal(literal: &Literal) -> LiteralSummary {
             .all(|&b| b >= 0x20 || b == b'\r' || b == b'\n' || b == b'\t') =>
         {
             (
-                format!("{size} bytes of text"),
+                say!("literal.text", size = size),
                 text.lines()
                     .take(BODY_LINES)
                     .map(|l| format!("| {l}"))
                     .collect(),
             )
         }
-        None => (format!("{size} bytes of binary data"), Vec::new()),
+        None => (say!("literal.binary", size = size), Vec::new()),
     };
     LiteralSummary {
         size,

@@ -28,6 +28,7 @@ use serde::Serialize;
 
 use crate::grammar::{parse_command, parse_response, Diagnostic, Severity};
 use crate::knowledge::{self, Kind};
+use crate::say;
 use crate::transcript::{Direction, Record, Transcript};
 use crate::wire::{Assembler, Frame, Framer, Message};
 use context::Context;
@@ -90,8 +91,13 @@ pub struct Annotation {
     pub summary: String,
     /// Further lines: what the knowledge base says, what each part means.
     pub details: Vec<String>,
-    /// RFC sections, e.g. "RFC 9051 §6.4.5".
+    /// RFC sections, e.g. "RFC 9051 §6.4.5", the most specific first: a response
+    /// code's or an extension's own section before the base protocol's.
     pub rfc: Vec<String>,
+    /// What IMAP4rev2 did to the IMAP4rev1 items on the line ("UNSEEN: IMAP4rev1,
+    /// deprecated in IMAP4rev2"), from the knowledge base's `imap4rev2` field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub revision: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
     pub literals: Vec<LiteralSummary>,
     /// The protocol lines after the first, each following a literal (`)` closing a
@@ -100,6 +106,9 @@ pub struct Annotation {
     pub continued: Vec<String>,
     /// Seconds since the session started, when the source knows.
     pub time: Option<f64>,
+    /// True when the explainer could not read the message at all.
+    #[serde(skip)]
+    pub unknown: bool,
 }
 
 impl Annotation {
@@ -115,10 +124,12 @@ impl Annotation {
             summary: String::new(),
             details: Vec::new(),
             rfc: Vec::new(),
+            revision: Vec::new(),
             diagnostics: Vec::new(),
             literals: Vec::new(),
             continued: Vec::new(),
             time: None,
+            unknown: false,
         }
     }
 
@@ -133,16 +144,46 @@ impl Annotation {
 
     /// True if the explainer could not say what this is.
     pub fn is_unknown(&self) -> bool {
-        self.summary.is_empty() || self.summary.starts_with("unknown")
+        self.summary.is_empty() || self.unknown
     }
 
-    /// Adds what the knowledge base holds for `name` of `kind`: details and RFC sections.
+    /// Adds the RFC sections the knowledge base gives for `name` of `kind`, after those
+    /// already cited (cite the most specific first), and its IMAP4rev2 note, if any.
     fn cite(&mut self, kind: Kind, name: &str) {
-        if let Some(entry) = knowledge::lookup(kind, name) {
-            for rfc in &entry.rfc {
-                if !self.rfc.contains(rfc) {
-                    self.rfc.push(rfc.clone());
-                }
+        self.cite_at(kind, name, false);
+    }
+
+    /// Cites an item of the line (a FETCH item, a flag, a LIST attribute): after what is
+    /// cited, unless it comes from an RFC nothing cited yet, an extension's, which then
+    /// goes first (BINARY[] is RFC 3516's before it is FETCH's).
+    fn cite_item(&mut self, kind: Kind, name: &str) {
+        let number = |r: &str| r.split(" §").next().unwrap_or(r).to_owned();
+        let extension = knowledge::lookup(kind, name)
+            .and_then(|e| e.rfc.first())
+            .is_some_and(|first| !self.rfc.iter().any(|r| number(r) == number(first)));
+        self.cite_at(kind, name, extension);
+    }
+
+    fn cite_at(&mut self, kind: Kind, name: &str, front: bool) {
+        let Some(entry) = knowledge::lookup(kind, name) else {
+            return;
+        };
+        let mut at = 0;
+        for rfc in &entry.rfc {
+            if self.rfc.contains(rfc) {
+                continue;
+            }
+            if front {
+                self.rfc.insert(at, rfc.clone());
+                at += 1;
+            } else {
+                self.rfc.push(rfc.clone());
+            }
+        }
+        if let Some(rev2) = entry.imap4rev2 {
+            let note = say!(rev2.note_key(), name = entry.name);
+            if !self.revision.contains(&note) {
+                self.revision.push(note);
             }
         }
     }
@@ -262,9 +303,7 @@ impl Explainer {
         }
         if let Some(withheld) = self.guard.resumed() {
             out.push(Annotation::note(
-                &format!(
-                    "back in step after the gap: the server answered a command sent after it. The {withheld} bytes the client sent in between are not shown (they could have held a password)"
-                ),
+                &say!("note.resumed", withheld = withheld),
                 self.time,
             ));
         }
@@ -312,10 +351,7 @@ impl Explainer {
         if !masked {
             a.raw = line.bytes.clone();
         }
-        a.summary = format!(
-            "announces a literal of {} bytes and waits for the server's + before sending them",
-            header.size
-        );
+        a.summary = say!("client.literal-announced", size = header.size);
         a.cite(Kind::Concept, "literal");
         Some(a)
     }
@@ -408,7 +444,7 @@ impl Explainer {
                         redact::mask_prose(text)
                     };
                     let mut a = Annotation::new(None, AnnotationKind::NotImap, shown);
-                    a.summary = format!("not IMAP: {why}");
+                    a.summary = say!("client.not-imap", why = why);
                     each(a, &explainer.context);
                 }
                 Record::Note { text, .. } => each(Annotation::note(text, None), &explainer.context),
@@ -416,16 +452,12 @@ impl Explainer {
                     direction, missing, ..
                 } => {
                     explainer.resume(*direction);
-                    let who = if *direction == Direction::Client {
-                        "client"
-                    } else {
-                        "server"
+                    let key = match direction {
+                        Direction::Client => "note.gap.client",
+                        Direction::Server => "note.gap.server",
                     };
                     each(
-                        Annotation::note(
-                            &format!("{missing} bytes from the {who} are missing here; what follows starts a new message"),
-                            None,
-                        ),
+                        Annotation::note(&say!(key, missing = missing), None),
                         &explainer.context,
                     );
                 }
@@ -471,8 +503,24 @@ impl Explainer {
 
     fn annotate(&mut self, direction: Direction, message: &Message) -> Annotation {
         let mut annotation = match direction {
-            Direction::Client => commands::explain(&mut self.context, message, self.options),
-            Direction::Server => responses::explain(&mut self.context, message),
+            Direction::Client => {
+                match commands::continuation_data(&self.context, message, self.options) {
+                    Some(a) => a,
+                    None => {
+                        let parsed = parse_client(message);
+                        let a = commands::explain(&self.context, message, &parsed, self.options);
+                        self.context.client_sent(&parsed, message.first_line());
+                        a
+                    }
+                }
+            }
+            Direction::Server => {
+                let parsed = parse_server(message);
+                let greeting = self.context.is_greeting(&parsed);
+                let a = responses::explain(&self.context, message, &parsed, greeting);
+                self.context.server_sent(&parsed, greeting);
+                a
+            }
         };
         if !annotation.masked {
             annotation.continued = message
@@ -487,19 +535,23 @@ impl Explainer {
         } else {
             message.wire_bytes()
         };
+        let rule = match direction {
+            Direction::Client => "command",
+            Direction::Server => "response",
+        };
         for error in message.frame_errors() {
             annotation.diagnostics.push(Diagnostic::new(
                 Severity::Error,
                 "frame-limit",
                 1,
-                "line",
+                rule,
                 error.to_string(),
             ));
         }
         if message.has_bare_lf() {
             annotation.diagnostics.push(
-                Diagnostic::new(Severity::Note, "bare-lf", 1, "CRLF", "this line ends in a bare LF; IMAP requires CRLF (RFC 9051 §2.2). Tolerated here; some servers reject it")
-                    .suggest("send CRLF: in telnet it is automatic, with nc use `nc -C`"),
+                Diagnostic::new(Severity::Note, "bare-lf", 1, "CRLF", say!("diag.bare-lf"))
+                    .suggest(say!("diag.bare-lf.hint")),
             );
         }
         if !self.options.show_secrets {

@@ -585,10 +585,7 @@ pub fn mask_annotation(annotation: &mut Annotation) {
     }
     let keep = usize::from(annotation.literals.len() >= 2);
     for literal in annotation.literals.iter_mut().skip(keep) {
-        literal.summary = format!(
-            "{} bytes (masked: this literal may be the password)",
-            literal.size
-        );
+        literal.summary = crate::say!("literal.masked", size = literal.size);
         literal.preview.clear();
         literal.text = MASK.to_string();
     }

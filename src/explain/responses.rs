@@ -1,37 +1,35 @@
 //! What a server message means: greetings, untagged data, tagged completions and
 //! continuation requests, explained from the session's context.
+//!
+//! Wording only: every sentence is a template of `knowledge/data/phrases.yaml`, filled
+//! from the session as it was before this message. What the message changes in the
+//! session (a login, a selected mailbox, new capabilities) is `Context::server_sent`'s
+//! business, applied after this.
 
+use crate::grammar::body::BodyStructure;
+use crate::grammar::core::{ImapString, StringForm};
 use crate::grammar::extensions::sasl_ir::decode_base64;
 use crate::grammar::msg_att::MessageAttribute;
-use crate::grammar::response::{Code, Data, ListItem, Response, Status};
-use crate::grammar::section::SectionText;
-use crate::grammar::{Diagnostic, Severity, State};
-use crate::knowledge::{self, Kind};
+use crate::grammar::response::{Code, Data, ListItem, NamespaceDescr, Response, Status};
+use crate::grammar::{Diagnostic, ParsedResponse, Severity};
+use crate::knowledge::{self, count_key, Kind};
+use crate::say;
 use crate::transcript::Direction;
 use crate::wire::Message;
 
-use super::context::Context;
+use super::commands::{id_parameters, section_phrase};
+use super::context::{Context, Pending};
 use super::literal::summarize_literal;
 use super::{Annotation, AnnotationKind};
 
-/// Explains one server message.
-pub fn explain(ctx: &mut Context, message: &Message) -> Annotation {
+/// Explains one server message, as parsed; `greeting` is `Context::is_greeting` of it.
+pub fn explain(
+    ctx: &Context,
+    message: &Message,
+    parsed: &ParsedResponse,
+    greeting: bool,
+) -> Annotation {
     let first = String::from_utf8_lossy(message.first_line()).into_owned();
-    let parsed = super::parse_server(message);
-    // The greeting is the server's first message, sent before any command, and it is
-    // an untagged OK, PREAUTH or BYE (RFC 9051 §7.1). A capture that starts later has none.
-    let greeting = std::mem::replace(&mut ctx.awaiting_greeting, false)
-        && ctx.seen_tags.is_empty()
-        && matches!(
-            &parsed.response,
-            Some(Response::Data(Data::Status {
-                status: Status::Ok | Status::PreAuth | Status::Bye,
-                ..
-            }))
-        );
-    if greeting {
-        ctx.state_known = true;
-    }
     let kind = match &parsed.response {
         Some(Response::Tagged { .. }) => AnnotationKind::Tagged,
         Some(Response::Continuation { .. }) => AnnotationKind::Continuation,
@@ -41,13 +39,19 @@ pub fn explain(ctx: &mut Context, message: &Message) -> Annotation {
         _ => AnnotationKind::Tagged,
     };
     let mut a = Annotation::new(Some(Direction::Server), kind, first);
+    // Data is cited by its response first, then its items; a status response by its
+    // code first (CLOSED is RFC 7162's), then OK, NO, BAD, PREAUTH or BYE.
+    let status = matches!(
+        parsed.response,
+        Some(Response::Tagged { .. } | Response::Data(Data::Status { .. }))
+    );
+    if let (Some(kind), false) = (parsed.kind, status) {
+        a.cite(Kind::Response, kind);
+    }
     a.tag = parsed.tag.clone();
     a.diagnostics = parsed.diagnostics.clone();
     for literal in message.literals() {
         a.literals.push(summarize_literal(literal));
-    }
-    if let Some(kind) = parsed.kind {
-        a.cite(Kind::Response, kind);
     }
     match &parsed.response {
         Some(Response::Tagged {
@@ -60,295 +64,255 @@ pub fn explain(ctx: &mut Context, message: &Message) -> Annotation {
         Some(Response::Data(data)) => {
             // Untagged data belongs to the command in progress, if there is just one.
             if ctx.pending.len() == 1 {
-                a.command = ctx.pending.values().next().map(|p| {
-                    if p.uid {
-                        format!("UID {}", p.name)
-                    } else {
-                        p.name.to_string()
-                    }
-                });
+                a.command = ctx.pending.values().next().and_then(Pending::shown_name);
             }
-            untagged(ctx, &mut a, data, greeting, message)
+            untagged(ctx, &mut a, data, greeting, message);
         }
         None if a.kind == AnnotationKind::Untagged && is_extension_data(&a.display) => {
             let name = a.display.split(' ').nth(1).unwrap_or("").to_string();
-            a.summary = if name.starts_with('X') {
-                format!("{name}: an experimental response (names starting with X are private extensions); clients ignore untagged data they do not understand")
+            let key = if name.starts_with('X') {
+                "response.extension.experimental"
             } else {
-                format!("{name}: untagged data of an extension the tutor does not cover; clients ignore untagged data they do not understand")
+                "response.extension"
             };
+            a.summary = say!(key, name = name);
             a.rfc.push("RFC 9051 §6.5.1".into());
             a.rfc.push("RFC 9051 §7".into());
         }
         None => {
+            a.unknown = parsed.kind.is_none();
             a.summary = match parsed.kind {
                 Some(kind) => knowledge::lookup(Kind::Response, kind).map_or_else(
-                    || format!("a {kind} response the tutor could not read"),
+                    || say!("response.unreadable", kind = kind),
                     |e| e.summary.clone(),
                 ),
-                None => {
-                    "unknown: the tutor could not read this server message (see the diagnostic)"
-                        .into()
-                }
+                None => say!("response.unknown"),
             };
+        }
+    }
+    if let (Some(kind), true) = (parsed.kind, status) {
+        a.cite(Kind::Response, kind);
+    }
+    if let Some(Response::Tagged { text, .. }) = &parsed.response {
+        if is_dovecot_timing(text) {
+            a.cite(Kind::Concept, "timing-suffix");
         }
     }
     a
 }
 
 fn tagged(
-    ctx: &mut Context,
+    ctx: &Context,
     a: &mut Annotation,
     tag: &str,
     status: Status,
     code: Option<&Code>,
     text: &str,
 ) {
-    let pending = ctx.completed(tag, status == Status::Ok);
-    let name = pending.as_ref().map(|p| {
-        if p.uid {
-            format!("UID {}", p.name)
-        } else {
-            p.name.to_string()
-        }
-    });
-    a.command = name.clone().filter(|n| n != super::context::UNRECOGNISED);
-    let what = match &name {
-        Some(n) if n == super::context::UNRECOGNISED => {
-            format!("the unrecognised command tagged {tag}")
-        }
-        Some(n) => format!("the {n} tagged {tag}"),
+    let pending = ctx.pending.get(tag);
+    a.command = pending.and_then(Pending::shown_name);
+    let what = match pending {
+        Some(p) if p.glued => say!("response.tagged.glued", tag = tag),
+        Some(p) => match p.shown_name() {
+            Some(name) => say!("response.tagged.command", command = name, tag = tag),
+            None => say!("response.tagged.unrecognised", tag = tag),
+        },
         None => {
             a.diagnostics.push(Diagnostic::new(
                 Severity::Note,
                 "unknown-tag",
                 1,
                 "response-tagged",
-                format!("no command tagged {tag} was seen in this session (the capture may have started late)"),
+                say!("diag.unknown-tag", tag = tag),
             ));
-            format!("the command tagged {tag}")
+            say!("response.tagged.unknown", tag = tag)
         }
     };
-    let outcome = match status {
-        Status::Ok => format!("completes {what}: it succeeded"),
-        Status::No => format!("completes {what}: it failed (NO: understood, but the server could not do it)"),
-        Status::Bad => format!("completes {what}: BAD, the server did not understand the command or it is not allowed now"),
-        Status::PreAuth | Status::Bye => format!("ends {what} with {}", status.name()),
+    let timed = is_dovecot_timing(text);
+    let key = match (status, timed) {
+        (Status::Ok, false) => "response.tagged.ok",
+        (Status::Ok, true) => "response.tagged.ok.timed",
+        (Status::No, false) => "response.tagged.no",
+        (Status::No, true) => "response.tagged.no.timed",
+        (Status::Bad, false) => "response.tagged.bad",
+        (Status::Bad, true) => "response.tagged.bad.timed",
+        (Status::PreAuth | Status::Bye, _) => "response.tagged.ends",
     };
-    let mut summary = outcome;
-    if is_dovecot_timing(text) {
-        summary = summary.replacen(": it succeeded", "", 1);
-        summary.push_str("; Dovecot appends its timing");
-        a.details.push("(0.001 + 0.000 secs) is how long Dovecot took: it varies between runs, so comparisons ignore it".into());
-        a.cite(Kind::Concept, "timing-suffix");
+    a.summary = say!(key, what = what, status = status.name());
+    if timed {
+        a.details.push(say!("response.timing"));
     }
     if let Some(code) = code {
         a.details.push(code_phrase(ctx, code));
         a.cite(Kind::ResponseCode, code.name());
-        if let Code::Capability(caps) = code {
-            ctx.capabilities = caps.clone();
-        }
     }
-    if pending
-        .as_ref()
-        .is_some_and(|p| p.name == "LOGIN" || p.name == "AUTHENTICATE")
-        && status == Status::Ok
-    {
+    let ok = status == Status::Ok;
+    if ok && pending.is_some_and(|p| p.is("LOGIN") || p.is("AUTHENTICATE")) {
+        a.details.push(say!("response.logged-in"));
+    }
+    let selecting = ctx.selecting.as_ref().filter(|s| s.tag == tag);
+    if let (true, Some(selecting)) = (ok, selecting) {
         a.details
-            .push("the session is now in the authenticated state: SELECT a mailbox next".into());
+            .push(say!("response.now-selected", mailbox = selecting.name));
     }
-    if ctx.state == State::Selected
-        && pending
-            .as_ref()
-            .is_some_and(|p| p.name == "SELECT" || p.name == "EXAMINE")
-    {
-        a.details.push(format!(
-            "{} is now selected: FETCH, SEARCH and STORE work on it",
-            ctx.mailbox_name()
-        ));
-    }
-    a.summary = summary;
 }
 
 fn continuation(ctx: &Context, a: &mut Annotation, text: &str) {
     a.summary = if let Some(tag) = &ctx.idling {
-        format!("the server is idling for the IDLE tagged {tag}: news will arrive as untagged responses until the client sends DONE")
-    } else if let Some((tag, mechanism)) = &ctx.authenticating {
+        say!("response.continuation.idle", tag = tag)
+    } else if let Some(auth) = &ctx.authenticating {
         let decoded = decode_base64(text.trim().as_bytes())
             .filter(|d| !d.is_empty() && d.iter().all(|b| b.is_ascii_graphic() || *b == b' '));
         match decoded {
-            Some(d) => format!(
-                "the server asks for the next {mechanism} step of the AUTHENTICATE tagged {tag}: \"{}\" (base64-decoded)",
-                String::from_utf8_lossy(&d)
+            Some(d) => say!(
+                "response.continuation.challenge",
+                mechanism = auth.mechanism,
+                tag = auth.tag,
+                challenge = String::from_utf8_lossy(&d)
             ),
-            None => format!("the server asks for the credentials of the AUTHENTICATE tagged {tag}, in base64"),
+            None => say!("response.continuation.credentials", tag = auth.tag),
         }
     } else {
-        "the server is ready for the literal: the client may now send the bytes it announced with {n}".into()
+        say!("response.continuation.literal")
     };
     a.cite(Kind::Concept, "continuation");
 }
 
-fn untagged(ctx: &mut Context, a: &mut Annotation, data: &Data, greeting: bool, message: &Message) {
-    let mailbox = ctx
-        .selecting
-        .as_ref()
-        .map(|(_, n, _)| n.clone())
-        .unwrap_or_else(|| ctx.mailbox_name());
+/// The mailbox untagged data is about: the one being selected, or the selected one.
+fn mailbox(ctx: &Context) -> String {
+    ctx.current_mailbox()
+        .map_or_else(|| say!("mailbox.unknown"), str::to_owned)
+}
+
+fn untagged(ctx: &Context, a: &mut Annotation, data: &Data, greeting: bool, message: &Message) {
+    let mailbox = mailbox(ctx);
     a.summary = match data {
         Data::Status { status, code, text } => {
+            let code_text = code.as_ref().map(|c| code_phrase(ctx, c));
             if let Some(code) = code {
                 a.cite(Kind::ResponseCode, code.name());
-                if let Code::Capability(caps) = code {
-                    ctx.capabilities = caps.clone();
-                }
             }
-            let code_text = code.as_ref().map(|c| code_phrase(ctx, c));
             match (status, greeting) {
                 (Status::Ok, true) => {
                     a.details.extend(code_text);
-                    "greeting: the server is ready and you are not logged in yet".to_string()
+                    say!("response.greeting")
                 }
-                (Status::PreAuth, _) => {
-                    ctx.state = State::Authenticated;
-                    "greeting: the server has already authenticated you (PREAUTH); no LOGIN needed"
-                        .into()
+                (Status::PreAuth, _) => say!("response.greeting.preauth"),
+                (Status::Bye, _) if ctx.pending.values().any(|p| p.is("LOGOUT")) => {
+                    say!("response.bye.logout")
                 }
-                (Status::Bye, _) => {
-                    let logout = ctx.pending.values().any(|p| p.name == "LOGOUT");
-                    ctx.state = State::Logout;
-                    if logout {
-                        "the server is closing the connection, as LOGOUT asked".into()
-                    } else {
-                        format!("the server is closing the connection: {text}")
-                    }
-                }
-                (_, _) => match code_text {
-                    Some(t) => t,
-                    None => format!(
-                        "{}: a message from the server for people: \"{text}\"",
-                        status.name()
-                    ),
-                },
+                (Status::Bye, _) => say!("response.bye", text = text),
+                (_, _) => code_text.unwrap_or_else(|| {
+                    say!("response.status-text", status = status.name(), text = text)
+                }),
             }
         }
-        Data::Capability(caps) => {
-            ctx.capabilities = caps.clone();
-            format!(
-                "the server supports {} capabilities: {}",
-                caps.len(),
-                caps.join(" ")
-            )
-        }
-        Data::Enabled(caps) => format!("these extensions are now on: {}", caps.join(" ")),
-        Data::Id(Some(params)) => format!(
-            "the server says who it is: {}",
-            params
-                .iter()
-                .map(|(k, v)| format!("{k}={}", v.as_deref().unwrap_or("NIL")))
-                .collect::<Vec<_>>()
-                .join(", ")
+        Data::Capability(caps) => say!(
+            &count_key("response.capability", caps.len() as u64),
+            count = caps.len(),
+            list = caps.join(" ")
         ),
-        Data::Id(None) => "the server prefers not to say who it is (ID NIL)".into(),
+        Data::Enabled(caps) if caps.is_empty() => say!("response.enabled.none"),
+        Data::Enabled(caps) => say!("response.enabled", list = caps.join(" ")),
+        Data::Id(Some(params)) => say!("response.id", parameters = id_parameters(params)),
+        Data::Id(None) => say!("response.id.nil"),
         Data::Namespace {
             personal,
             other,
             shared,
-        } => {
-            let describe = |ns: &Option<Vec<crate::grammar::response::NamespaceDescr>>| match ns {
-                None => "none".to_string(),
-                Some(list) => list
-                    .iter()
-                    .map(|n| {
-                        format!(
-                            "prefix \"{}\" delimiter {}",
-                            n.prefix,
-                            n.delimiter.map_or("none".into(), |d| format!("\"{d}\""))
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            };
-            format!(
-                "personal mailboxes: {}; other users': {}; shared: {}",
-                describe(personal),
-                describe(other),
-                describe(shared)
-            )
-        }
-        Data::List(item) => list_phrase(a, item, "exists"),
-        Data::Lsub(item) => list_phrase(a, item, "is subscribed"),
+        } => say!(
+            "response.namespace",
+            personal = namespace_phrase(personal),
+            other = namespace_phrase(other),
+            shared = namespace_phrase(shared)
+        ),
+        Data::List(item) => list_phrase(ctx, a, item, false),
+        Data::Lsub(item) => list_phrase(ctx, a, item, true),
         Data::MailboxStatus { mailbox, items } => {
             for (name, _) in items {
-                a.cite(Kind::StatusItem, name);
+                a.cite_item(Kind::StatusItem, name);
             }
             let values: Vec<String> = items
                 .iter()
                 .map(|(k, v)| status_item_phrase(k, *v))
                 .collect();
-            format!("{}: {}", mailbox.canonical(), values.join(", "))
+            say!(
+                "response.status",
+                mailbox = mailbox.canonical(),
+                values = values.join(", ")
+            )
         }
         Data::Search { numbers, .. } => {
-            let uid = ctx.pending.values().any(|p| p.name == "SEARCH" && p.uid);
-            let what = if uid { "UIDs" } else { "messages" };
+            let uid = ctx.pending.values().any(|p| p.is("SEARCH") && p.uid);
             if numbers.is_empty() {
-                "no message matches the search".into()
+                say!("response.search.none")
             } else {
                 let list: Vec<String> = numbers.iter().map(u32::to_string).collect();
-                format!("{what} {} match the search", list.join(", "))
+                let key = if uid {
+                    "response.search.uid"
+                } else {
+                    "response.search.sequence"
+                };
+                say!(key, list = list.join(", "))
             }
         }
         Data::ESearch { items, uid, .. } => {
             let list: Vec<String> = items.iter().map(|(k, v)| format!("{k} {v}")).collect();
-            format!(
-                "search results as a summary{}: {}",
-                if *uid { " (UIDs)" } else { "" },
-                list.join(", ")
-            )
+            let key = if *uid {
+                "response.esearch.uid"
+            } else {
+                "response.esearch"
+            };
+            say!(key, items = list.join(", "))
         }
         Data::Flags(flags) => {
             for f in flags {
-                a.cite(Kind::Flag, &f.0);
+                a.cite_item(Kind::Flag, &f.0);
             }
-            format!(
-                "the flags {mailbox} uses: {}",
-                flags
-                    .iter()
-                    .map(|f| f.0.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            )
+            let names: Vec<&str> = flags.iter().map(|f| f.0.as_str()).collect();
+            say!("response.flags", mailbox = mailbox, flags = names.join(" "))
         }
-        Data::Exists(n) => {
-            if let Some(s) = ctx.selected.as_mut() {
-                s.exists = Some(*n);
-            }
-            format!("{mailbox} holds {n} message{}", plural(*n))
-        }
-        Data::Recent(0) => {
-            format!("no message in {mailbox} is \\Recent (new since a session last opened it)")
-        }
-        Data::Recent(n) => format!(
-            "{n} message{} in {mailbox} {} \\Recent: new, no session has opened {mailbox} since",
-            plural(*n),
-            if *n == 1 { "is" } else { "are" }
+        Data::Exists(n) => say!(
+            &count_key("response.exists", u64::from(*n)),
+            mailbox = mailbox,
+            n = n
         ),
-        Data::Expunge(n) => {
-            if let Some(s) = ctx.selected.as_mut() {
-                s.exists = s.exists.map(|e| e.saturating_sub(1));
-            }
-            format!("message {n} was removed for good; every message after it moves down by one")
-        }
+        Data::Recent(0) => say!("response.recent.none", mailbox = mailbox),
+        Data::Recent(n) => say!(
+            &count_key("response.recent", u64::from(*n)),
+            n = n,
+            mailbox = mailbox
+        ),
+        Data::Expunge(n) => say!("response.expunge", n = n),
         Data::Vanished { earlier, uids } => {
-            let when = if *earlier {
-                " (earlier, while you were away)"
+            let key = if *earlier {
+                "response.vanished.earlier"
             } else {
-                ""
+                "response.vanished"
             };
-            format!("the messages with UIDs {uids} were removed{when}")
+            say!(key, uids = uids)
         }
         Data::Fetch { seq, attributes } => fetch_phrase(a, *seq, attributes, message),
     };
+}
+
+fn namespace_phrase(ns: &Option<Vec<NamespaceDescr>>) -> String {
+    match ns {
+        None => say!("response.namespace.none"),
+        Some(list) => list
+            .iter()
+            .map(|n| {
+                say!(
+                    "response.namespace.entry",
+                    prefix = n.prefix,
+                    delimiter = n
+                        .delimiter
+                        .map_or_else(|| say!("response.namespace.none"), |d| format!("\"{d}\""))
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
 }
 
 /// `* NAME ...` where NAME is an atom: the shape every extension's untagged data has.
@@ -362,20 +326,32 @@ fn is_extension_data(line: &str) -> bool {
         })
 }
 
-fn list_phrase(a: &mut Annotation, item: &ListItem, verb: &str) -> String {
+/// A LIST or LSUB line. Only a name listed without \Noselect or \NonExistent is said to
+/// exist; the answer to an empty pattern gives the delimiter and the root (RFC 3501
+/// §6.3.8), not a mailbox.
+fn list_phrase(ctx: &Context, a: &mut Annotation, item: &ListItem, lsub: bool) -> String {
     for attr in &item.attributes {
-        a.cite(Kind::ListAttribute, attr);
+        a.cite_item(Kind::ListAttribute, attr);
     }
+    let has = |name: &str| item.attributes.iter().any(|x| x.eq_ignore_ascii_case(name));
     let name = if item.mailbox.is_utf7_encoded() {
-        format!(
-            "\"{}\" (modified UTF-7 for \"{}\")",
-            item.mailbox.raw.text(),
-            item.mailbox.name
+        say!(
+            "response.list.utf7",
+            written = item.mailbox.raw.text(),
+            name = item.mailbox.name
         )
     } else {
         format!("\"{}\"", item.mailbox.name)
     };
-    let attrs = if item.attributes.is_empty() {
+    let asked_root = !lsub && ctx.pending.values().any(|p| p.is("LIST") && lists_root(p));
+    if asked_root {
+        return match (item.delimiter, item.mailbox.name.is_empty()) {
+            (None, _) => say!("response.list.root.flat"),
+            (Some(d), true) => say!("response.list.root", delimiter = d),
+            (Some(d), false) => say!("response.list.root.named", delimiter = d, name = name),
+        };
+    }
+    let attributes = if item.attributes.is_empty() {
         String::new()
     } else {
         let described: Vec<String> = item
@@ -390,10 +366,49 @@ fn list_phrase(a: &mut Annotation, item: &ListItem, verb: &str) -> String {
             .collect();
         format!("; {}", described.join("; "))
     };
-    let delimiter = item.delimiter.map_or(", flat (no hierarchy)".into(), |d| {
-        format!(", hierarchy delimiter \"{d}\"")
-    });
-    format!("the mailbox {name} {verb}{delimiter}{attrs}")
+    let delimiter = item.delimiter.map_or_else(
+        || say!("response.list.flat"),
+        |d| say!("response.list.delimiter", delimiter = d),
+    );
+    let key = if lsub {
+        "response.lsub"
+    } else if has("\\NonExistent") {
+        "response.list.nonexistent"
+    } else if has("\\Noselect") {
+        "response.list.noselect"
+    } else {
+        "response.list"
+    };
+    say!(
+        key,
+        name = name,
+        delimiter = delimiter,
+        attributes = attributes
+    )
+}
+
+/// True for `LIST ref ""`: a request for the delimiter and the root name.
+fn lists_root(pending: &Pending) -> bool {
+    match pending.command.as_ref().map(|c| &c.body) {
+        Some(crate::grammar::CommandBody::List { patterns, .. }) => {
+            patterns.len() == 1 && patterns[0].bytes.is_empty()
+        }
+        _ => false,
+    }
+}
+
+/// The size of a FETCH value: "445 bytes follow" for a literal, "12 bytes", or NIL.
+fn size_of(data: &Option<ImapString>, sizes: &mut dyn Iterator<Item = u64>) -> String {
+    match data {
+        Some(s) => match s.form {
+            StringForm::Literal(_) => say!(
+                "data.literal",
+                n = sizes.next().unwrap_or(s.bytes.len() as u64)
+            ),
+            _ => say!("data.bytes", n = s.bytes.len()),
+        },
+        None => say!("data.nil"),
+    }
 }
 
 fn fetch_phrase(
@@ -402,115 +417,90 @@ fn fetch_phrase(
     attributes: &[MessageAttribute],
     message: &Message,
 ) -> String {
-    let mut literal_sizes = message.literals().map(|l| l.header.size);
+    let mut sizes = message.literals().map(|l| l.header.size);
     let mut parts = Vec::new();
     for attr in attributes {
-        a.cite(Kind::FetchItem, attr.name());
-        let size_of = |data: &Option<crate::grammar::core::ImapString>,
-                       sizes: &mut dyn Iterator<Item = u64>| match data {
-            Some(s) => match s.form {
-                crate::grammar::core::StringForm::Literal(_) => format!(
-                    "{} bytes follow",
-                    sizes.next().unwrap_or(s.bytes.len() as u64)
-                ),
-                _ => format!("{} bytes", s.bytes.len()),
-            },
-            None => "NIL (nothing there)".into(),
-        };
+        a.cite_item(Kind::FetchItem, attr.name());
         parts.push(match attr {
-            MessageAttribute::Flags(flags) if flags.is_empty() => "no flags".into(),
-            MessageAttribute::Flags(flags) => format!(
-                "flags {}",
-                flags
-                    .iter()
-                    .map(|f| f.0.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ),
-            MessageAttribute::Uid(uid) => format!("UID {uid}"),
-            MessageAttribute::Rfc822Size(n) => format!("{n} bytes in size"),
-            MessageAttribute::InternalDate(d) => format!("received {d}"),
-            MessageAttribute::ModSeq(m) => format!("modification sequence {m}"),
+            MessageAttribute::Flags(flags) if flags.is_empty() => say!("data.no-flags"),
+            MessageAttribute::Flags(flags) => {
+                let names: Vec<&str> = flags.iter().map(|f| f.0.as_str()).collect();
+                say!("data.flags", flags = names.join(" "))
+            }
+            MessageAttribute::Uid(uid) => say!("data.uid", uid = uid),
+            MessageAttribute::Rfc822Size(n) => say!("data.size", n = n),
+            MessageAttribute::InternalDate(d) => say!("data.internaldate", date = d),
+            MessageAttribute::ModSeq(m) => say!("data.modseq", modseq = m),
             MessageAttribute::Envelope(env) => {
-                let subject = env
-                    .subject
-                    .as_ref()
-                    .map_or("(no subject)".into(), |s| format!("\"{}\"", s.text()));
-                let from = env.from.first().map_or("nobody".into(), |f| {
-                    format!(
-                        "{}@{}",
-                        f.mailbox
-                            .as_ref()
-                            .map_or("".into(), |m| m.text().into_owned()),
-                        f.host.as_ref().map_or("".into(), |h| h.text().into_owned())
-                    )
-                });
-                format!("envelope: from {from}, subject {subject}")
+                let subject = env.subject.as_ref().map_or_else(
+                    || say!("data.envelope.no-subject"),
+                    |s| format!("\"{}\"", s.text()),
+                );
+                let from = env.from.first().map_or_else(
+                    || say!("data.envelope.nobody"),
+                    |f| {
+                        let part = |s: &Option<ImapString>| {
+                            s.as_ref().map_or(String::new(), |m| m.text().into_owned())
+                        };
+                        format!("{}@{}", part(&f.mailbox), part(&f.host))
+                    },
+                );
+                say!("data.envelope", from = from, subject = subject)
             }
             MessageAttribute::Body(b) | MessageAttribute::BodyStructure(b) => {
-                format!("MIME structure: {}", structure_phrase(b))
+                say!("data.structure", structure = structure_phrase(b))
             }
             MessageAttribute::BodySection {
                 section,
                 origin,
                 data,
             } => {
-                let what = match (&section.text, section.part.is_empty()) {
-                    (SectionText::Full, true) => "the whole message (header and body)".to_string(),
-                    (SectionText::Header, true) => "the header".to_string(),
-                    (SectionText::Text, true) => "the body without the header".to_string(),
-                    (SectionText::HeaderFields(f), _) => {
-                        format!("the header fields {}", f.join(", "))
-                    }
-                    _ => format!("section {section}"),
-                };
-                let from = origin.map_or(String::new(), |o| format!(" starting at byte {o}"));
-                format!("{}, {what}{from}", size_of(data, &mut literal_sizes))
+                let what = section_phrase(&section.part, &section.text, Some(&section.to_string()));
+                let origin = origin.map_or(String::new(), |o| say!("data.origin", origin = o));
+                say!(
+                    "data.section",
+                    size = size_of(data, &mut sizes),
+                    what = what,
+                    origin = origin
+                )
             }
-            MessageAttribute::Rfc822(d) => format!(
-                "{}, the whole message (RFC822)",
-                size_of(d, &mut literal_sizes)
-            ),
-            MessageAttribute::Rfc822Header(d) => format!(
-                "{}, the header (RFC822.HEADER)",
-                size_of(d, &mut literal_sizes)
-            ),
+            MessageAttribute::Rfc822(d) => say!("data.rfc822", size = size_of(d, &mut sizes)),
+            MessageAttribute::Rfc822Header(d) => {
+                say!("data.rfc822-header", size = size_of(d, &mut sizes))
+            }
             MessageAttribute::Rfc822Text(d) => {
-                format!("{}, the body (RFC822.TEXT)", size_of(d, &mut literal_sizes))
+                say!("data.rfc822-text", size = size_of(d, &mut sizes))
             }
             MessageAttribute::Binary { data, .. } => {
-                format!("{}, decoded content", size_of(data, &mut literal_sizes))
+                say!("data.binary", size = size_of(data, &mut sizes))
             }
-            MessageAttribute::BinarySize { size, .. } => format!("decoded size {size} bytes"),
+            MessageAttribute::BinarySize { size, .. } => say!("data.binary-size", n = size),
             MessageAttribute::Other { name, value } => format!("{name} {value}"),
         });
     }
-    format!("message {seq}: {}", parts.join("; "))
+    say!("response.fetch", seq = seq, parts = parts.join("; "))
 }
 
-fn structure_phrase(body: &crate::grammar::body::BodyStructure) -> String {
-    use crate::grammar::body::BodyStructure;
+fn structure_phrase(body: &BodyStructure) -> String {
     match body {
         BodyStructure::Single {
             media_type,
             subtype,
             fields,
             ..
-        } => {
-            format!(
-                "{}/{} ({} bytes, {})",
-                media_type.to_lowercase(),
-                subtype.to_lowercase(),
-                fields.octets,
-                fields.encoding.to_lowercase()
-            )
-        }
+        } => say!(
+            "data.structure.single",
+            media = media_type.to_lowercase(),
+            subtype = subtype.to_lowercase(),
+            size = fields.octets,
+            encoding = fields.encoding.to_lowercase()
+        ),
         BodyStructure::Multi { parts, subtype, .. } => {
             let inner: Vec<String> = parts.iter().map(structure_phrase).collect();
-            format!(
-                "multipart/{} of [{}]",
-                subtype.to_lowercase(),
-                inner.join(", ")
+            say!(
+                "data.structure.multi",
+                subtype = subtype.to_lowercase(),
+                parts = inner.join(", ")
             )
         }
     }
@@ -518,62 +508,75 @@ fn structure_phrase(body: &crate::grammar::body::BodyStructure) -> String {
 
 /// What a response code says, in context.
 pub fn code_phrase(ctx: &Context, code: &Code) -> String {
-    let mailbox = ctx
-        .selecting
-        .as_ref()
-        .map(|(_, n, _)| n.clone())
-        .unwrap_or_else(|| ctx.mailbox_name());
+    let mailbox = mailbox(ctx);
     match code {
-        Code::Unseen(n) => format!("message {n} is the first without \\Seen"),
-        Code::UidValidity(v) => format!(
-            "UIDs in {mailbox} stay valid as long as UIDVALIDITY is {v}; if it ever changes, a client must forget the UIDs it cached"
-        ),
-        Code::UidNext(n) => format!("the next message added to {mailbox} will get UID {n} or higher"),
-        Code::PermanentFlags(flags) => {
-            if flags.is_empty() {
-                return format!("no flag can be changed for good in {mailbox}: it is open read-only, or keeps no flags");
-            }
-            let names: Vec<&str> = flags.iter().map(|f| f.0.as_str()).collect();
-            let star = if flags.iter().any(|f| f.0 == "\\*") { "; \\* means new keywords can be created too" } else { "" };
-            format!("flags the client can change and the server will keep: {}{star}", names.join(" "))
+        Code::Unseen(n) => say!("code.unseen", n = n),
+        Code::UidValidity(v) => say!("code.uidvalidity", mailbox = mailbox, value = v),
+        Code::UidNext(n) => say!("code.uidnext", mailbox = mailbox, n = n),
+        Code::PermanentFlags(flags) if flags.is_empty() => {
+            say!("code.permanentflags.none", mailbox = mailbox)
         }
-        Code::ReadWrite => format!("{mailbox} is open read-write: flags can change and messages can be expunged"),
-        Code::ReadOnly => format!("{mailbox} is open read-only: nothing can change, not even \\Seen"),
-        Code::Capability(caps) => format!(
-            "the capabilities come with this response ({} of them), so the client needs no CAPABILITY command",
-            caps.len()
+        Code::PermanentFlags(flags) => {
+            let names: Vec<&str> = flags.iter().map(|f| f.0.as_str()).collect();
+            let key = if flags.iter().any(|f| f.0 == "\\*") {
+                "code.permanentflags.star"
+            } else {
+                "code.permanentflags"
+            };
+            say!(key, flags = names.join(" "))
+        }
+        Code::ReadWrite => say!("code.read-write", mailbox = mailbox),
+        Code::ReadOnly => say!("code.read-only", mailbox = mailbox),
+        Code::Capability(caps) => say!("code.capability", n = caps.len()),
+        Code::TryCreate => say!("code.trycreate"),
+        Code::Alert => say!("code.alert"),
+        Code::AppendUid { validity, uids } => {
+            let n = uids.as_numbers().map_or(2, |n| n.len() as u64);
+            say!(
+                &count_key("code.appenduid", n),
+                uids = uids,
+                validity = validity
+            )
+        }
+        Code::CopyUid {
+            validity,
+            source,
+            destination,
+        } => {
+            let n = source.as_numbers().map_or(2, |n| n.len() as u64);
+            say!(
+                &count_key("code.copyuid", n),
+                source = source,
+                destination = destination,
+                validity = validity
+            )
+        }
+        Code::HighestModSeq(m) => say!("code.highestmodseq", mailbox = mailbox, modseq = m),
+        other => knowledge::lookup(Kind::ResponseCode, other.name()).map_or_else(
+            || say!("code.unknown", name = other.name()),
+            |e| {
+                say!(
+                    "code.other",
+                    name = other.name(),
+                    summary = lowercase_first(&e.summary)
+                )
+            },
         ),
-        Code::TryCreate => "the target mailbox does not exist: CREATE it first, then try again".into(),
-        Code::Alert => "ALERT: the server says a person must read this text".into(),
-        Code::AppendUid { validity, uids } => match uids.as_numbers() {
-            Some(n) if n.len() == 1 => format!("the new message got UID {uids} (UIDVALIDITY {validity})"),
-            _ => format!("the new messages got UIDs {uids} (UIDVALIDITY {validity})"),
-        },
-        Code::CopyUid { validity, source, destination } => match source.as_numbers() {
-            Some(n) if n.len() == 1 => format!(
-                "the message with UID {source} got UID {destination} in the target (UIDVALIDITY {validity})"
-            ),
-            _ => format!(
-                "the messages with UIDs {source} got UIDs {destination} in the target (UIDVALIDITY {validity})"
-            ),
-        },
-        Code::HighestModSeq(m) => format!("the highest modification sequence in {mailbox} is {m} (CONDSTORE)"),
-        other => knowledge::lookup(Kind::ResponseCode, other.name())
-            .map_or_else(|| format!("response code {}", other.name()), |e| format!("[{}] {}", other.name(), lowercase_first(&e.summary))),
     }
 }
 
 fn status_item_phrase(name: &str, value: u64) -> String {
-    match name.to_ascii_uppercase().as_str() {
-        "MESSAGES" => format!("{value} message{}", if value == 1 { "" } else { "s" }),
-        "RECENT" => format!("{value} \\Recent"),
-        "UNSEEN" => format!("{value} without \\Seen"),
-        "UIDNEXT" => format!("next UID {value}"),
-        "UIDVALIDITY" => format!("UIDVALIDITY {value}"),
-        "SIZE" => format!("{value} bytes in all"),
-        "DELETED" => format!("{value} marked \\Deleted"),
-        other => format!("{other} {value}"),
-    }
+    let key = match name.to_ascii_uppercase().as_str() {
+        "MESSAGES" => count_key("status.messages", value),
+        "RECENT" => "status.recent".into(),
+        "UNSEEN" => "status.unseen".into(),
+        "UIDNEXT" => "status.uidnext".into(),
+        "UIDVALIDITY" => "status.uidvalidity".into(),
+        "SIZE" => "status.size".into(),
+        "DELETED" => "status.deleted".into(),
+        _ => return format!("{name} {value}"),
+    };
+    say!(&key, n = value)
 }
 
 /// True for Dovecot's `(0.001 + 0.000 secs).` timing suffix (two or three figures).
@@ -592,14 +595,6 @@ pub fn is_dovecot_timing(text: &str) -> bool {
                 !a.is_empty() && a.bytes().chain(b.bytes()).all(|c| c.is_ascii_digit())
             })
         })
-}
-
-fn plural(n: u32) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
 
 fn lowercase_first(s: &str) -> String {

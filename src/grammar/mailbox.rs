@@ -19,7 +19,8 @@ pub struct Mailbox {
 }
 
 impl Mailbox {
-    /// INBOX is case-insensitive (RFC 9051 §5.1); every other name is case-sensitive.
+    /// INBOX is case-insensitive (RFC 9051 §5.1); the case of other names is up to the
+    /// server (Dovecot's and the mock's are case-sensitive).
     pub fn is_inbox(&self) -> bool {
         self.raw.bytes.eq_ignore_ascii_case(b"INBOX")
     }

@@ -11,6 +11,10 @@
 //! every reference to an RFC kept in `rfc/` names a section heading that really
 //! exists in its text (an RFC not kept there may be cited without a section).
 
+pub mod phrases;
+
+pub use phrases::{count_key, Phrase};
+
 use serde::Deserialize;
 use std::sync::OnceLock;
 
@@ -123,6 +127,29 @@ impl State {
     }
 }
 
+/// What IMAP4rev2 did to something IMAP4rev1 had, in the words of RFC 9051 Appendix E:
+/// one vocabulary for the whole knowledge base, so "removed" never stands for
+/// "deprecated".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rev2 {
+    /// Still in the protocol, but IMAP4rev2 clients should not rely on it (\Recent,
+    /// LSUB, the UNSEEN code, RFC822 items...).
+    Deprecated,
+    /// Gone from IMAP4rev2 (only CHECK).
+    Removed,
+}
+
+impl Rev2 {
+    /// The template key of the note the explainer shows on the line.
+    pub fn note_key(self) -> &'static str {
+        match self {
+            Rev2::Deprecated => "revision.deprecated",
+            Rev2::Removed => "revision.removed",
+        }
+    }
+}
+
 /// One explained name. See the comment at the top of any data file for the schema.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -151,6 +178,9 @@ pub struct Entry {
     /// Response codes only: what the code's argument means, if it has one.
     #[serde(default)]
     pub arg: Option<String>,
+    /// IMAP4rev1 items that RFC 9051 Appendix E deprecates or removes.
+    #[serde(default)]
+    pub imap4rev2: Option<Rev2>,
 }
 
 /// Parses one kind's embedded data file.
@@ -568,26 +598,32 @@ mod tests {
         assert!(folder.is_dir(), "{} is missing", folder.display());
         let mut texts: BTreeMap<u32, Option<String>> = BTreeMap::new();
         let mut problems = Vec::new();
+        // (who, references, the text that must name an RFC kept outside the folder)
+        let mut cited: Vec<(String, &[String], &str)> = Vec::new();
         for kind in Kind::ALL {
             for entry in entries(kind) {
-                for reference in &entry.rfc {
-                    let Some((number, section)) = parse_reference(reference) else {
-                        continue; // reported by entries_are_well_formed
-                    };
-                    let text = texts.entry(number).or_insert_with(|| {
-                        std::fs::read(folder.join(format!("rfc{number}.txt")))
-                            .ok()
-                            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-                    });
-                    if let Some(problem) =
-                        reference_problem(text.as_deref(), &entry.details, number, section)
-                    {
-                        problems.push(format!(
-                            "{} {:?}: {reference:?}: {problem}",
-                            kind.label(),
-                            entry.name
-                        ));
-                    }
+                let who = format!("{} {:?}", kind.label(), entry.name);
+                cited.push((who, &entry.rfc, &entry.details));
+            }
+        }
+        for phrase in phrases::all() {
+            cited.push((format!("phrase {}", phrase.key), &phrase.rfc, &phrase.text));
+        }
+        for (who, references, text_naming) in cited {
+            for reference in references {
+                let Some((number, section)) = parse_reference(reference) else {
+                    problems.push(format!("{who}: {reference:?} is not a reference"));
+                    continue;
+                };
+                let text = texts.entry(number).or_insert_with(|| {
+                    std::fs::read(folder.join(format!("rfc{number}.txt")))
+                        .ok()
+                        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+                });
+                if let Some(problem) =
+                    reference_problem(text.as_deref(), text_naming, number, section)
+                {
+                    problems.push(format!("{who}: {reference:?}: {problem}"));
                 }
             }
         }
@@ -597,6 +633,198 @@ mod tests {
             problems.len(),
             problems.join("\n  ")
         );
+    }
+
+    /// The items RFC 9051 Appendix E deprecates or removes, each with the numbered item
+    /// that says so and words of that item. OLD and the RECENT search key are not named
+    /// there: they test the \Recent flag, which item 12 deprecates, and RFC 9051's
+    /// grammar no longer has them.
+    const APPENDIX_E: &[(Kind, &str, u32, &str, Rev2)] = &[
+        (
+            Kind::Command,
+            "CHECK",
+            17,
+            "Removed the CHECK command",
+            Rev2::Removed,
+        ),
+        (
+            Kind::Command,
+            "LSUB",
+            19,
+            "LSUB command was deprecated",
+            Rev2::Deprecated,
+        ),
+        (
+            Kind::Response,
+            "LSUB",
+            19,
+            "LSUB command was deprecated",
+            Rev2::Deprecated,
+        ),
+        (
+            Kind::Response,
+            "SEARCH",
+            4,
+            "SEARCH response is now deprecated",
+            Rev2::Deprecated,
+        ),
+        (
+            Kind::ResponseCode,
+            "UNSEEN",
+            11,
+            "UNSEEN response code",
+            Rev2::Deprecated,
+        ),
+        (
+            Kind::Response,
+            "RECENT",
+            12,
+            "RECENT response",
+            Rev2::Deprecated,
+        ),
+        (
+            Kind::Flag,
+            "\\Recent",
+            12,
+            "\\Recent flag",
+            Rev2::Deprecated,
+        ),
+        (
+            Kind::StatusItem,
+            "RECENT",
+            12,
+            "RECENT STATUS",
+            Rev2::Deprecated,
+        ),
+        (Kind::SearchKey, "NEW", 12, "SEARCH NEW", Rev2::Deprecated),
+        (
+            Kind::SearchKey,
+            "OLD",
+            12,
+            "\\Recent flag",
+            Rev2::Deprecated,
+        ),
+        (
+            Kind::SearchKey,
+            "RECENT",
+            12,
+            "\\Recent flag",
+            Rev2::Deprecated,
+        ),
+        (
+            Kind::FetchItem,
+            "RFC822",
+            18,
+            "RFC822, RFC822.HEADER",
+            Rev2::Deprecated,
+        ),
+        (
+            Kind::FetchItem,
+            "RFC822.HEADER",
+            18,
+            "RFC822.HEADER",
+            Rev2::Deprecated,
+        ),
+        (
+            Kind::FetchItem,
+            "RFC822.TEXT",
+            18,
+            "RFC822.TEXT",
+            Rev2::Deprecated,
+        ),
+    ];
+
+    /// The text of item `n` of RFC 9051 Appendix E, on one line.
+    fn appendix_e_item(text: &str, n: u32) -> String {
+        let start = text.find("Appendix E.  Changes from RFC 3501").unwrap_or(0);
+        let appendix = &text[start..];
+        let end = appendix.find("\nAppendix F.").unwrap_or(appendix.len());
+        let mut item = String::new();
+        let mut inside = false;
+        for line in appendix[..end].lines() {
+            let trimmed = line.trim();
+            let number = trimmed
+                .split_once(".  ")
+                .and_then(|(k, _)| k.parse::<u32>().ok());
+            match number {
+                Some(k) if k == n => {
+                    inside = true;
+                    item.push_str(trimmed);
+                }
+                Some(_) => inside = false,
+                None if inside && !trimmed.is_empty() && line.starts_with("        ") => {
+                    item.push(' ');
+                    item.push_str(trimmed);
+                }
+                None => {}
+            }
+        }
+        item
+    }
+
+    #[test]
+    fn knowledge_revision_marks_follow_appendix_e() {
+        let text =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("rfc/rfc9051.txt"))
+                .unwrap();
+        let mut problems = Vec::new();
+        for &(kind, name, n, words, rev2) in APPENDIX_E {
+            let item = appendix_e_item(&text, n);
+            let verb = match rev2 {
+                Rev2::Removed => "Removed",
+                Rev2::Deprecated => "deprecated",
+            };
+            if !item.contains(words) || !item.contains(verb) {
+                problems.push(format!(
+                    "Appendix E item {n} ({item:?}) does not say {words:?} ... {verb}"
+                ));
+            }
+            match exact(kind, name) {
+                Some(e) if e.imap4rev2 != Some(rev2) => problems.push(format!(
+                    "{} {name}: imap4rev2 is {:?}, Appendix E item {n} says {verb}",
+                    kind.label(),
+                    e.imap4rev2
+                )),
+                None => problems.push(format!("{} {name}: no entry", kind.label())),
+                _ => {}
+            }
+        }
+        for kind in Kind::ALL {
+            for e in entries(kind) {
+                let listed = APPENDIX_E
+                    .iter()
+                    .any(|(k, n, ..)| *k == kind && n.eq_ignore_ascii_case(&e.name));
+                if e.imap4rev2.is_some() && !listed {
+                    problems.push(format!(
+                        "{} {}: marked, but Appendix E does not name it",
+                        kind.label(),
+                        e.name
+                    ));
+                }
+                if e.imap4rev2.is_some() && !e.rfc.iter().any(|r| r == "RFC 9051 §E") {
+                    problems.push(format!(
+                        "{} {}: cite RFC 9051 §E with the mark",
+                        kind.label(),
+                        e.name
+                    ));
+                }
+                // An item of RFC 3501 that RFC 9051 and no extension cites is IMAP4rev1
+                // only: it must say what IMAP4rev2 did to it.
+                let rev1 = e.rfc.iter().any(|r| r.starts_with("RFC 3501"));
+                let elsewhere = e
+                    .rfc
+                    .iter()
+                    .any(|r| !r.starts_with("RFC 3501") && r != "RFC 9051 §E");
+                if rev1 && !elsewhere && e.imap4rev2.is_none() {
+                    problems.push(format!(
+                        "{} {}: cites only RFC 3501; say what IMAP4rev2 did to it (imap4rev2:)",
+                        kind.label(),
+                        e.name
+                    ));
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 
     #[test]

@@ -50,8 +50,8 @@ pub enum Show {
     Event(String),
     /// A line the tutor typed (demo, `:skip`).
     Typed(String),
-    /// A message on the wire, explained.
-    Annotated(Annotation),
+    /// A message on the wire, explained (boxed: it is much larger than the others).
+    Annotated(Box<Annotation>),
     /// The step's goal is reached.
     Success {
         explanation: String,
@@ -214,7 +214,7 @@ impl World {
         let continuation = context
             .idling
             .clone()
-            .or_else(|| context.authenticating.as_ref().map(|(t, _)| t.clone()));
+            .or_else(|| context.authenticating.as_ref().map(|a| a.tag.clone()));
         let was_in_literal = self.mirror.in_literal();
         self.mirror.feed(&bytes);
         let out = self.session.receive(&bytes);
@@ -584,7 +584,11 @@ impl Runner {
             level: s.level,
             summary: s.summary.clone(),
         }];
-        out.extend(self.greeting.drain(..).map(Show::Annotated));
+        out.extend(
+            self.greeting
+                .drain(..)
+                .map(|a| Show::Annotated(Box::new(a))),
+        );
         if !s.setup.is_empty() {
             out.push(Show::Setup(s.setup.clone()));
         }
@@ -622,7 +626,11 @@ impl Runner {
                     out.push(Show::Event(said));
                     let annotations = self.world.explainer.feed(Direction::Server, &updates);
                     self.world.record(Direction::Server, updates);
-                    out.extend(annotations.into_iter().map(Show::Annotated));
+                    out.extend(
+                        annotations
+                            .into_iter()
+                            .map(|a| Show::Annotated(Box::new(a))),
+                    );
                 }
                 Err(e) => out.push(Show::Info(format!("(the lesson's event failed: {e})"))),
             }
@@ -694,7 +702,7 @@ impl Runner {
             .client
             .into_iter()
             .chain(sent.server)
-            .map(Show::Annotated)
+            .map(|a| Show::Annotated(Box::new(a)))
             .collect();
         if sent.complete {
             out.extend(self.judge());
@@ -843,7 +851,7 @@ impl Runner {
                 sent.client
                     .into_iter()
                     .chain(sent.server)
-                    .map(Show::Annotated),
+                    .map(|a| Show::Annotated(Box::new(a))),
             );
         }
         if let Some(step) = step {
@@ -886,14 +894,14 @@ impl Runner {
             explainer
                 .feed(Direction::Server, &bytes)
                 .into_iter()
-                .map(Show::Annotated)
+                .map(|a| Show::Annotated(Box::new(a)))
                 .collect()
         } else {
             explainer.feed(Direction::Server, b"* OK ready\r\n");
             explainer
                 .feed(Direction::Client, &bytes)
                 .into_iter()
-                .map(Show::Annotated)
+                .map(|a| Show::Annotated(Box::new(a)))
                 .collect()
         }
     }

@@ -158,11 +158,20 @@ pub fn write_text(out: &mut impl Write, a: &Annotation, style: TextStyle) -> io:
     }
     let mut summary = visible(&a.summary).into_owned();
     if !a.rfc.is_empty() {
-        // The two most specific references; JSON output carries them all.
-        let shown: Vec<&str> = a.rfc.iter().take(2).map(String::as_str).collect();
+        // The most specific references first (a response code's, an extension's), then
+        // the base protocol's; JSON output carries them all.
+        // A reference is never cut at the end of a line: its spaces are non-breaking
+        // until the line is wrapped.
+        let shown: Vec<String> = a.rfc.iter().take(3).map(|r| r.replace(' ', NBSP)).collect();
         summary.push_str(&format!("  [{}]", shown.join(", ")));
     }
-    let wrapped = wrap(&summary, style.width, indent.len() + 2);
+    if !a.revision.is_empty() {
+        summary.push_str(&format!(" ({})", a.revision.join("; ")));
+    }
+    let wrapped: Vec<String> = wrap(&summary, style.width, indent.len() + 2)
+        .into_iter()
+        .map(|l| l.replace(NBSP, " "))
+        .collect();
     writeln!(
         out,
         "{indent}{} {}",
@@ -271,6 +280,9 @@ pub fn visible(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Joins the words of a reference ("RFC 9051 §7.1") while lines are wrapped.
+const NBSP: &str = "\u{a0}";
+
 /// Word-wraps `text` to `width` columns, given `indent` columns already used.
 pub fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
     let room = width.saturating_sub(indent).max(20);
@@ -278,7 +290,8 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
     let mut line = String::new();
     for word in text.split(' ') {
         if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > room {
-            lines.push(std::mem::take(&mut line));
+            // Two spaces in a row leave an empty word: no line ends in a space.
+            lines.push(std::mem::take(&mut line).trim_end().to_owned());
         }
         if !line.is_empty() {
             line.push(' ');

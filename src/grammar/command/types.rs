@@ -207,9 +207,12 @@ impl CommandBody {
         use CommandBody::*;
         use State::{Authenticated, NotAuthenticated, Selected};
         match self {
-            Capability | Noop | CommandBody::Logout | Id { .. } | Compress { .. } => {
+            Capability | Noop | CommandBody::Logout | Id { .. } => {
                 &[NotAuthenticated, Authenticated, Selected]
             }
+            // RFC 5161 §3.1: "only valid in the authenticated state, before any mailbox is
+            // selected".
+            Enable { .. } => &[Authenticated],
             StartTls | Authenticate { .. } | Login { .. } => &[NotAuthenticated],
             Select { .. }
             | Examine { .. }
@@ -224,7 +227,8 @@ impl CommandBody {
             | Status { .. }
             | Append { .. }
             | Idle
-            | Enable { .. } => &[Authenticated, Selected],
+            // RFC 4978 §5: `command-auth =/ compress`.
+            | Compress { .. } => &[Authenticated, Selected],
             Check
             | Close
             | Unselect

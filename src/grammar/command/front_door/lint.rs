@@ -42,11 +42,11 @@ impl<'a> FrontDoor<'a> {
             }
             Lsub { .. } => self.note_imap4rev1_only(
                 "lsub",
-                "LSUB is IMAP4rev1 (RFC 3501); IMAP4rev2 removed it. LIST (SUBSCRIBED) \"\" \"*\" lists subscribed mailboxes on both.",
+                "LSUB is IMAP4rev1 (RFC 3501); IMAP4rev2 deprecates it (RFC 9051 Appendix E). LIST (SUBSCRIBED) \"\" \"*\" lists subscribed mailboxes on both.",
             ),
             Check => self.note_imap4rev1_only(
                 "command-select",
-                "CHECK is IMAP4rev1 (RFC 3501); IMAP4rev2 removed it, since servers save their state anyway. NOOP does no harm on both.",
+                "CHECK is IMAP4rev1 (RFC 3501); IMAP4rev2 removes it and tells clients to use NOOP instead (RFC 9051 Appendix E). NOOP does no harm on both.",
             ),
             _ => {}
         }
@@ -82,7 +82,7 @@ impl<'a> FrontDoor<'a> {
             self.name_col(),
             spec.rule,
             format!(
-                "INBOX always exists and cannot be {}: the server answers NO.",
+                "INBOX is the reserved name of the user's primary mailbox (RFC 9051 §5.1): it cannot be {}, and the server answers NO.",
                 if spec.name == "CREATE" {
                     "created"
                 } else {
@@ -98,7 +98,7 @@ impl<'a> FrontDoor<'a> {
         let (severity, message) = if to.is_inbox() {
             (
                 Severity::Warning,
-                "INBOX always exists, so no mailbox can be renamed to INBOX: the server answers NO.",
+                "INBOX is the reserved name of the user's primary mailbox (RFC 9051 §5.1), so renaming another mailbox to INBOX gets NO wherever INBOX exists, as it normally does.",
             )
         } else if from.is_inbox() {
             (
@@ -151,7 +151,7 @@ impl<'a> FrontDoor<'a> {
                         "imap4rev1-only",
                         self.name_col(),
                         "fetch-att",
-                        format!("{} is IMAP4rev1 (RFC 3501); IMAP4rev2 removed it. {instead} asks for the same data on both.", item.name()),
+                        format!("{} is IMAP4rev1 (RFC 3501); IMAP4rev2 deprecates it (RFC 9051 Appendix E). {instead} asks for the same data on both.", item.name()),
                     )
                     .suggest(instead);
                     self.push(d);
@@ -246,7 +246,7 @@ impl<'a> FrontDoor<'a> {
             "recent-flag",
             self.name_col(),
             "flag",
-            format!("\\Recent is set by the server only; a client cannot {} it (RFC 3501 §2.3.2), and IMAP4rev2 dropped it.", if spec.name == "STORE" { "store" } else { "append with" }),
+            format!("\\Recent is set by the server only; a client cannot {} it (RFC 3501 §2.3.2), and IMAP4rev2 deprecates it.", if spec.name == "STORE" { "store" } else { "append with" }),
         );
         self.push(d);
     }

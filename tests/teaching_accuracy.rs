@@ -1,0 +1,621 @@
+//! What the tutor teaches, held to the RFC it cites. Each test is one finding of the
+//! issue 12 audit (about 280 claims checked against their sections): the sentence that
+//! was wrong, misleading or imprecise, and what the RFC says instead. The last tests
+//! look for the same kinds of mistake everywhere a learner reads: the knowledge base,
+//! the lessons, the book's hand-written pages and the explainer's output over every
+//! session kept in `tests/data` and `transcripts/`.
+
+use std::path::{Path, PathBuf};
+
+use imap_tutor::explain::{Annotation, Explainer};
+use imap_tutor::grammar::Severity;
+use imap_tutor::knowledge::{self, Kind};
+use imap_tutor::render::{self, TextStyle};
+use imap_tutor::transcript::{self, Direction};
+
+const GREETING: &str = "* OK [CAPABILITY IMAP4rev1 LITERAL+ AUTH=PLAIN] Dovecot ready.";
+
+/// Explains a session given as `C: ` / `S: ` lines (the greeting first).
+fn session(lines: &[&str]) -> Vec<Annotation> {
+    let mut explainer = Explainer::default();
+    let mut out = explainer.feed(Direction::Server, format!("{GREETING}\r\n").as_bytes());
+    for line in lines {
+        let (direction, text) = match line.split_at(3) {
+            ("C: ", text) => (Direction::Client, text),
+            ("S: ", text) => (Direction::Server, text),
+            _ => panic!("{line}: start with C: or S:"),
+        };
+        out.extend(explainer.feed(direction, format!("{text}\r\n").as_bytes()));
+    }
+    out.extend(explainer.finish());
+    out
+}
+
+/// The annotation of the line that starts with `display`.
+fn line<'a>(annotations: &'a [Annotation], display: &str) -> &'a Annotation {
+    annotations
+        .iter()
+        .find(|a| a.display.starts_with(display))
+        .unwrap_or_else(|| panic!("no line {display:?} in {annotations:#?}"))
+}
+
+/// Everything the learner reads about one annotation, as the text renderer writes it.
+fn shown(a: &Annotation) -> String {
+    let mut out = Vec::new();
+    let style = TextStyle {
+        color: false,
+        width: 400,
+        full: false,
+    };
+    render::write_text(&mut out, a, style).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn entry(kind: Kind, name: &str) -> &'static knowledge::Entry {
+    knowledge::lookup(kind, name).unwrap_or_else(|| panic!("no {} {name}", kind.label()))
+}
+
+/// All the prose of an entry, in one lower-case string.
+fn prose(kind: Kind, name: &str) -> String {
+    let e = entry(kind, name);
+    let mut text = format!("{} {} {}", e.summary, e.details, e.mistakes.join(" "));
+    text = text.replace('\n', " ");
+    text.to_lowercase()
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn lesson_text(file: &str) -> String {
+    std::fs::read_to_string(root().join("scenarios").join(file)).unwrap()
+}
+
+// ---- 1-5: wrong ----------------------------------------------------------------------
+
+#[test]
+fn unsubscribe_of_a_name_not_subscribed_is_answered_ok() {
+    // RFC 9051 §6.3.8: "returns a tagged OK response if the unsubscription is
+    // successful or if the mailbox is not subscribed".
+    let text = prose(Kind::Command, "UNSUBSCRIBE");
+    assert!(
+        !text.contains("no if the name was not subscribed"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ok even when the name was not subscribed"),
+        "{text}"
+    );
+}
+
+#[test]
+fn select_claims_nothing_about_the_case_of_other_names() {
+    // RFC 9051 §5.1 takes no position on the case of non-INBOX names; RFC 3501 §5.1
+    // calls it implementation-dependent.
+    let a = session(&["C: a1 LOGIN u p", "S: a1 OK done", "C: a2 SELECT Archive"]);
+    let select = line(&a, "a2 SELECT");
+    assert!(
+        !select.summary.contains("case-sensitive"),
+        "{}",
+        select.summary
+    );
+    let a = session(&["C: a1 LOGIN u p", "S: a1 OK done", "C: a2 EXAMINE inbox"]);
+    let examine = line(&a, "a2 EXAMINE");
+    assert!(examine.summary.contains("INBOX"), "{}", examine.summary);
+    assert!(
+        !examine.summary.contains("only for INBOX"),
+        "{}",
+        examine.summary
+    );
+}
+
+fn hint(a: &Annotation, code: &str) -> String {
+    let d = a
+        .diagnostics
+        .iter()
+        .find(|d| d.code == code)
+        .unwrap_or_else(|| panic!("no {code} for {}: {:?}", a.display, a.diagnostics));
+    format!("{} {}", d.message, d.suggestion.clone().unwrap_or_default())
+}
+
+#[test]
+fn wrong_state_hints_fit_the_command() {
+    // RFC 9051 §3.2, §6.2: LOGIN, AUTHENTICATE and STARTTLS are valid only before login;
+    // selecting a mailbox or closing one does not make them valid.
+    let a = session(&["C: a1 LOGIN u p", "S: a1 OK done", "C: a2 LOGIN u p"]);
+    let text = hint(line(&a, "a2 LOGIN"), "wrong-state");
+    assert!(!text.contains("select a mailbox"), "{text}");
+    assert!(text.contains("already"), "{text}");
+    let a = session(&[
+        "C: a1 LOGIN u p",
+        "S: a1 OK done",
+        "C: a2 SELECT INBOX",
+        "S: a2 OK [READ-WRITE] done",
+        "C: a3 STARTTLS",
+    ]);
+    let text = hint(line(&a, "a3 STARTTLS"), "wrong-state");
+    assert!(!text.contains("CLOSE or UNSELECT"), "{text}");
+    assert!(text.contains("before LOGIN"), "{text}");
+    // The hints that were right stay right.
+    let a = session(&["C: a1 SELECT INBOX"]);
+    assert!(hint(line(&a, "a1 SELECT"), "wrong-state").contains("log in first"));
+    let a = session(&["C: a1 LOGIN u p", "S: a1 OK done", "C: a2 FETCH 1 FLAGS"]);
+    assert!(hint(line(&a, "a2 FETCH"), "wrong-state").contains("select a mailbox first"));
+}
+
+#[test]
+fn create_with_a_trailing_delimiter_creates_the_name_without_it() {
+    // RFC 9051 §6.3.4 (RFC 3501 §6.3.3): a trailing hierarchy delimiter declares that
+    // names will be created below; the name created is without it.
+    let a = session(&[
+        "C: a1 LOGIN u p",
+        "S: a1 OK done",
+        "C: a2 LIST \"\" \"\"",
+        "S: * LIST (\\Noselect) \"/\" \"\"",
+        "S: a2 OK done",
+        "C: a3 CREATE Work/",
+    ]);
+    let create = &line(&a, "a3 CREATE").summary;
+    assert!(create.contains("\"Work\""), "{create}");
+    assert!(!create.contains("mailbox \"Work/\""), "{create}");
+    // Without a LIST, the delimiter is not known: the explainer says what it depends on.
+    let a = session(&["C: a1 LOGIN u p", "S: a1 OK done", "C: a2 CREATE Work/"]);
+    let create = &line(&a, "a2 CREATE").summary;
+    assert!(!create.starts_with("creates the mailbox \"Work/\"") || create.contains("if"));
+    assert!(create.contains("\"Work\""), "{create}");
+}
+
+#[test]
+fn larger_and_smaller_together_search_an_exact_size() {
+    let text = prose(Kind::SearchKey, "LARGER");
+    assert!(
+        !text.contains("no way to search for an exact size"),
+        "{text}"
+    );
+    assert!(text.contains("larger 999 smaller 1001"), "{text}");
+}
+
+// ---- 6-10: misleading ----------------------------------------------------------------
+
+#[test]
+fn literal_plus_lets_a_server_refuse_a_big_literal() {
+    // RFC 7888 §4: the server may read and reject, or send BYE and close.
+    let text = prose(Kind::Capability, "LITERAL+");
+    assert!(!text.contains("must read whatever"), "{text}");
+    assert!(text.contains("bye"), "{text}");
+    let lesson = lesson_text("09-literals.yaml");
+    assert!(!lesson.contains("the server promises to read it"));
+}
+
+#[test]
+fn recent_means_this_session_is_the_first_to_be_told() {
+    // RFC 3501 §2.3.2: "This session is the first session to have been notified about
+    // this message".
+    let a = session(&[
+        "C: a1 LOGIN u p",
+        "S: a1 OK done",
+        "C: a2 SELECT INBOX",
+        "S: * 2 RECENT",
+        "S: * 0 RECENT",
+        "S: a2 OK [READ-WRITE] done",
+    ]);
+    for display in ["* 2 RECENT", "* 0 RECENT"] {
+        let summary = &line(&a, display).summary;
+        assert!(summary.contains("first"), "{summary}");
+        assert!(!summary.contains("no session has opened"), "{summary}");
+        assert!(
+            !summary.contains("since a session last opened"),
+            "{summary}"
+        );
+    }
+    for (kind, name) in [
+        (Kind::Response, "RECENT"),
+        (Kind::StatusItem, "RECENT"),
+        (Kind::Flag, "\\Recent"),
+    ] {
+        let text = prose(kind, name);
+        assert!(
+            !text.contains("since the last session looked")
+                && !text.contains("since the previous session looked")
+                && !text.contains("no session has seen"),
+            "{} {name}: {text}",
+            kind.label()
+        );
+    }
+    assert!(!lesson_text("06-select-examine.yaml").contains("new since anyone looked"));
+}
+
+#[test]
+fn list_answers_do_not_claim_existence_they_do_not_have() {
+    // RFC 3501 §6.3.8: LIST "" "" returns the delimiter and the root name; a
+    // \NonExistent name (RFC 9051 §7.3.1, RFC 5258 §3) is listed but is no mailbox.
+    let a = session(&[
+        "C: a1 LOGIN u p",
+        "S: a1 OK done",
+        "C: a2 LIST \"\" \"\"",
+        "S: * LIST (\\Noselect) \"/\" \"\"",
+        "S: a2 OK done",
+        "C: a3 LIST (SUBSCRIBED) \"\" \"*\"",
+        "S: * LIST (\\Subscribed \\NonExistent) \"/\" Fruit/Peach",
+        "S: a3 OK done",
+    ]);
+    let root = &line(&a, "* LIST (\\Noselect)").summary;
+    assert!(!root.contains("\"\" exists"), "{root}");
+    assert!(root.contains("delimiter"), "{root}");
+    let gone = &line(&a, "* LIST (\\Subscribed").summary;
+    assert!(!gone.contains("Peach\" exists"), "{gone}");
+    assert!(gone.contains("no mailbox"), "{gone}");
+}
+
+#[test]
+fn utf8_in_search_is_required_by_imap4rev2_only() {
+    // RFC 9051 §6.4.4 requires US-ASCII and UTF-8; RFC 3501 §6.4.4 only US-ASCII.
+    for (kind, name) in [
+        (Kind::ResponseCode, "BADCHARSET"),
+        (Kind::SearchKey, "CHARSET"),
+    ] {
+        let text = prose(kind, name);
+        assert!(
+            !text.contains("utf-8 and us-ascii must always work"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("servers must support us-ascii and utf-8"),
+            "{text}"
+        );
+        assert!(text.contains("imap4rev2"), "{text}");
+    }
+}
+
+#[test]
+fn response_code_lines_cite_the_code_first() {
+    let a = session(&[
+        "C: a1 LOGIN u p",
+        "S: a1 OK done",
+        "C: a2 COPY 1 Archive",
+        "S: a2 OK [COPYUID 17 1 5] Copy completed.",
+        "C: a3 SELECT INBOX",
+        "S: * OK [CLOSED] Previous mailbox closed.",
+        "S: * OK [UNSEEN 2] First unseen.",
+        "S: a3 OK [READ-WRITE] Select completed.",
+    ]);
+    for (display, first) in [
+        ("a2 OK [COPYUID", "RFC 4315 §3"),
+        ("* OK [CLOSED]", "RFC 7162 §3.2.11"),
+        ("* OK [UNSEEN", "RFC 3501 §7.1"),
+    ] {
+        let a = line(&a, display);
+        assert_eq!(a.rfc.first().map(String::as_str), Some(first), "{display}");
+        let text = shown(a);
+        assert!(text.contains(&format!("[{first}")), "{text}");
+    }
+    // UNSEEN is no longer in RFC 9051 §7.1: the line says so.
+    let unseen = shown(line(&a, "* OK [UNSEEN"));
+    assert!(unseen.contains("deprecated in IMAP4rev2"), "{unseen}");
+}
+
+// ---- 11-19: imprecise ----------------------------------------------------------------
+
+#[test]
+fn imap4rev2_removes_check_and_deprecates_the_rest() {
+    // RFC 9051 Appendix E: item 17 removes CHECK; items 4, 11, 12, 18, 19 deprecate.
+    let text = prose(Kind::Capability, "IMAP4rev2");
+    assert!(text.contains("removes check"), "{text}");
+    assert!(!text.contains("removes check, \\recent"), "{text}");
+    assert!(text.contains("deprecates \\recent"), "{text}");
+}
+
+#[test]
+fn move_is_atomic_per_message_not_per_set() {
+    // RFC 9051 §6.4.8: "MOVE of a set of messages might fail partway through the set".
+    let text = prose(Kind::Command, "MOVE");
+    assert!(
+        !text.contains("atomic from the client's point of view"),
+        "{text}"
+    );
+    assert!(text.contains("part way"), "{text}");
+    assert!(!prose(Kind::Capability, "MOVE").contains("atomic step"));
+}
+
+#[test]
+fn list_return_options_name_the_capability_they_need() {
+    // RFC 9051 §6.3.9.2 defines SUBSCRIBED, CHILDREN and STATUS only.
+    let text = prose(Kind::Command, "LIST");
+    assert!(text.contains("list-status"), "{text}");
+    assert!(text.contains("needs the special-use capability"), "{text}");
+}
+
+#[test]
+fn esearch_says_when_its_numbers_are_uids() {
+    // RFC 4731 §3.1, RFC 9051 §7.3.4: ESEARCH carries UID after UID SEARCH.
+    let lesson = lesson_text("14-search.yaml");
+    assert!(!lesson.contains("nothing in the answer says which kind, only your command does"));
+    assert!(lesson.contains("ESEARCH"));
+}
+
+#[test]
+fn status_size_is_at_least_the_sum_of_the_sizes() {
+    // RFC 9051 §6.3.11: "equal to or greater than the sum".
+    let text = prose(Kind::Capability, "STATUS=SIZE");
+    assert!(text.contains("at least the sum"), "{text}");
+    let a = session(&[
+        "C: a1 LOGIN u p",
+        "S: a1 OK done",
+        "C: a2 STATUS INBOX (SIZE)",
+        "S: * STATUS INBOX (SIZE 445)",
+    ]);
+    let summary = &line(&a, "* STATUS").summary;
+    assert!(summary.contains("at least"), "{summary}");
+}
+
+#[test]
+fn uid_expunge_and_binary_cite_their_extension_first() {
+    let a = session(&[
+        "C: a1 LOGIN u p",
+        "S: a1 OK done",
+        "C: a2 SELECT INBOX",
+        "S: a2 OK [READ-WRITE] done",
+        "C: a3 UID EXPUNGE 4",
+        "C: a4 FETCH 3 BINARY[1]",
+    ]);
+    let expunge = line(&a, "a3 UID EXPUNGE");
+    assert_eq!(
+        expunge.rfc.first().map(String::as_str),
+        Some("RFC 4315 §2.1")
+    );
+    let binary = line(&a, "a4 FETCH");
+    assert_eq!(
+        binary.rfc.first().map(String::as_str),
+        Some("RFC 3516 §4.2")
+    );
+    assert!(binary.summary.contains("BINARY.PEEK"), "{}", binary.summary);
+    assert!(!binary.summary.contains("BODY.PEEK"), "{}", binary.summary);
+}
+
+#[test]
+fn flags_outside_permanentflags_are_ignored_or_kept_for_the_session() {
+    // RFC 3501 §7.1: "the server will either ignore the change or store the state change
+    // for the remainder of the current session only".
+    let text = prose(Kind::ResponseCode, "PERMANENTFLAGS");
+    assert!(!text.contains("would only last for the session"), "{text}");
+    assert!(text.contains("ignores the change"), "{text}");
+}
+
+#[test]
+fn inbox_might_not_exist() {
+    // RFC 9051 §5.1: INBOX "might not exist on some servers for some users".
+    let a = session(&[
+        "C: a1 LOGIN u p",
+        "S: a1 OK done",
+        "C: a2 CREATE INBOX",
+        "C: a3 RENAME Work INBOX",
+    ]);
+    for display in ["a2 CREATE", "a3 RENAME"] {
+        for d in &line(&a, display).diagnostics {
+            assert!(!d.message.contains("INBOX always exists"), "{}", d.message);
+        }
+    }
+    assert!(!prose(Kind::Command, "CREATE").contains("because it already exists"));
+}
+
+#[test]
+fn mdnsent_sticks_when_the_server_lists_it() {
+    let text = prose(Kind::Flag, "$MDNSent");
+    assert!(text.contains("lists $mdnsent itself"), "{text}");
+}
+
+// ---- the two state rules ---------------------------------------------------------------
+
+#[test]
+fn compress_is_valid_only_after_login() {
+    // RFC 4978 §5: command-auth =/ compress.
+    let a = session(&["C: a1 COMPRESS DEFLATE"]);
+    let d = hint(line(&a, "a1 COMPRESS"), "wrong-state");
+    assert!(d.contains("log in first"), "{d}");
+    assert!(!entry(Kind::Command, "COMPRESS")
+        .states
+        .contains(&knowledge::State::NotAuthenticated));
+}
+
+#[test]
+fn enable_after_select_gets_a_warning() {
+    // RFC 5161 §3.1: "Clients MUST NOT issue ENABLE once they SELECT/EXAMINE a mailbox".
+    let a = session(&[
+        "C: a1 LOGIN u p",
+        "S: a1 OK done",
+        "C: a2 ENABLE CONDSTORE",
+        "S: a2 OK done",
+        "C: a3 SELECT INBOX",
+        "S: a3 OK [READ-WRITE] done",
+        "C: a4 ENABLE QRESYNC",
+        "S: a4 OK done",
+        "C: a5 CLOSE",
+        "S: a5 OK done",
+        "C: a6 ENABLE UTF8=ACCEPT",
+    ]);
+    assert!(line(&a, "a2 ENABLE").diagnostics.is_empty());
+    for display in ["a4 ENABLE", "a6 ENABLE"] {
+        let enable = line(&a, display);
+        let d = enable
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "enable-after-select")
+            .unwrap_or_else(|| panic!("{display}: {:?}", enable.diagnostics));
+        assert_eq!(d.severity, Severity::Warning);
+        assert!(d.message.contains("RFC 5161"), "{}", d.message);
+    }
+}
+
+// ---- the same kinds, everywhere ------------------------------------------------------------
+
+/// Sentences the audit found false, each with what the RFC says instead. They must not
+/// come back in any text a learner reads.
+const FALSE_CLAIMS: &[(&str, &str)] = &[
+    (
+        "names other than inbox are case-sensitive",
+        "RFC 9051 §5.1 takes no position",
+    ),
+    (
+        "every other name is case-sensitive",
+        "RFC 9051 §5.1 takes no position",
+    ),
+    (
+        "no session has opened",
+        "RFC 3501 §2.3.2: first session notified",
+    ),
+    (
+        "since anyone looked",
+        "RFC 3501 §2.3.2: first session notified",
+    ),
+    (
+        "since the last session looked",
+        "RFC 3501 §2.3.2: first session notified",
+    ),
+    (
+        "since a session last opened",
+        "RFC 3501 §2.3.2: first session notified",
+    ),
+    ("no way to search for an exact", "LARGER n SMALLER m"),
+    (
+        "must read whatever",
+        "RFC 7888 §4: the server may reject or BYE",
+    ),
+    (
+        "atomic from the client's point of view",
+        "RFC 9051 §6.4.8: fails part way",
+    ),
+    ("one atomic step", "RFC 9051 §6.4.8: fails part way"),
+    (
+        "would only last for the session",
+        "RFC 3501 §7.1: ignored or kept",
+    ),
+    ("inbox always exists", "RFC 9051 §5.1: it might not"),
+    (
+        "utf-8 and us-ascii must always work",
+        "RFC 3501 §6.4.4: US-ASCII only",
+    ),
+    (
+        "returns the sum of the message sizes",
+        "RFC 9051 §6.4.11: at least the sum",
+    ),
+    ("imap4rev2 removed it; sea", "Appendix E: deprecated"),
+    ("imap4rev2 dropped", "Appendix E: deprecated, not dropped"),
+    ("imap4rev2 replaced it", "Appendix E: deprecated"),
+    ("the server promises to read it", "RFC 7888 §4"),
+    (
+        "nothing in the answer says which kind",
+        "ESEARCH carries UID",
+    ),
+];
+
+/// How a text says that IMAP4rev2 took something out.
+const REMOVAL_WORDS: &[&str] = &[
+    "imap4rev2 removes",
+    "imap4rev2 removed",
+    "removed in imap4rev2",
+    "removed from imap4rev2",
+    "removed in rev2",
+    "imap4rev2 dropped",
+    "imap4rev2 drops",
+    "dropped in imap4rev2",
+    "dropped from imap4rev2",
+];
+
+/// "removed" is for CHECK only (RFC 9051 Appendix E item 17). A template that names
+/// no item (`{name}: ... removed in IMAP4rev2`) is used only for entries marked
+/// `imap4rev2: removed`, which `knowledge_revision_marks_follow_appendix_e` checks.
+fn removal_claims(text: &str) -> Vec<String> {
+    let lower = text.to_lowercase().replace('\n', " ");
+    lower
+        .split(". ")
+        .filter(|s| {
+            !s.contains("{name}")
+                && REMOVAL_WORDS.iter().any(|w| s.contains(w))
+                && !s.contains("check")
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+fn problems_in(source: &str, text: &str) -> Vec<String> {
+    let lower = text.to_lowercase().replace(['\n', ' '], " ");
+    let mut out: Vec<String> = FALSE_CLAIMS
+        .iter()
+        .filter(|(claim, _)| lower.contains(claim))
+        .map(|(claim, why)| format!("{source}: \"{claim}\" ({why})"))
+        .collect();
+    out.extend(removal_claims(text).into_iter().map(|s| {
+        format!(
+            "{source}: \"{}\" says removed; RFC 9051 Appendix E removes CHECK only",
+            s.trim()
+        )
+    }));
+    out
+}
+
+fn files(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files(&p, ext));
+        } else if p.extension().is_some_and(|x| x == ext) {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn the_false_claims_are_nowhere_a_learner_reads() {
+    let mut problems = Vec::new();
+    for kind in Kind::ALL {
+        for e in knowledge::entries(kind) {
+            let text = format!("{} {} {}", e.summary, e.details, e.mistakes.join(" "));
+            problems.extend(problems_in(&format!("{} {}", kind.label(), e.name), &text));
+        }
+    }
+    for p in knowledge::phrases::all() {
+        problems.extend(problems_in(&format!("phrase {}", p.key), &p.text));
+    }
+    for path in files(&root().join("scenarios"), "yaml") {
+        let text = std::fs::read_to_string(&path).unwrap();
+        problems.extend(problems_in(&path.display().to_string(), &text));
+    }
+    // Every page of the book (tests/book.rs keeps the generated ones current).
+    for path in files(&root().join("book/src"), "md") {
+        let text = std::fs::read_to_string(&path).unwrap();
+        problems.extend(problems_in(&path.display().to_string(), &text));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_explainer_says_none_of_them_over_every_kept_session() {
+    let mut problems = Vec::new();
+    let mut explained = 0;
+    let mut paths = files(&root().join("transcripts"), "txt");
+    for dir in [
+        "tests/data/dovecot",
+        "tests/data/pasted",
+        "tests/data/rfc-examples",
+    ] {
+        paths.extend(files(&root().join(dir), "txt"));
+    }
+    for path in paths {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let Ok(t) = transcript::read(&text) else {
+            continue;
+        };
+        for a in Explainer::explain_transcript(&t, Default::default()) {
+            explained += 1;
+            problems.extend(problems_in(&path.display().to_string(), &shown(&a)));
+        }
+    }
+    assert!(explained > 1000, "only {explained} messages explained");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
