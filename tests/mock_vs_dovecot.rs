@@ -66,6 +66,12 @@ enum Step {
         conn: String,
         line: String,
     },
+    /// `x! LINE`: a command with `\xNN` escapes for bytes a battery line cannot hold.
+    Raw {
+        conn: String,
+        shown: String,
+        wire: Vec<u8>,
+    },
     WaitFor {
         conn: String,
         needle: String,
@@ -115,7 +121,7 @@ fn parse(battery: &str) -> Result<Vec<Step>, String> {
             continue;
         }
         let at = line
-            .find([':', '+', '<'])
+            .find([':', '+', '<', '!'])
             .ok_or_else(|| format!("line {}: not a battery line: {line:?}", n + 1))?;
         let (conn, text) = (line[..at].to_owned(), &line[at + 1..]);
         let text = text.strip_prefix(' ').unwrap_or(text).to_owned();
@@ -136,6 +142,15 @@ fn parse(battery: &str) -> Result<Vec<Step>, String> {
                 }
             }
             "+" => Step::Continue { conn, line: text },
+            "!" => {
+                let mut wire = unescape(&text);
+                wire.extend_from_slice(b"\r\n");
+                Step::Raw {
+                    conn,
+                    shown: text,
+                    wire,
+                }
+            }
             _ => Step::WaitFor { conn, needle: text },
         });
     }
@@ -150,6 +165,7 @@ fn parse(battery: &str) -> Result<Vec<Step>, String> {
                 continue;
             }
             Step::Command { conn, .. }
+            | Step::Raw { conn, .. }
             | Step::Continue { conn, .. }
             | Step::WaitFor { conn, .. } => conn,
             Step::UntilClosed(conn) => conn,
@@ -159,6 +175,29 @@ fn parse(battery: &str) -> Result<Vec<Step>, String> {
         }
     }
     Ok(steps)
+}
+
+/// `\xNN` as the byte NN; everything else as it is.
+fn unescape(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 2..i + 4)
+            .and_then(|h| u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok());
+        match (bytes[i], bytes.get(i + 1), hex) {
+            (b'\\', Some(b'x'), Some(byte)) => {
+                out.push(byte);
+                i += 4;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 /// What one send brought back.
@@ -240,6 +279,11 @@ fn run_battery(steps: &[Step], port: u16) -> Vec<Exchange> {
                         }
                     }
                 }
+            }
+            Step::Raw { conn, shown, wire } => {
+                let c = conns.get_mut(conn).expect("connection opened with @");
+                c.tag = shown.split(' ').next().unwrap_or("").to_owned();
+                out.push(exchange(conn, c, shown, wire.clone()));
             }
             Step::Continue { conn, line } => {
                 let c = conns.get_mut(conn).expect("connection opened with @");

@@ -42,6 +42,7 @@ use crate::grammar::{parse_command, ParsedCommand, State};
 use crate::wire::Message;
 
 use super::config::Config;
+use super::lexical::{self, LexError};
 use super::session::Event;
 use super::store::{Flags, Store, SYSTEM_FLAGS};
 use super::wording as w;
@@ -342,6 +343,8 @@ pub fn run(
 ) -> Option<Done> {
     let first = message.first_line();
     let (tag, word) = words(first);
+    // Dovecot reads a command word up to a CR (`F<CR>O` is the unknown command F).
+    let word = word.split('\r').next().unwrap_or_default().to_owned();
     let text = message.grammar_text();
     let mut parsed = parse_command(&text);
     // The grammar reads what the learner meant (`c1LOGIN` is "c1" and LOGIN); Dovecot
@@ -362,12 +365,64 @@ pub fn run(
         out,
         events,
     };
+    let authenticated = cx.conn.state != State::NotAuthenticated;
+    if let Some(done) = refused_bytes(&tag, message, &parsed, authenticated) {
+        diagnose(&mut cx, &tag, &parsed);
+        return Some(done);
+    }
     let command = command_of(&tag, &parsed, first, single_line);
     if cx.conn.state == State::NotAuthenticated {
         Some(before_login(&mut cx, &tag, &word, &parsed, command))
     } else {
         Some(after_login(&mut cx, &tag, &word, first, &parsed, command))
     }
+}
+
+/// Bytes Dovecot's parser refuses before any command sees them ([`lexical`]): its
+/// fixed answer, which never echoes them. `None` when the usual paths answer.
+fn refused_bytes(
+    tag: &str,
+    message: &Message,
+    parsed: &ParsedCommand,
+    authenticated: bool,
+) -> Option<Done> {
+    if !valid_tag(tag) {
+        return None;
+    }
+    let first = message.first_line();
+    let mut words = first.split(|&b| b == b' ');
+    let _tag = words.next()?;
+    let word = words.next().filter(|w| !w.is_empty())?;
+    if !authenticated {
+        // imap-login reads every line whole: a bare CR is refused whatever the
+        // command; other bytes only in a command it knows.
+        let error = lexical::check(message, tag.len() + 1)?;
+        let known = parsed.name.is_some();
+        return (known || error == LexError::CrWithoutLf)
+            .then(|| Done::bad(tag, error.text()).untimed());
+    }
+    let invalid_name = || Done::bad(tag, "Error in IMAP command: Invalid command name");
+    let cut = word.split(|&b| b == b'\r').next().unwrap_or_default();
+    if !lexical::valid_command_word(cut) {
+        return Some(invalid_name());
+    }
+    let name = parsed.name?;
+    let mut args_at = tag.len() + 1 + word.len() + 1;
+    let shown = if parsed.uid {
+        let sub = words.next().unwrap_or_default();
+        if !lexical::valid_command_word(sub) {
+            return Some(invalid_name());
+        }
+        args_at += sub.len() + 1;
+        format!("UID {name}")
+    } else {
+        name.to_owned()
+    };
+    if lexical::IGNORES_ARGUMENTS.contains(&name) {
+        return None;
+    }
+    let error = lexical::check(message, args_at)?;
+    Some(Done::bad(tag, w::command_error(&shown, error.text())))
 }
 
 fn diagnose(cx: &mut Cx, tag: &str, parsed: &ParsedCommand) {
@@ -574,6 +629,9 @@ fn after_login(
     }
     if cx.conn.selected.is_none() && body.valid_in() == [State::Selected] {
         return Done::bad(tag, w::NO_MAILBOX_SELECTED);
+    }
+    if lexical::bad_mailbox_name(body) {
+        return Done::no(tag, lexical::NOT_MUTF7);
     }
     dispatch(cx, &cmd)
 }

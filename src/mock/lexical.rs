@@ -1,0 +1,180 @@
+//! What Dovecot's argument parser (`lib-imap/imap-parser.c`) refuses before any
+//! command looks at its arguments: bytes no atom, quoted string or line may carry.
+//!
+//! Two reasons to follow it exactly. Dovecot answers these with fixed words and never
+//! echoes the offending bytes, so the mock must not either: a reply that repeats a
+//! NUL, a bare CR or an escape sequence back to the client is a reply Dovecot would
+//! never send. And the answers are Dovecot's (asked of the real one through
+//! `scripts/dovecot-lab.sh`; the differential battery's section 13 checks them):
+//!
+//! | input | Dovecot's reason |
+//! | --- | --- |
+//! | a control character (TAB included) in an atom | `Invalid characters in atom` |
+//! | a byte of 0x80 or more in an atom | `8bit data in atom` |
+//! | a NUL in a quoted string | `NULs not allowed in strings` |
+//! | a CR in a quoted string | `Missing '"'` |
+//! | a CR that no LF follows, outside quotes | `CR sent without LF` |
+//!
+//! DEL (0x7F) passes, as in Dovecot. Literal data is not looked at. Before login
+//! (imap-login) every command's arguments are read and the reason is the whole tagged
+//! text; after login only commands that read arguments check them, and the text is
+//! `Error in IMAP command NAME: reason`. A command word with such bytes is `Invalid
+//! command name` after login.
+
+use crate::grammar::mailbox::{decode_modified_utf7, Mailbox};
+use crate::grammar::CommandBody;
+use crate::wire::{Message, Part};
+
+/// Why Dovecot's parser refused the arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LexError {
+    InvalidAtom,
+    EightBitAtom,
+    NulInString,
+    MissingQuote,
+    CrWithoutLf,
+}
+
+impl LexError {
+    /// Dovecot's words.
+    pub fn text(self) -> &'static str {
+        match self {
+            LexError::InvalidAtom => "Invalid characters in atom",
+            LexError::EightBitAtom => "8bit data in atom",
+            LexError::NulInString => "NULs not allowed in strings",
+            LexError::MissingQuote => "Missing '\"'",
+            LexError::CrWithoutLf => "CR sent without LF",
+        }
+    }
+}
+
+/// Commands whose Dovecot handler never reads its arguments after login, so bytes
+/// in them go unnoticed (`NOOP x<CR>y` is OK).
+pub const IGNORES_ARGUMENTS: [&str; 9] = [
+    "CAPABILITY",
+    "NOOP",
+    "LOGOUT",
+    "CHECK",
+    "CLOSE",
+    "EXPUNGE",
+    "UNSELECT",
+    "NAMESPACE",
+    "IDLE",
+];
+
+/// True if `word` can be a command name: no control character and no 8-bit byte.
+pub fn valid_command_word(word: &[u8]) -> bool {
+    !word.is_empty() && word.iter().all(|&b| (0x20..0x80).contains(&b))
+}
+
+/// The first lexical error in the arguments of `message`: its first line from byte
+/// `args_at` on, and every line that follows a literal. Literal data is skipped.
+pub fn check(message: &Message, args_at: usize) -> Option<LexError> {
+    let mut first = true;
+    for part in &message.parts {
+        let Part::Line(line) = part else { continue };
+        let text = line.text();
+        let from = if first { args_at.min(text.len()) } else { 0 };
+        first = false;
+        if let Some(error) = check_line(&text[from..]) {
+            return Some(error);
+        }
+    }
+    None
+}
+
+/// Dovecot's answer when a mailbox argument is not a name it could hold: a control
+/// character, a byte outside printable ASCII, or broken modified UTF-7 (RFC 3501
+/// §5.1.3). It comes before the mailbox is looked up, so the name is not echoed.
+pub const NOT_MUTF7: &str = "Mailbox name is not valid mUTF-7";
+
+/// True if a mailbox argument of `body` is not valid modified UTF-7. LIST and LSUB
+/// patterns are not checked (Dovecot lists nothing for them, without complaint).
+pub fn bad_mailbox_name(body: &CommandBody) -> bool {
+    use CommandBody::*;
+    let names: Vec<&Mailbox> = match body {
+        Select { mailbox, .. }
+        | Examine { mailbox, .. }
+        | Create { mailbox }
+        | Delete { mailbox }
+        | Subscribe { mailbox }
+        | Unsubscribe { mailbox }
+        | Status { mailbox, .. }
+        | Append { mailbox, .. }
+        | Copy { mailbox, .. }
+        | Move { mailbox, .. } => vec![mailbox],
+        Rename { from, to } => vec![from, to],
+        _ => Vec::new(),
+    };
+    names.iter().any(|m| {
+        let raw = &m.raw.bytes;
+        !raw.iter().all(|b| (0x20..0x7f).contains(b))
+            || decode_modified_utf7(&String::from_utf8_lossy(raw)).is_none()
+    })
+}
+
+fn check_line(text: &[u8]) -> Option<LexError> {
+    let mut quoted = false;
+    let mut escaped = false;
+    for &b in text {
+        if quoted {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => quoted = false,
+                0 => return Some(LexError::NulInString),
+                b'\r' | b'\n' => return Some(LexError::MissingQuote),
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => quoted = true,
+            b'\r' => return Some(LexError::CrWithoutLf),
+            0..=0x1f => return Some(LexError::InvalidAtom),
+            0x80..=0xff => return Some(LexError::EightBitAtom),
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::message::messages_of;
+
+    fn error(line: &[u8]) -> Option<LexError> {
+        let messages = messages_of(line);
+        check(&messages[0], 0)
+    }
+
+    #[test]
+    fn each_of_dovecot_s_reasons() {
+        assert_eq!(error(b"LOGIN str\0 x\r\n"), Some(LexError::InvalidAtom));
+        assert_eq!(error(b"NOOP\tx\r\n"), Some(LexError::InvalidAtom));
+        assert_eq!(
+            error(b"SELECT INBOX\xc3\xa9\r\n"),
+            Some(LexError::EightBitAtom)
+        );
+        assert_eq!(error(b"LOGIN \"a\0\" x\r\n"), Some(LexError::NulInString));
+        assert_eq!(
+            error(b"SELECT \"IN\rBOX\"\r\n"),
+            Some(LexError::MissingQuote)
+        );
+        assert_eq!(error(b"SELECT INBOX x\ry\r\n"), Some(LexError::CrWithoutLf));
+    }
+
+    #[test]
+    fn what_dovecot_lets_through() {
+        assert_eq!(error(b"SEARCH SUBJECT \"\x01\xc3\xa9\"\r\n"), None);
+        assert_eq!(
+            error(b"SEARCH SUBJECT \"a\\\"\0\"\r\n"),
+            Some(LexError::NulInString)
+        );
+        assert_eq!(error(b"NO\x7fOP\r\n"), None);
+        assert_eq!(error(b"SEARCH SUBJECT {3+}\r\na\0b\r\n"), None);
+        assert!(valid_command_word(b"NO\x7fOP"));
+        assert!(!valid_command_word(b"FO\0O") && !valid_command_word(b"F\xffO"));
+    }
+}
