@@ -3,7 +3,8 @@
 # start it on 127.0.0.1 with their own config), python3 for the imaplib client tests
 # and the lab's seeding (with python3-yaml),
 # openssl for test certificates, and the real mail clients that tests/mock_clients.rs
-# points at `imap-tutor serve`: curl, fetchmail, mbsync (package isync) and mutt.
+# points at `imap-tutor serve`: curl, fetchmail, mbsync (package isync) and mutt;
+# Chromium (headless) for the HTML view and tcpdump for the capture imports.
 # Idempotent; fast when everything is already there.
 set -euo pipefail
 need=()
@@ -19,6 +20,10 @@ have mbsync || need+=(isync)
 have mutt || need+=(mutt)
 # `script` gives mutt the terminal it insists on.
 have script || need+=(bsdutils)
+# tests/html_chromium.rs opens the HTML view in headless Chromium; tests/capture_live.rs
+# and the 100 MB page capture loopback with tcpdump.
+have chromium || need+=(chromium)
+have tcpdump || need+=(tcpdump)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   # Debian's postinst would start a system-wide Dovecot on *:143 (and fetchmail's a
@@ -35,4 +40,5 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 echo "installed: $(dovecot --version 2>/dev/null || echo 'no dovecot') / $(python3 --version)" \
   "/ $(curl --version | head -n1 | cut -d' ' -f1-2) / fetchmail $(fetchmail --version 2>/dev/null | head -n1 | sed -n 's/.*release \([^ ,+]*\).*/\1/p')" \
-  "/ $(mbsync --version 2>/dev/null | head -n1) / $(mutt -v 2>/dev/null | head -n1)"
+  "/ $(mbsync --version 2>/dev/null | head -n1) / $(mutt -v 2>/dev/null | head -n1)" \
+  "/ $(chromium --version 2>/dev/null | head -n1) / $(tcpdump --version 2>/dev/null | head -n1)"

@@ -440,3 +440,123 @@ pub fn literal_size(line: &[u8]) -> Option<usize> {
     }
     std::str::from_utf8(digits).ok()?.parse().ok()
 }
+
+// ------------------------------------------------------------------ packet captures
+
+/// `tcpdump -i lo -w FILE tcp port PORT`, ready once it says it is listening.
+pub struct Tcpdump {
+    child: Child,
+}
+
+impl Tcpdump {
+    /// Stops once the file holds the server's answer to LOGOUT: tcpdump drops what is
+    /// still in the kernel's buffer when it stops (the wait is a hang guard only).
+    pub fn stop_after_logout(self, file: &Path) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !captured_to_the_end(file) {
+            assert!(
+                Instant::now() < deadline,
+                "tcpdump never wrote the end of the session"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        self.stop();
+    }
+
+    pub fn start(file: &Path, port: u16) -> Tcpdump {
+        let mut child = Command::new("tcpdump")
+            .args(["-i", "lo", "-U", "-s", "0", "-B", "131072", "-w"])
+            .arg(file)
+            .arg(format!("tcp port {port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start tcpdump");
+        let stderr = child.stderr.take().expect("tcpdump's stderr");
+        let mut lines = BufReader::new(stderr).lines();
+        let ready = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .any(|l| l.contains("listening on"));
+        assert!(ready, "tcpdump did not start listening");
+        // Keep draining its stderr so it never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Tcpdump { child }
+    }
+
+    /// SIGINT makes tcpdump flush and close its file.
+    pub fn stop(mut self) {
+        let _ = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// True once the capture holds the server's last words (LOGOUT's completion).
+fn captured_to_the_end(capture: &Path) -> bool {
+    let Ok(bytes) = std::fs::read(capture) else {
+        return false;
+    };
+    // The last bytes a server sends to LOGOUT, wherever the capture ends.
+    bytes.windows(16).any(|w| w == b"Logout completed")
+}
+
+/// Every session `imap-tutor` reads in a file (a capture, a rawlog with its other
+/// half beside it, a log, a transcript), secrets masked.
+pub fn import_sessions(path: &Path) -> Vec<imap_tutor::transcript::import::Session> {
+    use imap_tutor::transcript::import::{read_sessions, Input};
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let sibling = |ext: &str| std::fs::read(path.with_extension(ext)).ok();
+    read_sessions(
+        &Input {
+            bytes: &bytes,
+            name: &path.display().to_string(),
+            sibling: &sibling,
+        },
+        false,
+    )
+    .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// `scripts/imports/imaplib_session.py 127.0.0.1 PORT MODE BIG`: python imaplib's
+/// session (`big` APPENDs and FETCHes a message of BIG bytes); panics if it fails.
+pub fn imaplib_session(port: u16, mode: &str, big: usize) {
+    let session = Command::new("python3")
+        .arg(repo().join("scripts/imports/imaplib_session.py"))
+        .args(["127.0.0.1", &port.to_string(), mode, &big.to_string()])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run python3");
+    assert!(
+        session.status.success(),
+        "imaplib_session.py {mode}: {}",
+        String::from_utf8_lossy(&session.stderr)
+    );
+}
+
+/// `imap-tutor ARGS` run from the repository, without colour.
+pub fn tutor(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_imap-tutor"))
+        .args(args)
+        .current_dir(repo())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run imap-tutor")
+}
+
+/// `imap-tutor diff EXPECTED ACTUAL`, which must find no difference; returns its verdict.
+pub fn assert_same_sessions(expected: &str, actual: &str) -> String {
+    let out = tutor(&["diff", expected, actual]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.starts_with("The sessions are the same"), "{text}");
+    text
+}
