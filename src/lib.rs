@@ -11,8 +11,9 @@
 //!   and the templates of every sentence the explainer writes (`data/phrases.yaml`).
 //! - [`explain`]: follows a session (tags, state, selected mailbox) and annotates each message;
 //!   all its state changes are in `explain/context.rs`, all its words in the knowledge base.
-//! - [`render`]: writes annotations as coloured text, plain text or JSON lines.
-//! - [`transcript`]: reads and writes sessions (telnet captures, `C:`/`S:` text, our format).
+//! - [`render`]: writes annotations as coloured text, plain text, JSON lines, or one HTML page.
+//! - [`transcript`]: reads and writes sessions (telnet captures, `C:`/`S:` text, our format),
+//!   and imports pcap/pcapng captures (TCP reassembly), rawlogs and Thunderbird's MOZ_LOG.
 //!
 //! Beside that pipeline, the other consumers of the same core:
 //!
