@@ -291,3 +291,39 @@ fn file_hash_n_picks_a_session() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("there is no session 2: it holds 1"));
 }
+
+#[test]
+fn a_capture_of_two_connections_gives_two_sessions() {
+    // The records of two tcpdump files of the same link type, one after the other.
+    let first = std::fs::read(data("dovecot-imaplib.pcap")).unwrap();
+    let second = std::fs::read(data("dovecot-starttls.pcap")).unwrap();
+    assert_eq!(first[..24], second[..24], "the same file header");
+    let mut both = first.clone();
+    both.extend_from_slice(&second[24..]);
+    let dir = std::env::temp_dir().join(format!("imap-tutor-two-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("two.pcap");
+    std::fs::write(&path, &both).unwrap();
+    let s = support::import_sessions(&path);
+    assert_eq!(s.len(), 2);
+    assert!(s[0].name.ends_with(":23452"), "{}", s[0].name);
+    let path = path.to_str().unwrap();
+    assert_same_sessions(
+        &format!("{path}#1"),
+        "tests/data/imports/dovecot-imaplib.txt",
+    );
+    let unpicked = tutor(&["diff", path, "tests/data/imports/dovecot-imaplib.txt"]);
+    assert_eq!(unpicked.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&unpicked.stderr);
+    assert!(
+        err.contains("holds 2 sessions: pick one with FILE#N"),
+        "{err}"
+    );
+    let page = tutor(&["explain", "--format", "html", path]);
+    let page = String::from_utf8_lossy(&page.stdout);
+    assert!(page.contains("<nav><ol><li><a href=\"#s1\">") && page.contains("href=\"#s2\""));
+    let text = String::from_utf8_lossy(&tutor(&["explain", path]).stdout).into_owned();
+    assert!(text.starts_with("== session 1: "), "{text}");
+    assert!(text.contains("\n== session 2: "), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
