@@ -9,6 +9,7 @@
 
 use imap_tutor::grammar::command::{parse_client_line, ClientExpectation, ClientLine, StoreMode};
 use imap_tutor::grammar::core::StringForm;
+use imap_tutor::grammar::extensions::condstore::{FetchModifier, SelectParam};
 use imap_tutor::grammar::fetch::{FetchAttribute, FetchItems};
 use imap_tutor::grammar::search::SearchKey;
 use imap_tutor::grammar::section::SectionText;
@@ -160,12 +161,16 @@ fn select_and_examine() {
 
 #[test]
 fn select_with_condstore_and_qresync() {
-    case!("a SELECT INBOX (CONDSTORE)", CommandBody::Select { parameters, .. } => assert_eq!(parameters, ["CONDSTORE"]));
+    case!("a SELECT INBOX (CONDSTORE)", CommandBody::Select { parameters, .. } => assert_eq!(parameters, [SelectParam::Condstore]));
     case!(
         "A02 SELECT INBOX (QRESYNC (67890007 20050715194045000 41,43:211,214:541))",
-        CommandBody::Select { parameters, .. } => assert_eq!(parameters, ["QRESYNC (67890007 20050715194045000 41,43:211,214:541)"])
+        CommandBody::Select { parameters, .. } => {
+            let [SelectParam::Qresync(q)] = &parameters[..] else { panic!("{parameters:?}") };
+            assert_eq!((q.uidvalidity, q.modseq), (67890007, 20050715194045000));
+            assert_eq!(q.known_uids.as_ref().map(|s| s.to_string()).as_deref(), Some("41,43:211,214:541"));
+        }
     );
-    case!("B01 examine inbox (condstore)", CommandBody::Examine { parameters, .. } => assert_eq!(parameters, ["CONDSTORE"]));
+    case!("B01 examine inbox (condstore)", CommandBody::Examine { parameters, .. } => assert_eq!(parameters, [SelectParam::Condstore]));
 }
 
 #[test]
@@ -461,7 +466,7 @@ fn fetch_binary_modseq_and_extension_items() {
 fn fetch_changedsince_modifier() {
     case!("s100 UID FETCH 1:* (FLAGS) (CHANGEDSINCE 12345 VANISHED)", CommandBody::Fetch { uid, modifiers, .. } => {
         assert!(uid);
-        assert_eq!(modifiers, ["CHANGEDSINCE 12345", "VANISHED"]);
+        assert_eq!(modifiers, [FetchModifier::ChangedSince(12345), FetchModifier::Vanished]);
     });
 }
 

@@ -397,7 +397,7 @@ fn special_use_in_the_default_fixture() {
         r#"
         S: * OK [CAPABILITY IMAP4rev1 SASL-IR ID ENABLE IDLE LITERAL+ AUTH=PLAIN AUTH=LOGIN] Dovecot ready.
         C: a1 LOGIN strategos tryhackme
-        S: a1 OK [CAPABILITY IMAP4rev1 SASL-IR ID ENABLE IDLE UNSELECT CHILDREN NAMESPACE UIDPLUS ESEARCH MOVE LITERAL+ SPECIAL-USE] Logged in
+        S: a1 OK [CAPABILITY IMAP4rev1 SASL-IR ID ENABLE IDLE UNSELECT CHILDREN NAMESPACE UIDPLUS CONDSTORE QRESYNC ESEARCH MOVE LITERAL+ SPECIAL-USE] Logged in
         C: a4 LIST "" *
         S: * LIST (\HasNoChildren \Archive) "/" Archive
         S: * LIST (\HasNoChildren \Drafts) "/" Drafts

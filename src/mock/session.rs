@@ -194,6 +194,7 @@ impl Session {
         }
         let mut out = Output::default();
         self.sync(commands::SyncMode::Full, false, &mut out);
+        commands::modseq::report(&mut self.conn, &mut None, false, &mut out.bytes);
         out.bytes
     }
 
@@ -407,7 +408,7 @@ impl Session {
         );
         out.bytes.extend_from_slice(&cx_out);
         out.events.extend(events);
-        let Some(done) = result else { return };
+        let Some(mut done) = result else { return };
         // Pending updates go out before the tagged reply (RFC 9051 §7).
         if done.sync != commands::SyncMode::None
             && self.conn.selected.is_some()
@@ -437,6 +438,12 @@ impl Session {
         } else if authenticated {
             self.conn.bad_in_a_row = 0;
         }
+        commands::modseq::report(
+            &mut self.conn,
+            &mut done.code,
+            done.status == commands::Status::Ok && done.tag.is_some(),
+            &mut out.bytes,
+        );
         if let Some(tag) = &done.tag {
             let code = done
                 .code
@@ -487,8 +494,11 @@ impl Session {
                 if self.mode == Mode::Closed {
                     return;
                 }
+                let mut code = None;
+                commands::modseq::report(&mut self.conn, &mut code, status == "OK", &mut out.bytes);
+                let code = code.map(|c| format!("[{c}] ")).unwrap_or_default();
                 out.bytes.extend_from_slice(
-                    format!("{tag} {status} {}\r\n", self.timed(reply, true)).as_bytes(),
+                    format!("{tag} {status} {code}{}\r\n", self.timed(reply, true)).as_bytes(),
                 );
             }
             Mode::Auth { tag, step } => {

@@ -124,6 +124,11 @@ pub struct MailboxData {
     pub messages: Vec<Message>,
     /// Recently expunged messages, newest last (see the module comment).
     pub expunged: Vec<Message>,
+    /// Every expunge: the UID and the mod-sequence of the change that removed it, in
+    /// order. QRESYNC reports them as VANISHED (EARLIER) to a client that saw an older
+    /// mod-sequence (RFC 7162 §3.2.5.1, §3.2.6). Twelve bytes a message, kept for the
+    /// life of the mailbox, as Dovecot keeps them in its transaction log.
+    pub vanished: Vec<(u32, u64)>,
     pub highest_modseq: u64,
     /// Per-message MODSEQs are kept: a CONDSTORE client has opened the mailbox (see
     /// [`Self::track_modseqs`]).
@@ -142,6 +147,7 @@ impl MailboxData {
             keywords: Vec::new(),
             messages: Vec::new(),
             expunged: Vec::new(),
+            vanished: Vec::new(),
             highest_modseq: 1,
             modseqs_tracked: false,
             presence: Presence::Real,
@@ -272,11 +278,14 @@ impl MailboxData {
 
     /// Removes the messages with these UIDs, keeping tombstones.
     pub fn expunge(&mut self, uids: &BTreeSet<u32>) -> usize {
-        let before = self.messages.len();
+        let modseq = self.highest_modseq + 1;
         let mut kept = Vec::with_capacity(self.messages.len());
+        let mut removed = 0;
         for m in self.messages.drain(..) {
             if uids.contains(&m.uid) {
+                self.vanished.push((m.uid, modseq));
                 self.expunged.push(m);
+                removed += 1;
             } else {
                 kept.push(m);
             }
@@ -286,11 +295,23 @@ impl MailboxData {
             let excess = self.expunged.len() - TOMBSTONES;
             self.expunged.drain(..excess);
         }
-        let removed = before - self.messages.len();
         if removed > 0 {
-            self.highest_modseq += 1;
+            self.highest_modseq = modseq;
         }
         removed
+    }
+
+    /// The UIDs expunged after mod-sequence `modseq`, in order, that `wanted` accepts.
+    pub fn vanished_since(&self, modseq: u64, wanted: impl Fn(u32) -> bool) -> Vec<u32> {
+        let mut uids: Vec<u32> = self
+            .vanished
+            .iter()
+            .filter(|&&(uid, m)| m > modseq && wanted(uid))
+            .map(|&(uid, _)| uid)
+            .collect();
+        uids.sort_unstable();
+        uids.dedup();
+        uids
     }
 
     pub fn unseen_count(&self) -> usize {
@@ -502,6 +523,19 @@ mod tests {
         assert_eq!(m.message_or_tombstone(2).map(|m| m.uid), Some(2));
         let uid = m.append(Arc::from(&b"x\r\n"[..]), Flags::default(), 0);
         assert_eq!(uid, 4);
+    }
+
+    #[test]
+    fn expunges_are_remembered_with_their_modseq() {
+        let mut m = mailbox();
+        let before = m.highest_modseq;
+        m.expunge(&BTreeSet::from([1, 3, 99]));
+        m.expunge(&BTreeSet::from([2]));
+        assert_eq!(m.highest_modseq, before + 2);
+        assert_eq!(m.vanished_since(before, |_| true), vec![1, 2, 3]);
+        assert_eq!(m.vanished_since(before + 1, |_| true), vec![2]);
+        assert_eq!(m.vanished_since(before, |u| u != 3), vec![1, 2]);
+        assert!(m.vanished_since(before + 2, |_| true).is_empty());
     }
 
     #[test]

@@ -94,6 +94,15 @@ pub const PREDICTED_UID: &str = "Predicted next UID";
 pub const HIGHEST: &str = "Highest";
 /// battery session 16.
 pub const PREVIOUS_CLOSED: &str = "Previous mailbox closed.";
+/// differential select.txt: Dovecot's text for any unknown SELECT parameter or FETCH
+/// modifier (cmd-select.c reuses the FETCH wording).
+pub const UNKNOWN_FETCH_MODIFIER: &str = "Unknown FETCH modifier";
+/// differential condstore.txt: QRESYNC's parameter or VANISHED before ENABLE QRESYNC.
+pub const QRESYNC_NOT_ENABLED: &str = "QRESYNC not enabled";
+/// differential condstore.txt: STORE ... (UNCHANGEDSINCE n) left some messages alone.
+pub const CONDITIONAL_STORE_FAILED: &str = "Conditional store failed.";
+/// differential condstore.txt: STORE ... (UNCHANGEDSINCE n) in an EXAMINEd mailbox.
+pub const CONDSTORE_READ_ONLY: &str = "CONDSTORE failed: Mailbox is read-only.";
 
 pub const MAILBOX_EXISTS: &str = "Mailbox already exists";
 pub const TARGET_EXISTS: &str = "Target mailbox already exists";

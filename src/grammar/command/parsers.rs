@@ -12,6 +12,7 @@ use crate::grammar::core::{
     tag_token, Flag,
 };
 use crate::grammar::error::{expect, fail, PResult};
+use crate::grammar::extensions::condstore::SelectParam;
 use crate::grammar::extensions::{condstore, esearch, list_extended, move_, sasl_ir};
 use crate::grammar::fetch::fetch_items;
 use crate::grammar::mailbox::{mailbox, Mailbox};
@@ -132,7 +133,7 @@ pub fn examine(input: &[u8]) -> PResult<'_, CommandBody> {
 fn mailbox_and_params<'a>(
     input: &'a [u8],
     name: &'static str,
-) -> PResult<'a, (Mailbox, Vec<String>)> {
+) -> PResult<'a, (Mailbox, Vec<SelectParam>)> {
     let (rest, _) = keyword(name).parse(input)?;
     let (rest, mailbox) = arg(label::MAILBOX, mailbox)(rest)?;
     if rest.starts_with(b" (") {
@@ -352,8 +353,7 @@ pub fn store(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, _) = keyword("STORE").parse(input)?;
     let (rest, set) = arg(label::SEQUENCE_SET, sequence_set)(rest)?;
     let (rest, unchanged_since) = if rest.starts_with(b" (") {
-        let (rest, n) = condstore::store_modifiers(&rest[1..])?;
-        (rest, Some(n))
+        condstore::store_modifiers(&rest[1..])?
     } else {
         (rest, None)
     };

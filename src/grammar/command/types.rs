@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::grammar::core::{Flag, ImapString};
 use crate::grammar::error::{Diagnostic, Severity};
+use crate::grammar::extensions::condstore::{FetchModifier, SelectParam};
 use crate::grammar::fetch::FetchItems;
 use crate::grammar::mailbox::Mailbox;
 use crate::grammar::search::SearchKey;
@@ -56,11 +57,11 @@ pub enum CommandBody {
     // -- authenticated (§6.3)
     Select {
         mailbox: Mailbox,
-        parameters: Vec<String>,
+        parameters: Vec<SelectParam>,
     },
     Examine {
         mailbox: Mailbox,
-        parameters: Vec<String>,
+        parameters: Vec<SelectParam>,
     },
     Create {
         mailbox: Mailbox,
@@ -122,7 +123,7 @@ pub enum CommandBody {
         uid: bool,
         set: SequenceSet,
         items: FetchItems,
-        modifiers: Vec<String>,
+        modifiers: Vec<FetchModifier>,
     },
     Store {
         uid: bool,

@@ -17,8 +17,7 @@ use crate::mock::wording as w;
 
 use super::{Cx, Done, Next, SyncMode};
 
-/// Capabilities ENABLE can turn on in the mock. QRESYNC is partly implemented:
-/// VANISHED and UIDs in updates, but not SELECT's QRESYNC parameter.
+/// Capabilities ENABLE can turn on in the mock (RFC 7162 §3.1.1, §3.2.3).
 const ENABLEABLE: [&str; 2] = ["CONDSTORE", "QRESYNC"];
 
 /// RFC 9051 §6.1.2: nothing to do but report pending changes.

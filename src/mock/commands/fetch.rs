@@ -15,6 +15,7 @@
 //! end of the first group, unless FLAGS was asked for anyway (it then shows the new
 //! flags). A read-only (EXAMINEd) mailbox never gets \Seen set.
 
+use crate::grammar::extensions::condstore::FetchModifier;
 use crate::grammar::fetch::{FetchAttribute, FetchItems};
 use crate::grammar::section::{Section, SectionText};
 use crate::grammar::sequence::SequenceSet;
@@ -26,14 +27,61 @@ use crate::mock::wording as w;
 use super::{resolve, Cx, Done, SyncMode};
 
 /// FETCH and UID FETCH. The modifiers (CHANGEDSINCE) are parsed but not applied.
-pub fn handle(cx: &mut Cx, tag: &str, uid: bool, set: &SequenceSet, items: &FetchItems) -> Done {
+pub fn handle(
+    cx: &mut Cx,
+    tag: &str,
+    uid: bool,
+    set: &SequenceSet,
+    items: &FetchItems,
+    modifiers: &[FetchModifier],
+) -> Done {
     // parse
     let name = if uid { "UID FETCH" } else { "FETCH" };
-    let plan = match plan(cx, tag, items, uid) {
+    let mut plan = match plan(cx, tag, items, uid) {
         Ok(p) => p,
         Err(done) => return *done,
     };
+    if let Err(text) = apply_modifiers(cx, modifiers, uid, &mut plan) {
+        return Done::bad(tag, w::command_error(name, text));
+    }
     fetch(cx, tag, name, set, uid, &plan)
+}
+
+/// CONDSTORE's and QRESYNC's modifiers (RFC 7162 §3.1.4.1, §3.2.6), checked in
+/// Dovecot's order with its texts (cmd-fetch.c). CHANGEDSINCE adds MODSEQ to the
+/// items if it was not asked for, after the other short items.
+fn apply_modifiers(
+    cx: &mut Cx,
+    modifiers: &[FetchModifier],
+    uid: bool,
+    plan: &mut Plan,
+) -> Result<(), &'static str> {
+    for m in modifiers {
+        match m {
+            FetchModifier::ChangedSince(n) => {
+                plan.changed_since = Some(plan.changed_since.map_or(*n, |s| s.max(*n)));
+                if !cx.conn.condstore {
+                    super::any::condstore_turned_on(cx);
+                }
+            }
+            FetchModifier::Vanished if uid => {
+                if !cx.conn.qresync {
+                    return Err(w::QRESYNC_NOT_ENABLED);
+                }
+                plan.vanished = true;
+            }
+            FetchModifier::Vanished | FetchModifier::Other(_) => {
+                return Err(w::UNKNOWN_FETCH_MODIFIER)
+            }
+        }
+    }
+    if plan.vanished && plan.changed_since.is_none() {
+        return Err("VANISHED used without CHANGEDSINCE");
+    }
+    if plan.changed_since.is_some() && !plan.short.contains(&FetchAttribute::ModSeq) {
+        plan.short.push(FetchAttribute::ModSeq);
+    }
+    Ok(())
 }
 
 /// The items to send, in Dovecot's three groups, and whether any sets \Seen.
@@ -43,6 +91,10 @@ struct Plan {
     structure: Vec<FetchAttribute>,
     sets_seen: bool,
     flags_asked: bool,
+    /// `(CHANGEDSINCE n)`: only messages whose MODSEQ is above n.
+    changed_since: Option<u64>,
+    /// `(VANISHED)`: first report the UIDs of the set expunged since then.
+    vanished: bool,
 }
 
 fn plan(cx: &mut Cx, tag: &str, items: &FetchItems, uid: bool) -> Result<Plan, Box<Done>> {
@@ -71,7 +123,7 @@ fn plan(cx: &mut Cx, tag: &str, items: &FetchItems, uid: bool) -> Result<Plan, B
                     w::command_error("FETCH", &format!("Unknown parameter: {other}")),
                 )));
             }
-            ModSeq => cx.conn.condstore = true,
+            ModSeq if !cx.conn.condstore => super::any::condstore_turned_on(cx),
             Rfc822 | Rfc822Text => sets_seen = true,
             BodySection { peek, .. } | Binary { peek, .. } => sets_seen |= !peek,
             _ => {}
@@ -92,6 +144,8 @@ fn plan(cx: &mut Cx, tag: &str, items: &FetchItems, uid: bool) -> Result<Plan, B
         structure,
         sets_seen,
         flags_asked,
+        changed_since: None,
+        vanished: false,
     })
 }
 
@@ -114,11 +168,29 @@ fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan:
     let seen_modseq = mb.next_modseq();
     let mut changed = false;
     let mut out = Vec::new();
+    let mut shown_modseq = 0;
+    if let (true, Some(since)) = (plan.vanished, plan.changed_since) {
+        let gone = mb.vanished_since(since, |u| set.contains(u, u32::MAX) && u < mb.uidnext);
+        if !gone.is_empty() {
+            out.extend_from_slice(
+                format!("* VANISHED (EARLIER) {}\r\n", super::compress(&gone)).as_bytes(),
+            );
+        }
+    }
     for i in indexes {
         let u = view.uids[i];
         let Some(message) = mb.message_or_tombstone(u) else {
             continue;
         };
+        if plan
+            .changed_since
+            .is_some_and(|since| message.modseq <= since)
+        {
+            continue;
+        }
+        if plan.short.contains(&FetchAttribute::ModSeq) {
+            shown_modseq = shown_modseq.max(message.modseq);
+        }
         let mut flags = message.flags.clone();
         let raw = message.raw.clone();
         let internal_date = message.internal_date;
@@ -129,11 +201,15 @@ fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan:
             flags.system |= SEEN;
             mb.set_flags_at(u, flags.clone(), seen_modseq);
             view.flags[i] = flags.clone();
+            view.hidden.insert(u);
             seen_now = true;
             changed = true;
         }
         let recent = view.recent.contains(&u);
-        // reply
+        // reply: a flag list may show a keyword another session created
+        if plan.flags_asked || seen_now {
+            super::announce_keywords(view, mb, &mut out);
+        }
         out.extend_from_slice(format!("* {} FETCH (", i + 1).as_bytes());
         let mut first = true;
         let mut sep = |out: &mut Vec<u8>| {
@@ -167,14 +243,15 @@ fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan:
         world.touch();
     }
     drop(world);
+    super::modseq::shown(cx.conn, shown_modseq);
     cx.out.extend_from_slice(&out);
-    Done::ok(tag, w::FETCH_DONE)
-        .sync(if uid {
-            SyncMode::Full
-        } else {
-            SyncMode::NoExpunges
-        })
-        .uid(uid)
+    // Dovecot's FETCH reports others' flag changes without UID, even as UID FETCH
+    // (cmd-fetch.c syncs without IMAP_SYNC_FLAG_SEND_UID; STORE is different).
+    Done::ok(tag, w::FETCH_DONE).sync(if uid {
+        SyncMode::Full
+    } else {
+        SyncMode::NoExpunges
+    })
 }
 
 /// The section as a response names it: `BODY[HEADER.FIELDS (FROM SUBJECT)]`.

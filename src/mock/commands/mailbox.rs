@@ -1,9 +1,8 @@
-//! Mailboxes: SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE,
+//! Mailboxes: CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE,
 //! LIST, LSUB, STATUS (RFC 9051 §6.3, RFC 3501 §6.3), NAMESPACE (RFC 2342), with
 //! CHILDREN (RFC 3348) and SPECIAL-USE (RFC 6154) attributes in LIST.
 //!
 //! ```text
-//! select      = "SELECT" SP mailbox [select-params]
 //! create      = "CREATE" SP mailbox
 //! rename      = "RENAME" SP mailbox SP mailbox
 //! list        = "LIST" [SP list-select-opts] SP mailbox SP mbox-or-pat [SP list-return-opts]
@@ -22,12 +21,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::grammar::core::ImapString;
 use crate::grammar::mailbox::Mailbox;
-use crate::grammar::State;
 use crate::mock::mime::push_astring;
-use crate::mock::store::{self, Presence, DELIMITER, SEEN};
+use crate::mock::store::{self, Presence, DELIMITER};
 use crate::mock::wording as w;
 
-use super::{flags_lines, Cx, Done, SelectedView};
+use super::{Cx, Done};
 
 /// NAMESPACE (RFC 2342): one personal namespace, no others.
 pub fn namespace(cx: &mut Cx, tag: &str) -> Done {
@@ -45,97 +43,6 @@ fn stored_name(mailbox: &Mailbox) -> String {
 /// The name as the client wrote it, for error texts (Dovecot echoes it).
 fn shown(mailbox: &Mailbox) -> String {
     mailbox.raw.text().into_owned()
-}
-
-// -- SELECT / EXAMINE (RFC 9051 §6.3.2, §6.3.3)
-
-pub fn select(
-    cx: &mut Cx,
-    tag: &str,
-    mailbox: &Mailbox,
-    parameters: &[String],
-    read_only: bool,
-) -> Done {
-    if cx.conn.selected.take().is_some() {
-        cx.conn.state = State::Authenticated;
-        cx.line(&format!("* OK [CLOSED] {}", w::PREVIOUS_CLOSED));
-    }
-    if parameters
-        .iter()
-        .any(|p| p.eq_ignore_ascii_case("CONDSTORE"))
-        && cx.config.identity.advertises(true, "CONDSTORE")
-    {
-        cx.conn.condstore = true;
-    }
-    let name = stored_name(mailbox);
-    let user = cx.user().to_owned();
-    let mut world = cx.store.lock();
-    let Some(mb) = world.account_mut(&user).and_then(|a| a.real_mut(&name)) else {
-        return Done::no(tag, w::no_mailbox(&shown(mailbox)));
-    };
-    if cx.conn.condstore {
-        mb.track_modseqs();
-    }
-    let mut recent = BTreeSet::new();
-    for m in mb.messages.iter_mut().filter(|m| m.recent) {
-        recent.insert(m.uid);
-        if !read_only {
-            m.recent = false;
-        }
-    }
-    let view = SelectedView {
-        id: mb.id,
-        name: mb.name.clone(),
-        read_only,
-        uidvalidity: mb.uidvalidity,
-        uids: mb.messages.iter().map(|m| m.uid).collect(),
-        flags: mb.messages.iter().map(|m| m.flags.clone()).collect(),
-        recent_reported: recent.len(),
-        recent,
-        keywords: mb.keywords.clone(),
-        local_keywords: Vec::new(),
-    };
-    let mut text = flags_lines(&mb.keywords, read_only);
-    text.push_str(&format!(
-        "* {} EXISTS\r\n* {} RECENT\r\n",
-        view.uids.len(),
-        view.recent.len()
-    ));
-    if let Some(first) = mb.messages.iter().position(|m| !m.flags.has(SEEN)) {
-        text.push_str(&format!(
-            "* OK [UNSEEN {}] {}\r\n",
-            first + 1,
-            w::FIRST_UNSEEN
-        ));
-    }
-    text.push_str(&format!(
-        "* OK [UIDVALIDITY {}] {}\r\n",
-        mb.uidvalidity,
-        w::UIDS_VALID
-    ));
-    text.push_str(&format!(
-        "* OK [UIDNEXT {}] {}\r\n",
-        mb.uidnext,
-        w::PREDICTED_UID
-    ));
-    // Once any CONDSTORE client has opened the mailbox, Dovecot keeps MODSEQs for it
-    // and every later SELECT shows HIGHESTMODSEQ (differential test, i2 and j3).
-    if cx.conn.condstore || mb.modseqs_tracked {
-        text.push_str(&format!(
-            "* OK [HIGHESTMODSEQ {}] {}\r\n",
-            mb.highest_modseq,
-            w::HIGHEST
-        ));
-    }
-    drop(world);
-    cx.out.extend_from_slice(text.as_bytes());
-    cx.conn.selected = Some(view);
-    cx.conn.state = State::Selected;
-    if read_only {
-        Done::ok(tag, w::EXAMINE_DONE).code("READ-ONLY")
-    } else {
-        Done::ok(tag, w::SELECT_DONE).code("READ-WRITE")
-    }
 }
 
 // -- CREATE, DELETE, RENAME (RFC 9051 §6.3.4–§6.3.6)

@@ -31,7 +31,9 @@ pub mod expunge;
 pub mod fetch;
 pub mod idle;
 pub mod mailbox;
+pub mod modseq;
 pub mod search;
+pub mod select;
 pub mod store;
 
 use std::collections::BTreeSet;
@@ -58,9 +60,18 @@ pub struct Conn {
     /// ENABLE QRESYNC (RFC 7162 §3.2) was given: expunges are reported as VANISHED,
     /// and flag updates carry UIDs.
     pub qresync: bool,
+    /// The HIGHESTMODSEQ this QRESYNC client was last given, and the highest MODSEQ it
+    /// was shown since the last sync (see [`modseq`]).
+    pub last_full_modseq: u64,
+    pub highest_fetch_modseq: u64,
+    /// A HIGHESTMODSEQ the last sync wants reported with the reply ([`modseq::report`]).
+    pub pending_highestmodseq: Option<u64>,
     /// The client asked CAPABILITY before logging in. Dovecot then sends the new list
     /// as an untagged CAPABILITY on login instead of a `[CAPABILITY ...]` code.
     pub asked_capability: bool,
+    /// The keywords SEARCH made up in each mailbox (by id) during this session: Dovecot
+    /// keeps them in its process's copy of the index, so a later SELECT lists them.
+    pub local_keywords: Vec<(u64, String)>,
     /// BAD replies in a row, after login.
     pub bad_in_a_row: u32,
     /// Bad commands before login, in total.
@@ -75,6 +86,10 @@ impl Default for Conn {
             selected: None,
             condstore: false,
             qresync: false,
+            last_full_modseq: 0,
+            highest_fetch_modseq: 0,
+            pending_highestmodseq: None,
+            local_keywords: Vec::new(),
             asked_capability: false,
             bad_in_a_row: 0,
             bad_login_total: 0,
@@ -98,11 +113,17 @@ pub struct SelectedView {
     pub recent: BTreeSet<u32>,
     /// The RECENT count last reported.
     pub recent_reported: usize,
-    /// The keywords FLAGS has announced to this session.
+    /// The keywords FLAGS has announced to this session, in the order it learnt them.
     pub keywords: Vec<String>,
     /// Keywords only this session knows: SEARCH KEYWORD names one the mailbox does not
-    /// have. Dovecot announces it to the searching session alone (battery s45, w2).
+    /// have. Dovecot announces it to the searching session alone (battery s45, w2),
+    /// and still knows it when the session selects the mailbox again
+    /// ([`Conn::local_keywords`]).
     pub local_keywords: Vec<String>,
+    /// Messages this session changed without being shown (STORE .SILENT, the \Seen a
+    /// FETCH sets). With CONDSTORE the next sync still reports their new MODSEQ, as
+    /// `* n FETCH (MODSEQ (m))` (RFC 7162 §3.1.3; Dovecot's `imap_sync_send_modseq`).
+    pub hidden: BTreeSet<u32>,
 }
 
 impl SelectedView {
@@ -604,6 +625,7 @@ fn after_login(
     let Some(cmd) = command else {
         diagnose(cx, tag, parsed);
         return match parsed.name {
+            Some(name @ ("SELECT" | "EXAMINE")) => select::refused(cx, tag, name, parsed, first),
             // `UID FOO`: Dovecot looks "UID FOO" up as one command name.
             Some("UID") if parsed.uid => match second_word(first) {
                 Some(sub) => unknown(cx, tag, &format!("UID {sub}")),
@@ -649,6 +671,37 @@ fn unknown(cx: &mut Cx, tag: &str, word: &str) -> Done {
     Done::bad(tag, w::command_error(&upper, "Unknown command"))
 }
 
+/// A syntax error Dovecot's tokenizer finds before any command looks at its arguments
+/// (imap-parser.c): an unclosed quote or parenthesis, or a `)` that closes nothing.
+/// `first` is the command's first line.
+pub fn tokenizer_error(first: &[u8]) -> Option<&'static str> {
+    if first.ends_with(b"}") {
+        // A literal follows: the line goes on after it, so it cannot be judged alone.
+        return None;
+    }
+    let (mut depth, mut quoted, mut escaped) = (0usize, false, false);
+    for &b in first {
+        match (quoted, b) {
+            (true, _) if escaped => escaped = false,
+            (true, b'\\') => escaped = true,
+            (true, b'"') => quoted = false,
+            (true, _) => {}
+            (false, b'"') => quoted = true,
+            (false, b'(') => depth += 1,
+            (false, b')') if depth == 0 => return Some("Unexpected ')'"),
+            (false, b')') => depth -= 1,
+            _ => {}
+        }
+    }
+    if quoted {
+        Some("Missing '\"'")
+    } else if depth > 0 {
+        Some("Missing ')'")
+    } else {
+        None
+    }
+}
+
 /// Dovecot's reason for a command whose arguments did not parse, from the grammar's
 /// diagnostics (each text below is in the battery). Where we cannot tell which of
 /// Dovecot's checks would have failed, "Invalid arguments" is what most commands say.
@@ -656,8 +709,14 @@ pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
     let Some(d) = first_error(parsed) else {
         return "Invalid arguments".into();
     };
+    if let Some(text) = tokenizer_error(first) {
+        return text.into();
+    }
     let expected = d.expected.as_deref().unwrap_or("");
     let name = parsed.name.unwrap_or("");
+    if let Some(text) = modseq::reason(name, d, first) {
+        return text;
+    }
     if d.rule == "sequence-set" || expected.contains("sequence set") {
         return "Invalid messageset".into();
     }
@@ -723,11 +782,11 @@ fn dispatch(cx: &mut Cx, cmd: &Command) -> Done {
         Select {
             mailbox,
             parameters,
-        } => mailbox::select(cx, tag, mailbox, parameters, false),
+        } => select::select(cx, tag, mailbox, parameters, false),
         Examine {
             mailbox,
             parameters,
-        } => mailbox::select(cx, tag, mailbox, parameters, true),
+        } => select::select(cx, tag, mailbox, parameters, true),
         Create { mailbox } => mailbox::create(cx, tag, mailbox),
         Delete { mailbox } => mailbox::delete(cx, tag, mailbox),
         Rename { from, to } => mailbox::rename(cx, tag, from, to),
@@ -770,8 +829,8 @@ fn dispatch(cx: &mut Cx, cmd: &Command) -> Done {
             uid,
             set,
             items,
-            modifiers: _,
-        } => fetch::handle(cx, tag, *uid, set, items),
+            modifiers,
+        } => fetch::handle(cx, tag, *uid, set, items, modifiers),
         Store { uid, set, action } => store::handle(cx, tag, *uid, set, action),
         Copy { uid, set, mailbox } => copy_move::copy(cx, tag, *uid, set, mailbox, false),
         Move { uid, set, mailbox } => copy_move::copy(cx, tag, *uid, set, mailbox, true),
@@ -805,6 +864,30 @@ pub fn flags_lines(keywords: &[String], read_only: bool) -> String {
     format!("* FLAGS ({all})\r\n{permanent}")
 }
 
+/// Sends `* FLAGS` and `* OK [PERMANENTFLAGS ...]` if the mailbox has keywords this
+/// session has not been told of. Dovecot checks this before every flag list it writes
+/// (`client_get_keyword_names` calls `client_send_mailbox_flags`), so a client never
+/// sees a keyword in a FETCH before FLAGS has announced it (RFC 9051 §7.3.5), whoever
+/// created it. Checked against Dovecot 2.3.19 with two sessions, one STOREing a new
+/// keyword, the other FETCHing FLAGS (tests/data/differential/keywords.txt).
+pub fn announce_keywords(
+    view: &mut SelectedView,
+    mailbox: &super::store::MailboxData,
+    out: &mut Vec<u8>,
+) {
+    // The session's list only grows, in the order it learnt of each keyword (a
+    // local one from SEARCH stays where it came, before later real ones).
+    let before = view.keywords.len();
+    for k in mailbox.keywords.iter().chain(&view.local_keywords) {
+        if !view.keywords.iter().any(|m| m.eq_ignore_ascii_case(k)) {
+            view.keywords.push(k.clone());
+        }
+    }
+    if view.keywords.len() != before {
+        out.extend_from_slice(flags_lines(&view.keywords, view.read_only).as_bytes());
+    }
+}
+
 /// Tells the client what changed in its selected mailbox since it last looked, in
 /// Dovecot's order: new keywords, flag changes, expunges (highest number first),
 /// EXISTS, RECENT. New messages become \Recent for the first session that sees them.
@@ -818,6 +901,7 @@ pub fn sync(
     let condstore = conn.condstore;
     let qresync = conn.qresync;
     let uid = uid || qresync;
+    let mut shown_modseq = 0;
     let Some(view) = conn.selected.as_mut() else {
         return Synced::Ok;
     };
@@ -831,17 +915,7 @@ pub fn sync(
         conn.selected = None;
         return Synced::MailboxGone;
     };
-    let mut keywords = mailbox.keywords.clone();
-    keywords.extend(
-        view.local_keywords
-            .iter()
-            .filter(|k| !mailbox.keywords.iter().any(|m| m.eq_ignore_ascii_case(k)))
-            .cloned(),
-    );
-    if keywords != view.keywords {
-        out.extend_from_slice(flags_lines(&keywords, view.read_only).as_bytes());
-        view.keywords = keywords;
-    }
+    announce_keywords(view, mailbox, out);
     for i in 0..view.uids.len() {
         // A message whose EXPUNGE goes out now gets no FETCH first (battery i4).
         let m = if mode == SyncMode::Full {
@@ -850,7 +924,18 @@ pub fn sync(
             mailbox.message_or_tombstone(view.uids[i])
         };
         let Some(m) = m else { continue };
-        if m.flags != view.flags[i] {
+        let hidden = view.hidden.remove(&m.uid);
+        if m.flags == view.flags[i] && hidden && condstore {
+            let uid_part = if uid {
+                format!("UID {} ", m.uid)
+            } else {
+                String::new()
+            };
+            shown_modseq = shown_modseq.max(m.modseq);
+            out.extend_from_slice(
+                format!("* {} FETCH ({uid_part}MODSEQ ({}))\r\n", i + 1, m.modseq).as_bytes(),
+            );
+        } else if m.flags != view.flags[i] {
             view.flags[i] = m.flags.clone();
             let uid_part = if uid {
                 format!("UID {} ", m.uid)
@@ -858,6 +943,7 @@ pub fn sync(
                 String::new()
             };
             let modseq = if condstore {
+                shown_modseq = shown_modseq.max(m.modseq);
                 format!("MODSEQ ({}) ", m.modseq)
             } else {
                 String::new()
@@ -905,6 +991,11 @@ pub fn sync(
         view.recent_reported = view.recent.len();
         out.extend_from_slice(format!("* {} RECENT\r\n", view.recent.len()).as_bytes());
     }
+    let delayed = mode != SyncMode::Full && view.uids.iter().any(|&u| mailbox.message(u).is_none());
+    let highest = mailbox.highest_modseq;
+    drop(world);
+    modseq::shown(conn, shown_modseq);
+    conn.pending_highestmodseq = modseq::after_sync(conn, highest, delayed);
     Synced::Ok
 }
 
@@ -985,6 +1076,17 @@ mod tests {
         assert_eq!(words(b"LIST"), ("LIST".into(), "".into()));
         assert!(valid_tag("a1") && valid_tag("c1LOGIN"));
         assert!(!valid_tag("*") && !valid_tag("") && !valid_tag("a+b"));
+    }
+
+    #[test]
+    fn the_tokenizer_finds_unbalanced_lines() {
+        assert_eq!(tokenizer_error(b"a SELECT \"INBOX"), Some("Missing '\"'"));
+        assert_eq!(
+            tokenizer_error(b"a SELECT INBOX (CONDSTORE"),
+            Some("Missing ')'")
+        );
+        assert_eq!(tokenizer_error(b"a SELECT INBOX)"), Some("Unexpected ')'"));
+        assert_eq!(tokenizer_error(b"a SELECT \"a)b\\\"(\" (X)"), None);
     }
 
     #[test]

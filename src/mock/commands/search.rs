@@ -17,7 +17,7 @@
 use crate::grammar::search::SearchKey;
 use crate::mock::dates;
 use crate::mock::mime;
-use crate::mock::store::{Message, ANSWERED, DELETED, DRAFT, FLAGGED, SEEN};
+use crate::mock::store::{Flags, Message, ANSWERED, DELETED, DRAFT, FLAGGED, SEEN};
 use crate::mock::wording as w;
 
 use super::{compress, Cx, Done, SyncMode};
@@ -49,8 +49,9 @@ pub fn handle(
         return Done::bad(tag, w::command_error(name, "Invalid search date parameter"));
     }
     // apply
-    if criteria_use_modseq(criteria) {
-        cx.conn.condstore = true;
+    let by_modseq = criteria_use_modseq(criteria);
+    if by_modseq && !cx.conn.condstore {
+        super::any::condstore_turned_on(cx);
     }
     if cx.conn.condstore {
         cx.track_selected_modseqs();
@@ -72,18 +73,21 @@ pub fn handle(
             .chain(&view.local_keywords)
             .any(|m| m.eq_ignore_ascii_case(&k));
         if !known {
+            cx.conn.local_keywords.push((view.id, k.clone()));
             view.local_keywords.push(k);
         }
     }
     let max_seq = view.uids.len() as u32;
     let max_uid = view.uids.last().copied().unwrap_or(0);
     let mut found = Vec::new();
+    let mut found_modseq = 0;
     for (i, &u) in view.uids.iter().enumerate() {
         let Some(m) = mb.message_or_tombstone(u) else {
             continue;
         };
         let at = At {
             m,
+            flags: &view.flags[i],
             seq: i as u32 + 1,
             recent: view.recent.contains(&u),
             max_seq,
@@ -91,12 +95,10 @@ pub fn handle(
         };
         if criteria.iter().all(|k| at.matches(k)) {
             found.push(if uid { u } else { i as u32 + 1 });
+            found_modseq = found_modseq.max(m.modseq);
         }
     }
     drop(world);
-    if criteria_use_modseq(criteria) {
-        cx.conn.condstore = true;
-    }
     // reply
     match returns {
         None => {
@@ -104,6 +106,10 @@ pub fn handle(
             for n in &found {
                 line.push(' ');
                 line.push_str(&n.to_string());
+            }
+            // RFC 7162 §3.1.6: a search by MODSEQ also says the highest MODSEQ found.
+            if by_modseq && !found.is_empty() {
+                line.push_str(&format!(" (MODSEQ {found_modseq})"));
             }
             cx.line(&line);
         }
@@ -191,6 +197,9 @@ fn criteria_use_modseq(keys: &[SearchKey]) -> bool {
 /// A message being matched, with what the keys need to know about it.
 struct At<'a> {
     m: &'a Message,
+    /// The flags this session knows: Dovecot searches its view of the mailbox, which
+    /// learns others' changes only when it syncs (a FETCH reads them at once).
+    flags: &'a Flags,
     seq: u32,
     recent: bool,
     max_seq: u32,
@@ -223,7 +232,7 @@ impl At<'_> {
 
     fn matches(&self, key: &SearchKey) -> bool {
         use SearchKey::*;
-        let f = &self.m.flags;
+        let f = self.flags;
         let day = |d: &str| dates::days_of_date_text(d).unwrap_or(i64::MIN);
         let internal = dates::day_of(self.m.internal_date);
         match key {

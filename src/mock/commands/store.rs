@@ -29,7 +29,7 @@ pub fn handle(cx: &mut Cx, tag: &str, uid: bool, set: &SequenceSet, action: &Sto
         Err(text) => return Done::bad(tag, text),
     };
     let user = cx.user().to_owned();
-    let Some(view) = cx.conn.selected.as_mut() else {
+    let Some(view) = cx.conn.selected.as_ref() else {
         return Done::bad(tag, w::NO_MAILBOX_SELECTED);
     };
     let Ok(indexes) = resolve(view, set, uid) else {
@@ -40,11 +40,19 @@ pub fn handle(cx: &mut Cx, tag: &str, uid: bool, set: &SequenceSet, action: &Sto
     } else {
         SyncMode::NoExpunges
     };
-    if view.read_only {
-        return Done::ok(tag, w::STORE_READ_ONLY).sync(sync).uid(uid);
+    // UNCHANGEDSINCE turns CONDSTORE on (with its HIGHESTMODSEQ line) before anything
+    // else is checked, as Dovecot's cmd-store.c does.
+    if action.unchanged_since.is_some() && !cx.conn.condstore {
+        super::any::condstore_turned_on(cx);
     }
-    if action.unchanged_since.is_some() {
-        cx.conn.condstore = true;
+    let Some(view) = cx.conn.selected.as_mut() else {
+        return Done::bad(tag, w::NO_MAILBOX_SELECTED);
+    };
+    if view.read_only {
+        if action.unchanged_since.is_some() {
+            return Done::no(tag, w::CONDSTORE_READ_ONLY).sync(sync);
+        }
+        return Done::ok(tag, w::STORE_READ_ONLY).sync(sync);
     }
     // apply
     let mut world = cx.store.lock();
@@ -58,7 +66,6 @@ pub fn handle(cx: &mut Cx, tag: &str, uid: bool, set: &SequenceSet, action: &Sto
     // One STORE is one change: every message it alters gets the same MODSEQ.
     let modseq = mb.next_modseq();
     let condstore = cx.conn.condstore;
-    let mut silent_modseqs = Vec::new();
     let mut changed = false;
     let mut modified = Vec::new();
     for i in indexes {
@@ -103,18 +110,12 @@ pub fn handle(cx: &mut Cx, tag: &str, uid: bool, set: &SequenceSet, action: &Sto
         if mb.set_flags_at(u, new, modseq) {
             changed = true;
             if action.silent {
+                // Hidden from this session, but with CONDSTORE its new MODSEQ is
+                // still reported by the sync (RFC 7162 §3.1.3).
                 if let Some(m) = mb.message(u) {
                     view.flags[i] = m.flags.clone();
                 }
-                // RFC 7162 §3.1.3: with CONDSTORE on, .SILENT still reports MODSEQ.
-                if condstore {
-                    let uid_item = if uid {
-                        format!("UID {u} ")
-                    } else {
-                        String::new()
-                    };
-                    silent_modseqs.push(format!("* {} FETCH ({uid_item}MODSEQ ({modseq}))", i + 1));
-                }
+                view.hidden.insert(u);
             }
         }
     }
@@ -122,14 +123,15 @@ pub fn handle(cx: &mut Cx, tag: &str, uid: bool, set: &SequenceSet, action: &Sto
         world.touch();
     }
     drop(world);
-    for line in silent_modseqs {
-        cx.line(&line);
-    }
-    // reply
-    let done = Done::ok(tag, w::STORE_DONE).sync(sync).uid(uid);
+    // reply: UID STORE reports others' flag changes with UIDs too, unless it is
+    // .SILENT without CONDSTORE (cmd-store.c)
+    let with_uid = uid && (!action.silent || condstore);
     if modified.is_empty() {
-        done
+        Done::ok(tag, w::STORE_DONE).sync(sync).uid(with_uid)
     } else {
-        done.code(format!("MODIFIED {}", compress(&modified)))
+        Done::ok(tag, w::CONDITIONAL_STORE_FAILED)
+            .code(format!("MODIFIED {}", compress(&modified)))
+            .sync(sync)
+            .uid(with_uid)
     }
 }

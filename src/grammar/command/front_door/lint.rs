@@ -19,6 +19,10 @@ impl<'a> FrontDoor<'a> {
     /// Valid lines that are probably not what was meant, and teaching points.
     pub(super) fn lint(&mut self, body: &CommandBody, spec: &'static Spec, at: &'a [u8]) {
         use CommandBody::*;
+        let name = self.display_name(spec);
+        for d in crate::grammar::extensions::condstore::diagnostics(body, &name, self.name_col()) {
+            self.push(d);
+        }
         match body {
             Copy { mailbox, set, .. } | Move { mailbox, set, .. } => {
                 self.lint_data_item_mailbox(mailbox, set, &self.display_name(spec))
@@ -37,9 +41,6 @@ impl<'a> FrontDoor<'a> {
                 ..
             } => self.lint_fetch_items(items),
             Search { criteria, .. } => self.lint_search_keywords(criteria),
-            Select { parameters, .. } | Examine { parameters, .. } => {
-                self.lint_select_params(parameters, spec)
-            }
             Lsub { .. } => self.note_imap4rev1_only(
                 "lsub",
                 "LSUB is IMAP4rev1 (RFC 3501); IMAP4rev2 deprecates it (RFC 9051 Appendix E). LIST (SUBSCRIBED) \"\" \"*\" lists subscribed mailboxes on both.",
@@ -187,23 +188,6 @@ impl<'a> FrontDoor<'a> {
             )
             .suggest(key);
             self.push(d);
-        }
-    }
-
-    /// SELECT or EXAMINE parameters other than CONDSTORE and QRESYNC.
-    fn lint_select_params(&mut self, parameters: &[String], spec: &'static Spec) {
-        for p in parameters {
-            let pname = p.split(' ').next().unwrap_or("");
-            if !matches!(pname, "CONDSTORE" | "QRESYNC") {
-                let d = Diagnostic::new(
-                    Severity::Warning,
-                    "unknown-parameter",
-                    self.name_col(),
-                    "select-param",
-                    format!("{pname} is not a {} parameter the tutor knows (CONDSTORE and QRESYNC are). A server that does not know it answers BAD.", spec.name),
-                );
-                self.push(d);
-            }
         }
     }
 
