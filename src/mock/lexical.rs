@@ -14,6 +14,9 @@
 //! | a NUL in a quoted string | `NULs not allowed in strings` |
 //! | a CR in a quoted string | `Missing '"'` |
 //! | a CR that no LF follows, outside quotes | `CR sent without LF` |
+//! | a quoted string still open at the end of the line | `Missing '"'` |
+//! | a `(` not closed on its line | `Missing ')'` |
+//! | a `)` that closes nothing | `Unexpected ')'` |
 //!
 //! DEL (0x7F) passes, as in Dovecot. Literal data is not looked at. Before login
 //! (imap-login) every command's arguments are read and the reason is the whole tagged
@@ -33,6 +36,8 @@ pub enum LexError {
     NulInString,
     MissingQuote,
     CrWithoutLf,
+    MissingParen,
+    UnexpectedParen,
 }
 
 impl LexError {
@@ -44,6 +49,8 @@ impl LexError {
             LexError::NulInString => "NULs not allowed in strings",
             LexError::MissingQuote => "Missing '\"'",
             LexError::CrWithoutLf => "CR sent without LF",
+            LexError::MissingParen => "Missing ')'",
+            LexError::UnexpectedParen => "Unexpected ')'",
         }
     }
 }
@@ -113,6 +120,37 @@ pub fn bad_mailbox_name(body: &CommandBody) -> bool {
     })
 }
 
+/// The structure errors of a command's first line, which Dovecot's parser finds before
+/// any command looks at its arguments: an unclosed quote or parenthesis, a `)` that
+/// closes nothing. A line ending in a literal's announcement goes on after the literal,
+/// so it cannot be judged alone.
+pub fn unbalanced(first: &[u8]) -> Option<LexError> {
+    if first.ends_with(b"}") {
+        return None;
+    }
+    let (mut depth, mut quoted, mut escaped) = (0usize, false, false);
+    for &b in first {
+        match (quoted, b) {
+            (true, _) if escaped => escaped = false,
+            (true, b'\\') => escaped = true,
+            (true, b'"') => quoted = false,
+            (true, _) => {}
+            (false, b'"') => quoted = true,
+            (false, b'(') => depth += 1,
+            (false, b')') if depth == 0 => return Some(LexError::UnexpectedParen),
+            (false, b')') => depth -= 1,
+            _ => {}
+        }
+    }
+    if quoted {
+        Some(LexError::MissingQuote)
+    } else if depth > 0 {
+        Some(LexError::MissingParen)
+    } else {
+        None
+    }
+}
+
 fn check_line(text: &[u8]) -> Option<LexError> {
     let mut quoted = false;
     let mut escaped = false;
@@ -163,6 +201,16 @@ mod tests {
             Some(LexError::MissingQuote)
         );
         assert_eq!(error(b"SELECT INBOX x\ry\r\n"), Some(LexError::CrWithoutLf));
+    }
+
+    #[test]
+    fn unbalanced_lines() {
+        let e = |t: &[u8]| unbalanced(t).map(LexError::text);
+        assert_eq!(e(b"a SELECT \"INBOX"), Some("Missing '\"'"));
+        assert_eq!(e(b"a SELECT INBOX (CONDSTORE"), Some("Missing ')'"));
+        assert_eq!(e(b"a SELECT INBOX)"), Some("Unexpected ')'"));
+        assert_eq!(e(b"a SELECT \"a)b\\\"(\" (X)"), None);
+        assert_eq!(e(b"a APPEND x ({3}"), None);
     }
 
     #[test]

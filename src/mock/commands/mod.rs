@@ -671,37 +671,6 @@ fn unknown(cx: &mut Cx, tag: &str, word: &str) -> Done {
     Done::bad(tag, w::command_error(&upper, "Unknown command"))
 }
 
-/// A syntax error Dovecot's tokenizer finds before any command looks at its arguments
-/// (imap-parser.c): an unclosed quote or parenthesis, or a `)` that closes nothing.
-/// `first` is the command's first line.
-pub fn tokenizer_error(first: &[u8]) -> Option<&'static str> {
-    if first.ends_with(b"}") {
-        // A literal follows: the line goes on after it, so it cannot be judged alone.
-        return None;
-    }
-    let (mut depth, mut quoted, mut escaped) = (0usize, false, false);
-    for &b in first {
-        match (quoted, b) {
-            (true, _) if escaped => escaped = false,
-            (true, b'\\') => escaped = true,
-            (true, b'"') => quoted = false,
-            (true, _) => {}
-            (false, b'"') => quoted = true,
-            (false, b'(') => depth += 1,
-            (false, b')') if depth == 0 => return Some("Unexpected ')'"),
-            (false, b')') => depth -= 1,
-            _ => {}
-        }
-    }
-    if quoted {
-        Some("Missing '\"'")
-    } else if depth > 0 {
-        Some("Missing ')'")
-    } else {
-        None
-    }
-}
-
 /// Dovecot's reason for a command whose arguments did not parse, from the grammar's
 /// diagnostics (each text below is in the battery). Where we cannot tell which of
 /// Dovecot's checks would have failed, "Invalid arguments" is what most commands say.
@@ -709,8 +678,8 @@ pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
     let Some(d) = first_error(parsed) else {
         return "Invalid arguments".into();
     };
-    if let Some(text) = tokenizer_error(first) {
-        return text.into();
+    if let Some(e) = crate::mock::lexical::unbalanced(first) {
+        return e.text().into();
     }
     let expected = d.expected.as_deref().unwrap_or("");
     let name = parsed.name.unwrap_or("");
@@ -1076,17 +1045,6 @@ mod tests {
         assert_eq!(words(b"LIST"), ("LIST".into(), "".into()));
         assert!(valid_tag("a1") && valid_tag("c1LOGIN"));
         assert!(!valid_tag("*") && !valid_tag("") && !valid_tag("a+b"));
-    }
-
-    #[test]
-    fn the_tokenizer_finds_unbalanced_lines() {
-        assert_eq!(tokenizer_error(b"a SELECT \"INBOX"), Some("Missing '\"'"));
-        assert_eq!(
-            tokenizer_error(b"a SELECT INBOX (CONDSTORE"),
-            Some("Missing ')'")
-        );
-        assert_eq!(tokenizer_error(b"a SELECT INBOX)"), Some("Unexpected ')'"));
-        assert_eq!(tokenizer_error(b"a SELECT \"a)b\\\"(\" (X)"), None);
     }
 
     #[test]

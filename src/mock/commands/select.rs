@@ -76,8 +76,8 @@ pub fn select(
 /// A SELECT or EXAMINE whose arguments did not parse: Dovecot's BAD, after closing the
 /// selected mailbox unless its tokenizer already refused the line.
 pub fn refused(cx: &mut Cx, tag: &str, name: &str, parsed: &ParsedCommand, first: &[u8]) -> Done {
-    if let Some(text) = super::tokenizer_error(first) {
-        return Done::bad(tag, w::command_error(name, text));
+    if let Some(e) = crate::mock::lexical::unbalanced(first) {
+        return Done::bad(tag, w::command_error(name, e.text()));
     }
     let text = parsed
         .diagnostics
