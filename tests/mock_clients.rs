@@ -222,6 +222,85 @@ fn python_imaplib_logs_in_lists_reads_changes_and_logs_out() {
     assert_eq!(body_of(&server, "Sent", 1), strategos_eml(2));
 }
 
+/// CONDSTORE and QRESYNC (RFC 7162) as a Python user drives them: imaplib passes
+/// modifiers through as part of its arguments, and a SELECT with parameters goes
+/// through `_simple_command`. The same script passes against Dovecot 2.3.19 (the lab
+/// seeded with the strategos INBOX): the MODSEQs are Dovecot's.
+const IMAPLIB_CONDSTORE_SCRIPT: &str = r#"
+import imaplib, sys
+port = int(sys.argv[1])
+
+def step(what, result, expect=None):
+    typ, payload = result
+    print(what, "->", typ, payload)
+    assert typ == "OK", (what, typ, payload)
+    if expect is not None:
+        assert payload == expect, (what, payload, expect)
+    return payload
+
+m = imaplib.IMAP4("127.0.0.1", port)
+step("login", m.login("strategos", "tryhackme"))
+caps = step("capability", m.capability())[0].split()
+assert b"CONDSTORE" in caps and b"QRESYNC" in caps, caps
+step("enable", m.enable("CONDSTORE"))
+assert m.response("ENABLED") == ("ENABLED", [b"CONDSTORE"]), m.untagged_responses
+step("select", m.select("INBOX"), [b"4"])
+assert m.response("HIGHESTMODSEQ") == ("HIGHESTMODSEQ", [b"5"]), m.untagged_responses
+step("fetch modseq", m.fetch("1:4", "(UID MODSEQ)"),
+     [b"1 (UID 1 MODSEQ (5))", b"2 (UID 2 MODSEQ (5))", b"3 (UID 3 MODSEQ (5))", b"4 (UID 4 MODSEQ (5))"])
+step("store", m.store("2", "+FLAGS", "(\\Flagged)"), [b"2 (MODSEQ (6) FLAGS (\\Flagged))"])
+step("fetch changedsince", m.fetch("1:*", "(FLAGS) (CHANGEDSINCE 5)"), [b"2 (FLAGS (\\Flagged) MODSEQ (6))"])
+step("uid fetch changedsince", m.uid("FETCH", "1:*", "(FLAGS) (CHANGEDSINCE 6)"), [None])
+done = step("store unchangedsince", m.store("1:2", "(UNCHANGEDSINCE 5) +FLAGS", "(\\Answered)"))
+assert done == [b"1 (MODSEQ (7) FLAGS (\\Answered \\Seen))"], done
+assert m.response("MODIFIED") == ("MODIFIED", [b"2"]), m.untagged_responses
+step("store unchangedsince ok", m.store("2", "(UNCHANGEDSINCE 6) -FLAGS", "(\\Flagged)"), [b"2 (MODSEQ (8) FLAGS ())"])
+step("search modseq", m.search(None, "MODSEQ", "7"), [b"1 2 (MODSEQ 8)"])
+step("delete 4", m.store("4", "+FLAGS.SILENT", "(\\Deleted)"), [b"4 (MODSEQ (9))"])
+step("expunge", m.expunge(), [b"4"])
+step("close", m.close())
+step("enable qresync", m.enable("QRESYNC"))
+assert m.response("ENABLED") == ("ENABLED", [b"QRESYNC"]), m.untagged_responses
+step("select again", m.select("INBOX"), [b"3"])
+typ, dat = m._simple_command("SELECT", "INBOX", "(QRESYNC (1719824692 5 1:4))")
+print("select qresync ->", typ, dat)
+assert typ == "OK" and dat == [b"[READ-WRITE] Select completed (0.001 + 0.000 secs)."], (typ, dat)
+assert m.response("VANISHED") == ("VANISHED", [b"(EARLIER) 4"]), m.untagged_responses
+assert m.response("FETCH") == ("FETCH", [b"1 (UID 1 FLAGS (\\Answered \\Seen) MODSEQ (7))", b"2 (UID 2 FLAGS () MODSEQ (8))"]), m.untagged_responses
+step("uid fetch vanished", m.uid("FETCH", "1:*", "(FLAGS) (CHANGEDSINCE 8 VANISHED)"), [None])
+assert m.response("VANISHED") == ("VANISHED", [b"(EARLIER) 4"]), m.untagged_responses
+m.logout()
+print("done")
+"#;
+
+#[test]
+#[ignore = "needs the mail clients: sudo bash scripts/ci-install.sh, then cargo test -- --include-ignored"]
+fn python_imaplib_resynchronises_with_condstore_and_qresync() {
+    require_program("python3", "python3");
+    let server = MockServer::start("default");
+    let out = run(Command::new("python3")
+        .arg("-c")
+        .arg(IMAPLIB_CONDSTORE_SCRIPT)
+        .arg(server.port.to_string()));
+    println!("{}", show(&out.stdout));
+    assert!(
+        out.status.success(),
+        "the imaplib script failed:\n{}\n{}",
+        show(&out.stdout),
+        show(&out.stderr)
+    );
+    assert!(show(&out.stdout).ends_with("done\n"));
+    // The conditional STORE left message 2 alone, then the second one cleared it.
+    assert_eq!(
+        flags_of(&server, "INBOX"),
+        [
+            r"* 1 FETCH (UID 1 FLAGS (\Answered \Seen))",
+            r"* 2 FETCH (UID 2 FLAGS ())",
+            r"* 3 FETCH (UID 3 FLAGS (\Seen))"
+        ]
+    );
+}
+
 // ------------------------------------------------------------------ fetchmail
 
 /// fetchmail fetches all INBOX mail (`fetchall keep`) into an MDA that writes one file
