@@ -327,3 +327,55 @@ fn a_capture_of_two_connections_gives_two_sessions() {
     assert!(text.contains("\n== session 2: "), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn broken_captures_and_logs_give_an_error_or_sessions_never_a_panic() {
+    use imap_tutor::transcript::import::{read_sessions, Input};
+    let halves: Vec<std::path::PathBuf> = std::fs::read_dir(data("rawlog"))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    let half = |ext: &str| {
+        let path = halves
+            .iter()
+            .find(|p| p.extension().is_some_and(|x| x == ext));
+        std::fs::read(path.unwrap()).unwrap()
+    };
+    let out = half("out");
+    // Everything is read as `x.in`, so a rawlog half finds this `.out` beside it.
+    let sibling = |_: &str| Some(out.clone());
+    let read = |bytes: &[u8]| {
+        let _ = read_sessions(
+            &Input {
+                bytes,
+                name: "x.in",
+                sibling: &sibling,
+            },
+            false,
+        );
+    };
+    for file in [
+        std::fs::read(data("dovecot-imaplib-damaged.pcapng")).unwrap(),
+        std::fs::read(data("dovecot-imaplib.pcap")).unwrap(),
+        std::fs::read(data("thunderbird-moz-log.txt")).unwrap(),
+        half("in"),
+    ] {
+        // Cut at every length up to 2 KB, then every 97th byte.
+        for len in (0..file.len().min(2048)).chain((2048..file.len()).step_by(97)) {
+            read(&file[..len]);
+        }
+        // Bytes changed here and there, with a small seeded generator.
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..600 {
+            let mut copy = file.clone();
+            for _ in 0..4 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let at = (seed % copy.len() as u64) as usize;
+                copy[at] = (seed >> 32) as u8;
+            }
+            read(&copy);
+        }
+    }
+}

@@ -33,6 +33,10 @@ pub const TLS_ADVICE: &str = "a capture cannot show what TLS encrypts. To see th
     SSLKEYLOGFILE=keys.txt and open the capture in Wireshark with that file \
     (Preferences, Protocols, TLS, (Pre)-Master-Secret log filename)";
 
+/// The most lost bytes of a literal stood in for by NULs; past it, the stream resumes
+/// at the next message instead.
+const MAX_FILLER: u64 = 16 * 1024 * 1024;
+
 /// One TCP connection of the capture.
 struct Connection {
     /// The first two ends seen; `halves[0]` carries what `ends[0]` sent.
@@ -476,7 +480,8 @@ fn gap(t: &mut Transcript, tracker: &mut Tracker, d: Direction, missing: u64, ti
     let mut text = format!(
         "the capture lost {missing} bytes the {who} sent here (a TCP segment it did not keep)"
     );
-    if absorbed == missing {
+    // A stand-in is for a segment or a few, not for gigabytes a forged ACK claims.
+    if absorbed == missing && missing <= MAX_FILLER {
         text.push_str(
             "; all were inside a literal, shown as NUL bytes so the literal keeps its size",
         );
