@@ -392,7 +392,11 @@ pub fn describe(ctx: &Context, body: &CommandBody) -> String {
         Namespace => say!("command.namespace"),
         Status { mailbox, items } => say!(
             "command.status",
-            items = items.join(", "),
+            items = items
+                .iter()
+                .map(|i| i.name())
+                .collect::<Vec<_>>()
+                .join(", "),
             mailbox = mailbox_phrase(mailbox)
         ),
         Append {

@@ -80,6 +80,50 @@ impl Code {
             Code::Other { name, .. } => name,
         }
     }
+
+    /// A code without an argument that has no variant of its own (`NONEXISTENT`).
+    pub fn other(name: &str) -> Code {
+        Code::Other {
+            name: name.to_owned(),
+            argument: None,
+        }
+    }
+}
+
+/// The code as it goes on the wire, without the brackets: `APPENDUID 38505 3955`.
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())?;
+        match self {
+            Code::Alert
+            | Code::Parse
+            | Code::ReadOnly
+            | Code::ReadWrite
+            | Code::TryCreate
+            | Code::Other { argument: None, .. } => Ok(()),
+            Code::BadCharset(charsets) if charsets.is_empty() => Ok(()),
+            Code::BadCharset(charsets) => write!(f, " ({})", charsets.join(" ")),
+            Code::Capability(names) => write!(f, " {}", names.join(" ")),
+            Code::PermanentFlags(flags) => {
+                let names: Vec<&str> = flags.iter().map(|flag| flag.0.as_str()).collect();
+                write!(f, " ({})", names.join(" "))
+            }
+            Code::UidNext(n) | Code::UidValidity(n) | Code::Unseen(n) => write!(f, " {n}"),
+            Code::AppendUid { validity, uids } => write!(f, " {validity} {uids}"),
+            Code::CopyUid {
+                validity,
+                source,
+                destination,
+            } => write!(f, " {validity} {source} {destination}"),
+            Code::HighestModSeq(n) => write!(f, " {n}"),
+            Code::Modified(set) => write!(f, " {set}"),
+            Code::Referral(url) => write!(f, " {url}"),
+            Code::Other {
+                argument: Some(argument),
+                ..
+            } => write!(f, " {argument}"),
+        }
+    }
 }
 
 /// Codes defined without an argument that the tutor knows by name. They parse to
@@ -326,5 +370,25 @@ mod tests {
         let cx = Findings::default();
         assert!(resp_text_code(&cx, b"UIDNEXT abc]").is_err());
         assert!(resp_text_code(&cx, b"UIDVALIDITY 0]").is_err());
+    }
+
+    #[test]
+    fn codes_are_written_as_they_are_read() {
+        for text in [
+            "ALERT",
+            "BADCHARSET (UTF-8 US-ASCII)",
+            "CAPABILITY IMAP4rev1 IDLE AUTH=PLAIN",
+            "PERMANENTFLAGS (\\Deleted \\Seen \\*)",
+            "UIDVALIDITY 1719824692",
+            "APPENDUID 38505 3955",
+            "COPYUID 38505 304,319:320 3956:3958",
+            "HIGHESTMODSEQ 715194045007",
+            "MODIFIED 7,9",
+            "NONEXISTENT",
+            "READ-WRITE",
+        ] {
+            let (parsed, rest) = code(&format!("{text}]"));
+            assert_eq!((parsed.to_string(), rest.as_str()), (text.to_owned(), "]"));
+        }
     }
 }

@@ -124,6 +124,30 @@ pub enum Data {
     },
 }
 
+impl Data {
+    /// The response's name as the knowledge base lists it (`EXISTS`, `FETCH`, `OK`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Data::Status { status, .. } => status.name(),
+            Data::Capability(_) => "CAPABILITY",
+            Data::Enabled(_) => "ENABLED",
+            Data::Id(_) => "ID",
+            Data::Namespace { .. } => "NAMESPACE",
+            Data::List(_) => "LIST",
+            Data::Lsub(_) => "LSUB",
+            Data::MailboxStatus { .. } => "STATUS",
+            Data::Search { .. } => "SEARCH",
+            Data::ESearch { .. } => "ESEARCH",
+            Data::Flags(_) => "FLAGS",
+            Data::Exists(_) => "EXISTS",
+            Data::Recent(_) => "RECENT",
+            Data::Expunge(_) => "EXPUNGE",
+            Data::Vanished { .. } => "VANISHED",
+            Data::Fetch { .. } => "FETCH",
+        }
+    }
+}
+
 /// A message a server sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Response {

@@ -42,6 +42,25 @@ pub enum SequenceSet {
 }
 
 impl SequenceSet {
+    /// The shortest set of the given numbers, sorted ascending: `1:3,5` for 1, 2, 3, 5
+    /// (how COPYUID, VANISHED and ESEARCH write them).
+    pub fn from_numbers(numbers: &[u32]) -> SequenceSet {
+        let mut ranges: Vec<(SeqNumber, Option<SeqNumber>)> = Vec::new();
+        let mut i = 0;
+        while i < numbers.len() {
+            let start = numbers[i];
+            let mut end = start;
+            while i + 1 < numbers.len() && numbers[i + 1] == end.wrapping_add(1) {
+                end += 1;
+                i += 1;
+            }
+            let last = (start != end).then_some(SeqNumber::Value(end));
+            ranges.push((SeqNumber::Value(start), last));
+            i += 1;
+        }
+        SequenceSet::Ranges(ranges)
+    }
+
     /// True if `n` is in the set, given the largest number in use (for `*`).
     /// A range may be written backwards (`4:2`); RFC 9051 §9 says it means the same.
     pub fn contains(&self, n: u32, largest: u32) -> bool {
@@ -139,5 +158,15 @@ mod tests {
         assert!(!set.contains(1, 10) && set.contains(2, 10) && set.contains(9, 10));
         let (_, backwards) = sequence_set(b"4:2").unwrap();
         assert!(backwards.contains(3, 10));
+    }
+
+    #[test]
+    fn numbers_become_the_shortest_set() {
+        assert_eq!(
+            SequenceSet::from_numbers(&[1, 2, 3, 5, 7, 8]).to_string(),
+            "1:3,5,7:8"
+        );
+        assert_eq!(SequenceSet::from_numbers(&[4]).to_string(), "4");
+        assert_eq!(SequenceSet::from_numbers(&[]).to_string(), "");
     }
 }

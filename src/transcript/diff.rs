@@ -52,7 +52,7 @@ pub enum Kind {
     /// `+ ...`
     Continuation,
     /// `* ...`; `identity` says which responses are "the same one" (see [`identity`]).
-    Untagged { identity: String, barrier: bool },
+    Untagged { identity: Identity, barrier: bool },
     /// `tag OK/NO/BAD ...`
     Tagged,
 }
@@ -299,7 +299,7 @@ impl<'r> Splitter<'r> {
             None => match parsed.tag.as_deref() {
                 Some(t) if t != "*" => Kind::Tagged,
                 _ => Kind::Untagged {
-                    identity: format!("? {}", lines.join("\n")),
+                    identity: Identity::Unreadable(lines.join("\n")),
                     barrier: false,
                 },
             },
@@ -383,29 +383,59 @@ fn display_with_tag(line: &str, tag: &str) -> String {
 }
 
 /// Which untagged responses are "the same one" on both sides, so that a changed one is
-/// shown, and explained, next to its counterpart: the kind, plus the message number
-/// for FETCH, the code for a status response, the mailbox for LIST and STATUS.
-pub fn identity(data: &Data) -> String {
+/// shown, and explained, next to its counterpart.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Identity {
+    /// `* n FETCH`: one per message number.
+    Fetch(u32),
+    /// `* n EXPUNGE`: a fixed point of the exchange.
+    Expunge(u32),
+    /// `* OK/NO/BAD/PREAUTH/BYE [CODE]`: one per status and code name.
+    Status(&'static str, Option<String>),
+    /// `* LIST`, `* LSUB`, `* STATUS`: one per response name and mailbox.
+    Mailbox(&'static str, String),
+    /// Any other response: one per response name (`CAPABILITY`, `EXISTS`, ...).
+    Named(&'static str),
+    /// A line the grammar could not read: one per normalised text.
+    Unreadable(String),
+}
+
+impl std::fmt::Display for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Identity::Fetch(n) => write!(f, "FETCH {n}"),
+            Identity::Expunge(n) => write!(f, "EXPUNGE {n}"),
+            Identity::Status(status, None) => f.write_str(status),
+            Identity::Status(status, Some(code)) => write!(f, "{status} [{code}]"),
+            Identity::Mailbox(name, mailbox) => write!(f, "{name} {mailbox}"),
+            Identity::Named(name) => f.write_str(name),
+            Identity::Unreadable(lines) => write!(f, "? {lines}"),
+        }
+    }
+}
+
+/// The [`Identity`] of an untagged response: its name, plus the message number for
+/// FETCH and EXPUNGE, the code for a status response, the mailbox for LIST and STATUS.
+pub fn identity(data: &Data) -> Identity {
     match data {
-        Data::Fetch { seq, .. } => format!("FETCH {seq}"),
-        Data::Status { status, code, .. } => match code {
-            Some(code) => format!("{} [{}]", status.name(), code.name()),
-            None => status.name().to_string(),
-        },
-        Data::List(item) => format!("LIST {}", item.mailbox.name),
-        Data::Lsub(item) => format!("LSUB {}", item.mailbox.name),
-        Data::MailboxStatus { mailbox, .. } => format!("STATUS {}", mailbox.name),
-        Data::Capability(_) => "CAPABILITY".into(),
-        Data::Enabled(_) => "ENABLED".into(),
-        Data::Id(_) => "ID".into(),
-        Data::Namespace { .. } => "NAMESPACE".into(),
-        Data::Search { .. } => "SEARCH".into(),
-        Data::ESearch { .. } => "ESEARCH".into(),
-        Data::Flags(_) => "FLAGS".into(),
-        Data::Exists(_) => "EXISTS".into(),
-        Data::Recent(_) => "RECENT".into(),
-        Data::Expunge(n) => format!("EXPUNGE {n}"),
-        Data::Vanished { .. } => "VANISHED".into(),
+        Data::Fetch { seq, .. } => Identity::Fetch(*seq),
+        Data::Expunge(n) => Identity::Expunge(*n),
+        Data::Status { status, code, .. } => {
+            Identity::Status(status.name(), code.as_ref().map(|c| c.name().to_owned()))
+        }
+        Data::List(item) => Identity::Mailbox("LIST", item.mailbox.name.clone()),
+        Data::Lsub(item) => Identity::Mailbox("LSUB", item.mailbox.name.clone()),
+        Data::MailboxStatus { mailbox, .. } => Identity::Mailbox("STATUS", mailbox.name.clone()),
+        Data::Capability(_)
+        | Data::Enabled(_)
+        | Data::Id(_)
+        | Data::Namespace { .. }
+        | Data::Search { .. }
+        | Data::ESearch { .. }
+        | Data::Flags(_)
+        | Data::Exists(_)
+        | Data::Recent(_)
+        | Data::Vanished { .. } => Identity::Named(data.name()),
     }
 }
 
@@ -415,7 +445,7 @@ pub fn identity(data: &Data) -> String {
 /// The exchange's items, in the canonical order: fixed points stay where they are,
 /// and the untagged responses between two fixed points follow `reference`'s order of
 /// identities (the expected side's), then their own order. Returns item indices.
-fn canonical_order(exchange: &Exchange, reference: &[Vec<String>]) -> Vec<usize> {
+fn canonical_order(exchange: &Exchange, reference: &[Vec<Identity>]) -> Vec<usize> {
     let mut out = Vec::with_capacity(exchange.items.len());
     let mut bag: Vec<usize> = Vec::new();
     let mut bag_number = 0usize;
@@ -424,10 +454,13 @@ fn canonical_order(exchange: &Exchange, reference: &[Vec<String>]) -> Vec<usize>
         let order = reference.get(*bag_number).unwrap_or(&empty);
         let rank = |i: &usize| {
             let id = match &exchange.items[*i].kind {
-                Kind::Untagged { identity, .. } => identity.as_str(),
-                _ => "",
+                Kind::Untagged { identity, .. } => Some(identity),
+                _ => None,
             };
-            order.iter().position(|o| o == id).unwrap_or(order.len())
+            order
+                .iter()
+                .position(|o| Some(o) == id)
+                .unwrap_or(order.len())
         };
         bag.sort_by_key(rank);
         out.append(bag);
@@ -447,7 +480,7 @@ fn canonical_order(exchange: &Exchange, reference: &[Vec<String>]) -> Vec<usize>
 }
 
 /// Each bag's identities in order of first appearance: the expected side's order.
-fn bag_identities(exchange: &Exchange) -> Vec<Vec<String>> {
+fn bag_identities(exchange: &Exchange) -> Vec<Vec<Identity>> {
     let mut out = vec![Vec::new()];
     for item in &exchange.items {
         match &item.kind {
@@ -697,9 +730,9 @@ fn meanings(a: &Exchange, b: &Exchange, rules: &Rules) -> Vec<String> {
             .iter()
             .filter_map(|i| match &i.kind {
                 Kind::Untagged {
-                    barrier: true,
-                    identity,
-                } => identity.strip_prefix("EXPUNGE ")?.parse().ok(),
+                    identity: Identity::Expunge(n),
+                    ..
+                } => Some(*n),
                 _ => None,
             })
             .collect()
@@ -910,14 +943,18 @@ fn article(word: &str) -> &'static str {
     }
 }
 
-fn describe_identity(identity: &str) -> String {
-    if let Some(n) = identity.strip_prefix("FETCH ") {
-        return format!("a FETCH response for message {n}");
+fn describe_identity(identity: &Identity) -> String {
+    match identity {
+        Identity::Fetch(n) => format!("a FETCH response for message {n}"),
+        Identity::Unreadable(_) => "a response the grammar could not read".into(),
+        Identity::Expunge(_)
+        | Identity::Status(..)
+        | Identity::Mailbox(..)
+        | Identity::Named(_) => {
+            let shown = identity.to_string();
+            format!("{} {shown} response", article(&shown))
+        }
     }
-    if identity.starts_with("? ") {
-        return "a response the grammar could not read".into();
-    }
-    format!("{} {identity} response", article(identity))
 }
 
 fn bag_meanings(
@@ -929,8 +966,8 @@ fn bag_meanings(
 ) -> Vec<String> {
     let mut out = Vec::new();
     let identity_of = |e: &Exchange, i: usize| match &e.items[i].kind {
-        Kind::Untagged { identity, .. } => identity.clone(),
-        _ => String::new(),
+        Kind::Untagged { identity, .. } => Some(identity.clone()),
+        _ => None,
     };
     // Exact matches first (a multiset), then what is left is paired by identity.
     let mut left_b: Vec<usize> = ys.to_vec();
@@ -944,17 +981,22 @@ fn bag_meanings(
             None => left_a.push(x),
         }
     }
-    let mut order: Vec<String> = Vec::new();
-    let mut by_id: HashMap<String, (Vec<usize>, Vec<usize>)> = HashMap::new();
+    let mut order: Vec<Identity> = Vec::new();
+    let mut by_id: HashMap<Identity, (Vec<usize>, Vec<usize>)> = HashMap::new();
     for &x in &left_a {
-        let id = identity_of(a, x);
+        // Bags hold untagged responses only, so every item has an identity.
+        let Some(id) = identity_of(a, x) else {
+            continue;
+        };
         if !order.contains(&id) {
             order.push(id.clone());
         }
         by_id.entry(id).or_default().0.push(x);
     }
     for &y in &left_b {
-        let id = identity_of(b, y);
+        let Some(id) = identity_of(b, y) else {
+            continue;
+        };
         if !order.contains(&id) {
             order.push(id.clone());
         }

@@ -10,6 +10,7 @@ use crate::grammar::fetch::FetchItems;
 use crate::grammar::mailbox::Mailbox;
 use crate::grammar::search::SearchKey;
 use crate::grammar::sequence::SequenceSet;
+use crate::grammar::status::StatusItem;
 
 /// A command a client sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -93,7 +94,7 @@ pub enum CommandBody {
     Namespace,
     Status {
         mailbox: Mailbox,
-        items: Vec<String>,
+        items: Vec<StatusItem>,
     },
     Append {
         mailbox: Mailbox,

@@ -62,7 +62,8 @@ fn return_option(input: &[u8]) -> PResult<'_, String> {
     let (rest, name) = expect(label::LIST_RETURN_OPT, word).parse(input)?;
     if name.eq_ignore_ascii_case(b"STATUS") {
         let (rest, items) = arg(label::STATUS_ITEMS, status_att_list)(rest)?;
-        return Ok((rest, format!("STATUS ({})", items.join(" "))));
+        let names: Vec<&str> = items.iter().map(|i| i.name()).collect();
+        return Ok((rest, format!("STATUS ({})", names.join(" "))));
     }
     option_extension(input)
 }

@@ -14,9 +14,11 @@
 
 use std::sync::Arc;
 
+use crate::grammar::code::Code;
 use crate::grammar::command::CommandBody;
 use crate::grammar::core::{Flag, ImapString, StringForm};
 use crate::grammar::mailbox::Mailbox;
+use crate::grammar::sequence::SequenceSet;
 use crate::grammar::{parse_command, State};
 use crate::mock::config::Config;
 use crate::mock::dates;
@@ -162,19 +164,22 @@ pub fn handle(
     let user = cx.user().to_owned();
     let mut world = cx.store.lock();
     let Some(mb) = world.account_mut(&user).and_then(|a| a.real_mut(&name)) else {
-        return Done::no(tag, w::no_mailbox(&name)).code("TRYCREATE");
+        return Done::no(tag, w::no_mailbox(&name)).code(Code::TryCreate);
     };
     if message.bytes.is_empty() {
         return Done::no(tag, w::ZERO_BYTE_MESSAGE);
     }
     if message.bytes.len() as u64 > cx.config.limits.max_append {
-        return Done::no(tag, w::MESSAGE_TOO_LARGE).code("TOOBIG");
+        return Done::no(tag, w::MESSAGE_TOO_LARGE).code(Code::other("TOOBIG"));
     }
     let uid = mb.append(Arc::from(message.bytes.as_slice()), flags, internal_date);
     let validity = mb.uidvalidity;
     world.touch();
     // reply
     Done::ok(tag, w::APPEND_DONE)
-        .code(format!("APPENDUID {validity} {uid}"))
+        .code(Code::AppendUid {
+            validity,
+            uids: SequenceSet::from_numbers(&[uid]),
+        })
         .sync(SyncMode::Full)
 }

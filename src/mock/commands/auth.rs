@@ -12,6 +12,7 @@
 //! and tests stay fast. The mock has no TLS: STARTTLS gets Dovecot's answer for a
 //! server without TLS, or, if the fixture advertises STARTTLS, an honest NO.
 
+use crate::grammar::code::Code;
 use crate::grammar::core::ImapString;
 use crate::grammar::State;
 use crate::mock::config::Config;
@@ -71,7 +72,7 @@ fn login(
         .is_some_and(|a| a.password == password);
     if !ok {
         return Done::no(tag, w::AUTH_FAILED)
-            .code("AUTHENTICATIONFAILED")
+            .code(Code::other("AUTHENTICATIONFAILED"))
             .untimed();
     }
     conn.state = State::Authenticated;
@@ -82,7 +83,7 @@ fn login(
         Done::ok(tag, w::LOGGED_IN).untimed()
     } else {
         Done::ok(tag, w::LOGGED_IN)
-            .code(format!("CAPABILITY {caps}"))
+            .code(Code::Capability(config.identity.after_login.clone()))
             .untimed()
     }
 }
@@ -94,7 +95,9 @@ pub fn authenticate(cx: &mut Cx, tag: &str, mechanism: &str, initial: Option<&st
         .identity
         .advertises(false, &format!("AUTH={mech}"));
     if !advertised {
-        return Done::no(tag, w::AUTH_UNSUPPORTED).code("ALERT").untimed();
+        return Done::no(tag, w::AUTH_UNSUPPORTED)
+            .code(Code::Alert)
+            .untimed();
     }
     if !MECHANISMS.contains(&mech.as_str()) {
         let what = format!("AUTHENTICATE {mech}");
@@ -165,7 +168,7 @@ pub fn continue_auth(
         base64_decode(line)
     };
     let Some(data) = decoded else {
-        finish(Done::no(tag, w::AUTH_BAD_BASE64).code("ALERT"), out);
+        finish(Done::no(tag, w::AUTH_BAD_BASE64).code(Code::Alert), out);
         return None;
     };
     match step {
@@ -178,7 +181,7 @@ pub fn continue_auth(
                     let password = String::from_utf8_lossy(password).into_owned();
                     login(conn, store, config, tag, &user, &password, out)
                 }
-                _ => Done::no(tag, w::AUTH_FAILED).code("AUTHENTICATIONFAILED"),
+                _ => Done::no(tag, w::AUTH_FAILED).code(Code::other("AUTHENTICATIONFAILED")),
             };
             finish(done, out);
             None

@@ -15,11 +15,12 @@
 
 use std::collections::BTreeSet;
 
+use crate::grammar::code::Code;
 use crate::grammar::mailbox::Mailbox;
 use crate::grammar::sequence::SequenceSet;
 use crate::mock::wording as w;
 
-use super::{compress, resolve, Cx, Done, SyncMode};
+use super::{resolve, Cx, Done, SyncMode};
 
 /// COPY and MOVE (`moving`), and their UID forms.
 pub fn copy(
@@ -49,10 +50,10 @@ pub fn copy(
         return Done::no(tag, w::no_mailbox(&target_name));
     };
     if account.real(&target_name).is_none() {
-        return Done::no(tag, w::no_mailbox(&target_name)).code("TRYCREATE");
+        return Done::no(tag, w::no_mailbox(&target_name)).code(Code::TryCreate);
     }
     if moving && view.read_only {
-        return Done::no(tag, "Mailbox is read-only.").code("READ-ONLY");
+        return Done::no(tag, "Mailbox is read-only.").code(Code::ReadOnly);
     }
     // apply: collect first, then append (the target may be the source itself)
     let Some(source) = account.by_id(view.id) else {
@@ -77,7 +78,11 @@ pub fn copy(
         from.push(u);
         to.push(dest.append_at(raw, flags, date, modseq));
     }
-    let code = format!("COPYUID {validity} {} {}", compress(&from), compress(&to));
+    let code = Code::CopyUid {
+        validity,
+        source: SequenceSet::from_numbers(&from),
+        destination: SequenceSet::from_numbers(&to),
+    };
     if moving {
         let gone: BTreeSet<u32> = from.iter().copied().collect();
         if let Some(source) = account.by_id_mut(view.id) {

@@ -19,8 +19,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::grammar::code::Code;
 use crate::grammar::core::ImapString;
 use crate::grammar::mailbox::Mailbox;
+use crate::grammar::status::StatusItem;
 use crate::mock::mime::push_astring;
 use crate::mock::store::{self, Presence, DELIMITER};
 use crate::mock::wording as w;
@@ -60,7 +62,7 @@ pub fn create(cx: &mut Cx, tag: &str, mailbox: &Mailbox) -> Done {
     let user = cx.user().to_owned();
     let mut world = cx.store.lock();
     if world.account(&user).and_then(|a| a.real(&name)).is_some() {
-        return Done::no(tag, w::MAILBOX_EXISTS).code("ALREADYEXISTS");
+        return Done::no(tag, w::MAILBOX_EXISTS).code(Code::other("ALREADYEXISTS"));
     }
     world.create_mailbox(&user, &name);
     world.touch();
@@ -82,7 +84,7 @@ pub fn delete(cx: &mut Cx, tag: &str, mailbox: &Mailbox) -> Done {
         .iter()
         .position(|m| m.name == name && m.is_real())
     else {
-        return Done::no(tag, w::no_mailbox(&shown(mailbox))).code("NONEXISTENT");
+        return Done::no(tag, w::no_mailbox(&shown(mailbox))).code(Code::other("NONEXISTENT"));
     };
     if account.has_children(&name) {
         let mb = &mut account.mailboxes[index];
@@ -100,7 +102,7 @@ pub fn delete(cx: &mut Cx, tag: &str, mailbox: &Mailbox) -> Done {
 pub fn rename(cx: &mut Cx, tag: &str, from: &Mailbox, to: &Mailbox) -> Done {
     let (old, new) = (stored_name(from), stored_name(to));
     if old == "INBOX" {
-        return Done::no(tag, w::RENAME_INBOX).code("CANNOT");
+        return Done::no(tag, w::RENAME_INBOX).code(Code::other("CANNOT"));
     }
     let user = cx.user().to_owned();
     let mut world = cx.store.lock();
@@ -108,10 +110,10 @@ pub fn rename(cx: &mut Cx, tag: &str, from: &Mailbox, to: &Mailbox) -> Done {
         return Done::no(tag, w::no_mailbox(&shown(from)));
     };
     if account.real(&old).is_none() {
-        return Done::no(tag, w::no_mailbox(&shown(from))).code("NONEXISTENT");
+        return Done::no(tag, w::no_mailbox(&shown(from))).code(Code::other("NONEXISTENT"));
     }
     if account.find(&new).is_some() {
-        return Done::no(tag, w::TARGET_EXISTS).code("ALREADYEXISTS");
+        return Done::no(tag, w::TARGET_EXISTS).code(Code::other("ALREADYEXISTS"));
     }
     let prefix = format!("{old}{DELIMITER}");
     let renamed = |name: &str| -> Option<String> {
@@ -342,33 +344,47 @@ pub fn lsub(cx: &mut Cx, tag: &str, reference: &Mailbox, pattern: &ImapString) -
 // -- STATUS (RFC 9051 §6.3.11)
 
 /// The items Dovecot answers, in the order it writes them.
-const STATUS_ITEMS: [&str; 8] = [
-    "MESSAGES",
-    "RECENT",
-    "UIDNEXT",
-    "UIDVALIDITY",
-    "UNSEEN",
-    "HIGHESTMODSEQ",
-    "SIZE",
-    "DELETED",
+const STATUS_ORDER: [StatusItem; 8] = [
+    StatusItem::Messages,
+    StatusItem::Recent,
+    StatusItem::UidNext,
+    StatusItem::UidValidity,
+    StatusItem::Unseen,
+    StatusItem::HighestModSeq,
+    StatusItem::Size,
+    StatusItem::Deleted,
 ];
 
-pub fn status(cx: &mut Cx, tag: &str, mailbox: &Mailbox, items: &[String]) -> Done {
-    if let Some(bad) = items
-        .iter()
-        .find(|i| !STATUS_ITEMS.iter().any(|s| s.eq_ignore_ascii_case(i)))
-    {
+/// The value of `item` in Dovecot's answer, or `None` for an item Dovecot 2.3's STATUS
+/// does not know (it answers `BAD Invalid status item`).
+fn status_value(mb: &store::MailboxData, item: StatusItem) -> Option<u64> {
+    Some(match item {
+        StatusItem::Messages => mb.messages.len() as u64,
+        StatusItem::Recent => mb.recent_count() as u64,
+        StatusItem::UidNext => u64::from(mb.uidnext),
+        StatusItem::UidValidity => u64::from(mb.uidvalidity),
+        StatusItem::Unseen => mb.unseen_count() as u64,
+        StatusItem::HighestModSeq => mb.highest_modseq,
+        StatusItem::Size => mb.size(),
+        StatusItem::Deleted => mb
+            .messages
+            .iter()
+            .filter(|m| m.flags.has(store::DELETED))
+            .count() as u64,
+        StatusItem::AppendLimit | StatusItem::MailboxId => return None,
+    })
+}
+
+pub fn status(cx: &mut Cx, tag: &str, mailbox: &Mailbox, items: &[StatusItem]) -> Done {
+    if let Some(bad) = items.iter().find(|i| !STATUS_ORDER.contains(i)) {
         return Done::bad(
             tag,
             w::command_error("STATUS", &format!("Invalid status item {bad}")),
         );
     }
+    let highestmodseq = items.contains(&StatusItem::HighestModSeq);
     // HIGHESTMODSEQ turns CONDSTORE on for the session, as ENABLE would.
-    if !cx.conn.condstore
-        && items
-            .iter()
-            .any(|i| i.eq_ignore_ascii_case("HIGHESTMODSEQ"))
-    {
+    if !cx.conn.condstore && highestmodseq {
         super::any::condstore_turned_on(cx);
     }
     let name = stored_name(mailbox);
@@ -379,34 +395,15 @@ pub fn status(cx: &mut Cx, tag: &str, mailbox: &Mailbox, items: &[String]) -> Do
         return Done::no(tag, w::no_mailbox(&shown(mailbox)));
     };
     // Asking for HIGHESTMODSEQ turns CONDSTORE on for the mailbox, in Dovecot.
-    if items
-        .iter()
-        .any(|i| i.eq_ignore_ascii_case("HIGHESTMODSEQ"))
-    {
+    if highestmodseq {
         mb.track_modseqs();
     }
     let mb = &*mb;
-    let mut values = Vec::new();
-    for item in STATUS_ITEMS {
-        if !items.iter().any(|i| i.eq_ignore_ascii_case(item)) {
-            continue;
-        }
-        let value = match item {
-            "MESSAGES" => mb.messages.len() as u64,
-            "RECENT" => mb.recent_count() as u64,
-            "UIDNEXT" => u64::from(mb.uidnext),
-            "UIDVALIDITY" => u64::from(mb.uidvalidity),
-            "UNSEEN" => mb.unseen_count() as u64,
-            "HIGHESTMODSEQ" => mb.highest_modseq,
-            "SIZE" => mb.size(),
-            _ => mb
-                .messages
-                .iter()
-                .filter(|m| m.flags.has(store::DELETED))
-                .count() as u64,
-        };
-        values.push(format!("{item} {value}"));
-    }
+    let values: Vec<String> = STATUS_ORDER
+        .into_iter()
+        .filter(|item| items.contains(item))
+        .filter_map(|item| Some(format!("{item} {}", status_value(mb, item)?)))
+        .collect();
     let is_selected = selected_id == Some(mb.id);
     drop(world);
     let mut line = b"* STATUS ".to_vec();
@@ -414,7 +411,7 @@ pub fn status(cx: &mut Cx, tag: &str, mailbox: &Mailbox, items: &[String]) -> Do
     line.extend_from_slice(format!(" ({})\r\n", values.join(" ")).as_bytes());
     cx.out.extend_from_slice(&line);
     if is_selected {
-        Done::ok(tag, w::STATUS_SELECTED_DONE).code("CLIENTBUG")
+        Done::ok(tag, w::STATUS_SELECTED_DONE).code(Code::other("CLIENTBUG"))
     } else {
         Done::ok(tag, w::STATUS_DONE)
     }

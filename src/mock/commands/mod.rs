@@ -38,6 +38,7 @@ pub mod store;
 
 use std::collections::BTreeSet;
 
+use crate::grammar::code::Code;
 use crate::grammar::command::{Command, CommandBody};
 use crate::grammar::sequence::SequenceSet;
 use crate::grammar::{parse_command, ParsedCommand, State};
@@ -176,8 +177,8 @@ pub struct Done {
     /// `None` when no tagged line is sent yet (IDLE, AUTHENTICATE continuing).
     pub tag: Option<String>,
     pub status: Status,
-    /// A response code without brackets: `READ-WRITE`, `APPENDUID 1 5`.
-    pub code: Option<String>,
+    /// The response code, written without brackets: `READ-WRITE`, `APPENDUID 1 5`.
+    pub code: Option<Code>,
     pub text: String,
     /// True for texts that never get timing figures (imap-login's, and LOGIN's).
     pub untimed: bool,
@@ -216,8 +217,8 @@ impl Done {
         Done::new(tag, Status::Bad, text)
     }
 
-    pub fn code(mut self, code: impl Into<String>) -> Self {
-        self.code = Some(code.into());
+    pub fn code(mut self, code: Code) -> Self {
+        self.code = Some(code);
         self
     }
 
@@ -1011,28 +1012,9 @@ pub fn resolve(
         .collect())
 }
 
-/// `1:3,5` from sorted numbers: how COPYUID and ESEARCH write sets.
+/// `1:3,5` from sorted numbers: how COPYUID, VANISHED and ESEARCH write sets.
 pub fn compress(numbers: &[u32]) -> String {
-    let mut out = String::new();
-    let mut i = 0;
-    while i < numbers.len() {
-        let start = numbers[i];
-        let mut end = start;
-        while i + 1 < numbers.len() && numbers[i + 1] == end + 1 {
-            end += 1;
-            i += 1;
-        }
-        if !out.is_empty() {
-            out.push(',');
-        }
-        if start == end {
-            out.push_str(&start.to_string());
-        } else {
-            out.push_str(&format!("{start}:{end}"));
-        }
-        i += 1;
-    }
-    out
+    SequenceSet::from_numbers(numbers).to_string()
 }
 
 #[cfg(test)]

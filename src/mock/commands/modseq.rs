@@ -17,6 +17,7 @@
 //! SEARCH holds expunges back (RFC 9051 §7.5.1), the client is given the last value it
 //! can trust instead, and only if the MODSEQs it was shown went past it.
 
+use crate::grammar::code::Code;
 use crate::grammar::error::Diagnostic;
 
 use super::Conn;
@@ -46,12 +47,12 @@ pub fn shown(conn: &mut Conn, modseq: u64) {
 
 /// Puts a pending HIGHESTMODSEQ report into the tagged reply (`code`, when it is an
 /// OK without a code of its own), or else untagged into `out`.
-pub fn report(conn: &mut Conn, code: &mut Option<String>, tagged_ok: bool, out: &mut Vec<u8>) {
+pub fn report(conn: &mut Conn, code: &mut Option<Code>, tagged_ok: bool, out: &mut Vec<u8>) {
     let Some(n) = conn.pending_highestmodseq.take() else {
         return;
     };
     if tagged_ok && code.is_none() {
-        *code = Some(format!("HIGHESTMODSEQ {n}"));
+        *code = Some(Code::HighestModSeq(n));
     } else {
         out.extend_from_slice(
             format!("* OK [HIGHESTMODSEQ {n}] {}\r\n", super::w::HIGHEST).as_bytes(),

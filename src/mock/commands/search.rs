@@ -14,6 +14,7 @@
 //! mailbox does not have makes FLAGS and PERMANENTFLAGS follow the result, for this
 //! session only (a Dovecot quirk).
 
+use crate::grammar::code::Code;
 use crate::grammar::search::SearchKey;
 use crate::mock::dates;
 use crate::mock::mime;
@@ -38,7 +39,7 @@ pub fn handle(
     let name = if uid { "UID SEARCH" } else { "SEARCH" };
     if let Some(cs) = charset {
         if !CHARSETS.iter().any(|c| c.eq_ignore_ascii_case(cs)) {
-            return Done::no(tag, w::UNKNOWN_CHARSET).code("BADCHARSET");
+            return Done::no(tag, w::UNKNOWN_CHARSET).code(Code::other("BADCHARSET"));
         }
     }
     if criteria.is_empty() {

@@ -25,6 +25,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::grammar::code::Code;
 use crate::grammar::extensions::condstore::{self, Qresync, SelectParam};
 use crate::grammar::mailbox::Mailbox;
 use crate::grammar::{ParsedCommand, State};
@@ -63,7 +64,7 @@ pub fn select(
     }
     if let Some(refusal) = invalid_name(mailbox) {
         close_selected(cx);
-        return Done::no(tag, refusal).code("CANNOT");
+        return Done::no(tag, refusal).code(Code::other("CANNOT"));
     }
     // apply
     close_selected(cx);
@@ -252,9 +253,9 @@ fn open(
     cx.conn.selected = Some(view);
     cx.conn.state = State::Selected;
     if read_only {
-        Done::ok(tag, w::EXAMINE_DONE).code("READ-ONLY")
+        Done::ok(tag, w::EXAMINE_DONE).code(Code::ReadOnly)
     } else {
-        Done::ok(tag, w::SELECT_DONE).code("READ-WRITE")
+        Done::ok(tag, w::SELECT_DONE).code(Code::ReadWrite)
     }
 }
 

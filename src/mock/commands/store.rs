@@ -12,13 +12,14 @@
 //! and `.SILENT` hides this command's own changes but not other sessions'. A new
 //! keyword grows the mailbox's FLAGS and PERMANENTFLAGS, sent before the FETCH.
 
+use crate::grammar::code::Code;
 use crate::grammar::command::{StoreAction, StoreMode};
 use crate::grammar::sequence::SequenceSet;
 use crate::mock::store::Flags;
 use crate::mock::wording as w;
 
 use super::append::flags_of;
-use super::{compress, resolve, Cx, Done, SyncMode};
+use super::{resolve, Cx, Done, SyncMode};
 
 /// STORE and UID STORE.
 pub fn handle(cx: &mut Cx, tag: &str, uid: bool, set: &SequenceSet, action: &StoreAction) -> Done {
@@ -130,7 +131,7 @@ pub fn handle(cx: &mut Cx, tag: &str, uid: bool, set: &SequenceSet, action: &Sto
         Done::ok(tag, w::STORE_DONE).sync(sync).uid(with_uid)
     } else {
         Done::ok(tag, w::CONDITIONAL_STORE_FAILED)
-            .code(format!("MODIFIED {}", compress(&modified)))
+            .code(Code::Modified(SequenceSet::from_numbers(&modified)))
             .sync(sync)
             .uid(with_uid)
     }
