@@ -20,6 +20,7 @@
 //! - [`mock`]: the built-in IMAP server, a sans-IO `Session` over a shared in-memory store,
 //!   answering in Dovecot's words; one file per command family under `mock/commands/`.
 //! - [`net`]: the tokio edges: the annotating proxy, TLS, `connect`, and `serve` (the mock on TCP).
+//! - [`yaml`]: caps on aliases and nesting, checked before any YAML from outside is parsed.
 //! - [`lesson`]: YAML lessons run against the in-process mock: schema, matcher, runner, check, REPL.
 //!
 //! Where to look for a command, say FETCH: parsed in `grammar/command/parsers.rs` (items in
@@ -38,3 +39,4 @@ pub mod net;
 pub mod render;
 pub mod transcript;
 pub mod wire;
+pub mod yaml;

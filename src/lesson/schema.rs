@@ -329,6 +329,7 @@ pub fn load(path: &Path) -> Result<Scenario, Vec<ScenarioError>> {
 
 /// Parses and validates scenario text; `path` names it in errors and anchors relative fixtures.
 pub fn parse(text: &str, path: &Path) -> Result<Scenario, Vec<ScenarioError>> {
+    crate::yaml::check(text).map_err(|e| vec![ScenarioError::at(path, e.line, 1, e.message)])?;
     let mut scenario: Scenario =
         serde_norway::from_str(text).map_err(|e| vec![yaml_error(path, &e)])?;
     scenario.source = Source {
@@ -404,16 +405,16 @@ pub fn validate(s: &Scenario) -> Vec<ScenarioError> {
         ));
     }
     if let FixtureRef::Named(name) = &s.fixture {
-        if resolve_fixture(s).is_err() {
-            errors.push(ScenarioError::at(
-                path,
-                top("fixture"),
-                1,
+        if let Err(why) = resolve_fixture(s) {
+            let message = if why.contains(fixture::OUTSIDE) {
+                why
+            } else {
                 format!(
                     "no fixture called {name:?}: give a built-in name ({}), a path relative to this file, or write it inline",
                     fixture::BUILT_IN.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
-                ),
-            ));
+                )
+            };
+            errors.push(ScenarioError::at(path, top("fixture"), 1, message));
         }
     }
     let mut bound: Vec<String> = Vec::new();
@@ -509,21 +510,29 @@ pub fn resolve_fixture(s: &Scenario) -> Result<Fixture, String> {
         FixtureRef::Inline(f) => {
             let mut f = (**f).clone();
             f.base = s.source.path.parent().map(Path::to_path_buf);
+            f.root = Some(lesson_folder(s));
             Ok(f)
         }
         FixtureRef::Named(name) => {
             if fixture::BUILT_IN.iter().any(|(n, _)| n == name) {
                 return fixture::resolve(name).map_err(|e| e.to_string());
             }
-            let relative = s
-                .source
-                .path
-                .parent()
-                .map(|p| p.join(name))
-                .unwrap_or_else(|| PathBuf::from(name));
-            let path = relative.display().to_string();
-            fixture::resolve(&path).map_err(|e| e.to_string())
+            // A fixture file, and the mail it reads, must sit in the lesson's folder.
+            let folder = lesson_folder(s);
+            let path = folder.join(name);
+            fixture::confined(&folder, &path)?;
+            let mut f = fixture::resolve(&path.display().to_string()).map_err(|e| e.to_string())?;
+            f.root = Some(folder);
+            Ok(f)
         }
+    }
+}
+
+/// The folder a lesson's files must stay in: its own.
+fn lesson_folder(s: &Scenario) -> PathBuf {
+    match s.source.path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
     }
 }
 

@@ -40,6 +40,11 @@ pub struct Fixture {
     /// Where `file:` paths are resolved from (the fixture's folder); not in the YAML.
     #[serde(skip)]
     pub base: Option<PathBuf>,
+    /// The folder `file:` paths must stay in, when the fixture comes with a lesson
+    /// (the lesson's folder). A fixture given to `serve --fixture` by its user reads
+    /// what its user can read.
+    #[serde(skip)]
+    pub root: Option<PathBuf>,
 }
 
 /// The server's identity.
@@ -144,6 +149,11 @@ pub enum FixtureError {
         origin: String,
         message: String,
     },
+    /// Over a cap on aliases or nesting ([`crate::yaml`]), before parsing.
+    Limit {
+        origin: String,
+        error: crate::yaml::LimitError,
+    },
 }
 
 impl std::fmt::Display for FixtureError {
@@ -161,6 +171,7 @@ impl std::fmt::Display for FixtureError {
             }
             FixtureError::Yaml { origin, error } => write!(f, "{origin}: {error}"),
             FixtureError::Invalid { origin, message } => write!(f, "{origin}: {message}"),
+            FixtureError::Limit { origin, error } => write!(f, "{origin}:{error}"),
         }
     }
 }
@@ -189,6 +200,10 @@ pub fn resolve(spec: &str) -> Result<Fixture, FixtureError> {
 
 /// Parses fixture text. `base` is where `file:` paths are resolved from.
 pub fn parse(text: &str, origin: &str, base: Option<PathBuf>) -> Result<Fixture, FixtureError> {
+    crate::yaml::check(text).map_err(|error| FixtureError::Limit {
+        origin: origin.into(),
+        error,
+    })?;
     let mut fixture: Fixture =
         serde_norway::from_str(text).map_err(|error| FixtureError::Yaml {
             origin: origin.into(),
@@ -204,6 +219,7 @@ impl Fixture {
         let origin = self
             .base
             .as_ref()
+            .filter(|b| !b.as_os_str().is_empty())
             .map_or_else(|| "fixture".to_string(), |b| b.display().to_string());
         let invalid = |message: String| FixtureError::Invalid {
             origin: origin.clone(),
@@ -355,11 +371,43 @@ impl Fixture {
                     Some(base) => base.join(file),
                     None => PathBuf::from(file),
                 };
+                if let Some(root) = &self.root {
+                    confined(root, &path)?;
+                }
                 std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
             }
             (Some(_), Some(_)) => Err("give text or file, not both".into()),
             (None, None) => Err("needs text or file".into()),
         }
+    }
+}
+
+/// What [`confined`] says of a path that leads out of the lesson's folder.
+pub const OUTSIDE: &str = "outside the lesson's folder";
+
+/// Checks that `path` leads into `root` (symbolic links followed). A lesson can then
+/// read the mail beside it, and nothing else: `file: ../../../../etc/passwd` in a
+/// lesson would otherwise be served to whoever runs it.
+pub fn confined(root: &Path, path: &Path) -> Result<(), String> {
+    let root = if root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        root
+    };
+    let real_root = root
+        .canonicalize()
+        .map_err(|e| format!("cannot read {}: {e}", root.display()))?;
+    let real = path
+        .canonicalize()
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if real.starts_with(&real_root) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} is {OUTSIDE} ({}): keep the files a lesson uses beside it or below it",
+            path.display(),
+            root.display()
+        ))
     }
 }
 
