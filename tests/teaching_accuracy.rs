@@ -404,6 +404,93 @@ fn mdnsent_sticks_when_the_server_lists_it() {
     assert!(text.contains("lists $mdnsent itself"), "{text}");
 }
 
+// ---- more of the same kinds --------------------------------------------------------------
+
+#[test]
+fn reserved_inbox_commands_are_not_described_as_working() {
+    // RFC 9051 §6.3.4 and §6.3.5: creating or deleting INBOX is an error.
+    let a = session(&[
+        "C: a1 LOGIN u p",
+        "S: a1 OK done",
+        "C: a2 CREATE INBOX",
+        "C: a3 DELETE inbox",
+    ]);
+    for display in ["a2 CREATE", "a3 DELETE"] {
+        let summary = &line(&a, display).summary;
+        assert!(summary.contains("error"), "{summary}");
+        assert!(!summary.starts_with("creates") && !summary.starts_with("deletes"));
+    }
+}
+
+#[test]
+fn should_and_unless_are_not_turned_into_always() {
+    // RFC 9051 §6.4.7: flags and internal date "SHOULD be preserved"; §6.3.12 and §6.4.7:
+    // TRYCREATE "unless it is certain that the destination mailbox cannot be created".
+    let copy = prose(Kind::Command, "COPY");
+    assert!(!copy.contains("the copies keep their flags"), "{copy}");
+    for (kind, name) in [
+        (Kind::Command, "COPY"),
+        (Kind::Command, "APPEND"),
+        (Kind::ResponseCode, "TRYCREATE"),
+    ] {
+        let text = prose(kind, name);
+        assert!(text.contains("unless"), "{} {name}: {text}", kind.label());
+    }
+}
+
+#[test]
+fn answers_to_a_line_without_a_proper_tag_are_matched_to_it() {
+    // A server takes the first word for the tag (RFC 9051 §2.2.1): `c1LOGIN` and, for a
+    // line without a tag, `LOGIN`. The answer is the learner's line, not a stranger's.
+    let a = session(&[
+        "C: c1LOGIN u p",
+        "S: c1LOGIN BAD Error in IMAP command received by server.",
+        "C: LOGIN u p",
+        "S: LOGIN BAD Error in IMAP command received by server.",
+    ]);
+    for display in ["c1LOGIN BAD", "LOGIN BAD"] {
+        let answer = line(&a, display);
+        assert!(
+            answer.diagnostics.iter().all(|d| d.code != "unknown-tag"),
+            "{display}: {:?}",
+            answer.diagnostics
+        );
+        assert!(answer.summary.contains("your line"), "{}", answer.summary);
+    }
+    // The tag the grammar read (`c1`) was never seen by the server: reusing it is fine.
+    let a = session(&["C: c1LOGIN u p", "S: c1LOGIN BAD x", "C: c1 LOGIN u p"]);
+    assert!(line(&a, "c1 LOGIN")
+        .diagnostics
+        .iter()
+        .all(|d| d.code != "tag-reused"));
+}
+
+#[test]
+fn binary_of_the_whole_message_names_no_empty_part() {
+    let a = session(&[
+        "C: a1 LOGIN u p",
+        "S: a1 OK done",
+        "C: a2 SELECT INBOX",
+        "S: a2 OK [READ-WRITE] done",
+        "C: a3 FETCH 1 BINARY.PEEK[]",
+    ]);
+    let summary = &line(&a, "a3 FETCH").summary;
+    assert!(!summary.contains("part  "), "{summary}");
+    assert!(summary.contains("decoded"), "{summary}");
+}
+
+#[test]
+fn starttls_ok_says_to_ask_capability_again() {
+    // RFC 9051 §6.2.1: the client MUST discard cached capability information.
+    let a = session(&["C: a1 STARTTLS", "S: a1 OK Begin TLS negotiation now."]);
+    let ok = line(&a, "a1 OK");
+    assert!(
+        ok.details.iter().any(|d| d.contains("CAPABILITY again")),
+        "{:?}",
+        ok.details
+    );
+}
+
 // ---- the two state rules ---------------------------------------------------------------
 
 #[test]

@@ -352,7 +352,9 @@ pub fn describe(ctx: &Context, body: &CommandBody) -> String {
         Login { user, .. } => say!("command.login", user = user.text()),
         Select { mailbox, .. } => say!("command.select", mailbox = mailbox_phrase(mailbox)),
         Examine { mailbox, .. } => say!("command.examine", mailbox = mailbox_phrase(mailbox)),
+        Create { mailbox } if mailbox.is_inbox() => say!("command.create.inbox"),
         Create { mailbox } => create_phrase(ctx, mailbox),
+        Delete { mailbox } if mailbox.is_inbox() => say!("command.delete.inbox"),
         Delete { mailbox } => say!("command.delete", mailbox = mailbox_phrase(mailbox)),
         Rename { from, to } if from.is_inbox() => {
             say!("command.rename.inbox", to = mailbox_phrase(to))
@@ -589,7 +591,7 @@ fn item_phrase(item: &FetchAttribute) -> String {
         BodySection {
             section, partial, ..
         } => {
-            let what = section_phrase(&section.part, &section.text, None);
+            let what = section_phrase(&section.part, &section.text);
             match partial {
                 Some((offset, length)) => {
                     say!(
@@ -602,6 +604,7 @@ fn item_phrase(item: &FetchAttribute) -> String {
                 None => what,
             }
         }
+        Binary { part, .. } if part.is_empty() => say!("fetch.binary.whole"),
         Binary { part, .. } => say!("fetch.binary", part = join_part(part)),
         BinarySize { part } => say!("fetch.binary-size", part = join_part(part)),
         ModSeq => say!("fetch.modseq"),
@@ -609,37 +612,34 @@ fn item_phrase(item: &FetchAttribute) -> String {
     }
 }
 
-/// What a section names: "the header fields FROM, SUBJECT of part 2". The server side
-/// passes `fallback` (the section as written) for the forms it does not spell out.
-pub fn section_phrase(part: &[u32], text: &SectionText, fallback: Option<&str>) -> String {
+/// What a section names: "the header fields FROM, SUBJECT of part 2", in a request
+/// (`BODY[...]`) and in the answer alike.
+pub fn section_phrase(part: &[u32], text: &SectionText) -> String {
     let of_part = if part.is_empty() {
         String::new()
     } else {
         say!("fetch.of-part", part = join_part(part))
     };
-    match (text, fallback) {
-        (SectionText::Full, _) if part.is_empty() => say!("fetch.section.whole"),
-        (SectionText::Header, _) if part.is_empty() => say!("fetch.section.header", of_part = ""),
-        (SectionText::Text, _) if part.is_empty() => say!("fetch.section.text", of_part = ""),
-        (SectionText::HeaderFields(f), _) => {
+    match text {
+        SectionText::Full if part.is_empty() => say!("fetch.section.whole"),
+        SectionText::Full => say!("fetch.section.content", of_part = of_part),
+        SectionText::Header => say!("fetch.section.header", of_part = of_part),
+        SectionText::HeaderFields(f) => {
             say!(
                 "fetch.section.fields",
                 fields = f.join(", "),
                 of_part = of_part
             )
         }
-        (_, Some(section)) => say!("fetch.section.other", section = section),
-        (SectionText::Full, None) => say!("fetch.section.content", of_part = of_part),
-        (SectionText::Header, None) => say!("fetch.section.header", of_part = of_part),
-        (SectionText::HeaderFieldsNot(f), None) => {
+        SectionText::HeaderFieldsNot(f) => {
             say!(
                 "fetch.section.fields-not",
                 fields = f.join(", "),
                 of_part = of_part
             )
         }
-        (SectionText::Text, None) => say!("fetch.section.text", of_part = of_part),
-        (SectionText::Mime, None) => say!("fetch.section.mime", of_part = of_part),
+        SectionText::Text => say!("fetch.section.text", of_part = of_part),
+        SectionText::Mime => say!("fetch.section.mime", of_part = of_part),
     }
 }
 

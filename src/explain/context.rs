@@ -26,9 +26,10 @@ pub struct Pending {
     pub uid: bool,
     /// The parsed command, when it parsed.
     pub command: Option<Command>,
-    /// True when this is filed under the line's first word because the tag ran into the
-    /// command (`c1LOGIN ...`): the server takes that whole word for the tag.
-    pub glued: bool,
+    /// True when this is filed under the line's first word, which a server takes for the
+    /// tag, because the grammar read the tag otherwise: the tag ran into the command
+    /// (`c1LOGIN ...`), or the line has no tag (`LOGIN user pass`).
+    pub first_word: bool,
 }
 
 impl Pending {
@@ -160,10 +161,13 @@ impl Context {
     /// `first_line`.
     pub fn client_sent(&mut self, parsed: &ParsedCommand, first_line: &[u8]) {
         // What a server reads as the tag: the first word. When the learner's tag ran into
-        // the command, the grammar's tag is shorter; the answer will carry the whole word.
+        // the command, or there is none, the grammar's tag is not that word; the answer
+        // will carry the word.
         let word = String::from_utf8_lossy(first_line.split(|&b| b == b' ').next().unwrap_or(b""))
             .into_owned();
-        if parsed.tag.as_deref().is_some_and(|t| t != word) && !word.is_empty() {
+        let could_be_tag =
+            !word.is_empty() && !word.contains(['*', '+', '(', ')', '{', '"', '\\', '%', ']']);
+        if parsed.tag.as_deref() != Some(word.as_str()) && could_be_tag {
             // The server never sees the shorter tag, so only the word is remembered.
             self.seen_tags.insert(word.clone());
             self.pending.insert(
@@ -172,7 +176,7 @@ impl Context {
                     name: None,
                     uid: false,
                     command: None,
-                    glued: true,
+                    first_word: true,
                 },
             );
             return;
@@ -209,7 +213,7 @@ impl Context {
                 name: parsed.name,
                 uid: parsed.uid,
                 command: command.cloned(),
-                glued: false,
+                first_word: false,
             },
         );
     }

@@ -112,7 +112,7 @@ fn tagged(
     let pending = ctx.pending.get(tag);
     a.command = pending.and_then(Pending::shown_name);
     let what = match pending {
-        Some(p) if p.glued => say!("response.tagged.glued", tag = tag),
+        Some(p) if p.first_word => say!("response.tagged.first-word", tag = tag),
         Some(p) => match p.shown_name() {
             Some(name) => say!("response.tagged.command", command = name, tag = tag),
             None => say!("response.tagged.unrecognised", tag = tag),
@@ -147,6 +147,9 @@ fn tagged(
         a.cite(Kind::ResponseCode, code.name());
     }
     let ok = status == Status::Ok;
+    if ok && pending.is_some_and(|p| p.is("STARTTLS")) {
+        a.details.push(say!("response.starttls"));
+    }
     if ok && pending.is_some_and(|p| p.is("LOGIN") || p.is("AUTHENTICATE")) {
         a.details.push(say!("response.logged-in"));
     }
@@ -455,7 +458,7 @@ fn fetch_phrase(
                 origin,
                 data,
             } => {
-                let what = section_phrase(&section.part, &section.text, Some(&section.to_string()));
+                let what = section_phrase(&section.part, &section.text);
                 let origin = origin.map_or(String::new(), |o| say!("data.origin", origin = o));
                 say!(
                     "data.section",
