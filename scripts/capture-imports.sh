@@ -33,7 +33,8 @@ bash scripts/dovecot-lab.sh seed-strategos "$lab/dovecot" >/dev/null
 
 capture() { # capture FILE PORT COMMAND...: tcpdump of PORT on lo while COMMAND runs
     local file=$1 port=$2; shift 2
-    tcpdump -i lo -U -s 0 -w "$file" "tcp port $port" 2>/dev/null & local dump=$!
+    # -B: a 128 MiB buffer, or tcpdump drops packets of a fast loopback session
+    tcpdump -i lo -U -s 0 -B 131072 -w "$file" "tcp port $port" 2>/dev/null & local dump=$!
     sleep 1
     "$@"
     sleep 1
