@@ -1471,6 +1471,15 @@ fn misspelt_exists() {
 }
 
 #[test]
+fn swapped_letters_are_one_slip_in_a_response_as_in_a_command() {
+    // The same edit distance as the command front door: FECTH is one swap from FETCH.
+    let (_, d) = s_diag("S: * 3 FECTH (FLAGS ())", "unknown-message-data");
+    assert_eq!(d.suggestion.as_deref(), Some("3 FETCH"));
+    let (_, d) = s_diag("S: * ENALBED IDLE", "unknown-response");
+    assert_eq!(d.suggestion.as_deref(), Some("Did you mean ENABLED?"));
+}
+
+#[test]
 fn missing_space_after_star_is_reported_and_read_past() {
     let (r, d) = s_diag("S: *4 EXISTS", "missing-space");
     assert_eq!((d.severity, d.column), (Severity::Error, 2));

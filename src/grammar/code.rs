@@ -126,6 +126,34 @@ impl std::fmt::Display for Code {
     }
 }
 
+/// The codes that have a variant (and a grammar) of their own, as [`Code::name`] gives them.
+pub const NAMED: &[&str] = &[
+    // RFC 3501 §7.1, RFC 9051 §7.1
+    "ALERT",
+    "BADCHARSET",
+    "CAPABILITY",
+    "PARSE",
+    "PERMANENTFLAGS",
+    "READ-ONLY",
+    "READ-WRITE",
+    "TRYCREATE",
+    "UIDNEXT",
+    "UIDVALIDITY",
+    "UNSEEN",
+    // RFC 4315 UIDPLUS
+    "APPENDUID",
+    "COPYUID",
+    // RFC 7162 CONDSTORE
+    "HIGHESTMODSEQ",
+    "MODIFIED",
+    // RFC 2221 LOGIN-REFERRALS
+    "REFERRAL",
+];
+
+/// Every code the tutor knows: [`NAMED`], then [`ARGUMENTLESS`].
+pub const CODE_NAMES: &[&str] =
+    &super::concat_names::<{ NAMED.len() + ARGUMENTLESS.len() }>(NAMED, ARGUMENTLESS);
+
 /// Codes defined without an argument that the tutor knows by name. They parse to
 /// [`Code::Other`] with no argument; anything else unknown gets a note.
 pub const ARGUMENTLESS: &[&str] = &[
@@ -389,6 +417,34 @@ mod tests {
         ] {
             let (parsed, rest) = code(&format!("{text}]"));
             assert_eq!((parsed.to_string(), rest.as_str()), (text.to_owned(), "]"));
+        }
+    }
+
+    #[test]
+    fn every_named_code_has_its_own_variant() {
+        let samples = [
+            "ALERT",
+            "BADCHARSET",
+            "CAPABILITY IMAP4rev1",
+            "PARSE",
+            "PERMANENTFLAGS ()",
+            "READ-ONLY",
+            "READ-WRITE",
+            "TRYCREATE",
+            "UIDNEXT 5",
+            "UIDVALIDITY 5",
+            "UNSEEN 5",
+            "APPENDUID 5 5",
+            "COPYUID 5 1 2",
+            "HIGHESTMODSEQ 5",
+            "MODIFIED 5",
+            "REFERRAL imap://host/",
+        ];
+        assert_eq!(samples.len(), NAMED.len());
+        for (sample, name) in samples.iter().zip(NAMED) {
+            let (parsed, _) = code(&format!("{sample}]"));
+            assert!(!matches!(parsed, Code::Other { .. }), "{sample}");
+            assert_eq!(parsed.name(), *name);
         }
     }
 }

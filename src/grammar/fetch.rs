@@ -118,11 +118,12 @@ impl FetchAttribute {
     }
 }
 
-/// The macros and every item name `fetch-att` knows, for "did you mean" suggestions.
-pub const FETCH_NAMES: &[&str] = &[
-    "ALL",
-    "FAST",
-    "FULL",
+/// The macros `fetch-items` knows besides `fetch-att` (RFC 9051 §6.4.5).
+pub const FETCH_MACROS: &[&str] = &["ALL", "FAST", "FULL"];
+
+/// The items without a section: their name as typed is also what the knowledge base
+/// calls them.
+const PLAIN_ITEMS: &[&str] = &[
     "ENVELOPE",
     "FLAGS",
     "INTERNALDATE",
@@ -133,6 +134,10 @@ pub const FETCH_NAMES: &[&str] = &[
     "UID",
     "BODY",
     "BODYSTRUCTURE",
+];
+
+/// The items with a section, as typed before the `[`, and MODSEQ.
+const SECTION_ITEMS: &[&str] = &[
     "BODY.PEEK",
     "BINARY",
     "BINARY.PEEK",
@@ -140,8 +145,30 @@ pub const FETCH_NAMES: &[&str] = &[
     "MODSEQ",
 ];
 
-/// Every item name `fetch-att` knows: [`FETCH_NAMES`] without the three macros.
-pub const FETCH_ATT_NAMES: &[&str] = FETCH_NAMES.split_at(3).1;
+/// The same items as the knowledge base calls them (a section's item is `BODY[]`).
+const SECTION_ITEM_NAMES: &[&str] = &[
+    "BODY[]",
+    "BODY.PEEK[]",
+    "BINARY[]",
+    "BINARY.PEEK[]",
+    "BINARY.SIZE[]",
+    "MODSEQ",
+];
+
+/// Every item name `fetch-att` knows, as typed before any `[section]`.
+pub const FETCH_ATT_NAMES: &[&str] =
+    &super::concat_names::<{ PLAIN_ITEMS.len() + SECTION_ITEMS.len() }>(PLAIN_ITEMS, SECTION_ITEMS);
+
+/// The macros and every item name `fetch-att` knows, for "did you mean" suggestions.
+pub const FETCH_NAMES: &[&str] = &super::concat_names::<
+    { FETCH_MACROS.len() + FETCH_ATT_NAMES.len() },
+>(FETCH_MACROS, FETCH_ATT_NAMES);
+
+/// What [`FetchAttribute::name`] answers for each item the grammar models: the names
+/// the knowledge base explains.
+pub const ITEM_NAMES: &[&str] = &super::concat_names::<
+    { PLAIN_ITEMS.len() + SECTION_ITEM_NAMES.len() },
+>(PLAIN_ITEMS, SECTION_ITEM_NAMES);
 
 /// Items of extensions the tutor recognises by name only ([`FetchAttribute::Other`]):
 /// SAVEDATE (RFC 8514), PREVIEW (RFC 8970), EMAILID and THREADID (RFC 8474), Gmail's X-GM-*.
@@ -379,16 +406,20 @@ mod tests {
     }
 
     #[test]
-    fn every_fetch_item_the_grammar_knows_is_in_the_vocabulary() {
-        // SEARCH keys and STATUS items need no such check: the vocabulary takes the
-        // grammar's own lists (SEARCH_KEY_NAMES, STATUS_ATT_NAMES).
-        use crate::grammar::vocabulary::FETCH_ITEMS;
+    fn item_names_are_what_the_items_are_called() {
+        // The vocabulary (and so the knowledge base) takes ITEM_NAMES; every item the
+        // grammar parses must be called by one of them, and each of them must be used.
+        let mut called = Vec::new();
         for name in FETCH_ATT_NAMES {
-            let item = fetch_att(format!("{name}[]").as_bytes())
-                .or_else(|_| fetch_att(name.as_bytes()))
-                .unwrap()
-                .1;
-            assert!(FETCH_ITEMS.contains(&item.name()), "{name}");
+            for text in [format!("{name}[]"), name.to_string()] {
+                if let Ok((_, item)) = fetch_att(text.as_bytes()) {
+                    assert!(ITEM_NAMES.contains(&item.name()), "{text}");
+                    called.push(item.name().to_owned());
+                }
+            }
+        }
+        for name in ITEM_NAMES {
+            assert!(called.iter().any(|c| c == name), "{name} is never used");
         }
     }
 }

@@ -40,6 +40,29 @@ pub mod status;
 pub mod suggest;
 pub mod vocabulary;
 
+/// `a` then `b`, as one array: lets a list of names be built from the lists that own
+/// each part, at compile time (`N` must be `a.len() + b.len()`).
+pub(crate) const fn concat_names<const N: usize>(
+    a: &[&'static str],
+    b: &[&'static str],
+) -> [&'static str; N] {
+    assert!(
+        a.len() + b.len() == N,
+        "concat_names: N is the sum of the lengths"
+    );
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < a.len() {
+        out[i] = a[i];
+        i += 1;
+    }
+    while i < N {
+        out[i] = b[i - a.len()];
+        i += 1;
+    }
+    out
+}
+
 pub use command::{parse_command, Command, CommandBody, ParsedCommand, State};
 pub use error::{Diagnostic, Severity};
 pub use response::{parse_response, Data, ParsedResponse, Response, Status};

@@ -28,6 +28,7 @@ use super::error::{column_of, expect, fail, rule, Diagnostic, GrammarError, PRes
 use super::mailbox::{mailbox, Mailbox};
 use super::msg_att::{msg_att_into, MessageAttribute};
 use super::sequence::{sequence_set, SequenceSet};
+use super::suggest::nearest;
 use super::vocabulary;
 
 pub use super::code::Code;
@@ -1002,11 +1003,12 @@ impl<'a> Door<'a, '_> {
                 return None;
             }
             _ => {
-                let known = vocabulary::RESPONSES
+                let known: Vec<&str> = vocabulary::RESPONSES
                     .iter()
                     .copied()
-                    .filter(|r| *r != "CONTINUATION");
-                let near = known.clone().find(|k| close(k, &upper));
+                    .filter(|r| *r != "CONTINUATION")
+                    .collect();
+                let near = nearest(&upper, &known);
                 let d = self.report(Severity::Warning, "unknown-response", rest, "response-data", format!("The tutor does not know the untagged response {upper}. It may belong to an extension (SORT, THREAD, QUOTA, ACL, METADATA, ...); clients ignore responses they do not understand."));
                 if let Some(near) = near {
                     d.suggestion = Some(format!("Did you mean {near}?"));
@@ -1076,9 +1078,7 @@ impl<'a> Door<'a, '_> {
                 Data::Fetch { seq: n, attributes }
             }
             _ => {
-                let near = ["EXISTS", "RECENT", "EXPUNGE", "FETCH"]
-                    .into_iter()
-                    .find(|k| close(k, &upper));
+                let near = nearest(&upper, &["EXISTS", "RECENT", "EXPUNGE", "FETCH"]);
                 let d = self.report(Severity::Error, "unknown-message-data", rest, "message-data", format!("After a number, a server sends EXISTS, RECENT, EXPUNGE or FETCH, but this line has {}.", describe(rest)))
                     .with_expected("EXISTS, RECENT, EXPUNGE or FETCH");
                 if let Some(near) = near {
@@ -1323,20 +1323,4 @@ fn describe(rest: &[u8]) -> String {
         }
         [c, ..] => format!("the byte 0x{c:02X}"),
     }
-}
-
-/// True when `word` is a likely misspelling of `known` (one edit away, or two for long words).
-fn close(known: &str, word: &str) -> bool {
-    let (a, b) = (known.as_bytes(), word.as_bytes());
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for i in 1..=a.len() {
-        let mut cur = vec![i; b.len() + 1];
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-        }
-        prev = cur;
-    }
-    let limit = if known.len() > 5 { 2 } else { 1 };
-    word != known && prev[b.len()] <= limit
 }

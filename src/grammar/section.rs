@@ -81,6 +81,15 @@ pub fn section(input: &[u8]) -> PResult<'_, Section> {
     .parse(input)
 }
 
+/// The names of `section-text`, for the knowledge base.
+pub const SECTION_TEXT_NAMES: &[&str] = &[
+    "HEADER",
+    "HEADER.FIELDS",
+    "HEADER.FIELDS.NOT",
+    "TEXT",
+    "MIME",
+];
+
 /// `section-msgtext = "HEADER" / "HEADER.FIELDS" [".NOT"] SP header-list / "TEXT"`; `section-text = section-msgtext / "MIME"`
 fn section_text(input: &[u8]) -> PResult<'_, SectionText> {
     let names = || paren_list(map(astring, |s| s.text().into_owned()));

@@ -72,56 +72,9 @@ pub const RESPONSES: &[&str] = &[
     "CONTINUATION",
 ];
 
-/// Response codes: RFC 3501 §7.1, RFC 9051 §7.1, RFC 5530, and the extensions above.
-pub const RESPONSE_CODES: &[&str] = &[
-    // RFC 3501 §7.1
-    "ALERT",
-    "BADCHARSET",
-    "CAPABILITY",
-    "PARSE",
-    "PERMANENTFLAGS",
-    "READ-ONLY",
-    "READ-WRITE",
-    "TRYCREATE",
-    "UIDNEXT",
-    "UIDVALIDITY",
-    "UNSEEN",
-    // RFC 5530 (and RFC 9051 §7.1, which adopts them)
-    "UNAVAILABLE",
-    "AUTHENTICATIONFAILED",
-    "AUTHORIZATIONFAILED",
-    "EXPIRED",
-    "PRIVACYREQUIRED",
-    "CONTACTADMIN",
-    "NOPERM",
-    "INUSE",
-    "EXPUNGEISSUED",
-    "CORRUPTION",
-    "SERVERBUG",
-    "CLIENTBUG",
-    "CANNOT",
-    "LIMIT",
-    "OVERQUOTA",
-    "ALREADYEXISTS",
-    "NONEXISTENT",
-    // RFC 9051 §7.1
-    "CLOSED",
-    "HASCHILDREN",
-    // RFC 4315 UIDPLUS
-    "APPENDUID",
-    "COPYUID",
-    "UIDNOTSTICKY",
-    // RFC 2221 (LOGIN-REFERRALS, which Dovecot's greeting advertises)
-    "REFERRAL",
-    // RFC 7162 CONDSTORE (Dovecot sends these on SELECT when enabled)
-    "HIGHESTMODSEQ",
-    "NOMODSEQ",
-    "MODIFIED",
-    // RFC 6154 (USEATTR), RFC 5182 (NOTSAVED), RFC 4978 (COMPRESSIONACTIVE)
-    "USEATTR",
-    "NOTSAVED",
-    "COMPRESSIONACTIVE",
-];
+/// Response codes: RFC 3501 §7.1, RFC 9051 §7.1, RFC 5530, and the extensions above,
+/// as the grammar knows them (`code::CODE_NAMES`).
+pub const RESPONSE_CODES: &[&str] = super::code::CODE_NAMES;
 
 /// System flags (RFC 3501 §2.3.2, RFC 9051 §2.3.2) and the `\*` PERMANENTFLAGS marker.
 pub const FLAGS: &[&str] = &[
@@ -134,34 +87,16 @@ pub const FLAGS: &[&str] = &[
     "\\*",
 ];
 
-/// FETCH data items a client may ask for, and the macros (RFC 3501 §6.4.5, RFC 9051 §6.4.5).
-pub const FETCH_ITEMS: &[&str] = &[
-    "ALL",
-    "FAST",
-    "FULL",
-    "BODY",
-    "BODY[]",
-    "BODY.PEEK[]",
-    "BODYSTRUCTURE",
-    "ENVELOPE",
-    "FLAGS",
-    "INTERNALDATE",
-    "RFC822",
-    "RFC822.HEADER",
-    "RFC822.SIZE",
-    "RFC822.TEXT",
-    "UID",
-    "BINARY[]",
-    "BINARY.PEEK[]",
-    "BINARY.SIZE[]",
-    "MODSEQ",
-    // section parts (RFC 3501 §6.4.5 "section-msgtext")
-    "HEADER",
-    "HEADER.FIELDS",
-    "HEADER.FIELDS.NOT",
-    "TEXT",
-    "MIME",
-];
+/// FETCH data items a client may ask for, the macros (RFC 3501 §6.4.5, RFC 9051 §6.4.5)
+/// and the section parts (RFC 3501 §6.4.5 "section-msgtext"), from the grammar's lists.
+pub const FETCH_ITEMS: &[&str] = &super::concat_names::<
+    { super::fetch::FETCH_MACROS.len() + FETCH_ITEMS_AND_SECTIONS.len() },
+>(super::fetch::FETCH_MACROS, FETCH_ITEMS_AND_SECTIONS);
+
+const FETCH_ITEMS_AND_SECTIONS: &[&str] =
+    &super::concat_names::<
+        { super::fetch::ITEM_NAMES.len() + super::section::SECTION_TEXT_NAMES.len() },
+    >(super::fetch::ITEM_NAMES, super::section::SECTION_TEXT_NAMES);
 
 /// SEARCH keys (RFC 3501 §6.4.4, RFC 9051 §6.4.4).
 pub const SEARCH_KEYS: &[&str] = super::search::SEARCH_KEY_NAMES;
