@@ -336,3 +336,32 @@ fn the_diff_page_shows_each_difference_side_by_side_with_its_meaning() {
         .iter()
         .any(|e| e.name == "h2" && e.text.contains("after <today>.txt")));
 }
+
+#[test]
+fn replay_writes_its_comparison_as_a_page() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_imap-tutor"))
+        .args([
+            "replay",
+            "transcripts/strategos.txt",
+            "--mock",
+            "--format",
+            "html",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = String::from_utf8(out.stdout).unwrap();
+    let elements = parse(&page);
+    check_page_shape(&elements);
+    let verdict = elements.iter().find(|e| e.has_class("verdict")).unwrap();
+    assert_eq!(verdict.text, "No difference.");
+    assert!(elements
+        .iter()
+        .any(|e| e.name == "h2" && e.text.contains("the mock (fixture strategos), replaying")));
+}
