@@ -101,3 +101,132 @@ fn the_mock_never_echoes_a_byte_it_would_not_send() {
         }
     }
 }
+
+fn session() -> Session {
+    let (store, config) = world("default");
+    Session::new(store, config).0
+}
+
+fn said(s: &mut Session, input: &[u8]) -> String {
+    String::from_utf8_lossy(&s.receive(input).bytes).into_owned()
+}
+
+/// Each answer was asked of Dovecot 2.3.19's imap-login (scripts/dovecot-lab.sh).
+#[test]
+fn before_login_the_limits_are_imap_login_s() {
+    let word = |n: usize| [b"a NOOP ".as_slice(), &vec![b'x'; n]].concat();
+    let mut s = session();
+    assert_eq!(
+        said(&mut s, &[word(1026), b"\r\n".to_vec()].concat()),
+        "a OK NOOP completed.\r\n"
+    );
+    // A word over 1,026 bytes ends the connection before its LF comes.
+    let mut s = session();
+    assert_eq!(
+        said(&mut s, &word(1027)),
+        "* BYE Input buffer full, aborting\r\n"
+    );
+    assert!(s.is_closed());
+    // A line of short words over 8 KiB, likewise.
+    let mut s = session();
+    let line = [b"a LOGIN ".as_slice(), &b"x ".repeat(4094)].concat();
+    assert_eq!(said(&mut s, &line), "a BAD IMAP command line too large\r\n");
+    assert!(s.is_closed());
+    // A literal with which the line passes 8 KiB: `{n}` and `{n+}` alike.
+    for announce in [
+        &b"a LOGIN {8179}\r\n"[..],
+        b"a LOGIN {8179+}\r\n",
+        b"a APPEND INBOX {67108865}\r\n",
+    ] {
+        let mut s = session();
+        assert_eq!(
+            said(&mut s, announce),
+            "* BYE Literal size too large\r\n",
+            "{announce:?}"
+        );
+        assert!(s.is_closed());
+    }
+    let mut s = session();
+    assert_eq!(said(&mut s, b"a LOGIN {8178}\r\n"), "+ OK\r\n");
+}
+
+#[test]
+fn after_login_a_long_line_is_answered_at_once_and_skipped() {
+    let mut s = session();
+    said(&mut s, b"a LOGIN strategos tryhackme\r\n");
+    assert_eq!(
+        said(&mut s, &[b"b SELECT ".as_slice(), &[b'x'; 70_000]].concat()),
+        "b BAD Error in IMAP command SELECT: Too long argument (0.001 + 0.000 secs).\r\n"
+    );
+    // The rest of the line, however long, is skipped and not kept.
+    for _ in 0..100 {
+        assert_eq!(said(&mut s, &[b'x'; 100_000]), "");
+        assert!(s.buffered() <= 64 * 1024, "{}", s.buffered());
+    }
+    assert_eq!(
+        said(&mut s, b"\r\nc NOOP\r\n"),
+        "c OK NOOP completed (0.001 + 0.000 secs).\r\n"
+    );
+    assert_eq!(
+        said(
+            &mut s,
+            &[b"d SELECT ".as_slice(), &b"x ".repeat(40_000), b"\r\n"].concat()
+        ),
+        "d BAD Error in IMAP command SELECT: IMAP command line too large (0.001 + 0.000 secs).\r\n"
+    );
+    assert_eq!(
+        said(&mut s, &[&[b'x'; 70_000][..], b"\r\n"].concat()),
+        "* BAD Error in IMAP tag: Too long argument (0.001 + 0.000 secs).\r\n"
+    );
+}
+
+#[test]
+fn input_held_stays_bounded_whatever_is_sent() {
+    // A line without LF before login, after login, and after a literal.
+    let scripts: [&[&[u8]]; 3] = [
+        &[b"a NOOP x x x x x x x x"],
+        &[b"a LOGIN strategos tryhackme\r\nb SEARCH TEXT x x"],
+        &[b"a LOGIN strategos tryhackme\r\nb SELECT INBOX\r\nc SEARCH TEXT {3+}\r\nabc x x"],
+    ];
+    for script in scripts {
+        let mut s = session();
+        for piece in script {
+            s.receive(piece);
+        }
+        let mut most = 0;
+        for _ in 0..200 {
+            s.receive(&b" x".repeat(5_000));
+            most = most.max(s.buffered());
+            if s.is_closed() {
+                break;
+            }
+        }
+        assert!(most <= 64 * 1024 + 16 * 1024, "{script:?}: {most}");
+    }
+}
+
+#[test]
+fn the_login_deadline_is_absolute() {
+    // A byte every 30 s keeps no client from the 3-minute login deadline.
+    let mut s = session();
+    let start = std::time::Instant::now();
+    assert!(s.tick(start).bytes.is_empty());
+    let mut bye = None;
+    for step in 1..=10u64 {
+        s.receive(b"x");
+        let out = s.tick(start + std::time::Duration::from_secs(30 * step));
+        if out.is_closed() {
+            bye = Some((step, String::from_utf8_lossy(&out.bytes).into_owned()));
+            break;
+        }
+    }
+    assert_eq!(bye, Some((6, "* BYE Disconnected for inactivity.\r\n".into())));
+    // After login, input keeps the session alive (Dovecot's imap: 30 minutes idle).
+    let mut s = session();
+    s.receive(b"a LOGIN strategos tryhackme\r\n");
+    assert!(s.tick(start).bytes.is_empty());
+    for step in 1..=100u64 {
+        s.receive(b"b NOOP\r\n");
+        assert!(!s.tick(start + std::time::Duration::from_secs(60 * step)).is_closed());
+    }
+}

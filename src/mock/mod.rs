@@ -26,6 +26,7 @@ pub mod commands;
 pub mod config;
 pub mod dates;
 pub mod fixture;
+pub mod input_limits;
 pub mod lexical;
 pub mod mime;
 pub mod session;

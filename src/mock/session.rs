@@ -23,10 +23,11 @@ use std::time::Instant;
 
 use crate::grammar::{Diagnostic, State};
 use crate::wire::framer::{FrameError, Limits as WireLimits};
-use crate::wire::{Assembler, Frame, Framer, Message, Part};
+use crate::wire::{Assembler, Frame, Framer, Message};
 
 use super::commands::{self, auth::AuthStep, Conn, Next};
 use super::config::Config;
+use super::input_limits;
 use super::store::Store;
 use super::wording as w;
 
@@ -91,17 +92,22 @@ pub struct Session {
     /// The text of the message being assembled, for checking a command before
     /// answering its synchronizing literal. Bounded by the line limit.
     partial: Vec<u8>,
+    /// The rest of a line over the limit is being skipped: it was answered already.
+    skipping: bool,
     /// Set by input, read by [`Session::tick`]: the session never reads a clock itself.
     active: bool,
     last_activity: Option<Instant>,
     last_keepalive: Option<Instant>,
+    /// The first tick: when the connection started, as far as the session knows.
+    connected: Option<Instant>,
 }
 
 impl Session {
     /// A new connection: the session and the greeting to send.
     pub fn new(store: Store, config: Arc<Config>) -> (Session, Vec<u8>) {
+        // Before login, imap-login's shorter line (see input_limits).
         let limits = WireLimits {
-            max_line: config.limits.max_line,
+            max_line: config.limits.max_line.min(input_limits::LOGIN_MAX_LINE),
             max_literal: config.limits.max_append,
         };
         let retain = usize::try_from(config.limits.max_append)
@@ -121,9 +127,11 @@ impl Session {
             conn: Conn::default(),
             mode: Mode::Commands,
             partial: Vec::new(),
+            skipping: false,
             active: true,
             last_activity: None,
             last_keepalive: None,
+            connected: None,
         };
         (session, greeting)
     }
@@ -160,6 +168,12 @@ impl Session {
         &self.store
     }
 
+    /// Bytes of input the session holds: an unfinished line, the literals of an
+    /// unfinished command. Bounded by the limits whatever the client sends.
+    pub fn buffered(&self) -> usize {
+        self.framer.pending() + self.partial.len() + self.assembler.held()
+    }
+
     /// Feeds bytes from the client, in any chunking.
     pub fn receive(&mut self, bytes: &[u8]) -> Output {
         let mut out = Output::default();
@@ -173,6 +187,20 @@ impl Session {
                 break;
             };
             self.on_frame(frame, &mut out);
+            if self.conn.state != State::NotAuthenticated {
+                self.framer.set_max_line(self.config.limits.max_line);
+            }
+        }
+        // imap-login gives up on a word too long as soon as it sees it, LF or not.
+        let pending = self.framer.partial_line();
+        if self.conn.state == State::NotAuthenticated
+            && self.mode == Mode::Commands
+            && pending.len() > input_limits::LOGIN_MAX_WORD
+            && input_limits::login_word_too_long(pending)
+        {
+            let bye = format!("* BYE {}\r\n", input_limits::INPUT_BUFFER_FULL);
+            out.bytes.extend_from_slice(bye.as_bytes());
+            self.close(&mut out, "a word too long before login");
         }
         out
     }
@@ -205,16 +233,26 @@ impl Session {
         if self.mode == Mode::Closed {
             return out;
         }
+        let connected = *self.connected.get_or_insert(now);
         if self.active || self.last_activity.is_none() {
             self.active = false;
             self.last_activity = Some(now);
         }
-        let timeout = if self.conn.state == State::NotAuthenticated {
-            self.config.limits.login_timeout
+        // Before login the clock runs from the connection, whatever the client sends:
+        // imap-login's timeout is absolute (login-common's CLIENT_LOGIN_TIMEOUT), so a
+        // client sending a byte a second is still out after 3 minutes. After login it
+        // runs from the last input.
+        let (since, timeout) = if self.conn.state == State::NotAuthenticated {
+            (
+                now.saturating_duration_since(connected),
+                self.config.limits.login_timeout,
+            )
         } else {
-            self.config.limits.idle_timeout
+            (
+                now.saturating_duration_since(self.last_activity.unwrap_or(now)),
+                self.config.limits.idle_timeout,
+            )
         };
-        let since = now.saturating_duration_since(self.last_activity.unwrap_or(now));
         if since >= timeout {
             out.bytes
                 .extend_from_slice(format!("* BYE {}\r\n", w::INACTIVITY).as_bytes());
@@ -248,6 +286,19 @@ impl Session {
     }
 
     fn on_frame(&mut self, frame: Frame, out: &mut Output) {
+        if let Frame::Overlong { bytes, last, .. } = frame {
+            self.on_overlong(&bytes, last, out);
+            return;
+        }
+        let authenticated = self.conn.state != State::NotAuthenticated;
+        if let (Frame::Line(line), false) = (&frame, authenticated) {
+            if input_limits::login_word_too_long(line.text()) {
+                let bye = format!("* BYE {}\r\n", input_limits::INPUT_BUFFER_FULL);
+                out.bytes.extend_from_slice(bye.as_bytes());
+                self.close(out, "a word too long before login");
+                return;
+            }
+        }
         match (&self.mode, frame) {
             (Mode::Idle { .. } | Mode::Auth { .. }, Frame::Line(line)) => {
                 // These lines are not commands; a literal announced here is not one.
@@ -300,9 +351,56 @@ impl Session {
         }
     }
 
+    /// A line over the limit: answered at its first piece, as Dovecot does, and the
+    /// rest skipped, so a client that never sends LF costs one line of memory.
+    fn on_overlong(&mut self, bytes: &[u8], last: bool, out: &mut Output) {
+        if self.skipping {
+            self.skipping = !last;
+            return;
+        }
+        self.skipping = !last;
+        // The line's start: the message so far (a line after a literal), or this piece.
+        let mut head = std::mem::take(&mut self.partial);
+        head.extend_from_slice(bytes);
+        self.assembler = Assembler::new(self.assembler.retain);
+        self.framer.cancel_literal();
+        let authenticated = self.conn.state != State::NotAuthenticated;
+        if !matches!(self.mode, Mode::Commands) {
+            // A continuation line (SASL data, DONE) too long: imap-login hangs up;
+            // after login the line is skipped.
+            if !authenticated {
+                self.close(out, "a line too long before login");
+            }
+            return;
+        }
+        match input_limits::overlong(&head, authenticated, |t| self.timed(t, true)) {
+            input_limits::Overlong::Close(line) => {
+                out.bytes.extend_from_slice(line.as_bytes());
+                self.close(out, "a line too long before login");
+            }
+            input_limits::Overlong::Bad(line) => out.bytes.extend_from_slice(line.as_bytes()),
+            input_limits::Overlong::Run(command) => {
+                if let Some(message) = crate::wire::message::messages_of(&command).pop() {
+                    self.on_message(message, out);
+                }
+            }
+        }
+    }
+
     /// Decides what to answer a line that announces a literal, before its bytes come.
     fn check_literal(&mut self, line: &crate::wire::framer::Line) -> Option<LiteralReply> {
         let authenticated = self.conn.state != State::NotAuthenticated;
+        if !authenticated {
+            // imap-login: a line and its literal fit in 8 KiB, or the client is gone.
+            let size = line
+                .literal
+                .map(|h| h.size)
+                .or_else(|| crate::wire::framer::literal_header(line.text()).map(|h| h.size));
+            let used = (self.partial.len() + line.text().len()) as u64;
+            if size.is_some_and(|n| used.saturating_add(n) > input_limits::LOGIN_MAX_LITERAL) {
+                return Some(LiteralReply::Disconnect(w::LITERAL_TOO_LARGE.into()));
+            }
+        }
         if let Some(FrameError::LiteralTooLarge { .. }) = &line.error {
             // Over the APPEND limit: no literal state was entered.
             let kind = crate::wire::framer::literal_header(line.text()).map(|h| h.kind);
@@ -377,25 +475,6 @@ impl Session {
 
     fn on_message(&mut self, message: Message, out: &mut Output) {
         let before = self.conn.state;
-        // A line longer than the limit: answer it without parsing.
-        if let Some(Part::Overlong { head, .. }) = message
-            .parts
-            .iter()
-            .find(|p| matches!(p, Part::Overlong { .. }))
-        {
-            let (tag, name) = commands::words(head);
-            if before == State::NotAuthenticated {
-                out.bytes
-                    .extend_from_slice(format!("* BYE {}\r\n", w::PRE_INPUT_TOO_LONG).as_bytes());
-                self.close(out, "line too long before login");
-            } else {
-                let text = w::command_error(&name.to_ascii_uppercase(), w::TOO_LONG_ARGUMENT);
-                out.bytes.extend_from_slice(
-                    format!("{} BAD {}\r\n", tag_or_star(&tag), self.timed(&text, true)).as_bytes(),
-                );
-            }
-            return;
-        }
         let mut cx_out = Vec::new();
         let mut events = Vec::new();
         let result = commands::run(

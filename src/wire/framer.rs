@@ -188,6 +188,12 @@ impl Framer {
         }
     }
 
+    /// Changes the longest line from here on (a server takes longer lines after
+    /// login than before it).
+    pub fn set_max_line(&mut self, max_line: usize) {
+        self.limits.max_line = max_line.max(1);
+    }
+
     /// Adds bytes from the stream.
     pub fn feed(&mut self, bytes: &[u8]) {
         if self.start > 0 && self.start >= self.buf.len() / 2 {
@@ -200,6 +206,14 @@ impl Framer {
     /// True while the framer is inside a literal (the next bytes are literal data).
     pub fn in_literal(&self) -> bool {
         matches!(self.state, State::Literal { .. })
+    }
+
+    /// The unfinished line buffered so far (empty inside a literal).
+    pub fn partial_line(&self) -> &[u8] {
+        match self.state {
+            State::Line => &self.buf[self.start..],
+            _ => &[],
+        }
     }
 
     /// Bytes fed but not yet handed out in a frame.

@@ -175,6 +175,20 @@ impl Assembler {
         !self.current.parts.is_empty()
     }
 
+    /// Bytes held for the message being assembled.
+    pub fn held(&self) -> usize {
+        self.current
+            .parts
+            .iter()
+            .map(|p| match p {
+                Part::Line(l) => l.bytes.len(),
+                Part::Literal(l) => l.data.len(),
+                Part::Overlong { head, .. } => head.len(),
+                Part::Truncated { bytes } => bytes.len(),
+            })
+            .sum()
+    }
+
     /// The first line of the message being assembled (empty when none has started).
     pub fn current_first_line(&self) -> &[u8] {
         self.current.first_line()
