@@ -162,6 +162,11 @@ fn commands_link_to_their_completion_and_responses_back() {
         .find(|r| r.text.contains("B SELECT inbox"))
         .unwrap();
     assert!(select.text.contains("completed by B OK"), "{}", select.text);
+    assert!(
+        select.text.contains("7 messages in between"),
+        "{}",
+        select.text
+    );
     let done = elements
         .iter()
         .find(|e| e.name == "a" && e.text == "B OK")

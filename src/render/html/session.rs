@@ -200,6 +200,14 @@ impl SessionView {
                     let done = format!("{} {}", a.tag.as_deref().unwrap_or(""), status_of(a));
                     if let Some(cmd) = self.rows.get_mut(open.row - 1) {
                         cmd.links.insert(0, anchor(row.id, "completed by", &done));
+                        if open.caused > 0 {
+                            // The responses themselves are outlined with the exchange.
+                            cmd.links.push(format!(
+                                "{} message{} in between",
+                                open.caused,
+                                if open.caused == 1 { "" } else { "s" }
+                            ));
+                        }
                     }
                 }
             }
