@@ -469,7 +469,7 @@ impl Recording {
                 Show::Annotated(a) => run.updates.push(*a),
                 Show::Event(e) => run.events.push(e),
                 Show::Success { checks, .. } => run.checks = checks,
-                Show::Miss { reasons, diff } => run.problems.push(format!(
+                Show::Miss { reasons, diff, .. } => run.problems.push(format!(
                     "{}\n      {}",
                     reasons.join(" "),
                     diff.join("\n      ")

@@ -14,14 +14,26 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn explain_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("src/explain"))
+fn rust_files(dir: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
         .unwrap()
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "rs"))
         .collect();
     files.sort();
+    files
+}
+
+fn explain_files() -> Vec<PathBuf> {
+    rust_files("src/explain")
+}
+
+/// Every file that fills templates: the explainer, and the lesson screen's sentence for a
+/// wrong answer.
+fn template_users() -> Vec<PathBuf> {
+    let mut files = explain_files();
+    files.extend(rust_files("src/lesson"));
     files
 }
 
@@ -234,7 +246,7 @@ fn src_explain_holds_no_prose() {
 /// expression (`say!(key, ...)`) are skipped here; `every_template_is_used` covers them.
 fn say_calls() -> Vec<(String, usize, String, Vec<String>)> {
     let mut out = Vec::new();
-    for file in explain_files() {
+    for file in template_users() {
         let source = std::fs::read_to_string(&file).unwrap();
         let code = match source.find("#[cfg(test)]") {
             Some(i) => &source[..i],
@@ -332,9 +344,9 @@ fn every_say_names_a_template_with_its_slots() {
 #[test]
 fn every_template_is_used() {
     // A template is used when its key, or the key it is the .one/.other form of, is a
-    // literal in src/explain or in the knowledge module (the IMAP4rev2 notes).
+    // literal in src/explain, src/lesson or the knowledge module (the IMAP4rev2 notes).
     let mut sources = String::new();
-    for file in explain_files() {
+    for file in template_users() {
         sources.push_str(&std::fs::read_to_string(file).unwrap());
     }
     sources.push_str(&std::fs::read_to_string(root().join("src/knowledge/mod.rs")).unwrap());

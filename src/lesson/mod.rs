@@ -13,10 +13,13 @@
 
 pub mod check;
 pub mod matcher;
+pub mod miss;
 pub mod progress;
 pub mod repl;
 pub mod runner;
 pub mod schema;
+pub mod screen;
+mod world;
 
 use std::path::{Path, PathBuf};
 

@@ -14,6 +14,7 @@ use owo_colors::OwoColorize;
 use super::progress::Progress;
 use super::runner::{Runner, Show};
 use super::schema::Scenario;
+use super::screen;
 use crate::render::{self, TextStyle};
 use crate::transcript;
 
@@ -137,7 +138,7 @@ pub fn run(scenario: Scenario, options: &Options) -> Result<(), String> {
                     // End of input (Ctrl-D, or stdin closed): end the prompt's line and
                     // say how to come back.
                     println!();
-                    println!("Your progress is saved: `imap-tutor lesson {id}` resumes here.");
+                    say_saved(&id, options.style);
                     break;
                 }
             }
@@ -171,7 +172,7 @@ pub fn run(scenario: Scenario, options: &Options) -> Result<(), String> {
             }
         }
         if quit {
-            println!("Your progress is saved: `imap-tutor lesson {id}` resumes here.");
+            say_saved(&id, options.style);
             break;
         }
     }
@@ -180,6 +181,15 @@ pub fn run(scenario: Scenario, options: &Options) -> Result<(), String> {
         std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     Ok(())
+}
+
+/// Says how to come back, fitted to the terminal like everything else.
+fn say_saved(id: &str, style: TextStyle) {
+    let text = format!("Your progress is saved: `imap-tutor lesson {id}` resumes here.");
+    println!(
+        "{}",
+        screen::fit(&screen::markdown(&text, style.color), style.width)
+    );
 }
 
 /// A demo types its commands: at a human pace when pausing, at once otherwise.
@@ -248,178 +258,218 @@ pub fn next_lesson<'a>(scenarios: &'a [Scenario], progress: &Progress) -> Option
     scenarios.iter().find(|s| !progress.get(&s.id).completed)
 }
 
-/// Writes what the runner returned, for people.
+/// Writes what the runner returned, for people: lesson text with its Markdown rendered
+/// (or stripped without colour), and every line fitted to the terminal's width.
 pub fn write_shows(out: &mut impl Write, shows: &[Show], style: TextStyle) -> io::Result<()> {
-    let c = style.color;
-    let paint = |s: &str, f: fn(&str) -> String| if c { f(s) } else { s.to_owned() };
+    let mut text: Vec<u8> = Vec::new();
     for show in shows {
-        match show {
-            Show::Title {
-                id,
-                title,
-                level,
-                summary,
-            } => {
-                writeln!(
-                    out,
-                    "{}",
-                    paint(&format!("Lesson {id}: {title}"), |s| s.bold().to_string())
-                )?;
-                writeln!(out, "{} · {summary}", level.name())?;
-                writeln!(
-                    out,
-                    "{}",
-                    paint(
-                        ":hint :show :skip :explain LINE :restart :quit  (:help for more)",
-                        |s| s.dimmed().to_string()
-                    )
-                )?;
-                writeln!(out)?;
-            }
-            Show::Setup(lines) => {
-                writeln!(
-                    out,
-                    "{}",
-                    paint(
-                        "Already sent for you, so this lesson starts where it should:",
-                        |s| s.dimmed().to_string()
-                    )
-                )?;
-                for l in lines {
-                    writeln!(out, "   {}", paint(l, |s| s.dimmed().to_string()))?;
-                }
-            }
-            Show::Step {
-                number,
-                total,
-                narrative,
-                goal,
-            } => {
-                writeln!(out)?;
-                writeln!(
-                    out,
-                    "{}",
-                    paint(&format!("── Step {number} of {total} ──"), |s| s
-                        .bold()
-                        .to_string())
-                )?;
-                for line in narrative.trim_end().lines() {
-                    if line.is_empty() {
-                        writeln!(out)?;
-                    } else {
-                        for w in render::wrap(line, style.width, 2) {
-                            writeln!(out, "  {w}")?;
-                        }
-                    }
-                }
-                writeln!(out)?;
-                writeln!(
-                    out,
-                    "{} {goal}",
-                    paint("Goal:", |s| s.bold().cyan().to_string())
-                )?;
-            }
-            Show::Event(text) => {
-                writeln!(out, "{} {text}", paint("»", |s| s.yellow().to_string()))?
-            }
-            Show::Typed(line) => writeln!(
-                out,
-                "{} {line}",
-                paint("(typed for you)", |s| s.dimmed().to_string())
-            )?,
-            Show::Annotated(a) => render::write_text(out, a, style)?,
-            Show::Success {
-                explanation,
-                checks,
-            } => {
-                writeln!(
-                    out,
-                    "{}",
-                    paint("✓ Goal reached.", |s| s.green().bold().to_string())
-                )?;
-                for ch in checks {
-                    writeln!(out, "  {} {ch}", paint("✓", |s| s.green().to_string()))?;
-                }
-                for line in explanation.trim_end().lines() {
-                    if line.is_empty() {
-                        writeln!(out)?;
-                        continue;
-                    }
-                    for w in render::wrap(line, style.width, 2) {
-                        writeln!(out, "  {w}")?;
-                    }
-                }
-            }
-            Show::Miss { reasons, diff } => {
-                writeln!(
-                    out,
-                    "{}",
-                    paint("✗ Not yet.", |s| s.red().bold().to_string())
-                )?;
-                for r in reasons {
-                    for w in render::wrap(r, style.width, 2) {
-                        writeln!(out, "  {w}")?;
-                    }
-                }
-                if !diff.is_empty() {
-                    writeln!(out, "  Expected reply (-) against the one that came (+):")?;
-                    for d in diff {
-                        let line = match d.chars().next() {
-                            Some('-') => paint(d, |s| s.red().to_string()),
-                            Some('+') => paint(d, |s| s.green().to_string()),
-                            _ => paint(d, |s| s.dimmed().to_string()),
-                        };
-                        writeln!(out, "  {line}")?;
-                    }
-                }
-            }
-            Show::Hint {
-                number,
-                total,
-                text,
-            } => writeln!(
-                out,
-                "{} {text}",
-                paint(&format!("Hint {number}/{total}:"), |s| s
-                    .yellow()
-                    .bold()
-                    .to_string())
-            )?,
-            Show::Reveal(command) => {
-                writeln!(out, "The command this step shows:")?;
-                for l in command.lines() {
-                    writeln!(out, "   {}", paint(l, |s| s.bold().to_string()))?;
-                }
-            }
-            Show::Info(text) => {
-                for w in render::wrap(text, style.width, 0) {
-                    writeln!(out, "{}", paint(&w, |s| s.dimmed().to_string()))?;
-                }
-            }
-            Show::StepDone { .. } => {}
-            Show::Restarted { step } => {
-                let text = if *step == 0 {
-                    "A fresh connection to a fresh mock: from the start.".to_string()
-                } else {
-                    format!(
-                        "A fresh mock, with steps 1 to {step} replayed: you are at step {} again.",
-                        step + 1
-                    )
-                };
-                writeln!(out, "{}", paint(&text, |s| s.dimmed().to_string()))?;
-            }
-            Show::Finished { title } => {
-                writeln!(out)?;
-                writeln!(
-                    out,
-                    "{}",
-                    paint(&format!("Lesson complete: {title}."), |s| s
-                        .green()
-                        .bold()
-                        .to_string())
-                )?;
-            }
-        }
+        write_show(&mut text, show, style)?;
+    }
+    let text = String::from_utf8_lossy(&text);
+    let fitted = screen::fit(text.strip_suffix('\n').unwrap_or(&text), style.width);
+    if !fitted.is_empty() || !text.is_empty() {
+        writeln!(out, "{fitted}")?;
     }
     out.flush()
+}
+
+/// One thing to show, before fitting.
+fn write_show(out: &mut Vec<u8>, show: &Show, style: TextStyle) -> io::Result<()> {
+    let c = style.color;
+    let paint = |s: &str, f: fn(&str) -> String| if c { f(s) } else { s.to_owned() };
+    let md = |s: &str| screen::markdown(s, c);
+    match show {
+        Show::Title {
+            id,
+            title,
+            level,
+            summary,
+        } => {
+            let heading = md(&format!("Lesson {id}: {title}"));
+            writeln!(out, "{}", paint(&heading, |s| s.bold().to_string()))?;
+            writeln!(out, "{} · {}", level.name(), md(summary))?;
+            writeln!(
+                out,
+                "{}",
+                paint(
+                    ":hint :show :skip :diff :explain LINE :restart :quit  (:help for more)",
+                    |s| s.dimmed().to_string()
+                )
+            )?;
+            writeln!(out)?;
+        }
+        Show::Setup(lines) => {
+            writeln!(
+                out,
+                "{}",
+                paint(
+                    "Already sent for you, so this lesson starts where it should:",
+                    |s| s.dimmed().to_string()
+                )
+            )?;
+            for l in lines {
+                writeln!(out, "   {}", paint(l, |s| s.dimmed().to_string()))?;
+            }
+        }
+        Show::Step {
+            number,
+            total,
+            narrative,
+            goal,
+        } => {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "{}",
+                paint(&format!("── Step {number} of {total} ──"), |s| s
+                    .bold()
+                    .to_string())
+            )?;
+            write_paragraphs(out, narrative, "  ", c)?;
+            writeln!(out)?;
+            writeln!(
+                out,
+                "{} {}",
+                paint("Goal:", |s| s.bold().cyan().to_string()),
+                md(goal)
+            )?;
+        }
+        Show::Event(text) => writeln!(
+            out,
+            "{} {}",
+            paint("»", |s| s.yellow().to_string()),
+            md(text)
+        )?,
+        Show::Typed(line) => writeln!(
+            out,
+            "{} {line}",
+            paint("(typed for you)", |s| s.dimmed().to_string())
+        )?,
+        Show::Annotated(a) => render::write_text(out, a, style)?,
+        Show::Success {
+            explanation,
+            checks,
+        } => {
+            writeln!(
+                out,
+                "{}",
+                paint("✓ Goal reached.", |s| s.green().bold().to_string())
+            )?;
+            for ch in checks {
+                writeln!(out, "  {} {ch}", paint("✓", |s| s.green().to_string()))?;
+            }
+            write_paragraphs(out, explanation, "  ", c)?;
+        }
+        Show::Miss { sentence, .. } => {
+            writeln!(
+                out,
+                "{} {}",
+                paint("✗ Not yet:", |s| s.red().bold().to_string()),
+                md(sentence)
+            )?;
+            writeln!(
+                out,
+                "  {}",
+                paint("(:diff shows the expected reply against this one)", |s| s
+                    .dimmed()
+                    .to_string())
+            )?;
+        }
+        Show::Diff { reasons, diff } => {
+            for r in reasons {
+                writeln!(out, "  {}", md(r))?;
+            }
+            if !diff.is_empty() {
+                writeln!(out, "  Expected reply (-) against the one that came (+):")?;
+                for d in diff {
+                    let line = match d.chars().next() {
+                        Some('-') => paint(d, |s| s.red().to_string()),
+                        Some('+') => paint(d, |s| s.green().to_string()),
+                        _ => paint(d, |s| s.dimmed().to_string()),
+                    };
+                    writeln!(out, "  {line}")?;
+                }
+            }
+        }
+        Show::Hint {
+            number,
+            total,
+            text,
+        } => writeln!(
+            out,
+            "{} {}",
+            paint(&format!("Hint {number}/{total}:"), |s| s
+                .yellow()
+                .bold()
+                .to_string()),
+            md(text)
+        )?,
+        Show::Reveal(command) => {
+            writeln!(out, "The command this step shows:")?;
+            for l in command.lines() {
+                writeln!(out, "   {}", paint(l, |s| s.bold().to_string()))?;
+            }
+        }
+        Show::Info(text) => writeln!(out, "{}", paint(&md(text), |s| s.dimmed().to_string()))?,
+        Show::StepDone { .. } => {}
+        Show::Restarted { step } => {
+            let text = if *step == 0 {
+                "A fresh connection to a fresh mock: from the start.".to_string()
+            } else {
+                format!(
+                    "A fresh mock, with steps 1 to {step} replayed: you are at step {} again.",
+                    step + 1
+                )
+            };
+            writeln!(out, "{}", paint(&text, |s| s.dimmed().to_string()))?;
+        }
+        Show::Finished { title } => {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "{}",
+                paint(&format!("Lesson complete: {title}."), |s| s
+                    .green()
+                    .bold()
+                    .to_string())
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Lesson prose: paragraphs of Markdown, each line indented; empty lines kept. The
+/// lines are joined into paragraphs first, so fitting re-flows them to the width.
+fn write_paragraphs(out: &mut Vec<u8>, text: &str, indent: &str, color: bool) -> io::Result<()> {
+    for paragraph in paragraphs(text.trim_end()) {
+        if paragraph.is_empty() {
+            writeln!(out)?;
+        } else {
+            writeln!(out, "{indent}{}", screen::markdown(&paragraph, color))?;
+        }
+    }
+    Ok(())
+}
+
+/// Lines joined into paragraphs; a blank line stays a separator, and a list item (`- `)
+/// starts a paragraph of its own.
+fn paragraphs(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut open = false;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            out.push(String::new());
+            open = false;
+        } else if open && !trimmed.starts_with("- ") && !line.starts_with("    ") {
+            if let Some(last) = out.last_mut() {
+                last.push(' ');
+                last.push_str(trimmed);
+            }
+        } else {
+            out.push(line.trim_end().to_owned());
+            open = true;
+        }
+    }
+    out
 }

@@ -17,17 +17,14 @@
 //! sends the earlier steps' shown commands, silently: the mock is deterministic, so the
 //! learner gets the world the lesson was written against, whatever they typed before.
 
-use std::sync::Arc;
-
-use crate::explain::{Annotation, AnnotationKind, Explainer, Options};
+use crate::explain::{Annotation, Explainer, Options};
 use crate::mock::fixture::Fixture;
-use crate::mock::store::{self, Store};
-use crate::mock::{Config, Session};
-use crate::transcript::{Direction, Record, Transcript};
-use crate::wire::{Frame, Framer};
+use crate::transcript::{Direction, Transcript};
 
-use super::matcher::{self, Expectation, Judgement, Vars};
-use super::schema::{self, Event, Level, Scenario, StateCheck, Step};
+use super::matcher::{self, Expectation, Judgement};
+use super::miss;
+use super::schema::{self, Level, Scenario, Step};
+use super::world::World;
 
 /// Something for the front end to show, in order.
 #[derive(Debug, Clone)]
@@ -57,8 +54,15 @@ pub enum Show {
         explanation: String,
         checks: Vec<String>,
     },
-    /// Not yet: why, and the expected reply against the one that came.
+    /// Not yet: why in one sentence, what the matcher and the checks found, and the
+    /// expected reply against the one that came (the screen shows it on `:diff`).
     Miss {
+        sentence: String,
+        reasons: Vec<String>,
+        diff: Vec<String>,
+    },
+    /// `:diff`: the last miss's reasons and diff in full.
+    Diff {
         reasons: Vec<String>,
         diff: Vec<String>,
     },
@@ -105,392 +109,14 @@ impl StepRun {
     }
 }
 
-/// Tracks whether the client's stream is inside a literal, and how much is left.
-struct Mirror {
-    framer: Framer,
-    remaining: u64,
-}
-
-impl Mirror {
-    fn new() -> Self {
-        Mirror {
-            framer: Framer::default(),
-            remaining: 0,
-        }
-    }
-
-    fn feed(&mut self, bytes: &[u8]) {
-        self.framer.feed(bytes);
-        while let Some(frame) = self.framer.next_frame() {
-            match frame {
-                Frame::Line(line) => self.remaining = line.literal.map_or(0, |h| h.size),
-                Frame::Literal { bytes, .. } => {
-                    self.remaining = self.remaining.saturating_sub(bytes.len() as u64)
-                }
-                _ => {}
-            }
-        }
-    }
-
-    fn in_literal(&self) -> bool {
-        self.framer.in_literal()
-    }
-
-    /// Literal bytes still to come. The framer holds back a partial piece, so what it
-    /// buffers counts as sent.
-    fn to_go(&self) -> u64 {
-        self.remaining.saturating_sub(self.framer.pending() as u64)
-    }
-
-    fn cancel(&mut self) {
-        self.framer.cancel_literal();
-        self.remaining = 0;
-    }
-}
-
-/// The mock's world and the learner's connection to it.
-struct World {
-    store: Store,
-    config: Arc<Config>,
-    session: Session,
-    /// The second client, for events; logged in on first use.
-    other: Option<Session>,
-    other_tags: usize,
-    explainer: Explainer,
-    mirror: Mirror,
-    records: Vec<Record>,
-    vars: Vars,
-}
-
-/// What sending one line produced.
-struct Sent {
-    client: Vec<Annotation>,
-    server: Vec<Annotation>,
-    bytes: Vec<u8>,
-    complete: bool,
-    /// The tag `{tag}` stands for in this attempt, if this line began it.
-    tag: Option<String>,
-}
-
-impl World {
-    fn new(fixture: &Fixture) -> Result<(World, Vec<Annotation>), String> {
-        let (store, config) = fixture.build().map_err(|e| e.to_string())?;
-        let config = Arc::new(config);
-        let (session, greeting) = Session::new(store.clone(), config.clone());
-        let mut explainer = Explainer::new(Options::default());
-        let annotations = explainer.feed(Direction::Server, &greeting);
-        let mut world = World {
-            store,
-            config,
-            session,
-            other: None,
-            other_tags: 0,
-            explainer,
-            mirror: Mirror::new(),
-            records: Vec::new(),
-            vars: Vars::new(),
-        };
-        world.record(Direction::Server, greeting);
-        Ok((world, annotations))
-    }
-
-    fn record(&mut self, direction: Direction, bytes: Vec<u8>) {
-        if !bytes.is_empty() {
-            self.records.push(Record::Bytes {
-                direction,
-                bytes,
-                literal: false,
-                time: None,
-                source_line: 0,
-            });
-        }
-    }
-
-    /// Sends one line (CRLF added). `fresh` is true on an attempt's first line.
-    fn send(&mut self, line: &str, fresh: bool) -> Sent {
-        let mut bytes = line.as_bytes().to_vec();
-        bytes.extend_from_slice(b"\r\n");
-        let context = self.explainer.context();
-        let continuation = context
-            .idling
-            .clone()
-            .or_else(|| context.authenticating.as_ref().map(|a| a.tag.clone()));
-        let was_in_literal = self.mirror.in_literal();
-        self.mirror.feed(&bytes);
-        let out = self.session.receive(&bytes);
-        let client = self.explainer.feed(Direction::Client, &bytes);
-        self.record(Direction::Client, bytes);
-        let server = self.explainer.feed(Direction::Server, &out.bytes);
-        self.record(Direction::Server, out.bytes.clone());
-        let tag = (fresh && !was_in_literal).then(|| {
-            continuation.unwrap_or_else(|| {
-                client
-                    .iter()
-                    .find_map(|a| a.tag.clone())
-                    .unwrap_or_else(|| line.split(' ').next().unwrap_or("").to_owned())
-            })
-        });
-        let tagged = server.iter().any(|a| a.kind == AnnotationKind::Tagged);
-        if tagged && self.mirror.in_literal() {
-            // The server refused a synchronizing literal: its bytes will not be sent.
-            self.mirror.cancel();
-        }
-        let complete =
-            self.session.is_closed() || (!self.mirror.in_literal() && !out.bytes.is_empty());
-        Sent {
-            client,
-            server,
-            bytes: out.bytes,
-            complete,
-            tag,
-        }
-    }
-
-    /// Runs one event through the second client; returns what the learner's session
-    /// received because of it (only when idling) and a description.
-    fn event(&mut self, event: &Event) -> Result<(String, Vec<u8>), String> {
-        let user = self.user();
-        let lines: Vec<Vec<u8>>;
-        let said: String;
-        if let Some(d) = &event.deliver {
-            let body = crlf(&d.text);
-            let flags = if d.flags.is_empty() {
-                String::new()
-            } else {
-                format!("({}) ", d.flags.join(" "))
-            };
-            let mut l =
-                format!("APPEND {} {flags}{{{}}}\r\n", quote(&d.mailbox), body.len()).into_bytes();
-            l.extend_from_slice(&body);
-            lines = vec![l];
-            let subject = d
-                .text
-                .lines()
-                .find_map(|l| l.strip_prefix("Subject: "))
-                .unwrap_or("(no subject)");
-            said = format!(
-                "Another client delivers a message to {}: \"{subject}\".",
-                d.mailbox
-            );
-        } else if let Some(e) = &event.expunge {
-            let set = uid_set(&e.uids);
-            lines = vec![
-                format!("SELECT {}", quote(&e.mailbox)).into_bytes(),
-                format!("UID STORE {set} +FLAGS.SILENT (\\Deleted)").into_bytes(),
-                b"EXPUNGE".to_vec(),
-            ];
-            said = format!("Another client expunges UID {set} from {}.", e.mailbox);
-        } else if let Some(f) = &event.flags {
-            let set = uid_set(&f.uids);
-            let mut l = vec![format!("SELECT {}", quote(&f.mailbox)).into_bytes()];
-            if !f.add.is_empty() {
-                l.push(format!("UID STORE {set} +FLAGS.SILENT ({})", f.add.join(" ")).into_bytes());
-            }
-            if !f.remove.is_empty() {
-                l.push(
-                    format!("UID STORE {set} -FLAGS.SILENT ({})", f.remove.join(" ")).into_bytes(),
-                );
-            }
-            lines = l;
-            said = format!(
-                "Another client changes the flags of UID {set} in {}.",
-                f.mailbox
-            );
-        } else {
-            let c = event.commands.clone().unwrap_or_default();
-            lines = c.iter().map(|l| l.as_bytes().to_vec()).collect();
-            said = format!("Another client sends: {}", c.join(" / "));
-        }
-        if self.other.is_none() {
-            let password = self
-                .store
-                .lock()
-                .account(&user)
-                .map(|a| a.password.clone())
-                .ok_or_else(|| format!("events: no user {user} in the fixture"))?;
-            let (session, _) = Session::new(self.store.clone(), self.config.clone());
-            self.other = Some(session);
-            self.other_command(format!("LOGIN {} {}", quote(&user), quote(&password)).as_bytes())?;
-        }
-        for l in lines {
-            self.other_command(&l)?;
-        }
-        self.records.push(Record::Note {
-            text: said.clone(),
-            source_line: 0,
-        });
-        let updates = self.session.poll_updates();
-        Ok((said, updates))
-    }
-
-    /// One command of the second client; an error unless it ends in OK.
-    fn other_command(&mut self, line: &[u8]) -> Result<(), String> {
-        self.other_tags += 1;
-        let tag = format!("e{}", self.other_tags);
-        let mut bytes = format!("{tag} ").into_bytes();
-        bytes.extend_from_slice(line);
-        bytes.extend_from_slice(b"\r\n");
-        let other = self.other.as_mut().ok_or("no second client")?;
-        let out = other.receive(&bytes);
-        let text = String::from_utf8_lossy(&out.bytes);
-        let ok = format!("{tag} OK");
-        if text.lines().any(|l| l.starts_with(&ok)) {
-            Ok(())
-        } else {
-            let first = String::from_utf8_lossy(line)
-                .lines()
-                .next()
-                .unwrap_or("")
-                .to_owned();
-            Err(format!(
-                "the second client's `{first}` failed: {}",
-                text.trim_end().replace("\r\n", " / ")
-            ))
-        }
-    }
-
-    /// The user the lesson acts for: the learner's, else the fixture's first.
-    fn user(&self) -> String {
-        if let Some(u) = self.session.user() {
-            return u.to_owned();
-        }
-        self.store
-            .lock()
-            .accounts
-            .first()
-            .map(|a| a.name.clone())
-            .unwrap_or_default()
-    }
-
-    /// Runs the state checks; the failures, in words.
-    fn checks(&self, checks: &[StateCheck]) -> (Vec<String>, Vec<String>) {
-        let mut passed = Vec::new();
-        let mut failed = Vec::new();
-        let user = self.user();
-        let world = self.store.lock();
-        for c in checks {
-            let user = c.user.clone().unwrap_or_else(|| user.clone());
-            let mailbox = world.account(&user).and_then(|a| a.real(&c.mailbox));
-            if let Some(exists) = c.exists {
-                let says = if exists { "exists" } else { "does not exist" };
-                if mailbox.is_some() == exists {
-                    passed.push(format!("mailbox {} {says}", c.mailbox));
-                } else {
-                    failed.push(format!(
-                        "mailbox {} should be there: it {}",
-                        c.mailbox,
-                        if exists { "does not exist" } else { "exists" }
-                    ));
-                }
-            }
-            let Some(mb) = mailbox else {
-                if c.exists != Some(false) {
-                    failed.push(format!("mailbox {} of {user} does not exist", c.mailbox));
-                }
-                continue;
-            };
-            if let Some(n) = c.count {
-                if mb.messages.len() == n {
-                    passed.push(format!("{} holds {n} message{}", c.mailbox, plural(n)));
-                } else {
-                    failed.push(format!(
-                        "{} should hold {n} message{}, it holds {}",
-                        c.mailbox,
-                        plural(n),
-                        mb.messages.len()
-                    ));
-                }
-            }
-            if let Some(n) = c.uidnext {
-                if mb.uidnext == n {
-                    passed.push(format!("{}'s UIDNEXT is {n}", c.mailbox));
-                } else {
-                    failed.push(format!(
-                        "{}'s UIDNEXT should be {n}, it is {}",
-                        c.mailbox, mb.uidnext
-                    ));
-                }
-            }
-            if c.flags.is_empty() && c.not_flags.is_empty() {
-                continue;
-            }
-            let (what, message) = match (c.message, c.uid) {
-                (Some(n), _) => (
-                    format!("message {n} of {}", c.mailbox),
-                    mb.messages.get((n as usize).wrapping_sub(1)),
-                ),
-                (None, Some(u)) => (format!("UID {u} of {}", c.mailbox), mb.message(u)),
-                (None, None) => continue,
-            };
-            let Some(m) = message else {
-                failed.push(format!("{what} does not exist"));
-                continue;
-            };
-            let has = |f: &str| {
-                store::system_flag(f).map_or_else(|| m.flags.has_keyword(f), |b| m.flags.has(b))
-            };
-            let now = format!("({})", m.flags.render(false));
-            for f in &c.flags {
-                if has(f) {
-                    passed.push(format!("{what} has {f}"));
-                } else {
-                    failed.push(format!("{what} should have {f}; its flags are {now}"));
-                }
-            }
-            for f in &c.not_flags {
-                if has(f) {
-                    failed.push(format!("{what} should not have {f}; its flags are {now}"));
-                } else {
-                    passed.push(format!("{what} does not have {f}"));
-                }
-            }
-        }
-        (passed, failed)
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
-
-/// Inline text to wire form, as fixtures do: every line break becomes CRLF.
-fn crlf(text: &str) -> Vec<u8> {
-    let mut out = Vec::new();
-    for line in text.lines() {
-        out.extend_from_slice(line.as_bytes());
-        out.extend_from_slice(b"\r\n");
-    }
-    out
-}
-
-fn quote(s: &str) -> String {
-    if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/._-&+".contains(c))
-    {
-        s.to_owned()
-    } else {
-        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
-    }
-}
-
-fn uid_set(uids: &[u32]) -> String {
-    uids.iter()
-        .map(u32::to_string)
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
 /// The attempt in progress.
 #[derive(Default)]
 struct Attempt {
     tag: Option<String>,
     reply: Vec<u8>,
     lines: usize,
+    /// The attempt's messages, explained, for the sentence a miss gets.
+    annotations: Vec<Annotation>,
 }
 
 /// One learner's run through one lesson.
@@ -506,6 +132,8 @@ pub struct Runner {
     /// The greeting's annotations, shown by [`Runner::begin`].
     greeting: Vec<Annotation>,
     setup_failed: Option<String>,
+    /// The last miss's reasons and diff, for `:diff`.
+    last_miss: Option<(Vec<String>, Vec<String>)>,
 }
 
 impl Runner {
@@ -522,6 +150,7 @@ impl Runner {
             finished: false,
             greeting,
             setup_failed: None,
+            last_miss: None,
         };
         runner.setup();
         Ok(runner)
@@ -614,6 +243,7 @@ impl Runner {
         };
         self.hints = 0;
         self.attempt = Attempt::default();
+        self.last_miss = None;
         let mut out = vec![Show::Step {
             number: self.step + 1,
             total,
@@ -698,6 +328,9 @@ impl Runner {
             self.attempt.tag = Some(tag);
         }
         self.attempt.reply.extend_from_slice(&sent.bytes);
+        self.attempt
+            .annotations
+            .extend(sent.client.iter().chain(&sent.server).cloned());
         let mut out: Vec<Show> = sent
             .client
             .into_iter()
@@ -744,9 +377,18 @@ impl Runner {
             }
         }
         reasons.extend(failed);
+        let attempted = miss::Attempted {
+            tag: &tag,
+            annotations: &attempt.annotations,
+            reply: &reply,
+        };
+        let sentence = miss::sentence(&step, &attempted, &judgement);
+        let diff = matcher::diff(&judgement.expected, &reply);
+        self.last_miss = Some((reasons.clone(), diff.clone()));
         let mut out = vec![Show::Miss {
+            sentence,
             reasons,
-            diff: matcher::diff(&judgement.expected, &reply),
+            diff,
         }];
         out.extend(self.hint(true));
         out
@@ -812,6 +454,13 @@ impl Runner {
                 lines => vec![Show::Reveal(lines.join("\n"))],
             },
             "skip" => self.skip(),
+            "diff" | "d" => match &self.last_miss {
+                Some((reasons, diff)) => vec![Show::Diff {
+                    reasons: reasons.clone(),
+                    diff: diff.clone(),
+                }],
+                None => vec![Show::Info(NO_DIFF.into())],
+            },
             "explain" | "e" => self.explain(arg),
             "restart" if arg == "all" => self.restart_at(0),
             "restart" => self.restart_at(self.step),
@@ -994,5 +643,9 @@ impl Runner {
 }
 
 pub const HELP: &str = "Commands: :hint (a hint), :show (the command), :skip (type it for me), \
-:explain LINE (explain a line without sending it), :restart (this step, on a fresh mock), \
-:restart all (the lesson from the start), :quit.";
+:diff (the expected reply against the last one), :explain LINE (explain a line without sending \
+it), :restart (this step, on a fresh mock), :restart all (the lesson from the start), :quit.";
+
+/// `:diff` before any wrong answer in this step.
+const NO_DIFF: &str =
+    "No wrong answer in this step yet: :diff compares the expected reply with a reply that missed.";
