@@ -29,11 +29,12 @@ fn explain_files() -> Vec<PathBuf> {
     rust_files("src/explain")
 }
 
-/// Every file that fills templates: the explainer, and the lesson screen's sentence for a
-/// wrong answer.
+/// Every file that fills templates: the explainer, the lesson screen's sentence for a
+/// wrong answer, and the readers' notes on what they assumed.
 fn template_users() -> Vec<PathBuf> {
     let mut files = explain_files();
     files.extend(rust_files("src/lesson"));
+    files.extend(rust_files("src/transcript"));
     files
 }
 

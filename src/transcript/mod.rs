@@ -10,6 +10,7 @@
 //! - [`native`]: the format `--record` writes and `convert` produces (spec in
 //!   `transcripts/README.md` and the book's "transcript format" page);
 //! - [`rfc`]: RFC-style `C:`/`S:` examples;
+//! - [`bare`]: protocol lines alone, no greeting or prefixes, each side told by its shape;
 //! - [`telnet`]: raw captures with no prefixes, like the seed, pasted or exact.
 //!
 //! [`resync`] is shared by the last two: it finds where a literal really ends when a
@@ -31,6 +32,7 @@
 use serde::Serialize;
 use std::fmt;
 
+pub mod bare;
 pub mod capture;
 pub mod diff;
 pub mod import;
@@ -236,7 +238,7 @@ impl fmt::Debug for Format {
 }
 
 /// Every format [`read`] knows, most specific first.
-pub const FORMATS: &[Format] = &[native::FORMAT, rfc::FORMAT, telnet::FORMAT];
+pub const FORMATS: &[Format] = &[native::FORMAT, rfc::FORMAT, bare::FORMAT, telnet::FORMAT];
 
 /// The format `text` is most likely in.
 pub fn detect(text: &str) -> &'static Format {
@@ -373,6 +375,6 @@ mod tests {
     #[test]
     fn read_as_rejects_unknown_names() {
         let e = read_as("pcap", "").unwrap_err();
-        assert!(e.message.contains("native, rfc, telnet"), "{e}");
+        assert!(e.message.contains("native, rfc, bare, telnet"), "{e}");
     }
 }
