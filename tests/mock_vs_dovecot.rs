@@ -83,6 +83,8 @@ enum Step {
 struct Literal {
     bytes: Vec<u8>,
     plus: bool,
+    /// What follows the literal on the command line (after `{*}`), sent after it.
+    tail: String,
 }
 
 /// Reads a battery; an error names the line.
@@ -103,10 +105,17 @@ fn parse(battery: &str) -> Result<Vec<Step>, String> {
                     n + 1
                 ));
             };
+            // `|= TEXT` ends the literal without a line break.
+            let (text, crlf) = match text.strip_prefix('=') {
+                Some(rest) => (rest, false),
+                None => (text, true),
+            };
             literal
                 .bytes
                 .extend_from_slice(text.strip_prefix(' ').unwrap_or(text).as_bytes());
-            literal.bytes.extend_from_slice(b"\r\n");
+            if crlf {
+                literal.bytes.extend_from_slice(b"\r\n");
+            }
             continue;
         }
         if let Some(name) = line.strip_prefix('@') {
@@ -127,18 +136,24 @@ fn parse(battery: &str) -> Result<Vec<Step>, String> {
         let text = text.strip_prefix(' ').unwrap_or(text).to_owned();
         steps.push(match &line[at..at + 1] {
             ":" => {
-                let literal = if text.ends_with("{*}") || text.ends_with("{*+}") {
-                    Some(Literal {
-                        bytes: Vec::new(),
-                        plus: text.ends_with("{*+}"),
-                    })
-                } else {
-                    None
-                };
-                Step::Command {
-                    conn,
-                    line: text,
-                    literal,
+                let marker = ["{*}", "{*+}"]
+                    .into_iter()
+                    .find_map(|m| text.find(m).map(|at| (at + m.len(), m == "{*+}")));
+                match marker {
+                    Some((end, plus)) => Step::Command {
+                        conn,
+                        line: text[..end].to_owned(),
+                        literal: Some(Literal {
+                            bytes: Vec::new(),
+                            plus,
+                            tail: text[end..].to_owned(),
+                        }),
+                    },
+                    None => Step::Command {
+                        conn,
+                        line: text,
+                        literal: None,
+                    },
                 }
             }
             "+" => Step::Continue { conn, line: text },
@@ -250,25 +265,33 @@ fn run_battery(steps: &[Step], port: u16) -> Vec<Exchange> {
                 c.tag = line.split(' ').next().unwrap_or("").to_owned();
                 match literal {
                     None => out.push(exchange(conn, c, line, format!("{line}\r\n").into_bytes())),
-                    Some(Literal { bytes, plus: true }) => {
+                    Some(Literal {
+                        bytes,
+                        plus: true,
+                        tail,
+                    }) => {
                         let head = line.replace("{*+}", &format!("{{{}+}}", bytes.len()));
                         let mut wire = format!("{head}\r\n").into_bytes();
                         wire.extend_from_slice(bytes);
-                        wire.extend_from_slice(b"\r\n");
+                        wire.extend_from_slice(format!("{tail}\r\n").as_bytes());
                         out.push(exchange(
                             conn,
                             c,
-                            &format!("{head} (+ {} bytes)", bytes.len()),
+                            &format!("{head} (+ {} bytes){tail}", bytes.len()),
                             wire,
                         ));
                     }
-                    Some(Literal { bytes, plus: false }) => {
+                    Some(Literal {
+                        bytes,
+                        plus: false,
+                        tail,
+                    }) => {
                         let head = line.replace("{*}", &format!("{{{}}}", bytes.len()));
                         out.push(exchange(conn, c, &head, format!("{head}\r\n").into_bytes()));
-                        let sent = format!("({} bytes of literal)", bytes.len());
+                        let sent = format!("({} bytes of literal){tail}", bytes.len());
                         if c.asked {
                             let mut wire = bytes.clone();
-                            wire.extend_from_slice(b"\r\n");
+                            wire.extend_from_slice(format!("{tail}\r\n").as_bytes());
                             out.push(exchange(conn, c, &sent, wire));
                         } else {
                             out.push(Exchange {

@@ -18,10 +18,15 @@
 //! - [`store`]: users, mailboxes and messages shared by all sessions, with a change counter.
 //! - [`fixture`]: the YAML worlds (`strategos`, `default`, or a file) a store starts from.
 //! - [`config`]: the server's identity (greeting, capabilities) and limits.
-//! - [`mime`]: ENVELOPE, BODYSTRUCTURE and body sections, formatted as Dovecot does.
+//! - [`mime`]: BODYSTRUCTURE and body sections, formatted as Dovecot does;
+//!   [`address`]: addresses and ENVELOPE; [`rfc822`]: the tokens of structured headers;
+//!   [`rfc2047`]: encoded-words; [`casemap`]: the i;unicode-casemap comparator.
 //! - [`dates`]: INTERNALDATE, SEARCH dates and `Date:` headers.
 //! - [`wording`]: Dovecot's texts, in one place, each with where it was verified.
 
+pub mod address;
+pub mod casemap;
+mod casemap_table;
 pub mod commands;
 pub mod config;
 pub mod dates;
@@ -29,6 +34,9 @@ pub mod fixture;
 pub mod input_limits;
 pub mod lexical;
 pub mod mime;
+pub mod rfc2047;
+pub mod rfc822;
+pub mod search;
 pub mod session;
 pub mod store;
 pub mod wording;

@@ -360,7 +360,8 @@ fn push_item(
                     out.push(b' ');
                     push_literal(out, data);
                 }
-                None => out.extend_from_slice(b" NIL"),
+                // A part that does not exist is an empty string to Dovecot.
+                None => out.extend_from_slice(b" {0}\r\n"),
             }
         }
         Binary { part, partial, .. } => {

@@ -693,6 +693,12 @@ pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
     if expected.contains(") to close") || expected == ")" {
         return "Missing ')'".into();
     }
+    // Dovecot's IMAP parser refuses 8-bit bytes outside quoted strings and literals
+    // before any command sees its arguments.
+    let word = word_at(first, d.column);
+    if !word.starts_with('"') && !word.is_ascii() {
+        return "8bit data in atom".into();
+    }
     match (name, d.code) {
         ("SEARCH", _) if d.rule == "date" || expected.contains("date") => {
             "Invalid search date parameter".into()

@@ -1,0 +1,245 @@
+//! The search engine behind SEARCH, SORT and THREAD: does a message match a search
+//! key (RFC 9051 §6.4.4)? Shared by `commands/search.rs`, `commands/sort.rs` and
+//! `commands/thread.rs`, which all take a search program.
+//!
+//! Matching follows Dovecot 2.3 (I18NLEVEL=1, RFC 5255 §4):
+//! - strings compare with `i;unicode-casemap` ([`super::casemap`]) on both sides,
+//!   after the header's encoded-words are decoded ([`super::rfc2047`]);
+//! - FROM, TO, CC and BCC match the address list written back normalized
+//!   (`Name <local@domain>`, [`super::address::write`]), so a comment that named the
+//!   address is searchable and the comment's parentheses are not;
+//! - SUBJECT compares with runs of whitespace made one space; HEADER compares the
+//!   field as written; an empty string only asks that the field be there;
+//! - BEFORE/ON/SINCE compare the day of INTERNALDATE; SENT* the day written in the
+//!   Date: header, and a message without one counts as sent at the epoch;
+//! - `$` is the result SAVEd by an earlier SEARCH (RFC 5182), as UIDs.
+
+use crate::grammar::search::SearchKey;
+use crate::grammar::sequence::SequenceSet as Set;
+
+use super::address;
+use super::casemap::casemap;
+use super::dates;
+use super::mime;
+use super::rfc2047;
+use super::store::{Flags, Message, ANSWERED, DELETED, DRAFT, FLAGGED, SEEN};
+
+/// A message being matched, with what the keys need to know about it.
+pub struct Candidate<'a> {
+    pub m: &'a Message,
+    /// The flags this session knows: Dovecot searches its view of the mailbox, which
+    /// learns others' changes only when it syncs (a FETCH reads them at once).
+    pub flags: &'a Flags,
+    /// Its message number in the session's view.
+    pub seq: u32,
+    /// \Recent for this session.
+    pub recent: bool,
+    pub max_seq: u32,
+    pub max_uid: u32,
+    /// The UIDs of the saved result (`$`), if any was saved.
+    pub saved: Option<&'a [u32]>,
+}
+
+/// Which header fields a string key looks in, and how (see the module comment).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum How {
+    Address,
+    CompressSpaces,
+    AsWritten,
+}
+
+impl Candidate<'_> {
+    /// True if the message matches `key`.
+    pub fn matches(&self, key: &SearchKey) -> bool {
+        use SearchKey::*;
+        let f = self.flags;
+        let day = |d: &str| dates::days_of_date_text(d).unwrap_or(i64::MIN);
+        let internal = dates::day_of(self.m.internal_date);
+        match key {
+            All => true,
+            Answered => f.has(ANSWERED),
+            Deleted => f.has(DELETED),
+            Draft => f.has(DRAFT),
+            Flagged => f.has(FLAGGED),
+            Seen => f.has(SEEN),
+            Unanswered => !f.has(ANSWERED),
+            Undeleted => !f.has(DELETED),
+            Undraft => !f.has(DRAFT),
+            Unflagged => !f.has(FLAGGED),
+            Unseen => !f.has(SEEN),
+            Recent => self.recent,
+            New => self.recent && !f.has(SEEN),
+            Old => !self.recent,
+            Keyword(k) => f.has_keyword(&k.0),
+            Unkeyword(k) => !f.has_keyword(&k.0),
+            Bcc(s) => self.header_contains("Bcc", s, How::Address),
+            Cc(s) => self.header_contains("Cc", s, How::Address),
+            From(s) => self.header_contains("From", s, How::Address),
+            To(s) => self.header_contains("To", s, How::Address),
+            Subject(s) => self.header_contains("Subject", s, How::CompressSpaces),
+            Header(name, s) => self.header_contains(name, s, How::AsWritten),
+            Body(s) => contains(mime::body_of(&self.m.raw), s),
+            Text(s) => contains(&self.m.raw, s),
+            Before(d) => internal < day(d),
+            On(d) => internal == day(d),
+            Since(d) => internal >= day(d),
+            SentBefore(d) => self.sent_day() < day(d),
+            SentOn(d) => self.sent_day() == day(d),
+            SentSince(d) => self.sent_day() >= day(d),
+            Larger(n) => self.m.raw.len() as u64 > u64::from(*n),
+            Smaller(n) => (self.m.raw.len() as u64) < u64::from(*n),
+            Uid(Set::Saved) | SequenceSet(Set::Saved) => {
+                self.saved.is_some_and(|uids| uids.contains(&self.m.uid))
+            }
+            Uid(set) => set.contains(self.m.uid, self.max_uid),
+            SequenceSet(set) => set.contains(self.seq, self.max_seq),
+            Not(k) => !self.matches(k),
+            Or(a, b) => self.matches(a) || self.matches(b),
+            And(ks) => ks.iter().all(|k| self.matches(k)),
+            ModSeq(n) => self.m.modseq >= *n,
+        }
+    }
+
+    fn header_contains(&self, name: &str, needle: &str, how: How) -> bool {
+        let (header, _) = mime::split(&self.m.raw);
+        let wanted = casemap(needle.as_bytes());
+        mime::fields(header)
+            .iter()
+            .filter(|f| f.name.eq_ignore_ascii_case(name.as_bytes()))
+            .any(|f| {
+                if needle.is_empty() {
+                    return true;
+                }
+                let value = f.dovecot_value();
+                let text = match how {
+                    How::Address => address::write(&address::parse(&value, true)),
+                    How::CompressSpaces => compress_spaces(&value),
+                    How::AsWritten => value,
+                };
+                rfc2047::decode_casemap(&text).contains(&wanted)
+            })
+    }
+
+    fn sent_day(&self) -> i64 {
+        let (header, _) = mime::split(&self.m.raw);
+        mime::field(header, "Date")
+            .and_then(|f| dates::days_of_header_date(&f.text()))
+            .unwrap_or(0)
+    }
+}
+
+/// Each run of spaces, tabs and line breaks made one space.
+fn compress_spaces(value: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(value.len());
+    let mut space = false;
+    for &b in value {
+        if matches!(b, b' ' | b'\t' | b'\r' | b'\n') {
+            if !space {
+                out.push(b' ');
+            }
+            space = true;
+        } else {
+            out.push(b);
+            space = false;
+        }
+    }
+    out
+}
+
+/// BODY and TEXT: the raw text, case-mapped (transfer encodings are not undone).
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    needle.is_empty() || casemap(haystack).contains(&casemap(needle.as_bytes()))
+}
+
+/// The first search date that is not a date, if any (`Invalid search date parameter`).
+pub fn first_bad_date(keys: &[SearchKey]) -> Option<String> {
+    keys.iter().find_map(|k| match k {
+        SearchKey::Before(d)
+        | SearchKey::On(d)
+        | SearchKey::Since(d)
+        | SearchKey::SentBefore(d)
+        | SearchKey::SentOn(d)
+        | SearchKey::SentSince(d) => dates::days_of_date_text(d).is_none().then(|| d.clone()),
+        SearchKey::Not(k) => first_bad_date(std::slice::from_ref(k)),
+        SearchKey::Or(a, b) => first_bad_date(std::slice::from_ref(a))
+            .or_else(|| first_bad_date(std::slice::from_ref(b))),
+        SearchKey::And(ks) => first_bad_date(ks),
+        _ => None,
+    })
+}
+
+/// The keywords the keys name (KEYWORD, UNKEYWORD), at any depth.
+pub fn keywords(keys: &[SearchKey]) -> Vec<String> {
+    let mut out = Vec::new();
+    for k in keys {
+        k.walk(&mut |k| {
+            if let SearchKey::Keyword(f) | SearchKey::Unkeyword(f) = k {
+                if !f.is_system() {
+                    out.push(f.0.clone());
+                }
+            }
+        });
+    }
+    out
+}
+
+/// True if any key, at any depth, satisfies `test`.
+pub fn uses(keys: &[SearchKey], test: impl Fn(&SearchKey) -> bool) -> bool {
+    let mut found = false;
+    for k in keys {
+        k.walk(&mut |k| found |= test(k));
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(raw: &str) -> Message {
+        Message {
+            uid: 1,
+            flags: Flags::default(),
+            internal_date: 0,
+            raw: raw.as_bytes().into(),
+            recent: false,
+            modseq: 1,
+        }
+    }
+
+    fn finds(raw: &str, key: SearchKey) -> bool {
+        let m = message(raw);
+        Candidate {
+            m: &m,
+            flags: &m.flags,
+            seq: 1,
+            recent: false,
+            max_seq: 1,
+            max_uid: 1,
+            saved: None,
+        }
+        .matches(&key)
+    }
+
+    #[test]
+    fn addresses_match_in_their_normalized_form() {
+        let raw = "From: pat(comment)@lab.example\r\nTo: Zo\u{eb} <z@x>\r\n\r\n";
+        assert!(finds(raw, SearchKey::From("pat@lab.example".into())));
+        assert!(finds(raw, SearchKey::From("COMMENT <pat".into())));
+        assert!(!finds(raw, SearchKey::From("(comment)".into())));
+        assert!(!finds(
+            raw,
+            SearchKey::Header("From".into(), "pat@lab".into())
+        ));
+        assert!(finds(raw, SearchKey::To("zoë".into())));
+        assert!(finds(raw, SearchKey::To("".into())));
+        assert!(!finds(raw, SearchKey::Cc("".into())));
+    }
+
+    #[test]
+    fn subjects_are_decoded_and_spaces_compressed() {
+        let raw = "Subject: =?UTF-8?B?w5xiZXI=?=   das\tLabor\r\n\r\n";
+        assert!(finds(raw, SearchKey::Subject("über das labor".into())));
+        assert!(!finds(raw, SearchKey::Subject("uber".into())));
+    }
+}
