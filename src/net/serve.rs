@@ -162,12 +162,15 @@ impl Connection {
     }
 
     /// Tells the other connections that the store changed, if it did.
+    ///
+    /// Our own receiver is not marked as seen: the version may include another
+    /// connection's change made after our command ran but before it published, and
+    /// an idling session must still be woken for that one. Waking ourselves for our
+    /// own change costs one empty poll.
     fn publish(&mut self) {
         let version = self.store.version();
         if *self.changed_tx.borrow() != version {
             self.changed_tx.send_replace(version);
-            // Our own change: no need to wake ourselves.
-            self.changed_rx.borrow_and_update();
         }
     }
 }
