@@ -24,6 +24,8 @@ have script || need+=(bsdutils)
 # and the 100 MB page capture loopback with tcpdump.
 have chromium || need+=(chromium)
 have tcpdump || need+=(tcpdump)
+# tests/serve_load.rs reads the listen backlog with `ss`.
+have ss || need+=(iproute2)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   # Debian's postinst would start a system-wide Dovecot on *:143 (and fetchmail's a

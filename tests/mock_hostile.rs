@@ -220,13 +220,18 @@ fn the_login_deadline_is_absolute() {
             break;
         }
     }
-    assert_eq!(bye, Some((6, "* BYE Disconnected for inactivity.\r\n".into())));
+    assert_eq!(
+        bye,
+        Some((6, "* BYE Disconnected for inactivity.\r\n".into()))
+    );
     // After login, input keeps the session alive (Dovecot's imap: 30 minutes idle).
     let mut s = session();
     s.receive(b"a LOGIN strategos tryhackme\r\n");
     assert!(s.tick(start).bytes.is_empty());
     for step in 1..=100u64 {
         s.receive(b"b NOOP\r\n");
-        assert!(!s.tick(start + std::time::Duration::from_secs(60 * step)).is_closed());
+        assert!(!s
+            .tick(start + std::time::Duration::from_secs(60 * step))
+            .is_closed());
     }
 }

@@ -60,6 +60,14 @@ pub struct Limits {
     pub idle_keepalive: Duration,
     /// Clients served at once by `serve`; more get `* BYE` at once.
     pub max_connections: usize,
+    /// The bytes of mail the store may hold, APPENDs in progress included: past it
+    /// APPEND gets `NO [OVERQUOTA]` before its literal is sent. Dovecot has no such
+    /// limit without its quota plugin; the mock keeps mail in memory, so it needs one.
+    pub max_store: u64,
+    /// How long `serve` waits for a client to take one piece of output (64 KiB)
+    /// before it closes the connection: a client that never reads cannot hold one
+    /// open, nor the memory of what waits for it.
+    pub write_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -73,6 +81,8 @@ impl Default for Limits {
             login_timeout: Duration::from_secs(3 * 60),
             idle_keepalive: Duration::from_secs(2 * 60),
             max_connections: 1000,
+            max_store: 1024 * 1024 * 1024,
+            write_timeout: Duration::from_secs(60),
         }
     }
 }

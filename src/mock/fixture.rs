@@ -78,6 +78,8 @@ pub struct LimitsSpec {
     pub idle_timeout_secs: Option<u64>,
     pub login_timeout_secs: Option<u64>,
     pub max_connections: Option<usize>,
+    pub max_store: Option<u64>,
+    pub write_timeout_secs: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -358,6 +360,12 @@ impl Fixture {
             }
             if let Some(v) = l.max_connections {
                 limits.max_connections = v;
+            }
+            if let Some(v) = l.max_store {
+                limits.max_store = v;
+            }
+            if let Some(v) = l.write_timeout_secs {
+                limits.write_timeout = std::time::Duration::from_secs(v.max(1));
             }
         }
         Ok((Store::new(world), config))

@@ -12,6 +12,8 @@
 //! simple messages; multipart and message/rfc822 follow RFC 9051 §7.5.2 and Dovecot's
 //! imap-bodystructure.c as far as the captures do not cover them.
 
+use std::borrow::Cow;
+
 /// How deep multiparts may nest before we stop looking inside (a hostile APPEND could
 /// otherwise nest until the stack runs out).
 const MAX_DEPTH: usize = 20;
@@ -580,15 +582,18 @@ pub enum Want<'s> {
 }
 
 /// The bytes of a body section (RFC 9051 §6.4.5), or `None` if the part does not exist.
-pub fn section(raw: &[u8], path: &[u32], want: &Want<'_>) -> Option<Vec<u8>> {
+///
+/// Borrowed from `raw` wherever the section is a slice of it (everything but header
+/// fields), so a FETCH of a large message copies nothing.
+pub fn section<'r>(raw: &'r [u8], path: &[u32], want: &Want<'_>) -> Option<Cow<'r, [u8]>> {
     let root = parse(raw);
     if path.is_empty() {
         return message_section(root.header, root.body, raw, want);
     }
     let part = find(&root, path)?;
     match want {
-        Want::Full => Some(part.body.to_vec()),
-        Want::Mime => Some(part.header.to_vec()),
+        Want::Full => Some(Cow::Borrowed(part.body)),
+        Want::Mime => Some(Cow::Borrowed(part.header)),
         // HEADER and TEXT of a numbered part exist only for message/rfc822 parts.
         _ => match &part.kind {
             Kind::Message(inner) => message_section(inner.header, inner.body, part.body, want),
@@ -617,11 +622,16 @@ fn find<'p, 'a>(root: &'p Part<'a>, path: &[u32]) -> Option<&'p Part<'a>> {
     Some(part)
 }
 
-fn message_section(header: &[u8], body: &[u8], whole: &[u8], want: &Want<'_>) -> Option<Vec<u8>> {
+fn message_section<'r>(
+    header: &'r [u8],
+    body: &'r [u8],
+    whole: &'r [u8],
+    want: &Want<'_>,
+) -> Option<Cow<'r, [u8]>> {
     Some(match want {
-        Want::Full => whole.to_vec(),
-        Want::Header | Want::Mime => header.to_vec(),
-        Want::Text => body.to_vec(),
+        Want::Full => Cow::Borrowed(whole),
+        Want::Header | Want::Mime => Cow::Borrowed(header),
+        Want::Text => Cow::Borrowed(body),
         Want::Fields { names, not } => {
             let mut out = Vec::new();
             for f in fields(header) {
@@ -636,7 +646,7 @@ fn message_section(header: &[u8], body: &[u8], whole: &[u8], want: &Want<'_>) ->
                 }
             }
             out.extend_from_slice(b"\r\n");
-            out
+            Cow::Owned(out)
         }
     })
 }
@@ -705,8 +715,8 @@ mod tests {
             s,
             "((\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL \"7bit\" 5 0 NIL NIL NIL NIL)(\"application\" \"octet-stream\" NIL NIL NIL \"base64\" 4 NIL (\"attachment\" (\"filename\" \"a.bin\")) NIL NIL) \"mixed\" (\"boundary\" \"b1\") NIL NIL NIL)"
         );
-        assert_eq!(section(raw, &[1], &Want::Full).unwrap(), b"hello");
-        assert_eq!(section(raw, &[2], &Want::Full).unwrap(), b"AAEC");
+        assert_eq!(section(raw, &[1], &Want::Full).unwrap().as_ref(), b"hello");
+        assert_eq!(section(raw, &[2], &Want::Full).unwrap().as_ref(), b"AAEC");
         assert!(section(raw, &[2], &Want::Mime)
             .unwrap()
             .starts_with(b"Content-Type: application"));

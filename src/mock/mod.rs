@@ -34,6 +34,7 @@ pub mod fixture;
 pub mod input_limits;
 pub mod lexical;
 pub mod mime;
+pub mod reply;
 pub mod rfc2047;
 pub mod rfc822;
 pub mod search;

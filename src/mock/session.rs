@@ -28,6 +28,7 @@ use crate::wire::{Assembler, Frame, Framer, Message};
 use super::commands::{self, auth::AuthStep, Conn, Next};
 use super::config::Config;
 use super::input_limits;
+use super::reply::{append_to, Chunks, Reply, Splice};
 use super::store::Store;
 use super::wording as w;
 
@@ -50,13 +51,28 @@ pub enum Event {
 }
 
 /// Bytes to send and events to act on.
+///
+/// With [`Session::set_streaming`], large literals of stored messages are not in
+/// `bytes` but in `splices` (see [`crate::mock::reply`]): write [`Output::chunks`].
+/// Without it (the default), `bytes` holds every byte and `splices` is empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Output {
     pub bytes: Vec<u8>,
+    pub splices: Vec<Splice>,
     pub events: Vec<Event>,
 }
 
 impl Output {
+    /// Every byte to send, in order: text and splices.
+    pub fn chunks(&self) -> Chunks<'_> {
+        Chunks::new(&self.bytes, &self.splices)
+    }
+
+    /// Appends a command's reply.
+    fn append(&mut self, reply: Reply) {
+        append_to(&mut self.bytes, &mut self.splices, reply);
+    }
+
     pub fn is_closed(&self) -> bool {
         self.events
             .iter()
@@ -94,6 +110,10 @@ pub struct Session {
     partial: Vec<u8>,
     /// The rest of a line over the limit is being skipped: it was answered already.
     skipping: bool,
+    /// Replies splice stored messages rather than copy them.
+    streaming: bool,
+    /// Bytes reserved in the store for an APPEND whose literal is on its way.
+    reserved: u64,
     /// Set by input, read by [`Session::tick`]: the session never reads a clock itself.
     active: bool,
     last_activity: Option<Instant>,
@@ -128,6 +148,8 @@ impl Session {
             mode: Mode::Commands,
             partial: Vec::new(),
             skipping: false,
+            streaming: false,
+            reserved: 0,
             active: true,
             last_activity: None,
             last_keepalive: None,
@@ -166,6 +188,12 @@ impl Session {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Lets replies refer to stored messages instead of copying them (`serve` does,
+    /// and writes [`Output::chunks`]); see [`crate::mock::reply`].
+    pub fn set_streaming(&mut self, on: bool) {
+        self.streaming = on;
     }
 
     /// Bytes of input the session holds: an unfinished line, the literals of an
@@ -271,6 +299,7 @@ impl Session {
     }
 
     fn close(&mut self, out: &mut Output, reason: &str) {
+        self.release();
         let from = self.conn.state;
         self.mode = Mode::Closed;
         self.conn.state = State::Logout;
@@ -359,6 +388,7 @@ impl Session {
             return;
         }
         self.skipping = !last;
+        self.release();
         // The line's start: the message so far (a line after a literal), or this piece.
         let mut head = std::mem::take(&mut self.partial);
         head.extend_from_slice(bytes);
@@ -442,7 +472,11 @@ impl Session {
                     return Some(LiteralReply::Disconnect(w::LITERAL_TOO_LARGE.into()));
                 }
             }
-            commands::append::Verdict::Accept => {}
+            commands::append::Verdict::Accept => {
+                // Promised to this APPEND until it completes (Limits::max_store).
+                self.store.lock().reserved += header.size;
+                self.reserved += header.size;
+            }
             commands::append::Verdict::Refuse { tag, status, text } => {
                 if header.kind.is_synchronizing() {
                     let line = format!("{tag} {status} {}\r\n", self.timed(&text, authenticated));
@@ -473,9 +507,20 @@ impl Session {
         format!("{base} ({} secs).", self.config.timing)
     }
 
+    /// Gives back what APPENDs of this session reserved: the message is now stored
+    /// (and counted as such), or it never will be.
+    fn release(&mut self) {
+        if self.reserved > 0 {
+            let mut world = self.store.lock();
+            world.reserved = world.reserved.saturating_sub(self.reserved);
+            self.reserved = 0;
+        }
+    }
+
     fn on_message(&mut self, message: Message, out: &mut Output) {
+        self.release();
         let before = self.conn.state;
-        let mut cx_out = Vec::new();
+        let mut cx_out = Reply::new(self.streaming);
         let mut events = Vec::new();
         let result = commands::run(
             &mut self.conn,
@@ -485,7 +530,7 @@ impl Session {
             &mut cx_out,
             &mut events,
         );
-        out.bytes.extend_from_slice(&cx_out);
+        out.append(cx_out);
         out.events.extend(events);
         let Some(mut done) = result else { return };
         // Pending updates go out before the tagged reply (RFC 9051 §7).
@@ -619,6 +664,13 @@ impl Session {
                 false
             }
         }
+    }
+}
+
+impl Drop for Session {
+    /// A client gone in the middle of an APPEND leaves nothing reserved.
+    fn drop(&mut self) {
+        self.release();
     }
 }
 

@@ -407,11 +407,25 @@ pub struct World {
     pub accounts: Vec<Account>,
     /// Grows on every change (see the module comment).
     pub version: u64,
+    /// Bytes promised to APPENDs whose literal is on its way (see `Limits::max_store`).
+    pub reserved: u64,
     next_id: u64,
     last_uidvalidity: u32,
 }
 
 impl World {
+    /// The bytes of every stored message (a copied message counts in each mailbox:
+    /// an overestimate, on the safe side), plus what APPENDs have reserved.
+    pub fn bytes_held(&self) -> u64 {
+        let stored: u64 = self
+            .accounts
+            .iter()
+            .flat_map(|a| a.mailboxes.iter())
+            .map(MailboxData::size)
+            .sum();
+        stored.saturating_add(self.reserved)
+    }
+
     pub fn account(&self, user: &str) -> Option<&Account> {
         self.accounts.iter().find(|a| a.name == user)
     }

@@ -111,6 +111,9 @@ pub const DELETE_INBOX: &str = "INBOX can't be deleted";
 pub const ZERO_BYTE_MESSAGE: &str = "Can't save a zero byte message.";
 /// unverified: Dovecot 2.3 has no APPEND size limit by default; RFC 7889's code is used.
 pub const MESSAGE_TOO_LARGE: &str = "Message size exceeds the limit";
+/// unverified: the default `quota_exceeded_message` of Dovecot's quota plugin, which
+/// the lab does not load (the mock's store limit stands in for a quota).
+pub const QUOTA_EXCEEDED: &str = "Quota exceeded (mailbox for user is full)";
 /// battery session 17.
 pub const UNKNOWN_CHARSET: &str = "Unknown charset";
 /// source (imap-client.c): a line longer than `imap_max_line_length`. unverified wire.

@@ -2,16 +2,25 @@
 //!
 //! This is only the edge: every byte is answered by a sans-IO
 //! [`crate::mock::Session`]; this file moves bytes between sockets and sessions and
-//! does the three things a session cannot do for itself:
+//! does what a session cannot do for itself:
 //! - **wake idling clients** when another session changes the store: after each
 //!   command it compares the store's change counter and, if it moved, publishes it on
 //!   a `watch` channel; every connection listens and lets an idling session report;
 //! - **keep time**: a one-second ticker calls `Session::tick`, which sends IDLE
-//!   keepalives and the inactivity BYE;
+//!   keepalives, the inactivity BYE and the login deadline's;
+//! - **stream replies**: sessions run with [`Session::set_streaming`], so a FETCH of
+//!   a 20 MB message is its protocol text plus a reference to the stored message,
+//!   written to the socket in 64 KiB pieces ([`WRITE_PIECE`]), never copied whole;
+//! - **bound every wait**: each piece must be taken by the client within the write
+//!   timeout, or the connection is closed. While output waits, nothing else runs for
+//!   that connection, so a client that never reads holds neither a connection nor
+//!   memory for longer than that;
 //! - **limit and stop**: a semaphore caps connections (one over the cap gets a BYE and
-//!   is closed), and the shutdown future (Ctrl-C from the CLI) makes every connection
-//!   say `* BYE Server shutting down.` and close before `serve` returns.
+//!   is closed), the listen backlog takes a burst of clients without SYN retries
+//!   ([`BACKLOG`]), and the shutdown future (Ctrl-C from the CLI) makes every
+//!   connection say `* BYE Server shutting down.` and close before `serve` returns.
 //!
+//! Every limit and its default is in the README ("Limits") and `mock::config::Limits`.
 //! A real server would add TLS, authentication back-ends and logging; the mock needs
 //! none of them to be faithful on the wire.
 
@@ -22,7 +31,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
 
@@ -34,6 +43,29 @@ const SHUTDOWN_BYE: &[u8] = b"* BYE Server shutting down.\r\n";
 /// How long `serve` waits for connections to finish after shutdown.
 const DRAIN: Duration = Duration::from_secs(5);
 
+/// Pending connections the kernel queues before `accept`. The default of 128 made a
+/// cold burst of 500 clients wait a second for a SYN retry; the kernel caps this at
+/// `net.core.somaxconn` (4096 on current Linux).
+pub const BACKLOG: u32 = 4096;
+
+/// Output goes to the socket in pieces of this size, each within the write timeout.
+pub const WRITE_PIECE: usize = 64 * 1024;
+
+/// Each connection's read buffer: input is framed as it comes, so it need not be big.
+const READ_BUFFER: usize = 16 * 1024;
+
+/// Binds `listen` with a backlog of [`BACKLOG`], as `TcpListener::bind` would with 128.
+pub fn bind(listen: SocketAddr) -> io::Result<TcpListener> {
+    let socket = if listen.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(listen)?;
+    socket.listen(BACKLOG)
+}
+
 /// Binds `listen` and serves until `shutdown` completes.
 pub async fn serve(
     listen: SocketAddr,
@@ -41,7 +73,7 @@ pub async fn serve(
     config: Arc<Config>,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
-    let listener = TcpListener::bind(listen).await?;
+    let listener = bind(listen)?;
     serve_on(listener, store, config, shutdown).await
 }
 
@@ -68,7 +100,7 @@ pub async fn serve_on(
                     Err(_) => continue,
                 };
                 let Ok(permit) = permits.clone().try_acquire_owned() else {
-                    connections.spawn(refuse(socket));
+                    connections.spawn(refuse(socket, config.limits.write_timeout));
                     continue;
                 };
                 let connection = Connection {
@@ -97,10 +129,28 @@ pub async fn serve_on(
     Ok(())
 }
 
-async fn refuse(mut socket: TcpStream) {
+async fn refuse(mut socket: TcpStream, deadline: Duration) {
     let line = format!("* BYE {}\r\n", wording::TOO_MANY_CONNECTIONS);
-    let _ = socket.write_all(line.as_bytes()).await;
-    let _ = socket.shutdown().await;
+    let _ = tokio::time::timeout(deadline, async {
+        let _ = socket.write_all(line.as_bytes()).await;
+        let _ = socket.shutdown().await;
+    })
+    .await;
+}
+
+/// Writes `bytes` in pieces of [`WRITE_PIECE`], each within `deadline`.
+async fn write_within(socket: &mut TcpStream, bytes: &[u8], deadline: Duration) -> io::Result<()> {
+    for piece in bytes.chunks(WRITE_PIECE) {
+        tokio::time::timeout(deadline, socket.write_all(piece))
+            .await
+            .map_err(|_| {
+                io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    "the client took nothing for the write timeout",
+                )
+            })??;
+    }
+    Ok(())
 }
 
 /// One client: a socket and a session.
@@ -116,8 +166,10 @@ impl Connection {
     async fn run(mut self, mut socket: TcpStream) -> io::Result<()> {
         let _ = socket.set_nodelay(true);
         let (mut session, greeting) = Session::new(self.store.clone(), self.config.clone());
-        socket.write_all(&greeting).await?;
-        let mut buf = vec![0u8; 64 * 1024];
+        session.set_streaming(true);
+        let deadline = self.config.limits.write_timeout;
+        write_within(&mut socket, &greeting, deadline).await?;
+        let mut buf = vec![0u8; READ_BUFFER];
         let mut ticker = tokio::time::interval(Duration::from_secs(1));
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -129,7 +181,9 @@ impl Connection {
                         break;
                     }
                     let out = session.receive(&buf[..n]);
-                    socket.write_all(&out.bytes).await?;
+                    for chunk in out.chunks() {
+                        write_within(&mut socket, chunk, deadline).await?;
+                    }
                     self.publish();
                     if out.is_closed() {
                         break;
@@ -141,23 +195,23 @@ impl Connection {
                     }
                     if session.is_idling() {
                         let bytes = session.poll_updates();
-                        socket.write_all(&bytes).await?;
+                        write_within(&mut socket, &bytes, deadline).await?;
                     }
                 }
                 _ = ticker.tick() => {
                     let out = session.tick(Instant::now());
-                    socket.write_all(&out.bytes).await?;
+                    write_within(&mut socket, &out.bytes, deadline).await?;
                     if out.is_closed() {
                         break;
                     }
                 }
                 _ = self.stop_rx.changed() => {
-                    socket.write_all(SHUTDOWN_BYE).await?;
+                    write_within(&mut socket, SHUTDOWN_BYE, deadline).await?;
                     break;
                 }
             }
         }
-        let _ = socket.shutdown().await;
+        let _ = tokio::time::timeout(deadline, socket.shutdown()).await;
         Ok(())
     }
 

@@ -112,6 +112,9 @@ pub fn check_before_literal(
     if size > config.limits.max_append {
         return refuse("NO", format!("[TOOBIG] {}", w::MESSAGE_TOO_LARGE));
     }
+    if store.lock().bytes_held().saturating_add(size) > config.limits.max_store {
+        return refuse("NO", format!("[OVERQUOTA] {}", w::QUOTA_EXCEEDED));
+    }
     Verdict::Accept
 }
 

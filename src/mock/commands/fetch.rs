@@ -15,12 +15,16 @@
 //! end of the first group, unless FLAGS was asked for anyway (it then shows the new
 //! flags). A read-only (EXAMINEd) mailbox never gets \Seen set.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use crate::grammar::extensions::condstore::FetchModifier;
 use crate::grammar::fetch::{FetchAttribute, FetchItems};
 use crate::grammar::section::{Section, SectionText};
 use crate::grammar::sequence::SequenceSet;
 use crate::mock::dates;
 use crate::mock::mime::{self, Want};
+use crate::mock::reply::Reply;
 use crate::mock::store::SEEN;
 use crate::mock::wording as w;
 
@@ -167,7 +171,8 @@ fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan:
     // The implicit \Seen of one FETCH is one change, whatever the number of messages.
     let seen_modseq = mb.next_modseq();
     let mut changed = false;
-    let mut out = Vec::new();
+    // Message bytes are spliced, not copied, when the front end streams (reply.rs).
+    let mut out = Reply::new(cx.out.streaming);
     let mut shown_modseq = 0;
     if let (true, Some(since)) = (plan.vanished, plan.changed_since) {
         let gone = mb.vanished_since(since, |u| set.contains(u, u32::MAX) && u < mb.uidnext);
@@ -208,11 +213,13 @@ fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan:
         let recent = view.recent.contains(&u);
         // reply: a flag list may show a keyword another session created
         if plan.flags_asked || seen_now {
-            super::announce_keywords(view, mb, &mut out);
+            let mut announced = Vec::new();
+            super::announce_keywords(view, mb, &mut announced);
+            out.extend_from_slice(&announced);
         }
         out.extend_from_slice(format!("* {} FETCH (", i + 1).as_bytes());
         let mut first = true;
-        let mut sep = |out: &mut Vec<u8>| {
+        let mut sep = |out: &mut Reply| {
             if !std::mem::take(&mut first) {
                 out.push(b' ');
             }
@@ -244,7 +251,7 @@ fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan:
     }
     drop(world);
     super::modseq::shown(cx.conn, shown_modseq);
-    cx.out.extend_from_slice(&out);
+    cx.out.append(out);
     // Dovecot's FETCH reports others' flag changes without UID, even as UID FETCH
     // (cmd-fetch.c syncs without IMAP_SYNC_FLAG_SEND_UID; STORE is different).
     Done::ok(tag, w::FETCH_DONE).sync(if uid {
@@ -275,9 +282,11 @@ fn section_name(section: &Section) -> String {
     format!("[{}]", s.join("."))
 }
 
-fn push_literal(out: &mut Vec<u8>, data: &[u8]) {
+/// `{n}` CRLF and the bytes: spliced from the stored message `raw` when they are a
+/// part of it.
+fn push_literal(out: &mut Reply, data: &[u8], raw: &Arc<[u8]>) {
     out.extend_from_slice(format!("{{{}}}\r\n", data.len()).as_bytes());
-    out.extend_from_slice(data);
+    out.part_of(raw, data);
 }
 
 fn partial_of(data: &[u8], partial: Option<(u32, u32)>) -> (&[u8], Option<u32>) {
@@ -293,14 +302,14 @@ fn partial_of(data: &[u8], partial: Option<(u32, u32)>) -> (&[u8], Option<u32>) 
 
 #[allow(clippy::too_many_arguments)]
 fn push_item(
-    out: &mut Vec<u8>,
+    out: &mut Reply,
     item: &FetchAttribute,
     uid: u32,
     flags: &crate::mock::store::Flags,
     recent: bool,
     internal_date: i64,
     modseq: u64,
-    raw: &[u8],
+    raw: &Arc<[u8]>,
 ) {
     use FetchAttribute::*;
     match item {
@@ -329,15 +338,15 @@ fn push_item(
         ModSeq => out.extend_from_slice(format!("MODSEQ ({modseq})").as_bytes()),
         Rfc822 => {
             out.extend_from_slice(b"RFC822 ");
-            push_literal(out, raw);
+            push_literal(out, raw, raw);
         }
         Rfc822Header => {
             out.extend_from_slice(b"RFC822.HEADER ");
-            push_literal(out, mime::split(raw).0);
+            push_literal(out, mime::split(raw).0, raw);
         }
         Rfc822Text => {
             out.extend_from_slice(b"RFC822.TEXT ");
-            push_literal(out, mime::split(raw).1);
+            push_literal(out, mime::split(raw).1, raw);
         }
         BodySection {
             section, partial, ..
@@ -358,7 +367,7 @@ fn push_item(
                         out.extend_from_slice(format!("<{o}>").as_bytes());
                     }
                     out.push(b' ');
-                    push_literal(out, data);
+                    push_literal(out, data, raw);
                 }
                 // A part that does not exist is an empty string to Dovecot.
                 None => out.extend_from_slice(b" {0}\r\n"),
@@ -379,7 +388,7 @@ fn push_item(
                     if data.contains(&0) {
                         out.push(b'~');
                     }
-                    push_literal(out, data);
+                    push_literal(out, data, raw);
                 }
                 None => out.extend_from_slice(b" NIL"),
             }
@@ -396,9 +405,9 @@ fn push_item(
 }
 
 /// BINARY[part] (RFC 3516): the part's content with its transfer encoding undone.
-fn binary(raw: &[u8], part: &[u32]) -> Option<Vec<u8>> {
+fn binary<'r>(raw: &'r [u8], part: &[u32]) -> Option<Cow<'r, [u8]>> {
     if part.is_empty() {
-        return Some(raw.to_vec());
+        return Some(Cow::Borrowed(raw));
     }
     let body = mime::section(raw, part, &Want::Full)?;
     let header = mime::section(raw, part, &Want::Mime).unwrap_or_default();
@@ -412,9 +421,9 @@ fn binary(raw: &[u8], part: &[u32]) -> Option<Vec<u8>> {
                 .copied()
                 .filter(|b| !b.is_ascii_whitespace())
                 .collect();
-            crate::mock::commands::auth::base64_decode(&clean).unwrap_or(body)
+            crate::mock::commands::auth::base64_decode(&clean).map_or(body, Cow::Owned)
         }
-        "quoted-printable" => quoted_printable(&body),
+        "quoted-printable" => Cow::Owned(quoted_printable(&body)),
         _ => body,
     })
 }

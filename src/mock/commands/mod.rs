@@ -46,6 +46,7 @@ use crate::wire::Message;
 
 use super::config::Config;
 use super::lexical::{self, LexError};
+use super::reply::Reply;
 use super::session::Event;
 use super::store::{Flags, Store, SYSTEM_FLAGS};
 use super::wording as w;
@@ -257,7 +258,7 @@ pub struct Cx<'a> {
     pub store: &'a Store,
     pub config: &'a Config,
     /// Untagged responses, sent before pending updates and the tagged line.
-    pub out: &'a mut Vec<u8>,
+    pub out: &'a mut Reply,
     pub events: &'a mut Vec<Event>,
 }
 
@@ -360,7 +361,7 @@ pub fn run(
     store: &Store,
     config: &Config,
     message: &Message,
-    out: &mut Vec<u8>,
+    out: &mut Reply,
     events: &mut Vec<Event>,
 ) -> Option<Done> {
     let first = message.first_line();
