@@ -10,6 +10,7 @@
 use imap_tutor::grammar::command::{parse_client_line, ClientExpectation, ClientLine, StoreMode};
 use imap_tutor::grammar::core::StringForm;
 use imap_tutor::grammar::extensions::condstore::{FetchModifier, SelectParam};
+use imap_tutor::grammar::extensions::list_extended::{ListReturnOption, ListSelectOption};
 use imap_tutor::grammar::fetch::{FetchAttribute, FetchItems};
 use imap_tutor::grammar::search::SearchKey;
 use imap_tutor::grammar::section::SectionText;
@@ -205,7 +206,7 @@ fn create_with_special_use_parameters_is_noted() {
 
 #[test]
 fn list_basic_with_wildcards() {
-    case!("A682 LIST \"\" *", CommandBody::List { reference, patterns, selection, returns } => {
+    case!("A682 LIST \"\" *", CommandBody::List { reference, patterns, selection, returns, .. } => {
         assert_eq!(reference.raw.bytes, b"");
         assert_eq!(patterns.len(), 1);
         assert_eq!(patterns[0].bytes, b"*");
@@ -223,14 +224,25 @@ fn list_basic_with_wildcards() {
 fn list_extended_selection_patterns_and_return() {
     case!(
         "A02 LIST (SUBSCRIBED RECURSIVEMATCH) \"\" (% music/rock) RETURN (CHILDREN STATUS (MESSAGES UNSEEN))",
-        CommandBody::List { selection, patterns, returns, .. } => {
-            assert_eq!(selection, ["SUBSCRIBED", "RECURSIVEMATCH"]);
+        CommandBody::List { selection, patterns, returns, extended, .. } => {
+            assert_eq!(selection, [ListSelectOption::Subscribed, ListSelectOption::RecursiveMatch]);
             assert_eq!(patterns.iter().map(|p| p.text().into_owned()).collect::<Vec<_>>(), ["%", "music/rock"]);
-            assert_eq!(returns, ["CHILDREN", "STATUS (MESSAGES UNSEEN)"]);
+            assert_eq!(returns, [
+                ListReturnOption::Children,
+                ListReturnOption::Status(vec!["MESSAGES".into(), "UNSEEN".into()])
+            ]);
+            assert!(extended);
         }
     );
-    case!("A03 LIST () \"\" \"%\" RETURN ()", CommandBody::List { selection, returns, .. } => {
-        assert!(selection.is_empty() && returns.is_empty());
+    // Empty options still make the command extended (RFC 5258 §3): its answer changes.
+    case!("A03 LIST () \"\" \"%\" RETURN ()", CommandBody::List { selection, returns, extended, .. } => {
+        assert!(selection.is_empty() && returns.is_empty() && extended);
+    });
+    case!("A04 LIST \"\" (INBOX)", CommandBody::List { extended, .. } => assert!(extended));
+    case!("A05 LIST \"\" *", CommandBody::List { extended, .. } => assert!(!extended));
+    case!("A06 LIST (special-use X-FOO) \"\" * RETURN (SPECIAL-USE X-BAR (1))", CommandBody::List { selection, returns, .. } => {
+        assert_eq!(selection, [ListSelectOption::SpecialUse, ListSelectOption::Other("X-FOO".into())]);
+        assert_eq!(returns, [ListReturnOption::SpecialUse, ListReturnOption::Other("X-BAR (1)".into())]);
     });
 }
 

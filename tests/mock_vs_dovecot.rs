@@ -403,8 +403,9 @@ fn read(c: &mut Conn, mut done: impl FnMut(&[u8]) -> bool) -> String {
 ///   number but the seeded INBOX's 1719824692): `<UIDVALIDITY>`;
 /// - the INTERNALDATE of mail APPENDed without a date (now): `"<NOW>"`;
 /// - `* OK Still here`, Dovecot's IDLE keepalive, which comes when it likes;
-/// - the order of consecutive `* LIST` / `* LSUB` lines: Dovecot lists in directory
-///   order (INBOX last), which depends on the file system. They are sorted.
+/// - the order of consecutive `* LIST` / `* LSUB` lines (each with the `* STATUS`
+///   lines LIST-STATUS sends after it): Dovecot lists in directory order (INBOX
+///   last), which depends on the file system. They are sorted.
 fn normalize(text: &str) -> String {
     let mut lines: Vec<String> = Vec::new();
     for line in text.split_inclusive("\r\n") {
@@ -413,25 +414,36 @@ fn normalize(text: &str) -> String {
         }
         lines.push(now_dates(&uidvalidities(&timings(line))));
     }
-    // Sort each run of LIST or LSUB lines.
+    // Sort each run of LIST or LSUB items; an item is the LIST line and the STATUS
+    // (or `* NO`) lines LIST-STATUS sends right after it.
+    let kind = |l: &str| {
+        ["* LIST ", "* LSUB "]
+            .into_iter()
+            .find(|k| l.starts_with(k))
+    };
+    let follows = |l: &str| l.starts_with("* STATUS ") || l.starts_with("* NO ");
+    let mut out: Vec<String> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
-        let kind = |l: &str| {
-            ["* LIST ", "* LSUB "]
-                .into_iter()
-                .find(|k| l.starts_with(k))
-        };
         let Some(k) = kind(&lines[i]) else {
+            out.push(std::mem::take(&mut lines[i]));
             i += 1;
             continue;
         };
-        let mut j = i;
-        while j < lines.len() && kind(&lines[j]) == Some(k) {
-            j += 1;
+        let mut items: Vec<String> = Vec::new();
+        while i < lines.len() && kind(&lines[i]) == Some(k) {
+            let mut item = std::mem::take(&mut lines[i]);
+            i += 1;
+            while i < lines.len() && follows(&lines[i]) {
+                item.push_str(&lines[i]);
+                i += 1;
+            }
+            items.push(item);
         }
-        lines[i..j].sort();
-        i = j;
+        items.sort();
+        out.extend(items);
     }
+    let lines = out;
     lines.concat()
 }
 

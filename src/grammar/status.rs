@@ -9,7 +9,8 @@ use super::core::as_str;
 use super::error::{expect, fail, PResult};
 
 /// A status item the tutor knows: RFC 9051 §6.3.11, RFC 3501's RECENT, RFC 7162's
-/// HIGHESTMODSEQ, RFC 7889's APPENDLIMIT and RFC 8474's MAILBOXID. Serialized, and
+/// HIGHESTMODSEQ, RFC 7889's APPENDLIMIT, RFC 8474's MAILBOXID, and Dovecot's X-SIZE (a
+/// named vendor item: SIZE under the name it had before RFC 8438). Serialized, and
 /// compared with text, as its wire name (`UIDNEXT`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
@@ -24,11 +25,13 @@ pub enum StatusItem {
     HighestModSeq,
     AppendLimit,
     MailboxId,
+    #[serde(rename = "X-SIZE")]
+    XSize,
 }
 
 impl StatusItem {
     /// Every item, in the order of [`STATUS_ATT_NAMES`].
-    pub const ALL: [StatusItem; 10] = [
+    pub const ALL: [StatusItem; 11] = [
         StatusItem::Messages,
         StatusItem::Recent,
         StatusItem::UidNext,
@@ -39,6 +42,7 @@ impl StatusItem {
         StatusItem::HighestModSeq,
         StatusItem::AppendLimit,
         StatusItem::MailboxId,
+        StatusItem::XSize,
     ];
 
     /// The item's name on the wire.
@@ -54,6 +58,7 @@ impl StatusItem {
             StatusItem::HighestModSeq => "HIGHESTMODSEQ",
             StatusItem::AppendLimit => "APPENDLIMIT",
             StatusItem::MailboxId => "MAILBOXID",
+            StatusItem::XSize => "X-SIZE",
         }
     }
 

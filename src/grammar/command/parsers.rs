@@ -197,14 +197,17 @@ pub fn unsubscribe(input: &[u8]) -> PResult<'_, CommandBody> {
 /// (RFC 9051 §6.3.9, RFC 5258 LIST-EXTENDED)
 pub fn list_command(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, _) = keyword("LIST").parse(input)?;
-    let (rest, selection) = if rest.starts_with(b" (") {
+    let mut extended = rest.starts_with(b" (");
+    let (rest, selection) = if extended {
         list_extended::list_select_opts(&rest[1..])?
     } else {
         (rest, Vec::new())
     };
     let (rest, reference) = arg(label::LIST_REFERENCE, mailbox)(rest)?;
+    extended |= rest.starts_with(b" (");
     let (rest, patterns) = arg(label::LIST_PATTERN, list_extended::mbox_or_pat)(rest)?;
     let (rest, returns) = if rest.first() == Some(&b' ') && starts_with_word(&rest[1..], "RETURN") {
+        extended = true;
         list_extended::list_return_opts(&rest[1..])?
     } else {
         (rest, Vec::new())
@@ -216,6 +219,7 @@ pub fn list_command(input: &[u8]) -> PResult<'_, CommandBody> {
             patterns,
             selection,
             returns,
+            extended,
         },
     ))
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::grammar::core::{Flag, ImapString};
 use crate::grammar::error::{Diagnostic, Severity};
 use crate::grammar::extensions::condstore::{FetchModifier, SelectParam};
+use crate::grammar::extensions::list_extended::{ListReturnOption, ListSelectOption};
 use crate::grammar::fetch::FetchItems;
 use crate::grammar::mailbox::Mailbox;
 use crate::grammar::search::SearchKey;
@@ -84,8 +85,11 @@ pub enum CommandBody {
     List {
         reference: Mailbox,
         patterns: Vec<ImapString>,
-        selection: Vec<String>,
-        returns: Vec<String>,
+        selection: Vec<ListSelectOption>,
+        returns: Vec<ListReturnOption>,
+        /// The extended syntax was used (RFC 5258 §3): selection options, a list of
+        /// patterns or RETURN, even empty. The answer then follows RFC 5258's rules.
+        extended: bool,
     },
     Lsub {
         reference: Mailbox,

@@ -30,10 +30,12 @@ pub mod copy_move;
 pub mod expunge;
 pub mod fetch;
 pub mod idle;
+pub mod list;
 pub mod mailbox;
 pub mod modseq;
 pub mod search;
 pub mod select;
+pub mod status;
 pub mod store;
 
 use std::collections::BTreeSet;
@@ -688,6 +690,9 @@ pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
     if let Some(text) = modseq::reason(name, d, first) {
         return text;
     }
+    if let Some(text) = (name == "LIST").then(|| list::reason(d, first)).flatten() {
+        return text;
+    }
     if d.rule == "sequence-set" || expected.contains("sequence set") {
         return "Invalid messageset".into();
     }
@@ -722,6 +727,13 @@ pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
             "Invalid search date parameter".into()
         }
         ("SEARCH", "bad-argument") => format!("Unknown argument {}", word_at(first, d.column)),
+        ("STATUS", "missing-argument") => "Missing arguments".into(),
+        ("STATUS", "bad-argument") if expected == crate::grammar::args::label::STATUS_ITEMS => {
+            "Invalid arguments".into()
+        }
+        ("STATUS", "bad-argument") if first.get(d.column.saturating_sub(1)) == Some(&b')') => {
+            "Empty status list".into()
+        }
         ("STATUS", "bad-argument") => format!("Invalid status item {}", word_at(first, d.column)),
         ("COPY" | "MOVE", _) => "Missing arguments".into(),
         // Dovecot reads these with `client_read_string_args`, which says so.
@@ -774,10 +786,11 @@ fn dispatch(cx: &mut Cx, cmd: &Command) -> Done {
             patterns,
             selection,
             returns,
-        } => mailbox::list(cx, tag, reference, patterns, selection, returns),
-        Lsub { reference, pattern } => mailbox::lsub(cx, tag, reference, pattern),
+            extended,
+        } => list::list(cx, tag, reference, patterns, selection, returns, *extended),
+        Lsub { reference, pattern } => list::lsub(cx, tag, reference, pattern),
         Namespace => mailbox::namespace(cx, tag),
-        Status { mailbox, items } => mailbox::status(cx, tag, mailbox, items),
+        Status { mailbox, items } => status::status(cx, tag, mailbox, items),
         Append {
             mailbox,
             flags,

@@ -1,0 +1,103 @@
+//! STATUS (RFC 9051 §6.3.11), with CONDSTORE's HIGHESTMODSEQ (RFC 7162 §3.1.7) and
+//! STATUS=SIZE (RFC 8438). LIST-STATUS (RFC 5819) sends the same lines.
+//!
+//! ```text
+//! status = "STATUS" SP mailbox SP "(" status-att *(SP status-att) ")"
+//! C: s1 STATUS INBOX (MESSAGES UNSEEN SIZE)
+//! S: * STATUS INBOX (MESSAGES 4 UNSEEN 2 SIZE 1106)
+//! ```
+//!
+//! Dovecot 2.3 answers the items in its own order, whatever the order asked; it knows
+//! `X-SIZE` (its name for SIZE before RFC 8438) and not `DELETED`, `APPENDLIMIT` or
+//! `MAILBOXID` (tests/data/differential/status.txt).
+
+use crate::grammar::code::Code;
+use crate::grammar::mailbox::Mailbox;
+use crate::grammar::status::StatusItem;
+use crate::mock::mime::push_astring;
+use crate::mock::store::{self, MailboxData};
+use crate::mock::wording as w;
+
+use super::{Cx, Done};
+
+/// The items Dovecot answers, in the order it writes them.
+const STATUS_ORDER: [StatusItem; 8] = [
+    StatusItem::Messages,
+    StatusItem::Recent,
+    StatusItem::UidNext,
+    StatusItem::UidValidity,
+    StatusItem::Unseen,
+    StatusItem::HighestModSeq,
+    StatusItem::Size,
+    StatusItem::XSize,
+];
+
+/// The value of `item` in Dovecot's answer, or `None` for an item Dovecot 2.3 does not
+/// know (it answers `BAD Invalid status item`).
+fn value(mb: &MailboxData, item: StatusItem) -> Option<u64> {
+    Some(match item {
+        StatusItem::Messages => mb.messages.len() as u64,
+        StatusItem::Recent => mb.recent_count() as u64,
+        StatusItem::UidNext => u64::from(mb.uidnext),
+        StatusItem::UidValidity => u64::from(mb.uidvalidity),
+        StatusItem::Unseen => mb.unseen_count() as u64,
+        StatusItem::HighestModSeq => mb.highest_modseq,
+        StatusItem::Size | StatusItem::XSize => mb.size(),
+        StatusItem::Deleted | StatusItem::AppendLimit | StatusItem::MailboxId => return None,
+    })
+}
+
+/// Dovecot's answer to items it does not know (imap_status_parse_items).
+pub fn check_items(items: &[StatusItem]) -> Result<(), String> {
+    if items.is_empty() {
+        return Err("Empty status list".into());
+    }
+    match items.iter().find(|i| !STATUS_ORDER.contains(i)) {
+        Some(bad) => Err(format!("Invalid status item {bad}")),
+        None => Ok(()),
+    }
+}
+
+/// `* STATUS name (item value ...)`, the items in Dovecot's order.
+pub fn line(mb: &MailboxData, items: &[StatusItem], name: &[u8]) -> Vec<u8> {
+    let values: Vec<String> = STATUS_ORDER
+        .into_iter()
+        .filter(|item| items.contains(item))
+        .filter_map(|item| value(mb, item).map(|v| format!("{item} {v}")))
+        .collect();
+    let mut line = b"* STATUS ".to_vec();
+    push_astring(&mut line, name);
+    line.extend_from_slice(format!(" ({})\r\n", values.join(" ")).as_bytes());
+    line
+}
+
+pub fn status(cx: &mut Cx, tag: &str, mailbox: &Mailbox, items: &[StatusItem]) -> Done {
+    if let Err(text) = check_items(items) {
+        return Done::bad(tag, w::command_error("STATUS", &text));
+    }
+    let highestmodseq = items.contains(&StatusItem::HighestModSeq);
+    // HIGHESTMODSEQ turns CONDSTORE on for the session, as ENABLE would.
+    if !cx.conn.condstore && highestmodseq {
+        super::any::condstore_turned_on(cx);
+    }
+    let name = store::canonical(&mailbox.raw.text());
+    let user = cx.user().to_owned();
+    let selected_id = cx.conn.selected.as_ref().map(|s| s.id);
+    let mut world = cx.store.lock();
+    let Some(mb) = world.account_mut(&user).and_then(|a| a.real_mut(&name)) else {
+        return Done::no(tag, w::no_mailbox(&mailbox.raw.text()));
+    };
+    // Asking for HIGHESTMODSEQ turns CONDSTORE on for the mailbox, in Dovecot.
+    if highestmodseq {
+        mb.track_modseqs();
+    }
+    let text = line(mb, items, &mailbox.raw.bytes);
+    let is_selected = selected_id == Some(mb.id);
+    drop(world);
+    cx.out.extend_from_slice(&text);
+    if is_selected {
+        Done::ok(tag, w::STATUS_SELECTED_DONE).code(Code::other("CLIENTBUG"))
+    } else {
+        Done::ok(tag, w::STATUS_DONE)
+    }
+}
