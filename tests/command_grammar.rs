@@ -15,6 +15,7 @@ use imap_tutor::grammar::fetch::{FetchAttribute, FetchItems};
 use imap_tutor::grammar::search::SearchKey;
 use imap_tutor::grammar::section::SectionText;
 use imap_tutor::grammar::sequence::{SeqNumber, SequenceSet};
+use imap_tutor::grammar::status::StatusItem;
 use imap_tutor::grammar::{parse_command, CommandBody, Diagnostic, ParsedCommand, Severity};
 use imap_tutor::wire::LiteralKind;
 
@@ -229,7 +230,7 @@ fn list_extended_selection_patterns_and_return() {
             assert_eq!(patterns.iter().map(|p| p.text().into_owned()).collect::<Vec<_>>(), ["%", "music/rock"]);
             assert_eq!(returns, [
                 ListReturnOption::Children,
-                ListReturnOption::Status(vec!["MESSAGES".into(), "UNSEEN".into()])
+                ListReturnOption::Status(vec![StatusItem::Messages, StatusItem::Unseen])
             ]);
             assert!(extended);
         }
