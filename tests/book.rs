@@ -36,6 +36,9 @@ const HAND_WRITTEN: &str = "strategos";
 /// take it from the comment.
 const MISCONCEPTION: &str = "# Misconception corrected:";
 
+/// The scenario comment that lists the RFC sections a lesson teaches.
+const RFC_SECTIONS: &str = "# RFC sections:";
+
 /// For a lesson without that comment (strategos, whose comment tells the walkthrough's
 /// story instead): what the lessons' table says.
 const MISCONCEPTION_FALLBACK: &[(&str, &str)] = &[(
@@ -306,6 +309,37 @@ impl Lesson {
     }
 }
 
+impl Lesson {
+    /// The sections of the `# RFC sections:` comment, in order.
+    fn rfc_sections(&self) -> Vec<String> {
+        self.scenario
+            .source
+            .text
+            .lines()
+            .find_map(|l| l.strip_prefix(RFC_SECTIONS))
+            .map(|list| {
+                list.split(',')
+                    .map(|r| r.trim().to_owned())
+                    .filter(|r| !r.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Does RFC `number`, if `rfc/` keeps it, have a heading for `section`?
+fn heading_exists(number: &str, section: &str) -> bool {
+    let Ok(text) = std::fs::read_to_string(root().join(format!("rfc/rfc{number}.txt"))) else {
+        return true; // an RFC not kept there is cited without a check
+    };
+    text.lines().any(|line| {
+        line.strip_prefix(section).is_some_and(|rest| {
+            let rest = rest.strip_prefix('.').unwrap_or(rest);
+            rest.starts_with([' ', '\t']) && !rest.trim().is_empty()
+        })
+    })
+}
+
 /// The catalogue as `scenarios/` holds it now, in file order (the teaching order).
 fn lessons() -> Vec<Lesson> {
     let dir = root().join("scenarios");
@@ -564,6 +598,26 @@ fn lesson_page(lesson: &Lesson, all: &[Lesson], number: usize) -> Result<String,
         )
     })?;
 
+    let sections = lesson.rfc_sections();
+    if sections.is_empty() {
+        return Err(format!(
+            "scenarios/{}.yaml has no `{RFC_SECTIONS} RFC 9051 §x.y, ...` comment: the page lists the sections the lesson teaches",
+            lesson.stem
+        ));
+    }
+    for r in &sections {
+        let ok = r
+            .strip_prefix("RFC ")
+            .and_then(|r| r.split_once(" §"))
+            .is_some_and(|(n, sec)| heading_exists(n, sec));
+        if !ok {
+            return Err(format!(
+                "scenarios/{}.yaml: {r:?} in `{RFC_SECTIONS}` is not \"RFC NNNN §x.y\" with a heading in rfc/",
+                lesson.stem
+            ));
+        }
+    }
+
     let mut out = String::new();
     writeln!(out, "# Lesson {number}: {}", inline_imap(&s.title)).unwrap();
     out.push('\n');
@@ -588,6 +642,8 @@ fn lesson_page(lesson: &Lesson, all: &[Lesson], number: usize) -> Result<String,
         inline_imap(&misconception)
     )
     .unwrap();
+    let links: Vec<String> = sections.iter().map(|r| rfc_link(r)).collect();
+    writeln!(out, "- **RFC sections:** {}", links.join(", ")).unwrap();
     writeln!(
         out,
         "- **Take it:** `imap-tutor lesson {}`, or watch the tutor type it: `imap-tutor lesson {} --demo`",

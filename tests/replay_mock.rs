@@ -26,7 +26,10 @@ fn transcripts() -> Vec<PathBuf> {
 fn fixture_for(path: &Path) -> String {
     let text = std::fs::read_to_string(path).expect("a readable transcript");
     let t = imap_tutor::transcript::read(&text).expect("a valid transcript");
-    if t.meta("lab").is_some() {
+    if let Some(fixture) = t.meta("fixture") {
+        // A recording made against `imap-tutor serve --fixture NAME` says which.
+        fixture.to_string()
+    } else if t.meta("lab").is_some() {
         repo()
             .join("scenarios/fixtures/dovecot-lab.yaml")
             .display()

@@ -84,6 +84,18 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("15-uids.yaml", include_str!("../../scenarios/15-uids.yaml")),
     ("16-idle.yaml", include_str!("../../scenarios/16-idle.yaml")),
     ("17-tls.yaml", include_str!("../../scenarios/17-tls.yaml")),
+    (
+        "18-namespace-special-use.yaml",
+        include_str!("../../scenarios/18-namespace-special-use.yaml"),
+    ),
+    (
+        "19-sasl-by-hand.yaml",
+        include_str!("../../scenarios/19-sasl-by-hand.yaml"),
+    ),
+    (
+        "20-real-client.yaml",
+        include_str!("../../scenarios/20-real-client.yaml"),
+    ),
 ];
 
 /// The built-in catalogue, parsed. A broken built-in lesson is a bug the test suite
