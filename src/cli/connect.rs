@@ -7,7 +7,7 @@ use imap_tutor::net::tls::{self, Trust};
 use imap_tutor::net::upstream::{Security, Target};
 use imap_tutor::render::TextStyle;
 
-use super::CliResult;
+use super::{CliResult, MockArgs};
 
 /// An annotating telnet: type IMAP commands, read every answer explained.
 #[derive(clap::Args)]
@@ -22,13 +22,17 @@ lines are the literal: imap-tutor counts their bytes (CR LF included) and refuse
 line that would overrun the count. Ctrl-D or .quit ends the session.")]
 pub struct ConnectArgs {
     /// The server to talk to (not with --mock).
-    #[arg(value_name = "HOST:PORT", required_unless_present = "mock")]
+    #[arg(
+        value_name = "HOST:PORT",
+        required_unless_present = "mock",
+        conflicts_with = "mock"
+    )]
     server: Option<String>,
     /// Implicit TLS (IMAPS, usually port 993).
-    #[arg(long, conflicts_with = "starttls")]
+    #[arg(long, conflicts_with_all = ["starttls", "mock"])]
     tls: bool,
     /// Upgrade with STARTTLS before the session starts (usually port 143).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "mock")]
     starttls: bool,
     /// Trust only this CA (PEM) for the server's certificate.
     #[arg(long, value_name = "FILE", conflicts_with = "insecure")]
@@ -36,17 +40,8 @@ pub struct ConnectArgs {
     /// Do not check the server's certificate. For a lab on this machine only.
     #[arg(long)]
     insecure: bool,
-    /// Talk to the built-in mock server, in this process.
-    #[arg(long, conflicts_with_all = ["server", "tls", "starttls"])]
-    mock: bool,
-    /// The mock's world: a built-in name (strategos, default) or a YAML file.
-    #[arg(
-        long,
-        value_name = "NAME|FILE",
-        default_value = "strategos",
-        requires = "mock"
-    )]
-    fixture: String,
+    #[command(flatten)]
+    mock: MockArgs,
     /// Show passwords and AUTHENTICATE data in the explanations.
     #[arg(long)]
     show_secrets: bool,
@@ -56,9 +51,9 @@ pub struct ConnectArgs {
 }
 
 pub fn run(args: ConnectArgs, color: bool) -> CliResult {
-    let peer = if args.mock {
+    let peer = if args.mock.mock {
         Peer::Mock {
-            fixture: args.fixture.clone(),
+            fixture: args.mock.fixture.clone(),
         }
     } else {
         let security = match (args.tls, args.starttls) {

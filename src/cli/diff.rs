@@ -10,10 +10,9 @@ use std::process::ExitCode;
 
 use imap_tutor::render::{html, ReportFormat};
 use imap_tutor::transcript::diff::{diff, Names};
-use imap_tutor::transcript::normalize::{Rules, ALL_RULES};
 use imap_tutor::transcript::Transcript;
 
-use super::{read_one, CliResult};
+use super::{read_one, CliResult, RuleArgs};
 
 /// Compare two IMAP sessions, exchange by exchange, and say what each difference means.
 #[derive(clap::Args)]
@@ -31,13 +30,8 @@ my-recording.txt is any session of yours: `imap-tutor lesson strategos --demo --
 --record my-recording.txt` makes one. FILE#N picks session N of a capture or log
 that holds several (capture.pcap#2).
 
-Normalisation rules (all on by default; --keep NAME turns one off):
-  timings       Dovecot's `(0.001 + 0.000 secs)`
-  uidvalidity   UIDVALIDITY values (codes, APPENDUID/COPYUID, STATUS)
-  dates         INTERNALDATE, APPEND dates, RFC 5322 dates in headers and ENVELOPE
-  message-ids   Message-ID/In-Reply-To/References values, Received ids (in literals)
-  tags          each exchange's tag becomes <tag>: A1 and a001 do not count
-  greeting      the greeting's distribution: Dovecot (Debian) vs (Ubuntu)
+Every normalisation rule is on by default; --keep RULE turns one off (the rules are
+listed under --keep in --help).
 
 Exit codes: 0 the same, 1 different, 2 trouble (as diff(1)).")]
 pub struct DiffArgs {
@@ -45,35 +39,11 @@ pub struct DiffArgs {
     expected: PathBuf,
     /// The session to check against it, or - for stdin.
     actual: PathBuf,
-    /// Turn a normalisation rule off (repeatable): timings, uidvalidity, dates, message-ids, tags, greeting.
-    #[arg(long, value_name = "RULE")]
-    keep: Vec<String>,
-    /// Turn every normalisation rule off (--ignore still applies).
-    #[arg(long)]
-    strict: bool,
-    /// Also ignore whatever this regular expression matches, on both sides (repeatable; `(?i-u)` for case-insensitive).
-    #[arg(long, value_name = "REGEX")]
-    ignore: Vec<String>,
+    #[command(flatten)]
+    rules: RuleArgs,
     /// Output format: a coloured unified diff for people, one JSON document for tools, or an HTML page.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     format: ReportFormat,
-}
-
-/// The rules the flags ask for.
-pub fn rules_from(strict: bool, keep: &[String], ignore: &[String]) -> Result<Rules, String> {
-    let mut rules = if strict {
-        Rules::strict()
-    } else {
-        Rules::default()
-    };
-    for name in keep {
-        rules.keep(name)?;
-    }
-    for pattern in ignore {
-        rules.ignore(pattern)?;
-    }
-    debug_assert!(ALL_RULES.iter().all(|r| !r.name().is_empty()));
-    Ok(rules)
 }
 
 /// Reads one session in any format (`FILE#N` for one of several), with the file's
@@ -86,7 +56,7 @@ pub fn run(args: DiffArgs, color: bool) -> CliResult {
     if args.expected.as_os_str() == "-" && args.actual.as_os_str() == "-" {
         return Err("only one of EXPECTED and ACTUAL can be - (stdin)".into());
     }
-    let rules = rules_from(args.strict, &args.keep, &args.ignore)?;
+    let rules = args.rules.rules()?;
     let expected = read_transcript(&args.expected)?;
     let actual = read_transcript(&args.actual)?;
     let report = diff(&expected, &actual, &rules);

@@ -12,6 +12,93 @@ pub mod proxy;
 pub mod replay;
 pub mod serve;
 
+use imap_tutor::transcript::normalize::{Rule, Rules};
+
+/// `--mock` and `--fixture`, for the subcommands that can talk to the built-in server.
+#[derive(clap::Args, Debug)]
+pub struct MockArgs {
+    /// Use the built-in mock server, in this process (no socket).
+    #[arg(long)]
+    pub mock: bool,
+    /// The mock's world: a built-in fixture name (strategos, default) or a YAML file.
+    #[arg(
+        long,
+        value_name = "NAME|FILE",
+        default_value = "strategos",
+        requires = "mock"
+    )]
+    pub fixture: String,
+}
+
+/// `--keep`, `--strict` and `--ignore`: how `diff` and `replay` normalise before comparing.
+#[derive(clap::Args, Debug)]
+pub struct RuleArgs {
+    /// Turn a normalisation rule off (repeatable; all are on by default).
+    #[arg(long, value_name = "RULE", value_parser = RuleParser)]
+    pub keep: Vec<Rule>,
+    /// Turn every normalisation rule off (--ignore still applies).
+    #[arg(long)]
+    pub strict: bool,
+    /// Also ignore whatever this regular expression matches, on both sides (repeatable;
+    /// `(?i-u)` for case-insensitive).
+    #[arg(long, value_name = "REGEX")]
+    pub ignore: Vec<String>,
+}
+
+/// Reads `--keep RULE` as [`Rule`]'s clap values (any case, aliases too), listing them
+/// in `--help`, with the library's own error for a name that is not a rule.
+#[derive(Clone)]
+struct RuleParser;
+
+impl clap::builder::TypedValueParser for RuleParser {
+    type Value = Rule;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Rule, clap::Error> {
+        use clap::ValueEnum;
+        let name = value.to_string_lossy();
+        Rule::from_str(name.trim(), true).map_err(|_| {
+            let mut probe = Rules::default();
+            let message = probe.keep(&name).err().unwrap_or_default();
+            clap::Error::raw(clap::error::ErrorKind::InvalidValue, format!("{message}\n"))
+                .with_cmd(cmd)
+        })
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        use clap::ValueEnum;
+        Some(Box::new(
+            Rule::value_variants()
+                .iter()
+                .filter_map(|r| r.to_possible_value()),
+        ))
+    }
+}
+
+impl RuleArgs {
+    /// The rules the flags ask for.
+    pub fn rules(&self) -> Result<Rules, String> {
+        let mut rules = if self.strict {
+            Rules::strict()
+        } else {
+            Rules::default()
+        };
+        for rule in &self.keep {
+            rules.keep_rule(*rule);
+        }
+        for pattern in &self.ignore {
+            rules.ignore(pattern)?;
+        }
+        Ok(rules)
+    }
+}
+
 /// An error that ends a subcommand, with the message shown to the user.
 pub type CliResult = Result<std::process::ExitCode, String>;
 

@@ -22,8 +22,9 @@ use imap_tutor::transcript::diff::{diff, Names, Report};
 use imap_tutor::transcript::replay::{Action, Options, Patience, Replay};
 use imap_tutor::transcript::{self, Transcript};
 
-use super::diff::{read_transcript, rules_from};
+use super::diff::read_transcript;
 use super::CliResult;
+use super::{MockArgs, RuleArgs};
 
 /// Send a recorded session to a server again and compare its answers with the recording.
 #[derive(clap::Args)]
@@ -62,17 +63,8 @@ pub struct ReplayArgs {
     /// Do not check the server's certificate: for a lab on this machine only.
     #[arg(long, conflicts_with = "ca")]
     insecure: bool,
-    /// Replay against the mock server, in this process (no socket).
-    #[arg(long)]
-    mock: bool,
-    /// The mock's world: a built-in fixture name (strategos, default) or a YAML file.
-    #[arg(
-        long,
-        value_name = "NAME|FILE",
-        default_value = "strategos",
-        requires = "mock"
-    )]
-    fixture: String,
+    #[command(flatten)]
+    mock: MockArgs,
     /// Log in as this user instead of the recorded one.
     #[arg(long)]
     user: Option<String>,
@@ -91,15 +83,8 @@ pub struct ReplayArgs {
     /// Write the session as it went, in the transcript format.
     #[arg(long, value_name = "FILE")]
     save: Option<PathBuf>,
-    /// Turn a normalisation rule off (repeatable), as in `diff`.
-    #[arg(long, value_name = "RULE")]
-    keep: Vec<String>,
-    /// No normalisation at all.
-    #[arg(long)]
-    strict: bool,
-    /// Also ignore what this regular expression matches (repeatable).
-    #[arg(long, value_name = "REGEX")]
-    ignore: Vec<String>,
+    #[command(flatten)]
+    rules: RuleArgs,
     /// Output format of the differences (html: one page, side by side).
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     format: ReportFormat,
@@ -142,15 +127,15 @@ struct Outcome {
 }
 
 pub fn run(args: ReplayArgs, color: bool) -> CliResult {
-    let rules = rules_from(args.strict, &args.keep, &args.ignore)?;
+    let rules = args.rules.rules()?;
     let options = Options {
         user: args.user.clone(),
         password: args.password.clone(),
     };
     let job = load_job(&args.transcript, args.companion.as_deref())?;
-    let (outcome, server) = if args.mock {
-        let outcome = replay_mock(&job, &options, &args.fixture)?;
-        (outcome, format!("the mock (fixture {})", args.fixture))
+    let (outcome, server) = if args.mock.mock {
+        let outcome = replay_mock(&job, &options, &args.mock.fixture)?;
+        (outcome, format!("the mock (fixture {})", args.mock.fixture))
     } else {
         let against = args.against.clone().unwrap_or_default();
         let security = match (args.tls, args.starttls) {

@@ -13,7 +13,7 @@ use crate::grammar::sequence::SequenceSet;
 use crate::grammar::{CommandBody, Diagnostic, ParsedCommand, Severity, State};
 use crate::knowledge::{self, count_key, Kind};
 use crate::say;
-use crate::transcript::Direction;
+use crate::wire::Direction;
 use crate::wire::Message;
 
 use super::context::Context;

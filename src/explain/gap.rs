@@ -17,8 +17,8 @@
 
 use std::collections::HashSet;
 
-use crate::transcript::Direction;
 use crate::wire::framer::tag_of;
+use crate::wire::Direction;
 
 /// The longest line that can still be the first line of a message after a gap: a
 /// longer one is taken for literal data.

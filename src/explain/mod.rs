@@ -29,7 +29,8 @@ use serde::Serialize;
 use crate::grammar::{parse_command, parse_response, Diagnostic, Severity};
 use crate::knowledge::{self, Kind};
 use crate::say;
-use crate::transcript::{Direction, Record, Transcript};
+use crate::transcript::{Record, Transcript};
+use crate::wire::Direction;
 use crate::wire::{Assembler, Frame, Framer, Message};
 use context::Context;
 

@@ -35,8 +35,8 @@ use super::gap::{Doubt, Seek};
 use super::{Annotation, AnnotationKind};
 use crate::grammar::core::{astring, sp};
 use crate::grammar::extensions::sasl_ir::{decode_base64, encode_base64};
-use crate::transcript::Direction;
 use crate::wire::framer::{refuses_literal, tag_of};
+use crate::wire::Direction;
 use crate::wire::{Frame, Framer, LiteralKind};
 
 /// An AUTHENTICATE in progress.

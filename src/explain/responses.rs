@@ -14,7 +14,7 @@ use crate::grammar::response::{Code, Data, ListItem, NamespaceDescr, Response, S
 use crate::grammar::{Diagnostic, ParsedResponse, Severity};
 use crate::knowledge::{self, count_key, Kind};
 use crate::say;
-use crate::transcript::Direction;
+use crate::wire::Direction;
 use crate::wire::Message;
 
 use super::commands::{id_parameters, section_phrase};

@@ -315,12 +315,14 @@ pub fn date(input: &[u8]) -> PResult<'_, String> {
     .parse(input)
 }
 
+/// The month names of `date-month`, as IMAP (and RFC 5322) write them.
+pub const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
 /// `date-month = "Jan" / "Feb" / ... / "Dec"` (case-insensitive)
 fn date_month(input: &[u8]) -> PResult<'_, &[u8]> {
     let (rest, m) = take_while_m_n(3, 3, |b: u8| b.is_ascii_alphabetic()).parse(input)?;
-    const MONTHS: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
     if MONTHS
         .iter()
         .any(|name| name.as_bytes().eq_ignore_ascii_case(m))

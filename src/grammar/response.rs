@@ -675,37 +675,22 @@ struct Door<'a, 'c> {
 
 const CRLF: &[u8] = b"\r\n";
 
-/// Builder methods for a diagnostic already pushed (the ones on [`Diagnostic`] take it by value).
-trait Refine {
-    fn with_expected(&mut self, expected: impl Into<String>) -> &mut Self;
-    fn with_suggestion(&mut self, suggestion: impl Into<String>) -> &mut Self;
-}
-
-impl Refine for Diagnostic {
-    fn with_expected(&mut self, expected: impl Into<String>) -> &mut Self {
-        self.expected = Some(expected.into());
-        self
-    }
-
-    fn with_suggestion(&mut self, suggestion: impl Into<String>) -> &mut Self {
-        self.suggestion = Some(suggestion.into());
-        self
-    }
-}
-
 impl<'a> Door<'a, '_> {
-    fn report(
-        &mut self,
+    /// A diagnostic at `at` (a suffix of the line), built on with [`Diagnostic`]'s own
+    /// methods and then [`Self::push`]ed, as the command front door does.
+    fn diagnostic(
+        &self,
         severity: Severity,
         code: &'static str,
         at: &[u8],
         rule: &'static str,
         message: impl Into<String>,
-    ) -> &mut Diagnostic {
-        let column = column_of(self.whole, at);
-        self.diagnostics
-            .push(Diagnostic::new(severity, code, column, rule, message));
-        self.diagnostics.last_mut().expect("just pushed")
+    ) -> Diagnostic {
+        Diagnostic::new(severity, code, column_of(self.whole, at), rule, message)
+    }
+
+    fn push(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
     }
 
     /// Turns a parser failure into an error diagnostic a learner can act on.
@@ -754,10 +739,11 @@ impl<'a> Door<'a, '_> {
             message.push(' ');
             message.push_str(hint);
         }
-        let d = self
-            .report(Severity::Error, code, e.input, rule, message)
-            .with_expected(e.expected);
+        let mut d = self
+            .diagnostic(Severity::Error, code, e.input, rule, message)
+            .expected(e.expected);
         d.suggestion = suggestion;
+        self.push(d);
     }
 
     /// After a complete response: optional trailing spaces (a quirk), then CRLF, then nothing.
@@ -771,27 +757,29 @@ impl<'a> Door<'a, '_> {
         match rest.strip_prefix(CRLF) {
             Some([]) => {}
             Some(more) => {
-                self.report(
+                self.push(self.diagnostic(
                     Severity::Error,
                     "text-after-end",
                     more,
                     what,
                     "The response ended with CRLF, but more bytes follow in the same message.",
-                );
+                ));
             }
             None => {
                 let rest = &rest[rest.iter().take_while(|&&b| b == b' ').count()..];
                 let found = describe(rest);
-                self.report(
-                    Severity::Error,
-                    "unexpected-text",
-                    rest,
-                    what,
-                    format!(
+                self.push(
+                    self.diagnostic(
+                        Severity::Error,
+                        "unexpected-text",
+                        rest,
+                        what,
+                        format!(
                         "The {what} response is complete here, but the line goes on with {found}."
                     ),
-                )
-                .with_expected("the end of the line");
+                    )
+                    .expected("the end of the line"),
+                );
             }
         }
     }
@@ -815,7 +803,7 @@ impl<'a> Door<'a, '_> {
         let input = self.whole;
         match input {
             [b'\r', b'\n', ..] => {
-                self.report(Severity::Error, "empty-line", input, "response", "The server sent an empty line. Every server line starts with `*` (data), `+` (continuation request) or the tag of a command.");
+                self.push(self.diagnostic(Severity::Error, "empty-line", input, "response", "The server sent an empty line. Every server line starts with `*` (data), `+` (continuation request) or the tag of a command."));
                 None
             }
             [b'+', rest @ ..] => Some(self.continuation(rest)),
@@ -845,14 +833,14 @@ impl<'a> Door<'a, '_> {
     /// `response-tagged = tag SP resp-cond-state CRLF`
     fn tagged(&mut self, input: &'a [u8]) -> Option<Response> {
         let Ok((rest, tag)) = super::core::tag_token(input) else {
-            self.report(Severity::Error, "bad-tag", input, "response", format!("A server line starts with `*` (data), `+` (continuation request) or a tag, but this one starts with {}.", describe(input)))
-                .with_expected("*, + or a tag");
+            self.push(self.diagnostic(Severity::Error, "bad-tag", input, "response", format!("A server line starts with `*` (data), `+` (continuation request) or a tag, but this one starts with {}.", describe(input)))
+                .expected("*, + or a tag"));
             return None;
         };
         self.tag = Some(tag.to_owned());
         if rest.starts_with(CRLF) {
-            self.report(Severity::Error, "line-ends-early", rest, "response-tagged", "The line ends after the tag. A tagged response goes on with a space, OK, NO or BAD, and text.")
-                .with_expected("a space, then OK, NO or BAD");
+            self.push(self.diagnostic(Severity::Error, "line-ends-early", rest, "response-tagged", "The line ends after the tag. A tagged response goes on with a space, OK, NO or BAD, and text.")
+                .expected("a space, then OK, NO or BAD"));
             return None;
         }
         let rest = self.space_after(rest, "the tag", "response-tagged");
@@ -868,9 +856,9 @@ impl<'a> Door<'a, '_> {
                 } else {
                     Status::PreAuth
                 };
-                self.report(Severity::Error, "untagged-only-status", rest, "response-tagged", format!("{upper} is never tagged: a server sends it as `* {upper} ...`. A tagged response completes a command with OK, NO or BAD."))
-                    .with_expected("OK, NO or BAD")
-                    .with_suggestion(format!("* {upper} ..."));
+                self.push(self.diagnostic(Severity::Error, "untagged-only-status", rest, "response-tagged", format!("{upper} is never tagged: a server sends it as `* {upper} ...`. A tagged response completes a command with OK, NO or BAD."))
+                    .expected("OK, NO or BAD")
+                    .suggest(format!("* {upper} ...")));
                 status
             }
             _ => {
@@ -878,14 +866,16 @@ impl<'a> Door<'a, '_> {
                 if vocabulary::COMMANDS.contains(&upper.as_str()) {
                     message.push_str(&format!(" {upper} is a command: this looks like a line the client sent, not the server."));
                 }
-                self.report(
-                    Severity::Error,
-                    "unknown-status",
-                    rest,
-                    "resp-cond-state",
-                    message,
-                )
-                .with_expected("OK, NO or BAD");
+                self.push(
+                    self.diagnostic(
+                        Severity::Error,
+                        "unknown-status",
+                        rest,
+                        "resp-cond-state",
+                        message,
+                    )
+                    .expected("OK, NO or BAD"),
+                );
                 return None;
             }
         };
@@ -903,8 +893,8 @@ impl<'a> Door<'a, '_> {
     ///  capability-data / enable-data) CRLF`; `greeting = "*" SP (resp-cond-auth / resp-cond-bye) CRLF`
     fn untagged(&mut self, rest: &'a [u8]) -> Option<Response> {
         if rest.starts_with(CRLF) {
-            self.report(Severity::Error, "line-ends-early", rest, "response-data", "The line ends after `*`. Untagged data goes on with a space and a response such as `OK`, `FLAGS` or `4 EXISTS`.")
-                .with_expected("a space and a response");
+            self.push(self.diagnostic(Severity::Error, "line-ends-early", rest, "response-data", "The line ends after `*`. Untagged data goes on with a space and a response such as `OK`, `FLAGS` or `4 EXISTS`.")
+                .expected("a space and a response"));
             return None;
         }
         let rest = self.space_after(rest, "*", "response-data");
@@ -913,8 +903,8 @@ impl<'a> Door<'a, '_> {
         }
         let (after, word) = status_word(rest);
         if word.is_empty() {
-            self.report(Severity::Error, "missing-response-name", rest, "response-data", format!("Expected a response name (OK, CAPABILITY, FLAGS, LIST, ...) or a message number after `* `, but found {}.", describe(rest)))
-                .with_expected("a response name or a number");
+            self.push(self.diagnostic(Severity::Error, "missing-response-name", rest, "response-data", format!("Expected a response name (OK, CAPABILITY, FLAGS, LIST, ...) or a message number after `* `, but found {}.", describe(rest)))
+                .expected("a response name or a number"));
             return None;
         }
         let upper = word.to_ascii_uppercase();
@@ -992,14 +982,16 @@ impl<'a> Door<'a, '_> {
                 Data::Vanished { earlier, uids }
             }
             "EXISTS" | "RECENT" | "EXPUNGE" | "FETCH" => {
-                self.report(
-                    Severity::Error,
-                    "missing-number",
-                    rest,
-                    "message-data",
-                    format!("{upper} comes after a number: `* 4 {upper}`."),
-                )
-                .with_expected("a number before the response name");
+                self.push(
+                    self.diagnostic(
+                        Severity::Error,
+                        "missing-number",
+                        rest,
+                        "message-data",
+                        format!("{upper} comes after a number: `* 4 {upper}`."),
+                    )
+                    .expected("a number before the response name"),
+                );
                 return None;
             }
             _ => {
@@ -1009,10 +1001,9 @@ impl<'a> Door<'a, '_> {
                     .filter(|r| *r != "CONTINUATION")
                     .collect();
                 let near = nearest(&upper, &known);
-                let d = self.report(Severity::Warning, "unknown-response", rest, "response-data", format!("The tutor does not know the untagged response {upper}. It may belong to an extension (SORT, THREAD, QUOTA, ACL, METADATA, ...); clients ignore responses they do not understand."));
-                if let Some(near) = near {
-                    d.suggestion = Some(format!("Did you mean {near}?"));
-                }
+                let mut d = self.diagnostic(Severity::Warning, "unknown-response", rest, "response-data", format!("The tutor does not know the untagged response {upper}. It may belong to an extension (SORT, THREAD, QUOTA, ACL, METADATA, ...); clients ignore responses they do not understand."));
+                d.suggestion = near.map(|near| format!("Did you mean {near}?"));
+                self.push(d);
                 return None;
             }
         };
@@ -1030,8 +1021,8 @@ impl<'a> Door<'a, '_> {
             }
         };
         if rest.starts_with(CRLF) {
-            self.report(Severity::Error, "line-ends-early", rest, "message-data", "The line ends after the number. It should go on with EXISTS, RECENT, EXPUNGE or FETCH.")
-                .with_expected("a space, then EXISTS, RECENT, EXPUNGE or FETCH");
+            self.push(self.diagnostic(Severity::Error, "line-ends-early", rest, "message-data", "The line ends after the number. It should go on with EXISTS, RECENT, EXPUNGE or FETCH.")
+                .expected("a space, then EXISTS, RECENT, EXPUNGE or FETCH"));
             return None;
         }
         let rest = self.space_after(rest, "the number", "message-data");
@@ -1039,14 +1030,16 @@ impl<'a> Door<'a, '_> {
         let upper = word.to_ascii_uppercase();
         let nonzero = |door: &mut Self, what: &'static str| {
             if n == 0 {
-                door.report(
-                    Severity::Error,
-                    "zero-message-number",
-                    input,
-                    "nz-number",
-                    format!("Message numbers start at 1, so `* 0 {what}` cannot happen."),
-                )
-                .with_expected("a number greater than zero");
+                door.push(
+                    door.diagnostic(
+                        Severity::Error,
+                        "zero-message-number",
+                        input,
+                        "nz-number",
+                        format!("Message numbers start at 1, so `* 0 {what}` cannot happen."),
+                    )
+                    .expected("a number greater than zero"),
+                );
             }
         };
         let data = match upper.as_str() {
@@ -1079,11 +1072,10 @@ impl<'a> Door<'a, '_> {
             }
             _ => {
                 let near = nearest(&upper, &["EXISTS", "RECENT", "EXPUNGE", "FETCH"]);
-                let d = self.report(Severity::Error, "unknown-message-data", rest, "message-data", format!("After a number, a server sends EXISTS, RECENT, EXPUNGE or FETCH, but this line has {}.", describe(rest)))
-                    .with_expected("EXISTS, RECENT, EXPUNGE or FETCH");
-                if let Some(near) = near {
-                    d.suggestion = Some(format!("{n} {near}"));
-                }
+                let mut d = self.diagnostic(Severity::Error, "unknown-message-data", rest, "message-data", format!("After a number, a server sends EXISTS, RECENT, EXPUNGE or FETCH, but this line has {}.", describe(rest)))
+                    .expected("EXISTS, RECENT, EXPUNGE or FETCH");
+                d.suggestion = near.map(|near| format!("{n} {near}"));
+                self.push(d);
                 return None;
             }
         };
@@ -1096,24 +1088,26 @@ impl<'a> Door<'a, '_> {
         match spaces {
             1 => &rest[1..],
             0 => {
-                self.report(
-                    Severity::Error,
-                    "missing-space",
-                    rest,
-                    rule,
-                    format!(
-                        "Expected a space after {what}, but found {}.",
-                        describe(rest)
-                    ),
-                )
-                .with_expected("a space")
-                .with_suggestion("Put one space here.");
+                self.push(
+                    self.diagnostic(
+                        Severity::Error,
+                        "missing-space",
+                        rest,
+                        rule,
+                        format!(
+                            "Expected a space after {what}, but found {}.",
+                            describe(rest)
+                        ),
+                    )
+                    .expected("a space")
+                    .suggest("Put one space here."),
+                );
                 rest
             }
             _ => {
-                self.report(Severity::Error, "extra-space", &rest[1..], rule, format!("More than one space after {what}: IMAP separates items with exactly one space."))
-                    .with_expected("exactly one space")
-                    .with_suggestion("Remove the extra spaces.");
+                self.push(self.diagnostic(Severity::Error, "extra-space", &rest[1..], rule, format!("More than one space after {what}: IMAP separates items with exactly one space."))
+                    .expected("exactly one space")
+                    .suggest("Remove the extra spaces."));
                 &rest[spaces..]
             }
         }
@@ -1138,18 +1132,20 @@ impl<'a> Door<'a, '_> {
         match rest.strip_prefix(b" ") {
             Some(r) => r,
             None => {
-                self.report(
-                    Severity::Error,
-                    "missing-space",
-                    rest,
-                    "resp-text",
-                    format!(
-                        "Expected a space after {word}, but found {}.",
-                        describe(rest)
-                    ),
-                )
-                .with_expected("a space")
-                .with_suggestion("Put one space here.");
+                self.push(
+                    self.diagnostic(
+                        Severity::Error,
+                        "missing-space",
+                        rest,
+                        "resp-text",
+                        format!(
+                            "Expected a space after {word}, but found {}.",
+                            describe(rest)
+                        ),
+                    )
+                    .expected("a space")
+                    .suggest("Put one space here."),
+                );
                 rest
             }
         }
@@ -1174,18 +1170,20 @@ impl<'a> Door<'a, '_> {
             (Some(_), r) if r.starts_with(CRLF) => r,
             (Some(c), r) => {
                 let name = c.name().to_owned();
-                self.report(
-                    Severity::Error,
-                    "missing-space",
-                    r,
-                    "resp-text",
-                    format!(
+                self.push(
+                    self.diagnostic(
+                        Severity::Error,
+                        "missing-space",
+                        r,
+                        "resp-text",
+                        format!(
                         "Expected a space between the [{name}] code and the text, but found {}.",
                         describe(r)
                     ),
-                )
-                .with_expected("a space")
-                .with_suggestion("Put one space after ].");
+                    )
+                    .expected("a space")
+                    .suggest("Put one space after ]."),
+                );
                 r
             }
             (None, r) => r,
@@ -1217,14 +1215,16 @@ impl<'a> Door<'a, '_> {
             Ok((r, code)) => {
                 let name = code.name().to_owned();
                 let found = describe(r);
-                self.report(
-                    Severity::Error,
-                    "bad-code-argument",
-                    r,
-                    "resp-text-code",
-                    format!("Expected ] to close the [{name}] code, but found {found}."),
-                )
-                .with_expected("]");
+                self.push(
+                    self.diagnostic(
+                        Severity::Error,
+                        "bad-code-argument",
+                        r,
+                        "resp-text-code",
+                        format!("Expected ] to close the [{name}] code, but found {found}."),
+                    )
+                    .expected("]"),
+                );
             }
             Err(e) => {
                 let name = inner.iter().take_while(|&&b| is_atom_char(b)).count();
@@ -1254,8 +1254,8 @@ impl<'a> Door<'a, '_> {
                     .take_while(|&&b| b != b'\r' && b != b'\n')
                     .any(|&b| b == b']')
                 {
-                    self.report(Severity::Error, "unclosed-code", rest, "resp-text-code", "The response code opened with [ is never closed with ] on this line; the tutor reads the rest as text.")
-                        .with_expected("] to close the response code");
+                    self.push(self.diagnostic(Severity::Error, "unclosed-code", rest, "resp-text-code", "The response code opened with [ is never closed with ] on this line; the tutor reads the rest as text.")
+                        .expected("] to close the response code"));
                 }
                 (rest, None)
             }
@@ -1268,8 +1268,8 @@ impl<'a> Door<'a, '_> {
             .iter()
             .any(|c| c.eq_ignore_ascii_case("IMAP4rev1") || c.eq_ignore_ascii_case("IMAP4rev2"))
         {
-            self.report(Severity::Warning, "capability-without-version", at, "capability-data", "The capability list names neither IMAP4rev1 nor IMAP4rev2; a server must list the protocol version it speaks.")
-                .with_expected("IMAP4rev1 or IMAP4rev2 among the capabilities");
+            self.push(self.diagnostic(Severity::Warning, "capability-without-version", at, "capability-data", "The capability list names neither IMAP4rev1 nor IMAP4rev2; a server must list the protocol version it speaks.")
+                .expected("IMAP4rev1 or IMAP4rev2 among the capabilities"));
         }
     }
 }

@@ -9,8 +9,6 @@ use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use owo_colors::OwoColorize;
-
 use super::progress::Progress;
 use super::runner::{Runner, Show};
 use super::schema::Scenario;
@@ -122,10 +120,12 @@ pub fn run(scenario: Scenario, options: &Options) -> Result<(), String> {
         let lines: Vec<String> = if options.demo {
             if options.pause
                 && input
-                    .read(&format!(
-                        "{}",
-                        "[Enter: the tutor types the next command] ".dimmed()
-                    ))
+                    .read(
+                        &render::Painter {
+                            on: options.style.color,
+                        }
+                        .dim("[Enter: the tutor types the next command] "),
+                    )
                     .is_none()
             {
                 break;
@@ -214,24 +214,18 @@ pub fn write_menu(
     progress: &Progress,
     color: bool,
 ) -> io::Result<()> {
-    let bold = |s: &str| {
-        if color {
-            s.bold().to_string()
-        } else {
-            s.to_owned()
-        }
-    };
+    let paint = render::Painter { on: color };
     writeln!(
         out,
         "{}",
-        bold("IMAP lessons, from first contact to expert")
+        paint.bold("IMAP lessons, from first contact to expert")
     )?;
     writeln!(out)?;
     for (n, s) in scenarios.iter().enumerate() {
         let p = progress.get(&s.id);
         let mut label = p.label();
-        if label == "done" && color {
-            label = label.green().to_string();
+        if label == "done" {
+            label = paint.server(&label);
         }
         let row = format!(
             "{:>3}  {:<15} {:<14} {:<56} {label}",
@@ -276,7 +270,7 @@ pub fn write_shows(out: &mut impl Write, shows: &[Show], style: TextStyle) -> io
 /// One thing to show, before fitting.
 fn write_show(out: &mut Vec<u8>, show: &Show, style: TextStyle) -> io::Result<()> {
     let c = style.color;
-    let paint = |s: &str, f: fn(&str) -> String| if c { f(s) } else { s.to_owned() };
+    let paint = render::Painter { on: c };
     let md = |s: &str| screen::markdown(s, c);
     match show {
         Show::Title {
@@ -286,15 +280,12 @@ fn write_show(out: &mut Vec<u8>, show: &Show, style: TextStyle) -> io::Result<()
             summary,
         } => {
             let heading = md(&format!("Lesson {id}: {title}"));
-            writeln!(out, "{}", paint(&heading, |s| s.bold().to_string()))?;
+            writeln!(out, "{}", paint.bold(&heading))?;
             writeln!(out, "{} · {}", level.name(), md(summary))?;
             writeln!(
                 out,
                 "{}",
-                paint(
-                    ":hint :show :skip :diff :explain LINE :restart :quit  (:help for more)",
-                    |s| s.dimmed().to_string()
-                )
+                paint.dim(":hint :show :skip :diff :explain LINE :restart :quit  (:help for more)")
             )?;
             writeln!(out)?;
         }
@@ -302,13 +293,10 @@ fn write_show(out: &mut Vec<u8>, show: &Show, style: TextStyle) -> io::Result<()
             writeln!(
                 out,
                 "{}",
-                paint(
-                    "Already sent for you, so this lesson starts where it should:",
-                    |s| s.dimmed().to_string()
-                )
+                paint.dim("Already sent for you, so this lesson starts where it should:")
             )?;
             for l in lines {
-                writeln!(out, "   {}", paint(l, |s| s.dimmed().to_string()))?;
+                writeln!(out, "   {}", paint.dim(l))?;
             }
         }
         Show::Step {
@@ -321,58 +309,31 @@ fn write_show(out: &mut Vec<u8>, show: &Show, style: TextStyle) -> io::Result<()
             writeln!(
                 out,
                 "{}",
-                paint(&format!("── Step {number} of {total} ──"), |s| s
-                    .bold()
-                    .to_string())
+                paint.bold(&format!("── Step {number} of {total} ──"))
             )?;
             write_paragraphs(out, narrative, "  ", c)?;
             writeln!(out)?;
-            writeln!(
-                out,
-                "{} {}",
-                paint("Goal:", |s| s.bold().cyan().to_string()),
-                md(goal)
-            )?;
+            writeln!(out, "{} {}", paint.heading("Goal:"), md(goal))?;
         }
-        Show::Event(text) => writeln!(
-            out,
-            "{} {}",
-            paint("»", |s| s.yellow().to_string()),
-            md(text)
-        )?,
-        Show::Typed(line) => writeln!(
-            out,
-            "{} {line}",
-            paint("(typed for you)", |s| s.dimmed().to_string())
-        )?,
+        Show::Event(text) => writeln!(out, "{} {}", paint.event("»"), md(text))?,
+        Show::Typed(line) => writeln!(out, "{} {line}", paint.dim("(typed for you)"))?,
         Show::Annotated(a) => render::write_text(out, a, style)?,
         Show::Success {
             explanation,
             checks,
         } => {
-            writeln!(
-                out,
-                "{}",
-                paint("✓ Goal reached.", |s| s.green().bold().to_string())
-            )?;
+            writeln!(out, "{}", paint.success("✓ Goal reached."))?;
             for ch in checks {
-                writeln!(out, "  {} {ch}", paint("✓", |s| s.green().to_string()))?;
+                writeln!(out, "  {} {ch}", paint.server("✓"))?;
             }
             write_paragraphs(out, explanation, "  ", c)?;
         }
         Show::Miss { sentence, .. } => {
-            writeln!(
-                out,
-                "{} {}",
-                paint("✗ Not yet:", |s| s.red().bold().to_string()),
-                md(sentence)
-            )?;
+            writeln!(out, "{} {}", paint.error("✗ Not yet:"), md(sentence))?;
             writeln!(
                 out,
                 "  {}",
-                paint("(:diff shows the expected reply against this one)", |s| s
-                    .dimmed()
-                    .to_string())
+                paint.dim("(:diff shows the expected reply against this one)")
             )?;
         }
         Show::Diff { reasons, diff } => {
@@ -383,9 +344,9 @@ fn write_show(out: &mut Vec<u8>, show: &Show, style: TextStyle) -> io::Result<()
                 writeln!(out, "  Expected reply (-) against the one that came (+):")?;
                 for d in diff {
                     let line = match d.chars().next() {
-                        Some('-') => paint(d, |s| s.red().to_string()),
-                        Some('+') => paint(d, |s| s.green().to_string()),
-                        _ => paint(d, |s| s.dimmed().to_string()),
+                        Some('-') => paint.removed(d),
+                        Some('+') => paint.server(d),
+                        _ => paint.dim(d),
                     };
                     writeln!(out, "  {line}")?;
                 }
@@ -398,19 +359,16 @@ fn write_show(out: &mut Vec<u8>, show: &Show, style: TextStyle) -> io::Result<()
         } => writeln!(
             out,
             "{} {}",
-            paint(&format!("Hint {number}/{total}:"), |s| s
-                .yellow()
-                .bold()
-                .to_string()),
+            paint.warn(&format!("Hint {number}/{total}:")),
             md(text)
         )?,
         Show::Reveal(command) => {
             writeln!(out, "The command this step shows:")?;
             for l in command.lines() {
-                writeln!(out, "   {}", paint(l, |s| s.bold().to_string()))?;
+                writeln!(out, "   {}", paint.bold(l))?;
             }
         }
-        Show::Info(text) => writeln!(out, "{}", paint(&md(text), |s| s.dimmed().to_string()))?,
+        Show::Info(text) => writeln!(out, "{}", paint.dim(&md(text)))?,
         Show::StepDone { .. } => {}
         Show::Restarted { step } => {
             let text = if *step == 0 {
@@ -421,17 +379,14 @@ fn write_show(out: &mut Vec<u8>, show: &Show, style: TextStyle) -> io::Result<()
                     step + 1
                 )
             };
-            writeln!(out, "{}", paint(&text, |s| s.dimmed().to_string()))?;
+            writeln!(out, "{}", paint.dim(&text))?;
         }
         Show::Finished { title } => {
             writeln!(out)?;
             writeln!(
                 out,
                 "{}",
-                paint(&format!("Lesson complete: {title}."), |s| s
-                    .green()
-                    .bold()
-                    .to_string())
+                paint.success(&format!("Lesson complete: {title}."))
             )?;
         }
     }

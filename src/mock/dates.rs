@@ -6,9 +6,7 @@
 //! Times are kept as Unix seconds and shown in UTC, as a Dovecot running with TZ=UTC
 //! (the lab's setting) shows them: an APPEND date given in `+0200` comes back in `+0000`.
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+use crate::grammar::core::MONTHS;
 
 /// Days since 1970-01-01 of a civil date (proleptic Gregorian).
 pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {

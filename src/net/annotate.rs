@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use crate::explain::{Annotation, AnnotationKind, Explainer, Options};
 use crate::render::{self, Format, TextStyle};
-use crate::transcript::Direction;
+use crate::wire::Direction;
 
 use super::record::Recorder;
 use super::relay::{End, TapEvent, TapReceiver};

@@ -24,8 +24,8 @@ use tokio::sync::mpsc;
 
 use crate::explain::{Annotation, AnnotationKind, Explainer, Options};
 use crate::render::{self, TextStyle};
-use crate::transcript::Direction;
 use crate::wire::framer::literal_header;
+use crate::wire::Direction;
 
 use super::upstream::{self, Target};
 

@@ -30,7 +30,7 @@ use super::record::{self, Recorder};
 use super::relay::{self, End, Tap};
 use super::tls;
 use super::upstream::{self, BoxStream, LineReader, Prefixed, Security, Target};
-use crate::transcript::Direction;
+use crate::wire::Direction;
 
 /// After one side closes cleanly, how long the other may take to close too. A server
 /// closes at once when its client does; this only bounds a peer that never does.

@@ -29,7 +29,7 @@ use std::time::Instant;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::sync::mpsc;
 
-use crate::transcript::Direction;
+use crate::wire::Direction;
 
 /// The copy loops' buffer: one per direction, reused for every read. 256 KiB rather
 /// than 64 KiB: fewer reads, and fewer copies offered to the tap (with the explainer's

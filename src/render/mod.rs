@@ -13,7 +13,7 @@ use owo_colors::OwoColorize;
 
 use crate::explain::{Annotation, AnnotationKind};
 use crate::grammar::Severity;
-use crate::transcript::Direction;
+use crate::wire::Direction;
 
 pub mod html;
 
@@ -302,56 +302,72 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
     lines
 }
 
-/// Applies colours when on; plain text otherwise.
-struct Painter {
-    on: bool,
+/// The one palette: every coloured writer (annotations, diffs, lessons) paints with
+/// it, by the role of the text, so a role has one colour everywhere. Plain text when off.
+#[derive(Debug, Clone, Copy)]
+pub struct Painter {
+    pub on: bool,
 }
 
 impl Painter {
-    fn client(&self, s: &str) -> String {
+    fn with(&self, s: &str, colour: impl Fn(&str) -> String) -> String {
         if self.on {
-            s.cyan().bold().to_string()
+            colour(s)
         } else {
             s.to_string()
         }
     }
-    fn server(&self, s: &str) -> String {
-        if self.on {
-            s.green().to_string()
-        } else {
-            s.to_string()
-        }
+    /// What the client sent.
+    pub fn client(&self, s: &str) -> String {
+        self.with(s, |s| s.cyan().bold().to_string())
     }
-    fn explain(&self, s: &str) -> String {
+    /// What the server sent; a line a diff adds; a check that passed.
+    pub fn server(&self, s: &str) -> String {
+        self.with(s, |s| s.green().to_string())
+    }
+    /// A line a diff takes away.
+    pub fn removed(&self, s: &str) -> String {
+        self.with(s, |s| s.red().to_string())
+    }
+    /// The explanation itself: the default colour, so it reads best.
+    pub fn explain(&self, s: &str) -> String {
         s.to_string()
     }
-    fn dim(&self, s: &str) -> String {
-        if self.on {
-            s.dimmed().to_string()
-        } else {
-            s.to_string()
-        }
+    /// Marks, notes and secondary text.
+    pub fn dim(&self, s: &str) -> String {
+        self.with(s, |s| s.dimmed().to_string())
     }
-    fn warn(&self, s: &str) -> String {
-        if self.on {
-            s.yellow().bold().to_string()
-        } else {
-            s.to_string()
-        }
+    /// Titles, and a command shown to type.
+    pub fn bold(&self, s: &str) -> String {
+        self.with(s, |s| s.bold().to_string())
     }
-    fn error(&self, s: &str) -> String {
-        if self.on {
-            s.red().bold().to_string()
-        } else {
-            s.to_string()
-        }
+    /// A heading to act on ("Goal:").
+    pub fn heading(&self, s: &str) -> String {
+        self.with(s, |s| s.bold().cyan().to_string())
     }
-    fn hint(&self, s: &str) -> String {
-        if self.on {
-            s.magenta().to_string()
-        } else {
-            s.to_string()
-        }
+    /// A diff's exchange header.
+    pub fn header(&self, s: &str) -> String {
+        self.with(s, |s| s.cyan().to_string())
+    }
+    /// Warnings, hints, and what a difference means.
+    pub fn warn(&self, s: &str) -> String {
+        self.with(s, |s| s.yellow().bold().to_string())
+    }
+    /// Something that happened meanwhile (another session's change).
+    pub fn event(&self, s: &str) -> String {
+        self.with(s, |s| s.yellow().to_string())
+    }
+    /// Errors, and a goal not reached.
+    pub fn error(&self, s: &str) -> String {
+        self.with(s, |s| s.red().bold().to_string())
+    }
+    /// A goal reached, a lesson done.
+    pub fn success(&self, s: &str) -> String {
+        self.with(s, |s| s.green().bold().to_string())
+    }
+    /// What to type instead.
+    pub fn hint(&self, s: &str) -> String {
+        self.with(s, |s| s.magenta().to_string())
     }
 }
 

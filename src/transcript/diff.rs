@@ -28,7 +28,6 @@
 use std::collections::{HashMap, VecDeque};
 use std::fmt::Write as _;
 
-use owo_colors::OwoColorize;
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
@@ -36,6 +35,8 @@ use crate::grammar::msg_att::MessageAttribute;
 use crate::grammar::response::Code;
 use crate::grammar::{parse_command, parse_response, Data, Response};
 use crate::wire::{Assembler, Frame, Framer, Message};
+
+use crate::render::Painter;
 
 use super::normalize::{rename_tag, Rule, Rules};
 use super::{Direction, Record, Transcript};
@@ -1321,18 +1322,11 @@ impl Report {
     /// The report as text: a unified diff per exchange, each headed by its command and
     /// the meanings, then the summary.
     pub fn render(&self, names: &Names, color: bool) -> String {
+        let paint = Painter { on: color };
         let mut out = String::new();
         if !self.is_same() {
-            let _ = writeln!(
-                out,
-                "{}",
-                paint(&format!("--- {}", names.expected), Paint::Delete, color)
-            );
-            let _ = writeln!(
-                out,
-                "{}",
-                paint(&format!("+++ {}", names.actual), Paint::Insert, color)
-            );
+            let _ = writeln!(out, "{}", paint.removed(&format!("--- {}", names.expected)));
+            let _ = writeln!(out, "{}", paint.server(&format!("+++ {}", names.actual)));
         }
         for d in &self.differences {
             let at = |n: Option<usize>, line: Option<usize>| match (n, line) {
@@ -1346,22 +1340,22 @@ impl Report {
                 at(d.actual, d.actual_line),
                 d.title
             );
-            let _ = writeln!(out, "{}", paint(&header, Paint::Header, color));
+            let _ = writeln!(out, "{}", paint.header(&header));
             for m in &d.meanings {
-                let _ = writeln!(out, "{}", paint(&format!("# {m}"), Paint::Meaning, color));
+                let _ = writeln!(out, "{}", paint.warn(&format!("# {m}")));
             }
             for (k, hunk) in d.hunks.iter().enumerate() {
                 if k > 0 {
-                    let _ = writeln!(out, "{}", paint("  ⋮", Paint::Header, color));
+                    let _ = writeln!(out, "{}", paint.header("  ⋮"));
                 }
                 for line in hunk {
                     let text = format!("{}{}", line.sign, line.text);
-                    let how = match line.sign {
-                        '-' => Paint::Delete,
-                        '+' => Paint::Insert,
-                        _ => Paint::Plain,
+                    let text = match line.sign {
+                        '-' => paint.removed(&text),
+                        '+' => paint.server(&text),
+                        _ => text,
                     };
-                    let _ = writeln!(out, "{}", paint(&text, how, color));
+                    let _ = writeln!(out, "{text}");
                 }
             }
         }
@@ -1381,28 +1375,6 @@ impl Report {
             "differences": self.differences,
             "summary": self.summary(),
         })
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Paint {
-    Plain,
-    Delete,
-    Insert,
-    Header,
-    Meaning,
-}
-
-fn paint(text: &str, how: Paint, color: bool) -> String {
-    if !color {
-        return text.to_string();
-    }
-    match how {
-        Paint::Plain => text.to_string(),
-        Paint::Delete => text.red().to_string(),
-        Paint::Insert => text.green().to_string(),
-        Paint::Header => text.cyan().to_string(),
-        Paint::Meaning => text.yellow().bold().to_string(),
     }
 }
 

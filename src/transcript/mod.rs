@@ -49,31 +49,8 @@ pub mod telnet;
 
 pub use native::{read_native, write, Writer};
 
-/// Who sent the bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-pub enum Direction {
-    /// From the client to the server.
-    Client,
-    /// From the server to the client.
-    Server,
-}
-
-impl Direction {
-    pub fn letter(self) -> char {
-        match self {
-            Direction::Client => 'C',
-            Direction::Server => 'S',
-        }
-    }
-
-    /// The other side.
-    pub fn other(self) -> Direction {
-        match self {
-            Direction::Client => Direction::Server,
-            Direction::Server => Direction::Client,
-        }
-    }
-}
+/// Who sent the bytes: defined in [`crate::wire`], which everything below it shares.
+pub use crate::wire::Direction;
 
 /// One entry of a transcript. (`PartialEq` but not `Eq`: times are `f64`.)
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -35,20 +35,27 @@ use crate::wire::{Message, Part};
 use super::native::escape_into;
 use super::Direction;
 
-/// A built-in normalisation rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+/// A built-in normalisation rule. Its doc comment is what `--help` says of it
+/// (`--keep RULE`'s possible values), and its value name what `--keep` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, clap::ValueEnum)]
 pub enum Rule {
-    /// Dovecot's `(0.001 + 0.000 secs)` and `(0.001 + 0.000 + 0.001 secs)`.
+    /// Dovecot's timings, `(0.001 + 0.000 secs)`
+    #[value(name = "timings", alias = "timing")]
     Timings,
-    /// `[UIDVALIDITY n]`, the validity in `APPENDUID`/`COPYUID`, and STATUS's `UIDVALIDITY n`.
+    /// UIDVALIDITY values (codes, APPENDUID/COPYUID, STATUS)
+    #[value(name = "uidvalidity", alias = "uid-validity")]
     UidValidity,
-    /// INTERNALDATE and APPEND's date-time, and RFC 5322 dates (headers, ENVELOPE).
+    /// INTERNALDATE, APPEND dates, RFC 5322 dates in headers and ENVELOPE
+    #[value(name = "dates", alias = "date")]
     Dates,
-    /// `Message-ID:`, `In-Reply-To:` and `References:` values, and `Received:` ids, in literals.
+    /// Message-ID/In-Reply-To/References values, Received ids (in literals)
+    #[value(name = "message-ids", alias = "message-id")]
     MessageIds,
-    /// Tags: each exchange's own tag is `<tag>`, so `A1` and `a001` do not count.
+    /// Each exchange's tag becomes <tag>: A1 and a001 do not count
+    #[value(name = "tags", alias = "tag")]
     Tags,
-    /// The greeting's distribution: `Dovecot (Debian) ready.` and `Dovecot (Ubuntu) ready.`.
+    /// The greeting's distribution: Dovecot (Debian) vs (Ubuntu)
+    #[value(name = "greeting")]
     Greeting,
 }
 
@@ -63,41 +70,12 @@ pub const ALL_RULES: [Rule; 6] = [
 ];
 
 impl Rule {
-    /// The name `--keep` takes.
-    pub fn name(self) -> &'static str {
-        match self {
-            Rule::Timings => "timings",
-            Rule::UidValidity => "uidvalidity",
-            Rule::Dates => "dates",
-            Rule::MessageIds => "message-ids",
-            Rule::Tags => "tags",
-            Rule::Greeting => "greeting",
-        }
-    }
-
-    /// One line for `--help` and the book.
-    pub fn description(self) -> &'static str {
-        match self {
-            Rule::Timings => "Dovecot's command timings, `(0.001 + 0.000 secs)`, become `(<timing> secs)`",
-            Rule::UidValidity => "UIDVALIDITY values (response codes, APPENDUID/COPYUID, STATUS) become `<uidvalidity>`",
-            Rule::Dates => "INTERNALDATE, APPEND dates and RFC 5322 dates (headers, ENVELOPE) become `<date>`",
-            Rule::MessageIds => "Message-ID/In-Reply-To/References values and Received ids in literals become `<message-id>`/`<id>`",
-            Rule::Tags => "each exchange's tag becomes `<tag>`, so `A1` and `a001` do not count",
-            Rule::Greeting => "the greeting's distribution, `Dovecot (Debian) ready.`, becomes `Dovecot <distro> ready.`",
-        }
-    }
-
-    /// The rule called `name` (case-insensitive; `uid-validity` and `message-id` too).
-    pub fn from_name(name: &str) -> Option<Rule> {
-        let name = name.trim().to_ascii_lowercase();
-        ALL_RULES.into_iter().find(|r| {
-            r.name() == name
-                || (name == "uid-validity" && *r == Rule::UidValidity)
-                || (name == "message-id" && *r == Rule::MessageIds)
-                || (name == "timing" && *r == Rule::Timings)
-                || (name == "date" && *r == Rule::Dates)
-                || (name == "tag" && *r == Rule::Tags)
-        })
+    /// The name `--keep` takes (its clap value name).
+    pub fn name(self) -> String {
+        use clap::ValueEnum;
+        self.to_possible_value()
+            .map(|v| v.get_name().to_owned())
+            .unwrap_or_default()
     }
 }
 
@@ -130,16 +108,22 @@ impl Rules {
         }
     }
 
-    /// Turns the rule called `name` off (`--keep uidvalidity`).
+    /// Turns `rule` off (`--keep uidvalidity`).
+    pub fn keep_rule(&mut self, rule: Rule) {
+        self.on.retain(|r| *r != rule);
+    }
+
+    /// Turns the rule called `name` off (any case; `uid-validity`, `date`... too).
     pub fn keep(&mut self, name: &str) -> Result<(), String> {
-        let rule = Rule::from_name(name).ok_or_else(|| {
-            let names: Vec<&str> = ALL_RULES.iter().map(|r| r.name()).collect();
+        use clap::ValueEnum;
+        let rule = Rule::from_str(name.trim(), true).map_err(|_| {
+            let names: Vec<String> = ALL_RULES.iter().map(|r| r.name()).collect();
             format!(
                 "--keep: there is no rule called `{name}`; the rules are {}",
                 names.join(", ")
             )
         })?;
-        self.on.retain(|r| *r != rule);
+        self.keep_rule(rule);
         Ok(())
     }
 
@@ -171,7 +155,7 @@ impl Rules {
         let mut out: Vec<String> = ALL_RULES
             .iter()
             .filter(|r| self.has(**r))
-            .map(|r| r.name().to_string())
+            .map(|r| r.name())
             .collect();
         out.extend(
             self.ignore

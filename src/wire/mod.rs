@@ -9,8 +9,37 @@
 //! - [`message`]: groups frames into one logical message (a command or a response and
 //!   its literals), keeping at most a bounded prefix of each literal for parsing.
 
+use serde::Serialize;
+
 pub mod framer;
 pub mod message;
 
 pub use framer::{Frame, Framer, Limits, LineEnding, LiteralHeader, LiteralKind};
 pub use message::{Assembler, Message, Part};
+
+/// Who sent the bytes. The framer does not need it, but every layer above the wire
+/// does (the explainer, the renderer, transcripts), so it lives at the bottom of the map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Direction {
+    /// From the client to the server.
+    Client,
+    /// From the server to the client.
+    Server,
+}
+
+impl Direction {
+    pub fn letter(self) -> char {
+        match self {
+            Direction::Client => 'C',
+            Direction::Server => 'S',
+        }
+    }
+
+    /// The other side.
+    pub fn other(self) -> Direction {
+        match self {
+            Direction::Client => Direction::Server,
+            Direction::Server => Direction::Client,
+        }
+    }
+}

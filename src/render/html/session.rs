@@ -17,8 +17,8 @@ use super::{esc, rfc_link, write_page};
 use crate::explain::context::Context;
 use crate::explain::{Annotation, AnnotationKind, LiteralSummary};
 use crate::grammar::{Severity, State};
-use crate::transcript::Direction;
 use crate::wire::message::messages_of;
+use crate::wire::Direction;
 
 /// The most of one literal's text a page shows; the rest is left to `--full`.
 pub const TEXT_CAP: usize = 16 * 1024;
