@@ -96,6 +96,14 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "20-real-client.yaml",
         include_str!("../../scenarios/20-real-client.yaml"),
     ),
+    (
+        "21-condstore-qresync.yaml",
+        include_str!("../../scenarios/21-condstore-qresync.yaml"),
+    ),
+    (
+        "22-binary-partial.yaml",
+        include_str!("../../scenarios/22-binary-partial.yaml"),
+    ),
 ];
 
 /// The built-in catalogue, parsed. A broken built-in lesson is a bug the test suite
