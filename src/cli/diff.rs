@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use imap_tutor::render::{html, ReportFormat};
-use imap_tutor::transcript::diff::{diff, Names};
+use imap_tutor::transcript::diff::{diff, diff_streams, Names};
 use imap_tutor::transcript::Transcript;
 
-use super::{read_one, CliResult, RuleArgs};
+use super::{native_stream, read_one, CliResult, RuleArgs};
 
 /// Compare two IMAP sessions, exchange by exchange, and say what each difference means.
 #[derive(clap::Args)]
@@ -57,9 +57,29 @@ pub fn run(args: DiffArgs, color: bool) -> CliResult {
         return Err("only one of EXPECTED and ACTUAL can be - (stdin)".into());
     }
     let rules = args.rules.rules()?;
-    let expected = read_transcript(&args.expected)?;
-    let actual = read_transcript(&args.actual)?;
-    let report = diff(&expected, &actual, &rules);
+    let streams = (native_stream(&args.expected)?, native_stream(&args.actual)?);
+    let report = if let (Some(_), Some(_)) = streams {
+        // Two native files: read line by line, twice (diff_streams), never whole.
+        let failed = std::cell::RefCell::new(None);
+        let open = |path: &Path| {
+            let reader = native_stream(path).ok().flatten();
+            let name = path.display().to_string();
+            let failed = &failed;
+            reader.into_iter().flatten().map_while(move |r| {
+                r.map_err(|e| *failed.borrow_mut() = Some(format!("{name}: {e}")))
+                    .ok()
+            })
+        };
+        let report = diff_streams(|| open(&args.expected), || open(&args.actual), &rules);
+        if let Some(e) = failed.into_inner() {
+            return Err(e);
+        }
+        report
+    } else {
+        let expected = read_transcript(&args.expected)?;
+        let actual = read_transcript(&args.actual)?;
+        diff(&expected, &actual, &rules)
+    };
     let names = Names {
         expected: args.expected.display().to_string(),
         actual: args.actual.display().to_string(),

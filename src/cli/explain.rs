@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use imap_tutor::explain::{Explainer, Options};
 use imap_tutor::render::html::{self, SessionView};
-use imap_tutor::render::{write_annotations, ReportFormat, TextStyle};
+use imap_tutor::render::{write_annotations, AnnotationWriter, ReportFormat, TextStyle};
 
-use super::{read_sessions, CliResult};
+use super::{native_stream, read_sessions, CliResult};
 
 /// Explain a captured IMAP session line by line (telnet capture, C:/S: text, a
 /// recording, a pcap/pcapng capture, a Dovecot or imaptest rawlog, Thunderbird's MOZ_LOG).
@@ -39,10 +39,15 @@ pub struct ExplainArgs {
 }
 
 pub fn run(args: ExplainArgs, color: bool) -> CliResult {
-    let sessions = read_sessions(&args.file, args.show_secrets)?;
     let options = Options {
         show_secrets: args.show_secrets,
     };
+    if let Some(format) = args.format.stream() {
+        if let Some(reader) = native_stream(&args.file)? {
+            return explain_streaming(reader, &args, options, format, color);
+        }
+    }
+    let sessions = read_sessions(&args.file, args.show_secrets)?;
     let mut out = std::io::stdout().lock();
     let written = match args.format.stream() {
         Some(format) => {
@@ -84,4 +89,35 @@ pub fn run(args: ExplainArgs, color: bool) -> CliResult {
         .and_then(|_| out.flush())
         .map_err(|e| format!("cannot write the output: {e}"))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A native transcript, explained as it is read: each annotation is written as soon as
+/// its message is whole, so memory holds one message, not the session.
+fn explain_streaming(
+    reader: impl Iterator<
+        Item = Result<imap_tutor::transcript::Record, imap_tutor::transcript::ReadError>,
+    >,
+    args: &ExplainArgs,
+    options: Options,
+    format: imap_tutor::render::Format,
+    color: bool,
+) -> CliResult {
+    let mut out = std::io::stdout().lock();
+    let mut writer =
+        AnnotationWriter::new(&mut out, format, TextStyle::for_stdout(color, args.full));
+    let mut failed = None;
+    let mut written = Ok(());
+    let records = reader.map_while(|r| r.map_err(|e| failed = Some(e)).ok());
+    Explainer::explain_records(records, options, |a, _| {
+        if written.is_ok() {
+            written = writer.write(&a);
+        }
+    });
+    written
+        .and_then(|_| out.flush())
+        .map_err(|e| format!("cannot write the output: {e}"))?;
+    match failed {
+        Some(e) => Err(format!("{}: {e}", args.file.display())),
+        None => Ok(ExitCode::SUCCESS),
+    }
 }

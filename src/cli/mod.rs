@@ -120,6 +120,39 @@ pub fn read_input(path: &std::path::Path) -> Result<Vec<u8>, String> {
     })
 }
 
+/// A native transcript file, opened to be read line by line (`explain` and `diff` of
+/// a large recording then hold one line at a time); `None` for anything else (stdin,
+/// a folder, `FILE#N`, another format), which is read whole.
+pub fn native_stream(
+    path: &std::path::Path,
+) -> Result<
+    Option<imap_tutor::transcript::native::NativeReader<std::io::BufReader<std::fs::File>>>,
+    String,
+> {
+    use std::io::BufRead;
+    if path.as_os_str() == "-" || !path.is_file() {
+        return Ok(None);
+    }
+    let file = std::fs::File::open(path).map_err(|e| {
+        format!(
+            "cannot read {}: {e} (check the path; use - for stdin)",
+            path.display()
+        )
+    })?;
+    let mut input = std::io::BufReader::with_capacity(64 * 1024, file);
+    let head = input
+        .fill_buf()
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let magic = imap_tutor::transcript::native::MAGIC.as_bytes();
+    let head = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    if !head.starts_with(magic) {
+        return Ok(None);
+    }
+    imap_tutor::transcript::native::NativeReader::new(input)
+        .map(Some)
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
 /// Every session a file holds (captures and client logs hold one per connection).
 /// `path` may be `-` (stdin), a file in any format `transcript::import` reads, or a
 /// folder of Dovecot rawlogs (each `.in` file with its `.out`).

@@ -422,11 +422,22 @@ impl Explainer {
     pub fn explain_each(
         transcript: &Transcript,
         options: Options,
+        each: impl FnMut(Annotation, &Context),
+    ) {
+        Explainer::explain_records(transcript.records.iter(), options, each);
+    }
+
+    /// Explains records as they come, from a file read line by line or from a
+    /// transcript in memory: memory holds the message being explained, not the
+    /// session (`explain` of a 200 MB recording).
+    pub fn explain_records<R: std::borrow::Borrow<Record>>(
+        records: impl Iterator<Item = R>,
+        options: Options,
         mut each: impl FnMut(Annotation, &Context),
     ) {
         let mut explainer = Explainer::new(options);
-        for record in &transcript.records {
-            match record {
+        for record in records {
+            match record.borrow() {
                 Record::Bytes {
                     direction,
                     bytes,

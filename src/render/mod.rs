@@ -102,30 +102,54 @@ pub fn write_annotations(
     format: Format,
     style: TextStyle,
 ) -> io::Result<()> {
-    let mut previous_why: Option<&str> = None;
-    for a in annotations {
-        match format {
-            Format::Json => write_json(out, a)?,
+    let mut writer = AnnotationWriter::new(out, format, style);
+    annotations.iter().try_for_each(|a| writer.write(a))
+}
+
+/// Writes annotations one at a time, as they come (a session read line by line).
+pub struct AnnotationWriter<'w, W> {
+    out: &'w mut W,
+    format: Format,
+    style: TextStyle,
+    /// The reason of the last line of prose shown, so a run of them says it once.
+    previous_why: Option<String>,
+}
+
+impl<'w, W: Write> AnnotationWriter<'w, W> {
+    pub fn new(out: &'w mut W, format: Format, style: TextStyle) -> Self {
+        AnnotationWriter {
+            out,
+            format,
+            style,
+            previous_why: None,
+        }
+    }
+
+    pub fn write(&mut self, a: &Annotation) -> io::Result<()> {
+        match self.format {
+            Format::Json => write_json(self.out, a)?,
             // Runs of prose or telnet chatter read better without the same reason repeated.
             Format::Text if a.kind == AnnotationKind::NotImap => {
-                let paint = Painter { on: style.color };
-                writeln!(out, "   {}", paint.dim(&visible(&a.display)))?;
-                if previous_why != Some(a.summary.as_str()) {
+                let paint = Painter {
+                    on: self.style.color,
+                };
+                writeln!(self.out, "   {}", paint.dim(&visible(&a.display)))?;
+                if self.previous_why.as_deref() != Some(a.summary.as_str()) {
                     writeln!(
-                        out,
+                        self.out,
                         "   {} {}",
                         paint.dim("="),
                         paint.dim(&visible(&a.summary))
                     )?;
                 }
-                previous_why = Some(&a.summary);
-                continue;
+                self.previous_why = Some(a.summary.clone());
+                return Ok(());
             }
-            Format::Text => write_text(out, a, style)?,
+            Format::Text => write_text(self.out, a, self.style)?,
         }
-        previous_why = None;
+        self.previous_why = None;
+        Ok(())
     }
-    Ok(())
 }
 
 /// One JSON object on one line.

@@ -138,34 +138,134 @@ impl Exchange {
 pub fn exchanges(transcript: &Transcript, rules: &Rules) -> Vec<Exchange> {
     let mut s = Splitter::new(rules);
     for record in &transcript.records {
+        s.record(record);
+    }
+    s.finish();
+    s.exchanges.items.into()
+}
+
+/// The exchanges of a session read record by record, each handed out once nothing
+/// more can belong to it: memory holds the exchanges still open, not the session.
+pub struct ExchangeStream<'r, I> {
+    splitter: Splitter<'r>,
+    records: I,
+    ready: VecDeque<Exchange>,
+    done: bool,
+}
+
+impl<'r, I: Iterator<Item = Record>> ExchangeStream<'r, I> {
+    pub fn new(records: I, rules: &'r Rules) -> Self {
+        ExchangeStream {
+            splitter: Splitter::new(rules),
+            records,
+            ready: VecDeque::new(),
+            done: false,
+        }
+    }
+}
+
+impl<I: Iterator<Item = Record>> Iterator for ExchangeStream<'_, I> {
+    type Item = Exchange;
+
+    fn next(&mut self) -> Option<Exchange> {
+        while self.ready.is_empty() && !self.done {
+            match self.records.next() {
+                Some(record) => {
+                    self.splitter.record(&record);
+                    self.ready.extend(self.splitter.retire());
+                }
+                None => {
+                    self.splitter.finish();
+                    self.ready.extend(self.splitter.exchanges.items.drain(..));
+                    self.done = true;
+                }
+            }
+        }
+        self.ready.pop_front()
+    }
+}
+
+/// Exchanges by their number in the session, of which the first ones may have been
+/// handed out already (`base` of them).
+#[derive(Default)]
+struct Ledger {
+    base: usize,
+    items: VecDeque<Exchange>,
+}
+
+impl Ledger {
+    /// How many exchanges the session has had so far.
+    fn len(&self) -> usize {
+        self.base + self.items.len()
+    }
+
+    fn push(&mut self, exchange: Exchange) {
+        self.items.push_back(exchange);
+    }
+}
+
+impl std::ops::Index<usize> for Ledger {
+    type Output = Exchange;
+    fn index(&self, i: usize) -> &Exchange {
+        &self.items[i - self.base]
+    }
+}
+
+impl std::ops::IndexMut<usize> for Ledger {
+    fn index_mut(&mut self, i: usize) -> &mut Exchange {
+        &mut self.items[i - self.base]
+    }
+}
+
+impl Splitter<'_> {
+    fn record(&mut self, record: &Record) {
         match record {
             Record::Bytes {
                 direction,
                 bytes,
                 source_line,
                 ..
-            } => s.feed(*direction, bytes, *source_line),
+            } => self.feed(*direction, bytes, *source_line),
             // A recording's gap: the unfinished message is lost, and what follows
             // starts a new one.
             Record::Gap { direction, .. } => {
                 let side = side(*direction);
-                s.framers[side] = Framer::default();
-                s.assemblers[side] = Assembler::default();
+                self.framers[side] = Framer::default();
+                self.assemblers[side] = Assembler::default();
                 if *direction == Direction::Client {
-                    s.client_target = None;
+                    self.client_target = None;
                 }
             }
             _ => {}
         }
     }
-    s.finish()
+
+    /// The exchanges nothing more can join: before every open one, before the one
+    /// the client is sending to, and before the last (which takes what has no tag).
+    fn retire(&mut self) -> Vec<Exchange> {
+        let mut bound = self.exchanges.len() - 1;
+        if let Some(&first) = self.open.front() {
+            bound = bound.min(first);
+        }
+        if let Some((target, _)) = self.client_target {
+            bound = bound.min(target);
+        }
+        let mut out = Vec::new();
+        while self.exchanges.base < bound {
+            if let Some(e) = self.exchanges.items.pop_front() {
+                out.push(e);
+            }
+            self.exchanges.base += 1;
+        }
+        out
+    }
 }
 
 struct Splitter<'r> {
     rules: &'r Rules,
     framers: [Framer; 2],
     assemblers: [Assembler; 2],
-    exchanges: Vec<Exchange>,
+    exchanges: Ledger,
     /// Exchanges still waiting for their tagged completion, oldest first.
     open: VecDeque<usize>,
     /// The exchange the client message being assembled belongs to.
@@ -179,7 +279,10 @@ impl<'r> Splitter<'r> {
             rules,
             framers: [Framer::default(), Framer::default()],
             assemblers: [Assembler::default(), Assembler::default()],
-            exchanges: vec![Exchange::default()],
+            exchanges: Ledger {
+                base: 0,
+                items: VecDeque::from([Exchange::default()]),
+            },
             open: VecDeque::new(),
             client_target: None,
             greeted: false,
@@ -194,7 +297,7 @@ impl<'r> Splitter<'r> {
         }
     }
 
-    fn finish(mut self) -> Vec<Exchange> {
+    fn finish(&mut self) {
         for direction in [Direction::Client, Direction::Server] {
             let side = side(direction);
             if let Some(frame) = self.framers[side].finish() {
@@ -204,7 +307,6 @@ impl<'r> Splitter<'r> {
                 self.message(direction, message);
             }
         }
-        self.exchanges
     }
 
     fn frame(&mut self, direction: Direction, frame: Frame, source_line: usize) {
@@ -558,6 +660,51 @@ pub fn diff(expected: &Transcript, actual: &Transcript, rules: &Rules) -> Report
     let old = exchanges(expected, rules);
     let new = exchanges(actual, rules);
     diff_exchanges(&old, &new, rules)
+}
+
+/// Compares two sessions read record by record, twice each: once to align their
+/// exchanges by command (a hash of each key is all that is kept), once to compare
+/// the aligned pairs as both streams go by. Memory holds the open exchanges and the
+/// differences, not the sessions: two 200 MB recordings are diffed in megabytes.
+/// `expected` and `actual` open their session afresh each time they are called.
+pub fn diff_streams<A, B>(expected: impl Fn() -> A, actual: impl Fn() -> B, rules: &Rules) -> Report
+where
+    A: Iterator<Item = Record>,
+    B: Iterator<Item = Record>,
+{
+    let keys = |stream: &mut dyn Iterator<Item = Exchange>| -> Vec<u64> {
+        stream
+            .skip(1)
+            .map(|e| {
+                use std::hash::{Hash, Hasher};
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                e.key().hash(&mut h);
+                h.finish()
+            })
+            .collect()
+    };
+    let old_keys = keys(&mut ExchangeStream::new(expected(), rules));
+    let new_keys = keys(&mut ExchangeStream::new(actual(), rules));
+    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &old_keys, &new_keys);
+    let mut old = ExchangeStream::new(expected(), rules);
+    let mut new = ExchangeStream::new(actual(), rules);
+    let mut differences = Vec::new();
+    differences.extend(compare(old.next().as_ref(), new.next().as_ref(), rules));
+    for op in ops {
+        let (_, old_range, new_range) = op.as_tag_tuple();
+        let (o, n) = (old_range.len(), new_range.len());
+        for k in 0..o.max(n) {
+            let a = if k < o { old.next() } else { None };
+            let b = if k < n { new.next() } else { None };
+            differences.extend(compare(a.as_ref(), b.as_ref(), rules));
+        }
+    }
+    Report {
+        rules: rules.describe(),
+        expected_exchanges: old_keys.len() + 1,
+        actual_exchanges: new_keys.len() + 1,
+        differences,
+    }
 }
 
 /// Compares two sessions already split into exchanges.
@@ -1384,6 +1531,65 @@ mod tests {
 
     fn t(text: &str) -> Transcript {
         super::super::read(text).unwrap()
+    }
+
+    #[test]
+    fn streams_give_the_same_report_as_whole_transcripts() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/transcripts");
+        let mut sessions = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "txt") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                sessions.push(crate::transcript::read(&text).unwrap());
+            }
+        }
+        assert!(sessions.len() >= 5);
+        let rules = Rules::default();
+        let names = Names {
+            expected: "a".into(),
+            actual: "b".into(),
+        };
+        for a in &sessions {
+            for b in &sessions {
+                let whole = diff(a, b, &rules);
+                let streamed = diff_streams(
+                    || a.records.clone().into_iter(),
+                    || b.records.clone().into_iter(),
+                    &rules,
+                );
+                assert_eq!(whole.render(&names, false), streamed.render(&names, false));
+            }
+        }
+    }
+
+    #[test]
+    fn exchanges_come_out_as_the_session_goes() {
+        let consumed = std::cell::Cell::new(0usize);
+        let records = (0..10_000).flat_map(|n| {
+            consumed.set(consumed.get() + 1);
+            let bytes = |d, b: String| Record::Bytes {
+                direction: d,
+                bytes: b.into_bytes(),
+                literal: false,
+                time: None,
+                source_line: 0,
+            };
+            [
+                bytes(Direction::Client, format!("a{n} NOOP\r\n")),
+                bytes(Direction::Server, format!("a{n} OK NOOP completed.\r\n")),
+            ]
+        });
+        let rules = Rules::default();
+        let mut stream = ExchangeStream::new(records, &rules);
+        let tenth = stream.nth(10).unwrap();
+        assert_eq!(tenth.tag.as_deref(), Some("a9"));
+        assert!(
+            consumed.get() < 20,
+            "read {} exchanges to hand out 10",
+            consumed.get()
+        );
+        assert_eq!(stream.count(), 9_990);
     }
 
     #[test]

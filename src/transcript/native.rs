@@ -26,7 +26,7 @@
 //! parse, and cancels a client's synchronizing literal when the server refuses it
 //! (the command's tagged reply before any `+`, RFC 9051 §4.3), as `explain` does.
 
-use super::{split_lines, Direction, Format, ReadError, Record, Transcript};
+use super::{Direction, Format, ReadError, Record, Transcript};
 use crate::wire::framer::refuses_literal;
 use crate::wire::{Frame, Framer};
 use std::fmt::Write as _;
@@ -445,28 +445,85 @@ fn write_bytes(
 
 /// Reads a native transcript. Errors name the line, the column and what to type instead.
 pub fn read_native(text: &str) -> Result<Transcript, ReadError> {
-    let err = |line: usize, column: Option<usize>, message: String| {
-        ReadError::new(NAME, line, column, message)
-    };
-    let mut transcript = Transcript::default();
-    let mut in_header = true;
-    for (index, (line, _)) in split_lines(text).into_iter().enumerate() {
-        let number = index + 1;
-        if number == 1 {
-            check_first_line(line).map_err(|(column, message)| err(1, column, message))?;
-            continue;
-        }
-        if in_header {
-            if let Some((key, value)) = header_field(line) {
-                transcript.meta.push((key.to_string(), value.to_string()));
+    let mut reader = NativeReader::new(text.as_bytes())?;
+    let mut records = Vec::new();
+    for record in reader.by_ref() {
+        records.push(record?);
+    }
+    Ok(Transcript {
+        meta: reader.meta,
+        records,
+    })
+}
+
+/// A native transcript read line by line from any `BufRead`, one record at a time:
+/// `explain` and `diff` of a 200 MB recording hold one line, not the file.
+pub struct NativeReader<R> {
+    input: R,
+    /// The header fields (`server`, `started`...), read by [`NativeReader::new`].
+    pub meta: Vec<(String, String)>,
+    number: usize,
+    /// The first record after the header, read to find where the header ends.
+    first: Option<Record>,
+    buf: Vec<u8>,
+    failed: bool,
+}
+
+impl<R: std::io::BufRead> NativeReader<R> {
+    /// Reads line 1 and the header.
+    pub fn new(input: R) -> Result<Self, ReadError> {
+        let mut reader = NativeReader {
+            input,
+            meta: Vec::new(),
+            number: 0,
+            first: None,
+            buf: Vec::new(),
+            failed: false,
+        };
+        let Some(line) = reader.next_line()? else {
+            return Err(ReadError::new(
+                NAME,
+                1,
+                None,
+                format!("the file is empty: a native transcript starts with `{MAGIC} {VERSION}`"),
+            ));
+        };
+        check_first_line(&line)
+            .map_err(|(column, message)| ReadError::new(NAME, 1, column, message))?;
+        while let Some(line) = reader.next_line()? {
+            if let Some((key, value)) = header_field(&line) {
+                reader.meta.push((key.to_string(), value.to_string()));
                 continue;
             }
-            in_header = false;
+            reader.first = reader.parse(&line)?;
+            break;
         }
+        Ok(reader)
+    }
+
+    /// The next line without its ending, or `None` at the end.
+    fn next_line(&mut self) -> Result<Option<String>, ReadError> {
+        self.buf.clear();
+        let n = self.input.read_until(b'\n', &mut self.buf).map_err(|e| {
+            ReadError::new(NAME, self.number + 1, None, format!("cannot read: {e}"))
+        })?;
+        if n == 0 {
+            return Ok(None);
+        }
+        self.number += 1;
+        let mut line: &[u8] = &self.buf;
+        line = line.strip_suffix(b"\n").unwrap_or(line);
+        line = line.strip_suffix(b"\r").unwrap_or(line);
+        Ok(Some(String::from_utf8_lossy(line).into_owned()))
+    }
+
+    /// A record line (after the header); `None` for a blank line.
+    fn parse(&self, line: &str) -> Result<Option<Record>, ReadError> {
+        let number = self.number;
         if line.trim().is_empty() {
-            continue;
+            return Ok(None);
         }
-        let record = match line.as_bytes()[0] {
+        Ok(Some(match line.as_bytes()[0] {
             b'#' => Record::Other {
                 text: free_line(&line[1..]),
                 why: "comment in the transcript".to_string(),
@@ -477,18 +534,38 @@ pub fn read_native(text: &str) -> Result<Transcript, ReadError> {
                 source_line: number,
             },
             _ => bytes_line(line, number)
-                .map_err(|(column, message)| err(number, Some(column), message))?,
-        };
-        transcript.records.push(record);
+                .map_err(|(column, message)| ReadError::new(NAME, number, Some(column), message))?,
+        }))
     }
-    if text.trim().is_empty() {
-        return Err(err(
-            1,
-            None,
-            format!("the file is empty: a native transcript starts with `{MAGIC} {VERSION}`"),
-        ));
+}
+
+impl<R: std::io::BufRead> Iterator for NativeReader<R> {
+    type Item = Result<Record, ReadError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if let Some(record) = self.first.take() {
+            return Some(Ok(record));
+        }
+        while !self.failed {
+            let line = match self.next_line() {
+                Ok(Some(line)) => line,
+                Ok(None) => return None,
+                Err(e) => {
+                    self.failed = true;
+                    return Some(Err(e));
+                }
+            };
+            match self.parse(&line) {
+                Ok(Some(record)) => return Some(Ok(record)),
+                Ok(None) => {}
+                Err(e) => {
+                    self.failed = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+        None
     }
-    Ok(transcript)
 }
 
 /// `C~ 1234`: that many bytes of the client are missing here (see [`Record::Gap`]).
