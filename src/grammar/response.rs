@@ -25,6 +25,7 @@ use super::core::{
     paren_list, quoted, sp, string, text, Flag,
 };
 use super::error::{column_of, expect, fail, rule, Diagnostic, GrammarError, PResult, Severity};
+use super::extensions::id::IdParams;
 use super::mailbox::{mailbox, Mailbox};
 use super::msg_att::{msg_att_into, MessageAttribute};
 use super::sequence::{sequence_set, SequenceSet};
@@ -85,7 +86,7 @@ pub enum Data {
     Capability(Vec<String>),
     Enabled(Vec<String>),
     /// `* ID (...)` or `* ID NIL` (RFC 2971)
-    Id(Option<Vec<(String, Option<String>)>>),
+    Id(IdParams),
     /// `* NAMESPACE personal other shared` (RFC 2342), each NIL or a list.
     Namespace {
         personal: Option<Vec<NamespaceDescr>>,
@@ -400,19 +401,15 @@ pub fn mailbox_list<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, ListItem>
     ))
 }
 
-/// `namespace-response = "NAMESPACE" SP namespace SP namespace SP namespace` (after the name)
-#[allow(clippy::type_complexity)]
+/// One of NAMESPACE's three lists: `NIL`, or its descriptions.
+pub type Namespaces = Option<Vec<NamespaceDescr>>;
+
+/// `namespace-response = "NAMESPACE" SP namespace SP namespace SP namespace` (after the
+/// name): the personal, other users' and shared namespaces.
 pub fn namespace_response<'a>(
     cx: &Findings,
     input: &'a [u8],
-) -> PResult<
-    'a,
-    (
-        Option<Vec<NamespaceDescr>>,
-        Option<Vec<NamespaceDescr>>,
-        Option<Vec<NamespaceDescr>>,
-    ),
-> {
+) -> PResult<'a, (Namespaces, Namespaces, Namespaces)> {
     let sp = |i| sp_lenient(cx, i);
     let one = |i| namespace(cx, i);
     rule(
@@ -477,11 +474,7 @@ fn namespace_descr<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, NamespaceD
 /// `id_params_list ::= "(" #(string SPACE nstring) ")" / nil`
 ///
 /// Quirk: some servers answer `* ID ()` instead of `* ID NIL`; accepted and noted.
-#[allow(clippy::type_complexity)]
-pub fn id_response<'a>(
-    cx: &Findings,
-    input: &'a [u8],
-) -> PResult<'a, Option<Vec<(String, Option<String>)>>> {
+pub fn id_response<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, IdParams> {
     let (rest, _) = sp(input)?;
     if let Some(after) = rest.strip_prefix(b"()") {
         cx.quirk(rest, "quirk-empty-id-list", "id_params_list", "An empty ID list `()`: RFC 2971 wants NIL when there is nothing to say. Some servers send `()`; clients accept it.");
@@ -562,10 +555,11 @@ pub fn search_response(input: &[u8]) -> PResult<'_, (Vec<u32>, Option<u64>)> {
 /// `esearch-response = "ESEARCH" [search-correlator] [SP "UID"] *(SP search-return-data)` (after the name)
 /// `search-correlator = SP "(" "TAG" SP tag-string ")"`
 /// `search-return-data = search-modifier-name SP search-return-value` (values kept as text)
-#[allow(clippy::type_complexity)]
-pub fn esearch_response<'a>(
-    input: &'a [u8],
-) -> PResult<'a, (Option<String>, bool, Vec<(String, String)>)> {
+/// ESEARCH's return data: each item's name and its value as sent (`MIN`, `2`).
+pub type ESearchItems = Vec<(String, String)>;
+
+/// The search correlator's tag, whether the numbers are UIDs, and the return data.
+pub fn esearch_response<'a>(input: &'a [u8]) -> PResult<'a, (Option<String>, bool, ESearchItems)> {
     let correlator = delimited(
         tag_no_case(" (TAG "),
         astring,

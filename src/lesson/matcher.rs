@@ -386,7 +386,13 @@ impl Expectation {
             prefix: Vec::new(),
             vars: vars.clone(),
         };
-        let found = self.go(0, 0, lines, tag, vars, &mut Vec::new(), &mut best);
+        let mut walk = Walk {
+            lines,
+            tag,
+            prefix: Vec::new(),
+            best: &mut best,
+        };
+        let found = self.go(&mut walk, 0, 0, vars);
         let mut judgement = Judgement::default();
         match found {
             Some(v) => {
@@ -456,22 +462,15 @@ impl Expectation {
         judgement
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn go(
-        &self,
-        i: usize,
-        j: usize,
-        lines: &[String],
-        tag: &str,
-        vars: &Vars,
-        prefix: &mut Vec<String>,
-        best: &mut Best,
-    ) -> Option<Vars> {
-        if i > best.item || (i == best.item && j > best.line) {
-            *best = Best {
+    /// Matches the items from `i` on against the lines from `j` on, backtracking.
+    fn go(&self, walk: &mut Walk, i: usize, j: usize, vars: &Vars) -> Option<Vars> {
+        let lines = walk.lines;
+        let tag = walk.tag;
+        if i > walk.best.item || (i == walk.best.item && j > walk.best.line) {
+            *walk.best = Best {
                 item: i,
                 line: j,
-                prefix: prefix.clone(),
+                prefix: walk.prefix.clone(),
                 vars: vars.clone(),
             };
         }
@@ -482,17 +481,17 @@ impl Expectation {
             Item::One(p) => {
                 let line = lines.get(j)?;
                 let v = p.matches(line, tag, vars)?;
-                prefix.push(line.clone());
-                let r = self.go(i + 1, j + 1, lines, tag, &v, prefix, best);
-                prefix.pop();
+                walk.prefix.push(line.clone());
+                let r = self.go(walk, i + 1, j + 1, &v);
+                walk.prefix.pop();
                 r
             }
             Item::Any => {
                 for end in j..=lines.len() {
-                    let n = prefix.len();
-                    prefix.extend_from_slice(&lines[j..end]);
-                    let r = self.go(i + 1, end, lines, tag, vars, prefix, best);
-                    prefix.truncate(n);
+                    let n = walk.prefix.len();
+                    walk.prefix.extend_from_slice(&lines[j..end]);
+                    let r = self.go(walk, i + 1, end, vars);
+                    walk.prefix.truncate(n);
                     if r.is_some() {
                         return r;
                     }
@@ -506,14 +505,23 @@ impl Expectation {
                 let window = &lines[j..j + ps.len()];
                 let mut used = vec![false; ps.len()];
                 let v = permute(ps, window, 0, &mut used, tag, vars)?;
-                let n = prefix.len();
-                prefix.extend_from_slice(window);
-                let r = self.go(i + 1, j + ps.len(), lines, tag, &v, prefix, best);
-                prefix.truncate(n);
+                let n = walk.prefix.len();
+                walk.prefix.extend_from_slice(window);
+                let r = self.go(walk, i + 1, j + ps.len(), &v);
+                walk.prefix.truncate(n);
                 r
             }
         }
     }
+}
+
+/// One judgement's walk: the reply's lines and tag, the lines matched so far, and the
+/// furthest point reached (for the "expected" side of a failure's diff).
+struct Walk<'a> {
+    lines: &'a [String],
+    tag: &'a str,
+    prefix: Vec<String>,
+    best: &'a mut Best,
 }
 
 struct Best {

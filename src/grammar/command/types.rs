@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::grammar::core::{Flag, ImapString};
 use crate::grammar::error::{Diagnostic, Severity};
 use crate::grammar::extensions::condstore::{FetchModifier, SelectParam};
+use crate::grammar::extensions::id::IdParams;
 use crate::grammar::extensions::list_extended::{ListReturnOption, ListSelectOption};
 use crate::grammar::fetch::FetchItems;
 use crate::grammar::mailbox::Mailbox;
@@ -148,7 +149,7 @@ pub enum CommandBody {
     // -- extensions usable in any state
     /// `ID SP ("(" string SP nstring *(SP string SP nstring) ")" / nil)` (RFC 2971)
     Id {
-        parameters: Option<Vec<(String, Option<String>)>>,
+        parameters: IdParams,
     },
     Compress {
         mechanism: String,

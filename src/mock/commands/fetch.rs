@@ -233,16 +233,15 @@ fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan:
             .chain(&plan.structure)
         {
             sep(&mut out);
-            push_item(
-                &mut out,
-                item,
-                u,
-                &flags,
+            let shown = Shown {
+                uid: u,
+                flags: &flags,
                 recent,
                 internal_date,
                 modseq,
-                &raw,
-            );
+                raw: &raw,
+            };
+            push_item(&mut out, item, &shown);
         }
         out.extend_from_slice(b")\r\n");
     }
@@ -300,18 +299,26 @@ fn partial_of(data: &[u8], partial: Option<(u32, u32)>) -> (&[u8], Option<u32>) 
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn push_item(
-    out: &mut Reply,
-    item: &FetchAttribute,
+/// A message as this FETCH shows it: its flags after any \Seen it set.
+struct Shown<'a> {
     uid: u32,
-    flags: &crate::mock::store::Flags,
+    flags: &'a crate::mock::store::Flags,
     recent: bool,
     internal_date: i64,
     modseq: u64,
-    raw: &Arc<[u8]>,
-) {
+    raw: &'a Arc<[u8]>,
+}
+
+fn push_item(out: &mut Reply, item: &FetchAttribute, shown: &Shown) {
     use FetchAttribute::*;
+    let Shown {
+        uid,
+        flags,
+        recent,
+        internal_date,
+        modseq,
+        raw,
+    } = *shown;
     match item {
         Flags => out.extend_from_slice(format!("FLAGS ({})", flags.render(recent)).as_bytes()),
         Uid => out.extend_from_slice(format!("UID {uid}").as_bytes()),
