@@ -491,6 +491,65 @@ fn starttls_ok_says_to_ask_capability_again() {
     );
 }
 
+#[test]
+fn the_session_and_the_modifiers_change_what_a_command_does() {
+    // RFC 9051 §6.3.3: EXAMINE permits no change; RFC 7162 §3.1.3, §3.1.4.1, §3.2.5:
+    // UNCHANGEDSINCE, CHANGEDSINCE and QRESYNC narrow what is changed or answered.
+    let a = session(&[
+        "C: a1 LOGIN u p",
+        "S: a1 OK done",
+        "C: a2 EXAMINE INBOX",
+        "S: a2 OK [READ-ONLY] done",
+        "C: a3 STORE 1 +FLAGS (\\Flagged)",
+        "C: a4 EXPUNGE",
+        "C: a5 UNSELECT",
+        "S: a5 OK done",
+        "C: a6 SELECT INBOX (QRESYNC (1719824692 5))",
+        "S: a6 OK [READ-WRITE] done",
+        "C: a7 UID STORE 2 (UNCHANGEDSINCE 5) +FLAGS (\\Answered)",
+        "C: a8 UID FETCH 1:* (FLAGS) (CHANGEDSINCE 5 VANISHED)",
+        "C: a9 SEARCH RETURN (MIN COUNT) UNSEEN",
+        "C: b1 LIST (SUBSCRIBED) \"\" \"*\" RETURN (STATUS (MESSAGES))",
+    ]);
+    let details = |display: &str| line(&a, display).details.join(" | ");
+    assert!(
+        details("a3 STORE").contains("read-only: nothing will change"),
+        "{}",
+        details("a3 STORE")
+    );
+    assert!(
+        details("a4 EXPUNGE").contains("nothing will be expunged"),
+        "{}",
+        details("a4 EXPUNGE")
+    );
+    assert!(
+        details("a6 SELECT").contains("VANISHED (EARLIER)"),
+        "{}",
+        details("a6 SELECT")
+    );
+    assert!(
+        details("a7 UID STORE").contains("[MODIFIED"),
+        "{}",
+        details("a7 UID STORE")
+    );
+    assert!(!details("a7 UID STORE").contains("read-only"));
+    let fetch = details("a8 UID FETCH");
+    assert!(
+        fetch.contains("CHANGEDSINCE 5") && fetch.contains("VANISHED"),
+        "{fetch}"
+    );
+    let search = &line(&a, "a9 SEARCH").summary;
+    assert!(
+        search.contains("ESEARCH") && !search.contains("the answer lists"),
+        "{search}"
+    );
+    let list = details("b1 LIST");
+    assert!(
+        list.contains("\\NonExistent") && list.contains("LIST-STATUS"),
+        "{list}"
+    );
+}
+
 // ---- the two state rules ---------------------------------------------------------------
 
 #[test]

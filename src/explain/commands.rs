@@ -102,14 +102,7 @@ pub fn explain(
         }
     }
     if let Some(command) = &parsed.command {
-        if let CommandBody::Select { mailbox, .. } | CommandBody::Examine { mailbox, .. } =
-            &command.body
-        {
-            if mailbox.is_inbox() && mailbox.raw.bytes != b"INBOX" {
-                a.details
-                    .push(say!("command.inbox-case", written = mailbox.raw.text()));
-            }
-        }
+        a.details.extend(context_details(ctx, &command.body));
     }
     if let Some(tag) = &parsed.tag {
         if ctx.seen_tags.contains(tag) {
@@ -215,6 +208,93 @@ fn state_diagnostic(ctx: &Context, body: &CommandBody, name: &str) -> Option<Dia
         )
         .suggest(say!(hint)),
     )
+}
+
+/// What the command's options, modifiers and the session change about its meaning: the
+/// things a one-line summary would otherwise leave out or get wrong.
+fn context_details(ctx: &Context, body: &CommandBody) -> Vec<String> {
+    use crate::grammar::extensions::condstore::{FetchModifier, SelectParam};
+    use crate::grammar::extensions::list_extended::{ListReturnOption, ListSelectOption};
+    let mut out = Vec::new();
+    let read_only = ctx.selected.as_ref().filter(|s| s.read_only);
+    match body {
+        CommandBody::Select {
+            mailbox,
+            parameters,
+        }
+        | CommandBody::Examine {
+            mailbox,
+            parameters,
+        } => {
+            if mailbox.is_inbox() && mailbox.raw.bytes != b"INBOX" {
+                out.push(say!("command.inbox-case", written = mailbox.raw.text()));
+            }
+            for p in parameters {
+                match p {
+                    SelectParam::Condstore => out.push(say!("command.select.condstore")),
+                    SelectParam::Qresync(q) => out.push(say!(
+                        "command.select.qresync",
+                        modseq = q.modseq,
+                        uidvalidity = q.uidvalidity
+                    )),
+                    SelectParam::Other(_) => {}
+                }
+            }
+        }
+        CommandBody::Store { action, .. } => {
+            if let Some(modseq) = action.unchanged_since {
+                out.push(say!("command.store.unchanged-since", modseq = modseq));
+            }
+            if let Some(selected) = read_only {
+                out.push(say!("command.store.read-only", mailbox = selected.name));
+            }
+        }
+        CommandBody::Expunge { .. } | CommandBody::Close => {
+            // CLOSE says it in its summary.
+            if let (Some(selected), false) = (read_only, matches!(body, CommandBody::Close)) {
+                out.push(say!("command.expunge.read-only", mailbox = selected.name));
+            }
+        }
+        CommandBody::Fetch { modifiers, .. } => {
+            for m in modifiers {
+                match m {
+                    FetchModifier::ChangedSince(modseq) => {
+                        out.push(say!("command.fetch.changed-since", modseq = modseq))
+                    }
+                    FetchModifier::Vanished => out.push(say!("command.fetch.vanished")),
+                    FetchModifier::Other(_) => {}
+                }
+            }
+        }
+        CommandBody::Search {
+            returns: Some(options),
+            ..
+        } if options.iter().any(|o| o.eq_ignore_ascii_case("SAVE")) => {
+            out.push(say!("command.search.save"));
+        }
+        CommandBody::List {
+            selection, returns, ..
+        } => {
+            for o in selection {
+                match o {
+                    ListSelectOption::Subscribed => out.push(say!("command.list.subscribed")),
+                    ListSelectOption::SpecialUse => out.push(say!("command.list.special-use")),
+                    _ => {}
+                }
+            }
+            for o in returns {
+                match o {
+                    ListReturnOption::Status(_) => out.push(say!("command.list.return-status")),
+                    ListReturnOption::SpecialUse => {
+                        out.push(say!("command.list.return-special-use"))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    }
+    out
 }
 
 /// The name of a protocol state, for people.
@@ -434,6 +514,25 @@ pub fn describe(ctx: &Context, body: &CommandBody) -> String {
         Unselect => say!("command.unselect", mailbox = current(ctx)),
         Expunge { uids: None } => say!("command.expunge", mailbox = current(ctx)),
         Expunge { uids: Some(set) } => say!("command.uid-expunge", set = set),
+        Search {
+            criteria,
+            charset,
+            returns: Some(options),
+            ..
+        } => say!(
+            "command.search.return",
+            mailbox = current(ctx),
+            criteria = say!(&count_key("command.search.criteria", criteria.len() as u64)),
+            charset = charset.as_ref().map_or(String::new(), |c| say!(
+                "command.search.charset",
+                charset = c
+            )),
+            options = if options.is_empty() {
+                "ALL".to_owned()
+            } else {
+                options.join(" ")
+            }
+        ),
         Search {
             uid,
             criteria,
