@@ -105,14 +105,22 @@ fn parse(battery: &str) -> Result<Vec<Step>, String> {
                     n + 1
                 ));
             };
-            // `|= TEXT` ends the literal without a line break.
+            // `|= TEXT` ends the literal without a line break; `|! TEXT` has `\xNN`
+            // escapes (a NUL in a literal8, 8-bit bytes).
             let (text, crlf) = match text.strip_prefix('=') {
                 Some(rest) => (rest, false),
                 None => (text, true),
             };
-            literal
-                .bytes
-                .extend_from_slice(text.strip_prefix(' ').unwrap_or(text).as_bytes());
+            let (text, escaped) = match text.strip_prefix('!') {
+                Some(rest) => (rest, true),
+                None => (text, false),
+            };
+            let text = text.strip_prefix(' ').unwrap_or(text);
+            if escaped {
+                literal.bytes.extend_from_slice(&unescape(text));
+            } else {
+                literal.bytes.extend_from_slice(text.as_bytes());
+            }
             if crlf {
                 literal.bytes.extend_from_slice(b"\r\n");
             }

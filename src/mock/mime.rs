@@ -605,7 +605,7 @@ pub fn section<'r>(raw: &'r [u8], path: &[u32], want: &Want<'_>) -> Option<Cow<'
 /// The part a section number names, walked as Dovecot walks it: in a multipart the
 /// nth child; elsewhere only `1`, the part itself, and nothing deeper unless the part
 /// is a message/rfc822, whose numbers continue inside the message it holds.
-fn find<'p, 'a>(root: &'p Part<'a>, path: &[u32]) -> Option<&'p Part<'a>> {
+pub fn find<'p, 'a>(root: &'p Part<'a>, path: &[u32]) -> Option<&'p Part<'a>> {
     let mut part = root;
     for (i, &n) in path.iter().enumerate() {
         let more = i + 1 < path.len();

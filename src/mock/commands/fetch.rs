@@ -7,21 +7,23 @@
 //! S: * 3 FETCH (BODY[] {445}
 //! ```
 //!
-//! Dovecot's order of items, from the battery (session 16, f24–f28c), in three groups,
-//! each in the order asked: first the short items (UID, FLAGS, INTERNALDATE,
-//! RFC822.SIZE, MODSEQ), then those sent as literals (BODY[...], RFC822...), then the
-//! structures (ENVELOPE, BODYSTRUCTURE, BODY). UID FETCH puts UID first. When a
+//! Dovecot's order of items, from the battery (session 16, f24–f28c, and binary.txt),
+//! in two groups, each in the order asked: first the short items it buffers (UID,
+//! FLAGS, INTERNALDATE, RFC822.SIZE, MODSEQ), then those it writes as it goes (BODY[...],
+//! RFC822..., BINARY, BINARY.SIZE, ENVELOPE, BODYSTRUCTURE, BODY; imap-fetch.c keeps
+//! "buffered" handlers first). UID FETCH puts UID first. When a
 //! BODY[] or RFC822 sets \Seen on an unseen message, Dovecot adds the new FLAGS at the
 //! end of the first group, unless FLAGS was asked for anyway (it then shows the new
 //! flags). A read-only (EXAMINEd) mailbox never gets \Seen set.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
+use crate::grammar::code::Code;
 use crate::grammar::extensions::condstore::FetchModifier;
 use crate::grammar::fetch::{FetchAttribute, FetchItems};
 use crate::grammar::section::{Section, SectionText};
 use crate::grammar::sequence::SequenceSet;
+use crate::mock::binary::Refusal;
 use crate::mock::dates;
 use crate::mock::mime::{self, Want};
 use crate::mock::reply::Reply;
@@ -88,11 +90,12 @@ fn apply_modifiers(
     Ok(())
 }
 
-/// The items to send, in Dovecot's three groups, and whether any sets \Seen.
+/// The items to send, in Dovecot's two groups, and whether any sets \Seen.
 struct Plan {
+    /// Buffered by Dovecot: sent first.
     short: Vec<FetchAttribute>,
-    literal: Vec<FetchAttribute>,
-    structure: Vec<FetchAttribute>,
+    /// Written as they come: body sections, BINARY, the structures.
+    streamed: Vec<FetchAttribute>,
     sets_seen: bool,
     flags_asked: bool,
     /// `(CHANGEDSINCE n)`: only messages whose MODSEQ is above n.
@@ -103,8 +106,7 @@ struct Plan {
 
 fn plan(cx: &mut Cx, tag: &str, items: &FetchItems, uid: bool) -> Result<Plan, Box<Done>> {
     let mut short = Vec::new();
-    let mut literal = Vec::new();
-    let mut structure = Vec::new();
+    let mut streamed = Vec::new();
     if uid {
         short.push(FetchAttribute::Uid);
     }
@@ -133,8 +135,13 @@ fn plan(cx: &mut Cx, tag: &str, items: &FetchItems, uid: bool) -> Result<Plan, B
             _ => {}
         }
         let list = match item {
-            Rfc822 | Rfc822Header | Rfc822Text | BodySection { .. } | Binary { .. } => &mut literal,
-            Envelope | BodyStructure | Body => &mut structure,
+            Rfc822
+            | Rfc822Header
+            | Rfc822Text
+            | BodySection { .. }
+            | Binary { .. }
+            | BinarySize { .. } => &mut streamed,
+            Envelope | BodyStructure | Body => &mut streamed,
             _ => &mut short,
         };
         if !list.contains(&item) {
@@ -144,8 +151,7 @@ fn plan(cx: &mut Cx, tag: &str, items: &FetchItems, uid: bool) -> Result<Plan, B
     let flags_asked = short.contains(&FetchAttribute::Flags);
     Ok(Plan {
         short,
-        literal,
-        structure,
+        streamed,
         sets_seen,
         flags_asked,
         changed_since: None,
@@ -174,6 +180,7 @@ fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan:
     // Message bytes are spliced, not copied, when the front end streams (reply.rs).
     let mut out = Reply::new(cx.out.streaming);
     let mut shown_modseq = 0;
+    let mut failed = None;
     if let (true, Some(since)) = (plan.vanished, plan.changed_since) {
         let gone = mb.vanished_since(since, |u| set.contains(u, u32::MAX) && u < mb.uidnext);
         if !gone.is_empty() {
@@ -229,9 +236,12 @@ fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan:
             .short
             .iter()
             .chain(&implicit_flags)
-            .chain(&plan.literal)
-            .chain(&plan.structure)
+            .chain(&plan.streamed)
         {
+            if let Some(r) = refusal(item, &raw) {
+                failed = Some(r);
+                break;
+            }
             sep(&mut out);
             let shown = Shown {
                 uid: u,
@@ -243,6 +253,14 @@ fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan:
             };
             push_item(&mut out, item, &shown);
         }
+        if failed.is_some() {
+            // Dovecot never sends an empty `FETCH ()`: it names the UID then.
+            if first {
+                out.extend_from_slice(format!("UID {u}").as_bytes());
+            }
+            out.extend_from_slice(b")\r\n");
+            break;
+        }
         out.extend_from_slice(b")\r\n");
     }
     if changed {
@@ -253,11 +271,18 @@ fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan:
     cx.out.append(out);
     // Dovecot's FETCH reports others' flag changes without UID, even as UID FETCH
     // (cmd-fetch.c syncs without IMAP_SYNC_FLAG_SEND_UID; STORE is different).
-    Done::ok(tag, w::FETCH_DONE).sync(if uid {
+    let sync = if uid {
         SyncMode::Full
     } else {
         SyncMode::NoExpunges
-    })
+    };
+    match failed {
+        Some(r) => {
+            let (code, text) = r.reply();
+            Done::no(tag, text).code(Code::other(code)).sync(sync)
+        }
+        None => Done::ok(tag, w::FETCH_DONE).sync(sync),
+    }
 }
 
 /// The section as a response names it: `BODY[HEADER.FIELDS (FROM SUBJECT)]`.
@@ -283,9 +308,20 @@ fn section_name(section: &Section) -> String {
 
 /// `{n}` CRLF and the bytes: spliced from the stored message `raw` when they are a
 /// part of it.
+///
+/// A NUL cannot travel in a plain literal: Dovecot sends 0x80 in its place (its
+/// i_stream_create_nonuls), and keeps the NUL only for BINARY.
 fn push_literal(out: &mut Reply, data: &[u8], raw: &Arc<[u8]>) {
     out.extend_from_slice(format!("{{{}}}\r\n", data.len()).as_bytes());
-    out.part_of(raw, data);
+    if data.contains(&0) {
+        let replaced: Vec<u8> = data
+            .iter()
+            .map(|&b| if b == 0 { 0x80 } else { b })
+            .collect();
+        out.extend_from_slice(&replaced);
+    } else {
+        out.part_of(raw, data);
+    }
 }
 
 fn partial_of(data: &[u8], partial: Option<(u32, u32)>) -> (&[u8], Option<u32>) {
@@ -383,26 +419,26 @@ fn push_item(out: &mut Reply, item: &FetchAttribute, shown: &Shown) {
         Binary { part, partial, .. } => {
             let name: Vec<String> = part.iter().map(u32::to_string).collect();
             out.extend_from_slice(format!("BINARY[{}]", name.join(".")).as_bytes());
-            match binary(raw, part) {
-                Some(data) => {
-                    let (data, origin) = partial_of(&data, *partial);
+            match crate::mock::binary::section(raw, part) {
+                Ok(Some(decoded)) => {
+                    let (data, origin) = partial_of(&decoded.bytes, *partial);
                     if let Some(o) = origin {
                         out.extend_from_slice(format!("<{o}>").as_bytes());
                     }
-                    out.push(b' ');
-                    // RFC 3516 §4.2: content with NULs goes as a literal8, `~{n}`
-                    // (Dovecot sends `~` only then).
-                    if data.contains(&0) {
-                        out.push(b'~');
-                    }
-                    push_literal(out, data, raw);
+                    // RFC 3516 §4.2: a literal8 when Dovecot decoded something or the
+                    // content holds a NUL.
+                    out.extend_from_slice(if decoded.literal8 { b" ~" } else { b" " });
+                    out.extend_from_slice(format!("{{{}}}\r\n", data.len()).as_bytes());
+                    out.extend_from_slice(data);
                 }
-                None => out.extend_from_slice(b" NIL"),
+                // A part that does not exist is an empty string to Dovecot; a part it
+                // cannot decode never gets here (see [`refusal`]).
+                Ok(None) | Err(_) => out.extend_from_slice(b" {0}\r\n"),
             }
         }
         BinarySize { part } => {
             let name: Vec<String> = part.iter().map(u32::to_string).collect();
-            let size = binary(raw, part).map_or(0, |d| d.len());
+            let size = crate::mock::binary::size(raw, part).unwrap_or(0);
             out.extend_from_slice(format!("BINARY.SIZE[{}] {size}", name.join(".")).as_bytes());
         }
         Other(name) => {
@@ -411,55 +447,12 @@ fn push_item(out: &mut Reply, item: &FetchAttribute, shown: &Shown) {
     }
 }
 
-/// BINARY[part] (RFC 3516): the part's content with its transfer encoding undone.
-fn binary<'r>(raw: &'r [u8], part: &[u32]) -> Option<Cow<'r, [u8]>> {
-    if part.is_empty() {
-        return Some(Cow::Borrowed(raw));
+/// Whether Dovecot can decode what a BINARY item asks for; it stops the FETCH at
+/// the first item it cannot (cmd-fetch.c), answering NO.
+fn refusal(item: &FetchAttribute, raw: &[u8]) -> Option<Refusal> {
+    match item {
+        FetchAttribute::Binary { part, .. } => crate::mock::binary::section(raw, part).err(),
+        FetchAttribute::BinarySize { part } => crate::mock::binary::size(raw, part).err(),
+        _ => None,
     }
-    let body = mime::section(raw, part, &Want::Full)?;
-    let header = mime::section(raw, part, &Want::Mime).unwrap_or_default();
-    let encoding = mime::field(&header, "Content-Transfer-Encoding")
-        .map(|f| f.text().to_ascii_lowercase())
-        .unwrap_or_default();
-    Some(match encoding.as_str() {
-        "base64" => {
-            let clean: Vec<u8> = body
-                .iter()
-                .copied()
-                .filter(|b| !b.is_ascii_whitespace())
-                .collect();
-            crate::mock::commands::auth::base64_decode(&clean).map_or(body, Cow::Owned)
-        }
-        "quoted-printable" => Cow::Owned(quoted_printable(&body)),
-        _ => body,
-    })
-}
-
-fn quoted_printable(data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(data.len());
-    let mut i = 0;
-    while i < data.len() {
-        if data[i] == b'=' {
-            if data[i + 1..].starts_with(b"\r\n") {
-                i += 3;
-                continue;
-            }
-            if data[i + 1..].starts_with(b"\n") {
-                i += 2;
-                continue;
-            }
-            let hex = data
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok())
-                .and_then(|h| u8::from_str_radix(h, 16).ok());
-            if let Some(b) = hex {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(data[i]);
-        i += 1;
-    }
-    out
 }

@@ -1,0 +1,335 @@
+//! BINARY (RFC 3516): message parts with their Content-Transfer-Encoding undone, as
+//! Dovecot 2.3 produces them (lib-storage/index/index-mail-binary.c).
+//!
+//! ```text
+//! C: a1 FETCH 1 (BINARY.PEEK[2] BINARY.SIZE[2])
+//! S: * 1 FETCH (BINARY[2] ~{11}
+//! S: <11 decoded bytes> BINARY.SIZE[2] 11)
+//! ```
+//!
+//! What Dovecot does, and the mock with it (tests/data/differential/binary.txt):
+//! - A part in base64 or quoted-printable is decoded; a part in 7bit, 8bit or binary,
+//!   or without the field, is sent as it is. A part with any other encoding cannot be
+//!   decoded: `NO [UNKNOWN-CTE]` (RFC 3516 §4.3). Content a decoder refuses (`=ZZ` in
+//!   quoted-printable, `*` in base64) is `NO [PARSE] Invalid data in MIME part`.
+//! - When a part with its header is asked for (`BINARY[]`, or a message/rfc822 part),
+//!   every decoded part's header loses its Content-Transfer-Encoding field and gains
+//!   `Content-Transfer-Encoding: binary` at its end; everything else is kept.
+//! - The answer is a literal8 (`~{n}`) when something was decoded, or when it holds a
+//!   NUL, not only then (RFC 3516 §4.2 allows it always).
+//! - BINARY.SIZE works from the whole message taken apart, so one part Dovecot cannot
+//!   decode makes BINARY.SIZE of every part of that message fail.
+
+use super::mime::{self, Kind, Part};
+
+/// Why a part could not be decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// An encoding other than 7bit, 8bit, binary, quoted-printable and base64.
+    UnknownCte,
+    /// Bytes the decoder does not accept.
+    InvalidData,
+}
+
+impl Refusal {
+    /// The response code and text of Dovecot's tagged NO.
+    pub fn reply(self) -> (&'static str, &'static str) {
+        match self {
+            Refusal::UnknownCte => ("UNKNOWN-CTE", "Unknown Content-Transfer-Encoding."),
+            Refusal::InvalidData => ("PARSE", "Invalid data in MIME part"),
+        }
+    }
+}
+
+/// A part's decoded bytes, and whether they go as a literal8.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    pub bytes: Vec<u8>,
+    pub literal8: bool,
+}
+
+/// `BINARY[path]`: the part `path` names (the whole message when empty), decoded;
+/// `Ok(None)` when there is no such part (Dovecot then sends an empty literal).
+pub fn section(raw: &[u8], path: &[u32]) -> Result<Option<Decoded>, Refusal> {
+    let root = mime::parse(raw);
+    let mut out = Builder::new(raw);
+    if path.is_empty() {
+        out.part(&root, true)?;
+    } else {
+        let Some(part) = mime::find(&root, path) else {
+            return Ok(None);
+        };
+        match &part.kind {
+            // The body of a message/rfc822 part is a message: header and all.
+            Kind::Message(inner) => {
+                out.from = offset(raw, inner.header);
+                out.part(inner, true)?;
+            }
+            _ => {
+                out.from = offset(raw, part.body);
+                out.part(part, false)?;
+            }
+        }
+    }
+    Ok(Some(out.finish()))
+}
+
+/// `BINARY.SIZE[path]`. Dovecot decodes the whole message first, so any part it
+/// cannot decode fails every size.
+pub fn size(raw: &[u8], path: &[u32]) -> Result<u64, Refusal> {
+    section(raw, &[])?;
+    Ok(section(raw, path)?.map_or(0, |d| d.bytes.len() as u64))
+}
+
+/// The decoded stream, built as Dovecot's `add_binary_part` does: the bytes between
+/// decoded parts are copied as they are (with bare LFs made CRLF).
+struct Builder<'r> {
+    raw: &'r [u8],
+    out: Vec<u8>,
+    /// Where the next copy starts, in `raw`.
+    from: usize,
+    converted: bool,
+    has_nuls: bool,
+}
+
+impl<'r> Builder<'r> {
+    fn new(raw: &'r [u8]) -> Self {
+        Builder {
+            raw,
+            out: Vec::new(),
+            from: 0,
+            converted: false,
+            has_nuls: false,
+        }
+    }
+
+    fn finish(self) -> Decoded {
+        Decoded {
+            literal8: self.converted || self.has_nuls,
+            bytes: self.out,
+        }
+    }
+
+    /// Copies `raw[from..to]`.
+    fn copy_to(&mut self, to: usize) {
+        let to = to.max(self.from).min(self.raw.len());
+        push_crlf(&mut self.out, &self.raw[self.from..to]);
+        self.from = to;
+    }
+
+    fn part(&mut self, part: &Part<'_>, with_header: bool) -> Result<(), Refusal> {
+        let cte = encoding(part.header)?;
+        let header_at = offset(self.raw, part.header);
+        let body_at = offset(self.raw, part.body);
+        let end = body_at + part.body.len();
+        if part.header.contains(&0) {
+            self.has_nuls = true;
+        }
+        if with_header && cte.converts() {
+            self.copy_to(header_at);
+            push_binary_header(&mut self.out, part.header);
+            self.from = body_at;
+        } else if with_header {
+            self.copy_to(body_at);
+        }
+        self.from = body_at;
+        match &part.kind {
+            Kind::Multipart(children) => {
+                for child in children {
+                    self.part(child, true)?;
+                }
+                self.copy_to(end);
+            }
+            Kind::Message(inner) => {
+                self.part(inner, true)?;
+                self.copy_to(end);
+            }
+            Kind::Leaf => {
+                match cte {
+                    Cte::Plain => {
+                        self.has_nuls |= part.body.contains(&0);
+                        push_crlf(&mut self.out, part.body);
+                    }
+                    Cte::QuotedPrintable => {
+                        self.out.extend(quoted_printable(part.body)?);
+                        self.converted = true;
+                    }
+                    Cte::Base64 => {
+                        self.out.extend(base64(part.body)?);
+                        self.converted = true;
+                    }
+                }
+                self.from = end;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where `inner`, a slice of `outer`, starts in it. Every part the MIME parser hands
+/// out is a slice of the message it parsed.
+fn offset(outer: &[u8], inner: &[u8]) -> usize {
+    (inner.as_ptr() as usize)
+        .saturating_sub(outer.as_ptr() as usize)
+        .min(outer.len())
+}
+
+/// A Content-Transfer-Encoding, as Dovecot's `message_decoder_parse_cte` reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cte {
+    /// 7bit, 8bit, binary, or no field: nothing to undo.
+    Plain,
+    QuotedPrintable,
+    Base64,
+}
+
+impl Cte {
+    fn converts(self) -> bool {
+        self != Cte::Plain
+    }
+}
+
+/// The part's encoding; the last field wins, as in Dovecot.
+fn encoding(header: &[u8]) -> Result<Cte, Refusal> {
+    let Some(field) = mime::fields(header)
+        .into_iter()
+        .rev()
+        .find(|f| f.name.eq_ignore_ascii_case(b"Content-Transfer-Encoding"))
+    else {
+        return Ok(Cte::Plain);
+    };
+    let value = field.text().to_ascii_lowercase();
+    let token = value.split([' ', '\t', '(', ';']).next().unwrap_or("");
+    match token {
+        "" | "7bit" | "8bit" | "binary" => Ok(Cte::Plain),
+        "quoted-printable" => Ok(Cte::QuotedPrintable),
+        "base64" => Ok(Cte::Base64),
+        _ => Err(Refusal::UnknownCte),
+    }
+}
+
+/// The header without its Content-Transfer-Encoding fields, with
+/// `Content-Transfer-Encoding: binary` last.
+fn push_binary_header(out: &mut Vec<u8>, header: &[u8]) {
+    for f in mime::fields(header) {
+        if !f.name.eq_ignore_ascii_case(b"Content-Transfer-Encoding") {
+            push_crlf(out, f.whole);
+        }
+    }
+    out.extend_from_slice(b"Content-Transfer-Encoding: binary\r\n\r\n");
+}
+
+/// Copies `data`, turning a bare LF into CRLF (Dovecot's istream-crlf).
+fn push_crlf(out: &mut Vec<u8>, data: &[u8]) {
+    let mut previous = 0u8;
+    for &b in data {
+        if b == b'\n' && previous != b'\r' {
+            out.push(b'\r');
+        }
+        out.push(b);
+        previous = b;
+    }
+}
+
+/// Quoted-printable (RFC 2045 §6.7): `=XX`, soft line breaks (`=` then blanks to the
+/// end of the line), and blanks at the end of a line dropped.
+fn quoted_printable(data: &[u8]) -> Result<Vec<u8>, Refusal> {
+    let mut out = Vec::with_capacity(data.len());
+    // True after a soft line break (and before the first line): no CRLF goes out.
+    let mut joined = true;
+    for line in data.split(|&b| b == b'\n') {
+        if !joined {
+            out.extend_from_slice(b"\r\n");
+        }
+        joined = false;
+        let line = trim_blanks(line.strip_suffix(b"\r").unwrap_or(line));
+        let mut i = 0;
+        while i < line.len() {
+            if line[i] != b'=' {
+                out.push(line[i]);
+                i += 1;
+                continue;
+            }
+            if i + 1 == line.len() {
+                joined = true;
+                break;
+            }
+            let hex = |b: u8| (b as char).to_digit(16);
+            match (hex(line[i + 1]), line.get(i + 2).and_then(|&b| hex(b))) {
+                (Some(h), Some(l)) => out.push((h * 16 + l) as u8),
+                _ => return Err(Refusal::InvalidData),
+            }
+            i += 3;
+        }
+    }
+    Ok(out)
+}
+
+fn trim_blanks(line: &[u8]) -> &[u8] {
+    let end = line
+        .iter()
+        .rposition(|&b| b != b' ' && b != b'\t')
+        .map_or(0, |e| e + 1);
+    &line[..end]
+}
+
+/// Base64 (RFC 2045 §6.8): whitespace skipped, anything else outside the alphabet
+/// refused.
+fn base64(data: &[u8]) -> Result<Vec<u8>, Refusal> {
+    let clean: Vec<u8> = data
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    crate::mock::commands::auth::base64_decode(&clean).ok_or(Refusal::InvalidData)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIXED: &[u8] = b"Subject: t\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\npre\r\n--B\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\ncaf=C3=A9 x=\r\n y  \r\nz\r\n--B\r\nContent-Transfer-Encoding: base64\r\n\r\naGk=\r\n--B\r\n\r\nplain\r\n--B--\r\n";
+
+    #[test]
+    fn each_encoding_is_undone_and_says_so() {
+        let qp = section(MIXED, &[1]).unwrap().unwrap();
+        assert_eq!(
+            (qp.bytes.as_slice(), qp.literal8),
+            (&b"caf\xc3\xa9 x y\r\nz"[..], true)
+        );
+        let b64 = section(MIXED, &[2]).unwrap().unwrap();
+        assert_eq!((b64.bytes.as_slice(), b64.literal8), (&b"hi"[..], true));
+        let plain = section(MIXED, &[3]).unwrap().unwrap();
+        assert_eq!(
+            (plain.bytes.as_slice(), plain.literal8),
+            (&b"plain"[..], false)
+        );
+        assert_eq!(section(MIXED, &[9]), Ok(None));
+        assert_eq!(size(MIXED, &[1]), Ok(12));
+    }
+
+    #[test]
+    fn the_whole_message_gets_binary_headers() {
+        let whole = section(MIXED, &[]).unwrap().unwrap();
+        let text = String::from_utf8_lossy(&whole.bytes);
+        assert!(text.starts_with("Subject: t\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\npre\r\n--B\r\nContent-Transfer-Encoding: binary\r\n\r\ncaf"));
+        assert!(text.contains(
+            "--B\r\nContent-Transfer-Encoding: binary\r\n\r\nhi\r\n--B\r\n\r\nplain\r\n--B--\r\n"
+        ));
+        assert_eq!(size(MIXED, &[]), Ok(whole.bytes.len() as u64));
+    }
+
+    #[test]
+    fn what_cannot_be_decoded_is_refused() {
+        let unknown = b"Content-Transfer-Encoding: x-uuencode\r\n\r\nbegin\r\n";
+        assert_eq!(section(unknown, &[1]), Err(Refusal::UnknownCte));
+        let bad = b"Content-Transfer-Encoding: quoted-printable\r\n\r\nbad =ZZ\r\n";
+        assert_eq!(section(bad, &[1]), Err(Refusal::InvalidData));
+        // A NUL makes a literal8 even without decoding; the last encoding field wins.
+        let nul = b"Content-Transfer-Encoding: 7bit\r\n\r\na\0b\r\n";
+        assert!(section(nul, &[1]).unwrap().unwrap().literal8);
+        let twice =
+            b"Content-Transfer-Encoding: 7bit\r\nContent-Transfer-Encoding: BASE64\r\n\r\naGk=\r\n";
+        assert_eq!(section(twice, &[1]).unwrap().unwrap().bytes, b"hi");
+    }
+}
