@@ -12,7 +12,8 @@
 //! - [`explain`]: follows a session (tags, state, selected mailbox) and annotates each message;
 //!   all its state changes are in `explain/context.rs`, all its words in the knowledge base.
 //! - [`render`]: writes annotations as coloured text, plain text, JSON lines, or one HTML page.
-//! - [`transcript`]: reads and writes sessions (telnet captures, `C:`/`S:` text, our format),
+//! - [`transcript`]: reads and writes sessions (telnet captures, `C:`/`S:` text, bare protocol
+//!   lines, our format),
 //!   and imports pcap/pcapng captures (TCP reassembly), rawlogs and Thunderbird's MOZ_LOG.
 //!
 //! Beside that pipeline, the other consumers of the same core:
@@ -21,7 +22,8 @@
 //!   answering in Dovecot's words; one file per command family under `mock/commands/`.
 //! - [`net`]: the tokio edges: the annotating proxy, TLS, `connect`, and `serve` (the mock on TCP).
 //! - [`yaml`]: caps on aliases and nesting, checked before any YAML from outside is parsed.
-//! - [`lesson`]: YAML lessons run against the in-process mock: schema, matcher, runner, check, REPL.
+//! - [`lesson`]: YAML lessons run against the in-process mock: schema, matcher, runner, check,
+//!   and the screen (Markdown, lines fitted to the terminal, a miss in one sentence), REPL.
 //!
 //! Where to look for a command, say FETCH: parsed in `grammar/command/parsers.rs` (items in
 //! `grammar/fetch.rs`), explained in `explain/commands.rs` with the templates of

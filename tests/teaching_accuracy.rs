@@ -550,6 +550,28 @@ fn the_session_and_the_modifiers_change_what_a_command_does() {
     );
 }
 
+#[test]
+fn save_alone_suppresses_the_esearch_answer() {
+    // RFC 9051 §6.4.4: "In absence of any other SEARCH result option, the SAVE result
+    // option also suppresses any ESEARCH response"; §6.4.4.1: with MIN or MAX alone, $
+    // holds only those messages.
+    let a = session(&[
+        "C: a1 LOGIN u p",
+        "S: a1 OK done",
+        "C: a2 SELECT INBOX",
+        "S: a2 OK [READ-WRITE] done",
+        "C: a3 SEARCH RETURN (SAVE) UNSEEN",
+        "C: a4 SEARCH RETURN (SAVE MIN) UNSEEN",
+        "S: * ESEARCH (TAG \"a4\")",
+    ]);
+    let save = &line(&a, "a3 SEARCH").summary;
+    assert!(save.contains("no ESEARCH line"), "{save}");
+    let min = line(&a, "a4 SEARCH").details.join(" ");
+    assert!(min.contains("only the messages MIN and MAX name"), "{min}");
+    let empty = &line(&a, "* ESEARCH").summary;
+    assert!(empty.contains("nothing matched"), "{empty}");
+}
+
 // ---- the two state rules ---------------------------------------------------------------
 
 #[test]

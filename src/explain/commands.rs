@@ -269,8 +269,17 @@ fn context_details(ctx: &Context, body: &CommandBody) -> Vec<String> {
         CommandBody::Search {
             returns: Some(options),
             ..
-        } if options.iter().any(|o| o.eq_ignore_ascii_case("SAVE")) => {
-            out.push(say!("command.search.save"));
+        } if has_option(options, "SAVE") => {
+            // RFC 9051 §6.4.4.1: with MIN or MAX and neither ALL nor COUNT, $ holds only
+            // the messages those name.
+            let partial = (has_option(options, "MIN") || has_option(options, "MAX"))
+                && !has_option(options, "ALL")
+                && !has_option(options, "COUNT");
+            out.push(say!(if partial {
+                "command.search.save.min-max"
+            } else {
+                "command.search.save"
+            }));
         }
         CommandBody::List {
             selection, returns, ..
@@ -519,6 +528,20 @@ pub fn describe(ctx: &Context, body: &CommandBody) -> String {
             charset,
             returns: Some(options),
             ..
+        } if options.len() == 1 && has_option(options, "SAVE") => say!(
+            "command.search.return.save-only",
+            mailbox = current(ctx),
+            criteria = say!(&count_key("command.search.criteria", criteria.len() as u64)),
+            charset = charset.as_ref().map_or(String::new(), |c| say!(
+                "command.search.charset",
+                charset = c
+            ))
+        ),
+        Search {
+            criteria,
+            charset,
+            returns: Some(options),
+            ..
         } => say!(
             "command.search.return",
             mailbox = current(ctx),
@@ -572,6 +595,11 @@ pub fn describe(ctx: &Context, body: &CommandBody) -> String {
         },
         Compress { mechanism } => say!("command.compress", mechanism = mechanism),
     }
+}
+
+/// True if a SEARCH RETURN list holds `option` (any case).
+fn has_option(options: &[String], option: &str) -> bool {
+    options.iter().any(|o| o.eq_ignore_ascii_case(option))
 }
 
 /// `name=value, ...` of an ID list.

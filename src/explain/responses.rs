@@ -239,11 +239,15 @@ fn untagged(ctx: &Context, a: &mut Annotation, data: &Data, greeting: bool, mess
                 .iter()
                 .map(|(k, v)| status_item_phrase(k, *v))
                 .collect();
-            say!(
-                "response.status",
-                mailbox = mailbox.canonical(),
-                values = values.join(", ")
-            )
+            if values.is_empty() {
+                say!("response.status.empty", mailbox = mailbox.canonical())
+            } else {
+                say!(
+                    "response.status",
+                    mailbox = mailbox.canonical(),
+                    values = values.join(", ")
+                )
+            }
         }
         Data::Search { numbers, .. } => {
             let uid = ctx.pending.values().any(|p| p.is("SEARCH") && p.uid);
@@ -259,6 +263,7 @@ fn untagged(ctx: &Context, a: &mut Annotation, data: &Data, greeting: bool, mess
                 say!(key, list = list.join(", "))
             }
         }
+        Data::ESearch { items, .. } if items.is_empty() => say!("response.esearch.empty"),
         Data::ESearch { items, uid, .. } => {
             let list: Vec<String> = items.iter().map(|(k, v)| format!("{k} {v}")).collect();
             let key = if *uid {
