@@ -15,64 +15,66 @@ use super::error::{fail, GrammarError, PResult};
 /// What each argument is called in diagnostics: "LOGIN needs *a password* here". Shared
 /// with `fetch.rs`, `search.rs` and `extensions/`, so that one thing has one name.
 pub mod label {
-    pub const SEQUENCE_SET: &str = "a sequence set (message numbers such as 1, 2:4 or 1:*)";
-    pub const UID_SET: &str = "a set of UIDs (such as 1, 2:4 or 1:*)";
-    pub const MAILBOX: &str = "a mailbox name";
-    pub const COPY_TO: &str = "the name of the mailbox to copy to";
-    pub const MOVE_TO: &str = "the name of the mailbox to move to";
-    pub const RENAME_FROM: &str = "the name of the mailbox to rename";
-    pub const RENAME_TO: &str = "the new mailbox name";
-    pub const USER: &str = "a user name";
-    pub const PASSWORD: &str = "a password";
-    pub const MECHANISM: &str = "a SASL mechanism name such as PLAIN";
-    pub const INITIAL_RESPONSE: &str = "an initial response in base64, or = for an empty one";
-    pub const FETCH_ITEMS: &str = "the data items to fetch";
-    pub const FETCH_ATT: &str =
+    pub(crate) const SEQUENCE_SET: &str = "a sequence set (message numbers such as 1, 2:4 or 1:*)";
+    pub(crate) const UID_SET: &str = "a set of UIDs (such as 1, 2:4 or 1:*)";
+    pub(crate) const MAILBOX: &str = "a mailbox name";
+    pub(crate) const COPY_TO: &str = "the name of the mailbox to copy to";
+    pub(crate) const MOVE_TO: &str = "the name of the mailbox to move to";
+    pub(crate) const RENAME_FROM: &str = "the name of the mailbox to rename";
+    pub(crate) const RENAME_TO: &str = "the new mailbox name";
+    pub(crate) const USER: &str = "a user name";
+    pub(crate) const PASSWORD: &str = "a password";
+    pub(crate) const MECHANISM: &str = "a SASL mechanism name such as PLAIN";
+    pub(crate) const INITIAL_RESPONSE: &str =
+        "an initial response in base64, or = for an empty one";
+    pub(crate) const FETCH_ITEMS: &str = "the data items to fetch";
+    pub(crate) const FETCH_ATT: &str =
         "a FETCH data item (FLAGS, ENVELOPE, UID, BODY[], BODY.PEEK[HEADER], ...)";
-    pub const FETCH_MODIFIER: &str = "a FETCH modifier such as CHANGEDSINCE 12345";
-    pub const STORE_ITEM: &str = "FLAGS, +FLAGS or -FLAGS (optionally with .SILENT)";
-    pub const STORE_FLAGS: &str = "the flags to store, such as (\\Seen) or \\Seen";
-    pub const STORE_MODIFIER: &str =
+    pub(crate) const FETCH_MODIFIER: &str = "a FETCH modifier such as CHANGEDSINCE 12345";
+    pub(crate) const STORE_ITEM: &str = "FLAGS, +FLAGS or -FLAGS (optionally with .SILENT)";
+    pub(crate) const STORE_FLAGS: &str = "the flags to store, such as (\\Seen) or \\Seen";
+    pub(crate) const STORE_MODIFIER: &str =
         "UNCHANGEDSINCE and a mod-sequence, the STORE modifier of CONDSTORE";
-    pub const FLAG: &str = "a flag such as \\Seen or $Forwarded";
-    pub const DATE_TIME: &str = "a date-time such as \"07-Feb-1994 21:52:25 -0800\"";
-    pub const CRITERIA: &str = "the search criteria (such as ALL, UNSEEN or FROM \"Smith\")";
-    pub const SEARCH_KEY: &str =
+    pub(crate) const FLAG: &str = "a flag such as \\Seen or $Forwarded";
+    pub(crate) const DATE_TIME: &str = "a date-time such as \"07-Feb-1994 21:52:25 -0800\"";
+    pub(crate) const CRITERIA: &str = "the search criteria (such as ALL, UNSEEN or FROM \"Smith\")";
+    pub(crate) const SEARCH_KEY: &str =
         "a search key (ALL, UNSEEN, FROM \"x\", SINCE 1-Feb-2024, 1:5, ...)";
-    pub const SEARCH_RETURN: &str = "the RETURN options in parentheses, such as (MIN COUNT)";
-    pub const SEARCH_RETURN_OPT: &str = "a RETURN option (MIN, MAX, ALL, COUNT or SAVE)";
-    pub const CHARSET: &str = "a charset name such as UTF-8";
-    pub const STATUS_ITEMS: &str =
+    pub(crate) const SEARCH_RETURN: &str = "the RETURN options in parentheses, such as (MIN COUNT)";
+    pub(crate) const SEARCH_RETURN_OPT: &str = "a RETURN option (MIN, MAX, ALL, COUNT or SAVE)";
+    pub(crate) const CHARSET: &str = "a charset name such as UTF-8";
+    pub(crate) const STATUS_ITEMS: &str =
         "the status items to ask for, in parentheses, such as (MESSAGES UNSEEN)";
-    pub const STATUS_ATT: &str =
+    pub(crate) const STATUS_ATT: &str =
         "a status item (MESSAGES, UIDNEXT, UIDVALIDITY, UNSEEN, DELETED, SIZE, ...)";
-    pub const MESSAGE: &str = "the message, as a literal: {size} and then the message's bytes";
-    pub const SELECT_PARAM: &str = "a SELECT parameter such as CONDSTORE";
-    pub const LIST_REFERENCE: &str = "a reference name (usually \"\")";
-    pub const LIST_PATTERN: &str = "a mailbox name or pattern (such as * or %)";
-    pub const LIST_SELECT_OPT: &str =
+    pub(crate) const MESSAGE: &str =
+        "the message, as a literal: {size} and then the message's bytes";
+    pub(crate) const SELECT_PARAM: &str = "a SELECT parameter such as CONDSTORE";
+    pub(crate) const LIST_REFERENCE: &str = "a reference name (usually \"\")";
+    pub(crate) const LIST_PATTERN: &str = "a mailbox name or pattern (such as * or %)";
+    pub(crate) const LIST_SELECT_OPT: &str =
         "a LIST selection option (SUBSCRIBED, REMOTE, RECURSIVEMATCH, SPECIAL-USE, ...)";
-    pub const LIST_RETURN: &str = "the RETURN options in parentheses, such as (CHILDREN)";
-    pub const LIST_RETURN_OPT: &str =
+    pub(crate) const LIST_RETURN: &str = "the RETURN options in parentheses, such as (CHILDREN)";
+    pub(crate) const LIST_RETURN_OPT: &str =
         "a LIST return option (SUBSCRIBED, CHILDREN, STATUS (...), SPECIAL-USE, ...)";
-    pub const CAPABILITY: &str = "a capability to enable, such as CONDSTORE";
-    pub const ID_PARAMS: &str =
+    pub(crate) const CAPABILITY: &str = "a capability to enable, such as CONDSTORE";
+    pub(crate) const ID_PARAMS: &str =
         "a list of field and value strings such as (\"name\" \"my-client\"), or NIL";
-    pub const ALGORITHM: &str = "DEFLATE, the only compression algorithm";
-    pub const UID_COMMAND: &str = "COPY, MOVE, FETCH, SEARCH, STORE or EXPUNGE after UID";
-    pub const MODSEQ: &str = "a mod-sequence number";
-    pub const DATE: &str = "a date such as 1-Feb-2024";
-    pub const EXT_VALUE: &str = "a value: a number, a sequence set or a parenthesised list";
+    pub(crate) const ALGORITHM: &str = "DEFLATE, the only compression algorithm";
+    pub(crate) const UID_COMMAND: &str = "COPY, MOVE, FETCH, SEARCH, STORE or EXPUNGE after UID";
+    pub(crate) const MODSEQ: &str = "a mod-sequence number";
+    pub(crate) const DATE: &str = "a date such as 1-Feb-2024";
+    pub(crate) const EXT_VALUE: &str = "a value: a number, a sequence set or a parenthesised list";
 }
 
 /// True where the command line ends. The front door strips the final CRLF, so there it
 /// is the end of the input; the strict [`command`] parser still sees the CRLF.
-pub fn at_eol(input: &[u8]) -> bool {
+pub(crate) fn at_eol(input: &[u8]) -> bool {
     input.is_empty() || input.starts_with(b"\r\n")
 }
 
 /// A missing argument: a nom `Failure`, so that no enclosing alternative or option hides it.
-pub fn missing<'a, O>(input: &'a [u8], what: &'static str) -> PResult<'a, O> {
+pub(crate) fn missing<'a, O>(input: &'a [u8], what: &'static str) -> PResult<'a, O> {
     Err(nom::Err::Failure(GrammarError {
         input,
         expected: what,
@@ -82,7 +84,7 @@ pub fn missing<'a, O>(input: &'a [u8], what: &'static str) -> PResult<'a, O> {
 
 /// `SP argument`, where `what` names the argument for people. A failure at the very start
 /// of the argument is reported as `what`; a failure deeper inside keeps its own label.
-pub fn arg<'a, O>(
+pub(crate) fn arg<'a, O>(
     what: &'static str,
     mut parser: impl FnMut(&'a [u8]) -> PResult<'a, O>,
 ) -> impl FnMut(&'a [u8]) -> PResult<'a, O> {
@@ -112,7 +114,7 @@ pub fn arg<'a, O>(
 /// `"(" [item *(SP item)] ")"` (or `1*` when `min` is 1), committed after each SP: an
 /// error inside the list is reported at the bad item, with the item parser's own label,
 /// where nom's `separated_list0` would backtrack and blame the closing parenthesis instead.
-pub fn list<'a, O>(
+pub(crate) fn list<'a, O>(
     min: usize,
     item_label: &'static str,
     mut item: impl FnMut(&'a [u8]) -> PResult<'a, O>,
@@ -146,7 +148,7 @@ pub fn list<'a, O>(
 
 /// `*(SP item)` after a first item, committed after each SP like [`list`]. It stops before
 /// a doubled or trailing space, which the front door then reports by name.
-pub fn more<'a, O>(
+pub(crate) fn more<'a, O>(
     mut input: &'a [u8],
     out: &mut Vec<O>,
     mut item: impl FnMut(&'a [u8]) -> PResult<'a, O>,
@@ -160,12 +162,12 @@ pub fn more<'a, O>(
 }
 
 /// A keyword-like word: letters, digits, `.`, `-` and `_` (`BODY.PEEK`, `X-GM-LABELS`).
-pub fn word(input: &[u8]) -> PResult<'_, &[u8]> {
+pub(crate) fn word(input: &[u8]) -> PResult<'_, &[u8]> {
     take_while1(|b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_')).parse(input)
 }
 
 /// True if `input` starts with the keyword `name` (any case) as a whole word.
-pub fn starts_with_word(input: &[u8], name: &str) -> bool {
+pub(crate) fn starts_with_word(input: &[u8], name: &str) -> bool {
     input.len() >= name.len()
         && input[..name.len()].eq_ignore_ascii_case(name.as_bytes())
         && matches!(
@@ -176,7 +178,7 @@ pub fn starts_with_word(input: &[u8], name: &str) -> bool {
 
 /// Runs `parser`; where it fails with one of nom's generic labels ("something else"),
 /// reports `what` at the start instead, which tells a learner more.
-pub fn clarify<'a, O>(
+pub(crate) fn clarify<'a, O>(
     what: &'static str,
     mut parser: impl FnMut(&'a [u8]) -> PResult<'a, O>,
 ) -> impl FnMut(&'a [u8]) -> PResult<'a, O> {

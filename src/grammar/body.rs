@@ -55,10 +55,10 @@ pub enum BodyStructure {
 
 /// How deep bodies may nest before the parser gives up. Real messages stay far below;
 /// the limit keeps a hostile `((((((...` from exhausting the stack.
-pub const MAX_DEPTH: usize = 48;
+pub(crate) const MAX_DEPTH: usize = 48;
 
 /// `body = "(" (body-type-1part / body-type-mpart) ")"`
-pub fn body<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, BodyStructure> {
+pub(crate) fn body<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, BodyStructure> {
     body_at(cx, input, 0)
 }
 
@@ -156,7 +156,7 @@ fn one_part<'a>(cx: &Findings, input: &'a [u8], depth: usize) -> PResult<'a, Bod
 ///
 /// Quirk: some servers send NIL for the encoding (`body-fld-enc`), which must be a string;
 /// it is read as an empty encoding and noted.
-pub fn body_fields<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, BodyFields> {
+pub(crate) fn body_fields<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, BodyFields> {
     let (rest, parameters) = body_fld_param(cx, input)?;
     let (rest, id) = rule("body-fld-id", preceded(sp, nstring)).parse(rest)?;
     let (rest, description) = rule("body-fld-desc", preceded(sp, nstring)).parse(rest)?;

@@ -82,7 +82,7 @@ impl Code {
     }
 
     /// A code without an argument that has no variant of its own (`NONEXISTENT`).
-    pub fn other(name: &str) -> Code {
+    pub(crate) fn other(name: &str) -> Code {
         Code::Other {
             name: name.to_owned(),
             argument: None,
@@ -127,7 +127,7 @@ impl std::fmt::Display for Code {
 }
 
 /// The codes that have a variant (and a grammar) of their own, as [`Code::name`] gives them.
-pub const NAMED: &[&str] = &[
+pub(crate) const NAMED: &[&str] = &[
     // RFC 3501 §7.1, RFC 9051 §7.1
     "ALERT",
     "BADCHARSET",
@@ -151,12 +151,12 @@ pub const NAMED: &[&str] = &[
 ];
 
 /// Every code the tutor knows: [`NAMED`], then [`ARGUMENTLESS`].
-pub const CODE_NAMES: &[&str] =
+pub(crate) const CODE_NAMES: &[&str] =
     &super::concat_names::<{ NAMED.len() + ARGUMENTLESS.len() }>(NAMED, ARGUMENTLESS);
 
 /// Codes defined without an argument that the tutor knows by name. They parse to
 /// [`Code::Other`] with no argument; anything else unknown gets a note.
-pub const ARGUMENTLESS: &[&str] = &[
+pub(crate) const ARGUMENTLESS: &[&str] = &[
     // RFC 5530
     "UNAVAILABLE",
     "AUTHENTICATIONFAILED",
@@ -196,7 +196,7 @@ pub const ARGUMENTLESS: &[&str] = &[
 /// Parses what is between `[` and `]`; the caller checks the `]`. A known code with a
 /// malformed argument fails here, so the caller can say what was wrong and fall back to
 /// [`generic_code`].
-pub fn resp_text_code<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, Code> {
+pub(crate) fn resp_text_code<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, Code> {
     let (rest, name) =
         expect("a response code name such as ALERT or UIDNEXT", atom).parse(input)?;
     let upper = name.to_ascii_uppercase();
@@ -285,7 +285,7 @@ pub fn resp_text_code<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, Code> {
 
 /// `atom [SP 1*<any TEXT-CHAR except "]">]` — the catch-all for codes the grammar does not
 /// model (or a known code whose argument did not parse). Name upper-cased, argument as text.
-pub fn generic_code(input: &[u8]) -> PResult<'_, Code> {
+pub(crate) fn generic_code(input: &[u8]) -> PResult<'_, Code> {
     let (rest, name) = expect("a response code name", atom).parse(input)?;
     let (rest, argument) = opt(preceded(tag(" "), code_argument)).parse(rest)?;
     Ok((
@@ -312,7 +312,7 @@ fn code_argument(input: &[u8]) -> PResult<'_, &str> {
 ///
 /// IMAP4rev1 servers list `IMAP4rev1` instead of `IMAP4rev2`, so neither is required here;
 /// the front door warns when both are missing.
-pub fn capabilities(input: &[u8]) -> PResult<'_, Vec<String>> {
+pub(crate) fn capabilities(input: &[u8]) -> PResult<'_, Vec<String>> {
     let cap = map(take_while1(is_atom_char), |b| as_str(b).to_owned());
     rule(
         "capability-data",

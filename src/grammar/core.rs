@@ -13,7 +13,7 @@ use super::error::{expect, fail, rule, PResult};
 use crate::wire::{LiteralHeader, LiteralKind};
 
 /// `atom-specials = "(" / ")" / "{" / SP / CTL / list-wildcards / quoted-specials / resp-specials`
-pub fn is_atom_special(b: u8) -> bool {
+pub(crate) fn is_atom_special(b: u8) -> bool {
     matches!(
         b,
         b'(' | b')' | b'{' | b' ' | b'%' | b'*' | b'"' | b'\\' | b']'
@@ -22,37 +22,37 @@ pub fn is_atom_special(b: u8) -> bool {
 }
 
 /// `ATOM-CHAR = <any CHAR except atom-specials>`
-pub fn is_atom_char(b: u8) -> bool {
+pub(crate) fn is_atom_char(b: u8) -> bool {
     b.is_ascii() && !is_atom_special(b)
 }
 
 /// `ASTRING-CHAR = ATOM-CHAR / resp-specials`
-pub fn is_astring_char(b: u8) -> bool {
+pub(crate) fn is_astring_char(b: u8) -> bool {
     is_atom_char(b) || b == b']'
 }
 
 /// `tag = 1*<any ASTRING-CHAR except "+">`
-pub fn is_tag_char(b: u8) -> bool {
+pub(crate) fn is_tag_char(b: u8) -> bool {
     is_astring_char(b) && b != b'+'
 }
 
 /// `SP = %x20`
-pub fn sp(input: &[u8]) -> PResult<'_, ()> {
+pub(crate) fn sp(input: &[u8]) -> PResult<'_, ()> {
     value((), expect("a space", tag(" "))).parse(input)
 }
 
 /// `CRLF = CR LF` (the framer has normalised line endings to CRLF)
-pub fn crlf(input: &[u8]) -> PResult<'_, ()> {
+pub(crate) fn crlf(input: &[u8]) -> PResult<'_, ()> {
     value((), expect("the end of the line", tag("\r\n"))).parse(input)
 }
 
 /// `atom = 1*ATOM-CHAR`
-pub fn atom(input: &[u8]) -> PResult<'_, &str> {
+pub(crate) fn atom(input: &[u8]) -> PResult<'_, &str> {
     map(expect("an atom", take_while1(is_atom_char)), as_str).parse(input)
 }
 
 /// `tag = 1*<any ASTRING-CHAR except "+">`
-pub fn tag_token(input: &[u8]) -> PResult<'_, &str> {
+pub(crate) fn tag_token(input: &[u8]) -> PResult<'_, &str> {
     rule(
         "tag",
         map(expect("a tag", take_while1(is_tag_char)), as_str),
@@ -61,7 +61,7 @@ pub fn tag_token(input: &[u8]) -> PResult<'_, &str> {
 }
 
 /// `number = 1*DIGIT` — an unsigned 32-bit integer.
-pub fn number(input: &[u8]) -> PResult<'_, u32> {
+pub(crate) fn number(input: &[u8]) -> PResult<'_, u32> {
     let (rest, digits) = expect("a number", digit1).parse(input)?;
     match as_str(digits).parse::<u32>() {
         Ok(n) => Ok((rest, n)),
@@ -70,7 +70,7 @@ pub fn number(input: &[u8]) -> PResult<'_, u32> {
 }
 
 /// `number64 = 1*DIGIT` — an unsigned 63-bit integer (RFC 9051 §9).
-pub fn number64(input: &[u8]) -> PResult<'_, u64> {
+pub(crate) fn number64(input: &[u8]) -> PResult<'_, u64> {
     let (rest, digits) = expect("a number", digit1).parse(input)?;
     match as_str(digits).parse::<u64>() {
         Ok(n) if n <= i64::MAX as u64 => Ok((rest, n)),
@@ -79,7 +79,7 @@ pub fn number64(input: &[u8]) -> PResult<'_, u64> {
 }
 
 /// `nz-number = digit-nz *DIGIT` — a non-zero unsigned 32-bit integer.
-pub fn nz_number(input: &[u8]) -> PResult<'_, u32> {
+pub(crate) fn nz_number(input: &[u8]) -> PResult<'_, u32> {
     let (rest, n) = number(input)?;
     if n == 0 {
         return fail(input, "a number greater than zero");
@@ -106,7 +106,8 @@ pub struct ImapString {
 }
 
 impl ImapString {
-    pub fn atom(s: &str) -> Self {
+    #[cfg(test)]
+    pub(crate) fn atom(s: &str) -> Self {
         ImapString {
             bytes: s.as_bytes().to_vec(),
             form: StringForm::Atom,
@@ -125,7 +126,7 @@ fn serialize_lossy<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S:
 
 /// `quoted = DQUOTE *QUOTED-CHAR DQUOTE`
 /// `QUOTED-CHAR = <any TEXT-CHAR except quoted-specials> / "\" quoted-specials / UTF8-2 / UTF8-3 / UTF8-4`
-pub fn quoted(input: &[u8]) -> PResult<'_, ImapString> {
+pub(crate) fn quoted(input: &[u8]) -> PResult<'_, ImapString> {
     let (mut rest, _) = expect("a quoted string", tag("\"")).parse(input)?;
     let mut out = Vec::new();
     loop {
@@ -161,7 +162,7 @@ pub fn quoted(input: &[u8]) -> PResult<'_, ImapString> {
 }
 
 /// `literal = "{" number64 ["+"] "}" CRLF *CHAR8` and `literal8 = "~{" number64 ["+"] "}" CRLF *OCTET`
-pub fn literal(input: &[u8]) -> PResult<'_, ImapString> {
+pub(crate) fn literal(input: &[u8]) -> PResult<'_, ImapString> {
     let (rest, binary) = map(opt(tag("~")), |t| t.is_some()).parse(input)?;
     let (rest, size) =
         delimited(expect("a literal", tag("{")), number64, opt(tag("+"))).parse(rest)?;
@@ -192,12 +193,12 @@ pub fn literal(input: &[u8]) -> PResult<'_, ImapString> {
 }
 
 /// `string = quoted / literal`
-pub fn string(input: &[u8]) -> PResult<'_, ImapString> {
+pub(crate) fn string(input: &[u8]) -> PResult<'_, ImapString> {
     expect("a string (quoted or a literal)", alt((quoted, literal))).parse(input)
 }
 
 /// `astring = 1*ASTRING-CHAR / string`
-pub fn astring(input: &[u8]) -> PResult<'_, ImapString> {
+pub(crate) fn astring(input: &[u8]) -> PResult<'_, ImapString> {
     let atomish = map(take_while1(is_astring_char), |b: &[u8]| ImapString {
         bytes: b.to_vec(),
         form: StringForm::Atom,
@@ -206,7 +207,7 @@ pub fn astring(input: &[u8]) -> PResult<'_, ImapString> {
 }
 
 /// `nstring = string / nil`; `nil = "NIL"`
-pub fn nstring(input: &[u8]) -> PResult<'_, Option<ImapString>> {
+pub(crate) fn nstring(input: &[u8]) -> PResult<'_, Option<ImapString>> {
     expect(
         "a string or NIL",
         alt((map(string, Some), value(None, nil))),
@@ -215,7 +216,7 @@ pub fn nstring(input: &[u8]) -> PResult<'_, Option<ImapString>> {
 }
 
 /// `nil = "NIL"`
-pub fn nil(input: &[u8]) -> PResult<'_, ()> {
+pub(crate) fn nil(input: &[u8]) -> PResult<'_, ()> {
     value((), tag_no_case("NIL")).parse(input)
 }
 
@@ -226,7 +227,7 @@ pub struct Flag(pub String);
 
 impl Flag {
     /// True for `\Seen`, `\Answered` and the other system flags (any case).
-    pub fn is_system(&self) -> bool {
+    pub(crate) fn is_system(&self) -> bool {
         self.0.starts_with('\\')
     }
 
@@ -238,7 +239,7 @@ impl Flag {
 
 /// `flag = "\Answered" / "\Flagged" / "\Deleted" / "\Seen" / "\Draft" / flag-keyword / flag-extension`
 /// `flag-extension = "\" atom`; `flag-keyword = atom`; `flag-perm = flag / "\*"`
-pub fn flag(input: &[u8]) -> PResult<'_, Flag> {
+pub(crate) fn flag(input: &[u8]) -> PResult<'_, Flag> {
     let system = recognize(preceded(
         tag("\\"),
         alt((tag("*"), take_while1(is_atom_char))),
@@ -251,12 +252,12 @@ pub fn flag(input: &[u8]) -> PResult<'_, Flag> {
 }
 
 /// `flag-list = "(" [flag *(SP flag)] ")"`
-pub fn flag_list(input: &[u8]) -> PResult<'_, Vec<Flag>> {
+pub(crate) fn flag_list(input: &[u8]) -> PResult<'_, Vec<Flag>> {
     rule("flag-list", paren_list(flag)).parse(input)
 }
 
 /// `"(" [item *(SP item)] ")"` — the shape of most lists in IMAP.
-pub fn paren_list<'a, O>(
+pub(crate) fn paren_list<'a, O>(
     item: impl Parser<&'a [u8], Output = O, Error = super::error::GrammarError<'a>>,
 ) -> impl Parser<&'a [u8], Output = Vec<O>, Error = super::error::GrammarError<'a>> {
     delimited(
@@ -268,7 +269,7 @@ pub fn paren_list<'a, O>(
 
 /// `date-time = DQUOTE date-day-fixed "-" date-month "-" date-year SP time SP zone DQUOTE`
 /// Kept as text: the explainer shows it and the mock server stores it as given.
-pub fn date_time(input: &[u8]) -> PResult<'_, String> {
+pub(crate) fn date_time(input: &[u8]) -> PResult<'_, String> {
     let body = (
         take_while_m_n(1, 2, |b: u8| b == b' ' || b.is_ascii_digit()),
         tag("-"),
@@ -295,7 +296,7 @@ pub fn date_time(input: &[u8]) -> PResult<'_, String> {
 }
 
 /// `date = date-text / DQUOTE date-text DQUOTE`; `date-text = date-day "-" date-month "-" date-year`
-pub fn date(input: &[u8]) -> PResult<'_, String> {
+pub(crate) fn date(input: &[u8]) -> PResult<'_, String> {
     let text = || {
         recognize((
             take_while_m_n(1, 2, |b: u8| b.is_ascii_digit()),
@@ -316,7 +317,7 @@ pub fn date(input: &[u8]) -> PResult<'_, String> {
 }
 
 /// The month names of `date-month`, as IMAP (and RFC 5322) write them.
-pub const MONTHS: [&str; 12] = [
+pub(crate) const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
@@ -343,7 +344,7 @@ pub fn text(input: &[u8]) -> PResult<'_, String> {
 }
 
 /// A keyword compared case-insensitively, as every IMAP keyword is.
-pub fn keyword<'a>(
+pub(crate) fn keyword<'a>(
     word: &'static str,
 ) -> impl Parser<&'a [u8], Output = &'a [u8], Error = super::error::GrammarError<'a>> {
     expect(word, tag_no_case(word))

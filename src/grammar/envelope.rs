@@ -18,9 +18,9 @@ use super::response::Findings;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Address {
     pub name: Option<ImapString>,
-    pub adl: Option<ImapString>,
-    pub mailbox: Option<ImapString>,
-    pub host: Option<ImapString>,
+    pub(crate) adl: Option<ImapString>,
+    pub(crate) mailbox: Option<ImapString>,
+    pub(crate) host: Option<ImapString>,
 }
 
 impl Address {
@@ -62,7 +62,7 @@ pub struct Envelope {
 
 /// `envelope = "(" env-date SP env-subject SP env-from SP env-sender SP env-reply-to SP
 ///  env-to SP env-cc SP env-bcc SP env-in-reply-to SP env-message-id ")"`
-pub fn envelope<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, Envelope> {
+pub(crate) fn envelope<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, Envelope> {
     let list = |i: &'a [u8]| address_list(cx, i);
     let (rest, _) = expect("( to open the envelope", tag("(")).parse(input)?;
     let (rest, date) = rule("env-date", nstring).parse(rest)?;
@@ -104,7 +104,7 @@ pub fn envelope<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, Envelope> {
 ///
 /// Quirks: some servers separate the addresses with spaces (`((...) (...))`), and some
 /// send an empty list `()` instead of NIL. Both are accepted and noted.
-pub fn address_list<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, Vec<Address>> {
+pub(crate) fn address_list<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, Vec<Address>> {
     if let Ok((rest, ())) = nil(input) {
         return Ok((rest, Vec::new()));
     }
@@ -131,7 +131,7 @@ pub fn address_list<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, Vec<Addre
 }
 
 /// `address = "(" addr-name SP addr-adl SP addr-mailbox SP addr-host ")"`
-pub fn address(input: &[u8]) -> PResult<'_, Address> {
+pub(crate) fn address(input: &[u8]) -> PResult<'_, Address> {
     let fields = (
         expect("( to open an address", tag("(")),
         nstring,

@@ -14,15 +14,15 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GrammarError<'a> {
     /// The input where the failure happened.
-    pub input: &'a [u8],
+    pub(crate) input: &'a [u8],
     /// What was expected there, for people: "SP", "a mailbox name", "a number".
-    pub expected: &'static str,
+    pub(crate) expected: &'static str,
     /// The ABNF rule being parsed, when known.
-    pub rule: Option<&'static str>,
+    pub(crate) rule: Option<&'static str>,
 }
 
 /// The result type of every parser in the grammar.
-pub type PResult<'a, O> = IResult<&'a [u8], O, GrammarError<'a>>;
+pub(crate) type PResult<'a, O> = IResult<&'a [u8], O, GrammarError<'a>>;
 
 impl<'a> ParseError<&'a [u8]> for GrammarError<'a> {
     fn from_error_kind(input: &'a [u8], kind: ErrorKind) -> Self {
@@ -61,7 +61,7 @@ impl<'a> ContextError<&'a [u8]> for GrammarError<'a> {
 }
 
 /// Labels what `parser` expects, when it fails without consuming anything.
-pub fn expect<'a, O>(
+pub(crate) fn expect<'a, O>(
     expected: &'static str,
     mut parser: impl Parser<&'a [u8], Output = O, Error = GrammarError<'a>>,
 ) -> impl Parser<&'a [u8], Output = O, Error = GrammarError<'a>> {
@@ -78,7 +78,7 @@ pub fn expect<'a, O>(
 }
 
 /// Names the ABNF rule `parser` implements, for diagnostics.
-pub fn rule<'a, O>(
+pub(crate) fn rule<'a, O>(
     name: &'static str,
     mut parser: impl Parser<&'a [u8], Output = O, Error = GrammarError<'a>>,
 ) -> impl Parser<&'a [u8], Output = O, Error = GrammarError<'a>> {
@@ -93,7 +93,7 @@ pub fn rule<'a, O>(
 }
 
 /// Fails with a labelled error at `input`. For hand-written checks inside parsers.
-pub fn fail<'a, O>(input: &'a [u8], expected: &'static str) -> PResult<'a, O> {
+pub(crate) fn fail<'a, O>(input: &'a [u8], expected: &'static str) -> PResult<'a, O> {
     Err(nom::Err::Error(GrammarError {
         input,
         expected,
@@ -150,18 +150,18 @@ impl Diagnostic {
         }
     }
 
-    pub fn expected(mut self, expected: impl Into<String>) -> Self {
+    pub(crate) fn expected(mut self, expected: impl Into<String>) -> Self {
         self.expected = Some(expected.into());
         self
     }
 
-    pub fn suggest(mut self, suggestion: impl Into<String>) -> Self {
+    pub(crate) fn suggest(mut self, suggestion: impl Into<String>) -> Self {
         self.suggestion = Some(suggestion.into());
         self
     }
 }
 
 /// The 1-based column of `rest` within `whole` (where `rest` is a suffix of `whole`).
-pub fn column_of(whole: &[u8], rest: &[u8]) -> usize {
+pub(crate) fn column_of(whole: &[u8], rest: &[u8]) -> usize {
     whole.len().saturating_sub(rest.len()) + 1
 }

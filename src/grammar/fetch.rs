@@ -69,7 +69,7 @@ pub enum FetchAttribute {
 
 impl FetchItems {
     /// The items a macro stands for (RFC 9051 §6.4.5).
-    pub fn expand(&self) -> Vec<FetchAttribute> {
+    pub(crate) fn expand(&self) -> Vec<FetchAttribute> {
         use FetchAttribute::*;
         match self {
             FetchItems::All => vec![Flags, InternalDate, Rfc822Size, Envelope],
@@ -107,7 +107,7 @@ impl FetchAttribute {
 
     /// True for the items that set `\Seen` as a side effect (RFC 9051 §6.4.5): the
     /// non-peek body sections. A classic surprise for learners.
-    pub fn sets_seen(&self) -> bool {
+    pub(crate) fn sets_seen(&self) -> bool {
         matches!(
             self,
             FetchAttribute::Rfc822
@@ -119,7 +119,7 @@ impl FetchAttribute {
 }
 
 /// The macros `fetch-items` knows besides `fetch-att` (RFC 9051 §6.4.5).
-pub const FETCH_MACROS: &[&str] = &["ALL", "FAST", "FULL"];
+pub(crate) const FETCH_MACROS: &[&str] = &["ALL", "FAST", "FULL"];
 
 /// The items without a section: their name as typed is also what the knowledge base
 /// calls them.
@@ -156,23 +156,23 @@ const SECTION_ITEM_NAMES: &[&str] = &[
 ];
 
 /// Every item name `fetch-att` knows, as typed before any `[section]`.
-pub const FETCH_ATT_NAMES: &[&str] =
+pub(crate) const FETCH_ATT_NAMES: &[&str] =
     &super::concat_names::<{ PLAIN_ITEMS.len() + SECTION_ITEMS.len() }>(PLAIN_ITEMS, SECTION_ITEMS);
 
 /// The macros and every item name `fetch-att` knows, for "did you mean" suggestions.
-pub const FETCH_NAMES: &[&str] = &super::concat_names::<
+pub(crate) const FETCH_NAMES: &[&str] = &super::concat_names::<
     { FETCH_MACROS.len() + FETCH_ATT_NAMES.len() },
 >(FETCH_MACROS, FETCH_ATT_NAMES);
 
 /// What [`FetchAttribute::name`] answers for each item the grammar models: the names
 /// the knowledge base explains.
-pub const ITEM_NAMES: &[&str] = &super::concat_names::<
+pub(crate) const ITEM_NAMES: &[&str] = &super::concat_names::<
     { PLAIN_ITEMS.len() + SECTION_ITEM_NAMES.len() },
 >(PLAIN_ITEMS, SECTION_ITEM_NAMES);
 
 /// Items of extensions the tutor recognises by name only ([`FetchAttribute::Other`]):
 /// SAVEDATE (RFC 8514), PREVIEW (RFC 8970), EMAILID and THREADID (RFC 8474), Gmail's X-GM-*.
-pub const EXTENSION_ITEMS: &[&str] = &[
+pub(crate) const EXTENSION_ITEMS: &[&str] = &[
     "SAVEDATE",
     "PREVIEW",
     "EMAILID",
@@ -189,7 +189,7 @@ fn is_item_char(b: u8) -> bool {
 
 /// `fetch = "FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" / fetch-att / "(" fetch-att *(SP fetch-att) ")")`
 /// — the part after the sequence set.
-pub fn fetch_items(input: &[u8]) -> PResult<'_, FetchItems> {
+pub(crate) fn fetch_items(input: &[u8]) -> PResult<'_, FetchItems> {
     if input.first() == Some(&b'(') {
         let (rest, items) = list(1, label::FETCH_ATT, fetch_att)(input)?;
         return Ok((rest, FetchItems::Items(items)));
@@ -213,7 +213,7 @@ pub fn fetch_items(input: &[u8]) -> PResult<'_, FetchItems> {
 ///  "BODY" section [partial] / "BODY.PEEK" section [partial] /
 ///  "BINARY" [".PEEK"] section-binary [partial] / "BINARY.SIZE" section-binary`
 /// plus RFC 3501's `"RFC822" [".HEADER" / ".TEXT"]` and RFC 7162's `"MODSEQ"`.
-pub fn fetch_att(input: &[u8]) -> PResult<'_, FetchAttribute> {
+pub(crate) fn fetch_att(input: &[u8]) -> PResult<'_, FetchAttribute> {
     use FetchAttribute::*;
     let (rest, name) = expect(label::FETCH_ATT, take_while1(is_item_char)).parse(input)?;
     if !name[0].is_ascii_alphabetic() {
@@ -296,7 +296,7 @@ fn optional_partial(input: &[u8]) -> PResult<'_, Option<(u32, u32)>> {
 }
 
 /// `section-binary = "[" [section-part] "]"`; `section-part = nz-number *("." nz-number)`
-pub fn section_binary(input: &[u8]) -> PResult<'_, Vec<u32>> {
+pub(crate) fn section_binary(input: &[u8]) -> PResult<'_, Vec<u32>> {
     let part = nom::multi::separated_list1(tag("."), nz_number);
     rule(
         "section-binary",

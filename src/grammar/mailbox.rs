@@ -26,7 +26,7 @@ impl Mailbox {
     }
 
     /// The name a server stores: INBOX in capitals, other names as given.
-    pub fn canonical(&self) -> String {
+    pub(crate) fn canonical(&self) -> String {
         if self.is_inbox() {
             "INBOX".into()
         } else {
@@ -35,13 +35,13 @@ impl Mailbox {
     }
 
     /// True if the wire form used modified UTF-7 to say something non-ASCII.
-    pub fn is_utf7_encoded(&self) -> bool {
+    pub(crate) fn is_utf7_encoded(&self) -> bool {
         self.raw.text() != self.name
     }
 }
 
 /// `mailbox = "INBOX" / astring`
-pub fn mailbox(input: &[u8]) -> PResult<'_, Mailbox> {
+pub(crate) fn mailbox(input: &[u8]) -> PResult<'_, Mailbox> {
     let (rest, raw) = rule("mailbox", astring).parse(input)?;
     let text = raw.text().into_owned();
     let name = decode_modified_utf7(&text).unwrap_or(text);
@@ -49,7 +49,7 @@ pub fn mailbox(input: &[u8]) -> PResult<'_, Mailbox> {
 }
 
 /// Decodes modified UTF-7 (RFC 3501 §5.1.3). `None` if the text is not valid in it.
-pub fn decode_modified_utf7(text: &str) -> Option<String> {
+pub(crate) fn decode_modified_utf7(text: &str) -> Option<String> {
     let mut out = String::new();
     let mut rest = text;
     while let Some(amp) = rest.find('&') {
@@ -70,7 +70,7 @@ pub fn decode_modified_utf7(text: &str) -> Option<String> {
 }
 
 /// Encodes a name in modified UTF-7, the form IMAP4rev1 clients send.
-pub fn encode_modified_utf7(name: &str) -> String {
+pub(crate) fn encode_modified_utf7(name: &str) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
     let mut out = String::new();
     let mut pending: Vec<u16> = Vec::new();

@@ -82,7 +82,7 @@ impl MessageAttribute {
 
 /// FETCH items of extensions that the tutor recognises by name and keeps as text
 /// (RFC 8514 SAVEDATE, RFC 8970 PREVIEW, RFC 8474 OBJECTID, Gmail's X-GM-*, ...).
-pub const KNOWN_EXTENSION_ITEMS: &[&str] = &[
+pub(crate) const KNOWN_EXTENSION_ITEMS: &[&str] = &[
     "SAVEDATE",
     "PREVIEW",
     "SNIPPET",
@@ -95,7 +95,8 @@ pub const KNOWN_EXTENSION_ITEMS: &[&str] = &[
 ];
 
 /// `msg-att = "(" (msg-att-dynamic / msg-att-static) *(SP (msg-att-dynamic / msg-att-static)) ")"`
-pub fn msg_att<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, Vec<MessageAttribute>> {
+#[cfg(test)]
+pub(crate) fn msg_att<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, Vec<MessageAttribute>> {
     let mut items = Vec::new();
     let rest = msg_att_into(cx, input, &mut items)?;
     Ok((rest, items))
@@ -103,7 +104,7 @@ pub fn msg_att<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, Vec<MessageAtt
 
 /// [`msg_att`], pushing each item into `items` as it is read, so that when an item is
 /// malformed the caller still has the ones before it (the front door reports them).
-pub fn msg_att_into<'a>(
+pub(crate) fn msg_att_into<'a>(
     cx: &Findings,
     input: &'a [u8],
     items: &mut Vec<MessageAttribute>,
@@ -137,7 +138,7 @@ pub fn msg_att_into<'a>(
 ///  "BODY" ["STRUCTURE"] SP body / "BODY" section ["<" number ">"] SP nstring /
 ///  "BINARY" section-binary SP (nstring / literal8) / "BINARY.SIZE" section-binary SP number /
 ///  "UID" SP uniqueid`
-pub fn msg_att_item<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, MessageAttribute> {
+pub(crate) fn msg_att_item<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, MessageAttribute> {
     let (rest, name) = expect(
         "a FETCH item such as FLAGS, UID, ENVELOPE or BODY[]",
         take_while1(|b| is_atom_char(b) && b != b'[' && b != b'<'),

@@ -186,14 +186,14 @@ pub struct ParsedResponse {
 /// with the input where it happened; the front door turns the records into
 /// [`Diagnostic`]s with columns.
 #[derive(Debug, Default)]
-pub struct Findings {
+pub(crate) struct Findings {
     /// (bytes of input left at the finding, the diagnostic without its column)
     hits: RefCell<Vec<(usize, Diagnostic)>>,
 }
 
 impl Findings {
     /// Records a finding at `at` (a suffix of the message being parsed).
-    pub fn note(
+    pub(crate) fn note(
         &self,
         at: &[u8],
         severity: Severity,
@@ -207,16 +207,17 @@ impl Findings {
     }
 
     /// Records a tolerated quirk (a note whose code starts with `quirk-`).
-    pub fn quirk(&self, at: &[u8], code: &'static str, rule: &'static str, message: &str) {
+    pub(crate) fn quirk(&self, at: &[u8], code: &'static str, rule: &'static str, message: &str) {
         self.note(at, Severity::Note, code, rule, message);
     }
 
-    pub fn is_empty(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_empty(&self) -> bool {
         self.hits.borrow().is_empty()
     }
 
     /// The findings as diagnostics, with columns computed against `whole`.
-    pub fn into_diagnostics(self, whole: &[u8]) -> Vec<Diagnostic> {
+    pub(crate) fn into_diagnostics(self, whole: &[u8]) -> Vec<Diagnostic> {
         let mut seen = std::collections::HashSet::new();
         let mut out: Vec<Diagnostic> = Vec::new();
         for (left, mut d) in self.hits.into_inner() {
@@ -245,7 +246,7 @@ fn error_at<'a>(input: &'a [u8], expected: &'static str) -> nom::Err<GrammarErro
 ///
 /// Linear in the input: nesting is counted, not recursed, and literals are skipped by
 /// their announced size.
-pub fn generic_value(input: &[u8]) -> PResult<'_, &[u8]> {
+pub(crate) fn generic_value(input: &[u8]) -> PResult<'_, &[u8]> {
     let end = match input.first() {
         Some(b'(') => scan_list(input)?,
         Some(b'"') => skip_quoted(input)?,
@@ -378,7 +379,7 @@ fn delimiter(input: &[u8]) -> PResult<'_, Option<char>> {
 /// `"LIST" SP mailbox-list` / `"LSUB" SP mailbox-list` (after the name)
 /// `mailbox-list = "(" [mbx-list-flags] ")" SP (DQUOTE QUOTED-CHAR DQUOTE / nil) SP mailbox [SP mbox-list-extended]`
 /// `mbox-list-extended = "(" [mbox-list-extended-item *(SP mbox-list-extended-item)] ")"` (RFC 5258), kept as text.
-pub fn mailbox_list<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, ListItem> {
+pub(crate) fn mailbox_list<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, ListItem> {
     let sp = |i| sp_lenient(cx, i);
     let flags = paren_list(map(flag, |f: Flag| f.0));
     let (rest, attributes) = rule("mbx-list-flags", preceded(sp, flags)).parse(input)?;
@@ -402,11 +403,11 @@ pub fn mailbox_list<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, ListItem>
 }
 
 /// One of NAMESPACE's three lists: `NIL`, or its descriptions.
-pub type Namespaces = Option<Vec<NamespaceDescr>>;
+pub(crate) type Namespaces = Option<Vec<NamespaceDescr>>;
 
 /// `namespace-response = "NAMESPACE" SP namespace SP namespace SP namespace` (after the
 /// name): the personal, other users' and shared namespaces.
-pub fn namespace_response<'a>(
+pub(crate) fn namespace_response<'a>(
     cx: &Findings,
     input: &'a [u8],
 ) -> PResult<'a, (Namespaces, Namespaces, Namespaces)> {
@@ -474,7 +475,7 @@ fn namespace_descr<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, NamespaceD
 /// `id_params_list ::= "(" #(string SPACE nstring) ")" / nil`
 ///
 /// Quirk: some servers answer `* ID ()` instead of `* ID NIL`; accepted and noted.
-pub fn id_response<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, IdParams> {
+pub(crate) fn id_response<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, IdParams> {
     let (rest, _) = sp(input)?;
     if let Some(after) = rest.strip_prefix(b"()") {
         cx.quirk(rest, "quirk-empty-id-list", "id_params_list", "An empty ID list `()`: RFC 2971 wants NIL when there is nothing to say. Some servers send `()`; clients accept it.");
@@ -504,7 +505,7 @@ pub fn id_response<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, IdParams> 
 ///
 /// Values are read as number64. An item whose value is not a number (RFC 8474's
 /// `MAILBOXID (F2212ea87...)`, RFC 7889's `APPENDLIMIT NIL`) is skipped with a note.
-pub fn status_response<'a>(
+pub(crate) fn status_response<'a>(
     cx: &Findings,
     input: &'a [u8],
 ) -> PResult<'a, (Mailbox, Vec<(String, u64)>)> {
@@ -538,7 +539,7 @@ pub fn status_response<'a>(
 
 /// `obsolete-search-response = "SEARCH" *(SP nz-number)` (after the name), with RFC 7162's
 /// `[SP search-sort-mod-seq]`; `search-sort-mod-seq = "(" "MODSEQ" SP mod-sequence-value ")"`
-pub fn search_response(input: &[u8]) -> PResult<'_, (Vec<u32>, Option<u64>)> {
+pub(crate) fn search_response(input: &[u8]) -> PResult<'_, (Vec<u32>, Option<u64>)> {
     let (rest, numbers) = many0(preceded(tag(" "), nz_number)).parse(input)?;
     if let [b' ', b'0'..=b'9', ..] = rest {
         // Say why the list stopped (a 0, a number too big) instead of "unexpected text".
@@ -556,10 +557,12 @@ pub fn search_response(input: &[u8]) -> PResult<'_, (Vec<u32>, Option<u64>)> {
 /// `search-correlator = SP "(" "TAG" SP tag-string ")"`
 /// `search-return-data = search-modifier-name SP search-return-value` (values kept as text)
 /// ESEARCH's return data: each item's name and its value as sent (`MIN`, `2`).
-pub type ESearchItems = Vec<(String, String)>;
+pub(crate) type ESearchItems = Vec<(String, String)>;
 
 /// The search correlator's tag, whether the numbers are UIDs, and the return data.
-pub fn esearch_response<'a>(input: &'a [u8]) -> PResult<'a, (Option<String>, bool, ESearchItems)> {
+pub(crate) fn esearch_response<'a>(
+    input: &'a [u8],
+) -> PResult<'a, (Option<String>, bool, ESearchItems)> {
     let correlator = delimited(
         tag_no_case(" (TAG "),
         astring,
@@ -599,13 +602,13 @@ pub fn esearch_response<'a>(input: &'a [u8]) -> PResult<'a, (Option<String>, boo
 }
 
 /// `expunged-resp = "VANISHED" [SP "(EARLIER)"] SP known-uids` (after the name; RFC 7162)
-pub fn vanished_response(input: &[u8]) -> PResult<'_, (bool, SequenceSet)> {
+pub(crate) fn vanished_response(input: &[u8]) -> PResult<'_, (bool, SequenceSet)> {
     let earlier = map(opt(tag_no_case(" (EARLIER)")), |e| e.is_some());
     rule("expunged-resp", (earlier, preceded(sp, sequence_set))).parse(input)
 }
 
 /// `"FLAGS" SP flag-list` (after the name)
-pub fn flags_response(input: &[u8]) -> PResult<'_, Vec<Flag>> {
+pub(crate) fn flags_response(input: &[u8]) -> PResult<'_, Vec<Flag>> {
     preceded(sp, flag_list).parse(input)
 }
 

@@ -64,7 +64,7 @@ pub enum SearchKey {
 
 impl SearchKey {
     /// Calls `visit` on this key and every key nested in it, depth first.
-    pub fn walk(&self, visit: &mut impl FnMut(&SearchKey)) {
+    pub(crate) fn walk(&self, visit: &mut impl FnMut(&SearchKey)) {
         visit(self);
         match self {
             SearchKey::Not(k) => k.walk(visit),
@@ -79,7 +79,7 @@ impl SearchKey {
 }
 
 /// Every search key name, for "did you mean" suggestions.
-pub const SEARCH_KEY_NAMES: &[&str] = &[
+pub(crate) const SEARCH_KEY_NAMES: &[&str] = &[
     "ALL",
     "ANSWERED",
     "BCC",
@@ -120,10 +120,10 @@ pub const SEARCH_KEY_NAMES: &[&str] = &[
 
 /// How deep keys may nest through NOT, OR and parentheses. Real searches nest a few
 /// levels; the bound keeps the recursive parser's stack use small and fixed.
-pub const MAX_DEPTH: usize = 32;
+pub(crate) const MAX_DEPTH: usize = 32;
 
 /// `search-program = ["CHARSET" SP charset SP] search-key *(SP search-key)`
-pub fn search_program(input: &[u8]) -> PResult<'_, (Option<String>, Vec<SearchKey>)> {
+pub(crate) fn search_program(input: &[u8]) -> PResult<'_, (Option<String>, Vec<SearchKey>)> {
     let (rest, charset) = if starts_with_word(input, "CHARSET") {
         let (rest, name) = arg(label::CHARSET, charset)(&input[7..])?;
         let (rest, key) = arg(label::CRITERIA, search_key)(rest)?;
@@ -139,7 +139,7 @@ pub fn search_program(input: &[u8]) -> PResult<'_, (Option<String>, Vec<SearchKe
 }
 
 /// `charset = atom / quoted` (RFC 3501 allowed any astring; atom and quoted cover real use)
-pub fn charset(input: &[u8]) -> PResult<'_, String> {
+pub(crate) fn charset(input: &[u8]) -> PResult<'_, String> {
     if input.first() == Some(&b'"') {
         let (rest, q) = quoted(input)?;
         return Ok((rest, q.text().into_owned()));
@@ -157,7 +157,7 @@ pub fn charset(input: &[u8]) -> PResult<'_, String> {
 ///  "SENTON" SP date / "SENTSINCE" SP date / "SMALLER" SP number64 / "UID" SP sequence-set /
 ///  "UNDRAFT" / sequence-set / "(" search-key *(SP search-key) ")"`
 /// plus RFC 3501's `"NEW" / "OLD" / "RECENT"` and RFC 7162's `search-modsequence`.
-pub fn search_key(input: &[u8]) -> PResult<'_, SearchKey> {
+pub(crate) fn search_key(input: &[u8]) -> PResult<'_, SearchKey> {
     key(input, 0)
 }
 

@@ -54,7 +54,7 @@ impl std::fmt::Display for Section {
 }
 
 /// `section = "[" [section-spec] "]"`
-pub fn section(input: &[u8]) -> PResult<'_, Section> {
+pub(crate) fn section(input: &[u8]) -> PResult<'_, Section> {
     let part = separated_list1(tag("."), nz_number);
     let spec = alt((
         map(
@@ -82,7 +82,7 @@ pub fn section(input: &[u8]) -> PResult<'_, Section> {
 }
 
 /// The names of `section-text`, for the knowledge base.
-pub const SECTION_TEXT_NAMES: &[&str] = &[
+pub(crate) const SECTION_TEXT_NAMES: &[&str] = &[
     "HEADER",
     "HEADER.FIELDS",
     "HEADER.FIELDS.NOT",
@@ -113,7 +113,7 @@ fn section_text(input: &[u8]) -> PResult<'_, SectionText> {
 }
 
 /// `partial = "<" number "." nz-number ">"` (request: offset and length)
-pub fn partial(input: &[u8]) -> PResult<'_, (u32, u32)> {
+pub(crate) fn partial(input: &[u8]) -> PResult<'_, (u32, u32)> {
     rule(
         "partial",
         delimited(
@@ -126,7 +126,7 @@ pub fn partial(input: &[u8]) -> PResult<'_, (u32, u32)> {
 }
 
 /// `"<" number ">"` (response: the offset the data starts at)
-pub fn origin(input: &[u8]) -> PResult<'_, u32> {
+pub(crate) fn origin(input: &[u8]) -> PResult<'_, u32> {
     delimited(tag("<"), number, expect(">", tag(">"))).parse(input)
 }
 

@@ -24,7 +24,7 @@ pub enum SeqNumber {
 
 impl SeqNumber {
     /// Resolves `*` against the largest number in use.
-    pub fn resolve(self, largest: u32) -> u32 {
+    pub(crate) fn resolve(self, largest: u32) -> u32 {
         match self {
             SeqNumber::Value(n) => n,
             SeqNumber::Last => largest,
@@ -44,7 +44,7 @@ pub enum SequenceSet {
 impl SequenceSet {
     /// The shortest set of the given numbers, sorted ascending: `1:3,5` for 1, 2, 3, 5
     /// (how COPYUID, VANISHED and ESEARCH write them).
-    pub fn from_numbers(numbers: &[u32]) -> SequenceSet {
+    pub(crate) fn from_numbers(numbers: &[u32]) -> SequenceSet {
         let mut ranges: Vec<(SeqNumber, Option<SeqNumber>)> = Vec::new();
         let mut i = 0;
         while i < numbers.len() {
@@ -63,7 +63,7 @@ impl SequenceSet {
 
     /// True if `n` is in the set, given the largest number in use (for `*`).
     /// A range may be written backwards (`4:2`); RFC 9051 §9 says it means the same.
-    pub fn contains(&self, n: u32, largest: u32) -> bool {
+    pub(crate) fn contains(&self, n: u32, largest: u32) -> bool {
         match self {
             SequenceSet::Saved => false,
             SequenceSet::Ranges(ranges) => ranges.iter().any(|&(a, b)| {
@@ -75,7 +75,7 @@ impl SequenceSet {
     }
 
     /// Single numbers only, for short explanations: `Some(vec![3])` for `3`.
-    pub fn as_numbers(&self) -> Option<Vec<u32>> {
+    pub(crate) fn as_numbers(&self) -> Option<Vec<u32>> {
         match self {
             SequenceSet::Ranges(r) => r
                 .iter()
@@ -112,7 +112,7 @@ impl std::fmt::Display for SequenceSet {
 }
 
 /// `seq-number = nz-number / "*"`
-pub fn seq_number(input: &[u8]) -> PResult<'_, SeqNumber> {
+pub(crate) fn seq_number(input: &[u8]) -> PResult<'_, SeqNumber> {
     expect(
         "a message number or *",
         alt((

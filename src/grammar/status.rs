@@ -46,7 +46,7 @@ impl StatusItem {
     ];
 
     /// The item's name on the wire.
-    pub const fn name(self) -> &'static str {
+    pub(crate) const fn name(self) -> &'static str {
         match self {
             StatusItem::Messages => "MESSAGES",
             StatusItem::Recent => "RECENT",
@@ -63,7 +63,7 @@ impl StatusItem {
     }
 
     /// The item called `name` (any case).
-    pub fn from_name(name: &str) -> Option<StatusItem> {
+    pub(crate) fn from_name(name: &str) -> Option<StatusItem> {
         StatusItem::ALL
             .into_iter()
             .find(|i| i.name().eq_ignore_ascii_case(name))
@@ -83,7 +83,7 @@ impl PartialEq<&str> for StatusItem {
 }
 
 /// The names of [`StatusItem::ALL`], for "did you mean" and the knowledge base.
-pub const STATUS_ATT_NAMES: &[&str] = &{
+pub(crate) const STATUS_ATT_NAMES: &[&str] = &{
     let mut names = [""; StatusItem::ALL.len()];
     let mut i = 0;
     while i < names.len() {
@@ -95,7 +95,7 @@ pub const STATUS_ATT_NAMES: &[&str] = &{
 
 /// `status-att = "MESSAGES" / "UIDNEXT" / "UIDVALIDITY" / "UNSEEN" / "DELETED" / "SIZE"`
 /// (and the extensions' items above).
-pub fn status_att(input: &[u8]) -> PResult<'_, StatusItem> {
+pub(crate) fn status_att(input: &[u8]) -> PResult<'_, StatusItem> {
     let (rest, name) = expect(label::STATUS_ATT, word).parse(input)?;
     match StatusItem::from_name(as_str(name)) {
         Some(item) => Ok((rest, item)),
@@ -104,7 +104,7 @@ pub fn status_att(input: &[u8]) -> PResult<'_, StatusItem> {
 }
 
 /// `"(" status-att *(SP status-att) ")"`
-pub fn status_att_list(input: &[u8]) -> PResult<'_, Vec<StatusItem>> {
+pub(crate) fn status_att_list(input: &[u8]) -> PResult<'_, Vec<StatusItem>> {
     list(1, label::STATUS_ATT, status_att)(input)
 }
 

@@ -3,7 +3,7 @@
 /// Edit distance, ignoring case: how many one-letter insertions, deletions, changes or
 /// swaps of neighbours turn `a` into `b` (optimal string alignment). Swaps count once
 /// because `FECTH` is one slip of the fingers, not two.
-pub fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<u8> = a.bytes().map(|c| c.to_ascii_uppercase()).collect();
     let b: Vec<u8> = b.bytes().map(|c| c.to_ascii_uppercase()).collect();
     let width = b.len() + 1;
@@ -29,7 +29,7 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo: at most
 /// two edits, and at most a third of the word, so short words do not match everything.
-pub fn nearest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
+pub(crate) fn nearest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
     let (best, distance) = candidates
         .iter()
         .map(|c| (*c, edit_distance(word, c)))

@@ -132,7 +132,7 @@ impl State {
 /// "deprecated".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Rev2 {
+pub(crate) enum Rev2 {
     /// Still in the protocol, but IMAP4rev2 clients should not rely on it (\Recent,
     /// LSUB, the UNSEEN code, RFC822 items...).
     Deprecated,
@@ -142,7 +142,7 @@ pub enum Rev2 {
 
 impl Rev2 {
     /// The template key of the note the explainer shows on the line.
-    pub fn note_key(self) -> &'static str {
+    pub(crate) fn note_key(self) -> &'static str {
         match self {
             Rev2::Deprecated => "revision.deprecated",
             Rev2::Removed => "revision.removed",
@@ -180,7 +180,7 @@ pub struct Entry {
     pub arg: Option<String>,
     /// IMAP4rev1 items that RFC 9051 Appendix E deprecates or removes.
     #[serde(default)]
-    pub imap4rev2: Option<Rev2>,
+    pub(crate) imap4rev2: Option<Rev2>,
 }
 
 /// Parses one kind's embedded data file.

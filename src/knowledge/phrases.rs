@@ -51,7 +51,7 @@ pub fn count_key(key: &str, n: u64) -> String {
 /// Fills the template `key` with `slots`. `{{n}}` in a template is the literal text
 /// `{n}` (IMAP's literal syntax), not a slot. A key with no template comes back in
 /// brackets, visible rather than silent; the unit tests keep that from happening.
-pub fn fill(key: &str, slots: &[(&str, &dyn Display)]) -> String {
+pub(crate) fn fill(key: &str, slots: &[(&str, &dyn Display)]) -> String {
     match phrase(key) {
         Some(phrase) => fill_text(&phrase.text, slots),
         None => format!("[{key}]"),

@@ -14,7 +14,7 @@
 use std::fmt;
 
 /// Literal data is handed out in pieces of this many bytes (the last may be shorter).
-pub const LITERAL_PIECE: usize = 64 * 1024;
+pub(crate) const LITERAL_PIECE: usize = 64 * 1024;
 
 /// Size limits. Dovecot's defaults are a 64 KiB line (`imap_max_line_length`) and,
 /// for literals, whatever the mail size limit allows; ours are generous but finite.
@@ -60,7 +60,7 @@ pub enum LiteralKind {
 
 impl LiteralKind {
     /// True when a client sending this literal must wait for a continuation request.
-    pub fn is_synchronizing(self) -> bool {
+    pub(crate) fn is_synchronizing(self) -> bool {
         matches!(self, LiteralKind::Synchronizing | LiteralKind::Binary)
     }
 }
@@ -74,7 +74,7 @@ pub struct LiteralHeader {
 
 /// A problem the framer noticed. It never stops framing: the bytes are still handed out.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FrameError {
+pub(crate) enum FrameError {
     /// The line crossed `max_line` before its LF.
     LineTooLong { limit: usize },
     /// A literal of `size` bytes was announced, more than `limit`: the line is
@@ -101,11 +101,11 @@ impl fmt::Display for FrameError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
     pub bytes: Vec<u8>,
-    pub ending: LineEnding,
+    pub(crate) ending: LineEnding,
     /// The literal this line announces, whose bytes follow as [`Frame::Literal`] pieces.
-    pub literal: Option<LiteralHeader>,
+    pub(crate) literal: Option<LiteralHeader>,
     /// Set when the line announced a literal over the limit.
-    pub error: Option<FrameError>,
+    pub(crate) error: Option<FrameError>,
 }
 
 impl Line {
@@ -190,7 +190,7 @@ impl Framer {
 
     /// Changes the longest line from here on (a server takes longer lines after
     /// login than before it).
-    pub fn set_max_line(&mut self, max_line: usize) {
+    pub(crate) fn set_max_line(&mut self, max_line: usize) {
         self.limits.max_line = max_line.max(1);
     }
 
@@ -204,12 +204,12 @@ impl Framer {
     }
 
     /// True while the framer is inside a literal (the next bytes are literal data).
-    pub fn in_literal(&self) -> bool {
+    pub(crate) fn in_literal(&self) -> bool {
         matches!(self.state, State::Literal { .. })
     }
 
     /// The unfinished line buffered so far (empty inside a literal).
-    pub fn partial_line(&self) -> &[u8] {
+    pub(crate) fn partial_line(&self) -> &[u8] {
         match self.state {
             State::Line => &self.buf[self.start..],
             _ => &[],
@@ -217,14 +217,14 @@ impl Framer {
     }
 
     /// Bytes fed but not yet handed out in a frame.
-    pub fn pending(&self) -> usize {
+    pub(crate) fn pending(&self) -> usize {
         self.buf.len() - self.start
     }
 
     /// Forgets the literal the last line announced. A client calls for this when the
     /// server refused a synchronizing literal (tagged NO/BAD instead of `+`): the client
     /// then never sends the bytes, and what follows is a new line.
-    pub fn cancel_literal(&mut self) {
+    pub(crate) fn cancel_literal(&mut self) {
         if self.in_literal() {
             self.state = State::Line;
         }
@@ -238,7 +238,7 @@ impl Framer {
     /// The explainer uses it for the part of a large literal beyond what it keeps: the
     /// bytes are only counted, which is all framing needs. Pieces after a skip no longer
     /// fall on the fixed boundaries, so a caller that relies on those must not skip.
-    pub fn skip_literal(&mut self, input_len: usize) -> (u64, u64) {
+    pub(crate) fn skip_literal(&mut self, input_len: usize) -> (u64, u64) {
         let State::Literal { remaining } = self.state else {
             return (0, 0);
         };
@@ -367,7 +367,7 @@ impl Framer {
 }
 
 /// The tag of a line: its first word (empty for a line that starts with a space).
-pub fn tag_of(line: &[u8]) -> &[u8] {
+pub(crate) fn tag_of(line: &[u8]) -> &[u8] {
     let end = line.iter().position(|&b| b == b' ').unwrap_or(line.len());
     &line[..end]
 }
@@ -379,7 +379,7 @@ pub fn tag_of(line: &[u8]) -> &[u8] {
 /// NO/BAD *of that command*. A tagged reply with another tag completes a command the
 /// client pipelined earlier, and the client still waits for its `+`: reading it as a
 /// refusal would turn the literal that follows (a password, say) into a command line.
-pub fn refuses_literal(command: &[u8], reply: &[u8]) -> bool {
+pub(crate) fn refuses_literal(command: &[u8], reply: &[u8]) -> bool {
     let tag = tag_of(reply);
     !tag.is_empty() && !reply.starts_with(b"+") && tag != b"*" && tag == tag_of(command)
 }
@@ -390,7 +390,7 @@ pub fn refuses_literal(command: &[u8], reply: &[u8]) -> bool {
 /// literal   = "{" number64 ["+"] "}" CRLF *CHAR8      ; RFC 9051 §9, RFC 7888 §3
 /// literal8  = "~{" number64 ["+"] "}" CRLF *OCTET     ; RFC 9051 §9, RFC 3516
 /// ```
-pub fn literal_header(text: &[u8]) -> Option<LiteralHeader> {
+pub(crate) fn literal_header(text: &[u8]) -> Option<LiteralHeader> {
     let body = text.strip_suffix(b"}")?;
     let open = body.iter().rposition(|&b| b == b'{')?;
     let inner = &body[open + 1..];

@@ -11,16 +11,16 @@ use super::framer::{Frame, FrameError, Line, LineEnding, LiteralHeader};
 /// A literal inside a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Literal {
-    pub header: LiteralHeader,
+    pub(crate) header: LiteralHeader,
     /// The literal's first bytes, up to the assembler's retention limit.
-    pub data: Vec<u8>,
+    pub(crate) data: Vec<u8>,
     /// How many bytes actually arrived (less than `header.size` only if the stream ended).
-    pub received: u64,
+    pub(crate) received: u64,
 }
 
 impl Literal {
     /// True when `data` holds the whole literal.
-    pub fn is_whole(&self) -> bool {
+    pub(crate) fn is_whole(&self) -> bool {
         self.data.len() as u64 == self.header.size
     }
 }
@@ -45,12 +45,12 @@ pub enum Part {
 /// A command or response with its literals.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Message {
-    pub parts: Vec<Part>,
+    pub(crate) parts: Vec<Part>,
 }
 
 impl Message {
     /// The lines of the message, in order.
-    pub fn lines(&self) -> impl Iterator<Item = &Line> {
+    pub(crate) fn lines(&self) -> impl Iterator<Item = &Line> {
         self.parts.iter().filter_map(|p| match p {
             Part::Line(l) => Some(l),
             _ => None,
@@ -58,7 +58,7 @@ impl Message {
     }
 
     /// The literals of the message, in order.
-    pub fn literals(&self) -> impl Iterator<Item = &Literal> {
+    pub(crate) fn literals(&self) -> impl Iterator<Item = &Literal> {
         self.parts.iter().filter_map(|p| match p {
             Part::Literal(l) => Some(l),
             _ => None,
@@ -89,7 +89,7 @@ impl Message {
     }
 
     /// The message's bytes as on the wire, with literals cut to what was kept.
-    pub fn wire_bytes(&self) -> Vec<u8> {
+    pub(crate) fn wire_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
         for part in &self.parts {
             match part {
@@ -103,12 +103,12 @@ impl Message {
     }
 
     /// True if any line of the message ended in a bare LF instead of CRLF.
-    pub fn has_bare_lf(&self) -> bool {
+    pub(crate) fn has_bare_lf(&self) -> bool {
         self.lines().any(|l| l.ending == LineEnding::BareLf)
     }
 
     /// Problems the framer found in this message.
-    pub fn frame_errors(&self) -> Vec<FrameError> {
+    pub(crate) fn frame_errors(&self) -> Vec<FrameError> {
         let mut errors: Vec<FrameError> = self.lines().filter_map(|l| l.error.clone()).collect();
         for part in &self.parts {
             if let Part::Overlong { limit, .. } = part {
@@ -152,7 +152,7 @@ impl Message {
 #[derive(Debug)]
 pub struct Assembler {
     /// How many bytes of each literal to keep for the grammar and the explainer.
-    pub retain: usize,
+    pub(crate) retain: usize,
     current: Message,
 }
 
@@ -171,12 +171,12 @@ impl Assembler {
     }
 
     /// True when a message has started and is not finished yet.
-    pub fn in_message(&self) -> bool {
+    pub(crate) fn in_message(&self) -> bool {
         !self.current.parts.is_empty()
     }
 
     /// Bytes held for the message being assembled.
-    pub fn held(&self) -> usize {
+    pub(crate) fn held(&self) -> usize {
         self.current
             .parts
             .iter()
@@ -190,13 +190,13 @@ impl Assembler {
     }
 
     /// The first line of the message being assembled (empty when none has started).
-    pub fn current_first_line(&self) -> &[u8] {
+    pub(crate) fn current_first_line(&self) -> &[u8] {
         self.current.first_line()
     }
 
     /// True when the literal being received has filled its retention: the rest of
     /// its bytes may be counted with [`Assembler::count_literal`] instead of pushed.
-    pub fn literal_is_kept(&self) -> bool {
+    pub(crate) fn literal_is_kept(&self) -> bool {
         match self.current.parts.last() {
             Some(Part::Literal(lit)) => lit.data.len() >= self.retain,
             Some(Part::Line(line)) => line.literal.is_some() && self.retain == 0,
@@ -206,7 +206,7 @@ impl Assembler {
 
     /// Counts literal bytes that were skipped rather than pushed (see
     /// [`super::Framer::skip_literal`]).
-    pub fn count_literal(&mut self, n: u64) {
+    pub(crate) fn count_literal(&mut self, n: u64) {
         if let Some(Part::Line(line)) = self.current.parts.last() {
             if let Some(header) = line.literal {
                 self.current.parts.push(Part::Literal(Literal {

@@ -28,18 +28,10 @@ pub enum Direction {
 }
 
 impl Direction {
-    pub fn letter(self) -> char {
+    pub(crate) fn letter(self) -> char {
         match self {
             Direction::Client => 'C',
             Direction::Server => 'S',
-        }
-    }
-
-    /// The other side.
-    pub fn other(self) -> Direction {
-        match self {
-            Direction::Client => Direction::Server,
-            Direction::Server => Direction::Client,
         }
     }
 }

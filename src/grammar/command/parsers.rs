@@ -40,7 +40,7 @@ pub fn command(input: &[u8]) -> PResult<'_, Command> {
 
 /// `command-any / command-auth / command-nonauth / command-select`, dispatched on the
 /// command's name (read whole, so `LISTX` is not taken for `LIST`).
-pub fn command_body(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn command_body(input: &[u8]) -> PResult<'_, CommandBody> {
     let (_, name) = expect("a command name", take_while1(is_atom_char)).parse(input)?;
     match spec(name) {
         Some(s) => (s.parse)(input),
@@ -55,22 +55,22 @@ fn bare<'a>(input: &'a [u8], name: &'static str, body: CommandBody) -> PResult<'
 }
 
 /// `command-any = "CAPABILITY" / "LOGOUT" / "NOOP"` — CAPABILITY (RFC 9051 §6.1.1).
-pub fn capability(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn capability(input: &[u8]) -> PResult<'_, CommandBody> {
     bare(input, "CAPABILITY", CommandBody::Capability)
 }
 
 /// `command-any = "CAPABILITY" / "LOGOUT" / "NOOP"` — NOOP (RFC 9051 §6.1.2).
-pub fn noop(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn noop(input: &[u8]) -> PResult<'_, CommandBody> {
     bare(input, "NOOP", CommandBody::Noop)
 }
 
 /// `command-any = "CAPABILITY" / "LOGOUT" / "NOOP"` — LOGOUT (RFC 9051 §6.1.3).
-pub fn logout(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn logout(input: &[u8]) -> PResult<'_, CommandBody> {
     bare(input, "LOGOUT", CommandBody::Logout)
 }
 
 /// `command-nonauth = login / authenticate / "STARTTLS"` — STARTTLS (RFC 9051 §6.2.1).
-pub fn starttls(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn starttls(input: &[u8]) -> PResult<'_, CommandBody> {
     bare(input, "STARTTLS", CommandBody::StartTls)
 }
 
@@ -78,7 +78,7 @@ pub fn starttls(input: &[u8]) -> PResult<'_, CommandBody> {
 /// (RFC 9051 §6.2.2; the initial response is RFC 4959 SASL-IR). The `*(CRLF base64)`
 /// lines answer the server's challenges; they are messages of their own, read with
 /// [`parse_client_line`].
-pub fn authenticate(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn authenticate(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, _) = keyword("AUTHENTICATE").parse(input)?;
     let (rest, mechanism) = arg(label::MECHANISM, atom)(rest)?;
     let (rest, initial_response) =
@@ -98,7 +98,7 @@ pub fn authenticate(input: &[u8]) -> PResult<'_, CommandBody> {
 }
 
 /// `login = "LOGIN" SP userid SP password`; `userid = astring`; `password = astring` (RFC 9051 §6.2.3)
-pub fn login(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn login(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, _) = keyword("LOGIN").parse(input)?;
     let (rest, user) = arg(label::USER, astring)(rest)?;
     let (rest, password) = arg(label::PASSWORD, astring)(rest)?;
@@ -106,7 +106,7 @@ pub fn login(input: &[u8]) -> PResult<'_, CommandBody> {
 }
 
 /// `select = "SELECT" SP mailbox [select-params]` (RFC 9051 §6.3.2; parameters RFC 4466, RFC 7162)
-pub fn select(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn select(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, (mailbox, parameters)) = mailbox_and_params(input, "SELECT")?;
     Ok((
         rest,
@@ -118,7 +118,7 @@ pub fn select(input: &[u8]) -> PResult<'_, CommandBody> {
 }
 
 /// `examine = "EXAMINE" SP mailbox [select-params]` (RFC 9051 §6.3.3; parameters RFC 4466)
-pub fn examine(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn examine(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, (mailbox, parameters)) = mailbox_and_params(input, "EXAMINE")?;
     Ok((
         rest,
@@ -152,13 +152,13 @@ fn one_mailbox<'a>(input: &'a [u8], name: &'static str) -> PResult<'a, Mailbox> 
 /// `create = "CREATE" SP mailbox [create-params]` (RFC 9051 §6.3.4; parameters RFC 4466,
 /// such as RFC 6154's `(USE (\Drafts))`). [`CommandBody::Create`] has no room for the
 /// parameters: [`create_params`] reads them, and the front door notes that they are not modelled.
-pub fn create(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn create(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, (mailbox, _)) = create_params(input)?;
     Ok((rest, CommandBody::Create { mailbox }))
 }
 
 /// The mailbox and the parameters of a CREATE command.
-pub fn create_params(input: &[u8]) -> PResult<'_, (Mailbox, Vec<String>)> {
+pub(crate) fn create_params(input: &[u8]) -> PResult<'_, (Mailbox, Vec<String>)> {
     let (rest, mailbox) = one_mailbox(input, "CREATE")?;
     if rest.starts_with(b" (") {
         let (rest, parameters) = crate::grammar::extensions::ext_params(&rest[1..])?;
@@ -168,13 +168,13 @@ pub fn create_params(input: &[u8]) -> PResult<'_, (Mailbox, Vec<String>)> {
 }
 
 /// `delete = "DELETE" SP mailbox` (RFC 9051 §6.3.5)
-pub fn delete(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn delete(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, mailbox) = one_mailbox(input, "DELETE")?;
     Ok((rest, CommandBody::Delete { mailbox }))
 }
 
 /// `rename = "RENAME" SP mailbox SP mailbox` (RFC 9051 §6.3.6)
-pub fn rename(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn rename(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, _) = keyword("RENAME").parse(input)?;
     let (rest, from) = arg(label::RENAME_FROM, mailbox)(rest)?;
     let (rest, to) = arg(label::RENAME_TO, mailbox)(rest)?;
@@ -182,20 +182,20 @@ pub fn rename(input: &[u8]) -> PResult<'_, CommandBody> {
 }
 
 /// `subscribe = "SUBSCRIBE" SP mailbox` (RFC 9051 §6.3.7)
-pub fn subscribe(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn subscribe(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, mailbox) = one_mailbox(input, "SUBSCRIBE")?;
     Ok((rest, CommandBody::Subscribe { mailbox }))
 }
 
 /// `unsubscribe = "UNSUBSCRIBE" SP mailbox` (RFC 9051 §6.3.8)
-pub fn unsubscribe(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn unsubscribe(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, mailbox) = one_mailbox(input, "UNSUBSCRIBE")?;
     Ok((rest, CommandBody::Unsubscribe { mailbox }))
 }
 
 /// `list = "LIST" [SP list-select-opts] SP mailbox SP mbox-or-pat [SP list-return-opts]`
 /// (RFC 9051 §6.3.9, RFC 5258 LIST-EXTENDED)
-pub fn list_command(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn list_command(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, _) = keyword("LIST").parse(input)?;
     let mut extended = rest.starts_with(b" (");
     let (rest, selection) = if extended {
@@ -225,7 +225,7 @@ pub fn list_command(input: &[u8]) -> PResult<'_, CommandBody> {
 }
 
 /// `lsub = "LSUB" SP mailbox SP list-mailbox` (RFC 3501 §6.3.9; removed in IMAP4rev2)
-pub fn lsub(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn lsub(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, _) = keyword("LSUB").parse(input)?;
     let (rest, reference) = arg(label::LIST_REFERENCE, mailbox)(rest)?;
     let (rest, pattern) = arg(label::LIST_PATTERN, list_extended::list_mailbox)(rest)?;
@@ -233,7 +233,7 @@ pub fn lsub(input: &[u8]) -> PResult<'_, CommandBody> {
 }
 
 /// `status = "STATUS" SP mailbox SP "(" status-att *(SP status-att) ")"` (RFC 9051 §6.3.11)
-pub fn status(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn status(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, _) = keyword("STATUS").parse(input)?;
     let (rest, mailbox) = arg(label::MAILBOX, mailbox)(rest)?;
     let (rest, items) = arg(label::STATUS_ITEMS, status_att_list)(rest)?;
@@ -242,7 +242,7 @@ pub fn status(input: &[u8]) -> PResult<'_, CommandBody> {
 /// `append = "APPEND" SP mailbox [SP flag-list] [SP date-time] SP literal` (RFC 9051 §6.3.12).
 /// The literal may be synchronizing `{n}`, non-synchronizing `{n+}` (RFC 7888) or binary
 /// `~{n}` (RFC 3516).
-pub fn append(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn append(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, _) = keyword("APPEND").parse(input)?;
     let (rest, mailbox) = arg(label::MAILBOX, mailbox)(rest)?;
     let (rest, flags) = if rest.starts_with(b" (") {
@@ -275,13 +275,13 @@ pub fn append(input: &[u8]) -> PResult<'_, CommandBody> {
 }
 
 /// `flag-list = "(" [flag *(SP flag)] ")"`, committed after each SP (see [`list`]).
-pub fn flag_list(input: &[u8]) -> PResult<'_, Vec<Flag>> {
+pub(crate) fn flag_list(input: &[u8]) -> PResult<'_, Vec<Flag>> {
     list(0, label::FLAG, flag)(input)
 }
 
 /// `flag = "\Answered" / "\Flagged" / "\Deleted" / "\Seen" / "\Draft" / flag-keyword / flag-extension`.
 /// Unlike a response's `flag-perm`, a client may not send `\*`.
-pub fn flag(input: &[u8]) -> PResult<'_, Flag> {
+pub(crate) fn flag(input: &[u8]) -> PResult<'_, Flag> {
     let (rest, flag) = expect(label::FLAG, core_flag).parse(input)?;
     if flag.0 == "\\*" {
         return fail(
@@ -293,23 +293,23 @@ pub fn flag(input: &[u8]) -> PResult<'_, Flag> {
 }
 
 /// `command-select = "CHECK" / ...` — CHECK (RFC 3501 §6.4.1; removed in IMAP4rev2).
-pub fn check(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn check(input: &[u8]) -> PResult<'_, CommandBody> {
     bare(input, "CHECK", CommandBody::Check)
 }
 
 /// `command-select = "CLOSE" / ...` — CLOSE (RFC 9051 §6.4.1).
-pub fn close(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn close(input: &[u8]) -> PResult<'_, CommandBody> {
     bare(input, "CLOSE", CommandBody::Close)
 }
 
 /// `command-select = "EXPUNGE" / ...` — EXPUNGE (RFC 9051 §6.4.3). `UID EXPUNGE` is in `extensions/uidplus.rs`.
-pub fn expunge(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn expunge(input: &[u8]) -> PResult<'_, CommandBody> {
     bare(input, "EXPUNGE", CommandBody::Expunge { uids: None })
 }
 
 /// `search = "SEARCH" [search-return-opts] SP search-program` (RFC 9051 §6.4.4;
 /// RETURN is RFC 4731 ESEARCH, SAVE is RFC 5182 SEARCHRES)
-pub fn search(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn search(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, _) = keyword("SEARCH").parse(input)?;
     let (rest, returns) = if rest.first() == Some(&b' ') && starts_with_word(&rest[1..], "RETURN") {
         let (rest, options) = esearch::search_return_opts(&rest[1..])?;
@@ -331,7 +331,7 @@ pub fn search(input: &[u8]) -> PResult<'_, CommandBody> {
 
 /// `fetch = "FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" / fetch-att / "(" fetch-att *(SP fetch-att) ")")
 ///  [fetch-modifiers]` (RFC 9051 §6.4.5; modifiers RFC 4466 and RFC 7162)
-pub fn fetch(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn fetch(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, _) = keyword("FETCH").parse(input)?;
     let (rest, set) = arg(label::SEQUENCE_SET, sequence_set)(rest)?;
     let (rest, items) = arg(label::FETCH_ITEMS, fetch_items)(rest)?;
@@ -353,7 +353,7 @@ pub fn fetch(input: &[u8]) -> PResult<'_, CommandBody> {
 
 /// `store = "STORE" SP sequence-set [store-modifiers] SP store-att-flags`
 /// (RFC 9051 §6.4.6; modifiers RFC 4466, UNCHANGEDSINCE RFC 7162)
-pub fn store(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn store(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, _) = keyword("STORE").parse(input)?;
     let (rest, set) = arg(label::SEQUENCE_SET, sequence_set)(rest)?;
     let (rest, unchanged_since) = if rest.starts_with(b" (") {
@@ -376,7 +376,7 @@ pub fn store(input: &[u8]) -> PResult<'_, CommandBody> {
 /// `store-att-flags = (["+" / "-"] "FLAGS" [".SILENT"]) SP (flag-list / (flag *(SP flag)))`
 ///
 /// The item is read as one word and then matched, so `+FLAG` is reported where it starts.
-pub fn store_att_flags(input: &[u8]) -> PResult<'_, StoreAction> {
+pub(crate) fn store_att_flags(input: &[u8]) -> PResult<'_, StoreAction> {
     let item = take_while1(|b: u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
     let (rest, item) = expect(label::STORE_ITEM, item).parse(input)?;
     let upper = as_str(item).to_ascii_uppercase();
@@ -414,7 +414,7 @@ fn store_flags(input: &[u8]) -> PResult<'_, Vec<Flag>> {
 }
 
 /// `copy = "COPY" SP sequence-set SP mailbox` (RFC 9051 §6.4.7)
-pub fn copy(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn copy(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, _) = keyword("COPY").parse(input)?;
     let (rest, set) = arg(label::SEQUENCE_SET, sequence_set)(rest)?;
     let (rest, mailbox) = arg(label::COPY_TO, mailbox)(rest)?;
@@ -429,7 +429,7 @@ pub fn copy(input: &[u8]) -> PResult<'_, CommandBody> {
 }
 
 /// `uid = "UID" SP (copy / move / fetch / search / store / uid-expunge)` (RFC 9051 §6.4.9)
-pub fn uid(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn uid(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, _) = keyword("UID").parse(input)?;
     arg(label::UID_COMMAND, uid_command)(rest)
 }

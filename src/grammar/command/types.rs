@@ -195,20 +195,6 @@ impl CommandBody {
         }
     }
 
-    /// True for the UID forms (`UID FETCH`, `UID EXPUNGE`, ...).
-    pub fn is_uid(&self) -> bool {
-        use CommandBody::*;
-        match self {
-            Expunge { uids } => uids.is_some(),
-            Search { uid, .. }
-            | Fetch { uid, .. }
-            | Store { uid, .. }
-            | Copy { uid, .. }
-            | Move { uid, .. } => *uid,
-            _ => false,
-        }
-    }
-
     /// The protocol states in which the command is valid (RFC 9051 §3, §6).
     pub fn valid_in(&self) -> &'static [State] {
         use CommandBody::*;
@@ -260,7 +246,7 @@ pub enum State {
 }
 
 impl State {
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             State::NotAuthenticated => "not authenticated",
             State::Authenticated => "authenticated",

@@ -47,7 +47,7 @@ pub struct Qresync {
     pub known_uids: Option<SequenceSet>,
     /// `seq-match-data = "(" known-sequence-set SP known-uid-set ")"`: message numbers
     /// and the UIDs the client believes they have, so the server can spot expunges.
-    pub seq_match: Option<(SequenceSet, SequenceSet)>,
+    pub(crate) seq_match: Option<(SequenceSet, SequenceSet)>,
 }
 
 /// A FETCH modifier: `fetch-modifier = fetch-modifier-name [SP fetch-modif-params]`.
@@ -64,23 +64,23 @@ pub enum FetchModifier {
 
 /// What each part of QRESYNC is called when it is wrong. Distinct texts: the mock
 /// tells them apart to answer with Dovecot's words.
-pub const QRESYNC_VALUES: &str =
+pub(crate) const QRESYNC_VALUES: &str =
     "the QRESYNC values in parentheses: (uidvalidity mod-sequence [known-uids])";
-pub const QRESYNC_UIDVALIDITY: &str = "the UIDVALIDITY the client remembers (a number)";
-pub const QRESYNC_MODSEQ: &str = "the highest mod-sequence the client knows (a number)";
-pub const KNOWN_UIDS: &str = "the UIDs the client knows, without * (such as 1:300)";
-pub const KNOWN_SEQ_SET: &str =
+pub(crate) const QRESYNC_UIDVALIDITY: &str = "the UIDVALIDITY the client remembers (a number)";
+pub(crate) const QRESYNC_MODSEQ: &str = "the highest mod-sequence the client knows (a number)";
+pub(crate) const KNOWN_UIDS: &str = "the UIDs the client knows, without * (such as 1:300)";
+pub(crate) const KNOWN_SEQ_SET: &str =
     "message numbers without * (the first set of the sequence match data)";
-pub const KNOWN_UID_SET: &str =
+pub(crate) const KNOWN_UID_SET: &str =
     "the UIDs of those messages, without * (the second set of the sequence match data)";
-pub const SEQ_MATCH_END: &str = ") to close the sequence match data, which holds two sets";
-pub const QRESYNC_END: &str = ") to close the QRESYNC values";
-pub const CHANGEDSINCE_VALUE: &str = "the mod-sequence after CHANGEDSINCE (a number)";
+pub(crate) const SEQ_MATCH_END: &str = ") to close the sequence match data, which holds two sets";
+pub(crate) const QRESYNC_END: &str = ") to close the QRESYNC values";
+pub(crate) const CHANGEDSINCE_VALUE: &str = "the mod-sequence after CHANGEDSINCE (a number)";
 
 /// `select-params = SP "(" select-param *(SP select-param) ")"` (RFC 4466), from the `(`.
 /// An empty list is not RFC 4466 syntax, but Dovecot takes it as no parameters, and so
 /// does the grammar.
-pub fn select_params(input: &[u8]) -> PResult<'_, Vec<SelectParam>> {
+pub(crate) fn select_params(input: &[u8]) -> PResult<'_, Vec<SelectParam>> {
     list(0, label::SELECT_PARAM, select_param)(input)
 }
 
@@ -195,7 +195,7 @@ fn optional_value(rest: &[u8], name: String) -> PResult<'_, String> {
 
 /// `fetch-modifiers = SP "(" fetch-modifier *(SP fetch-modifier) ")"` (RFC 4466), from the
 /// `(`. An empty list is read as no modifiers, as Dovecot reads it.
-pub fn fetch_modifiers(input: &[u8]) -> PResult<'_, Vec<FetchModifier>> {
+pub(crate) fn fetch_modifiers(input: &[u8]) -> PResult<'_, Vec<FetchModifier>> {
     list(0, label::FETCH_MODIFIER, fetch_modifier)(input)
 }
 
@@ -222,7 +222,7 @@ fn fetch_modifier(input: &[u8]) -> PResult<'_, FetchModifier> {
 /// `store-modifier =/ "UNCHANGEDSINCE" SP mod-sequence-valzer` — the only store modifier
 /// defined, so it is the only one accepted. Returns its value, if given (an empty list
 /// is read as none, as Dovecot reads it).
-pub fn store_modifiers(input: &[u8]) -> PResult<'_, Option<u64>> {
+pub(crate) fn store_modifiers(input: &[u8]) -> PResult<'_, Option<u64>> {
     let (rest, values) = list(0, label::STORE_MODIFIER, unchanged_since)(input)?;
     Ok((rest, values.last().copied()))
 }
@@ -240,7 +240,7 @@ fn unchanged_since(input: &[u8]) -> PResult<'_, u64> {
 /// `search-modseq-ext = SP entry-name SP entry-type-req`; `entry-type-req = "priv" / "shared" / "all"`.
 /// From the keyword. The entry (`"/flags/\\seen" all`) narrows the search to one flag's
 /// mod-sequence; only the number is kept.
-pub fn search_modsequence(input: &[u8]) -> PResult<'_, u64> {
+pub(crate) fn search_modsequence(input: &[u8]) -> PResult<'_, u64> {
     let (rest, _) = keyword("MODSEQ").parse(input)?;
     let rest = if rest.starts_with(b" \"") {
         let (after_entry, _) = quoted(&rest[1..])?;
@@ -260,7 +260,7 @@ pub fn search_modsequence(input: &[u8]) -> PResult<'_, u64> {
 
 /// What is valid syntax but will not do what was meant: parameters and modifiers a
 /// server refuses (RFC 7162 §3.2.5, §3.2.6), for the front door's lint at `column`.
-pub fn diagnostics(body: &CommandBody, command: &str, column: usize) -> Vec<Diagnostic> {
+pub(crate) fn diagnostics(body: &CommandBody, command: &str, column: usize) -> Vec<Diagnostic> {
     let warn = |code, rule, message: String| {
         Diagnostic::new(Severity::Warning, code, column, rule, message)
     };
@@ -305,7 +305,7 @@ pub fn diagnostics(body: &CommandBody, command: &str, column: usize) -> Vec<Diag
 
 /// How many different numbers a set without `*` names (`1:3,2` names three), as the
 /// two sets of QRESYNC's sequence match data are compared.
-pub fn distinct_count(set: &SequenceSet) -> u64 {
+pub(crate) fn distinct_count(set: &SequenceSet) -> u64 {
     let SequenceSet::Ranges(ranges) = set else {
         return 0;
     };

@@ -10,7 +10,7 @@ use crate::grammar::core::{as_str, is_atom_char, keyword};
 use crate::grammar::error::{expect, PResult};
 
 /// `enable = "ENABLE" 1*(SP capability)`
-pub fn enable(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn enable(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, _) = keyword("ENABLE").parse(input)?;
     let (rest, first) = arg(label::CAPABILITY, capability)(rest)?;
     let mut capabilities = vec![first];
@@ -19,7 +19,7 @@ pub fn enable(input: &[u8]) -> PResult<'_, CommandBody> {
 }
 
 /// `capability = ("AUTH=" auth-type) / atom` — both are atoms; kept as written.
-pub fn capability(input: &[u8]) -> PResult<'_, String> {
+pub(crate) fn capability(input: &[u8]) -> PResult<'_, String> {
     let (rest, name) = expect(label::CAPABILITY, take_while1(is_atom_char)).parse(input)?;
     Ok((rest, as_str(name).to_owned()))
 }

@@ -11,10 +11,10 @@ use crate::grammar::core::keyword;
 use crate::grammar::error::{expect, PResult};
 
 /// The RETURN options the RFCs define.
-pub const SEARCH_RETURN_OPTIONS: &[&str] = &["MIN", "MAX", "ALL", "COUNT", "SAVE"];
+pub(crate) const SEARCH_RETURN_OPTIONS: &[&str] = &["MIN", "MAX", "ALL", "COUNT", "SAVE"];
 
 /// `search-return-opts = SP "RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")"`, from `RETURN`.
-pub fn search_return_opts(input: &[u8]) -> PResult<'_, Vec<String>> {
+pub(crate) fn search_return_opts(input: &[u8]) -> PResult<'_, Vec<String>> {
     let (rest, _) = keyword("RETURN").parse(input)?;
     arg(
         label::SEARCH_RETURN,

@@ -11,20 +11,20 @@ use crate::grammar::core::{keyword, nil, nstring, sp, string};
 use crate::grammar::error::{expect, PResult};
 
 /// `id ::= "ID" SPACE id_params_list`
-pub fn id(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn id(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, _) = keyword("ID").parse(input)?;
     let (rest, parameters) = arg(label::ID_PARAMS, id_params_list)(rest)?;
     Ok((rest, CommandBody::Id { parameters }))
 }
 
 /// The field and value pairs of an ID command or response; `None` for NIL.
-pub type IdParams = Option<Vec<(String, Option<String>)>>;
+pub(crate) type IdParams = Option<Vec<(String, Option<String>)>>;
 
 /// `id_params_list ::= "(" #(string SPACE nstring) ")" / nil`
 ///
 /// RFC 2971's `#` is the old comma-list notation, but the RFC's own examples (and every
 /// implementation) separate the pairs with a single space, as written here.
-pub fn id_params_list(input: &[u8]) -> PResult<'_, IdParams> {
+pub(crate) fn id_params_list(input: &[u8]) -> PResult<'_, IdParams> {
     let pair = |i| {
         let (rest, field) = string(i)?;
         let (rest, _) = sp(rest)?;

@@ -13,12 +13,12 @@ use crate::grammar::core::keyword;
 use crate::grammar::error::PResult;
 
 /// `idle = "IDLE" CRLF "DONE"` — the command line: `IDLE` takes no arguments.
-pub fn idle(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn idle(input: &[u8]) -> PResult<'_, CommandBody> {
     value(CommandBody::Idle, keyword("IDLE")).parse(input)
 }
 
 /// `"DONE"` — the line that ends IDLE. Case-insensitive like every keyword, and it has no tag.
-pub fn done(input: &[u8]) -> PResult<'_, ()> {
+pub(crate) fn done(input: &[u8]) -> PResult<'_, ()> {
     value((), keyword("DONE")).parse(input)
 }
 

@@ -21,7 +21,7 @@ use crate::grammar::status::{status_att_list, StatusItem};
 ///
 /// Any order is allowed, but RECURSIVEMATCH needs a base option (SUBSCRIBED or an
 /// extension's) next to it: `(RECURSIVEMATCH)` and `(REMOTE RECURSIVEMATCH)` are invalid.
-pub fn list_select_opts(input: &[u8]) -> PResult<'_, Vec<ListSelectOption>> {
+pub(crate) fn list_select_opts(input: &[u8]) -> PResult<'_, Vec<ListSelectOption>> {
     let (rest, options) = list(0, label::LIST_SELECT_OPT, select_option)(input)?;
     use ListSelectOption::{RecursiveMatch, Remote};
     let has_mod = options.contains(&RecursiveMatch);
@@ -35,7 +35,8 @@ pub fn list_select_opts(input: &[u8]) -> PResult<'_, Vec<ListSelectOption>> {
 }
 
 /// What RECURSIVEMATCH lacks when it has no base option beside it.
-pub const RECURSIVEMATCH_ALONE: &str = "SUBSCRIBED (or another base option) next to RECURSIVEMATCH";
+pub(crate) const RECURSIVEMATCH_ALONE: &str =
+    "SUBSCRIBED (or another base option) next to RECURSIVEMATCH";
 
 /// `list-select-opt = list-select-base-opt / list-select-independent-opt / list-select-mod-opt`
 /// (RFC 5258 §6; SPECIAL-USE is RFC 6154 §3).
@@ -95,7 +96,7 @@ fn option_extension(input: &[u8]) -> PResult<'_, String> {
 }
 
 /// `list-return-opts = "RETURN" SP "(" [return-option *(SP return-option)] ")"`, from `RETURN`.
-pub fn list_return_opts(input: &[u8]) -> PResult<'_, Vec<ListReturnOption>> {
+pub(crate) fn list_return_opts(input: &[u8]) -> PResult<'_, Vec<ListReturnOption>> {
     let (rest, _) = keyword("RETURN").parse(input)?;
     arg(
         label::LIST_RETURN,
@@ -126,7 +127,7 @@ fn return_option(input: &[u8]) -> PResult<'_, ListReturnOption> {
 /// `mbox-or-pat = list-mailbox / patterns`; `patterns = "(" list-mailbox *(SP list-mailbox) ")"`.
 /// An empty list is not RFC 5258 syntax, but Dovecot answers it (with nothing), and so
 /// does the grammar.
-pub fn mbox_or_pat(input: &[u8]) -> PResult<'_, Vec<ImapString>> {
+pub(crate) fn mbox_or_pat(input: &[u8]) -> PResult<'_, Vec<ImapString>> {
     if input.first() == Some(&b'(') {
         return list(0, label::LIST_PATTERN, list_mailbox)(input);
     }
@@ -134,12 +135,12 @@ pub fn mbox_or_pat(input: &[u8]) -> PResult<'_, Vec<ImapString>> {
 }
 
 /// `list-char = ATOM-CHAR / list-wildcards / resp-specials`
-pub fn is_list_char(b: u8) -> bool {
+pub(crate) fn is_list_char(b: u8) -> bool {
     is_atom_char(b) || matches!(b, b'%' | b'*' | b']')
 }
 
 /// `list-mailbox = 1*list-char / string` — a name or pattern; `%` and `*` are wildcards.
-pub fn list_mailbox(input: &[u8]) -> PResult<'_, ImapString> {
+pub(crate) fn list_mailbox(input: &[u8]) -> PResult<'_, ImapString> {
     let plain = map(take_while1(is_list_char), |b: &[u8]| ImapString {
         bytes: b.to_vec(),
         form: StringForm::Atom,

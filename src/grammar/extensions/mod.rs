@@ -44,7 +44,7 @@ const MAX_NESTING: usize = 8;
 /// `tagged-ext-label = tagged-label-fchar *tagged-label-char`;
 /// `tagged-label-fchar = ALPHA / "-" / "_" / "."`; `tagged-label-char = tagged-label-fchar / DIGIT / ":"`
 /// (RFC 4466): the names of parameters, modifiers and return options.
-pub fn tagged_ext_label(input: &[u8]) -> PResult<'_, &str> {
+pub(crate) fn tagged_ext_label(input: &[u8]) -> PResult<'_, &str> {
     match input.first() {
         Some(&b) if b.is_ascii_alphabetic() || matches!(b, b'-' | b'_' | b'.') => {}
         _ => return fail(input, "a name such as CONDSTORE"),
@@ -60,7 +60,7 @@ pub fn tagged_ext_label(input: &[u8]) -> PResult<'_, &str> {
 /// `tagged-ext-comp = astring / tagged-ext-comp *(SP tagged-ext-comp) / "(" tagged-ext-comp ")"` (RFC 4466)
 ///
 /// Returned as written: the tutor shows the values of extensions, it does not interpret them.
-pub fn tagged_ext_val(input: &[u8]) -> PResult<'_, String> {
+pub(crate) fn tagged_ext_val(input: &[u8]) -> PResult<'_, String> {
     let rest = if input.first() == Some(&b'(') {
         comp_list(input, 0)?.0
     } else if let Ok((rest, _)) = sequence_set(input) {
@@ -83,7 +83,7 @@ pub fn tagged_ext_val(input: &[u8]) -> PResult<'_, String> {
 /// `create-params = SP "(" create-param *(SP create-param) ")"`; `create-param = create-param-name [SP create-param-value]`
 /// (RFC 4466; RFC 6154 uses it for `CREATE name (USE (\Drafts))`), from the `(`. The
 /// generic shape of parameter lists; each parameter is kept as written, its name in capitals.
-pub fn ext_params(input: &[u8]) -> PResult<'_, Vec<String>> {
+pub(crate) fn ext_params(input: &[u8]) -> PResult<'_, Vec<String>> {
     list(1, "a parameter name such as USE", ext_param)(input)
 }
 

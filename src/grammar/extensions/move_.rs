@@ -13,7 +13,7 @@ use crate::grammar::mailbox::mailbox;
 use crate::grammar::sequence::sequence_set;
 
 /// `move = "MOVE" SP sequence-set SP mailbox`
-pub fn move_(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn move_(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, _) = keyword("MOVE").parse(input)?;
     let (rest, set) = arg(label::SEQUENCE_SET, sequence_set)(rest)?;
     let (rest, mailbox) = arg(label::MOVE_TO, mailbox)(rest)?;

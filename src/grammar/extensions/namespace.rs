@@ -9,7 +9,7 @@ use crate::grammar::core::keyword;
 use crate::grammar::error::PResult;
 
 /// `namespace-command = "NAMESPACE"`
-pub fn namespace(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn namespace(input: &[u8]) -> PResult<'_, CommandBody> {
     value(CommandBody::Namespace, keyword("NAMESPACE")).parse(input)
 }
 

@@ -9,22 +9,22 @@ use crate::grammar::args::label;
 use crate::grammar::error::{fail, PResult};
 
 /// `base64-char = ALPHA / DIGIT / "+" / "/"` (case-sensitive)
-pub fn is_base64_char(b: u8) -> bool {
+pub(crate) fn is_base64_char(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'+' || b == b'/'
 }
 
 /// Where and why a base64 string is malformed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Base64Error {
+pub(crate) struct Base64Error {
     /// Byte offset of the problem in the checked text.
-    pub offset: usize,
+    pub(crate) offset: usize,
     /// What was expected there, for people.
-    pub expected: &'static str,
+    pub(crate) expected: &'static str,
 }
 
 /// `base64 = *(4base64-char) [base64-terminal]`;
 /// `base64-terminal = (2base64-char "==") / (3base64-char "=")`
-pub fn check_base64(text: &[u8]) -> Result<(), Base64Error> {
+pub(crate) fn check_base64(text: &[u8]) -> Result<(), Base64Error> {
     let data = text.iter().position(|&b| b == b'=').unwrap_or(text.len());
     if let Some(bad) = text[..data].iter().position(|&b| !is_base64_char(b)) {
         let expected = if text[bad] == b'-' || text[bad] == b'_' {
@@ -59,7 +59,7 @@ pub fn check_base64(text: &[u8]) -> Result<(), Base64Error> {
 }
 
 /// Decodes checked base64. `None` if [`check_base64`] rejects it.
-pub fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
     check_base64(text).ok()?;
     let value = |c: u8| match c {
         b'A'..=b'Z' => c - b'A',
@@ -121,7 +121,7 @@ pub fn encode_base64(data: &[u8]) -> String {
 
 /// `initial-resp = (base64 / "=")` (RFC 4959): `=` is an empty response, which differs
 /// from sending none at all.
-pub fn initial_resp(input: &[u8]) -> PResult<'_, &str> {
+pub(crate) fn initial_resp(input: &[u8]) -> PResult<'_, &str> {
     let len = input
         .iter()
         .position(|&b| matches!(b, b' ' | b'\r' | b'\n'))

@@ -13,7 +13,7 @@ use crate::grammar::error::PResult;
 use crate::grammar::sequence::sequence_set;
 
 /// `uid-expunge = "EXPUNGE" SP sequence-set` (after `UID SP`)
-pub fn uid_expunge(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn uid_expunge(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, _) = keyword("EXPUNGE").parse(input)?;
     let (rest, set) = arg(label::UID_SET, sequence_set)(rest)?;
     Ok((rest, CommandBody::Expunge { uids: Some(set) }))

@@ -9,7 +9,7 @@ use crate::grammar::core::keyword;
 use crate::grammar::error::PResult;
 
 /// `command-select =/ "UNSELECT"`
-pub fn unselect(input: &[u8]) -> PResult<'_, CommandBody> {
+pub(crate) fn unselect(input: &[u8]) -> PResult<'_, CommandBody> {
     value(CommandBody::Unselect, keyword("UNSELECT")).parse(input)
 }
 
