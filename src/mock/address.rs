@@ -25,11 +25,11 @@ use super::rfc822::{is_atext, Cursor, Step};
 /// One address of a list, or a group marker (see the module comment).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Address {
-    pub name: Option<Vec<u8>>,
+    pub(crate) name: Option<Vec<u8>>,
     /// The source route (RFC 5322 obs-route), `@relay1,@relay2`.
-    pub route: Option<Vec<u8>>,
-    pub mailbox: Option<Vec<u8>>,
-    pub domain: Option<Vec<u8>>,
+    pub(crate) route: Option<Vec<u8>>,
+    pub(crate) mailbox: Option<Vec<u8>>,
+    pub(crate) domain: Option<Vec<u8>>,
 }
 
 impl Address {
@@ -43,7 +43,7 @@ impl Address {
 
 /// Reads an address-list header value. `fill_missing` puts `MISSING_MAILBOX` and
 /// `MISSING_DOMAIN` where a part is missing (ENVELOPE and SEARCH do; SORT does too).
-pub fn parse(value: &[u8], fill_missing: bool) -> Vec<Address> {
+pub(crate) fn parse(value: &[u8], fill_missing: bool) -> Vec<Address> {
     let mut p = Parser {
         c: Cursor::new(value),
         out: Vec::new(),
@@ -410,7 +410,7 @@ fn push_maybe_quoted(out: &mut Vec<u8>, s: &[u8], quote_dots: bool) {
 /// runs of spaces shrink to one and the ends are trimmed; NUL becomes 0x80. Quoted
 /// if nothing had to change and no quote, backslash or 8-bit byte is in it; `""` if
 /// only whitespace was; a literal otherwise.
-pub fn push_for_humans(out: &mut Vec<u8>, s: &[u8]) {
+pub(crate) fn push_for_humans(out: &mut Vec<u8>, s: &[u8]) {
     let plain = !s.is_empty()
         && s[0] != b' '
         && s[s.len() - 1] != b' '
@@ -479,7 +479,7 @@ fn push_list(out: &mut Vec<u8>, list: &[Address]) {
 
 /// ENVELOPE (RFC 9051 §7.5.2) of a message header, as Dovecot writes it. When a text
 /// field appears twice the last one counts; the addresses of all are kept.
-pub fn envelope(header: &[u8]) -> Vec<u8> {
+pub(crate) fn envelope(header: &[u8]) -> Vec<u8> {
     let all = fields(header);
     let named = |name: &'static str| {
         all.iter()

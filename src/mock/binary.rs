@@ -24,7 +24,7 @@ use super::mime::{self, Kind, Part};
 
 /// Why a part could not be decoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
+pub(crate) enum Refusal {
     /// An encoding other than 7bit, 8bit, binary, quoted-printable and base64.
     UnknownCte,
     /// Bytes the decoder does not accept.
@@ -33,7 +33,7 @@ pub enum Refusal {
 
 impl Refusal {
     /// The response code and text of Dovecot's tagged NO.
-    pub fn reply(self) -> (&'static str, &'static str) {
+    pub(crate) fn reply(self) -> (&'static str, &'static str) {
         match self {
             Refusal::UnknownCte => ("UNKNOWN-CTE", "Unknown Content-Transfer-Encoding."),
             Refusal::InvalidData => ("PARSE", "Invalid data in MIME part"),
@@ -43,14 +43,14 @@ impl Refusal {
 
 /// A part's decoded bytes, and whether they go as a literal8.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decoded {
-    pub bytes: Vec<u8>,
-    pub literal8: bool,
+pub(crate) struct Decoded {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) literal8: bool,
 }
 
 /// `BINARY[path]`: the part `path` names (the whole message when empty), decoded;
 /// `Ok(None)` when there is no such part (Dovecot then sends an empty literal).
-pub fn section(raw: &[u8], path: &[u32]) -> Result<Option<Decoded>, Refusal> {
+pub(crate) fn section(raw: &[u8], path: &[u32]) -> Result<Option<Decoded>, Refusal> {
     let root = mime::parse(raw);
     let mut out = Builder::new(raw);
     if path.is_empty() {
@@ -76,7 +76,7 @@ pub fn section(raw: &[u8], path: &[u32]) -> Result<Option<Decoded>, Refusal> {
 
 /// `BINARY.SIZE[path]`. Dovecot decodes the whole message first, so any part it
 /// cannot decode fails every size.
-pub fn size(raw: &[u8], path: &[u32]) -> Result<u64, Refusal> {
+pub(crate) fn size(raw: &[u8], path: &[u32]) -> Result<u64, Refusal> {
     section(raw, &[])?;
     Ok(section(raw, path)?.map_or(0, |d| d.bytes.len() as u64))
 }

@@ -15,14 +15,14 @@ use std::sync::OnceLock;
 use super::casemap_table::{DECOMPOSITIONS, TITLE_RUNS};
 
 /// `s` mapped for comparison; see the module comment.
-pub fn casemap(s: &[u8]) -> String {
+pub(crate) fn casemap(s: &[u8]) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);
     push_casemap(s, &mut out);
     out
 }
 
 /// Appends `s` mapped for comparison to `out`.
-pub fn push_casemap(s: &[u8], out: &mut String) {
+pub(crate) fn push_casemap(s: &[u8], out: &mut String) {
     for chunk in s.utf8_chunks() {
         for c in chunk.valid().chars() {
             push_char(c, out);
@@ -49,7 +49,7 @@ fn push_char(c: char, out: &mut String) {
 }
 
 /// The simple titlecase mapping (UnicodeData field 14), or `c` itself.
-pub fn titlecase(c: char) -> char {
+pub(crate) fn titlecase(c: char) -> char {
     let cp = u32::from(c);
     let at = TITLE_RUNS.partition_point(|r| r.0 <= cp);
     let Some(&(start, count, step, delta)) = at.checked_sub(1).map(|i| &TITLE_RUNS[i]) else {

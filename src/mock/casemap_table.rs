@@ -8,7 +8,7 @@
 /// Titlecase runs: (first character, count, step, delta): the characters
 /// `first + i * step` map to themselves plus `delta`.
 #[rustfmt::skip]
-pub const TITLE_RUNS: &[(u32, u16, u8, i32)] = &[
+pub(crate) const TITLE_RUNS: &[(u32, u16, u8, i32)] = &[
     (0x0061, 26, 1, -32), (0x00B5, 1, 1, 743), (0x00E0, 23, 1, -32), (0x00F8, 7, 1, -32), (0x00FF, 1, 1, 121),
     (0x0101, 24, 2, -1), (0x0131, 1, 1, -232), (0x0133, 3, 2, -1), (0x013A, 8, 2, -1), (0x014B, 23, 2, -1),
     (0x017A, 3, 2, -1), (0x017F, 1, 1, -300), (0x0180, 1, 1, 195), (0x0183, 2, 2, -1), (0x0188, 1, 1, -1),
@@ -52,7 +52,7 @@ pub const TITLE_RUNS: &[(u32, u16, u8, i32)] = &[
 ];
 
 /// Decompositions, `CHAR:FIRST.SECOND...` in hex, sorted by character.
-pub const DECOMPOSITIONS: &str = "\
+pub(crate) const DECOMPOSITIONS: &str = "\
 A0:20 A8:20.308 AA:61 AF:20.304 B2:32 B3:33 B4:20.301 B8:20.327 B9:31 BA:6F BC:31.2044.34 \
 BD:31.2044.32 BE:33.2044.34 C0:41.300 C1:41.301 C2:41.302 C3:41.303 C4:41.308 C5:41.30A \
 C7:43.327 C8:45.300 C9:45.301 CA:45.302 CB:45.308 CC:49.300 CD:49.301 CE:49.302 CF:49.308 \

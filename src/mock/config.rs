@@ -7,18 +7,18 @@ use std::time::Duration;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
     /// The greeting's text after the `[CAPABILITY ...]` code: `Dovecot (Ubuntu) ready.`
-    pub greeting: String,
+    pub(crate) greeting: String,
     /// CAPABILITY before login (also in the greeting).
-    pub before_login: Vec<String>,
+    pub(crate) before_login: Vec<String>,
     /// CAPABILITY after login (also in LOGIN's tagged OK).
-    pub after_login: Vec<String>,
+    pub(crate) after_login: Vec<String>,
     /// The ID response's fields (RFC 2971): Dovecot sends `("name" "Dovecot")`.
-    pub id: Vec<(String, String)>,
+    pub(crate) id: Vec<(String, String)>,
 }
 
 impl Identity {
     /// True if `capability` (e.g. `IDLE`, `AUTH=PLAIN`) is advertised in this state.
-    pub fn advertises(&self, authenticated: bool, capability: &str) -> bool {
+    pub(crate) fn advertises(&self, authenticated: bool, capability: &str) -> bool {
         let list = if authenticated {
             &self.after_login
         } else {
@@ -28,7 +28,7 @@ impl Identity {
     }
 
     /// True if any advertised capability starts with `prefix` (`THREAD=` for THREAD).
-    pub fn advertises_prefix(&self, authenticated: bool, prefix: &str) -> bool {
+    pub(crate) fn advertises_prefix(&self, authenticated: bool, prefix: &str) -> bool {
         let list = if authenticated {
             &self.after_login
         } else {
@@ -43,21 +43,21 @@ impl Identity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
     /// The longest command line (Dovecot's `imap_max_line_length`, 64 KiB).
-    pub max_line: usize,
+    pub(crate) max_line: usize,
     /// The largest message APPEND accepts.
-    pub max_append: u64,
+    pub(crate) max_append: u64,
     /// Bad commands in a row after login: Dovecot answers the 20th BAD, then says
     /// `* BYE Too many invalid IMAP commands.` and disconnects (battery session 22).
-    pub max_bad_commands: u32,
+    pub(crate) max_bad_commands: u32,
     /// Bad commands before login, in total (a good one does not reset the count):
     /// Dovecot's imap-login disconnects at the 3rd (battery session 5).
-    pub max_bad_commands_login: u32,
+    pub(crate) max_bad_commands_login: u32,
     /// Inactivity before `* BYE Disconnected for inactivity.`, logged in (Dovecot: 30 min).
-    pub idle_timeout: Duration,
+    pub(crate) idle_timeout: Duration,
     /// Inactivity before the same BYE when not logged in (Dovecot's imap-login: 3 min).
     pub login_timeout: Duration,
     /// How often an IDLE client gets `* OK Still here` (Dovecot: 2 min).
-    pub idle_keepalive: Duration,
+    pub(crate) idle_keepalive: Duration,
     /// Clients served at once by `serve`; more get `* BYE` at once.
     pub max_connections: usize,
     /// The bytes of mail the store may hold, APPENDs in progress included: past it
@@ -90,11 +90,11 @@ impl Default for Limits {
 /// Everything a session needs to know about its server besides the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
-    pub identity: Identity,
+    pub(crate) identity: Identity,
     pub limits: Limits,
     /// The timing figures in tagged replies after login. Dovecot measures them; the mock
     /// always writes the same, which is also what the seed shows.
-    pub timing: String,
+    pub(crate) timing: String,
 }
 
 impl Config {

@@ -9,7 +9,7 @@
 use crate::grammar::core::MONTHS;
 
 /// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+pub(crate) fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = if y >= 0 { y } else { y - 399 } / 400;
     let yoe = y - era * 400;
@@ -20,7 +20,7 @@ pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
 }
 
 /// The civil date of a day count since 1970-01-01.
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719468;
     let era = if z >= 0 { z } else { z - 146096 } / 146097;
     let doe = z - era * 146097;
@@ -69,7 +69,7 @@ fn parse_zone(zone: &str) -> Option<i64> {
 }
 
 /// `date-text = date-day "-" date-month "-" date-year` → days since the epoch.
-pub fn days_of_date_text(text: &str) -> Option<i64> {
+pub(crate) fn days_of_date_text(text: &str) -> Option<i64> {
     let text = text.trim_matches('"');
     let mut parts = text.split('-');
     let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
@@ -102,14 +102,14 @@ pub fn format_internal_date(unix: i64) -> String {
 }
 
 /// The calendar day of a Unix time, in UTC (SEARCH BEFORE/ON/SINCE compare days).
-pub fn day_of(unix: i64) -> i64 {
+pub(crate) fn day_of(unix: i64) -> i64 {
     unix.div_euclid(86400)
 }
 
 /// The day an RFC 5322 `Date:` header names, as written (time and zone ignored, as
 /// RFC 3501 §6.4.4 says for SENTBEFORE/SENTON/SENTSINCE). `None` if unreadable.
 /// `Tue, 25 Jun 2024 09:12:00 +0000` → days of 2024-06-25.
-pub fn days_of_header_date(value: &str) -> Option<i64> {
+pub(crate) fn days_of_header_date(value: &str) -> Option<i64> {
     let value = match value.split_once(',') {
         Some((_, rest)) => rest,
         None => value,

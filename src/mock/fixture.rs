@@ -20,7 +20,7 @@ use super::dates;
 use super::store::{self, Account, Flags, MailboxData, Message, Presence, Store, World};
 
 /// The built-in fixtures, by name.
-pub const BUILT_IN: [(&str, &str); 2] = [
+pub(crate) const BUILT_IN: [(&str, &str); 2] = [
     (
         "strategos",
         include_str!("../../scenarios/fixtures/strategos.yaml"),
@@ -35,102 +35,102 @@ pub const BUILT_IN: [(&str, &str); 2] = [
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fixture {
-    pub server: ServerSpec,
-    pub users: Vec<UserSpec>,
+    pub(crate) server: ServerSpec,
+    pub(crate) users: Vec<UserSpec>,
     /// Where `file:` paths are resolved from (the fixture's folder); not in the YAML.
     #[serde(skip)]
-    pub base: Option<PathBuf>,
+    pub(crate) base: Option<PathBuf>,
     /// The folder `file:` paths must stay in, when the fixture comes with a lesson
     /// (the lesson's folder). A fixture given to `serve --fixture` by its user reads
     /// what its user can read.
     #[serde(skip)]
-    pub root: Option<PathBuf>,
+    pub(crate) root: Option<PathBuf>,
 }
 
 /// The server's identity.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ServerSpec {
+pub(crate) struct ServerSpec {
     /// The greeting text after `* OK [CAPABILITY ...] `.
-    pub greeting: String,
-    pub capabilities: CapabilitySpec,
+    pub(crate) greeting: String,
+    pub(crate) capabilities: CapabilitySpec,
     /// ID response fields; Dovecot's `("name" "Dovecot")` if absent.
     #[serde(default)]
-    pub id: Option<Vec<(String, String)>>,
+    pub(crate) id: Option<Vec<(String, String)>>,
     /// Limits that differ from Dovecot's defaults.
     #[serde(default)]
-    pub limits: Option<LimitsSpec>,
+    pub(crate) limits: Option<LimitsSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct CapabilitySpec {
-    pub before_login: Vec<String>,
-    pub after_login: Vec<String>,
+pub(crate) struct CapabilitySpec {
+    pub(crate) before_login: Vec<String>,
+    pub(crate) after_login: Vec<String>,
 }
 
 /// Optional limits; each one left out keeps Dovecot's default.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct LimitsSpec {
-    pub max_line: Option<usize>,
-    pub max_append: Option<u64>,
-    pub idle_timeout_secs: Option<u64>,
-    pub login_timeout_secs: Option<u64>,
-    pub max_connections: Option<usize>,
-    pub max_store: Option<u64>,
-    pub write_timeout_secs: Option<u64>,
+pub(crate) struct LimitsSpec {
+    pub(crate) max_line: Option<usize>,
+    pub(crate) max_append: Option<u64>,
+    pub(crate) idle_timeout_secs: Option<u64>,
+    pub(crate) login_timeout_secs: Option<u64>,
+    pub(crate) max_connections: Option<usize>,
+    pub(crate) max_store: Option<u64>,
+    pub(crate) write_timeout_secs: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct UserSpec {
-    pub name: String,
-    pub password: String,
+pub(crate) struct UserSpec {
+    pub(crate) name: String,
+    pub(crate) password: String,
     /// INBOX is created if not listed.
     #[serde(default)]
-    pub mailboxes: Vec<MailboxSpec>,
+    pub(crate) mailboxes: Vec<MailboxSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MailboxSpec {
-    pub name: String,
+pub(crate) struct MailboxSpec {
+    pub(crate) name: String,
     /// Defaults to a value derived from the order of mailboxes in the file.
     #[serde(default)]
-    pub uidvalidity: Option<u32>,
+    pub(crate) uidvalidity: Option<u32>,
     /// Defaults to the highest UID plus one.
     #[serde(default)]
-    pub uidnext: Option<u32>,
+    pub(crate) uidnext: Option<u32>,
     /// A SPECIAL-USE attribute (RFC 6154): `\Sent`, `\Drafts`, `\Trash`, `\Junk`, `\Archive`, ...
     #[serde(default)]
-    pub special_use: Option<String>,
+    pub(crate) special_use: Option<String>,
     #[serde(default)]
-    pub subscribed: bool,
+    pub(crate) subscribed: bool,
     #[serde(default)]
-    pub messages: Vec<MessageSpec>,
+    pub(crate) messages: Vec<MessageSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct MessageSpec {
+pub(crate) struct MessageSpec {
     /// Defaults to the previous message's UID plus one.
     #[serde(default)]
-    pub uid: Option<u32>,
+    pub(crate) uid: Option<u32>,
     #[serde(default)]
-    pub flags: Vec<String>,
+    pub(crate) flags: Vec<String>,
     /// `25-Jun-2024 09:12:00 +0000`; defaults to the time the server starts.
     #[serde(default)]
-    pub internal_date: Option<String>,
+    pub(crate) internal_date: Option<String>,
     /// The message inline; line breaks become CRLF.
     #[serde(default)]
-    pub text: Option<String>,
+    pub(crate) text: Option<String>,
     /// The message from a file, relative to the fixture, byte for byte.
     #[serde(default)]
-    pub file: Option<String>,
+    pub(crate) file: Option<String>,
     /// True to leave the message \Recent for the first session that selects it.
     #[serde(default)]
-    pub recent: bool,
+    pub(crate) recent: bool,
 }
 
 /// What can go wrong with a fixture, said so a teacher can fix it.
@@ -201,7 +201,11 @@ pub fn resolve(spec: &str) -> Result<Fixture, FixtureError> {
 }
 
 /// Parses fixture text. `base` is where `file:` paths are resolved from.
-pub fn parse(text: &str, origin: &str, base: Option<PathBuf>) -> Result<Fixture, FixtureError> {
+pub(crate) fn parse(
+    text: &str,
+    origin: &str,
+    base: Option<PathBuf>,
+) -> Result<Fixture, FixtureError> {
     crate::yaml::check(text).map_err(|error| FixtureError::Limit {
         origin: origin.into(),
         error,
@@ -217,7 +221,7 @@ pub fn parse(text: &str, origin: &str, base: Option<PathBuf>) -> Result<Fixture,
 
 impl Fixture {
     /// Builds the store and the server configuration.
-    pub fn build(&self) -> Result<(Store, Config), FixtureError> {
+    pub(crate) fn build(&self) -> Result<(Store, Config), FixtureError> {
         let origin = self
             .base
             .as_ref()
@@ -391,12 +395,12 @@ impl Fixture {
 }
 
 /// What [`confined`] says of a path that leads out of the lesson's folder.
-pub const OUTSIDE: &str = "outside the lesson's folder";
+pub(crate) const OUTSIDE: &str = "outside the lesson's folder";
 
 /// Checks that `path` leads into `root` (symbolic links followed). A lesson can then
 /// read the mail beside it, and nothing else: `file: ../../../../etc/passwd` in a
 /// lesson would otherwise be served to whoever runs it.
-pub fn confined(root: &Path, path: &Path) -> Result<(), String> {
+pub(crate) fn confined(root: &Path, path: &Path) -> Result<(), String> {
     let root = if root.as_os_str().is_empty() {
         Path::new(".")
     } else {

@@ -29,19 +29,19 @@ use super::commands;
 use super::lexical::IGNORES_ARGUMENTS;
 
 /// imap-login's longest word: 1,026 bytes pass, 1,027 do not.
-pub const LOGIN_MAX_WORD: usize = 1026;
+pub(crate) const LOGIN_MAX_WORD: usize = 1026;
 /// imap-login's longest line, CRLF included (8,194 bytes of text pass).
-pub const LOGIN_MAX_LINE: usize = 8196;
+pub(crate) const LOGIN_MAX_LINE: usize = 8196;
 /// imap-login's cap on a line plus the literal it announces.
-pub const LOGIN_MAX_LITERAL: u64 = 8192;
+pub(crate) const LOGIN_MAX_LITERAL: u64 = 8192;
 
 /// imap-login's texts.
-pub const INPUT_BUFFER_FULL: &str = "Input buffer full, aborting";
-pub const LINE_TOO_LARGE: &str = "IMAP command line too large";
+pub(crate) const INPUT_BUFFER_FULL: &str = "Input buffer full, aborting";
+pub(crate) const LINE_TOO_LARGE: &str = "IMAP command line too large";
 
 /// True if `text` (a line, or the start of one) holds a word longer than imap-login
 /// takes. A quoted string is one word, spaces and all.
-pub fn login_word_too_long(text: &[u8]) -> bool {
+pub(crate) fn login_word_too_long(text: &[u8]) -> bool {
     let mut run = 0usize;
     let mut quoted = false;
     let mut escaped = false;
@@ -69,7 +69,7 @@ pub fn login_word_too_long(text: &[u8]) -> bool {
 
 /// What a session does with the first piece of a line over the limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Overlong {
+pub(crate) enum Overlong {
     /// Send this line and close the connection (before login).
     Close(String),
     /// Send this tagged BAD; skip the rest of the line.
@@ -80,7 +80,11 @@ pub enum Overlong {
 
 /// Dovecot's answer to a line whose first `head.len()` bytes came without an LF.
 /// `timed` adds the timing figures imap writes after login.
-pub fn overlong(head: &[u8], authenticated: bool, timed: impl Fn(&str) -> String) -> Overlong {
+pub(crate) fn overlong(
+    head: &[u8],
+    authenticated: bool,
+    timed: impl Fn(&str) -> String,
+) -> Overlong {
     if !authenticated {
         if login_word_too_long(head) {
             return Overlong::Close(format!("* BYE {INPUT_BUFFER_FULL}\r\n"));

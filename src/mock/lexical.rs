@@ -30,7 +30,7 @@ use crate::wire::{Message, Part};
 
 /// Why Dovecot's parser refused the arguments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LexError {
+pub(crate) enum LexError {
     InvalidAtom,
     EightBitAtom,
     NulInString,
@@ -42,7 +42,7 @@ pub enum LexError {
 
 impl LexError {
     /// Dovecot's words.
-    pub fn text(self) -> &'static str {
+    pub(crate) fn text(self) -> &'static str {
         match self {
             LexError::InvalidAtom => "Invalid characters in atom",
             LexError::EightBitAtom => "8bit data in atom",
@@ -57,7 +57,7 @@ impl LexError {
 
 /// Commands whose Dovecot handler never reads its arguments after login, so bytes
 /// in them go unnoticed (`NOOP x<CR>y` is OK).
-pub const IGNORES_ARGUMENTS: [&str; 9] = [
+pub(crate) const IGNORES_ARGUMENTS: [&str; 9] = [
     "CAPABILITY",
     "NOOP",
     "LOGOUT",
@@ -70,13 +70,13 @@ pub const IGNORES_ARGUMENTS: [&str; 9] = [
 ];
 
 /// True if `word` can be a command name: no control character and no 8-bit byte.
-pub fn valid_command_word(word: &[u8]) -> bool {
+pub(crate) fn valid_command_word(word: &[u8]) -> bool {
     !word.is_empty() && word.iter().all(|&b| (0x20..0x80).contains(&b))
 }
 
 /// The first lexical error in the arguments of `message`: its first line from byte
 /// `args_at` on, and every line that follows a literal. Literal data is skipped.
-pub fn check(message: &Message, args_at: usize) -> Option<LexError> {
+pub(crate) fn check(message: &Message, args_at: usize) -> Option<LexError> {
     let mut first = true;
     for part in &message.parts {
         let Part::Line(line) = part else { continue };
@@ -93,11 +93,11 @@ pub fn check(message: &Message, args_at: usize) -> Option<LexError> {
 /// Dovecot's answer when a mailbox argument is not a name it could hold: a control
 /// character, a byte outside printable ASCII, or broken modified UTF-7 (RFC 3501
 /// §5.1.3). It comes before the mailbox is looked up, so the name is not echoed.
-pub const NOT_MUTF7: &str = "Mailbox name is not valid mUTF-7";
+pub(crate) const NOT_MUTF7: &str = "Mailbox name is not valid mUTF-7";
 
 /// True if a mailbox argument of `body` is not valid modified UTF-7. LIST and LSUB
 /// patterns are not checked (Dovecot lists nothing for them, without complaint).
-pub fn bad_mailbox_name(body: &CommandBody) -> bool {
+pub(crate) fn bad_mailbox_name(body: &CommandBody) -> bool {
     use CommandBody::*;
     let names: Vec<&Mailbox> = match body {
         Select { mailbox, .. }
@@ -124,7 +124,7 @@ pub fn bad_mailbox_name(body: &CommandBody) -> bool {
 /// any command looks at its arguments: an unclosed quote or parenthesis, a `)` that
 /// closes nothing. A line ending in a literal's announcement goes on after the literal,
 /// so it cannot be judged alone.
-pub fn unbalanced(first: &[u8]) -> Option<LexError> {
+pub(crate) fn unbalanced(first: &[u8]) -> Option<LexError> {
     if first.ends_with(b"}") {
         return None;
     }

@@ -23,18 +23,18 @@ use super::rfc822::{self, Cursor, Step};
 
 /// One header field: its name and its lines exactly as written (folding included).
 #[derive(Debug, Clone, Copy)]
-pub struct Field<'a> {
-    pub name: &'a [u8],
+pub(crate) struct Field<'a> {
+    pub(crate) name: &'a [u8],
     /// The whole field, `Name: value` through the CRLF of its last line.
-    pub whole: &'a [u8],
+    pub(crate) whole: &'a [u8],
     /// After the colon, through the end of the last line.
-    pub value: &'a [u8],
+    pub(crate) value: &'a [u8],
 }
 
 impl Field<'_> {
     /// The value as Dovecot hands it on: the blanks right after the colon skipped,
     /// every CR and LF removed (so a fold leaves its whitespace), trailing blanks kept.
-    pub fn dovecot_value(&self) -> Vec<u8> {
+    pub(crate) fn dovecot_value(&self) -> Vec<u8> {
         let start = self
             .value
             .iter()
@@ -48,7 +48,7 @@ impl Field<'_> {
     }
 
     /// The value unfolded (CRLFs removed, the whitespace after them kept) and trimmed.
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         let mut out = Vec::with_capacity(self.value.len());
         for &b in self.value {
             if b != b'\r' && b != b'\n' {
@@ -59,7 +59,7 @@ impl Field<'_> {
     }
 
     /// The value unfolded, as bytes (8-bit text kept as is).
-    pub fn bytes(&self) -> Vec<u8> {
+    pub(crate) fn bytes(&self) -> Vec<u8> {
         let v: Vec<u8> = self
             .value
             .iter()
@@ -79,7 +79,7 @@ impl Field<'_> {
 }
 
 /// Splits a message (or a MIME part) into its header, blank line included, and body.
-pub fn split(raw: &[u8]) -> (&[u8], &[u8]) {
+pub(crate) fn split(raw: &[u8]) -> (&[u8], &[u8]) {
     if raw.starts_with(b"\r\n") {
         return raw.split_at(2);
     }
@@ -102,7 +102,7 @@ pub fn split(raw: &[u8]) -> (&[u8], &[u8]) {
 }
 
 /// The fields of a header, in order.
-pub fn fields(header: &[u8]) -> Vec<Field<'_>> {
+pub(crate) fn fields(header: &[u8]) -> Vec<Field<'_>> {
     let mut out = Vec::new();
     let mut lines = Vec::new();
     let mut start = 0;
@@ -150,14 +150,14 @@ fn trim_end(b: &[u8]) -> &[u8] {
 }
 
 /// The first field called `name` (case-insensitive).
-pub fn field<'a>(header: &'a [u8], name: &str) -> Option<Field<'a>> {
+pub(crate) fn field<'a>(header: &'a [u8], name: &str) -> Option<Field<'a>> {
     fields(header)
         .into_iter()
         .find(|f| f.name.eq_ignore_ascii_case(name.as_bytes()))
 }
 
 /// How many lines a body has, as BODYSTRUCTURE counts them (line feeds).
-pub fn line_count(body: &[u8]) -> usize {
+pub(crate) fn line_count(body: &[u8]) -> usize {
     body.iter().filter(|&&b| b == b'\n').count()
 }
 
@@ -167,7 +167,7 @@ pub fn line_count(body: &[u8]) -> usize {
 /// Appends `s` as an IMAP string, as Dovecot's `imap_append_string` does: quoted
 /// when it can be; a literal for CR, LF, NUL or 8-bit bytes, and from the fifth quote
 /// or backslash on (escaping them all would cost more than a literal's `{n}`).
-pub fn push_string(out: &mut Vec<u8>, s: &[u8]) {
+pub(crate) fn push_string(out: &mut Vec<u8>, s: &[u8]) {
     let specials = s.iter().filter(|&&b| b == b'"' || b == b'\\').count();
     if specials > 4
         || s.iter()
@@ -188,7 +188,7 @@ pub fn push_string(out: &mut Vec<u8>, s: &[u8]) {
 }
 
 /// `nstring`: the string, or NIL.
-pub fn push_nstring(out: &mut Vec<u8>, s: Option<&[u8]>) {
+pub(crate) fn push_nstring(out: &mut Vec<u8>, s: Option<&[u8]>) {
     match s {
         Some(s) => push_string(out, s),
         None => out.extend_from_slice(b"NIL"),
@@ -196,7 +196,7 @@ pub fn push_nstring(out: &mut Vec<u8>, s: Option<&[u8]>) {
 }
 
 /// An astring for a mailbox name in LIST/STATUS: an atom when every byte allows it.
-pub fn push_astring(out: &mut Vec<u8>, s: &[u8]) {
+pub(crate) fn push_astring(out: &mut Vec<u8>, s: &[u8]) {
     let atom = !s.is_empty()
         && s.iter().all(|&b| crate::grammar::core::is_astring_char(b))
         && !s.eq_ignore_ascii_case(b"NIL");
@@ -208,7 +208,7 @@ pub fn push_astring(out: &mut Vec<u8>, s: &[u8]) {
 }
 
 /// ENVELOPE (RFC 9051 §7.5.2) of a message, as Dovecot writes it ([`address`]).
-pub fn envelope(raw: &[u8]) -> Vec<u8> {
+pub(crate) fn envelope(raw: &[u8]) -> Vec<u8> {
     address::envelope(split(raw).0)
 }
 
@@ -217,7 +217,7 @@ pub fn envelope(raw: &[u8]) -> Vec<u8> {
 
 /// What a part holds.
 #[derive(Debug)]
-pub enum Kind<'a> {
+pub(crate) enum Kind<'a> {
     Leaf,
     Multipart(Vec<Part<'a>>),
     /// `message/rfc822`: the encapsulated message.
@@ -226,13 +226,13 @@ pub enum Kind<'a> {
 
 /// A message or a MIME part: its header, its body and its structure.
 #[derive(Debug)]
-pub struct Part<'a> {
-    pub header: &'a [u8],
-    pub body: &'a [u8],
-    pub media_type: String,
-    pub subtype: String,
-    pub params: Vec<(String, String)>,
-    pub kind: Kind<'a>,
+pub(crate) struct Part<'a> {
+    pub(crate) header: &'a [u8],
+    pub(crate) body: &'a [u8],
+    pub(crate) media_type: String,
+    pub(crate) subtype: String,
+    pub(crate) params: Vec<(String, String)>,
+    pub(crate) kind: Kind<'a>,
 }
 
 /// A media type, subtype and parameters.
@@ -289,7 +289,7 @@ fn languages(value: &[u8]) -> Vec<Vec<u8>> {
 
 /// Parses a message or part. `digest` is true inside multipart/digest, where the
 /// default type is message/rfc822 (RFC 2046 §5.1.5).
-pub fn parse(raw: &[u8]) -> Part<'_> {
+pub(crate) fn parse(raw: &[u8]) -> Part<'_> {
     parse_at(raw, false, 0)
 }
 
@@ -489,7 +489,7 @@ fn transfer_encoding(part: &Part<'_>) -> Option<Vec<u8>> {
 const EMPTY_PART: &[u8] = b"(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 0 0";
 
 /// BODY (`extensible` false) or BODYSTRUCTURE (`extensible` true) of a part.
-pub fn push_structure(out: &mut Vec<u8>, part: &Part<'_>, extensible: bool) {
+pub(crate) fn push_structure(out: &mut Vec<u8>, part: &Part<'_>, extensible: bool) {
     out.push(b'(');
     match &part.kind {
         Kind::Multipart(children) => {
@@ -562,7 +562,7 @@ pub fn push_structure(out: &mut Vec<u8>, part: &Part<'_>, extensible: bool) {
 }
 
 /// BODY or BODYSTRUCTURE of a whole message.
-pub fn structure(raw: &[u8], extensible: bool) -> Vec<u8> {
+pub(crate) fn structure(raw: &[u8], extensible: bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(128);
     push_structure(&mut out, &parse(raw), extensible);
     out
@@ -573,7 +573,7 @@ pub fn structure(raw: &[u8], extensible: bool) -> Vec<u8> {
 
 /// What a section asks for, as the mock needs it (mirrors `grammar::section::SectionText`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Want<'s> {
+pub(crate) enum Want<'s> {
     Full,
     Header,
     Fields { names: &'s [String], not: bool },
@@ -585,7 +585,7 @@ pub enum Want<'s> {
 ///
 /// Borrowed from `raw` wherever the section is a slice of it (everything but header
 /// fields), so a FETCH of a large message copies nothing.
-pub fn section<'r>(raw: &'r [u8], path: &[u32], want: &Want<'_>) -> Option<Cow<'r, [u8]>> {
+pub(crate) fn section<'r>(raw: &'r [u8], path: &[u32], want: &Want<'_>) -> Option<Cow<'r, [u8]>> {
     let root = parse(raw);
     if path.is_empty() {
         return message_section(root.header, root.body, raw, want);
@@ -605,7 +605,7 @@ pub fn section<'r>(raw: &'r [u8], path: &[u32], want: &Want<'_>) -> Option<Cow<'
 /// The part a section number names, walked as Dovecot walks it: in a multipart the
 /// nth child; elsewhere only `1`, the part itself, and nothing deeper unless the part
 /// is a message/rfc822, whose numbers continue inside the message it holds.
-pub fn find<'p, 'a>(root: &'p Part<'a>, path: &[u32]) -> Option<&'p Part<'a>> {
+pub(crate) fn find<'p, 'a>(root: &'p Part<'a>, path: &[u32]) -> Option<&'p Part<'a>> {
     let mut part = root;
     for (i, &n) in path.iter().enumerate() {
         let more = i + 1 < path.len();
@@ -653,7 +653,7 @@ fn message_section<'r>(
 
 /// The text SEARCH TEXT/BODY look in, decoded enough to find words: the body, and for
 /// TEXT the header too. Case is folded by the caller.
-pub fn body_of(raw: &[u8]) -> &[u8] {
+pub(crate) fn body_of(raw: &[u8]) -> &[u8] {
     split(raw).1
 }
 

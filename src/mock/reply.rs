@@ -15,23 +15,23 @@ use std::ops::Range;
 use std::sync::Arc;
 
 /// Literals shorter than this are copied: a splice costs more than a few bytes.
-pub const SPLICE_MIN: usize = 4096;
+pub(crate) const SPLICE_MIN: usize = 4096;
 
 /// Bytes of a stored message, to be sent at offset `at` of the reply's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Splice {
-    pub at: usize,
-    pub data: Arc<[u8]>,
-    pub range: Range<usize>,
+    pub(crate) at: usize,
+    pub(crate) data: Arc<[u8]>,
+    pub(crate) range: Range<usize>,
 }
 
 /// Protocol text plus splices, in order of `at`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Reply {
-    pub text: Vec<u8>,
-    pub splices: Vec<Splice>,
+    pub(crate) text: Vec<u8>,
+    pub(crate) splices: Vec<Splice>,
     /// When false, [`Reply::shared`] copies (the reply is then one `Vec`).
-    pub streaming: bool,
+    pub(crate) streaming: bool,
 }
 
 impl Reply {
@@ -42,7 +42,7 @@ impl Reply {
         }
     }
 
-    pub fn extend_from_slice(&mut self, bytes: &[u8]) {
+    pub(crate) fn extend_from_slice(&mut self, bytes: &[u8]) {
         self.text.extend_from_slice(bytes);
     }
 
@@ -51,7 +51,7 @@ impl Reply {
     }
 
     /// The bytes `data[range]`: spliced when streaming and large, copied otherwise.
-    pub fn shared(&mut self, data: &Arc<[u8]>, range: Range<usize>) {
+    pub(crate) fn shared(&mut self, data: &Arc<[u8]>, range: Range<usize>) {
         if self.streaming && range.len() >= SPLICE_MIN {
             self.splices.push(Splice {
                 at: self.text.len(),
@@ -64,7 +64,7 @@ impl Reply {
     }
 
     /// `bytes`, spliced from `data` when they are a part of it, copied otherwise.
-    pub fn part_of(&mut self, data: &Arc<[u8]>, bytes: &[u8]) {
+    pub(crate) fn part_of(&mut self, data: &Arc<[u8]>, bytes: &[u8]) {
         match range_within(data, bytes) {
             Some(range) => self.shared(data, range),
             None => self.text.extend_from_slice(bytes),
@@ -97,7 +97,7 @@ impl Reply {
 }
 
 /// Appends `other` to a reply held as `text` and `splices` (a session's output).
-pub fn append_to(text: &mut Vec<u8>, splices: &mut Vec<Splice>, other: Reply) {
+pub(crate) fn append_to(text: &mut Vec<u8>, splices: &mut Vec<Splice>, other: Reply) {
     let base = text.len();
     text.extend_from_slice(&other.text);
     splices.extend(other.splices.into_iter().map(|s| Splice {

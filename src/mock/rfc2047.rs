@@ -24,7 +24,7 @@ pub fn decode(value: &[u8]) -> String {
 
 /// The same, mapped by `i;unicode-casemap` piece by piece, as Dovecot's searches and
 /// base subjects see it.
-pub fn decode_casemap(value: &[u8]) -> String {
+pub(crate) fn decode_casemap(value: &[u8]) -> String {
     let mut out = String::with_capacity(value.len() + value.len() / 8);
     each_piece(value, |text, charset| {
         push_casemap(to_utf8(text, charset).as_bytes(), &mut out);
@@ -127,7 +127,7 @@ fn b_decode(text: &[u8]) -> Vec<u8> {
 
 /// True for the charsets SEARCH CHARSET accepts: Dovecot asks iconv, which knows
 /// these (and many more a learner is unlikely to type).
-pub fn known_charset(name: &str) -> bool {
+pub(crate) fn known_charset(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
     let iso = name
         .strip_prefix("iso-8859-")

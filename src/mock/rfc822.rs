@@ -18,7 +18,7 @@
 
 /// `atext` (RFC 5322 §3.2.3): any printable ASCII but specials; 8-bit bytes count as
 /// atext, as Dovecot lets them.
-pub fn is_atext(b: u8) -> bool {
+pub(crate) fn is_atext(b: u8) -> bool {
     b >= 0x80
         || b.is_ascii_alphanumeric()
         || matches!(
@@ -54,7 +54,7 @@ type Param = (Vec<u8>, Vec<u8>);
 
 /// The outcome of reading a token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Step {
+pub(crate) enum Step {
     /// Read; more input follows.
     More,
     /// Read; the value ends here.
@@ -64,7 +64,7 @@ pub enum Step {
 }
 
 impl Step {
-    pub fn ok(self) -> bool {
+    pub(crate) fn ok(self) -> bool {
         self != Step::Failed
     }
 
@@ -78,11 +78,11 @@ impl Step {
 }
 
 /// A position in a header value.
-pub struct Cursor<'a> {
+pub(crate) struct Cursor<'a> {
     data: &'a [u8],
     pos: usize,
     /// The text of the last comment skipped, without its parentheses.
-    pub last_comment: Vec<u8>,
+    pub(crate) last_comment: Vec<u8>,
 }
 
 impl<'a> Cursor<'a> {
@@ -94,27 +94,27 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    pub fn peek(&self) -> Option<u8> {
+    pub(crate) fn peek(&self) -> Option<u8> {
         self.data.get(self.pos).copied()
     }
 
-    pub fn at(&self, b: u8) -> bool {
+    pub(crate) fn at(&self, b: u8) -> bool {
         self.peek() == Some(b)
     }
 
-    pub fn at_end(&self) -> bool {
+    pub(crate) fn at_end(&self) -> bool {
         self.pos >= self.data.len()
     }
 
-    pub fn pos(&self) -> usize {
+    pub(crate) fn pos(&self) -> usize {
         self.pos
     }
 
-    pub fn set_pos(&mut self, pos: usize) {
+    pub(crate) fn set_pos(&mut self, pos: usize) {
         self.pos = pos.min(self.data.len());
     }
 
-    pub fn bump(&mut self) {
+    pub(crate) fn bump(&mut self) {
         if self.pos < self.data.len() {
             self.pos += 1;
         }
@@ -155,7 +155,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// CFWS: whitespace, line breaks and comments.
-    pub fn skip_lwsp(&mut self) -> Step {
+    pub(crate) fn skip_lwsp(&mut self) -> Step {
         while let Some(b) = self.peek() {
             match b {
                 b' ' | b'\t' | b'\r' | b'\n' => self.pos += 1,
@@ -184,7 +184,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// `atom = [CFWS] 1*atext [CFWS]`.
-    pub fn atom(&mut self, out: &mut Vec<u8>) -> Step {
+    pub(crate) fn atom(&mut self, out: &mut Vec<u8>) -> Step {
         if !self.peek().is_some_and(is_atext) {
             return Step::Failed;
         }
@@ -193,7 +193,7 @@ impl<'a> Cursor<'a> {
 
     /// `dot-atom = [CFWS] dot-atom-text [CFWS]`, with CFWS allowed around the dots;
     /// an empty atom (`a..b`) or a dot at the end fails.
-    pub fn dot_atom(&mut self, out: &mut Vec<u8>) -> Step {
+    pub(crate) fn dot_atom(&mut self, out: &mut Vec<u8>) -> Step {
         if !self.peek().is_some_and(is_atext) {
             return Step::Failed;
         }
@@ -214,13 +214,13 @@ impl<'a> Cursor<'a> {
     }
 
     /// A MIME token (dots allowed, as Dovecot allows them).
-    pub fn mime_token(&mut self, out: &mut Vec<u8>) -> Step {
+    pub(crate) fn mime_token(&mut self, out: &mut Vec<u8>) -> Step {
         self.run(out, |b| is_token(b) || b == b'.')
     }
 
     /// `quoted-string`, unescaped, folding removed; then CFWS. A backslash before a
     /// line break escapes nothing and stays.
-    pub fn quoted_string(&mut self, out: &mut Vec<u8>) -> Step {
+    pub(crate) fn quoted_string(&mut self, out: &mut Vec<u8>) -> Step {
         self.pos += 1;
         while let Some(b) = self.peek() {
             self.pos += 1;
@@ -247,7 +247,7 @@ impl<'a> Cursor<'a> {
 
     /// `phrase = 1*word / obs-phrase`: words (atoms, quoted strings, dots) joined by
     /// one space.
-    pub fn phrase(&mut self, out: &mut Vec<u8>) -> Step {
+    pub(crate) fn phrase(&mut self, out: &mut Vec<u8>) -> Step {
         match self.peek() {
             None => return Step::End,
             Some(b'.') => return Step::Failed,
@@ -271,7 +271,7 @@ impl<'a> Cursor<'a> {
 
     /// `domain` after its `@`: a dot-atom or a domain literal (`[...]`, kept whole
     /// with its backslashes, line breaks removed).
-    pub fn domain(&mut self, out: &mut Vec<u8>) -> Step {
+    pub(crate) fn domain(&mut self, out: &mut Vec<u8>) -> Step {
         self.pos += 1;
         if self.skip_lwsp() != Step::More {
             return Step::Failed;
@@ -313,7 +313,7 @@ impl<'a> Cursor<'a> {
 
     /// `type "/" subtype` of a Content-Type; `out` gets `type/subtype`, or as much of
     /// it as was there.
-    pub fn content_type(&mut self, out: &mut Vec<u8>) -> Step {
+    pub(crate) fn content_type(&mut self, out: &mut Vec<u8>) -> Step {
         if self.skip_lwsp() != Step::More || self.mime_token(out) != Step::More || !self.at(b'/') {
             return Step::Failed;
         }
@@ -367,7 +367,7 @@ impl<'a> Cursor<'a> {
 /// The parameters after a Content-Type or Content-Disposition value, in order, with
 /// RFC 2231 continuations (`key*0`, `key*1*`...) joined after the plain ones (RFC
 /// 2231 §3, §4): names keep their case, as Dovecot keeps them.
-pub fn params(cursor: &mut Cursor<'_>) -> Vec<(String, String)> {
+pub(crate) fn params(cursor: &mut Cursor<'_>) -> Vec<(String, String)> {
     let mut plain = Vec::new();
     // (key, index, extended, value)
     let mut split: Vec<(String, u32, bool, String)> = Vec::new();

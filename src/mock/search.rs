@@ -25,19 +25,19 @@ use super::rfc2047;
 use super::store::{Flags, Message, ANSWERED, DELETED, DRAFT, FLAGGED, SEEN};
 
 /// A message being matched, with what the keys need to know about it.
-pub struct Candidate<'a> {
-    pub m: &'a Message,
+pub(crate) struct Candidate<'a> {
+    pub(crate) m: &'a Message,
     /// The flags this session knows: Dovecot searches its view of the mailbox, which
     /// learns others' changes only when it syncs (a FETCH reads them at once).
-    pub flags: &'a Flags,
+    pub(crate) flags: &'a Flags,
     /// Its message number in the session's view.
-    pub seq: u32,
+    pub(crate) seq: u32,
     /// \Recent for this session.
-    pub recent: bool,
-    pub max_seq: u32,
-    pub max_uid: u32,
+    pub(crate) recent: bool,
+    pub(crate) max_seq: u32,
+    pub(crate) max_uid: u32,
     /// The UIDs of the saved result (`$`), if any was saved.
-    pub saved: Option<&'a [u32]>,
+    pub(crate) saved: Option<&'a [u32]>,
 }
 
 /// Which header fields a string key looks in, and how (see the module comment).
@@ -50,7 +50,7 @@ enum How {
 
 impl Candidate<'_> {
     /// True if the message matches `key`.
-    pub fn matches(&self, key: &SearchKey) -> bool {
+    pub(crate) fn matches(&self, key: &SearchKey) -> bool {
         use SearchKey::*;
         let f = self.flags;
         let day = |d: &str| dates::days_of_date_text(d).unwrap_or(i64::MIN);
@@ -152,7 +152,7 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 }
 
 /// The first search date that is not a date, if any (`Invalid search date parameter`).
-pub fn first_bad_date(keys: &[SearchKey]) -> Option<String> {
+pub(crate) fn first_bad_date(keys: &[SearchKey]) -> Option<String> {
     keys.iter().find_map(|k| match k {
         SearchKey::Before(d)
         | SearchKey::On(d)
@@ -169,7 +169,7 @@ pub fn first_bad_date(keys: &[SearchKey]) -> Option<String> {
 }
 
 /// The keywords the keys name (KEYWORD, UNKEYWORD), at any depth.
-pub fn keywords(keys: &[SearchKey]) -> Vec<String> {
+pub(crate) fn keywords(keys: &[SearchKey]) -> Vec<String> {
     let mut out = Vec::new();
     for k in keys {
         k.walk(&mut |k| {
@@ -184,7 +184,7 @@ pub fn keywords(keys: &[SearchKey]) -> Vec<String> {
 }
 
 /// True if any key, at any depth, satisfies `test`.
-pub fn uses(keys: &[SearchKey], test: impl Fn(&SearchKey) -> bool) -> bool {
+pub(crate) fn uses(keys: &[SearchKey], test: impl Fn(&SearchKey) -> bool) -> bool {
     let mut found = false;
     for k in keys {
         k.walk(&mut |k| found |= test(k));

@@ -58,13 +58,13 @@ pub enum Event {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Output {
     pub bytes: Vec<u8>,
-    pub splices: Vec<Splice>,
+    pub(crate) splices: Vec<Splice>,
     pub events: Vec<Event>,
 }
 
 impl Output {
     /// Every byte to send, in order: text and splices.
-    pub fn chunks(&self) -> Chunks<'_> {
+    pub(crate) fn chunks(&self) -> Chunks<'_> {
         Chunks::new(&self.bytes, &self.splices)
     }
 
@@ -167,7 +167,7 @@ impl Session {
     }
 
     /// The logged-in user, if any.
-    pub fn user(&self) -> Option<&str> {
+    pub(crate) fn user(&self) -> Option<&str> {
         self.conn.user.as_deref()
     }
 
@@ -192,7 +192,7 @@ impl Session {
 
     /// Lets replies refer to stored messages instead of copying them (`serve` does,
     /// and writes [`Output::chunks`]); see [`crate::mock::reply`].
-    pub fn set_streaming(&mut self, on: bool) {
+    pub(crate) fn set_streaming(&mut self, on: bool) {
         self.streaming = on;
     }
 

@@ -18,21 +18,21 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// The hierarchy delimiter, as Dovecot's default `namespace inbox { separator = / }`.
-pub const DELIMITER: char = '/';
+pub(crate) const DELIMITER: char = '/';
 
 /// How many tombstones a mailbox keeps. A session that falls further behind than this
 /// sees the message vanish from FETCH answers a little early; nothing else breaks.
 const TOMBSTONES: usize = 4096;
 
 /// The five system flags a message can carry (RFC 9051 §2.3.2), as bits.
-pub const ANSWERED: u8 = 1;
-pub const FLAGGED: u8 = 2;
-pub const DELETED: u8 = 4;
-pub const SEEN: u8 = 8;
-pub const DRAFT: u8 = 16;
+pub(crate) const ANSWERED: u8 = 1;
+pub(crate) const FLAGGED: u8 = 2;
+pub(crate) const DELETED: u8 = 4;
+pub(crate) const SEEN: u8 = 8;
+pub(crate) const DRAFT: u8 = 16;
 
 /// The system flags in the order Dovecot writes them.
-pub const SYSTEM_FLAGS: [(u8, &str); 5] = [
+pub(crate) const SYSTEM_FLAGS: [(u8, &str); 5] = [
     (ANSWERED, "\\Answered"),
     (FLAGGED, "\\Flagged"),
     (DELETED, "\\Deleted"),
@@ -41,7 +41,7 @@ pub const SYSTEM_FLAGS: [(u8, &str); 5] = [
 ];
 
 /// The bit of a system flag name (`\Seen`, any case), if it is one of the five.
-pub fn system_flag(name: &str) -> Option<u8> {
+pub(crate) fn system_flag(name: &str) -> Option<u8> {
     SYSTEM_FLAGS
         .iter()
         .find(|(_, n)| n.eq_ignore_ascii_case(name))
@@ -51,12 +51,12 @@ pub fn system_flag(name: &str) -> Option<u8> {
 /// A message's flags: system flags as bits, keywords in the mailbox's keyword order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Flags {
-    pub system: u8,
-    pub keywords: Vec<String>,
+    pub(crate) system: u8,
+    pub(crate) keywords: Vec<String>,
 }
 
 impl Flags {
-    pub fn has(&self, bit: u8) -> bool {
+    pub(crate) fn has(&self, bit: u8) -> bool {
         self.system & bit != 0
     }
 
@@ -74,31 +74,31 @@ impl Flags {
         parts.join(" ")
     }
 
-    pub fn has_keyword(&self, name: &str) -> bool {
+    pub(crate) fn has_keyword(&self, name: &str) -> bool {
         self.keywords.iter().any(|k| k.eq_ignore_ascii_case(name))
     }
 }
 
 /// One stored message.
 #[derive(Debug, Clone)]
-pub struct Message {
-    pub uid: u32,
-    pub flags: Flags,
+pub(crate) struct Message {
+    pub(crate) uid: u32,
+    pub(crate) flags: Flags,
     /// INTERNALDATE, in Unix seconds.
-    pub internal_date: i64,
+    pub(crate) internal_date: i64,
     /// The RFC 5322 text, exactly as stored (CRLF line endings, as delivered).
-    pub raw: Arc<[u8]>,
+    pub(crate) raw: Arc<[u8]>,
     /// \Recent not yet claimed by any session (RFC 3501 §2.3.2: the first session to
     /// see a new message gets \Recent for it, no other session does).
-    pub recent: bool,
+    pub(crate) recent: bool,
     /// CONDSTORE's per-message modification sequence (RFC 7162).
-    pub modseq: u64,
+    pub(crate) modseq: u64,
 }
 
 /// Whether a mailbox can be selected. Dovecot's maildir layout has two kinds of names
 /// that LIST shows but SELECT refuses, and the mock reproduces both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Presence {
+pub(crate) enum Presence {
     /// A real mailbox.
     Real,
     /// A mailbox DELETEd while it had children. Dovecot keeps listing it with
@@ -111,29 +111,29 @@ pub enum Presence {
 #[derive(Debug, Clone)]
 pub struct MailboxData {
     /// Unique for the life of the store: a mailbox deleted and created again is a new one.
-    pub id: u64,
+    pub(crate) id: u64,
     /// The name as on the wire (modified UTF-7 for non-ASCII), `INBOX` in capitals.
     pub name: String,
-    pub uidvalidity: u32,
-    pub uidnext: u32,
+    pub(crate) uidvalidity: u32,
+    pub(crate) uidnext: u32,
     /// SPECIAL-USE attributes (RFC 6154), e.g. `\Sent`.
-    pub special_use: Vec<String>,
+    pub(crate) special_use: Vec<String>,
     /// Keywords defined in this mailbox, in the order they were first used. Dovecot
     /// announces them in FLAGS and PERMANENTFLAGS; SEARCH KEYWORD creates one too.
-    pub keywords: Vec<String>,
-    pub messages: Vec<Message>,
+    pub(crate) keywords: Vec<String>,
+    pub(crate) messages: Vec<Message>,
     /// Recently expunged messages, newest last (see the module comment).
-    pub expunged: Vec<Message>,
+    pub(crate) expunged: Vec<Message>,
     /// Every expunge: the UID and the mod-sequence of the change that removed it, in
     /// order. QRESYNC reports them as VANISHED (EARLIER) to a client that saw an older
     /// mod-sequence (RFC 7162 §3.2.5.1, §3.2.6). Twelve bytes a message, kept for the
     /// life of the mailbox, as Dovecot keeps them in its transaction log.
-    pub vanished: Vec<(u32, u64)>,
-    pub highest_modseq: u64,
+    pub(crate) vanished: Vec<(u32, u64)>,
+    pub(crate) highest_modseq: u64,
     /// Per-message MODSEQs are kept: a CONDSTORE client has opened the mailbox (see
     /// [`Self::track_modseqs`]).
-    pub modseqs_tracked: bool,
-    pub presence: Presence,
+    pub(crate) modseqs_tracked: bool,
+    pub(crate) presence: Presence,
 }
 
 impl MailboxData {
@@ -154,19 +154,19 @@ impl MailboxData {
         }
     }
 
-    pub fn is_real(&self) -> bool {
+    pub(crate) fn is_real(&self) -> bool {
         self.presence == Presence::Real
     }
 
     /// The live message with this UID.
-    pub fn message(&self, uid: u32) -> Option<&Message> {
+    pub(crate) fn message(&self, uid: u32) -> Option<&Message> {
         self.messages
             .binary_search_by_key(&uid, |m| m.uid)
             .ok()
             .map(|i| &self.messages[i])
     }
 
-    pub fn message_mut(&mut self, uid: u32) -> Option<&mut Message> {
+    pub(crate) fn message_mut(&mut self, uid: u32) -> Option<&mut Message> {
         match self.messages.binary_search_by_key(&uid, |m| m.uid) {
             Ok(i) => Some(&mut self.messages[i]),
             Err(_) => None,
@@ -174,13 +174,13 @@ impl MailboxData {
     }
 
     /// The message with this UID, live or recently expunged.
-    pub fn message_or_tombstone(&self, uid: u32) -> Option<&Message> {
+    pub(crate) fn message_or_tombstone(&self, uid: u32) -> Option<&Message> {
         self.message(uid)
             .or_else(|| self.expunged.iter().rev().find(|m| m.uid == uid))
     }
 
     /// Adds keywords to the mailbox's list; true if any was new.
-    pub fn define_keywords<'a>(&mut self, names: impl IntoIterator<Item = &'a str>) -> bool {
+    pub(crate) fn define_keywords<'a>(&mut self, names: impl IntoIterator<Item = &'a str>) -> bool {
         let mut grew = false;
         for name in names {
             if !self.keywords.iter().any(|k| k.eq_ignore_ascii_case(name)) {
@@ -192,7 +192,7 @@ impl MailboxData {
     }
 
     /// Puts keywords in the mailbox's order, with the mailbox's spelling.
-    pub fn order_keywords(&self, keywords: &[String]) -> Vec<String> {
+    pub(crate) fn order_keywords(&self, keywords: &[String]) -> Vec<String> {
         self.keywords
             .iter()
             .filter(|k| keywords.iter().any(|w| w.eq_ignore_ascii_case(k)))
@@ -204,7 +204,7 @@ impl MailboxData {
     /// mailbox (`mail_index_modseq_enable`): the messages already there then all get
     /// the HIGHESTMODSEQ of that moment. Seen against Dovecot 2.3.19 in the
     /// differential test (`tests/mock_vs_dovecot.rs`, e13).
-    pub fn track_modseqs(&mut self) {
+    pub(crate) fn track_modseqs(&mut self) {
         if !self.modseqs_tracked {
             for m in &mut self.messages {
                 m.modseq = self.highest_modseq;
@@ -217,7 +217,7 @@ impl MailboxData {
     /// (one index transaction) the same MODSEQ: `STORE 1:2 +FLAGS ...` or a COPY of
     /// two messages raises HIGHESTMODSEQ by one, not two. Commands that change several
     /// messages take this once and pass it to [`Self::append_at`] / [`Self::set_flags_at`].
-    pub fn next_modseq(&self) -> u64 {
+    pub(crate) fn next_modseq(&self) -> u64 {
         self.highest_modseq + 1
     }
 
@@ -228,7 +228,7 @@ impl MailboxData {
     }
 
     /// Stores a new message as part of the change `modseq`; returns its UID.
-    pub fn append_at(
+    pub(crate) fn append_at(
         &mut self,
         raw: Arc<[u8]>,
         mut flags: Flags,
@@ -259,7 +259,7 @@ impl MailboxData {
     }
 
     /// Changes a message's flags as part of the change `modseq`; true if they changed.
-    pub fn set_flags_at(&mut self, uid: u32, flags: Flags, modseq: u64) -> bool {
+    pub(crate) fn set_flags_at(&mut self, uid: u32, flags: Flags, modseq: u64) -> bool {
         let ordered = Flags {
             system: flags.system,
             keywords: self.order_keywords(&flags.keywords),
@@ -277,7 +277,7 @@ impl MailboxData {
     }
 
     /// Removes the messages with these UIDs, keeping tombstones.
-    pub fn expunge(&mut self, uids: &BTreeSet<u32>) -> usize {
+    pub(crate) fn expunge(&mut self, uids: &BTreeSet<u32>) -> usize {
         let modseq = self.highest_modseq + 1;
         let mut kept = Vec::with_capacity(self.messages.len());
         let mut removed = 0;
@@ -302,7 +302,7 @@ impl MailboxData {
     }
 
     /// The UIDs expunged after mod-sequence `modseq`, in order, that `wanted` accepts.
-    pub fn vanished_since(&self, modseq: u64, wanted: impl Fn(u32) -> bool) -> Vec<u32> {
+    pub(crate) fn vanished_since(&self, modseq: u64, wanted: impl Fn(u32) -> bool) -> Vec<u32> {
         let mut uids: Vec<u32> = self
             .vanished
             .iter()
@@ -314,15 +314,15 @@ impl MailboxData {
         uids
     }
 
-    pub fn unseen_count(&self) -> usize {
+    pub(crate) fn unseen_count(&self) -> usize {
         self.messages.iter().filter(|m| !m.flags.has(SEEN)).count()
     }
 
-    pub fn recent_count(&self) -> usize {
+    pub(crate) fn recent_count(&self) -> usize {
         self.messages.iter().filter(|m| m.recent).count()
     }
 
-    pub fn size(&self) -> u64 {
+    pub(crate) fn size(&self) -> u64 {
         self.messages.iter().map(|m| m.raw.len() as u64).sum()
     }
 }
@@ -336,46 +336,46 @@ pub struct Account {
     pub mailboxes: Vec<MailboxData>,
     /// Subscriptions are names, kept apart from the mailboxes as in Dovecot (a name can
     /// stay subscribed after its mailbox is gone).
-    pub subscriptions: BTreeSet<String>,
+    pub(crate) subscriptions: BTreeSet<String>,
 }
 
 impl Account {
     /// The mailbox with this wire name (INBOX case-insensitively), real or not.
-    pub fn find(&self, name: &str) -> Option<&MailboxData> {
+    pub(crate) fn find(&self, name: &str) -> Option<&MailboxData> {
         let name = canonical(name);
         self.mailboxes.iter().find(|m| m.name == name)
     }
 
-    pub fn find_mut(&mut self, name: &str) -> Option<&mut MailboxData> {
+    pub(crate) fn find_mut(&mut self, name: &str) -> Option<&mut MailboxData> {
         let name = canonical(name);
         self.mailboxes.iter_mut().find(|m| m.name == name)
     }
 
     /// The real mailbox with this name, the one SELECT, STATUS, COPY and APPEND can use.
-    pub fn real(&self, name: &str) -> Option<&MailboxData> {
+    pub(crate) fn real(&self, name: &str) -> Option<&MailboxData> {
         self.find(name).filter(|m| m.is_real())
     }
 
-    pub fn real_mut(&mut self, name: &str) -> Option<&mut MailboxData> {
+    pub(crate) fn real_mut(&mut self, name: &str) -> Option<&mut MailboxData> {
         self.find_mut(name).filter(|m| m.is_real())
     }
 
-    pub fn by_id(&self, id: u64) -> Option<&MailboxData> {
+    pub(crate) fn by_id(&self, id: u64) -> Option<&MailboxData> {
         self.mailboxes.iter().find(|m| m.id == id)
     }
 
-    pub fn by_id_mut(&mut self, id: u64) -> Option<&mut MailboxData> {
+    pub(crate) fn by_id_mut(&mut self, id: u64) -> Option<&mut MailboxData> {
         self.mailboxes.iter_mut().find(|m| m.id == id)
     }
 
     /// True if some mailbox (real or kept) lives below `name`.
-    pub fn has_children(&self, name: &str) -> bool {
+    pub(crate) fn has_children(&self, name: &str) -> bool {
         let prefix = format!("{name}{DELIMITER}");
         self.mailboxes.iter().any(|m| m.name.starts_with(&prefix))
     }
 
     /// Drops kept-after-delete mailboxes that no longer have children.
-    pub fn prune(&mut self) {
+    pub(crate) fn prune(&mut self) {
         loop {
             let gone: Vec<usize> = (0..self.mailboxes.len())
                 .filter(|&i| {
@@ -393,7 +393,7 @@ impl Account {
 }
 
 /// INBOX is case-insensitive (RFC 9051 §5.1); every other name is taken as written.
-pub fn canonical(name: &str) -> String {
+pub(crate) fn canonical(name: &str) -> String {
     if name.eq_ignore_ascii_case("INBOX") {
         "INBOX".to_owned()
     } else {
@@ -408,7 +408,7 @@ pub struct World {
     /// Grows on every change (see the module comment).
     pub version: u64,
     /// Bytes promised to APPENDs whose literal is on its way (see `Limits::max_store`).
-    pub reserved: u64,
+    pub(crate) reserved: u64,
     next_id: u64,
     last_uidvalidity: u32,
 }
@@ -426,40 +426,40 @@ impl World {
         stored.saturating_add(self.reserved)
     }
 
-    pub fn account(&self, user: &str) -> Option<&Account> {
+    pub(crate) fn account(&self, user: &str) -> Option<&Account> {
         self.accounts.iter().find(|a| a.name == user)
     }
 
-    pub fn account_mut(&mut self, user: &str) -> Option<&mut Account> {
+    pub(crate) fn account_mut(&mut self, user: &str) -> Option<&mut Account> {
         self.accounts.iter_mut().find(|a| a.name == user)
     }
 
     /// Records that something changed, so idle sessions get woken up.
-    pub fn touch(&mut self) {
+    pub(crate) fn touch(&mut self) {
         self.version += 1;
     }
 
     /// A fresh mailbox id.
-    pub fn next_id(&mut self) -> u64 {
+    pub(crate) fn next_id(&mut self) -> u64 {
         self.next_id += 1;
         self.next_id
     }
 
     /// A UIDVALIDITY for a new mailbox. Dovecot uses the creation time; so do we,
     /// but never twice the same value (two mailboxes created in one second).
-    pub fn new_uidvalidity(&mut self) -> u32 {
+    pub(crate) fn new_uidvalidity(&mut self) -> u32 {
         let now = super::dates::now().clamp(1, u32::MAX as i64) as u32;
         self.last_uidvalidity = now.max(self.last_uidvalidity.saturating_add(1));
         self.last_uidvalidity
     }
 
     /// Notes a UIDVALIDITY given by a fixture, so new ones never collide with it.
-    pub fn note_uidvalidity(&mut self, v: u32) {
+    pub(crate) fn note_uidvalidity(&mut self, v: u32) {
         self.last_uidvalidity = self.last_uidvalidity.max(v);
     }
 
     /// Creates a mailbox for `user` (the caller has checked it does not exist).
-    pub fn create_mailbox(&mut self, user: &str, name: &str) -> Option<&mut MailboxData> {
+    pub(crate) fn create_mailbox(&mut self, user: &str, name: &str) -> Option<&mut MailboxData> {
         let id = self.next_id();
         let validity = self.new_uidvalidity();
         let account = self.account_mut(user)?;

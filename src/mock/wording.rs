@@ -9,7 +9,7 @@
 // -- status texts, not logged in (imap-login: no timing figures)
 
 /// battery session 1.
-pub const PRE_CAPABILITY: &str =
+pub(crate) const PRE_CAPABILITY: &str =
     "Pre-login capabilities listed, post-login capabilities have more.";
 /// battery session 1.
 pub const PRE_NOOP: &str = "NOOP completed.";
@@ -18,127 +18,127 @@ pub const PRE_LOGOUT: &str = "Logout completed.";
 /// battery session 6.
 pub const PRE_ID: &str = "ID completed.";
 /// battery session 6.
-pub const PRE_ENABLE: &str = "ENABLE ignored in non-authenticated state.";
+pub(crate) const PRE_ENABLE: &str = "ENABLE ignored in non-authenticated state.";
 /// battery session 1: any parse error, unknown command or command of a later state.
-pub const PRE_BAD: &str = "Error in IMAP command received by server.";
+pub(crate) const PRE_BAD: &str = "Error in IMAP command received by server.";
 /// battery session 2: the line started with LOGIN, so LOGIN was taken as the tag.
-pub const PRE_LOGIN_AS_TAG: &str =
+pub(crate) const PRE_LOGIN_AS_TAG: &str =
     "First parameter in line is IMAP's command tag, not the command name. Add that before the command, like: a login user pass";
 /// battery session 5 (and session 22 after login).
-pub const TOO_MANY_BAD: &str = "Too many invalid IMAP commands.";
+pub(crate) const TOO_MANY_BAD: &str = "Too many invalid IMAP commands.";
 /// seed, battery.
-pub const LOGGED_IN: &str = "Logged in";
+pub(crate) const LOGGED_IN: &str = "Logged in";
 /// battery session 1.
-pub const AUTH_FAILED: &str = "Authentication failed.";
+pub(crate) const AUTH_FAILED: &str = "Authentication failed.";
 /// battery session 11.
-pub const AUTH_ABORTED: &str = "Authentication aborted by client.";
+pub(crate) const AUTH_ABORTED: &str = "Authentication aborted by client.";
 /// battery session 11.
-pub const AUTH_UNSUPPORTED: &str = "Unsupported authentication mechanism.";
+pub(crate) const AUTH_UNSUPPORTED: &str = "Unsupported authentication mechanism.";
 /// battery session 12 (no full stop in Dovecot's text).
-pub const AUTH_BAD_BASE64: &str = "Invalid base64 in response";
+pub(crate) const AUTH_BAD_BASE64: &str = "Invalid base64 in response";
 /// source (login-common): STARTTLS when the server has no TLS configured. unverified wire.
-pub const STARTTLS_DISABLED: &str = "TLS support isn't enabled.";
+pub(crate) const STARTTLS_DISABLED: &str = "TLS support isn't enabled.";
 /// source (imap-login): a line longer than imap-login's input buffer. unverified wire.
 pub const PRE_INPUT_TOO_LONG: &str = "Input buffer full, aborting";
 
 // -- logged in (imap: tagged texts get timing figures, see `Session::finish`)
 
-pub const CAPABILITY_DONE: &str = "Capability completed.";
-pub const NOOP_DONE: &str = "NOOP completed.";
-pub const LOGOUT_BYE: &str = "Logging out";
-pub const LOGOUT_DONE: &str = "Logout completed.";
-pub const ID_DONE: &str = "ID completed.";
-pub const ENABLE_DONE: &str = "Enabled.";
-pub const NAMESPACE_DONE: &str = "Namespace completed.";
-pub const SELECT_DONE: &str = "Select completed.";
-pub const EXAMINE_DONE: &str = "Examine completed.";
-pub const CREATE_DONE: &str = "Create completed.";
-pub const DELETE_DONE: &str = "Delete completed.";
-pub const RENAME_DONE: &str = "Rename completed.";
-pub const SUBSCRIBE_DONE: &str = "Subscribe completed.";
-pub const UNSUBSCRIBE_DONE: &str = "Unsubscribe completed.";
-pub const LIST_DONE: &str = "List completed.";
-pub const LSUB_DONE: &str = "Lsub completed.";
-pub const STATUS_DONE: &str = "Status completed.";
+pub(crate) const CAPABILITY_DONE: &str = "Capability completed.";
+pub(crate) const NOOP_DONE: &str = "NOOP completed.";
+pub(crate) const LOGOUT_BYE: &str = "Logging out";
+pub(crate) const LOGOUT_DONE: &str = "Logout completed.";
+pub(crate) const ID_DONE: &str = "ID completed.";
+pub(crate) const ENABLE_DONE: &str = "Enabled.";
+pub(crate) const NAMESPACE_DONE: &str = "Namespace completed.";
+pub(crate) const SELECT_DONE: &str = "Select completed.";
+pub(crate) const EXAMINE_DONE: &str = "Examine completed.";
+pub(crate) const CREATE_DONE: &str = "Create completed.";
+pub(crate) const DELETE_DONE: &str = "Delete completed.";
+pub(crate) const RENAME_DONE: &str = "Rename completed.";
+pub(crate) const SUBSCRIBE_DONE: &str = "Subscribe completed.";
+pub(crate) const UNSUBSCRIBE_DONE: &str = "Unsubscribe completed.";
+pub(crate) const LIST_DONE: &str = "List completed.";
+pub(crate) const LSUB_DONE: &str = "Lsub completed.";
+pub(crate) const STATUS_DONE: &str = "Status completed.";
 /// battery session 18: `OK [CLIENTBUG] ...`.
-pub const STATUS_SELECTED_DONE: &str = "Status on selected mailbox completed.";
-pub const APPEND_DONE: &str = "Append completed.";
-pub const CHECK_DONE: &str = "Check completed.";
-pub const CLOSE_DONE: &str = "Close completed.";
-pub const UNSELECT_DONE: &str = "Unselect completed.";
-pub const EXPUNGE_DONE: &str = "Expunge completed.";
-pub const SEARCH_DONE: &str = "Search completed.";
-pub const FETCH_DONE: &str = "Fetch completed.";
-pub const STORE_DONE: &str = "Store completed.";
+pub(crate) const STATUS_SELECTED_DONE: &str = "Status on selected mailbox completed.";
+pub(crate) const APPEND_DONE: &str = "Append completed.";
+pub(crate) const CHECK_DONE: &str = "Check completed.";
+pub(crate) const CLOSE_DONE: &str = "Close completed.";
+pub(crate) const UNSELECT_DONE: &str = "Unselect completed.";
+pub(crate) const EXPUNGE_DONE: &str = "Expunge completed.";
+pub(crate) const SEARCH_DONE: &str = "Search completed.";
+pub(crate) const FETCH_DONE: &str = "Fetch completed.";
+pub(crate) const STORE_DONE: &str = "Store completed.";
 /// battery session 16.
-pub const STORE_READ_ONLY: &str = "Store ignored with read-only mailbox.";
-pub const COPY_DONE: &str = "Copy completed.";
-pub const MOVE_DONE: &str = "Move completed.";
+pub(crate) const STORE_READ_ONLY: &str = "Store ignored with read-only mailbox.";
+pub(crate) const COPY_DONE: &str = "Copy completed.";
+pub(crate) const MOVE_DONE: &str = "Move completed.";
 /// battery session 18: UID COPY of UIDs that do not exist.
-pub const NO_MESSAGES: &str = "No messages found.";
+pub(crate) const NO_MESSAGES: &str = "No messages found.";
 /// battery session 18: the untagged OK MOVE sends with COPYUID.
-pub const MOVED_UIDS: &str = "Moved UIDs.";
-pub const IDLE_CONTINUE: &str = "idling";
-pub const IDLE_DONE: &str = "Idle completed.";
+pub(crate) const MOVED_UIDS: &str = "Moved UIDs.";
+pub(crate) const IDLE_CONTINUE: &str = "idling";
+pub(crate) const IDLE_DONE: &str = "Idle completed.";
 /// battery session 19: a line other than DONE during IDLE.
-pub const IDLE_EXPECTED_DONE: &str = "Expected DONE.";
+pub(crate) const IDLE_EXPECTED_DONE: &str = "Expected DONE.";
 /// source (imap-idle.c): the keepalive Dovecot sends every 2 minutes. unverified wire.
-pub const IDLE_STILL_HERE: &str = "Still here";
+pub(crate) const IDLE_STILL_HERE: &str = "Still here";
 
-pub const NO_MAILBOX_SELECTED: &str = "No mailbox selected.";
-pub const FLAGS_PERMITTED: &str = "Flags permitted.";
-pub const READ_ONLY_MAILBOX: &str = "Read-only mailbox.";
-pub const FIRST_UNSEEN: &str = "First unseen.";
-pub const UIDS_VALID: &str = "UIDs valid";
-pub const PREDICTED_UID: &str = "Predicted next UID";
-pub const HIGHEST: &str = "Highest";
+pub(crate) const NO_MAILBOX_SELECTED: &str = "No mailbox selected.";
+pub(crate) const FLAGS_PERMITTED: &str = "Flags permitted.";
+pub(crate) const READ_ONLY_MAILBOX: &str = "Read-only mailbox.";
+pub(crate) const FIRST_UNSEEN: &str = "First unseen.";
+pub(crate) const UIDS_VALID: &str = "UIDs valid";
+pub(crate) const PREDICTED_UID: &str = "Predicted next UID";
+pub(crate) const HIGHEST: &str = "Highest";
 /// battery session 16.
-pub const PREVIOUS_CLOSED: &str = "Previous mailbox closed.";
+pub(crate) const PREVIOUS_CLOSED: &str = "Previous mailbox closed.";
 /// differential select.txt: Dovecot's text for any unknown SELECT parameter or FETCH
 /// modifier (cmd-select.c reuses the FETCH wording).
-pub const UNKNOWN_FETCH_MODIFIER: &str = "Unknown FETCH modifier";
+pub(crate) const UNKNOWN_FETCH_MODIFIER: &str = "Unknown FETCH modifier";
 /// differential condstore.txt: QRESYNC's parameter or VANISHED before ENABLE QRESYNC.
-pub const QRESYNC_NOT_ENABLED: &str = "QRESYNC not enabled";
+pub(crate) const QRESYNC_NOT_ENABLED: &str = "QRESYNC not enabled";
 /// differential condstore.txt: STORE ... (UNCHANGEDSINCE n) left some messages alone.
-pub const CONDITIONAL_STORE_FAILED: &str = "Conditional store failed.";
+pub(crate) const CONDITIONAL_STORE_FAILED: &str = "Conditional store failed.";
 /// differential condstore.txt: STORE ... (UNCHANGEDSINCE n) in an EXAMINEd mailbox.
-pub const CONDSTORE_READ_ONLY: &str = "CONDSTORE failed: Mailbox is read-only.";
+pub(crate) const CONDSTORE_READ_ONLY: &str = "CONDSTORE failed: Mailbox is read-only.";
 
-pub const MAILBOX_EXISTS: &str = "Mailbox already exists";
-pub const TARGET_EXISTS: &str = "Target mailbox already exists";
-pub const RENAME_INBOX: &str = "Renaming INBOX isn't supported";
-pub const DELETE_INBOX: &str = "INBOX can't be deleted";
-pub const ZERO_BYTE_MESSAGE: &str = "Can't save a zero byte message.";
+pub(crate) const MAILBOX_EXISTS: &str = "Mailbox already exists";
+pub(crate) const TARGET_EXISTS: &str = "Target mailbox already exists";
+pub(crate) const RENAME_INBOX: &str = "Renaming INBOX isn't supported";
+pub(crate) const DELETE_INBOX: &str = "INBOX can't be deleted";
+pub(crate) const ZERO_BYTE_MESSAGE: &str = "Can't save a zero byte message.";
 /// unverified: Dovecot 2.3 has no APPEND size limit by default; RFC 7889's code is used.
-pub const MESSAGE_TOO_LARGE: &str = "Message size exceeds the limit";
+pub(crate) const MESSAGE_TOO_LARGE: &str = "Message size exceeds the limit";
 /// unverified: the default `quota_exceeded_message` of Dovecot's quota plugin, which
 /// the lab does not load (the mock's store limit stands in for a quota).
-pub const QUOTA_EXCEEDED: &str = "Quota exceeded (mailbox for user is full)";
+pub(crate) const QUOTA_EXCEEDED: &str = "Quota exceeded (mailbox for user is full)";
 /// battery session 17.
-pub const UNKNOWN_CHARSET: &str = "Unknown charset";
+pub(crate) const UNKNOWN_CHARSET: &str = "Unknown charset";
 /// source (imap-client.c): a line longer than `imap_max_line_length`. unverified wire.
 pub const TOO_LONG_ARGUMENT: &str = "Too long argument.";
 /// source (imap-parser.c): a literal in a command other than APPEND that does not fit
 /// the line length limit; Dovecot disconnects. unverified wire.
-pub const LITERAL_TOO_LARGE: &str = "Literal size too large";
+pub(crate) const LITERAL_TOO_LARGE: &str = "Literal size too large";
 /// unverified (Dovecot's login and imap processes both use this text).
-pub const INACTIVITY: &str = "Disconnected for inactivity.";
+pub(crate) const INACTIVITY: &str = "Disconnected for inactivity.";
 /// source (imap-client.c). unverified wire.
-pub const MAILBOX_DELETED: &str = "Selected mailbox was deleted, have to disconnect.";
+pub(crate) const MAILBOX_DELETED: &str = "Selected mailbox was deleted, have to disconnect.";
 /// unverified: Dovecot's `login_max_connections`-style refusal.
-pub const TOO_MANY_CONNECTIONS: &str = "Too many connections, try again later.";
+pub(crate) const TOO_MANY_CONNECTIONS: &str = "Too many connections, try again later.";
 
 /// `Mailbox doesn't exist: NAME` (battery sessions 14, 18).
-pub fn no_mailbox(name: &str) -> String {
+pub(crate) fn no_mailbox(name: &str) -> String {
     format!("Mailbox doesn't exist: {name}")
 }
 
 /// `Error in IMAP command NAME: REASON` (battery): the BAD text after login.
-pub fn command_error(name: &str, reason: &str) -> String {
+pub(crate) fn command_error(name: &str, reason: &str) -> String {
     format!("Error in IMAP command {name}: {reason}")
 }
 
 /// What the mock says when a fixture advertises a capability it does not implement.
-pub fn not_implemented(what: &str) -> String {
+pub(crate) fn not_implemented(what: &str) -> String {
     format!("[CANNOT] The imap-tutor mock does not implement {what}, although this fixture advertises it.")
 }

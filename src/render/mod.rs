@@ -153,7 +153,7 @@ impl<'w, W: Write> AnnotationWriter<'w, W> {
 }
 
 /// One JSON object on one line.
-pub fn write_json(out: &mut impl Write, a: &Annotation) -> io::Result<()> {
+pub(crate) fn write_json(out: &mut impl Write, a: &Annotation) -> io::Result<()> {
     serde_json::to_writer(&mut *out, a)?;
     out.write_all(b"\n")
 }
@@ -279,7 +279,7 @@ pub fn write_text(out: &mut impl Write, a: &Annotation, style: TextStyle) -> io:
 /// `* OK \e[2J\e]0;pwned\a` would otherwise clear the learner's screen and retitle
 /// the window. TAB stays: it only moves the cursor right, and mail folds its header
 /// lines with it. The renderer's own line ends and colours are added after this.
-pub fn visible(text: &str) -> Cow<'_, str> {
+pub(crate) fn visible(text: &str) -> Cow<'_, str> {
     let unsafe_char = |c: char| {
         (c.is_control() && c != '\t')
             || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
@@ -308,7 +308,7 @@ pub fn visible(text: &str) -> Cow<'_, str> {
 const NBSP: &str = "\u{a0}";
 
 /// Word-wraps `text` to `width` columns, given `indent` columns already used.
-pub fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
     let room = width.saturating_sub(indent).max(20);
     let mut lines = Vec::new();
     let mut line = String::new();
@@ -329,8 +329,8 @@ pub fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
 /// The one palette: every coloured writer (annotations, diffs, lessons) paints with
 /// it, by the role of the text, so a role has one colour everywhere. Plain text when off.
 #[derive(Debug, Clone, Copy)]
-pub struct Painter {
-    pub on: bool,
+pub(crate) struct Painter {
+    pub(crate) on: bool,
 }
 
 impl Painter {
@@ -342,55 +342,55 @@ impl Painter {
         }
     }
     /// What the client sent.
-    pub fn client(&self, s: &str) -> String {
+    pub(crate) fn client(&self, s: &str) -> String {
         self.with(s, |s| s.cyan().bold().to_string())
     }
     /// What the server sent; a line a diff adds; a check that passed.
-    pub fn server(&self, s: &str) -> String {
+    pub(crate) fn server(&self, s: &str) -> String {
         self.with(s, |s| s.green().to_string())
     }
     /// A line a diff takes away.
-    pub fn removed(&self, s: &str) -> String {
+    pub(crate) fn removed(&self, s: &str) -> String {
         self.with(s, |s| s.red().to_string())
     }
     /// The explanation itself: the default colour, so it reads best.
-    pub fn explain(&self, s: &str) -> String {
+    pub(crate) fn explain(&self, s: &str) -> String {
         s.to_string()
     }
     /// Marks, notes and secondary text.
-    pub fn dim(&self, s: &str) -> String {
+    pub(crate) fn dim(&self, s: &str) -> String {
         self.with(s, |s| s.dimmed().to_string())
     }
     /// Titles, and a command shown to type.
-    pub fn bold(&self, s: &str) -> String {
+    pub(crate) fn bold(&self, s: &str) -> String {
         self.with(s, |s| s.bold().to_string())
     }
     /// A heading to act on ("Goal:").
-    pub fn heading(&self, s: &str) -> String {
+    pub(crate) fn heading(&self, s: &str) -> String {
         self.with(s, |s| s.bold().cyan().to_string())
     }
     /// A diff's exchange header.
-    pub fn header(&self, s: &str) -> String {
+    pub(crate) fn header(&self, s: &str) -> String {
         self.with(s, |s| s.cyan().to_string())
     }
     /// Warnings, hints, and what a difference means.
-    pub fn warn(&self, s: &str) -> String {
+    pub(crate) fn warn(&self, s: &str) -> String {
         self.with(s, |s| s.yellow().bold().to_string())
     }
     /// Something that happened meanwhile (another session's change).
-    pub fn event(&self, s: &str) -> String {
+    pub(crate) fn event(&self, s: &str) -> String {
         self.with(s, |s| s.yellow().to_string())
     }
     /// Errors, and a goal not reached.
-    pub fn error(&self, s: &str) -> String {
+    pub(crate) fn error(&self, s: &str) -> String {
         self.with(s, |s| s.red().bold().to_string())
     }
     /// A goal reached, a lesson done.
-    pub fn success(&self, s: &str) -> String {
+    pub(crate) fn success(&self, s: &str) -> String {
         self.with(s, |s| s.green().bold().to_string())
     }
     /// What to type instead.
-    pub fn hint(&self, s: &str) -> String {
+    pub(crate) fn hint(&self, s: &str) -> String {
         self.with(s, |s| s.magenta().to_string())
     }
 }

@@ -18,7 +18,7 @@ use crate::grammar::vocabulary::COMMANDS;
 use crate::say;
 use crate::wire::framer::literal_header;
 
-pub const FORMAT: Format = Format {
+pub(crate) const FORMAT: Format = Format {
     name: "bare",
     description: "protocol lines alone (commands, responses or both), no greeting or prefixes",
     sniff,
@@ -86,7 +86,7 @@ fn sniff(text: &str) -> u32 {
 }
 
 /// Reads bare protocol lines; see the module documentation.
-pub fn read_bare(text: &str) -> Result<Transcript, ReadError> {
+pub(crate) fn read_bare(text: &str) -> Result<Transcript, ReadError> {
     super::refuse_binary(NAME, text)?;
     let lines = split_lines(text);
     let mut records = Vec::new();

@@ -27,7 +27,7 @@ use super::{Direction, Record, Transcript};
 use crate::wire::Framer;
 
 /// What to tell someone who wants to see inside TLS.
-pub const TLS_ADVICE: &str = "a capture cannot show what TLS encrypts. To see this \
+pub(crate) const TLS_ADVICE: &str = "a capture cannot show what TLS encrypts. To see this \
     session: run the client through `imap-tutor proxy --upstream HOST:993 --tls` (or \
     `--starttls` on port 143), which explains every line; or start the client with \
     SSLKEYLOGFILE=keys.txt and open the capture in Wireshark with that file \
@@ -557,7 +557,7 @@ fn reassembly_summary(counts: &[Counts; 2]) -> String {
 }
 
 /// Seconds since the epoch as `YYYY-MM-DDTHH:MM:SS.ssssssZ`.
-pub fn rfc3339(time: f64) -> String {
+pub(crate) fn rfc3339(time: f64) -> String {
     let secs = time.floor() as i64;
     let micros = ((time - time.floor()) * 1e6).round() as i64;
     let (y, m, d) = crate::mock::dates::civil_from_days(secs.div_euclid(86_400));

@@ -43,7 +43,7 @@ use super::{Direction, Record, Transcript};
 
 /// What a message is, as far as splitting and ordering need to know.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// The client's command that opens an exchange.
     Command,
     /// A line the client sent inside an exchange (DONE, an AUTHENTICATE answer).
@@ -62,12 +62,12 @@ pub enum Kind {
 #[derive(Debug, Clone)]
 pub struct Item {
     pub direction: Direction,
-    pub kind: Kind,
+    pub(crate) kind: Kind,
     /// The message as it was on the wire (literals kept up to the assembler's limit):
     /// the meanings are read from its grammar.
-    pub message: Message,
+    pub(crate) message: Message,
     /// Normalised display lines (`S: * 4 EXISTS`, `S| ...`).
-    pub lines: Vec<String>,
+    pub(crate) lines: Vec<String>,
 }
 
 impl Item {
@@ -78,24 +78,24 @@ impl Item {
 
 /// A command and what belongs to it; exchange 0 is the greeting.
 #[derive(Debug, Clone, Default)]
-pub struct Exchange {
-    pub index: usize,
+pub(crate) struct Exchange {
+    pub(crate) index: usize,
     /// The command's tag, as sent.
-    pub tag: Option<String>,
+    pub(crate) tag: Option<String>,
     /// The command's name as the grammar knows it (`SELECT`, `IDLE`), if it parsed.
-    pub name: Option<&'static str>,
-    pub command: Option<Item>,
+    pub(crate) name: Option<&'static str>,
+    pub(crate) command: Option<Item>,
     /// Everything else, in arrival order.
-    pub items: Vec<Item>,
+    pub(crate) items: Vec<Item>,
     /// The line of the transcript file where the exchange starts.
-    pub source_line: usize,
+    pub(crate) source_line: usize,
     /// True once its tagged completion came.
-    pub completed: bool,
+    pub(crate) completed: bool,
 }
 
 impl Exchange {
     /// What aligns exchanges: the normalised command without its tag.
-    pub fn key(&self) -> String {
+    pub(crate) fn key(&self) -> String {
         match &self.command {
             None => "greeting".to_string(),
             Some(c) => {
@@ -113,7 +113,7 @@ impl Exchange {
     }
 
     /// The header line shown above the exchange's diff.
-    pub fn title(&self) -> String {
+    pub(crate) fn title(&self) -> String {
         match &self.command {
             None => "the greeting".to_string(),
             Some(c) => c.lines.first().cloned().unwrap_or_default(),
@@ -135,7 +135,7 @@ impl Exchange {
 }
 
 /// Splits a session into exchanges, normalising every message with `rules`.
-pub fn exchanges(transcript: &Transcript, rules: &Rules) -> Vec<Exchange> {
+pub(crate) fn exchanges(transcript: &Transcript, rules: &Rules) -> Vec<Exchange> {
     let mut s = Splitter::new(rules);
     for record in &transcript.records {
         s.record(record);
@@ -146,7 +146,7 @@ pub fn exchanges(transcript: &Transcript, rules: &Rules) -> Vec<Exchange> {
 
 /// The exchanges of a session read record by record, each handed out once nothing
 /// more can belong to it: memory holds the exchanges still open, not the session.
-pub struct ExchangeStream<'r, I> {
+pub(crate) struct ExchangeStream<'r, I> {
     splitter: Splitter<'r>,
     records: I,
     ready: VecDeque<Exchange>,
@@ -519,7 +519,7 @@ impl std::fmt::Display for Identity {
 
 /// The [`Identity`] of an untagged response: its name, plus the message number for
 /// FETCH and EXPUNGE, the code for a status response, the mailbox for LIST and STATUS.
-pub fn identity(data: &Data) -> Identity {
+pub(crate) fn identity(data: &Data) -> Identity {
     match data {
         Data::Fetch { seq, .. } => Identity::Fetch(*seq),
         Data::Expunge(n) => Identity::Expunge(*n),
@@ -619,34 +619,34 @@ fn bags(exchange: &Exchange) -> Vec<Vec<usize>> {
 
 /// One line of a rendered diff.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DiffLine {
+pub(crate) struct DiffLine {
     /// `' '` same, `'-'` only in the expected session, `'+'` only in the actual one.
-    pub sign: char,
-    pub text: String,
+    pub(crate) sign: char,
+    pub(crate) text: String,
 }
 
 /// An exchange that differs.
 #[derive(Debug, Clone, Serialize)]
 pub struct Difference {
     /// The exchange's number in each session (None when it is missing there).
-    pub expected: Option<usize>,
-    pub actual: Option<usize>,
+    pub(crate) expected: Option<usize>,
+    pub(crate) actual: Option<usize>,
     /// Where the exchange starts in each file.
-    pub expected_line: Option<usize>,
-    pub actual_line: Option<usize>,
+    pub(crate) expected_line: Option<usize>,
+    pub(crate) actual_line: Option<usize>,
     /// The command line (normalised), or "the greeting".
-    pub title: String,
+    pub(crate) title: String,
     /// One sentence per difference, for people.
     pub meanings: Vec<String>,
     /// The diff, in groups of lines with context; groups are separated in the text output.
-    pub hunks: Vec<Vec<DiffLine>>,
+    pub(crate) hunks: Vec<Vec<DiffLine>>,
 }
 
 /// The whole comparison.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     /// The rules in force.
-    pub rules: Vec<String>,
+    pub(crate) rules: Vec<String>,
     pub expected_exchanges: usize,
     pub actual_exchanges: usize,
     pub differences: Vec<Difference>,
@@ -708,7 +708,7 @@ where
 }
 
 /// Compares two sessions already split into exchanges.
-pub fn diff_exchanges(old: &[Exchange], new: &[Exchange], rules: &Rules) -> Report {
+pub(crate) fn diff_exchanges(old: &[Exchange], new: &[Exchange], rules: &Rules) -> Report {
     // Exchange 0 (the greeting) is always paired; the rest is aligned by command.
     let old_keys: Vec<String> = old.iter().skip(1).map(Exchange::key).collect();
     let new_keys: Vec<String> = new.iter().skip(1).map(Exchange::key).collect();
@@ -1443,7 +1443,7 @@ impl Report {
     }
 
     /// One line: the verdict, with the rules in force.
-    pub fn summary(&self) -> String {
+    pub(crate) fn summary(&self) -> String {
         let rules = if self.rules.is_empty() {
             "no normalisation (--strict)".to_string()
         } else {

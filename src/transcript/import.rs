@@ -40,7 +40,7 @@ pub struct Input<'a> {
 }
 
 /// What `show_secrets: false` writes in a masked session's header, as recordings do.
-pub const MASKED: &str = "masked: passwords and AUTHENTICATE data are replaced by ********";
+pub(crate) const MASKED: &str = "masked: passwords and AUTHENTICATE data are replaced by ********";
 
 /// Reads every session of an input, whatever its format.
 pub fn read_sessions(input: &Input, show_secrets: bool) -> Result<Vec<Session>, String> {
@@ -150,7 +150,7 @@ fn rawlog_pair(input: &Input) -> Result<Vec<Session>, String> {
 }
 
 /// Masks the client's secrets with the recordings' redactor.
-pub fn mask(t: &mut Transcript) {
+pub(crate) fn mask(t: &mut Transcript) {
     let mut redactor = Redactor::new(false);
     let mut last_time = None;
     let records = std::mem::take(&mut t.records);

@@ -202,8 +202,8 @@ pub struct Format {
     pub description: &'static str,
     /// How much the text looks like this format: 0 not at all, 100 certainly.
     /// The highest score wins; on a tie, the earlier entry of [`FORMATS`].
-    pub sniff: fn(&str) -> u32,
-    pub read: fn(&str) -> Result<Transcript, ReadError>,
+    pub(crate) sniff: fn(&str) -> u32,
+    pub(crate) read: fn(&str) -> Result<Transcript, ReadError>,
 }
 
 impl fmt::Debug for Format {
@@ -215,7 +215,7 @@ impl fmt::Debug for Format {
 }
 
 /// Every format [`read`] knows, most specific first.
-pub const FORMATS: &[Format] = &[native::FORMAT, rfc::FORMAT, bare::FORMAT, telnet::FORMAT];
+pub(crate) const FORMATS: &[Format] = &[native::FORMAT, rfc::FORMAT, bare::FORMAT, telnet::FORMAT];
 
 /// The format `text` is most likely in.
 pub fn detect(text: &str) -> &'static Format {

@@ -38,7 +38,7 @@ const FUNCTIONS: &[(&str, Direction)] = &[
 const SUPPRESSED: &str = "Logging suppressed for this command";
 
 /// How much of the text looks like a Thunderbird IMAP log (for detection).
-pub fn sniff(text: &str) -> u32 {
+pub(crate) fn sniff(text: &str) -> u32 {
     let lines = text.lines().take(200).filter(|l| !l.trim().is_empty());
     let (mut total, mut ours) = (0, 0);
     for line in lines {

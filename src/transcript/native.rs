@@ -34,9 +34,9 @@ use std::fmt::Write as _;
 /// Line 1 of every native file, before the version number.
 pub const MAGIC: &str = "# imap-tutor transcript";
 /// The version this code writes and reads.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
-pub const FORMAT: Format = Format {
+pub(crate) const FORMAT: Format = Format {
     name: "native",
     description:
         "imap-tutor's own format: `C: `/`S: ` lines, `|` for literal data, escapes for every byte",
@@ -78,7 +78,7 @@ fn push_hex(out: &mut String, bytes: &[u8]) {
 /// each one would make every FLAGS line harder to read and to diff.
 /// A space (or other white space) at the very end is escaped too, so that editors that
 /// strip trailing white space cannot change the bytes (`S: +\x20` is `+ ` CRLF).
-pub fn escape_into(out: &mut String, bytes: &[u8]) {
+pub(crate) fn escape_into(out: &mut String, bytes: &[u8]) {
     let mut offset = 0;
     for chunk in bytes.utf8_chunks() {
         let valid = chunk.valid();
@@ -257,7 +257,7 @@ impl Writer {
     }
 
     /// Line 1 and the header fields, with the blank line that ends them.
-    pub fn header(meta: &[(String, String)]) -> String {
+    pub(crate) fn header(meta: &[(String, String)]) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "{MAGIC} {VERSION}");
         for (key, value) in meta {
@@ -275,7 +275,7 @@ impl Writer {
     }
 
     /// The lines of one record.
-    pub fn record(&mut self, record: &Record) -> String {
+    pub(crate) fn record(&mut self, record: &Record) -> String {
         let mut out = String::new();
         self.record_into(&mut out, record);
         out
@@ -461,7 +461,7 @@ pub fn read_native(text: &str) -> Result<Transcript, ReadError> {
 pub struct NativeReader<R> {
     input: R,
     /// The header fields (`server`, `started`...), read by [`NativeReader::new`].
-    pub meta: Vec<(String, String)>,
+    pub(crate) meta: Vec<(String, String)>,
     number: usize,
     /// The first record after the header, read to find where the header ends.
     first: Option<Record>,

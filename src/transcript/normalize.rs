@@ -60,7 +60,7 @@ pub enum Rule {
 }
 
 /// Every built-in rule, in the order `--help` lists them.
-pub const ALL_RULES: [Rule; 6] = [
+pub(crate) const ALL_RULES: [Rule; 6] = [
     Rule::Timings,
     Rule::UidValidity,
     Rule::Dates,
@@ -71,7 +71,7 @@ pub const ALL_RULES: [Rule; 6] = [
 
 impl Rule {
     /// The name `--keep` takes (its clap value name).
-    pub fn name(self) -> String {
+    pub(crate) fn name(self) -> String {
         use clap::ValueEnum;
         self.to_possible_value()
             .map(|v| v.get_name().to_owned())
@@ -97,7 +97,7 @@ impl Default for Rules {
 }
 
 /// The placeholder an `--ignore` match becomes.
-pub const IGNORED: &str = "<ignored>";
+pub(crate) const IGNORED: &str = "<ignored>";
 
 impl Rules {
     /// No rule at all: `--strict`. (`--ignore` may still add some.)
@@ -146,12 +146,12 @@ impl Rules {
     }
 
     /// True when the built-in `rule` is on.
-    pub fn has(&self, rule: Rule) -> bool {
+    pub(crate) fn has(&self, rule: Rule) -> bool {
         self.on.contains(&rule)
     }
 
     /// What is in force, for summaries: rule names, then each `--ignore` pattern.
-    pub fn describe(&self) -> Vec<String> {
+    pub(crate) fn describe(&self) -> Vec<String> {
         let mut out: Vec<String> = ALL_RULES
             .iter()
             .filter(|r| self.has(**r))
@@ -167,7 +167,7 @@ impl Rules {
 
     /// Normalises the text of one protocol line (its ending excluded). `greeting` is
     /// true for the server's first message.
-    pub fn line(&self, direction: Direction, text: &[u8], greeting: bool) -> Vec<u8> {
+    pub(crate) fn line(&self, direction: Direction, text: &[u8], greeting: bool) -> Vec<u8> {
         let mut out = text.to_vec();
         if direction == Direction::Server && self.has(Rule::Timings) && contains(&out, b"secs)") {
             out = replace(&TIMINGS, &out, |_| b"(<timing> secs)".to_vec());
@@ -190,7 +190,7 @@ impl Rules {
     }
 
     /// Normalises the data of one literal: a message's headers and body.
-    pub fn literal(&self, data: &[u8]) -> Vec<u8> {
+    pub(crate) fn literal(&self, data: &[u8]) -> Vec<u8> {
         let mut out = data.to_vec();
         if self.has(Rule::MessageIds) {
             if contains_ci(&out, b"-ID:") || contains_ci(&out, b"References:") {
@@ -220,7 +220,7 @@ impl Rules {
     /// `S| ...`), normalised. A literal whose text a rule changed is announced with its
     /// new length, so the `{n}` and the data stay consistent; a literal the assembler
     /// kept only in part is shown with what was kept and its real size noted.
-    pub fn message_lines(
+    pub(crate) fn message_lines(
         &self,
         direction: Direction,
         message: &Message,
@@ -273,7 +273,7 @@ impl Rules {
 }
 
 /// Replaces the tag (the first word) of a command or tagged response line.
-pub fn rename_tag(text: &[u8], new: &str) -> Vec<u8> {
+pub(crate) fn rename_tag(text: &[u8], new: &str) -> Vec<u8> {
     let end = text.iter().position(|&b| b == b' ').unwrap_or(text.len());
     [new.as_bytes(), &text[end..]].concat()
 }

@@ -22,13 +22,13 @@
 #[derive(Debug, Clone, PartialEq)]
 pub struct Frame<'a> {
     /// Seconds since the Unix epoch (None for pcapng Simple Packet Blocks).
-    pub time: Option<f64>,
+    pub(crate) time: Option<f64>,
     /// The link-layer header type (1 Ethernet, 113 Linux cooked, ...).
-    pub link_type: u32,
+    pub(crate) link_type: u32,
     /// The bytes captured: may be fewer than were on the wire (`snaplen`).
-    pub data: &'a [u8],
+    pub(crate) data: &'a [u8],
     /// The frame's length on the wire.
-    pub wire_len: u32,
+    pub(crate) wire_len: u32,
 }
 
 /// What a capture file held.
@@ -38,11 +38,11 @@ pub struct Capture<'a> {
     pub format: &'static str,
     pub frames: Vec<Frame<'a>>,
     /// Set when the file ends in the middle of a record: what was wrong, and where.
-    pub truncated: Option<String>,
+    pub(crate) truncated: Option<String>,
 }
 
 /// True if `bytes` start like a pcap or pcapng file.
-pub fn sniff(bytes: &[u8]) -> bool {
+pub(crate) fn sniff(bytes: &[u8]) -> bool {
     matches!(
         bytes.get(..4),
         Some([0xd4, 0xc3, 0xb2, 0xa1])

@@ -33,7 +33,7 @@ struct Piece {
 
 /// Which shape a file is in, if it is a rawlog.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
+pub(crate) enum Shape {
     /// `TIME I: ` / `TIME O: ` entries, both directions in one file (imaptest).
     Single,
     /// `TIME ` lines: one direction; its other half is the `.in`/`.out` beside it.
@@ -41,7 +41,7 @@ pub enum Shape {
 }
 
 /// Recognises a rawlog by its first line.
-pub fn sniff(bytes: &[u8]) -> Option<Shape> {
+pub(crate) fn sniff(bytes: &[u8]) -> Option<Shape> {
     let (_, rest) = timestamp(bytes)?;
     if marker(rest).is_some() {
         Some(Shape::Single)
@@ -157,7 +157,7 @@ fn starts_greeting(bytes: &[u8]) -> bool {
 }
 
 /// Reads a single-file rawlog (imaptest's `rawlog.N`).
-pub fn read_single(bytes: &[u8]) -> Result<Transcript, String> {
+pub(crate) fn read_single(bytes: &[u8]) -> Result<Transcript, String> {
     let pieces = single_pieces(bytes)?;
     let greeting_from = pieces
         .iter()
@@ -198,7 +198,7 @@ pub fn read_single(bytes: &[u8]) -> Result<Transcript, String> {
 
 /// Reads Dovecot's pair of files: `input` is the `.in` file (the client's side),
 /// `output` the `.out` file (the server's).
-pub fn read_pair(input: &[u8], output: &[u8]) -> Transcript {
+pub(crate) fn read_pair(input: &[u8], output: &[u8]) -> Transcript {
     let mut client = half_pieces(input).into_iter().peekable();
     let mut server = half_pieces(output).into_iter().peekable();
     let first = [client.peek(), server.peek()]

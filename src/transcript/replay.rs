@@ -38,7 +38,7 @@ use super::normalize::Rules;
 use super::{Direction, Record, Transcript};
 
 /// What recordings put where a secret was (see `explain::redact`).
-pub const MASK: &[u8] = b"********";
+pub(crate) const MASK: &[u8] = b"********";
 
 /// Credentials that replace the recorded ones.
 #[derive(Debug, Clone, Default)]

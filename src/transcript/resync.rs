@@ -23,7 +23,7 @@ use crate::wire::framer::{literal_header, refuses_literal};
 /// What a line of the source could be, seen from inside a literal. The reader decides;
 /// [`fit`] only needs these four answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Look {
+pub(crate) enum Look {
     /// Any text: may be literal data.
     Data,
     /// `)`, `) ...` or ` ITEM ...`: may be the rest of a FETCH response after its literal.
@@ -37,43 +37,43 @@ pub enum Look {
 
 /// One line after the literal's header, as a candidate for literal data.
 #[derive(Debug, Clone)]
-pub struct Candidate {
+pub(crate) struct Candidate {
     /// The line as literal data would be: prefix removed, ending excluded.
-    pub text: String,
+    pub(crate) text: String,
     /// The line ending the literal would contain: CR LF (real or restored), or a real bare LF.
-    pub ending: &'static [u8],
-    pub look: Look,
+    pub(crate) ending: &'static [u8],
+    pub(crate) look: Look,
     /// 1-based line in the source file, for notes.
-    pub number: usize,
+    pub(crate) number: usize,
 }
 
 /// Where the literal ends, and what the reader must emit.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fit {
+pub(crate) struct Fit {
     /// The literal's bytes, cut by candidate line: (candidate index, bytes).
-    pub pieces: Vec<(usize, Vec<u8>)>,
+    pub(crate) pieces: Vec<(usize, Vec<u8>)>,
     /// Candidate lines the literal used, the one it ends inside included.
-    pub consumed: usize,
+    pub(crate) consumed: usize,
     /// `Some((text, ending))`: the literal ended inside the last consumed line, and the
     /// rest of that line continues the protocol line. `None`: it ended at a line end,
     /// and the candidate at index `consumed`, if any, continues the protocol line.
-    pub rest: Option<(Vec<u8>, Vec<u8>)>,
+    pub(crate) rest: Option<(Vec<u8>, Vec<u8>)>,
     /// The literal's real size: the announced one unless the structure had to decide.
-    pub size: u64,
+    pub(crate) size: u64,
     /// What was repaired, for a `Record::Note`.
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 impl Fit {
     /// True when the header's `{n}` must be rewritten to [`Fit::size`].
-    pub fn resized(&self, announced: u64) -> bool {
+    pub(crate) fn resized(&self, announced: u64) -> bool {
         self.size != announced
     }
 }
 
 /// True for a line that can only be the rest of a FETCH response after a literal:
 /// `)`, `) ...`, or a space then an upper-case item name (` UID 3)`, ` FLAGS (\Seen))`).
-pub fn closes_fetch(text: &str) -> bool {
+pub(crate) fn closes_fetch(text: &str) -> bool {
     let b = text.as_bytes();
     b.first() == Some(&b')') || (b.first() == Some(&b' ') && item_at(&b[1..]))
 }
@@ -204,7 +204,7 @@ fn line_list(numbers: &[usize]) -> String {
 
 /// Decides where a literal of `announced` bytes ends among `lines` (the lines after its
 /// header). Never fails and never runs past a [`Look::Stop`] line.
-pub fn fit(announced: u64, side: Direction, lines: &[Candidate]) -> Fit {
+pub(crate) fn fit(announced: u64, side: Direction, lines: &[Candidate]) -> Fit {
     let stop = lines
         .iter()
         .position(|l| l.look == Look::Stop)
@@ -338,7 +338,7 @@ fn structural(
 
 /// Rewrites the size in a literal header at the end of `line` (`{445}`, `{445+}`,
 /// `~{445}`), keeping everything else.
-pub fn rewrite_header(line: &[u8], size: u64) -> Vec<u8> {
+pub(crate) fn rewrite_header(line: &[u8], size: u64) -> Vec<u8> {
     let Some(open) = line.iter().rposition(|&b| b == b'{') else {
         return line.to_vec();
     };
@@ -356,7 +356,7 @@ pub fn rewrite_header(line: &[u8], size: u64) -> Vec<u8> {
 }
 
 /// What a text reader knows about its lines, for [`read_message`].
-pub trait Lines {
+pub(crate) trait Lines {
     fn count(&self) -> usize;
     /// 1-based line in the file.
     fn number(&self, i: usize) -> usize;
@@ -371,7 +371,7 @@ pub trait Lines {
 
 /// Between a client's `{n}` and its data comes the server's answer (RFC 9051 §4.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SyncAnswer {
+pub(crate) enum SyncAnswer {
     /// `+ ...`: go ahead; the data follows.
     Continuation,
     /// An untagged response: the server may send these at any time; keep waiting.
@@ -388,7 +388,7 @@ pub enum SyncAnswer {
 /// for each literal it announces the literal's data (fitted by [`fit`]) and the rest of
 /// the line, which may announce another. Pushes the records, notes included, and
 /// returns the index of the first line after the message.
-pub fn read_message(
+pub(crate) fn read_message(
     lines: &impl Lines,
     side: Direction,
     first: usize,

@@ -25,7 +25,7 @@ use super::{split_lines, Direction, Format, ReadError, Record, Transcript};
 use crate::wire::framer::literal_header;
 use std::collections::HashSet;
 
-pub const FORMAT: Format = Format {
+pub(crate) const FORMAT: Format = Format {
     name: "rfc",
     description:
         "RFC-style examples: `C: a1 LOGIN ...` / `S: a1 OK ...`, one protocol line per text line",
@@ -291,7 +291,7 @@ fn parse(text: &str) -> (Source, Vec<Record>) {
 }
 
 /// Reads RFC-style `C:`/`S:` text.
-pub fn read_rfc(text: &str) -> Result<Transcript, ReadError> {
+pub(crate) fn read_rfc(text: &str) -> Result<Transcript, ReadError> {
     super::refuse_binary(NAME, text)?;
     let (mut source, join_notes) = parse(text);
     let mut join_notes = join_notes.into_iter().peekable();

@@ -28,13 +28,13 @@ use std::net::IpAddr;
 use super::pcap::Frame;
 
 /// The most out-of-order bytes held per direction before the hole is declared lost.
-pub const MAX_HELD: usize = 8 * 1024 * 1024;
+pub(crate) const MAX_HELD: usize = 8 * 1024 * 1024;
 
 /// One end of a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Endpoint {
-    pub ip: IpAddr,
-    pub port: u16,
+pub(crate) struct Endpoint {
+    pub(crate) ip: IpAddr,
+    pub(crate) port: u16,
 }
 
 impl fmt::Display for Endpoint {
@@ -49,16 +49,16 @@ impl fmt::Display for Endpoint {
 /// A decoded TCP segment.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Segment<'a> {
-    pub src: Endpoint,
-    pub dst: Endpoint,
-    pub seq: u32,
-    pub ack: Option<u32>,
-    pub syn: bool,
-    pub fin: bool,
-    pub rst: bool,
+    pub(crate) src: Endpoint,
+    pub(crate) dst: Endpoint,
+    pub(crate) seq: u32,
+    pub(crate) ack: Option<u32>,
+    pub(crate) syn: bool,
+    pub(crate) fin: bool,
+    pub(crate) rst: bool,
     pub payload: &'a [u8],
     /// Payload bytes the IP header announced but the capture did not keep (snaplen).
-    pub cut: usize,
+    pub(crate) cut: usize,
 }
 
 /// Why a frame gave no TCP segment.
@@ -244,17 +244,17 @@ pub enum Event {
 
 /// Counts for the note that says how the stream was put together.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub segments: usize,
-    pub retransmitted: usize,
-    pub out_of_order: usize,
-    pub gaps: usize,
-    pub missing: u64,
+pub(crate) struct Counts {
+    pub(crate) segments: usize,
+    pub(crate) retransmitted: usize,
+    pub(crate) out_of_order: usize,
+    pub(crate) gaps: usize,
+    pub(crate) missing: u64,
 }
 
 /// One direction's reassembly.
 #[derive(Debug, Default)]
-pub struct Reassembler {
+pub(crate) struct Reassembler {
     /// Sequence number of stream offset 0.
     base: Option<u32>,
     /// Offset of the next byte to deliver.
@@ -263,19 +263,19 @@ pub struct Reassembler {
     held_bytes: usize,
     /// Offset of the FIN, which takes a sequence number of its own (RFC 9293 §3.4).
     fin: Option<u64>,
-    pub counts: Counts,
+    pub(crate) counts: Counts,
 }
 
 impl Reassembler {
     /// A SYN: the stream starts after its sequence number.
-    pub fn syn(&mut self, seq: u32) {
+    pub(crate) fn syn(&mut self, seq: u32) {
         if self.base.is_none() {
             self.base = Some(seq.wrapping_add(1));
         }
     }
 
     /// A FIN after `len` bytes of payload at `seq`: the stream ends there.
-    pub fn fin(&mut self, seq: u32, len: usize) {
+    pub(crate) fn fin(&mut self, seq: u32, len: usize) {
         let end = self.offset(seq) + len as u64;
         self.fin = Some(end);
     }
@@ -286,7 +286,7 @@ impl Reassembler {
     }
 
     /// A segment's payload; `cut` bytes after it were not captured.
-    pub fn segment(
+    pub(crate) fn segment(
         &mut self,
         seq: u32,
         payload: &[u8],
@@ -334,7 +334,7 @@ impl Reassembler {
     }
 
     /// The peer acknowledged everything before `ack`: a hole before it is lost.
-    pub fn acknowledged(&mut self, ack: u32, time: f64, out: &mut Vec<Event>) {
+    pub(crate) fn acknowledged(&mut self, ack: u32, time: f64, out: &mut Vec<Event>) {
         let Some(base) = self.base else { return };
         let mut upto = u64::from(ack.wrapping_sub(base));
         if self.fin.is_some_and(|f| upto == f + 1) {
@@ -348,7 +348,7 @@ impl Reassembler {
     }
 
     /// The capture ended: whatever is still held comes after holes.
-    pub fn finish(&mut self, time: f64, out: &mut Vec<Event>) {
+    pub(crate) fn finish(&mut self, time: f64, out: &mut Vec<Event>) {
         while !self.held.is_empty() {
             self.declare_lost(u64::MAX, time, out);
         }

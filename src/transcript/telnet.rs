@@ -27,7 +27,7 @@ use crate::grammar::vocabulary::COMMANDS;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-pub const FORMAT: Format = Format {
+pub(crate) const FORMAT: Format = Format {
     name: "telnet",
     description: "a raw capture with no prefixes (telnet, openssl s_client, nc), pasted or exact",
     sniff,
@@ -46,7 +46,7 @@ fn sniff(_: &str) -> u32 {
 
 /// `tag = 1*<any ASTRING-CHAR except "+">` (RFC 9051 §9): printable ASCII but
 /// `( ) { % * " \ +` and space.
-pub fn is_tag(word: &str) -> bool {
+pub(crate) fn is_tag(word: &str) -> bool {
     !word.is_empty()
         && word
             .bytes()
@@ -77,7 +77,7 @@ fn glued(word: &str) -> Option<(&str, &'static str)> {
 }
 
 /// A client command line: `(tag, command, glued)`.
-pub fn command_of(text: &str) -> Option<(&str, &str, bool)> {
+pub(crate) fn command_of(text: &str) -> Option<(&str, &str, bool)> {
     let mut words = text.split(' ');
     let first = words.next()?;
     if let Some(second) = words.next() {
@@ -89,7 +89,7 @@ pub fn command_of(text: &str) -> Option<(&str, &str, bool)> {
 }
 
 /// A tagged status response: `(tag, status)`.
-pub fn status_of(text: &str) -> Option<(&str, &str)> {
+pub(crate) fn status_of(text: &str) -> Option<(&str, &str)> {
     let mut words = text.split(' ');
     let tag = words.next()?;
     let status = words.next()?;
@@ -109,7 +109,7 @@ fn is_continuation(text: &str) -> bool {
 }
 
 /// Without any context: does this line look like IMAP? (For format detection.)
-pub fn looks_like_imap(text: &str) -> bool {
+pub(crate) fn looks_like_imap(text: &str) -> bool {
     is_untagged(text)
         || is_continuation(text)
         || status_of(text).is_some()
@@ -354,7 +354,7 @@ struct Reader<'a> {
 }
 
 /// Reads a raw capture. Fails only when no line of it is IMAP.
-pub fn read_telnet(text: &str) -> Result<Transcript, ReadError> {
+pub(crate) fn read_telnet(text: &str) -> Result<Transcript, ReadError> {
     super::refuse_binary(NAME, text)?;
     let lines = split_lines(text);
     let exact = lines.iter().any(|(_, cr)| *cr);

@@ -21,19 +21,19 @@ use super::{Cx, Done, Next, SyncMode};
 const ENABLEABLE: [&str; 2] = ["CONDSTORE", "QRESYNC"];
 
 /// RFC 9051 §6.1.2: nothing to do but report pending changes.
-pub fn noop(tag: &str) -> Done {
+pub(crate) fn noop(tag: &str) -> Done {
     Done::ok(tag, w::NOOP_DONE).sync(SyncMode::Full)
 }
 
 /// RFC 9051 §6.1.3: BYE, then the tagged OK, then the connection closes.
-pub fn logout(cx: &mut Cx, tag: &str) -> Done {
+pub(crate) fn logout(cx: &mut Cx, tag: &str) -> Done {
     cx.line(&format!("* BYE {}", w::LOGOUT_BYE));
     Done::ok(tag, w::LOGOUT_DONE).next(Next::Close)
 }
 
 /// COMPRESS DEFLATE (RFC 4978): not implemented; an honest NO when the fixture
 /// advertises it, Dovecot's BAD when it does not.
-pub fn compress(cx: &mut Cx, tag: &str) -> Done {
+pub(crate) fn compress(cx: &mut Cx, tag: &str) -> Done {
     if cx.config.identity.advertises_prefix(true, "COMPRESS=") {
         cx.decline(tag, "COMPRESS".into(), "COMPRESS")
     } else {
@@ -43,7 +43,7 @@ pub fn compress(cx: &mut Cx, tag: &str) -> Done {
 
 /// RFC 9051 §6.1.1. Before login, Dovecot remembers that the client asked: it then
 /// sends the post-login list untagged on login (imap-login-client.c).
-pub fn capability(cx: &mut Cx, tag: &str) -> Done {
+pub(crate) fn capability(cx: &mut Cx, tag: &str) -> Done {
     let identity = &cx.config.identity;
     if cx.authenticated() {
         let list = identity.after_login.join(" ");
@@ -58,7 +58,7 @@ pub fn capability(cx: &mut Cx, tag: &str) -> Done {
 }
 
 /// RFC 2971 §3.1: the server's fields, whatever the client sent.
-pub fn id(cx: &mut Cx, tag: &str) -> Done {
+pub(crate) fn id(cx: &mut Cx, tag: &str) -> Done {
     let mut line = b"* ID ".to_vec();
     if cx.config.identity.id.is_empty() {
         line.extend_from_slice(b"NIL");
@@ -81,7 +81,7 @@ pub fn id(cx: &mut Cx, tag: &str) -> Done {
 
 /// RFC 5161 §3.1. `* ENABLED` lists what was enabled now or before; capabilities the
 /// server does not know are ignored silently (Dovecot sends no ENABLED line at all then).
-pub fn enable(cx: &mut Cx, tag: &str, requested: &[String]) -> Done {
+pub(crate) fn enable(cx: &mut Cx, tag: &str, requested: &[String]) -> Done {
     if !cx.authenticated() {
         cx.line("* ENABLED");
         return Done::ok(tag, w::PRE_ENABLE);

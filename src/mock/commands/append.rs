@@ -29,7 +29,7 @@ use super::{reason, Conn, Cx, Done, SyncMode};
 
 /// What to do with a literal announced in a command, before its bytes arrive.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// Not an APPEND's message literal: the session applies its usual rules.
     NotAppend,
     Accept,
@@ -43,7 +43,7 @@ pub enum Verdict {
 
 /// Checks an APPEND whose message literal of `size` bytes has been announced.
 /// `probe` is the command so far with that literal replaced by an empty one (`{0}`).
-pub fn check_before_literal(
+pub(crate) fn check_before_literal(
     probe: &[u8],
     size: u64,
     state: State,
@@ -120,7 +120,7 @@ pub fn check_before_literal(
 
 /// Flags given to APPEND or STORE (`command`, named in the error): `\Recent` and
 /// unknown system flags are errors (`BAD ... Invalid system flag \RECENT`, battery w12).
-pub fn flags_of(command: &str, flags: &[Flag]) -> Result<Flags, String> {
+pub(crate) fn flags_of(command: &str, flags: &[Flag]) -> Result<Flags, String> {
     let mut out = Flags::default();
     for f in flags {
         match store::system_flag(&f.0) {
@@ -142,7 +142,7 @@ pub fn flags_of(command: &str, flags: &[Flag]) -> Result<Flags, String> {
 }
 
 /// APPEND (RFC 9051 §6.3.12), with UIDPLUS's APPENDUID (RFC 4315).
-pub fn handle(
+pub(crate) fn handle(
     cx: &mut Cx,
     tag: &str,
     mailbox: &Mailbox,

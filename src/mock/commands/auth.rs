@@ -23,7 +23,7 @@ use super::{Conn, Cx, Done, Next};
 
 /// Where an AUTHENTICATE exchange stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AuthStep {
+pub(crate) enum AuthStep {
     /// PLAIN: waiting for `[authzid] NUL authcid NUL passwd`, base64.
     Plain,
     /// LOGIN: waiting for the user name, then the password.
@@ -37,7 +37,12 @@ pub enum AuthStep {
 const MECHANISMS: [&str; 2] = ["PLAIN", "LOGIN"];
 
 /// LOGIN (RFC 9051 §6.2.3).
-pub fn login_command(cx: &mut Cx, tag: &str, user: &ImapString, password: &ImapString) -> Done {
+pub(crate) fn login_command(
+    cx: &mut Cx,
+    tag: &str,
+    user: &ImapString,
+    password: &ImapString,
+) -> Done {
     let (user, password) = (user.text().into_owned(), password.text().into_owned());
     let mut out = Vec::new();
     let done = login(
@@ -48,7 +53,7 @@ pub fn login_command(cx: &mut Cx, tag: &str, user: &ImapString, password: &ImapS
 }
 
 /// STARTTLS (RFC 9051 §6.2.1): the mock has no TLS.
-pub fn starttls(cx: &mut Cx, tag: &str) -> Done {
+pub(crate) fn starttls(cx: &mut Cx, tag: &str) -> Done {
     if cx.config.identity.advertises(false, "STARTTLS") {
         cx.decline(tag, "STARTTLS".into(), "STARTTLS (the mock has no TLS)")
     } else {
@@ -88,7 +93,7 @@ fn login(
     }
 }
 
-pub fn authenticate(cx: &mut Cx, tag: &str, mechanism: &str, initial: Option<&str>) -> Done {
+pub(crate) fn authenticate(cx: &mut Cx, tag: &str, mechanism: &str, initial: Option<&str>) -> Done {
     let mech = mechanism.to_ascii_uppercase();
     let advertised = cx
         .config
@@ -142,7 +147,7 @@ pub fn authenticate(cx: &mut Cx, tag: &str, mechanism: &str, initial: Option<&st
 
 /// Takes one client response line of an AUTHENTICATE exchange. Writes the next
 /// challenge or the tagged result to `out`; returns the next step if there is one.
-pub fn continue_auth(
+pub(crate) fn continue_auth(
     conn: &mut Conn,
     store: &Store,
     config: &Config,

@@ -23,7 +23,7 @@ use crate::mock::wording as w;
 use super::{resolve, Cx, Done, SyncMode};
 
 /// COPY and MOVE (`moving`), and their UID forms.
-pub fn copy(
+pub(crate) fn copy(
     cx: &mut Cx,
     tag: &str,
     uid: bool,

@@ -24,12 +24,12 @@ use crate::mock::wording as w;
 use super::{resolve, Cx, Done, SyncMode};
 
 /// CHECK (RFC 3501 §6.4.1): nothing to save; reports pending changes.
-pub fn check(tag: &str) -> Done {
+pub(crate) fn check(tag: &str) -> Done {
     Done::ok(tag, w::CHECK_DONE).sync(SyncMode::Full)
 }
 
 /// CLOSE (RFC 9051 §6.4.1): expunges silently (unless read-only), then deselects.
-pub fn close(cx: &mut Cx, tag: &str) -> Done {
+pub(crate) fn close(cx: &mut Cx, tag: &str) -> Done {
     if cx.conn.selected.as_ref().is_some_and(|v| !v.read_only) {
         expunge_deleted(cx, None);
     }
@@ -39,14 +39,14 @@ pub fn close(cx: &mut Cx, tag: &str) -> Done {
 }
 
 /// UNSELECT (RFC 3691): deselects without expunging.
-pub fn unselect(cx: &mut Cx, tag: &str) -> Done {
+pub(crate) fn unselect(cx: &mut Cx, tag: &str) -> Done {
     cx.conn.selected = None;
     cx.conn.state = State::Authenticated;
     Done::ok(tag, w::UNSELECT_DONE)
 }
 
 /// EXPUNGE (RFC 9051 §6.4.3), or UID EXPUNGE (RFC 4315) of the UIDs in `uids`.
-pub fn expunge(cx: &mut Cx, tag: &str, uids: Option<&SequenceSet>) -> Done {
+pub(crate) fn expunge(cx: &mut Cx, tag: &str, uids: Option<&SequenceSet>) -> Done {
     let Some(view) = cx.conn.selected.as_ref() else {
         return Done::bad(tag, w::NO_MAILBOX_SELECTED);
     };

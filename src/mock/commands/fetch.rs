@@ -33,7 +33,7 @@ use crate::mock::wording as w;
 use super::{resolve, Cx, Done, SyncMode};
 
 /// FETCH and UID FETCH. The modifiers (CHANGEDSINCE) are parsed but not applied.
-pub fn handle(
+pub(crate) fn handle(
     cx: &mut Cx,
     tag: &str,
     uid: bool,

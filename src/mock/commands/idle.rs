@@ -18,7 +18,7 @@ use crate::mock::wording as w;
 
 use super::{Cx, Done, Next, SyncMode};
 
-pub fn handle(cx: &mut Cx, tag: &str) -> Done {
+pub(crate) fn handle(cx: &mut Cx, tag: &str) -> Done {
     cx.line(&format!("+ {}", w::IDLE_CONTINUE));
     Done::pending(Next::Idle(tag.to_owned())).sync(SyncMode::Full)
 }

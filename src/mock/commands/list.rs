@@ -77,7 +77,7 @@ struct Entry {
 }
 
 /// LIST, plain or extended.
-pub fn list(
+pub(crate) fn list(
     cx: &mut Cx,
     tag: &str,
     reference: &Mailbox,
@@ -142,11 +142,11 @@ pub fn list(
 }
 
 /// What RECURSIVEMATCH alone gets (Dovecot's words).
-pub const RECURSIVEMATCH_ALONE: &str = "RECURSIVEMATCH must not be the only selection.";
+pub(crate) const RECURSIVEMATCH_ALONE: &str = "RECURSIVEMATCH must not be the only selection.";
 
 /// LSUB: the subscribed names, and the unsubscribed parents of subscribed names as
 /// `\Noselect` when the pattern ends in `%` (RFC 3501 §6.3.9).
-pub fn lsub(cx: &mut Cx, tag: &str, reference: &Mailbox, pattern: &ImapString) -> Done {
+pub(crate) fn lsub(cx: &mut Cx, tag: &str, reference: &Mailbox, pattern: &ImapString) -> Done {
     let text = pattern.text();
     let want = Want {
         lsub: true,
@@ -163,7 +163,7 @@ pub fn lsub(cx: &mut Cx, tag: &str, reference: &Mailbox, pattern: &ImapString) -
 
 /// Dovecot's BAD text for a LIST whose arguments the grammar refused (cmd-list.c,
 /// imap_status_parse_items), from the first error `d` on the first line.
-pub fn reason(d: &crate::grammar::Diagnostic, first: &[u8]) -> Option<String> {
+pub(crate) fn reason(d: &crate::grammar::Diagnostic, first: &[u8]) -> Option<String> {
     use crate::grammar::args::label;
     let at = first.get(d.column.saturating_sub(1)..).unwrap_or(b"");
     let word_end = at
@@ -396,7 +396,7 @@ fn nodes(account: &Account) -> BTreeMap<String, Node> {
 }
 
 /// Does `name` match an IMAP list pattern (`*` anything, `%` anything but the delimiter)?
-pub fn matches(name: &[u8], pattern: &[u8]) -> bool {
+pub(crate) fn matches(name: &[u8], pattern: &[u8]) -> bool {
     match pattern.split_first() {
         None => name.is_empty(),
         Some((b'*', rest)) => (0..=name.len()).any(|i| matches(&name[i..], rest)),

@@ -22,7 +22,7 @@ use crate::mock::wording as w;
 use super::{Cx, Done};
 
 /// NAMESPACE (RFC 2342): one personal namespace, no others.
-pub fn namespace(cx: &mut Cx, tag: &str) -> Done {
+pub(crate) fn namespace(cx: &mut Cx, tag: &str) -> Done {
     cx.line(&format!("* NAMESPACE ((\"\" \"{DELIMITER}\")) NIL NIL"));
     Done::ok(tag, w::NAMESPACE_DONE)
 }
@@ -41,7 +41,7 @@ fn shown(mailbox: &Mailbox) -> String {
 
 // -- CREATE, DELETE, RENAME (RFC 9051 §6.3.4–§6.3.6)
 
-pub fn create(cx: &mut Cx, tag: &str, mailbox: &Mailbox) -> Done {
+pub(crate) fn create(cx: &mut Cx, tag: &str, mailbox: &Mailbox) -> Done {
     let mut name = stored_name(mailbox);
     // "CREATE Deep/Down/Below/" creates Deep/Down/Below (RFC 9051 §6.3.4).
     while name.len() > 1 && name.ends_with(DELIMITER) {
@@ -61,7 +61,7 @@ pub fn create(cx: &mut Cx, tag: &str, mailbox: &Mailbox) -> Done {
     Done::ok(tag, w::CREATE_DONE)
 }
 
-pub fn delete(cx: &mut Cx, tag: &str, mailbox: &Mailbox) -> Done {
+pub(crate) fn delete(cx: &mut Cx, tag: &str, mailbox: &Mailbox) -> Done {
     let name = stored_name(mailbox);
     if name == "INBOX" {
         return Done::no(tag, w::DELETE_INBOX);
@@ -91,7 +91,7 @@ pub fn delete(cx: &mut Cx, tag: &str, mailbox: &Mailbox) -> Done {
     Done::ok(tag, w::DELETE_DONE)
 }
 
-pub fn rename(cx: &mut Cx, tag: &str, from: &Mailbox, to: &Mailbox) -> Done {
+pub(crate) fn rename(cx: &mut Cx, tag: &str, from: &Mailbox, to: &Mailbox) -> Done {
     let (old, new) = (stored_name(from), stored_name(to));
     if old == "INBOX" {
         return Done::no(tag, w::RENAME_INBOX).code(Code::other("CANNOT"));
@@ -135,7 +135,7 @@ pub fn rename(cx: &mut Cx, tag: &str, from: &Mailbox, to: &Mailbox) -> Done {
 
 // -- SUBSCRIBE, UNSUBSCRIBE (RFC 9051 §6.3.7, §6.3.8)
 
-pub fn subscribe(cx: &mut Cx, tag: &str, mailbox: &Mailbox, on: bool) -> Done {
+pub(crate) fn subscribe(cx: &mut Cx, tag: &str, mailbox: &Mailbox, on: bool) -> Done {
     let name = stored_name(mailbox);
     let user = cx.user().to_owned();
     let mut world = cx.store.lock();

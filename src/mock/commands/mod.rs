@@ -55,31 +55,31 @@ use super::wording as w;
 
 /// What a session knows about its client, beyond framing.
 #[derive(Debug)]
-pub struct Conn {
-    pub state: State,
-    pub user: Option<String>,
-    pub selected: Option<SelectedView>,
+pub(crate) struct Conn {
+    pub(crate) state: State,
+    pub(crate) user: Option<String>,
+    pub(crate) selected: Option<SelectedView>,
     /// ENABLE CONDSTORE (RFC 7162) was given, or a CONDSTORE-only item was used.
-    pub condstore: bool,
+    pub(crate) condstore: bool,
     /// ENABLE QRESYNC (RFC 7162 §3.2) was given: expunges are reported as VANISHED,
     /// and flag updates carry UIDs.
-    pub qresync: bool,
+    pub(crate) qresync: bool,
     /// The HIGHESTMODSEQ this QRESYNC client was last given, and the highest MODSEQ it
     /// was shown since the last sync (see [`modseq`]).
-    pub last_full_modseq: u64,
-    pub highest_fetch_modseq: u64,
+    pub(crate) last_full_modseq: u64,
+    pub(crate) highest_fetch_modseq: u64,
     /// A HIGHESTMODSEQ the last sync wants reported with the reply ([`modseq::report`]).
-    pub pending_highestmodseq: Option<u64>,
+    pub(crate) pending_highestmodseq: Option<u64>,
     /// The client asked CAPABILITY before logging in. Dovecot then sends the new list
     /// as an untagged CAPABILITY on login instead of a `[CAPABILITY ...]` code.
-    pub asked_capability: bool,
+    pub(crate) asked_capability: bool,
     /// The keywords SEARCH made up in each mailbox (by id) during this session: Dovecot
     /// keeps them in its process's copy of the index, so a later SELECT lists them.
-    pub local_keywords: Vec<(u64, String)>,
+    pub(crate) local_keywords: Vec<(u64, String)>,
     /// BAD replies in a row, after login.
-    pub bad_in_a_row: u32,
+    pub(crate) bad_in_a_row: u32,
     /// Bad commands before login, in total.
-    pub bad_login_total: u32,
+    pub(crate) bad_login_total: u32,
 }
 
 impl Default for Conn {
@@ -105,29 +105,29 @@ impl Default for Conn {
 /// client's view (message numbers, flags) until it may tell the client what changed.
 #[derive(Debug, Clone)]
 pub struct SelectedView {
-    pub id: u64,
+    pub(crate) id: u64,
     pub name: String,
-    pub read_only: bool,
+    pub(crate) read_only: bool,
     pub uidvalidity: u32,
     /// UIDs by message number (index + 1).
-    pub uids: Vec<u32>,
+    pub(crate) uids: Vec<u32>,
     /// The flags the client was last told, by message number.
-    pub flags: Vec<Flags>,
+    pub(crate) flags: Vec<Flags>,
     /// Messages that are \Recent for this session.
-    pub recent: BTreeSet<u32>,
+    pub(crate) recent: BTreeSet<u32>,
     /// The RECENT count last reported.
-    pub recent_reported: usize,
+    pub(crate) recent_reported: usize,
     /// The keywords FLAGS has announced to this session, in the order it learnt them.
-    pub keywords: Vec<String>,
+    pub(crate) keywords: Vec<String>,
     /// Keywords only this session knows: SEARCH KEYWORD names one the mailbox does not
     /// have. Dovecot announces it to the searching session alone (battery s45, w2),
     /// and still knows it when the session selects the mailbox again
     /// ([`Conn::local_keywords`]).
-    pub local_keywords: Vec<String>,
+    pub(crate) local_keywords: Vec<String>,
     /// Messages this session changed without being shown (STORE .SILENT, the \Seen a
     /// FETCH sets). With CONDSTORE the next sync still reports their new MODSEQ, as
     /// `* n FETCH (MODSEQ (m))` (RFC 7162 §3.1.3; Dovecot's `imap_sync_send_modseq`).
-    pub hidden: BTreeSet<u32>,
+    pub(crate) hidden: BTreeSet<u32>,
 }
 
 impl SelectedView {
@@ -138,14 +138,14 @@ impl SelectedView {
 
 /// The status of a tagged reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
+pub(crate) enum Status {
     Ok,
     No,
     Bad,
 }
 
 impl Status {
-    pub fn word(self) -> &'static str {
+    pub(crate) fn word(self) -> &'static str {
         match self {
             Status::Ok => "OK",
             Status::No => "NO",
@@ -156,7 +156,7 @@ impl Status {
 
 /// How to report pending changes after a command (RFC 9051 §7, §7.5.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SyncMode {
+pub(crate) enum SyncMode {
     None,
     /// FETCH, STORE, SEARCH (not their UID forms): everything except EXPUNGE.
     NoExpunges,
@@ -165,7 +165,7 @@ pub enum SyncMode {
 
 /// What the session does after the reply.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Next {
+pub(crate) enum Next {
     Continue,
     Close,
     /// IDLE started (RFC 2177); the tag is the IDLE command's.
@@ -176,21 +176,21 @@ pub enum Next {
 
 /// A command's outcome: the tagged line to send, and what comes next.
 #[derive(Debug, Clone)]
-pub struct Done {
+pub(crate) struct Done {
     /// `None` when no tagged line is sent yet (IDLE, AUTHENTICATE continuing).
-    pub tag: Option<String>,
-    pub status: Status,
+    pub(crate) tag: Option<String>,
+    pub(crate) status: Status,
     /// The response code, written without brackets: `READ-WRITE`, `APPENDUID 1 5`.
-    pub code: Option<Code>,
-    pub text: String,
+    pub(crate) code: Option<Code>,
+    pub(crate) text: String,
     /// True for texts that never get timing figures (imap-login's, and LOGIN's).
-    pub untimed: bool,
-    pub sync: SyncMode,
+    pub(crate) untimed: bool,
+    pub(crate) sync: SyncMode,
     /// The command was a UID command: FETCH responses in the sync carry UID.
-    pub uid: bool,
+    pub(crate) uid: bool,
     /// A bad command as imap-login counts them (three and the client is out).
-    pub login_bad: bool,
-    pub next: Next,
+    pub(crate) login_bad: bool,
+    pub(crate) next: Next,
 }
 
 impl Done {
@@ -208,45 +208,45 @@ impl Done {
         }
     }
 
-    pub fn ok(tag: &str, text: impl Into<String>) -> Self {
+    pub(crate) fn ok(tag: &str, text: impl Into<String>) -> Self {
         Done::new(tag, Status::Ok, text)
     }
 
-    pub fn no(tag: &str, text: impl Into<String>) -> Self {
+    pub(crate) fn no(tag: &str, text: impl Into<String>) -> Self {
         Done::new(tag, Status::No, text)
     }
 
-    pub fn bad(tag: &str, text: impl Into<String>) -> Self {
+    pub(crate) fn bad(tag: &str, text: impl Into<String>) -> Self {
         Done::new(tag, Status::Bad, text)
     }
 
-    pub fn code(mut self, code: Code) -> Self {
+    pub(crate) fn code(mut self, code: Code) -> Self {
         self.code = Some(code);
         self
     }
 
-    pub fn sync(mut self, mode: SyncMode) -> Self {
+    pub(crate) fn sync(mut self, mode: SyncMode) -> Self {
         self.sync = mode;
         self
     }
 
-    pub fn uid(mut self, uid: bool) -> Self {
+    pub(crate) fn uid(mut self, uid: bool) -> Self {
         self.uid = uid;
         self
     }
 
-    pub fn next(mut self, next: Next) -> Self {
+    pub(crate) fn next(mut self, next: Next) -> Self {
         self.next = next;
         self
     }
 
-    pub fn untimed(mut self) -> Self {
+    pub(crate) fn untimed(mut self) -> Self {
         self.untimed = true;
         self
     }
 
     /// No tagged line now (the command continues).
-    pub fn pending(next: Next) -> Self {
+    pub(crate) fn pending(next: Next) -> Self {
         let mut d = Done::ok("", "");
         d.tag = None;
         d.next = next;
@@ -255,19 +255,19 @@ impl Done {
 }
 
 /// What a command family gets to work with.
-pub struct Cx<'a> {
-    pub conn: &'a mut Conn,
-    pub store: &'a Store,
-    pub config: &'a Config,
+pub(crate) struct Cx<'a> {
+    pub(crate) conn: &'a mut Conn,
+    pub(crate) store: &'a Store,
+    pub(crate) config: &'a Config,
     /// Untagged responses, sent before pending updates and the tagged line.
-    pub out: &'a mut Reply,
-    pub events: &'a mut Vec<Event>,
+    pub(crate) out: &'a mut Reply,
+    pub(crate) events: &'a mut Vec<Event>,
 }
 
 impl Cx<'_> {
     /// Starts per-message MODSEQs in the selected mailbox, as Dovecot does when a
     /// client turns CONDSTORE on ([`super::store::MailboxData::track_modseqs`]).
-    pub fn track_selected_modseqs(&mut self) {
+    pub(crate) fn track_selected_modseqs(&mut self) {
         let Some(id) = self.conn.selected.as_ref().map(|v| v.id) else {
             return;
         };
@@ -280,7 +280,7 @@ impl Cx<'_> {
 
     /// An honest NO for what the fixture advertises but the mock does not do: `what`
     /// names it for the tutor's event, `shown` in the reply ("NO ... does not implement {shown}").
-    pub fn decline(&mut self, tag: &str, what: String, shown: &str) -> Done {
+    pub(crate) fn decline(&mut self, tag: &str, what: String, shown: &str) -> Done {
         self.events.push(Event::NotImplemented {
             tag: tag.to_owned(),
             what,
@@ -288,22 +288,22 @@ impl Cx<'_> {
         Done::no(tag, w::not_implemented(shown))
     }
 
-    pub fn line(&mut self, line: &str) {
+    pub(crate) fn line(&mut self, line: &str) {
         self.out.extend_from_slice(line.as_bytes());
         self.out.extend_from_slice(b"\r\n");
     }
 
-    pub fn user(&self) -> &str {
+    pub(crate) fn user(&self) -> &str {
         self.conn.user.as_deref().unwrap_or("")
     }
 
-    pub fn authenticated(&self) -> bool {
+    pub(crate) fn authenticated(&self) -> bool {
         self.conn.state != State::NotAuthenticated
     }
 }
 
 /// The tag and command word of a line, as Dovecot reads them before parsing.
-pub fn words(line: &[u8]) -> (String, String) {
+pub(crate) fn words(line: &[u8]) -> (String, String) {
     let text = String::from_utf8_lossy(line);
     let mut it = text.splitn(3, ' ');
     let tag = it.next().unwrap_or("").to_owned();
@@ -312,7 +312,7 @@ pub fn words(line: &[u8]) -> (String, String) {
 }
 
 /// Dovecot's tag check (imap-login-client.c `imap_is_valid_tag`; imap accepts the same).
-pub fn valid_tag(tag: &str) -> bool {
+pub(crate) fn valid_tag(tag: &str) -> bool {
     !tag.is_empty()
         && tag.len() <= 100
         && tag.bytes().all(|b| {
@@ -358,7 +358,7 @@ const LENIENT: [&str; 11] = [
 ];
 
 /// Runs one whole client message. `None` when nothing more is to be sent.
-pub fn run(
+pub(crate) fn run(
     conn: &mut Conn,
     store: &Store,
     config: &Config,
@@ -832,14 +832,14 @@ fn dispatch(cx: &mut Cx, cmd: &Command) -> Done {
 
 /// The outcome of [`sync`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Synced {
+pub(crate) enum Synced {
     Ok,
     /// The selected mailbox no longer exists: the session must end.
     MailboxGone,
 }
 
 /// The FLAGS and PERMANENTFLAGS lines for a mailbox's keywords.
-pub fn flags_lines(keywords: &[String], read_only: bool) -> String {
+pub(crate) fn flags_lines(keywords: &[String], read_only: bool) -> String {
     let mut system: Vec<&str> = SYSTEM_FLAGS.iter().map(|(_, n)| *n).collect();
     system.extend(keywords.iter().map(String::as_str));
     let all = system.join(" ");
@@ -860,7 +860,7 @@ pub fn flags_lines(keywords: &[String], read_only: bool) -> String {
 /// sees a keyword in a FETCH before FLAGS has announced it (RFC 9051 §7.3.5), whoever
 /// created it. Checked against Dovecot 2.3.19 with two sessions, one STOREing a new
 /// keyword, the other FETCHing FLAGS (tests/data/differential/keywords.txt).
-pub fn announce_keywords(
+pub(crate) fn announce_keywords(
     view: &mut SelectedView,
     mailbox: &super::store::MailboxData,
     out: &mut Vec<u8>,
@@ -881,7 +881,7 @@ pub fn announce_keywords(
 /// Tells the client what changed in its selected mailbox since it last looked, in
 /// Dovecot's order: new keywords, flag changes, expunges (highest number first),
 /// EXISTS, RECENT. New messages become \Recent for the first session that sees them.
-pub fn sync(
+pub(crate) fn sync(
     conn: &mut Conn,
     store: &Store,
     mode: SyncMode,
@@ -1033,7 +1033,7 @@ pub fn resolve(
 }
 
 /// `1:3,5` from sorted numbers: how COPYUID, VANISHED and ESEARCH write sets.
-pub fn compress(numbers: &[u32]) -> String {
+pub(crate) fn compress(numbers: &[u32]) -> String {
     SequenceSet::from_numbers(numbers).to_string()
 }
 

@@ -24,7 +24,7 @@ use super::Conn;
 
 /// The HIGHESTMODSEQ a QRESYNC client should learn after a sync that left the mailbox
 /// at `highest`, if any; `delayed_expunges` is true when expunges were held back.
-pub fn after_sync(conn: &mut Conn, highest: u64, delayed_expunges: bool) -> Option<u64> {
+pub(crate) fn after_sync(conn: &mut Conn, highest: u64, delayed_expunges: bool) -> Option<u64> {
     if !conn.qresync {
         return None;
     }
@@ -41,13 +41,13 @@ pub fn after_sync(conn: &mut Conn, highest: u64, delayed_expunges: bool) -> Opti
 }
 
 /// Notes a MODSEQ the client was just shown (in a FETCH response of any kind).
-pub fn shown(conn: &mut Conn, modseq: u64) {
+pub(crate) fn shown(conn: &mut Conn, modseq: u64) {
     conn.highest_fetch_modseq = conn.highest_fetch_modseq.max(modseq);
 }
 
 /// Puts a pending HIGHESTMODSEQ report into the tagged reply (`code`, when it is an
 /// OK without a code of its own), or else untagged into `out`.
-pub fn report(conn: &mut Conn, code: &mut Option<Code>, tagged_ok: bool, out: &mut Vec<u8>) {
+pub(crate) fn report(conn: &mut Conn, code: &mut Option<Code>, tagged_ok: bool, out: &mut Vec<u8>) {
     let Some(n) = conn.pending_highestmodseq.take() else {
         return;
     };
@@ -62,7 +62,7 @@ pub fn report(conn: &mut Conn, code: &mut Option<Code>, tagged_ok: bool, out: &m
 
 /// Dovecot's BAD text for a FETCH or STORE modifier the grammar refused (cmd-fetch.c,
 /// cmd-store.c), from the diagnostic `d` on the command's first line.
-pub fn reason(name: &str, d: &Diagnostic, first: &[u8]) -> Option<String> {
+pub(crate) fn reason(name: &str, d: &Diagnostic, first: &[u8]) -> Option<String> {
     use crate::grammar::args::label;
     use crate::grammar::extensions::condstore::CHANGEDSINCE_VALUE;
     let expected = d.expected.as_deref()?;

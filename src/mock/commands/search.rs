@@ -22,7 +22,7 @@ use crate::mock::wording as w;
 use super::{compress, Cx, Done, SyncMode};
 
 /// SEARCH and UID SEARCH, with ESEARCH's RETURN options.
-pub fn handle(
+pub(crate) fn handle(
     cx: &mut Cx,
     tag: &str,
     uid: bool,

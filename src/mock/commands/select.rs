@@ -35,7 +35,7 @@ use crate::mock::wording as w;
 use super::{flags_lines, modseq, Cx, Done, SelectedView};
 
 /// SELECT (or EXAMINE, when `read_only`).
-pub fn select(
+pub(crate) fn select(
     cx: &mut Cx,
     tag: &str,
     mailbox: &Mailbox,
@@ -76,7 +76,13 @@ pub fn select(
 
 /// A SELECT or EXAMINE whose arguments did not parse: Dovecot's BAD, after closing the
 /// selected mailbox unless its tokenizer already refused the line.
-pub fn refused(cx: &mut Cx, tag: &str, name: &str, parsed: &ParsedCommand, first: &[u8]) -> Done {
+pub(crate) fn refused(
+    cx: &mut Cx,
+    tag: &str,
+    name: &str,
+    parsed: &ParsedCommand,
+    first: &[u8],
+) -> Done {
     if let Some(e) = crate::mock::lexical::unbalanced(first) {
         return Done::bad(tag, w::command_error(name, e.text()));
     }
@@ -155,7 +161,7 @@ fn invalid_name(mailbox: &Mailbox) -> Option<&'static str> {
 
 /// Leaves the selected mailbox, saying so as QRESYNC requires (RFC 7162 §3.2.11);
 /// Dovecot says it to every client.
-pub fn close_selected(cx: &mut Cx) {
+pub(crate) fn close_selected(cx: &mut Cx) {
     if cx.conn.selected.take().is_some() {
         cx.conn.state = State::Authenticated;
         cx.line(&format!("* OK [CLOSED] {}", w::PREVIOUS_CLOSED));

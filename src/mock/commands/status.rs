@@ -48,7 +48,7 @@ fn value(mb: &MailboxData, item: StatusItem) -> Option<u64> {
 }
 
 /// Dovecot's answer to items it does not know (imap_status_parse_items).
-pub fn check_items(items: &[StatusItem]) -> Result<(), String> {
+pub(crate) fn check_items(items: &[StatusItem]) -> Result<(), String> {
     if items.is_empty() {
         return Err("Empty status list".into());
     }
@@ -59,7 +59,7 @@ pub fn check_items(items: &[StatusItem]) -> Result<(), String> {
 }
 
 /// `* STATUS name (item value ...)`, the items in Dovecot's order.
-pub fn line(mb: &MailboxData, items: &[StatusItem], name: &[u8]) -> Vec<u8> {
+pub(crate) fn line(mb: &MailboxData, items: &[StatusItem], name: &[u8]) -> Vec<u8> {
     let values: Vec<String> = STATUS_ORDER
         .into_iter()
         .filter(|item| items.contains(item))
@@ -71,7 +71,7 @@ pub fn line(mb: &MailboxData, items: &[StatusItem], name: &[u8]) -> Vec<u8> {
     line
 }
 
-pub fn status(cx: &mut Cx, tag: &str, mailbox: &Mailbox, items: &[StatusItem]) -> Done {
+pub(crate) fn status(cx: &mut Cx, tag: &str, mailbox: &Mailbox, items: &[StatusItem]) -> Done {
     if let Err(text) = check_items(items) {
         return Done::bad(tag, w::command_error("STATUS", &text));
     }

@@ -22,7 +22,13 @@ use super::append::flags_of;
 use super::{resolve, Cx, Done, SyncMode};
 
 /// STORE and UID STORE.
-pub fn handle(cx: &mut Cx, tag: &str, uid: bool, set: &SequenceSet, action: &StoreAction) -> Done {
+pub(crate) fn handle(
+    cx: &mut Cx,
+    tag: &str,
+    uid: bool,
+    set: &SequenceSet,
+    action: &StoreAction,
+) -> Done {
     // parse
     let name = if uid { "UID STORE" } else { "STORE" };
     let given = match flags_of(name, &action.flags) {

@@ -62,7 +62,7 @@ pub fn esc(text: &str) -> String {
 
 /// The rfc-editor.org address of a reference like "RFC 9051 §6.3.1" (or "RFC 9051
 /// §A.1", an appendix, or "RFC 2177", the whole document).
-pub fn rfc_href(reference: &str) -> Option<String> {
+pub(crate) fn rfc_href(reference: &str) -> Option<String> {
     let rest = reference.trim().strip_prefix("RFC ")?;
     let (number, section) = match rest.split_once(' ') {
         Some((n, s)) => (n, Some(s.trim_start_matches('§').trim())),
@@ -87,7 +87,7 @@ pub fn rfc_href(reference: &str) -> Option<String> {
 }
 
 /// A reference as a link (or as plain text when it is not one we can address).
-pub fn rfc_link(reference: &str) -> String {
+pub(crate) fn rfc_link(reference: &str) -> String {
     match rfc_href(reference) {
         Some(href) => format!(
             "<a class=\"rfc\" href=\"{}\">{}</a>",
@@ -100,7 +100,7 @@ pub fn rfc_link(reference: &str) -> String {
 
 /// Writes the page around `body` (already escaped HTML): the head with the embedded
 /// style, the help line, and the script at the end.
-pub fn write_page(out: &mut impl Write, title: &str, body: &str) -> io::Result<()> {
+pub(crate) fn write_page(out: &mut impl Write, title: &str, body: &str) -> io::Result<()> {
     // The CDATA markers are comments to CSS and JavaScript, and make the page
     // parse as XML too (the style and script contain `>` and `&`).
     write!(

@@ -21,9 +21,9 @@ use crate::wire::message::messages_of;
 use crate::wire::Direction;
 
 /// The most of one literal's text a page shows; the rest is left to `--full`.
-pub const TEXT_CAP: usize = 16 * 1024;
+pub(crate) const TEXT_CAP: usize = 16 * 1024;
 /// The most of one binary literal shown as hex (four characters a byte, and more).
-pub const HEX_CAP: usize = 2 * 1024;
+pub(crate) const HEX_CAP: usize = 2 * 1024;
 
 /// One message (or note) of the page, waiting for its links.
 struct Row {
