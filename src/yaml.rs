@@ -21,11 +21,11 @@ use std::fmt;
 
 /// The caps.
 #[derive(Debug, Clone, Copy)]
-pub struct Limits {
+pub(crate) struct Limits {
     /// The deepest nesting of collections (serde's own limit is 128).
-    pub max_depth: usize,
+    pub(crate) max_depth: usize,
     /// How many bytes aliases may add, beyond the document's own size.
-    pub max_alias_expansion: u64,
+    pub(crate) max_alias_expansion: u64,
 }
 
 impl Default for Limits {
@@ -40,8 +40,8 @@ impl Default for Limits {
 /// Why a document was refused, and the 1-based line to blame.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LimitError {
-    pub line: usize,
-    pub message: String,
+    pub(crate) line: usize,
+    pub(crate) message: String,
 }
 
 impl fmt::Display for LimitError {
@@ -51,12 +51,12 @@ impl fmt::Display for LimitError {
 }
 
 /// Checks `text` against the default limits.
-pub fn check(text: &str) -> Result<(), LimitError> {
+pub(crate) fn check(text: &str) -> Result<(), LimitError> {
     check_with(text, Limits::default())
 }
 
 /// Checks `text` against `limits`.
-pub fn check_with(text: &str, limits: Limits) -> Result<(), LimitError> {
+pub(crate) fn check_with(text: &str, limits: Limits) -> Result<(), LimitError> {
     let mut scan = Scan::new(text, limits);
     scan.run()
 }

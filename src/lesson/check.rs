@@ -19,16 +19,16 @@ use super::schema::{self, Locator, Scenario, ScenarioError};
 /// The outcome for one file.
 #[derive(Debug, Clone, Serialize)]
 pub struct FileReport {
-    pub path: String,
-    pub id: Option<String>,
-    pub steps: usize,
+    pub(crate) path: String,
+    pub(crate) id: Option<String>,
+    pub(crate) steps: usize,
     /// Steps whose shown command produced the expected reply.
-    pub passed: usize,
+    pub(crate) passed: usize,
     pub errors: Vec<ScenarioError>,
 }
 
 impl FileReport {
-    pub fn ok(&self) -> bool {
+    pub(crate) fn ok(&self) -> bool {
         self.errors.is_empty()
     }
 }
@@ -179,7 +179,7 @@ pub fn check_one(text: &str, path: &Path) -> (FileReport, Option<Scenario>) {
 }
 
 /// Plays every step's shown command and judges it.
-pub fn run(scenario: &Scenario, passed: &mut usize) -> Vec<ScenarioError> {
+pub(crate) fn run(scenario: &Scenario, passed: &mut usize) -> Vec<ScenarioError> {
     let path = &scenario.source.path;
     let locator = Locator::new(&scenario.source.text);
     let mut runner = match Runner::new(scenario.clone()) {

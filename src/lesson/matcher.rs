@@ -27,7 +27,7 @@ use regex::Regex;
 use super::schema::ExpectItem;
 
 /// Captured variables, by name.
-pub type Vars = BTreeMap<String, String>;
+pub(crate) type Vars = BTreeMap<String, String>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Token {
@@ -47,17 +47,17 @@ enum Kind {
 
 /// One expected line.
 #[derive(Debug, Clone)]
-pub struct Pattern {
+pub(crate) struct Pattern {
     /// As written in the scenario, for messages.
-    pub source: String,
+    pub(crate) source: String,
     kind: Kind,
 }
 
 /// A pattern that does not compile, with what to fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CompileError {
-    pub pattern: String,
-    pub reason: String,
+pub(crate) struct CompileError {
+    pub(crate) pattern: String,
+    pub(crate) reason: String,
 }
 
 impl Pattern {
@@ -130,7 +130,7 @@ impl Pattern {
     }
 
     /// Names this pattern captures.
-    pub fn captures(&self) -> Vec<String> {
+    pub(crate) fn captures(&self) -> Vec<String> {
         match &self.kind {
             Kind::Tokens(t) => t
                 .iter()
@@ -150,7 +150,7 @@ impl Pattern {
     }
 
     /// Matches one line; on success, the variables with this line's captures added.
-    pub fn matches(&self, line: &str, tag: &str, vars: &Vars) -> Option<Vars> {
+    pub(crate) fn matches(&self, line: &str, tag: &str, vars: &Vars) -> Option<Vars> {
         match &self.kind {
             Kind::Ellipsis => Some(vars.clone()),
             Kind::Tokens(tokens) => {
@@ -181,7 +181,7 @@ impl Pattern {
     }
 
     /// The pattern with what is known filled in, for a diff.
-    pub fn render(&self, tag: &str, vars: &Vars) -> String {
+    pub(crate) fn render(&self, tag: &str, vars: &Vars) -> String {
         match &self.kind {
             Kind::Ellipsis => "...".into(),
             Kind::Regex(body) => format!("/{}/", body.replace("{tag}", tag)),
@@ -260,7 +260,7 @@ fn match_tokens(tokens: &[Token], line: &str, tag: &str, vars: &mut Vars) -> boo
 }
 
 /// Every `$name` in a command line, for checking it is bound before use.
-pub fn variables_in(text: &str) -> Vec<String> {
+pub(crate) fn variables_in(text: &str) -> Vec<String> {
     text.lines()
         .filter_map(|l| Pattern::parse(l).ok())
         .flat_map(|p| p.captures())
@@ -268,7 +268,7 @@ pub fn variables_in(text: &str) -> Vec<String> {
 }
 
 /// Fills `$name` in a command the lesson shows (`UID FETCH $uid FLAGS`).
-pub fn substitute(text: &str, vars: &Vars) -> String {
+pub(crate) fn substitute(text: &str, vars: &Vars) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find('$') {
@@ -305,29 +305,32 @@ enum Item {
 
 /// A whole expected reply.
 #[derive(Debug, Clone)]
-pub struct Expectation {
+pub(crate) struct Expectation {
     items: Vec<Item>,
     absent: Vec<Pattern>,
 }
 
 /// The verdict on one reply.
 #[derive(Debug, Clone, Default)]
-pub struct Judgement {
-    pub ok: bool,
+pub(crate) struct Judgement {
+    pub(crate) ok: bool,
     /// The variables after this reply (only grows on success).
-    pub vars: Vars,
+    pub(crate) vars: Vars,
     /// The first expected line that could not be matched, as written.
-    pub unmatched: Option<String>,
+    pub(crate) unmatched: Option<String>,
     /// Lines of the reply that no expected line accounts for, when every expected line matched.
-    pub extra: Vec<String>,
+    pub(crate) extra: Vec<String>,
     /// `absent:` patterns that matched, with the line.
-    pub forbidden: Vec<(String, String)>,
+    pub(crate) forbidden: Vec<(String, String)>,
     /// The expected reply with what is known filled in (matched lines as they came), for a diff.
-    pub expected: Vec<String>,
+    pub(crate) expected: Vec<String>,
 }
 
 impl Expectation {
-    pub fn compile(items: &[ExpectItem], absent: &[String]) -> Result<Expectation, CompileError> {
+    pub(crate) fn compile(
+        items: &[ExpectItem],
+        absent: &[String],
+    ) -> Result<Expectation, CompileError> {
         let mut out = Vec::new();
         for item in items {
             out.push(match item {
@@ -362,7 +365,7 @@ impl Expectation {
     }
 
     /// Every variable a match can bind.
-    pub fn captures(&self) -> Vec<String> {
+    pub(crate) fn captures(&self) -> Vec<String> {
         let mut out = Vec::new();
         for item in &self.items {
             match item {
@@ -374,12 +377,8 @@ impl Expectation {
         out
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
     /// Judges `lines` (the reply split at CRLF).
-    pub fn judge(&self, lines: &[String], tag: &str, vars: &Vars) -> Judgement {
+    pub(crate) fn judge(&self, lines: &[String], tag: &str, vars: &Vars) -> Judgement {
         let mut best = Best {
             item: 0,
             line: 0,
@@ -559,7 +558,7 @@ fn permute(
 }
 
 /// The lines of a reply: split at CRLF (a bare LF too), the last empty piece dropped.
-pub fn reply_lines(bytes: &[u8]) -> Vec<String> {
+pub(crate) fn reply_lines(bytes: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(bytes);
     let mut lines: Vec<String> = text
         .split('\n')
@@ -572,7 +571,7 @@ pub fn reply_lines(bytes: &[u8]) -> Vec<String> {
 }
 
 /// A line diff, `-` expected and `+` what came, as a learner reads it.
-pub fn diff(expected: &[String], actual: &[String]) -> Vec<String> {
+pub(crate) fn diff(expected: &[String], actual: &[String]) -> Vec<String> {
     let old = expected.join("\n") + "\n";
     let new = actual.join("\n") + "\n";
     let d = similar::TextDiff::from_lines(old.as_str(), new.as_str());

@@ -17,15 +17,15 @@ use super::schema::{ExpectItem, Step};
 /// What the learner sent and got back in the attempt that missed.
 pub struct Attempted<'a> {
     /// The tag `{tag}` stands for: the learner's own.
-    pub tag: &'a str,
+    pub(crate) tag: &'a str,
     /// The explained messages of the attempt, both sides, in order.
-    pub annotations: &'a [Annotation],
+    pub(crate) annotations: &'a [Annotation],
     /// The reply's lines.
     pub reply: &'a [String],
 }
 
 /// The one sentence that explains a miss.
-pub fn sentence(step: &Step, attempted: &Attempted, judgement: &Judgement) -> String {
+pub(crate) fn sentence(step: &Step, attempted: &Attempted, judgement: &Judgement) -> String {
     let expected = expected_status(step);
     let tagged = attempted
         .annotations

@@ -12,21 +12,21 @@ use serde::{Deserialize, Serialize};
 /// Progress in every lesson, by id.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Progress {
-    pub version: u32,
-    pub lessons: BTreeMap<String, LessonProgress>,
+    pub(crate) version: u32,
+    pub(crate) lessons: BTreeMap<String, LessonProgress>,
 }
 
 /// Progress in one lesson.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LessonProgress {
+pub(crate) struct LessonProgress {
     /// The step to resume at (0-based).
-    pub step: usize,
+    pub(crate) step: usize,
     /// Steps in the lesson when last saved (lessons can grow).
-    pub steps: usize,
-    pub completed: bool,
+    pub(crate) steps: usize,
+    pub(crate) completed: bool,
     /// Steps done by having the tutor type the command.
     #[serde(default)]
-    pub skipped: usize,
+    pub(crate) skipped: usize,
 }
 
 impl LessonProgress {
@@ -43,7 +43,7 @@ impl LessonProgress {
 }
 
 /// The data directory: `$XDG_DATA_HOME/imap-tutor`, else `~/.local/share/imap-tutor`.
-pub fn data_dir() -> Option<PathBuf> {
+pub(crate) fn data_dir() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_DATA_HOME")
         .filter(|v| !v.is_empty() && Path::new(v).is_absolute())
         .map(PathBuf::from)
@@ -56,7 +56,7 @@ pub fn data_dir() -> Option<PathBuf> {
 }
 
 impl Progress {
-    pub fn path() -> Option<PathBuf> {
+    pub(crate) fn path() -> Option<PathBuf> {
         data_dir().map(|d| d.join("progress.json"))
     }
 
@@ -66,7 +66,7 @@ impl Progress {
             .unwrap_or_default()
     }
 
-    pub fn load_from(path: &Path) -> Progress {
+    pub(crate) fn load_from(path: &Path) -> Progress {
         std::fs::read_to_string(path)
             .ok()
             .and_then(|t| serde_json::from_str(&t).ok())
@@ -74,13 +74,13 @@ impl Progress {
     }
 
     /// Writes the file (via a temporary file, so a crash never leaves half a file).
-    pub fn save(&self) -> std::io::Result<()> {
+    pub(crate) fn save(&self) -> std::io::Result<()> {
         let path =
             Progress::path().ok_or_else(|| std::io::Error::other("no HOME or XDG_DATA_HOME"))?;
         self.save_to(&path)
     }
 
-    pub fn save_to(&self, path: &Path) -> std::io::Result<()> {
+    pub(crate) fn save_to(&self, path: &Path) -> std::io::Result<()> {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
@@ -94,12 +94,12 @@ impl Progress {
         std::fs::rename(&tmp, path)
     }
 
-    pub fn get(&self, id: &str) -> LessonProgress {
+    pub(crate) fn get(&self, id: &str) -> LessonProgress {
         self.lessons.get(id).cloned().unwrap_or_default()
     }
 
     /// Records that `step` (0-based) of a lesson of `steps` steps is done.
-    pub fn step_done(&mut self, id: &str, step: usize, steps: usize, skipped: bool) {
+    pub(crate) fn step_done(&mut self, id: &str, step: usize, steps: usize, skipped: bool) {
         let p = self.lessons.entry(id.to_owned()).or_default();
         p.step = p.step.max(step + 1).min(steps);
         p.steps = steps;
@@ -112,7 +112,7 @@ impl Progress {
     }
 
     /// Where the learner is now, after a restart (`completed` stays: once done, done).
-    pub fn set_step(&mut self, id: &str, step: usize, steps: usize) {
+    pub(crate) fn set_step(&mut self, id: &str, step: usize, steps: usize) {
         let p = self.lessons.entry(id.to_owned()).or_default();
         p.step = step.min(steps);
         p.steps = steps;

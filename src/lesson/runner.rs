@@ -90,18 +90,18 @@ pub enum Show {
 
 /// The result of one step run with its shown command (for `check` and replays).
 #[derive(Debug, Clone)]
-pub struct StepRun {
-    pub judgement: Judgement,
-    pub updates: Option<Judgement>,
-    pub reply: Vec<String>,
-    pub update_lines: Vec<String>,
-    pub failed_checks: Vec<String>,
-    pub event_errors: Vec<String>,
-    pub tag: String,
+pub(crate) struct StepRun {
+    pub(crate) judgement: Judgement,
+    pub(crate) updates: Option<Judgement>,
+    pub(crate) reply: Vec<String>,
+    pub(crate) update_lines: Vec<String>,
+    pub(crate) failed_checks: Vec<String>,
+    pub(crate) event_errors: Vec<String>,
+    pub(crate) tag: String,
 }
 
 impl StepRun {
-    pub fn ok(&self) -> bool {
+    pub(crate) fn ok(&self) -> bool {
         self.judgement.ok
             && self.updates.as_ref().is_none_or(|u| u.ok)
             && self.failed_checks.is_empty()
@@ -173,10 +173,6 @@ impl Runner {
         }
     }
 
-    pub fn scenario(&self) -> &Scenario {
-        &self.scenario
-    }
-
     /// The step the learner is on (0-based).
     pub fn step_index(&self) -> usize {
         self.step
@@ -187,7 +183,7 @@ impl Runner {
     }
 
     /// What the learner's session sent and received, for `--record`.
-    pub fn transcript(&self) -> Transcript {
+    pub(crate) fn transcript(&self) -> Transcript {
         Transcript {
             meta: vec![
                 ("server".into(), "imap-tutor mock".into()),
@@ -556,7 +552,7 @@ impl Runner {
     }
 
     /// Rebuilds the world and replays the steps before `step` silently.
-    pub fn restart_at(&mut self, step: usize) -> Vec<Show> {
+    pub(crate) fn restart_at(&mut self, step: usize) -> Vec<Show> {
         let step = step.min(self.scenario.steps.len());
         let (world, _) = match World::new(&self.fixture) {
             Ok(w) => w,
@@ -578,7 +574,7 @@ impl Runner {
 
     /// Runs the current step's events and shown command, judges them, and moves to the
     /// next step without showing anything: what `check` and replays do.
-    pub fn run_shown_step(&mut self) -> Option<StepRun> {
+    pub(crate) fn run_shown_step(&mut self) -> Option<StepRun> {
         let step = self.current()?.clone();
         let mut event_errors = Vec::new();
         let mut updates = Vec::new();
@@ -637,12 +633,13 @@ impl Runner {
     }
 
     /// The setup's failure, if a setup command was not answered OK.
-    pub fn setup_error(&self) -> Option<&str> {
+    pub(crate) fn setup_error(&self) -> Option<&str> {
         self.setup_failed.as_deref()
     }
 }
 
-pub const HELP: &str = "Commands: :hint (a hint), :show (the command), :skip (type it for me), \
+pub(crate) const HELP: &str =
+    "Commands: :hint (a hint), :show (the command), :skip (type it for me), \
 :diff (the expected reply against the last one), :explain LINE (explain a line without sending \
 it), :restart (this step, on a fresh mock), :restart all (the lesson from the start), :quit.";
 

@@ -32,7 +32,7 @@ pub struct Scenario {
     #[serde(default)]
     pub prerequisites: Vec<String>,
     /// The mock's world: a built-in name, a path relative to this file, or inline.
-    pub fixture: FixtureRef,
+    pub(crate) fixture: FixtureRef,
     /// Commands sent before the first step, not judged (e.g. LOGIN and SELECT, so a lesson
     /// on FETCH starts where FETCH makes sense). The learner is told they were sent.
     #[serde(default)]
@@ -69,7 +69,7 @@ impl Level {
 
 /// `fixture: strategos`, `fixture: fixtures/mine.yaml`, or the fixture written inline.
 #[derive(Debug, Clone)]
-pub enum FixtureRef {
+pub(crate) enum FixtureRef {
     Named(String),
     Inline(Box<Fixture>),
 }
@@ -106,18 +106,18 @@ pub struct Step {
     pub goal: String,
     /// Things that happen before the learner types: another client delivers mail...
     #[serde(default)]
-    pub before: Vec<Event>,
+    pub(crate) before: Vec<Event>,
     /// What the learner's session receives because of `before`, without sending anything
     /// (only an idling client hears of changes at once; RFC 2177).
     #[serde(default)]
-    pub updates: Vec<ExpectItem>,
+    pub(crate) updates: Vec<ExpectItem>,
     /// The command the lesson shows and the demo types. Several lines for a literal.
-    pub show: String,
+    pub(crate) show: String,
     /// The server's whole reply. See the matcher for the pattern language.
-    pub expect: Vec<ExpectItem>,
+    pub(crate) expect: Vec<ExpectItem>,
     /// Lines that must not appear in the reply.
     #[serde(default)]
-    pub absent: Vec<String>,
+    pub(crate) absent: Vec<String>,
     /// Progressive hints: the first is shown after the first miss, and so on.
     #[serde(default)]
     pub hints: Vec<String>,
@@ -125,12 +125,12 @@ pub struct Step {
     pub explanation: String,
     /// Checks on the mock's store after the reply.
     #[serde(default)]
-    pub check: Vec<StateCheck>,
+    pub(crate) check: Vec<StateCheck>,
 }
 
 /// An item of `expect:`: a line pattern, `...`, or a block of lines in any order.
 #[derive(Debug, Clone)]
-pub enum ExpectItem {
+pub(crate) enum ExpectItem {
     Line(String),
     Unordered(Vec<String>),
 }
@@ -181,24 +181,24 @@ impl<'de> Deserialize<'de> for ExpectItem {
 /// should not have to learn.)
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Event {
+pub(crate) struct Event {
     /// New mail arrives (the second client APPENDs it).
     #[serde(default)]
-    pub deliver: Option<Deliver>,
+    pub(crate) deliver: Option<Deliver>,
     /// Messages are expunged by the second client (STORE \Deleted, then EXPUNGE).
     #[serde(default)]
-    pub expunge: Option<Expunge>,
+    pub(crate) expunge: Option<Expunge>,
     /// The second client changes flags.
     #[serde(default)]
-    pub flags: Option<FlagsEvent>,
+    pub(crate) flags: Option<FlagsEvent>,
     /// Any commands, sent by the second client (logged in already; tags are added).
     #[serde(default)]
-    pub commands: Option<Vec<String>>,
+    pub(crate) commands: Option<Vec<String>>,
 }
 
 impl Event {
     /// How many kinds of event this item names (validation wants exactly one).
-    pub fn kinds(&self) -> usize {
+    pub(crate) fn kinds(&self) -> usize {
         usize::from(self.deliver.is_some())
             + usize::from(self.expunge.is_some())
             + usize::from(self.flags.is_some())
@@ -208,33 +208,33 @@ impl Event {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Deliver {
+pub(crate) struct Deliver {
     #[serde(default = "inbox")]
-    pub mailbox: String,
+    pub(crate) mailbox: String,
     /// The message; line breaks become CRLF.
-    pub text: String,
+    pub(crate) text: String,
     #[serde(default)]
-    pub flags: Vec<String>,
+    pub(crate) flags: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Expunge {
+pub(crate) struct Expunge {
     #[serde(default = "inbox")]
-    pub mailbox: String,
-    pub uids: Vec<u32>,
+    pub(crate) mailbox: String,
+    pub(crate) uids: Vec<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FlagsEvent {
+pub(crate) struct FlagsEvent {
     #[serde(default = "inbox")]
-    pub mailbox: String,
-    pub uids: Vec<u32>,
+    pub(crate) mailbox: String,
+    pub(crate) uids: Vec<u32>,
     #[serde(default)]
-    pub add: Vec<String>,
+    pub(crate) add: Vec<String>,
     #[serde(default)]
-    pub remove: Vec<String>,
+    pub(crate) remove: Vec<String>,
 }
 
 fn inbox() -> String {
@@ -244,51 +244,51 @@ fn inbox() -> String {
 /// A check on the store after a step: "message 3 has \Seen", "Archive holds 1 message".
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct StateCheck {
+pub(crate) struct StateCheck {
     /// Whose mailbox; the learner's logged-in user by default.
     #[serde(default)]
-    pub user: Option<String>,
+    pub(crate) user: Option<String>,
     #[serde(default = "inbox")]
-    pub mailbox: String,
+    pub(crate) mailbox: String,
     /// A message by its position in the mailbox (1 = oldest), as the store holds it now.
     #[serde(default)]
-    pub message: Option<u32>,
+    pub(crate) message: Option<u32>,
     /// A message by UID.
     #[serde(default)]
-    pub uid: Option<u32>,
+    pub(crate) uid: Option<u32>,
     /// Flags the message must have.
     #[serde(default)]
-    pub flags: Vec<String>,
+    pub(crate) flags: Vec<String>,
     /// Flags the message must not have.
     #[serde(default)]
-    pub not_flags: Vec<String>,
+    pub(crate) not_flags: Vec<String>,
     /// How many messages the mailbox must hold.
     #[serde(default)]
-    pub count: Option<usize>,
+    pub(crate) count: Option<usize>,
     /// Whether the mailbox must exist.
     #[serde(default)]
-    pub exists: Option<bool>,
+    pub(crate) exists: Option<bool>,
     #[serde(default)]
-    pub uidnext: Option<u32>,
+    pub(crate) uidnext: Option<u32>,
 }
 
 /// Where a scenario came from.
 #[derive(Debug, Clone, Default)]
 pub struct Source {
     /// The file, as given (or `built-in/ID.yaml`).
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     pub text: String,
     /// YAML line (1-based) of each step's `- ` item.
-    pub step_lines: Vec<usize>,
+    pub(crate) step_lines: Vec<usize>,
 }
 
 /// A scenario error, with the place to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ScenarioError {
-    pub path: String,
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
+    pub(crate) path: String,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) message: String,
 }
 
 impl std::fmt::Display for ScenarioError {
@@ -304,7 +304,7 @@ impl std::fmt::Display for ScenarioError {
 impl std::error::Error for ScenarioError {}
 
 impl ScenarioError {
-    pub fn at(path: &Path, line: usize, column: usize, message: impl Into<String>) -> Self {
+    pub(crate) fn at(path: &Path, line: usize, column: usize, message: impl Into<String>) -> Self {
         ScenarioError {
             path: path.display().to_string(),
             line,
@@ -378,7 +378,7 @@ fn yaml_error(path: &Path, e: &serde_norway::Error) -> ScenarioError {
 
 /// Checks what serde cannot: patterns compile, steps are complete, variables are bound
 /// before `show:` uses them, the fixture exists.
-pub fn validate(s: &Scenario) -> Vec<ScenarioError> {
+pub(crate) fn validate(s: &Scenario) -> Vec<ScenarioError> {
     let path = &s.source.path;
     let locator = Locator::new(&s.source.text);
     let mut errors = Vec::new();
@@ -505,7 +505,7 @@ pub fn validate(s: &Scenario) -> Vec<ScenarioError> {
 }
 
 /// The fixture a scenario names, parsed (not yet built).
-pub fn resolve_fixture(s: &Scenario) -> Result<Fixture, String> {
+pub(crate) fn resolve_fixture(s: &Scenario) -> Result<Fixture, String> {
     match &s.fixture {
         FixtureRef::Inline(f) => {
             let mut f = (**f).clone();
@@ -538,7 +538,7 @@ fn lesson_folder(s: &Scenario) -> PathBuf {
 
 /// Finds lines in the scenario text: a step's `- `, a key, a pattern. Works on block
 /// style YAML, which is what the book teaches; anything else falls back to the step line.
-pub struct Locator<'a> {
+pub(crate) struct Locator<'a> {
     lines: Vec<&'a str>,
 }
 
@@ -550,7 +550,7 @@ impl<'a> Locator<'a> {
     }
 
     /// The line (1-based) of `key:` at this indentation.
-    pub fn key_line(&self, key: &str, indent: usize) -> Option<usize> {
+    pub(crate) fn key_line(&self, key: &str, indent: usize) -> Option<usize> {
         let prefix = format!("{}{key}:", " ".repeat(indent));
         self.lines
             .iter()
@@ -559,7 +559,7 @@ impl<'a> Locator<'a> {
     }
 
     /// The line of each item of the top-level `steps:` list.
-    pub fn step_lines(&self) -> Vec<usize> {
+    pub(crate) fn step_lines(&self) -> Vec<usize> {
         let Some(start) = self.key_line("steps", 0) else {
             return Vec::new();
         };
@@ -590,7 +590,7 @@ impl<'a> Locator<'a> {
 
     /// The first line at or after `from` (1-based) whose text contains `needle` as YAML
     /// would write it (plain, single- or double-quoted).
-    pub fn find_after(&self, from: usize, needle: &str) -> Option<usize> {
+    pub(crate) fn find_after(&self, from: usize, needle: &str) -> Option<usize> {
         let double = needle.replace('\\', "\\\\").replace('"', "\\\"");
         let single = needle.replace('\'', "''");
         self.lines
@@ -602,7 +602,7 @@ impl<'a> Locator<'a> {
     }
 
     /// The column (1-based) where `needle` starts on `line`, as YAML may quote it; 1 if absent.
-    pub fn position(&self, line: usize, needle: &str) -> (usize, usize) {
+    pub(crate) fn position(&self, line: usize, needle: &str) -> (usize, usize) {
         let text = self.lines.get(line.wrapping_sub(1)).copied().unwrap_or("");
         let double = needle.replace('\\', "\\\\").replace('"', "\\\"");
         let at = [needle, double.as_str()]
@@ -620,7 +620,7 @@ impl<'a> Locator<'a> {
     }
 
     /// The line of the `n`-th (0-based) expected item of the step at `step_line`.
-    pub fn expect_line(&self, step_line: usize, key: &str, needle: &str) -> usize {
+    pub(crate) fn expect_line(&self, step_line: usize, key: &str, needle: &str) -> usize {
         let key_at = self
             .lines
             .iter()

@@ -18,7 +18,7 @@ struct Marks {
 
 /// Renders the inline Markdown of `text`: with ANSI styles when `color`, else without
 /// its marks. Line breaks stay where they are.
-pub fn markdown(text: &str, color: bool) -> String {
+pub(crate) fn markdown(text: &str, color: bool) -> String {
     text.split('\n')
         .map(|line| render_line(line, color))
         .collect::<Vec<_>>()
@@ -131,7 +131,7 @@ fn closes(text: &str, mark: &str) -> bool {
 }
 
 /// The columns `text` takes on a terminal: ANSI escape sequences take none.
-pub fn visible_width(text: &str) -> usize {
+pub(crate) fn visible_width(text: &str) -> usize {
     let mut width = 0;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -155,7 +155,7 @@ pub fn visible_width(text: &str) -> usize {
 /// Fits every line of `text` to `width` columns: a longer line is broken at spaces, its
 /// continuation lines indented under the text after its mark (`= `, `· `, `S: `), and a
 /// word longer than a whole line is cut.
-pub fn fit(text: &str, width: usize) -> String {
+pub(crate) fn fit(text: &str, width: usize) -> String {
     let width = width.max(20);
     let mut out = String::with_capacity(text.len() + 64);
     for (i, line) in text.split('\n').enumerate() {

@@ -39,8 +39,8 @@ pub struct Summary {
     pub client_bytes: u64,
     pub server_bytes: u64,
     pub skipped: u64,
-    pub recording: Option<PathBuf>,
-    pub recording_error: Option<String>,
+    pub(crate) recording: Option<PathBuf>,
+    pub(crate) recording_error: Option<String>,
 }
 
 /// Per-direction bookkeeping.
@@ -52,7 +52,7 @@ struct Side {
 }
 
 /// Runs until the tap closes. `recorder` is the connection's recording, if any.
-pub fn run(
+pub(crate) fn run(
     mut rx: TapReceiver,
     id: u64,
     display: Display,
@@ -368,6 +368,6 @@ impl Printer {
 }
 
 /// An annotation for something the proxy did or saw.
-pub fn note(text: &str, time: Option<f64>) -> Annotation {
+pub(crate) fn note(text: &str, time: Option<f64>) -> Annotation {
     Annotation::note(text, time)
 }

@@ -37,16 +37,16 @@ const ANSWER_WAIT: Duration = Duration::from_secs(5);
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Step {
     /// Bytes to send now (may be empty).
-    pub send: Vec<u8>,
+    pub(crate) send: Vec<u8>,
     /// Warnings and hints for the learner.
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
     /// What to wait for before the next prompt.
-    pub wait: Wait,
+    pub(crate) wait: Wait,
 }
 
 /// What the input loop waits for after sending.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum Wait {
+pub(crate) enum Wait {
     /// Nothing: prompt again at once (inside a literal, or nothing was sent).
     #[default]
     Nothing,
@@ -66,19 +66,19 @@ struct Typing {
 
 /// The sans-IO line discipline of `connect`. See the module documentation.
 #[derive(Debug, Default)]
-pub struct Typist {
+pub(crate) struct Typist {
     /// The tag of the command whose synchronizing literal waits for `+`, and its size.
     awaiting: Option<(String, u64)>,
     typing: Option<Typing>,
     /// The tag of the command being typed (kept across its literals).
     current_tag: Option<String>,
     /// True when connected in plain text: typing STARTTLS would strand the session.
-    pub plain_text: bool,
+    pub(crate) plain_text: bool,
 }
 
 impl Typist {
     /// True while the learner is typing a literal's lines.
-    pub fn in_literal(&self) -> bool {
+    pub(crate) fn in_literal(&self) -> bool {
         self.typing.is_some()
     }
 
@@ -91,7 +91,7 @@ impl Typist {
     }
 
     /// A line the learner typed (without its ending).
-    pub fn line(&mut self, text: &str) -> Step {
+    pub(crate) fn line(&mut self, text: &str) -> Step {
         if let Some(mut typing) = self.typing.take() {
             return self.literal_line(&mut typing, text);
         }
@@ -141,7 +141,7 @@ impl Typist {
 
     /// A line from the server. Returns a note for the learner when the line changes
     /// what they should type next.
-    pub fn server_line(&mut self, line: &[u8]) -> Option<String> {
+    pub(crate) fn server_line(&mut self, line: &[u8]) -> Option<String> {
         let (tag, size) = self.awaiting.clone()?;
         if line.starts_with(b"+") {
             self.awaiting = None;

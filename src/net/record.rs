@@ -25,10 +25,10 @@ pub struct Recorder {
     out: BufWriter<File>,
     /// Stateful, so literal data keeps its `|` mark across the pieces the relay reads.
     writer: transcript::Writer,
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     redactor: Redactor,
     /// The first write error, after which the recorder stops writing.
-    pub failed: Option<String>,
+    pub(crate) failed: Option<String>,
     /// Bytes missing since the last gap mark, per direction (client, server).
     gaps: [u64; 2],
 }
@@ -150,7 +150,7 @@ impl Recorder {
     }
 
     /// Records a note: something the proxy did, or a gap in the recording.
-    pub fn note(&mut self, text: &str) {
+    pub(crate) fn note(&mut self, text: &str) {
         self.record(Record::Note {
             text: text.to_string(),
             source_line: 0,
@@ -198,7 +198,7 @@ impl Recorder {
 }
 
 /// Now, as RFC 3339 UTC (`2026-11-26T00:12:34Z`), for the `started` header field.
-pub fn now_rfc3339() -> String {
+pub(crate) fn now_rfc3339() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs()) as i64;

@@ -35,13 +35,13 @@ use crate::wire::Direction;
 /// than 64 KiB: fewer reads, and fewer copies offered to the tap (with the explainer's
 /// literal skipping, this took the bulk FETCH benchmark from 0.81–0.92 of socat's
 /// throughput to 1.10–1.19; scripts/bench-proxy.sh).
-pub const BUFFER: usize = 256 * 1024;
+pub(crate) const BUFFER: usize = 256 * 1024;
 
 /// How many bytes may wait for the annotator, per connection, before the tap skips.
 /// Small enough to keep the proxy's memory flat (the benchmark's goal is 20 MB with a
 /// 100 MB literal in flight), large enough that a terminal that scrolls slowly for a
 /// moment loses nothing.
-pub const TAP_BUDGET: usize = 4 * 1024 * 1024;
+pub(crate) const TAP_BUDGET: usize = 4 * 1024 * 1024;
 
 /// What the tap hands the annotator.
 #[derive(Debug)]
@@ -83,7 +83,7 @@ pub enum End {
 
 /// The sending end of a connection's tap. Cheap to share between the two directions.
 #[derive(Debug, Clone)]
-pub struct Tap {
+pub(crate) struct Tap {
     inner: Arc<TapInner>,
 }
 
@@ -99,29 +99,30 @@ struct TapInner {
 /// The receiving end: the annotator calls [`TapReceiver::taken`] after each piece of
 /// bytes it has processed, which frees budget for the relay.
 #[derive(Debug)]
-pub struct TapReceiver {
+pub(crate) struct TapReceiver {
     rx: mpsc::UnboundedReceiver<TapEvent>,
     queued: Arc<AtomicUsize>,
 }
 
 impl TapReceiver {
     /// The next event, waiting for it (for a blocking thread).
-    pub fn blocking_next(&mut self) -> Option<TapEvent> {
+    pub(crate) fn blocking_next(&mut self) -> Option<TapEvent> {
         let event = self.rx.blocking_recv();
         self.account(&event);
         event
     }
 
-    /// The next event if one is waiting, without waiting.
-    pub fn try_next(&mut self) -> Option<TapEvent> {
-        let event = self.rx.try_recv().ok();
+    /// The next event (for a task).
+    #[cfg(test)]
+    pub(crate) async fn next(&mut self) -> Option<TapEvent> {
+        let event = self.rx.recv().await;
         self.account(&event);
         event
     }
 
-    /// The next event (for a task).
-    pub async fn next(&mut self) -> Option<TapEvent> {
-        let event = self.rx.recv().await;
+    /// The next event if one is waiting, without waiting.
+    pub(crate) fn try_next(&mut self) -> Option<TapEvent> {
+        let event = self.rx.try_recv().ok();
         self.account(&event);
         event
     }
@@ -141,12 +142,12 @@ fn index(direction: Direction) -> usize {
 }
 
 /// A tap with the default budget, started now.
-pub fn tap() -> (Tap, TapReceiver) {
+pub(crate) fn tap() -> (Tap, TapReceiver) {
     tap_with_budget(TAP_BUDGET)
 }
 
 /// A tap that holds at most `budget` bytes waiting for the annotator.
-pub fn tap_with_budget(budget: usize) -> (Tap, TapReceiver) {
+pub(crate) fn tap_with_budget(budget: usize) -> (Tap, TapReceiver) {
     let (tx, rx) = mpsc::unbounded_channel();
     let queued = Arc::new(AtomicUsize::new(0));
     let inner = TapInner {
@@ -166,12 +167,12 @@ pub fn tap_with_budget(budget: usize) -> (Tap, TapReceiver) {
 
 impl Tap {
     /// Seconds since the connection started.
-    pub fn elapsed(&self) -> f64 {
+    pub(crate) fn elapsed(&self) -> f64 {
         self.inner.started.elapsed().as_secs_f64()
     }
 
     /// Offers a copy of `bytes`; never waits. Returns false if they were skipped.
-    pub fn offer(&self, direction: Direction, bytes: &[u8]) -> bool {
+    pub(crate) fn offer(&self, direction: Direction, bytes: &[u8]) -> bool {
         let t = &self.inner;
         let i = index(direction);
         if t.queued.load(Ordering::Acquire) + bytes.len() > t.budget {
@@ -196,7 +197,7 @@ impl Tap {
     }
 
     /// Tells the annotator something the proxy did.
-    pub fn note(&self, text: impl Into<String>) {
+    pub(crate) fn note(&self, text: impl Into<String>) {
         let _ = self.inner.tx.send(TapEvent::Note {
             text: text.into(),
             time: self.elapsed(),
@@ -204,12 +205,12 @@ impl Tap {
     }
 
     /// Tells the annotator that the proxy terminates the client's TLS itself.
-    pub fn proxy_tls(&self) {
+    pub(crate) fn proxy_tls(&self) {
         let _ = self.inner.tx.send(TapEvent::ProxyTls);
     }
 
     /// Tells the annotator that a direction ended, with any skipped bytes first.
-    pub fn end(&self, direction: Direction, how: End, total: u64) {
+    pub(crate) fn end(&self, direction: Direction, how: End, total: u64) {
         let skipped = self.inner.skipped[index(direction)].swap(0, Ordering::AcqRel);
         if skipped > 0 {
             let _ = self.inner.tx.send(TapEvent::Gap { direction, skipped });
@@ -226,7 +227,12 @@ impl Tap {
 /// Copies `from` to `to` until `from` ends, offering every piece to the tap. On a
 /// clean end of `from` it shuts down the write side of `to`, so the peer sees the
 /// close too (a half-close is passed on, not turned into a reset).
-pub async fn pump<R, W>(mut from: R, mut to: W, direction: Direction, tap: &Tap) -> (End, u64)
+pub(crate) async fn pump<R, W>(
+    mut from: R,
+    mut to: W,
+    direction: Direction,
+    tap: &Tap,
+) -> (End, u64)
 where
     R: AsyncRead + Unpin,
     W: AsyncWrite + Unpin,
@@ -263,7 +269,7 @@ where
 }
 
 /// An I/O error in words a learner can act on.
-pub fn describe_io(error: &io::Error) -> String {
+pub(crate) fn describe_io(error: &io::Error) -> String {
     match error.kind() {
         io::ErrorKind::ConnectionReset => {
             "the connection was reset (the peer closed it abruptly)".into()

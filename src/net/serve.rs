@@ -49,7 +49,7 @@ const DRAIN: Duration = Duration::from_secs(5);
 pub const BACKLOG: u32 = 4096;
 
 /// Output goes to the socket in pieces of this size, each within the write timeout.
-pub const WRITE_PIECE: usize = 64 * 1024;
+pub(crate) const WRITE_PIECE: usize = 64 * 1024;
 
 /// Each connection's read buffer: input is framed as it comes, so it need not be big.
 const READ_BUFFER: usize = 16 * 1024;

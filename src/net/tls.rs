@@ -95,7 +95,7 @@ pub fn client_config(trust: &Trust) -> Result<Arc<ClientConfig>, String> {
 }
 
 /// The name rustls checks the certificate against, and sends as SNI.
-pub fn server_name(host: &str) -> Result<ServerName<'static>, String> {
+pub(crate) fn server_name(host: &str) -> Result<ServerName<'static>, String> {
     let host = host.trim_start_matches('[').trim_end_matches(']');
     ServerName::try_from(host.to_string())
         .map_err(|_| format!("`{host}` is not a valid host name for TLS"))
@@ -226,7 +226,7 @@ impl ServerCertVerifier for NoVerification {
 
 /// Explains a failed TLS handshake with `host`: the certificate problem by name, and
 /// what to check or type instead.
-pub fn describe_handshake_error(error: &io::Error, host: &str, port: u16) -> String {
+pub(crate) fn describe_handshake_error(error: &io::Error, host: &str, port: u16) -> String {
     let tls = error
         .get_ref()
         .and_then(|e| e.downcast_ref::<rustls::Error>());
@@ -334,7 +334,7 @@ pub fn server_config(
 
 /// Where the generated certificate lives: `$XDG_DATA_HOME/imap-tutor/` or
 /// `~/.local/share/imap-tutor/`.
-pub fn data_dir() -> PathBuf {
+pub(crate) fn data_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
         return PathBuf::from(dir).join("imap-tutor");
     }

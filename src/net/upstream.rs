@@ -26,7 +26,7 @@ use super::tls;
 use crate::wire::{Frame, Framer};
 
 /// How long to wait for the TCP handshake and for each line of the STARTTLS exchange.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How the connection to the server is protected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -43,9 +43,9 @@ pub enum Security {
 /// Where the server is and how to talk to it.
 #[derive(Debug, Clone)]
 pub struct Target {
-    pub host: String,
-    pub port: u16,
-    pub security: Security,
+    pub(crate) host: String,
+    pub(crate) port: u16,
+    pub(crate) security: Security,
     pub trust: tls::Trust,
 }
 
@@ -92,7 +92,7 @@ impl Target {
 pub struct UpstreamError {
     /// One word for the kind of failure, for the BYE line and tests: `dns`, `refused`,
     /// `unreachable`, `timeout`, `tls`, `starttls`, `closed`.
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
     pub message: String,
 }
 
@@ -111,23 +111,23 @@ pub trait Stream: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Stream for T {}
 
 /// A boxed stream, so plain and TLS sessions share one code path.
-pub type BoxStream = Box<dyn Stream>;
+pub(crate) type BoxStream = Box<dyn Stream>;
 
 /// What the proxy said to the server on its own, and what the server answered.
 #[derive(Debug, Clone, Default)]
 pub struct Preamble {
     /// The greeting exactly as the server sent it.
-    pub greeting: Vec<u8>,
+    pub(crate) greeting: Vec<u8>,
     /// The proxy's own lines and the server's answers, in order: (sent by the proxy?, line).
-    pub exchange: Vec<(bool, Vec<u8>)>,
+    pub(crate) exchange: Vec<(bool, Vec<u8>)>,
     /// The capabilities the server listed over TLS (`* CAPABILITY ...`), if it was asked.
-    pub capabilities_after_tls: Option<Vec<u8>>,
+    pub(crate) capabilities_after_tls: Option<Vec<u8>>,
 }
 
 /// A connected server, ready for relaying.
 pub struct Connected {
     pub stream: BoxStream,
-    pub peer: SocketAddr,
+    pub(crate) peer: SocketAddr,
     /// Set for STARTTLS: the greeting was already read, and what the proxy said.
     pub preamble: Option<Preamble>,
 }
@@ -170,7 +170,7 @@ pub async fn connect(
 }
 
 /// DNS then TCP, trying each address in turn.
-pub async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream, UpstreamError> {
+pub(crate) async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream, UpstreamError> {
     let label = if host.contains(':') {
         format!("[{host}]:{port}")
     } else {
@@ -262,11 +262,11 @@ where
 
 /// Reads whole lines from a stream without reading past the last one it returns:
 /// leftover bytes stay in the reader, for the caller to pass on.
-pub struct LineReader<S> {
-    pub stream: S,
+pub(crate) struct LineReader<S> {
+    pub(crate) stream: S,
     framer: Framer,
     /// Bytes read but not yet handed out as a line.
-    pub leftover: Vec<u8>,
+    pub(crate) leftover: Vec<u8>,
 }
 
 impl<S: AsyncRead + Unpin> LineReader<S> {
@@ -279,7 +279,7 @@ impl<S: AsyncRead + Unpin> LineReader<S> {
     }
 
     /// The next line, its ending included; `None` at the end of the stream.
-    pub async fn line(&mut self) -> io::Result<Option<Vec<u8>>> {
+    pub(crate) async fn line(&mut self) -> io::Result<Option<Vec<u8>>> {
         loop {
             if let Some(frame) = self.framer.next_frame() {
                 let bytes = frame.bytes().to_vec();
@@ -496,7 +496,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// A stream that first yields `prefix`, then reads from `inner`: bytes that were read
 /// ahead while looking for a line are not lost.
-pub struct Prefixed<S> {
+pub(crate) struct Prefixed<S> {
     prefix: Vec<u8>,
     offset: usize,
     inner: S,
