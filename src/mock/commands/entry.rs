@@ -1,0 +1,466 @@
+//! From a client message to a handler, as Dovecot reads it: the tag and the command
+//! word (echoed back in its errors), the state a command needs, the arguments Dovecot
+//! tolerates, and its BAD wording when the grammar refuses a line.
+
+use super::*;
+
+/// The tag and command word of a line, as Dovecot reads them before parsing.
+pub(crate) fn words(line: &[u8]) -> (String, String) {
+    let text = String::from_utf8_lossy(line);
+    let mut it = text.splitn(3, ' ');
+    let tag = it.next().unwrap_or("").to_owned();
+    let word = it.next().unwrap_or("").to_owned();
+    (tag, word)
+}
+
+/// Dovecot's tag check (imap-login-client.c `imap_is_valid_tag`; imap accepts the same).
+pub(crate) fn valid_tag(tag: &str) -> bool {
+    !tag.is_empty()
+        && tag.len() <= 100
+        && tag.bytes().all(|b| {
+            !matches!(
+                b,
+                b'+' | b'(' | b')' | b'{' | b'/' | b' ' | b'%' | b'*' | b'"' | b'\\'
+            ) && (b' '..0x7f).contains(&b)
+        })
+}
+
+/// Commands some fixtures advertise but the mock does not implement, with the
+/// capability that announces each.
+const UNIMPLEMENTED: [(&str, &str); 12] = [
+    ("SORT", "SORT"),
+    ("THREAD", "THREAD="),
+    ("NOTIFY", "NOTIFY"),
+    ("COMPRESS", "COMPRESS="),
+    ("GETQUOTA", "QUOTA"),
+    ("GETQUOTAROOT", "QUOTA"),
+    ("SETQUOTA", "QUOTA"),
+    ("GETMETADATA", "METADATA"),
+    ("SETMETADATA", "METADATA"),
+    ("URLFETCH", "URLAUTH"),
+    ("GENURLAUTH", "URLAUTH"),
+    ("ESEARCH", "MULTISEARCH"),
+];
+
+/// Commands whose Dovecot handler ignores arguments it does not expect (`NOOP extra`
+/// and `SELECT INBOX extra` are OK in the battery). Named quirk: the grammar calls
+/// it an error, the server does not; the tutor still gets the diagnostic.
+const LENIENT: [&str; 11] = [
+    "CAPABILITY",
+    "NOOP",
+    "LOGOUT",
+    "STARTTLS",
+    "CHECK",
+    "CLOSE",
+    "UNSELECT",
+    "NAMESPACE",
+    "IDLE",
+    "SELECT",
+    "EXAMINE",
+];
+
+/// Runs one whole client message. `None` when nothing more is to be sent.
+pub(crate) fn run(
+    conn: &mut Conn,
+    store: &Store,
+    config: &Config,
+    message: &Message,
+    out: &mut Reply,
+    events: &mut Vec<Event>,
+) -> Option<Done> {
+    let first = message.first_line();
+    let (tag, word) = words(first);
+    // Dovecot reads a command word up to a CR (`F<CR>O` is the unknown command F).
+    let word = word.split('\r').next().unwrap_or_default().to_owned();
+    let text = message.grammar_text();
+    let mut parsed = parse_command(&text);
+    // The grammar reads what the learner meant (`c1LOGIN` is "c1" and LOGIN); Dovecot
+    // reads words (`c1LOGIN` is the tag, the next word the command). The wire follows
+    // Dovecot: a guess the words do not bear out is an unknown command.
+    let trusted = parsed.name.is_some_and(|n| {
+        word.eq_ignore_ascii_case(n) || (parsed.uid && word.eq_ignore_ascii_case("UID"))
+    });
+    if !trusted {
+        parsed.name = None;
+        parsed.command = None;
+    }
+    let single_line = message.parts.len() == 1;
+    let mut cx = Cx {
+        conn,
+        store,
+        config,
+        out,
+        events,
+    };
+    let authenticated = cx.conn.state != State::NotAuthenticated;
+    if let Some(done) = refused_bytes(&tag, message, &parsed, authenticated) {
+        diagnose(&mut cx, &tag, &parsed);
+        return Some(done);
+    }
+    let command = command_of(&tag, &parsed, first, single_line);
+    if cx.conn.state == State::NotAuthenticated {
+        Some(before_login(&mut cx, &tag, &word, &parsed, command))
+    } else {
+        Some(after_login(&mut cx, &tag, &word, first, &parsed, command))
+    }
+}
+
+/// Bytes Dovecot's parser refuses before any command sees them ([`lexical`]): its
+/// fixed answer, which never echoes them. `None` when the usual paths answer.
+fn refused_bytes(
+    tag: &str,
+    message: &Message,
+    parsed: &ParsedCommand,
+    authenticated: bool,
+) -> Option<Done> {
+    if !valid_tag(tag) {
+        return None;
+    }
+    let first = message.first_line();
+    let mut words = first.split(|&b| b == b' ');
+    let _tag = words.next()?;
+    let word = words.next().filter(|w| !w.is_empty())?;
+    if !authenticated {
+        // imap-login reads every line whole: a bare CR is refused whatever the
+        // command; other bytes only in a command it knows.
+        let error = lexical::check(message, tag.len() + 1)?;
+        let known = parsed.name.is_some();
+        return (known || error == LexError::CrWithoutLf)
+            .then(|| Done::bad(tag, error.text()).untimed());
+    }
+    let invalid_name = || Done::bad(tag, "Error in IMAP command: Invalid command name");
+    let cut = word.split(|&b| b == b'\r').next().unwrap_or_default();
+    if !lexical::valid_command_word(cut) {
+        return Some(invalid_name());
+    }
+    let name = parsed.name?;
+    let mut args_at = tag.len() + 1 + word.len() + 1;
+    let shown = if parsed.uid {
+        let sub = words.next().unwrap_or_default();
+        if !lexical::valid_command_word(sub) {
+            return Some(invalid_name());
+        }
+        args_at += sub.len() + 1;
+        format!("UID {name}")
+    } else {
+        name.to_owned()
+    };
+    if lexical::IGNORES_ARGUMENTS.contains(&name) {
+        return None;
+    }
+    let error = lexical::check(message, args_at)?;
+    Some(Done::bad(tag, w::command_error(&shown, error.text())))
+}
+
+fn diagnose(cx: &mut Cx, tag: &str, parsed: &ParsedCommand) {
+    cx.events.push(Event::Diagnostic {
+        tag: (!tag.is_empty()).then(|| tag.to_owned()),
+        command: parsed.name.map(|n| {
+            if parsed.uid {
+                format!("UID {n}")
+            } else {
+                n.to_owned()
+            }
+        }),
+        diagnostics: parsed.diagnostics.clone(),
+    });
+}
+
+fn first_error(parsed: &ParsedCommand) -> Option<&crate::grammar::Diagnostic> {
+    parsed
+        .diagnostics
+        .iter()
+        .find(|d| d.severity == crate::grammar::Severity::Error)
+}
+
+/// The command as the grammar understood it, or as Dovecot understands it where
+/// Dovecot is more lenient: extra arguments it ignores (cut off and parsed again),
+/// and ENABLE without arguments.
+fn command_of(
+    tag: &str,
+    parsed: &ParsedCommand,
+    first: &[u8],
+    single_line: bool,
+) -> Option<Command> {
+    if let Some(cmd) = &parsed.command {
+        return Some(Command {
+            tag: tag.to_owned(),
+            body: cmd.body.clone(),
+        });
+    }
+    let name = parsed.name?;
+    let error = first_error(parsed)?;
+    if name == "ENABLE" && error.code == "missing-argument" {
+        return Some(Command {
+            tag: tag.to_owned(),
+            body: CommandBody::Enable {
+                capabilities: Vec::new(),
+            },
+        });
+    }
+    if !LENIENT.contains(&name) || parsed.uid || error.code != "unexpected-argument" || !single_line
+    {
+        return None;
+    }
+    let cut = error.column.saturating_sub(1).min(first.len());
+    let mut text = first[..cut].to_vec();
+    while text.last() == Some(&b' ') {
+        text.pop();
+    }
+    text.extend_from_slice(b"\r\n");
+    let again = parse_command(&text);
+    again.command.map(|cmd| Command {
+        tag: tag.to_owned(),
+        body: cmd.body,
+    })
+}
+
+/// The word of the first line at a diagnostic's column, as Dovecot echoes it.
+/// The command word after `UID` (`FOO` in `t UID FOO 1`), upper-cased.
+fn second_word(first: &[u8]) -> Option<String> {
+    let mut words = first.split(|&b| b == b' ').filter(|w| !w.is_empty());
+    let _tag = words.next()?;
+    let _uid = words.next()?;
+    let sub = words.next()?;
+    Some(String::from_utf8_lossy(sub).to_ascii_uppercase())
+}
+
+/// True if the error at `column` lies inside an atom that follows a SEARCH date key
+/// (`SINCE`, `SENTBEFORE`...).
+fn after_date_key(first: &[u8], column: usize) -> bool {
+    const DATE_KEYS: [&str; 6] = ["BEFORE", "ON", "SINCE", "SENTBEFORE", "SENTON", "SENTSINCE"];
+    let at = column.saturating_sub(1).min(first.len());
+    let Some(space) = first[..at].iter().rposition(|&b| b == b' ') else {
+        return false;
+    };
+    let key_start = first[..space]
+        .iter()
+        .rposition(|&b| b == b' ' || b == b'(')
+        .map_or(0, |i| i + 1);
+    let key = String::from_utf8_lossy(&first[key_start..space]).to_ascii_uppercase();
+    DATE_KEYS.contains(&key.as_str())
+}
+
+fn word_at(first: &[u8], column: usize) -> String {
+    let start = column.saturating_sub(1).min(first.len());
+    let rest = &first[start..];
+    let end = rest
+        .iter()
+        .position(|&b| b == b' ' || b == b')' || b == b'(')
+        .unwrap_or(rest.len());
+    String::from_utf8_lossy(&rest[..end]).into_owned()
+}
+
+/// imap-login's answers (battery sessions 1–13).
+fn before_login(
+    cx: &mut Cx,
+    tag: &str,
+    word: &str,
+    parsed: &ParsedCommand,
+    command: Option<Command>,
+) -> Done {
+    let generic_bad = |tag: &str| {
+        let mut d = Done::bad(if valid_tag(tag) { tag } else { "*" }, w::PRE_BAD).untimed();
+        d.login_bad = true;
+        d
+    };
+    if !valid_tag(tag) || word.is_empty() {
+        diagnose(cx, tag, parsed);
+        return generic_bad(tag);
+    }
+    let Some(cmd) = command else {
+        diagnose(cx, tag, parsed);
+        if parsed.name.is_none() && tag.eq_ignore_ascii_case("LOGIN") {
+            return Done::bad(tag, w::PRE_LOGIN_AS_TAG).untimed();
+        }
+        return generic_bad(tag);
+    };
+    if !parsed.diagnostics.is_empty() && parsed.command.is_none() {
+        diagnose(cx, tag, parsed);
+    }
+    let allowed = matches!(
+        cmd.body,
+        CommandBody::Capability
+            | CommandBody::Noop
+            | CommandBody::Logout
+            | CommandBody::StartTls
+            | CommandBody::Authenticate { .. }
+            | CommandBody::Login { .. }
+            | CommandBody::Id { .. }
+            | CommandBody::Enable { .. }
+    );
+    if !allowed {
+        cx.events.push(Event::Diagnostic {
+            tag: Some(tag.to_owned()),
+            command: Some(cmd.body.name().to_owned()),
+            diagnostics: vec![crate::grammar::Diagnostic::new(
+                crate::grammar::Severity::Error,
+                "wrong-state",
+                1,
+                "command",
+                format!(
+                    "{} is not valid before login: log in first with LOGIN or AUTHENTICATE (RFC 9051 §6.2)",
+                    cmd.body.name()
+                ),
+            )],
+        });
+        return generic_bad(tag);
+    }
+    let mut done = dispatch(cx, &cmd);
+    done.untimed = true;
+    done
+}
+
+/// imap's answers after login (battery sessions 14–22).
+fn after_login(
+    cx: &mut Cx,
+    tag: &str,
+    word: &str,
+    first: &[u8],
+    parsed: &ParsedCommand,
+    command: Option<Command>,
+) -> Done {
+    if !valid_tag(tag) {
+        diagnose(cx, tag, parsed);
+        return Done::bad("*", "Error in IMAP tag: Invalid tag");
+    }
+    if word.is_empty() {
+        diagnose(cx, tag, parsed);
+        return Done::bad(tag, "Error in IMAP command: Invalid command name");
+    }
+    let Some(cmd) = command else {
+        diagnose(cx, tag, parsed);
+        return match parsed.name {
+            Some(name @ ("SELECT" | "EXAMINE")) => select::refused(cx, tag, name, parsed, first),
+            // `UID FOO`: Dovecot looks "UID FOO" up as one command name.
+            Some("UID") if parsed.uid => match second_word(first) {
+                Some(sub) => unknown(cx, tag, &format!("UID {sub}")),
+                None => Done::bad(tag, w::command_error("UID", "Invalid arguments")),
+            },
+            Some(name) => {
+                let shown = if parsed.uid {
+                    format!("UID {name}")
+                } else {
+                    name.to_owned()
+                };
+                Done::bad(tag, w::command_error(&shown, &reason(parsed, first)))
+            }
+            None => unknown(cx, tag, word),
+        };
+    };
+    if parsed.command.is_none() && !parsed.diagnostics.is_empty() {
+        diagnose(cx, tag, parsed);
+    }
+    let body = &cmd.body;
+    if body.valid_in() == [State::NotAuthenticated] {
+        return Done::bad(tag, w::command_error(body.name(), "Unknown command"));
+    }
+    if cx.conn.selected.is_none() && body.valid_in() == [State::Selected] {
+        return Done::bad(tag, w::NO_MAILBOX_SELECTED);
+    }
+    if lexical::bad_mailbox_name(body) {
+        return Done::no(tag, lexical::NOT_MUTF7);
+    }
+    dispatch(cx, &cmd)
+}
+
+/// An unknown command word after login: Dovecot's BAD, or an honest NO when the
+/// fixture advertises it.
+fn unknown(cx: &mut Cx, tag: &str, word: &str) -> Done {
+    let upper = word.to_ascii_uppercase();
+    let base = upper.strip_prefix("UID ").unwrap_or(&upper);
+    if let Some((_, capability)) = UNIMPLEMENTED.iter().find(|(c, _)| *c == base) {
+        if cx.config.identity.advertises_prefix(true, capability) {
+            return cx.decline(tag, upper.clone(), &upper);
+        }
+    }
+    Done::bad(tag, w::command_error(&upper, "Unknown command"))
+}
+
+/// Dovecot's reason for a command whose arguments did not parse, from the grammar's
+/// diagnostics (each text below is in the battery). Where we cannot tell which of
+/// Dovecot's checks would have failed, "Invalid arguments" is what most commands say.
+pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
+    let Some(d) = first_error(parsed) else {
+        return "Invalid arguments".into();
+    };
+    if let Some(e) = crate::mock::lexical::unbalanced(first) {
+        return e.text().into();
+    }
+    let expected = d.expected.as_deref().unwrap_or("");
+    let name = parsed.name.unwrap_or("");
+    if let Some(text) = modseq::reason(name, d, first) {
+        return text;
+    }
+    if let Some(text) = (name == "LIST").then(|| list::reason(d, first)).flatten() {
+        return text;
+    }
+    if d.rule == "sequence-set" || expected.contains("sequence set") {
+        return "Invalid messageset".into();
+    }
+    if expected.contains(") to close") || expected == ")" {
+        return "Missing ')'".into();
+    }
+    // Dovecot's IMAP parser refuses 8-bit bytes outside quoted strings and literals
+    // before any command sees its arguments.
+    let word = word_at(first, d.column);
+    if !word.starts_with('"') && !word.is_ascii() {
+        return "8bit data in atom".into();
+    }
+    match (name, d.code) {
+        ("SEARCH", _) if d.rule == "date" || expected.contains("date") => {
+            "Invalid search date parameter".into()
+        }
+        ("SEARCH", "missing-argument") => {
+            let words: Vec<&[u8]> = first
+                .split(|&b| b == b' ')
+                .filter(|w| !w.is_empty())
+                .collect();
+            match words.last() {
+                Some(key) if words.len() > 2 + usize::from(parsed.uid) => format!(
+                    "Missing parameter for search key (for search key: {})",
+                    String::from_utf8_lossy(key).to_ascii_uppercase()
+                ),
+                _ => "Missing search parameters".into(),
+            }
+        }
+        // `SINCE 31-Feb-2024x`: Dovecot reads the whole atom as the date, and fails.
+        ("SEARCH", "bad-argument") if after_date_key(first, d.column) => {
+            "Invalid search date parameter".into()
+        }
+        ("SEARCH", "bad-argument") => format!("Unknown argument {}", word_at(first, d.column)),
+        ("STATUS", "missing-argument") => "Missing arguments".into(),
+        ("STATUS", "bad-argument") if expected == crate::grammar::args::label::STATUS_ITEMS => {
+            "Invalid arguments".into()
+        }
+        ("STATUS", "bad-argument") if first.get(d.column.saturating_sub(1)) == Some(&b')') => {
+            "Empty status list".into()
+        }
+        ("STATUS", "bad-argument") => format!("Invalid status item {}", word_at(first, d.column)),
+        ("COPY" | "MOVE", _) => "Missing arguments".into(),
+        // Dovecot reads these with `client_read_string_args`, which says so.
+        ("CREATE" | "DELETE" | "RENAME" | "SUBSCRIBE" | "UNSUBSCRIBE", "missing-argument") => {
+            "Missing arguments".into()
+        }
+        // A quoted string where APPEND wants its message can only be a failed date-time.
+        ("APPEND", _)
+            if expected.contains("date-time") || word_at(first, d.column).starts_with('"') =>
+        {
+            "Invalid internal date.".into()
+        }
+        _ => "Invalid arguments".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_and_tags_as_dovecot_reads_them() {
+        assert_eq!(words(b"c5COPY 1 body[]"), ("c5COPY".into(), "1".into()));
+        assert_eq!(words(b"LIST"), ("LIST".into(), "".into()));
+        assert!(valid_tag("a1") && valid_tag("c1LOGIN"));
+        assert!(!valid_tag("*") && !valid_tag("") && !valid_tag("a+b"));
+    }
+}
