@@ -30,11 +30,12 @@ fn explain_files() -> Vec<PathBuf> {
 }
 
 /// Every file that fills templates: the explainer, the lesson screen's sentence for a
-/// wrong answer, and the readers' notes on what they assumed.
+/// wrong answer, the readers' notes on what they assumed, and the text renderer's labels.
 fn template_users() -> Vec<PathBuf> {
     let mut files = explain_files();
     files.extend(rust_files("src/lesson"));
     files.extend(rust_files("src/transcript"));
+    files.extend(rust_files("src/render"));
     files
 }
 

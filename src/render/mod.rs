@@ -227,9 +227,10 @@ pub fn write_text(out: &mut impl Write, a: &Annotation, style: TextStyle) -> io:
             writeln!(
                 out,
                 "{indent}  {}",
-                paint.warn(&format!(
-                    "only {} of {} bytes arrived",
-                    lit.received, lit.size
+                paint.warn(&crate::say!(
+                    "render.literal-short",
+                    received = lit.received,
+                    size = lit.size
                 ))
             )?;
         }
@@ -248,15 +249,16 @@ pub fn write_text(out: &mut impl Write, a: &Annotation, style: TextStyle) -> io:
     }
     for d in &a.diagnostics {
         let label = match d.severity {
-            Severity::Error => paint.error("error"),
-            Severity::Warning => paint.warn("warning"),
-            Severity::Note => paint.dim("note"),
+            Severity::Error => paint.error(&crate::say!("render.severity.error")),
+            Severity::Warning => paint.warn(&crate::say!("render.severity.warning")),
+            Severity::Note => paint.dim(&crate::say!("render.severity.note")),
         };
-        let head = format!(
-            "{label} at column {} ({}): {}",
-            d.column,
-            d.rule,
-            visible(&d.message)
+        let head = crate::say!(
+            "render.diagnostic",
+            label = label,
+            column = d.column,
+            rule = d.rule,
+            message = visible(&d.message)
         );
         writeln!(
             out,
@@ -264,10 +266,12 @@ pub fn write_text(out: &mut impl Write, a: &Annotation, style: TextStyle) -> io:
             wrap(&head, style.width, indent.len() + 4).join(&format!("\n{indent}    "))
         )?;
         if let Some(e) = &d.expected {
-            writeln!(out, "{indent}    expected: {}", visible(e))?;
+            let line = crate::say!("render.expected", expected = visible(e));
+            writeln!(out, "{indent}    {line}")?;
         }
         if let Some(s) = &d.suggestion {
-            writeln!(out, "{indent}    try: {}", paint.hint(&visible(s)))?;
+            let line = crate::say!("render.try", suggestion = paint.hint(&visible(s)));
+            writeln!(out, "{indent}    {line}")?;
         }
     }
     Ok(())
