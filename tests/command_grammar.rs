@@ -931,14 +931,14 @@ fn unknown_commands_from_other_protocols_are_explained() {
 
 #[test]
 fn extension_commands_the_tutor_does_not_model_are_noted() {
-    let parsed = send("A282 SORT (SUBJECT) UTF-8 SINCE 1-Feb-1994");
+    let parsed = send("A282 GETQUOTAROOT INBOX");
     assert_eq!(parsed.diagnostics.len(), 1);
     let d = &parsed.diagnostics[0];
     assert_eq!(
         (d.code, d.severity, d.column),
         ("unmodelled-extension", Severity::Note, 6)
     );
-    mentions(&d.message, &["SORT", "RFC 5256", "CAPABILITY"]);
+    mentions(&d.message, &["GETQUOTAROOT", "RFC 9208", "CAPABILITY"]);
 }
 
 #[test]

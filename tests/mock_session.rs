@@ -397,7 +397,7 @@ fn special_use_in_the_default_fixture() {
         r#"
         S: * OK [CAPABILITY IMAP4rev1 SASL-IR ID ENABLE IDLE LITERAL+ AUTH=PLAIN AUTH=LOGIN] Dovecot ready.
         C: a1 LOGIN strategos tryhackme
-        S: a1 OK [CAPABILITY IMAP4rev1 SASL-IR ID ENABLE IDLE UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED CONDSTORE QRESYNC ESEARCH LIST-STATUS BINARY MOVE STATUS=SIZE LITERAL+ SPECIAL-USE] Logged in
+        S: a1 OK [CAPABILITY IMAP4rev1 SASL-IR ID ENABLE IDLE SORT SORT=DISPLAY THREAD=REFERENCES THREAD=REFS THREAD=ORDEREDSUBJECT UNSELECT CHILDREN NAMESPACE UIDPLUS LIST-EXTENDED I18NLEVEL=1 CONDSTORE QRESYNC ESEARCH ESORT LIST-STATUS BINARY MOVE STATUS=SIZE LITERAL+ SPECIAL-USE] Logged in
         C: a4 LIST "" *
         S: * LIST (\HasNoChildren \Archive) "/" Archive
         S: * LIST (\HasNoChildren \Drafts) "/" Drafts
@@ -417,20 +417,33 @@ fn special_use_in_the_default_fixture() {
         S: * LSUB (\Trash) "/" Trash
         S: a6 OK Lsub completed (0.001 + 0.000 secs).
         C: a7 SORT (DATE) UTF-8 ALL
-        S: a7 BAD Error in IMAP command SORT: Unknown command (0.001 + 0.000 secs).
+        S: a7 BAD No mailbox selected (0.001 + 0.000 secs).
         "#,
     );
 }
 
 #[test]
 fn advertised_but_not_implemented_is_an_honest_no() {
-    let (store, config) = world("strategos");
+    // A fixture that promises QUOTA, which the mock does not run.
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/fixtures/default.yaml"
+    ))
+    .unwrap()
+    .replace(
+        "after_login: [IMAP4rev1,",
+        "after_login: [IMAP4rev1, QUOTA,",
+    );
+    let path = std::env::temp_dir().join(format!("imap-tutor-quota-{}.yaml", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    let (store, config) = world(&path.to_string_lossy());
+    let _ = std::fs::remove_file(&path);
     let (mut s, _) = Session::new(store, config);
     s.receive(b"a LOGIN strategos tryhackme\r\n");
-    let out = s.receive(b"b THREAD REFERENCES UTF-8 ALL\r\n");
+    let out = s.receive(b"b GETQUOTAROOT INBOX\r\n");
     let text = String::from_utf8_lossy(&out.bytes);
     assert!(
-        text.starts_with("b NO [CANNOT] The imap-tutor mock does not implement THREAD"),
+        text.starts_with("b NO [CANNOT] The imap-tutor mock does not implement GETQUOTAROOT"),
         "{text}"
     );
     assert!(out

@@ -1657,7 +1657,7 @@ fn zero_is_not_a_message_number() {
 
 #[test]
 fn unknown_untagged_response_is_a_warning_with_a_hint() {
-    let (r, d) = s_diag("S: * SORT 2 3 6", "unknown-response");
+    let (r, d) = s_diag("S: * ANNOTATION INBOX", "unknown-response");
     assert_eq!(
         (d.severity, d.column, d.suggestion.clone(), r.response),
         (Severity::Warning, 3, None, None)

@@ -6,6 +6,8 @@
 //! session is `Context::client_sent`'s business.
 
 use crate::grammar::command::{StoreAction, StoreMode};
+use crate::grammar::extensions::sort::{SortCriterion, SortKey};
+use crate::grammar::extensions::thread::ThreadAlgorithm;
 use crate::grammar::fetch::{FetchAttribute, FetchItems};
 use crate::grammar::mailbox::Mailbox;
 use crate::grammar::section::SectionText;
@@ -420,6 +422,36 @@ fn current(ctx: &Context) -> String {
         .map_or_else(|| say!("mailbox.unknown"), |s| s.name.clone())
 }
 
+/// What the answer to SEARCH, SORT or THREAD lists: UIDs or sequence numbers.
+fn numbers_phrase(uid: bool) -> String {
+    say!(if uid {
+        "command.search.numbers.uid"
+    } else {
+        "command.search.numbers.sequence"
+    })
+}
+
+/// One SORT key in words (RFC 5256 §3, RFC 5957 §3).
+fn sort_key_phrase(c: &SortCriterion) -> String {
+    let key = say!(match c.key {
+        SortKey::Arrival => "sort.key.arrival",
+        SortKey::Cc => "sort.key.cc",
+        SortKey::Date => "sort.key.date",
+        SortKey::From => "sort.key.from",
+        SortKey::Size => "sort.key.size",
+        SortKey::Subject => "sort.key.subject",
+        SortKey::To => "sort.key.to",
+        SortKey::DisplayFrom => "sort.key.displayfrom",
+        SortKey::DisplayTo => "sort.key.displayto",
+        SortKey::Relevancy => "sort.key.relevancy",
+    });
+    if c.reverse {
+        say!("command.sort.reverse", key = key)
+    } else {
+        key
+    }
+}
+
 /// One line for a well-formed command, in the context of the session.
 pub fn describe(ctx: &Context, body: &CommandBody) -> String {
     use CommandBody::*;
@@ -569,11 +601,7 @@ pub fn describe(ctx: &Context, body: &CommandBody) -> String {
                 "command.search.charset",
                 charset = c
             )),
-            numbers = say!(if *uid {
-                "command.search.numbers.uid"
-            } else {
-                "command.search.numbers.sequence"
-            })
+            numbers = numbers_phrase(*uid)
         ),
         Fetch {
             uid, set, items, ..
@@ -588,6 +616,57 @@ pub fn describe(ctx: &Context, body: &CommandBody) -> String {
             "command.move",
             target = messages_phrase(*uid, set),
             mailbox = mailbox_phrase(mailbox)
+        ),
+        Sort {
+            uid,
+            returns,
+            criteria,
+            charset,
+            keys,
+        } => {
+            let keys_text = criteria
+                .iter()
+                .map(sort_key_phrase)
+                .collect::<Vec<_>>()
+                .join(&say!("command.sort.then"));
+            let criteria_text = say!(&count_key("command.search.criteria", keys.len() as u64));
+            let charset_text = say!("command.search.charset", charset = charset);
+            match returns {
+                Some(returns) => say!(
+                    "command.sort.esearch",
+                    mailbox = current(ctx),
+                    criteria = criteria_text,
+                    charset = charset_text,
+                    keys = keys_text,
+                    returns = returns.join(" ")
+                ),
+                None => say!(
+                    "command.sort",
+                    mailbox = current(ctx),
+                    criteria = criteria_text,
+                    charset = charset_text,
+                    keys = keys_text,
+                    numbers = numbers_phrase(*uid)
+                ),
+            }
+        }
+        Thread {
+            uid,
+            algorithm,
+            charset,
+            keys,
+        } => say!(
+            "command.thread",
+            mailbox = current(ctx),
+            criteria = say!(&count_key("command.search.criteria", keys.len() as u64)),
+            charset = say!("command.search.charset", charset = charset),
+            algorithm = match algorithm {
+                ThreadAlgorithm::References => say!("thread.algorithm.references"),
+                ThreadAlgorithm::OrderedSubject => say!("thread.algorithm.orderedsubject"),
+                ThreadAlgorithm::Refs => say!("thread.algorithm.refs"),
+                ThreadAlgorithm::Other(name) => say!("thread.algorithm.other", name = name),
+            },
+            numbers = numbers_phrase(*uid)
         ),
         Id { parameters } => match parameters {
             Some(p) => say!("command.id", parameters = id_parameters(p)),

@@ -9,6 +9,7 @@
 use crate::grammar::body::BodyStructure;
 use crate::grammar::core::{ImapString, StringForm};
 use crate::grammar::extensions::sasl_ir::decode_base64;
+use crate::grammar::extensions::thread::ThreadNode;
 use crate::grammar::msg_att::MessageAttribute;
 use crate::grammar::response::{Code, Data, ListItem, NamespaceDescr, Response, Status};
 use crate::grammar::{Diagnostic, ParsedResponse, Severity};
@@ -264,6 +265,24 @@ fn untagged(ctx: &Context, a: &mut Annotation, data: &Data, greeting: bool, mess
             }
         }
         Data::ESearch { items, .. } if items.is_empty() => say!("response.esearch.empty"),
+        Data::Sort { numbers, .. } => {
+            let uid = ctx.pending.values().any(|p| p.is("SORT") && p.uid);
+            let list: Vec<String> = numbers.iter().map(u32::to_string).collect();
+            match (numbers.is_empty(), uid) {
+                (true, _) => say!("response.sort.none"),
+                (false, true) => say!("response.sort.uid", list = list.join(", ")),
+                (false, false) => say!("response.sort.sequence", list = list.join(", ")),
+            }
+        }
+        Data::Thread(threads) if threads.is_empty() => say!("response.thread.none"),
+        Data::Thread(threads) => {
+            let messages: usize = threads.iter().map(|t| draw_thread(t, &mut a.details)).sum();
+            say!(
+                &count_key("response.thread", threads.len() as u64),
+                count = threads.len(),
+                messages = messages
+            )
+        }
         Data::ESearch { items, uid, .. } => {
             let list: Vec<String> = items.iter().map(|(k, v)| format!("{k} {v}")).collect();
             let key = if *uid {
@@ -302,6 +321,34 @@ fn untagged(ctx: &Context, a: &mut Annotation, data: &Data, greeting: bool, mess
         }
         Data::Fetch { seq, attributes } => fetch_phrase(a, *seq, attributes, message),
     };
+}
+
+/// A thread as a drawing, one line per message, each reply under what it replies to;
+/// returns how many messages it holds.
+fn draw_thread(node: &ThreadNode, lines: &mut Vec<String>) -> usize {
+    lines.push(thread_label(node));
+    usize::from(node.message.is_some()) + draw_replies(&node.children, "", lines)
+}
+
+fn draw_replies(children: &[ThreadNode], prefix: &str, lines: &mut Vec<String>) -> usize {
+    let mut count = 0;
+    for (i, child) in children.iter().enumerate() {
+        let last = i + 1 == children.len();
+        let (branch, below) = if last {
+            ("└─ ", "   ")
+        } else {
+            ("├─ ", "│  ")
+        };
+        lines.push(format!("{prefix}{branch}{}", thread_label(child)));
+        count += usize::from(child.message.is_some());
+        count += draw_replies(&child.children, &format!("{prefix}{below}"), lines);
+    }
+    count
+}
+
+fn thread_label(node: &ThreadNode) -> String {
+    node.message
+        .map_or_else(|| say!("response.thread.missing"), |n| n.to_string())
 }
 
 fn namespace_phrase(ns: &Option<Vec<NamespaceDescr>>) -> String {

@@ -41,6 +41,9 @@ pub const COMMANDS: &[&str] = &[
     "STORE",
     "COPY",
     "MOVE",
+    // SORT and THREAD (RFC 5256)
+    "SORT",
+    "THREAD",
     "UID",
     // extensions: ID in any state (RFC 2971), COMPRESS once authenticated (RFC 4978 §3)
     "ID",
@@ -63,6 +66,8 @@ pub const RESPONSES: &[&str] = &[
     "STATUS",
     "SEARCH",
     "ESEARCH",
+    "SORT",
+    "THREAD",
     "FLAGS",
     "EXISTS",
     "RECENT",

@@ -1,11 +1,13 @@
 //! Dates the mock server needs: IMAP's INTERNALDATE (`25-Jun-2024 09:12:00 +0000`),
-//! SEARCH dates (`27-Jun-2024`) and the RFC 5322 `Date:` header, for SENT* keys.
+//! SEARCH dates (`27-Jun-2024`) and the RFC 5322 `Date:` header, for SENT* keys, SORT
+//! and THREAD.
 //!
 //! Why by hand: three small formats and a day count are all the mock needs, and the
 //! conversions must match Dovecot's output exactly (two-digit day, `+0000`).
 //! Times are kept as Unix seconds and shown in UTC, as a Dovecot running with TZ=UTC
 //! (the lab's setting) shows them: an APPEND date given in `+0200` comes back in `+0000`.
 
+use super::rfc822::Cursor;
 use crate::grammar::core::MONTHS;
 
 /// Days since 1970-01-01 of a civil date (proleptic Gregorian).
@@ -106,25 +108,146 @@ pub(crate) fn day_of(unix: i64) -> i64 {
     unix.div_euclid(86400)
 }
 
-/// The day an RFC 5322 `Date:` header names, as written (time and zone ignored, as
-/// RFC 3501 §6.4.4 says for SENTBEFORE/SENTON/SENTSINCE). `None` if unreadable.
-/// `Tue, 25 Jun 2024 09:12:00 +0000` → days of 2024-06-25.
-pub(crate) fn days_of_header_date(value: &str) -> Option<i64> {
-    let value = match value.split_once(',') {
-        Some((_, rest)) => rest,
-        None => value,
+/// The sent date as Dovecot keeps it (RFC 5256 §2.2 for SORT and THREAD, RFC 9051
+/// §6.4.4 for SENT*): the moment the Date field names, in Unix seconds, with its zone
+/// in minutes east of UTC, stored as Dovecot's index stores it, an unsigned 32-bit
+/// number: a date before 1970 wraps around to the 2100s, and a missing or unreadable
+/// date is 0 (then SORT and THREAD use INTERNALDATE, and SENT* see the epoch).
+pub(crate) fn sent_date(value: Option<&[u8]>) -> (i64, i64) {
+    match value.and_then(sent_time) {
+        Some((t, zone)) => (i64::from(t as u32), zone),
+        None => (0, 0),
+    }
+}
+
+/// The moment a `Date:` field names (Unix seconds, possibly before 1970) and its zone
+/// (minutes east of UTC), as Dovecot's `message_date_parse` reads it; `None` if it
+/// cannot.
+///
+/// `[day-name ","] day month year hour ":" minute [":" second] [zone]`, tokens
+/// separated by whitespace and comments; `.` may stand for `:`; a two-digit year is
+/// 1970–2069; a zone it does not know (and no zone) is UTC; `EST`, `PDT`... and the
+/// military letters are known.
+pub(crate) fn sent_time(value: &[u8]) -> Option<(i64, i64)> {
+    let mut c = Cursor::new(value);
+    let _ = c.skip_lwsp();
+    let mut token = next_token(&mut c)?;
+    if token.len() == 3 && !token[0].is_ascii_digit() {
+        // A day name must be followed by a comma.
+        if !c.at(b',') {
+            return None;
+        }
+        c.bump();
+        let _ = c.skip_lwsp();
+        token = next_token(&mut c)?;
+    }
+    let day = digits(&token, 1..=2)?;
+    let month = next_token(&mut c).filter(|m| m.len() >= 3).and_then(|m| {
+        MONTHS
+            .iter()
+            .position(|name| name.as_bytes().eq_ignore_ascii_case(&m[..3]))
+    })? as u32
+        + 1;
+    let year_text = next_token(&mut c)?;
+    let year = digits(&year_text, 2..=4)?;
+    let year = match year_text.len() {
+        2 if year < 70 => year + 2000,
+        2 => year + 1900,
+        4 if year >= 1900 => year,
+        _ => return None,
     };
-    let mut words = value.split_whitespace();
-    let d: u32 = words.next()?.parse().ok()?;
-    let m = month_number(words.next()?)?;
-    let y: i64 = words.next()?.parse().ok()?;
-    // Two-digit years (RFC 5322 §4.3, obsolete syntax).
-    let y = match y {
-        0..=49 => y + 2000,
-        50..=999 => y + 1900,
-        _ => y,
+    let hour = digits(&next_token(&mut c)?, 1..=2)?;
+    let is_sep = |c: &Cursor| c.at(b':') || c.at(b'.');
+    if !is_sep(&c) {
+        return None;
+    }
+    c.bump();
+    let _ = c.skip_lwsp();
+    let minute = digits(&next_token(&mut c)?, 2..=2)?;
+    let mut second = 0;
+    if is_sep(&c) {
+        c.bump();
+        let _ = c.skip_lwsp();
+        second = digits(&next_token(&mut c)?, 2..=2)?;
+    }
+    let zone = if c.at_end() {
+        Some(Vec::new())
+    } else {
+        next_token(&mut c)
     };
-    Some(days_from_civil(y, m, d))
+    let offset = zone_offset(&zone?);
+    if day > 31 || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day as u32);
+    // 30 Feb is no date (Dovecot's utc_mktime checks the fields it gets back).
+    if civil_from_days(days) != (year, month, day as u32) {
+        return None;
+    }
+    Some((
+        days * 86400 + hour * 3600 + minute * 60 + second - offset * 60,
+        offset,
+    ))
+}
+
+/// The next atom of a date, or `None` where there is none.
+fn next_token(c: &mut Cursor<'_>) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    if c.at_end() || !c.atom(&mut out).ok() {
+        return None;
+    }
+    Some(out)
+}
+
+/// `text` as a number if it is all digits, of a length in `len`.
+fn digits(text: &[u8], len: std::ops::RangeInclusive<usize>) -> Option<i64> {
+    if !len.contains(&text.len()) || !text.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(text).ok()?.parse().ok()
+}
+
+/// A zone in minutes east of UTC: `+0200`, `EST`, `PDT`, a military letter; UTC for
+/// anything else (Dovecot prefers a mostly right answer to none).
+fn zone_offset(zone: &[u8]) -> i64 {
+    match zone {
+        [sign @ (b'+' | b'-'), rest @ ..]
+            if rest.len() == 4 && rest.iter().all(u8::is_ascii_digit) =>
+        {
+            let n = |i: usize| i64::from(rest[i] - b'0');
+            let minutes = (n(0) * 10 + n(1)) * 60 + n(2) * 10 + n(3);
+            if *sign == b'+' {
+                minutes
+            } else {
+                -minutes
+            }
+        }
+        [letter] => {
+            let l = letter.to_ascii_uppercase();
+            let from = |base: u8| i64::from(l) - i64::from(base);
+            match l {
+                b'A'..=b'I' => (from(b'A') + 1) * 60,
+                b'K'..=b'M' => from(b'A') * 60,
+                b'N'..=b'Y' => -(from(b'M')) * 60,
+                _ => 0,
+            }
+        }
+        [a, b, b'T'] => {
+            let base = match a.to_ascii_uppercase() {
+                b'E' => -5 * 60,
+                b'C' => -6 * 60,
+                b'M' => -7 * 60,
+                b'P' => -8 * 60,
+                _ => return 0,
+            };
+            match b.to_ascii_uppercase() {
+                b'D' => base + 60,
+                b'S' => base,
+                _ => 0,
+            }
+        }
+        _ => 0,
+    }
 }
 
 /// Now, in Unix seconds: the INTERNALDATE of an APPEND without a date.
@@ -149,6 +272,41 @@ mod tests {
     }
 
     #[test]
+    fn sent_times_as_dovecot_reads_them() {
+        let t = |s: &str| sent_time(s.as_bytes()).map(|(t, _)| t);
+        let utc = |y, m, d, h: i64, mi: i64| days_from_civil(y, m, d) * 86400 + h * 3600 + mi * 60;
+        assert_eq!(
+            t("Mon, 01 Jul 2024 09:00:00 +0200"),
+            Some(utc(2024, 7, 1, 7, 0))
+        );
+        assert_eq!(t("4 Jul 2024 10:00:00 EST"), Some(utc(2024, 7, 4, 15, 0)));
+        assert_eq!(t("Thu, 4 Jul 24 10:00 +0000"), Some(utc(2024, 7, 4, 10, 0)));
+        assert_eq!(
+            t("Tue, 02 Jul 2024 10:00:00 GMT"),
+            Some(utc(2024, 7, 2, 10, 0))
+        );
+        assert_eq!(
+            t("Thu,\r\n 13 Feb 2025 23.32 (a comment) -0330 (Newfoundland)"),
+            Some(utc(2025, 2, 14, 3, 2))
+        );
+        // Unknown zones are UTC; no zone too.
+        assert_eq!(t("1 Jul 2024 10:00 XYZ"), Some(utc(2024, 7, 1, 10, 0)));
+        assert_eq!(t("1 Jul 2024 10:00"), Some(utc(2024, 7, 1, 10, 0)));
+        assert_eq!(t("yesterday, around noon"), None);
+        assert_eq!(t("Mon 01 Jul 2024 09:00"), None);
+        assert_eq!(t("30 Feb 2024 10:00"), None);
+        assert_eq!(t(""), None);
+        // As Dovecot stores it: before 1970 wraps around; unreadable is 0.
+        let stored = |s: &str| sent_date(Some(s.as_bytes())).0;
+        assert_eq!(
+            stored("Thu, 13 Feb 1969 23:32:54 -0330"),
+            utc(1969, 2, 14, 3, 2) + 54 + (1 << 32)
+        );
+        assert_eq!(stored("yesterday"), 0);
+        assert_eq!(sent_date(None), (0, 0));
+    }
+
+    #[test]
     fn days() {
         assert_eq!(days_from_civil(1970, 1, 1), 0);
         assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
@@ -157,13 +315,5 @@ mod tests {
             Some(days_from_civil(2024, 6, 27))
         );
         assert_eq!(days_of_date_text("notadate"), None);
-        assert_eq!(
-            days_of_header_date("Tue, 25 Jun 2024 09:12:00 +0000"),
-            Some(days_from_civil(2024, 6, 25))
-        );
-        assert_eq!(
-            days_of_header_date("25 Jun 2024 09:12 GMT"),
-            Some(days_from_civil(2024, 6, 25))
-        );
     }
 }

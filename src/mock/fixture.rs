@@ -499,7 +499,9 @@ mod tests {
                 vec![attr.to_string()]
             );
         }
-        assert!(!config.identity.advertises(true, "SORT"));
+        // It advertises what the mock runs (SORT since issue 9), and nothing it does not.
+        assert!(config.identity.advertises(true, "SORT"));
+        assert!(!config.identity.advertises(true, "QUOTA"));
     }
 
     #[test]

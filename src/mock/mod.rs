@@ -41,7 +41,10 @@ pub mod rfc2047;
 pub mod rfc822;
 pub mod search;
 pub mod session;
+pub mod sort;
 pub mod store;
+pub mod subject;
+pub mod thread;
 pub mod wording;
 
 pub use config::{Config, Identity, Limits};

@@ -10,8 +10,9 @@
 //!   address is searchable and the comment's parentheses are not;
 //! - SUBJECT compares with runs of whitespace made one space; HEADER compares the
 //!   field as written; an empty string only asks that the field be there;
-//! - BEFORE/ON/SINCE compare the day of INTERNALDATE; SENT* the day written in the
-//!   Date: header, and a message without one counts as sent at the epoch;
+//! - BEFORE/ON/SINCE compare the day of INTERNALDATE; SENT* the day of the sent date
+//!   in its own zone, as Dovecot keeps it: a message without a readable one counts as
+//!   sent at the epoch, one sent before 1970 in the 2100s ([`super::dates::sent_date`]);
 //! - `$` is the result SAVEd by an earlier SEARCH (RFC 5182), as UIDs.
 
 use crate::grammar::search::SearchKey;
@@ -120,11 +121,13 @@ impl Candidate<'_> {
             })
     }
 
+    /// The day of the sent date in its own zone (RFC 9051 §6.4.4 ignores zones), as
+    /// Dovecot keeps the date ([`dates::sent_date`]).
     fn sent_day(&self) -> i64 {
         let (header, _) = mime::split(&self.m.raw);
-        mime::field(header, "Date")
-            .and_then(|f| dates::days_of_header_date(&f.text()))
-            .unwrap_or(0)
+        let value = mime::field(header, "Date").map(|f| f.dovecot_value());
+        let (time, zone) = dates::sent_date(value.as_deref());
+        dates::day_of(time + zone * 60)
     }
 }
 

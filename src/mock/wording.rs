@@ -68,6 +68,10 @@ pub(crate) const CLOSE_DONE: &str = "Close completed.";
 pub(crate) const UNSELECT_DONE: &str = "Unselect completed.";
 pub(crate) const EXPUNGE_DONE: &str = "Expunge completed.";
 pub(crate) const SEARCH_DONE: &str = "Search completed.";
+/// lab (Dovecot 2.3.19, tests/data/differential/sort-thread.txt).
+pub(crate) const SORT_DONE: &str = "Sort completed.";
+/// lab (Dovecot 2.3.19, tests/data/differential/sort-thread.txt).
+pub(crate) const THREAD_DONE: &str = "Thread completed.";
 pub(crate) const FETCH_DONE: &str = "Fetch completed.";
 pub(crate) const STORE_DONE: &str = "Store completed.";
 /// battery session 16.

@@ -468,6 +468,16 @@ pub(crate) fn uid_move(input: &[u8]) -> PResult<'_, CommandBody> {
     with_uid(move_::move_(input))
 }
 
+/// `uid = "UID" SP sort` (RFC 5256 §5): the UID form of SORT, from the command name.
+pub(crate) fn uid_sort(input: &[u8]) -> PResult<'_, CommandBody> {
+    with_uid(crate::grammar::extensions::sort::sort(input))
+}
+
+/// `uid = "UID" SP thread` (RFC 5256 §5): the UID form of THREAD, from the command name.
+pub(crate) fn uid_thread(input: &[u8]) -> PResult<'_, CommandBody> {
+    with_uid(crate::grammar::extensions::thread::thread(input))
+}
+
 /// Passes a parse result through, marking the command as its UID form.
 fn with_uid(result: PResult<'_, CommandBody>) -> PResult<'_, CommandBody> {
     result.map(|(rest, mut body)| {
@@ -476,7 +486,9 @@ fn with_uid(result: PResult<'_, CommandBody>) -> PResult<'_, CommandBody> {
             | CommandBody::Fetch { uid, .. }
             | CommandBody::Store { uid, .. }
             | CommandBody::Copy { uid, .. }
-            | CommandBody::Move { uid, .. } => *uid = true,
+            | CommandBody::Move { uid, .. }
+            | CommandBody::Sort { uid, .. }
+            | CommandBody::Thread { uid, .. } => *uid = true,
             _ => {}
         }
         (rest, body)

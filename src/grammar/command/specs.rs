@@ -5,7 +5,9 @@
 use super::parsers::*;
 use super::types::CommandBody;
 use crate::grammar::error::PResult;
-use crate::grammar::extensions::{compress, enable, id, idle, move_, namespace, uidplus, unselect};
+use crate::grammar::extensions::{
+    compress, enable, id, idle, move_, namespace, sort, thread, uidplus, unselect,
+};
 
 /// A parser for one command, from its name to the end of its arguments.
 pub(crate) type CommandParser = for<'a> fn(&'a [u8]) -> PResult<'a, CommandBody>;
@@ -24,7 +26,9 @@ pub(crate) struct Spec {
 }
 
 /// The commands that may follow `UID` (RFC 9051 `uid`).
-pub(crate) const UID_COMMANDS: &[&str] = &["COPY", "MOVE", "FETCH", "SEARCH", "STORE", "EXPUNGE"];
+pub(crate) const UID_COMMANDS: &[&str] = &[
+    "COPY", "MOVE", "FETCH", "SEARCH", "STORE", "EXPUNGE", "SORT", "THREAD",
+];
 
 pub(crate) static SPECS: &[Spec] = &[
     Spec {
@@ -230,6 +234,20 @@ pub(crate) static SPECS: &[Spec] = &[
         synopsis: "MOVE <sequence set> <mailbox>",
         parse: move_::move_,
         uid: Some(uid_move),
+    },
+    Spec {
+        name: "SORT",
+        rule: "sort",
+        synopsis: "SORT [RETURN (<options>)] (<sort keys>) <charset> <criteria>",
+        parse: sort::sort,
+        uid: Some(uid_sort),
+    },
+    Spec {
+        name: "THREAD",
+        rule: "thread",
+        synopsis: "THREAD REFERENCES|ORDEREDSUBJECT <charset> <criteria>",
+        parse: thread::thread,
+        uid: Some(uid_thread),
     },
     Spec {
         name: "UID",

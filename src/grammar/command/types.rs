@@ -8,6 +8,8 @@ use crate::grammar::error::{Diagnostic, Severity};
 use crate::grammar::extensions::condstore::{FetchModifier, SelectParam};
 use crate::grammar::extensions::id::IdParams;
 use crate::grammar::extensions::list_extended::{ListReturnOption, ListSelectOption};
+use crate::grammar::extensions::sort::SortCriterion;
+use crate::grammar::extensions::thread::ThreadAlgorithm;
 use crate::grammar::fetch::FetchItems;
 use crate::grammar::mailbox::Mailbox;
 use crate::grammar::search::SearchKey;
@@ -146,6 +148,21 @@ pub enum CommandBody {
         set: SequenceSet,
         mailbox: Mailbox,
     },
+    /// `SORT [RETURN (...)] (criteria) charset search-keys` (RFC 5256 §3, RFC 5267 §3)
+    Sort {
+        uid: bool,
+        returns: Option<Vec<String>>,
+        criteria: Vec<SortCriterion>,
+        charset: String,
+        keys: Vec<SearchKey>,
+    },
+    /// `THREAD algorithm charset search-keys` (RFC 5256 §4)
+    Thread {
+        uid: bool,
+        algorithm: ThreadAlgorithm,
+        charset: String,
+        keys: Vec<SearchKey>,
+    },
     // -- extensions usable in any state
     /// `ID SP ("(" string SP nstring *(SP string SP nstring) ")" / nil)` (RFC 2971)
     Id {
@@ -190,6 +207,8 @@ impl CommandBody {
             Store { .. } => "STORE",
             Copy { .. } => "COPY",
             Move { .. } => "MOVE",
+            Sort { .. } => "SORT",
+            Thread { .. } => "THREAD",
             Id { .. } => "ID",
             Compress { .. } => "COMPRESS",
         }
@@ -230,7 +249,9 @@ impl CommandBody {
             | Fetch { .. }
             | Store { .. }
             | Copy { .. }
-            | Move { .. } => &[Selected],
+            | Move { .. }
+            | Sort { .. }
+            | Thread { .. } => &[Selected],
         }
     }
 }

@@ -15,6 +15,8 @@
 //! - [`condstore`]: CONDSTORE and QRESYNC parameters and modifiers (RFC 7162).
 //! - [`esearch`]: SEARCH RETURN options (RFC 4731, RFC 5182).
 //! - [`list_extended`]: LIST selection and return options (RFC 5258).
+//! - [`sort`]: SORT, SORT=DISPLAY and ESORT (RFC 5256, RFC 5957, RFC 5267).
+//! - [`thread`]: THREAD and its thread trees (RFC 5256).
 
 pub mod compress;
 pub mod condstore;
@@ -26,6 +28,8 @@ pub mod list_extended;
 pub mod move_;
 pub mod namespace;
 pub mod sasl_ir;
+pub mod sort;
+pub mod thread;
 pub mod uidplus;
 pub mod unselect;
 

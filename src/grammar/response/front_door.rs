@@ -356,6 +356,20 @@ impl<'a> Door<'a, '_> {
                 let (numbers, modseq) = self.data(search_response(after), "mailbox-data")?;
                 Data::Search { numbers, modseq }
             }
+            "SORT" => {
+                // `sort-data = "SORT" *(SP nz-number)` (RFC 5256 §5), with RFC 7162's
+                // `[SP search-sort-mod-seq]`: the same shape as SEARCH's.
+                self.kind = Some("SORT");
+                let (numbers, modseq) = self.data(search_response(after), "sort-data")?;
+                Data::Sort { numbers, modseq }
+            }
+            "THREAD" => {
+                self.kind = Some("THREAD");
+                Data::Thread(self.data(
+                    crate::grammar::extensions::thread::thread_response(after),
+                    "thread-data",
+                )?)
+            }
             "ESEARCH" => {
                 self.kind = Some("ESEARCH");
                 let (tag, uid, items) = self.data(esearch_response(after), "esearch-response")?;
@@ -390,7 +404,7 @@ impl<'a> Door<'a, '_> {
                     .filter(|r| *r != "CONTINUATION")
                     .collect();
                 let near = nearest(&upper, &known);
-                let mut d = self.diagnostic(Severity::Warning, "unknown-response", rest, "response-data", format!("The tutor does not know the untagged response {upper}. It may belong to an extension (SORT, THREAD, QUOTA, ACL, METADATA, ...); clients ignore responses they do not understand."));
+                let mut d = self.diagnostic(Severity::Warning, "unknown-response", rest, "response-data", format!("The tutor does not know the untagged response {upper}. It may belong to an extension (QUOTA, ACL, METADATA, ...); clients ignore responses they do not understand."));
                 d.suggestion = near.map(|near| format!("Did you mean {near}?"));
                 self.push(d);
                 return None;

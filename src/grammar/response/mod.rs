@@ -120,6 +120,13 @@ pub enum Data {
         numbers: Vec<u32>,
         modseq: Option<u64>,
     },
+    /// `* SORT 4 2 7 [(MODSEQ n)]` (RFC 5256 §4)
+    Sort {
+        numbers: Vec<u32>,
+        modseq: Option<u64>,
+    },
+    /// `* THREAD (2 3)(1 (5)(6))` (RFC 5256 §4)
+    Thread(Vec<crate::grammar::extensions::thread::ThreadNode>),
     /// `* ESEARCH [(TAG "a1")] [UID] MIN 2 COUNT 3 ...` (RFC 4731)
     ESearch {
         tag: Option<String>,
@@ -155,6 +162,8 @@ impl Data {
             Data::MailboxStatus { .. } => "STATUS",
             Data::Search { .. } => "SEARCH",
             Data::ESearch { .. } => "ESEARCH",
+            Data::Sort { .. } => "SORT",
+            Data::Thread(_) => "THREAD",
             Data::Flags(_) => "FLAGS",
             Data::Exists(_) => "EXISTS",
             Data::Recent(_) => "RECENT",

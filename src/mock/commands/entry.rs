@@ -27,9 +27,7 @@ pub(crate) fn valid_tag(tag: &str) -> bool {
 
 /// Commands some fixtures advertise but the mock does not implement, with the
 /// capability that announces each.
-const UNIMPLEMENTED: [(&str, &str); 12] = [
-    ("SORT", "SORT"),
-    ("THREAD", "THREAD="),
+const UNIMPLEMENTED: [(&str, &str); 10] = [
     ("NOTIFY", "NOTIFY"),
     ("COMPRESS", "COMPRESS="),
     ("GETQUOTA", "QUOTA"),
@@ -190,6 +188,18 @@ fn command_of(
     }
     let name = parsed.name?;
     let error = first_error(parsed)?;
+    // Dovecot's parser skips the blanks between arguments that the grammar refuses.
+    if let Some(text) = single_line
+        .then(|| squeeze_spaces(first, parsed.uid))
+        .flatten()
+    {
+        if let Some(cmd) = parse_command(&text).command {
+            return Some(Command {
+                tag: tag.to_owned(),
+                body: cmd.body,
+            });
+        }
+    }
     if name == "ENABLE" && error.code == "missing-argument" {
         return Some(Command {
             tag: tag.to_owned(),
@@ -213,6 +223,53 @@ fn command_of(
         tag: tag.to_owned(),
         body: cmd.body,
     })
+}
+
+/// `first` with the blanks Dovecot's argument parser skips taken out (runs of spaces,
+/// spaces just inside parentheses, spaces at the end), and CRLF; `None` if there are
+/// none. The tag, the command name and UID's command are read as words and stay.
+fn squeeze_spaces(first: &[u8], uid: bool) -> Option<Vec<u8>> {
+    let mut prefix = 0;
+    for _ in 0..if uid { 3 } else { 2 } {
+        let word = first[prefix..]
+            .iter()
+            .position(|&b| b == b' ')
+            .unwrap_or(first.len() - prefix);
+        prefix += word;
+        if prefix < first.len() {
+            prefix += 1;
+        }
+    }
+    let mut out = first[..prefix].to_vec();
+    let mut quoted = false;
+    let mut escaped = false;
+    for &b in &first[prefix..] {
+        if quoted {
+            quoted = escaped || b != b'"';
+            escaped = !escaped && b == b'\\';
+            out.push(b);
+            continue;
+        }
+        match b {
+            b' ' if matches!(out.last(), Some(b' ' | b'(')) || out.len() == prefix => continue,
+            b')' => {
+                while out.len() > prefix && out.last() == Some(&b' ') {
+                    out.pop();
+                }
+            }
+            b'"' => quoted = true,
+            _ => {}
+        }
+        out.push(b);
+    }
+    while out.len() > prefix && out.last() == Some(&b' ') {
+        out.pop();
+    }
+    if out == first {
+        return None;
+    }
+    out.extend_from_slice(b"\r\n");
+    Some(out)
 }
 
 /// The word of the first line at a diagnostic's column, as Dovecot echoes it.
@@ -241,7 +298,7 @@ fn after_date_key(first: &[u8], column: usize) -> bool {
     DATE_KEYS.contains(&key.as_str())
 }
 
-fn word_at(first: &[u8], column: usize) -> String {
+pub(super) fn word_at(first: &[u8], column: usize) -> String {
     let start = column.saturating_sub(1).min(first.len());
     let rest = &first[start..];
     let end = rest
@@ -407,6 +464,9 @@ pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
     if !word.starts_with('"') && !word.is_ascii() {
         return "8bit data in atom".into();
     }
+    if let Some(text) = sort::reason(name, d, first) {
+        return text;
+    }
     match (name, d.code) {
         ("SEARCH", _) if d.rule == "date" || expected.contains("date") => {
             "Invalid search date parameter".into()
@@ -462,5 +522,21 @@ mod tests {
         assert_eq!(words(b"LIST"), ("LIST".into(), "".into()));
         assert!(valid_tag("a1") && valid_tag("c1LOGIN"));
         assert!(!valid_tag("*") && !valid_tag("") && !valid_tag("a+b"));
+    }
+
+    #[test]
+    fn blanks_dovecot_skips() {
+        let squeezed = |line: &str, uid| {
+            squeeze_spaces(line.as_bytes(), uid).map(|v| String::from_utf8_lossy(&v).into_owned())
+        };
+        assert_eq!(
+            squeezed("a SORT  ( DATE ) UTF-8   ALL ", false).as_deref(),
+            Some("a SORT (DATE) UTF-8 ALL\r\n")
+        );
+        assert_eq!(
+            squeezed("a UID SEARCH SUBJECT \"a  ( b\"  ALL", true).as_deref(),
+            Some("a UID SEARCH SUBJECT \"a  ( b\" ALL\r\n")
+        );
+        assert_eq!(squeezed("a FETCH 1 FLAGS", false), None);
     }
 }

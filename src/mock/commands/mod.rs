@@ -14,6 +14,7 @@
 //! - [`mailbox`] — SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE,
 //!   LIST, LSUB, STATUS, NAMESPACE.
 //! - [`append`] — APPEND; [`fetch`] — FETCH; [`search`] — SEARCH; [`store`] — STORE.
+//! - [`sort`] — SORT (and ESORT); [`thread`] — THREAD.
 //! - [`copy_move`] — COPY, MOVE; [`expunge`] — CHECK, CLOSE, EXPUNGE, UNSELECT.
 //! - [`idle`] — IDLE.
 //!
@@ -37,9 +38,11 @@ pub mod modseq;
 pub mod search;
 pub mod select;
 pub mod sets;
+pub mod sort;
 pub mod status;
 pub mod store;
 pub mod sync;
+pub mod thread;
 
 use std::collections::BTreeSet;
 
@@ -84,6 +87,8 @@ pub(crate) struct Conn {
     /// The keywords SEARCH made up in each mailbox (by id) during this session: Dovecot
     /// keeps them in its process's copy of the index, so a later SELECT lists them.
     pub(crate) local_keywords: Vec<(u64, String)>,
+    /// The result a SEARCH RETURN (SAVE) kept, as UIDs, for `$` (RFC 5182).
+    pub(crate) saved: Option<Vec<u32>>,
     /// BAD replies in a row, after login.
     pub(crate) bad_in_a_row: u32,
     /// Bad commands before login, in total.
@@ -102,6 +107,7 @@ impl Default for Conn {
             highest_fetch_modseq: 0,
             pending_highestmodseq: None,
             local_keywords: Vec::new(),
+            saved: None,
             asked_capability: false,
             bad_in_a_row: 0,
             bad_login_total: 0,
@@ -136,6 +142,9 @@ pub struct SelectedView {
     /// FETCH sets). With CONDSTORE the next sync still reports their new MODSEQ, as
     /// `* n FETCH (MODSEQ (m))` (RFC 7162 §3.1.3; Dovecot's `imap_sync_send_modseq`).
     pub(crate) hidden: BTreeSet<u32>,
+    /// Messages a sync found expunged but could not report yet (FETCH, STORE, SEARCH
+    /// report no EXPUNGE, RFC 9051 §7.5.1): Dovecot can no longer read them.
+    pub(crate) gone: BTreeSet<u32>,
 }
 
 impl SelectedView {
@@ -384,5 +393,18 @@ fn dispatch(cx: &mut Cx, cmd: &Command) -> Done {
         Store { uid, set, action } => store::handle(cx, tag, *uid, set, action),
         Copy { uid, set, mailbox } => copy_move::copy(cx, tag, *uid, set, mailbox, false),
         Move { uid, set, mailbox } => copy_move::copy(cx, tag, *uid, set, mailbox, true),
+        Sort {
+            uid,
+            returns,
+            criteria,
+            charset,
+            keys,
+        } => sort::handle(cx, tag, *uid, returns.as_deref(), criteria, charset, keys),
+        Thread {
+            uid,
+            algorithm,
+            charset,
+            keys,
+        } => thread::handle(cx, tag, *uid, algorithm, charset, keys),
     }
 }

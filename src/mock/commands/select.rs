@@ -209,6 +209,7 @@ fn open(
             .map(|(_, k)| k.clone())
             .collect(),
         hidden: BTreeSet::new(),
+        gone: BTreeSet::new(),
     };
     let mut view = view;
     super::announce_keywords(&mut view, mb, &mut Vec::new());

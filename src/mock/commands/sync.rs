@@ -117,11 +117,16 @@ pub(crate) fn sync(
             );
         }
     }
+    if mode != SyncMode::Full {
+        let gone = view.uids.iter().filter(|&&u| mailbox.message(u).is_none());
+        view.gone.extend(gone);
+    }
     if mode == SyncMode::Full {
         let mut vanished = Vec::new();
         for i in (0..view.uids.len()).rev() {
             let u = view.uids[i];
             if mailbox.message(u).is_none() {
+                view.gone.remove(&u);
                 view.uids.remove(i);
                 view.flags.remove(i);
                 view.recent.remove(&u);

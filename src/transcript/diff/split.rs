@@ -405,6 +405,8 @@ pub(crate) fn identity(data: &Data) -> Identity {
         | Data::Namespace { .. }
         | Data::Search { .. }
         | Data::ESearch { .. }
+        | Data::Sort { .. }
+        | Data::Thread(_)
         | Data::Flags(_)
         | Data::Exists(_)
         | Data::Recent(_)

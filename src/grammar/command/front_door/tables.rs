@@ -31,8 +31,6 @@ pub(super) const CONFUSIONS: &[(&str, Option<&str>, &str)] = &[
 /// Extension commands the tutor recognises by name but does not parse, with the
 /// extension that defines them: valid when the server announces that extension.
 pub(super) const UNMODELLED: &[(&str, &str)] = &[
-    ("SORT", "SORT (RFC 5256)"),
-    ("THREAD", "THREAD (RFC 5256)"),
     ("GETMETADATA", "METADATA (RFC 5464)"),
     ("SETMETADATA", "METADATA (RFC 5464)"),
     ("GETQUOTA", "QUOTA (RFC 9208)"),

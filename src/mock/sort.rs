@@ -1,0 +1,199 @@
+//! The order SORT puts messages in (RFC 5256 §3, RFC 5957 §2), as Dovecot 2.3 sorts:
+//! key by key, ties broken by the next key and finally by message number.
+//!
+//! - ARRIVAL: INTERNALDATE. DATE: the sent date ([`super::dates::sent_time`]), or
+//!   INTERNALDATE when the message has none it can read. SIZE: RFC822.SIZE.
+//! - SUBJECT: the base subject ([`super::subject`]) of the first Subject field.
+//! - FROM, TO, CC: the local part of the first address of the first such field (a
+//!   group's name if the field starts with a group), case-mapped; `""` without one.
+//! - DISPLAYFROM, DISPLAYTO (RFC 5957 §2): the first address's display name, decoded;
+//!   without one, `local@domain`.
+//! - X-SCORE / RELEVANCY: every message scores the same without full-text search.
+//!
+//! Strings compare byte by byte after `i;unicode-casemap` ([`super::casemap`]).
+//! REVERSE turns one key around, not the tie-breaking number.
+
+use std::cmp::Ordering;
+
+use crate::grammar::extensions::sort::{SortCriterion, SortKey};
+
+use super::address;
+use super::casemap::casemap;
+use super::dates;
+use super::mime;
+use super::rfc2047;
+use super::store::Message;
+use super::subject::base_subject;
+
+/// A message to sort: its message number and what the keys read of it.
+pub(crate) struct Item<'a> {
+    pub(crate) seq: u32,
+    pub(crate) m: &'a Message,
+}
+
+/// One key's value for one message, computed once per sort.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum Value {
+    Number(i64),
+    Text(String),
+}
+
+/// The items' indexes in the order `criteria` asks for.
+pub(crate) fn order(items: &[Item<'_>], criteria: &[SortCriterion]) -> Vec<usize> {
+    // Each key once, as Dovecot reads the program: a repeated key adds nothing.
+    let mut keys: Vec<SortCriterion> = Vec::new();
+    for c in criteria {
+        if !keys.iter().any(|k| k.key == c.key) {
+            keys.push(*c);
+        }
+    }
+    let values: Vec<Vec<Value>> = items
+        .iter()
+        .map(|item| keys.iter().map(|k| value(item.m, k.key)).collect())
+        .collect();
+    let mut idx: Vec<usize> = (0..items.len()).collect();
+    idx.sort_by(|&a, &b| {
+        for (k, key) in keys.iter().enumerate() {
+            let ord = values[a][k].cmp(&values[b][k]);
+            if ord != Ordering::Equal {
+                return if key.reverse { ord.reverse() } else { ord };
+            }
+        }
+        items[a].seq.cmp(&items[b].seq)
+    });
+    idx
+}
+
+fn value(m: &Message, key: SortKey) -> Value {
+    match key {
+        SortKey::Arrival => Value::Number(m.internal_date),
+        SortKey::Date => Value::Number(sent_or_arrival(m)),
+        SortKey::Size => Value::Number(m.raw.len() as i64),
+        SortKey::Relevancy => Value::Number(0),
+        SortKey::Subject => {
+            Value::Text(first_field(m, "Subject").map_or_else(String::new, |v| base_subject(&v).0))
+        }
+        SortKey::From => Value::Text(first_mailbox(m, "From")),
+        SortKey::To => Value::Text(first_mailbox(m, "To")),
+        SortKey::Cc => Value::Text(first_mailbox(m, "Cc")),
+        SortKey::DisplayFrom => Value::Text(display_name(m, "From")),
+        SortKey::DisplayTo => Value::Text(display_name(m, "To")),
+    }
+}
+
+/// The sent date, or INTERNALDATE when the Date field is missing or unreadable: the
+/// date SORT (DATE) and THREAD order by (RFC 5256 §2.2).
+pub(crate) fn sent_or_arrival(m: &Message) -> i64 {
+    match dates::sent_date(first_field(m, "Date").as_deref()).0 {
+        0 => m.internal_date,
+        sent => sent,
+    }
+}
+
+/// A message as Dovecot sees one that another session expunged: its UID and flags,
+/// but no text, no date and no size.
+pub(crate) fn unreadable(m: &Message) -> Message {
+    Message {
+        internal_date: 0,
+        raw: std::sync::Arc::from(&b""[..]),
+        ..m.clone()
+    }
+}
+
+/// The value of the first field called `name`, as Dovecot hands it on.
+pub(crate) fn first_field(m: &Message, name: &str) -> Option<Vec<u8>> {
+    let (header, _) = mime::split(&m.raw);
+    mime::field(header, name).map(|f| f.dovecot_value())
+}
+
+fn first_address(m: &Message, name: &str) -> Option<address::Address> {
+    first_field(m, name).and_then(|v| address::parse(&v, true).into_iter().next())
+}
+
+fn first_mailbox(m: &Message, name: &str) -> String {
+    let mailbox = first_address(m, name)
+        .and_then(|a| a.mailbox)
+        .unwrap_or_default();
+    casemap(&mailbox)
+}
+
+fn display_name(m: &Message, name: &str) -> String {
+    let Some(a) = first_address(m, name) else {
+        return String::new();
+    };
+    if let Some(name) = a.name.as_deref().map(rfc2047::decode) {
+        if !name.is_empty() {
+            return casemap(name.as_bytes());
+        }
+    }
+    let mut text = a.mailbox.unwrap_or_default();
+    if let Some(domain) = a.domain {
+        text.push(b'@');
+        text.extend_from_slice(&domain);
+    }
+    casemap(&text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mock::store::Flags;
+
+    fn message(raw: &str, internal_date: i64) -> Message {
+        Message {
+            uid: 1,
+            flags: Flags::default(),
+            internal_date,
+            raw: raw.as_bytes().into(),
+            recent: false,
+            modseq: 1,
+        }
+    }
+
+    fn sorted(messages: &[Message], criteria: &[(bool, SortKey)]) -> Vec<u32> {
+        let items: Vec<Item> = messages
+            .iter()
+            .enumerate()
+            .map(|(i, m)| Item {
+                seq: i as u32 + 1,
+                m,
+            })
+            .collect();
+        let criteria: Vec<SortCriterion> = criteria
+            .iter()
+            .map(|&(reverse, key)| SortCriterion { reverse, key })
+            .collect();
+        order(&items, &criteria)
+            .into_iter()
+            .map(|i| items[i].seq)
+            .collect()
+    }
+
+    #[test]
+    fn keys_ties_and_reverse() {
+        let ms = [
+            message(
+                "Subject: Re: beta\r\nFrom: Zed <z@x>\r\nDate: 2 Jul 2024 10:00 +0000\r\n\r\n",
+                30,
+            ),
+            message("Subject: alpha\r\nFrom: b@x\r\n\r\n", 20),
+            message(
+                "Subject: [list] Beta\r\nFrom: \"A\" <a@x>\r\nDate: 1 Jul 2024 10:00 +0000\r\n\r\n",
+                10,
+            ),
+        ];
+        assert_eq!(sorted(&ms, &[(false, SortKey::Subject)]), [2, 1, 3]);
+        assert_eq!(sorted(&ms, &[(true, SortKey::Subject)]), [1, 3, 2]);
+        assert_eq!(sorted(&ms, &[(false, SortKey::Arrival)]), [3, 2, 1]);
+        // No Date: the INTERNALDATE (20 seconds after the epoch) sorts first.
+        assert_eq!(sorted(&ms, &[(false, SortKey::Date)]), [2, 3, 1]);
+        assert_eq!(sorted(&ms, &[(false, SortKey::From)]), [3, 2, 1]);
+        // DISPLAYFROM: "A", "b@x", "Zed".
+        assert_eq!(sorted(&ms, &[(false, SortKey::DisplayFrom)]), [3, 2, 1]);
+        // A repeated key adds nothing; ties end at the message number.
+        assert_eq!(
+            sorted(&ms, &[(false, SortKey::Cc), (true, SortKey::Cc)]),
+            [1, 2, 3]
+        );
+    }
+}
