@@ -161,6 +161,29 @@ pub(crate) fn search_key(input: &[u8]) -> PResult<'_, SearchKey> {
     key(input, 0)
 }
 
+/// The keys without an argument: the flags and their negations, ALL, and RFC 3501's
+/// NEW, OLD and RECENT.
+fn bare_key(upper: &str) -> Option<SearchKey> {
+    use SearchKey::*;
+    Some(match upper {
+        "ALL" => All,
+        "ANSWERED" => Answered,
+        "DELETED" => Deleted,
+        "DRAFT" => Draft,
+        "FLAGGED" => Flagged,
+        "NEW" => New,
+        "OLD" => Old,
+        "RECENT" => Recent,
+        "SEEN" => Seen,
+        "UNANSWERED" => Unanswered,
+        "UNDELETED" => Undeleted,
+        "UNDRAFT" => Undraft,
+        "UNFLAGGED" => Unflagged,
+        "UNSEEN" => Unseen,
+        _ => return None,
+    })
+}
+
 /// `search-key`, `depth` levels inside NOT, OR and parentheses.
 fn key(input: &[u8], depth: usize) -> PResult<'_, SearchKey> {
     use SearchKey::*;
@@ -198,21 +221,11 @@ fn key(input: &[u8], depth: usize) -> PResult<'_, SearchKey> {
         let (rest, f) = arg("a keyword such as $Forwarded", flag)(rest)?;
         Ok((rest, make(f)))
     };
-    match as_str(name).to_ascii_uppercase().as_str() {
-        "ALL" => Ok((rest, All)),
-        "ANSWERED" => Ok((rest, Answered)),
-        "DELETED" => Ok((rest, Deleted)),
-        "DRAFT" => Ok((rest, Draft)),
-        "FLAGGED" => Ok((rest, Flagged)),
-        "NEW" => Ok((rest, New)),
-        "OLD" => Ok((rest, Old)),
-        "RECENT" => Ok((rest, Recent)),
-        "SEEN" => Ok((rest, Seen)),
-        "UNANSWERED" => Ok((rest, Unanswered)),
-        "UNDELETED" => Ok((rest, Undeleted)),
-        "UNDRAFT" => Ok((rest, Undraft)),
-        "UNFLAGGED" => Ok((rest, Unflagged)),
-        "UNSEEN" => Ok((rest, Unseen)),
+    let upper = as_str(name).to_ascii_uppercase();
+    if let Some(bare) = bare_key(&upper) {
+        return Ok((rest, bare));
+    }
+    match upper.as_str() {
         "KEYWORD" => keyword(Keyword),
         "UNKEYWORD" => keyword(Unkeyword),
         "BCC" => string("a string to look for in Bcc", Bcc),

@@ -297,120 +297,124 @@ impl<'a> Door<'a, '_> {
             return None;
         }
         let upper = word.to_ascii_uppercase();
+        if let Some(status) = Status::from_name(&upper) {
+            self.kind = Some(status.name());
+            let (code, text) = self.status_text(after, status.name());
+            return Some(Response::Data(Data::Status { status, code, text }));
+        }
+        if let Some(known) = self.named_data(&upper, after) {
+            return known.map(Response::Data);
+        }
+        if matches!(upper.as_str(), "EXISTS" | "RECENT" | "EXPUNGE" | "FETCH") {
+            self.push(
+                self.diagnostic(
+                    Severity::Error,
+                    "missing-number",
+                    rest,
+                    "message-data",
+                    format!("{upper} comes after a number: `* 4 {upper}`."),
+                )
+                .expected("a number before the response name"),
+            );
+            return None;
+        }
+        self.unknown_response(&upper, rest);
+        None
+    }
+
+    /// The data of the untagged response called `name` (upper case), read from `after`
+    /// (just after the name): `None` if the tutor does not know the name, `Some(None)`
+    /// if it does but the data is broken (with a diagnostic).
+    fn named_data(&mut self, name: &str, after: &'a [u8]) -> Option<Option<Data>> {
         let cx = self.cx;
-        let data = match upper.as_str() {
-            "OK" | "NO" | "BAD" | "PREAUTH" | "BYE" => {
-                let status = match upper.as_str() {
-                    "OK" => Status::Ok,
-                    "NO" => Status::No,
-                    "BAD" => Status::Bad,
-                    "PREAUTH" => Status::PreAuth,
-                    _ => Status::Bye,
-                };
-                self.kind = Some(status.name());
-                let (code, text) = self.status_text(after, status.name());
-                return Some(Response::Data(Data::Status { status, code, text }));
-            }
-            "CAPABILITY" => {
-                self.kind = Some("CAPABILITY");
-                let caps = self.data(capabilities(after), "capability-data")?;
-                self.check_version(&caps, after);
-                Data::Capability(caps)
-            }
-            "ENABLED" => {
-                self.kind = Some("ENABLED");
-                Data::Enabled(self.data(
+        let data = match name {
+            "CAPABILITY" => self
+                .read("CAPABILITY", capabilities(after), "capability-data")
+                .map(|caps| {
+                    self.check_version(&caps, after);
+                    Data::Capability(caps)
+                }),
+            "ENABLED" => self
+                .read(
+                    "ENABLED",
                     rule("enable-data", capabilities).parse(after),
                     "enable-data",
-                )?)
-            }
-            "ID" => {
-                self.kind = Some("ID");
-                Data::Id(self.data(id_response(cx, after), "id_response")?)
-            }
-            "NAMESPACE" => {
-                self.kind = Some("NAMESPACE");
-                let (personal, other, shared) =
-                    self.data(namespace_response(cx, after), "namespace-response")?;
-                Data::Namespace {
+                )
+                .map(Data::Enabled),
+            "ID" => self
+                .read("ID", id_response(cx, after), "id_response")
+                .map(Data::Id),
+            "NAMESPACE" => self
+                .read(
+                    "NAMESPACE",
+                    namespace_response(cx, after),
+                    "namespace-response",
+                )
+                .map(|(personal, other, shared)| Data::Namespace {
                     personal,
                     other,
                     shared,
-                }
-            }
-            "LIST" => {
-                self.kind = Some("LIST");
-                Data::List(self.data(mailbox_list(cx, after), "mailbox-list")?)
-            }
-            "LSUB" => {
-                self.kind = Some("LSUB");
-                Data::Lsub(self.data(mailbox_list(cx, after), "mailbox-list")?)
-            }
-            "STATUS" => {
-                self.kind = Some("STATUS");
-                let (mailbox, items) = self.data(status_response(cx, after), "mailbox-data")?;
-                Data::MailboxStatus { mailbox, items }
-            }
-            "SEARCH" => {
-                self.kind = Some("SEARCH");
-                let (numbers, modseq) = self.data(search_response(after), "mailbox-data")?;
-                Data::Search { numbers, modseq }
-            }
-            "SORT" => {
-                // `sort-data = "SORT" *(SP nz-number)` (RFC 5256 §5), with RFC 7162's
-                // `[SP search-sort-mod-seq]`: the same shape as SEARCH's.
-                self.kind = Some("SORT");
-                let (numbers, modseq) = self.data(search_response(after), "sort-data")?;
-                Data::Sort { numbers, modseq }
-            }
-            "THREAD" => {
-                self.kind = Some("THREAD");
-                Data::Thread(self.data(
+                }),
+            "LIST" => self
+                .read("LIST", mailbox_list(cx, after), "mailbox-list")
+                .map(Data::List),
+            "LSUB" => self
+                .read("LSUB", mailbox_list(cx, after), "mailbox-list")
+                .map(Data::Lsub),
+            "STATUS" => self
+                .read("STATUS", status_response(cx, after), "mailbox-data")
+                .map(|(mailbox, items)| Data::MailboxStatus { mailbox, items }),
+            "SEARCH" => self
+                .read("SEARCH", search_response(after), "mailbox-data")
+                .map(|(numbers, modseq)| Data::Search { numbers, modseq }),
+            // `sort-data = "SORT" *(SP nz-number)` (RFC 5256 §5), with RFC 7162's
+            // `[SP search-sort-mod-seq]`: the same shape as SEARCH's.
+            "SORT" => self
+                .read("SORT", search_response(after), "sort-data")
+                .map(|(numbers, modseq)| Data::Sort { numbers, modseq }),
+            "THREAD" => self
+                .read(
+                    "THREAD",
                     crate::grammar::extensions::thread::thread_response(after),
                     "thread-data",
-                )?)
-            }
-            "ESEARCH" => {
-                self.kind = Some("ESEARCH");
-                let (tag, uid, items) = self.data(esearch_response(after), "esearch-response")?;
-                Data::ESearch { tag, uid, items }
-            }
-            "FLAGS" => {
-                self.kind = Some("FLAGS");
-                Data::Flags(self.data(flags_response(after), "mailbox-data")?)
-            }
-            "VANISHED" => {
-                self.kind = Some("VANISHED");
-                let (earlier, uids) = self.data(vanished_response(after), "expunged-resp")?;
-                Data::Vanished { earlier, uids }
-            }
-            "EXISTS" | "RECENT" | "EXPUNGE" | "FETCH" => {
-                self.push(
-                    self.diagnostic(
-                        Severity::Error,
-                        "missing-number",
-                        rest,
-                        "message-data",
-                        format!("{upper} comes after a number: `* 4 {upper}`."),
-                    )
-                    .expected("a number before the response name"),
-                );
-                return None;
-            }
-            _ => {
-                let known: Vec<&str> = vocabulary::RESPONSES
-                    .iter()
-                    .copied()
-                    .filter(|r| *r != "CONTINUATION")
-                    .collect();
-                let near = nearest(&upper, &known);
-                let mut d = self.diagnostic(Severity::Warning, "unknown-response", rest, "response-data", format!("The tutor does not know the untagged response {upper}. It may belong to an extension (QUOTA, ACL, METADATA, ...); clients ignore responses they do not understand."));
-                d.suggestion = near.map(|near| format!("Did you mean {near}?"));
-                self.push(d);
-                return None;
-            }
+                )
+                .map(Data::Thread),
+            "ESEARCH" => self
+                .read("ESEARCH", esearch_response(after), "esearch-response")
+                .map(|(tag, uid, items)| Data::ESearch { tag, uid, items }),
+            "FLAGS" => self
+                .read("FLAGS", flags_response(after), "mailbox-data")
+                .map(Data::Flags),
+            "VANISHED" => self
+                .read("VANISHED", vanished_response(after), "expunged-resp")
+                .map(|(earlier, uids)| Data::Vanished { earlier, uids }),
+            _ => return None,
         };
-        Some(Response::Data(data))
+        Some(data)
+    }
+
+    /// Names the response kind, then reads its data as [`Self::data`] does.
+    fn read<T>(
+        &mut self,
+        kind: &'static str,
+        result: PResult<'a, T>,
+        what: &'static str,
+    ) -> Option<T> {
+        self.kind = Some(kind);
+        self.data(result, what)
+    }
+
+    /// An untagged response name the tutor does not know: a warning, with a likely typo.
+    fn unknown_response(&mut self, upper: &str, rest: &'a [u8]) {
+        let known: Vec<&str> = vocabulary::RESPONSES
+            .iter()
+            .copied()
+            .filter(|r| *r != "CONTINUATION")
+            .collect();
+        let near = nearest(upper, &known);
+        let mut d = self.diagnostic(Severity::Warning, "unknown-response", rest, "response-data", format!("The tutor does not know the untagged response {upper}. It may belong to an extension (QUOTA, ACL, METADATA, ...); clients ignore responses they do not understand."));
+        d.suggestion = near.map(|near| format!("Did you mean {near}?"));
+        self.push(d);
     }
 
     /// `message-data = nz-number SP ("EXPUNGE" / ("FETCH" SP msg-att))`, and

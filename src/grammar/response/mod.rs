@@ -60,6 +60,19 @@ pub enum Status {
 }
 
 impl Status {
+    /// The status called `name` (upper case): OK, NO, BAD, PREAUTH or BYE.
+    pub(crate) fn from_name(name: &str) -> Option<Status> {
+        [
+            Status::Ok,
+            Status::No,
+            Status::Bad,
+            Status::PreAuth,
+            Status::Bye,
+        ]
+        .into_iter()
+        .find(|s| s.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Status::Ok => "OK",

@@ -3,6 +3,8 @@
 //! "message 3 lost \\Seen", "an EXISTS response is missing".
 
 use super::*;
+
+/// What the differences between two paired exchanges mean, one line each.
 pub(super) fn meanings(a: &Exchange, b: &Exchange, rules: &Rules) -> Vec<String> {
     let mut out = Vec::new();
     if let (Some(x), Some(y)) = (&a.command, &b.command) {
@@ -29,33 +31,7 @@ pub(super) fn meanings(a: &Exchange, b: &Exchange, rules: &Rules) -> Vec<String>
             .push("the command got a tagged completion the expected session does not have".into()),
         _ => {}
     }
-    // Continuation requests and what the client sent after them.
-    let count = |e: &Exchange, k: &Kind| e.items.iter().filter(|i| i.kind == *k).count();
-    let (ca, cb) = (count(a, &Kind::Continuation), count(b, &Kind::Continuation));
-    if ca > cb {
-        out.push(plural(
-            ca - cb,
-            "a continuation request (+) is missing",
-            "continuation requests (+) are missing",
-        ));
-    } else if cb > ca {
-        out.push(plural(
-            cb - ca,
-            "the server sent an extra continuation request (+)",
-            "extra continuation requests (+)",
-        ));
-    } else {
-        let conts = |e: &Exchange| -> Vec<String> {
-            e.items
-                .iter()
-                .filter(|i| i.kind == Kind::Continuation)
-                .map(Item::key)
-                .collect()
-        };
-        if conts(a) != conts(b) {
-            out.push("a continuation request's text differs".into());
-        }
-    }
+    out.extend(continuation_meanings(a, b));
     let data = |e: &Exchange| -> Vec<String> {
         e.items
             .iter()
@@ -105,6 +81,38 @@ pub(super) fn meanings(a: &Exchange, b: &Exchange, rules: &Rules) -> Vec<String>
     }
     if out.is_empty() {
         out.push("the lines differ".into());
+    }
+    out
+}
+
+/// Continuation requests: one missing or extra, or their text changed.
+fn continuation_meanings(a: &Exchange, b: &Exchange) -> Vec<String> {
+    let mut out = Vec::new();
+    let count = |e: &Exchange, k: &Kind| e.items.iter().filter(|i| i.kind == *k).count();
+    let (ca, cb) = (count(a, &Kind::Continuation), count(b, &Kind::Continuation));
+    if ca > cb {
+        out.push(plural(
+            ca - cb,
+            "a continuation request (+) is missing",
+            "continuation requests (+) are missing",
+        ));
+    } else if cb > ca {
+        out.push(plural(
+            cb - ca,
+            "the server sent an extra continuation request (+)",
+            "extra continuation requests (+)",
+        ));
+    } else {
+        let conts = |e: &Exchange| -> Vec<String> {
+            e.items
+                .iter()
+                .filter(|i| i.kind == Kind::Continuation)
+                .map(Item::key)
+                .collect()
+        };
+        if conts(a) != conts(b) {
+            out.push("a continuation request's text differs".into());
+        }
     }
     out
 }
