@@ -78,7 +78,8 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("imap-tutor: {error}");
+            // Errors quote files and servers: shown, never obeyed by the terminal.
+            eprintln!("imap-tutor: {}", imap_tutor::render::visible_lines(&error));
             ExitCode::from(2)
         }
     }

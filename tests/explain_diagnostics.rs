@@ -209,3 +209,61 @@ fn a_synchronizing_literal_is_explained_in_the_order_it_happens() {
         "{steps:?}"
     );
 }
+
+/// Explains raw bytes as one stream per direction, then the end of the stream.
+fn stream(steps: &[(Direction, &[u8])]) -> Vec<Annotation> {
+    let mut explainer = Explainer::default();
+    let mut out = explainer.feed(Direction::Server, GREETING);
+    for (direction, bytes) in steps {
+        out.extend(explainer.feed(*direction, bytes));
+    }
+    out.extend(explainer.finish());
+    out
+}
+
+#[test]
+fn a_command_cut_off_before_its_crlf_is_not_explained_as_complete() {
+    // Issue 10, item 8: `a2 SELECT INB` at the end of a capture passed for a SELECT.
+    for (bytes, cut_at) in [
+        (&b"a2 SELECT INB"[..], 14),
+        (b"a2 LOGIN strategos {9+}\r\ntryh", 24),
+        (b"a2 APPEND INBOX {3+}\r\nabc", 21),
+    ] {
+        let all = stream(&[(Direction::Client, bytes)]);
+        let a = all
+            .iter()
+            .find(|a| a.direction == Some(Direction::Client))
+            .expect("the command");
+        let d = find(a, "cut-off");
+        assert_eq!((d.severity, d.column), (Severity::Error, cut_at), "{a:?}");
+        assert!(
+            d.message.contains("never received a whole command"),
+            "{d:?}"
+        );
+        assert!(!a.display.contains("tryh"), "{}", a.display);
+    }
+    // After a whole exchange too.
+    let all = stream(&[
+        (Direction::Client, b"a1 LOGIN strategos tryhackme\r\n"),
+        (Direction::Server, b"a1 OK Logged in\r\n"),
+        (Direction::Client, b"a2 SELECT INB"),
+    ]);
+    let select = all.last().unwrap();
+    assert_eq!(find(select, "cut-off").severity, Severity::Error);
+    // A whole command is not marked.
+    let all = stream(&[(Direction::Client, b"a2 NOOP\r\n")]);
+    assert!(all
+        .iter()
+        .all(|a| a.diagnostics.iter().all(|d| d.code != "cut-off")));
+}
+
+#[test]
+fn a_response_cut_off_inside_its_literal_says_so_too() {
+    let all = stream(&[
+        (Direction::Client, b"a1 NOOP\r\n"),
+        (Direction::Server, b"* 1 FETCH (BODY[] {10}\r\nabc"),
+    ]);
+    let fetch = all.last().unwrap();
+    assert_eq!(fetch.direction, Some(Direction::Server));
+    assert_eq!(find(fetch, "missing-crlf").severity, Severity::Warning);
+}

@@ -157,3 +157,35 @@ fn restart_replays_the_earlier_steps_on_a_fresh_mock() {
         "{said}"
     );
 }
+
+#[test]
+fn the_lesson_screen_shows_control_bytes_instead_of_obeying_them() {
+    // A lesson file and a fixture's mail may come from anyone: ESC, NUL and CR in its
+    // prose, its reply lines and its typed lines are shown, not sent to the terminal.
+    let said = text(&[
+        Show::Event("another client \x1b[2J cleared".into()),
+        Show::Typed("a1 NOOP\x1b]0;pwned\x07".into()),
+        Show::Diff {
+            reasons: vec!["the reply \x00 differs\r".into()],
+            diff: vec!["-* OK fine".into(), "+* OK \x1b[31mred\x1b[0m".into()],
+        },
+        Show::Hint {
+            number: 1,
+            total: 1,
+            text: "type\x1b[8m hidden".into(),
+        },
+    ]);
+    assert!(
+        !said.chars().any(|c| c.is_control() && c != '\n'),
+        "{said:?}"
+    );
+    for shown in [
+        "\\e[2J",
+        "\\e]0;pwned\\a",
+        "\\0 differs\\r",
+        "+* OK \\e[31mred\\e[0m",
+        "\\e[8m hidden",
+    ] {
+        assert!(said.contains(shown), "{shown} in {said}");
+    }
+}

@@ -340,11 +340,29 @@ fn after_a_gap_nothing_of_the_client_shows_until_the_server_confirms() {
         None => explainer.gap(Direction::Client),
     });
     shown.extend(explainer.finish());
-    let text: Vec<String> = shown
-        .iter()
-        .map(|a| format!("{} | {:?} | {:?}", a.display, a.literals, a.diagnostics))
-        .collect();
-    let text = text.join("\n");
+    // What the proxy's screen shows, in either format, and every field behind it.
+    let mut text = String::new();
+    for format in [
+        imap_tutor::render::Format::Text,
+        imap_tutor::render::Format::Json,
+    ] {
+        let mut rendered = Vec::new();
+        imap_tutor::render::write_annotations(
+            &mut rendered,
+            &shown,
+            format,
+            imap_tutor::render::TextStyle {
+                color: false,
+                width: 100,
+                full: true,
+            },
+        )
+        .unwrap();
+        text.push_str(&String::from_utf8_lossy(&rendered));
+    }
+    for a in &shown {
+        text.push_str(&format!("{a:?}\n"));
+    }
     assert_no_secret("the explainer after a gap", &text);
     assert!(text.contains("back in step after the gap"), "{text}");
     assert!(text.contains("a4 LOGOUT"), "after the doubt:\n{text}");
@@ -506,4 +524,52 @@ fn prose_and_protocol_lines_with_control_bytes_are_shown_escaped() {
     assert!(!out.contains('\x1b') && !out.contains('\x07'), "{out:?}");
     assert!(out.contains("\\e[2J\\e]0;pwned\\a"), "{out}");
     assert_no_secret("explain of prose", &out);
+}
+
+/// `imap-tutor ARGS...` with colour off: exit code and stdout.
+fn run_tool(args: &[&std::ffi::OsStr]) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_imap-tutor"))
+        .args(["--color", "never"])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// True if `text` holds a control character other than the line ends and tabs a
+/// renderer writes itself.
+fn obeyable(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+}
+
+#[test]
+fn explain_and_diff_of_recordings_show_esc_nul_and_cr_visibly() {
+    // A recording keeps every byte (escaped in the file): ESC, NUL, BEL and a bare CR
+    // inside a server's text come back as bytes, and each text renderer must show them.
+    let dir = fresh_dir("secrets-control");
+    let session = |text: &str| {
+        format!(
+            "# imap-tutor transcript 1\n\nS: * OK ready\\r\\n\nC: a1 NOOP\\r\\n\nS: * OK {text}\\r\\n\nS: a1 OK done\\r\\n\n"
+        )
+    };
+    let a = dir.join("a.txt");
+    let b = dir.join("b.txt");
+    std::fs::write(&a, session("\\x1B[2J\\x1B]0;pwned\\x07 \\x00 x\\ry")).unwrap();
+    std::fs::write(&b, session("\\x1B[2J\\x1B]0;other\\x07")).unwrap();
+
+    let (code, out) = run_tool(&["explain".as_ref(), a.as_os_str()]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(!obeyable(&out), "{out:?}");
+    assert!(out.contains("\\e[2J\\e]0;pwned\\a \\0 x\\ry"), "{out}");
+
+    // Before the fix the diff's meanings quoted the server's text raw.
+    let (code, out) = run_tool(&["diff".as_ref(), a.as_os_str(), b.as_os_str()]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(!obeyable(&out), "{out:?}");
+    assert!(out.contains("\\e]0;other\\a"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

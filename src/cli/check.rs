@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use imap_tutor::lesson::check;
-use imap_tutor::render::Format;
+use imap_tutor::render::{visible_lines, Format};
 
 use super::CliResult;
 
@@ -46,7 +46,7 @@ pub fn run(args: CheckArgs) -> CliResult {
                         .join("\n")
                 })?;
                 println!("## {}", file.display());
-                print!("{}", check::replies(&scenario)?);
+                print!("{}", visible_lines(&check::replies(&scenario)?));
             }
         }
         return Ok(ExitCode::SUCCESS);
@@ -54,7 +54,7 @@ pub fn run(args: CheckArgs) -> CliResult {
     let report = check::check_paths(&paths)?;
     let mut out = std::io::stdout().lock();
     let written = match args.format {
-        Format::Text => out.write_all(report.text().as_bytes()),
+        Format::Text => out.write_all(visible_lines(&report.text()).as_bytes()),
         Format::Json => serde_json::to_writer_pretty(&mut out, &report)
             .map_err(std::io::Error::other)
             .and_then(|_| out.write_all(b"\n")),

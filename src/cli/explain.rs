@@ -61,9 +61,12 @@ pub fn run(args: ExplainArgs, color: bool) -> CliResult {
                             "{}",
                             serde_json::json!({ "session": i + 1, "name": s.name })
                         )?,
-                        imap_tutor::render::Format::Text => {
-                            writeln!(out, "== session {}: {}", i + 1, s.name)?
-                        }
+                        imap_tutor::render::Format::Text => writeln!(
+                            out,
+                            "== session {}: {}",
+                            i + 1,
+                            imap_tutor::render::visible_lines(&s.name)
+                        )?,
                     }
                 }
                 let annotations = Explainer::explain_transcript(&s.transcript, options);

@@ -520,8 +520,21 @@ impl Explainer {
                     Some(a) => a,
                     None => {
                         let parsed = parse_client(message);
-                        let a = commands::explain(&self.context, message, &parsed, self.options);
-                        self.context.client_sent(&parsed, message.first_line());
+                        let mut a =
+                            commands::explain(&self.context, message, &parsed, self.options);
+                        if message.is_cut_off() {
+                            // Not a command the server runs: the session stays as it was.
+                            let column = message.first_line().len() + 1;
+                            a.diagnostics.push(Diagnostic::new(
+                                Severity::Error,
+                                "cut-off",
+                                column,
+                                "command",
+                                say!("diag.cut-off"),
+                            ));
+                        } else {
+                            self.context.client_sent(&parsed, message.first_line());
+                        }
                         a
                     }
                 }
@@ -529,6 +542,7 @@ impl Explainer {
             Direction::Server => {
                 let parsed = parse_server(message);
                 let greeting = self.context.is_greeting(&parsed);
+                // A response cut off ends without CRLF: the grammar says so (missing-crlf).
                 let a = responses::explain(&self.context, message, &parsed, greeting);
                 self.context.server_sent(&parsed, greeting);
                 a

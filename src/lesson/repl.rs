@@ -230,9 +230,9 @@ pub fn write_menu(
         let row = format!(
             "{:>3}  {:<15} {:<14} {:<56} {label}",
             n + 1,
-            s.id,
+            render::visible(&s.id),
             s.level.name(),
-            s.title
+            render::visible(&s.title)
         );
         writeln!(out, "{}", row.trim_end())?;
     }
@@ -296,7 +296,7 @@ fn write_show(out: &mut Vec<u8>, show: &Show, style: TextStyle) -> io::Result<()
                 paint.dim("Already sent for you, so this lesson starts where it should:")
             )?;
             for l in lines {
-                writeln!(out, "   {}", paint.dim(l))?;
+                writeln!(out, "   {}", paint.dim(&render::visible(l)))?;
             }
         }
         Show::Step {
@@ -316,7 +316,12 @@ fn write_show(out: &mut Vec<u8>, show: &Show, style: TextStyle) -> io::Result<()
             writeln!(out, "{} {}", paint.heading("Goal:"), md(goal))?;
         }
         Show::Event(text) => writeln!(out, "{} {}", paint.event("»"), md(text))?,
-        Show::Typed(line) => writeln!(out, "{} {line}", paint.dim("(typed for you)"))?,
+        Show::Typed(line) => writeln!(
+            out,
+            "{} {}",
+            paint.dim("(typed for you)"),
+            render::visible(line)
+        )?,
         Show::Annotated(a) => render::write_text(out, a, style)?,
         Show::Success {
             explanation,
@@ -324,7 +329,7 @@ fn write_show(out: &mut Vec<u8>, show: &Show, style: TextStyle) -> io::Result<()
         } => {
             writeln!(out, "{}", paint.success("✓ Goal reached."))?;
             for ch in checks {
-                writeln!(out, "  {} {ch}", paint.server("✓"))?;
+                writeln!(out, "  {} {}", paint.server("✓"), render::visible(ch))?;
             }
             write_paragraphs(out, explanation, "  ", c)?;
         }
@@ -343,6 +348,8 @@ fn write_show(out: &mut Vec<u8>, show: &Show, style: TextStyle) -> io::Result<()
             if !diff.is_empty() {
                 writeln!(out, "  Expected reply (-) against the one that came (+):")?;
                 for d in diff {
+                    // Reply lines: the fixture's mail may hold any byte.
+                    let d = &render::visible(d);
                     let line = match d.chars().next() {
                         Some('-') => paint.removed(d),
                         Some('+') => paint.server(d),
@@ -365,7 +372,7 @@ fn write_show(out: &mut Vec<u8>, show: &Show, style: TextStyle) -> io::Result<()
         Show::Reveal(command) => {
             writeln!(out, "The command this step shows:")?;
             for l in command.lines() {
-                writeln!(out, "   {}", paint.bold(l))?;
+                writeln!(out, "   {}", paint.bold(&render::visible(l)))?;
             }
         }
         Show::Info(text) => writeln!(out, "{}", paint.dim(&md(text)))?,

@@ -20,7 +20,8 @@ struct Marks {
 /// its marks. Line breaks stay where they are.
 pub(crate) fn markdown(text: &str, color: bool) -> String {
     text.split('\n')
-        .map(|line| render_line(line, color))
+        // A lesson may come from anywhere: its control characters are shown, not obeyed.
+        .map(|line| render_line(&crate::render::visible(line), color))
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -308,6 +308,19 @@ pub(crate) fn visible(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// [`visible`] for text of several lines: each line made safe, the line ends kept. For
+/// lesson prose, reports and error messages, which may quote a file or a server.
+pub fn visible_lines(text: &str) -> Cow<'_, str> {
+    if !text.contains('\n') {
+        return visible(text);
+    }
+    let lines: Vec<Cow<str>> = text.split('\n').map(visible).collect();
+    if lines.iter().all(|l| matches!(l, Cow::Borrowed(_))) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(lines.join("\n"))
+}
+
 /// Joins the words of a reference ("RFC 9051 §7.1") while lines are wrapped.
 const NBSP: &str = "\u{a0}";
 
@@ -414,6 +427,8 @@ mod tests {
             "a\\0b\\rc\\x7F\\u{9B}\\u{202E}"
         );
         assert!(matches!(visible("\tFolded: \\Seen"), Cow::Borrowed(_)));
+        assert_eq!(visible_lines("a\x1b[2J\nb\r\n"), "a\\e[2J\nb\\r\n");
+        assert!(matches!(visible_lines("two\nlines\n"), Cow::Borrowed(_)));
     }
 
     #[test]

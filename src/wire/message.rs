@@ -102,6 +102,16 @@ impl Message {
         out
     }
 
+    /// True when the stream ended inside this message: a line without its end, a
+    /// literal with fewer bytes than it announced, or a literal with no line after it
+    /// (every message ends with a line, RFC 9051 §2.2).
+    pub(crate) fn is_cut_off(&self) -> bool {
+        matches!(
+            self.parts.last(),
+            Some(Part::Truncated { .. } | Part::Literal(_))
+        )
+    }
+
     /// True if any line of the message ended in a bare LF instead of CRLF.
     pub(crate) fn has_bare_lf(&self) -> bool {
         self.lines().any(|l| l.ending == LineEnding::BareLf)

@@ -1,7 +1,12 @@
 //! A [`Report`] for people (a coloured unified diff per exchange, headed by its
 //! meanings) and for tools (one JSON document).
+//!
+//! The text goes to a terminal: every piece of it that came from a transcript (names,
+//! titles, meanings that quote a server's text, the lines themselves) passes through
+//! [`visible`], so a server line `* OK \e[2J` is shown, not obeyed.
 
 use super::*;
+use crate::render::visible;
 /// Names shown in the diff's header.
 #[derive(Debug, Clone)]
 pub struct Names {
@@ -45,8 +50,10 @@ impl Report {
         let paint = Painter { on: color };
         let mut out = String::new();
         if !self.is_same() {
-            let _ = writeln!(out, "{}", paint.removed(&format!("--- {}", names.expected)));
-            let _ = writeln!(out, "{}", paint.server(&format!("+++ {}", names.actual)));
+            let expected = format!("--- {}", names.expected);
+            let actual = format!("+++ {}", names.actual);
+            let _ = writeln!(out, "{}", paint.removed(&visible(&expected)));
+            let _ = writeln!(out, "{}", paint.server(&visible(&actual)));
         }
         for d in &self.differences {
             let at = |n: Option<usize>, line: Option<usize>| match (n, line) {
@@ -60,16 +67,16 @@ impl Report {
                 at(d.actual, d.actual_line),
                 d.title
             );
-            let _ = writeln!(out, "{}", paint.header(&header));
+            let _ = writeln!(out, "{}", paint.header(&visible(&header)));
             for m in &d.meanings {
-                let _ = writeln!(out, "{}", paint.warn(&format!("# {m}")));
+                let _ = writeln!(out, "{}", paint.warn(&visible(&format!("# {m}"))));
             }
             for (k, hunk) in d.hunks.iter().enumerate() {
                 if k > 0 {
                     let _ = writeln!(out, "{}", paint.header("  ⋮"));
                 }
                 for line in hunk {
-                    let text = format!("{}{}", line.sign, line.text);
+                    let text = format!("{}{}", line.sign, visible(&line.text));
                     let text = match line.sign {
                         '-' => paint.removed(&text),
                         '+' => paint.server(&text),
