@@ -6,12 +6,15 @@
 //! session is `Context::client_sent`'s business.
 
 use crate::grammar::command::{StoreAction, StoreMode};
+use crate::grammar::core::{Flag, ImapString};
 use crate::grammar::extensions::sort::{SortCriterion, SortKey};
 use crate::grammar::extensions::thread::ThreadAlgorithm;
 use crate::grammar::fetch::{FetchAttribute, FetchItems};
 use crate::grammar::mailbox::Mailbox;
+use crate::grammar::search::SearchKey;
 use crate::grammar::section::SectionText;
 use crate::grammar::sequence::SequenceSet;
+use crate::grammar::status::StatusItem;
 use crate::grammar::{CommandBody, Diagnostic, ParsedCommand, Severity, State};
 use crate::knowledge::{self, count_key, Kind};
 use crate::say;
@@ -462,14 +465,12 @@ pub fn describe(ctx: &Context, body: &CommandBody) -> String {
         StartTls => say!("command.starttls"),
         Authenticate {
             mechanism,
-            initial_response,
-        } => match initial_response {
-            Some(_) => say!(
-                "command.authenticate.initial-response",
-                mechanism = mechanism
-            ),
-            None => say!("command.authenticate", mechanism = mechanism),
-        },
+            initial_response: Some(_),
+        } => say!(
+            "command.authenticate.initial-response",
+            mechanism = mechanism
+        ),
+        Authenticate { mechanism, .. } => say!("command.authenticate", mechanism = mechanism),
         Login { user, .. } => say!("command.login", user = user.text()),
         Select { mailbox, .. } => say!("command.select", mailbox = mailbox_phrase(mailbox)),
         Examine { mailbox, .. } => say!("command.examine", mailbox = mailbox_phrase(mailbox)),
@@ -493,58 +494,16 @@ pub fn describe(ctx: &Context, body: &CommandBody) -> String {
             reference,
             patterns,
             ..
-        } => {
-            let pats: Vec<String> = patterns
-                .iter()
-                .map(|p| format!("\"{}\"", p.text()))
-                .collect();
-            let patterns_text = pats.join(", ");
-            if pats.len() == 1 && patterns[0].bytes.is_empty() {
-                say!("command.list.delimiter")
-            } else if reference.name.is_empty() {
-                say!("command.list", patterns = patterns_text)
-            } else {
-                say!(
-                    "command.list.under",
-                    reference = reference.name,
-                    patterns = patterns_text
-                )
-            }
-        }
+        } => list_phrase(reference, patterns),
         Lsub { pattern, .. } => say!("command.lsub", pattern = pattern.text()),
         Namespace => say!("command.namespace"),
-        Status { mailbox, items } => say!(
-            "command.status",
-            items = items
-                .iter()
-                .map(|i| i.name())
-                .collect::<Vec<_>>()
-                .join(", "),
-            mailbox = mailbox_phrase(mailbox)
-        ),
+        Status { mailbox, items } => status_phrase(mailbox, items),
         Append {
             mailbox,
             flags,
             message,
             ..
-        } => {
-            let size = message.bytes.len();
-            if flags.is_empty() {
-                say!(
-                    "command.append",
-                    size = size,
-                    mailbox = mailbox_phrase(mailbox)
-                )
-            } else {
-                let flags: Vec<&str> = flags.iter().map(|f| f.0.as_str()).collect();
-                say!(
-                    "command.append.flags",
-                    size = size,
-                    mailbox = mailbox_phrase(mailbox),
-                    flags = flags.join(" ")
-                )
-            }
-        }
+        } => append_phrase(mailbox, flags, message.bytes.len()),
         Idle => say!("command.idle"),
         Enable { capabilities } => say!("command.enable", capabilities = capabilities.join(", ")),
         Check => say!("command.check", mailbox = current(ctx)),
@@ -556,124 +515,197 @@ pub fn describe(ctx: &Context, body: &CommandBody) -> String {
         Expunge { uids: None } => say!("command.expunge", mailbox = current(ctx)),
         Expunge { uids: Some(set) } => say!("command.uid-expunge", set = set),
         Search {
-            criteria,
-            charset,
-            returns: Some(options),
-            ..
-        } if options.len() == 1 && has_option(options, "SAVE") => say!(
-            "command.search.return.save-only",
-            mailbox = current(ctx),
-            criteria = say!(&count_key("command.search.criteria", criteria.len() as u64)),
-            charset = charset.as_ref().map_or(String::new(), |c| say!(
-                "command.search.charset",
-                charset = c
-            ))
-        ),
-        Search {
-            criteria,
-            charset,
-            returns: Some(options),
-            ..
-        } => say!(
-            "command.search.return",
-            mailbox = current(ctx),
-            criteria = say!(&count_key("command.search.criteria", criteria.len() as u64)),
-            charset = charset.as_ref().map_or(String::new(), |c| say!(
-                "command.search.charset",
-                charset = c
-            )),
-            options = if options.is_empty() {
-                "ALL".to_owned()
-            } else {
-                options.join(" ")
-            }
-        ),
-        Search {
             uid,
             criteria,
             charset,
-            ..
-        } => say!(
-            "command.search",
-            mailbox = current(ctx),
-            criteria = say!(&count_key("command.search.criteria", criteria.len() as u64)),
-            charset = charset.as_ref().map_or(String::new(), |c| say!(
-                "command.search.charset",
-                charset = c
-            )),
-            numbers = numbers_phrase(*uid)
-        ),
+            returns,
+        } => search_phrase(ctx, *uid, criteria, charset, returns),
         Fetch {
             uid, set, items, ..
         } => fetch_phrase(ctx, *uid, set, items),
         Store { uid, set, action } => store_phrase(*uid, set, action),
-        Copy { uid, set, mailbox } => say!(
-            "command.copy",
-            target = messages_phrase(*uid, set),
-            mailbox = mailbox_phrase(mailbox)
-        ),
-        Move { uid, set, mailbox } => say!(
-            "command.move",
-            target = messages_phrase(*uid, set),
-            mailbox = mailbox_phrase(mailbox)
-        ),
+        Copy { uid, set, mailbox } => transfer_phrase("command.copy", *uid, set, mailbox),
+        Move { uid, set, mailbox } => transfer_phrase("command.move", *uid, set, mailbox),
         Sort {
             uid,
             returns,
             criteria,
             charset,
             keys,
-        } => {
-            let keys_text = criteria
-                .iter()
-                .map(sort_key_phrase)
-                .collect::<Vec<_>>()
-                .join(&say!("command.sort.then"));
-            let criteria_text = say!(&count_key("command.search.criteria", keys.len() as u64));
-            let charset_text = say!("command.search.charset", charset = charset);
-            match returns {
-                Some(returns) => say!(
-                    "command.sort.esearch",
-                    mailbox = current(ctx),
-                    criteria = criteria_text,
-                    charset = charset_text,
-                    keys = keys_text,
-                    returns = returns.join(" ")
-                ),
-                None => say!(
-                    "command.sort",
-                    mailbox = current(ctx),
-                    criteria = criteria_text,
-                    charset = charset_text,
-                    keys = keys_text,
-                    numbers = numbers_phrase(*uid)
-                ),
-            }
-        }
+        } => sort_phrase(ctx, *uid, criteria, charset, keys.len(), returns.as_deref()),
         Thread {
             uid,
             algorithm,
             charset,
             keys,
-        } => say!(
-            "command.thread",
-            mailbox = current(ctx),
-            criteria = say!(&count_key("command.search.criteria", keys.len() as u64)),
-            charset = say!("command.search.charset", charset = charset),
-            algorithm = match algorithm {
-                ThreadAlgorithm::References => say!("thread.algorithm.references"),
-                ThreadAlgorithm::OrderedSubject => say!("thread.algorithm.orderedsubject"),
-                ThreadAlgorithm::Refs => say!("thread.algorithm.refs"),
-                ThreadAlgorithm::Other(name) => say!("thread.algorithm.other", name = name),
-            },
-            numbers = numbers_phrase(*uid)
-        ),
-        Id { parameters } => match parameters {
-            Some(p) => say!("command.id", parameters = id_parameters(p)),
-            None => say!("command.id.nil"),
-        },
+        } => thread_phrase(ctx, *uid, algorithm, charset, keys.len()),
+        Id {
+            parameters: Some(p),
+        } => say!("command.id", parameters = id_parameters(p)),
+        Id { parameters: None } => say!("command.id.nil"),
         Compress { mechanism } => say!("command.compress", mechanism = mechanism),
     }
+}
+
+/// LIST: the delimiter question (`LIST "" ""`), or the patterns under a reference.
+fn list_phrase(reference: &Mailbox, patterns: &[ImapString]) -> String {
+    let patterns_text = patterns
+        .iter()
+        .map(|p| format!("\"{}\"", p.text()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if patterns.len() == 1 && patterns[0].bytes.is_empty() {
+        say!("command.list.delimiter")
+    } else if reference.name.is_empty() {
+        say!("command.list", patterns = patterns_text)
+    } else {
+        say!(
+            "command.list.under",
+            reference = reference.name,
+            patterns = patterns_text
+        )
+    }
+}
+
+/// APPEND of `size` bytes, with the flags it sets if any.
+fn append_phrase(mailbox: &Mailbox, flags: &[Flag], size: usize) -> String {
+    if flags.is_empty() {
+        return say!(
+            "command.append",
+            size = size,
+            mailbox = mailbox_phrase(mailbox)
+        );
+    }
+    let flags: Vec<&str> = flags.iter().map(|f| f.0.as_str()).collect();
+    say!(
+        "command.append.flags",
+        size = size,
+        mailbox = mailbox_phrase(mailbox),
+        flags = flags.join(" ")
+    )
+}
+
+/// The criteria and charset words that SEARCH, SORT and THREAD share.
+fn criteria_phrase(count: usize) -> String {
+    say!(&count_key("command.search.criteria", count as u64))
+}
+
+/// STATUS with the names of the items asked.
+fn status_phrase(mailbox: &Mailbox, items: &[StatusItem]) -> String {
+    let items: Vec<&str> = items.iter().map(|i| i.name()).collect();
+    say!(
+        "command.status",
+        items = items.join(", "),
+        mailbox = mailbox_phrase(mailbox)
+    )
+}
+
+/// COPY or MOVE (`key`) of a message set to a mailbox.
+fn transfer_phrase(key: &str, uid: bool, set: &SequenceSet, mailbox: &Mailbox) -> String {
+    say!(
+        key,
+        target = messages_phrase(uid, set),
+        mailbox = mailbox_phrase(mailbox)
+    )
+}
+
+/// SEARCH, plain or with RETURN (RFC 4731 §3.1); RETURN (SAVE) alone answers nothing.
+fn search_phrase(
+    ctx: &Context,
+    uid: bool,
+    criteria: &[SearchKey],
+    charset: &Option<String>,
+    returns: &Option<Vec<String>>,
+) -> String {
+    let criteria = criteria_phrase(criteria.len());
+    let charset = charset.as_ref().map_or(String::new(), |c| {
+        say!("command.search.charset", charset = c)
+    });
+    match returns {
+        Some(options) if options.len() == 1 && has_option(options, "SAVE") => say!(
+            "command.search.return.save-only",
+            mailbox = current(ctx),
+            criteria = criteria,
+            charset = charset
+        ),
+        Some(options) => say!(
+            "command.search.return",
+            mailbox = current(ctx),
+            criteria = criteria,
+            charset = charset,
+            options = if options.is_empty() {
+                "ALL".to_owned()
+            } else {
+                options.join(" ")
+            }
+        ),
+        None => say!(
+            "command.search",
+            mailbox = current(ctx),
+            criteria = criteria,
+            charset = charset,
+            numbers = numbers_phrase(uid)
+        ),
+    }
+}
+
+/// SORT, answered by `* SORT` or, with RETURN (RFC 5267 §3.2), by ESEARCH.
+fn sort_phrase(
+    ctx: &Context,
+    uid: bool,
+    criteria: &[SortCriterion],
+    charset: &str,
+    keys: usize,
+    returns: Option<&[String]>,
+) -> String {
+    let keys_text = criteria
+        .iter()
+        .map(sort_key_phrase)
+        .collect::<Vec<_>>()
+        .join(&say!("command.sort.then"));
+    let criteria_text = criteria_phrase(keys);
+    let charset_text = say!("command.search.charset", charset = charset);
+    match returns {
+        Some(returns) => say!(
+            "command.sort.esearch",
+            mailbox = current(ctx),
+            criteria = criteria_text,
+            charset = charset_text,
+            keys = keys_text,
+            returns = returns.join(" ")
+        ),
+        None => say!(
+            "command.sort",
+            mailbox = current(ctx),
+            criteria = criteria_text,
+            charset = charset_text,
+            keys = keys_text,
+            numbers = numbers_phrase(uid)
+        ),
+    }
+}
+
+/// THREAD with its algorithm's name.
+fn thread_phrase(
+    ctx: &Context,
+    uid: bool,
+    algorithm: &ThreadAlgorithm,
+    charset: &str,
+    keys: usize,
+) -> String {
+    say!(
+        "command.thread",
+        mailbox = current(ctx),
+        criteria = criteria_phrase(keys),
+        charset = say!("command.search.charset", charset = charset),
+        algorithm = match algorithm {
+            ThreadAlgorithm::References => say!("thread.algorithm.references"),
+            ThreadAlgorithm::OrderedSubject => say!("thread.algorithm.orderedsubject"),
+            ThreadAlgorithm::Refs => say!("thread.algorithm.refs"),
+            ThreadAlgorithm::Other(name) => say!("thread.algorithm.other", name = name),
+        },
+        numbers = numbers_phrase(uid)
+    )
 }
 
 /// True if a SEARCH RETURN list holds `option` (any case).

@@ -10,6 +10,7 @@ use crate::grammar::body::BodyStructure;
 use crate::grammar::core::{ImapString, StringForm};
 use crate::grammar::extensions::sasl_ir::decode_base64;
 use crate::grammar::extensions::thread::ThreadNode;
+use crate::grammar::mailbox::Mailbox;
 use crate::grammar::msg_att::MessageAttribute;
 use crate::grammar::response::{Code, Data, ListItem, NamespaceDescr, Response, Status};
 use crate::grammar::{Diagnostic, ParsedResponse, Severity};
@@ -192,24 +193,7 @@ fn untagged(ctx: &Context, a: &mut Annotation, data: &Data, greeting: bool, mess
     let mailbox = mailbox(ctx);
     a.summary = match data {
         Data::Status { status, code, text } => {
-            let code_text = code.as_ref().map(|c| code_phrase(ctx, c));
-            if let Some(code) = code {
-                a.cite(Kind::ResponseCode, code.name());
-            }
-            match (status, greeting) {
-                (Status::Ok, true) => {
-                    a.details.extend(code_text);
-                    say!("response.greeting")
-                }
-                (Status::PreAuth, _) => say!("response.greeting.preauth"),
-                (Status::Bye, _) if ctx.pending.values().any(|p| p.is("LOGOUT")) => {
-                    say!("response.bye.logout")
-                }
-                (Status::Bye, _) => say!("response.bye", text = text),
-                (_, _) => code_text.unwrap_or_else(|| {
-                    say!("response.status-text", status = status.name(), text = text)
-                }),
-            }
+            untagged_status(ctx, a, *status, code.as_ref(), text, greeting)
         }
         Data::Capability(caps) => say!(
             &count_key("response.capability", caps.len() as u64),
@@ -232,48 +216,10 @@ fn untagged(ctx: &Context, a: &mut Annotation, data: &Data, greeting: bool, mess
         ),
         Data::List(item) => list_phrase(ctx, a, item, false),
         Data::Lsub(item) => list_phrase(ctx, a, item, true),
-        Data::MailboxStatus { mailbox, items } => {
-            for (name, _) in items {
-                a.cite_item(Kind::StatusItem, name);
-            }
-            let values: Vec<String> = items
-                .iter()
-                .map(|(k, v)| status_item_phrase(k, *v))
-                .collect();
-            if values.is_empty() {
-                say!("response.status.empty", mailbox = mailbox.canonical())
-            } else {
-                say!(
-                    "response.status",
-                    mailbox = mailbox.canonical(),
-                    values = values.join(", ")
-                )
-            }
-        }
-        Data::Search { numbers, .. } => {
-            let uid = ctx.pending.values().any(|p| p.is("SEARCH") && p.uid);
-            if numbers.is_empty() {
-                say!("response.search.none")
-            } else {
-                let list: Vec<String> = numbers.iter().map(u32::to_string).collect();
-                let key = if uid {
-                    "response.search.uid"
-                } else {
-                    "response.search.sequence"
-                };
-                say!(key, list = list.join(", "))
-            }
-        }
+        Data::MailboxStatus { mailbox, items } => mailbox_status_phrase(a, mailbox, items),
+        Data::Search { numbers, .. } => search_phrase(ctx, numbers),
         Data::ESearch { items, .. } if items.is_empty() => say!("response.esearch.empty"),
-        Data::Sort { numbers, .. } => {
-            let uid = ctx.pending.values().any(|p| p.is("SORT") && p.uid);
-            let list: Vec<String> = numbers.iter().map(u32::to_string).collect();
-            match (numbers.is_empty(), uid) {
-                (true, _) => say!("response.sort.none"),
-                (false, true) => say!("response.sort.uid", list = list.join(", ")),
-                (false, false) => say!("response.sort.sequence", list = list.join(", ")),
-            }
-        }
+        Data::Sort { numbers, .. } => sort_phrase(ctx, numbers),
         Data::Thread(threads) if threads.is_empty() => say!("response.thread.none"),
         Data::Thread(threads) => {
             let messages: usize = threads.iter().map(|t| draw_thread(t, &mut a.details)).sum();
@@ -321,6 +267,81 @@ fn untagged(ctx: &Context, a: &mut Annotation, data: &Data, greeting: bool, mess
         }
         Data::Fetch { seq, attributes } => fetch_phrase(a, *seq, attributes, message),
     };
+}
+
+/// An untagged OK, NO, BAD, PREAUTH or BYE: the greeting, a farewell, or what its
+/// response code says.
+fn untagged_status(
+    ctx: &Context,
+    a: &mut Annotation,
+    status: Status,
+    code: Option<&Code>,
+    text: &str,
+    greeting: bool,
+) -> String {
+    let code_text = code.map(|c| code_phrase(ctx, c));
+    if let Some(code) = code {
+        a.cite(Kind::ResponseCode, code.name());
+    }
+    match (status, greeting) {
+        (Status::Ok, true) => {
+            a.details.extend(code_text);
+            say!("response.greeting")
+        }
+        (Status::PreAuth, _) => say!("response.greeting.preauth"),
+        (Status::Bye, _) if ctx.pending.values().any(|p| p.is("LOGOUT")) => {
+            say!("response.bye.logout")
+        }
+        (Status::Bye, _) => say!("response.bye", text = text),
+        (_, _) => code_text
+            .unwrap_or_else(|| say!("response.status-text", status = status.name(), text = text)),
+    }
+}
+
+/// `* STATUS mailbox (items)`, each item cited.
+fn mailbox_status_phrase(a: &mut Annotation, mailbox: &Mailbox, items: &[(String, u64)]) -> String {
+    for (name, _) in items {
+        a.cite_item(Kind::StatusItem, name);
+    }
+    let values: Vec<String> = items
+        .iter()
+        .map(|(k, v)| status_item_phrase(k, *v))
+        .collect();
+    if values.is_empty() {
+        say!("response.status.empty", mailbox = mailbox.canonical())
+    } else {
+        say!(
+            "response.status",
+            mailbox = mailbox.canonical(),
+            values = values.join(", ")
+        )
+    }
+}
+
+/// `* SEARCH`: UIDs if the SEARCH waiting for it was a UID SEARCH.
+fn search_phrase(ctx: &Context, numbers: &[u32]) -> String {
+    let uid = ctx.pending.values().any(|p| p.is("SEARCH") && p.uid);
+    if numbers.is_empty() {
+        return say!("response.search.none");
+    }
+    let list: Vec<String> = numbers.iter().map(u32::to_string).collect();
+    let key = if uid {
+        "response.search.uid"
+    } else {
+        "response.search.sequence"
+    };
+    say!(key, list = list.join(", "))
+}
+
+/// `* SORT`: UIDs if the SORT waiting for it was a UID SORT.
+fn sort_phrase(ctx: &Context, numbers: &[u32]) -> String {
+    let uid = ctx.pending.values().any(|p| p.is("SORT") && p.uid);
+    let list: Vec<String> = numbers.iter().map(u32::to_string).collect();
+    match (numbers.is_empty(), uid) {
+        (true, _) => say!("response.sort.none"),
+        (false, true) => say!("response.sort.uid", list = list.join(", ")),
+        (false, false) => say!("response.sort.sequence", list = list.join(", ")),
+    }
 }
 
 /// A thread as a drawing, one line per message, each reply under what it replies to;

@@ -222,21 +222,12 @@ pub(crate) fn parse(
 impl Fixture {
     /// Builds the store and the server configuration.
     pub(crate) fn build(&self) -> Result<(Store, Config), FixtureError> {
-        let origin = self
-            .base
-            .as_ref()
-            .filter(|b| !b.as_os_str().is_empty())
-            .map_or_else(|| "fixture".to_string(), |b| b.display().to_string());
-        let invalid = |message: String| FixtureError::Invalid {
-            origin: origin.clone(),
-            message,
-        };
         let mut world = World::default();
         let started = dates::now();
         let mut validity_seed = 1_700_000_000u32;
         for user in &self.users {
             if world.account(&user.name).is_some() {
-                return Err(invalid(format!("user {} is listed twice", user.name)));
+                return Err(self.invalid(format!("user {} is listed twice", user.name)));
             }
             world.accounts.push(Account {
                 name: user.name.clone(),
@@ -258,97 +249,158 @@ impl Fixture {
             }
             for spec in specs {
                 validity_seed += 1;
-                let id = world.next_id();
-                let validity = spec.uidvalidity.unwrap_or(validity_seed);
-                world.note_uidvalidity(validity);
-                let name = store::canonical(&spec.name);
-                let mut mailbox = MailboxData::new(id, name.clone(), validity);
-                mailbox.special_use.extend(spec.special_use.clone());
-                let mut last_uid = 0;
-                for (n, m) in spec.messages.iter().enumerate() {
-                    let uid = m.uid.unwrap_or(last_uid + 1);
-                    if uid <= last_uid {
-                        return Err(invalid(format!(
-                            "{name}: message {} has UID {uid}, not above the previous {last_uid}",
-                            n + 1
-                        )));
-                    }
-                    last_uid = uid;
-                    let raw = self
-                        .message_bytes(m)
-                        .map_err(|e| invalid(format!("{name}: message {}: {e}", n + 1)))?;
-                    let mut flags = Flags::default();
-                    for f in &m.flags {
-                        match store::system_flag(f) {
-                            Some(bit) => flags.system |= bit,
-                            None if f.starts_with('\\') => {
-                                return Err(invalid(format!(
-                                    "{name}: message {}: {f} is not a system flag",
-                                    n + 1
-                                )))
-                            }
-                            None => flags.keywords.push(f.clone()),
-                        }
-                    }
-                    mailbox.define_keywords(flags.keywords.iter().map(String::as_str));
-                    flags.keywords = mailbox.order_keywords(&flags.keywords);
-                    let internal_date = match &m.internal_date {
-                        Some(d) => dates::parse_internal_date(d).ok_or_else(|| {
-                            invalid(format!(
-                                "{name}: message {}: bad internal_date {d:?}",
-                                n + 1
-                            ))
-                        })?,
-                        None => started,
-                    };
-                    mailbox.messages.push(Message {
-                        uid,
-                        flags,
-                        internal_date,
-                        raw: Arc::from(raw),
-                        recent: m.recent,
-                        modseq: (n + 1) as u64,
-                    });
-                }
-                // Dovecot's modseqs after the lab's seeding: one per saved message, one
-                // more for the flags set afterwards (HIGHESTMODSEQ 5 in the battery).
-                let count = mailbox.messages.len() as u64;
-                let flagged = mailbox.messages.iter().any(|m| m.flags != Flags::default());
-                mailbox.highest_modseq = count + u64::from(flagged);
-                for m in &mut mailbox.messages {
-                    if m.flags != Flags::default() {
-                        m.modseq = mailbox.highest_modseq;
-                    }
-                }
-                mailbox.uidnext = spec.uidnext.unwrap_or(last_uid + 1).max(last_uid + 1);
-                mailbox.presence = Presence::Real;
+                let mailbox = self.mailbox(&mut world, spec, validity_seed, started)?;
                 let account = world
                     .account_mut(&user.name)
-                    .ok_or_else(|| invalid("internal: user vanished".into()))?;
-                if account.find(&name).is_some() {
-                    return Err(invalid(format!(
-                        "mailbox {name} of {} is listed twice",
-                        user.name
+                    .ok_or_else(|| self.invalid("internal: user vanished".into()))?;
+                if account.find(&mailbox.name).is_some() {
+                    return Err(self.invalid(format!(
+                        "mailbox {} of {} is listed twice",
+                        mailbox.name, user.name
                     )));
                 }
                 if spec.subscribed {
-                    account.subscriptions.insert(name.clone());
+                    account.subscriptions.insert(mailbox.name.clone());
                 }
                 account.mailboxes.push(mailbox);
             }
         }
-        let server = &self.server;
+        Ok((Store::new(world), self.server.config()))
+    }
+
+    /// Where the fixture came from, for its errors.
+    fn invalid(&self, message: String) -> FixtureError {
+        let origin = self
+            .base
+            .as_ref()
+            .filter(|b| !b.as_os_str().is_empty())
+            .map_or_else(|| "fixture".to_string(), |b| b.display().to_string());
+        FixtureError::Invalid { origin, message }
+    }
+
+    /// One mailbox with its messages; `validity_seed` is its UIDVALIDITY unless the
+    /// fixture gives one.
+    fn mailbox(
+        &self,
+        world: &mut World,
+        spec: &MailboxSpec,
+        validity_seed: u32,
+        started: i64,
+    ) -> Result<MailboxData, FixtureError> {
+        let id = world.next_id();
+        let validity = spec.uidvalidity.unwrap_or(validity_seed);
+        world.note_uidvalidity(validity);
+        let name = store::canonical(&spec.name);
+        let mut mailbox = MailboxData::new(id, name.clone(), validity);
+        mailbox.special_use.extend(spec.special_use.clone());
+        let mut last_uid = 0;
+        for (n, m) in spec.messages.iter().enumerate() {
+            let uid = m.uid.unwrap_or(last_uid + 1);
+            if uid <= last_uid {
+                return Err(self.invalid(format!(
+                    "{name}: message {} has UID {uid}, not above the previous {last_uid}",
+                    n + 1
+                )));
+            }
+            last_uid = uid;
+            let message = self.message(&mut mailbox, m, uid, n, started)?;
+            mailbox.messages.push(message);
+        }
+        // Dovecot's modseqs after the lab's seeding: one per saved message, one
+        // more for the flags set afterwards (HIGHESTMODSEQ 5 in the battery).
+        let count = mailbox.messages.len() as u64;
+        let flagged = mailbox.messages.iter().any(|m| m.flags != Flags::default());
+        mailbox.highest_modseq = count + u64::from(flagged);
+        for m in &mut mailbox.messages {
+            if m.flags != Flags::default() {
+                m.modseq = mailbox.highest_modseq;
+            }
+        }
+        mailbox.uidnext = spec.uidnext.unwrap_or(last_uid + 1).max(last_uid + 1);
+        mailbox.presence = Presence::Real;
+        Ok(mailbox)
+    }
+
+    /// The `n`th message (from 0) of `mailbox`, its keywords defined in the mailbox.
+    fn message(
+        &self,
+        mailbox: &mut MailboxData,
+        m: &MessageSpec,
+        uid: u32,
+        n: usize,
+        started: i64,
+    ) -> Result<Message, FixtureError> {
+        let name = &mailbox.name;
+        let raw = self
+            .message_bytes(m)
+            .map_err(|e| self.invalid(format!("{name}: message {}: {e}", n + 1)))?;
+        let mut flags = Flags::default();
+        for f in &m.flags {
+            match store::system_flag(f) {
+                Some(bit) => flags.system |= bit,
+                None if f.starts_with('\\') => {
+                    return Err(self.invalid(format!(
+                        "{name}: message {}: {f} is not a system flag",
+                        n + 1
+                    )))
+                }
+                None => flags.keywords.push(f.clone()),
+            }
+        }
+        let internal_date = match &m.internal_date {
+            Some(d) => dates::parse_internal_date(d).ok_or_else(|| {
+                self.invalid(format!(
+                    "{name}: message {}: bad internal_date {d:?}",
+                    n + 1
+                ))
+            })?,
+            None => started,
+        };
+        mailbox.define_keywords(flags.keywords.iter().map(String::as_str));
+        flags.keywords = mailbox.order_keywords(&flags.keywords);
+        Ok(Message {
+            uid,
+            flags,
+            internal_date,
+            raw: Arc::from(raw),
+            recent: m.recent,
+            modseq: (n + 1) as u64,
+        })
+    }
+
+    fn message_bytes(&self, m: &MessageSpec) -> Result<Vec<u8>, String> {
+        match (&m.text, &m.file) {
+            (Some(text), None) => Ok(crlf(text)),
+            (None, Some(file)) => {
+                let path = match &self.base {
+                    Some(base) => base.join(file),
+                    None => PathBuf::from(file),
+                };
+                if let Some(root) = &self.root {
+                    confined(root, &path)?;
+                }
+                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+            }
+            (Some(_), Some(_)) => Err("give text or file, not both".into()),
+            (None, None) => Err("needs text or file".into()),
+        }
+    }
+}
+
+impl ServerSpec {
+    /// The server's identity and limits; a limit left out keeps Dovecot's default.
+    fn config(&self) -> Config {
         let identity = Identity {
-            greeting: server.greeting.clone(),
-            before_login: server.capabilities.before_login.clone(),
-            after_login: server.capabilities.after_login.clone(),
-            id: server
+            greeting: self.greeting.clone(),
+            before_login: self.capabilities.before_login.clone(),
+            after_login: self.capabilities.after_login.clone(),
+            id: self
                 .id
                 .clone()
                 .unwrap_or_else(|| vec![("name".into(), "Dovecot".into())]),
         };
         let mut config = Config::new(identity);
-        if let Some(l) = &server.limits {
+        if let Some(l) = &self.limits {
             let limits = &mut config.limits;
             if let Some(v) = l.max_line {
                 limits.max_line = v.max(1024);
@@ -372,25 +424,7 @@ impl Fixture {
                 limits.write_timeout = std::time::Duration::from_secs(v.max(1));
             }
         }
-        Ok((Store::new(world), config))
-    }
-
-    fn message_bytes(&self, m: &MessageSpec) -> Result<Vec<u8>, String> {
-        match (&m.text, &m.file) {
-            (Some(text), None) => Ok(crlf(text)),
-            (None, Some(file)) => {
-                let path = match &self.base {
-                    Some(base) => base.join(file),
-                    None => PathBuf::from(file),
-                };
-                if let Some(root) = &self.root {
-                    confined(root, &path)?;
-                }
-                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-            }
-            (Some(_), Some(_)) => Err("give text or file, not both".into()),
-            (None, None) => Err("needs text or file".into()),
-        }
+        config
     }
 }
 

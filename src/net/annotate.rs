@@ -56,123 +56,87 @@ pub(crate) fn run(
     mut rx: TapReceiver,
     id: u64,
     display: Display,
-    mut recorder: Option<Recorder>,
+    recorder: Option<Recorder>,
 ) -> Summary {
-    let mut explainer = Explainer::new(Options {
-        show_secrets: display.show_secrets,
-    });
-    // A summary needs a literal's header and first lines; `--full` shows it whole.
-    if !display.style.full {
-        explainer.retain_literals(LITERAL_RETAIN);
+    let mut annotator = Annotator::new(id, display, recorder);
+    while let Some(event) = next_event(&mut rx, &mut annotator.printer) {
+        annotator.event(event);
     }
-    let mut sides = [Side::default(), Side::default()];
-    let mut printer = Printer {
-        id,
-        display: display.clone(),
-        pending: Vec::new(),
-    };
-    // Once client and server switch to TLS between themselves, the bytes are opaque.
-    let mut encrypted = false;
-    // Set when the proxy answers STARTTLS itself: then TLS does not hide anything.
-    let mut proxy_tls = false;
-    let mut commands = 0u64;
-    let mut last_time = 0.0;
-    let mut first_end: Option<(Direction, End)> = None;
+    annotator.finish()
+}
 
-    loop {
-        let event = match rx.try_next() {
-            Some(event) => event,
-            None => {
-                // Nothing waiting: show what we have, then look again every millisecond
-                // for a while before blocking. While a session is busy, the relay then
-                // never has to wake this thread (a futex and a context switch per
-                // message, on cores the client and server need); an idle session
-                // still costs nothing after IDLE_POLLS milliseconds.
-                printer.flush();
-                let mut next = None;
-                for _ in 0..IDLE_POLLS {
-                    std::thread::sleep(std::time::Duration::from_millis(1));
-                    next = rx.try_next();
-                    if next.is_some() {
-                        break;
-                    }
-                }
-                match next.or_else(|| rx.blocking_next()) {
-                    Some(event) => event,
-                    None => break,
-                }
-            }
-        };
+/// The next event of the tap, or None once it is closed. When nothing waits, it shows
+/// what is pending, then looks again every millisecond for a while before blocking:
+/// while a session is busy, the relay then never has to wake this thread (a futex and
+/// a context switch per message, on cores the client and server need); an idle session
+/// still costs nothing after IDLE_POLLS milliseconds.
+fn next_event(rx: &mut TapReceiver, printer: &mut Printer) -> Option<TapEvent> {
+    if let Some(event) = rx.try_next() {
+        return Some(event);
+    }
+    printer.flush();
+    for _ in 0..IDLE_POLLS {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        if let Some(event) = rx.try_next() {
+            return Some(event);
+        }
+    }
+    rx.blocking_next()
+}
+
+/// One connection's explainer, its counts, its printer and its recording.
+struct Annotator {
+    explainer: Explainer,
+    sides: [Side; 2],
+    printer: Printer,
+    recorder: Option<Recorder>,
+    /// Once client and server switch to TLS between themselves, the bytes are opaque.
+    encrypted: bool,
+    /// Set when the proxy answers STARTTLS itself: then TLS does not hide anything.
+    proxy_tls: bool,
+    commands: u64,
+    last_time: f64,
+    first_end: Option<(Direction, End)>,
+}
+
+impl Annotator {
+    fn new(id: u64, display: Display, recorder: Option<Recorder>) -> Annotator {
+        let mut explainer = Explainer::new(Options {
+            show_secrets: display.show_secrets,
+        });
+        // A summary needs a literal's header and first lines; `--full` shows it whole.
+        if !display.style.full {
+            explainer.retain_literals(LITERAL_RETAIN);
+        }
+        Annotator {
+            explainer,
+            sides: [Side::default(), Side::default()],
+            printer: Printer {
+                id,
+                display,
+                pending: Vec::new(),
+            },
+            recorder,
+            encrypted: false,
+            proxy_tls: false,
+            commands: 0,
+            last_time: 0.0,
+            first_end: None,
+        }
+    }
+
+    fn event(&mut self, event: TapEvent) {
         match event {
             TapEvent::Bytes {
                 direction,
                 bytes,
                 time,
-            } => {
-                last_time = time;
-                let side = &mut sides[index(direction)];
-                side.bytes += bytes.len() as u64;
-                if let Some(r) = recorder.as_mut() {
-                    r.bytes(direction, &bytes, time);
-                }
-                if encrypted {
-                    continue;
-                }
-                for mut a in explainer.feed(direction, &bytes) {
-                    a.time = Some(time);
-                    if a.kind == AnnotationKind::Command {
-                        commands += 1;
-                    }
-                    let upgraded = !proxy_tls
-                        && a.kind == AnnotationKind::Tagged
-                        && a.command.as_deref() == Some("STARTTLS")
-                        && a.display
-                            .split(' ')
-                            .nth(1)
-                            .is_some_and(|w| w.eq_ignore_ascii_case("OK"));
-                    printer.annotation(&a);
-                    if upgraded {
-                        encrypted = true;
-                        let text = "the client and the server now speak TLS to each other, through the proxy: it \
-                                    relays the encrypted bytes unchanged but cannot read them, so the explanations stop \
-                                    here. To see inside, run the proxy with --starttls (it then does TLS with the server \
-                                    itself) and tell the client not to use STARTTLS";
-                        printer.note(text, Some(time));
-                        if let Some(r) = recorder.as_mut() {
-                            r.note(text);
-                        }
-                    }
-                }
-            }
-            TapEvent::ProxyTls => proxy_tls = true,
-            TapEvent::Gap { direction, skipped } => {
-                let side = &mut sides[index(direction)];
-                side.skipped += skipped;
-                side.bytes += skipped;
-                explainer.gap(direction);
-                if let Some(r) = recorder.as_mut() {
-                    r.gap(direction, skipped);
-                }
-                let who = if direction == Direction::Client {
-                    "client"
-                } else {
-                    "server"
-                };
-                let text = format!(
-                    "the annotator fell behind and skipped {skipped} bytes from the {who} (they were relayed \
-                     unchanged; only the explanation and the recording miss them); explaining again from the next line that starts a command or a response, and hiding what the client sends until the server answers a command sent after the gap (until then a password could pass for something else)"
-                );
-                printer.note(&text, None);
-                if let Some(r) = recorder.as_mut() {
-                    r.note(&text);
-                }
-            }
+            } => self.bytes(direction, &bytes, time),
+            TapEvent::ProxyTls => self.proxy_tls = true,
+            TapEvent::Gap { direction, skipped } => self.gap(direction, skipped),
             TapEvent::Note { text, time } => {
-                last_time = time;
-                printer.note(&text, Some(time));
-                if let Some(r) = recorder.as_mut() {
-                    r.note(&text);
-                }
+                self.last_time = time;
+                self.note(&text, Some(time));
             }
             TapEvent::End {
                 direction,
@@ -180,52 +144,117 @@ pub(crate) fn run(
                 time,
                 ..
             } => {
-                last_time = time;
-                if first_end.is_none() {
-                    first_end = Some((direction, how.clone()));
+                self.last_time = time;
+                if self.first_end.is_none() {
+                    self.first_end = Some((direction, how.clone()));
                 }
-                sides[index(direction)].end = Some(how);
+                self.sides[index(direction)].end = Some(how);
             }
         }
     }
 
-    let unfinished: Vec<Annotation> = if encrypted {
-        Vec::new()
-    } else {
-        explainer.finish()
-    };
-    let mut cut_literal = None;
-    for a in &unfinished {
-        for lit in &a.literals {
-            if lit.received < lit.size {
-                cut_literal = Some((a.direction, lit.received, lit.size));
-            }
+    /// A note on the screen and in the recording.
+    fn note(&mut self, text: &str, time: Option<f64>) {
+        self.printer.note(text, time);
+        if let Some(r) = self.recorder.as_mut() {
+            r.note(text);
         }
-        printer.annotation(a);
     }
 
-    let mut summary = Summary {
-        client_bytes: sides[0].bytes,
-        server_bytes: sides[1].bytes,
-        skipped: sides[0].skipped + sides[1].skipped,
-        ..Summary::default()
-    };
-    let text = summarize(
-        &sides,
-        first_end.as_ref(),
-        &explainer,
-        commands,
-        cut_literal,
-        last_time,
-    );
-    printer.closing(&text, last_time);
-    if let Some(mut r) = recorder {
-        r.note(&text);
-        r.finish(last_time);
-        summary.recording_error = r.failed.clone();
-        summary.recording = Some(r.path.clone());
+    fn bytes(&mut self, direction: Direction, bytes: &[u8], time: f64) {
+        self.last_time = time;
+        self.sides[index(direction)].bytes += bytes.len() as u64;
+        if let Some(r) = self.recorder.as_mut() {
+            r.bytes(direction, bytes, time);
+        }
+        if self.encrypted {
+            return;
+        }
+        for mut a in self.explainer.feed(direction, bytes) {
+            a.time = Some(time);
+            if a.kind == AnnotationKind::Command {
+                self.commands += 1;
+            }
+            let upgraded = !self.proxy_tls
+                && a.kind == AnnotationKind::Tagged
+                && a.command.as_deref() == Some("STARTTLS")
+                && a.display
+                    .split(' ')
+                    .nth(1)
+                    .is_some_and(|w| w.eq_ignore_ascii_case("OK"));
+            self.printer.annotation(&a);
+            if upgraded {
+                self.encrypted = true;
+                let text = "the client and the server now speak TLS to each other, through the proxy: it \
+                            relays the encrypted bytes unchanged but cannot read them, so the explanations stop \
+                            here. To see inside, run the proxy with --starttls (it then does TLS with the server \
+                            itself) and tell the client not to use STARTTLS";
+                self.note(text, Some(time));
+            }
+        }
     }
-    summary
+
+    fn gap(&mut self, direction: Direction, skipped: u64) {
+        let side = &mut self.sides[index(direction)];
+        side.skipped += skipped;
+        side.bytes += skipped;
+        self.explainer.gap(direction);
+        if let Some(r) = self.recorder.as_mut() {
+            r.gap(direction, skipped);
+        }
+        let who = if direction == Direction::Client {
+            "client"
+        } else {
+            "server"
+        };
+        let text = format!(
+            "the annotator fell behind and skipped {skipped} bytes from the {who} (they were relayed \
+             unchanged; only the explanation and the recording miss them); explaining again from the next line that starts a command or a response, and hiding what the client sends until the server answers a command sent after the gap (until then a password could pass for something else)"
+        );
+        self.note(&text, None);
+    }
+
+    /// Shows what the session left unfinished and the closing summary; closes the
+    /// recording.
+    fn finish(mut self) -> Summary {
+        let unfinished: Vec<Annotation> = if self.encrypted {
+            Vec::new()
+        } else {
+            self.explainer.finish()
+        };
+        let mut cut_literal = None;
+        for a in &unfinished {
+            for lit in &a.literals {
+                if lit.received < lit.size {
+                    cut_literal = Some((a.direction, lit.received, lit.size));
+                }
+            }
+            self.printer.annotation(a);
+        }
+        let sides = &self.sides;
+        let mut summary = Summary {
+            client_bytes: sides[0].bytes,
+            server_bytes: sides[1].bytes,
+            skipped: sides[0].skipped + sides[1].skipped,
+            ..Summary::default()
+        };
+        let text = summarize(
+            sides,
+            self.first_end.as_ref(),
+            &self.explainer,
+            self.commands,
+            cut_literal,
+            self.last_time,
+        );
+        self.printer.closing(&text, self.last_time);
+        if let Some(mut r) = self.recorder {
+            r.note(&text);
+            r.finish(self.last_time);
+            summary.recording_error = r.failed.clone();
+            summary.recording = Some(r.path.clone());
+        }
+        summary
+    }
 }
 
 fn index(direction: Direction) -> usize {
