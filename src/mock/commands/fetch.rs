@@ -224,44 +224,18 @@ fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan:
             super::announce_keywords(view, mb, &mut announced);
             out.extend_from_slice(&announced);
         }
-        out.extend_from_slice(format!("* {} FETCH (", i + 1).as_bytes());
-        let mut first = true;
-        let mut sep = |out: &mut Reply| {
-            if !std::mem::take(&mut first) {
-                out.push(b' ');
-            }
+        let shown = Shown {
+            uid: u,
+            flags: &flags,
+            recent,
+            internal_date,
+            modseq,
+            raw: &raw,
         };
-        let implicit_flags = (seen_now && !plan.flags_asked).then_some(FetchAttribute::Flags);
-        for item in plan
-            .short
-            .iter()
-            .chain(&implicit_flags)
-            .chain(&plan.streamed)
-        {
-            if let Some(r) = refusal(item, &raw) {
-                failed = Some(r);
-                break;
-            }
-            sep(&mut out);
-            let shown = Shown {
-                uid: u,
-                flags: &flags,
-                recent,
-                internal_date,
-                modseq,
-                raw: &raw,
-            };
-            push_item(&mut out, item, &shown);
-        }
+        failed = write_message(&mut out, plan, i + 1, &shown, seen_now);
         if failed.is_some() {
-            // Dovecot never sends an empty `FETCH ()`: it names the UID then.
-            if first {
-                out.extend_from_slice(format!("UID {u}").as_bytes());
-            }
-            out.extend_from_slice(b")\r\n");
             break;
         }
-        out.extend_from_slice(b")\r\n");
     }
     if changed {
         world.touch();
@@ -283,6 +257,43 @@ fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan:
         }
         None => Done::ok(tag, w::FETCH_DONE).sync(sync),
     }
+}
+
+/// `* n FETCH (...)` for one message; `seen_now` adds FLAGS when this FETCH set \Seen.
+/// Stops at the first item the message cannot give (BINARY of a part it cannot decode)
+/// and returns why.
+fn write_message(
+    out: &mut Reply,
+    plan: &Plan,
+    seq: usize,
+    shown: &Shown,
+    seen_now: bool,
+) -> Option<Refusal> {
+    out.extend_from_slice(format!("* {seq} FETCH (").as_bytes());
+    let implicit_flags = (seen_now && !plan.flags_asked).then_some(FetchAttribute::Flags);
+    let mut first = true;
+    let mut failed = None;
+    for item in plan
+        .short
+        .iter()
+        .chain(&implicit_flags)
+        .chain(&plan.streamed)
+    {
+        if let Some(r) = refusal(item, shown.raw) {
+            failed = Some(r);
+            break;
+        }
+        if !std::mem::take(&mut first) {
+            out.push(b' ');
+        }
+        push_item(out, item, shown);
+    }
+    // Dovecot never sends an empty `FETCH ()`: it names the UID then.
+    if failed.is_some() && first {
+        out.extend_from_slice(format!("UID {}", shown.uid).as_bytes());
+    }
+    out.extend_from_slice(b")\r\n");
+    failed
 }
 
 /// The section as a response names it: `BODY[HEADER.FIELDS (FROM SUBJECT)]`.
@@ -393,49 +404,8 @@ fn push_item(out: &mut Reply, item: &FetchAttribute, shown: &Shown) {
         }
         BodySection {
             section, partial, ..
-        } => {
-            let want = match &section.text {
-                SectionText::Full => Want::Full,
-                SectionText::Header => Want::Header,
-                SectionText::Text => Want::Text,
-                SectionText::Mime => Want::Mime,
-                SectionText::HeaderFields(names) => Want::Fields { names, not: false },
-                SectionText::HeaderFieldsNot(names) => Want::Fields { names, not: true },
-            };
-            out.extend_from_slice(format!("BODY{}", section_name(section)).as_bytes());
-            match mime::section(raw, &section.part, &want) {
-                Some(data) => {
-                    let (data, origin) = partial_of(&data, *partial);
-                    if let Some(o) = origin {
-                        out.extend_from_slice(format!("<{o}>").as_bytes());
-                    }
-                    out.push(b' ');
-                    push_literal(out, data, raw);
-                }
-                // A part that does not exist is an empty string to Dovecot.
-                None => out.extend_from_slice(b" {0}\r\n"),
-            }
-        }
-        Binary { part, partial, .. } => {
-            let name: Vec<String> = part.iter().map(u32::to_string).collect();
-            out.extend_from_slice(format!("BINARY[{}]", name.join(".")).as_bytes());
-            match crate::mock::binary::section(raw, part) {
-                Ok(Some(decoded)) => {
-                    let (data, origin) = partial_of(&decoded.bytes, *partial);
-                    if let Some(o) = origin {
-                        out.extend_from_slice(format!("<{o}>").as_bytes());
-                    }
-                    // RFC 3516 §4.2: a literal8 when Dovecot decoded something or the
-                    // content holds a NUL.
-                    out.extend_from_slice(if decoded.literal8 { b" ~" } else { b" " });
-                    out.extend_from_slice(format!("{{{}}}\r\n", data.len()).as_bytes());
-                    out.extend_from_slice(data);
-                }
-                // A part that does not exist is an empty string to Dovecot; a part it
-                // cannot decode never gets here (see [`refusal`]).
-                Ok(None) | Err(_) => out.extend_from_slice(b" {0}\r\n"),
-            }
-        }
+        } => push_section(out, section, *partial, raw),
+        Binary { part, partial, .. } => push_binary(out, part, *partial, raw),
         BinarySize { part } => {
             let name: Vec<String> = part.iter().map(u32::to_string).collect();
             let size = crate::mock::binary::size(raw, part).unwrap_or(0);
@@ -444,6 +414,53 @@ fn push_item(out: &mut Reply, item: &FetchAttribute, shown: &Shown) {
         Other(name) => {
             out.extend_from_slice(format!("{} NIL", name.to_ascii_uppercase()).as_bytes())
         }
+    }
+}
+
+/// `BODY[section]<origin> literal`; a part that does not exist is an empty string to
+/// Dovecot.
+fn push_section(out: &mut Reply, section: &Section, partial: Option<(u32, u32)>, raw: &Arc<[u8]>) {
+    let want = match &section.text {
+        SectionText::Full => Want::Full,
+        SectionText::Header => Want::Header,
+        SectionText::Text => Want::Text,
+        SectionText::Mime => Want::Mime,
+        SectionText::HeaderFields(names) => Want::Fields { names, not: false },
+        SectionText::HeaderFieldsNot(names) => Want::Fields { names, not: true },
+    };
+    out.extend_from_slice(format!("BODY{}", section_name(section)).as_bytes());
+    match mime::section(raw, &section.part, &want) {
+        Some(data) => {
+            let (data, origin) = partial_of(&data, partial);
+            if let Some(o) = origin {
+                out.extend_from_slice(format!("<{o}>").as_bytes());
+            }
+            out.push(b' ');
+            push_literal(out, data, raw);
+        }
+        None => out.extend_from_slice(b" {0}\r\n"),
+    }
+}
+
+/// `BINARY[part]<origin> literal8`, decoded as Dovecot decodes it.
+fn push_binary(out: &mut Reply, part: &[u32], partial: Option<(u32, u32)>, raw: &[u8]) {
+    let name: Vec<String> = part.iter().map(u32::to_string).collect();
+    out.extend_from_slice(format!("BINARY[{}]", name.join(".")).as_bytes());
+    match crate::mock::binary::section(raw, part) {
+        Ok(Some(decoded)) => {
+            let (data, origin) = partial_of(&decoded.bytes, partial);
+            if let Some(o) = origin {
+                out.extend_from_slice(format!("<{o}>").as_bytes());
+            }
+            // RFC 3516 §4.2: a literal8 when Dovecot decoded something or the
+            // content holds a NUL.
+            out.extend_from_slice(if decoded.literal8 { b" ~" } else { b" " });
+            out.extend_from_slice(format!("{{{}}}\r\n", data.len()).as_bytes());
+            out.extend_from_slice(data);
+        }
+        // A part that does not exist is an empty string to Dovecot; a part it
+        // cannot decode never gets here (see [`refusal`]).
+        Ok(None) | Err(_) => out.extend_from_slice(b" {0}\r\n"),
     }
 }
 

@@ -88,32 +88,7 @@ pub(crate) fn handle(
             continue;
         }
         let old = current.flags.clone();
-        let new = match action.mode {
-            StoreMode::Replace => given.clone(),
-            StoreMode::Add => {
-                let mut f = Flags {
-                    system: old.system | given.system,
-                    keywords: old.keywords.clone(),
-                };
-                f.keywords.extend(
-                    given
-                        .keywords
-                        .iter()
-                        .filter(|k| !old.has_keyword(k))
-                        .cloned(),
-                );
-                f
-            }
-            StoreMode::Remove => Flags {
-                system: old.system & !given.system,
-                keywords: old
-                    .keywords
-                    .iter()
-                    .filter(|k| !given.has_keyword(k))
-                    .cloned()
-                    .collect(),
-            },
-        };
+        let new = stored(action.mode, &old, &given);
         if mb.set_flags_at(u, new, modseq) {
             changed = true;
             if action.silent {
@@ -140,5 +115,36 @@ pub(crate) fn handle(
             .code(Code::Modified(SequenceSet::from_numbers(&modified)))
             .sync(sync)
             .uid(with_uid)
+    }
+}
+
+/// The flags a message has after STORE: `given` replaces, is added to or is taken
+/// from `old`; added keywords keep the order they are first set in.
+fn stored(mode: StoreMode, old: &Flags, given: &Flags) -> Flags {
+    match mode {
+        StoreMode::Replace => given.clone(),
+        StoreMode::Add => {
+            let mut f = Flags {
+                system: old.system | given.system,
+                keywords: old.keywords.clone(),
+            };
+            f.keywords.extend(
+                given
+                    .keywords
+                    .iter()
+                    .filter(|k| !old.has_keyword(k))
+                    .cloned(),
+            );
+            f
+        }
+        StoreMode::Remove => Flags {
+            system: old.system & !given.system,
+            keywords: old
+                .keywords
+                .iter()
+                .filter(|k| !given.has_keyword(k))
+                .cloned()
+                .collect(),
+        },
     }
 }

@@ -2,6 +2,7 @@
 //! what changed in the selected mailbox since the client last looked, in Dovecot's order.
 
 use super::*;
+use crate::mock::store::MailboxData;
 
 /// The outcome of [`sync`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,11 +34,7 @@ pub(crate) fn flags_lines(keywords: &[String], read_only: bool) -> String {
 /// sees a keyword in a FETCH before FLAGS has announced it (RFC 9051 §7.3.5), whoever
 /// created it. Checked against Dovecot 2.3.19 with two sessions, one STOREing a new
 /// keyword, the other FETCHing FLAGS (tests/data/differential/keywords.txt).
-pub(crate) fn announce_keywords(
-    view: &mut SelectedView,
-    mailbox: &crate::mock::store::MailboxData,
-    out: &mut Vec<u8>,
-) {
+pub(crate) fn announce_keywords(view: &mut SelectedView, mailbox: &MailboxData, out: &mut Vec<u8>) {
     // The session's list only grows, in the order it learnt of each keyword (a
     // local one from SEARCH stays where it came, before later real ones).
     let before = view.keywords.len();
@@ -64,7 +61,6 @@ pub(crate) fn sync(
     let condstore = conn.condstore;
     let qresync = conn.qresync;
     let uid = uid || qresync;
-    let mut shown_modseq = 0;
     let Some(view) = conn.selected.as_mut() else {
         return Synced::Ok;
     };
@@ -79,6 +75,29 @@ pub(crate) fn sync(
         return Synced::MailboxGone;
     };
     announce_keywords(view, mailbox, out);
+    let shown_modseq = flag_changes(view, mailbox, mode, uid, condstore, out);
+    expunges(view, mailbox, mode, qresync, out);
+    new_messages(view, mailbox, out);
+    let delayed = mode != SyncMode::Full && view.uids.iter().any(|&u| mailbox.message(u).is_none());
+    let highest = mailbox.highest_modseq;
+    drop(world);
+    modseq::shown(conn, shown_modseq);
+    conn.pending_highestmodseq = modseq::after_sync(conn, highest, delayed);
+    Synced::Ok
+}
+
+/// `* n FETCH (FLAGS ...)` for each message whose flags changed since the session last
+/// saw them (with MODSEQ under CONDSTORE, and MODSEQ alone for the session's own
+/// `.SILENT` changes); returns the highest MODSEQ shown.
+fn flag_changes(
+    view: &mut SelectedView,
+    mailbox: &MailboxData,
+    mode: SyncMode,
+    uid: bool,
+    condstore: bool,
+    out: &mut Vec<u8>,
+) -> u64 {
+    let mut shown_modseq = 0;
     for i in 0..view.uids.len() {
         // A message whose EXPUNGE goes out now gets no FETCH first (battery i4).
         let m = if mode == SyncMode::Full {
@@ -117,6 +136,18 @@ pub(crate) fn sync(
             );
         }
     }
+    shown_modseq
+}
+
+/// `* n EXPUNGE` (highest number first) or `* VANISHED` under QRESYNC, when the mode
+/// allows expunges to be told; otherwise the expunged messages wait in `view.gone`.
+fn expunges(
+    view: &mut SelectedView,
+    mailbox: &MailboxData,
+    mode: SyncMode,
+    qresync: bool,
+    out: &mut Vec<u8>,
+) {
     if mode != SyncMode::Full {
         let gone = view.uids.iter().filter(|&&u| mailbox.message(u).is_none());
         view.gone.extend(gone);
@@ -142,6 +173,11 @@ pub(crate) fn sync(
             out.extend_from_slice(format!("* VANISHED {}\r\n", compress(&vanished)).as_bytes());
         }
     }
+}
+
+/// `* n EXISTS` and `* n RECENT` for messages that arrived; the first session to see a
+/// message takes its \Recent.
+fn new_messages(view: &mut SelectedView, mailbox: &mut MailboxData, out: &mut Vec<u8>) {
     let last = view.uids.last().copied().unwrap_or(0);
     let before = view.uids.len();
     for m in mailbox.messages.iter_mut().filter(|m| m.uid > last) {
@@ -159,10 +195,4 @@ pub(crate) fn sync(
         view.recent_reported = view.recent.len();
         out.extend_from_slice(format!("* {} RECENT\r\n", view.recent.len()).as_bytes());
     }
-    let delayed = mode != SyncMode::Full && view.uids.iter().any(|&u| mailbox.message(u).is_none());
-    let highest = mailbox.highest_modseq;
-    drop(world);
-    modseq::shown(conn, shown_modseq);
-    conn.pending_highestmodseq = modseq::after_sync(conn, highest, delayed);
-    Synced::Ok
 }
