@@ -174,35 +174,12 @@ impl<'a> Scan<'a> {
                         break;
                     }
                     b'&' if node_start => {
-                        let name = token(&bytes[i + 1..]);
-                        let rest = line[i + 1 + name.len()..].trim();
-                        self.open.push(Open {
-                            name: name.to_owned(),
-                            start: start + i,
-                            indent,
-                            flow_depth: self.flow,
-                            inner: 0,
-                            block: self.flow == 0 && (rest.is_empty() || rest.starts_with('#')),
-                        });
-                        i += name.len();
+                        i += self.anchor(&line[i + 1..], start + i, indent);
                         next_start = true;
                     }
                     b'*' if node_start => {
                         let name = token(&bytes[i + 1..]);
-                        if let Some(&size) = self.anchors.get(name) {
-                            self.added = self.added.saturating_add(size);
-                            for open in &mut self.open {
-                                open.inner = open.inner.saturating_add(size);
-                            }
-                            if self.added > budget {
-                                return Err(LimitError {
-                                    line: number,
-                                    message: format!(
-                                        "the aliases (*{name} and the ones before it) would copy more than {budget} bytes: YAML copies the anchored node (&{name}) at every alias. Write the text out, or use fewer aliases"
-                                    ),
-                                });
-                            }
-                        }
+                        self.alias(name, number, budget)?;
                         i += name.len();
                     }
                     _ => {}
@@ -216,6 +193,44 @@ impl<'a> Scan<'a> {
             }
         }
         self.close_blocks(0, self.text.len());
+        Ok(())
+    }
+
+    /// `&name` at byte `at` of the text, `after` being the line after the `&`: opens
+    /// the anchor, a block node if nothing follows it on the line. Returns the name's
+    /// length.
+    fn anchor(&mut self, after: &str, at: usize, indent: usize) -> usize {
+        let name = token(after.as_bytes());
+        let rest = after[name.len()..].trim();
+        self.open.push(Open {
+            name: name.to_owned(),
+            start: at,
+            indent,
+            flow_depth: self.flow,
+            inner: 0,
+            block: self.flow == 0 && (rest.is_empty() || rest.starts_with('#')),
+        });
+        name.len()
+    }
+
+    /// `*name` on line `line`: adds the anchored node's size to the total copied, and
+    /// to every anchor still open around it.
+    fn alias(&mut self, name: &str, line: usize, budget: u64) -> Result<(), LimitError> {
+        let Some(&size) = self.anchors.get(name) else {
+            return Ok(());
+        };
+        self.added = self.added.saturating_add(size);
+        for open in &mut self.open {
+            open.inner = open.inner.saturating_add(size);
+        }
+        if self.added > budget {
+            return Err(LimitError {
+                line,
+                message: format!(
+                    "the aliases (*{name} and the ones before it) would copy more than {budget} bytes: YAML copies the anchored node (&{name}) at every alias. Write the text out, or use fewer aliases"
+                ),
+            });
+        }
         Ok(())
     }
 

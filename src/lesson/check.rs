@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::matcher;
-use super::runner::Runner;
-use super::schema::{self, Locator, Scenario, ScenarioError};
+use super::runner::{Runner, StepRun};
+use super::schema::{self, Locator, Scenario, ScenarioError, Step};
 
 /// The outcome for one file.
 #[derive(Debug, Clone, Serialize)]
@@ -208,76 +208,7 @@ pub(crate) fn run(scenario: &Scenario, passed: &mut usize) -> Vec<ScenarioError>
             *passed += 1;
             continue;
         }
-        let at_col = |line: usize, column: usize, message: String| {
-            ScenarioError::at(path, line, column, format!("step {}: {message}", k + 1))
-        };
-        let at = |line: usize, message: String| at_col(line, 1, message);
-        for e in &run.event_errors {
-            errors.push(at(
-                locator.expect_line(step_line, "before", ""),
-                format!("an event failed: {e}"),
-            ));
-        }
-        if let Some(u) = run.updates.as_ref().filter(|u| !u.ok) {
-            let (line, what) = match &u.unmatched {
-                Some(p) => (
-                    locator.expect_line(step_line, "updates", p),
-                    format!("this update never came: {p}"),
-                ),
-                None => (
-                    locator.expect_line(step_line, "updates", ""),
-                    "the session received updates the step does not expect".to_string(),
-                ),
-            };
-            errors.push(at(
-                line,
-                format!(
-                    "{what}{}",
-                    answered(
-                        "while idle the session received",
-                        &run.update_lines,
-                        &u.expected
-                    )
-                ),
-            ));
-        }
-        let j = &run.judgement;
-        if !j.ok {
-            let shown = step.show.lines().next().unwrap_or("");
-            if let Some(p) = &j.unmatched {
-                let (line, column) =
-                    locator.position(locator.expect_line(step_line, "expect", p), p);
-                errors.push(at_col(
-                    line,
-                    column,
-                    format!(
-                        "this expected line never matched: {p}{}",
-                        answered(&format!("`{shown}` got"), &run.reply, &j.expected)
-                    ),
-                ));
-            } else if !j.extra.is_empty() {
-                let line = locator.expect_line(step_line, "expect", "");
-                errors.push(at(
-                    line,
-                    format!(
-                        "the reply has lines no expected line accounts for (add them, or `...`){}",
-                        answered(&format!("`{shown}` got"), &run.reply, &j.expected)
-                    ),
-                ));
-            }
-            for (pattern, l) in &j.forbidden {
-                errors.push(at(
-                    locator.expect_line(step_line, "absent", pattern),
-                    format!("an absent line appeared: {l}"),
-                ));
-            }
-        }
-        for c in &run.failed_checks {
-            errors.push(at(
-                locator.expect_line(step_line, "check", ""),
-                format!("check failed: {c}"),
-            ));
-        }
+        errors.extend(step_errors(scenario, &locator, (k, step), &run));
         if k + 1 < scenario.steps.len() {
             errors.push(ScenarioError::at(
                 path,
@@ -292,6 +223,88 @@ pub(crate) fn run(scenario: &Scenario, passed: &mut usize) -> Vec<ScenarioError>
             ));
         }
         break;
+    }
+    errors
+}
+
+/// Why step `k` (from 0) failed, each error at the line of the YAML it concerns.
+fn step_errors(
+    scenario: &Scenario,
+    locator: &Locator,
+    (k, step): (usize, &Step),
+    run: &StepRun,
+) -> Vec<ScenarioError> {
+    let path = &scenario.source.path;
+    let step_line = scenario.source.step_lines.get(k).copied().unwrap_or(1);
+    let mut errors = Vec::new();
+    let at_col = |line: usize, column: usize, message: String| {
+        ScenarioError::at(path, line, column, format!("step {}: {message}", k + 1))
+    };
+    let at = |line: usize, message: String| at_col(line, 1, message);
+    for e in &run.event_errors {
+        errors.push(at(
+            locator.expect_line(step_line, "before", ""),
+            format!("an event failed: {e}"),
+        ));
+    }
+    if let Some(u) = run.updates.as_ref().filter(|u| !u.ok) {
+        let (line, what) = match &u.unmatched {
+            Some(p) => (
+                locator.expect_line(step_line, "updates", p),
+                format!("this update never came: {p}"),
+            ),
+            None => (
+                locator.expect_line(step_line, "updates", ""),
+                "the session received updates the step does not expect".to_string(),
+            ),
+        };
+        errors.push(at(
+            line,
+            format!(
+                "{what}{}",
+                answered(
+                    "while idle the session received",
+                    &run.update_lines,
+                    &u.expected
+                )
+            ),
+        ));
+    }
+    let j = &run.judgement;
+    if !j.ok {
+        let shown = step.show.lines().next().unwrap_or("");
+        if let Some(p) = &j.unmatched {
+            let (line, column) = locator.position(locator.expect_line(step_line, "expect", p), p);
+            errors.push(at_col(
+                line,
+                column,
+                format!(
+                    "this expected line never matched: {p}{}",
+                    answered(&format!("`{shown}` got"), &run.reply, &j.expected)
+                ),
+            ));
+        } else if !j.extra.is_empty() {
+            let line = locator.expect_line(step_line, "expect", "");
+            errors.push(at(
+                line,
+                format!(
+                    "the reply has lines no expected line accounts for (add them, or `...`){}",
+                    answered(&format!("`{shown}` got"), &run.reply, &j.expected)
+                ),
+            ));
+        }
+        for (pattern, l) in &j.forbidden {
+            errors.push(at(
+                locator.expect_line(step_line, "absent", pattern),
+                format!("an absent line appeared: {l}"),
+            ));
+        }
+    }
+    for c in &run.failed_checks {
+        errors.push(at(
+            locator.expect_line(step_line, "check", ""),
+            format!("check failed: {c}"),
+        ));
     }
     errors
 }

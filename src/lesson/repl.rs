@@ -282,12 +282,8 @@ fn write_show(out: &mut Vec<u8>, show: &Show, style: TextStyle) -> io::Result<()
             let heading = md(&format!("Lesson {id}: {title}"));
             writeln!(out, "{}", paint.bold(&heading))?;
             writeln!(out, "{} · {}", level.name(), md(summary))?;
-            writeln!(
-                out,
-                "{}",
-                paint.dim(":hint :show :skip :diff :explain LINE :restart :quit  (:help for more)")
-            )?;
-            writeln!(out)?;
+            let keys = ":hint :show :skip :diff :explain LINE :restart :quit  (:help for more)";
+            writeln!(out, "{}\n", paint.dim(keys))?;
         }
         Show::Setup(lines) => {
             writeln!(
@@ -304,17 +300,7 @@ fn write_show(out: &mut Vec<u8>, show: &Show, style: TextStyle) -> io::Result<()
             total,
             narrative,
             goal,
-        } => {
-            writeln!(out)?;
-            writeln!(
-                out,
-                "{}",
-                paint.bold(&format!("── Step {number} of {total} ──"))
-            )?;
-            write_paragraphs(out, narrative, "  ", c)?;
-            writeln!(out)?;
-            writeln!(out, "{} {}", paint.heading("Goal:"), md(goal))?;
-        }
+        } => write_step(out, (*number, *total), narrative, goal, c)?,
         Show::Event(text) => writeln!(out, "{} {}", paint.event("»"), md(text))?,
         Show::Typed(line) => writeln!(
             out,
@@ -326,13 +312,7 @@ fn write_show(out: &mut Vec<u8>, show: &Show, style: TextStyle) -> io::Result<()
         Show::Success {
             explanation,
             checks,
-        } => {
-            writeln!(out, "{}", paint.success("✓ Goal reached."))?;
-            for ch in checks {
-                writeln!(out, "  {} {}", paint.server("✓"), render::visible(ch))?;
-            }
-            write_paragraphs(out, explanation, "  ", c)?;
-        }
+        } => write_success(out, explanation, checks, c)?,
         Show::Miss { sentence, .. } => {
             writeln!(out, "{} {}", paint.error("✗ Not yet:"), md(sentence))?;
             writeln!(
@@ -341,24 +321,7 @@ fn write_show(out: &mut Vec<u8>, show: &Show, style: TextStyle) -> io::Result<()
                 paint.dim("(:diff shows the expected reply against this one)")
             )?;
         }
-        Show::Diff { reasons, diff } => {
-            for r in reasons {
-                writeln!(out, "  {}", md(r))?;
-            }
-            if !diff.is_empty() {
-                writeln!(out, "  Expected reply (-) against the one that came (+):")?;
-                for d in diff {
-                    // Reply lines: the fixture's mail may hold any byte.
-                    let d = &render::visible(d);
-                    let line = match d.chars().next() {
-                        Some('-') => paint.removed(d),
-                        Some('+') => paint.server(d),
-                        _ => paint.dim(d),
-                    };
-                    writeln!(out, "  {line}")?;
-                }
-            }
-        }
+        Show::Diff { reasons, diff } => write_diff(out, reasons, diff, c)?,
         Show::Hint {
             number,
             total,
@@ -377,17 +340,19 @@ fn write_show(out: &mut Vec<u8>, show: &Show, style: TextStyle) -> io::Result<()
         }
         Show::Info(text) => writeln!(out, "{}", paint.dim(&md(text)))?,
         Show::StepDone { .. } => {}
-        Show::Restarted { step } => {
-            let text = if *step == 0 {
-                "A fresh connection to a fresh mock: from the start.".to_string()
-            } else {
-                format!(
-                    "A fresh mock, with steps 1 to {step} replayed: you are at step {} again.",
-                    step + 1
-                )
-            };
-            writeln!(out, "{}", paint.dim(&text))?;
-        }
+        Show::Restarted { step: 0 } => writeln!(
+            out,
+            "{}",
+            paint.dim("A fresh connection to a fresh mock: from the start.")
+        )?,
+        Show::Restarted { step } => writeln!(
+            out,
+            "{}",
+            paint.dim(&format!(
+                "A fresh mock, with steps 1 to {step} replayed: you are at step {} again.",
+                step + 1
+            ))
+        )?,
         Show::Finished { title } => {
             writeln!(out)?;
             writeln!(
@@ -396,6 +361,74 @@ fn write_show(out: &mut Vec<u8>, show: &Show, style: TextStyle) -> io::Result<()
                 paint.success(&format!("Lesson complete: {title}."))
             )?;
         }
+    }
+    Ok(())
+}
+
+/// A step's heading, its narrative and its goal.
+fn write_step(
+    out: &mut Vec<u8>,
+    (number, total): (usize, usize),
+    narrative: &str,
+    goal: &str,
+    color: bool,
+) -> io::Result<()> {
+    let paint = render::Painter { on: color };
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{}",
+        paint.bold(&format!("── Step {number} of {total} ──"))
+    )?;
+    write_paragraphs(out, narrative, "  ", color)?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{} {}",
+        paint.heading("Goal:"),
+        screen::markdown(goal, color)
+    )
+}
+
+/// The goal reached: what the checks confirmed, and the step's explanation.
+fn write_success(
+    out: &mut Vec<u8>,
+    explanation: &str,
+    checks: &[String],
+    color: bool,
+) -> io::Result<()> {
+    let paint = render::Painter { on: color };
+    writeln!(out, "{}", paint.success("✓ Goal reached."))?;
+    for ch in checks {
+        writeln!(out, "  {} {}", paint.server("✓"), render::visible(ch))?;
+    }
+    write_paragraphs(out, explanation, "  ", color)
+}
+
+/// Why the reply missed, then the expected reply (-) against the one that came (+).
+fn write_diff(
+    out: &mut Vec<u8>,
+    reasons: &[String],
+    diff: &[String],
+    color: bool,
+) -> io::Result<()> {
+    let paint = render::Painter { on: color };
+    for r in reasons {
+        writeln!(out, "  {}", screen::markdown(r, color))?;
+    }
+    if diff.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "  Expected reply (-) against the one that came (+):")?;
+    for d in diff {
+        // Reply lines: the fixture's mail may hold any byte.
+        let d = &render::visible(d);
+        let line = match d.chars().next() {
+            Some('-') => paint.removed(d),
+            Some('+') => paint.server(d),
+            _ => paint.dim(d),
+        };
+        writeln!(out, "  {line}")?;
     }
     Ok(())
 }

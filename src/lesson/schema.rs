@@ -419,86 +419,101 @@ pub(crate) fn validate(s: &Scenario) -> Vec<ScenarioError> {
     }
     let mut bound: Vec<String> = Vec::new();
     for (k, step) in s.steps.iter().enumerate() {
-        let line = s
-            .source
-            .step_lines
-            .get(k)
-            .copied()
-            .unwrap_or_else(|| top("steps"));
-        let at = |message: String| {
-            ScenarioError::at(path, line, 1, format!("step {}: {message}", k + 1))
-        };
-        if step.show.trim().is_empty() {
-            errors.push(at(
-                "`show:` is empty: give the command the lesson shows".into()
+        errors.extend(validate_step(s, &locator, k, step, &mut bound));
+    }
+    errors
+}
+
+/// Checks step `k` (from 0); `bound` holds the variables earlier steps capture, and
+/// gains this step's.
+fn validate_step(
+    s: &Scenario,
+    locator: &Locator,
+    k: usize,
+    step: &Step,
+    bound: &mut Vec<String>,
+) -> Vec<ScenarioError> {
+    let path = &s.source.path;
+    let top = |key: &str| locator.key_line(key, 0).unwrap_or(1);
+    let mut errors = Vec::new();
+    let line = s
+        .source
+        .step_lines
+        .get(k)
+        .copied()
+        .unwrap_or_else(|| top("steps"));
+    let at =
+        |message: String| ScenarioError::at(path, line, 1, format!("step {}: {message}", k + 1));
+    if step.show.trim().is_empty() {
+        errors.push(at(
+            "`show:` is empty: give the command the lesson shows".into()
+        ));
+    }
+    if step.expect.is_empty() {
+        errors.push(at(
+            "`expect:` is empty: give the server's reply (use `...` for any lines)".into(),
+        ));
+    }
+    if step.hints.is_empty() {
+        errors.push(at(
+            "no `hints:`: give at least one, the learner gets them one by one".into(),
+        ));
+    }
+    for var in super::matcher::variables_in(&step.show) {
+        if !bound.contains(&var) {
+            let (l, c) = locator.position(
+                locator.expect_line(line, "show", &format!("${var}")),
+                &format!("${var}"),
+            );
+            errors.push(ScenarioError::at(
+                path,
+                l,
+                c,
+                format!(
+                    "step {}: `show:` uses ${var}, which no earlier expected line captures",
+                    k + 1
+                ),
             ));
         }
-        if step.expect.is_empty() {
-            errors.push(at(
-                "`expect:` is empty: give the server's reply (use `...` for any lines)".into(),
-            ));
-        }
-        if step.hints.is_empty() {
-            errors.push(at(
-                "no `hints:`: give at least one, the learner gets them one by one".into(),
-            ));
-        }
-        for var in super::matcher::variables_in(&step.show) {
-            if !bound.contains(&var) {
-                let (l, c) = locator.position(
-                    locator.expect_line(line, "show", &format!("${var}")),
-                    &format!("${var}"),
-                );
-                errors.push(ScenarioError::at(
-                    path,
-                    l,
-                    c,
-                    format!(
-                        "step {}: `show:` uses ${var}, which no earlier expected line captures",
-                        k + 1
-                    ),
-                ));
-            }
-        }
-        for (items, what) in [(&step.updates, "updates"), (&step.expect, "expect")] {
-            match Expectation::compile(items, &step.absent) {
-                Ok(e) => bound.extend(e.captures()),
-                Err(message) => {
-                    let line = locator.find_after(line, &message.pattern).unwrap_or(line);
-                    errors.push(ScenarioError::at(
-                        path,
-                        line,
-                        1,
-                        format!("step {}: `{what}:` {}", k + 1, message.reason),
-                    ));
-                }
-            }
-        }
-        for e in &step.before {
-            if e.kinds() != 1 {
-                let line = locator.find_after(line, "before:").unwrap_or(line);
+    }
+    for (items, what) in [(&step.updates, "updates"), (&step.expect, "expect")] {
+        match Expectation::compile(items, &step.absent) {
+            Ok(e) => bound.extend(e.captures()),
+            Err(message) => {
+                let line = locator.find_after(line, &message.pattern).unwrap_or(line);
                 errors.push(ScenarioError::at(
                     path,
                     line,
                     1,
-                    format!(
-                        "step {}: each `before:` item is one of deliver, expunge, flags, commands",
-                        k + 1
-                    ),
+                    format!("step {}: `{what}:` {}", k + 1, message.reason),
                 ));
             }
         }
-        for c in &step.check {
-            if c.message.is_some() && c.uid.is_some() {
-                errors.push(at(
-                    "a check names both `message:` and `uid:`: give one".into()
-                ));
-            }
-            if (c.message.is_none() && c.uid.is_none())
-                && !(c.flags.is_empty() && c.not_flags.is_empty())
-            {
-                errors.push(at("a check on flags needs `message:` or `uid:`".into()));
-            }
+    }
+    for e in &step.before {
+        if e.kinds() != 1 {
+            let line = locator.find_after(line, "before:").unwrap_or(line);
+            errors.push(ScenarioError::at(
+                path,
+                line,
+                1,
+                format!(
+                    "step {}: each `before:` item is one of deliver, expunge, flags, commands",
+                    k + 1
+                ),
+            ));
+        }
+    }
+    for c in &step.check {
+        if c.message.is_some() && c.uid.is_some() {
+            errors.push(at(
+                "a check names both `message:` and `uid:`: give one".into()
+            ));
+        }
+        if (c.message.is_none() && c.uid.is_none())
+            && !(c.flags.is_empty() && c.not_flags.is_empty())
+        {
+            errors.push(at("a check on flags needs `message:` or `uid:`".into()));
         }
     }
     errors

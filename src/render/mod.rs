@@ -11,8 +11,8 @@ use std::io::{self, IsTerminal, Write};
 
 use owo_colors::OwoColorize;
 
-use crate::explain::{Annotation, AnnotationKind};
-use crate::grammar::Severity;
+use crate::explain::{Annotation, AnnotationKind, LiteralSummary};
+use crate::grammar::{Diagnostic, Severity};
 use crate::wire::Direction;
 
 pub mod html;
@@ -203,40 +203,7 @@ pub fn write_text(out: &mut impl Write, a: &Annotation, style: TextStyle) -> io:
         paint.explain(&wrapped.join(&format!("\n{indent}  ")))
     )?;
     for (i, lit) in a.literals.iter().enumerate() {
-        writeln!(
-            out,
-            "{indent}{} {}",
-            paint.dim(&format!("{{{}}}", lit.size)),
-            visible(&lit.summary)
-        )?;
-        if style.full {
-            for l in lit.text.lines() {
-                writeln!(
-                    out,
-                    "{indent}  {} {}",
-                    paint.dim("|"),
-                    visible(l.trim_end_matches('\r'))
-                )?;
-            }
-        } else {
-            for p in &lit.preview {
-                writeln!(out, "{indent}  {}", paint.dim(&visible(p)))?;
-            }
-        }
-        if lit.received < lit.size {
-            writeln!(
-                out,
-                "{indent}  {}",
-                paint.warn(&crate::say!(
-                    "render.literal-short",
-                    received = lit.received,
-                    size = lit.size
-                ))
-            )?;
-        }
-        if let Some(rest) = a.continued.get(i) {
-            writeln!(out, "{indent}{}", paint.dim(&format!("…{}", visible(rest))))?;
-        }
+        write_literal(out, lit, a.continued.get(i), style)?;
     }
     for d in &a.details {
         let w = wrap(&visible(d), style.width, indent.len() + 2);
@@ -248,31 +215,86 @@ pub fn write_text(out: &mut impl Write, a: &Annotation, style: TextStyle) -> io:
         )?;
     }
     for d in &a.diagnostics {
-        let label = match d.severity {
-            Severity::Error => paint.error(&crate::say!("render.severity.error")),
-            Severity::Warning => paint.warn(&crate::say!("render.severity.warning")),
-            Severity::Note => paint.dim(&crate::say!("render.severity.note")),
-        };
-        let head = crate::say!(
-            "render.diagnostic",
-            label = label,
-            column = d.column,
-            rule = d.rule,
-            message = visible(&d.message)
-        );
+        write_diagnostic(out, d, style)?;
+    }
+    Ok(())
+}
+
+/// A literal's size and summary, its text whole (`--full`) or its first lines, and the
+/// rest of the message line after it.
+fn write_literal(
+    out: &mut impl Write,
+    lit: &LiteralSummary,
+    continued: Option<&String>,
+    style: TextStyle,
+) -> io::Result<()> {
+    let paint = Painter { on: style.color };
+    let indent = "   ";
+    writeln!(
+        out,
+        "{indent}{} {}",
+        paint.dim(&format!("{{{}}}", lit.size)),
+        visible(&lit.summary)
+    )?;
+    if style.full {
+        for l in lit.text.lines() {
+            writeln!(
+                out,
+                "{indent}  {} {}",
+                paint.dim("|"),
+                visible(l.trim_end_matches('\r'))
+            )?;
+        }
+    } else {
+        for p in &lit.preview {
+            writeln!(out, "{indent}  {}", paint.dim(&visible(p)))?;
+        }
+    }
+    if lit.received < lit.size {
         writeln!(
             out,
-            "{indent}! {}",
-            wrap(&head, style.width, indent.len() + 4).join(&format!("\n{indent}    "))
+            "{indent}  {}",
+            paint.warn(&crate::say!(
+                "render.literal-short",
+                received = lit.received,
+                size = lit.size
+            ))
         )?;
-        if let Some(e) = &d.expected {
-            let line = crate::say!("render.expected", expected = visible(e));
-            writeln!(out, "{indent}    {line}")?;
-        }
-        if let Some(s) = &d.suggestion {
-            let line = crate::say!("render.try", suggestion = paint.hint(&visible(s)));
-            writeln!(out, "{indent}    {line}")?;
-        }
+    }
+    if let Some(rest) = continued {
+        writeln!(out, "{indent}{}", paint.dim(&format!("…{}", visible(rest))))?;
+    }
+    Ok(())
+}
+
+/// A diagnostic: its severity, column and rule, then what was expected and what to try.
+fn write_diagnostic(out: &mut impl Write, d: &Diagnostic, style: TextStyle) -> io::Result<()> {
+    let paint = Painter { on: style.color };
+    let indent = "   ";
+    let label = match d.severity {
+        Severity::Error => paint.error(&crate::say!("render.severity.error")),
+        Severity::Warning => paint.warn(&crate::say!("render.severity.warning")),
+        Severity::Note => paint.dim(&crate::say!("render.severity.note")),
+    };
+    let head = crate::say!(
+        "render.diagnostic",
+        label = label,
+        column = d.column,
+        rule = d.rule,
+        message = visible(&d.message)
+    );
+    writeln!(
+        out,
+        "{indent}! {}",
+        wrap(&head, style.width, indent.len() + 4).join(&format!("\n{indent}    "))
+    )?;
+    if let Some(e) = &d.expected {
+        let line = crate::say!("render.expected", expected = visible(e));
+        writeln!(out, "{indent}    {line}")?;
+    }
+    if let Some(s) = &d.suggestion {
+        let line = crate::say!("render.try", suggestion = paint.hint(&visible(s)));
+        writeln!(out, "{indent}    {line}")?;
     }
     Ok(())
 }
