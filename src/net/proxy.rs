@@ -234,25 +234,8 @@ async fn session(
         security_label(target.security)
     ));
 
-    let mut client: BoxStream = match &config.listen_tls {
-        None => Box::new(client),
-        Some(server_config) => {
-            let acceptor = tokio_rustls::TlsAcceptor::from(server_config.clone());
-            match tokio::time::timeout(upstream::CONNECT_TIMEOUT, acceptor.accept(client)).await {
-                Ok(Ok(stream)) => Box::new(stream),
-                Ok(Err(e)) => {
-                    tap.note(format!(
-                        "the client's TLS handshake failed: {e}. A client that does not trust the proxy's certificate \
-                         must be told to (or to accept it once); a client speaking plain text needs the proxy without --listen-tls"
-                    ));
-                    return;
-                }
-                Err(_) => {
-                    tap.note("the client did not start TLS within 10 s: is it set for plain text? Then drop --listen-tls");
-                    return;
-                }
-            }
-        }
+    let Some(mut client) = accept(client, config, tap).await else {
+        return;
     };
 
     let connected = tokio::select! {
@@ -261,50 +244,14 @@ async fn session(
     };
     let connected = match connected {
         Ok(c) => c,
-        Err(e) => {
-            tap.note(format!("cannot reach the server: {e}"));
-            let bye = format!(
-                "* BYE [UNAVAILABLE] imap-tutor proxy: cannot reach {} ({})\r\n",
-                target.label(),
-                e.kind
-            );
-            let _ = client.write_all(bye.as_bytes()).await;
-            let _ = client.shutdown().await;
-            tap.note(format!(
-                "the proxy answered the client itself with `{}` and closed: the server never saw this connection",
-                bye.trim_end()
-            ));
-            return;
-        }
+        Err(e) => return refuse(&mut client, target, &e, tap).await,
     };
     let server = connected.stream;
     if target.security == Security::Tls {
         tap.note(format!("TLS is up between the proxy and {} ({}); the client's side is plain text on this machine", target.label(), trust_label(&target.trust)));
     }
     if let Some(preamble) = &connected.preamble {
-        for (by_proxy, line) in &preamble.exchange {
-            let text = String::from_utf8_lossy(line).trim_end().to_string();
-            tap.note(if *by_proxy {
-                format!("proxy → server: {text}   (the proxy's own command, not the client's: --starttls)")
-            } else {
-                format!("server → proxy: {text}")
-            });
-        }
-        tap.note(format!(
-            "TLS is up between the proxy and {} ({}); the client's side is plain text on this machine",
-            target.label(),
-            trust_label(&target.trust)
-        ));
-        let (greeting, changed) = upstream::greeting_after_starttls(preamble);
-        if let Some(why) = changed {
-            tap.note(why);
-        }
-        tap.offer(Direction::Server, &greeting);
-        if let Err(e) = client.write_all(&greeting).await {
-            tap.note(format!(
-                "the client went away before the greeting: {}",
-                relay::describe_io(&e)
-            ));
+        if !starttls_done(preamble, &mut client, target, tap).await {
             return;
         }
     }
@@ -318,6 +265,83 @@ async fn session(
         _ => (client, server),
     };
     relay_both(client, server, tap, &mut stop).await;
+}
+
+/// The client's side of the connection: TLS first with `--listen-tls`. None if the
+/// handshake failed (said in a note).
+async fn accept(client: TcpStream, config: &Config, tap: &Tap) -> Option<BoxStream> {
+    let Some(server_config) = &config.listen_tls else {
+        return Some(Box::new(client));
+    };
+    let acceptor = tokio_rustls::TlsAcceptor::from(server_config.clone());
+    match tokio::time::timeout(upstream::CONNECT_TIMEOUT, acceptor.accept(client)).await {
+        Ok(Ok(stream)) => Some(Box::new(stream)),
+        Ok(Err(e)) => {
+            tap.note(format!(
+                "the client's TLS handshake failed: {e}. A client that does not trust the proxy's certificate \
+                 must be told to (or to accept it once); a client speaking plain text needs the proxy without --listen-tls"
+            ));
+            None
+        }
+        Err(_) => {
+            tap.note("the client did not start TLS within 10 s: is it set for plain text? Then drop --listen-tls");
+            None
+        }
+    }
+}
+
+/// The server cannot be reached: the proxy answers the client itself with BYE.
+async fn refuse(client: &mut BoxStream, target: &Target, e: &upstream::UpstreamError, tap: &Tap) {
+    tap.note(format!("cannot reach the server: {e}"));
+    let bye = format!(
+        "* BYE [UNAVAILABLE] imap-tutor proxy: cannot reach {} ({})\r\n",
+        target.label(),
+        e.kind
+    );
+    let _ = client.write_all(bye.as_bytes()).await;
+    let _ = client.shutdown().await;
+    tap.note(format!(
+        "the proxy answered the client itself with `{}` and closed: the server never saw this connection",
+        bye.trim_end()
+    ));
+}
+
+/// With `--starttls`, the proxy did STARTTLS with the server itself: says what it sent
+/// and what came back, then gives the client the greeting. False if the client went away.
+async fn starttls_done(
+    preamble: &upstream::Preamble,
+    client: &mut BoxStream,
+    target: &Target,
+    tap: &Tap,
+) -> bool {
+    for (by_proxy, line) in &preamble.exchange {
+        let text = String::from_utf8_lossy(line).trim_end().to_string();
+        tap.note(if *by_proxy {
+            format!(
+                "proxy → server: {text}   (the proxy's own command, not the client's: --starttls)"
+            )
+        } else {
+            format!("server → proxy: {text}")
+        });
+    }
+    tap.note(format!(
+        "TLS is up between the proxy and {} ({}); the client's side is plain text on this machine",
+        target.label(),
+        trust_label(&target.trust)
+    ));
+    let (greeting, changed) = upstream::greeting_after_starttls(preamble);
+    if let Some(why) = changed {
+        tap.note(why);
+    }
+    tap.offer(Direction::Server, &greeting);
+    if let Err(e) = client.write_all(&greeting).await {
+        tap.note(format!(
+            "the client went away before the greeting: {}",
+            relay::describe_io(&e)
+        ));
+        return false;
+    }
+    true
 }
 
 fn trust_label(trust: &tls::Trust) -> String {

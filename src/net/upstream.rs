@@ -331,17 +331,9 @@ async fn line_within<S: AsyncRead + Unpin>(
     }
 }
 
-/// The greeting, `tutor0 STARTTLS`, the handshake, then `tutor1 CAPABILITY` over TLS.
-async fn starttls(
-    tcp: TcpStream,
-    target: &Target,
-    config: Arc<rustls::ClientConfig>,
-) -> Result<(tokio_rustls::client::TlsStream<TcpStream>, Preamble), UpstreamError> {
-    let mut preamble = Preamble::default();
-    let mut reader = LineReader::new(tcp);
-    let greeting = line_within(&mut reader, target, "the greeting").await?;
-    preamble.greeting = greeting.clone();
-    let text = String::from_utf8_lossy(&greeting).trim_end().to_string();
+/// A greeting that allows STARTTLS: OK, not BYE or PREAUTH.
+fn check_greeting(greeting: &[u8], target: &Target) -> Result<(), UpstreamError> {
+    let text = String::from_utf8_lossy(greeting).trim_end().to_string();
     if text.starts_with("* BYE") {
         return Err(fail(
             "closed",
@@ -363,6 +355,20 @@ async fn starttls(
             ),
         ));
     }
+    Ok(())
+}
+
+/// The greeting, `tutor0 STARTTLS`, the handshake, then `tutor1 CAPABILITY` over TLS.
+async fn starttls(
+    tcp: TcpStream,
+    target: &Target,
+    config: Arc<rustls::ClientConfig>,
+) -> Result<(tokio_rustls::client::TlsStream<TcpStream>, Preamble), UpstreamError> {
+    let mut preamble = Preamble::default();
+    let mut reader = LineReader::new(tcp);
+    let greeting = line_within(&mut reader, target, "the greeting").await?;
+    preamble.greeting = greeting.clone();
+    check_greeting(&greeting, target)?;
 
     let command = b"tutor0 STARTTLS\r\n";
     preamble.exchange.push((true, command.to_vec()));
@@ -400,13 +406,11 @@ async fn starttls(
 
     let command = b"tutor1 CAPABILITY\r\n";
     preamble.exchange.push((true, command.to_vec()));
-    tls.write_all(command).await.map_err(|e| {
-        fail(
-            "closed",
-            format!("sending CAPABILITY to {} failed: {e}", target.label()),
-        )
-    })?;
-    tls.flush().await.map_err(|e| {
+    let sent = match tls.write_all(command).await {
+        Ok(()) => tls.flush().await,
+        Err(e) => Err(e),
+    };
+    sent.map_err(|e| {
         fail(
             "closed",
             format!("sending CAPABILITY to {} failed: {e}", target.label()),

@@ -410,43 +410,25 @@ pub(crate) fn read_message(
             records.push(bytes(side, &text, &ending, false, number));
             return next;
         };
-        let mut between = Vec::new();
-        let mut j = next;
-        if side == Direction::Client && header.kind.is_synchronizing() {
-            while j < lines.count() {
-                match lines.after_sync_literal(j) {
-                    SyncAnswer::Continuation => {
-                        between.push(j);
-                        j += 1;
-                        break;
-                    }
-                    SyncAnswer::Untagged => {
-                        between.push(j);
-                        j += 1;
-                    }
-                    SyncAnswer::Refusal if !refuses_literal(&command, &lines.protocol(j).0) => {
-                        between.push(j);
-                        j += 1;
-                    }
-                    SyncAnswer::Refusal => {
-                        records.push(bytes(side, &text, &ending, false, number));
-                        for &k in &between {
-                            let (t, e) = lines.protocol(k);
-                            records.push(bytes(Direction::Server, &t, &e, false, lines.number(k)));
-                        }
-                        records.push(Record::Note {
-                            text: format!(
-                                "the server answered the literal announced at line {} with a tagged reply instead of `+`: the client never sends its {} bytes (RFC 9051 §4.3)",
-                                number, header.size
-                            ),
-                            source_line: lines.number(j),
-                        });
-                        return j;
-                    }
-                    SyncAnswer::Data => break,
+        let (between, j) = if side == Direction::Client && header.kind.is_synchronizing() {
+            match await_continuation(lines, &command, next) {
+                Wait::Go { between, next } => (between, next),
+                Wait::Refused { between, at } => {
+                    records.push(bytes(side, &text, &ending, false, number));
+                    push_server_lines(lines, &between, records);
+                    records.push(Record::Note {
+                        text: format!(
+                            "the server answered the literal announced at line {} with a tagged reply instead of `+`: the client never sends its {} bytes (RFC 9051 §4.3)",
+                            number, header.size
+                        ),
+                        source_line: lines.number(at),
+                    });
+                    return at;
                 }
             }
-        }
+        } else {
+            (Vec::new(), next)
+        };
         let candidates = window(lines, j, side, header.size);
         let fit = fit(header.size, side, &candidates);
         if let Some(note) = &fit.note {
@@ -459,10 +441,7 @@ pub(crate) fn read_message(
             text = rewrite_header(&text, fit.size);
         }
         records.push(bytes(side, &text, &ending, false, number));
-        for &k in &between {
-            let (t, e) = lines.protocol(k);
-            records.push(bytes(Direction::Server, &t, &e, false, lines.number(k)));
-        }
+        push_server_lines(lines, &between, records);
         for (index, piece) in &fit.pieces {
             if !piece.is_empty() {
                 records.push(bytes(side, piece, &[], true, candidates[*index].number));
@@ -487,6 +466,57 @@ pub(crate) fn read_message(
                 _ => return next,
             },
         }
+    }
+}
+
+/// What the server sent after a client announced a synchronizing literal.
+enum Wait {
+    /// The data follows at line `next`, after the server's lines at `between` (untagged
+    /// data, the `+`, and replies to commands pipelined earlier).
+    Go { between: Vec<usize>, next: usize },
+    /// The server refused the literal with a tagged reply at line `at`: its data is
+    /// never sent.
+    Refused { between: Vec<usize>, at: usize },
+}
+
+/// Reads the server's lines from line `from` until the `+` that lets the literal of
+/// `command` go, or the tagged reply that refuses it.
+fn await_continuation(lines: &impl Lines, command: &[u8], from: usize) -> Wait {
+    let mut between = Vec::new();
+    let mut j = from;
+    while j < lines.count() {
+        match lines.after_sync_literal(j) {
+            SyncAnswer::Continuation => {
+                between.push(j);
+                j += 1;
+                break;
+            }
+            SyncAnswer::Untagged => {
+                between.push(j);
+                j += 1;
+            }
+            SyncAnswer::Refusal if !refuses_literal(command, &lines.protocol(j).0) => {
+                between.push(j);
+                j += 1;
+            }
+            SyncAnswer::Refusal => return Wait::Refused { between, at: j },
+            SyncAnswer::Data => break,
+        }
+    }
+    Wait::Go { between, next: j }
+}
+
+/// The server's lines at `indexes`, as records.
+fn push_server_lines(lines: &impl Lines, indexes: &[usize], records: &mut Vec<Record>) {
+    for &k in indexes {
+        let (text, ending) = lines.protocol(k);
+        records.push(Record::Bytes {
+            direction: Direction::Server,
+            bytes: [text, ending].concat(),
+            literal: false,
+            time: None,
+            source_line: lines.number(k),
+        });
     }
 }
 
