@@ -406,6 +406,86 @@ fn mdnsent_sticks_when_the_server_lists_it() {
 
 // ---- more of the same kinds --------------------------------------------------------------
 
+/// The first `n` citations of a line, as the text renderer shows them.
+fn first_cited(a: &Annotation, n: usize) -> Vec<&str> {
+    a.rfc.iter().take(n).map(String::as_str).collect()
+}
+
+#[test]
+fn extension_parts_of_search_sort_and_thread_cite_their_sections_first() {
+    // Item 10's kind: the section that backs the line comes first. RFC 4731 §3.1
+    // (RETURN), RFC 5182 §2.1 ($), RFC 5256 §2.2 (DATE), RFC 5267 §3.1 (SORT RETURN),
+    // RFC 2177 §3 (IDLE's continuation).
+    let a = session(&[
+        "C: a1 LOGIN u p",
+        "S: a1 OK done",
+        "C: a2 SELECT INBOX",
+        "S: a2 OK [READ-WRITE] done",
+        "C: a3 UID SEARCH RETURN (MIN COUNT) UNSEEN",
+        "S: * ESEARCH (TAG \"a3\") UID MIN 2 COUNT 2",
+        "S: a3 OK done",
+        "C: a4 SEARCH RETURN (SAVE) UNSEEN",
+        "S: a4 OK done",
+        "C: a5 FETCH $ FLAGS",
+        "S: a5 OK done",
+        "C: a6 SORT (REVERSE DATE) UTF-8 ALL",
+        "S: a6 OK done",
+        "C: a7 SORT RETURN (ALL) (SUBJECT) UTF-8 ALL",
+        "S: a7 OK done",
+        "C: a8 IDLE",
+        "S: + idling",
+    ]);
+    let esearch = line(&a, "a3 UID SEARCH");
+    assert_eq!(first_cited(esearch, 1), ["RFC 4731 §3.1"]);
+    // RFC 3501 has no RETURN: IMAP4rev1 needs the ESEARCH extension for it.
+    assert!(
+        esearch.summary.contains("IMAP4rev1 with ESEARCH"),
+        "{}",
+        esearch.summary
+    );
+    assert_eq!(first_cited(line(&a, "a4 SEARCH"), 1), ["RFC 5182 §2.1"]);
+    let saved = line(&a, "a5 FETCH");
+    assert_eq!(first_cited(saved, 1), ["RFC 5182 §2.1"]);
+    assert!(saved.summary.contains("SAVE"), "{}", saved.summary);
+    let by_date = line(&a, "a6 SORT");
+    assert!(
+        first_cited(by_date, 3).contains(&"RFC 5256 §2.2"),
+        "{:?}",
+        by_date.rfc
+    );
+    // RFC 5957 (SORT=DISPLAY) backs no part of a sort by date.
+    assert!(!first_cited(by_date, 3)
+        .iter()
+        .any(|r| r.starts_with("RFC 5957")));
+    // The charset belongs to the criteria, not to the sort order.
+    assert!(!by_date.summary.contains("UTF-8 by"), "{}", by_date.summary);
+    assert_eq!(first_cited(line(&a, "a7 SORT"), 1), ["RFC 5267 §3.1"]);
+    assert_eq!(first_cited(line(&a, "+ idling"), 1), ["RFC 2177 §3"]);
+}
+
+#[test]
+fn a_thread_drawing_shows_parents_not_replies() {
+    // RFC 5256 §3: ORDEREDSUBJECT knows only subjects and dates ("the second message of a
+    // thread is the child of the first"); §4: a thread lists "successive parent and
+    // child", and ((3)(5)) has "a parent that does not match the search criteria
+    // (and/or does not exist in the mailbox)".
+    let a = session(&[
+        "C: a1 LOGIN u p",
+        "S: a1 OK done",
+        "C: a2 SELECT INBOX",
+        "S: a2 OK [READ-WRITE] done",
+        "C: a3 THREAD ORDEREDSUBJECT UTF-8 ALL",
+        "S: * THREAD (3 5)(1 (2)(4))((6)(7))",
+        "S: a3 OK done",
+    ]);
+    let text = shown(line(&a, "* THREAD")).to_lowercase();
+    assert!(!text.contains("replies to"), "{text}");
+    assert!(!text.contains("referred to by its replies"), "{text}");
+    assert!(text.contains("does not match the search"), "{text}");
+    let missing = knowledge::phrases::phrase("response.thread.missing").unwrap();
+    assert_eq!(missing.rfc, ["RFC 5256 §4"]);
+}
+
 #[test]
 fn reserved_inbox_commands_are_not_described_as_working() {
     // RFC 9051 §6.3.4 and §6.3.5: creating or deleting INBOX is an error.

@@ -131,11 +131,17 @@ pub fn explain(
 }
 
 /// The references of a command line, the most specific first: the UID form's own
-/// section (UID EXPUNGE is RFC 4315's), an extension's items (BINARY is RFC 3516's),
-/// then the command's base sections.
+/// section (UID EXPUNGE is RFC 4315's), the extension a part of the line comes from
+/// (SEARCHRES's `$`, ESEARCH's RETURN, a SORT key's section), an extension's items
+/// (BINARY is RFC 3516's), then the command's base sections.
 fn cite_command(a: &mut Annotation, parsed: &ParsedCommand, name: &str) {
     if parsed.uid {
         a.cite(Kind::Command, &format!("UID {name}"));
+    }
+    if let Some(command) = &parsed.command {
+        for key in specific_templates(&command.body) {
+            a.cite_phrase(key);
+        }
     }
     a.cite(Kind::Command, name);
     if parsed.uid {
@@ -146,6 +152,79 @@ fn cite_command(a: &mut Annotation, parsed: &ParsedCommand, name: &str) {
             a.cite_item(Kind::FetchItem, item.name());
         }
     }
+}
+
+/// The templates whose sections a line cites before its command's own: what the line
+/// uses of an extension, most specific first.
+fn specific_templates(body: &CommandBody) -> Vec<&'static str> {
+    use CommandBody::*;
+    let mut keys = Vec::new();
+    let saved_set = |set: &SequenceSet| matches!(set, SequenceSet::Saved);
+    let saved_key =
+        |k: &SearchKey| matches!(k, SearchKey::Uid(s) | SearchKey::SequenceSet(s) if saved_set(s));
+    let uses_saved = |criteria: &[SearchKey]| {
+        let mut found = false;
+        for k in criteria {
+            k.walk(&mut |k| found |= saved_key(k));
+        }
+        found
+    };
+    match body {
+        Fetch { set, .. } | Store { set, .. } | Copy { set, .. } | Move { set, .. }
+            if saved_set(set) =>
+        {
+            keys.push("target.saved");
+        }
+        Expunge { uids: Some(set) } if saved_set(set) => keys.push("target.saved"),
+        Search {
+            returns, criteria, ..
+        } => {
+            if uses_saved(criteria) {
+                keys.push("target.saved");
+            }
+            match returns {
+                Some(options) if options.len() == 1 && has_option(options, "SAVE") => {
+                    keys.push("command.search.return.save-only");
+                }
+                Some(options) => {
+                    if has_option(options, "SAVE") {
+                        keys.push("command.search.save");
+                    }
+                    keys.push("command.search.return");
+                }
+                None => {}
+            }
+        }
+        Sort {
+            returns,
+            criteria,
+            keys: search,
+            ..
+        } => {
+            if uses_saved(search) {
+                keys.push("target.saved");
+            }
+            keys.push(if returns.is_some() {
+                "command.sort.esearch"
+            } else {
+                "command.sort"
+            });
+            keys.extend(criteria.iter().map(|c| sort_key_template(c.key)));
+        }
+        Thread {
+            algorithm,
+            keys: search,
+            ..
+        } => {
+            if uses_saved(search) {
+                keys.push("target.saved");
+            }
+            keys.push("command.thread");
+            keys.push(thread_algorithm_template(algorithm));
+        }
+        _ => {}
+    }
+    keys
 }
 
 /// A command sent in a state where it is not valid, with the way out that fits it.
@@ -434,9 +513,9 @@ fn numbers_phrase(uid: bool) -> String {
     })
 }
 
-/// One SORT key in words (RFC 5256 §3, RFC 5957 §3).
-fn sort_key_phrase(c: &SortCriterion) -> String {
-    let key = say!(match c.key {
+/// The template of one SORT key (RFC 5256 §3, RFC 5957 §3).
+fn sort_key_template(key: SortKey) -> &'static str {
+    match key {
         SortKey::Arrival => "sort.key.arrival",
         SortKey::Cc => "sort.key.cc",
         SortKey::Date => "sort.key.date",
@@ -447,7 +526,22 @@ fn sort_key_phrase(c: &SortCriterion) -> String {
         SortKey::DisplayFrom => "sort.key.displayfrom",
         SortKey::DisplayTo => "sort.key.displayto",
         SortKey::Relevancy => "sort.key.relevancy",
-    });
+    }
+}
+
+/// The template of a THREAD algorithm (RFC 5256 §3).
+fn thread_algorithm_template(algorithm: &ThreadAlgorithm) -> &'static str {
+    match algorithm {
+        ThreadAlgorithm::References => "thread.algorithm.references",
+        ThreadAlgorithm::OrderedSubject => "thread.algorithm.orderedsubject",
+        ThreadAlgorithm::Refs => "thread.algorithm.refs",
+        ThreadAlgorithm::Other(_) => "thread.algorithm.other",
+    }
+}
+
+/// One SORT key in words.
+fn sort_key_phrase(c: &SortCriterion) -> String {
+    let key = say!(sort_key_template(c.key));
     if c.reverse {
         say!("command.sort.reverse", key = key)
     } else {
@@ -664,7 +758,7 @@ fn sort_phrase(
         .collect::<Vec<_>>()
         .join(&say!("command.sort.then"));
     let criteria_text = criteria_phrase(keys);
-    let charset_text = say!("command.search.charset", charset = charset);
+    let charset_text = say!("command.sort.charset", charset = charset);
     match returns {
         Some(returns) => say!(
             "command.sort.esearch",
@@ -697,12 +791,10 @@ fn thread_phrase(
         "command.thread",
         mailbox = current(ctx),
         criteria = criteria_phrase(keys),
-        charset = say!("command.search.charset", charset = charset),
+        charset = say!("command.sort.charset", charset = charset),
         algorithm = match algorithm {
-            ThreadAlgorithm::References => say!("thread.algorithm.references"),
-            ThreadAlgorithm::OrderedSubject => say!("thread.algorithm.orderedsubject"),
-            ThreadAlgorithm::Refs => say!("thread.algorithm.refs"),
             ThreadAlgorithm::Other(name) => say!("thread.algorithm.other", name = name),
+            known => say!(thread_algorithm_template(known)),
         },
         numbers = numbers_phrase(uid)
     )
@@ -747,6 +839,9 @@ fn create_phrase(ctx: &Context, mailbox: &Mailbox) -> String {
 
 /// "message 3", "messages 1:4", "the message with UID 7", "the messages with UIDs 2,9".
 fn messages_phrase(uid: bool, set: &SequenceSet) -> String {
+    if matches!(set, SequenceSet::Saved) {
+        return say!("target.saved");
+    }
     let single = set.as_numbers().is_some_and(|n| n.len() == 1);
     let key = if uid { "target.uid" } else { "target.sequence" };
     say!(&count_key(key, if single { 1 } else { 2 }), set = set)

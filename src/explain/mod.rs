@@ -165,6 +165,19 @@ impl Annotation {
         self.cite_at(kind, name, extension);
     }
 
+    /// Cites the sections a template backs its sentence with (`rfc:` in phrases.yaml),
+    /// after those already cited.
+    fn cite_phrase(&mut self, key: &str) {
+        let Some(phrase) = knowledge::phrases::phrase(key) else {
+            return;
+        };
+        for rfc in &phrase.rfc {
+            if !self.rfc.contains(rfc) {
+                self.rfc.push(rfc.clone());
+            }
+        }
+    }
+
     fn cite_at(&mut self, kind: Kind, name: &str, front: bool) {
         let Some(entry) = knowledge::lookup(kind, name) else {
             return;

@@ -42,10 +42,15 @@ pub fn explain(
     };
     let mut a = Annotation::new(Some(Direction::Server), kind, first);
     // Data is cited by its response first, then its items; a status response by its
-    // code first (CLOSED is RFC 7162's), then OK, NO, BAD, PREAUTH or BYE.
+    // code first (CLOSED is RFC 7162's), then OK, NO, BAD, PREAUTH or BYE; a
+    // continuation request by the command that asked for it first (IDLE's is RFC 2177's).
     let status = matches!(
         parsed.response,
-        Some(Response::Tagged { .. } | Response::Data(Data::Status { .. }))
+        Some(
+            Response::Tagged { .. }
+                | Response::Data(Data::Status { .. })
+                | Response::Continuation { .. }
+        )
     );
     if let (Some(kind), false) = (parsed.kind, status) {
         a.cite(Kind::Response, kind);
@@ -162,7 +167,14 @@ fn tagged(
     }
 }
 
+/// A continuation request, cited to the command that asked for it first (RFC 2177 §3
+/// for IDLE's, RFC 9051 §6.2.2 for AUTHENTICATE's), then to what `+` means.
 fn continuation(ctx: &Context, a: &mut Annotation, text: &str) {
+    if ctx.idling.is_some() {
+        a.cite(Kind::Command, "IDLE");
+    } else if ctx.authenticating.is_some() {
+        a.cite(Kind::Command, "AUTHENTICATE");
+    }
     a.summary = if let Some(tag) = &ctx.idling {
         say!("response.continuation.idle", tag = tag)
     } else if let Some(auth) = &ctx.authenticating {

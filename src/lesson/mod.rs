@@ -104,6 +104,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "22-binary-partial.yaml",
         include_str!("../../scenarios/22-binary-partial.yaml"),
     ),
+    (
+        "23-sort-thread.yaml",
+        include_str!("../../scenarios/23-sort-thread.yaml"),
+    ),
 ];
 
 /// The built-in catalogue, parsed. A broken built-in lesson is a bug the test suite
