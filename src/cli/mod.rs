@@ -63,7 +63,11 @@ impl clap::builder::TypedValueParser for RuleParser {
         let name = value.to_string_lossy();
         Rule::from_str(name.trim(), true).map_err(|_| {
             let mut probe = Rules::default();
-            let message = probe.keep(&name).err().unwrap_or_default();
+            let message = probe
+                .keep(&name)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
             clap::Error::raw(clap::error::ErrorKind::InvalidValue, format!("{message}\n"))
                 .with_cmd(cmd)
         })
@@ -93,7 +97,7 @@ impl RuleArgs {
             rules.keep_rule(*rule);
         }
         for pattern in &self.ignore {
-            rules.ignore(pattern)?;
+            rules.ignore(pattern).map_err(|e| e.to_string())?;
         }
         Ok(rules)
     }

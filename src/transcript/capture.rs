@@ -21,6 +21,7 @@
 
 use std::collections::HashMap;
 
+use super::import::ImportError;
 use super::pcap::{self, Frame};
 use super::tcp::{self, Counts, Endpoint, Event, Reassembler, Segment, Skip};
 use super::{Direction, Record, Transcript};
@@ -51,7 +52,7 @@ struct Connection {
 }
 
 /// Reads every IMAP session of a capture file.
-pub fn read(bytes: &[u8]) -> Result<Vec<Transcript>, String> {
+pub fn read(bytes: &[u8]) -> Result<Vec<Transcript>, ImportError> {
     let capture = pcap::read(bytes)?;
     let mut connections: Vec<Connection> = Vec::new();
     let mut index: HashMap<(Endpoint, Endpoint), usize> = HashMap::new();
@@ -96,21 +97,18 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Transcript>, String> {
         }
     }
     if let (true, Some(cut)) = (capture.frames.is_empty(), &capture.truncated) {
-        return Err(format!(
-            "this starts like a {} file (its magic number) but holds no packet: {cut}. \
-             Is it a whole capture? tcpdump -w and Wireshark write ones imap-tutor reads",
-            capture.format
-        ));
+        return Err(ImportError::NoPacket {
+            format: capture.format,
+            cut: cut.clone(),
+        });
     }
     if sessions.is_empty() {
-        return Err(format!(
-            "no IMAP session in this {} capture: {} packets, {} TCP connections, none on \
-             port 143 or 993 nor starting with an IMAP greeting{}",
-            capture.format,
-            capture.frames.len(),
-            connections.len(),
-            describe_skipped(&skipped)
-        ));
+        return Err(ImportError::NoImapSession {
+            format: capture.format,
+            packets: capture.frames.len(),
+            connections: connections.len(),
+            skipped: describe_skipped(&skipped),
+        });
     }
     if let Some(cut) = &capture.truncated {
         for s in &mut sessions {

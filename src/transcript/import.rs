@@ -19,8 +19,107 @@
 //! recordings use, so an import reads back exactly as a recording of the same session
 //! would, and `diff` of the two compares like with like.
 
-use super::{capture, mozlog, pcap, rawlog, Direction, Record, Transcript};
+use std::fmt;
+
+use super::{capture, mozlog, pcap, rawlog, Direction, ReadError, Record, Transcript};
 use crate::explain::redact::Redactor;
+
+/// Why an input holds no session imap-tutor can read. Every message says what to give
+/// instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportError {
+    /// A text transcript (native, `C:`/`S:`, telnet) that does not read.
+    Read(ReadError),
+    /// Not a pcap or pcapng file: the first four bytes are not a capture's magic number.
+    NotCapture,
+    /// A pcap file shorter than its 24-byte header.
+    PcapHeaderCut,
+    /// A capture that starts like one but holds no packet; `cut` says where it stops.
+    NoPacket { format: &'static str, cut: String },
+    /// A capture with packets but no IMAP connection among them.
+    NoImapSession {
+        format: &'static str,
+        packets: usize,
+        connections: usize,
+        /// Why packets were passed over (`, 3 packets not TCP`), or empty.
+        skipped: String,
+    },
+    /// A Thunderbird log without the lines `MOZ_LOG=IMAP:5` writes.
+    NoMozlogTraffic { other_lines: usize },
+    /// A single-file rawlog line that is not an entry; `found` is its start.
+    RawlogEntry { line: usize, found: String },
+    /// A rawlog entry without its `I:` or `O:` mark.
+    RawlogMark { line: usize },
+    /// One half of a Dovecot rawlog whose name does not end in `.in` or `.out`.
+    RawlogHalfName { name: String },
+    /// One half of a Dovecot rawlog without the other beside it.
+    RawlogOtherHalf {
+        name: String,
+        stem: String,
+        other: &'static str,
+    },
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ImportError::Read(e) => write!(f, "{e}"),
+            ImportError::NotCapture => f.write_str(
+                "not a pcap or pcapng file (its first four bytes are not a capture's magic number)",
+            ),
+            ImportError::PcapHeaderCut => {
+                f.write_str("the pcap file header is cut short (24 bytes are needed)")
+            }
+            ImportError::NoPacket { format, cut } => write!(
+                f,
+                "this starts like a {format} file (its magic number) but holds no packet: {cut}. \
+                 Is it a whole capture? tcpdump -w and Wireshark write ones imap-tutor reads"
+            ),
+            ImportError::NoImapSession {
+                format,
+                packets,
+                connections,
+                skipped,
+            } => write!(
+                f,
+                "no IMAP session in this {format} capture: {packets} packets, {connections} TCP \
+                 connections, none on port 143 or 993 nor starting with an IMAP greeting{skipped}"
+            ),
+            ImportError::NoMozlogTraffic { other_lines } => write!(
+                f,
+                "no IMAP traffic in this Thunderbird log ({other_lines} other lines): it needs \
+                 MOZ_LOG=IMAP:5 (or timestamp,IMAP:5) when Thunderbird starts, and the \
+                 SendData / CreateNewLineFromSocket lines it then writes"
+            ),
+            ImportError::RawlogEntry { line, found } => write!(
+                f,
+                "line {line}: expected `SECONDS.MICROS I: ` or `O: ` (a rawlog entry), found {found:?}"
+            ),
+            ImportError::RawlogMark { line } => {
+                write!(f, "line {line}: an entry without its `I:`/`O:` mark")
+            }
+            ImportError::RawlogHalfName { name } => write!(
+                f,
+                "{name} looks like one half of a Dovecot rawlog (timestamped lines), but its name \
+                 does not end in .in or .out, so its other half cannot be found: give the \
+                 .in or .out file as Dovecot named it"
+            ),
+            ImportError::RawlogOtherHalf { name, stem, other } => write!(
+                f,
+                "{name} is one half of a Dovecot rawlog: {stem}.{other}, the other half, is needed \
+                 beside it"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+impl From<ReadError> for ImportError {
+    fn from(e: ReadError) -> Self {
+        ImportError::Read(e)
+    }
+}
 
 /// One session of an input, with a name to show (a file, a connection).
 #[derive(Debug, Clone)]
@@ -43,7 +142,7 @@ pub struct Input<'a> {
 pub(crate) const MASKED: &str = "masked: passwords and AUTHENTICATE data are replaced by ********";
 
 /// Reads every session of an input, whatever its format.
-pub fn read_sessions(input: &Input, show_secrets: bool) -> Result<Vec<Session>, String> {
+pub fn read_sessions(input: &Input, show_secrets: bool) -> Result<Vec<Session>, ImportError> {
     let mut sessions = imported(input)?;
     for s in &mut sessions {
         if s.format == "text" {
@@ -61,7 +160,7 @@ pub fn read_sessions(input: &Input, show_secrets: bool) -> Result<Vec<Session>, 
     Ok(sessions)
 }
 
-fn imported(input: &Input) -> Result<Vec<Session>, String> {
+fn imported(input: &Input) -> Result<Vec<Session>, ImportError> {
     let bytes = input.bytes;
     if pcap::sniff(bytes) {
         let format = if bytes.starts_with(&[0x0a, 0x0d, 0x0d, 0x0a]) {
@@ -108,7 +207,7 @@ fn imported(input: &Input) -> Result<Vec<Session>, String> {
             })
             .collect());
     }
-    let transcript = super::read(&text).map_err(|e| e.to_string())?;
+    let transcript = super::read(&text)?;
     Ok(vec![Session {
         name: input.name.to_string(),
         format: "text",
@@ -117,25 +216,22 @@ fn imported(input: &Input) -> Result<Vec<Session>, String> {
 }
 
 /// A Dovecot rawlog half: finds its other half by name.
-fn rawlog_pair(input: &Input) -> Result<Vec<Session>, String> {
+fn rawlog_pair(input: &Input) -> Result<Vec<Session>, ImportError> {
     let (stem, other) = if let Some(stem) = input.name.strip_suffix(".in") {
         (stem, "out")
     } else if let Some(stem) = input.name.strip_suffix(".out") {
         (stem, "in")
     } else {
-        return Err(format!(
-            "{} looks like one half of a Dovecot rawlog (timestamped lines), but its name \
-             does not end in .in or .out, so its other half cannot be found: give the \
-             .in or .out file as Dovecot named it",
-            input.name
-        ));
+        return Err(ImportError::RawlogHalfName {
+            name: input.name.to_string(),
+        });
     };
     let Some(other_bytes) = (input.sibling)(other) else {
-        return Err(format!(
-            "{} is one half of a Dovecot rawlog: {stem}.{other}, the other half, is needed \
-             beside it",
-            input.name
-        ));
+        return Err(ImportError::RawlogOtherHalf {
+            name: input.name.to_string(),
+            stem: stem.to_string(),
+            other,
+        });
     };
     let (client, server) = if other == "out" {
         (input.bytes, other_bytes.as_slice())
@@ -238,7 +334,7 @@ mod tests {
             sibling: &no_sibling,
         };
         let e = read_sessions(&input, false).unwrap_err();
-        assert!(e.contains("x.in, the other half"), "{e}");
+        assert!(e.to_string().contains("x.in, the other half"), "{e}");
         let sibling = |ext: &str| (ext == "in").then(|| b"1719505175.100000 a2 NOOP\r\n".to_vec());
         let input = Input {
             bytes: half,

@@ -27,6 +27,7 @@
 //! with no times then; lines Thunderbird never logs (APPEND's literal data, written
 //! straight to the socket) are missing from the log and so from the session.
 
+use super::import::ImportError;
 use super::{Direction, Record, Transcript};
 
 /// The data entries: the logging function, the direction it stands for.
@@ -158,7 +159,7 @@ fn has_address(message: &str) -> bool {
 }
 
 /// Reads every connection's session out of a Thunderbird log.
-pub fn read(text: &str) -> Result<Vec<Transcript>, String> {
+pub fn read(text: &str) -> Result<Vec<Transcript>, ImportError> {
     let mut sessions: Vec<Session> = Vec::new();
     let mut open: Option<Open> = None;
     let mut other_lines = 0usize;
@@ -223,11 +224,7 @@ pub fn read(text: &str) -> Result<Vec<Transcript>, String> {
     }
     close(&mut sessions, open.take());
     if sessions.is_empty() {
-        return Err(format!(
-            "no IMAP traffic in this Thunderbird log ({other_lines} other lines): it needs \
-             MOZ_LOG=IMAP:5 (or timestamp,IMAP:5) when Thunderbird starts, and the \
-             SendData / CreateNewLineFromSocket lines it then writes"
-        ));
+        return Err(ImportError::NoMozlogTraffic { other_lines });
     }
     Ok(sessions.into_iter().map(finish).collect())
 }

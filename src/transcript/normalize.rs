@@ -99,6 +99,46 @@ impl Default for Rules {
 /// The placeholder an `--ignore` match becomes.
 pub(crate) const IGNORED: &str = "<ignored>";
 
+/// A `--keep` or `--ignore` that cannot be followed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RuleError {
+    /// `--keep NAME` names no rule.
+    NoSuchRule(String),
+    /// `--ignore PATTERN` is not a regular expression.
+    NotRegex {
+        pattern: String,
+        error: regex::Error,
+    },
+    /// `--ignore PATTERN` matches the empty string, so it would match everywhere.
+    MatchesEmpty(String),
+}
+
+impl std::fmt::Display for RuleError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RuleError::NoSuchRule(name) => {
+                let names: Vec<String> = ALL_RULES.iter().map(|r| r.name()).collect();
+                write!(
+                    f,
+                    "--keep: there is no rule called `{name}`; the rules are {}",
+                    names.join(", ")
+                )
+            }
+            RuleError::NotRegex { pattern, error } => write!(
+                f,
+                "--ignore: `{pattern}` is not a regular expression the `regex` crate accepts: {error}"
+            ),
+            RuleError::MatchesEmpty(pattern) => write!(
+                f,
+                "--ignore: `{pattern}` matches the empty string, so it would match everywhere; \
+                 write something that needs at least one character (`\\d+`, not `\\d*`)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for RuleError {}
+
 impl Rules {
     /// No rule at all: `--strict`. (`--ignore` may still add some.)
     pub fn strict() -> Self {
@@ -114,32 +154,23 @@ impl Rules {
     }
 
     /// Turns the rule called `name` off (any case; `uid-validity`, `date`... too).
-    pub fn keep(&mut self, name: &str) -> Result<(), String> {
+    pub fn keep(&mut self, name: &str) -> Result<(), RuleError> {
         use clap::ValueEnum;
-        let rule = Rule::from_str(name.trim(), true).map_err(|_| {
-            let names: Vec<String> = ALL_RULES.iter().map(|r| r.name()).collect();
-            format!(
-                "--keep: there is no rule called `{name}`; the rules are {}",
-                names.join(", ")
-            )
-        })?;
+        let rule = Rule::from_str(name.trim(), true)
+            .map_err(|_| RuleError::NoSuchRule(name.to_string()))?;
         self.keep_rule(rule);
         Ok(())
     }
 
     /// Adds `--ignore REGEX`: every match, in any line or literal of either side,
     /// becomes `<ignored>`.
-    pub fn ignore(&mut self, pattern: &str) -> Result<(), String> {
-        let regex = Regex::new(pattern).map_err(|e| {
-            format!(
-                "--ignore: `{pattern}` is not a regular expression the `regex` crate accepts: {e}"
-            )
+    pub fn ignore(&mut self, pattern: &str) -> Result<(), RuleError> {
+        let regex = Regex::new(pattern).map_err(|error| RuleError::NotRegex {
+            pattern: pattern.to_string(),
+            error,
         })?;
         if regex.is_match(b"") {
-            return Err(format!(
-                "--ignore: `{pattern}` matches the empty string, so it would match everywhere; \
-                 write something that needs at least one character (`\\d+`, not `\\d*`)"
-            ));
+            return Err(RuleError::MatchesEmpty(pattern.to_string()));
         }
         self.ignore.push(regex);
         Ok(())
@@ -451,6 +482,7 @@ mod tests {
         assert!(kept
             .keep("nonsense")
             .unwrap_err()
+            .to_string()
             .contains("timings, uidvalidity"));
     }
 
@@ -517,10 +549,15 @@ mod tests {
             server(&r, "* OK Logged in (session=<abc>)"),
             "* OK Logged in (<ignored>)"
         );
-        assert!(r.ignore(r"\d*").unwrap_err().contains("empty string"));
+        assert!(r
+            .ignore(r"\d*")
+            .unwrap_err()
+            .to_string()
+            .contains("empty string"));
         assert!(r
             .ignore("(")
             .unwrap_err()
+            .to_string()
             .contains("not a regular expression"));
     }
 }

@@ -18,6 +18,8 @@
 //! A file cut short (a capture still running, a copy interrupted) gives the frames
 //! before the cut and says where it was; it is not an error.
 
+use super::import::ImportError;
+
 /// One captured frame.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Frame<'a> {
@@ -54,14 +56,11 @@ pub(crate) fn sniff(bytes: &[u8]) -> bool {
 }
 
 /// Reads a pcap or pcapng file. Fails only when the file is not one at all.
-pub fn read(bytes: &[u8]) -> Result<Capture<'_>, String> {
+pub fn read(bytes: &[u8]) -> Result<Capture<'_>, ImportError> {
     match bytes.get(..4) {
         Some([0x0a, 0x0d, 0x0d, 0x0a]) => Ok(read_pcapng(bytes)),
         _ if sniff(bytes) => read_pcap(bytes),
-        _ => Err(
-            "not a pcap or pcapng file (its first four bytes are not a capture's magic number)"
-                .into(),
-        ),
+        _ => Err(ImportError::NotCapture),
     }
 }
 
@@ -90,17 +89,14 @@ impl Order {
     }
 }
 
-fn read_pcap(bytes: &[u8]) -> Result<Capture<'_>, String> {
+fn read_pcap(bytes: &[u8]) -> Result<Capture<'_>, ImportError> {
     let little = bytes[0] == 0xd4 || bytes[0] == 0x4d;
     let order = Order { little };
     let nanos = matches!(
         bytes[..4],
         [0x4d, 0x3c, 0xb2, 0xa1] | [0xa1, 0xb2, 0x3c, 0x4d]
     );
-    let link_type = order
-        .u32(bytes, 20)
-        .ok_or("the pcap file header is cut short (24 bytes are needed)")?
-        & 0x0fff_ffff;
+    let link_type = order.u32(bytes, 20).ok_or(ImportError::PcapHeaderCut)? & 0x0fff_ffff;
     let unit = if nanos { 1e-9 } else { 1e-6 };
     let mut capture = Capture {
         format: "pcap",

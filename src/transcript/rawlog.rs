@@ -19,6 +19,7 @@
 //! The bytes are kept as they are (a literal may hold anything); only the timestamps
 //! and markers are taken out.
 
+use super::import::ImportError;
 use super::{Direction, Record, Transcript};
 
 /// One timestamped piece of a rawlog.
@@ -105,20 +106,20 @@ fn half_pieces(bytes: &[u8]) -> Vec<Piece> {
 }
 
 /// Splits a single-file rawlog into its entries.
-fn single_pieces(bytes: &[u8]) -> Result<Vec<Piece>, String> {
+fn single_pieces(bytes: &[u8]) -> Result<Vec<Piece>, ImportError> {
     let mut pieces = Vec::new();
     let mut at = 0;
     let mut line = 1;
     while at < bytes.len() {
         let head = &bytes[at..];
         let Some((time, rest)) = timestamp(head) else {
-            return Err(format!(
-                "line {line}: expected `SECONDS.MICROS I: ` or `O: ` (a rawlog entry), found {:?}",
-                String::from_utf8_lossy(&head[..head.len().min(30)])
-            ));
+            return Err(ImportError::RawlogEntry {
+                line,
+                found: String::from_utf8_lossy(&head[..head.len().min(30)]).into_owned(),
+            });
         };
         let Some((mark, ends)) = marker(rest) else {
-            return Err(format!("line {line}: an entry without its `I:`/`O:` mark"));
+            return Err(ImportError::RawlogMark { line });
         };
         let data_start = at + (head.len() - rest.len()) + 3;
         let data_end = if ends {
@@ -157,7 +158,7 @@ fn starts_greeting(bytes: &[u8]) -> bool {
 }
 
 /// Reads a single-file rawlog (imaptest's `rawlog.N`).
-pub(crate) fn read_single(bytes: &[u8]) -> Result<Transcript, String> {
+pub(crate) fn read_single(bytes: &[u8]) -> Result<Transcript, ImportError> {
     let pieces = single_pieces(bytes)?;
     let greeting_from = pieces
         .iter()

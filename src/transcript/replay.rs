@@ -98,6 +98,38 @@ enum Step {
     Companion,
 }
 
+/// Why a recording cannot be replayed: what it hides or cuts, at which line of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplayError {
+    /// A literal larger than the replay keeps (1 MiB).
+    LiteralTooLarge { line: usize },
+    /// LOGIN's password is masked and no `--password` replaces it.
+    LoginMasked { line: usize },
+    /// AUTHENTICATE PLAIN's password is masked and no `--password` replaces it.
+    PlainMasked { line: usize },
+}
+
+impl std::fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReplayError::LiteralTooLarge { line } => write!(
+                f,
+                "line {line}: a literal of this command is larger than the replay keeps (1 MiB): it cannot be sent again"
+            ),
+            ReplayError::LoginMasked { line } => write!(
+                f,
+                "line {line}: the recording masks LOGIN's password (********): give --password (and --user if need be)"
+            ),
+            ReplayError::PlainMasked { line } => write!(
+                f,
+                "line {line}: the recording masks the AUTHENTICATE PLAIN password: give --password (and --user if need be)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ReplayError {}
+
 /// The replay of one session.
 #[derive(Debug)]
 pub struct Replay {
@@ -123,7 +155,7 @@ impl Replay {
         recorded: &Transcript,
         options: &Options,
         companion: bool,
-    ) -> Result<Replay, String> {
+    ) -> Result<Replay, ReplayError> {
         let mut steps = vec![Step::Await(Need::Greeting, Patience::Answer)];
         for exchange in exchanges(recorded, &Rules::strict()).iter().skip(1) {
             let Some(command) = &exchange.command else {
@@ -377,22 +409,18 @@ fn command_parts(
     message: &Message,
     options: &Options,
     line: usize,
-) -> Result<(Pieces, bool), String> {
+) -> Result<(Pieces, bool), ReplayError> {
     let parsed = parse_command(&message.grammar_text());
     let truncated = message.literals().any(|l| !l.is_whole());
     if truncated {
-        return Err(format!(
-            "line {line}: a literal of this command is larger than the replay keeps (1 MiB): it cannot be sent again"
-        ));
+        return Err(ReplayError::LiteralTooLarge { line });
     }
     if let Some(command) = &parsed.command {
         match &command.body {
             CommandBody::Login { user, password } => {
                 let masked = password.bytes == MASK;
                 if masked && options.password.is_none() {
-                    return Err(format!(
-                        "line {line}: the recording masks LOGIN's password (********): give --password (and --user if need be)"
-                    ));
+                    return Err(ReplayError::LoginMasked { line });
                 }
                 if options.user.is_some() || options.password.is_some() {
                     let user = options
@@ -456,7 +484,7 @@ fn client_data(
     recorded: &[u8],
     options: &Options,
     line: usize,
-) -> Result<Vec<u8>, String> {
+) -> Result<Vec<u8>, ReplayError> {
     if name != Some("AUTHENTICATE") {
         return Ok(recorded.to_vec());
     }
@@ -469,7 +497,7 @@ fn client_data(
 
 /// A PLAIN response (`authzid NUL user NUL password`, base64) with the user and
 /// password replaced; None when there is nothing to replace or it is not PLAIN data.
-fn plain(b64: &[u8], options: &Options, line: usize) -> Result<Option<String>, String> {
+fn plain(b64: &[u8], options: &Options, line: usize) -> Result<Option<String>, ReplayError> {
     let Some(decoded) = decode_base64(b64) else {
         return Ok(None);
     };
@@ -478,9 +506,7 @@ fn plain(b64: &[u8], options: &Options, line: usize) -> Result<Option<String>, S
         return Ok(None);
     }
     if fields[2] == MASK && options.password.is_none() {
-        return Err(format!(
-            "line {line}: the recording masks the AUTHENTICATE PLAIN password: give --password (and --user if need be)"
-        ));
+        return Err(ReplayError::PlainMasked { line });
     }
     if options.user.is_none() && options.password.is_none() {
         return Ok(None);
@@ -591,7 +617,7 @@ mod tests {
     fn a_masked_password_needs_one_and_the_outcome_keeps_the_mask() {
         let t = recorded("S: * OK hi\nC: a1 LOGIN strategos \"********\"\nS: a1 OK Logged in\n");
         let e = Replay::new(&t, &Options::default(), false).unwrap_err();
-        assert!(e.contains("--password"), "{e}");
+        assert!(e.to_string().contains("--password"), "{e}");
         let options = Options {
             user: None,
             password: Some("tryhackme".into()),
