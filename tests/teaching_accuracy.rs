@@ -464,6 +464,30 @@ fn extension_parts_of_search_sort_and_thread_cite_their_sections_first() {
 }
 
 #[test]
+fn an_unsolicited_fetch_without_uid_gets_the_imap4rev2_rule() {
+    // RFC 9051 §7.5.2 and Appendix E item 21: "All unsolicited FETCH updates are required
+    // to include UID", new in IMAP4rev2; Dovecot (IMAP4rev1) sends `* 2 FETCH (FLAGS
+    // (\Flagged))` with a NOOP after another session's STORE.
+    let a = session(&[
+        "C: a1 LOGIN u p",
+        "S: a1 OK done",
+        "C: a2 SELECT INBOX",
+        "S: a2 OK [READ-WRITE] done",
+        "C: a3 NOOP",
+        "S: * 2 FETCH (FLAGS (\\Flagged))",
+        "S: a3 OK NOOP completed",
+        "C: a4 FETCH 2 FLAGS",
+        "S: * 2 FETCH (FLAGS (\\Seen))",
+        "S: a4 OK done",
+    ]);
+    let news = shown(line(&a, "* 2 FETCH (FLAGS (\\Flagged))"));
+    assert!(news.contains("IMAP4rev2 requires"), "{news}");
+    let answer = shown(line(&a, "* 2 FETCH (FLAGS (\\Seen))"));
+    assert!(!answer.contains("IMAP4rev2 requires"), "{answer}");
+    assert!(!answer.contains("no command asked"), "{answer}");
+}
+
+#[test]
 fn a_thread_drawing_shows_parents_not_replies() {
     // RFC 5256 §3: ORDEREDSUBJECT knows only subjects and dates ("the second message of a
     // thread is the child of the first"); §4: a thread lists "successive parent and

@@ -277,8 +277,32 @@ fn untagged(ctx: &Context, a: &mut Annotation, data: &Data, greeting: bool, mess
             };
             say!(key, uids = uids)
         }
-        Data::Fetch { seq, attributes } => fetch_phrase(a, *seq, attributes, message),
+        Data::Fetch { seq, attributes } => {
+            if unsolicited_fetch(ctx) {
+                a.details.push(say!("response.fetch.unsolicited"));
+                if !attributes
+                    .iter()
+                    .any(|x| matches!(x, MessageAttribute::Uid(_)))
+                {
+                    a.details.push(say!("response.fetch.unsolicited.no-uid"));
+                }
+            }
+            fetch_phrase(a, *seq, attributes, message)
+        }
     };
+}
+
+/// A FETCH response no command asked for: news of a change, sent with the reply to
+/// another command or during IDLE (RFC 9051 §5.2, §7.5.2). FETCH and STORE answer with
+/// FETCH, and so does SELECT with QRESYNC (RFC 7162 §3.2.5). With no command known to be
+/// in progress (a capture that started late), nothing is claimed.
+fn unsolicited_fetch(ctx: &Context) -> bool {
+    let asks = |p: &Pending| {
+        ["FETCH", "STORE", "SELECT", "EXAMINE"]
+            .iter()
+            .any(|n| p.is(n))
+    };
+    !ctx.pending.is_empty() && !ctx.pending.values().any(asks)
 }
 
 /// An untagged OK, NO, BAD, PREAUTH or BYE: the greeting, a farewell, or what its

@@ -108,6 +108,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "23-sort-thread.yaml",
         include_str!("../../scenarios/23-sort-thread.yaml"),
     ),
+    (
+        "24-idle-two-sessions.yaml",
+        include_str!("../../scenarios/24-idle-two-sessions.yaml"),
+    ),
 ];
 
 /// The built-in catalogue, parsed. A broken built-in lesson is a bug the test suite
