@@ -778,6 +778,14 @@ const FALSE_CLAIMS: &[(&str, &str)] = &[
         "nothing in the answer says which kind",
         "ESEARCH carries UID",
     ),
+    (
+        "nothing was asked for but to save",
+        "RFC 9051 §6.4.4: SAVE alone suppresses the ESEARCH response",
+    ),
+    (
+        "what it replies to",
+        "RFC 5256 §3, §4: a thread lists parents and children; ORDEREDSUBJECT knows no replies",
+    ),
 ];
 
 /// How a text says that IMAP4rev2 took something out.

@@ -112,6 +112,10 @@ pub const BUILT_IN: &[(&str, &str)] = &[
         "24-idle-two-sessions.yaml",
         include_str!("../../scenarios/24-idle-two-sessions.yaml"),
     ),
+    (
+        "25-esearch-searchres.yaml",
+        include_str!("../../scenarios/25-esearch-searchres.yaml"),
+    ),
 ];
 
 /// The built-in catalogue, parsed. A broken built-in lesson is a bug the test suite
