@@ -14,13 +14,21 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The Rust files under `dir`, subfolders included (a module split into a folder stays
+/// under the check).
 fn rust_files(dir: &str) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join(dir))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
-        .collect();
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&root().join(dir), &mut files);
     files.sort();
     files
 }
@@ -401,4 +409,52 @@ fn the_scanner_finds_prose_and_lets_protocol_through() {
     assert!(allowed("base64", &keys, &rules));
     assert!(allowed("Subject", &keys, &rules));
     assert!(!allowed("Hello", &keys, &rules));
+}
+
+/// Issue 11 and 12: the explainer's state transitions live in `explain/context.rs`
+/// (`Context::client_sent` and `Context::server_sent`); the files that write the words
+/// only read the context. A `&mut Context`, an assignment to a field of it, or a
+/// mutating call on one elsewhere in `src/explain` fails here.
+#[test]
+fn state_transitions_live_in_context_rs_only() {
+    let mut problems = Vec::new();
+    for path in explain_files() {
+        if path.file_name().is_some_and(|n| n == "context.rs") {
+            continue;
+        }
+        let source = std::fs::read_to_string(&path).unwrap();
+        let code = match source.find("#[cfg(test)]") {
+            Some(i) => &source[..i],
+            None => &source,
+        };
+        for (i, line) in code.lines().enumerate() {
+            let line = line.split("//").next().unwrap_or("");
+            let compact: String = line.split_whitespace().collect();
+            let assigns = ["ctx.", "self.context."].iter().any(|owner| {
+                compact.match_indices(owner).any(|(at, _)| {
+                    let rest = &compact[at + owner.len()..];
+                    let field: String = rest
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+                        .collect();
+                    let after = &rest[field.len()..];
+                    let mutator = [
+                        "insert", "remove", "push", "clear", "extend", "take", "retain",
+                    ]
+                    .iter()
+                    .any(|m| field.ends_with(&format!(".{m}")));
+                    (after.starts_with('=') && !after.starts_with("=="))
+                        || (mutator && after.starts_with('('))
+                })
+            });
+            if compact.contains("&mutContext") || assigns {
+                problems.push(format!("{}:{}: {}", path.display(), i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "state changes outside explain/context.rs:\n{}",
+        problems.join("\n")
+    );
 }
