@@ -46,12 +46,15 @@ pub fn run(args: CheckArgs) -> CliResult {
                         .join("\n")
                 })?;
                 println!("## {}", file.display());
-                print!("{}", visible_lines(&check::replies(&scenario)?));
+                print!(
+                    "{}",
+                    visible_lines(&check::replies(&scenario).map_err(|e| e.to_string())?)
+                );
             }
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let report = check::check_paths(&paths)?;
+    let report = check::check_paths(&paths).map_err(|e| e.to_string())?;
     let mut out = std::io::stdout().lock();
     let written = match args.format {
         Format::Text => out.write_all(visible_lines(&report.text()).as_bytes()),

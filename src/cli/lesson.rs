@@ -62,7 +62,7 @@ pub fn run(args: LessonArgs, color: bool) -> CliResult {
         record: args.record,
         save_progress: !args.demo,
     };
-    repl::run(scenario, &options)?;
+    repl::run(scenario, &options).map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
 }
 

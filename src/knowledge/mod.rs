@@ -183,11 +183,28 @@ pub struct Entry {
     pub(crate) imap4rev2: Option<Rev2>,
 }
 
+/// An embedded data file that does not parse (the unit tests catch it before a build
+/// ships).
+#[derive(Debug)]
+pub(crate) struct DataError {
+    /// The file under `src/knowledge/data/`.
+    pub(crate) file: &'static str,
+    pub(crate) error: serde_norway::Error,
+}
+
+impl std::fmt::Display for DataError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "src/knowledge/data/{}: {}", self.file, self.error)
+    }
+}
+
+impl std::error::Error for DataError {}
+
 /// Parses one kind's embedded data file.
-fn parse(kind: Kind) -> Result<Vec<Entry>, String> {
+fn parse(kind: Kind) -> Result<Vec<Entry>, DataError> {
     let (file, text) = kind.source();
     let mut entries: Vec<Entry> =
-        serde_norway::from_str(text).map_err(|e| format!("src/knowledge/data/{file}: {e}"))?;
+        serde_norway::from_str(text).map_err(|error| DataError { file, error })?;
     for entry in &mut entries {
         // Folded scalars (`details: >`) keep a final newline; the explainer wants none.
         let trimmed = entry.details.trim_end();

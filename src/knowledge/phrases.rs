@@ -25,8 +25,11 @@ pub struct Phrase {
 const SOURCE: &str = include_str!("data/phrases.yaml");
 
 /// Parses the embedded templates.
-pub(crate) fn parse() -> Result<Vec<Phrase>, String> {
-    serde_norway::from_str(SOURCE).map_err(|e| format!("src/knowledge/data/phrases.yaml: {e}"))
+pub(crate) fn parse() -> Result<Vec<Phrase>, super::DataError> {
+    serde_norway::from_str(SOURCE).map_err(|error| super::DataError {
+        file: "phrases.yaml",
+        error,
+    })
 }
 
 /// Every template, in file order.

@@ -45,7 +45,7 @@ fn kind_all_is_in_declaration_order() {
 fn embedded_data_parses() {
     let errors: Vec<String> = Kind::ALL
         .iter()
-        .filter_map(|&kind| parse(kind).err())
+        .filter_map(|&kind| parse(kind).err().map(|e| e.to_string()))
         .collect();
     assert!(
         errors.is_empty(),

@@ -15,6 +15,7 @@ use serde::Serialize;
 use super::matcher;
 use super::runner::{Runner, StepRun};
 use super::schema::{self, Locator, Scenario, ScenarioError, Step};
+use super::LessonError;
 
 /// The outcome for one file.
 #[derive(Debug, Clone, Serialize)]
@@ -77,13 +78,15 @@ impl Report {
 }
 
 /// Checks every scenario file under the given paths (files or folders).
-pub fn check_paths(paths: &[PathBuf]) -> Result<Report, String> {
+pub fn check_paths(paths: &[PathBuf]) -> Result<Report, LessonError> {
     let mut files = Vec::new();
     for p in paths {
-        let found =
-            super::scenario_files(p).map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+        let found = super::scenario_files(p).map_err(|error| LessonError::Read {
+            path: p.clone(),
+            error,
+        })?;
         if found.is_empty() {
-            return Err(format!("no scenario files (*.yaml) in {}", p.display()));
+            return Err(LessonError::NoScenarios(p.clone()));
         }
         files.extend(found);
     }
@@ -321,7 +324,7 @@ fn answered(what: &str, reply: &[String], expected: &[String]) -> String {
 
 /// Every step's shown command and the mock's reply (and what arrived while idle), whether
 /// or not it matches: what an author copies into `expect:` (`check --replies`).
-pub fn replies(scenario: &Scenario) -> Result<String, String> {
+pub fn replies(scenario: &Scenario) -> Result<String, LessonError> {
     let mut runner = Runner::new(scenario.clone())?;
     let mut out = String::new();
     for k in 0..scenario.steps.len() {

@@ -26,6 +26,59 @@ use std::path::{Path, PathBuf};
 pub use runner::{Runner, Show};
 pub use schema::{Scenario, ScenarioError};
 
+use crate::mock::fixture::FixtureError;
+
+/// Why a lesson cannot start or go on, or `check` cannot look at one. (A lesson's own
+/// mistakes, at a line of its YAML, are [`ScenarioError`]s.)
+#[derive(Debug)]
+pub enum LessonError {
+    /// The lesson's fixture cannot be found, read or built.
+    Fixture(FixtureError),
+    /// An event acts for a user the fixture does not have.
+    NoUser(String),
+    /// The second client that plays an event is missing (an event ran before it logged in).
+    NoSecondClient,
+    /// A command of an event failed: its first line, and the reply, lines joined by ` / `.
+    EventFailed { command: String, reply: String },
+    /// The terminal or a file cannot be written (`what` names it).
+    Write { what: String, error: std::io::Error },
+    /// A path given to `check` cannot be read.
+    Read {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    /// A path given to `check` holds no scenario.
+    NoScenarios(PathBuf),
+}
+
+impl std::fmt::Display for LessonError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LessonError::Fixture(e) => write!(f, "{e}"),
+            LessonError::NoUser(user) => write!(f, "events: no user {user} in the fixture"),
+            LessonError::NoSecondClient => f.write_str("no second client"),
+            LessonError::EventFailed { command, reply } => {
+                write!(f, "the second client's `{command}` failed: {reply}")
+            }
+            LessonError::Write { what, error } => write!(f, "cannot write {what}: {error}"),
+            LessonError::Read { path, error } => {
+                write!(f, "cannot read {}: {error}", path.display())
+            }
+            LessonError::NoScenarios(path) => {
+                write!(f, "no scenario files (*.yaml) in {}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for LessonError {}
+
+impl From<FixtureError> for LessonError {
+    fn from(e: FixtureError) -> Self {
+        LessonError::Fixture(e)
+    }
+}
+
 /// The catalogue, in teaching order: (file name, text).
 pub const BUILT_IN: &[(&str, &str)] = &[
     (

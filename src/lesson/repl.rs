@@ -13,6 +13,7 @@ use super::progress::Progress;
 use super::runner::{Runner, Show};
 use super::schema::Scenario;
 use super::screen;
+use super::LessonError;
 use crate::render::{self, TextStyle};
 use crate::transcript;
 
@@ -86,14 +87,17 @@ impl Input {
 }
 
 /// Runs one lesson, interactively or as a demo.
-pub fn run(scenario: Scenario, options: &Options) -> Result<(), String> {
+pub fn run(scenario: Scenario, options: &Options) -> Result<(), LessonError> {
     let id = scenario.id.clone();
     let steps = scenario.steps.len();
     let mut runner = Runner::new(scenario)?;
     let mut progress = Progress::load();
     let mut out = io::stdout().lock();
     let mut input = Input::open();
-    let io_err = |e: io::Error| format!("cannot write to the terminal: {e}");
+    let io_err = |error: io::Error| LessonError::Write {
+        what: "to the terminal".into(),
+        error,
+    };
 
     let mut shows = runner.begin();
     let saved = progress.get(&id);
@@ -178,7 +182,10 @@ pub fn run(scenario: Scenario, options: &Options) -> Result<(), String> {
     }
     if let Some(path) = &options.record {
         let text = transcript::write(&runner.transcript());
-        std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        std::fs::write(path, text).map_err(|error| LessonError::Write {
+            what: path.display().to_string(),
+            error,
+        })?;
     }
     Ok(())
 }

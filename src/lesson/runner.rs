@@ -25,6 +25,7 @@ use super::matcher::{self, Expectation, Judgement};
 use super::miss;
 use super::schema::{self, Level, Scenario, Step};
 use super::world::World;
+use super::LessonError;
 
 /// Something for the front end to show, in order.
 #[derive(Debug, Clone)]
@@ -137,7 +138,7 @@ pub struct Runner {
 }
 
 impl Runner {
-    pub fn new(scenario: Scenario) -> Result<Runner, String> {
+    pub fn new(scenario: Scenario) -> Result<Runner, LessonError> {
         let fixture = schema::resolve_fixture(&scenario)?;
         let (world, greeting) = World::new(&fixture)?;
         let mut runner = Runner {
@@ -585,7 +586,7 @@ impl Runner {
                     self.world.record(Direction::Server, u.clone());
                     updates.extend(u);
                 }
-                Err(e) => event_errors.push(e),
+                Err(e) => event_errors.push(e.to_string()),
             }
         }
         let update_lines = matcher::reply_lines(&updates);

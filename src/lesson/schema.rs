@@ -16,7 +16,7 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use super::matcher::Expectation;
-use crate::mock::fixture::{self, Fixture};
+use crate::mock::fixture::{self, Fixture, FixtureError};
 
 /// One lesson file.
 #[derive(Debug, Clone, Deserialize)]
@@ -406,8 +406,8 @@ pub(crate) fn validate(s: &Scenario) -> Vec<ScenarioError> {
     }
     if let FixtureRef::Named(name) = &s.fixture {
         if let Err(why) = resolve_fixture(s) {
-            let message = if why.contains(fixture::OUTSIDE) {
-                why
+            let message = if let FixtureError::Outside { .. } = why {
+                why.to_string()
             } else {
                 format!(
                     "no fixture called {name:?}: give a built-in name ({}), a path relative to this file, or write it inline",
@@ -520,7 +520,7 @@ fn validate_step(
 }
 
 /// The fixture a scenario names, parsed (not yet built).
-pub(crate) fn resolve_fixture(s: &Scenario) -> Result<Fixture, String> {
+pub(crate) fn resolve_fixture(s: &Scenario) -> Result<Fixture, FixtureError> {
     match &s.fixture {
         FixtureRef::Inline(f) => {
             let mut f = (**f).clone();
@@ -530,13 +530,13 @@ pub(crate) fn resolve_fixture(s: &Scenario) -> Result<Fixture, String> {
         }
         FixtureRef::Named(name) => {
             if fixture::BUILT_IN.iter().any(|(n, _)| n == name) {
-                return fixture::resolve(name).map_err(|e| e.to_string());
+                return fixture::resolve(name);
             }
             // A fixture file, and the mail it reads, must sit in the lesson's folder.
             let folder = lesson_folder(s);
             let path = folder.join(name);
             fixture::confined(&folder, &path)?;
-            let mut f = fixture::resolve(&path.display().to_string()).map_err(|e| e.to_string())?;
+            let mut f = fixture::resolve(&path.display().to_string())?;
             f.root = Some(folder);
             Ok(f)
         }

@@ -14,6 +14,7 @@ use crate::wire::{Frame, Framer};
 
 use super::matcher::Vars;
 use super::schema::{Event, StateCheck};
+use super::LessonError;
 
 /// Tracks whether the client's stream is inside a literal, and how much is left.
 pub(super) struct Mirror {
@@ -83,8 +84,8 @@ pub(super) struct Sent {
 }
 
 impl World {
-    pub(super) fn new(fixture: &Fixture) -> Result<(World, Vec<Annotation>), String> {
-        let (store, config) = fixture.build().map_err(|e| e.to_string())?;
+    pub(super) fn new(fixture: &Fixture) -> Result<(World, Vec<Annotation>), LessonError> {
+        let (store, config) = fixture.build()?;
         let config = Arc::new(config);
         let (session, greeting) = Session::new(store.clone(), config.clone());
         let mut explainer = Explainer::new(Options::default());
@@ -158,7 +159,7 @@ impl World {
 
     /// Runs one event through the second client; returns what the learner's session
     /// received because of it (only when idling) and a description.
-    pub(super) fn event(&mut self, event: &Event) -> Result<(String, Vec<u8>), String> {
+    pub(super) fn event(&mut self, event: &Event) -> Result<(String, Vec<u8>), LessonError> {
         let user = self.user();
         let lines: Vec<Vec<u8>>;
         let said: String;
@@ -217,7 +218,7 @@ impl World {
                 .lock()
                 .account(&user)
                 .map(|a| a.password.clone())
-                .ok_or_else(|| format!("events: no user {user} in the fixture"))?;
+                .ok_or_else(|| LessonError::NoUser(user.clone()))?;
             let (session, _) = Session::new(self.store.clone(), self.config.clone());
             self.other = Some(session);
             self.other_command(format!("LOGIN {} {}", quote(&user), quote(&password)).as_bytes())?;
@@ -234,28 +235,28 @@ impl World {
     }
 
     /// One command of the second client; an error unless it ends in OK.
-    pub(super) fn other_command(&mut self, line: &[u8]) -> Result<(), String> {
+    pub(super) fn other_command(&mut self, line: &[u8]) -> Result<(), LessonError> {
         self.other_tags += 1;
         let tag = format!("e{}", self.other_tags);
         let mut bytes = format!("{tag} ").into_bytes();
         bytes.extend_from_slice(line);
         bytes.extend_from_slice(b"\r\n");
-        let other = self.other.as_mut().ok_or("no second client")?;
+        let other = self.other.as_mut().ok_or(LessonError::NoSecondClient)?;
         let out = other.receive(&bytes);
         let text = String::from_utf8_lossy(&out.bytes);
         let ok = format!("{tag} OK");
         if text.lines().any(|l| l.starts_with(&ok)) {
             Ok(())
         } else {
-            let first = String::from_utf8_lossy(line)
+            let command = String::from_utf8_lossy(line)
                 .lines()
                 .next()
                 .unwrap_or("")
                 .to_owned();
-            Err(format!(
-                "the second client's `{first}` failed: {}",
-                text.trim_end().replace("\r\n", " / ")
-            ))
+            Err(LessonError::EventFailed {
+                command,
+                reply: text.trim_end().replace("\r\n", " / "),
+            })
         }
     }
 

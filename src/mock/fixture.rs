@@ -156,6 +156,11 @@ pub enum FixtureError {
         origin: String,
         error: crate::yaml::LimitError,
     },
+    /// A file of a lesson's fixture that leads out of the lesson's folder ([`confined`]).
+    Outside {
+        path: PathBuf,
+        root: PathBuf,
+    },
 }
 
 impl std::fmt::Display for FixtureError {
@@ -174,6 +179,12 @@ impl std::fmt::Display for FixtureError {
             FixtureError::Yaml { origin, error } => write!(f, "{origin}: {error}"),
             FixtureError::Invalid { origin, message } => write!(f, "{origin}: {message}"),
             FixtureError::Limit { origin, error } => write!(f, "{origin}:{error}"),
+            FixtureError::Outside { path, root } => write!(
+                f,
+                "{} is outside the lesson's folder ({}): keep the files a lesson uses beside it or below it",
+                path.display(),
+                root.display()
+            ),
         }
     }
 }
@@ -368,7 +379,7 @@ impl Fixture {
         })
     }
 
-    fn message_bytes(&self, m: &MessageSpec) -> Result<Vec<u8>, String> {
+    fn message_bytes(&self, m: &MessageSpec) -> Result<Vec<u8>, SourceError> {
         match (&m.text, &m.file) {
             (Some(text), None) => Ok(crlf(text)),
             (None, Some(file)) => {
@@ -377,12 +388,34 @@ impl Fixture {
                     None => PathBuf::from(file),
                 };
                 if let Some(root) = &self.root {
-                    confined(root, &path)?;
+                    confined(root, &path).map_err(SourceError::File)?;
                 }
-                std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+                std::fs::read(&path)
+                    .map_err(|error| SourceError::File(FixtureError::Io { path, error }))
             }
-            (Some(_), Some(_)) => Err("give text or file, not both".into()),
-            (None, None) => Err("needs text or file".into()),
+            (Some(_), Some(_)) => Err(SourceError::Both),
+            (None, None) => Err(SourceError::Neither),
+        }
+    }
+}
+
+/// Why a message of a fixture has no bytes.
+#[derive(Debug)]
+enum SourceError {
+    /// Both `text:` and `file:`.
+    Both,
+    /// Neither `text:` nor `file:`.
+    Neither,
+    /// The file cannot be read, or leads out of the lesson's folder.
+    File(FixtureError),
+}
+
+impl std::fmt::Display for SourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SourceError::Both => f.write_str("give text or file, not both"),
+            SourceError::Neither => f.write_str("needs text or file"),
+            SourceError::File(e) => write!(f, "{e}"),
         }
     }
 }
@@ -428,32 +461,28 @@ impl ServerSpec {
     }
 }
 
-/// What [`confined`] says of a path that leads out of the lesson's folder.
-pub(crate) const OUTSIDE: &str = "outside the lesson's folder";
-
 /// Checks that `path` leads into `root` (symbolic links followed). A lesson can then
 /// read the mail beside it, and nothing else: `file: ../../../../etc/passwd` in a
 /// lesson would otherwise be served to whoever runs it.
-pub(crate) fn confined(root: &Path, path: &Path) -> Result<(), String> {
+pub(crate) fn confined(root: &Path, path: &Path) -> Result<(), FixtureError> {
     let root = if root.as_os_str().is_empty() {
         Path::new(".")
     } else {
         root
     };
-    let real_root = root
-        .canonicalize()
-        .map_err(|e| format!("cannot read {}: {e}", root.display()))?;
-    let real = path
-        .canonicalize()
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let unreadable = |path: &Path, error| FixtureError::Io {
+        path: path.to_path_buf(),
+        error,
+    };
+    let real_root = root.canonicalize().map_err(|e| unreadable(root, e))?;
+    let real = path.canonicalize().map_err(|e| unreadable(path, e))?;
     if real.starts_with(&real_root) {
         Ok(())
     } else {
-        Err(format!(
-            "{} is {OUTSIDE} ({}): keep the files a lesson uses beside it or below it",
-            path.display(),
-            root.display()
-        ))
+        Err(FixtureError::Outside {
+            path: path.to_path_buf(),
+            root: root.to_path_buf(),
+        })
     }
 }
 

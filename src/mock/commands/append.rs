@@ -97,8 +97,8 @@ pub(crate) fn check_before_literal(
             format!("[TRYCREATE] {}", w::no_mailbox(&mailbox.raw.text())),
         );
     }
-    if let Err(text) = flags_of("APPEND", flags) {
-        return refuse("BAD", text);
+    if let Err(e) = flags_of("APPEND", flags) {
+        return refuse("BAD", e.to_string());
     }
     if date
         .as_deref()
@@ -118,18 +118,33 @@ pub(crate) fn check_before_literal(
     Verdict::Accept
 }
 
+/// A system flag Dovecot refuses in APPEND or STORE: `\Recent`, or one it does not
+/// know. Its Display is Dovecot's BAD text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct InvalidSystemFlag {
+    pub(crate) command: &'static str,
+    pub(crate) flag: String,
+}
+
+impl std::fmt::Display for InvalidSystemFlag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let reason = format!("Invalid system flag {}", self.flag.to_ascii_uppercase());
+        f.write_str(&w::command_error(self.command, &reason))
+    }
+}
+
 /// Flags given to APPEND or STORE (`command`, named in the error): `\Recent` and
 /// unknown system flags are errors (`BAD ... Invalid system flag \RECENT`, battery w12).
-pub(crate) fn flags_of(command: &str, flags: &[Flag]) -> Result<Flags, String> {
+pub(crate) fn flags_of(command: &'static str, flags: &[Flag]) -> Result<Flags, InvalidSystemFlag> {
     let mut out = Flags::default();
     for f in flags {
         match store::system_flag(&f.0) {
             Some(bit) => out.system |= bit,
             None if f.is_system() => {
-                return Err(w::command_error(
+                return Err(InvalidSystemFlag {
                     command,
-                    &format!("Invalid system flag {}", f.0.to_ascii_uppercase()),
-                ));
+                    flag: f.0.clone(),
+                });
             }
             None => {
                 if !out.has_keyword(&f.0) {
@@ -153,7 +168,7 @@ pub(crate) fn handle(
     // parse
     let flags = match flags_of("APPEND", flags) {
         Ok(f) => f,
-        Err(text) => return Done::bad(tag, text.replace("command STORE", "command APPEND")),
+        Err(e) => return Done::bad(tag, e.to_string()),
     };
     let internal_date = match date {
         Some(d) => match dates::parse_internal_date(d) {

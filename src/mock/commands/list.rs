@@ -117,8 +117,8 @@ pub(crate) fn list(
             ListReturnOption::Children => want.return_children = true,
             ListReturnOption::SpecialUse => want.return_special_use = true,
             ListReturnOption::Status(items) => {
-                if let Err(text) = status::check_items(items) {
-                    return Done::bad(tag, w::command_error("LIST", &text));
+                if let Err(e) = status::check_items(items) {
+                    return Done::bad(tag, w::command_error("LIST", &e.to_string()));
                 }
                 want.status = items.clone();
             }

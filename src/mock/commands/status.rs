@@ -48,13 +48,30 @@ fn value(mb: &MailboxData, item: StatusItem) -> Option<u64> {
 }
 
 /// Dovecot's answer to items it does not know (imap_status_parse_items).
-pub(crate) fn check_items(items: &[StatusItem]) -> Result<(), String> {
+pub(crate) fn check_items(items: &[StatusItem]) -> Result<(), BadItems> {
     if items.is_empty() {
-        return Err("Empty status list".into());
+        return Err(BadItems::Empty);
     }
     match items.iter().find(|i| !STATUS_ORDER.contains(i)) {
-        Some(bad) => Err(format!("Invalid status item {bad}")),
+        Some(bad) => Err(BadItems::Invalid(*bad)),
         None => Ok(()),
+    }
+}
+
+/// A STATUS item list Dovecot refuses; its Display is Dovecot's reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum BadItems {
+    Empty,
+    /// An item Dovecot does not know (DELETED, APPENDLIMIT, MAILBOXID, another's).
+    Invalid(StatusItem),
+}
+
+impl std::fmt::Display for BadItems {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BadItems::Empty => f.write_str("Empty status list"),
+            BadItems::Invalid(item) => write!(f, "Invalid status item {item}"),
+        }
     }
 }
 
@@ -72,8 +89,8 @@ pub(crate) fn line(mb: &MailboxData, items: &[StatusItem], name: &[u8]) -> Vec<u
 }
 
 pub(crate) fn status(cx: &mut Cx, tag: &str, mailbox: &Mailbox, items: &[StatusItem]) -> Done {
-    if let Err(text) = check_items(items) {
-        return Done::bad(tag, w::command_error("STATUS", &text));
+    if let Err(e) = check_items(items) {
+        return Done::bad(tag, w::command_error("STATUS", &e.to_string()));
     }
     let highestmodseq = items.contains(&StatusItem::HighestModSeq);
     // HIGHESTMODSEQ turns CONDSTORE on for the session, as ENABLE would.

@@ -33,7 +33,7 @@ pub(crate) fn handle(
     let name = if uid { "UID STORE" } else { "STORE" };
     let given = match flags_of(name, &action.flags) {
         Ok(f) => f,
-        Err(text) => return Done::bad(tag, text),
+        Err(e) => return Done::bad(tag, e.to_string()),
     };
     let user = cx.user().to_owned();
     let Some(view) = cx.conn.selected.as_ref() else {
