@@ -10,6 +10,7 @@
 use imap_tutor::grammar::command::{parse_client_line, ClientExpectation, ClientLine, StoreMode};
 use imap_tutor::grammar::core::StringForm;
 use imap_tutor::grammar::extensions::condstore::{FetchModifier, SelectParam};
+use imap_tutor::grammar::extensions::esearch::ReturnOption;
 use imap_tutor::grammar::extensions::list_extended::{ListReturnOption, ListSelectOption};
 use imap_tutor::grammar::fetch::{FetchAttribute, FetchItems};
 use imap_tutor::grammar::search::SearchKey;
@@ -354,7 +355,7 @@ fn search_with_return_options_and_nested_keys() {
     case!(
         "A282 SEARCH RETURN (MIN COUNT) FLAGGED SINCE 1-Feb-1994 NOT FROM \"Smith\"",
         CommandBody::Search { returns, criteria, .. } => {
-            assert_eq!(returns.unwrap(), ["MIN", "COUNT"]);
+            assert_eq!(returns.unwrap(), [ReturnOption::Min, ReturnOption::Count]);
             assert_eq!(criteria, [
                 SearchKey::Flagged,
                 SearchKey::Since("1-Feb-1994".into()),
@@ -419,7 +420,7 @@ fn search_every_kind_of_key() {
 fn uid_search() {
     case!("A285 UID SEARCH RETURN (MIN MAX) 1:5000", CommandBody::Search { uid, returns, criteria, .. } => {
         assert!(uid);
-        assert_eq!(returns.unwrap(), ["MIN", "MAX"]);
+        assert_eq!(returns.unwrap(), [ReturnOption::Min, ReturnOption::Max]);
         assert_eq!(criteria, [SearchKey::SequenceSet(set("1:5000"))]);
     });
 }

@@ -29,13 +29,16 @@ use std::time::Duration;
 
 use support::{DovecotLab, Imap, MockServer};
 
-/// The batteries, in name order: `tests/data/differential/*.txt`.
+/// The batteries, in name order: `tests/data/differential/*.txt`, or only those whose
+/// name contains `IMAP_TUTOR_BATTERY` when it is set (while working on one area).
 fn batteries() -> Vec<(String, String)> {
     let dir = support::repo().join("tests/data/differential");
+    let only = std::env::var("IMAP_TUTOR_BATTERY").unwrap_or_default();
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .filter(|p| p.to_string_lossy().contains(&only))
         .collect();
     files.sort();
     files

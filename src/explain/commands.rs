@@ -7,6 +7,7 @@
 
 use crate::grammar::command::{StoreAction, StoreMode};
 use crate::grammar::core::{Flag, ImapString};
+use crate::grammar::extensions::esearch::ReturnOption;
 use crate::grammar::extensions::sort::{SortCriterion, SortKey};
 use crate::grammar::extensions::thread::ThreadAlgorithm;
 use crate::grammar::fetch::{FetchAttribute, FetchItems};
@@ -353,18 +354,11 @@ fn context_details(ctx: &Context, body: &CommandBody) -> Vec<String> {
         CommandBody::Search {
             returns: Some(options),
             ..
-        } if has_option(options, "SAVE") => {
-            // RFC 9051 §6.4.4.1: with MIN or MAX and neither ALL nor COUNT, $ holds only
-            // the messages those name.
-            let partial = (has_option(options, "MIN") || has_option(options, "MAX"))
-                && !has_option(options, "ALL")
-                && !has_option(options, "COUNT");
-            out.push(say!(if partial {
-                "command.search.save.min-max"
-            } else {
-                "command.search.save"
-            }));
         }
+        | CommandBody::Sort {
+            returns: Some(options),
+            ..
+        } => out.extend(return_details(options)),
         CommandBody::List {
             selection, returns, ..
         } => {
@@ -608,6 +602,14 @@ pub fn describe(ctx: &Context, body: &CommandBody) -> String {
         Unselect => say!("command.unselect", mailbox = current(ctx)),
         Expunge { uids: None } => say!("command.expunge", mailbox = current(ctx)),
         Expunge { uids: Some(set) } => say!("command.uid-expunge", set = set),
+        CancelUpdate { tags } => say!(
+            &count_key("command.cancelupdate", tags.len() as u64),
+            tags = tags
+                .iter()
+                .map(|t| format!("\"{t}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Search {
             uid,
             criteria,
@@ -709,7 +711,7 @@ fn search_phrase(
     uid: bool,
     criteria: &[SearchKey],
     charset: &Option<String>,
-    returns: &Option<Vec<String>>,
+    returns: &Option<Vec<ReturnOption>>,
 ) -> String {
     let criteria = criteria_phrase(criteria.len());
     let charset = charset.as_ref().map_or(String::new(), |c| {
@@ -730,7 +732,7 @@ fn search_phrase(
             options = if options.is_empty() {
                 "ALL".to_owned()
             } else {
-                options.join(" ")
+                options_text(options)
             }
         ),
         None => say!(
@@ -750,7 +752,7 @@ fn sort_phrase(
     criteria: &[SortCriterion],
     charset: &str,
     keys: usize,
-    returns: Option<&[String]>,
+    returns: Option<&[ReturnOption]>,
 ) -> String {
     let keys_text = criteria
         .iter()
@@ -766,7 +768,7 @@ fn sort_phrase(
             criteria = criteria_text,
             charset = charset_text,
             keys = keys_text,
-            returns = returns.join(" ")
+            returns = options_text(returns)
         ),
         None => say!(
             "command.sort",
@@ -800,9 +802,51 @@ fn thread_phrase(
     )
 }
 
-/// True if a SEARCH RETURN list holds `option` (any case).
-fn has_option(options: &[String], option: &str) -> bool {
-    options.iter().any(|o| o.eq_ignore_ascii_case(option))
+/// What SEARCH's and SORT's RETURN options add to the one-line summary.
+fn return_details(options: &[ReturnOption]) -> Vec<String> {
+    let mut out = Vec::new();
+    for o in options {
+        match o {
+            ReturnOption::Partial(a, b) => out.push(say!(
+                "command.search.partial",
+                first = a.min(b),
+                last = a.max(b)
+            )),
+            ReturnOption::Update(_) => out.push(say!("command.search.update")),
+            ReturnOption::Context => out.push(say!("command.search.context")),
+            ReturnOption::Relevancy => out.push(say!("command.search.relevancy")),
+            _ => {}
+        }
+    }
+    if has_option(options, "SAVE") {
+        // RFC 9051 §6.4.4.1, RFC 9394 §3.2: with MIN, MAX or PARTIAL and neither ALL
+        // nor COUNT, $ holds only the messages those name.
+        let part = (has_option(options, "MIN")
+            || has_option(options, "MAX")
+            || has_option(options, "PARTIAL"))
+            && !has_option(options, "ALL")
+            && !has_option(options, "COUNT");
+        out.push(say!(if part {
+            "command.search.save.min-max"
+        } else {
+            "command.search.save"
+        }));
+    }
+    out
+}
+
+/// True if a SEARCH RETURN list holds `option`.
+fn has_option(options: &[ReturnOption], option: &str) -> bool {
+    options.iter().any(|o| o.name() == option)
+}
+
+/// RETURN options as written, for the summaries.
+fn options_text(options: &[ReturnOption]) -> String {
+    options
+        .iter()
+        .map(ReturnOption::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `name=value, ...` of an ID list.

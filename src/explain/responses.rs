@@ -241,14 +241,21 @@ fn untagged(ctx: &Context, a: &mut Annotation, data: &Data, greeting: bool, mess
                 messages = messages
             )
         }
-        Data::ESearch { items, uid, .. } => {
+        Data::ESearch { items, uid, tag } => {
+            a.details
+                .extend(items.iter().filter_map(|(k, v)| esearch_item(k, v, *uid)));
             let list: Vec<String> = items.iter().map(|(k, v)| format!("{k} {v}")).collect();
-            let key = if *uid {
-                "response.esearch.uid"
-            } else {
-                "response.esearch"
+            let update = items.iter().all(|(k, _)| k == "ADDTO" || k == "REMOVEFROM");
+            let key = match (update, *uid) {
+                (true, _) => "response.esearch.update",
+                (false, true) => "response.esearch.uid",
+                (false, false) => "response.esearch",
             };
-            say!(key, items = list.join(", "))
+            say!(
+                key,
+                items = list.join(", "),
+                tag = tag.as_deref().unwrap_or("?")
+            )
         }
         Data::Flags(flags) => {
             for f in flags {
@@ -382,6 +389,39 @@ fn sort_phrase(ctx: &Context, numbers: &[u32]) -> String {
 
 /// A thread as a drawing, one line per message, each reply under what it replies to;
 /// returns how many messages it holds.
+/// What one ESEARCH item says beyond its name and value: the items of CONTEXT=SEARCH
+/// (RFC 5267 §4.3.3, §4.3.4, §4.4) and CONDSTORE's MODSEQ (RFC 4731 §3.2).
+fn esearch_item(name: &str, value: &str, uid: bool) -> Option<String> {
+    let what = if uid {
+        say!("response.esearch.what.uid")
+    } else {
+        say!("response.esearch.what.sequence")
+    };
+    let inner = value.trim_start_matches('(').trim_end_matches(')');
+    let (first, rest) = inner.split_once(' ').unwrap_or((inner, ""));
+    Some(match name {
+        "ADDTO" => say!(
+            "response.esearch.addto",
+            what = what,
+            set = rest,
+            position = first
+        ),
+        "REMOVEFROM" => say!("response.esearch.removefrom", what = what, set = rest),
+        "PARTIAL" if rest.eq_ignore_ascii_case("NIL") => {
+            say!("response.esearch.partial.none", range = first)
+        }
+        "PARTIAL" => say!(
+            "response.esearch.partial",
+            range = first,
+            what = what,
+            set = rest
+        ),
+        "MODSEQ" => say!("response.esearch.modseq", modseq = value),
+        "RELEVANCY" => say!("response.esearch.relevancy", scores = inner),
+        _ => return None,
+    })
+}
+
 fn draw_thread(node: &ThreadNode, lines: &mut Vec<String>) -> usize {
     lines.push(thread_label(node));
     usize::from(node.message.is_some()) + draw_replies(&node.children, "", lines)

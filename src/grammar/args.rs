@@ -41,7 +41,10 @@ pub mod label {
     pub(crate) const SEARCH_KEY: &str =
         "a search key (ALL, UNSEEN, FROM \"x\", SINCE 1-Feb-2024, 1:5, ...)";
     pub(crate) const SEARCH_RETURN: &str = "the RETURN options in parentheses, such as (MIN COUNT)";
-    pub(crate) const SEARCH_RETURN_OPT: &str = "a RETURN option (MIN, MAX, ALL, COUNT or SAVE)";
+    pub(crate) const SEARCH_RETURN_OPT: &str =
+        "a RETURN option (MIN, MAX, ALL, COUNT, SAVE, PARTIAL 1:10, UPDATE or CONTEXT)";
+    pub(crate) const PARTIAL_RANGE: &str = "a range of results such as 1:100 after PARTIAL";
+    pub(crate) const UPDATE_TAG: &str = "the tag of a SEARCH RETURN (UPDATE), in quotes (\"a1\")";
     pub(crate) const CHARSET: &str = "a charset name such as UTF-8";
     pub(crate) const STATUS_ITEMS: &str =
         "the status items to ask for, in parentheses, such as (MESSAGES UNSEEN)";
@@ -64,6 +67,7 @@ pub mod label {
     pub(crate) const UID_COMMAND: &str = "COPY, MOVE, FETCH, SEARCH, STORE or EXPUNGE after UID";
     pub(crate) const MODSEQ: &str = "a mod-sequence number";
     pub(crate) const DATE: &str = "a date such as 1-Feb-2024";
+    pub(crate) const INTERVAL: &str = "a number of seconds greater than zero, such as 86400";
     pub(crate) const EXT_VALUE: &str = "a value: a number, a sequence set or a parenthesised list";
 }
 

@@ -48,6 +48,8 @@ pub enum Code {
     Modified(SequenceSet),
     /// `REFERRAL imapurl` (RFC 2221): try this other server or mailbox instead.
     Referral(String),
+    /// `NOUPDATE "tag"` (RFC 5267 §4.3.1): no updates for the search with this tag.
+    NoUpdate(String),
     /// Any other code: RFC 5530's argument-less codes (NONEXISTENT, ALREADYEXISTS, ...),
     /// UIDNOTSTICKY, NOMODSEQ, CLOSED, and unknown ones, with the argument as text.
     /// The name is upper-cased, as the knowledge base lists it.
@@ -77,6 +79,7 @@ impl Code {
             Code::HighestModSeq(_) => "HIGHESTMODSEQ",
             Code::Modified(_) => "MODIFIED",
             Code::Referral(_) => "REFERRAL",
+            Code::NoUpdate(_) => "NOUPDATE",
             Code::Other { name, .. } => name,
         }
     }
@@ -118,6 +121,7 @@ impl std::fmt::Display for Code {
             Code::HighestModSeq(n) => write!(f, " {n}"),
             Code::Modified(set) => write!(f, " {set}"),
             Code::Referral(url) => write!(f, " {url}"),
+            Code::NoUpdate(tag) => write!(f, " \"{tag}\""),
             Code::Other {
                 argument: Some(argument),
                 ..
@@ -148,6 +152,8 @@ pub(crate) const NAMED: &[&str] = &[
     "MODIFIED",
     // RFC 2221 LOGIN-REFERRALS
     "REFERRAL",
+    // RFC 5267 CONTEXT=SEARCH
+    "NOUPDATE",
 ];
 
 /// Every code the tutor knows: [`NAMED`], then [`ARGUMENTLESS`].
@@ -180,7 +186,7 @@ pub(crate) const ARGUMENTLESS: &[&str] = &[
     "HASCHILDREN",
     "NOTSAVED",
     "UNKNOWN-CTE",
-    // RFC 4315, RFC 7162, RFC 6154, RFC 4978
+    // RFC 4315, RFC 7162, RFC 6154, RFC 4978, RFC 5267
     "UIDNOTSTICKY",
     "NOMODSEQ",
     "USEATTR",
@@ -256,6 +262,11 @@ pub(crate) fn resp_text_code<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, 
         "MODIFIED" => map(preceded(sp, sequence_set), Code::Modified).parse(rest),
         "REFERRAL" => map(preceded(sp, code_argument), |url| {
             Code::Referral(url.to_owned())
+        })
+        .parse(rest),
+        // `"NOUPDATE" SP quoted` (RFC 5267 §5): the tag of the search refused updates.
+        "NOUPDATE" => map(preceded(sp, quoted), |q| {
+            Code::NoUpdate(q.text().into_owned())
         })
         .parse(rest),
         _ => {
@@ -439,6 +450,7 @@ mod tests {
             "HIGHESTMODSEQ 5",
             "MODIFIED 5",
             "REFERRAL imap://host/",
+            "NOUPDATE \"a7\"",
         ];
         assert_eq!(samples.len(), NAMED.len());
         for (sample, name) in samples.iter().zip(NAMED) {

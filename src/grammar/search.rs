@@ -1,5 +1,5 @@
 //! SEARCH criteria: `search-program` and `search-key` (RFC 9051 §6.4.4, RFC 3501 §6.4.4,
-//! RFC 7162 MODSEQ).
+//! RFC 7162 MODSEQ, RFC 5032 OLDER and YOUNGER).
 //!
 //! A key is read as a whole word and dispatched on it, like FETCH items: `UNSEEN` and
 //! `UNDELETED` share a prefix, and an unknown key should be reported where it starts.
@@ -11,10 +11,29 @@ use nom::Parser;
 use serde::Serialize;
 
 use super::args::{arg, label, list, more, starts_with_word};
-use super::core::{as_str, astring, date, flag, is_atom_char, number, quoted, Flag};
+use super::core::{as_str, astring, date, flag, is_atom_char, number, nz_number, quoted, Flag};
 use super::error::{expect, fail, PResult};
 use super::extensions::condstore::search_modsequence;
 use super::sequence::{sequence_set, SequenceSet};
+
+/// A string a key looks for, as the client sent it: bytes in the command's CHARSET,
+/// which need not be UTF-8 (RFC 9051 §6.4.4: "the strings ... are in the specified
+/// charset"). The server converts them before it compares.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SearchText(#[serde(serialize_with = "super::core::serialize_lossy")] pub Vec<u8>);
+
+impl SearchText {
+    /// The text as UTF-8 (bytes that are not become U+FFFD).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.0)
+    }
+}
+
+impl From<&str> for SearchText {
+    fn from(s: &str) -> Self {
+        SearchText(s.as_bytes().to_vec())
+    }
+}
 
 /// `search-key` — one criterion. A SEARCH command ANDs its keys together.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -35,14 +54,14 @@ pub enum SearchKey {
     Unseen,
     Keyword(Flag),
     Unkeyword(Flag),
-    Bcc(String),
-    Body(String),
-    Cc(String),
-    From(String),
-    Subject(String),
-    Text(String),
-    To(String),
-    Header(String, String),
+    Bcc(SearchText),
+    Body(SearchText),
+    Cc(SearchText),
+    From(SearchText),
+    Subject(SearchText),
+    Text(SearchText),
+    To(SearchText),
+    Header(String, SearchText),
     /// Dates compare the internal date (BEFORE/ON/SINCE) or the Date: header (SENT*).
     Before(String),
     On(String),
@@ -60,6 +79,10 @@ pub enum SearchKey {
     And(Vec<SearchKey>),
     /// `MODSEQ n` (RFC 7162).
     ModSeq(u64),
+    /// `OLDER n` (RFC 5032 §3): INTERNALDATE at least n seconds before now.
+    Older(u32),
+    /// `YOUNGER n` (RFC 5032 §3): INTERNALDATE at most n seconds before now.
+    Younger(u32),
 }
 
 impl SearchKey {
@@ -97,6 +120,7 @@ pub(crate) const SEARCH_KEY_NAMES: &[&str] = &[
     "NEW",
     "NOT",
     "OLD",
+    "OLDER",
     "ON",
     "OR",
     "RECENT",
@@ -116,6 +140,7 @@ pub(crate) const SEARCH_KEY_NAMES: &[&str] = &[
     "UNFLAGGED",
     "UNKEYWORD",
     "UNSEEN",
+    "YOUNGER",
 ];
 
 /// How deep keys may nest through NOT, OR and parentheses. Real searches nest a few
@@ -156,7 +181,8 @@ pub(crate) fn charset(input: &[u8]) -> PResult<'_, String> {
 ///  "NOT" SP search-key / "OR" SP search-key SP search-key / "SENTBEFORE" SP date /
 ///  "SENTON" SP date / "SENTSINCE" SP date / "SMALLER" SP number64 / "UID" SP sequence-set /
 ///  "UNDRAFT" / sequence-set / "(" search-key *(SP search-key) ")"`
-/// plus RFC 3501's `"NEW" / "OLD" / "RECENT"` and RFC 7162's `search-modsequence`.
+/// plus RFC 3501's `"NEW" / "OLD" / "RECENT"`, RFC 7162's `search-modsequence` and
+/// RFC 5032's `search-key =/ ( "OLDER" / "YOUNGER" ) SP nz-number`.
 pub(crate) fn search_key(input: &[u8]) -> PResult<'_, SearchKey> {
     key(input, 0)
 }
@@ -209,9 +235,9 @@ fn key(input: &[u8], depth: usize) -> PResult<'_, SearchKey> {
         take_while1(|b: u8| b.is_ascii_alphabetic()),
     )
     .parse(input)?;
-    let string = |what: &'static str, make: fn(String) -> SearchKey| {
+    let string = |what: &'static str, make: fn(SearchText) -> SearchKey| {
         let (rest, s) = arg(what, astring)(rest)?;
-        Ok((rest, make(s.text().into_owned())))
+        Ok((rest, make(SearchText(s.bytes))))
     };
     let day = |make: fn(String) -> SearchKey| {
         let (rest, d) = arg(label::DATE, date)(rest)?;
@@ -243,7 +269,7 @@ fn key(input: &[u8], depth: usize) -> PResult<'_, SearchKey> {
             )(rest)?;
             Ok((
                 rest,
-                Header(field.text().into_owned(), value.text().into_owned()),
+                Header(field.text().into_owned(), SearchText(value.bytes)),
             ))
         }
         "BEFORE" => day(Before),
@@ -277,6 +303,14 @@ fn key(input: &[u8], depth: usize) -> PResult<'_, SearchKey> {
         "MODSEQ" => {
             let (rest, n) = search_modsequence(input)?;
             Ok((rest, ModSeq(n)))
+        }
+        "OLDER" => {
+            let (rest, n) = arg(label::INTERVAL, nz_number)(rest)?;
+            Ok((rest, Older(n)))
+        }
+        "YOUNGER" => {
+            let (rest, n) = arg(label::INTERVAL, nz_number)(rest)?;
+            Ok((rest, Younger(n)))
         }
         _ => fail(input, label::SEARCH_KEY),
     }
@@ -326,6 +360,15 @@ mod tests {
         assert!(matches!(keys[1], SearchKey::Uid(_)));
         assert_eq!(keys[2], SearchKey::SequenceSet(SequenceSet::Saved));
         assert_eq!(keys[3], SearchKey::Larger(4096));
+    }
+
+    #[test]
+    fn within_takes_seconds() {
+        let (_, keys) = program("OLDER 86400 NOT YOUNGER 60");
+        assert_eq!(keys[0], SearchKey::Older(86400));
+        assert_eq!(keys[1], SearchKey::Not(Box::new(SearchKey::Younger(60))));
+        assert!(search_program(b"OLDER 0").is_err());
+        assert!(search_program(b"YOUNGER abc").is_err());
     }
 
     #[test]

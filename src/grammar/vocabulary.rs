@@ -41,6 +41,8 @@ pub const COMMANDS: &[&str] = &[
     "STORE",
     "COPY",
     "MOVE",
+    // CONTEXT=SEARCH (RFC 5267 §4.3.5)
+    "CANCELUPDATE",
     // SORT and THREAD (RFC 5256)
     "SORT",
     "THREAD",

@@ -174,6 +174,16 @@ fn offset(outer: &[u8], inner: &[u8]) -> usize {
         .min(outer.len())
 }
 
+/// A leaf part's body with its transfer encoding undone, as SEARCH BODY reads it;
+/// `None` when the encoding is unknown or the data does not decode.
+pub(crate) fn decoded_body(header: &[u8], body: &[u8]) -> Option<Vec<u8>> {
+    match encoding(header).ok()? {
+        Cte::Plain => Some(body.to_vec()),
+        Cte::QuotedPrintable => quoted_printable(body).ok(),
+        Cte::Base64 => base64(body).ok(),
+    }
+}
+
 /// A Content-Transfer-Encoding, as Dovecot's `message_decoder_parse_cte` reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cte {
@@ -198,9 +208,19 @@ fn encoding(header: &[u8]) -> Result<Cte, Refusal> {
     else {
         return Ok(Cte::Plain);
     };
-    let value = field.text().to_ascii_lowercase();
-    let token = value.split([' ', '\t', '(', ';']).next().unwrap_or("");
-    match token {
+    // One token, with only blanks and comments around it: `7bit (plain)` is 7bit,
+    // `8bit extra` is not an encoding Dovecot knows (checked in the lab, search-keys.txt).
+    let value = field.value;
+    let mut cursor = crate::mock::rfc822::Cursor::new(value);
+    let _ = cursor.skip_lwsp();
+    let mut token = Vec::new();
+    let _ = cursor.mime_token(&mut token);
+    let _ = cursor.skip_lwsp();
+    if !cursor.at_end() {
+        return Err(Refusal::UnknownCte);
+    }
+    let token = String::from_utf8_lossy(&token).to_ascii_lowercase();
+    match token.as_str() {
         "" | "7bit" | "8bit" | "binary" => Ok(Cte::Plain),
         "quoted-printable" => Ok(Cte::QuotedPrintable),
         "base64" => Ok(Cte::Base64),

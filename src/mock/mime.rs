@@ -47,17 +47,6 @@ impl Field<'_> {
             .collect()
     }
 
-    /// The value unfolded (CRLFs removed, the whitespace after them kept) and trimmed.
-    pub(crate) fn text(&self) -> String {
-        let mut out = Vec::with_capacity(self.value.len());
-        for &b in self.value {
-            if b != b'\r' && b != b'\n' {
-                out.push(b);
-            }
-        }
-        String::from_utf8_lossy(&out).trim().to_owned()
-    }
-
     /// The value unfolded, as bytes (8-bit text kept as is).
     pub(crate) fn bytes(&self) -> Vec<u8> {
         let v: Vec<u8> = self
@@ -649,12 +638,6 @@ fn message_section<'r>(
             Cow::Owned(out)
         }
     })
-}
-
-/// The text SEARCH TEXT/BODY look in, decoded enough to find words: the body, and for
-/// TEXT the header too. Case is folded by the caller.
-pub(crate) fn body_of(raw: &[u8]) -> &[u8] {
-    split(raw).1
 }
 
 #[cfg(test)]

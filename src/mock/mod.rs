@@ -20,15 +20,19 @@
 //! - [`config`]: the server's identity (greeting, capabilities) and limits.
 //! - [`mime`]: BODYSTRUCTURE and body sections, formatted as Dovecot does;
 //!   [`address`]: addresses and ENVELOPE; [`rfc822`]: the tokens of structured headers;
-//!   [`rfc2047`]: encoded-words; [`casemap`]: the i;unicode-casemap comparator;
-//!   [`binary`]: BINARY's decoded parts (RFC 3516), as Dovecot decodes them.
+//!   [`rfc2047`]: encoded-words; [`charset`]: charsets and their conversion to UTF-8;
+//!   [`casemap`]: the i;unicode-casemap comparator;
+//!   [`binary`]: BINARY's decoded parts (RFC 3516), as Dovecot decodes them;
+//!   [`body_search`]: what SEARCH BODY and TEXT look in.
 //! - [`dates`]: INTERNALDATE, SEARCH dates and `Date:` headers.
 //! - [`wording`]: Dovecot's texts, in one place, each with where it was verified.
 
 pub mod address;
 pub mod binary;
+pub mod body_search;
 pub mod casemap;
 mod casemap_table;
+pub mod charset;
 pub mod commands;
 pub mod config;
 pub mod dates;

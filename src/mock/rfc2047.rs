@@ -5,12 +5,11 @@
 //!
 //! Decoding follows Dovecot's `message_header_decode`: whitespace between two
 //! encoded-words (and before the first) goes; an encoded-word that does not parse is
-//! kept as text; a B or Q word decodes as far as it can. Charsets: UTF-8 and
-//! US-ASCII, ISO-8859-1, ISO-8859-15 and windows-1252 are converted; text in any other
-//! charset is taken as UTF-8 (Dovecot would ask iconv; the lab's mail does not need
-//! more).
+//! kept as text; a B or Q word decodes as far as it can. Charsets are converted by
+//! [`super::charset`].
 
 use super::casemap::push_casemap;
+use super::charset::to_utf8;
 use crate::grammar::extensions::sasl_ir::decode_base64_unpadded;
 
 /// `value` with its encoded-words decoded, as UTF-8 (invalid bytes become U+FFFD).
@@ -125,69 +124,6 @@ fn b_decode(text: &[u8]) -> Vec<u8> {
     decode_base64_unpadded(&text[..usable]).unwrap_or_default()
 }
 
-/// True for the charsets SEARCH CHARSET accepts: Dovecot asks iconv, which knows
-/// these (and many more a learner is unlikely to type).
-pub(crate) fn known_charset(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    let iso = name
-        .strip_prefix("iso-8859-")
-        .or_else(|| name.strip_prefix("iso8859-"))
-        .and_then(|n| n.parse::<u8>().ok())
-        .is_some_and(|n| (1..=16).contains(&n) && n != 12);
-    let windows = name
-        .strip_prefix("windows-")
-        .or_else(|| name.strip_prefix("cp"))
-        .and_then(|n| n.parse::<u16>().ok())
-        .is_some_and(|n| (1250..=1258).contains(&n));
-    iso || windows
-        || matches!(
-            name.as_str(),
-            "us-ascii" | "ascii" | "utf-8" | "utf8" | "latin1" | "koi8-r" | "koi8-u" | "utf-16"
-        )
-}
-
-/// Bytes in `charset` (`None`: raw header text, taken as UTF-8) as UTF-8.
-fn to_utf8(text: &[u8], charset: Option<&str>) -> String {
-    // RFC 2231 §5: `charset*language`.
-    let name = charset
-        .map(|c| c.split('*').next().unwrap_or(c).to_ascii_lowercase())
-        .unwrap_or_default();
-    match name.as_str() {
-        "iso-8859-1" | "latin1" | "iso_8859-1" => text.iter().map(|&b| char::from(b)).collect(),
-        "iso-8859-15" | "latin9" => text.iter().map(|&b| latin9(b)).collect(),
-        "windows-1252" | "cp1252" => text.iter().map(|&b| cp1252(b)).collect(),
-        _ => String::from_utf8_lossy(text).into_owned(),
-    }
-}
-
-/// ISO-8859-15: Latin-1 with eight code points changed (the euro sign and others).
-fn latin9(b: u8) -> char {
-    match b {
-        0xA4 => '€',
-        0xA6 => 'Š',
-        0xA8 => 'š',
-        0xB4 => 'Ž',
-        0xB8 => 'ž',
-        0xBC => 'Œ',
-        0xBD => 'œ',
-        0xBE => 'Ÿ',
-        _ => char::from(b),
-    }
-}
-
-/// windows-1252: Latin-1 with 0x80–0x9F used for printable characters.
-fn cp1252(b: u8) -> char {
-    const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž',
-        '\u{8F}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}',
-        'ž', 'Ÿ',
-    ];
-    match b {
-        0x80..=0x9F => HIGH[usize::from(b - 0x80)],
-        _ => char::from(b),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,22 +144,6 @@ mod tests {
         assert_eq!(decode(b"a =?broken"), "a =?broken");
         assert_eq!(decode(b"=?x?q?a?= =?bad"), "a=?bad");
         assert_eq!(decode(b"raw \xc3\xbc"), "raw ü");
-    }
-
-    #[test]
-    fn charsets_search_accepts() {
-        for name in [
-            "UTF-8",
-            "us-ascii",
-            "ISO-8859-1",
-            "iso-8859-15",
-            "windows-1252",
-        ] {
-            assert!(known_charset(name), "{name}");
-        }
-        for name in ["FOO", "iso-8859-12", "utf-9", ""] {
-            assert!(!known_charset(name), "{name}");
-        }
     }
 
     #[test]

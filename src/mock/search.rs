@@ -13,12 +13,14 @@
 //! - BEFORE/ON/SINCE compare the day of INTERNALDATE; SENT* the day of the sent date
 //!   in its own zone, as Dovecot keeps it: a message without a readable one counts as
 //!   sent at the epoch, one sent before 1970 in the 2100s ([`super::dates::sent_date`]);
-//! - `$` is the result SAVEd by an earlier SEARCH (RFC 5182), as UIDs.
+//! - `$` is the result SAVEd by an earlier SEARCH (RFC 5182), as UIDs;
+//! - OLDER and YOUNGER (RFC 5032) compare INTERNALDATE with the time now, to the second.
 
 use crate::grammar::search::SearchKey;
 use crate::grammar::sequence::SequenceSet as Set;
 
 use super::address;
+use super::body_search;
 use super::casemap::casemap;
 use super::dates;
 use super::mime;
@@ -39,6 +41,8 @@ pub(crate) struct Candidate<'a> {
     pub(crate) max_uid: u32,
     /// The UIDs of the saved result (`$`), if any was saved.
     pub(crate) saved: Option<&'a [u32]>,
+    /// The time now, in Unix seconds, for OLDER and YOUNGER.
+    pub(crate) now: i64,
 }
 
 /// Which header fields a string key looks in, and how (see the module comment).
@@ -73,14 +77,14 @@ impl Candidate<'_> {
             Old => !self.recent,
             Keyword(k) => f.has_keyword(&k.0),
             Unkeyword(k) => !f.has_keyword(&k.0),
-            Bcc(s) => self.header_contains("Bcc", s, How::Address),
-            Cc(s) => self.header_contains("Cc", s, How::Address),
-            From(s) => self.header_contains("From", s, How::Address),
-            To(s) => self.header_contains("To", s, How::Address),
-            Subject(s) => self.header_contains("Subject", s, How::CompressSpaces),
-            Header(name, s) => self.header_contains(name, s, How::AsWritten),
-            Body(s) => contains(mime::body_of(&self.m.raw), s),
-            Text(s) => contains(&self.m.raw, s),
+            Bcc(s) => self.header_contains("Bcc", &s.0, How::Address),
+            Cc(s) => self.header_contains("Cc", &s.0, How::Address),
+            From(s) => self.header_contains("From", &s.0, How::Address),
+            To(s) => self.header_contains("To", &s.0, How::Address),
+            Subject(s) => self.header_contains("Subject", &s.0, How::CompressSpaces),
+            Header(name, s) => self.header_contains(name, &s.0, How::AsWritten),
+            Body(s) => s.0.is_empty() || body_search::body_contains(&self.m.raw, &casemap(&s.0)),
+            Text(s) => s.0.is_empty() || body_search::text_contains(&self.m.raw, &casemap(&s.0)),
             Before(d) => internal < day(d),
             On(d) => internal == day(d),
             Since(d) => internal >= day(d),
@@ -98,12 +102,16 @@ impl Candidate<'_> {
             Or(a, b) => self.matches(a) || self.matches(b),
             And(ks) => ks.iter().all(|k| self.matches(k)),
             ModSeq(n) => self.m.modseq >= *n,
+            // RFC 5032 §3, to the second as Dovecot compares them (its OLDER is
+            // "before now - n + 1").
+            Older(n) => self.m.internal_date <= self.now - i64::from(*n),
+            Younger(n) => self.m.internal_date >= self.now - i64::from(*n),
         }
     }
 
-    fn header_contains(&self, name: &str, needle: &str, how: How) -> bool {
+    fn header_contains(&self, name: &str, needle: &[u8], how: How) -> bool {
         let (header, _) = mime::split(&self.m.raw);
-        let wanted = casemap(needle.as_bytes());
+        let wanted = casemap(needle);
         mime::fields(header)
             .iter()
             .filter(|f| f.name.eq_ignore_ascii_case(name.as_bytes()))
@@ -147,11 +155,6 @@ fn compress_spaces(value: &[u8]) -> Vec<u8> {
         }
     }
     out
-}
-
-/// BODY and TEXT: the raw text, case-mapped (transfer encodings are not undone).
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    needle.is_empty() || casemap(haystack).contains(&casemap(needle.as_bytes()))
 }
 
 /// The first search date that is not a date, if any (`Invalid search date parameter`).
@@ -220,6 +223,7 @@ mod tests {
             max_seq: 1,
             max_uid: 1,
             saved: None,
+            now: 0,
         }
         .matches(&key)
     }

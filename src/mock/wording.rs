@@ -70,6 +70,10 @@ pub(crate) const EXPUNGE_DONE: &str = "Expunge completed.";
 pub(crate) const SEARCH_DONE: &str = "Search completed.";
 /// lab (Dovecot 2.3.19, tests/data/differential/sort-thread.txt).
 pub(crate) const SORT_DONE: &str = "Sort completed.";
+/// lab (tests/data/differential/esearch.txt): CANCELUPDATE.
+pub(crate) const UPDATES_CANCELLED: &str = "Updates cancelled.";
+/// lab (esearch.txt): CANCELUPDATE of a tag with no updating search.
+pub(crate) const UNKNOWN_UPDATE_TAG: &str = "Unknown tag.";
 /// lab (Dovecot 2.3.19, tests/data/differential/sort-thread.txt).
 pub(crate) const THREAD_DONE: &str = "Thread completed.";
 pub(crate) const FETCH_DONE: &str = "Fetch completed.";

@@ -6,7 +6,7 @@ use super::parsers::*;
 use super::types::CommandBody;
 use crate::grammar::error::PResult;
 use crate::grammar::extensions::{
-    compress, enable, id, idle, move_, namespace, sort, thread, uidplus, unselect,
+    compress, enable, esearch, id, idle, move_, namespace, sort, thread, uidplus, unselect,
 };
 
 /// A parser for one command, from its name to the end of its arguments.
@@ -205,6 +205,13 @@ pub(crate) static SPECS: &[Spec] = &[
         synopsis: "SEARCH [RETURN (<options>)] [CHARSET <charset>] <criteria>",
         parse: search,
         uid: Some(uid_search),
+    },
+    Spec {
+        name: "CANCELUPDATE",
+        rule: "command-select",
+        synopsis: "CANCELUPDATE \"<tag>\" [\"<tag>\" ...]",
+        parse: esearch::cancelupdate,
+        uid: None,
     },
     Spec {
         name: "FETCH",

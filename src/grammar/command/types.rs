@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::grammar::core::{Flag, ImapString};
 use crate::grammar::error::{Diagnostic, Severity};
 use crate::grammar::extensions::condstore::{FetchModifier, SelectParam};
+use crate::grammar::extensions::esearch::ReturnOption;
 use crate::grammar::extensions::id::IdParams;
 use crate::grammar::extensions::list_extended::{ListReturnOption, ListSelectOption};
 use crate::grammar::extensions::sort::SortCriterion;
@@ -124,8 +125,12 @@ pub enum CommandBody {
     Search {
         uid: bool,
         charset: Option<String>,
-        returns: Option<Vec<String>>,
+        returns: Option<Vec<ReturnOption>>,
         criteria: Vec<SearchKey>,
+    },
+    /// `CANCELUPDATE 1*(SP quoted)` (RFC 5267 §4.3.5): stop the updates of these searches.
+    CancelUpdate {
+        tags: Vec<String>,
     },
     Fetch {
         uid: bool,
@@ -151,7 +156,7 @@ pub enum CommandBody {
     /// `SORT [RETURN (...)] (criteria) charset search-keys` (RFC 5256 §3, RFC 5267 §3)
     Sort {
         uid: bool,
-        returns: Option<Vec<String>>,
+        returns: Option<Vec<ReturnOption>>,
         criteria: Vec<SortCriterion>,
         charset: String,
         keys: Vec<SearchKey>,
@@ -203,6 +208,7 @@ impl CommandBody {
             Unselect => "UNSELECT",
             Expunge { .. } => "EXPUNGE",
             Search { .. } => "SEARCH",
+            CancelUpdate { .. } => "CANCELUPDATE",
             Fetch { .. } => "FETCH",
             Store { .. } => "STORE",
             Copy { .. } => "COPY",
@@ -251,7 +257,9 @@ impl CommandBody {
             | Copy { .. }
             | Move { .. }
             | Sort { .. }
-            | Thread { .. } => &[Selected],
+            | Thread { .. }
+            // RFC 5267 §5: `command-select =/ "CANCELUPDATE" ...`.
+            | CancelUpdate { .. } => &[Selected],
         }
     }
 }

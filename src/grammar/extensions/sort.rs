@@ -200,7 +200,10 @@ mod tests {
         else {
             panic!("{body:?}")
         };
-        assert_eq!(returns, Some(vec!["MIN".to_owned()]));
+        assert_eq!(
+            returns,
+            Some(vec![super::super::esearch::ReturnOption::Min])
+        );
         assert_eq!(criteria.len(), 1);
         assert_eq!(charset, "UTF-8");
         assert_eq!(keys.len(), 2);

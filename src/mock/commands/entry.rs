@@ -286,16 +286,21 @@ fn second_word(first: &[u8]) -> Option<String> {
 /// (`SINCE`, `SENTBEFORE`...).
 fn after_date_key(first: &[u8], column: usize) -> bool {
     const DATE_KEYS: [&str; 6] = ["BEFORE", "ON", "SINCE", "SENTBEFORE", "SENTON", "SENTSINCE"];
+    DATE_KEYS.contains(&word_before(first, column).as_str())
+}
+
+/// The word before the atom in which the error at `column` lies, upper-cased: the
+/// search key or RETURN option whose argument it is.
+pub(super) fn word_before(first: &[u8], column: usize) -> String {
     let at = column.saturating_sub(1).min(first.len());
     let Some(space) = first[..at].iter().rposition(|&b| b == b' ') else {
-        return false;
+        return String::new();
     };
     let key_start = first[..space]
         .iter()
         .rposition(|&b| b == b' ' || b == b'(')
         .map_or(0, |i| i + 1);
-    let key = String::from_utf8_lossy(&first[key_start..space]).to_ascii_uppercase();
-    DATE_KEYS.contains(&key.as_str())
+    String::from_utf8_lossy(&first[key_start..space]).to_ascii_uppercase()
 }
 
 pub(super) fn word_at(first: &[u8], column: usize) -> String {
@@ -412,7 +417,10 @@ fn after_login(
     if body.valid_in() == [State::NotAuthenticated] {
         return Done::bad(tag, w::command_error(body.name(), "Unknown command"));
     }
-    if cx.conn.selected.is_none() && body.valid_in() == [State::Selected] {
+    // Dovecot takes CANCELUPDATE in any state after login (RFC 5267 §5 says selected):
+    // with nothing selected, no search is updating, and it answers `NO Unknown tag`.
+    let anywhere = matches!(body, CommandBody::CancelUpdate { .. });
+    if cx.conn.selected.is_none() && body.valid_in() == [State::Selected] && !anywhere {
         return Done::bad(tag, w::NO_MAILBOX_SELECTED);
     }
     if lexical::bad_mailbox_name(body) {
@@ -452,8 +460,14 @@ pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
     if let Some(text) = (name == "LIST").then(|| list::reason(d, first)).flatten() {
         return text;
     }
+    if let Some(text) = esearch::saved_set_reason(name, parsed.uid, d, first) {
+        return text;
+    }
     if d.rule == "sequence-set" || expected.contains("sequence set") {
         return "Invalid messageset".into();
+    }
+    if let Some(text) = esearch::reason(name, d, first) {
+        return text;
     }
     if expected.contains(") to close") || expected == ")" {
         return "Missing ')'".into();
@@ -477,6 +491,8 @@ pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
                 .filter(|w| !w.is_empty())
                 .collect();
             match words.last() {
+                // Only a RETURN list: no key at all.
+                Some(key) if key.ends_with(b")") => "Missing search parameters".into(),
                 Some(key) if words.len() > 2 + usize::from(parsed.uid) => format!(
                     "Missing parameter for search key (for search key: {})",
                     String::from_utf8_lossy(key).to_ascii_uppercase()
@@ -498,6 +514,8 @@ pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
         }
         ("STATUS", "bad-argument") => format!("Invalid status item {}", word_at(first, d.column)),
         ("COPY" | "MOVE", _) => "Missing arguments".into(),
+        // cmd-cancelupdate.c: anything but one or more strings.
+        ("CANCELUPDATE", _) => "Invalid parameters".into(),
         // Dovecot reads these with `client_read_string_args`, which says so.
         ("CREATE" | "DELETE" | "RENAME" | "SUBSCRIBE" | "UNSUBSCRIBE", "missing-argument") => {
             "Missing arguments".into()

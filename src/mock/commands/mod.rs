@@ -14,6 +14,8 @@
 //! - [`mailbox`] — SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE,
 //!   LIST, LSUB, STATUS, NAMESPACE.
 //! - [`append`] — APPEND; [`fetch`] — FETCH; [`search`] — SEARCH; [`store`] — STORE.
+//! - [`esearch`] — SEARCH and SORT's RETURN options; [`context`] — their UPDATEs and
+//!   CANCELUPDATE.
 //! - [`sort`] — SORT (and ESORT); [`thread`] — THREAD.
 //! - [`copy_move`] — COPY, MOVE; [`expunge`] — CHECK, CLOSE, EXPUNGE, UNSELECT.
 //! - [`idle`] — IDLE.
@@ -27,8 +29,10 @@
 pub mod any;
 pub mod append;
 pub mod auth;
+pub mod context;
 pub mod copy_move;
 pub mod entry;
+pub mod esearch;
 pub mod expunge;
 pub mod fetch;
 pub mod idle;
@@ -87,8 +91,6 @@ pub(crate) struct Conn {
     /// The keywords SEARCH made up in each mailbox (by id) during this session: Dovecot
     /// keeps them in its process's copy of the index, so a later SELECT lists them.
     pub(crate) local_keywords: Vec<(u64, String)>,
-    /// The result a SEARCH RETURN (SAVE) kept, as UIDs, for `$` (RFC 5182).
-    pub(crate) saved: Option<Vec<u32>>,
     /// BAD replies in a row, after login.
     pub(crate) bad_in_a_row: u32,
     /// Bad commands before login, in total.
@@ -107,7 +109,6 @@ impl Default for Conn {
             highest_fetch_modseq: 0,
             pending_highestmodseq: None,
             local_keywords: Vec::new(),
-            saved: None,
             asked_capability: false,
             bad_in_a_row: 0,
             bad_login_total: 0,
@@ -145,6 +146,11 @@ pub struct SelectedView {
     /// Messages a sync found expunged but could not report yet (FETCH, STORE, SEARCH
     /// report no EXPUNGE, RFC 9051 §7.5.1): Dovecot can no longer read them.
     pub(crate) gone: BTreeSet<u32>,
+    /// The result a SEARCH or SORT RETURN (SAVE) kept, as sorted UIDs, for `$`
+    /// (RFC 5182 §2.1). Dovecot forgets it with the mailbox.
+    pub(crate) saved: Vec<u32>,
+    /// The searches the client asked to be kept told of (RFC 5267 §4.3, [`context`]).
+    pub(crate) updates: Vec<context::Update>,
 }
 
 impl SelectedView {
@@ -384,6 +390,7 @@ fn dispatch(cx: &mut Cx, cmd: &Command) -> Done {
             returns.as_deref(),
             criteria,
         ),
+        CancelUpdate { tags } => context::cancel(cx, tag, tags),
         Fetch {
             uid,
             set,

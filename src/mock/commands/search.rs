@@ -1,5 +1,6 @@
-//! SEARCH and UID SEARCH (RFC 9051 §6.4.4, RFC 3501 §6.4.4), with ESEARCH's
-//! `RETURN (MIN MAX ALL COUNT)` (RFC 4731).
+//! SEARCH and UID SEARCH (RFC 9051 §6.4.4, RFC 3501 §6.4.4), with the RETURN options
+//! of ESEARCH (RFC 4731), SEARCHRES (RFC 5182) and CONTEXT=SEARCH (RFC 5267), which
+//! `esearch.rs` and `context.rs` answer.
 //!
 //! ```text
 //! search     = "SEARCH" [search-return-opts] [SP "CHARSET" SP charset] 1*(SP search-key)
@@ -15,11 +16,14 @@
 //! session only (a Dovecot quirk).
 
 use crate::grammar::code::Code;
-use crate::grammar::search::SearchKey;
+use crate::grammar::extensions::esearch::ReturnOption;
+use crate::grammar::search::{SearchKey, SearchText};
 use crate::mock::search::{first_bad_date, keywords, uses, Candidate};
+use crate::mock::store::MailboxData;
 use crate::mock::wording as w;
 
-use super::{compress, Cx, Done, SyncMode};
+use super::esearch::{self, Refused, Returns};
+use super::{Cx, Done, SelectedView, SyncMode};
 
 /// A message a search program selected.
 pub(crate) struct Hit {
@@ -35,17 +39,24 @@ pub(crate) struct Hit {
 /// Runs a search program over the selected mailbox, as SEARCH, SORT and THREAD all
 /// begin: the charset and dates checked (`name` is the command, for the BAD text),
 /// CONDSTORE turned on by a MODSEQ key, keywords the mailbox does not know announced
-/// to this session. The hits come in message-number order; `Err` is the reply when
-/// there is nothing to search.
+/// to this session, strings converted from the charset to UTF-8. The hits come in
+/// message-number order, with the keys as converted; `Err` is the reply when there is
+/// nothing to search.
 pub(super) fn run(
     cx: &mut Cx,
     tag: &str,
     name: &str,
     charset: Option<&str>,
     criteria: &[SearchKey],
-) -> Result<Vec<Hit>, Box<Done>> {
+    save: bool,
+) -> Result<(Vec<Hit>, Vec<SearchKey>), Box<Done>> {
     if let Some(cs) = charset {
-        if !crate::mock::rfc2047::known_charset(cs) {
+        if !crate::mock::charset::known_charset(cs) {
+            // Dovecot forgets the saved result when SAVE's search cannot start
+            // (imap-search-args.c), but not when its arguments did not parse.
+            if let Some(view) = cx.conn.selected.as_mut().filter(|_| save) {
+                view.saved.clear();
+            }
             return Err(Box::new(
                 Done::no(tag, w::UNKNOWN_CHARSET).code(Code::other("BADCHARSET")),
             ));
@@ -63,6 +74,13 @@ pub(super) fn run(
             w::command_error(name, "Invalid search date parameter"),
         )));
     }
+    let Some(converted) = decoded(criteria, charset.unwrap_or("UTF-8")) else {
+        return Err(Box::new(Done::bad(
+            tag,
+            w::command_error(name, "Invalid search key"),
+        )));
+    };
+    let criteria = &converted[..];
     if uses(criteria, |k| matches!(k, SearchKey::ModSeq(_))) && !cx.conn.condstore {
         super::any::condstore_turned_on(cx);
     }
@@ -70,7 +88,6 @@ pub(super) fn run(
         cx.track_selected_modseqs();
     }
     let user = cx.user().to_owned();
-    let saved = cx.conn.saved.clone();
     let Some(view) = cx.conn.selected.as_mut() else {
         return Err(Box::new(Done::bad(tag, w::NO_MAILBOX_SELECTED)));
     };
@@ -89,23 +106,12 @@ pub(super) fn run(
             view.local_keywords.push(k);
         }
     }
-    let max_seq = view.uids.len() as u32;
-    let max_uid = view.uids.last().copied().unwrap_or(0);
     let mut hits = Vec::new();
     for (i, &u) in view.uids.iter().enumerate() {
         let Some(m) = mb.message_or_tombstone(u) else {
             continue;
         };
-        let at = Candidate {
-            m,
-            flags: &view.flags[i],
-            seq: i as u32 + 1,
-            recent: view.recent.contains(&u),
-            max_seq,
-            max_uid,
-            saved: saved.as_deref(),
-        };
-        if criteria.iter().all(|k| at.matches(k)) {
+        if matches_at(view, mb, criteria, i, Some(&view.saved)) {
             hits.push(Hit {
                 seq: i as u32 + 1,
                 uid: u,
@@ -114,7 +120,68 @@ pub(super) fn run(
             });
         }
     }
-    Ok(hits)
+    Ok((hits, converted))
+}
+
+/// The keys with their strings converted from `charset` to UTF-8, as Dovecot converts
+/// them before searching; `None` if one is not text in that charset. Dovecot keeps a
+/// string as a C string: a NUL ends it (so `\0x` in UTF-16 is the empty string).
+fn decoded(keys: &[SearchKey], charset: &str) -> Option<Vec<SearchKey>> {
+    use SearchKey::*;
+    let text = |t: &SearchText| {
+        let end = t.0.iter().position(|&b| b == 0).unwrap_or(t.0.len());
+        crate::mock::charset::search_string(&t.0[..end], charset)
+            .map(|s| SearchText(s.into_bytes()))
+    };
+    keys.iter()
+        .map(|k| {
+            Some(match k {
+                Bcc(t) => Bcc(text(t)?),
+                Body(t) => Body(text(t)?),
+                Cc(t) => Cc(text(t)?),
+                From(t) => From(text(t)?),
+                Subject(t) => Subject(text(t)?),
+                Text(t) => Text(text(t)?),
+                To(t) => To(text(t)?),
+                Header(name, t) => Header(name.clone(), text(t)?),
+                Not(k) => Not(Box::new(
+                    decoded(std::slice::from_ref(k), charset)?.remove(0),
+                )),
+                Or(a, b) => {
+                    let mut both = decoded(&[(**a).clone(), (**b).clone()], charset)?;
+                    let b = both.pop()?;
+                    Or(Box::new(both.pop()?), Box::new(b))
+                }
+                And(ks) => And(decoded(ks, charset)?),
+                other => other.clone(),
+            })
+        })
+        .collect()
+}
+
+/// True if the message at index `i` of the session's view matches every key; `saved`
+/// is what `$` stands for (`None`: nothing).
+pub(super) fn matches_at(
+    view: &SelectedView,
+    mb: &MailboxData,
+    keys: &[SearchKey],
+    i: usize,
+    saved: Option<&[u32]>,
+) -> bool {
+    let Some(m) = view.uids.get(i).and_then(|&u| mb.message_or_tombstone(u)) else {
+        return false;
+    };
+    let at = Candidate {
+        m,
+        flags: &view.flags[i],
+        seq: i as u32 + 1,
+        recent: view.recent.contains(&m.uid),
+        max_seq: view.uids.len() as u32,
+        max_uid: view.uids.last().copied().unwrap_or(0),
+        saved,
+        now: crate::mock::dates::now(),
+    };
+    keys.iter().all(|k| at.matches(k))
 }
 
 /// How SEARCH, SORT and THREAD report changes afterwards: the UID forms may report
@@ -131,66 +198,71 @@ pub(super) fn done(tag: &str, text: &str, uid: bool, criteria: &[SearchKey]) -> 
         .uid(uid)
 }
 
-/// SEARCH and UID SEARCH, with ESEARCH's RETURN options.
+/// SEARCH and UID SEARCH, with the RETURN options of ESEARCH, SEARCHRES and
+/// CONTEXT=SEARCH ([`super::esearch`]).
 pub(crate) fn handle(
     cx: &mut Cx,
     tag: &str,
     uid: bool,
     charset: Option<&str>,
-    returns: Option<&[String]>,
+    returns: Option<&[ReturnOption]>,
     criteria: &[SearchKey],
 ) -> Done {
+    // parse
     let name = if uid { "UID SEARCH" } else { "SEARCH" };
-    let hits = match run(cx, tag, name, charset, criteria) {
-        Ok(hits) => hits,
+    let returns = match returns
+        .map(|o| checked_returns(cx, tag, name, o))
+        .transpose()
+    {
+        Ok(r) => r,
         Err(done) => return *done,
     };
-    let modseq = uses(criteria, |k| matches!(k, SearchKey::ModSeq(_)));
-    let found: Vec<u32> = hits
-        .iter()
-        .map(|h| if uid { h.uid } else { h.seq })
-        .collect();
-    match returns {
-        None => {
-            let mut line = String::from("* SEARCH");
-            for n in &found {
-                line.push(' ');
-                line.push_str(&n.to_string());
-            }
-            // RFC 7162 §3.1.6: a search by MODSEQ also says the highest MODSEQ found.
-            if modseq && !found.is_empty() {
-                let highest = hits.iter().map(|h| h.modseq).max().unwrap_or(0);
-                line.push_str(&format!(" (MODSEQ {highest})"));
-            }
-            cx.line(&line);
+    // apply
+    let save = returns.as_ref().is_some_and(|r| r.save);
+    let (hits, keys) = match run(cx, tag, name, charset, criteria, save) {
+        Ok(found) => found,
+        Err(done) => return *done,
+    };
+    // reply
+    let Some(returns) = returns else {
+        let mut line = String::from("* SEARCH");
+        for h in &hits {
+            line.push(' ');
+            line.push_str(&(if uid { h.uid } else { h.seq }).to_string());
         }
-        Some(options) => cx.line(&esearch(tag, uid, options, &found)),
-    }
+        // RFC 7162 §3.1.6: a search by MODSEQ also says the highest MODSEQ found.
+        if uses(criteria, |k| matches!(k, SearchKey::ModSeq(_))) && !hits.is_empty() {
+            let highest = hits.iter().map(|h| h.modseq).max().unwrap_or(0);
+            line.push_str(&format!(" (MODSEQ {highest})"));
+        }
+        cx.line(&line);
+        return done(tag, w::SEARCH_DONE, uid, criteria);
+    };
+    let in_order: Vec<&Hit> = hits.iter().collect();
+    esearch::answer(cx, tag, uid, &returns, &keys, &in_order);
     done(tag, w::SEARCH_DONE, uid, criteria)
 }
 
-/// `* ESEARCH (TAG "a") [UID] MIN n MAX n ALL set COUNT n` (RFC 4731 §3.1), in
-/// Dovecot's order. `RETURN ()` means `RETURN (ALL)`. For ESORT (RFC 5267 §3.2),
-/// `found` is in sort order: MIN and MAX are its first and last, and ALL keeps the
-/// order.
-pub(super) fn esearch(tag: &str, uid: bool, options: &[String], found: &[u32]) -> String {
-    let has = |o: &str| options.iter().any(|x| x.eq_ignore_ascii_case(o));
-    let all = options.is_empty() || has("ALL");
-    let mut line = format!("* ESEARCH (TAG \"{tag}\")");
-    if uid {
-        line.push_str(" UID");
+/// The RETURN options checked as Dovecot checks them, or its reply (`name` is the
+/// command, for the BAD text).
+pub(super) fn checked_returns(
+    cx: &mut Cx,
+    tag: &str,
+    name: &str,
+    options: &[ReturnOption],
+) -> Result<Returns, Box<Done>> {
+    let updates = cx
+        .conn
+        .selected
+        .as_ref()
+        .map_or(&[][..], |v| &v.updates[..]);
+    match esearch::check(options, tag, updates) {
+        Ok(r) => Ok(r),
+        Err(Refused::Bad(text)) => Err(Box::new(Done::bad(tag, w::command_error(name, text)))),
+        Err(Refused::UpdateFetch) => Err(Box::new(cx.decline(
+            tag,
+            format!("{name} RETURN (UPDATE (...))"),
+            "UPDATE with FETCH items (a Dovecot extension)",
+        ))),
     }
-    if let (true, Some(min)) = (has("MIN"), found.first()) {
-        line.push_str(&format!(" MIN {min}"));
-    }
-    if let (true, Some(max)) = (has("MAX"), found.last()) {
-        line.push_str(&format!(" MAX {max}"));
-    }
-    if all && !found.is_empty() {
-        line.push_str(&format!(" ALL {}", compress(found)));
-    }
-    if has("COUNT") {
-        line.push_str(&format!(" COUNT {}", found.len()));
-    }
-    line
 }

@@ -210,6 +210,8 @@ fn open(
             .collect(),
         hidden: BTreeSet::new(),
         gone: BTreeSet::new(),
+        saved: Vec::new(),
+        updates: Vec::new(),
     };
     let mut view = view;
     super::announce_keywords(&mut view, mb, &mut Vec::new());

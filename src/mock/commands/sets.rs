@@ -11,13 +11,19 @@ pub struct InvalidSet;
 /// For sequence numbers, a number past the end (or any number in an empty mailbox)
 /// makes the whole set invalid, as Dovecot says: `BAD ... Invalid messageset`.
 /// For UIDs, UIDs that do not exist are simply not there (RFC 9051 §6.4.8).
+/// `$` names the messages of the saved result that are still there, whether the
+/// command is a UID command or not (RFC 5182 §2.2), and is never invalid.
 pub fn resolve(
     view: &SelectedView,
     set: &SequenceSet,
     uid: bool,
 ) -> Result<Vec<usize>, InvalidSet> {
     let SequenceSet::Ranges(ranges) = set else {
-        return Ok(Vec::new());
+        return Ok(view
+            .saved
+            .iter()
+            .filter_map(|&u| view.index_of(u))
+            .collect());
     };
     if uid {
         let largest = view.uids.last().copied().unwrap_or(0);

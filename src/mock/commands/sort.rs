@@ -13,6 +13,7 @@
 //! `mock::sort`'s. With RETURN the answer is an ESEARCH response whose MIN and MAX
 //! are the first and last in sort order and whose ALL keeps that order.
 
+use crate::grammar::extensions::esearch::ReturnOption;
 use crate::grammar::extensions::sort::SortCriterion;
 use crate::grammar::search::SearchKey;
 use crate::mock::sort::{order, unreadable, Item};
@@ -20,7 +21,8 @@ use crate::mock::store::Message;
 use crate::mock::wording as w;
 
 use super::entry::word_at;
-use super::search::{done, esearch, run};
+use super::esearch;
+use super::search::{checked_returns, done, run, Hit};
 use super::{Cx, Done};
 
 /// SORT and UID SORT.
@@ -28,18 +30,27 @@ pub(crate) fn handle(
     cx: &mut Cx,
     tag: &str,
     uid: bool,
-    returns: Option<&[String]>,
+    returns: Option<&[ReturnOption]>,
     criteria: &[SortCriterion],
     charset: &str,
     keys: &[SearchKey],
 ) -> Done {
-    // parse, apply: the search program picks the messages
+    // parse
     let name = if uid { "UID SORT" } else { "SORT" };
-    let hits = match run(cx, tag, name, Some(charset), keys) {
-        Ok(hits) => hits,
+    let returns = match returns
+        .map(|o| checked_returns(cx, tag, name, o))
+        .transpose()
+    {
+        Ok(r) => r,
         Err(done) => return *done,
     };
-    let sorted: Vec<u32> = {
+    // apply: the search program picks the messages
+    let save = returns.as_ref().is_some_and(|r| r.save);
+    let (hits, converted) = match run(cx, tag, name, Some(charset), keys, save) {
+        Ok(found) => found,
+        Err(done) => return *done,
+    };
+    let sorted: Vec<&Hit> = {
         let user = cx.user().to_owned();
         let world = cx.store.lock();
         let Some(mb) = cx
@@ -55,7 +66,7 @@ pub(crate) fn handle(
             .filter(|h| h.expunged)
             .filter_map(|h| mb.message_or_tombstone(h.uid).map(unreadable))
             .collect();
-        let items: Vec<Item> = hits
+        let items: Vec<(&Hit, Item)> = hits
             .iter()
             .filter_map(|h| {
                 let m = if h.expunged {
@@ -63,25 +74,26 @@ pub(crate) fn handle(
                 } else {
                     mb.message_or_tombstone(h.uid)
                 };
-                m.map(|m| Item { seq: h.seq, m })
+                m.map(|m| (h, Item { seq: h.seq, m }))
             })
             .collect();
+        let (hits, items): (Vec<&Hit>, Vec<Item>) = items.into_iter().unzip();
         order(&items, criteria)
             .into_iter()
-            .map(|i| if uid { items[i].m.uid } else { items[i].seq })
+            .map(|i| hits[i])
             .collect()
     };
     // reply
     match returns {
         None => {
             let mut line = String::from("* SORT");
-            for n in &sorted {
+            for h in &sorted {
                 line.push(' ');
-                line.push_str(&n.to_string());
+                line.push_str(&(if uid { h.uid } else { h.seq }).to_string());
             }
             cx.line(&line);
         }
-        Some(options) => cx.line(&esearch(tag, uid, options, &sorted)),
+        Some(returns) => esearch::answer(cx, tag, uid, &returns, &converted, &sorted),
     }
     done(tag, w::SORT_DONE, uid, keys)
 }

@@ -1,5 +1,6 @@
 //! Pending updates (RFC 9051 §7: §7.3.1 EXISTS, §7.4.1 EXPUNGE, §7.5.2 FETCH FLAGS):
-//! what changed in the selected mailbox since the client last looked, in Dovecot's order.
+//! what changed in the selected mailbox since the client last looked, in Dovecot's order,
+//! with the ESEARCH updates of CONTEXT=SEARCH around them ([`context`]).
 
 use super::*;
 use crate::mock::store::MailboxData;
@@ -75,9 +76,22 @@ pub(crate) fn sync(
         return Synced::MailboxGone;
     };
     announce_keywords(view, mailbox, out);
+    if mode == SyncMode::Full {
+        // RFC 5267 §4.3.4: an updated search hears of its expunged messages first,
+        // while their numbers still hold.
+        let gone = view
+            .uids
+            .iter()
+            .copied()
+            .filter(|&u| mailbox.message(u).is_none())
+            .collect();
+        context::before_expunges(view, &gone, out);
+    }
+    let last_known = view.uids.last().copied().unwrap_or(0);
     let shown_modseq = flag_changes(view, mailbox, mode, uid, condstore, out);
     expunges(view, mailbox, mode, qresync, out);
     new_messages(view, mailbox, out);
+    context::after_sync(view, mailbox, last_known, out);
     let delayed = mode != SyncMode::Full && view.uids.iter().any(|&u| mailbox.message(u).is_none());
     let highest = mailbox.highest_modseq;
     drop(world);

@@ -37,8 +37,8 @@ pub(crate) fn handle(
         return Done::bad(tag, w::command_error(name, "Unknown thread algorithm"));
     }
     // apply
-    let hits = match run(cx, tag, name, Some(charset), keys) {
-        Ok(hits) => hits,
+    let hits = match run(cx, tag, name, Some(charset), keys, false) {
+        Ok((hits, _)) => hits,
         Err(done) => return *done,
     };
     let msgs: Vec<Msg> = {
