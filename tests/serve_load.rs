@@ -8,6 +8,8 @@
 //! - replies streamed from the store are byte-exact (FETCH of a 3 MB message, its
 //!   parts and partials), and APPEND stops at the store's limit.
 
+mod support;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -70,6 +72,7 @@ async fn connect(addr: std::net::SocketAddr) -> TcpStream {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn five_hundred_clients_at_once() {
+    support::raise_open_files(8192);
     let (addr, _) = start(|_| {}).await;
     let mut clients = tokio::task::JoinSet::new();
     for _ in 0..500 {
@@ -96,6 +99,8 @@ async fn five_hundred_clients_at_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_idle_connections_and_a_new_client_is_served() {
+    // Both ends of 1,001 connections live in this process, beside the other tests'.
+    support::raise_open_files(8192);
     let (addr, _) = start(|c| c.limits.max_connections = 1100).await;
     let mut idle = Vec::new();
     for _ in 0..1000 {

@@ -33,6 +33,42 @@ pub fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Makes sure this process may open `need` files (sockets count): the load tests hold
+/// thousands of connections, both ends in this process, and a fresh machine's soft
+/// limit is often 1,024. Raises the soft limit to the hard one with `prlimit`
+/// (util-linux) when it is lower than `need`, which child processes then inherit; fails
+/// saying what to do if the hard limit itself is too low. No `unsafe` needed.
+pub fn raise_open_files(need: u64) {
+    let limits = std::fs::read_to_string("/proc/self/limits").unwrap_or_default();
+    let Some(line) = limits.lines().find(|l| l.starts_with("Max open files")) else {
+        return; // not Linux: nothing to read, nothing to raise
+    };
+    let numbers: Vec<u64> = line
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    let (soft, hard) = match numbers[..] {
+        [soft, hard, ..] => (soft, hard),
+        _ => return, // "unlimited"
+    };
+    if soft >= need {
+        return;
+    }
+    assert!(
+        hard >= need,
+        "this test needs {need} open files and the hard limit is {hard}: raise it (ulimit -Hn)"
+    );
+    let pid = std::process::id().to_string();
+    let status = Command::new("prlimit")
+        .args(["--pid", &pid, &format!("--nofile={hard}:{hard}")])
+        .status();
+    assert!(
+        matches!(status, Ok(s) if s.success()),
+        "this test needs {need} open files and the soft limit is {soft}; `prlimit` \
+         (util-linux) could not raise it: run `ulimit -n {hard}` first ({status:?})"
+    );
+}
+
 /// The bytes of `tests/data/strategos/N.eml` (CRLF, as APPENDed to the lab's Dovecot).
 pub fn strategos_eml(n: u32) -> Vec<u8> {
     let path = repo().join(format!("tests/data/strategos/{n}.eml"));
