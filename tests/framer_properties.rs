@@ -206,3 +206,66 @@ fn explanations_do_not_depend_on_chunking_when_literals_are_skipped() {
         assert_eq!(explain(chunk), whole, "chunk {chunk}");
     }
 }
+
+/// The proxy's relay does not even copy what the explainer would only count: it asks
+/// how many of the server's next bytes it may skip, and hands over a count instead.
+/// The explanations must be the same as when every byte is fed. The literal pieces the
+/// framer hands out are 64 KiB, so skipping starts after a literal's first piece: the
+/// stream gets a few literals of several pieces besides the usual mix.
+#[test]
+fn counting_skippable_literal_bytes_explains_the_same_as_feeding_them() {
+    let mut rng = Rng(7);
+    let server = {
+        let mut s = imap_like_stream(&mut rng);
+        s.truncate(s.len() - b"* unfinished line".len());
+        for (i, size) in [300_000usize, 131_073, 65_537, 1_000_000].iter().enumerate() {
+            s.extend_from_slice(format!("* {i} FETCH (BODY[] {{{size}}}\r\n").as_bytes());
+            s.extend(rng.bytes(*size));
+            s.extend_from_slice(b")\r\n");
+        }
+        s.extend_from_slice(b"a1 OK done\r\n");
+        s
+    };
+    let explain = |chunk: usize, skip: bool| -> (Vec<String>, u64) {
+        let mut explainer = Explainer::default();
+        explainer.retain_literals(1024);
+        let mut out = Vec::new();
+        let mut counted = 0;
+        for mut piece in server.chunks(chunk) {
+            if skip {
+                let n = explainer.server_literal_to_skip().min(piece.len() as u64);
+                assert!(explainer.skip_server_literal(n));
+                counted += n;
+                piece = &piece[n as usize..];
+            }
+            out.extend(explainer.feed(Direction::Server, piece));
+        }
+        out.extend(explainer.finish());
+        let shown = out
+            .iter()
+            .map(|a| serde_json::to_string(a).unwrap())
+            .collect();
+        (shown, counted)
+    };
+    for chunk in [1000, 4096, 65_536, 262_144] {
+        let (fed, _) = explain(chunk, false);
+        let (skipped, counted) = explain(chunk, true);
+        assert!(counted > 500_000, "chunk {chunk}: only {counted} bytes counted");
+        assert_eq!(skipped, fed, "chunk {chunk}");
+    }
+    // Nothing is skipped before the first piece is kept; more than it may skip is
+    // refused, and changes nothing.
+    let mut explainer = Explainer::default();
+    explainer.retain_literals(4);
+    explainer.feed(Direction::Server, b"* 1 FETCH (BODY[] {200000}\r\n");
+    explainer.feed(Direction::Server, &[b'x'; 1000]);
+    assert_eq!(explainer.server_literal_to_skip(), 0);
+    explainer.feed(Direction::Server, &[b'x'; 69_000]);
+    assert_eq!(explainer.server_literal_to_skip(), 130_000);
+    assert!(!explainer.skip_server_literal(130_001));
+    assert!(explainer.skip_server_literal(130_000));
+    assert_eq!(explainer.server_literal_to_skip(), 0);
+    let done = explainer.feed(Direction::Server, b")\r\n");
+    assert_eq!(done.len(), 1);
+    assert_eq!(done[0].literals[0].received, 200_000);
+}

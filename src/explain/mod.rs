@@ -324,6 +324,44 @@ impl Explainer {
         out
     }
 
+    /// How many of the server's next bytes are literal data this explainer would only
+    /// count, not read (past what it keeps of a large literal). A live relay may hand
+    /// them to [`Explainer::skip_server_literal`] instead of copying them for
+    /// [`Explainer::feed`]: the annotations are the same (tests/proxy_bytes.rs), and a
+    /// 200 MB FETCH costs the annotator neither the copies nor the memory.
+    pub fn server_literal_to_skip(&self) -> u64 {
+        if !self.server.assembler.literal_is_kept() {
+            return 0;
+        }
+        self.server
+            .framer
+            .literal_to_come()
+            .min(self.guard.server_literal_to_come())
+    }
+
+    /// Counts `n` server bytes, all of them literal data past what is kept, as if fed.
+    /// Returns false, changing nothing, if they are more than
+    /// [`Explainer::server_literal_to_skip`] promised (the caller then has a gap).
+    pub fn skip_server_literal(&mut self, n: u64) -> bool {
+        if n == 0 {
+            // Nothing to count; and outside a kept literal, dropping what the framer
+            // has buffered would lose bytes it has yet to read.
+            return true;
+        }
+        if n > self.server_literal_to_skip() {
+            return false;
+        }
+        self.guard.skip_server_literal(n);
+        let side = &mut self.server;
+        // Literal bytes still buffered come first in the stream: count them too.
+        let (buffered, _) = side.framer.skip_literal(0);
+        let (_, taken) = side
+            .framer
+            .skip_literal(usize::try_from(n).unwrap_or(usize::MAX));
+        side.assembler.count_literal(buffered + taken);
+        true
+    }
+
     /// Explains the messages the framer can complete with what it has.
     fn drain(&mut self, direction: Direction) -> Vec<Annotation> {
         let mut out = Vec::new();

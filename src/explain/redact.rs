@@ -187,6 +187,24 @@ impl Redactor {
         bytes
     }
 
+    /// How many of the server's next bytes are data of the literal it is sending, as
+    /// far as the redactor knows (0 while it looks for its footing after a gap).
+    pub(crate) fn server_literal_to_come(&self) -> u64 {
+        if self.seeking[1].is_some() {
+            return 0;
+        }
+        self.server.literal_to_come()
+    }
+
+    /// The server's next `n` bytes, all literal data (no more than
+    /// [`Redactor::server_literal_to_come`]), are counted instead of fed.
+    pub(crate) fn skip_server_literal(&mut self, n: u64) {
+        self.server.skip_literal(0);
+        let n = n.min(self.server_literal_to_come());
+        self.server
+            .skip_literal(usize::try_from(n).unwrap_or(usize::MAX));
+    }
+
     /// Bytes from `direction` were lost (the proxy's annotator fell behind): framing
     /// restarts at the next message, and the client's bytes are withheld until the
     /// server shows that we are back in step.

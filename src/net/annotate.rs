@@ -61,6 +61,9 @@ pub(crate) fn run(
     let mut annotator = Annotator::new(id, display, recorder);
     while let Some(event) = next_event(&mut rx, &mut annotator.printer) {
         annotator.event(event);
+        if let Some(position) = annotator.server_skip_until() {
+            rx.skip_server_until(position);
+        }
     }
     annotator.finish()
 }
@@ -132,6 +135,14 @@ impl Annotator {
                 bytes,
                 time,
             } => self.bytes(direction, &bytes, time),
+            TapEvent::Counted { direction, bytes } => {
+                self.sides[index(direction)].bytes += bytes;
+                if !self.explainer.skip_server_literal(bytes) {
+                    // Cannot happen while the positions agree; if they ever do not,
+                    // what the explainer missed is a gap, never a guess.
+                    self.explainer.gap(direction);
+                }
+            }
             TapEvent::ProxyTls => self.proxy_tls = true,
             TapEvent::Gap { direction, skipped } => self.gap(direction, skipped),
             TapEvent::Note { text, time } => {
@@ -151,6 +162,15 @@ impl Annotator {
                 self.sides[index(direction)].end = Some(how);
             }
         }
+    }
+
+    /// Where in the server's stream the literal it is sending ends, when the rest of it
+    /// need not be copied for us: the explainer would only count it, and there is no
+    /// recording (a recording keeps every byte) and no TLS between the two ends.
+    fn server_skip_until(&self) -> Option<u64> {
+        let skip = self.explainer.server_literal_to_skip();
+        (skip > 0 && self.recorder.is_none() && !self.encrypted)
+            .then(|| self.sides[index(Direction::Server)].bytes + skip)
     }
 
     /// A note on the screen and in the recording.

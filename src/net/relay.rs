@@ -14,6 +14,13 @@
 //!   resynchronises at the next line. What the learner loses is explanation, never
 //!   traffic.
 //!
+//! - Literal data the annotator would only count (past the 64 KiB it keeps of a
+//!   message in a big FETCH) is not copied at all: the annotator tells the tap where
+//!   in the server's stream the literal ends ([`TapReceiver::skip_server_until`]), and
+//!   the tap hands over [`TapEvent::Counted`] instead of the bytes. Relaying 200 MB of
+//!   mail then copies a few hundred kilobytes, and the queue stays nearly empty. Not
+//!   while recording: a recording keeps every byte.
+//!
 //! The piece is offered right *after* it is written on, so that waking the annotator
 //! costs the relay nothing on the path of the bytes. The annotator still sees a command
 //! before the response it causes: both copy loops of a connection run in one task
@@ -54,6 +61,9 @@ pub enum TapEvent {
     },
     /// The annotator fell behind and this many bytes from `direction` were not copied.
     Gap { direction: Direction, skipped: u64 },
+    /// This many bytes from `direction`, all literal data the annotator asked not to
+    /// be copied ([`TapReceiver::skip_server_until`]), went by.
+    Counted { direction: Direction, bytes: u64 },
     /// Something the proxy itself did or saw (an upgrade, a refusal, an error).
     Note { text: String, time: f64 },
     /// From here on the proxy itself terminates the client's TLS (`--client-starttls`):
@@ -92,6 +102,10 @@ struct TapInner {
     tx: mpsc::UnboundedSender<TapEvent>,
     queued: Arc<AtomicUsize>,
     skipped: [AtomicU64; 2],
+    /// Bytes offered so far per direction: a position in each stream.
+    offered: [AtomicU64; 2],
+    /// Below this position of the server's stream, bytes are counted, not copied.
+    skip_server_until: Arc<AtomicU64>,
     budget: usize,
     started: Instant,
 }
@@ -102,9 +116,18 @@ struct TapInner {
 pub(crate) struct TapReceiver {
     rx: mpsc::UnboundedReceiver<TapEvent>,
     queued: Arc<AtomicUsize>,
+    skip_server_until: Arc<AtomicU64>,
 }
 
 impl TapReceiver {
+    /// The server's bytes before `position` (counted from the start of its stream) are
+    /// literal data the annotator will only count: the tap then sends
+    /// [`TapEvent::Counted`] for them instead of copies. Bytes already offered stay
+    /// copied; a position never moves back.
+    pub(crate) fn skip_server_until(&self, position: u64) {
+        self.skip_server_until.fetch_max(position, Ordering::AcqRel);
+    }
+
     /// The next event, waiting for it (for a blocking thread).
     pub(crate) fn blocking_next(&mut self) -> Option<TapEvent> {
         let event = self.rx.blocking_recv();
@@ -150,10 +173,13 @@ pub(crate) fn tap() -> (Tap, TapReceiver) {
 pub(crate) fn tap_with_budget(budget: usize) -> (Tap, TapReceiver) {
     let (tx, rx) = mpsc::unbounded_channel();
     let queued = Arc::new(AtomicUsize::new(0));
+    let skip_server_until = Arc::new(AtomicU64::new(0));
     let inner = TapInner {
         tx,
         queued: queued.clone(),
         skipped: [AtomicU64::new(0), AtomicU64::new(0)],
+        offered: [AtomicU64::new(0), AtomicU64::new(0)],
+        skip_server_until: skip_server_until.clone(),
         budget,
         started: Instant::now(),
     };
@@ -161,7 +187,11 @@ pub(crate) fn tap_with_budget(budget: usize) -> (Tap, TapReceiver) {
         Tap {
             inner: Arc::new(inner),
         },
-        TapReceiver { rx, queued },
+        TapReceiver {
+            rx,
+            queued,
+            skip_server_until,
+        },
     )
 }
 
@@ -172,17 +202,32 @@ impl Tap {
     }
 
     /// Offers a copy of `bytes`; never waits. Returns false if they were skipped.
+    /// Literal data the annotator asked to skip is only counted (and is not "skipped").
     pub(crate) fn offer(&self, direction: Direction, bytes: &[u8]) -> bool {
         let t = &self.inner;
         let i = index(direction);
+        let at = t.offered[i].fetch_add(bytes.len() as u64, Ordering::AcqRel);
+        let mut bytes = bytes;
+        if direction == Direction::Server {
+            let until = t.skip_server_until.load(Ordering::Acquire);
+            let counted = until.saturating_sub(at).min(bytes.len() as u64);
+            if counted > 0 {
+                self.flush_gap(direction);
+                let _ = t.tx.send(TapEvent::Counted {
+                    direction,
+                    bytes: counted,
+                });
+                bytes = &bytes[counted as usize..];
+                if bytes.is_empty() {
+                    return true;
+                }
+            }
+        }
         if t.queued.load(Ordering::Acquire) + bytes.len() > t.budget {
             t.skipped[i].fetch_add(bytes.len() as u64, Ordering::AcqRel);
             return false;
         }
-        let skipped = t.skipped[i].swap(0, Ordering::AcqRel);
-        if skipped > 0 {
-            let _ = t.tx.send(TapEvent::Gap { direction, skipped });
-        }
+        self.flush_gap(direction);
         t.queued.fetch_add(bytes.len(), Ordering::AcqRel);
         let event = TapEvent::Bytes {
             direction,
@@ -209,12 +254,18 @@ impl Tap {
         let _ = self.inner.tx.send(TapEvent::ProxyTls);
     }
 
-    /// Tells the annotator that a direction ended, with any skipped bytes first.
-    pub(crate) fn end(&self, direction: Direction, how: End, total: u64) {
+    /// Sends the gap of the bytes skipped so far from `direction`, if any: it comes
+    /// before whatever is sent next from that direction.
+    fn flush_gap(&self, direction: Direction) {
         let skipped = self.inner.skipped[index(direction)].swap(0, Ordering::AcqRel);
         if skipped > 0 {
             let _ = self.inner.tx.send(TapEvent::Gap { direction, skipped });
         }
+    }
+
+    /// Tells the annotator that a direction ended, with any skipped bytes first.
+    pub(crate) fn end(&self, direction: Direction, how: End, total: u64) {
+        self.flush_gap(direction);
         let _ = self.inner.tx.send(TapEvent::End {
             direction,
             how,

@@ -221,6 +221,15 @@ impl Framer {
         self.buf.len() - self.start
     }
 
+    /// How many of the next bytes of the stream, after those fed so far, are data of
+    /// the literal being read (0 outside a literal).
+    pub(crate) fn literal_to_come(&self) -> u64 {
+        match self.state {
+            State::Literal { remaining } => remaining.saturating_sub(self.pending() as u64),
+            _ => 0,
+        }
+    }
+
     /// Forgets the literal the last line announced. A client calls for this when the
     /// server refused a synchronizing literal (tagged NO/BAD instead of `+`): the client
     /// then never sends the bytes, and what follows is a new line.
