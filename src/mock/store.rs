@@ -401,8 +401,9 @@ pub(crate) fn canonical(name: &str) -> String {
     }
 }
 
-/// Everything the store holds.
-#[derive(Debug, Default)]
+/// Everything the store holds. A clone is cheap (messages are shared `Arc`s): the
+/// fuzzer gives each input a fresh copy of a fixture's world.
+#[derive(Debug, Default, Clone)]
 pub struct World {
     pub accounts: Vec<Account>,
     /// Grows on every change (see the module comment).

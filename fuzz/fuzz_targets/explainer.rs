@@ -1,0 +1,9 @@
+//! The explainer fed both directions, with gaps, rendered as text and JSON.
+//! The body is shared with `cargo test` (tests/fuzz_support/mod.rs).
+#![no_main]
+
+#[allow(dead_code)]
+#[path = "../../tests/fuzz_support/mod.rs"]
+mod bodies;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| bodies::explainer(data));
