@@ -65,7 +65,7 @@ fn abnf(text: &str) -> BTreeMap<String, Vec<String>> {
             })
         });
         match definition {
-            Some((name, rhs)) if indent <= 8 => {
+            Some((name, rhs)) if indent <= 10 => {
                 flush(&mut current);
                 current = Some((name, rhs, indent));
             }
@@ -469,4 +469,93 @@ fn the_abnf_reader_reads_both_notations() {
         r
     });
     assert_eq!(states, ["authenticated", "selected"].into());
+}
+
+/// RFCs kept in `rfc/` that are not IMAP extensions (MIME, mail format, SASL
+/// mechanisms, collations): their grammar defines no IMAP item.
+const NOT_IMAP: &[u32] = &[2045, 4616, 4790, 5051, 5322];
+
+/// The quoted tokens of an RFC's ABNF, upper case: what its grammar defines.
+fn quoted_tokens(number: u32) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for rhs in rfc_abnf(number).values().flatten() {
+        for (i, part) in rhs.split('"').enumerate() {
+            if i % 2 == 1 && !part.is_empty() && !part.contains(' ') {
+                out.insert(part.to_ascii_uppercase());
+            }
+        }
+    }
+    out
+}
+
+/// The IMAP extensions kept in `rfc/`: every RFC there but the two bases and NOT_IMAP.
+fn extension_rfcs() -> Vec<u32> {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("rfc");
+    let mut out: Vec<u32> = std::fs::read_dir(folder)
+        .unwrap()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            name.strip_prefix("rfc")?.strip_suffix(".txt")?.parse().ok()
+        })
+        .filter(|n| ![3501, 9051].contains(n) && !NOT_IMAP.contains(n))
+        .collect();
+    out.sort();
+    out
+}
+
+fn is_base(reference: &str) -> bool {
+    reference.starts_with("RFC 3501") || reference.starts_with("RFC 9051")
+}
+
+/// Issue 12 item 10's rule, over the whole knowledge base: what an extension adds to
+/// IMAP4rev1 (its grammar defines it, RFC 3501's does not) cites the extension's own
+/// section first, then the base sections; RFC 9051 folding it in does not make the base
+/// the specific section. A template that cites an extension cites it first too.
+#[test]
+fn what_an_extension_defines_cites_the_extension_first() {
+    let rev1 = quoted_tokens(3501);
+    let extensions: Vec<(u32, BTreeSet<String>)> = extension_rfcs()
+        .into_iter()
+        .map(|n| (n, &quoted_tokens(n) - &rev1))
+        .collect();
+    assert!(extensions.len() >= 30, "{} extensions", extensions.len());
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for kind in Kind::ALL {
+        if kind == Kind::Concept {
+            continue; // ideas, not grammar tokens
+        }
+        for entry in knowledge::entries(kind) {
+            let name = entry.name.to_ascii_uppercase();
+            let defined_by: Vec<u32> = extensions
+                .iter()
+                .filter(|(_, tokens)| tokens.contains(&name))
+                .map(|(n, _)| *n)
+                .collect();
+            if defined_by.is_empty() {
+                continue;
+            }
+            checked += 1;
+            if entry.rfc.first().is_none_or(|r| is_base(r)) {
+                problems.push(format!(
+                    "{} {}: RFC {defined_by:?} defines it, but {:?} cites the base first",
+                    kind.label(),
+                    entry.name,
+                    entry.rfc
+                ));
+            }
+        }
+    }
+    for phrase in knowledge::phrases::all() {
+        let extension = phrase.rfc.iter().any(|r| !is_base(r));
+        if extension && phrase.rfc.first().is_some_and(|r| is_base(r)) {
+            problems.push(format!(
+                "template {}: {:?} cites an extension, but the base first",
+                phrase.key, phrase.rfc
+            ));
+        }
+    }
+    assert!(checked >= 40, "only {checked} extension items checked");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -899,3 +899,57 @@ fn the_explainer_says_none_of_them_over_every_kept_session() {
     assert!(explained > 1000, "only {explained} messages explained");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn every_item_appendix_e_names_says_so_on_its_line() {
+    // RFC 9051 Appendix E: item 17 removes CHECK; items 4, 11, 12, 18 and 19 deprecate
+    // the rest. The line that uses one says which, in those words (one vocabulary).
+    let a = session(&[
+        "C: a1 LOGIN u p",
+        "S: a1 OK done",
+        "C: a2 SELECT INBOX",
+        "S: * 2 RECENT",
+        "S: * OK [UNSEEN 2] First unseen.",
+        "S: a2 OK [READ-WRITE] done",
+        "C: a3 CHECK",
+        "S: a3 OK done",
+        "C: a4 LSUB \"\" \"*\"",
+        "S: * LSUB () \"/\" Archive",
+        "S: a4 OK done",
+        "C: a5 SEARCH NEW",
+        "S: * SEARCH 2",
+        "S: a5 OK done",
+        "C: a6 SEARCH OLD",
+        "C: a7 SEARCH RECENT",
+        "C: a8 STATUS Archive (RECENT)",
+        "C: a9 FETCH 1 RFC822",
+        "C: b1 FETCH 1 RFC822.HEADER",
+        "C: b2 FETCH 1 RFC822.TEXT",
+        "S: * 1 FETCH (FLAGS (\\Seen \\Recent))",
+    ]);
+    let removed = |n: &str| format!("{n}: IMAP4rev1 only, removed in IMAP4rev2");
+    let deprecated = |n: &str| format!("{n}: IMAP4rev1, deprecated in IMAP4rev2");
+    for (display, note) in [
+        ("a3 CHECK", removed("CHECK")),
+        ("a4 LSUB", deprecated("LSUB")),
+        ("* LSUB", deprecated("LSUB")),
+        ("* SEARCH", deprecated("SEARCH")),
+        ("* OK [UNSEEN", deprecated("UNSEEN")),
+        ("* 2 RECENT", deprecated("RECENT")),
+        ("a5 SEARCH NEW", deprecated("NEW")),
+        ("a6 SEARCH OLD", deprecated("OLD")),
+        ("a7 SEARCH RECENT", deprecated("RECENT")),
+        ("a8 STATUS", deprecated("RECENT")),
+        ("a9 FETCH", deprecated("RFC822")),
+        ("b1 FETCH", deprecated("RFC822.HEADER")),
+        ("b2 FETCH", deprecated("RFC822.TEXT")),
+        ("* 1 FETCH", deprecated("\\Recent")),
+    ] {
+        let a = line(&a, display);
+        assert!(a.revision.contains(&note), "{display}: {:?}", a.revision);
+        assert!(shown(a).contains(&note), "{display}: {}", shown(a));
+    }
+    // What IMAP4rev2 kept gets no note.
+    let a = session(&["C: a1 LOGIN u p", "S: a1 OK done", "C: a2 NOOP"]);
+    assert!(line(&a, "a2 NOOP").revision.is_empty());
+}

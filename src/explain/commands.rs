@@ -148,10 +148,31 @@ fn cite_command(a: &mut Annotation, parsed: &ParsedCommand, name: &str) {
     if parsed.uid {
         a.cite(Kind::Command, "UID");
     }
-    if let Some(CommandBody::Fetch { items, .. }) = parsed.command.as_ref().map(|c| &c.body) {
-        for item in items.expand() {
-            a.cite_item(Kind::FetchItem, item.name());
+    match parsed.command.as_ref().map(|c| &c.body) {
+        Some(CommandBody::Fetch { items, .. }) => {
+            for item in items.expand() {
+                a.cite_item(Kind::FetchItem, item.name());
+            }
         }
+        Some(CommandBody::Status { items, .. }) => {
+            for item in items {
+                a.cite_item(Kind::StatusItem, item.name());
+            }
+        }
+        // A key's own entry: MODSEQ's section (first in a SEARCH; a SORT's or a THREAD's
+        // own extension stays first), and what IMAP4rev2 did to NEW, OLD and RECENT.
+        Some(body @ CommandBody::Search { criteria: keys, .. })
+        | Some(body @ (CommandBody::Sort { keys, .. } | CommandBody::Thread { keys, .. })) => {
+            let search = matches!(body, CommandBody::Search { .. });
+            for key in keys {
+                key.walk(&mut |k| match k.name() {
+                    Some(name) if search => a.cite_item(Kind::SearchKey, name),
+                    Some(name) => a.cite(Kind::SearchKey, name),
+                    None => {}
+                });
+            }
+        }
+        _ => {}
     }
 }
 

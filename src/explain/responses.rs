@@ -576,6 +576,9 @@ fn fetch_phrase(
         parts.push(match attr {
             MessageAttribute::Flags(flags) if flags.is_empty() => say!("data.no-flags"),
             MessageAttribute::Flags(flags) => {
+                for f in flags {
+                    a.cite_item(Kind::Flag, &f.0);
+                }
                 let names: Vec<&str> = flags.iter().map(|f| f.0.as_str()).collect();
                 say!("data.flags", flags = names.join(" "))
             }

@@ -86,6 +86,53 @@ pub enum SearchKey {
 }
 
 impl SearchKey {
+    /// The key's keyword as on the wire (`NEW`, `SENTBEFORE`); None for a bare sequence
+    /// set and a parenthesised list, which have none.
+    pub fn name(&self) -> Option<&'static str> {
+        use SearchKey::*;
+        Some(match self {
+            All => "ALL",
+            Answered => "ANSWERED",
+            Deleted => "DELETED",
+            Draft => "DRAFT",
+            Flagged => "FLAGGED",
+            New => "NEW",
+            Old => "OLD",
+            Recent => "RECENT",
+            Seen => "SEEN",
+            Unanswered => "UNANSWERED",
+            Undeleted => "UNDELETED",
+            Undraft => "UNDRAFT",
+            Unflagged => "UNFLAGGED",
+            Unseen => "UNSEEN",
+            Keyword(_) => "KEYWORD",
+            Unkeyword(_) => "UNKEYWORD",
+            Bcc(_) => "BCC",
+            Body(_) => "BODY",
+            Cc(_) => "CC",
+            From(_) => "FROM",
+            Subject(_) => "SUBJECT",
+            Text(_) => "TEXT",
+            To(_) => "TO",
+            Header(..) => "HEADER",
+            Before(_) => "BEFORE",
+            On(_) => "ON",
+            Since(_) => "SINCE",
+            SentBefore(_) => "SENTBEFORE",
+            SentOn(_) => "SENTON",
+            SentSince(_) => "SENTSINCE",
+            Larger(_) => "LARGER",
+            Smaller(_) => "SMALLER",
+            Uid(_) => "UID",
+            Not(_) => "NOT",
+            Or(..) => "OR",
+            ModSeq(_) => "MODSEQ",
+            Older(_) => "OLDER",
+            Younger(_) => "YOUNGER",
+            SequenceSet(_) | And(_) => return None,
+        })
+    }
+
     /// Calls `visit` on this key and every key nested in it, depth first.
     pub(crate) fn walk(&self, visit: &mut impl FnMut(&SearchKey)) {
         visit(self);
