@@ -391,6 +391,8 @@ fn mentions(section: &str, kind: Kind, name: &str) -> bool {
 const NOT_IN_ANY_RFC: &[&str] = &[
     "SNIPPET=FUZZY",
     "PREVIEW=FUZZY",
+    // The FETCH item of the draft that became RFC 8970's PREVIEW.
+    "SNIPPET",
     "THREAD=REFS",
     "AUTH=LOGIN",
     // Dovecot's STATUS item for SIZE before RFC 8438 named it.

@@ -1280,12 +1280,10 @@ fn fetch_extension_items_are_kept_as_text() {
         r#"S: * 1 FETCH (UID 3 SAVEDATE "27-Jun-2024 16:19:35 +0000" EMAILID (M6d99ac3275bb4e) THREADID NIL PREVIEW "Hello. I am using telnet" FLAGS ())"#,
     );
     let items = fetch(&r).1;
+    // SAVEDATE (RFC 8514) and PREVIEW (RFC 8970) have parsers of their own.
     assert_eq!(
         items[1],
-        MessageAttribute::Other {
-            name: "SAVEDATE".into(),
-            value: "\"27-Jun-2024 16:19:35 +0000\"".into()
-        }
+        MessageAttribute::SaveDate(Some("27-Jun-2024 16:19:35 +0000".into()))
     );
     assert_eq!(
         items[2],

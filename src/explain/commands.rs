@@ -1006,6 +1006,15 @@ fn item_phrase(item: &FetchAttribute) -> String {
         Binary { part, .. } => say!("fetch.binary", part = join_part(part)),
         BinarySize { part } => say!("fetch.binary-size", part = join_part(part)),
         ModSeq => say!("fetch.modseq"),
+        SaveDate => say!("fetch.savedate"),
+        Preview { modifiers, .. }
+            if modifiers
+                .iter()
+                .any(|m| m.to_ascii_uppercase().starts_with("LAZY")) =>
+        {
+            say!("fetch.preview.lazy")
+        }
+        Preview { .. } => say!("fetch.preview"),
         Other(name) => say!("fetch.other", name = name),
     }
 }

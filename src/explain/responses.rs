@@ -586,6 +586,20 @@ fn fetch_phrase(
             MessageAttribute::Rfc822Size(n) => say!("data.size", n = n),
             MessageAttribute::InternalDate(d) => say!("data.internaldate", date = d),
             MessageAttribute::ModSeq(m) => say!("data.modseq", modseq = m),
+            MessageAttribute::SaveDate(Some(d)) => say!("data.savedate", date = d),
+            MessageAttribute::SaveDate(None) => say!("data.savedate.nil"),
+            MessageAttribute::Preview(p) => match &p.text {
+                Some(text) => {
+                    if let StringForm::Literal(_) = text.form {
+                        sizes.next();
+                    }
+                    match text.text() {
+                        t if t.is_empty() => say!("data.preview.empty"),
+                        t => say!("data.preview", text = t),
+                    }
+                }
+                None => say!("data.preview.nil"),
+            },
             MessageAttribute::Envelope(env) => {
                 let subject = env.subject.as_ref().map_or_else(
                     || say!("data.envelope.no-subject"),

@@ -15,6 +15,7 @@ use serde::Serialize;
 use super::args::{label, list};
 use super::core::{as_str, nz_number};
 use super::error::{expect, fail, rule, PResult};
+use super::extensions::preview::preview_modifiers;
 use super::section::{partial, section, Section};
 
 /// What a FETCH asks for: a macro or a list of items.
@@ -63,7 +64,15 @@ pub enum FetchAttribute {
     },
     /// `MODSEQ` (RFC 7162 CONDSTORE).
     ModSeq,
-    /// `SAVEDATE`, `PREVIEW`, `EMAILID`... items of extensions the tutor only names.
+    /// `SAVEDATE` (RFC 8514): when the message was saved in this mailbox.
+    SaveDate,
+    /// `PREVIEW [(LAZY)]` (RFC 8970), or Dovecot's older `SNIPPET [(LAZY=FUZZY)]`
+    /// (`snippet`); the modifiers as written.
+    Preview {
+        snippet: bool,
+        modifiers: Vec<String>,
+    },
+    /// `EMAILID`, `X-GM-LABELS`... items of extensions the tutor only names.
     Other(String),
 }
 
@@ -101,6 +110,9 @@ impl FetchAttribute {
             Binary { peek: true, .. } => "BINARY.PEEK[]",
             BinarySize { .. } => "BINARY.SIZE[]",
             ModSeq => "MODSEQ",
+            SaveDate => "SAVEDATE",
+            Preview { snippet: false, .. } => "PREVIEW",
+            Preview { snippet: true, .. } => "SNIPPET",
             Other(name) => name,
         }
     }
@@ -134,6 +146,9 @@ const PLAIN_ITEMS: &[&str] = &[
     "UID",
     "BODY",
     "BODYSTRUCTURE",
+    "SAVEDATE",
+    "PREVIEW",
+    "SNIPPET",
 ];
 
 /// The items with a section, as typed before the `[`, and MODSEQ.
@@ -171,10 +186,8 @@ pub(crate) const ITEM_NAMES: &[&str] = &super::concat_names::<
 >(PLAIN_ITEMS, SECTION_ITEM_NAMES);
 
 /// Items of extensions the tutor recognises by name only ([`FetchAttribute::Other`]):
-/// SAVEDATE (RFC 8514), PREVIEW (RFC 8970), EMAILID and THREADID (RFC 8474), Gmail's X-GM-*.
+/// EMAILID and THREADID (RFC 8474), Gmail's X-GM-*.
 pub(crate) const EXTENSION_ITEMS: &[&str] = &[
-    "SAVEDATE",
-    "PREVIEW",
     "EMAILID",
     "THREADID",
     "X-GM-MSGID",
@@ -212,7 +225,9 @@ pub(crate) fn fetch_items(input: &[u8]) -> PResult<'_, FetchItems> {
 /// `fetch-att = "ENVELOPE" / "FLAGS" / "INTERNALDATE" / "RFC822.SIZE" / "BODY" ["STRUCTURE"] / "UID" /
 ///  "BODY" section [partial] / "BODY.PEEK" section [partial] /
 ///  "BINARY" [".PEEK"] section-binary [partial] / "BINARY.SIZE" section-binary`
-/// plus RFC 3501's `"RFC822" [".HEADER" / ".TEXT"]` and RFC 7162's `"MODSEQ"`.
+/// plus RFC 3501's `"RFC822" [".HEADER" / ".TEXT"]`, RFC 7162's `"MODSEQ"`, RFC 8514's
+/// `"SAVEDATE"` and RFC 8970's `"PREVIEW" [SP "(" preview-mod *(SP preview-mod) ")"]`
+/// (with Dovecot's `"SNIPPET"` form, [`crate::grammar::extensions::preview`]).
 pub(crate) fn fetch_att(input: &[u8]) -> PResult<'_, FetchAttribute> {
     use FetchAttribute::*;
     let (rest, name) = expect(label::FETCH_ATT, take_while1(is_item_char)).parse(input)?;
@@ -239,6 +254,12 @@ pub(crate) fn fetch_att(input: &[u8]) -> PResult<'_, FetchAttribute> {
         "UID" => simple(Uid),
         "BODYSTRUCTURE" => simple(BodyStructure),
         "MODSEQ" => simple(ModSeq),
+        "SAVEDATE" => simple(SaveDate),
+        "PREVIEW" | "SNIPPET" if !has_section => {
+            let (rest, modifiers) = preview_modifiers(rest)?;
+            let snippet = upper == "SNIPPET";
+            Ok((rest, Preview { snippet, modifiers }))
+        }
         "BODY" if !has_section => Ok((rest, Body)),
         "BODY" | "BODY.PEEK" => {
             let peek = upper == "BODY.PEEK";
@@ -382,6 +403,34 @@ mod tests {
             }
         );
         assert!(list[0].sets_seen() && !list[1].sets_seen());
+    }
+
+    #[test]
+    fn preview_takes_its_modifiers_even_outside_a_list() {
+        assert_eq!(
+            items("(PREVIEW (lazy) SAVEDATE SNIPPET)"),
+            FetchItems::Items(vec![
+                FetchAttribute::Preview {
+                    snippet: false,
+                    modifiers: vec!["lazy".into()]
+                },
+                FetchAttribute::SaveDate,
+                FetchAttribute::Preview {
+                    snippet: true,
+                    modifiers: vec![]
+                },
+            ])
+        );
+        // Dovecot reads the list after a lone PREVIEW as its modifiers, not the FETCH's.
+        let (rest, item) = fetch_items(b"PREVIEW (CHANGEDSINCE 1)").unwrap();
+        assert!(rest.is_empty());
+        assert_eq!(
+            item,
+            FetchItems::Items(vec![FetchAttribute::Preview {
+                snippet: false,
+                modifiers: vec!["CHANGEDSINCE".into(), "1".into()]
+            }])
+        );
     }
 
     #[test]

@@ -16,6 +16,8 @@ use super::core::{
 };
 use super::envelope::{envelope, Envelope};
 use super::error::{expect, fail, rule, GrammarError, PResult};
+use super::extensions::preview::{preview_value, Preview};
+use super::extensions::savedate::save_date_value;
 use super::response::{generic_value, Findings};
 use super::section::{origin, section, Section};
 
@@ -50,7 +52,11 @@ pub enum MessageAttribute {
     },
     Uid(u32),
     ModSeq(u64),
-    /// An item of an extension the tutor only names (`SAVEDATE`, `PREVIEW`, ...), value as text.
+    /// `SAVEDATE date-time` or `SAVEDATE NIL` (RFC 8514).
+    SaveDate(Option<String>),
+    /// `PREVIEW nstring` (RFC 8970), or the draft's `SNIPPET (FUZZY nstring)`.
+    Preview(Preview),
+    /// An item of an extension the tutor only names (`EMAILID`, `X-GM-LABELS`, ...), value as text.
     Other {
         name: String,
         value: String,
@@ -75,17 +81,16 @@ impl MessageAttribute {
             MessageAttribute::BinarySize { .. } => "BINARY.SIZE[]",
             MessageAttribute::Uid(_) => "UID",
             MessageAttribute::ModSeq(_) => "MODSEQ",
+            MessageAttribute::SaveDate(_) => "SAVEDATE",
+            MessageAttribute::Preview(p) => &p.name,
             MessageAttribute::Other { name, .. } => name,
         }
     }
 }
 
 /// FETCH items of extensions that the tutor recognises by name and keeps as text
-/// (RFC 8514 SAVEDATE, RFC 8970 PREVIEW, RFC 8474 OBJECTID, Gmail's X-GM-*, ...).
+/// (RFC 8474 OBJECTID, RFC 5257 ANNOTATION, Gmail's X-GM-*, ...).
 pub(crate) const KNOWN_EXTENSION_ITEMS: &[&str] = &[
-    "SAVEDATE",
-    "PREVIEW",
-    "SNIPPET",
     "EMAILID",
     "THREADID",
     "ANNOTATION",
@@ -137,7 +142,9 @@ pub(crate) fn msg_att_into<'a>(
 ///  "RFC822.SIZE" SP number64 / "RFC822" ["." ("HEADER" / "TEXT")] SP nstring /
 ///  "BODY" ["STRUCTURE"] SP body / "BODY" section ["<" number ">"] SP nstring /
 ///  "BINARY" section-binary SP (nstring / literal8) / "BINARY.SIZE" section-binary SP number /
-///  "UID" SP uniqueid`
+///  "UID" SP uniqueid`,
+/// and the extensions' `"SAVEDATE" SP (date-time / nil)` (RFC 8514) and
+/// `"PREVIEW" SP nstring` (RFC 8970).
 pub(crate) fn msg_att_item<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, MessageAttribute> {
     let (rest, name) = expect(
         "a FETCH item such as FLAGS, UID, ENVELOPE or BODY[]",
@@ -216,6 +223,9 @@ pub(crate) fn msg_att_item<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, Me
             Ok((rest, M::BinarySize { part, size }))
         }
         b"UID" => rule("msg-att-static", map(preceded(sp, nz_number), M::Uid)).parse(rest),
+        b"SAVEDATE" => map(save_date_value, M::SaveDate).parse(rest),
+        b"PREVIEW" => map(|i| preview_value("PREVIEW", i), M::Preview).parse(rest),
+        b"SNIPPET" => map(|i| preview_value("SNIPPET", i), M::Preview).parse(rest),
         _ => other_item(cx, input),
     }
 }
@@ -329,7 +339,11 @@ mod tests {
 
     #[test]
     fn extension_items_are_kept_as_text() {
-        let it = items("(SAVEDATE \"21-Jun-2024 10:00:00 +0000\" EMAILID (M6d99ac3275bb4e) PREVIEW {5}\r\nhello UID 3)");
+        let it = items("(SAVEDATE \"21-Jun-2024 10:00:00 +0000\" EMAILID (M6d99ac3275bb4e) PREVIEW {5}\r\nhello UID 3 SNIPPET (FUZZY NIL))");
+        assert_eq!(
+            it[0],
+            MessageAttribute::SaveDate(Some("21-Jun-2024 10:00:00 +0000".into()))
+        );
         assert_eq!(
             it[1],
             MessageAttribute::Other {
@@ -339,6 +353,9 @@ mod tests {
         );
         assert_eq!(it[2].name(), "PREVIEW");
         assert_eq!(it[3], MessageAttribute::Uid(3));
+        assert!(
+            matches!(&it[4], MessageAttribute::Preview(p) if p.name == "SNIPPET" && p.text.is_none())
+        );
     }
 
     #[test]

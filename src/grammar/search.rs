@@ -83,6 +83,13 @@ pub enum SearchKey {
     Older(u32),
     /// `YOUNGER n` (RFC 5032 §3): INTERNALDATE at most n seconds before now.
     Younger(u32),
+    /// RFC 8514 SAVEDATE: the day the message was saved in this mailbox.
+    SavedBefore(String),
+    SavedOn(String),
+    SavedSince(String),
+    /// `SAVEDATESUPPORTED` (RFC 8514 §4.3): every message, if the mailbox keeps save
+    /// dates.
+    SaveDateSupported,
 }
 
 impl SearchKey {
@@ -171,6 +178,10 @@ pub(crate) const SEARCH_KEY_NAMES: &[&str] = &[
     "ON",
     "OR",
     "RECENT",
+    "SAVEDATESUPPORTED",
+    "SAVEDBEFORE",
+    "SAVEDON",
+    "SAVEDSINCE",
     "SEEN",
     "SENTBEFORE",
     "SENTON",
@@ -228,8 +239,10 @@ pub(crate) fn charset(input: &[u8]) -> PResult<'_, String> {
 ///  "NOT" SP search-key / "OR" SP search-key SP search-key / "SENTBEFORE" SP date /
 ///  "SENTON" SP date / "SENTSINCE" SP date / "SMALLER" SP number64 / "UID" SP sequence-set /
 ///  "UNDRAFT" / sequence-set / "(" search-key *(SP search-key) ")"`
-/// plus RFC 3501's `"NEW" / "OLD" / "RECENT"`, RFC 7162's `search-modsequence` and
-/// RFC 5032's `search-key =/ ( "OLDER" / "YOUNGER" ) SP nz-number`.
+/// plus RFC 3501's `"NEW" / "OLD" / "RECENT"`, RFC 7162's `search-modsequence`,
+/// RFC 5032's `search-key =/ ( "OLDER" / "YOUNGER" ) SP nz-number` and RFC 8514's
+/// `"SAVEDBEFORE" SP date / "SAVEDON" SP date / "SAVEDSINCE" SP date /
+///  "SAVEDATESUPPORTED"`.
 pub(crate) fn search_key(input: &[u8]) -> PResult<'_, SearchKey> {
     key(input, 0)
 }
@@ -325,6 +338,10 @@ fn key(input: &[u8], depth: usize) -> PResult<'_, SearchKey> {
         "SENTBEFORE" => day(SentBefore),
         "SENTON" => day(SentOn),
         "SENTSINCE" => day(SentSince),
+        "SAVEDBEFORE" => day(SavedBefore),
+        "SAVEDON" => day(SavedOn),
+        "SAVEDSINCE" => day(SavedSince),
+        "SAVEDATESUPPORTED" => Ok((rest, SaveDateSupported)),
         "LARGER" => {
             let (rest, n) = arg("a size in bytes", number)(rest)?;
             Ok((rest, Larger(n)))

@@ -186,7 +186,7 @@ pub(crate) fn decoded_body(header: &[u8], body: &[u8]) -> Option<Vec<u8>> {
 
 /// A Content-Transfer-Encoding, as Dovecot's `message_decoder_parse_cte` reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Cte {
+pub(crate) enum Cte {
     /// 7bit, 8bit, binary, or no field: nothing to undo.
     Plain,
     QuotedPrintable,
@@ -200,7 +200,7 @@ impl Cte {
 }
 
 /// The part's encoding; the last field wins, as in Dovecot.
-fn encoding(header: &[u8]) -> Result<Cte, Refusal> {
+pub(crate) fn encoding(header: &[u8]) -> Result<Cte, Refusal> {
     let Some(field) = mime::fields(header)
         .into_iter()
         .rev()

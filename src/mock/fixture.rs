@@ -376,6 +376,9 @@ impl Fixture {
             raw: Arc::from(raw),
             recent: m.recent,
             modseq: (n + 1) as u64,
+            // The lab seeds its mail when it starts, as the mock loads it now.
+            save_date: started,
+            preview_cached: false,
         })
     }
 

@@ -10,7 +10,8 @@
 //!   address is searchable and the comment's parentheses are not;
 //! - SUBJECT compares with runs of whitespace made one space; HEADER compares the
 //!   field as written; an empty string only asks that the field be there;
-//! - BEFORE/ON/SINCE compare the day of INTERNALDATE; SENT* the day of the sent date
+//! - BEFORE/ON/SINCE compare the day of INTERNALDATE, SAVED* (RFC 8514) the day of
+//!   the save date; SENT* the day of the sent date
 //!   in its own zone, as Dovecot keeps it: a message without a readable one counts as
 //!   sent at the epoch, one sent before 1970 in the 2100s ([`super::dates::sent_date`]);
 //! - `$` is the result SAVEd by an earlier SEARCH (RFC 5182), as UIDs;
@@ -106,6 +107,11 @@ impl Candidate<'_> {
             // "before now - n + 1").
             Older(n) => self.m.internal_date <= self.now - i64::from(*n),
             Younger(n) => self.m.internal_date >= self.now - i64::from(*n),
+            SavedBefore(d) => dates::day_of(self.m.save_date) < day(d),
+            SavedOn(d) => dates::day_of(self.m.save_date) == day(d),
+            SavedSince(d) => dates::day_of(self.m.save_date) >= day(d),
+            // The mock keeps a save date for every message, as Dovecot's maildir does.
+            SaveDateSupported => true,
         }
     }
 
@@ -165,7 +171,10 @@ pub(crate) fn first_bad_date(keys: &[SearchKey]) -> Option<String> {
         | SearchKey::Since(d)
         | SearchKey::SentBefore(d)
         | SearchKey::SentOn(d)
-        | SearchKey::SentSince(d) => dates::days_of_date_text(d).is_none().then(|| d.clone()),
+        | SearchKey::SentSince(d)
+        | SearchKey::SavedBefore(d)
+        | SearchKey::SavedOn(d)
+        | SearchKey::SavedSince(d) => dates::days_of_date_text(d).is_none().then(|| d.clone()),
         SearchKey::Not(k) => first_bad_date(std::slice::from_ref(k)),
         SearchKey::Or(a, b) => first_bad_date(std::slice::from_ref(a))
             .or_else(|| first_bad_date(std::slice::from_ref(b))),
@@ -202,19 +211,8 @@ pub(crate) fn uses(keys: &[SearchKey], test: impl Fn(&SearchKey) -> bool) -> boo
 mod tests {
     use super::*;
 
-    fn message(raw: &str) -> Message {
-        Message {
-            uid: 1,
-            flags: Flags::default(),
-            internal_date: 0,
-            raw: raw.as_bytes().into(),
-            recent: false,
-            modseq: 1,
-        }
-    }
-
     fn finds(raw: &str, key: SearchKey) -> bool {
-        let m = message(raw);
+        let m = Message::for_test(raw, 0);
         Candidate {
             m: &m,
             flags: &m.flags,

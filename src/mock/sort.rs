@@ -137,18 +137,6 @@ fn display_name(m: &Message, name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mock::store::Flags;
-
-    fn message(raw: &str, internal_date: i64) -> Message {
-        Message {
-            uid: 1,
-            flags: Flags::default(),
-            internal_date,
-            raw: raw.as_bytes().into(),
-            recent: false,
-            modseq: 1,
-        }
-    }
 
     fn sorted(messages: &[Message], criteria: &[(bool, SortKey)]) -> Vec<u32> {
         let items: Vec<Item> = messages
@@ -172,12 +160,12 @@ mod tests {
     #[test]
     fn keys_ties_and_reverse() {
         let ms = [
-            message(
+            Message::for_test(
                 "Subject: Re: beta\r\nFrom: Zed <z@x>\r\nDate: 2 Jul 2024 10:00 +0000\r\n\r\n",
                 30,
             ),
-            message("Subject: alpha\r\nFrom: b@x\r\n\r\n", 20),
-            message(
+            Message::for_test("Subject: alpha\r\nFrom: b@x\r\n\r\n", 20),
+            Message::for_test(
                 "Subject: [list] Beta\r\nFrom: \"A\" <a@x>\r\nDate: 1 Jul 2024 10:00 +0000\r\n\r\n",
                 10,
             ),

@@ -93,6 +93,28 @@ pub(crate) struct Message {
     pub(crate) recent: bool,
     /// CONDSTORE's per-message modification sequence (RFC 7162).
     pub(crate) modseq: u64,
+    /// When it was saved in this mailbox (RFC 8514 SAVEDATE), in Unix seconds.
+    pub(crate) save_date: i64,
+    /// Its preview is in Dovecot's cache, so PREVIEW (LAZY) gets it (see
+    /// `mock::preview`).
+    pub(crate) preview_cached: bool,
+}
+
+#[cfg(test)]
+impl Message {
+    /// A message of the unit tests: UID 1, no flags, MODSEQ 1, saved at the epoch.
+    pub(crate) fn for_test(raw: &str, internal_date: i64) -> Self {
+        Message {
+            uid: 1,
+            flags: Flags::default(),
+            internal_date,
+            raw: raw.as_bytes().into(),
+            recent: false,
+            modseq: 1,
+            save_date: 0,
+            preview_cached: false,
+        }
+    }
 }
 
 /// Whether a mailbox can be selected. Dovecot's maildir layout has two kinds of names
@@ -133,6 +155,9 @@ pub struct MailboxData {
     /// Per-message MODSEQs are kept: a CONDSTORE client has opened the mailbox (see
     /// [`Self::track_modseqs`]).
     pub(crate) modseqs_tracked: bool,
+    /// A PREVIEW was fetched here: Dovecot then caches the preview of each message
+    /// saved afterwards (see `mock::preview`).
+    pub(crate) preview_wanted: bool,
     pub(crate) presence: Presence,
 }
 
@@ -150,6 +175,7 @@ impl MailboxData {
             vanished: Vec::new(),
             highest_modseq: 1,
             modseqs_tracked: false,
+            preview_wanted: false,
             presence: Presence::Real,
         }
     }
@@ -248,6 +274,9 @@ impl MailboxData {
             raw,
             recent: true,
             modseq,
+            save_date: super::dates::now(),
+            // Dovecot makes the preview while it saves, if the mailbox wants it.
+            preview_cached: self.preview_wanted,
         });
         uid
     }
@@ -465,12 +494,20 @@ impl World {
         let validity = self.new_uidvalidity();
         let account = self.account_mut(user)?;
         let name = canonical(name);
+        let mut mailbox = MailboxData::new(id, name.clone(), validity);
+        // Dovecot copies INBOX's cache decisions to a new mailbox
+        // (`mailbox_copy_cache_decisions_from_inbox`): once PREVIEW was fetched in
+        // INBOX, mail saved in the new mailbox gets its preview made too.
+        mailbox.preview_wanted = account
+            .mailboxes
+            .iter()
+            .any(|m| m.name == "INBOX" && m.preview_wanted);
         if let Some(i) = account.mailboxes.iter().position(|m| m.name == name) {
             // A kept-after-delete name becomes a real mailbox again.
-            account.mailboxes[i] = MailboxData::new(id, name, validity);
+            account.mailboxes[i] = mailbox;
             return Some(&mut account.mailboxes[i]);
         }
-        account.mailboxes.push(MailboxData::new(id, name, validity));
+        account.mailboxes.push(mailbox);
         account.mailboxes.last_mut()
     }
 }

@@ -15,6 +15,8 @@
 //! - [`condstore`]: CONDSTORE and QRESYNC parameters and modifiers (RFC 7162).
 //! - [`esearch`]: SEARCH RETURN options (RFC 4731, RFC 5182).
 //! - [`list_extended`]: LIST selection and return options (RFC 5258).
+//! - [`preview`]: the PREVIEW and SNIPPET FETCH items (RFC 8970).
+//! - [`savedate`]: the SAVEDATE FETCH item (RFC 8514).
 //! - [`sort`]: SORT, SORT=DISPLAY and ESORT (RFC 5256, RFC 5957, RFC 5267).
 //! - [`thread`]: THREAD and its thread trees (RFC 5256).
 
@@ -27,7 +29,9 @@ pub mod idle;
 pub mod list_extended;
 pub mod move_;
 pub mod namespace;
+pub mod preview;
 pub mod sasl_ir;
+pub mod savedate;
 pub mod sort;
 pub mod thread;
 pub mod uidplus;

@@ -62,7 +62,10 @@ pub(crate) fn copy(
     let copies: Vec<_> = indexes
         .iter()
         .filter_map(|&i| source.message(view.uids[i]))
-        .map(|m| (m.uid, m.raw.clone(), m.flags.clone(), m.internal_date))
+        .map(|m| {
+            let kept = (m.raw.clone(), m.flags.clone(), m.internal_date);
+            (m.uid, kept, m.preview_cached)
+        })
         .collect();
     if copies.is_empty() {
         return Done::ok(tag, w::NO_MESSAGES).sync(SyncMode::Full).uid(uid);
@@ -74,9 +77,14 @@ pub(crate) fn copy(
     let mut from = Vec::new();
     let mut to = Vec::new();
     let modseq = dest.next_modseq();
-    for (u, raw, flags, date) in copies {
+    for (u, (raw, flags, date), preview_cached) in copies {
         from.push(u);
-        to.push(dest.append_at(raw, flags, date, modseq));
+        let uid = dest.append_at(raw, flags, date, modseq);
+        // Dovecot copies the message's cache with it, and makes no new preview.
+        if let Some(m) = dest.message_mut(uid) {
+            m.preview_cached = preview_cached;
+        }
+        to.push(uid);
     }
     let code = Code::CopyUid {
         validity,

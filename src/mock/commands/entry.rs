@@ -285,7 +285,17 @@ fn second_word(first: &[u8]) -> Option<String> {
 /// True if the error at `column` lies inside an atom that follows a SEARCH date key
 /// (`SINCE`, `SENTBEFORE`...).
 fn after_date_key(first: &[u8], column: usize) -> bool {
-    const DATE_KEYS: [&str; 6] = ["BEFORE", "ON", "SINCE", "SENTBEFORE", "SENTON", "SENTSINCE"];
+    const DATE_KEYS: [&str; 9] = [
+        "BEFORE",
+        "ON",
+        "SINCE",
+        "SENTBEFORE",
+        "SENTON",
+        "SENTSINCE",
+        "SAVEDBEFORE",
+        "SAVEDON",
+        "SAVEDSINCE",
+    ];
     DATE_KEYS.contains(&word_before(first, column).as_str())
 }
 
@@ -455,6 +465,9 @@ pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
     let expected = d.expected.as_deref().unwrap_or("");
     let name = parsed.name.unwrap_or("");
     if let Some(text) = modseq::reason(name, d, first) {
+        return text;
+    }
+    if let Some(text) = fetch::reason(name, d, first) {
         return text;
     }
     if let Some(text) = (name == "LIST").then(|| list::reason(d, first)).flatten() {

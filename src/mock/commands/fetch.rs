@@ -18,16 +18,20 @@
 
 use std::sync::Arc;
 
+use crate::grammar::args::label;
 use crate::grammar::code::Code;
+use crate::grammar::error::Diagnostic;
 use crate::grammar::extensions::condstore::FetchModifier;
+use crate::grammar::extensions::preview::PREVIEW_MODIFIER;
 use crate::grammar::fetch::{FetchAttribute, FetchItems};
 use crate::grammar::section::{Section, SectionText};
 use crate::grammar::sequence::SequenceSet;
 use crate::mock::binary::Refusal;
 use crate::mock::dates;
 use crate::mock::mime::{self, Want};
+use crate::mock::preview::{self, PreviewState};
 use crate::mock::reply::Reply;
-use crate::mock::store::SEEN;
+use crate::mock::store::{MailboxData, SEEN};
 use crate::mock::wording as w;
 
 use super::{resolve, Cx, Done, SyncMode};
@@ -51,6 +55,26 @@ pub(crate) fn handle(
         return Done::bad(tag, w::command_error(name, text));
     }
     fetch(cx, tag, name, set, uid, &plan)
+}
+
+/// Dovecot's BAD text for FETCH items the grammar refused (imap-fetch.c), from the
+/// diagnostic `d` on the command's first line: a string, literal or list where an
+/// item's name goes, and what is wrong in PREVIEW's modifiers.
+pub(crate) fn reason(name: &str, d: &Diagnostic, first: &[u8]) -> Option<String> {
+    if name.strip_prefix("UID ").unwrap_or(name) != "FETCH" {
+        return None;
+    }
+    let at = first.get(d.column.saturating_sub(1)..).unwrap_or(b"");
+    let text = match d.expected.as_deref()? {
+        label::FETCH_ATT if matches!(at.first(), Some(b'"' | b'(' | b'{')) => {
+            "FETCH list contains non-atoms"
+        }
+        // `PREVIEW ()` is an empty list to Dovecot; anything but an atom inside, a bad modifier.
+        PREVIEW_MODIFIER if at.first() == Some(&b')') => "FETCH list contains non-atoms",
+        PREVIEW_MODIFIER => "Invalid PREVIEW modifier",
+        _ => return None,
+    };
+    Some(text.to_owned())
 }
 
 /// CONDSTORE's and QRESYNC's modifiers (RFC 7162 §3.1.4.1, §3.2.6), checked in
@@ -102,6 +126,8 @@ struct Plan {
     changed_since: Option<u64>,
     /// `(VANISHED)`: first report the UIDs of the set expunged since then.
     vanished: bool,
+    /// A PREVIEW or SNIPPET is asked for.
+    previews: bool,
 }
 
 fn plan(cx: &mut Cx, tag: &str, items: &FetchItems, uid: bool) -> Result<Plan, Box<Done>> {
@@ -114,9 +140,15 @@ fn plan(cx: &mut Cx, tag: &str, items: &FetchItems, uid: bool) -> Result<Plan, B
     for item in items.expand() {
         use FetchAttribute::*;
         match &item {
+            Preview { modifiers, .. } => {
+                if let Some(bad) = modifiers.iter().find(|m| preview::mode(m).is_none()) {
+                    let text = format!("'{bad}' is not a supported PREVIEW modifier");
+                    return Err(Box::new(Done::bad(tag, w::command_error("FETCH", &text))));
+                }
+            }
             Other(other) => {
                 let upper = other.to_ascii_uppercase();
-                let advertised = ["SAVEDATE", "PREVIEW", "SNIPPET", "EMAILID", "THREADID"]
+                let advertised = ["EMAILID", "THREADID"]
                     .iter()
                     .any(|c| upper.starts_with(c) && cx.config.identity.advertises_prefix(true, c));
                 if advertised {
@@ -144,12 +176,17 @@ fn plan(cx: &mut Cx, tag: &str, items: &FetchItems, uid: bool) -> Result<Plan, B
             Envelope | BodyStructure | Body => &mut streamed,
             _ => &mut short,
         };
-        if !list.contains(&item) {
+        // Dovecot answers each PREVIEW asked for, and each other item once.
+        if !list.contains(&item) || matches!(item, Preview { .. }) {
             list.push(item);
         }
     }
     let flags_asked = short.contains(&FetchAttribute::Flags);
+    let previews = short
+        .iter()
+        .any(|i| matches!(i, FetchAttribute::Preview { .. }));
     Ok(Plan {
+        previews,
         short,
         streamed,
         sets_seen,
@@ -181,14 +218,7 @@ fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan:
     let mut out = Reply::new(cx.out.streaming);
     let mut shown_modseq = 0;
     let mut failed = None;
-    if let (true, Some(since)) = (plan.vanished, plan.changed_since) {
-        let gone = mb.vanished_since(since, |u| set.contains(u, u32::MAX) && u < mb.uidnext);
-        if !gone.is_empty() {
-            out.extend_from_slice(
-                format!("* VANISHED (EARLIER) {}\r\n", super::compress(&gone)).as_bytes(),
-            );
-        }
-    }
+    push_vanished(&mut out, mb, set, plan);
     for i in indexes {
         let u = view.uids[i];
         let Some(message) = mb.message_or_tombstone(u) else {
@@ -207,6 +237,8 @@ fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan:
         let raw = message.raw.clone();
         let internal_date = message.internal_date;
         let modseq = message.modseq;
+        let save_date = message.save_date;
+        let mut preview = PreviewState::new(message.preview_cached);
         // apply: \Seen, hidden from this session's own pending updates (as Dovecot does)
         let mut seen_now = false;
         if plan.sets_seen && !view.read_only && !flags.has(SEEN) && mb.message(u).is_some() {
@@ -230,9 +262,13 @@ fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan:
             recent,
             internal_date,
             modseq,
+            save_date,
             raw: &raw,
         };
-        failed = write_message(&mut out, plan, i + 1, &shown, seen_now);
+        failed = write_message(&mut out, plan, i + 1, &shown, seen_now, &mut preview);
+        if plan.previews {
+            note_preview(mb, u, &preview);
+        }
         if failed.is_some() {
             break;
         }
@@ -259,6 +295,30 @@ fn fetch(cx: &mut Cx, tag: &str, name: &str, set: &SequenceSet, uid: bool, plan:
     }
 }
 
+/// `* VANISHED (EARLIER) ...` for `(CHANGEDSINCE n VANISHED)`: the UIDs of the set
+/// expunged since then (RFC 7162 §3.2.6).
+fn push_vanished(out: &mut Reply, mb: &MailboxData, set: &SequenceSet, plan: &Plan) {
+    if let (true, Some(since)) = (plan.vanished, plan.changed_since) {
+        let gone = mb.vanished_since(since, |u| set.contains(u, u32::MAX) && u < mb.uidnext);
+        if !gone.is_empty() {
+            out.extend_from_slice(
+                format!("* VANISHED (EARLIER) {}\r\n", super::compress(&gone)).as_bytes(),
+            );
+        }
+    }
+}
+
+/// After a FETCH of PREVIEW: Dovecot's cache now wants previews in this mailbox, and
+/// keeps the one it made for message `uid`.
+fn note_preview(mb: &mut MailboxData, uid: u32, preview: &PreviewState) {
+    mb.preview_wanted = true;
+    if preview.cached {
+        if let Some(m) = mb.message_mut(uid) {
+            m.preview_cached = true;
+        }
+    }
+}
+
 /// `* n FETCH (...)` for one message; `seen_now` adds FLAGS when this FETCH set \Seen.
 /// Stops at the first item the message cannot give (BINARY of a part it cannot decode)
 /// and returns why.
@@ -268,6 +328,7 @@ fn write_message(
     seq: usize,
     shown: &Shown,
     seen_now: bool,
+    preview: &mut PreviewState,
 ) -> Option<Refusal> {
     out.extend_from_slice(format!("* {seq} FETCH (").as_bytes());
     let implicit_flags = (seen_now && !plan.flags_asked).then_some(FetchAttribute::Flags);
@@ -286,7 +347,12 @@ fn write_message(
         if !std::mem::take(&mut first) {
             out.push(b' ');
         }
-        push_item(out, item, shown);
+        match item {
+            FetchAttribute::Preview { snippet, modifiers } => {
+                preview.push(out, *snippet, modifiers, shown.raw);
+            }
+            _ => push_item(out, item, shown),
+        }
     }
     // Dovecot never sends an empty `FETCH ()`: it names the UID then.
     if failed.is_some() && first {
@@ -353,6 +419,7 @@ struct Shown<'a> {
     recent: bool,
     internal_date: i64,
     modseq: u64,
+    save_date: i64,
     raw: &'a Arc<[u8]>,
 }
 
@@ -364,6 +431,7 @@ fn push_item(out: &mut Reply, item: &FetchAttribute, shown: &Shown) {
         recent,
         internal_date,
         modseq,
+        save_date,
         raw,
     } = *shown;
     match item {
@@ -390,6 +458,11 @@ fn push_item(out: &mut Reply, item: &FetchAttribute, shown: &Shown) {
             out.extend_from_slice(&mime::structure(raw, true));
         }
         ModSeq => out.extend_from_slice(format!("MODSEQ ({modseq})").as_bytes()),
+        SaveDate => out.extend_from_slice(
+            format!("SAVEDATE \"{}\"", dates::format_internal_date(save_date)).as_bytes(),
+        ),
+        // Written by PreviewState::push, which keeps what it made for the next one.
+        Preview { .. } => {}
         Rfc822 => {
             out.extend_from_slice(b"RFC822 ");
             push_literal(out, raw, raw);
