@@ -218,7 +218,10 @@ fn counting_skippable_literal_bytes_explains_the_same_as_feeding_them() {
     let server = {
         let mut s = imap_like_stream(&mut rng);
         s.truncate(s.len() - b"* unfinished line".len());
-        for (i, size) in [300_000usize, 131_073, 65_537, 1_000_000].iter().enumerate() {
+        for (i, size) in [300_000usize, 131_073, 65_537, 1_000_000]
+            .iter()
+            .enumerate()
+        {
             s.extend_from_slice(format!("* {i} FETCH (BODY[] {{{size}}}\r\n").as_bytes());
             s.extend(rng.bytes(*size));
             s.extend_from_slice(b")\r\n");
@@ -250,7 +253,10 @@ fn counting_skippable_literal_bytes_explains_the_same_as_feeding_them() {
     for chunk in [1000, 4096, 65_536, 262_144] {
         let (fed, _) = explain(chunk, false);
         let (skipped, counted) = explain(chunk, true);
-        assert!(counted > 500_000, "chunk {chunk}: only {counted} bytes counted");
+        assert!(
+            counted > 500_000,
+            "chunk {chunk}: only {counted} bytes counted"
+        );
         assert_eq!(skipped, fed, "chunk {chunk}");
     }
     // Nothing is skipped before the first piece is kept; more than it may skip is
