@@ -50,6 +50,8 @@ impl fmt::Display for LimitError {
     }
 }
 
+impl std::error::Error for LimitError {}
+
 /// Checks `text` against the default limits.
 pub(crate) fn check(text: &str) -> Result<(), LimitError> {
     check_with(text, Limits::default())

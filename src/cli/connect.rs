@@ -69,16 +69,15 @@ pub fn run(args: ConnectArgs, color: bool) -> CliResult {
         if args.insecure {
             eprintln!("imap-tutor connect: {}", tls::INSECURE_WARNING);
         }
-        Peer::Server(Target::parse(
-            args.server.as_deref().unwrap_or_default(),
-            security,
-            trust,
-        )?)
+        Peer::Server(
+            Target::parse(args.server.as_deref().unwrap_or_default(), security, trust)
+                .map_err(|e| e.to_string())?,
+        )
     };
     let look = Look {
         style: TextStyle::for_stdout(color, args.full),
         show_secrets: args.show_secrets,
     };
-    connect::run(peer, look)?;
+    connect::run(peer, look).map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
 }

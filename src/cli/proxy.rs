@@ -91,10 +91,10 @@ pub fn run(args: ProxyArgs, color: bool) -> CliResult {
         (None, true) => Trust::Insecure,
         (None, false) => Trust::System,
     };
-    let target = Target::parse(&args.upstream, security, trust)?;
+    let target = Target::parse(&args.upstream, security, trust).map_err(|e| e.to_string())?;
     let own_tls = if args.listen_tls || args.client_starttls {
         let pair = args.cert.as_deref().zip(args.key.as_deref());
-        let (config, cert_path) = tls::server_config(pair)?;
+        let (config, cert_path) = tls::server_config(pair).map_err(|e| e.to_string())?;
         let how = if args.listen_tls {
             "speak IMAPS to the proxy"
         } else {
@@ -152,6 +152,7 @@ pub fn run(args: ProxyArgs, color: bool) -> CliResult {
                  your server through this proxy"
             );
         }
-    }))?;
+    }))
+    .map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
 }

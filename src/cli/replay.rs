@@ -154,10 +154,10 @@ pub fn run(args: ReplayArgs, color: bool) -> CliResult {
             }
             (None, false) => Trust::System,
         };
-        let target = Target::parse(&against, security, trust)?;
+        let target = Target::parse(&against, security, trust).map_err(|e| e.to_string())?;
         let tls_config = match security {
             Security::Plain => None,
-            _ => Some(tls::client_config(&target.trust)?),
+            _ => Some(tls::client_config(&target.trust).map_err(|e| e.to_string())?),
         };
         let waits = Waits {
             answer: Duration::from_secs_f64(args.timeout.max(0.1)),

@@ -31,7 +31,11 @@ pub const MASK: &str = "********";
 
 /// Explains a client line while IDLE or AUTHENTICATE waits for it, if it is one: the
 /// line is then data for that command, not a command of its own.
-pub fn continuation_data(ctx: &Context, message: &Message, options: Options) -> Option<Annotation> {
+pub(crate) fn continuation_data(
+    ctx: &Context,
+    message: &Message,
+    options: Options,
+) -> Option<Annotation> {
     let first = String::from_utf8_lossy(message.first_line()).into_owned();
     if let Some(tag) = &ctx.idling {
         if first.trim().eq_ignore_ascii_case("DONE") {
@@ -406,7 +410,7 @@ fn context_details(ctx: &Context, body: &CommandBody) -> Vec<String> {
 }
 
 /// The name of a protocol state, for people.
-pub fn state_label(state: State) -> String {
+pub(crate) fn state_label(state: State) -> String {
     say!(match state {
         State::NotAuthenticated => "state.not-authenticated",
         State::Authenticated => "state.authenticated",
@@ -455,7 +459,7 @@ fn display_text(message: &Message, body: Option<&CommandBody>, options: Options)
 
 /// True if a LOGIN line announcing a literal carries more than the user name and the
 /// `{n}`: only a malformed line does, and what follows the user may be the password.
-pub fn login_line_has_secret(line: &str) -> bool {
+pub(crate) fn login_line_has_secret(line: &str) -> bool {
     let words: Vec<&str> = line.split(' ').collect();
     let Some(i) = words
         .iter()
@@ -472,7 +476,7 @@ pub fn login_line_has_secret(line: &str) -> bool {
 /// A malformed line may still carry a secret: after a word ending in LOGIN (even glued
 /// to its tag, `c1LOGIN`), keep the user name and mask the rest; after one ending in
 /// AUTHENTICATE, keep the mechanism and mask the rest.
-pub fn mask_malformed(first: &str) -> String {
+pub(crate) fn mask_malformed(first: &str) -> String {
     let words: Vec<&str> = first.split(' ').collect();
     let keyword = words.iter().take(2).position(|w| {
         let upper = w.to_ascii_uppercase();
@@ -565,7 +569,7 @@ fn sort_key_phrase(c: &SortCriterion) -> String {
 }
 
 /// One line for a well-formed command, in the context of the session.
-pub fn describe(ctx: &Context, body: &CommandBody) -> String {
+pub(crate) fn describe(ctx: &Context, body: &CommandBody) -> String {
     use CommandBody::*;
     match body {
         Capability => say!("command.capability"),
@@ -871,7 +875,7 @@ fn options_text(options: &[ReturnOption]) -> String {
 }
 
 /// `name=value, ...` of an ID list.
-pub fn id_parameters(parameters: &[(String, Option<String>)]) -> String {
+pub(crate) fn id_parameters(parameters: &[(String, Option<String>)]) -> String {
     parameters
         .iter()
         .map(|(k, v)| format!("{k}={}", v.as_deref().unwrap_or("NIL")))
@@ -913,7 +917,7 @@ fn messages_phrase(uid: bool, set: &SequenceSet) -> String {
 }
 
 /// A mailbox as the learner should read it: INBOX, "Work", or a decoded UTF-7 name.
-pub fn mailbox_phrase(mailbox: &Mailbox) -> String {
+pub(crate) fn mailbox_phrase(mailbox: &Mailbox) -> String {
     if mailbox.is_inbox() {
         "INBOX".into()
     } else if mailbox.is_utf7_encoded() {
@@ -957,11 +961,6 @@ fn peek_form(item: &FetchAttribute) -> Option<&'static str> {
         FetchAttribute::Rfc822Text => Some("BODY.PEEK[TEXT]"),
         _ => None,
     }
-}
-
-/// True if fetching these items sets \Seen (RFC 9051 §6.4.5).
-pub fn sets_seen(items: &FetchItems) -> bool {
-    items.expand().iter().any(FetchAttribute::sets_seen)
 }
 
 fn items_phrase(items: &FetchItems) -> String {
@@ -1021,7 +1020,7 @@ fn item_phrase(item: &FetchAttribute) -> String {
 
 /// What a section names: "the header fields FROM, SUBJECT of part 2", in a request
 /// (`BODY[...]`) and in the answer alike.
-pub fn section_phrase(part: &[u32], text: &SectionText) -> String {
+pub(crate) fn section_phrase(part: &[u32], text: &SectionText) -> String {
     let of_part = if part.is_empty() {
         String::new()
     } else {

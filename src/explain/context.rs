@@ -39,7 +39,7 @@ impl Pending {
     }
 
     /// "FETCH" or "UID FETCH"; `None` if unrecognised.
-    pub fn shown_name(&self) -> Option<String> {
+    pub(crate) fn shown_name(&self) -> Option<String> {
         self.name.map(|n| {
             if self.uid {
                 format!("UID {n}")
@@ -127,23 +127,16 @@ impl Default for Context {
 impl Context {
     /// The selected mailbox's name, or the one being selected (the untagged data of a
     /// SELECT describes it before the OK).
-    pub fn current_mailbox(&self) -> Option<&str> {
+    pub(crate) fn current_mailbox(&self) -> Option<&str> {
         self.selecting
             .as_ref()
             .map(|s| s.name.as_str())
             .or(self.selected.as_ref().map(|s| s.name.as_str()))
     }
 
-    /// True if the server advertised `capability` (case-insensitive).
-    pub fn has_capability(&self, capability: &str) -> bool {
-        self.capabilities
-            .iter()
-            .any(|c| c.eq_ignore_ascii_case(capability))
-    }
-
     /// True if a server message is the greeting: its first message, before any command,
     /// an untagged OK, PREAUTH or BYE (RFC 9051 §7.1). A capture that starts later has none.
-    pub fn is_greeting(&self, parsed: &ParsedResponse) -> bool {
+    pub(crate) fn is_greeting(&self, parsed: &ParsedResponse) -> bool {
         self.awaiting_greeting
             && self.seen_tags.is_empty()
             && matches!(

@@ -36,7 +36,7 @@ pub struct Seek {
 impl Seek {
     /// Returns what to frame (from a line that starts a message on), or `None` while
     /// still looking (the bytes are dropped, except for an unfinished line's start).
-    pub fn scan(&mut self, direction: Direction, bytes: &[u8]) -> Option<Vec<u8>> {
+    pub(crate) fn scan(&mut self, direction: Direction, bytes: &[u8]) -> Option<Vec<u8>> {
         let mut start = 0;
         while let Some(lf) = bytes[start..]
             .iter()
@@ -71,7 +71,7 @@ impl Seek {
 /// True if `line` looks like the first line of a message: for a server, `* ` and a
 /// number or a response name, `+`, or a tag and a status; for a client, a tag and a
 /// command name. Lines of an email in a literal rarely look like that.
-pub fn starts_message(direction: Direction, line: &[u8]) -> bool {
+pub(crate) fn starts_message(direction: Direction, line: &[u8]) -> bool {
     use crate::grammar::vocabulary::{COMMANDS, RESPONSES};
     let text = String::from_utf8_lossy(line);
     let mut words = text.split_whitespace();
@@ -119,7 +119,7 @@ impl Doubt {
 
     /// True if the server line `reply` ends the doubt: the tagged reply of a command
     /// framed since the gap, while the client's framing is between messages.
-    pub fn resolved_by(&self, reply: &[u8], client_between_messages: bool) -> bool {
+    pub(crate) fn resolved_by(&self, reply: &[u8], client_between_messages: bool) -> bool {
         let tag = tag_of(reply);
         client_between_messages
             && !reply.starts_with(b"*")

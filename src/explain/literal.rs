@@ -14,7 +14,7 @@ const SHOWN_FIELDS: [&str; 4] = ["From", "To", "Subject", "Date"];
 const BODY_LINES: usize = 2;
 
 /// Summarises a literal: an email gets its key header fields and first lines.
-pub fn summarize_literal(literal: &Literal) -> LiteralSummary {
+pub(crate) fn summarize_literal(literal: &Literal) -> LiteralSummary {
     let text = String::from_utf8_lossy(&literal.data).into_owned();
     let size = literal.header.size;
     let (summary, preview) = match split_message(&text) {
@@ -85,7 +85,7 @@ fn split_message(text: &str) -> Option<(&str, &str)> {
 }
 
 /// Header fields with folded lines joined (RFC 5322 §2.2.3).
-pub fn header_fields(header: &str) -> Vec<(String, String)> {
+pub(crate) fn header_fields(header: &str) -> Vec<(String, String)> {
     let mut fields: Vec<(String, String)> = Vec::new();
     for line in header.lines() {
         let line = line.trim_end_matches('\r');

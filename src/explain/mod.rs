@@ -208,7 +208,7 @@ fn serialize_escaped<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, 
 }
 
 /// Escapes bytes for display: printable UTF-8 as is, `\r`, `\n`, `\t`, `\\`, `\xNN` otherwise.
-pub fn escape_bytes(bytes: &[u8]) -> String {
+pub(crate) fn escape_bytes(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len());
     for chunk in bytes.utf8_chunks() {
         for c in chunk.valid().chars() {
@@ -649,11 +649,11 @@ fn next_boundary(bytes: &[u8]) -> usize {
 }
 
 /// Parses the grammar text of a client message: shared with the lesson runner.
-pub fn parse_client(message: &Message) -> crate::grammar::ParsedCommand {
+pub(crate) fn parse_client(message: &Message) -> crate::grammar::ParsedCommand {
     parse_command(&message.grammar_text())
 }
 
 /// Parses the grammar text of a server message.
-pub fn parse_server(message: &Message) -> crate::grammar::ParsedResponse {
+pub(crate) fn parse_server(message: &Message) -> crate::grammar::ParsedResponse {
     parse_response(&message.grammar_text())
 }

@@ -143,7 +143,7 @@ impl Redactor {
 
     /// The client is done: returns whatever unfinished line or literal remains, masked
     /// if it belongs to a secret (nothing while in doubt after a gap).
-    pub fn finish_client(&mut self) -> Vec<u8> {
+    pub(crate) fn finish_client(&mut self) -> Vec<u8> {
         let mut out = Vec::new();
         if let Some(frame) = self.client.finish() {
             if self.doubt.is_none() {
@@ -247,13 +247,8 @@ impl Redactor {
     }
 
     /// How many client bytes were withheld, once, when a doubt after a gap has ended.
-    pub fn resumed(&mut self) -> Option<u64> {
+    pub(crate) fn resumed(&mut self) -> Option<u64> {
         self.resumed.take()
-    }
-
-    /// True while client bytes are withheld after a gap.
-    pub fn in_doubt(&self) -> bool {
-        self.doubt.is_some()
     }
 
     fn doubt(&mut self, restart: bool) {
@@ -514,7 +509,7 @@ fn secret_keyword(text: &[u8]) -> Option<(Keyword, usize)> {
 /// A line of prose around a session (not IMAP, shown as it is) may still quote a
 /// login: after any word that ends in LOGIN or AUTHENTICATE, the next word (a user
 /// name, a mechanism) stays and the rest of the line is masked.
-pub fn mask_prose(text: &str) -> String {
+pub(crate) fn mask_prose(text: &str) -> String {
     let words: Vec<&str> = text.split(' ').collect();
     let keyword = words.iter().position(|w| {
         let upper = w.to_ascii_uppercase();
@@ -541,7 +536,7 @@ fn is_literal_announcement(text: &[u8]) -> bool {
 
 /// Masks the secret in one base64 SASL response of `mechanism`; `round` counts the
 /// client's responses from 0. Cancels (`*`) and empty responses (`=`, ``) stay.
-pub fn mask_sasl(mechanism: &str, round: usize, payload: &[u8]) -> Vec<u8> {
+pub(crate) fn mask_sasl(mechanism: &str, round: usize, payload: &[u8]) -> Vec<u8> {
     let trimmed = payload.trim_ascii();
     if trimmed.is_empty() || trimmed == b"=" || trimmed == b"*" {
         return payload.to_vec();
@@ -596,7 +591,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// Masks what the explainer's display of a client message could still reveal: the
 /// literals of a LOGIN (a password sent as `{9}` would otherwise show in the literal's
 /// preview). With two literals the first is the user name and stays.
-pub fn mask_annotation(annotation: &mut Annotation) {
+pub(crate) fn mask_annotation(annotation: &mut Annotation) {
     if annotation.kind != AnnotationKind::Command || annotation.command.as_deref() != Some("LOGIN")
     {
         return;

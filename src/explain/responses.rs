@@ -676,7 +676,7 @@ fn structure_phrase(body: &BodyStructure) -> String {
 }
 
 /// What a response code says, in context.
-pub fn code_phrase(ctx: &Context, code: &Code) -> String {
+pub(crate) fn code_phrase(ctx: &Context, code: &Code) -> String {
     let mailbox = mailbox(ctx);
     match code {
         Code::Unseen(n) => say!("code.unseen", n = n),
@@ -749,7 +749,7 @@ fn status_item_phrase(name: &str, value: u64) -> String {
 }
 
 /// True for Dovecot's `(0.001 + 0.000 secs).` timing suffix (two or three figures).
-pub fn is_dovecot_timing(text: &str) -> bool {
+pub(crate) fn is_dovecot_timing(text: &str) -> bool {
     let Some(open) = text.rfind(" (") else {
         return false;
     };

@@ -13,7 +13,8 @@
 
 pub mod phrases;
 
-pub use phrases::{count_key, Phrase};
+pub(crate) use phrases::count_key;
+pub use phrases::Phrase;
 
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -198,7 +199,11 @@ impl std::fmt::Display for DataError {
     }
 }
 
-impl std::error::Error for DataError {}
+impl std::error::Error for DataError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
 
 /// Parses one kind's embedded data file.
 fn parse(kind: Kind) -> Result<Vec<Entry>, DataError> {

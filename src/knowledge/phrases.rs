@@ -47,7 +47,7 @@ pub fn phrase(key: &str) -> Option<&'static Phrase> {
 }
 
 /// The key for `n` of something: `key.one` when `n` is 1, `key.other` otherwise.
-pub fn count_key(key: &str, n: u64) -> String {
+pub(crate) fn count_key(key: &str, n: u64) -> String {
     format!("{key}.{}", if n == 1 { "one" } else { "other" })
 }
 

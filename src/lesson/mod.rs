@@ -71,7 +71,18 @@ impl std::fmt::Display for LessonError {
     }
 }
 
-impl std::error::Error for LessonError {}
+impl std::error::Error for LessonError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            LessonError::Fixture(e) => Some(e),
+            LessonError::Write { error, .. } | LessonError::Read { error, .. } => Some(error),
+            LessonError::NoUser(_)
+            | LessonError::NoSecondClient
+            | LessonError::EventFailed { .. }
+            | LessonError::NoScenarios(_) => None,
+        }
+    }
+}
 
 impl From<FixtureError> for LessonError {
     fn from(e: FixtureError) -> Self {

@@ -301,7 +301,7 @@ fn base64(data: &[u8]) -> Result<Vec<u8>, Refusal> {
         .copied()
         .filter(|b| !b.is_ascii_whitespace())
         .collect();
-    crate::mock::commands::auth::base64_decode(&clean).ok_or(Refusal::InvalidData)
+    crate::grammar::extensions::sasl_ir::decode_base64_unpadded(&clean).ok_or(Refusal::InvalidData)
 }
 
 #[cfg(test)]

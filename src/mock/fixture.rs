@@ -189,7 +189,18 @@ impl std::fmt::Display for FixtureError {
     }
 }
 
-impl std::error::Error for FixtureError {}
+impl std::error::Error for FixtureError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            FixtureError::Io { error, .. } => Some(error),
+            FixtureError::Yaml { error, .. } => Some(error),
+            FixtureError::Limit { error, .. } => Some(error),
+            FixtureError::NotFound { .. }
+            | FixtureError::Invalid { .. }
+            | FixtureError::Outside { .. } => None,
+        }
+    }
+}
 
 /// Resolves `--fixture NAME|FILE`: a built-in name, else a path to a YAML file.
 pub fn resolve(spec: &str) -> Result<Fixture, FixtureError> {

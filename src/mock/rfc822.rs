@@ -448,7 +448,7 @@ fn rfc2231_key(key: &str, index: &mut u32) -> Option<(String, bool)> {
 /// The first Message-ID in a header value (`<left@right>`), without its brackets and
 /// with whitespace removed; `rest` moves past it. What Dovecot threads by: a `<...>`
 /// without `@` is skipped, and the next one tried.
-pub fn next_message_id(rest: &mut &[u8]) -> Option<String> {
+pub(crate) fn next_message_id(rest: &mut &[u8]) -> Option<String> {
     loop {
         let open = rest.iter().position(|&b| b == b'<')?;
         *rest = &rest[open + 1..];

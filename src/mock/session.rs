@@ -171,11 +171,6 @@ impl Session {
         self.conn.user.as_deref()
     }
 
-    /// The selected mailbox's name, if any.
-    pub fn selected_mailbox(&self) -> Option<&str> {
-        self.conn.selected.as_ref().map(|s| s.name.as_str())
-    }
-
     /// True while IDLE runs: the front end should call [`Session::poll_updates`] when
     /// the store changes.
     pub fn is_idling(&self) -> bool {

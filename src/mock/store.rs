@@ -281,12 +281,6 @@ impl MailboxData {
         uid
     }
 
-    /// Changes a message's flags in a change of its own; true if they changed.
-    pub fn set_flags(&mut self, uid: u32, flags: Flags) -> bool {
-        let modseq = self.next_modseq();
-        self.set_flags_at(uid, flags, modseq)
-    }
-
     /// Changes a message's flags as part of the change `modseq`; true if they changed.
     pub(crate) fn set_flags_at(&mut self, uid: u32, flags: Flags, modseq: u64) -> bool {
         let ordered = Flags {
@@ -594,24 +588,28 @@ mod tests {
     fn keywords_take_the_mailbox_order_and_spelling() {
         let mut m = mailbox();
         m.define_keywords(["$Important", "foo"]);
-        let changed = m.set_flags(
+        let modseq = m.next_modseq();
+        let changed = m.set_flags_at(
             1,
             Flags {
                 system: 0,
                 keywords: vec!["FOO".into(), "$important".into()],
             },
+            modseq,
         );
         assert!(changed);
         assert_eq!(
             m.message(1).unwrap().flags.keywords,
             vec!["$Important", "foo"]
         );
-        assert!(!m.set_flags(
+        let modseq = m.next_modseq();
+        assert!(!m.set_flags_at(
             1,
             Flags {
                 system: 0,
                 keywords: vec!["foo".into(), "$Important".into()]
-            }
+            },
+            modseq
         ));
     }
 

@@ -237,12 +237,54 @@ enum Answer {
     Closed,
 }
 
+/// Why `connect` cannot start or go on.
+#[derive(Debug)]
+pub enum ConnectError {
+    /// The terminal cannot be opened.
+    Terminal(rustyline::error::ReadlineError),
+    /// Reading a line from the terminal failed.
+    Read(rustyline::error::ReadlineError),
+    /// tokio's runtime does not start.
+    Runtime(std::io::Error),
+    Tls(super::tls::TlsError),
+    Upstream(upstream::UpstreamError),
+    Fixture(crate::mock::fixture::FixtureError),
+    /// A line was typed after the connection closed.
+    Closed,
+}
+
+impl std::fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConnectError::Terminal(e) => write!(f, "cannot open the terminal: {e}"),
+            ConnectError::Read(e) => write!(f, "reading the terminal failed: {e}"),
+            ConnectError::Runtime(e) => write!(f, "cannot start the async runtime: {e}"),
+            ConnectError::Tls(e) => write!(f, "{e}"),
+            ConnectError::Upstream(e) => write!(f, "{e}"),
+            ConnectError::Fixture(e) => write!(f, "{e}"),
+            ConnectError::Closed => f.write_str("the connection is closed"),
+        }
+    }
+}
+
+impl std::error::Error for ConnectError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ConnectError::Terminal(e) | ConnectError::Read(e) => Some(e),
+            ConnectError::Runtime(e) => Some(e),
+            ConnectError::Tls(e) => Some(e),
+            ConnectError::Upstream(e) => Some(e),
+            ConnectError::Fixture(e) => Some(e),
+            ConnectError::Closed => None,
+        }
+    }
+}
+
 /// Runs the session until the learner quits (Ctrl-D, `.quit`) or the server closes.
-pub fn run(peer: Peer, look: Look) -> Result<(), String> {
+pub fn run(peer: Peer, look: Look) -> Result<(), ConnectError> {
     let (heard_tx, heard_rx) = std_mpsc::channel::<Heard>();
     let (answer_tx, answer_rx) = std_mpsc::channel::<Answer>();
-    let mut editor =
-        rustyline::DefaultEditor::new().map_err(|e| format!("cannot open the terminal: {e}"))?;
+    let mut editor = rustyline::DefaultEditor::new().map_err(ConnectError::Terminal)?;
     let history = super::tls::data_dir().join("connect-history.txt");
     let _ = editor.load_history(&history);
     let printer = editor.create_external_printer().ok();
@@ -284,7 +326,7 @@ pub fn run(peer: Peer, look: Look) -> Result<(), String> {
             Err(
                 rustyline::error::ReadlineError::Interrupted | rustyline::error::ReadlineError::Eof,
             ) => break Ok(()),
-            Err(e) => break Err(format!("reading the terminal failed: {e}")),
+            Err(e) => break Err(ConnectError::Read(e)),
         };
         if !typist.in_literal() && line.trim() == ".quit" {
             break Ok(());
@@ -299,7 +341,7 @@ pub fn run(peer: Peer, look: Look) -> Result<(), String> {
         if !step.send.is_empty() {
             let _ = heard_tx.send(Heard::Sent(step.send.clone()));
             if let Err(e) = link.send(&step.send) {
-                let _ = heard_tx.send(Heard::Closed(e));
+                let _ = heard_tx.send(Heard::Closed(e.to_string()));
                 break Ok(());
             }
         }
@@ -447,19 +489,19 @@ enum LinkKind {
 }
 
 impl Link {
-    fn connect(target: Target, heard: std_mpsc::Sender<Heard>) -> Result<Link, String> {
+    fn connect(target: Target, heard: std_mpsc::Sender<Heard>) -> Result<Link, ConnectError> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
             .build()
-            .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+            .map_err(ConnectError::Runtime)?;
         let tls = match target.security {
             upstream::Security::Plain => None,
-            _ => Some(super::tls::client_config(&target.trust)?),
+            _ => Some(super::tls::client_config(&target.trust).map_err(ConnectError::Tls)?),
         };
         let connected = runtime
             .block_on(upstream::connect(&target, tls))
-            .map_err(|e| e.message)?;
+            .map_err(ConnectError::Upstream)?;
         let plain_text = target.security == upstream::Security::Plain;
         let _ = heard.send(Heard::Note(format!(
             "connected to {} ({})",
@@ -525,8 +567,8 @@ impl Link {
         })
     }
 
-    fn mock(fixture: &str, heard: std_mpsc::Sender<Heard>) -> Result<Link, String> {
-        let (store, config) = crate::mock::fixture::load(fixture).map_err(|e| e.to_string())?;
+    fn mock(fixture: &str, heard: std_mpsc::Sender<Heard>) -> Result<Link, ConnectError> {
+        let (store, config) = crate::mock::fixture::load(fixture).map_err(ConnectError::Fixture)?;
         let (session, greeting) = crate::mock::Session::new(store, Arc::new(config));
         let _ = heard.send(Heard::Note(format!(
             "the built-in mock server, in this process (fixture {fixture}): nothing leaves this machine"
@@ -547,11 +589,9 @@ impl Link {
         self.closed.load(std::sync::atomic::Ordering::Acquire)
     }
 
-    fn send(&mut self, bytes: &[u8]) -> Result<(), String> {
+    fn send(&mut self, bytes: &[u8]) -> Result<(), ConnectError> {
         match &mut self.kind {
-            LinkKind::Net { tx, .. } => tx
-                .send(bytes.to_vec())
-                .map_err(|_| "the connection is closed".to_string()),
+            LinkKind::Net { tx, .. } => tx.send(bytes.to_vec()).map_err(|_| ConnectError::Closed),
             LinkKind::Mock { session, heard } => {
                 let output = session.receive(bytes);
                 if !output.bytes.is_empty() {

@@ -58,24 +58,66 @@ struct Shared {
     upstream_tls: Option<Arc<rustls::ClientConfig>>,
 }
 
+/// Why the proxy cannot start.
+#[derive(Debug)]
+pub enum ProxyError {
+    /// The TLS configuration towards the server.
+    Tls(tls::TlsError),
+    /// The listening address cannot be bound (`hint` says what to try).
+    Listen {
+        address: String,
+        error: std::io::Error,
+        hint: &'static str,
+    },
+}
+
+impl std::fmt::Display for ProxyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProxyError::Tls(e) => write!(f, "{e}"),
+            ProxyError::Listen {
+                address,
+                error,
+                hint,
+            } => write!(f, "cannot listen on {address}: {error}; {hint}"),
+        }
+    }
+}
+
+impl std::error::Error for ProxyError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ProxyError::Tls(e) => Some(e),
+            ProxyError::Listen { error, .. } => Some(error),
+        }
+    }
+}
+
 /// Binds, then serves until Ctrl-C (or SIGTERM). `ready` receives the bound address
 /// (useful with port 0).
-pub async fn run(config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(), String> {
+pub async fn run(config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(), ProxyError> {
     let upstream_tls = match config.target.security {
         Security::Plain => None,
-        Security::Tls | Security::StartTls => Some(tls::client_config(&config.target.trust)?),
+        Security::Tls | Security::StartTls => {
+            Some(tls::client_config(&config.target.trust).map_err(ProxyError::Tls)?)
+        }
     };
-    let listener = TcpListener::bind(&config.listen).await.map_err(|e| {
-        let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+    let cannot_listen = |error: std::io::Error| {
+        let hint = if error.kind() == std::io::ErrorKind::AddrInUse {
             "another program (or another proxy) listens there: pick another port with --listen 127.0.0.1:PORT"
         } else {
             "check the address: --listen 127.0.0.1:1143"
         };
-        format!("cannot listen on {}: {e}; {hint}", config.listen)
-    })?;
-    let local = listener
-        .local_addr()
-        .map_err(|e| format!("cannot listen: {e}"))?;
+        ProxyError::Listen {
+            address: config.listen.clone(),
+            error,
+            hint,
+        }
+    };
+    let listener = TcpListener::bind(&config.listen)
+        .await
+        .map_err(cannot_listen)?;
+    let local = listener.local_addr().map_err(cannot_listen)?;
     ready(local);
     let shared = Arc::new(Shared {
         config,

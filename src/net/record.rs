@@ -20,6 +20,52 @@ use std::path::{Path, PathBuf};
 use crate::explain::redact::Redactor;
 use crate::transcript::{self, Direction, Record};
 
+/// Why a recording cannot be made or goes on no further.
+#[derive(Debug)]
+pub enum RecordError {
+    /// The folder the recording goes in cannot be made.
+    Folder {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    /// The file cannot be created.
+    Create {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    /// A write to the file failed (disk full, file system gone).
+    Write {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+}
+
+impl std::fmt::Display for RecordError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RecordError::Folder { path, error } => {
+                write!(f, "cannot create {}: {error}", path.display())
+            }
+            RecordError::Create { path, error } => {
+                write!(f, "cannot create the recording {}: {error}", path.display())
+            }
+            RecordError::Write { path, error } => {
+                write!(f, "cannot write {}: {error}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for RecordError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RecordError::Folder { error, .. }
+            | RecordError::Create { error, .. }
+            | RecordError::Write { error, .. } => Some(error),
+        }
+    }
+}
+
 /// Writes one connection's transcript.
 pub struct Recorder {
     out: BufWriter<File>,
@@ -27,7 +73,8 @@ pub struct Recorder {
     writer: transcript::Writer,
     pub(crate) path: PathBuf,
     redactor: Redactor,
-    /// The first write error, after which the recorder stops writing.
+    /// The first write error (a [`RecordError::Write`]'s words), after which the
+    /// recorder stops writing.
     pub(crate) failed: Option<String>,
     /// Bytes missing since the last gap mark, per direction (client, server).
     gaps: [u64; 2],
@@ -82,13 +129,17 @@ impl Recorder {
         path: PathBuf,
         meta: Vec<(String, String)>,
         show_secrets: bool,
-    ) -> Result<Recorder, String> {
+    ) -> Result<Recorder, RecordError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent).map_err(|error| RecordError::Folder {
+                path: parent.to_path_buf(),
+                error,
+            })?;
         }
-        let file = File::create(&path)
-            .map_err(|e| format!("cannot create the recording {}: {e}", path.display()))?;
+        let file = match File::create(&path) {
+            Ok(file) => file,
+            Err(error) => return Err(RecordError::Create { path, error }),
+        };
         let mut recorder = Recorder {
             out: BufWriter::new(file),
             writer: transcript::Writer::new(),
@@ -173,8 +224,8 @@ impl Recorder {
         self.close_gap(Direction::Client);
         self.close_gap(Direction::Server);
         if self.failed.is_none() {
-            if let Err(e) = self.out.flush() {
-                self.failed = Some(format!("cannot write {}: {e}", self.path.display()));
+            if let Err(error) = self.out.flush() {
+                self.fail(error);
             }
         }
     }
@@ -191,9 +242,14 @@ impl Recorder {
         if self.failed.is_some() {
             return;
         }
-        if let Err(e) = self.out.write_all(bytes) {
-            self.failed = Some(format!("cannot write {}: {e}", self.path.display()));
+        if let Err(error) = self.out.write_all(bytes) {
+            self.fail(error);
         }
+    }
+
+    fn fail(&mut self, error: std::io::Error) {
+        let path = self.path.clone();
+        self.failed = Some(RecordError::Write { path, error }.to_string());
     }
 }
 

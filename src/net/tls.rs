@@ -41,15 +41,130 @@ pub const INSECURE_WARNING: &str = "WARNING: --insecure: the server's certificat
      you and the server can read and change this session, passwords included. Use it only for a lab on this \
      machine; for anything else pass the CA with --ca FILE.";
 
+/// Why a TLS configuration cannot be made. Each message names the file or the step,
+/// and what to pass instead.
+#[derive(Debug)]
+pub enum TlsError {
+    /// rustls refused its own defaults (a broken crypto provider).
+    Setup(rustls::Error),
+    /// `--ca` not given and the system has no roots.
+    NoSystemRoots,
+    /// A certificate file cannot be opened or read.
+    Read {
+        path: PathBuf,
+        error: rustls::pki_types::pem::Error,
+    },
+    /// A certificate file is not PEM.
+    NotPem {
+        path: PathBuf,
+        error: rustls::pki_types::pem::Error,
+    },
+    /// `--ca FILE` holds no certificate rustls can use.
+    NoUsableCa(PathBuf),
+    /// The CA certificates cannot make a verifier.
+    Verifier {
+        path: PathBuf,
+        error: rustls::client::VerifierBuilderError,
+    },
+    /// `--cert FILE` holds no certificate.
+    NoCertificate(PathBuf),
+    /// `--key FILE` holds no private key.
+    NoKey {
+        path: PathBuf,
+        error: rustls::pki_types::pem::Error,
+    },
+    /// The certificate and the key do not belong together.
+    Mismatch {
+        cert: PathBuf,
+        key: PathBuf,
+        error: rustls::Error,
+    },
+    /// The folder of the generated certificate cannot be made.
+    CreateDir { path: PathBuf, error: io::Error },
+    /// rcgen cannot make the proxy's certificate.
+    Generate(rcgen::Error),
+    /// The generated certificate or key cannot be written.
+    Write { path: PathBuf, error: io::Error },
+    /// A host that is no DNS name or IP address.
+    ServerName(String),
+}
+
+impl std::fmt::Display for TlsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TlsError::Setup(e) => write!(f, "TLS setup failed: {e}"),
+            TlsError::NoSystemRoots => f.write_str(
+                "no trusted root certificates found on this machine (looked in /etc/ssl/certs and SSL_CERT_FILE): \
+                 install the `ca-certificates` package, or pass the server's CA with --ca FILE",
+            ),
+            TlsError::Read { path, error } => {
+                write!(f, "cannot read {}: {error} (check the path)", path.display())
+            }
+            TlsError::NotPem { path, error } => {
+                write!(f, "{}: not a PEM certificate file: {error}", path.display())
+            }
+            TlsError::NoUsableCa(path) => write!(
+                f,
+                "{}: no usable certificate in this file: --ca wants the CA (or self-signed) certificate in \
+                 PEM form, starting with -----BEGIN CERTIFICATE-----",
+                path.display()
+            ),
+            TlsError::Verifier { path, error } => {
+                write!(f, "{}: cannot use these certificates: {error}", path.display())
+            }
+            TlsError::NoCertificate(path) => write!(
+                f,
+                "{}: no certificate in this file (PEM expected)",
+                path.display()
+            ),
+            TlsError::NoKey { path, error } => write!(
+                f,
+                "{}: no usable private key (PEM expected): {error}",
+                path.display()
+            ),
+            TlsError::Mismatch { cert, key, error } => write!(
+                f,
+                "{} and {} do not make a usable certificate: {error}",
+                cert.display(),
+                key.display()
+            ),
+            TlsError::CreateDir { path, error } => {
+                write!(f, "cannot create {}: {error}", path.display())
+            }
+            TlsError::Generate(e) => write!(f, "cannot make a certificate: {e}"),
+            TlsError::Write { path, error } => write!(f, "cannot write {}: {error}", path.display()),
+            TlsError::ServerName(host) => write!(f, "`{host}` is not a valid host name for TLS"),
+        }
+    }
+}
+
+impl std::error::Error for TlsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            TlsError::Setup(e) | TlsError::Mismatch { error: e, .. } => Some(e),
+            TlsError::Read { error, .. }
+            | TlsError::NotPem { error, .. }
+            | TlsError::NoKey { error, .. } => Some(error),
+            TlsError::Verifier { error, .. } => Some(error),
+            TlsError::CreateDir { error, .. } | TlsError::Write { error, .. } => Some(error),
+            TlsError::Generate(e) => Some(e),
+            TlsError::NoSystemRoots
+            | TlsError::NoUsableCa(_)
+            | TlsError::NoCertificate(_)
+            | TlsError::ServerName(_) => None,
+        }
+    }
+}
+
 fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
 /// The client configuration for a trust choice.
-pub fn client_config(trust: &Trust) -> Result<Arc<ClientConfig>, String> {
+pub fn client_config(trust: &Trust) -> Result<Arc<ClientConfig>, TlsError> {
     let builder = ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
-        .map_err(|e| format!("TLS setup failed: {e}"))?;
+        .map_err(TlsError::Setup)?;
     let config = match trust {
         Trust::Insecure => builder
             .dangerous()
@@ -60,11 +175,7 @@ pub fn client_config(trust: &Trust) -> Result<Arc<ClientConfig>, String> {
             let found = rustls_native_certs::load_native_certs();
             let (added, _ignored) = roots.add_parsable_certificates(found.certs);
             if added == 0 {
-                return Err(
-                    "no trusted root certificates found on this machine (looked in /etc/ssl/certs and SSL_CERT_FILE): \
-                     install the `ca-certificates` package, or pass the server's CA with --ca FILE"
-                        .into(),
-                );
+                return Err(TlsError::NoSystemRoots);
             }
             builder.with_root_certificates(roots).with_no_client_auth()
         }
@@ -73,15 +184,14 @@ pub fn client_config(trust: &Trust) -> Result<Arc<ClientConfig>, String> {
             let certs = read_certificates(path)?;
             let (added, _) = roots.add_parsable_certificates(certs.clone());
             if added == 0 {
-                return Err(format!(
-                    "{}: no usable certificate in this file: --ca wants the CA (or self-signed) certificate in \
-                     PEM form, starting with -----BEGIN CERTIFICATE-----",
-                    path.display()
-                ));
+                return Err(TlsError::NoUsableCa(path.clone()));
             }
             let inner = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider())
                 .build()
-                .map_err(|e| format!("{}: cannot use these certificates: {e}", path.display()))?;
+                .map_err(|error| TlsError::Verifier {
+                    path: path.clone(),
+                    error,
+                })?;
             builder
                 .dangerous()
                 .with_custom_certificate_verifier(Arc::new(CaFileVerifier {
@@ -95,17 +205,22 @@ pub fn client_config(trust: &Trust) -> Result<Arc<ClientConfig>, String> {
 }
 
 /// The name rustls checks the certificate against, and sends as SNI.
-pub(crate) fn server_name(host: &str) -> Result<ServerName<'static>, String> {
+pub(crate) fn server_name(host: &str) -> Result<ServerName<'static>, TlsError> {
     let host = host.trim_start_matches('[').trim_end_matches(']');
-    ServerName::try_from(host.to_string())
-        .map_err(|_| format!("`{host}` is not a valid host name for TLS"))
+    ServerName::try_from(host.to_string()).map_err(|_| TlsError::ServerName(host.to_string()))
 }
 
-fn read_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, String> {
+fn read_certificates(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
     let certs: Result<Vec<_>, _> = CertificateDer::pem_file_iter(path)
-        .map_err(|e| format!("cannot read {}: {e} (check the path)", path.display()))?
+        .map_err(|error| TlsError::Read {
+            path: path.to_path_buf(),
+            error,
+        })?
         .collect();
-    certs.map_err(|e| format!("{}: not a PEM certificate file: {e}", path.display()))
+    certs.map_err(|error| TlsError::NotPem {
+        path: path.to_path_buf(),
+        error,
+    })
 }
 
 /// `--ca FILE`: the usual WebPKI checks against the certificates in the file, plus one
@@ -299,35 +414,28 @@ fn describe_certificate_problem(problem: &CertificateError, host: &str) -> Strin
 /// so a client that was told to trust it keeps trusting it.
 pub fn server_config(
     cert_and_key: Option<(&Path, &Path)>,
-) -> Result<(Arc<ServerConfig>, PathBuf), String> {
+) -> Result<(Arc<ServerConfig>, PathBuf), TlsError> {
     let (cert_path, key_path) = match cert_and_key {
         Some((cert, key)) => (cert.to_path_buf(), key.to_path_buf()),
         None => generated_certificate()?,
     };
     let certs = read_certificates(&cert_path)?;
     if certs.is_empty() {
-        return Err(format!(
-            "{}: no certificate in this file (PEM expected)",
-            cert_path.display()
-        ));
+        return Err(TlsError::NoCertificate(cert_path));
     }
-    let key = PrivateKeyDer::from_pem_file(&key_path).map_err(|e| {
-        format!(
-            "{}: no usable private key (PEM expected): {e}",
-            key_path.display()
-        )
+    let key = PrivateKeyDer::from_pem_file(&key_path).map_err(|error| TlsError::NoKey {
+        path: key_path.clone(),
+        error,
     })?;
     let config = ServerConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
-        .map_err(|e| format!("TLS setup failed: {e}"))?
+        .map_err(TlsError::Setup)?
         .with_no_client_auth()
         .with_single_cert(certs, key)
-        .map_err(|e| {
-            format!(
-                "{} and {} do not make a usable certificate: {e}",
-                cert_path.display(),
-                key_path.display()
-            )
+        .map_err(|error| TlsError::Mismatch {
+            cert: cert_path.clone(),
+            key: key_path.clone(),
+            error,
         })?;
     Ok((Arc::new(config), cert_path))
 }
@@ -342,25 +450,29 @@ pub(crate) fn data_dir() -> PathBuf {
     home.join(".local/share/imap-tutor")
 }
 
-fn generated_certificate() -> Result<(PathBuf, PathBuf), String> {
+fn generated_certificate() -> Result<(PathBuf, PathBuf), TlsError> {
     let dir = data_dir();
     let cert_path = dir.join("proxy-cert.pem");
     let key_path = dir.join("proxy-key.pem");
     if cert_path.exists() && key_path.exists() {
         return Ok((cert_path, key_path));
     }
-    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(&dir).map_err(|error| TlsError::CreateDir {
+        path: dir.clone(),
+        error,
+    })?;
     let names = vec!["localhost".to_string(), "127.0.0.1".to_string()];
-    let made = rcgen::generate_simple_self_signed(names)
-        .map_err(|e| format!("cannot make a certificate: {e}"))?;
-    std::fs::write(&cert_path, made.cert.pem())
-        .map_err(|e| format!("cannot write {}: {e}", cert_path.display()))?;
+    let made = rcgen::generate_simple_self_signed(names).map_err(TlsError::Generate)?;
+    std::fs::write(&cert_path, made.cert.pem()).map_err(|error| TlsError::Write {
+        path: cert_path.clone(),
+        error,
+    })?;
     write_private(&key_path, made.key_pair.serialize_pem().as_bytes())?;
     Ok((cert_path, key_path))
 }
 
 /// Writes a private key readable by its owner only.
-fn write_private(path: &Path, bytes: &[u8]) -> Result<(), String> {
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), TlsError> {
     use std::io::Write;
     #[cfg(unix)]
     let file = {
@@ -375,7 +487,10 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), String> {
     #[cfg(not(unix))]
     let file = std::fs::File::create(path);
     file.and_then(|mut f| f.write_all(bytes))
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        .map_err(|error| TlsError::Write {
+            path: path.to_path_buf(),
+            error,
+        })
 }
 
 #[cfg(test)]

@@ -51,23 +51,24 @@ pub struct Target {
 
 impl Target {
     /// Parses `HOST:PORT` (`[::1]:143` for IPv6).
-    pub fn parse(text: &str, security: Security, trust: tls::Trust) -> Result<Target, String> {
-        let (host, port) = text.rsplit_once(':').ok_or_else(|| {
-            format!("`{text}` has no port: write HOST:PORT, e.g. imap.example.org:993 (IMAPS) or 127.0.0.1:143")
-        })?;
-        let port: u16 = port.parse().map_err(|_| {
-            format!(
-                "`{port}` is not a port number in `{text}`: write HOST:PORT, e.g. 127.0.0.1:143"
-            )
+    pub fn parse(text: &str, security: Security, trust: tls::Trust) -> Result<Target, TargetError> {
+        let (host, port) = text
+            .rsplit_once(':')
+            .ok_or_else(|| TargetError::NoPort(text.to_string()))?;
+        let port: u16 = port.parse().map_err(|error| TargetError::BadPort {
+            text: text.to_string(),
+            port: port.to_string(),
+            error,
         })?;
         let host = host
             .trim_start_matches('[')
             .trim_end_matches(']')
             .to_string();
         if host.is_empty() {
-            return Err(format!(
-                "`{text}` has no host: write HOST:PORT, e.g. 127.0.0.1:{port}"
-            ));
+            return Err(TargetError::NoHost {
+                text: text.to_string(),
+                port,
+            });
         }
         Ok(Target {
             host,
@@ -87,6 +88,49 @@ impl Target {
     }
 }
 
+/// Why `HOST:PORT` as typed names no server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetError {
+    NoPort(String),
+    BadPort {
+        text: String,
+        port: String,
+        error: std::num::ParseIntError,
+    },
+    NoHost {
+        text: String,
+        port: u16,
+    },
+}
+
+impl std::fmt::Display for TargetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TargetError::NoPort(text) => write!(
+                f,
+                "`{text}` has no port: write HOST:PORT, e.g. imap.example.org:993 (IMAPS) or 127.0.0.1:143"
+            ),
+            TargetError::BadPort { text, port, .. } => write!(
+                f,
+                "`{port}` is not a port number in `{text}`: write HOST:PORT, e.g. 127.0.0.1:143"
+            ),
+            TargetError::NoHost { text, port } => write!(
+                f,
+                "`{text}` has no host: write HOST:PORT, e.g. 127.0.0.1:{port}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for TargetError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            TargetError::BadPort { error, .. } => Some(error),
+            TargetError::NoPort(_) | TargetError::NoHost { .. } => None,
+        }
+    }
+}
+
 /// Why the server could not be reached, in words that say what to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UpstreamError {
@@ -101,6 +145,8 @@ impl std::fmt::Display for UpstreamError {
         f.write_str(&self.message)
     }
 }
+
+impl std::error::Error for UpstreamError {}
 
 fn fail(kind: &'static str, message: String) -> UpstreamError {
     UpstreamError { kind, message }
@@ -243,7 +289,7 @@ async fn handshake<S>(
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
-    let name = tls::server_name(&target.host).map_err(|m| fail("tls", m))?;
+    let name = tls::server_name(&target.host).map_err(|e| fail("tls", e.to_string()))?;
     let connector = tokio_rustls::TlsConnector::from(config);
     match tokio::time::timeout(CONNECT_TIMEOUT, connector.connect(name, stream)).await {
         Ok(Ok(stream)) => Ok(stream),
@@ -569,10 +615,12 @@ mod tests {
         assert!(
             Target::parse("imap.example.org", Security::Plain, tls::Trust::System)
                 .unwrap_err()
+                .to_string()
                 .contains("no port")
         );
         assert!(Target::parse("h:imap", Security::Plain, tls::Trust::System)
             .unwrap_err()
+            .to_string()
             .contains("not a port"));
     }
 

@@ -113,7 +113,14 @@ impl fmt::Display for ImportError {
     }
 }
 
-impl std::error::Error for ImportError {}
+impl std::error::Error for ImportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ImportError::Read(e) => Some(e),
+            _ => None,
+        }
+    }
+}
 
 impl From<ReadError> for ImportError {
     fn from(e: ReadError) -> Self {

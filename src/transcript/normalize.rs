@@ -137,7 +137,14 @@ impl std::fmt::Display for RuleError {
     }
 }
 
-impl std::error::Error for RuleError {}
+impl std::error::Error for RuleError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            RuleError::NotRegex { error, .. } => Some(error),
+            RuleError::NoSuchRule(_) | RuleError::MatchesEmpty(_) => None,
+        }
+    }
+}
 
 impl Rules {
     /// No rule at all: `--strict`. (`--ignore` may still add some.)

@@ -25,5 +25,4 @@ pub mod types;
 pub use client_line::{parse_client_line, ClientExpectation, ClientLine, ParsedClientLine};
 pub use front_door::parse_command;
 pub use parsers::command;
-pub use specs::command_names;
 pub use types::{Command, CommandBody, ParsedCommand, State, StoreAction, StoreMode};

@@ -287,7 +287,7 @@ pub(crate) fn spec(name: &[u8]) -> Option<&'static Spec> {
 }
 
 /// Every command name the grammar parses (for the knowledge base's coverage test).
-pub fn command_names() -> impl Iterator<Item = &'static str> {
+pub(crate) fn command_names() -> impl Iterator<Item = &'static str> {
     SPECS.iter().map(|s| s.name)
 }
 

@@ -88,7 +88,7 @@ pub(crate) fn decode_base64(text: &[u8]) -> Option<Vec<u8>> {
 
 /// Decodes base64 whose `=` padding may be missing, as servers tolerate (Dovecot does)
 /// and as MIME bodies need once their line breaks are removed.
-pub fn decode_base64_unpadded(text: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn decode_base64_unpadded(text: &[u8]) -> Option<Vec<u8>> {
     let data = text.iter().position(|&b| b == b'=').unwrap_or(text.len());
     let mut padded = text[..data].to_vec();
     match padded.len() % 4 {

@@ -206,13 +206,12 @@ pub(crate) fn continue_auth(
     }
 }
 
-pub use crate::grammar::extensions::sasl_ir::{
-    decode_base64_unpadded as base64_decode, encode_base64 as base64_encode,
-};
+use crate::grammar::extensions::sasl_ir::decode_base64_unpadded as base64_decode;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::grammar::extensions::sasl_ir::encode_base64 as base64_encode;
 
     #[test]
     fn base64_round_trips() {

@@ -139,6 +139,7 @@ fn plan(cx: &mut Cx, tag: &str, items: &FetchItems, uid: bool) -> Result<Plan, B
     let mut sets_seen = false;
     for item in items.expand() {
         use FetchAttribute::*;
+        sets_seen |= item.sets_seen();
         match &item {
             Preview { modifiers, .. } => {
                 if let Some(bad) = modifiers.iter().find(|m| preview::mode(m).is_none()) {
@@ -162,8 +163,6 @@ fn plan(cx: &mut Cx, tag: &str, items: &FetchItems, uid: bool) -> Result<Plan, B
                 )));
             }
             ModSeq if !cx.conn.condstore => super::any::condstore_turned_on(cx),
-            Rfc822 | Rfc822Text => sets_seen = true,
-            BodySection { peek, .. } | Binary { peek, .. } => sets_seen |= !peek,
             _ => {}
         }
         let list = match item {

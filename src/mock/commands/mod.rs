@@ -154,7 +154,8 @@ pub struct SelectedView {
 }
 
 impl SelectedView {
-    pub fn index_of(&self, uid: u32) -> Option<usize> {
+    /// The 0-based index of the message with `uid`, if the view holds it.
+    pub(crate) fn index_of(&self, uid: u32) -> Option<usize> {
         self.uids.binary_search(&uid).ok()
     }
 }
