@@ -136,6 +136,10 @@ impl SearchKey {
             ModSeq(_) => "MODSEQ",
             Older(_) => "OLDER",
             Younger(_) => "YOUNGER",
+            SavedBefore(_) => "SAVEDBEFORE",
+            SavedOn(_) => "SAVEDON",
+            SavedSince(_) => "SAVEDSINCE",
+            SaveDateSupported => "SAVEDATESUPPORTED",
             SequenceSet(_) | And(_) => return None,
         })
     }
