@@ -72,6 +72,52 @@ CURATED_QUIRKS = {
         "flags printed without the backslash: as written these are keywords"
         " \"Deleted\" and \"Seen\"; the RFC means \\Deleted \\Seen"
     ),
+    ("2193", "S: * 10 FETCH . . ."): "the RFC elides the FETCH data with dots",
+    ("2193", "S: * 11 FETCH . . ."): "the RFC elides the FETCH data with dots",
+    ("2193", "S: * 12 FETCH . . ."): "the RFC elides the FETCH data with dots",
+    ("2683", "S: * 3 FETCH (FLAGS(\\Seen) BODY[1]<0> {20000}"): (
+        "no space between FLAGS and its list"
+    ),
+    ("2683", 'S: * LIST () "" INBOX'): (
+        "an empty hierarchy delimiter: the grammar wants one quoted character or NIL"
+    ),
+    ("2683", "C: 001 FETCH 1 UID FLAGS INTERNALDATE"): (
+        "several FETCH items without the parentheses a list needs"
+    ),
+    ("2683", "C: 002 FETCH 2 UID FLAGS INTERNALDATE"): (
+        "several FETCH items without the parentheses a list needs"
+    ),
+    ("2683", 'S: * 1 FETCH (FLAGS (\\Seen) INTERNALDATE "..." UID 345)'): (
+        "the RFC elides the INTERNALDATE value"
+    ),
+    ("2683", 'S: * 2 FETCH (INTERNALDATE "...")'): "the RFC elides the INTERNALDATE value",
+    ("4314", "S: a005 Listrights successful"): "tagged response without OK",
+    ("4314", "S: A006 Select Completed"): "tagged response without OK",
+    ("4314", "S: * 1 FETCH (FLAGS (\\Draft \\Deleted)"): "the FETCH list is never closed",
+    ("4314", "S: * 2 FETCH (FLAGS (\\Answered)"): "the FETCH list is never closed",
+    ("4314", "S: * 3 FETCH (FLAGS ($Forwarded \\Seen)"): "the FETCH list is never closed",
+    ("5032", "S: a1 * SEARCH 4 8 15 16 23 42"): (
+        "an untagged SEARCH printed after the command's tag"
+    ),
+    ("5182", "C: A301 UID SEARCH $ SMALLER 4096 and the result of the command would be the same."): (
+        "the RFC's prose goes on from the command on the next line, at the prose's indent;"
+        " only \"A301 UID SEARCH $ SMALLER 4096\" is protocol"
+    ),
+    ("5255", 'S: * NAMESPACE (("" "/"))(("Other Users/" "/" "TRANSLATION" ("Andere Ben&APw-tzer/")))'
+             ' (("Public Folders/" "/" "TRANSLATION" ("Gemeinsame Postf&AM8-cher/")))'): (
+        "no space between the personal and the other users' namespaces"
+    ),
+    ("5267", "C: B02 UID SORT RETURN (UPDATE COUNT) UTF-8 KEYWORD $Junk"): (
+        "SORT without its sort criteria: (criteria) must come before the charset"
+    ),
+    ("5465", "S: * 127 FETCH (UID 127001 BODY[HEADER.FIELDS (From To Subject)] {75}"): (
+        "the RFC's prose \"(Time passes. ...)\" follows the FETCH response on its line"
+    ),
+    ("5465", "S: d STATUS completed"): "tagged response without OK",
+    ("5465", 'S: * ESEARCH (TAG "a00") (COUNT 17)'): (
+        "COUNT in parentheses: ESEARCH's return data are not a list"
+    ),
+    ("5465", "S: * EXISTS 93"): "the number comes after EXISTS instead of before it",
     ("8474", 'C: 25 select "foo"'): (
         "the RFC prints this command twice in a row (it ends one example and"
         " starts the next); the first copy gets no response"
