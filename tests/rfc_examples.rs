@@ -141,21 +141,6 @@ const OUT_OF_SCOPE: &[(&str, &str, &str)] = &[
         "COMPARATOR (RFC 5255 §4.7) belongs to I18NLEVEL=2; Dovecot 2.3 offers I18NLEVEL=1 and answers BAD Unknown command (tests/data/differential/i18n.txt)",
     ),
     (
-        "8514",
-        "2",
-        "SAVEDATE's SAVEDON and SAVEDSINCE search keys (RFC 8514 §4.3) are not in the grammar yet",
-    ),
-    (
-        "8970",
-        "3",
-        "PREVIEW's (LAZY) modifier (RFC 8970 §3.1) is not in the grammar yet",
-    ),
-    (
-        "8970",
-        "4",
-        "PREVIEW's (LAZY) modifier (RFC 8970 §3.1) is not in the grammar yet",
-    ),
-    (
         "9208",
         "22",
         "QUOTA's DELETED-STORAGE status item (RFC 9208 §4.1.4) is not in the grammar yet",
@@ -308,8 +293,7 @@ fn every_rfc_example_parses_and_is_explained() {
             {
                 // Once the grammar covers it, the entry must go.
                 let still_out = explain(&example).iter().any(|a| {
-                    a.is_unknown()
-                        || a.diagnostics.iter().any(|d| d.severity == Severity::Error)
+                    a.is_unknown() || a.diagnostics.iter().any(|d| d.severity == Severity::Error)
                 });
                 if !still_out {
                     failures.push(format!(
