@@ -8,7 +8,8 @@
 //! - the client lines that are not commands (DONE, SASL responses).
 
 use imap_tutor::grammar::command::{parse_client_line, ClientExpectation, ClientLine, StoreMode};
-use imap_tutor::grammar::core::StringForm;
+use imap_tutor::grammar::core::{ImapString, StringForm};
+use imap_tutor::grammar::extensions::catenate::{AppendData, AppendMessage, CatPart};
 use imap_tutor::grammar::extensions::condstore::{FetchModifier, SelectParam};
 use imap_tutor::grammar::extensions::esearch::ReturnOption;
 use imap_tutor::grammar::extensions::list_extended::{ListReturnOption, ListSelectOption};
@@ -288,28 +289,71 @@ fn status() {
     });
 }
 
+/// The one message of an APPEND without MULTIAPPEND, and its literal.
+fn only(messages: &[AppendMessage]) -> (&AppendMessage, &ImapString) {
+    assert_eq!(messages.len(), 1);
+    match &messages[0].data {
+        AppendData::Literal(l) => (&messages[0], l),
+        other => panic!("not a literal: {other:?}"),
+    }
+}
+
 #[test]
 fn append_with_flags_date_and_every_literal_kind() {
-    case!("A003 APPEND saved-messages (\\Seen) {5}\r\nHello", CommandBody::Append { mailbox, flags, date, message } => {
+    case!("A003 APPEND saved-messages (\\Seen) {5}\r\nHello", CommandBody::Append { mailbox, messages } => {
+        let (m, message) = only(&messages);
         assert_eq!(mailbox.name, "saved-messages");
-        assert_eq!(flags.len(), 1);
-        assert!(flags[0].is("\\seen"));
-        assert_eq!(date, None);
+        assert_eq!(m.flags.len(), 1);
+        assert!(m.flags[0].is("\\seen"));
+        assert_eq!(m.date, None);
         assert_eq!(message.bytes, b"Hello");
     });
     case!(
         "a APPEND INBOX (\\Seen $Forwarded) \"07-Feb-1994 21:52:25 -0800\" {7+}\r\nHi\r\nyou",
-        CommandBody::Append { flags, date, message, .. } => {
-            assert_eq!(flags.len(), 2);
-            assert_eq!(date.as_deref(), Some("07-Feb-1994 21:52:25 -0800"));
+        CommandBody::Append { messages, .. } => {
+            let (m, message) = only(&messages);
+            assert_eq!(m.flags.len(), 2);
+            assert_eq!(m.date.as_deref(), Some("07-Feb-1994 21:52:25 -0800"));
             assert_eq!(message.bytes, b"Hi\r\nyou");
         }
     );
-    case!("a APPEND Drafts ~{3}\r\na\0b", CommandBody::Append { message, flags, .. } => {
-        assert!(flags.is_empty());
+    case!("a APPEND Drafts ~{3}\r\na\0b", CommandBody::Append { messages, .. } => {
+        let (m, message) = only(&messages);
+        assert!(m.flags.is_empty());
         assert_eq!(message.bytes, b"a\0b");
         assert!(matches!(message.form, StringForm::Literal(h) if h.kind == LiteralKind::Binary));
     });
+}
+
+#[test]
+fn multiappend_and_catenate() {
+    // RFC 3502 §6.3.11: each message with its own flags and date.
+    case!(
+        "a APPEND INBOX (\\Seen) {1}\r\nx \"01-Jan-2020 00:00:00 +0000\" {1+}\r\ny ~{1}\r\nz",
+        CommandBody::Append { messages, .. } => {
+            assert_eq!(messages.len(), 3);
+            assert_eq!(messages[0].flags.len(), 1);
+            assert!(messages[1].flags.is_empty());
+            assert!(messages[1].date.is_some());
+            assert_eq!(messages[2].literals()[0].bytes, b"z");
+        }
+    );
+    // RFC 4469 §5: TEXT literals and URLs, and a CATENATE after a plain message.
+    case!(
+        "a APPEND INBOX {1}\r\nx (\\Draft) CATENATE (URL \"/INBOX/;UID=1\" TEXT {2}\r\nhi url /INBOX/;UID=2/;PARTIAL=0.4)",
+        CommandBody::Append { messages, .. } => {
+            assert_eq!(messages.len(), 2);
+            let AppendData::Catenate(parts) = &messages[1].data else { panic!() };
+            assert_eq!(parts.len(), 3);
+            assert!(matches!(&parts[0], CatPart::Url(u) if u.text() == "/INBOX/;UID=1"));
+            assert!(matches!(&parts[1], CatPart::Text(t) if t.bytes == b"hi"));
+            assert!(matches!(&parts[2], CatPart::Url(u) if u.text().ends_with("PARTIAL=0.4")));
+        }
+    );
+    let (_, d) = diagnostic("a APPEND INBOX CATENATE ()", "bad-argument");
+    mentions(d.expected.as_deref().unwrap(), &["TEXT", "URL"]);
+    let (_, d) = diagnostic("a APPEND INBOX CATENATE (TEXT \"quoted\")", "bad-argument");
+    mentions(d.expected.as_deref().unwrap(), &["literal"]);
 }
 
 #[test]

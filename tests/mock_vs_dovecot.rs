@@ -55,6 +55,35 @@ fn batteries() -> Vec<(String, String)> {
         .collect()
 }
 
+/// Sends a command's literals, `head` (the line up to the first, its size in) first: a
+/// synchronizing literal goes only once the server asked for it, so each is an exchange
+/// of its own; a non-synchronizing one goes with what precedes it.
+fn send_literals(out: &mut Vec<Exchange>, conn: &str, c: &mut Conn, head: String, first: &Literal) {
+    let mut wire = format!("{head}\r\n").into_bytes();
+    let mut shown = head;
+    let mut literal = Some(first);
+    while let Some(l) = literal {
+        if !l.plus {
+            out.push(exchange(conn, c, &shown, std::mem::take(&mut wire)));
+            if !c.asked {
+                out.push(Exchange {
+                    conn: conn.to_owned(),
+                    sent: format!("({} bytes of literal){}", l.bytes.len(), l.sized_tail()),
+                    got: "(not sent: no continuation request)".into(),
+                });
+                return;
+            }
+            shown = format!("({} bytes of literal){}", l.bytes.len(), l.sized_tail());
+        } else {
+            shown = format!("{shown} (+ {} bytes){}", l.bytes.len(), l.sized_tail());
+        }
+        wire.extend_from_slice(&l.bytes);
+        wire.extend_from_slice(format!("{}\r\n", l.sized_tail()).as_bytes());
+        literal = l.next.as_deref();
+    }
+    out.push(exchange(conn, c, &shown, wire));
+}
+
 /// One line of the battery.
 #[derive(Debug)]
 enum Step {
@@ -86,8 +115,70 @@ enum Step {
 struct Literal {
     bytes: Vec<u8>,
     plus: bool,
-    /// What follows the literal on the command line (after `{*}`), sent after it.
+    /// What follows the literal on the command line (after `{*}`), sent after it: up to
+    /// the next literal's marker when there is one (MULTIAPPEND, CATENATE).
     tail: String,
+    /// The command's next literal, filled by the `|` lines after a `|>` line.
+    next: Option<Box<Literal>>,
+    /// A `|>` line ended this literal.
+    done: bool,
+}
+
+impl Literal {
+    /// The literals of `text` (what follows a command's first marker): None if it has
+    /// no more markers.
+    fn chain(plus: bool, text: &str) -> Literal {
+        match first_marker(text) {
+            Some((end, next_plus)) => Literal {
+                bytes: Vec::new(),
+                plus,
+                tail: text[..end].to_owned(),
+                next: Some(Box::new(Literal::chain(next_plus, &text[end..]))),
+                done: false,
+            },
+            None => Literal {
+                bytes: Vec::new(),
+                plus,
+                tail: text.to_owned(),
+                next: None,
+                done: false,
+            },
+        }
+    }
+
+    /// The literal the next `|` line fills: the first one no `|>` has ended.
+    fn open(&mut self) -> &mut Literal {
+        let mut l = self;
+        while l.done && l.next.is_some() {
+            l = l.next.as_deref_mut().expect("checked above");
+        }
+        l
+    }
+
+    /// The text after this literal with the next one's size in its marker.
+    fn sized_tail(&self) -> String {
+        match &self.next {
+            Some(n) => sized(&self.tail, n),
+            None => self.tail.clone(),
+        }
+    }
+}
+
+/// The end of the first `{*}` or `{*+}` in `text`, and whether it is `{*+}`.
+fn first_marker(text: &str) -> Option<(usize, bool)> {
+    ["{*}", "{*+}"]
+        .into_iter()
+        .filter_map(|m| text.find(m).map(|at| (at + m.len(), m == "{*+}")))
+        .min()
+}
+
+/// `text` with its marker replaced by `literal`'s size.
+fn sized(text: &str, literal: &Literal) -> String {
+    if literal.plus {
+        text.replace("{*+}", &format!("{{{}+}}", literal.bytes.len()))
+    } else {
+        text.replace("{*}", &format!("{{{}}}", literal.bytes.len()))
+    }
 }
 
 /// Reads a battery; an error names the line.
@@ -99,7 +190,7 @@ fn parse(battery: &str) -> Result<Vec<Step>, String> {
         }
         if let Some(text) = line.strip_prefix('|') {
             let Some(Step::Command {
-                literal: Some(literal),
+                literal: Some(first),
                 ..
             }) = steps.last_mut()
             else {
@@ -108,6 +199,15 @@ fn parse(battery: &str) -> Result<Vec<Step>, String> {
                     n + 1
                 ));
             };
+            let literal = first.open();
+            // `|>` ends this literal: the next lines fill the command's next one.
+            if text == ">" {
+                if literal.next.is_none() {
+                    return Err(format!("line {}: `|>` but no literal follows", n + 1));
+                }
+                literal.done = true;
+                continue;
+            }
             // `|= TEXT` ends the literal without a line break; `|! TEXT` has `\xNN`
             // escapes (a NUL in a literal8, 8-bit bytes).
             let (text, crlf) = match text.strip_prefix('=') {
@@ -146,27 +246,18 @@ fn parse(battery: &str) -> Result<Vec<Step>, String> {
         let (conn, text) = (line[..at].to_owned(), &line[at + 1..]);
         let text = text.strip_prefix(' ').unwrap_or(text).to_owned();
         steps.push(match &line[at..at + 1] {
-            ":" => {
-                let marker = ["{*}", "{*+}"]
-                    .into_iter()
-                    .find_map(|m| text.find(m).map(|at| (at + m.len(), m == "{*+}")));
-                match marker {
-                    Some((end, plus)) => Step::Command {
-                        conn,
-                        line: text[..end].to_owned(),
-                        literal: Some(Literal {
-                            bytes: Vec::new(),
-                            plus,
-                            tail: text[end..].to_owned(),
-                        }),
-                    },
-                    None => Step::Command {
-                        conn,
-                        line: text,
-                        literal: None,
-                    },
-                }
-            }
+            ":" => match first_marker(&text) {
+                Some((end, plus)) => Step::Command {
+                    conn,
+                    line: text[..end].to_owned(),
+                    literal: Some(Literal::chain(plus, &text[end..])),
+                },
+                None => Step::Command {
+                    conn,
+                    line: text,
+                    literal: None,
+                },
+            },
             "+" => Step::Continue { conn, line: text },
             "!" => {
                 let mut wire = unescape(&text);
@@ -276,42 +367,7 @@ fn run_battery(steps: &[Step], port: u16) -> Vec<Exchange> {
                 c.tag = line.split(' ').next().unwrap_or("").to_owned();
                 match literal {
                     None => out.push(exchange(conn, c, line, format!("{line}\r\n").into_bytes())),
-                    Some(Literal {
-                        bytes,
-                        plus: true,
-                        tail,
-                    }) => {
-                        let head = line.replace("{*+}", &format!("{{{}+}}", bytes.len()));
-                        let mut wire = format!("{head}\r\n").into_bytes();
-                        wire.extend_from_slice(bytes);
-                        wire.extend_from_slice(format!("{tail}\r\n").as_bytes());
-                        out.push(exchange(
-                            conn,
-                            c,
-                            &format!("{head} (+ {} bytes){tail}", bytes.len()),
-                            wire,
-                        ));
-                    }
-                    Some(Literal {
-                        bytes,
-                        plus: false,
-                        tail,
-                    }) => {
-                        let head = line.replace("{*}", &format!("{{{}}}", bytes.len()));
-                        out.push(exchange(conn, c, &head, format!("{head}\r\n").into_bytes()));
-                        let sent = format!("({} bytes of literal){tail}", bytes.len());
-                        if c.asked {
-                            let mut wire = bytes.clone();
-                            wire.extend_from_slice(format!("{tail}\r\n").as_bytes());
-                            out.push(exchange(conn, c, &sent, wire));
-                        } else {
-                            out.push(Exchange {
-                                conn: conn.clone(),
-                                sent,
-                                got: "(not sent: no continuation request)".into(),
-                            });
-                        }
-                    }
+                    Some(first) => send_literals(&mut out, conn, c, sized(line, first), first),
                 }
             }
             Step::Raw { conn, shown, wire } => {

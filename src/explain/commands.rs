@@ -6,7 +6,8 @@
 //! session is `Context::client_sent`'s business.
 
 use crate::grammar::command::{StoreAction, StoreMode};
-use crate::grammar::core::{Flag, ImapString};
+use crate::grammar::core::ImapString;
+use crate::grammar::extensions::catenate::{AppendData, AppendMessage, CatPart};
 use crate::grammar::extensions::esearch::ReturnOption;
 use crate::grammar::extensions::sort::{SortCriterion, SortKey};
 use crate::grammar::extensions::thread::ThreadAlgorithm;
@@ -247,6 +248,15 @@ fn specific_templates(body: &CommandBody) -> Vec<&'static str> {
             }
             keys.push("command.thread");
             keys.push(thread_algorithm_template(algorithm));
+        }
+        Append { messages, .. } => {
+            let catenate = |m: &AppendMessage| matches!(m.data, AppendData::Catenate(_));
+            if messages.len() > 1 {
+                keys.push("command.append.multi");
+            }
+            if messages.iter().any(catenate) {
+                keys.push("command.append.catenate");
+            }
         }
         _ => {}
     }
@@ -611,12 +621,7 @@ pub(crate) fn describe(ctx: &Context, body: &CommandBody) -> String {
         Lsub { pattern, .. } => say!("command.lsub", pattern = pattern.text()),
         Namespace => say!("command.namespace"),
         Status { mailbox, items } => status_phrase(mailbox, items),
-        Append {
-            mailbox,
-            flags,
-            message,
-            ..
-        } => append_phrase(mailbox, flags, message.bytes.len()),
+        Append { mailbox, messages } => append_phrase(mailbox, messages),
         Idle => say!("command.idle"),
         Enable { capabilities } => say!("command.enable", capabilities = capabilities.join(", ")),
         Check => say!("command.check", mailbox = current(ctx)),
@@ -689,15 +694,46 @@ fn list_phrase(reference: &Mailbox, patterns: &[ImapString]) -> String {
 }
 
 /// APPEND of `size` bytes, with the flags it sets if any.
-fn append_phrase(mailbox: &Mailbox, flags: &[Flag], size: usize) -> String {
-    if flags.is_empty() {
+fn append_phrase(mailbox: &Mailbox, messages: &[AppendMessage]) -> String {
+    let [message] = messages else {
+        return say!(
+            "command.append.multi",
+            count = messages.len(),
+            mailbox = mailbox_phrase(mailbox)
+        );
+    };
+    let parts = match &message.data {
+        AppendData::Literal(bytes) => return literal_append_phrase(mailbox, message, bytes),
+        AppendData::Catenate(parts) => parts,
+    };
+    let pieces: Vec<String> = parts
+        .iter()
+        .map(|p| match p {
+            CatPart::Text(t) => say!("command.append.cat-text", size = t.bytes.len()),
+            CatPart::Url(u) if u.text().to_ascii_uppercase().contains("/;PARTIAL=") => {
+                say!("command.append.cat-url.partial", url = u.text())
+            }
+            CatPart::Url(u) => say!("command.append.cat-url", url = u.text()),
+        })
+        .collect();
+    say!(
+        "command.append.catenate",
+        mailbox = mailbox_phrase(mailbox),
+        parts = pieces.join(", ")
+    )
+}
+
+/// APPEND of one message sent as a literal, with its size and flags.
+fn literal_append_phrase(mailbox: &Mailbox, message: &AppendMessage, bytes: &ImapString) -> String {
+    let size = bytes.bytes.len();
+    if message.flags.is_empty() {
         return say!(
             "command.append",
             size = size,
             mailbox = mailbox_phrase(mailbox)
         );
     }
-    let flags: Vec<&str> = flags.iter().map(|f| f.0.as_str()).collect();
+    let flags: Vec<&str> = message.flags.iter().map(|f| f.0.as_str()).collect();
     say!(
         "command.append.flags",
         size = size,

@@ -52,6 +52,10 @@ pub mod label {
         "a status item (MESSAGES, UIDNEXT, UIDVALIDITY, UNSEEN, DELETED, SIZE, ...)";
     pub(crate) const MESSAGE: &str =
         "the message, as a literal: {size} and then the message's bytes";
+    pub(crate) const CAT_PARTS: &str =
+        "the parts of the message in parentheses, such as (TEXT {5} URL \"/INBOX/;UID=1\")";
+    pub(crate) const CAT_PART: &str = "TEXT and a literal, or URL and an IMAP URL";
+    pub(crate) const URL: &str = "an IMAP URL such as \"/INBOX/;UID=1/;SECTION=TEXT\"";
     pub(crate) const SELECT_PARAM: &str = "a SELECT parameter such as CONDSTORE";
     pub(crate) const LIST_REFERENCE: &str = "a reference name (usually \"\")";
     pub(crate) const LIST_PATTERN: &str = "a mailbox name or pattern (such as * or %)";

@@ -48,6 +48,8 @@ pub enum Code {
     Modified(SequenceSet),
     /// `REFERRAL imapurl` (RFC 2221): try this other server or mailbox instead.
     Referral(String),
+    /// `BADURL url` (RFC 4469 §4.1): the CATENATE URL the server refused.
+    BadUrl(String),
     /// `NOUPDATE "tag"` (RFC 5267 §4.3.1): no updates for the search with this tag.
     NoUpdate(String),
     /// Any other code: RFC 5530's argument-less codes (NONEXISTENT, ALREADYEXISTS, ...),
@@ -79,6 +81,7 @@ impl Code {
             Code::HighestModSeq(_) => "HIGHESTMODSEQ",
             Code::Modified(_) => "MODIFIED",
             Code::Referral(_) => "REFERRAL",
+            Code::BadUrl(_) => "BADURL",
             Code::NoUpdate(_) => "NOUPDATE",
             Code::Other { name, .. } => name,
         }
@@ -120,7 +123,7 @@ impl std::fmt::Display for Code {
             } => write!(f, " {validity} {source} {destination}"),
             Code::HighestModSeq(n) => write!(f, " {n}"),
             Code::Modified(set) => write!(f, " {set}"),
-            Code::Referral(url) => write!(f, " {url}"),
+            Code::Referral(url) | Code::BadUrl(url) => write!(f, " {url}"),
             Code::NoUpdate(tag) => write!(f, " \"{tag}\""),
             Code::Other {
                 argument: Some(argument),
@@ -154,6 +157,8 @@ pub(crate) const NAMED: &[&str] = &[
     "REFERRAL",
     // RFC 5267 CONTEXT=SEARCH
     "NOUPDATE",
+    // RFC 4469 CATENATE
+    "BADURL",
 ];
 
 /// Every code the tutor knows: [`NAMED`], then [`ARGUMENTLESS`].
@@ -191,6 +196,8 @@ pub(crate) const ARGUMENTLESS: &[&str] = &[
     "NOMODSEQ",
     "USEATTR",
     "COMPRESSIONACTIVE",
+    // RFC 4469 CATENATE
+    "TOOBIG",
 ];
 
 /// `resp-text-code = "ALERT" / "BADCHARSET" [SP "(" charset *(SP charset) ")" ] /
@@ -262,6 +269,11 @@ pub(crate) fn resp_text_code<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, 
         "MODIFIED" => map(preceded(sp, sequence_set), Code::Modified).parse(rest),
         "REFERRAL" => map(preceded(sp, code_argument), |url| {
             Code::Referral(url.to_owned())
+        })
+        .parse(rest),
+        // `"BADURL" SP url-resp-text` (RFC 4469 §5): the URL the server refused.
+        "BADURL" => map(preceded(sp, code_argument), |url| {
+            Code::BadUrl(url.to_owned())
         })
         .parse(rest),
         // `"NOUPDATE" SP quoted` (RFC 5267 §5): the tag of the search refused updates.
@@ -451,6 +463,7 @@ mod tests {
             "MODIFIED 5",
             "REFERRAL imap://host/",
             "NOUPDATE \"a7\"",
+            "BADURL /INBOX/;UID=9",
         ];
         assert_eq!(samples.len(), NAMED.len());
         for (sample, name) in samples.iter().zip(NAMED) {

@@ -329,10 +329,11 @@ impl Fixture {
             mailbox.messages.push(message);
         }
         // Dovecot's modseqs after the lab's seeding: one per saved message, one
-        // more for the flags set afterwards (HIGHESTMODSEQ 5 in the battery).
+        // more for the flags set afterwards (HIGHESTMODSEQ 5 in the battery); an
+        // empty mailbox has HIGHESTMODSEQ 1, like a new one (catenate.txt).
         let count = mailbox.messages.len() as u64;
         let flagged = mailbox.messages.iter().any(|m| m.flags != Flags::default());
-        mailbox.highest_modseq = count + u64::from(flagged);
+        mailbox.highest_modseq = (count + u64::from(flagged)).max(1);
         for m in &mut mailbox.messages {
             if m.flags != Flags::default() {
                 m.modseq = mailbox.highest_modseq;

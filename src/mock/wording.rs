@@ -117,6 +117,8 @@ pub(crate) const TARGET_EXISTS: &str = "Target mailbox already exists";
 pub(crate) const RENAME_INBOX: &str = "Renaming INBOX isn't supported";
 pub(crate) const DELETE_INBOX: &str = "INBOX can't be deleted";
 pub(crate) const ZERO_BYTE_MESSAGE: &str = "Can't save a zero byte message.";
+/// Dovecot 2.3.19's answer to a CATENATE URL without a UID (`URL "/INBOX"`).
+pub(crate) const URL_EXPUNGED: &str = "Message was expunged";
 /// unverified: Dovecot 2.3 has no APPEND size limit by default; RFC 7889's code is used.
 pub(crate) const MESSAGE_TOO_LARGE: &str = "Message size exceeds the limit";
 /// unverified: the default `quota_exceeded_message` of Dovecot's quota plugin, which

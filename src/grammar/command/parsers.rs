@@ -6,14 +6,13 @@ use nom::Parser;
 
 use super::specs::spec;
 use super::types::{Command, CommandBody, StoreAction, StoreMode};
-use crate::grammar::args::{arg, at_eol, clarify, label, list, more, starts_with_word, word};
+use crate::grammar::args::{arg, at_eol, label, list, more, starts_with_word, word};
 use crate::grammar::core::{
-    as_str, astring, atom, crlf, date_time, flag as core_flag, is_atom_char, keyword, literal, sp,
-    tag_token, Flag,
+    as_str, astring, atom, crlf, flag as core_flag, is_atom_char, keyword, sp, tag_token, Flag,
 };
 use crate::grammar::error::{expect, fail, PResult};
 use crate::grammar::extensions::condstore::SelectParam;
-use crate::grammar::extensions::{condstore, esearch, list_extended, move_, sasl_ir};
+use crate::grammar::extensions::{catenate, condstore, esearch, list_extended, move_, sasl_ir};
 use crate::grammar::fetch::fetch_items;
 use crate::grammar::mailbox::{mailbox, Mailbox};
 use crate::grammar::search::search_program;
@@ -239,39 +238,14 @@ pub(crate) fn status(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, items) = arg(label::STATUS_ITEMS, status_att_list)(rest)?;
     Ok((rest, CommandBody::Status { mailbox, items }))
 }
-/// `append = "APPEND" SP mailbox [SP flag-list] [SP date-time] SP literal` (RFC 9051 §6.3.12).
-/// The literal may be synchronizing `{n}`, non-synchronizing `{n+}` (RFC 7888) or binary
-/// `~{n}` (RFC 3516).
+/// `append = "APPEND" SP mailbox 1*append-message` (RFC 9051 §6.3.12, RFC 3502 §6.1,
+/// RFC 4469 §5: see [`catenate`]). A literal may be synchronizing `{n}`,
+/// non-synchronizing `{n+}` (RFC 7888) or binary `~{n}` (RFC 3516).
 pub(crate) fn append(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, _) = keyword("APPEND").parse(input)?;
     let (rest, mailbox) = arg(label::MAILBOX, mailbox)(rest)?;
-    let (rest, flags) = if rest.starts_with(b" (") {
-        flag_list(&rest[1..])?
-    } else {
-        (rest, Vec::new())
-    };
-    // A quoted string here can only be the date-time; a quoted message is an error the
-    // literal's label explains better, so commit only to something that starts like a date.
-    let (rest, date) = if rest.starts_with(b" \"")
-        && rest
-            .get(2)
-            .is_some_and(|b| *b == b' ' || b.is_ascii_digit())
-    {
-        let (rest, date) = clarify(label::DATE_TIME, date_time)(&rest[1..])?;
-        (rest, Some(date))
-    } else {
-        (rest, None)
-    };
-    let (rest, message) = arg(label::MESSAGE, literal)(rest)?;
-    Ok((
-        rest,
-        CommandBody::Append {
-            mailbox,
-            flags,
-            date,
-            message,
-        },
-    ))
+    let (rest, messages) = catenate::append_messages(rest)?;
+    Ok((rest, CommandBody::Append { mailbox, messages }))
 }
 
 /// `flag-list = "(" [flag *(SP flag)] ")"`, committed after each SP (see [`list`]).

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::grammar::core::{Flag, ImapString};
 use crate::grammar::error::{Diagnostic, Severity};
+use crate::grammar::extensions::catenate::AppendMessage;
 use crate::grammar::extensions::condstore::{FetchModifier, SelectParam};
 use crate::grammar::extensions::esearch::ReturnOption;
 use crate::grammar::extensions::id::IdParams;
@@ -104,11 +105,11 @@ pub enum CommandBody {
         mailbox: Mailbox,
         items: Vec<StatusItem>,
     },
+    /// One message, or several with MULTIAPPEND (RFC 3502), each a literal or joined
+    /// with CATENATE (RFC 4469).
     Append {
         mailbox: Mailbox,
-        flags: Vec<Flag>,
-        date: Option<String>,
-        message: ImapString,
+        messages: Vec<AppendMessage>,
     },
     Idle,
     Enable {

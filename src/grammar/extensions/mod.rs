@@ -3,6 +3,7 @@
 //! Each file holds the command side of its extension first; the response side (untagged
 //! data, response codes) follows in a section marked `// ---- responses`.
 //!
+//! - [`catenate`]: MULTIAPPEND, CATENATE and URL-PARTIAL's URLs (RFC 3502, 4469, 5550).
 //! - [`idle`]: IDLE and the DONE that ends it (RFC 2177).
 //! - [`move_`]: MOVE and UID MOVE (RFC 6851). (`move` is a Rust keyword.)
 //! - [`uidplus`]: UID EXPUNGE (RFC 4315).
@@ -20,6 +21,7 @@
 //! - [`sort`]: SORT, SORT=DISPLAY and ESORT (RFC 5256, RFC 5957, RFC 5267).
 //! - [`thread`]: THREAD and its thread trees (RFC 5256).
 
+pub mod catenate;
 pub mod compress;
 pub mod condstore;
 pub mod enable;

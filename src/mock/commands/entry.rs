@@ -473,6 +473,13 @@ pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
     if let Some(text) = (name == "LIST").then(|| list::reason(d, first)).flatten() {
         return text;
     }
+    // `CATENATE ()`: RFC 4469 §5 wants at least one part.
+    if name == "APPEND" && expected == crate::grammar::args::label::CAT_PART {
+        let at = d.column.saturating_sub(1);
+        if first.get(at) == Some(&b')') && at > 0 && first.get(at - 1) == Some(&b'(') {
+            return "Empty CATENATE list".into();
+        }
+    }
     if let Some(text) = esearch::saved_set_reason(name, parsed.uid, d, first) {
         return text;
     }

@@ -16,6 +16,7 @@
 //! end of the first group, unless FLAGS was asked for anyway (it then shows the new
 //! flags). A read-only (EXAMINEd) mailbox never gets \Seen set.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::grammar::args::label;
@@ -492,16 +493,8 @@ fn push_item(out: &mut Reply, item: &FetchAttribute, shown: &Shown) {
 /// `BODY[section]<origin> literal`; a part that does not exist is an empty string to
 /// Dovecot.
 fn push_section(out: &mut Reply, section: &Section, partial: Option<(u32, u32)>, raw: &Arc<[u8]>) {
-    let want = match &section.text {
-        SectionText::Full => Want::Full,
-        SectionText::Header => Want::Header,
-        SectionText::Text => Want::Text,
-        SectionText::Mime => Want::Mime,
-        SectionText::HeaderFields(names) => Want::Fields { names, not: false },
-        SectionText::HeaderFieldsNot(names) => Want::Fields { names, not: true },
-    };
     out.extend_from_slice(format!("BODY{}", section_name(section)).as_bytes());
-    match mime::section(raw, &section.part, &want) {
+    match section_bytes(raw, section) {
         Some(data) => {
             let (data, origin) = partial_of(&data, partial);
             if let Some(o) = origin {
@@ -512,6 +505,19 @@ fn push_section(out: &mut Reply, section: &Section, partial: Option<(u32, u32)>,
         }
         None => out.extend_from_slice(b" {0}\r\n"),
     }
+}
+
+/// The bytes of `section` of `raw` (RFC 9051 §6.4.5), or None if the part does not exist.
+pub(crate) fn section_bytes<'r>(raw: &'r [u8], section: &Section) -> Option<Cow<'r, [u8]>> {
+    let want = match &section.text {
+        SectionText::Full => Want::Full,
+        SectionText::Header => Want::Header,
+        SectionText::Text => Want::Text,
+        SectionText::Mime => Want::Mime,
+        SectionText::HeaderFields(names) => Want::Fields { names, not: false },
+        SectionText::HeaderFieldsNot(names) => Want::Fields { names, not: true },
+    };
+    mime::section(raw, &section.part, &want)
 }
 
 /// `BINARY[part]<origin> literal8`, decoded as Dovecot decodes it.

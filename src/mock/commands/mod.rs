@@ -367,12 +367,7 @@ fn dispatch(cx: &mut Cx, cmd: &Command) -> Done {
         Lsub { reference, pattern } => list::lsub(cx, tag, reference, pattern),
         Namespace => mailbox::namespace(cx, tag),
         Status { mailbox, items } => status::status(cx, tag, mailbox, items),
-        Append {
-            mailbox,
-            flags,
-            date,
-            message,
-        } => append::handle(cx, tag, mailbox, flags, date.as_deref(), message),
+        Append { mailbox, messages } => append::handle(cx, tag, mailbox, messages),
         Idle => idle::handle(cx, tag),
         Check => expunge::check(tag),
         Close => expunge::close(cx, tag),

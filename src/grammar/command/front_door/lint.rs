@@ -33,7 +33,11 @@ impl<'a> FrontDoor<'a> {
             Store { action, .. } if action.flags.iter().any(|f| f.is("\\Recent")) => {
                 self.lint_recent(spec)
             }
-            Append { flags, .. } if flags.iter().any(|f| f.is("\\Recent")) => {
+            Append { messages, .. }
+                if messages
+                    .iter()
+                    .any(|m| m.flags.iter().any(|f| f.is("\\Recent"))) =>
+            {
                 self.lint_recent(spec)
             }
             Fetch {
