@@ -4,7 +4,8 @@
 //! `{n}` and a `{n+}` literal (and the user name as a literal too), each alone and
 //! with a command pipelined in front of it; AUTHENTICATE PLAIN inline and through a
 //! continuation; AUTHENTICATE LOGIN. Each session runs through `imap-tutor proxy`
-//! (text and JSON output, both recording) in front of `imap-tutor serve`, and then
+//! (text and JSON output, both recording) in front of `imap-tutor serve` (and, in the
+//! ignored twin, in front of the real Dovecot), and then
 //! what the client sent and received goes through `explain` (text, JSON, `--full`),
 //! as a native transcript and as `C:`/`S:` text. The proxy's recordings are explained
 //! too. After a gap in the annotator's view (sans-IO here: a real gap depends on
@@ -20,7 +21,7 @@ use imap_tutor::explain::{Explainer, Options};
 use imap_tutor::net::record::Recorder;
 use imap_tutor::transcript::{self, Direction, Record, Transcript};
 use proxy_support::Proxy;
-use support::{fresh_dir, Imap, MockServer};
+use support::{fresh_dir, DovecotLab, Imap, MockServer};
 
 /// The password of `strategos` in the fixtures, and the forms it travels in.
 const SECRETS: &[&str] = &[
@@ -167,7 +168,7 @@ fn run(port: u16, name: &str, steps: &[Step]) -> Transcript {
     let all = String::from_utf8_lossy(&all);
     assert!(
         all.contains("a1 OK"),
-        "{name}: the mock did not log in:\n{all}"
+        "{name}: the server did not log in:\n{all}"
     );
     Transcript {
         meta: Vec::new(),
@@ -235,14 +236,29 @@ fn as_rfc_text(t: &Transcript) -> String {
 #[test]
 fn no_secret_on_screen_in_recordings_or_in_explain() {
     let mock = MockServer::start("default");
-    let dir = fresh_dir("secrets");
-    let upstream = format!("127.0.0.1:{}", mock.port);
+    matrix(&format!("127.0.0.1:{}", mock.port), "secrets");
+}
+
+/// The same matrix with the real Dovecot behind the proxy: its continuations, its
+/// tagged replies and its timing, not the mock's.
+#[test]
+#[ignore = "needs Dovecot (dovecot-imapd) and root: sudo bash scripts/ci-install.sh, then cargo test -- --include-ignored"]
+fn no_secret_on_screen_in_recordings_or_in_explain_with_dovecot() {
+    let lab = DovecotLab::start(&[]);
+    matrix(&format!("127.0.0.1:{}", lab.port), "secrets-dovecot");
+}
+
+/// Every case of [`cases`] through the proxy in front of `upstream`, in text and JSON,
+/// recorded; then the screen, the recordings and `explain` of everything are searched
+/// for the password in each of its forms.
+fn matrix(upstream: &str, label: &str) {
+    let dir = fresh_dir(label);
     let cases = cases();
     for format in ["text", "json"] {
         let record = format!("{}/{format}/", dir.display());
         let proxy = Proxy::start(&[
             "--upstream",
-            &upstream,
+            upstream,
             "--format",
             format,
             "--record",
