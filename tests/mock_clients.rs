@@ -301,6 +301,93 @@ fn python_imaplib_resynchronises_with_condstore_and_qresync() {
     );
 }
 
+/// SORT, THREAD and ESEARCH (RFC 5256, 4731, 5267 §3) as a Python user drives them:
+/// `sort`, `thread` and `uid` for the first two; imaplib files `* ESEARCH` under its
+/// untagged responses, so the script reads it there and checks its TAG. After an
+/// EXPUNGE, UIDs and sequence numbers differ, so the UID forms are told apart. The same
+/// script passes against Dovecot 2.3.19 (the lab seeded with the strategos INBOX).
+const IMAPLIB_SORT_SCRIPT: &str = r#"
+import imaplib, re, sys
+port = int(sys.argv[1])
+
+def step(what, result, expect=None):
+    typ, payload = result
+    print(what, "->", typ, payload)
+    assert typ == "OK", (what, typ, payload)
+    if expect is not None:
+        assert payload == expect, (what, payload, expect)
+    return payload
+
+def esearch(what, expect):
+    # imaplib files `* ESEARCH` under the untagged responses; the TAG is the one
+    # of imaplib's last command.
+    last = m.tagpre + str(m.tagnum - 1).encode()
+    typ, dat = m.response("ESEARCH")
+    print(what, "-> ESEARCH", dat)
+    assert dat == [b'(TAG "' + last + b'")' + expect], (what, dat, last)
+
+m = imaplib.IMAP4("127.0.0.1", port)
+step("login", m.login("strategos", "tryhackme"))
+caps = step("capability", m.capability())[0].split()
+for c in (b"SORT", b"THREAD=REFERENCES", b"THREAD=ORDEREDSUBJECT", b"ESEARCH", b"ESORT"):
+    assert c in caps, (c, caps)
+step("select", m.select("INBOX"), [b"4"])
+step("sort subject", m.sort("(SUBJECT)", "UTF-8", "ALL"), [b"2 3 4 1"])
+step("sort reverse date", m.sort("(REVERSE DATE)", "UTF-8", "ALL"), [b"4 3 2 1"])
+step("sort from unseen", m.sort("(FROM)", "UTF-8", "UNSEEN"), [b"2 4"])
+step("sort arrival subject", m.sort("(ARRIVAL SUBJECT)", "UTF-8", "ALL"), [b"1 2 3 4"])
+step("thread references", m.thread("REFERENCES", "UTF-8", "ALL"), [b"(1)(2)(3 4)"])
+step("thread orderedsubject", m.thread("ORDEREDSUBJECT", "UTF-8", "ALL"), [b"(1)(2)(3 4)"])
+step("search return", m.search(None, "RETURN", "(MIN MAX COUNT ALL)", "ALL"), [None])
+esearch("search return", b" MIN 1 MAX 4 ALL 1:4 COUNT 4")
+step("search return none", m.search(None, "RETURN", "(COUNT)", "DELETED"), [None])
+esearch("search return none", b" COUNT 0")
+# Message 1 goes: from now on sequence numbers and UIDs differ.
+step("delete 1", m.store("1", "+FLAGS.SILENT", "(\\Deleted)"))
+step("expunge", m.expunge(), [b"1"])
+step("sort subject again", m.sort("(SUBJECT)", "UTF-8", "ALL"), [b"1 2 3"])
+step("uid sort subject", m.uid("SORT", "(SUBJECT)", "UTF-8", "ALL"), [b"2 3 4"])
+step("uid sort reverse size", m.uid("SORT", "(REVERSE SIZE)", "UTF-8", "ALL"), [b"3 2 4"])
+step("uid thread", m.uid("THREAD", "REFERENCES", "UTF-8", "ALL"), [b"(2)(3 4)"])
+step("uid search return", m.uid("SEARCH", "RETURN", "(ALL COUNT)", "SEEN"), [None])
+esearch("uid search return", b" UID ALL 3 COUNT 1")
+step("search return seen", m.search(None, "RETURN", "(ALL)", "UNSEEN"), [None])
+esearch("search return seen", b" ALL 1,3")
+typ, dat = m._simple_command("UID", "SORT", "RETURN", "(MIN MAX)", "(SUBJECT)", "UTF-8", "ALL")
+step("uid sort return", (typ, [None]))
+esearch("uid sort return", b" UID MIN 2 MAX 4")
+m.logout()
+print("done")
+"#;
+
+#[test]
+#[ignore = "needs the mail clients: sudo bash scripts/ci-install.sh, then cargo test -- --include-ignored"]
+fn python_imaplib_sorts_threads_and_searches_with_esearch() {
+    require_program("python3", "python3");
+    let server = MockServer::start("default");
+    let out = run(Command::new("python3")
+        .arg("-c")
+        .arg(IMAPLIB_SORT_SCRIPT)
+        .arg(server.port.to_string()));
+    println!("{}", show(&out.stdout));
+    assert!(
+        out.status.success(),
+        "the imaplib script failed:\n{}\n{}",
+        show(&out.stdout),
+        show(&out.stderr)
+    );
+    assert!(show(&out.stdout).ends_with("done\n"));
+    // Only the EXPUNGE changed the mailbox: message 1 is gone, the rest as they were.
+    assert_eq!(
+        flags_of(&server, "INBOX"),
+        [
+            r"* 1 FETCH (UID 2 FLAGS ())",
+            r"* 2 FETCH (UID 3 FLAGS (\Seen))",
+            r"* 3 FETCH (UID 4 FLAGS ())"
+        ]
+    );
+}
+
 // ------------------------------------------------------------------ fetchmail
 
 /// fetchmail fetches all INBOX mail (`fetchall keep`) into an MDA that writes one file
