@@ -251,6 +251,21 @@ fn untagged(ctx: &Context, a: &mut Annotation, data: &Data, greeting: bool, mess
                 (false, true) => "response.esearch.uid",
                 (false, false) => "response.esearch",
             };
+            // ESORT (RFC 5267 §3.1): MIN, MAX and ALL of a SORT follow the sort order.
+            let sorted = tag
+                .as_deref()
+                .and_then(|t| ctx.pending.get(t))
+                .is_some_and(|p| p.is("SORT"));
+            let ordered = items
+                .iter()
+                .any(|(k, _)| ["MIN", "MAX", "ALL"].contains(&k.as_str()));
+            if sorted && ordered && !update {
+                a.details.push(say!("response.esearch.sorted"));
+                a.cite_phrase("response.esearch.sorted");
+            }
+            if update {
+                a.cite_phrase(key);
+            }
             say!(
                 key,
                 items = list.join(", "),
@@ -387,26 +402,38 @@ fn sort_phrase(ctx: &Context, numbers: &[u32]) -> String {
     }
 }
 
-/// A thread as a drawing, one line per message, each reply under what it replies to;
-/// returns how many messages it holds.
 /// What one ESEARCH item says beyond its name and value: the items of CONTEXT=SEARCH
 /// (RFC 5267 §4.3.3, §4.3.4, §4.4) and CONDSTORE's MODSEQ (RFC 4731 §3.2).
 fn esearch_item(name: &str, value: &str, uid: bool) -> Option<String> {
-    let what = if uid {
-        say!("response.esearch.what.uid")
-    } else {
-        say!("response.esearch.what.sequence")
-    };
     let inner = value.trim_start_matches('(').trim_end_matches(')');
     let (first, rest) = inner.split_once(' ').unwrap_or((inner, ""));
-    Some(match name {
-        "ADDTO" => say!(
-            "response.esearch.addto",
-            what = what,
-            set = rest,
-            position = first
+    // One message ("4") reads in the singular, a set ("4,7:9") in the plural; position 0
+    // leaves the place to the client (mailbox order), another puts the set there.
+    let one = !rest.contains([',', ':']);
+    let what = say!(match (uid, one) {
+        (true, true) => "response.esearch.what.uid.one",
+        (true, false) => "response.esearch.what.uid",
+        (false, true) => "response.esearch.what.sequence.one",
+        (false, false) => "response.esearch.what.sequence",
+    });
+    let (addto, removefrom) = match (one, first == "0") {
+        (true, true) => (
+            "response.esearch.addto.one",
+            "response.esearch.removefrom.one",
         ),
-        "REMOVEFROM" => say!("response.esearch.removefrom", what = what, set = rest),
+        (false, true) => ("response.esearch.addto", "response.esearch.removefrom"),
+        (true, false) => (
+            "response.esearch.addto.one.at",
+            "response.esearch.removefrom.one.at",
+        ),
+        (false, false) => (
+            "response.esearch.addto.at",
+            "response.esearch.removefrom.at",
+        ),
+    };
+    Some(match name {
+        "ADDTO" => say!(addto, what = what, set = rest, position = first),
+        "REMOVEFROM" => say!(removefrom, what = what, set = rest, position = first),
         "PARTIAL" if rest.eq_ignore_ascii_case("NIL") => {
             say!("response.esearch.partial.none", range = first)
         }
@@ -422,6 +449,8 @@ fn esearch_item(name: &str, value: &str, uid: bool) -> Option<String> {
     })
 }
 
+/// A thread as a drawing, one line per message, each reply under what it replies to;
+/// returns how many messages it holds.
 fn draw_thread(node: &ThreadNode, lines: &mut Vec<String>) -> usize {
     lines.push(thread_label(node));
     usize::from(node.message.is_some()) + draw_replies(&node.children, "", lines)

@@ -350,13 +350,18 @@ const NBSP: &str = "\u{a0}";
 pub(crate) fn wrap(text: &str, width: usize, indent: usize) -> Vec<String> {
     let room = width.saturating_sub(indent).max(20);
     let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > room {
+    // Leading spaces are kept: they indent a drawing (a thread's replies under their
+    // parent) and are not a gap between words.
+    let body = text.trim_start_matches(' ');
+    let mut line = " ".repeat(text.len() - body.len());
+    let mut start = line.len();
+    for word in body.split(' ') {
+        if line.len() > start && line.chars().count() + 1 + word.chars().count() > room {
             // Two spaces in a row leave an empty word: no line ends in a space.
             lines.push(std::mem::take(&mut line).trim_end().to_owned());
+            start = 0;
         }
-        if !line.is_empty() {
+        if line.len() > start {
             line.push(' ');
         }
         line.push_str(word);
@@ -497,6 +502,12 @@ mod tests {
             assert_eq!(stray, 0, "{text:?}");
             assert!(text.contains("\\e"), "{text}");
         }
+    }
+
+    #[test]
+    fn keeps_the_leading_spaces_of_a_drawing() {
+        assert_eq!(wrap("   └─ 10", 40, 5), vec!["   └─ 10"]);
+        assert_eq!(wrap("│  └─ 3", 40, 5), vec!["│  └─ 3"]);
     }
 
     #[test]
