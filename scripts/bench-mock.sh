@@ -10,7 +10,10 @@
 #      learner), ROUNDS times after one untimed-for-the-median first round ("cold":
 #      Dovecot indexes and caches the mailbox then);
 #   2. 100 clients at once, each doing LOGIN, SELECT INBOX, FETCH 1:* (...) on the
-#      strategos INBOX (4 messages), LOGOUT; ROUNDS times.
+#      strategos INBOX (4 messages), LOGOUT; ROUNDS times;
+#   3. `SORT (ARRIVAL)`, `SORT (SUBJECT)` and `THREAD REFERENCES` (UTF-8 ALL) on the
+#      10,000-message INBOX, ROUNDS times after a first round timed apart, each
+#      answer compared byte for byte between the two servers.
 #
 # The servers: `imap-tutor serve` (release build) with a generated fixture, and
 # Dovecot from scripts/dovecot-lab.sh (seed-strategos, plus learner's 10,000 messages
@@ -99,20 +102,22 @@ m.select("INBOX")
 m.logout()
 PY
 
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 log "timing the mock (port $MOCK_PORT)"
 BENCH_DUMP="$WORK/fetch.mock" "$PYTHON" "$REPO/scripts/bench/mock_bench_client.py" "$MOCK_PORT" mock --rounds "$ROUNDS" --clients "$CLIENTS" >"$WORK/mock.json"
 log "timing Dovecot (port $PLAIN)"
 BENCH_DUMP="$WORK/fetch.dovecot" "$PYTHON" "$REPO/scripts/bench/mock_bench_client.py" "$PLAIN" dovecot --rounds "$ROUNDS" --clients "$CLIENTS" >"$WORK/dovecot.json"
-SAME=differ
-cmp -s "$WORK/fetch.mock" "$WORK/fetch.dovecot" && SAME=identical
+same() { if cmp -s "$WORK/fetch.mock$1" "$WORK/fetch.dovecot$1"; then echo identical; else echo differ; fi; }
+SAME=$(same "")
+SAME_ORDERS="$(same .sort-arrival) $(same .sort-subject) $(same .thread-references)"
 MOCK_RSS=$(awk '/VmHWM/ {print $2}' "/proc/$MOCK_PID/status")
 cat "$WORK/mock.json" "$WORK/dovecot.json" >&2
 
 "$PYTHON" - "$WORK/mock.json" "$WORK/dovecot.json" "$MESSAGES" "$CLIENTS" "$ROUNDS" "$MOCK_RSS" \
-    "$(dovecot --version)" "$(nproc)" "$SAME" <<'PY'
+    "$(dovecot --version)" "$(nproc)" "$SAME" "$SAME_ORDERS" "$LOAD_START" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
 import json, sys
 mock, dove = (json.load(open(p)) for p in sys.argv[1:3])
-messages, clients, rounds, rss, version, cores, same = sys.argv[3:10]
+messages, clients, rounds, rss, version, cores, same, same_orders, load0, load1 = sys.argv[3:13]
 ms = lambda s: "%.0f ms" % (s * 1000)
 ratio = lambda m, d: "%.2fx" % (d / m) if m else "-"
 bm, bd = mock["big_fetch"], dove["big_fetch"]
@@ -124,5 +129,14 @@ print("| the same, first time (Dovecot parses and caches the headers) | %s | %s 
 print("| bytes of that FETCH answer (untagged lines) | %d | %d | %s |" % (bm["bytes"], bd["bytes"], same))
 print("| %s clients at once: LOGIN, SELECT, FETCH, LOGOUT (wall) | %s | %s | %s |" % (clients, ms(cm["wall_median_s"]), ms(cd["wall_median_s"]), ratio(cm["wall_median_s"], cd["wall_median_s"])))
 print("| one client's session in that crowd, p50 / p95 | %s / %s | %s / %s | |" % (ms(cm["latency_p50_s"]), ms(cm["latency_p95_s"]), ms(cd["latency_p50_s"]), ms(cd["latency_p95_s"])))
-print("\n(%s CPU cores shared with other work; the mock's peak RSS: %d MiB)" % (cores, int(rss) // 1024))
+labels = {
+    "sort_arrival": "`SORT (ARRIVAL) UTF-8 ALL`",
+    "sort_subject": "`SORT (SUBJECT) UTF-8 ALL`",
+    "thread_references": "`THREAD REFERENCES UTF-8 ALL`",
+}
+for (name, label), alike in zip(labels.items(), same_orders.split()):
+    sm, sd = mock["sort_thread"][name], dove["sort_thread"][name]
+    print("| %s, warm (answers %s) | %s | %s | %s |" % (label, alike, ms(sm["warm_median_s"]), ms(sd["warm_median_s"]), ratio(sm["warm_median_s"], sd["warm_median_s"])))
+    print("| the same, first time | %s | %s | %s |" % (ms(sm["cold_s"]), ms(sd["cold_s"]), ratio(sm["cold_s"], sd["cold_s"])))
+print("\n(%s CPU cores shared with other work, load average %s at the start and %s at the end; the mock's peak RSS: %d MiB)" % (cores, load0, load1, int(rss) // 1024))
 PY

@@ -14,7 +14,11 @@ Writes
                          the folder on the first SELECT.
 
 The messages are deterministic (same N, same bytes), plain ASCII, with From, To,
-sometimes Cc, Subject, Date and Message-ID, so ENVELOPE has something to do.
+sometimes Cc, Subject, Date and Message-ID, so ENVELOPE has something to do. They come
+in conversations of five, so that SORT (SUBJECT) and THREAD have work to do: the first
+starts one, the others answer with "Re: " and its subject, by In-Reply-To and
+References (a chain), by In-Reply-To alone (the third), or to the first (the fifth:
+a branch).
 """
 import calendar
 import os
@@ -32,7 +36,9 @@ DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 def message(n):
     """Message n (1-based): (lines without line ends, flags, unix time)."""
     who = NAMES[n % len(NAMES)]
-    topic = TOPICS[(n * 7) % len(TOPICS)]
+    k = (n - 1) % 5  # place in the conversation, which message `root` started
+    root = n - k
+    topic = TOPICS[(root * 7) % len(TOPICS)]
     when = 1704067200 + n * 3607  # from 1 Jan 2024, about an hour apart
     tm = time.gmtime(when)
     date = "%s, %d %s %d %02d:%02d:%02d +0000" % (
@@ -43,10 +49,19 @@ def message(n):
     ]
     if n % 4 == 0:
         lines.append("Cc: %s <%s@example.org>" % (NAMES[(n + 3) % 10], NAMES[(n + 3) % 10].lower()))
+    subject = "Message %d about %s" % (root, topic)
     lines += [
-        "Subject: Message %d about %s" % (n, topic),
+        "Subject: " + (subject if k == 0 else "Re: " + subject),
         "Date: " + date,
         "Message-ID: <bench-%d@example.org>" % n,
+    ]
+    parent = root if k == 4 else n - 1
+    if k:
+        lines.append("In-Reply-To: <bench-%d@example.org>" % parent)
+    if k and k != 2:
+        chain = range(root, parent + 1) if k != 4 else [root]
+        lines.append("References: " + " ".join("<bench-%d@example.org>" % i for i in chain))
+    lines += [
         "",
         "Hello learner,",
         "this is message number %d, about %s." % (n, topic),

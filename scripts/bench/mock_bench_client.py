@@ -13,6 +13,11 @@ on 127.0.0.1.
    SELECT INBOX, `FETCH 1:* (UID FLAGS RFC822.SIZE ENVELOPE)` (4 messages), LOGOUT.
    Timed from the first connect to the last LOGOUT reply, ROUNDS times; the median
    wall time and the clients' p50/p95 latencies are reported.
+3. SORT and THREAD: on a new connection as learner, `SORT (ARRIVAL) UTF-8 ALL`,
+   `SORT (SUBJECT) UTF-8 ALL` and `THREAD REFERENCES UTF-8 ALL`, each ROUNDS+1 times
+   in a row, timed as in 1 (the first round apart: Dovecot reads the headers it
+   needs and keeps them in its cache then). With BENCH_DUMP set, each answer is
+   written to BENCH_DUMP.sort-arrival, .sort-subject and .thread.
 
 Prints one JSON object on stdout. Responses are not parsed beyond finding the tagged
 line (a literal could only fool that if it contained CRLF + the tag, and the
@@ -51,13 +56,14 @@ async def read_until_tag(reader, tag, buf):
         total += chunk
 
 
-async def session(port, user, password, fetch_rounds=1, timings=None):
+async def connect(port, user, password):
+    """Logs in and SELECTs INBOX; returns (cmd, close): cmd(tag, text) sends a command
+    and returns everything up to its tagged OK."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     line = await reader.readline()
     if not line.startswith(b"* OK"):
         raise RuntimeError("greeting: %r" % line)
     rest = b""
-    sizes = []
 
     async def cmd(tag, text):
         nonlocal rest
@@ -68,6 +74,12 @@ async def session(port, user, password, fetch_rounds=1, timings=None):
 
     await cmd(b"a", b"LOGIN " + user + b" " + password)
     await cmd(b"b", b"SELECT INBOX")
+    return cmd, writer.close
+
+
+async def session(port, user, password, fetch_rounds=1, timings=None):
+    cmd, close = await connect(port, user, password)
+    sizes = []
     for i in range(fetch_rounds):
         t0 = time.perf_counter()
         data = await cmd(b"f%d" % i, b"FETCH 1:* (UID FLAGS RFC822.SIZE ENVELOPE)")
@@ -79,7 +91,7 @@ async def session(port, user, password, fetch_rounds=1, timings=None):
                 f.write(untagged)
         sizes.append((data.count(b" FETCH ("), len(untagged)))
     await cmd(b"z", b"LOGOUT")
-    writer.close()
+    close()
     return sizes
 
 
@@ -93,6 +105,37 @@ async def big_fetch(port, rounds):
         "warm_median_s": statistics.median(timings[1:]),
         "warm_all_s": timings[1:],
     }
+
+
+ORDERS = [
+    ("sort_arrival", b"SORT (ARRIVAL) UTF-8 ALL"),
+    ("sort_subject", b"SORT (SUBJECT) UTF-8 ALL"),
+    ("thread_references", b"THREAD REFERENCES UTF-8 ALL"),
+]
+
+
+async def sort_thread(port, rounds):
+    cmd, close = await connect(port, b"learner", b"learner")
+    result = {}
+    for name, command in ORDERS:
+        timings = []
+        for i in range(rounds + 1):
+            t0 = time.perf_counter()
+            data = await cmd(b"s%d" % i, command)
+            timings.append(time.perf_counter() - t0)
+            untagged = data[:data.rfind(b"\r\n", 0, len(data) - 2) + 2]
+            if i == 0 and os.environ.get("BENCH_DUMP"):
+                with open(os.environ["BENCH_DUMP"] + "." + name.replace("_", "-"), "wb") as f:
+                    f.write(untagged)
+        result[name] = {
+            "bytes": len(untagged),
+            "cold_s": timings[0],
+            "warm_median_s": statistics.median(timings[1:]),
+            "warm_all_s": timings[1:],
+        }
+    await cmd(b"z", b"LOGOUT")
+    close()
+    return result
 
 
 async def many_clients(port, clients, rounds):
@@ -127,6 +170,7 @@ def main():
     result = {"server": label}
     result["big_fetch"] = asyncio.run(big_fetch(port, rounds))
     result["many_clients"] = asyncio.run(many_clients(port, clients, rounds))
+    result["sort_thread"] = asyncio.run(sort_thread(port, rounds))
     print(json.dumps(result))
 
 

@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use super::config::{Config, Identity};
 use super::dates;
+use super::header_keys::Cached;
 use super::store::{self, Account, Flags, MailboxData, Message, Presence, Store, World};
 
 /// The built-in fixtures, by name.
@@ -391,6 +392,7 @@ impl Fixture {
             // The lab seeds its mail when it starts, as the mock loads it now.
             save_date: started,
             preview_cached: false,
+            header_keys: Cached::default(),
         })
     }
 

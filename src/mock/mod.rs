@@ -37,6 +37,7 @@ pub mod commands;
 pub mod config;
 pub mod dates;
 pub mod fixture;
+pub(crate) mod header_keys;
 pub(crate) mod html2text;
 pub mod input_limits;
 pub mod lexical;

@@ -13,17 +13,17 @@
 //! Strings compare byte by byte after `i;unicode-casemap` ([`super::casemap`]).
 //! REVERSE turns one key around, not the tie-breaking number.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use crate::grammar::extensions::sort::{SortCriterion, SortKey};
 
 use super::address;
 use super::casemap::casemap;
-use super::dates;
+use super::header_keys::Cached;
 use super::mime;
 use super::rfc2047;
 use super::store::Message;
-use super::subject::base_subject;
 
 /// A message to sort: its message number and what the keys read of it.
 pub(crate) struct Item<'a> {
@@ -31,11 +31,12 @@ pub(crate) struct Item<'a> {
     pub(crate) m: &'a Message,
 }
 
-/// One key's value for one message, computed once per sort.
+/// One key's value for one message, computed once per sort (the base subject and the
+/// sent date once per message: `Message::header_keys`).
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
-enum Value {
+enum Value<'a> {
     Number(i64),
-    Text(String),
+    Text(Cow<'a, str>),
 }
 
 /// The items' indexes in the order `criteria` asks for.
@@ -47,14 +48,16 @@ pub(crate) fn order(items: &[Item<'_>], criteria: &[SortCriterion]) -> Vec<usize
             keys.push(*c);
         }
     }
-    let values: Vec<Vec<Value>> = items
+    // One flat table, the keys of item i at i * width: no vector per message.
+    let width = keys.len();
+    let values: Vec<Value> = items
         .iter()
-        .map(|item| keys.iter().map(|k| value(item.m, k.key)).collect())
+        .flat_map(|item| keys.iter().map(|k| value(item.m, k.key)))
         .collect();
     let mut idx: Vec<usize> = (0..items.len()).collect();
-    idx.sort_by(|&a, &b| {
+    idx.sort_unstable_by(|&a, &b| {
         for (k, key) in keys.iter().enumerate() {
-            let ord = values[a][k].cmp(&values[b][k]);
+            let ord = values[a * width + k].cmp(&values[b * width + k]);
             if ord != Ordering::Equal {
                 return if key.reverse { ord.reverse() } else { ord };
             }
@@ -64,27 +67,26 @@ pub(crate) fn order(items: &[Item<'_>], criteria: &[SortCriterion]) -> Vec<usize
     idx
 }
 
-fn value(m: &Message, key: SortKey) -> Value {
+fn value(m: &Message, key: SortKey) -> Value<'_> {
+    let text = |s: String| Value::Text(Cow::Owned(s));
     match key {
         SortKey::Arrival => Value::Number(m.internal_date),
         SortKey::Date => Value::Number(sent_or_arrival(m)),
         SortKey::Size => Value::Number(m.raw.len() as i64),
         SortKey::Relevancy => Value::Number(0),
-        SortKey::Subject => {
-            Value::Text(first_field(m, "Subject").map_or_else(String::new, |v| base_subject(&v).0))
-        }
-        SortKey::From => Value::Text(first_mailbox(m, "From")),
-        SortKey::To => Value::Text(first_mailbox(m, "To")),
-        SortKey::Cc => Value::Text(first_mailbox(m, "Cc")),
-        SortKey::DisplayFrom => Value::Text(display_name(m, "From")),
-        SortKey::DisplayTo => Value::Text(display_name(m, "To")),
+        SortKey::Subject => Value::Text(Cow::Borrowed(m.header_keys().base_subject())),
+        SortKey::From => text(first_mailbox(m, "From")),
+        SortKey::To => text(first_mailbox(m, "To")),
+        SortKey::Cc => text(first_mailbox(m, "Cc")),
+        SortKey::DisplayFrom => text(display_name(m, "From")),
+        SortKey::DisplayTo => text(display_name(m, "To")),
     }
 }
 
 /// The sent date, or INTERNALDATE when the Date field is missing or unreadable: the
 /// date SORT (DATE) and THREAD order by (RFC 5256 §2.2).
 pub(crate) fn sent_or_arrival(m: &Message) -> i64 {
-    match dates::sent_date(first_field(m, "Date").as_deref()).0 {
+    match m.header_keys().sent {
         0 => m.internal_date,
         sent => sent,
     }
@@ -96,12 +98,14 @@ pub(crate) fn unreadable(m: &Message) -> Message {
     Message {
         internal_date: 0,
         raw: std::sync::Arc::from(&b""[..]),
+        // Not the keys of the text it no longer has.
+        header_keys: Cached::default(),
         ..m.clone()
     }
 }
 
 /// The value of the first field called `name`, as Dovecot hands it on.
-pub(crate) fn first_field(m: &Message, name: &str) -> Option<Vec<u8>> {
+fn first_field(m: &Message, name: &str) -> Option<Vec<u8>> {
     let (header, _) = mime::split(&m.raw);
     mime::field(header, name).map(|f| f.dovecot_value())
 }

@@ -17,6 +17,8 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use super::header_keys::{Cached, HeaderKeys};
+
 /// The hierarchy delimiter, as Dovecot's default `namespace inbox { separator = / }`.
 pub(crate) const DELIMITER: char = '/';
 
@@ -98,6 +100,15 @@ pub(crate) struct Message {
     /// Its preview is in Dovecot's cache, so PREVIEW (LAZY) gets it (see
     /// `mock::preview`).
     pub(crate) preview_cached: bool,
+    /// What SORT and THREAD read of the header, once read (`mock::header_keys`).
+    pub(crate) header_keys: Cached,
+}
+
+impl Message {
+    /// What SORT and THREAD read of this message's header, read the first time.
+    pub(crate) fn header_keys(&self) -> &HeaderKeys {
+        self.header_keys.get(&self.raw)
+    }
 }
 
 #[cfg(test)]
@@ -113,6 +124,7 @@ impl Message {
             modseq: 1,
             save_date: 0,
             preview_cached: false,
+            header_keys: Cached::default(),
         }
     }
 }
@@ -161,6 +173,30 @@ pub struct MailboxData {
     pub(crate) presence: Presence,
 }
 
+/// Looks up messages by UID in ascending order in one walk of a mailbox: a sync visits
+/// every message the session knows on each command, and on a 10,000-message mailbox a
+/// binary search for each cost more than the rest of a SORT. A UID not above the last
+/// one asked for is searched for anew.
+pub(crate) struct Walk<'a> {
+    messages: &'a [Message],
+    at: usize,
+    last: Option<u32>,
+}
+
+impl<'a> Walk<'a> {
+    pub(crate) fn message(&mut self, uid: u32) -> Option<&'a Message> {
+        if self.last.is_some_and(|last| uid <= last) {
+            self.at = self.messages.partition_point(|m| m.uid < uid);
+        } else {
+            while self.messages.get(self.at).is_some_and(|m| m.uid < uid) {
+                self.at += 1;
+            }
+        }
+        self.last = Some(uid);
+        self.messages.get(self.at).filter(|m| m.uid == uid)
+    }
+}
+
 impl MailboxData {
     pub fn new(id: u64, name: String, uidvalidity: u32) -> Self {
         MailboxData {
@@ -185,6 +221,15 @@ impl MailboxData {
     }
 
     /// The live message with this UID.
+    /// A [`Walk`] over the messages, for lookups in ascending UID order.
+    pub(crate) fn walk(&self) -> Walk<'_> {
+        Walk {
+            messages: &self.messages,
+            at: 0,
+            last: None,
+        }
+    }
+
     pub(crate) fn message(&self, uid: u32) -> Option<&Message> {
         self.messages
             .binary_search_by_key(&uid, |m| m.uid)
@@ -277,6 +322,7 @@ impl MailboxData {
             save_date: super::dates::now(),
             // Dovecot makes the preview while it saves, if the mailbox wants it.
             preview_cached: self.preview_wanted,
+            header_keys: Cached::default(),
         });
         uid
     }

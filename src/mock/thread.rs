@@ -21,20 +21,17 @@
 
 use std::collections::HashMap;
 
-use super::subject::base_subject;
+use super::header_keys::HeaderKeys;
 
-/// A matching message, in UID order, with what threading reads of it.
-pub(crate) struct Msg {
+/// A matching message, in UID order, with what threading reads of it: its IDs and
+/// base subject are read once per message and kept (`Message::header_keys`).
+pub(crate) struct Msg<'a> {
     /// The number to write: the sequence number, or the UID for UID THREAD.
     pub(crate) number: u32,
     pub(crate) uid: u32,
     /// The sent date, or INTERNALDATE if the message has none it can read.
     pub(crate) date: i64,
-    pub(crate) message_id: Option<String>,
-    /// References, or the In-Reply-To fallback: the parent chain, oldest first.
-    pub(crate) references: Vec<String>,
-    /// The first Subject field's value, if there is one.
-    pub(crate) subject: Option<Vec<u8>>,
+    pub(crate) keys: &'a HeaderKeys,
 }
 
 /// A thread: a message (or a missing parent, `None`) and its replies, in order.
@@ -93,14 +90,11 @@ fn write_children(children: &[Tree], out: &mut String) {
 /// ORDEREDSUBJECT: messages with the same base subject form a thread whose first
 /// message (by date) is the parent of the others; threads ordered by that first date.
 pub(crate) fn ordered_subject(msgs: &[Msg]) -> Vec<Tree> {
-    let bases: Vec<String> = msgs
-        .iter()
-        .map(|m| base_subject(m.subject.as_deref().unwrap_or_default()).0)
-        .collect();
+    let bases: Vec<&str> = msgs.iter().map(|m| m.keys.base_subject()).collect();
     let mut order: Vec<usize> = (0..msgs.len()).collect();
     order.sort_by(|&a, &b| {
         bases[a]
-            .cmp(&bases[b])
+            .cmp(bases[b])
             .then(msgs[a].date.cmp(&msgs[b].date))
             .then(msgs[a].number.cmp(&msgs[b].number))
     });
@@ -139,19 +133,19 @@ struct Node {
 }
 
 /// Step 1: the ID table, linked.
-struct Links {
+struct Links<'a> {
     nodes: Vec<Node>,
-    by_id: HashMap<String, usize>,
+    by_id: HashMap<&'a str, usize>,
 }
 
-impl Links {
-    fn build(msgs: &[Msg]) -> Links {
+impl<'a> Links<'a> {
+    fn build(msgs: &[Msg<'a>]) -> Links<'a> {
         let mut links = Links {
             nodes: Vec::new(),
             by_id: HashMap::new(),
         };
         for (i, m) in msgs.iter().enumerate() {
-            let mut node = match &m.message_id {
+            let mut node = match m.keys.message_id.as_deref() {
                 Some(id) => links.node(id),
                 None => links.fresh(),
             };
@@ -160,7 +154,7 @@ impl Links {
                 node = links.fresh();
             }
             links.nodes[node].msg = Some(i);
-            let refs: Vec<usize> = m.references.iter().map(|r| links.node(r)).collect();
+            let refs: Vec<usize> = m.keys.references.iter().map(|r| links.node(r)).collect();
             for pair in refs.windows(2) {
                 links.link(pair[0], pair[1]);
             }
@@ -175,12 +169,12 @@ impl Links {
         links
     }
 
-    fn node(&mut self, id: &str) -> usize {
+    fn node(&mut self, id: &'a str) -> usize {
         if let Some(&n) = self.by_id.get(id) {
             return n;
         }
         let n = self.fresh();
-        self.by_id.insert(id.to_owned(), n);
+        self.by_id.insert(id, n);
         n
     }
 
@@ -333,21 +327,22 @@ fn merge_by_subject(
     let count = roots.len();
     let mut reply = vec![false; count];
     let mut parent = vec![0usize; count];
-    let mut table: HashMap<String, usize> = HashMap::new();
+    let mut table: HashMap<&str, usize> = HashMap::new();
     for i in 0..count {
         let node = if roots[i].dummy {
             children[roots[i].node][0]
         } else {
             roots[i].node
         };
-        let Some(subject) = &msgs[links.nodes[node].msg.unwrap_or_default()].subject else {
+        let Some((base, is_reply)) = &msgs[links.nodes[node].msg.unwrap_or_default()].keys.subject
+        else {
             continue;
         };
-        let (base, is_reply) = base_subject(subject);
+        let (base, is_reply) = (base.as_str(), *is_reply);
         if base.is_empty() {
             continue;
         }
-        match table.get(&base).copied() {
+        match table.get(base).copied() {
             None => {
                 table.insert(base, i);
             }
@@ -462,14 +457,25 @@ pub(crate) fn refs(msgs: &[Msg]) -> Vec<Tree> {
 mod tests {
     use super::*;
 
-    fn msg(n: u32, date: i64, id: Option<&str>, refs: &[&str], subject: &str) -> Msg {
+    use crate::mock::subject::base_subject;
+
+    type Spec<'a> = (u32, i64, Option<&'a str>, &'a [&'a str], &'a str);
+
+    fn keys(&(_, _, id, refs, subject): &Spec) -> HeaderKeys {
+        HeaderKeys {
+            sent: 0,
+            subject: Some(base_subject(subject.as_bytes())),
+            message_id: id.map(str::to_owned),
+            references: refs.iter().map(|r| (*r).to_owned()).collect(),
+        }
+    }
+
+    fn msg<'a>(&(n, date, ..): &Spec, keys: &'a HeaderKeys) -> Msg<'a> {
         Msg {
             number: n,
             uid: n,
             date,
-            message_id: id.map(str::to_owned),
-            references: refs.iter().map(|r| (*r).to_owned()).collect(),
-            subject: Some(subject.as_bytes().to_vec()),
+            keys,
         }
     }
 
@@ -510,17 +516,19 @@ mod tests {
 
     #[test]
     fn references_links_merges_and_orders() {
-        let msgs = vec![
-            msg(1, 10, Some("a1"), &[], "Lab schedule"),
-            msg(2, 20, Some("a2"), &["a1"], "Re: Lab schedule"),
-            msg(3, 5, Some("a3"), &["a1", "a2"], "RE: Re: Lab schedule"),
-            msg(4, 40, Some("a4"), &[], "Fwd: Lab schedule"),
-            msg(5, 30, Some("b1"), &["gone"], "Other"),
-            msg(6, 50, Some("b2"), &[], "Other"),
+        let specs: [Spec; 8] = [
+            (1, 10, Some("a1"), &[], "Lab schedule"),
+            (2, 20, Some("a2"), &["a1"], "Re: Lab schedule"),
+            (3, 5, Some("a3"), &["a1", "a2"], "RE: Re: Lab schedule"),
+            (4, 40, Some("a4"), &[], "Fwd: Lab schedule"),
+            (5, 30, Some("b1"), &["gone"], "Other"),
+            (6, 50, Some("b2"), &[], "Other"),
             // A loop: l1 refers to l2 and l2 to l1.
-            msg(7, 60, Some("l1"), &["l2"], "Loop"),
-            msg(8, 61, Some("l2"), &["l1"], "Loop two"),
+            (7, 60, Some("l1"), &["l2"], "Loop"),
+            (8, 61, Some("l2"), &["l1"], "Loop two"),
         ];
+        let keys: Vec<HeaderKeys> = specs.iter().map(keys).collect();
+        let msgs: Vec<Msg> = specs.iter().zip(&keys).map(|(s, k)| msg(s, k)).collect();
         assert_eq!(write(&references(&msgs)), "(1 (2 3)(4))((5)(6))(8 7)");
         assert_eq!(write(&refs(&msgs)), "(1 2 3)(5)(4)(6)(8 7)");
         assert_eq!(write(&ordered_subject(&msgs)), "(3 (1)(2)(4))(5 6)(7)(8)");

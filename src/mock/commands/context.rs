@@ -185,6 +185,7 @@ pub(super) fn after_sync(
     }
     let mut updates = std::mem::take(&mut view.updates);
     let mut lines = String::new();
+    let clock = crate::mock::dates::now();
     for u in &mut updates {
         let (mut removed, mut added) = (Vec::new(), Vec::new());
         for (i, &uid) in view.uids.iter().enumerate() {
@@ -195,7 +196,7 @@ pub(super) fn after_sync(
             if !changed {
                 continue;
             }
-            let now = matches_at(view, mailbox, &u.keys, i, None);
+            let now = matches_at(view, mailbox, &u.keys, i, None, clock);
             if now && u.result.insert(uid) {
                 added.push(uid);
             } else if !now && u.result.remove(&uid) {

@@ -107,11 +107,12 @@ pub(super) fn run(
         }
     }
     let mut hits = Vec::new();
+    let now = crate::mock::dates::now(); // once per search, not per message
     for (i, &u) in view.uids.iter().enumerate() {
         let Some(m) = mb.message_or_tombstone(u) else {
             continue;
         };
-        if matches_at(view, mb, criteria, i, Some(&view.saved)) {
+        if matches_at(view, mb, criteria, i, Some(&view.saved), now) {
             hits.push(Hit {
                 seq: i as u32 + 1,
                 uid: u,
@@ -160,13 +161,15 @@ fn decoded(keys: &[SearchKey], charset: &str) -> Option<Vec<SearchKey>> {
 }
 
 /// True if the message at index `i` of the session's view matches every key; `saved`
-/// is what `$` stands for (`None`: nothing).
+/// is what `$` stands for (`None`: nothing); `now` is the time YOUNGER and OLDER count
+/// from (RFC 5032 §3).
 pub(super) fn matches_at(
     view: &SelectedView,
     mb: &MailboxData,
     keys: &[SearchKey],
     i: usize,
     saved: Option<&[u32]>,
+    now: i64,
 ) -> bool {
     let Some(m) = view.uids.get(i).and_then(|&u| mb.message_or_tombstone(u)) else {
         return false;
@@ -179,7 +182,7 @@ pub(super) fn matches_at(
         max_seq: view.uids.len() as u32,
         max_uid: view.uids.last().copied().unwrap_or(0),
         saved,
-        now: crate::mock::dates::now(),
+        now,
     };
     keys.iter().all(|k| at.matches(k))
 }

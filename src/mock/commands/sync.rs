@@ -79,11 +79,12 @@ pub(crate) fn sync(
     if mode == SyncMode::Full {
         // RFC 5267 §4.3.4: an updated search hears of its expunged messages first,
         // while their numbers still hold.
+        let mut walk = mailbox.walk();
         let gone = view
             .uids
             .iter()
             .copied()
-            .filter(|&u| mailbox.message(u).is_none())
+            .filter(|&u| walk.message(u).is_none())
             .collect();
         context::before_expunges(view, &gone, out);
     }
@@ -92,7 +93,8 @@ pub(crate) fn sync(
     expunges(view, mailbox, mode, qresync, out);
     new_messages(view, mailbox, out);
     context::after_sync(view, mailbox, last_known, out);
-    let delayed = mode != SyncMode::Full && view.uids.iter().any(|&u| mailbox.message(u).is_none());
+    let mut walk = mailbox.walk();
+    let delayed = mode != SyncMode::Full && view.uids.iter().any(|&u| walk.message(u).is_none());
     let highest = mailbox.highest_modseq;
     drop(world);
     modseq::shown(conn, shown_modseq);
@@ -112,12 +114,14 @@ fn flag_changes(
     out: &mut Vec<u8>,
 ) -> u64 {
     let mut shown_modseq = 0;
+    let mut walk = mailbox.walk();
     for i in 0..view.uids.len() {
         // A message whose EXPUNGE goes out now gets no FETCH first (battery i4).
+        let m = walk.message(view.uids[i]);
         let m = if mode == SyncMode::Full {
-            mailbox.message(view.uids[i])
+            m
         } else {
-            mailbox.message_or_tombstone(view.uids[i])
+            m.or_else(|| mailbox.message_or_tombstone(view.uids[i]))
         };
         let Some(m) = m else { continue };
         let hidden = view.hidden.remove(&m.uid);
@@ -162,24 +166,25 @@ fn expunges(
     qresync: bool,
     out: &mut Vec<u8>,
 ) {
+    let mut walk = mailbox.walk();
+    let missing: Vec<usize> = (0..view.uids.len())
+        .filter(|&i| walk.message(view.uids[i]).is_none())
+        .collect();
     if mode != SyncMode::Full {
-        let gone = view.uids.iter().filter(|&&u| mailbox.message(u).is_none());
-        view.gone.extend(gone);
+        view.gone.extend(missing.iter().map(|&i| view.uids[i]));
     }
     if mode == SyncMode::Full {
         let mut vanished = Vec::new();
-        for i in (0..view.uids.len()).rev() {
+        for &i in missing.iter().rev() {
             let u = view.uids[i];
-            if mailbox.message(u).is_none() {
-                view.gone.remove(&u);
-                view.uids.remove(i);
-                view.flags.remove(i);
-                view.recent.remove(&u);
-                if qresync {
-                    vanished.push(u);
-                } else {
-                    out.extend_from_slice(format!("* {} EXPUNGE\r\n", i + 1).as_bytes());
-                }
+            view.gone.remove(&u);
+            view.uids.remove(i);
+            view.flags.remove(i);
+            view.recent.remove(&u);
+            if qresync {
+                vanished.push(u);
+            } else {
+                out.extend_from_slice(format!("* {} EXPUNGE\r\n", i + 1).as_bytes());
             }
         }
         if !vanished.is_empty() {

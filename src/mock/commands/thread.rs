@@ -13,9 +13,8 @@
 
 use crate::grammar::extensions::thread::ThreadAlgorithm;
 use crate::grammar::search::SearchKey;
-use crate::mock::rfc822::next_message_id;
-use crate::mock::sort::{first_field, sent_or_arrival, unreadable};
-use crate::mock::store::Message;
+use crate::mock::header_keys::NO_KEYS;
+use crate::mock::sort::sent_or_arrival;
 use crate::mock::thread::{ordered_subject, references, refs, write, Msg};
 use crate::mock::wording as w;
 
@@ -41,7 +40,7 @@ pub(crate) fn handle(
         Ok((hits, _)) => hits,
         Err(done) => return *done,
     };
-    let msgs: Vec<Msg> = {
+    let threads = {
         let user = cx.user().to_owned();
         let world = cx.store.lock();
         let Some(mb) = cx
@@ -52,50 +51,31 @@ pub(crate) fn handle(
         else {
             return done(tag, w::THREAD_DONE, uid, keys);
         };
-        hits.iter()
+        let msgs: Vec<Msg> = hits
+            .iter()
             .filter_map(|h| {
-                let number = if uid { h.uid } else { h.seq };
                 let m = mb.message_or_tombstone(h.uid)?;
-                Some(if h.expunged {
-                    thread_msg(&unreadable(m), number)
+                // A message another session expunged: Dovecot can read none of it.
+                let (date, keys) = if h.expunged {
+                    (0, &NO_KEYS)
                 } else {
-                    thread_msg(m, number)
+                    (sent_or_arrival(m), m.header_keys())
+                };
+                Some(Msg {
+                    number: if uid { h.uid } else { h.seq },
+                    uid: h.uid,
+                    date,
+                    keys,
                 })
             })
-            .collect()
-    };
-    let threads = match algorithm {
-        ThreadAlgorithm::OrderedSubject => ordered_subject(&msgs),
-        ThreadAlgorithm::References => references(&msgs),
-        _ => refs(&msgs),
+            .collect();
+        match algorithm {
+            ThreadAlgorithm::OrderedSubject => ordered_subject(&msgs),
+            ThreadAlgorithm::References => references(&msgs),
+            _ => refs(&msgs),
+        }
     };
     // reply
     cx.line(&format!("* THREAD {}", write(&threads)));
     done(tag, w::THREAD_DONE, uid, keys)
-}
-
-/// What threading reads of a message: the first valid Message-ID, the References
-/// IDs (or In-Reply-To's first when References has none), the date and the subject.
-fn thread_msg(m: &Message, number: u32) -> Msg {
-    let ids = |name: &str| {
-        let value = first_field(m, name).unwrap_or_default();
-        let mut rest: &[u8] = &value;
-        let mut out = Vec::new();
-        while let Some(id) = next_message_id(&mut rest) {
-            out.push(id);
-        }
-        out
-    };
-    let mut references = ids("References");
-    if references.is_empty() {
-        references = ids("In-Reply-To").into_iter().take(1).collect();
-    }
-    Msg {
-        number,
-        uid: m.uid,
-        date: sent_or_arrival(m),
-        message_id: ids("Message-ID").into_iter().next(),
-        references,
-        subject: first_field(m, "Subject"),
-    }
 }
