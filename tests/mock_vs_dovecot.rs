@@ -630,6 +630,7 @@ fn the_mock_answers_the_batteries_as_dovecot_does() {
     let mut report = String::new();
     let mut summary = String::new();
     let (mut same, mut total) = (0, 0);
+    let mut sizes = Vec::new();
     for ((name, steps), want) in batteries.iter().zip(&dovecot) {
         let mock = MockServer::start(&fixture.to_string_lossy());
         let ours = run_battery(steps, mock.port);
@@ -651,6 +652,8 @@ fn the_mock_answers_the_batteries_as_dovecot_does() {
             ));
         }
         summary.push_str(&format!("{name}: {here} of {} identical\n", want.len()));
+        let opened = steps.iter().filter(|s| matches!(s, Step::Open(_))).count();
+        sizes.push((name.as_str(), want.len(), opened));
         same += here;
         total += want.len();
     }
@@ -663,6 +666,48 @@ fn the_mock_answers_the_batteries_as_dovecot_does() {
         rate >= 95.0,
         "only {same} of {total} exchanges identical ({rate:.1}%):{report}"
     );
+    // The README's figures are this run's, not counted by hand (a filtered run has
+    // only some of them).
+    if std::env::var_os("IMAP_TUTOR_BATTERY").is_none() {
+        readme_states_the_result(same, total, connections, &sizes);
+    }
+}
+
+/// README.md ("The differential test") states the whole result as
+/// `**Result: S of T exchanges identical (R) over C connections**`, and each battery it
+/// describes as `` `name.txt` sends N more over M connections``: each must be what this
+/// run counted.
+fn readme_states_the_result(
+    same: usize,
+    total: usize,
+    connections: usize,
+    sizes: &[(&str, usize, usize)],
+) {
+    let readme = std::fs::read_to_string(support::repo().join("README.md")).expect("README.md");
+    let rate = if same == total {
+        "100%".to_owned()
+    } else {
+        format!("{:.1}%", same as f64 * 100.0 / total as f64)
+    };
+    let result = format!(
+        "**Result: {same} of {total} exchanges identical ({rate}) over {connections} connections**"
+    );
+    assert!(
+        readme.contains(&result),
+        "README.md should say {result} (this run's count)"
+    );
+    for &(name, exchanges, opened) in sizes {
+        let Some(at) = readme.find(&format!("`{name}` sends ")) else {
+            continue;
+        };
+        let words: Vec<&str> = readme[at..].split_whitespace().take(7).collect();
+        let want = [exchanges.to_string(), opened.to_string()];
+        assert!(
+            words.get(2) == Some(&want[0].as_str()) && words.get(5) == Some(&want[1].as_str()),
+            "README.md says {:?}; this run counted {exchanges} exchanges over {opened} connections",
+            words.join(" ")
+        );
+    }
 }
 
 // -- the runner's own pieces
