@@ -9,7 +9,7 @@
 //!
 //! | input | Dovecot's reason |
 //! | --- | --- |
-//! | a control character (TAB included) in an atom | `Invalid characters in atom` |
+//! | a control character (TAB and DEL included) in an atom | `Invalid characters in atom` |
 //! | a byte of 0x80 or more in an atom | `8bit data in atom` |
 //! | a NUL in a quoted string | `NULs not allowed in strings` |
 //! | a CR in a quoted string | `Missing '"'` |
@@ -18,7 +18,8 @@
 //! | a `(` not closed on its line | `Missing ')'` |
 //! | a `)` that closes nothing | `Unexpected ')'` |
 //!
-//! DEL (0x7F) passes, as in Dovecot. Literal data is not looked at. Before login
+//! DEL (0x7F) passes in a command word (`NO<DEL>OP` is an unknown command), as in
+//! Dovecot, but not in an argument's atom. Literal data is not looked at. Before login
 //! (imap-login) every command's arguments are read and the reason is the whole tagged
 //! text; after login only commands that read arguments check them, and the text is
 //! `Error in IMAP command NAME: reason`. A command word with such bytes is `Invalid
@@ -169,7 +170,7 @@ fn check_line(text: &[u8]) -> Option<LexError> {
         match b {
             b'"' => quoted = true,
             b'\r' => return Some(LexError::CrWithoutLf),
-            0..=0x1f => return Some(LexError::InvalidAtom),
+            0..=0x1f | 0x7f => return Some(LexError::InvalidAtom),
             0x80..=0xff => return Some(LexError::EightBitAtom),
             _ => {}
         }
@@ -189,6 +190,7 @@ mod tests {
 
     #[test]
     fn each_of_dovecot_s_reasons() {
+        assert_eq!(error(b"SEARCH \x7f\r\n"), Some(LexError::InvalidAtom));
         assert_eq!(error(b"LOGIN str\0 x\r\n"), Some(LexError::InvalidAtom));
         assert_eq!(error(b"NOOP\tx\r\n"), Some(LexError::InvalidAtom));
         assert_eq!(
@@ -220,7 +222,7 @@ mod tests {
             error(b"SEARCH SUBJECT \"a\\\"\0\"\r\n"),
             Some(LexError::NulInString)
         );
-        assert_eq!(error(b"NO\x7fOP\r\n"), None);
+        assert_eq!(error(b"SEARCH SUBJECT \"a\x7f\"\r\n"), None);
         assert_eq!(error(b"SEARCH SUBJECT {3+}\r\na\0b\r\n"), None);
         assert!(valid_command_word(b"NO\x7fOP"));
         assert!(!valid_command_word(b"FO\0O") && !valid_command_word(b"F\xffO"));

@@ -96,6 +96,46 @@ impl Reply {
     }
 }
 
+/// A status response's line (`tag OK|NO|BAD [code] text`, or `* ...`), with CRLF: the
+/// one way the mock writes one, so that no handler can send back a byte the mock would
+/// not write itself.
+///
+/// Texts quote client input (`Unknown argument X`, `Unknown command X`). Dovecot
+/// 2.3.19 refuses NUL, CR and control bytes in atoms before any handler sees them
+/// (`lexical`), but it does echo a quoted string's bytes raw, control bytes and
+/// non-UTF-8 included (`SEARCH "\x01"` → `Unexpected string as search key: \x01`,
+/// asked of the real one through `scripts/dovecot-lab.sh`). The mock writes each such
+/// character as `?`, as Dovecot's own `str_sanitize()` does for its logs: the line
+/// stays printable UTF-8 (RFC 3501 §9 `resp-text` is 7-bit `TEXT-CHAR`, no CR or LF)
+/// and a learner's terminal never receives an escape sequence through it. DEL is
+/// left as it is: Dovecot echoes it in `Unknown command` and it moves no cursor.
+/// U+FFFD is what lossy decoding made of a non-UTF-8 byte, so it is a `?` too.
+pub(crate) fn status_line(tag: &str, status: &str, code: Option<&str>, text: &str) -> Vec<u8> {
+    let mut line = String::with_capacity(tag.len() + status.len() + text.len() + 8);
+    for part in [tag, " ", status, " "] {
+        push_printable(&mut line, part);
+    }
+    if let Some(code) = code {
+        line.push('[');
+        push_printable(&mut line, code);
+        line.push_str("] ");
+    }
+    push_printable(&mut line, text);
+    line.push_str("\r\n");
+    line.into_bytes()
+}
+
+/// `text` with every control character (DEL aside) and U+FFFD written as `?`.
+fn push_printable(out: &mut String, text: &str) {
+    out.extend(text.chars().map(|c| {
+        if (c.is_control() && c != '\u{7f}') || c == char::REPLACEMENT_CHARACTER {
+            '?'
+        } else {
+            c
+        }
+    }));
+}
+
 /// Appends `other` to a reply held as `text` and `splices` (a session's output).
 pub(crate) fn append_to(text: &mut Vec<u8>, splices: &mut Vec<Splice>, other: Reply) {
     let base = text.len();
@@ -162,6 +202,17 @@ impl<'a> Iterator for Chunks<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_status_line_never_carries_a_control_byte_back() {
+        let text = "Error in IMAP command SEARCH: Unexpected string as search key: \u{1}\r\0\u{1b}[2J\u{fffd}\u{7f}caf\u{e9}";
+        let line = status_line("a1", "BAD", Some("CLIENTBUG"), text);
+        assert_eq!(
+            String::from_utf8(line).unwrap(),
+            "a1 BAD [CLIENTBUG] Error in IMAP command SEARCH: Unexpected string as search key: ????[2J?\u{7f}caf\u{e9}\r\n"
+        );
+        assert_eq!(status_line("*", "OK", None, "ready."), b"* OK ready.\r\n");
+    }
 
     #[test]
     fn splices_come_out_in_place_and_small_parts_are_copied() {

@@ -28,7 +28,7 @@ use crate::wire::{Assembler, Frame, Framer, Message};
 use super::commands::{self, auth::AuthStep, Conn, Next};
 use super::config::Config;
 use super::input_limits;
-use super::reply::{append_to, Chunks, Reply, Splice};
+use super::reply::{append_to, status_line, Chunks, Reply, Splice};
 use super::store::Store;
 use super::wording as w;
 
@@ -474,8 +474,9 @@ impl Session {
             }
             commands::append::Verdict::Refuse { tag, status, text } => {
                 if header.kind.is_synchronizing() {
-                    let line = format!("{tag} {status} {}\r\n", self.timed(&text, authenticated));
-                    return Some(LiteralReply::Refuse(line.into_bytes()));
+                    let text = self.timed(&text, authenticated);
+                    let line = status_line(&tag, status, None, &text);
+                    return Some(LiteralReply::Refuse(line));
                 }
                 // LITERAL+: the bytes come anyway; the command is refused once whole.
             }
@@ -564,19 +565,18 @@ impl Session {
             &mut out.bytes,
         );
         if let Some(tag) = &done.tag {
-            let code = done
-                .code
-                .as_ref()
-                .map(|c| format!("[{c}] "))
-                .unwrap_or_default();
+            let code = done.code.as_ref().map(|c| c.to_string());
             let text = if done.untimed {
                 done.text.clone()
             } else {
                 self.timed(&done.text, authenticated)
             };
-            out.bytes.extend_from_slice(
-                format!("{tag} {} {code}{text}\r\n", done.status.word()).as_bytes(),
-            );
+            out.bytes.extend_from_slice(&status_line(
+                tag,
+                done.status.word(),
+                code.as_deref(),
+                &text,
+            ));
         }
         if self.conn.state != before {
             out.events.push(Event::StateChanged {

@@ -157,10 +157,13 @@ pub(crate) fn continue_auth(
     out: &mut Vec<u8>,
 ) -> Option<AuthStep> {
     let finish = |done: Done, out: &mut Vec<u8>| {
-        let code = done.code.map(|c| format!("[{c}] ")).unwrap_or_default();
-        out.extend_from_slice(
-            format!("{tag} {} {code}{}\r\n", done.status.word(), done.text).as_bytes(),
-        );
+        let code = done.code.map(|c| c.to_string());
+        out.extend_from_slice(&crate::mock::reply::status_line(
+            tag,
+            done.status.word(),
+            code.as_deref(),
+            &done.text,
+        ));
     };
     if line == b"*" {
         finish(Done::bad(tag, w::AUTH_ABORTED), out);

@@ -132,13 +132,16 @@ fn refused_bytes(
         return Some(invalid_name());
     }
     let name = parsed.name?;
-    let mut args_at = tag.len() + 1 + word.len() + 1;
+    // The arguments start right after the word: `SEARCH<CR><NUL>` has a bare CR in
+    // them (Dovecot: `CR sent without LF`), however the line was split on spaces.
+    let mut args_at = tag.len() + 1 + cut.len();
     let shown = if parsed.uid {
         let sub = words.next().unwrap_or_default();
-        if !lexical::valid_command_word(sub) {
+        let sub = sub.split(|&b| b == b'\r').next().unwrap_or_default();
+        if word.len() != cut.len() || !lexical::valid_command_word(sub) {
             return Some(invalid_name());
         }
-        args_at += sub.len() + 1;
+        args_at += 1 + sub.len();
         format!("UID {name}")
     } else {
         name.to_owned()
