@@ -13,6 +13,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::grammar::extensions::esearch::ReturnOption;
 use crate::grammar::response::{Code, Data, Response, Status};
 use crate::grammar::{Command, CommandBody, ParsedCommand, ParsedResponse, State};
 
@@ -102,6 +103,10 @@ pub struct Context {
     pub authenticating: Option<Authenticating>,
     /// The user who logged in, when known.
     pub user: Option<String>,
+    /// Tags of SORT commands with RETURN (UPDATE) whose updates still come (RFC 5267
+    /// §4.3): until CANCELUPDATE names them or the mailbox is no longer selected. Their
+    /// ADDTO and REMOVEFROM follow sort order, not mailbox order.
+    pub sorted_updates: HashSet<String>,
 }
 
 impl Default for Context {
@@ -120,6 +125,7 @@ impl Default for Context {
             idling: None,
             authenticating: None,
             user: None,
+            sorted_updates: HashSet::new(),
         }
     }
 }
@@ -283,6 +289,24 @@ impl Context {
         let name = pending.as_ref().and_then(|p| p.name);
         if ok && matches!(name, Some("LOGIN" | "AUTHENTICATE" | "SELECT" | "EXAMINE")) {
             self.state_known = true;
+        }
+        if matches!(name, Some("SELECT" | "EXAMINE" | "CLOSE" | "UNSELECT")) {
+            // RFC 5267 §4.3: updates cease when the mailbox is no longer selected.
+            self.sorted_updates.clear();
+        }
+        match pending.and_then(|p| p.command).map(|c| c.body) {
+            Some(CommandBody::Sort {
+                returns: Some(returns),
+                ..
+            }) if ok && returns.iter().any(|r| matches!(r, ReturnOption::Update(_))) => {
+                self.sorted_updates.insert(tag.to_owned());
+            }
+            Some(CommandBody::CancelUpdate { tags }) if ok => {
+                for t in tags {
+                    self.sorted_updates.remove(&t);
+                }
+            }
+            _ => {}
         }
         match (name, ok) {
             (Some("LOGIN" | "AUTHENTICATE"), true) => self.state = State::Authenticated,

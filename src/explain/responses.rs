@@ -242,8 +242,14 @@ fn untagged(ctx: &Context, a: &mut Annotation, data: &Data, greeting: bool, mess
             )
         }
         Data::ESearch { items, uid, tag } => {
-            a.details
-                .extend(items.iter().filter_map(|(k, v)| esearch_item(k, v, *uid)));
+            let sorted_update = tag
+                .as_deref()
+                .is_some_and(|t| ctx.sorted_updates.contains(t));
+            a.details.extend(
+                items
+                    .iter()
+                    .filter_map(|(k, v)| esearch_item(k, v, *uid, sorted_update)),
+            );
             let list: Vec<String> = items.iter().map(|(k, v)| format!("{k} {v}")).collect();
             let update = items.iter().all(|(k, _)| k == "ADDTO" || k == "REMOVEFROM");
             let key = match (update, *uid) {
@@ -403,8 +409,9 @@ fn sort_phrase(ctx: &Context, numbers: &[u32]) -> String {
 }
 
 /// What one ESEARCH item says beyond its name and value: the items of CONTEXT=SEARCH
-/// (RFC 5267 §4.3.3, §4.3.4, §4.4) and CONDSTORE's MODSEQ (RFC 4731 §3.2).
-fn esearch_item(name: &str, value: &str, uid: bool) -> Option<String> {
+/// (RFC 5267 §4.3.3, §4.3.4, §4.4) and CONDSTORE's MODSEQ (RFC 4731 §3.2). `sorted`:
+/// the item updates a SORT's result, where position 0 is not RFC 5267's.
+fn esearch_item(name: &str, value: &str, uid: bool, sorted: bool) -> Option<String> {
     let inner = value.trim_start_matches('(').trim_end_matches(')');
     let (first, rest) = inner.split_once(' ').unwrap_or((inner, ""));
     // One message ("4") reads in the singular, a set ("4,7:9") in the plural; position 0
@@ -417,6 +424,10 @@ fn esearch_item(name: &str, value: &str, uid: bool) -> Option<String> {
         (false, false) => "response.esearch.what.sequence",
     });
     let (addto, removefrom) = match (one, first == "0") {
+        (_, true) if sorted => (
+            "response.esearch.addto.sorted",
+            "response.esearch.removefrom.sorted",
+        ),
         (true, true) => (
             "response.esearch.addto.one",
             "response.esearch.removefrom.one",
