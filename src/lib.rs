@@ -26,7 +26,7 @@
 //!   and the screen (Markdown, lines fitted to the terminal, a miss in one sentence), REPL.
 //!
 //! Where to look for a command, say FETCH: parsed in `grammar/command/parsers.rs` (items in
-//! `grammar/fetch.rs`), explained in `explain/commands.rs` with the templates of
+//! `grammar/fetch.rs`), explained in `explain/commands/fetch.rs` with the templates of
 //! `knowledge/data/phrases.yaml` and the entry of `knowledge/data/commands.yaml`, served in `mock/commands/fetch.rs`, tested in
 //! `tests/command_grammar.rs` and `tests/mock_session.rs`.
 

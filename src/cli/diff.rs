@@ -10,7 +10,6 @@ use std::process::ExitCode;
 
 use imap_tutor::render::{html, ReportFormat};
 use imap_tutor::transcript::diff::{diff, diff_streams, Names};
-use imap_tutor::transcript::Transcript;
 
 use super::{native_stream, read_one, CliResult, RuleArgs};
 
@@ -46,12 +45,6 @@ pub struct DiffArgs {
     format: ReportFormat,
 }
 
-/// Reads one session in any format (`FILE#N` for one of several), with the file's
-/// name in errors.
-pub fn read_transcript(path: &Path) -> Result<Transcript, String> {
-    read_one(path)
-}
-
 pub fn run(args: DiffArgs, color: bool) -> CliResult {
     if args.expected.as_os_str() == "-" && args.actual.as_os_str() == "-" {
         return Err("only one of EXPECTED and ACTUAL can be - (stdin)".into());
@@ -76,8 +69,8 @@ pub fn run(args: DiffArgs, color: bool) -> CliResult {
         }
         report
     } else {
-        let expected = read_transcript(&args.expected)?;
-        let actual = read_transcript(&args.actual)?;
+        let expected = read_one(&args.expected)?;
+        let actual = read_one(&args.actual)?;
         diff(&expected, &actual, &rules)
     };
     let names = Names {

@@ -1,4 +1,9 @@
 //! One module per subcommand: each turns its arguments into calls on the library.
+//!
+//! Errors here are `String`s on purpose: the CLI is where a typed error from the library
+//! ends, printed once to the user. Each message names the file or flag it concerns
+//! (`name: cause`) and no caller branches on it, so a type would add nothing. The
+//! library itself returns typed errors (enums that keep their sources).
 
 pub mod check;
 pub mod completions;
@@ -103,7 +108,8 @@ impl RuleArgs {
     }
 }
 
-/// An error that ends a subcommand, with the message shown to the user.
+/// An error that ends a subcommand, with the message shown to the user (a `String`:
+/// the message is the whole point here, see the module comment).
 pub type CliResult = Result<std::process::ExitCode, String>;
 
 /// Reads a file, or stdin for `-`, with an error that says what to check.

@@ -22,7 +22,7 @@ use imap_tutor::transcript::diff::{diff, Names, Report};
 use imap_tutor::transcript::replay::{Action, Options, Patience, Replay};
 use imap_tutor::transcript::{self, Transcript};
 
-use super::diff::read_transcript;
+use super::read_one;
 use super::CliResult;
 use super::{MockArgs, RuleArgs};
 
@@ -98,7 +98,7 @@ struct Job {
 }
 
 fn load_job(path: &Path, companion: Option<&Path>) -> Result<Job, String> {
-    let recorded = read_transcript(path)?;
+    let recorded = read_one(path)?;
     let companion_path = match companion {
         Some(p) => Some(p.to_path_buf()),
         None => recorded
@@ -108,7 +108,7 @@ fn load_job(path: &Path, companion: Option<&Path>) -> Result<Job, String> {
     let companion = match companion_path {
         Some(p) => Some(Box::new(Job {
             name: p.display().to_string(),
-            recorded: read_transcript(&p)?,
+            recorded: read_one(&p)?,
             companion: None,
         })),
         None => None,

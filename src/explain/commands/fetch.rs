@@ -1,0 +1,159 @@
+//! The phrases of FETCH and STORE (RFC 3501 §6.4.5, §6.4.6): the items a FETCH asks
+//! for, body sections, PEEK forms and the flag changes a STORE makes.
+
+use crate::explain::context::Context;
+use crate::grammar::command::{StoreAction, StoreMode};
+use crate::grammar::fetch::{FetchAttribute, FetchItems};
+use crate::grammar::section::SectionText;
+use crate::grammar::sequence::SequenceSet;
+use crate::knowledge::count_key;
+use crate::say;
+
+use super::mailbox::messages_phrase;
+
+/// FETCH: which items, and whether it marks the messages \Seen (RFC 9051 §6.4.5:
+/// not after EXAMINE, and the .PEEK form of the item that did would not).
+pub(super) fn fetch_phrase(
+    ctx: &Context,
+    uid: bool,
+    set: &SequenceSet,
+    items: &FetchItems,
+) -> String {
+    let what = items_phrase(items);
+    let target = messages_phrase(uid, set);
+    let read_only = ctx.selected.as_ref().is_some_and(|s| s.read_only);
+    let peek = items.expand().iter().find_map(peek_form);
+    match peek {
+        Some(peek) if !read_only => {
+            let single = set.as_numbers().is_some_and(|n| n.len() == 1);
+            say!(
+                &count_key("command.fetch.sets-seen", if single { 1 } else { 2 }),
+                target = target,
+                items = what,
+                peek = peek
+            )
+        }
+        _ => say!("command.fetch", target = target, items = what),
+    }
+}
+
+/// The item that would not set \Seen in place of one that does.
+fn peek_form(item: &FetchAttribute) -> Option<&'static str> {
+    match item {
+        FetchAttribute::BodySection { peek: false, .. } => Some("BODY.PEEK"),
+        FetchAttribute::Binary { peek: false, .. } => Some("BINARY.PEEK"),
+        FetchAttribute::Rfc822 => Some("BODY.PEEK[]"),
+        FetchAttribute::Rfc822Text => Some("BODY.PEEK[TEXT]"),
+        _ => None,
+    }
+}
+
+fn items_phrase(items: &FetchItems) -> String {
+    match items {
+        FetchItems::All => say!("fetch.all"),
+        FetchItems::Fast => say!("fetch.fast"),
+        FetchItems::Full => say!("fetch.full"),
+        FetchItems::Items(list) => list.iter().map(item_phrase).collect::<Vec<_>>().join(", "),
+    }
+}
+
+fn item_phrase(item: &FetchAttribute) -> String {
+    use FetchAttribute::*;
+    match item {
+        Envelope => say!("fetch.envelope"),
+        Flags => say!("fetch.flags"),
+        InternalDate => say!("fetch.internaldate"),
+        Rfc822 => say!("fetch.rfc822"),
+        Rfc822Header => say!("fetch.rfc822-header"),
+        Rfc822Size => say!("fetch.rfc822-size"),
+        Rfc822Text => say!("fetch.rfc822-text"),
+        Uid => say!("fetch.uid"),
+        Body => say!("fetch.body"),
+        BodyStructure => say!("fetch.bodystructure"),
+        BodySection {
+            section, partial, ..
+        } => {
+            let what = section_phrase(&section.part, &section.text);
+            match partial {
+                Some((offset, length)) => {
+                    say!(
+                        "fetch.partial",
+                        what = what,
+                        length = length,
+                        offset = offset
+                    )
+                }
+                None => what,
+            }
+        }
+        Binary { part, .. } if part.is_empty() => say!("fetch.binary.whole"),
+        Binary { part, .. } => say!("fetch.binary", part = join_part(part)),
+        BinarySize { part } => say!("fetch.binary-size", part = join_part(part)),
+        ModSeq => say!("fetch.modseq"),
+        SaveDate => say!("fetch.savedate"),
+        Preview { modifiers, .. }
+            if modifiers
+                .iter()
+                .any(|m| m.to_ascii_uppercase().starts_with("LAZY")) =>
+        {
+            say!("fetch.preview.lazy")
+        }
+        Preview { .. } => say!("fetch.preview"),
+        Other(name) => say!("fetch.other", name = name),
+    }
+}
+
+/// What a section names: "the header fields FROM, SUBJECT of part 2", in a request
+/// (`BODY[...]`) and in the answer alike.
+pub(crate) fn section_phrase(part: &[u32], text: &SectionText) -> String {
+    let of_part = if part.is_empty() {
+        String::new()
+    } else {
+        say!("fetch.of-part", part = join_part(part))
+    };
+    match text {
+        SectionText::Full if part.is_empty() => say!("fetch.section.whole"),
+        SectionText::Full => say!("fetch.section.content", of_part = of_part),
+        SectionText::Header => say!("fetch.section.header", of_part = of_part),
+        SectionText::HeaderFields(f) => {
+            say!(
+                "fetch.section.fields",
+                fields = f.join(", "),
+                of_part = of_part
+            )
+        }
+        SectionText::HeaderFieldsNot(f) => {
+            say!(
+                "fetch.section.fields-not",
+                fields = f.join(", "),
+                of_part = of_part
+            )
+        }
+        SectionText::Text => say!("fetch.section.text", of_part = of_part),
+        SectionText::Mime => say!("fetch.section.mime", of_part = of_part),
+    }
+}
+
+fn join_part(part: &[u32]) -> String {
+    part.iter()
+        .map(u32::to_string)
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+pub(super) fn store_phrase(uid: bool, set: &SequenceSet, action: &StoreAction) -> String {
+    let flags: Vec<&str> = action.flags.iter().map(|f| f.0.as_str()).collect();
+    let key = match (action.mode, action.silent) {
+        (StoreMode::Add, false) => "command.store.add",
+        (StoreMode::Add, true) => "command.store.add.silent",
+        (StoreMode::Remove, false) => "command.store.remove",
+        (StoreMode::Remove, true) => "command.store.remove.silent",
+        (StoreMode::Replace, false) => "command.store.replace",
+        (StoreMode::Replace, true) => "command.store.replace.silent",
+    };
+    say!(
+        key,
+        flags = flags.join(" "),
+        target = messages_phrase(uid, set)
+    )
+}
