@@ -144,7 +144,11 @@ impl Annotator {
                 }
             }
             TapEvent::ProxyTls => self.proxy_tls = true,
-            TapEvent::Gap { direction, skipped } => self.gap(direction, skipped),
+            TapEvent::Gap { direction, skipped } => {
+                if !self.counted_gap(direction, skipped) {
+                    self.gap(direction, skipped);
+                }
+            }
             TapEvent::Note { text, time } => {
                 self.last_time = time;
                 self.note(&text, Some(time));
@@ -212,6 +216,23 @@ impl Annotator {
                 self.note(text, Some(time));
             }
         }
+    }
+
+    /// A gap that lies wholly in server literal data the explainer would only count
+    /// (past what it keeps of the literal) lost nothing it explains: the tap skipped
+    /// those bytes because the annotator had not yet asked for them to be counted
+    /// (it was behind, [`super::relay::TAP_BUDGET`]). They are counted then, and
+    /// framing goes on. Not with a recording (it keeps every byte, so its gap is real)
+    /// nor once the session is encrypted.
+    fn counted_gap(&mut self, direction: Direction, skipped: u64) -> bool {
+        if direction != Direction::Server || self.recorder.is_some() || self.encrypted {
+            return false;
+        }
+        if !self.explainer.skip_server_literal(skipped) {
+            return false;
+        }
+        self.sides[index(direction)].bytes += skipped;
+        true
     }
 
     fn gap(&mut self, direction: Direction, skipped: u64) {
@@ -419,4 +440,79 @@ impl Printer {
 /// An annotation for something the proxy did or saw.
 pub(crate) fn note(text: &str, time: Option<f64>) -> Annotation {
     Annotation::note(text, time)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::{Format, TextStyle};
+
+    fn annotator() -> Annotator {
+        let style = TextStyle {
+            color: false,
+            width: 100,
+            full: false,
+        };
+        let display = Display {
+            format: Format::Text,
+            style,
+            quiet: false,
+            show_secrets: false,
+        };
+        Annotator::new(1, display, None)
+    }
+
+    fn bytes(a: &mut Annotator, direction: Direction, bytes: &[u8]) {
+        a.event(TapEvent::Bytes {
+            direction,
+            bytes: bytes.to_vec(),
+            time: 0.0,
+        });
+    }
+
+    /// A FETCH of a 1 MB message, with `skipped` bytes of its literal lost at `at`.
+    fn fetch_with_gap(at: usize, skipped: usize) -> String {
+        const SIZE: usize = 1_000_000;
+        let mut a = annotator();
+        bytes(&mut a, Direction::Server, b"* OK ready\r\n");
+        bytes(&mut a, Direction::Client, b"a1 FETCH 1 BODY[]\r\n");
+        bytes(
+            &mut a,
+            Direction::Server,
+            b"* 1 FETCH (BODY[] {1000000}\r\n",
+        );
+        // Short lines: the summary shows the first few, and the test's output stays small.
+        let text: Vec<u8> = b"a line of the body\r\n"
+            .iter()
+            .copied()
+            .cycle()
+            .take(SIZE)
+            .collect();
+        bytes(&mut a, Direction::Server, &text[..at]);
+        a.event(TapEvent::Gap {
+            direction: Direction::Server,
+            skipped: skipped as u64,
+        });
+        bytes(&mut a, Direction::Server, &text[at + skipped..]);
+        bytes(
+            &mut a,
+            Direction::Server,
+            b")\r\na1 OK Fetch completed.\r\n",
+        );
+        String::from_utf8(std::mem::take(&mut a.printer.pending)).unwrap()
+    }
+
+    #[test]
+    fn a_gap_in_literal_data_that_is_only_counted_loses_nothing() {
+        // Past the 64 KiB kept: as if counted, the reply is explained to its end.
+        let shown = fetch_with_gap(LITERAL_RETAIN + 10, 500_000);
+        assert!(!shown.contains("fell behind"), "{shown}");
+        assert!(shown.contains("a1 OK Fetch completed."), "{shown}");
+        // Inside what is kept, the loss is real: said so, framing restarts.
+        let shown = fetch_with_gap(1_000, 500_000);
+        assert!(
+            shown.contains("fell behind and skipped 500000 bytes"),
+            "{shown}"
+        );
+    }
 }
