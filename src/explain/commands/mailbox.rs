@@ -168,11 +168,7 @@ fn append_phrase(mailbox: &Mailbox, messages: &[AppendMessage]) -> String {
 }
 
 /// APPEND of one message sent as a literal, with its size and flags.
-fn literal_append_phrase(
-    mailbox: &Mailbox,
-    message: &AppendMessage,
-    bytes: &ImapString,
-) -> String {
+fn literal_append_phrase(mailbox: &Mailbox, message: &AppendMessage, bytes: &ImapString) -> String {
     let size = bytes.bytes.len();
     if message.flags.is_empty() {
         return say!(
@@ -201,12 +197,7 @@ fn status_phrase(mailbox: &Mailbox, items: &[StatusItem]) -> String {
 }
 
 /// COPY or MOVE (`key`) of a message set to a mailbox.
-fn transfer_phrase(
-    key: &str,
-    uid: bool,
-    set: &SequenceSet,
-    mailbox: &Mailbox,
-) -> String {
+fn transfer_phrase(key: &str, uid: bool, set: &SequenceSet, mailbox: &Mailbox) -> String {
     say!(
         key,
         target = messages_phrase(uid, set),
