@@ -56,6 +56,14 @@ pub mod label {
         "the parts of the message in parentheses, such as (TEXT {5} URL \"/INBOX/;UID=1\")";
     pub(crate) const CAT_PART: &str = "TEXT and a literal, or URL and an IMAP URL";
     pub(crate) const URL: &str = "an IMAP URL such as \"/INBOX/;UID=1/;SECTION=TEXT\"";
+    pub(crate) const NOTIFY_ACTION: &str = "SET (to choose events) or NONE (to stop them)";
+    pub(crate) const EVENT_GROUP: &str =
+        "an event group such as (SELECTED (MessageNew MessageExpunge))";
+    pub(crate) const NOTIFY_FILTER: &str =
+        "SELECTED, SELECTED-DELAYED, PERSONAL, INBOXES, SUBSCRIBED, SUBTREE or MAILBOXES";
+    pub(crate) const NOTIFY_EVENTS: &str = "the events in parentheses, or NONE";
+    pub(crate) const NOTIFY_EVENT: &str =
+        "an event (MessageNew, MessageExpunge, FlagChange, MailboxName, SubscriptionChange, ...)";
     pub(crate) const SELECT_PARAM: &str = "a SELECT parameter such as CONDSTORE";
     pub(crate) const LIST_REFERENCE: &str = "a reference name (usually \"\")";
     pub(crate) const LIST_PATTERN: &str = "a mailbox name or pattern (such as * or %)";

@@ -50,6 +50,9 @@ pub enum Code {
     Referral(String),
     /// `BADURL url` (RFC 4469 §4.1): the CATENATE URL the server refused.
     BadUrl(String),
+    /// `BADEVENT (event ...)` (RFC 5465 §8): the NOTIFY events the server does not
+    /// report, as sent (Dovecot leaves out the parentheses).
+    BadEvent(String),
     /// `NOUPDATE "tag"` (RFC 5267 §4.3.1): no updates for the search with this tag.
     NoUpdate(String),
     /// Any other code: RFC 5530's argument-less codes (NONEXISTENT, ALREADYEXISTS, ...),
@@ -82,6 +85,7 @@ impl Code {
             Code::Modified(_) => "MODIFIED",
             Code::Referral(_) => "REFERRAL",
             Code::BadUrl(_) => "BADURL",
+            Code::BadEvent(_) => "BADEVENT",
             Code::NoUpdate(_) => "NOUPDATE",
             Code::Other { name, .. } => name,
         }
@@ -123,7 +127,7 @@ impl std::fmt::Display for Code {
             } => write!(f, " {validity} {source} {destination}"),
             Code::HighestModSeq(n) => write!(f, " {n}"),
             Code::Modified(set) => write!(f, " {set}"),
-            Code::Referral(url) | Code::BadUrl(url) => write!(f, " {url}"),
+            Code::Referral(url) | Code::BadUrl(url) | Code::BadEvent(url) => write!(f, " {url}"),
             Code::NoUpdate(tag) => write!(f, " \"{tag}\""),
             Code::Other {
                 argument: Some(argument),
@@ -159,6 +163,8 @@ pub(crate) const NAMED: &[&str] = &[
     "NOUPDATE",
     // RFC 4469 CATENATE
     "BADURL",
+    // RFC 5465 NOTIFY
+    "BADEVENT",
 ];
 
 /// Every code the tutor knows: [`NAMED`], then [`ARGUMENTLESS`].
@@ -198,6 +204,8 @@ pub(crate) const ARGUMENTLESS: &[&str] = &[
     "COMPRESSIONACTIVE",
     // RFC 4469 CATENATE
     "TOOBIG",
+    // RFC 5465 NOTIFY
+    "NOTIFICATIONOVERFLOW",
 ];
 
 /// `resp-text-code = "ALERT" / "BADCHARSET" [SP "(" charset *(SP charset) ")" ] /
@@ -274,6 +282,12 @@ pub(crate) fn resp_text_code<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, 
         // `"BADURL" SP url-resp-text` (RFC 4469 §5): the URL the server refused.
         "BADURL" => map(preceded(sp, code_argument), |url| {
             Code::BadUrl(url.to_owned())
+        })
+        .parse(rest),
+        // `"BADEVENT" SP "(" event *(SP event) ")"` (RFC 5465 §8); Dovecot sends the
+        // events without the parentheses, which this takes too.
+        "BADEVENT" => map(preceded(sp, code_argument), |events| {
+            Code::BadEvent(events.to_owned())
         })
         .parse(rest),
         // `"NOUPDATE" SP quoted` (RFC 5267 §5): the tag of the search refused updates.
@@ -464,6 +478,7 @@ mod tests {
             "REFERRAL imap://host/",
             "NOUPDATE \"a7\"",
             "BADURL /INBOX/;UID=9",
+            "BADEVENT (AnnotationChange)",
         ];
         assert_eq!(samples.len(), NAMED.len());
         for (sample, name) in samples.iter().zip(NAMED) {

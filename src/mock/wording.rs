@@ -117,6 +117,10 @@ pub(crate) const TARGET_EXISTS: &str = "Target mailbox already exists";
 pub(crate) const RENAME_INBOX: &str = "Renaming INBOX isn't supported";
 pub(crate) const DELETE_INBOX: &str = "INBOX can't be deleted";
 pub(crate) const ZERO_BYTE_MESSAGE: &str = "Can't save a zero byte message.";
+/// NOTIFY's OK (Dovecot 2.3.19, notify.txt).
+pub(crate) const NOTIFY_DONE: &str = "NOTIFY completed";
+/// NOTIFY's NO with `[BADEVENT ...]` for events Dovecot does not report (notify.txt).
+pub(crate) const NOTIFY_BADEVENT: &str = "Unsupported NOTIFY events";
 /// Dovecot 2.3.19's answer to a CATENATE URL without a UID (`URL "/INBOX"`).
 pub(crate) const URL_EXPUNGED: &str = "Message was expunged";
 /// unverified: Dovecot 2.3 has no APPEND size limit by default; RFC 7889's code is used.

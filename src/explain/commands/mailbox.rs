@@ -107,6 +107,7 @@ pub(crate) fn describe(ctx: &Context, body: &CommandBody) -> String {
         } => say!("command.id", parameters = id_parameters(p)),
         Id { parameters: None } => say!("command.id.nil"),
         Compress { mechanism } => say!("command.compress", mechanism = mechanism),
+        Notify { set } => super::notify::phrase(set.as_ref()),
     }
 }
 

@@ -6,7 +6,8 @@
 //! session is `Context::client_sent`'s business.
 //!
 //! Split by command group: `mailbox` (describe and the session/mailbox commands),
-//! `search` (SEARCH, SORT, THREAD), `fetch` (FETCH, STORE), `display` (masking secrets).
+//! `search` (SEARCH, SORT, THREAD), `fetch` (FETCH, STORE), `notify` (NOTIFY), `display`
+//! (masking secrets).
 
 use crate::grammar::extensions::catenate::{AppendData, AppendMessage};
 use crate::grammar::search::SearchKey;
@@ -20,6 +21,7 @@ use crate::wire::Message;
 mod display;
 mod fetch;
 mod mailbox;
+mod notify;
 mod search;
 
 use display::display_text;
@@ -255,6 +257,7 @@ fn specific_templates(body: &CommandBody) -> Vec<&'static str> {
             keys.push("command.thread");
             keys.push(thread_algorithm_template(algorithm));
         }
+        Notify { set } => keys.extend(notify::templates(set.as_ref())),
         Append { messages, .. } => {
             let catenate = |m: &AppendMessage| matches!(m.data, AppendData::Catenate(_));
             if messages.len() > 1 {

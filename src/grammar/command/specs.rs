@@ -6,7 +6,7 @@ use super::parsers::*;
 use super::types::CommandBody;
 use crate::grammar::error::PResult;
 use crate::grammar::extensions::{
-    compress, enable, esearch, id, idle, move_, namespace, sort, thread, uidplus, unselect,
+    compress, enable, esearch, id, idle, move_, namespace, notify, sort, thread, uidplus, unselect,
 };
 
 /// A parser for one command, from its name to the end of its arguments.
@@ -162,6 +162,13 @@ pub(crate) static SPECS: &[Spec] = &[
         rule: "idle",
         synopsis: "IDLE",
         parse: idle::idle,
+        uid: None,
+    },
+    Spec {
+        name: "NOTIFY",
+        rule: "notify",
+        synopsis: "NOTIFY SET [STATUS] (<filter> (<event> ...)) ... or NOTIFY NONE",
+        parse: notify::notify,
         uid: None,
     },
     Spec {

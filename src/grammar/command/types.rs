@@ -10,6 +10,7 @@ use crate::grammar::extensions::condstore::{FetchModifier, SelectParam};
 use crate::grammar::extensions::esearch::ReturnOption;
 use crate::grammar::extensions::id::IdParams;
 use crate::grammar::extensions::list_extended::{ListReturnOption, ListSelectOption};
+use crate::grammar::extensions::notify::NotifySet;
 use crate::grammar::extensions::sort::SortCriterion;
 use crate::grammar::extensions::thread::ThreadAlgorithm;
 use crate::grammar::fetch::FetchItems;
@@ -177,6 +178,11 @@ pub enum CommandBody {
     Compress {
         mechanism: String,
     },
+    /// `NOTIFY SET [STATUS] event-groups` or `NOTIFY NONE` (RFC 5465 §3.1): `set` None
+    /// for NONE.
+    Notify {
+        set: Option<NotifySet>,
+    },
 }
 
 impl CommandBody {
@@ -218,6 +224,7 @@ impl CommandBody {
             Thread { .. } => "THREAD",
             Id { .. } => "ID",
             Compress { .. } => "COMPRESS",
+            Notify { .. } => "NOTIFY",
         }
     }
 
@@ -247,7 +254,9 @@ impl CommandBody {
             | Append { .. }
             | Idle
             // RFC 4978 §5: `command-auth =/ compress`.
-            | Compress { .. } => &[Authenticated, Selected],
+            | Compress { .. }
+            // RFC 5465 §8: `command-auth =/ notify`.
+            | Notify { .. } => &[Authenticated, Selected],
             Check
             | Close
             | Unselect

@@ -7,6 +7,7 @@
 //! - [`idle`]: IDLE and the DONE that ends it (RFC 2177).
 //! - [`move_`]: MOVE and UID MOVE (RFC 6851). (`move` is a Rust keyword.)
 //! - [`uidplus`]: UID EXPUNGE (RFC 4315).
+//! - [`notify`]: NOTIFY's event groups (RFC 5465).
 //! - [`namespace`]: NAMESPACE (RFC 2342).
 //! - [`id`]: ID (RFC 2971).
 //! - [`enable`]: ENABLE (RFC 5161).
@@ -31,6 +32,7 @@ pub mod idle;
 pub mod list_extended;
 pub mod move_;
 pub mod namespace;
+pub mod notify;
 pub mod preview;
 pub mod sasl_ir;
 pub mod savedate;

@@ -412,6 +412,35 @@ fn partial_of(data: &[u8], partial: Option<(u32, u32)>) -> (&[u8], Option<u32>) 
     }
 }
 
+/// `* seq FETCH (items)` for a new message, as NOTIFY's MessageNew sends it (RFC 5465
+/// §5.2): nothing is marked \Seen.
+pub(crate) fn notify_line(
+    seq: usize,
+    m: &crate::mock::store::Message,
+    recent: bool,
+    items: &[FetchAttribute],
+) -> Vec<u8> {
+    let shown = Shown {
+        uid: m.uid,
+        flags: &m.flags,
+        recent,
+        internal_date: m.internal_date,
+        modseq: m.modseq,
+        save_date: m.save_date,
+        raw: &m.raw,
+    };
+    let mut out = Reply::new(false);
+    out.extend_from_slice(format!("* {seq} FETCH (").as_bytes());
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b' ');
+        }
+        push_item(&mut out, item, &shown);
+    }
+    out.extend_from_slice(b")\r\n");
+    out.to_vec()
+}
+
 /// A message as this FETCH shows it: its flags after any \Seen it set.
 struct Shown<'a> {
     uid: u32,

@@ -39,6 +39,7 @@ pub mod idle;
 pub mod list;
 pub mod mailbox;
 pub mod modseq;
+pub mod notify;
 pub mod search;
 pub mod select;
 pub mod sets;
@@ -91,6 +92,8 @@ pub(crate) struct Conn {
     /// The keywords SEARCH made up in each mailbox (by id) during this session: Dovecot
     /// keeps them in its process's copy of the index, so a later SELECT lists them.
     pub(crate) local_keywords: Vec<(u64, String)>,
+    /// What the last NOTIFY asked for (RFC 5465): None before any, no groups after NONE.
+    pub(crate) notify: Option<crate::grammar::extensions::notify::NotifySet>,
     /// BAD replies in a row, after login.
     pub(crate) bad_in_a_row: u32,
     /// Bad commands before login, in total.
@@ -108,6 +111,7 @@ impl Default for Conn {
             last_full_modseq: 0,
             highest_fetch_modseq: 0,
             pending_highestmodseq: None,
+            notify: None,
             local_keywords: Vec::new(),
             asked_capability: false,
             bad_in_a_row: 0,
@@ -338,6 +342,7 @@ fn dispatch(cx: &mut Cx, cmd: &Command) -> Done {
         Id { .. } => any::id(cx, tag),
         Enable { capabilities } => any::enable(cx, tag, capabilities),
         Compress { .. } => any::compress(cx, tag),
+        Notify { set } => notify::handle(cx, tag, set.as_ref()),
         StartTls => auth::starttls(cx, tag),
         Authenticate {
             mechanism,

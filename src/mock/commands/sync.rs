@@ -62,6 +62,10 @@ pub(crate) fn sync(
     let condstore = conn.condstore;
     let qresync = conn.qresync;
     let uid = uid || qresync;
+    let notify_items = super::notify::new_message_items(conn.notify.as_ref()).map(<[_]>::to_vec);
+    let heard = super::notify::selected_events(conn.notify.as_ref());
+    // What NOTIFY left out is still synced, only not said (Dovecot 2.3.19, notify.txt).
+    let mut unsaid = Vec::new();
     let Some(view) = conn.selected.as_mut() else {
         return Synced::Ok;
     };
@@ -89,9 +93,23 @@ pub(crate) fn sync(
         context::before_expunges(view, &gone, out);
     }
     let last_known = view.uids.last().copied().unwrap_or(0);
-    let shown_modseq = flag_changes(view, mailbox, mode, uid, condstore, out);
-    expunges(view, mailbox, mode, qresync, out);
-    new_messages(view, mailbox, out);
+    let flags_out = if heard.flags { &mut *out } else { &mut unsaid };
+    let shown_modseq = flag_changes(view, mailbox, mode, uid, condstore, flags_out);
+    let messages_out = if heard.messages {
+        &mut *out
+    } else {
+        &mut unsaid
+    };
+    expunges(view, mailbox, mode, qresync, messages_out);
+    let known = view.uids.len();
+    new_messages(view, mailbox, messages_out);
+    // NOTIFY's MessageNew with FETCH items (RFC 5465 §5.2): one FETCH per new message.
+    for (i, &u) in view.uids.iter().enumerate().skip(known) {
+        if let (Some(items), Some(m)) = (&notify_items, mailbox.message(u)) {
+            let recent = view.recent.contains(&u);
+            out.extend_from_slice(&super::fetch::notify_line(i + 1, m, recent, items));
+        }
+    }
     context::after_sync(view, mailbox, last_known, out);
     let mut walk = mailbox.walk();
     let delayed = mode != SyncMode::Full && view.uids.iter().any(|&u| walk.message(u).is_none());

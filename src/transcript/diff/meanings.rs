@@ -290,7 +290,9 @@ fn code_text(code: &Code) -> String {
         }
         Code::PermanentFlags(flags) => format!("{} ({})", code.name(), flag_names(flags).join(" ")),
         Code::Modified(set) => format!("{} {set}", code.name()),
-        Code::Referral(url) | Code::BadUrl(url) => format!("{} {url}", code.name()),
+        Code::Referral(url) | Code::BadUrl(url) | Code::BadEvent(url) => {
+            format!("{} {url}", code.name())
+        }
         Code::NoUpdate(tag) => format!("{} \"{tag}\"", code.name()),
         _ => code.name().to_string(),
     }

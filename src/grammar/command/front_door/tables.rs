@@ -41,7 +41,6 @@ pub(super) const UNMODELLED: &[(&str, &str)] = &[
     ("DELETEACL", "ACL (RFC 4314)"),
     ("LISTRIGHTS", "ACL (RFC 4314)"),
     ("MYRIGHTS", "ACL (RFC 4314)"),
-    ("NOTIFY", "NOTIFY (RFC 5465)"),
     ("ESEARCH", "MULTISEARCH (RFC 7377)"),
     ("REPLACE", "REPLACE (RFC 8508)"),
     ("URLFETCH", "URLAUTH (RFC 4467)"),

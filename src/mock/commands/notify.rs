@@ -1,0 +1,203 @@
+//! NOTIFY (RFC 5465) as Dovecot 2.3.19 takes it: NOTIFY NONE, and NOTIFY SET checked
+//! with Dovecot's words (MessageNew and MessageExpunge together for the selected
+//! mailbox, FlagChange only with both, one selected filter, BADEVENT for the events it
+//! does not support). SET STATUS sends a STATUS for each mailbox the other filters
+//! name. For the selected mailbox, MessageNew's FETCH items follow each new message's
+//! EXISTS ([`new_message_lines`]).
+//!
+//! ```text
+//! C: a NOTIFY SET (SELECTED (MessageNew (UID FLAGS) MessageExpunge))
+//! S: a OK NOTIFY completed (0.001 + 0.000 secs).
+//! ```
+
+use crate::grammar::extensions::notify::{NotifyEvent, NotifyFilter, NotifySet};
+use crate::grammar::fetch::FetchAttribute;
+use crate::grammar::status::StatusItem;
+use crate::mock::store::{self, Account, MailboxData};
+use crate::mock::wording as w;
+
+use super::{status, Cx, Done};
+
+/// NOTIFY SET or (`set` None) NOTIFY NONE.
+pub(crate) fn handle(cx: &mut Cx, tag: &str, set: Option<&NotifySet>) -> Done {
+    let Some(set) = set else {
+        // Not `None`, which is "no NOTIFY yet": NONE silences the selected mailbox too.
+        cx.conn.notify = Some(NotifySet {
+            status: false,
+            groups: Vec::new(),
+        });
+        return Done::ok(tag, w::NOTIFY_DONE);
+    };
+    // parse
+    if let Err(reason) = check(set) {
+        return Done::bad(tag, w::command_error("NOTIFY", reason));
+    }
+    let unsupported = unsupported_events(set);
+    if !unsupported.is_empty() {
+        return Done::no(tag, w::NOTIFY_BADEVENT)
+            .code(crate::grammar::code::Code::BadEvent(unsupported.join(" ")));
+    }
+    // apply
+    cx.conn.notify = Some(set.clone());
+    if set.status {
+        status_lines(cx, set);
+    }
+    // reply
+    Done::ok(tag, w::NOTIFY_DONE)
+}
+
+/// Dovecot's BAD reasons (`imap-notify.c`), in the order it checks them.
+fn check(set: &NotifySet) -> Result<(), &'static str> {
+    let mut selected = false;
+    for g in &set.groups {
+        let events = g.events.as_deref().unwrap_or(&[]);
+        if events.iter().any(|e| matches!(e, NotifyEvent::Other(_))) {
+            return Err("Invalid arguments");
+        }
+        if !g.filter.is_selected() {
+            continue;
+        }
+        if selected {
+            return Err("Duplicate selected filter");
+        }
+        selected = true;
+        let new = events
+            .iter()
+            .any(|e| matches!(e, NotifyEvent::MessageNew(_)));
+        let expunge = events.contains(&NotifyEvent::MessageExpunge);
+        if new != expunge {
+            return Err("MessageNew and MessageExpunge must be together");
+        }
+        if events.contains(&NotifyEvent::FlagChange) && !new {
+            return Err("FlagChange requires MessageNew and MessageExpunge");
+        }
+    }
+    Ok(())
+}
+
+/// The events Dovecot knows but does not report, in the order given.
+fn unsupported_events(set: &NotifySet) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for e in set.groups.iter().flat_map(|g| g.events.iter().flatten()) {
+        let unsupported = matches!(
+            e,
+            NotifyEvent::AnnotationChange
+                | NotifyEvent::MailboxMetadataChange
+                | NotifyEvent::ServerMetadataChange
+        );
+        if unsupported && !out.iter().any(|n| n == e.name()) {
+            out.push(e.name().to_owned());
+        }
+    }
+    out
+}
+
+/// `NOTIFY SET STATUS`: a STATUS line for each existing mailbox the non-selected
+/// filters name, the selected mailbox left out (RFC 5465 §3.1).
+fn status_lines(cx: &mut Cx, set: &NotifySet) {
+    const ITEMS: [StatusItem; 4] = [
+        StatusItem::Messages,
+        StatusItem::UidNext,
+        StatusItem::UidValidity,
+        StatusItem::Unseen,
+    ];
+    let user = cx.user().to_owned();
+    let selected = cx.conn.selected.as_ref().map(|s| s.id);
+    let world = cx.store.lock();
+    let Some(account) = world.account(&user) else {
+        return;
+    };
+    let mut names: Vec<&MailboxData> = Vec::new();
+    // A group with NONE asks for no events, so no STATUS either (notify.txt a9).
+    let watched = set.groups.iter().filter(|g| g.events.is_some());
+    for g in watched.filter(|g| !g.filter.is_selected()) {
+        for mb in named(account, &g.filter) {
+            if Some(mb.id) != selected && !names.iter().any(|m| m.id == mb.id) {
+                names.push(mb);
+            }
+        }
+    }
+    let lines: Vec<Vec<u8>> = names
+        .iter()
+        .map(|mb| status::line(mb, &ITEMS, mb.name.as_bytes()))
+        .collect();
+    drop(world);
+    for line in lines {
+        cx.out.extend_from_slice(&line);
+    }
+}
+
+/// The existing mailboxes a filter names.
+fn named<'a>(account: &'a Account, filter: &NotifyFilter) -> Vec<&'a MailboxData> {
+    let mut sorted: Vec<&MailboxData> = account.mailboxes.iter().filter(|m| m.is_real()).collect();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    let real = sorted.into_iter();
+    match filter {
+        NotifyFilter::Selected | NotifyFilter::SelectedDelayed => Vec::new(),
+        // Dovecot 2.3 takes INBOXES as PERSONAL: any mailbox may have mail delivered
+        // to it (a Sieve fileinto), so it cannot tell which are inboxes (notify.txt a4).
+        NotifyFilter::Personal | NotifyFilter::Inboxes => real.collect(),
+        NotifyFilter::Subscribed => real
+            .filter(|m| account.subscriptions.contains(&m.name))
+            .collect(),
+        NotifyFilter::Mailboxes(list) => list
+            .iter()
+            .filter_map(|m| account.real(&store::canonical(&m.raw.text())))
+            .collect(),
+        NotifyFilter::Subtree(list) => real
+            .filter(|m| {
+                list.iter().any(|root| {
+                    let root = store::canonical(&root.raw.text());
+                    m.name == root || m.name.starts_with(&format!("{root}/"))
+                })
+            })
+            .collect(),
+    }
+}
+
+/// The FETCH items NOTIFY's MessageNew asks for the selected mailbox, if any.
+pub(crate) fn new_message_items(set: Option<&NotifySet>) -> Option<&[FetchAttribute]> {
+    set?.groups
+        .iter()
+        .filter(|g| g.filter.is_selected())
+        .flat_map(|g| g.events.iter().flatten())
+        .find_map(|e| match e {
+            NotifyEvent::MessageNew(items) if !items.is_empty() => Some(items.as_slice()),
+            _ => None,
+        })
+}
+
+/// Which of the selected mailbox's events the session is told of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Heard {
+    /// New messages and expunges (EXISTS, RECENT, EXPUNGE, VANISHED): NOTIFY wants
+    /// MessageNew and MessageExpunge together.
+    pub(crate) messages: bool,
+    /// Flag changes (`* n FETCH (FLAGS ...)`), the session's own STOREs included.
+    pub(crate) flags: bool,
+}
+
+/// Before any NOTIFY, everything (RFC 5465 §3.1); after one, only what its SELECTED or
+/// SELECTED-DELAYED group names: nothing after NOTIFY NONE or without such a group
+/// (§3.1: "the same as specifying SELECTED NONE"). Dovecot 2.3.19 keeps even the
+/// answers to the session's own STORE and EXPUNGE back (notify.txt c16, c18, c19).
+pub(crate) fn selected_events(set: Option<&NotifySet>) -> Heard {
+    let Some(set) = set else {
+        return Heard {
+            messages: true,
+            flags: true,
+        };
+    };
+    let events = set
+        .groups
+        .iter()
+        .filter(|g| g.filter.is_selected())
+        .find_map(|g| g.events.as_deref())
+        .unwrap_or(&[]);
+    Heard {
+        messages: events
+            .iter()
+            .any(|e| matches!(e, NotifyEvent::MessageNew(_))),
+        flags: events.contains(&NotifyEvent::FlagChange),
+    }
+}
