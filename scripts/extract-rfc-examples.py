@@ -113,6 +113,17 @@ CURATED_QUIRKS = {
     ("5465", "S: * 127 FETCH (UID 127001 BODY[HEADER.FIELDS (From To Subject)] {75}"): (
         "the RFC's prose \"(Time passes. ...)\" follows the FETCH response on its line"
     ),
+    ("5465", "C: b notify set status (selected MessageNew (uid body.peek[header.fields"
+             " (from to subject)]) MessageExpunge) (subtree Lists MessageNew)"): (
+        "events without their parentheses: RFC 5465 §8 wants"
+        " events = \"(\" event *(SP event) \")\" / \"NONE\" (Dovecot answers BAD)"
+    ),
+    ("5465", "C: e notify set (selected MessageNew (uid body.peek[header.fields"
+             " (from to subject)]) MessageExpunge) (subtree Lists MessageNew)"
+             " (mailboxes misc MessageNew)"): (
+        "events without their parentheses: RFC 5465 §8 wants"
+        " events = \"(\" event *(SP event) \")\" / \"NONE\" (Dovecot answers BAD)"
+    ),
     ("5465", "S: d STATUS completed"): "tagged response without OK",
     ("5465", 'S: * ESEARCH (TAG "a00") (COUNT 17)'): (
         "COUNT in parentheses: ESEARCH's return data are not a list"

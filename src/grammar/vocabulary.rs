@@ -50,6 +50,8 @@ pub const COMMANDS: &[&str] = &[
     // extensions: ID in any state (RFC 2971), COMPRESS once authenticated (RFC 4978 §3)
     "ID",
     "COMPRESS",
+    // NOTIFY once authenticated (RFC 5465 §8)
+    "NOTIFY",
 ];
 
 /// Untagged and tagged response kinds (RFC 3501 §7, RFC 9051 §7) and the continuation request.
