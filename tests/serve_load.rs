@@ -280,7 +280,7 @@ async fn append_stops_at_the_store_limit() {
 }
 
 #[test]
-#[ignore = "needs ss (iproute2): sudo bash scripts/ci-install.sh, then cargo test -- --ignored"]
+#[ignore = "needs ss (iproute2): sudo bash scripts/ci-install.sh, then cargo test -- --include-ignored"]
 fn the_listen_backlog_takes_a_burst() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let _guard = rt.enter();

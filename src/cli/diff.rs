@@ -6,7 +6,6 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use imap_tutor::render::{html, ReportFormat};
 use imap_tutor::transcript::diff::{diff, diff_streams, Names};
@@ -87,12 +86,5 @@ pub fn run(args: DiffArgs, color: bool) -> CliResult {
             html::write_reports(&mut out, &title, &[(names, report)])
         }
     };
-    written
-        .and_then(|_| out.flush())
-        .map_err(|e| format!("cannot write the output: {e}"))?;
-    Ok(if same {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    super::verdict(written, &mut out, same)
 }

@@ -244,3 +244,20 @@ pub fn split_pick(path: &std::path::Path) -> (std::path::PathBuf, Option<usize>)
     }
     (path.to_path_buf(), None)
 }
+
+/// Exit status of `diff` and `replay` after their report is written: 0 when the sessions
+/// are the same, 1 when they differ (as diff(1) does), an error when stdout failed.
+pub fn verdict(
+    written: std::io::Result<()>,
+    out: &mut impl std::io::Write,
+    same: bool,
+) -> CliResult {
+    written
+        .and_then(|_| out.flush())
+        .map_err(|e| format!("cannot write the output: {e}"))?;
+    Ok(if same {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::from(1)
+    })
+}

@@ -8,7 +8,6 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -211,14 +210,8 @@ pub fn run(args: ReplayArgs, color: bool) -> CliResult {
         }
     }
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|_| out.flush())
-        .map_err(|e| format!("cannot write the output: {e}"))?;
-    Ok(if same {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    let written = out.write_all(text.as_bytes());
+    super::verdict(written, &mut out, same)
 }
 
 /// Replays against mock sessions over one store, in this process: every answer is

@@ -225,6 +225,20 @@ pub(crate) fn search_program(input: &[u8]) -> PResult<'_, (Option<String>, Vec<S
     Ok((rest, (charset, keys)))
 }
 
+/// `search-criteria = charset 1*(SP search-key)` (RFC 5256 §5): the charset SORT and
+/// THREAD require, then the search program; `charset_label` names the charset in
+/// diagnostics (it says which command needs it).
+pub(crate) fn charset_criteria<'a>(
+    input: &'a [u8],
+    charset_label: &'static str,
+) -> PResult<'a, (String, Vec<SearchKey>)> {
+    let (rest, charset) = arg(charset_label, charset)(input)?;
+    let (rest, first) = arg(label::CRITERIA, search_key)(rest)?;
+    let mut keys = vec![first];
+    let (rest, ()) = more(rest, &mut keys, search_key)?;
+    Ok((rest, (charset, keys)))
+}
+
 /// `charset = atom / quoted` (RFC 3501 allowed any astring; atom and quoted cover real use)
 pub(crate) fn charset(input: &[u8]) -> PResult<'_, String> {
     if input.first() == Some(&b'"') {

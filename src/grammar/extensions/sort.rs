@@ -10,12 +10,12 @@
 use nom::Parser;
 use serde::Serialize;
 
-use crate::grammar::args::{arg, at_eol, label, more, starts_with_word, word};
+use crate::grammar::args::{arg, at_eol, starts_with_word, word};
 use crate::grammar::command::types::CommandBody;
 use crate::grammar::core::{as_str, keyword};
 use crate::grammar::error::{fail, PResult};
 use crate::grammar::extensions::esearch;
-use crate::grammar::search::{charset, search_key};
+use crate::grammar::search::charset_criteria;
 
 /// `sort-key` (RFC 5256 §3, RFC 5957 §3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -80,10 +80,7 @@ pub(crate) fn sort(input: &[u8]) -> PResult<'_, CommandBody> {
         (rest, None)
     };
     let (rest, criteria) = arg(labels::PROGRAM, sort_criteria)(rest)?;
-    let (rest, charset) = arg(labels::CHARSET, charset)(rest)?;
-    let (rest, first) = arg(label::CRITERIA, search_key)(rest)?;
-    let mut keys = vec![first];
-    let (rest, ()) = more(rest, &mut keys, search_key)?;
+    let (rest, (charset, keys)) = charset_criteria(rest, labels::CHARSET)?;
     Ok((
         rest,
         CommandBody::Sort {

@@ -12,11 +12,11 @@
 use nom::Parser;
 use serde::Serialize;
 
-use crate::grammar::args::{arg, label, more};
+use crate::grammar::args::arg;
 use crate::grammar::command::types::CommandBody;
 use crate::grammar::core::{atom, keyword, nz_number, quoted};
 use crate::grammar::error::{fail, GrammarError, PResult};
-use crate::grammar::search::{charset, search_key};
+use crate::grammar::search::charset_criteria;
 
 /// `thread-alg = "ORDEREDSUBJECT" / "REFERENCES" / thread-alg-ext`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -41,10 +41,7 @@ pub(crate) mod labels {
 pub(crate) fn thread(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, _) = keyword("THREAD").parse(input)?;
     let (rest, algorithm) = arg(labels::ALGORITHM, thread_alg)(rest)?;
-    let (rest, charset) = arg(labels::CHARSET, charset)(rest)?;
-    let (rest, first) = arg(label::CRITERIA, search_key)(rest)?;
-    let mut keys = vec![first];
-    let (rest, ()) = more(rest, &mut keys, search_key)?;
+    let (rest, (charset, keys)) = charset_criteria(rest, labels::CHARSET)?;
     Ok((
         rest,
         CommandBody::Thread {
