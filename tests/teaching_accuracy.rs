@@ -953,3 +953,32 @@ fn every_item_appendix_e_names_says_so_on_its_line() {
     let a = session(&["C: a1 LOGIN u p", "S: a1 OK done", "C: a2 NOOP"]);
     assert!(line(&a, "a2 NOOP").revision.is_empty());
 }
+
+// ---- further accuracy pass (2026-12-06) ----------------------------------------------
+
+#[test]
+fn trycreate_says_which_rfc_makes_the_no_a_must() {
+    // RFC 3501 §6.4.7: a COPY to a missing mailbox "SHOULD return an error. It SHOULD NOT
+    // automatically create the mailbox"; RFC 9051 §6.4.7 (and §6.4.8 for MOVE) makes both
+    // MUST (Appendix E item 8). [TRYCREATE] with that NO is a MUST in both.
+    for (kind, name) in [(Kind::ResponseCode, "TRYCREATE"), (Kind::Command, "COPY")] {
+        let text = prose(kind, name);
+        assert!(
+            text.contains("rfc 3501 §6.4.7 said only should")
+                || text.contains("rfc 3501 §6.4.7 says only should"),
+            "{name}: {text}"
+        );
+        assert!(text.contains("rfc 9051 §6.4.7"), "{name}: {text}");
+        assert!(text.contains("must"), "{name}: {text}");
+    }
+    let moved = prose(Kind::Command, "MOVE");
+    assert!(
+        moved.contains("rfc 9051 §6.4.8 says must") && moved.contains("rfc 3501 §6.4.7"),
+        "{moved}"
+    );
+    let lesson = lesson_text("12-copy-move.yaml").replace('\n', " ");
+    assert!(
+        lesson.contains("RFC 3501 §6.4.7 said only SHOULD"),
+        "lesson 12 says which RFC says SHOULD"
+    );
+}
