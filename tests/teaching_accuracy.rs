@@ -593,6 +593,11 @@ fn starttls_ok_says_to_ask_capability_again() {
         "{:?}",
         ok.details
     );
+    // "MUST discard ... and SHOULD reissue the CAPABILITY command": asking again is a
+    // SHOULD, forgetting the old list the MUST.
+    let said = ok.details.join(" ");
+    assert!(said.contains("should ask CAPABILITY again"), "{said}");
+    assert!(said.contains("must forget"), "{said}");
 }
 
 #[test]
@@ -762,6 +767,18 @@ const FALSE_CLAIMS: &[(&str, &str)] = &[
         "RFC 3501 §7.1: ignored or kept",
     ),
     ("inbox always exists", "RFC 9051 §5.1: it might not"),
+    (
+        "must ask capability again",
+        "RFC 9051 §6.2.1: MUST discard, SHOULD reissue",
+    ),
+    (
+        "before and ask capability again",
+        "RFC 9051 §6.2.1: MUST discard, SHOULD reissue",
+    ),
+    (
+        "should send decoded text without",
+        "RFC 3516 §4.3: the SHOULD is for 8-bit data without NUL",
+    ),
     (
         "utf-8 and us-ascii must always work",
         "RFC 3501 §6.4.4: US-ASCII only",
@@ -980,5 +997,127 @@ fn trycreate_says_which_rfc_makes_the_no_a_must() {
     assert!(
         lesson.contains("RFC 3501 §6.4.7 said only SHOULD"),
         "lesson 12 says which RFC says SHOULD"
+    );
+}
+
+/// Every key a lesson file uses (prose lines never start with one of these and a colon).
+const LESSON_KEYS: &[&str] = &[
+    "id",
+    "title",
+    "level",
+    "summary",
+    "prerequisites",
+    "fixture",
+    "setup",
+    "steps",
+    "narrative",
+    "goal",
+    "show",
+    "expect",
+    "hints",
+    "explanation",
+    "check",
+    "updates",
+    "text",
+    "name",
+    "uid",
+    "internal_date",
+    "subscribed",
+    "before",
+    "absent",
+    "unordered",
+    "flags",
+    "users",
+    "uidvalidity",
+    "uidnext",
+    "special_use",
+    "server",
+    "password",
+    "messages",
+    "mailboxes",
+    "greeting",
+    "capabilities",
+    "before_login",
+    "after_login",
+    "expunge",
+    "mailbox",
+    "deliver",
+];
+
+/// The paragraphs a learner reads in a lesson file (narratives, explanations, the
+/// summary), each as one string: a blank line or the next YAML key ends one.
+fn lesson_paragraphs(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut prose = false;
+    for l in text.lines() {
+        let t = l.trim_start();
+        let key = t.trim_start_matches("- ").split(':').next().unwrap_or("");
+        let is_key = t.contains(':') && LESSON_KEYS.contains(&key);
+        if is_key || t.is_empty() {
+            if prose && !current.trim().is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+            current.clear();
+            if is_key {
+                prose = matches!(key, "narrative" | "explanation" | "summary");
+            }
+            continue;
+        }
+        if prose {
+            current.push_str(t);
+            current.push(' ');
+        }
+    }
+    if prose && !current.trim().is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+#[test]
+fn lessons_mark_what_imap4rev2_deprecates_where_they_use_it() {
+    // RFC 9051 Appendix E items 4, 11, 12, 18, 19 (deprecated) and 17 (CHECK, removed):
+    // a lesson paragraph that shows one of them says so, as the explainer's lines do.
+    let items = [
+        "RECENT`",
+        "\\Recent",
+        "[UNSEEN",
+        "RFC822 ",
+        "RFC822.TEXT",
+        "RFC822.HEADER",
+        "LSUB",
+        "`CHECK`",
+        "old form of the answer",
+    ];
+    let mut problems = Vec::new();
+    let mut paragraphs = 0;
+    for path in files(&root().join("scenarios"), "yaml") {
+        for p in lesson_paragraphs(&std::fs::read_to_string(&path).unwrap()) {
+            paragraphs += 1;
+            let found: Vec<_> = items.iter().filter(|i| p.contains(*i)).collect();
+            if !found.is_empty() && !p.contains("deprecated") && !p.contains("removes") {
+                problems.push(format!("{}: {found:?} in: {p}", path.display()));
+            }
+        }
+    }
+    assert!(paragraphs > 200, "only {paragraphs} paragraphs read");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let examine = lesson_text("06-select-examine.yaml");
+    assert!(
+        examine.contains("not `\\Seen`; IMAP4rev1, deprecated in IMAP4rev2"),
+        "lesson 06 marks the UNSEEN response code"
+    );
+}
+
+#[test]
+fn check_is_like_noop_on_many_servers_not_all() {
+    // RFC 9051 Appendix E item 17 removes CHECK; RFC 3501 §6.4.1 lets a server do
+    // housekeeping for it, so "servers treat it like NOOP" is Dovecot's way, not a rule.
+    let lesson = lesson_text("20-real-client.yaml").replace('\n', " ");
+    assert!(!lesson.contains("removes; servers treat it"), "lesson 20");
+    assert!(
+        lesson.contains("many servers, Dovecot included, treat"),
+        "lesson 20"
     );
 }
