@@ -4,8 +4,9 @@
 //! `* OK [PERMANENTFLAGS (...)]` before any FETCH shows it (RFC 9051 §7.3.5: a client
 //! learns the flags a mailbox has from FLAGS). Dovecot 2.3 checks before every flag
 //! list it writes, so the order holds whether the FETCH answers the command, reports
-//! a change after it, or comes while idling. The bytes below are Dovecot's for the
-//! same steps (tests/data/differential/keywords.txt runs them against a real one).
+//! a change after it, comes while idling, or is sent by NOTIFY (RFC 5465 §5.1, §5.2).
+//! The bytes below are Dovecot's for the same steps (tests/data/differential/keywords.txt
+//! and notify.txt run them against a real one).
 
 use std::sync::Arc;
 
@@ -124,6 +125,72 @@ fn an_idling_session_hears_flags_before_the_fetch() {
     assert_eq!(
         send(&mut b, "DONE"),
         format!("b3 OK Idle completed {TIMING}.\r\n")
+    );
+}
+
+/// NOTIFY SET for the selected mailbox, as notify.txt c21 sends it to Dovecot.
+const NOTIFY_SELECTED: &str =
+    "n1 NOTIFY SET (SELECTED (MessageNew (UID FLAGS) MessageExpunge FlagChange))";
+
+#[test]
+fn under_notify_flagchange_comes_after_flags_announced_the_keyword() {
+    // notify.txt c22: Dovecot 2.3.19 sends FLAGS and PERMANENTFLAGS, then the FETCH.
+    let (store, config) = world();
+    let mut a = selected(&store, &config);
+    let mut b = selected(&store, &config);
+    assert_eq!(
+        send(&mut b, NOTIFY_SELECTED),
+        format!("n1 OK NOTIFY completed {TIMING}.\r\n")
+    );
+    send(&mut a, "a3 STORE 2 +FLAGS ($Fresh)");
+    assert_eq!(
+        send(&mut b, "b3 NOOP"),
+        format!(
+            "{}* 2 FETCH (FLAGS ($Fresh))\r\nb3 OK NOOP completed {TIMING}.\r\n",
+            flags_lines("$Fresh")
+        )
+    );
+}
+
+#[test]
+fn under_notify_an_idling_session_hears_flags_before_the_fetch() {
+    // notify.txt c23: the same order pushed while idling.
+    let (store, config) = world();
+    let mut a = selected(&store, &config);
+    let mut b = selected(&store, &config);
+    send(&mut b, NOTIFY_SELECTED);
+    assert_eq!(send(&mut b, "b3 IDLE"), "+ idling\r\n");
+    send(&mut a, "a3 STORE 3 +FLAGS ($Fresher)");
+    assert_eq!(
+        String::from_utf8_lossy(&b.poll_updates()),
+        format!(
+            "{}* 3 FETCH (FLAGS (\\Seen $Fresher))\r\n",
+            flags_lines("$Fresher")
+        )
+    );
+    assert_eq!(
+        send(&mut b, "DONE"),
+        format!("b3 OK Idle completed {TIMING}.\r\n")
+    );
+}
+
+#[test]
+fn under_notify_messagenew_fetches_a_new_keyword_only_after_flags() {
+    // notify.txt c3 and c24: FLAGS, PERMANENTFLAGS, EXISTS, RECENT, then MessageNew's
+    // FETCH with the keyword the appended message brought.
+    let (store, config) = world();
+    let mut b = selected(&store, &config);
+    send(&mut b, NOTIFY_SELECTED);
+    let (mut c, _) = Session::new(store.clone(), config.clone());
+    c.receive(b"c1 LOGIN strategos tryhackme\r\n");
+    let appended = send(&mut c, "c2 APPEND INBOX ($Newest) {13+}\r\nSubject: nine");
+    assert!(appended.contains("c2 OK [APPENDUID"), "{appended}");
+    assert_eq!(
+        send(&mut b, "b3 NOOP"),
+        format!(
+            "{}* 5 EXISTS\r\n* 1 RECENT\r\n* 5 FETCH (UID 5 FLAGS (\\Recent $Newest))\r\nb3 OK NOOP completed {TIMING}.\r\n",
+            flags_lines("$Newest")
+        )
     );
 }
 

@@ -155,6 +155,10 @@ pub struct SelectedView {
     pub(crate) saved: Vec<u32>,
     /// The searches the client asked to be kept told of (RFC 5267 §4.3, [`context`]).
     pub(crate) updates: Vec<context::Update>,
+    /// The highest UID when the client was last sent EXISTS: NOTIFY's MessageNew FETCH
+    /// goes to every message above it with the next EXISTS, those that came while
+    /// NOTIFY kept quiet included (notify.txt c24).
+    pub(crate) told_uid: u32,
 }
 
 impl SelectedView {

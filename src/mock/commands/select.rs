@@ -212,6 +212,7 @@ fn open(
         gone: BTreeSet::new(),
         saved: Vec::new(),
         updates: Vec::new(),
+        told_uid: mb.messages.last().map_or(0, |m| m.uid),
     };
     let mut view = view;
     super::announce_keywords(&mut view, mb, &mut Vec::new());

@@ -101,14 +101,21 @@ pub(crate) fn sync(
         &mut unsaid
     };
     expunges(view, mailbox, mode, qresync, messages_out);
-    let known = view.uids.len();
-    new_messages(view, mailbox, messages_out);
-    // NOTIFY's MessageNew with FETCH items (RFC 5465 §5.2): one FETCH per new message.
-    for (i, &u) in view.uids.iter().enumerate().skip(known) {
-        if let (Some(items), Some(m)) = (&notify_items, mailbox.message(u)) {
-            let recent = view.recent.contains(&u);
-            out.extend_from_slice(&super::fetch::notify_line(i + 1, m, recent, items));
+    let exists = new_messages(view, mailbox, messages_out);
+    if heard.messages && exists {
+        // NOTIFY's MessageNew with FETCH items (RFC 5465 §5.2): with the EXISTS, one
+        // FETCH per message above the last EXISTS, those that came while NOTIFY kept
+        // quiet included (Dovecot 2.3.19, notify.txt c22 and c24).
+        for (i, &u) in view.uids.iter().enumerate() {
+            if u <= view.told_uid {
+                continue;
+            }
+            if let (Some(items), Some(m)) = (&notify_items, mailbox.message(u)) {
+                let recent = view.recent.contains(&u);
+                out.extend_from_slice(&super::fetch::notify_line(i + 1, m, recent, items));
+            }
         }
+        view.told_uid = view.uids.last().copied().unwrap_or(view.told_uid);
     }
     context::after_sync(view, mailbox, last_known, out);
     let mut walk = mailbox.walk();
@@ -214,7 +221,8 @@ fn expunges(
 
 /// `* n EXISTS` and `* n RECENT` for messages that arrived; the first session to see a
 /// message takes its \Recent.
-fn new_messages(view: &mut SelectedView, mailbox: &mut MailboxData, out: &mut Vec<u8>) {
+/// Returns whether an EXISTS went out.
+fn new_messages(view: &mut SelectedView, mailbox: &mut MailboxData, out: &mut Vec<u8>) -> bool {
     let last = view.uids.last().copied().unwrap_or(0);
     let before = view.uids.len();
     for m in mailbox.messages.iter_mut().filter(|m| m.uid > last) {
@@ -225,11 +233,13 @@ fn new_messages(view: &mut SelectedView, mailbox: &mut MailboxData, out: &mut Ve
             view.recent.insert(m.uid);
         }
     }
-    if view.uids.len() != before {
+    let exists = view.uids.len() != before;
+    if exists {
         out.extend_from_slice(format!("* {} EXISTS\r\n", view.uids.len()).as_bytes());
     }
     if view.recent.len() != view.recent_reported {
         view.recent_reported = view.recent.len();
         out.extend_from_slice(format!("* {} RECENT\r\n", view.recent.len()).as_bytes());
     }
+    exists
 }
