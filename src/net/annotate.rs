@@ -445,6 +445,7 @@ pub(crate) fn note(text: &str, time: Option<f64>) -> Annotation {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::net::relay;
     use crate::render::{Format, TextStyle};
 
     fn annotator() -> Annotator {
@@ -500,6 +501,83 @@ mod tests {
             b")\r\na1 OK Fetch completed.\r\n",
         );
         String::from_utf8(std::mem::take(&mut a.printer.pending)).unwrap()
+    }
+
+    /// The second leak of issue 10, through the proxy's own parts: a tap whose budget
+    /// the client's APPEND literal overflows (the annotator has not read a byte yet, as
+    /// when it falls behind), then LOGIN and AUTHENTICATE PLAIN. The tap's real
+    /// overflow makes the gap; neither the screen nor the recording may show a secret.
+    #[test]
+    fn after_the_tap_overflows_no_secret_reaches_the_screen_or_the_recording() {
+        const PASSWORD: &str = "s3cr3t-pw";
+        // "\0strategos\0s3cr3t-pw" in base64: AUTHENTICATE PLAIN's response.
+        const PLAIN: &str = "AHN0cmF0ZWdvcwBzM2NyM3QtcHc=";
+        let (tap, mut rx) = relay::tap_with_budget(4096);
+        let offer = |direction, bytes: &[u8]| tap.offer(direction, bytes);
+        assert!(offer(Direction::Server, b"* OK ready\r\n"));
+        assert!(offer(Direction::Client, b"a1 APPEND INBOX {300000}\r\n"));
+        assert!(offer(Direction::Server, b"+ OK\r\n"));
+        let literal = vec![b'x'; 300_000];
+        let offered: Vec<bool> = literal
+            .chunks(relay::BUFFER)
+            .map(|piece| offer(Direction::Client, piece))
+            .collect();
+        assert!(offered.iter().all(|taken| !taken), "the budget overflowed");
+        // The literal's last bytes and everything after fit again.
+        for (direction, bytes) in [
+            (Direction::Client, b"\r\n".as_slice()),
+            (Direction::Server, b"a1 OK Append completed.\r\n"),
+            (Direction::Client, b"a2 LOGIN strategos s3cr3t-pw\r\n"),
+            (Direction::Server, b"a2 OK Logged in\r\n"),
+            (Direction::Client, b"a3 AUTHENTICATE PLAIN\r\n"),
+            (Direction::Server, b"+ \r\n"),
+            (Direction::Client, b"AHN0cmF0ZWdvcwBzM2NyM3QtcHc=\r\n"),
+            (Direction::Server, b"a3 OK Logged in\r\n"),
+            (Direction::Client, b"a4 LOGOUT\r\n"),
+            (
+                Direction::Server,
+                b"* BYE Logging out\r\na4 OK Logout completed.\r\n",
+            ),
+        ] {
+            assert!(
+                offer(direction, bytes),
+                "{}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
+        drop(tap);
+
+        let dir = std::env::temp_dir().join(format!("imap-tutor-tap-gap-{}", std::process::id()));
+        let path = dir.join("gap.txt");
+        let recorder = Recorder::create(path.clone(), Vec::new(), false).unwrap();
+        let mut a = annotator();
+        a.recorder = Some(recorder);
+        let mut gaps = 0;
+        while let Some(event) = rx.try_next() {
+            gaps += usize::from(matches!(event, TapEvent::Gap { .. }));
+            a.event(event);
+        }
+        assert_eq!(gaps, 1, "the tap's overflow is one gap");
+        let screen = String::from_utf8(std::mem::take(&mut a.printer.pending)).unwrap();
+        a.finish();
+        let recording = std::fs::read_to_string(&path).unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+        for (what, text) in [("screen", &screen), ("recording", &recording)] {
+            assert!(
+                !text.contains(PASSWORD),
+                "{what} shows the password:\n{text}"
+            );
+            assert!(
+                !text.contains(PLAIN),
+                "{what} shows AUTHENTICATE data:\n{text}"
+            );
+            assert!(text.contains("a4 OK Logout completed."), "{what}:\n{text}");
+        }
+        assert!(screen.contains("fell behind"), "{screen}");
+        assert!(
+            recording.contains("back in step after the gap"),
+            "{recording}"
+        );
     }
 
     #[test]
