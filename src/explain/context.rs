@@ -35,7 +35,7 @@ pub struct Pending {
 
 impl Pending {
     /// True if this is the command called `name` (either form).
-    pub fn is(&self, name: &str) -> bool {
+    pub(crate) fn is(&self, name: &str) -> bool {
         self.name == Some(name)
     }
 
@@ -158,7 +158,7 @@ impl Context {
 
     /// The client sent a command line (not DONE, not SASL data) whose first line is
     /// `first_line`.
-    pub fn client_sent(&mut self, parsed: &ParsedCommand, first_line: &[u8]) {
+    pub(crate) fn client_sent(&mut self, parsed: &ParsedCommand, first_line: &[u8]) {
         // What a server reads as the tag: the first word. When the learner's tag ran into
         // the command, or there is none, the grammar's tag is not that word; the answer
         // will carry the word.
@@ -218,7 +218,7 @@ impl Context {
     }
 
     /// The server sent a message; `greeting` is [`Context::is_greeting`] of it.
-    pub fn server_sent(&mut self, parsed: &ParsedResponse, greeting: bool) {
+    pub(crate) fn server_sent(&mut self, parsed: &ParsedResponse, greeting: bool) {
         self.awaiting_greeting = false;
         if greeting {
             self.state_known = true;

@@ -26,7 +26,7 @@ const LONGEST_START: usize = 8192;
 
 /// Looking for a message start after a gap. See the module documentation.
 #[derive(Debug, Default, Clone)]
-pub struct Seek {
+pub(crate) struct Seek {
     /// The start of a line that began in an earlier piece.
     line: Vec<u8>,
     /// The current line grew too long to be a message's first line.
@@ -101,7 +101,7 @@ pub(crate) fn starts_message(direction: Direction, line: &[u8]) -> bool {
 /// The client's bytes are not trusted until the server confirms a command sent after
 /// the gap. See the module documentation.
 #[derive(Debug, Default, Clone)]
-pub struct Doubt {
+pub(crate) struct Doubt {
     /// Tags of the client messages framed since the doubt began.
     tags: HashSet<Vec<u8>>,
     /// Client bytes withheld so far.
@@ -110,7 +110,7 @@ pub struct Doubt {
 
 impl Doubt {
     /// A client message starts with `first_line`: remember its tag.
-    pub fn command(&mut self, first_line: &[u8]) {
+    pub(crate) fn command(&mut self, first_line: &[u8]) {
         let tag = tag_of(first_line);
         if !tag.is_empty() {
             self.tags.insert(tag.to_vec());

@@ -15,12 +15,12 @@
 //!   show what the recording would not keep.
 //! - [`gap`]: the way back in after lost bytes, and the doubt that masks until then.
 
-pub mod commands;
-pub mod context;
-pub mod gap;
-pub mod literal;
-pub mod redact;
-pub mod responses;
+pub(crate) mod commands;
+pub(crate) mod context;
+pub(crate) mod gap;
+pub(crate) mod literal;
+pub(crate) mod redact;
+pub(crate) mod responses;
 
 use std::borrow::Cow;
 
@@ -135,7 +135,7 @@ impl Annotation {
     }
 
     /// A remark that is not a message: from a reader, the recorder or the proxy.
-    pub fn note(text: &str, time: Option<f64>) -> Self {
+    pub(crate) fn note(text: &str, time: Option<f64>) -> Self {
         let mut a = Annotation::new(None, AnnotationKind::Note, text.to_string());
         a.summary = text.to_string();
         a.raw = Vec::new();
@@ -280,7 +280,7 @@ impl Explainer {
     }
 
     /// What the explainer knows about the session so far.
-    pub fn context(&self) -> &Context {
+    pub(crate) fn context(&self) -> &Context {
         &self.context
     }
 

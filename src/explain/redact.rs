@@ -60,7 +60,7 @@ enum Login {
 
 /// The sans-IO redactor: feed it both directions; it returns the client bytes to record.
 #[derive(Debug)]
-pub struct Redactor {
+pub(crate) struct Redactor {
     client: Framer,
     server: Framer,
     auth: Option<Auth>,
@@ -87,7 +87,7 @@ pub struct Redactor {
 
 impl Redactor {
     /// A redactor; with `show_secrets` it passes everything through unchanged.
-    pub fn new(show_secrets: bool) -> Self {
+    pub(crate) fn new(show_secrets: bool) -> Self {
         Redactor {
             client: Framer::default(),
             server: Framer::default(),
@@ -105,7 +105,7 @@ impl Redactor {
 
     /// Bytes the client sent; returns what to record. Lines are returned whole, so a
     /// line split across reads comes out once its end has arrived.
-    pub fn client(&mut self, bytes: &[u8]) -> Vec<u8> {
+    pub(crate) fn client(&mut self, bytes: &[u8]) -> Vec<u8> {
         let found;
         let bytes = match self.seeking[0].as_mut() {
             None => bytes,
@@ -156,7 +156,7 @@ impl Redactor {
     /// Bytes the server sent: the redactor watches them for `+`, for the end of
     /// AUTHENTICATE and for the end of a doubt. Returns the bytes from where framing
     /// is sure (after a gap, from the next line that starts a response).
-    pub fn server<'a>(&mut self, bytes: &'a [u8]) -> Cow<'a, [u8]> {
+    pub(crate) fn server<'a>(&mut self, bytes: &'a [u8]) -> Cow<'a, [u8]> {
         let bytes: Cow<'a, [u8]> = match self.seeking[1].as_mut() {
             None => Cow::Borrowed(bytes),
             Some(seek) => match seek.scan(Direction::Server, bytes) {
@@ -208,7 +208,7 @@ impl Redactor {
     /// Bytes from `direction` were lost (the proxy's annotator fell behind): framing
     /// restarts at the next message, and the client's bytes are withheld until the
     /// server shows that we are back in step.
-    pub fn gap(&mut self, direction: Direction) {
+    pub(crate) fn gap(&mut self, direction: Direction) {
         // A refusal of a literal the client is waiting to send may be among lost
         // server bytes: then the client's framing is a guess too.
         let client_unsure = direction == Direction::Client || self.awaiting_continuation;
@@ -220,7 +220,7 @@ impl Redactor {
 
     /// Bytes from `direction` are missing and the next ones start a message (a
     /// recording's gap mark): framing restarts there, and nothing is in doubt.
-    pub fn resume(&mut self, direction: Direction) {
+    pub(crate) fn resume(&mut self, direction: Direction) {
         self.restart(direction, false);
         if direction == Direction::Client {
             self.doubt = None;

@@ -14,7 +14,7 @@ use super::error::{fail, GrammarError, PResult};
 
 /// What each argument is called in diagnostics: "LOGIN needs *a password* here". Shared
 /// with `fetch.rs`, `search.rs` and `extensions/`, so that one thing has one name.
-pub mod label {
+pub(crate) mod label {
     pub(crate) const SEQUENCE_SET: &str = "a sequence set (message numbers such as 1, 2:4 or 1:*)";
     pub(crate) const UID_SET: &str = "a set of UIDs (such as 1, 2:4 or 1:*)";
     pub(crate) const MAILBOX: &str = "a mailbox name";

@@ -138,6 +138,7 @@ impl std::fmt::Display for Code {
 }
 
 /// The codes that have a variant (and a grammar) of their own, as [`Code::name`] gives them.
+#[cfg(test)]
 pub(crate) const NAMED: &[&str] = &[
     // RFC 3501 §7.1, RFC 9051 §7.1
     "ALERT",
@@ -168,6 +169,7 @@ pub(crate) const NAMED: &[&str] = &[
 ];
 
 /// Every code the tutor knows: [`NAMED`], then [`ARGUMENTLESS`].
+#[cfg(test)]
 pub(crate) const CODE_NAMES: &[&str] =
     &super::concat_names::<{ NAMED.len() + ARGUMENTLESS.len() }>(NAMED, ARGUMENTLESS);
 

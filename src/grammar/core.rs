@@ -336,7 +336,7 @@ fn date_month(input: &[u8]) -> PResult<'_, &[u8]> {
 
 /// `text = 1*TEXT-CHAR` — human-readable text to the end of the line (may be empty here;
 /// RFC 9051 requires at least one character, but servers and the RFC's own examples omit it).
-pub fn text(input: &[u8]) -> PResult<'_, String> {
+pub(crate) fn text(input: &[u8]) -> PResult<'_, String> {
     map(take_while(|b| b != b'\r' && b != b'\n'), |b| {
         String::from_utf8_lossy(b).into_owned()
     })
@@ -351,7 +351,7 @@ pub(crate) fn keyword<'a>(
 }
 
 /// Bytes known to be ASCII (they passed a byte-class check) as `&str`.
-pub fn as_str(bytes: &[u8]) -> &str {
+pub(crate) fn as_str(bytes: &[u8]) -> &str {
     std::str::from_utf8(bytes).unwrap_or("")
 }
 

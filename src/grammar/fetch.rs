@@ -91,7 +91,7 @@ impl FetchItems {
 
 impl FetchAttribute {
     /// The item's name as the knowledge base lists it (`BODY.PEEK[]` for any peeked section).
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         use FetchAttribute::*;
         match self {
             Envelope => "ENVELOPE",
@@ -161,6 +161,7 @@ const SECTION_ITEMS: &[&str] = &[
 ];
 
 /// The same items as the knowledge base calls them (a section's item is `BODY[]`).
+#[cfg(test)]
 const SECTION_ITEM_NAMES: &[&str] = &[
     "BODY[]",
     "BODY.PEEK[]",
@@ -181,6 +182,7 @@ pub(crate) const FETCH_NAMES: &[&str] = &super::concat_names::<
 
 /// What [`FetchAttribute::name`] answers for each item the grammar models: the names
 /// the knowledge base explains.
+#[cfg(test)]
 pub(crate) const ITEM_NAMES: &[&str] = &super::concat_names::<
     { PLAIN_ITEMS.len() + SECTION_ITEM_NAMES.len() },
 >(PLAIN_ITEMS, SECTION_ITEM_NAMES);

@@ -21,23 +21,23 @@
 //! - [`suggest`]: the edit distance behind "did you mean".
 //! - [`vocabulary`]: every name the grammar knows, for the knowledge base's coverage test.
 
-pub mod args;
+pub(crate) mod args;
 pub mod body;
-pub mod code;
+pub(crate) mod code;
 pub mod command;
 pub mod core;
-pub mod envelope;
-pub mod error;
+pub(crate) mod envelope;
+pub(crate) mod error;
 pub mod extensions;
 pub mod fetch;
-pub mod mailbox;
+pub(crate) mod mailbox;
 pub mod msg_att;
 pub mod response;
 pub mod search;
 pub mod section;
 pub mod sequence;
 pub mod status;
-pub mod suggest;
+pub(crate) mod suggest;
 pub mod vocabulary;
 
 /// `a` then `b`, as one array: lets a list of names be built from the lists that own

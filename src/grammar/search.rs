@@ -22,13 +22,6 @@ use super::sequence::{sequence_set, SequenceSet};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SearchText(#[serde(serialize_with = "super::core::serialize_lossy")] pub Vec<u8>);
 
-impl SearchText {
-    /// The text as UTF-8 (bytes that are not become U+FFFD).
-    pub fn text(&self) -> std::borrow::Cow<'_, str> {
-        String::from_utf8_lossy(&self.0)
-    }
-}
-
 impl From<&str> for SearchText {
     fn from(s: &str) -> Self {
         SearchText(s.as_bytes().to_vec())
@@ -95,7 +88,7 @@ pub enum SearchKey {
 impl SearchKey {
     /// The key's keyword as on the wire (`NEW`, `SENTBEFORE`); None for a bare sequence
     /// set and a parenthesised list, which have none.
-    pub fn name(&self) -> Option<&'static str> {
+    pub(crate) fn name(&self) -> Option<&'static str> {
         use SearchKey::*;
         Some(match self {
             All => "ALL",

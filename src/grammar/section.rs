@@ -82,6 +82,7 @@ pub(crate) fn section(input: &[u8]) -> PResult<'_, Section> {
 }
 
 /// The names of `section-text`, for the knowledge base.
+#[cfg(test)]
 pub(crate) const SECTION_TEXT_NAMES: &[&str] = &[
     "HEADER",
     "HEADER.FIELDS",

@@ -31,7 +31,7 @@ pub enum StatusItem {
 
 impl StatusItem {
     /// Every item, in the order of [`STATUS_ATT_NAMES`].
-    pub const ALL: [StatusItem; 11] = [
+    pub(crate) const ALL: [StatusItem; 11] = [
         StatusItem::Messages,
         StatusItem::Recent,
         StatusItem::UidNext,

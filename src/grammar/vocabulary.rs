@@ -7,7 +7,7 @@
 
 /// Commands of RFC 3501 and RFC 9051, plus the extensions the tutor knows.
 /// `UID` is listed because it prefixes COPY, MOVE, FETCH, SEARCH, STORE and EXPUNGE.
-pub const COMMANDS: &[&str] = &[
+pub(crate) const COMMANDS: &[&str] = &[
     // any state (RFC 3501 §6.1, RFC 9051 §6.1)
     "CAPABILITY",
     "NOOP",
@@ -83,10 +83,12 @@ pub const RESPONSES: &[&str] = &[
 
 /// Response codes: RFC 3501 §7.1, RFC 9051 §7.1, RFC 5530, and the extensions above,
 /// as the grammar knows them (`code::CODE_NAMES`).
-pub const RESPONSE_CODES: &[&str] = super::code::CODE_NAMES;
+#[cfg(test)]
+pub(crate) const RESPONSE_CODES: &[&str] = super::code::CODE_NAMES;
 
 /// System flags (RFC 3501 §2.3.2, RFC 9051 §2.3.2) and the `\*` PERMANENTFLAGS marker.
-pub const FLAGS: &[&str] = &[
+#[cfg(test)]
+pub(crate) const FLAGS: &[&str] = &[
     "\\Seen",
     "\\Answered",
     "\\Flagged",
@@ -98,23 +100,28 @@ pub const FLAGS: &[&str] = &[
 
 /// FETCH data items a client may ask for, the macros (RFC 3501 §6.4.5, RFC 9051 §6.4.5)
 /// and the section parts (RFC 3501 §6.4.5 "section-msgtext"), from the grammar's lists.
-pub const FETCH_ITEMS: &[&str] = &super::concat_names::<
+#[cfg(test)]
+pub(crate) const FETCH_ITEMS: &[&str] = &super::concat_names::<
     { super::fetch::FETCH_MACROS.len() + FETCH_ITEMS_AND_SECTIONS.len() },
 >(super::fetch::FETCH_MACROS, FETCH_ITEMS_AND_SECTIONS);
 
+#[cfg(test)]
 const FETCH_ITEMS_AND_SECTIONS: &[&str] =
     &super::concat_names::<
         { super::fetch::ITEM_NAMES.len() + super::section::SECTION_TEXT_NAMES.len() },
     >(super::fetch::ITEM_NAMES, super::section::SECTION_TEXT_NAMES);
 
 /// SEARCH keys (RFC 3501 §6.4.4, RFC 9051 §6.4.4).
-pub const SEARCH_KEYS: &[&str] = super::search::SEARCH_KEY_NAMES;
+#[cfg(test)]
+pub(crate) const SEARCH_KEYS: &[&str] = super::search::SEARCH_KEY_NAMES;
 
 /// The words of a SEARCH command that are not keys: `CHARSET x` and ESEARCH's `RETURN (...)`.
-pub const SEARCH_ARGUMENTS: &[&str] = &["CHARSET", "RETURN"];
+#[cfg(test)]
+pub(crate) const SEARCH_ARGUMENTS: &[&str] = &["CHARSET", "RETURN"];
 
 /// LIST and LSUB mailbox attributes (RFC 3501 §7.2.2, RFC 9051 §7.3.1, RFC 5258, RFC 6154).
-pub const LIST_ATTRIBUTES: &[&str] = &[
+#[cfg(test)]
+pub(crate) const LIST_ATTRIBUTES: &[&str] = &[
     "\\Noinferiors",
     "\\Noselect",
     "\\Marked",
@@ -135,10 +142,12 @@ pub const LIST_ATTRIBUTES: &[&str] = &[
 ];
 
 /// STATUS data items (RFC 3501 §6.3.10, RFC 9051 §6.3.11, RFC 8438).
-pub const STATUS_ITEMS: &[&str] = super::status::STATUS_ATT_NAMES;
+#[cfg(test)]
+pub(crate) const STATUS_ITEMS: &[&str] = super::status::STATUS_ATT_NAMES;
 
 /// Capabilities: both of the seed's lists, plus those of the extensions above.
-pub const CAPABILITIES: &[&str] = &[
+#[cfg(test)]
+pub(crate) const CAPABILITIES: &[&str] = &[
     "IMAP4rev1",
     "IMAP4rev2",
     "SASL-IR",

@@ -14,7 +14,6 @@
 pub mod phrases;
 
 pub(crate) use phrases::count_key;
-pub use phrases::Phrase;
 
 use serde::Deserialize;
 use std::sync::OnceLock;

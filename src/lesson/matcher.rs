@@ -61,7 +61,7 @@ pub(crate) struct CompileError {
 }
 
 impl Pattern {
-    pub fn parse(source: &str) -> Result<Pattern, CompileError> {
+    pub(crate) fn parse(source: &str) -> Result<Pattern, CompileError> {
         let err = |reason: String| CompileError {
             pattern: source.to_owned(),
             reason,

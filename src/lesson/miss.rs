@@ -15,13 +15,11 @@ use super::matcher::Judgement;
 use super::schema::{ExpectItem, Step};
 
 /// What the learner sent and got back in the attempt that missed.
-pub struct Attempted<'a> {
+pub(crate) struct Attempted<'a> {
     /// The tag `{tag}` stands for: the learner's own.
     pub(crate) tag: &'a str,
     /// The explained messages of the attempt, both sides, in order.
     pub(crate) annotations: &'a [Annotation],
-    /// The reply's lines.
-    pub reply: &'a [String],
 }
 
 /// The one sentence that explains a miss.

@@ -12,13 +12,13 @@
 //! works from any directory; a test checks the list matches the folder.
 
 pub mod check;
-pub mod matcher;
-pub mod miss;
+pub(crate) mod matcher;
+pub(crate) mod miss;
 pub mod progress;
 pub mod repl;
-pub mod runner;
+pub(crate) mod runner;
 pub mod schema;
-pub mod screen;
+pub(crate) mod screen;
 mod world;
 
 use std::path::{Path, PathBuf};

@@ -31,7 +31,7 @@ pub(crate) struct LessonProgress {
 
 impl LessonProgress {
     /// "done", "3/7", or "" for not started.
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         if self.completed {
             "done".into()
         } else if self.step > 0 {

@@ -377,7 +377,6 @@ impl Runner {
         let attempted = miss::Attempted {
             tag: &tag,
             annotations: &attempt.annotations,
-            reply: &reply,
         };
         let sentence = miss::sentence(&step, &attempted, &judgement);
         let diff = matcher::diff(&judgement.expected, &reply);

@@ -181,7 +181,7 @@ impl<'de> Deserialize<'de> for ExpectItem {
 /// should not have to learn.)
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct Event {
+pub struct Event {
     /// New mail arrives (the second client APPENDs it).
     #[serde(default)]
     pub(crate) deliver: Option<Deliver>,
@@ -558,7 +558,7 @@ pub(crate) struct Locator<'a> {
 }
 
 impl<'a> Locator<'a> {
-    pub fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         Locator {
             lines: text.lines().collect(),
         }

@@ -24,7 +24,7 @@ use super::rfc822::{is_atext, Cursor, Step};
 
 /// One address of a list, or a group marker (see the module comment).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Address {
+pub(crate) struct Address {
     pub(crate) name: Option<Vec<u8>>,
     /// The source route (RFC 5322 obs-route), `@relay1,@relay2`.
     pub(crate) route: Option<Vec<u8>>,

@@ -98,7 +98,7 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn new(identity: Identity) -> Self {
+    pub(crate) fn new(identity: Identity) -> Self {
         Config {
             identity,
             limits: Limits::default(),

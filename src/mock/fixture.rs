@@ -35,7 +35,7 @@ pub(crate) const BUILT_IN: [(&str, &str); 2] = [
 /// A fixture file.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Fixture {
+pub(crate) struct Fixture {
     pub(crate) server: ServerSpec,
     pub(crate) users: Vec<UserSpec>,
     /// Where `file:` paths are resolved from (the fixture's folder); not in the YAML.
@@ -204,7 +204,7 @@ impl std::error::Error for FixtureError {
 }
 
 /// Resolves `--fixture NAME|FILE`: a built-in name, else a path to a YAML file.
-pub fn resolve(spec: &str) -> Result<Fixture, FixtureError> {
+pub(crate) fn resolve(spec: &str) -> Result<Fixture, FixtureError> {
     if let Some((name, text)) = BUILT_IN.iter().find(|(n, _)| *n == spec) {
         return parse(text, &format!("built-in fixture {name}"), None);
     }

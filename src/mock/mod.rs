@@ -27,32 +27,32 @@
 //! - [`dates`]: INTERNALDATE, SEARCH dates and `Date:` headers.
 //! - [`wording`]: Dovecot's texts, in one place, each with where it was verified.
 
-pub mod address;
-pub mod binary;
-pub mod body_search;
-pub mod casemap;
+pub(crate) mod address;
+pub(crate) mod binary;
+pub(crate) mod body_search;
+pub(crate) mod casemap;
 mod casemap_table;
-pub mod charset;
-pub mod commands;
-pub mod config;
+pub(crate) mod charset;
+pub(crate) mod commands;
+pub(crate) mod config;
 pub mod dates;
 pub mod fixture;
 pub(crate) mod header_keys;
 pub(crate) mod html2text;
-pub mod input_limits;
-pub mod lexical;
-pub mod mime;
+pub(crate) mod input_limits;
+pub(crate) mod lexical;
+pub(crate) mod mime;
 pub(crate) mod preview;
-pub mod reply;
-pub mod rfc2047;
-pub mod rfc822;
-pub mod search;
-pub mod session;
-pub mod sort;
-pub mod store;
-pub mod subject;
-pub mod thread;
-pub mod wording;
+pub(crate) mod reply;
+pub(crate) mod rfc2047;
+pub(crate) mod rfc822;
+pub(crate) mod search;
+pub(crate) mod session;
+pub(crate) mod sort;
+pub(crate) mod store;
+pub(crate) mod subject;
+pub(crate) mod thread;
+pub(crate) mod wording;
 
 pub use config::{Config, Identity, Limits};
 pub use session::{Event, Output, Session};

@@ -19,7 +19,7 @@ pub(crate) const SPLICE_MIN: usize = 4096;
 
 /// Bytes of a stored message, to be sent at offset `at` of the reply's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Splice {
+pub(crate) struct Splice {
     pub(crate) at: usize,
     pub(crate) data: Arc<[u8]>,
     pub(crate) range: Range<usize>,
@@ -27,7 +27,7 @@ pub struct Splice {
 
 /// Protocol text plus splices, in order of `at`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Reply {
+pub(crate) struct Reply {
     pub(crate) text: Vec<u8>,
     pub(crate) splices: Vec<Splice>,
     /// When false, [`Reply::shared`] copies (the reply is then one `Vec`).
@@ -35,7 +35,7 @@ pub struct Reply {
 }
 
 impl Reply {
-    pub fn new(streaming: bool) -> Self {
+    pub(crate) fn new(streaming: bool) -> Self {
         Reply {
             streaming,
             ..Reply::default()
@@ -46,7 +46,7 @@ impl Reply {
         self.text.extend_from_slice(bytes);
     }
 
-    pub fn push(&mut self, byte: u8) {
+    pub(crate) fn push(&mut self, byte: u8) {
         self.text.push(byte);
     }
 
@@ -72,26 +72,23 @@ impl Reply {
     }
 
     /// Appends another reply after this one.
-    pub fn append(&mut self, other: Reply) {
+    pub(crate) fn append(&mut self, other: Reply) {
         append_to(&mut self.text, &mut self.splices, other);
     }
 
     /// Every byte, in order.
-    pub fn chunks(&self) -> Chunks<'_> {
+    pub(crate) fn chunks(&self) -> Chunks<'_> {
         Chunks::new(&self.text, &self.splices)
     }
 
     /// The number of bytes, splices included.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
         self.text.len() + self.splices.iter().map(|s| s.range.len()).sum::<usize>()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Every byte in one `Vec`.
-    pub fn to_vec(&self) -> Vec<u8> {
+    pub(crate) fn to_vec(&self) -> Vec<u8> {
         self.chunks().flatten().copied().collect()
     }
 }
@@ -154,7 +151,7 @@ fn range_within(whole: &[u8], part: &[u8]) -> Option<Range<usize>> {
 }
 
 /// The pieces of a reply in order: text, splice, text...
-pub struct Chunks<'a> {
+pub(crate) struct Chunks<'a> {
     text: &'a [u8],
     splices: &'a [Splice],
     text_at: usize,
@@ -164,7 +161,7 @@ pub struct Chunks<'a> {
 
 impl<'a> Chunks<'a> {
     /// The pieces of `text` with `splices` (sorted by `at`) in their places.
-    pub fn new(text: &'a [u8], splices: &'a [Splice]) -> Self {
+    pub(crate) fn new(text: &'a [u8], splices: &'a [Splice]) -> Self {
         Chunks {
             text,
             splices,

@@ -13,7 +13,7 @@ use super::charset::to_utf8;
 use crate::grammar::extensions::sasl_ir::decode_base64_unpadded;
 
 /// `value` with its encoded-words decoded, as UTF-8 (invalid bytes become U+FFFD).
-pub fn decode(value: &[u8]) -> String {
+pub(crate) fn decode(value: &[u8]) -> String {
     let mut out = String::with_capacity(value.len());
     each_piece(value, |text, charset| {
         out.push_str(&to_utf8(text, charset));

@@ -158,14 +158,6 @@ impl Session {
         (session, greeting)
     }
 
-    /// The protocol state.
-    pub fn state(&self) -> State {
-        if self.mode == Mode::Closed {
-            return State::Logout;
-        }
-        self.conn.state
-    }
-
     /// The logged-in user, if any.
     pub(crate) fn user(&self) -> Option<&str> {
         self.conn.user.as_deref()
@@ -179,10 +171,6 @@ impl Session {
 
     pub fn is_closed(&self) -> bool {
         self.mode == Mode::Closed
-    }
-
-    pub fn store(&self) -> &Store {
-        &self.store
     }
 
     /// Lets replies refer to stored messages instead of copying them (`serve` does,

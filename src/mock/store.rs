@@ -63,7 +63,7 @@ impl Flags {
     }
 
     /// The flag list as Dovecot writes it: system flags, `\Recent`, then keywords.
-    pub fn render(&self, recent: bool) -> String {
+    pub(crate) fn render(&self, recent: bool) -> String {
         let mut parts: Vec<&str> = SYSTEM_FLAGS
             .iter()
             .filter(|(b, _)| self.has(*b))
@@ -83,7 +83,7 @@ impl Flags {
 
 /// One stored message.
 #[derive(Debug, Clone)]
-pub(crate) struct Message {
+pub struct Message {
     pub(crate) uid: u32,
     pub(crate) flags: Flags,
     /// INTERNALDATE, in Unix seconds.
@@ -198,7 +198,7 @@ impl<'a> Walk<'a> {
 }
 
 impl MailboxData {
-    pub fn new(id: u64, name: String, uidvalidity: u32) -> Self {
+    pub(crate) fn new(id: u64, name: String, uidvalidity: u32) -> Self {
         MailboxData {
             id,
             name,

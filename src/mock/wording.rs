@@ -11,12 +11,6 @@
 /// battery session 1.
 pub(crate) const PRE_CAPABILITY: &str =
     "Pre-login capabilities listed, post-login capabilities have more.";
-/// battery session 1.
-pub const PRE_NOOP: &str = "NOOP completed.";
-/// battery session 2.
-pub const PRE_LOGOUT: &str = "Logout completed.";
-/// battery session 6.
-pub const PRE_ID: &str = "ID completed.";
 /// battery session 6.
 pub(crate) const PRE_ENABLE: &str = "ENABLE ignored in non-authenticated state.";
 /// battery session 1: any parse error, unknown command or command of a later state.
@@ -38,8 +32,6 @@ pub(crate) const AUTH_UNSUPPORTED: &str = "Unsupported authentication mechanism.
 pub(crate) const AUTH_BAD_BASE64: &str = "Invalid base64 in response";
 /// source (login-common): STARTTLS when the server has no TLS configured. unverified wire.
 pub(crate) const STARTTLS_DISABLED: &str = "TLS support isn't enabled.";
-/// source (imap-login): a line longer than imap-login's input buffer. unverified wire.
-pub const PRE_INPUT_TOO_LONG: &str = "Input buffer full, aborting";
 
 // -- logged in (imap: tagged texts get timing figures, see `Session::finish`)
 
@@ -130,8 +122,6 @@ pub(crate) const MESSAGE_TOO_LARGE: &str = "Message size exceeds the limit";
 pub(crate) const QUOTA_EXCEEDED: &str = "Quota exceeded (mailbox for user is full)";
 /// battery session 17.
 pub(crate) const UNKNOWN_CHARSET: &str = "Unknown charset";
-/// source (imap-client.c): a line longer than `imap_max_line_length`. unverified wire.
-pub const TOO_LONG_ARGUMENT: &str = "Too long argument.";
 /// source (imap-parser.c): a literal in a command other than APPEND that does not fit
 /// the line length limit; Dovecot disconnects. unverified wire.
 pub(crate) const LITERAL_TOO_LARGE: &str = "Literal size too large";

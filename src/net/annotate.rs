@@ -35,10 +35,7 @@ const IDLE_POLLS: u32 = 20;
 
 /// What the annotator learned, for the proxy's log.
 #[derive(Debug, Clone, Default)]
-pub struct Summary {
-    pub client_bytes: u64,
-    pub server_bytes: u64,
-    pub skipped: u64,
+pub(crate) struct Summary {
     pub(crate) recording: Option<PathBuf>,
     pub(crate) recording_error: Option<String>,
 }
@@ -273,12 +270,7 @@ impl Annotator {
             self.printer.annotation(a);
         }
         let sides = &self.sides;
-        let mut summary = Summary {
-            client_bytes: sides[0].bytes,
-            server_bytes: sides[1].bytes,
-            skipped: sides[0].skipped + sides[1].skipped,
-            ..Summary::default()
-        };
+        let mut summary = Summary::default();
         let text = summarize(
             sides,
             self.first_end.as_ref(),

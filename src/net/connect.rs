@@ -35,7 +35,7 @@ const ANSWER_WAIT: Duration = Duration::from_secs(5);
 
 /// What happens to a typed line.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Step {
+pub(crate) struct Step {
     /// Bytes to send now (may be empty).
     pub(crate) send: Vec<u8>,
     /// Warnings and hints for the learner.
@@ -83,7 +83,7 @@ impl Typist {
     }
 
     /// The prompt to show.
-    pub fn prompt(&self) -> String {
+    pub(crate) fn prompt(&self) -> String {
         match &self.typing {
             Some(t) => format!("literal {}/{}> ", t.bytes.len(), t.size),
             None => "C: ".to_string(),

@@ -14,7 +14,7 @@ pub mod annotate;
 pub mod connect;
 pub mod proxy;
 pub mod record;
-pub mod relay;
+pub(crate) mod relay;
 pub mod serve;
 pub mod tls;
 pub mod upstream;

@@ -556,14 +556,14 @@ async fn relay_both(
             result = &mut upward, if up.is_none() => {
                 let clean = result.0 == End::Closed;
                 // Told at once, so the summary knows which side closed first.
-                tap.end(Direction::Client, result.0.clone(), result.1);
+                tap.end(Direction::Client, result.0.clone());
                 up = Some(result);
                 if !clean { break; }
                 grace.as_mut().reset(tokio::time::Instant::now() + CLOSE_GRACE);
             }
             result = &mut downward, if down.is_none() => {
                 let clean = result.0 == End::Closed;
-                tap.end(Direction::Server, result.0.clone(), result.1);
+                tap.end(Direction::Server, result.0.clone());
                 down = Some(result);
                 if !clean { break; }
                 grace.as_mut().reset(tokio::time::Instant::now() + CLOSE_GRACE);
@@ -576,10 +576,10 @@ async fn relay_both(
         tap.note("the proxy is stopping (Ctrl-C): this session is closed");
     }
     if up.is_none() {
-        tap.end(Direction::Client, End::Stopped, 0);
+        tap.end(Direction::Client, End::Stopped);
     }
     if down.is_none() {
-        tap.end(Direction::Server, End::Stopped, 0);
+        tap.end(Direction::Server, End::Stopped);
     }
 }
 

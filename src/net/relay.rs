@@ -56,7 +56,7 @@ pub(crate) const TAP_BUDGET: usize = 1024 * 1024;
 
 /// What the tap hands the annotator.
 #[derive(Debug)]
-pub enum TapEvent {
+pub(crate) enum TapEvent {
     /// Bytes one side sent, and when (seconds since the connection started).
     Bytes {
         direction: Direction,
@@ -73,18 +73,17 @@ pub enum TapEvent {
     /// From here on the proxy itself terminates the client's TLS (`--client-starttls`):
     /// the STARTTLS that follows does not make the session unreadable.
     ProxyTls,
-    /// One direction is over, after `total` bytes.
+    /// One direction is over.
     End {
         direction: Direction,
         how: End,
-        total: u64,
         time: f64,
     },
 }
 
 /// How a direction ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum End {
+pub(crate) enum End {
     /// The sender closed its side cleanly.
     Closed,
     /// Reading from the sender failed.
@@ -268,12 +267,11 @@ impl Tap {
     }
 
     /// Tells the annotator that a direction ended, with any skipped bytes first.
-    pub(crate) fn end(&self, direction: Direction, how: End, total: u64) {
+    pub(crate) fn end(&self, direction: Direction, how: End) {
         self.flush_gap(direction);
         let _ = self.inner.tx.send(TapEvent::End {
             direction,
             how,
-            total,
             time: self.elapsed(),
         });
     }

@@ -316,7 +316,7 @@ pub(crate) struct LineReader<S> {
 }
 
 impl<S: AsyncRead + Unpin> LineReader<S> {
-    pub fn new(stream: S) -> Self {
+    pub(crate) fn new(stream: S) -> Self {
         LineReader {
             stream,
             framer: Framer::default(),
@@ -553,7 +553,7 @@ pub(crate) struct Prefixed<S> {
 }
 
 impl<S> Prefixed<S> {
-    pub fn new(prefix: Vec<u8>, inner: S) -> Self {
+    pub(crate) fn new(prefix: Vec<u8>, inner: S) -> Self {
         Prefixed {
             prefix,
             offset: 0,

@@ -52,7 +52,7 @@ struct Connection {
 }
 
 /// Reads every IMAP session of a capture file.
-pub fn read(bytes: &[u8]) -> Result<Vec<Transcript>, ImportError> {
+pub(crate) fn read(bytes: &[u8]) -> Result<Vec<Transcript>, ImportError> {
     let capture = pcap::read(bytes)?;
     let mut connections: Vec<Connection> = Vec::new();
     let mut index: HashMap<(Endpoint, Endpoint), usize> = HashMap::new();

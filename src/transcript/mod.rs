@@ -32,20 +32,20 @@
 use serde::Serialize;
 use std::fmt;
 
-pub mod bare;
-pub mod capture;
+pub(crate) mod bare;
+pub(crate) mod capture;
 pub mod diff;
 pub mod import;
-pub mod mozlog;
+pub(crate) mod mozlog;
 pub mod native;
 pub mod normalize;
 pub mod pcap;
-pub mod rawlog;
+pub(crate) mod rawlog;
 pub mod replay;
-pub mod resync;
-pub mod rfc;
+pub(crate) mod resync;
+pub(crate) mod rfc;
 pub mod tcp;
-pub mod telnet;
+pub(crate) mod telnet;
 
 pub use native::{read_native, write, Writer};
 
@@ -165,7 +165,7 @@ pub struct ReadError {
 }
 
 impl ReadError {
-    pub fn new(
+    pub(crate) fn new(
         format: &'static str,
         line: usize,
         column: Option<usize>,

@@ -159,7 +159,7 @@ fn has_address(message: &str) -> bool {
 }
 
 /// Reads every connection's session out of a Thunderbird log.
-pub fn read(text: &str) -> Result<Vec<Transcript>, ImportError> {
+pub(crate) fn read(text: &str) -> Result<Vec<Transcript>, ImportError> {
     let mut sessions: Vec<Session> = Vec::new();
     let mut open: Option<Open> = None;
     let mut other_lines = 0usize;

@@ -173,7 +173,7 @@ impl Default for Assembler {
 }
 
 impl Assembler {
-    pub fn new(retain: usize) -> Self {
+    pub(crate) fn new(retain: usize) -> Self {
         Assembler {
             retain,
             current: Message::default(),

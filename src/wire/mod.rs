@@ -11,7 +11,7 @@
 
 use serde::Serialize;
 
-pub mod framer;
+pub(crate) mod framer;
 pub mod message;
 
 pub use framer::{Frame, Framer, Limits, LineEnding, LiteralHeader, LiteralKind};

@@ -36,7 +36,7 @@ use super::literal::summarize_literal;
 use super::{Annotation, AnnotationKind, Options};
 
 /// Masks a secret in displayed text.
-pub const MASK: &str = "********";
+pub(crate) const MASK: &str = "********";
 
 /// Explains a client line while IDLE or AUTHENTICATE waits for it, if it is one: the
 /// line is then data for that command, not a command of its own.
@@ -78,7 +78,7 @@ pub(crate) fn continuation_data(
 }
 
 /// Explains one command line, as parsed.
-pub fn explain(
+pub(crate) fn explain(
     ctx: &Context,
     message: &Message,
     parsed: &ParsedCommand,

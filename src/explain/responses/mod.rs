@@ -29,7 +29,7 @@ use super::{Annotation, AnnotationKind};
 use search::{draw_thread, esearch_phrase, search_phrase, sort_phrase};
 
 /// Explains one server message, as parsed; `greeting` is `Context::is_greeting` of it.
-pub fn explain(
+pub(crate) fn explain(
     ctx: &Context,
     message: &Message,
     parsed: &ParsedResponse,

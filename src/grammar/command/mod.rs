@@ -16,13 +16,12 @@
 //! without consuming it: the front door strips the final CRLF first, and the strict
 //! [`command`] parser checks it last.
 
-pub mod client_line;
-pub mod front_door;
-pub mod parsers;
-pub mod specs;
-pub mod types;
+pub(crate) mod client_line;
+pub(crate) mod front_door;
+pub(crate) mod parsers;
+pub(crate) mod specs;
+pub(crate) mod types;
 
 pub use client_line::{parse_client_line, ClientExpectation, ClientLine, ParsedClientLine};
 pub use front_door::parse_command;
-pub use parsers::command;
 pub use types::{Command, CommandBody, ParsedCommand, State, StoreAction, StoreMode};

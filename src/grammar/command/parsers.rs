@@ -5,11 +5,9 @@ use nom::bytes::complete::take_while1;
 use nom::Parser;
 
 use super::specs::spec;
-use super::types::{Command, CommandBody, StoreAction, StoreMode};
+use super::types::{CommandBody, StoreAction, StoreMode};
 use crate::grammar::args::{arg, at_eol, label, list, more, starts_with_word, word};
-use crate::grammar::core::{
-    as_str, astring, atom, crlf, flag as core_flag, is_atom_char, keyword, sp, tag_token, Flag,
-};
+use crate::grammar::core::{as_str, astring, atom, flag as core_flag, keyword, Flag};
 use crate::grammar::error::{expect, fail, PResult};
 use crate::grammar::extensions::condstore::SelectParam;
 use crate::grammar::extensions::{catenate, condstore, esearch, list_extended, move_, sasl_ir};
@@ -18,34 +16,6 @@ use crate::grammar::mailbox::{mailbox, Mailbox};
 use crate::grammar::search::search_program;
 use crate::grammar::sequence::sequence_set;
 use crate::grammar::status::status_att_list;
-
-/// `command = tag SP (command-any / command-auth / command-nonauth / command-select) CRLF`
-///
-/// The strict parser: no diagnostics, the CRLF required. Learners' lines go through
-/// [`parse_command`] instead.
-pub fn command(input: &[u8]) -> PResult<'_, Command> {
-    let (rest, tag) = tag_token(input)?;
-    let (rest, _) = sp(rest)?;
-    let (rest, body) = command_body(rest)?;
-    let (rest, _) = crlf(rest)?;
-    Ok((
-        rest,
-        Command {
-            tag: tag.to_owned(),
-            body,
-        },
-    ))
-}
-
-/// `command-any / command-auth / command-nonauth / command-select`, dispatched on the
-/// command's name (read whole, so `LISTX` is not taken for `LIST`).
-pub(crate) fn command_body(input: &[u8]) -> PResult<'_, CommandBody> {
-    let (_, name) = expect("a command name", take_while1(is_atom_char)).parse(input)?;
-    match spec(name) {
-        Some(s) => (s.parse)(input),
-        None => fail(input, "a command name"),
-    }
-}
 
 /// A command without arguments: its keyword only.
 fn bare<'a>(input: &'a [u8], name: &'static str, body: CommandBody) -> PResult<'a, CommandBody> {
@@ -472,6 +442,38 @@ fn with_uid(result: PResult<'_, CommandBody>) -> PResult<'_, CommandBody> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::grammar::command::types::Command;
+    use crate::grammar::core::{crlf, is_atom_char, sp, tag_token};
+
+    // The strict parser, kept for this test only: learners' lines go through
+    // `parse_command`, which dispatches on the same table.
+    /// `command = tag SP (command-any / command-auth / command-nonauth / command-select) CRLF`
+    ///
+    /// The strict parser: no diagnostics, the CRLF required. Learners' lines go through
+    /// [`parse_command`] instead.
+    fn command(input: &[u8]) -> PResult<'_, Command> {
+        let (rest, tag) = tag_token(input)?;
+        let (rest, _) = sp(rest)?;
+        let (rest, body) = command_body(rest)?;
+        let (rest, _) = crlf(rest)?;
+        Ok((
+            rest,
+            Command {
+                tag: tag.to_owned(),
+                body,
+            },
+        ))
+    }
+
+    /// `command-any / command-auth / command-nonauth / command-select`, dispatched on the
+    /// command's name (read whole, so `LISTX` is not taken for `LIST`).
+    fn command_body(input: &[u8]) -> PResult<'_, CommandBody> {
+        let (_, name) = expect("a command name", take_while1(is_atom_char)).parse(input)?;
+        match spec(name) {
+            Some(s) => (s.parse)(input),
+            None => fail(input, "a command name"),
+        }
+    }
 
     #[test]
     fn the_strict_parser_needs_the_crlf() {

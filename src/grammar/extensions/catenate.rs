@@ -126,7 +126,7 @@ fn cat_part(input: &[u8]) -> PResult<'_, CatPart> {
 /// A relative IMAP URL to a message or a part of one (RFC 5092 §7 `imessagepart`,
 /// RFC 5550 §5 `partial-range`): `/mailbox[;UIDVALIDITY=n]/;UID=n[/;SECTION=s][/;PARTIAL=a[.b]]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImapUrl {
+pub(crate) struct ImapUrl {
     pub mailbox: String,
     pub uidvalidity: Option<u32>,
     /// None when the URL names no message (`/INBOX`).
@@ -138,7 +138,7 @@ pub struct ImapUrl {
 
 /// Why a URL is refused, in Dovecot's words (its `imap_url_parse` errors).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum UrlError {
+pub(crate) enum UrlError {
     /// `imap://host/...`: Dovecot resolves only URLs relative to the session.
     NotRelative,
     NotNumber(String),
@@ -161,7 +161,7 @@ impl std::fmt::Display for UrlError {
 
 impl ImapUrl {
     /// Reads a relative URL. `%XX` escapes are undone in the mailbox and section.
-    pub fn parse(url: &str) -> Result<ImapUrl, UrlError> {
+    pub(crate) fn parse(url: &str) -> Result<ImapUrl, UrlError> {
         if url.contains("://") {
             return Err(UrlError::NotRelative);
         }

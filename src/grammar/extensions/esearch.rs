@@ -47,7 +47,7 @@ pub enum ReturnOption {
 
 impl ReturnOption {
     /// The option's name, upper-cased.
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         match self {
             ReturnOption::Min => "MIN",
             ReturnOption::Max => "MAX",

@@ -23,23 +23,23 @@
 //! - [`thread`]: THREAD and its thread trees (RFC 5256).
 
 pub mod catenate;
-pub mod compress;
+pub(crate) mod compress;
 pub mod condstore;
-pub mod enable;
+pub(crate) mod enable;
 pub mod esearch;
-pub mod id;
-pub mod idle;
+pub(crate) mod id;
+pub(crate) mod idle;
 pub mod list_extended;
-pub mod move_;
-pub mod namespace;
-pub mod notify;
-pub mod preview;
+pub(crate) mod move_;
+pub(crate) mod namespace;
+pub(crate) mod notify;
+pub(crate) mod preview;
 pub mod sasl_ir;
-pub mod savedate;
-pub mod sort;
-pub mod thread;
-pub mod uidplus;
-pub mod unselect;
+pub(crate) mod savedate;
+pub(crate) mod sort;
+pub(crate) mod thread;
+pub(crate) mod uidplus;
+pub(crate) mod unselect;
 
 use nom::bytes::complete::take_while;
 use nom::Parser;

@@ -42,21 +42,8 @@ pub enum NotifyFilter {
 }
 
 impl NotifyFilter {
-    /// The filter's keyword as on the wire.
-    pub fn name(&self) -> &'static str {
-        match self {
-            NotifyFilter::Selected => "SELECTED",
-            NotifyFilter::SelectedDelayed => "SELECTED-DELAYED",
-            NotifyFilter::Personal => "PERSONAL",
-            NotifyFilter::Inboxes => "INBOXES",
-            NotifyFilter::Subscribed => "SUBSCRIBED",
-            NotifyFilter::Subtree(_) => "SUBTREE",
-            NotifyFilter::Mailboxes(_) => "MAILBOXES",
-        }
-    }
-
     /// True for the two filters about the selected mailbox.
-    pub fn is_selected(&self) -> bool {
+    pub(crate) fn is_selected(&self) -> bool {
         matches!(self, NotifyFilter::Selected | NotifyFilter::SelectedDelayed)
     }
 }
@@ -79,7 +66,7 @@ pub enum NotifyEvent {
 
 impl NotifyEvent {
     /// The event's name as RFC 5465 spells it.
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         match self {
             NotifyEvent::MessageNew(_) => "MessageNew",
             NotifyEvent::MessageExpunge => "MessageExpunge",

@@ -73,7 +73,7 @@ impl Status {
         .find(|s| s.name() == name)
     }
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Status::Ok => "OK",
             Status::No => "NO",
@@ -163,7 +163,7 @@ pub enum Data {
 
 impl Data {
     /// The response's name as the knowledge base lists it (`EXISTS`, `FETCH`, `OK`).
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             Data::Status { status, .. } => status.name(),
             Data::Capability(_) => "CAPABILITY",

@@ -26,28 +26,28 @@
 //! (`Error in IMAP command C5COPY: Unknown command`), the same thing Dovecot's
 //! `imap_parser_read_word` does before any grammar runs.
 
-pub mod any;
-pub mod append;
-pub mod auth;
-pub mod context;
-pub mod copy_move;
-pub mod entry;
-pub mod esearch;
-pub mod expunge;
-pub mod fetch;
-pub mod idle;
-pub mod list;
-pub mod mailbox;
-pub mod modseq;
-pub mod notify;
-pub mod search;
-pub mod select;
-pub mod sets;
-pub mod sort;
-pub mod status;
-pub mod store;
-pub mod sync;
-pub mod thread;
+pub(crate) mod any;
+pub(crate) mod append;
+pub(crate) mod auth;
+pub(crate) mod context;
+pub(crate) mod copy_move;
+pub(crate) mod entry;
+pub(crate) mod esearch;
+pub(crate) mod expunge;
+pub(crate) mod fetch;
+pub(crate) mod idle;
+pub(crate) mod list;
+pub(crate) mod mailbox;
+pub(crate) mod modseq;
+pub(crate) mod notify;
+pub(crate) mod search;
+pub(crate) mod select;
+pub(crate) mod sets;
+pub(crate) mod sort;
+pub(crate) mod status;
+pub(crate) mod store;
+pub(crate) mod sync;
+pub(crate) mod thread;
 
 use std::collections::BTreeSet;
 
@@ -66,7 +66,7 @@ use super::wording as w;
 
 pub(crate) use entry::{reason, run, valid_tag, words};
 pub(crate) use sets::compress;
-pub use sets::{resolve, InvalidSet};
+pub(crate) use sets::resolve;
 pub(crate) use sync::{announce_keywords, flags_lines, sync, Synced};
 
 /// What a session knows about its client, beyond framing.
@@ -123,11 +123,9 @@ impl Default for Conn {
 /// The selected mailbox as this client knows it: RFC 9051 §7 has the server keep the
 /// client's view (message numbers, flags) until it may tell the client what changed.
 #[derive(Debug, Clone)]
-pub struct SelectedView {
+pub(crate) struct SelectedView {
     pub(crate) id: u64,
-    pub name: String,
     pub(crate) read_only: bool,
-    pub uidvalidity: u32,
     /// UIDs by message number (index + 1).
     pub(crate) uids: Vec<u32>,
     /// The flags the client was last told, by message number.
@@ -170,7 +168,7 @@ impl SelectedView {
 
 /// The status of a tagged reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Status {
+pub enum Status {
     Ok,
     No,
     Bad,

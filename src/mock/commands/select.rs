@@ -193,9 +193,7 @@ fn open(
     }
     let view = SelectedView {
         id: mb.id,
-        name: mb.name.clone(),
         read_only,
-        uidvalidity: mb.uidvalidity,
         uids: mb.messages.iter().map(|m| m.uid).collect(),
         flags: mb.messages.iter().map(|m| m.flags.clone()).collect(),
         recent_reported: recent.len(),

@@ -5,7 +5,7 @@ use super::*;
 
 /// A sequence set naming messages that do not exist (`BAD ... Invalid messageset`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct InvalidSet;
+pub(crate) struct InvalidSet;
 
 /// The message numbers (0-based indexes into the view) a set names.
 /// For sequence numbers, a number past the end (or any number in an empty mailbox)
@@ -13,7 +13,7 @@ pub struct InvalidSet;
 /// For UIDs, UIDs that do not exist are simply not there (RFC 9051 §6.4.8).
 /// `$` names the messages of the saved result that are still there, whether the
 /// command is a UID command or not (RFC 5182 §2.2), and is never invalid.
-pub fn resolve(
+pub(crate) fn resolve(
     view: &SelectedView,
     set: &SequenceSet,
     uid: bool,

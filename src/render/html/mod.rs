@@ -23,8 +23,8 @@
 
 use std::io::{self, Write};
 
-pub mod diff;
-pub mod session;
+pub(crate) mod diff;
+pub(crate) mod session;
 
 pub use diff::write_reports;
 pub use session::{write_sessions, SessionView};

@@ -74,8 +74,7 @@ pub(crate) enum Kind {
 
 /// One message of an exchange, normalised for comparison and display.
 #[derive(Debug, Clone)]
-pub struct Item {
-    pub direction: Direction,
+pub(crate) struct Item {
     pub(crate) kind: Kind,
     /// The message as it was on the wire (literals kept up to the assembler's limit):
     /// the meanings are read from its grammar.

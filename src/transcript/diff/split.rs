@@ -24,7 +24,7 @@ pub(crate) struct ExchangeStream<'r, I> {
 }
 
 impl<'r, I: Iterator<Item = Record>> ExchangeStream<'r, I> {
-    pub fn new(records: I, rules: &'r Rules) -> Self {
+    pub(crate) fn new(records: I, rules: &'r Rules) -> Self {
         ExchangeStream {
             splitter: Splitter::new(rules),
             records,
@@ -235,7 +235,6 @@ impl<'r> Splitter<'r> {
                 }
             }
             exchange.command = Some(Item {
-                direction: Direction::Client,
                 kind: Kind::Command,
                 message,
                 lines,
@@ -245,7 +244,6 @@ impl<'r> Splitter<'r> {
                 lines.push("C:".into());
             }
             exchange.items.push(Item {
-                direction: Direction::Client,
                 kind: Kind::ClientData,
                 message,
                 lines,
@@ -312,7 +310,6 @@ impl<'r> Splitter<'r> {
             }
         });
         self.exchanges[index].items.push(Item {
-            direction: Direction::Server,
             kind,
             message,
             lines,

@@ -63,7 +63,7 @@ impl Default for Writer {
 }
 
 impl Writer {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Writer {
             sides: [Side::new(), Side::new()],
             awaiting_continuation: None,
