@@ -26,7 +26,7 @@
 //! | an unknown command | `Error in IMAP command NAME: Unknown command` |
 
 use super::commands;
-use super::lexical::IGNORES_ARGUMENTS;
+use super::lexical::{Place, Quotes, IGNORES_ARGUMENTS};
 
 /// imap-login's longest word: 1,026 bytes pass, 1,027 do not.
 pub(crate) const LOGIN_MAX_WORD: usize = 1026;
@@ -43,21 +43,11 @@ pub(crate) const LINE_TOO_LARGE: &str = "IMAP command line too large";
 /// takes. A quoted string is one word, spaces and all.
 pub(crate) fn login_word_too_long(text: &[u8]) -> bool {
     let mut run = 0usize;
-    let mut quoted = false;
-    let mut escaped = false;
+    let mut quotes = Quotes::default();
     for &b in text {
-        if quoted {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => quoted = false,
-                _ => {}
-            }
-        } else if b == b' ' {
+        if quotes.step(b) == Place::Outside && b == b' ' {
             run = 0;
             continue;
-        } else if b == b'"' {
-            quoted = true;
         }
         run += 1;
         if run > LOGIN_MAX_WORD {

@@ -129,21 +129,19 @@ pub(crate) fn unbalanced(first: &[u8]) -> Option<LexError> {
     if first.ends_with(b"}") {
         return None;
     }
-    let (mut depth, mut quoted, mut escaped) = (0usize, false, false);
+    let (mut depth, mut quotes) = (0usize, Quotes::default());
     for &b in first {
-        match (quoted, b) {
-            (true, _) if escaped => escaped = false,
-            (true, b'\\') => escaped = true,
-            (true, b'"') => quoted = false,
-            (true, _) => {}
-            (false, b'"') => quoted = true,
-            (false, b'(') => depth += 1,
-            (false, b')') if depth == 0 => return Some(LexError::UnexpectedParen),
-            (false, b')') => depth -= 1,
+        if quotes.step(b) != Place::Outside {
+            continue;
+        }
+        match b {
+            b'(' => depth += 1,
+            b')' if depth == 0 => return Some(LexError::UnexpectedParen),
+            b')' => depth -= 1,
             _ => {}
         }
     }
-    if quoted {
+    if quotes.open() {
         Some(LexError::MissingQuote)
     } else if depth > 0 {
         Some(LexError::MissingParen)
@@ -153,29 +151,65 @@ pub(crate) fn unbalanced(first: &[u8]) -> Option<LexError> {
 }
 
 fn check_line(text: &[u8]) -> Option<LexError> {
-    let mut quoted = false;
-    let mut escaped = false;
+    let mut quotes = Quotes::default();
     for &b in text {
-        if quoted {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => quoted = false,
-                0 => return Some(LexError::NulInString),
-                b'\r' | b'\n' => return Some(LexError::MissingQuote),
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => quoted = true,
-            b'\r' => return Some(LexError::CrWithoutLf),
-            0..=0x1f | 0x7f => return Some(LexError::InvalidAtom),
-            0x80..=0xff => return Some(LexError::EightBitAtom),
-            _ => {}
+        match (quotes.step(b), b) {
+            (Place::Quoted, 0) => return Some(LexError::NulInString),
+            (Place::Quoted, b'\r' | b'\n') => return Some(LexError::MissingQuote),
+            (Place::Quoted | Place::Escaped, _) => {}
+            (Place::Outside, b'\r') => return Some(LexError::CrWithoutLf),
+            (Place::Outside, 0..=0x1f | 0x7f) => return Some(LexError::InvalidAtom),
+            (Place::Outside, 0x80..=0xff) => return Some(LexError::EightBitAtom),
+            (Place::Outside, _) => {}
         }
     }
     None
+}
+
+/// Where a byte of a command line stands with respect to quoted strings
+/// (`quoted = DQUOTE *QUOTED-CHAR DQUOTE`, `QUOTED-CHAR = <any TEXT-CHAR except
+/// quoted-specials> / "\\" quoted-specials`, RFC 9051 §9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// Outside any quoted string; an opening `"` is outside (it opens one).
+    Outside,
+    /// Inside a quoted string, its backslashes and closing `"` included.
+    Quoted,
+    /// The byte after a backslash inside a quoted string: taken as it is.
+    Escaped,
+}
+
+/// Follows quoted strings along a line, a byte at a time: the one scanner the checks
+/// here, imap-login's word limit and the argument tidying of `entry` share.
+#[derive(Debug, Default)]
+pub(crate) struct Quotes {
+    quoted: bool,
+    escaped: bool,
+}
+
+impl Quotes {
+    /// Where `b` stands, and the state moved past it.
+    pub(crate) fn step(&mut self, b: u8) -> Place {
+        if !self.quoted {
+            self.quoted = b == b'"';
+            return Place::Outside;
+        }
+        if self.escaped {
+            self.escaped = false;
+            return Place::Escaped;
+        }
+        match b {
+            b'\\' => self.escaped = true,
+            b'"' => self.quoted = false,
+            _ => {}
+        }
+        Place::Quoted
+    }
+
+    /// True while a quoted string is open (the line ended inside one).
+    pub(crate) fn open(&self) -> bool {
+        self.quoted
+    }
 }
 
 #[cfg(test)]

@@ -558,10 +558,16 @@ fn reassembly_summary(counts: &[Counts; 2]) -> String {
 pub(crate) fn rfc3339(time: f64) -> String {
     let secs = time.floor() as i64;
     let micros = ((time - time.floor()) * 1e6).round() as i64;
+    format!("{}.{micros:06}Z", utc_seconds(secs))
+}
+
+/// Seconds since the epoch as `YYYY-MM-DDTHH:MM:SS` (UTC), the part of RFC 3339 that
+/// recordings and imported captures share.
+pub(crate) fn utc_seconds(secs: i64) -> String {
     let (y, m, d) = crate::mock::dates::civil_from_days(secs.div_euclid(86_400));
     let rest = secs.rem_euclid(86_400);
     format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{micros:06}Z",
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
         rest / 3600,
         rest % 3600 / 60,
         rest % 60

@@ -144,16 +144,8 @@ fn ipv4(d: &[u8]) -> Result<Ip<'_>, Skip> {
     if *d.get(9).ok_or(Skip::Short)? != 6 {
         return Err(Skip::NotTcp);
     }
-    let src: [u8; 4] = d
-        .get(12..16)
-        .ok_or(Skip::Short)?
-        .try_into()
-        .map_err(|_| Skip::Short)?;
-    let dst: [u8; 4] = d
-        .get(16..20)
-        .ok_or(Skip::Short)?
-        .try_into()
-        .map_err(|_| Skip::Short)?;
+    let src: [u8; 4] = bytes_at(d, 12)?;
+    let dst: [u8; 4] = bytes_at(d, 16)?;
     let end = total.max(ihl);
     let payload = d.get(ihl..end.min(d.len())).ok_or(Skip::Short)?;
     Ok(Ip {
@@ -168,16 +160,8 @@ fn ipv4(d: &[u8]) -> Result<Ip<'_>, Skip> {
 fn ipv6(d: &[u8]) -> Result<Ip<'_>, Skip> {
     let length = usize::from(be16(d, 4).ok_or(Skip::Short)?);
     let mut next = *d.get(6).ok_or(Skip::Short)?;
-    let src: [u8; 16] = d
-        .get(8..24)
-        .ok_or(Skip::Short)?
-        .try_into()
-        .map_err(|_| Skip::Short)?;
-    let dst: [u8; 16] = d
-        .get(24..40)
-        .ok_or(Skip::Short)?
-        .try_into()
-        .map_err(|_| Skip::Short)?;
+    let src: [u8; 16] = bytes_at(d, 8)?;
+    let dst: [u8; 16] = bytes_at(d, 24)?;
     let end = 40 + length;
     let mut at = 40;
     loop {
@@ -223,6 +207,13 @@ fn tcp(ip: Ip<'_>) -> Result<Segment<'_>, Skip> {
         payload,
         cut: ip.cut,
     })
+}
+
+/// The `N` bytes at `at` (an address), or `Short` when the packet ends first.
+fn bytes_at<const N: usize>(d: &[u8], at: usize) -> Result<[u8; N], Skip> {
+    d.get(at..at + N)
+        .and_then(|b| b.try_into().ok())
+        .ok_or(Skip::Short)
 }
 
 fn be16(d: &[u8], at: usize) -> Option<u16> {

@@ -3,6 +3,7 @@
 //! tolerates, and its BAD wording when the grammar refuses a line.
 
 use super::*;
+use crate::mock::lexical::{Place, Quotes};
 
 /// The tag and command word of a line, as Dovecot reads them before parsing.
 pub(crate) fn words(line: &[u8]) -> (String, String) {
@@ -243,12 +244,9 @@ fn squeeze_spaces(first: &[u8], uid: bool) -> Option<Vec<u8>> {
         }
     }
     let mut out = first[..prefix].to_vec();
-    let mut quoted = false;
-    let mut escaped = false;
+    let mut quotes = Quotes::default();
     for &b in &first[prefix..] {
-        if quoted {
-            quoted = escaped || b != b'"';
-            escaped = !escaped && b == b'\\';
+        if quotes.step(b) != Place::Outside {
             out.push(b);
             continue;
         }
@@ -259,7 +257,6 @@ fn squeeze_spaces(first: &[u8], uid: bool) -> Option<Vec<u8>> {
                     out.pop();
                 }
             }
-            b'"' => quoted = true,
             _ => {}
         }
         out.push(b);

@@ -24,7 +24,7 @@ use crate::mock::search::uses;
 
 use super::context::{self, Update};
 use super::search::Hit;
-use super::{compress, Cx};
+use super::{compress, selected_in, Cx};
 
 /// What RETURN asked for, once checked.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -207,11 +207,7 @@ pub(super) fn answer(
     let highest = {
         let user = cx.user().to_owned();
         let world = cx.store.lock();
-        cx.conn
-            .selected
-            .as_ref()
-            .and_then(|v| world.account(&user).and_then(|a| a.by_id(v.id)))
-            .map_or(0, |mb| mb.highest_modseq)
+        selected_in(&world, &user, cx.conn.selected.as_ref()).map_or(0, |mb| mb.highest_modseq)
     };
     let mut refused = None;
     if let Some(view) = cx.conn.selected.as_mut() {

@@ -61,7 +61,7 @@ use super::config::Config;
 use super::lexical::{self, LexError};
 use super::reply::Reply;
 use super::session::Event;
-use super::store::{Flags, Store, SYSTEM_FLAGS};
+use super::store::{Flags, MailboxData, Store, World, SYSTEM_FLAGS};
 use super::wording as w;
 
 pub(crate) use entry::{reason, run, valid_tag, words};
@@ -330,6 +330,15 @@ impl Cx<'_> {
     pub(crate) fn authenticated(&self) -> bool {
         self.conn.state != State::NotAuthenticated
     }
+}
+
+/// The stored mailbox a session has selected, found in the locked store.
+pub(crate) fn selected_in<'w>(
+    world: &'w World,
+    user: &str,
+    selected: Option<&SelectedView>,
+) -> Option<&'w MailboxData> {
+    world.account(user)?.by_id(selected?.id)
 }
 
 /// Hands each command's own fields to its handler: one line per command, and no

@@ -213,16 +213,12 @@ pub(crate) fn handle(
 ) -> Done {
     // parse
     let name = if uid { "UID SEARCH" } else { "SEARCH" };
-    let returns = match returns
-        .map(|o| checked_returns(cx, tag, name, o))
-        .transpose()
-    {
-        Ok(r) => r,
-        Err(done) => return *done,
-    };
     // apply
-    let save = returns.as_ref().is_some_and(|r| r.save);
-    let (hits, keys) = match run(cx, tag, name, charset, criteria, save) {
+    let Found {
+        returns,
+        hits,
+        keys,
+    } = match run_with_returns(cx, tag, name, charset, returns, criteria) {
         Ok(found) => found,
         Err(done) => return *done,
     };
@@ -244,6 +240,37 @@ pub(crate) fn handle(
     let in_order: Vec<&Hit> = hits.iter().collect();
     esearch::answer(cx, tag, uid, &returns, &keys, &in_order);
     done(tag, w::SEARCH_DONE, uid, criteria)
+}
+
+/// What a searching command has before it answers: its RETURN options, checked, and
+/// what its search program found.
+pub(super) struct Found {
+    pub(super) returns: Option<Returns>,
+    pub(super) hits: Vec<Hit>,
+    /// The search program as run (charset converted), for ESEARCH's context.
+    pub(super) keys: Vec<SearchKey>,
+}
+
+/// The first steps SEARCH and SORT share: the RETURN options checked, then the search
+/// program run, its result saved when RETURN (SAVE) asks.
+pub(super) fn run_with_returns(
+    cx: &mut Cx,
+    tag: &str,
+    name: &str,
+    charset: Option<&str>,
+    returns: Option<&[ReturnOption]>,
+    criteria: &[SearchKey],
+) -> Result<Found, Box<Done>> {
+    let returns = returns
+        .map(|o| checked_returns(cx, tag, name, o))
+        .transpose()?;
+    let save = returns.as_ref().is_some_and(|r| r.save);
+    let (hits, keys) = run(cx, tag, name, charset, criteria, save)?;
+    Ok(Found {
+        returns,
+        hits,
+        keys,
+    })
 }
 
 /// The RETURN options checked as Dovecot checks them, or its reply (`name` is the

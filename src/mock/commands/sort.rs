@@ -22,8 +22,8 @@ use crate::mock::wording as w;
 
 use super::entry::word_at;
 use super::esearch;
-use super::search::{checked_returns, done, run, Hit};
-use super::{Cx, Done};
+use super::search::{done, run_with_returns, Found, Hit};
+use super::{selected_in, Cx, Done};
 
 /// SORT and UID SORT.
 pub(crate) fn handle(
@@ -37,28 +37,19 @@ pub(crate) fn handle(
 ) -> Done {
     // parse
     let name = if uid { "UID SORT" } else { "SORT" };
-    let returns = match returns
-        .map(|o| checked_returns(cx, tag, name, o))
-        .transpose()
-    {
-        Ok(r) => r,
-        Err(done) => return *done,
-    };
     // apply: the search program picks the messages
-    let save = returns.as_ref().is_some_and(|r| r.save);
-    let (hits, converted) = match run(cx, tag, name, Some(charset), keys, save) {
+    let Found {
+        returns,
+        hits,
+        keys: converted,
+    } = match run_with_returns(cx, tag, name, Some(charset), returns, keys) {
         Ok(found) => found,
         Err(done) => return *done,
     };
     let sorted: Vec<&Hit> = {
         let user = cx.user().to_owned();
         let world = cx.store.lock();
-        let Some(mb) = cx
-            .conn
-            .selected
-            .as_ref()
-            .and_then(|v| world.account(&user).and_then(|a| a.by_id(v.id)))
-        else {
+        let Some(mb) = selected_in(&world, &user, cx.conn.selected.as_ref()) else {
             return done(tag, w::SORT_DONE, uid, keys);
         };
         let unreadable: Vec<Message> = hits

@@ -19,7 +19,7 @@ use crate::mock::thread::{ordered_subject, references, refs, write, Msg};
 use crate::mock::wording as w;
 
 use super::search::{done, run};
-use super::{Cx, Done};
+use super::{selected_in, Cx, Done};
 
 /// THREAD and UID THREAD.
 pub(crate) fn handle(
@@ -43,12 +43,7 @@ pub(crate) fn handle(
     let threads = {
         let user = cx.user().to_owned();
         let world = cx.store.lock();
-        let Some(mb) = cx
-            .conn
-            .selected
-            .as_ref()
-            .and_then(|v| world.account(&user).and_then(|a| a.by_id(v.id)))
-        else {
+        let Some(mb) = selected_in(&world, &user, cx.conn.selected.as_ref()) else {
             return done(tag, w::THREAD_DONE, uid, keys);
         };
         let msgs: Vec<Msg> = hits

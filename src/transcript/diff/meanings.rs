@@ -32,14 +32,7 @@ pub(super) fn meanings(a: &Exchange, b: &Exchange, rules: &Rules) -> Vec<String>
         _ => {}
     }
     out.extend(continuation_meanings(a, b));
-    let data = |e: &Exchange| -> Vec<String> {
-        e.items
-            .iter()
-            .filter(|i| i.kind == Kind::ClientData)
-            .map(Item::key)
-            .collect()
-    };
-    if data(a) != data(b) {
+    if keys_of(a, &Kind::ClientData) != keys_of(b, &Kind::ClientData) {
         out.push("what the client sent inside the exchange differs".into());
     }
     if let (Some(x), Some(y)) = (
@@ -103,18 +96,20 @@ fn continuation_meanings(a: &Exchange, b: &Exchange) -> Vec<String> {
             "extra continuation requests (+)",
         ));
     } else {
-        let conts = |e: &Exchange| -> Vec<String> {
-            e.items
-                .iter()
-                .filter(|i| i.kind == Kind::Continuation)
-                .map(Item::key)
-                .collect()
-        };
-        if conts(a) != conts(b) {
+        if keys_of(a, &Kind::Continuation) != keys_of(b, &Kind::Continuation) {
             out.push("a continuation request's text differs".into());
         }
     }
     out
+}
+
+/// The comparison keys of an exchange's messages of one kind, in order.
+fn keys_of(e: &Exchange, kind: &Kind) -> Vec<String> {
+    e.items
+        .iter()
+        .filter(|i| i.kind == *kind)
+        .map(Item::key)
+        .collect()
 }
 
 fn list_or_none(numbers: &[u32]) -> String {
