@@ -229,25 +229,7 @@ pub(crate) fn resp_text_code<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, 
         "READ-ONLY" => return Ok((rest, Code::ReadOnly)),
         "READ-WRITE" => return Ok((rest, Code::ReadWrite)),
         "TRYCREATE" => return Ok((rest, Code::TryCreate)),
-        "BADCHARSET" => {
-            if let Some(bare) = rest.strip_prefix(b" ").filter(|r| !r.starts_with(b"(")) {
-                cx.quirk(bare, "quirk-badcharset-without-parentheses", "resp-text-code", "The charsets after BADCHARSET are not in parentheses. The grammar wants `[BADCHARSET (UTF-8 US-ASCII)]`; RFC 9051's own SEARCH example writes `[BADCHARSET UTF-8]`. Clients accept both.");
-                return map(
-                    nom::multi::separated_list1(tag(" "), charset),
-                    Code::BadCharset,
-                )
-                .parse(bare);
-            }
-            let charsets = delimited(
-                tag("("),
-                separated_list0(tag(" "), charset),
-                expect(")", tag(")")),
-            );
-            map(opt(preceded(sp, charsets)), |c| {
-                Code::BadCharset(c.unwrap_or_default())
-            })
-            .parse(rest)
-        }
+        "BADCHARSET" => badcharset(cx, rest),
         "CAPABILITY" => map(capabilities, Code::Capability).parse(rest),
         "PERMANENTFLAGS" => map(
             preceded(sp, super::core::paren_list(flag)),
@@ -320,6 +302,28 @@ pub(crate) fn resp_text_code<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, 
             e
         })
     })
+}
+
+/// `"BADCHARSET" [SP "(" charset *(SP charset) ")" ]` (RFC 9051 §7.1), after the name;
+/// the charsets without parentheses are taken too, with a quirk note.
+fn badcharset<'a>(cx: &Findings, rest: &'a [u8]) -> PResult<'a, Code> {
+    if let Some(bare) = rest.strip_prefix(b" ").filter(|r| !r.starts_with(b"(")) {
+        cx.quirk(bare, "quirk-badcharset-without-parentheses", "resp-text-code", "The charsets after BADCHARSET are not in parentheses. The grammar wants `[BADCHARSET (UTF-8 US-ASCII)]`; RFC 9051's own SEARCH example writes `[BADCHARSET UTF-8]`. Clients accept both.");
+        return map(
+            nom::multi::separated_list1(tag(" "), charset),
+            Code::BadCharset,
+        )
+        .parse(bare);
+    }
+    let charsets = delimited(
+        tag("("),
+        separated_list0(tag(" "), charset),
+        expect(")", tag(")")),
+    );
+    map(opt(preceded(sp, charsets)), |c| {
+        Code::BadCharset(c.unwrap_or_default())
+    })
+    .parse(rest)
 }
 
 /// `atom [SP 1*<any TEXT-CHAR except "]">]` — the catch-all for codes the grammar does not

@@ -281,6 +281,40 @@ fn bare_key(upper: &str) -> Option<SearchKey> {
     })
 }
 
+/// The keys whose argument is a string to look for (`"BCC" SP astring`, ... RFC 9051
+/// §9), with what the argument is.
+fn string_key(upper: &str) -> Option<(&'static str, fn(SearchText) -> SearchKey)> {
+    use SearchKey::*;
+    Some(match upper {
+        "BCC" => ("a string to look for in Bcc", Bcc),
+        "BODY" => ("a string to look for in the body", Body),
+        "CC" => ("a string to look for in Cc", Cc),
+        "FROM" => ("a string to look for in From", From),
+        "SUBJECT" => ("a string to look for in Subject", Subject),
+        "TEXT" => ("a string to look for in the header or body", Text),
+        "TO" => ("a string to look for in To", To),
+        _ => return None,
+    })
+}
+
+/// The keys whose argument is a date (`"BEFORE" SP date`, ... RFC 9051 §9; SAVEDATE's
+/// RFC 8514 §4).
+fn date_key(upper: &str) -> Option<fn(String) -> SearchKey> {
+    use SearchKey::*;
+    Some(match upper {
+        "BEFORE" => Before,
+        "ON" => On,
+        "SINCE" => Since,
+        "SENTBEFORE" => SentBefore,
+        "SENTON" => SentOn,
+        "SENTSINCE" => SentSince,
+        "SAVEDBEFORE" => SavedBefore,
+        "SAVEDON" => SavedOn,
+        "SAVEDSINCE" => SavedSince,
+        _ => return None,
+    })
+}
+
 /// `search-key`, `depth` levels inside NOT, OR and parentheses.
 fn key(input: &[u8], depth: usize) -> PResult<'_, SearchKey> {
     use SearchKey::*;
@@ -322,16 +356,15 @@ fn key(input: &[u8], depth: usize) -> PResult<'_, SearchKey> {
     if let Some(bare) = bare_key(&upper) {
         return Ok((rest, bare));
     }
+    if let Some((what, make)) = string_key(&upper) {
+        return string(what, make);
+    }
+    if let Some(make) = date_key(&upper) {
+        return day(make);
+    }
     match upper.as_str() {
         "KEYWORD" => keyword(Keyword),
         "UNKEYWORD" => keyword(Unkeyword),
-        "BCC" => string("a string to look for in Bcc", Bcc),
-        "BODY" => string("a string to look for in the body", Body),
-        "CC" => string("a string to look for in Cc", Cc),
-        "FROM" => string("a string to look for in From", From),
-        "SUBJECT" => string("a string to look for in Subject", Subject),
-        "TEXT" => string("a string to look for in the header or body", Text),
-        "TO" => string("a string to look for in To", To),
         "HEADER" => {
             let (rest, field) = arg("a header field name such as Message-ID", astring)(rest)?;
             let (rest, value) = arg(
@@ -343,15 +376,6 @@ fn key(input: &[u8], depth: usize) -> PResult<'_, SearchKey> {
                 Header(field.text().into_owned(), SearchText(value.bytes)),
             ))
         }
-        "BEFORE" => day(Before),
-        "ON" => day(On),
-        "SINCE" => day(Since),
-        "SENTBEFORE" => day(SentBefore),
-        "SENTON" => day(SentOn),
-        "SENTSINCE" => day(SentSince),
-        "SAVEDBEFORE" => day(SavedBefore),
-        "SAVEDON" => day(SavedOn),
-        "SAVEDSINCE" => day(SavedSince),
         "SAVEDATESUPPORTED" => Ok((rest, SaveDateSupported)),
         "LARGER" => {
             let (rest, n) = arg("a size in bytes", number)(rest)?;

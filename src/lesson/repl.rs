@@ -160,19 +160,7 @@ pub fn run(scenario: Scenario, options: &Options) -> Result<(), LessonError> {
             let shows = runner.input(&line);
             write_shows(&mut out, &shows, options.style).map_err(io_err)?;
             if options.save_progress {
-                for s in &shows {
-                    match s {
-                        Show::StepDone { step, skipped } => {
-                            progress.step_done(&id, *step, steps, *skipped);
-                            let _ = progress.save();
-                        }
-                        Show::Restarted { step } => {
-                            progress.set_step(&id, *step, steps);
-                            let _ = progress.save();
-                        }
-                        _ => {}
-                    }
-                }
+                note_progress(&mut progress, &id, steps, &shows);
             }
         }
         if quit {
@@ -188,6 +176,24 @@ pub fn run(scenario: Scenario, options: &Options) -> Result<(), LessonError> {
         })?;
     }
     Ok(())
+}
+
+/// Keeps the saved progress in step with what the runner reports (a failed save only
+/// loses the resume point, so it does not stop the lesson).
+fn note_progress(progress: &mut Progress, id: &str, steps: usize, shows: &[Show]) {
+    for s in shows {
+        match s {
+            Show::StepDone { step, skipped } => {
+                progress.step_done(id, *step, steps, *skipped);
+                let _ = progress.save();
+            }
+            Show::Restarted { step } => {
+                progress.set_step(id, *step, steps);
+                let _ = progress.save();
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Says how to come back, fitted to the terminal like everything else.
