@@ -281,9 +281,12 @@ fn bare_key(upper: &str) -> Option<SearchKey> {
     })
 }
 
+/// A key's variant, made from its parsed argument.
+type MakeKey<A> = fn(A) -> SearchKey;
+
 /// The keys whose argument is a string to look for (`"BCC" SP astring`, ... RFC 9051
 /// §9), with what the argument is.
-fn string_key(upper: &str) -> Option<(&'static str, fn(SearchText) -> SearchKey)> {
+fn string_key(upper: &str) -> Option<(&'static str, MakeKey<SearchText>)> {
     use SearchKey::*;
     Some(match upper {
         "BCC" => ("a string to look for in Bcc", Bcc),
@@ -299,7 +302,7 @@ fn string_key(upper: &str) -> Option<(&'static str, fn(SearchText) -> SearchKey)
 
 /// The keys whose argument is a date (`"BEFORE" SP date`, ... RFC 9051 §9; SAVEDATE's
 /// RFC 8514 §4).
-fn date_key(upper: &str) -> Option<fn(String) -> SearchKey> {
+fn date_key(upper: &str) -> Option<MakeKey<String>> {
     use SearchKey::*;
     Some(match upper {
         "BEFORE" => Before,
