@@ -254,3 +254,227 @@ fn check_announced(out: &str, known: &mut Vec<String>) -> usize {
     }
     fetches
 }
+
+// ---- NOTIFY's events for mailboxes other than the selected one (RFC 5465 §5.2-§5.4,
+// §5.9, §5.10). Every expected line below is what Dovecot 2.3.19 sent for the same
+// steps (tests/data/differential/notify-mailboxes.txt runs them against a real one).
+
+/// A session logged in, nothing selected.
+fn logged_in(store: &Store, config: &Arc<Config>) -> Session {
+    let (mut s, _) = Session::new(store.clone(), config.clone());
+    let out = s.receive(b"a LOGIN strategos tryhackme\r\n");
+    assert!(String::from_utf8_lossy(&out.bytes).contains("a OK"));
+    s
+}
+
+fn noop(session: &mut Session, tag: &str) -> String {
+    send(session, &format!("{tag} NOOP"))
+}
+
+/// Sends each command on `b`, then NOOP on `a`, which must hear what Dovecot told.
+fn each_told(a: &mut Session, b: &mut Session, prefix: &str, steps: &[(&str, &str)]) {
+    for (n, (command, told)) in steps.iter().enumerate() {
+        send(b, command);
+        let tag = format!("{prefix}{n}");
+        assert_eq!(noop(a, &tag), format!("{told}{}", noop_done(&tag)));
+    }
+}
+
+fn noop_done(tag: &str) -> String {
+    format!("{tag} OK NOOP completed {TIMING}.\r\n")
+}
+
+/// The UIDVALIDITY an APPENDUID answer names.
+fn uidvalidity_of(appended: &str) -> String {
+    let at = appended.find("[APPENDUID ").map(|i| i + 11);
+    let rest = &appended[at.unwrap_or_else(|| panic!("no APPENDUID in {appended}"))..];
+    rest[..rest.find(' ').unwrap_or(0)].to_owned()
+}
+
+#[test]
+fn notify_sends_status_for_new_mail_in_another_mailbox() {
+    // notify-mailboxes.txt a3, a5-a6, a9-a10.
+    let (store, config) = world();
+    let mut a = logged_in(&store, &config);
+    let mut b = logged_in(&store, &config);
+    send(&mut b, "b1 CREATE Box");
+    send(&mut b, "b2 APPEND Box {8+}\r\nSubject:");
+    send(&mut b, "b3 CREATE Fresh");
+    send(
+        &mut a,
+        "a1 NOTIFY SET (PERSONAL (MessageNew MessageExpunge))",
+    );
+    send(&mut b, "b4 APPEND Box {8+}\r\nSubject:");
+    assert_eq!(
+        noop(&mut a, "a2"),
+        format!(
+            "* STATUS Box (MESSAGES 2 UIDNEXT 3 UNSEEN 2)\r\n{}",
+            noop_done("a2")
+        )
+    );
+    // Fresh was never opened before NOTIFY SET: its first STATUS names UIDVALIDITY.
+    let v = uidvalidity_of(&send(&mut b, "b5 APPEND Fresh {8+}\r\nSubject:"));
+    assert_eq!(
+        noop(&mut a, "a3"),
+        format!(
+            "* STATUS Fresh (MESSAGES 1 UIDNEXT 2 UIDVALIDITY {v} UNSEEN 1)\r\n{}",
+            noop_done("a3")
+        )
+    );
+    send(&mut b, "b6 APPEND Fresh (\\Seen) {8+}\r\nSubject:");
+    assert_eq!(
+        noop(&mut a, "a4"),
+        format!(
+            "* STATUS Fresh (MESSAGES 2 UIDNEXT 3 UNSEEN 1)\r\n{}",
+            noop_done("a4")
+        )
+    );
+    // Created after NOTIFY SET: compared with nothing, UIDVALIDITY every time. Its
+    // creation alone is no MessageNew.
+    send(&mut b, "b7 CREATE Later");
+    assert_eq!(noop(&mut a, "a5"), noop_done("a5"));
+    for (n, tag) in [(1, "a6"), (2, "a7")] {
+        let v = uidvalidity_of(&send(&mut b, "b8 APPEND Later {8+}\r\nSubject:"));
+        assert_eq!(
+            noop(&mut a, tag),
+            format!(
+                "* STATUS Later (MESSAGES {n} UIDNEXT {} UIDVALIDITY {v} UNSEEN {n})\r\n{}",
+                n + 1,
+                noop_done(tag)
+            )
+        );
+    }
+}
+
+#[test]
+fn notify_leaves_out_the_selected_mailbox_and_tells_flags_only_when_asked() {
+    // notify-mailboxes.txt a11-a12, a15-a18, a20-a24.
+    let (store, config) = world();
+    let mut a = logged_in(&store, &config);
+    let mut b = logged_in(&store, &config);
+    send(&mut b, "b1 CREATE Box");
+    send(&mut b, "b2 APPEND Box {8+}\r\nSubject:");
+    send(&mut b, "b3 APPEND Box {8+}\r\nSubject:");
+    send(
+        &mut a,
+        "a1 NOTIFY SET (PERSONAL (MessageNew MessageExpunge))",
+    );
+    send(&mut b, "b4 SELECT Box");
+    send(&mut b, "b5 STORE 1 +FLAGS (\\Seen)");
+    assert_eq!(noop(&mut a, "a2"), noop_done("a2"));
+    send(&mut b, "b6 STORE 2 +FLAGS (\\Deleted)");
+    send(&mut b, "b7 EXPUNGE");
+    assert_eq!(
+        noop(&mut a, "a3"),
+        format!(
+            "* STATUS Box (MESSAGES 1 UIDNEXT 3 UNSEEN 0)\r\n{}",
+            noop_done("a3")
+        )
+    );
+    // While a has Box selected its changes go by unsaid (no SELECTED filter: not as
+    // EXISTS either), and are not told later.
+    send(&mut a, "a4 EXAMINE Box");
+    send(&mut b, "b8 APPEND Box {8+}\r\nSubject:");
+    assert_eq!(noop(&mut a, "a5"), noop_done("a5"));
+    send(&mut a, "a6 CLOSE");
+    assert_eq!(noop(&mut a, "a7"), noop_done("a7"));
+    send(
+        &mut a,
+        "a8 NOTIFY SET (PERSONAL (MessageNew MessageExpunge FlagChange))",
+    );
+    send(&mut b, "b9 STORE 1 +FLAGS (\\Flagged)");
+    assert_eq!(noop(&mut a, "a9"), noop_done("a9"));
+    send(&mut b, "b10 STORE 1 -FLAGS (\\Seen)");
+    assert_eq!(
+        noop(&mut a, "a10"),
+        format!("* STATUS Box (UNSEEN 2)\r\n{}", noop_done("a10"))
+    );
+}
+
+#[test]
+fn notify_sends_list_for_mailbox_names_and_subscriptions() {
+    // notify-mailboxes.txt a27-a33.
+    let (store, config) = world();
+    let mut a = logged_in(&store, &config);
+    let mut b = logged_in(&store, &config);
+    send(&mut b, "b0 CREATE Fresh");
+    send(
+        &mut a,
+        "a1 NOTIFY SET (PERSONAL (MailboxName SubscriptionChange))",
+    );
+    let steps = [
+        ("b1 CREATE New", "* LIST () \"/\" New\r\n"),
+        (
+            "b2 CREATE Par/Child",
+            "* LIST () \"/\" Par\r\n* LIST () \"/\" Par/Child\r\n",
+        ),
+        ("b3 SUBSCRIBE New", "* LIST (\\Subscribed) \"/\" New\r\n"),
+        ("b4 UNSUBSCRIBE New", "* LIST () \"/\" New\r\n"),
+        ("b5 DELETE New", "* LIST (\\NonExistent) \"/\" New\r\n"),
+        // Dovecot's list index hears of a rename with its next change: a CREATE here.
+        (
+            "b6 RENAME Fresh Moved\r\nb7 CREATE Other",
+            "* LIST () \"/\" Moved (\"OLDNAME\" (Fresh))\r\n* LIST () \"/\" Other\r\n",
+        ),
+        ("b8 CREATE \"Sp ace\"", "* LIST () \"/\" \"Sp ace\"\r\n"),
+    ];
+    each_told(&mut a, &mut b, "n", &steps);
+}
+
+#[test]
+fn notify_filters_name_their_mailboxes() {
+    // notify-mailboxes.txt a36-a49: SUBTREE, MAILBOXES, and SUBSCRIBED, which asks
+    // whether the mailbox is subscribed now, so an UNSUBSCRIBE goes untold.
+    let (store, config) = world();
+    let mut a = logged_in(&store, &config);
+    let mut b = logged_in(&store, &config);
+    send(&mut b, "b0 CREATE Box");
+    send(&mut b, "b1 CREATE Par/Child");
+    send(
+        &mut a,
+        "a1 NOTIFY SET (SUBTREE Par (MailboxName)) (MAILBOXES (Box) (SubscriptionChange))",
+    );
+    let steps = [
+        ("b2 CREATE Par/Two", "* LIST () \"/\" Par/Two\r\n"),
+        ("b3 CREATE Parx", ""),
+        ("b4 SUBSCRIBE Parx", ""),
+        ("b5 SUBSCRIBE Box", "* LIST (\\Subscribed) \"/\" Box\r\n"),
+    ];
+    each_told(&mut a, &mut b, "n", &steps);
+    send(
+        &mut a,
+        "a2 NOTIFY SET (SUBSCRIBED (MailboxName SubscriptionChange))",
+    );
+    let steps = [
+        ("b6 UNSUBSCRIBE Box", ""),
+        ("b7 CREATE Subd", ""),
+        ("b8 SUBSCRIBE Subd", "* LIST (\\Subscribed) \"/\" Subd\r\n"),
+        ("b9 DELETE Subd", "* LIST (\\NonExistent) \"/\" Subd\r\n"),
+    ];
+    each_told(&mut a, &mut b, "s", &steps);
+}
+
+#[test]
+fn notify_tells_an_idling_session_of_other_mailboxes() {
+    // Pushed while idling: Dovecot 2.3.19 sent this STATUS unsolicited half a second
+    // after the APPEND (notify-mailboxes.txt leaves IDLE out: see its header).
+    let (store, config) = world();
+    let mut a = logged_in(&store, &config);
+    let mut b = logged_in(&store, &config);
+    send(&mut b, "b1 CREATE Box");
+    send(&mut b, "b2 STATUS Box (MESSAGES)");
+    send(
+        &mut a,
+        "a1 NOTIFY SET (PERSONAL (MessageNew MessageExpunge))",
+    );
+    assert_eq!(send(&mut a, "a2 IDLE"), "+ idling\r\n");
+    send(&mut b, "b3 APPEND Box {8+}\r\nSubject:");
+    assert_eq!(
+        String::from_utf8_lossy(&a.poll_updates()),
+        "* STATUS Box (MESSAGES 1 UIDNEXT 2 UNSEEN 1)\r\n"
+    );
+    assert_eq!(
+        send(&mut a, "DONE"),
+        format!("a2 OK Idle completed {TIMING}.\r\n")
+    );
+}

@@ -232,6 +232,7 @@ impl Session {
             return Vec::new();
         }
         let mut out = Output::default();
+        commands::notify_watch::report(&mut self.conn, &self.store, &mut out.bytes);
         self.sync(commands::SyncMode::Full, false, &mut out);
         commands::modseq::report(&mut self.conn, &mut None, false, &mut out.bytes);
         out.bytes
@@ -504,6 +505,16 @@ impl Session {
     fn on_message(&mut self, message: Message, out: &mut Output) {
         self.release();
         let before = self.conn.state;
+        // NOTIFY's events of other mailboxes came between commands (Dovecot sends them
+        // half a second after the change); NOTIFY starts afresh and IDLE tells them
+        // once idling.
+        let (_, word) = commands::words(message.first_line());
+        if !["NOTIFY", "IDLE"]
+            .iter()
+            .any(|w| word.eq_ignore_ascii_case(w))
+        {
+            commands::notify_watch::report(&mut self.conn, &self.store, &mut out.bytes);
+        }
         let mut cx_out = Reply::new(self.streaming);
         let mut events = Vec::new();
         let result = commands::run(
@@ -597,6 +608,7 @@ impl Session {
                 } else {
                     ("BAD", w::IDLE_EXPECTED_DONE)
                 };
+                commands::notify_watch::report(&mut self.conn, &self.store, &mut out.bytes);
                 self.sync(commands::SyncMode::Full, false, out);
                 if self.mode == Mode::Closed {
                     return;

@@ -171,6 +171,10 @@ pub struct MailboxData {
     /// saved afterwards (see `mock::preview`).
     pub(crate) preview_wanted: bool,
     pub(crate) presence: Presence,
+    /// Dovecot's mailbox list index holds its status: false from CREATE until the
+    /// mailbox is first opened (SELECT, EXAMINE, STATUS, mail saved in it). NOTIFY's
+    /// STATUS lines then carry UIDVALIDITY (`commands::notify_watch`).
+    pub(crate) status_listed: bool,
 }
 
 /// Looks up messages by UID in ascending order in one walk of a mailbox: a sync visits
@@ -213,6 +217,7 @@ impl MailboxData {
             modseqs_tracked: false,
             preview_wanted: false,
             presence: Presence::Real,
+            status_listed: true,
         }
     }
 
@@ -311,6 +316,7 @@ impl MailboxData {
         flags.keywords = self.order_keywords(&keywords);
         let uid = self.uidnext;
         self.uidnext += 1;
+        self.status_listed = true;
         self.highest_modseq = self.highest_modseq.max(modseq);
         self.messages.push(Message {
             uid,
@@ -535,6 +541,7 @@ impl World {
         let account = self.account_mut(user)?;
         let name = canonical(name);
         let mut mailbox = MailboxData::new(id, name.clone(), validity);
+        mailbox.status_listed = false;
         // Dovecot copies INBOX's cache decisions to a new mailbox
         // (`mailbox_copy_cache_decisions_from_inbox`): once PREVIEW was fetched in
         // INBOX, mail saved in the new mailbox gets its preview made too.

@@ -40,6 +40,7 @@ pub(crate) mod list;
 pub(crate) mod mailbox;
 pub(crate) mod modseq;
 pub(crate) mod notify;
+pub(crate) mod notify_watch;
 pub(crate) mod search;
 pub(crate) mod select;
 pub(crate) mod sets;
@@ -94,6 +95,9 @@ pub(crate) struct Conn {
     pub(crate) local_keywords: Vec<(u64, String)>,
     /// What the last NOTIFY asked for (RFC 5465): None before any, no groups after NONE.
     pub(crate) notify: Option<crate::grammar::extensions::notify::NotifySet>,
+    /// What NOTIFY's events of other mailboxes are measured against
+    /// ([`notify_watch`]); None when the last NOTIFY asked for none.
+    pub(crate) notify_watch: Option<notify_watch::Watch>,
     /// BAD replies in a row, after login.
     pub(crate) bad_in_a_row: u32,
     /// Bad commands before login, in total.
@@ -112,6 +116,7 @@ impl Default for Conn {
             highest_fetch_modseq: 0,
             pending_highestmodseq: None,
             notify: None,
+            notify_watch: None,
             local_keywords: Vec::new(),
             asked_capability: false,
             bad_in_a_row: 0,

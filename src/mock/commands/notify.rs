@@ -3,7 +3,7 @@
 //! mailbox, FlagChange only with both, one selected filter, BADEVENT for the events it
 //! does not support). SET STATUS sends a STATUS for each mailbox the other filters
 //! name. For the selected mailbox, MessageNew's FETCH items follow each new message's
-//! EXISTS ([`new_message_lines`]).
+//! EXISTS. The events of other mailboxes are [`super::notify_watch`]'s.
 //!
 //! ```text
 //! C: a NOTIFY SET (SELECTED (MessageNew (UID FLAGS) MessageExpunge))
@@ -26,6 +26,7 @@ pub(crate) fn handle(cx: &mut Cx, tag: &str, set: Option<&NotifySet>) -> Done {
             status: false,
             groups: Vec::new(),
         });
+        cx.conn.notify_watch = None;
         return Done::ok(tag, w::NOTIFY_DONE);
     };
     // parse
@@ -39,6 +40,12 @@ pub(crate) fn handle(cx: &mut Cx, tag: &str, set: Option<&NotifySet>) -> Done {
     }
     // apply
     cx.conn.notify = Some(set.clone());
+    cx.conn.notify_watch = None;
+    if super::notify_watch::watches_others(set) {
+        let user = cx.user().to_owned();
+        let world = cx.store.lock();
+        cx.conn.notify_watch = world.account(&user).map(super::notify_watch::Watch::start);
+    }
     if set.status {
         status_lines(cx, set);
     }

@@ -181,6 +181,7 @@ fn open(
     let Some(mb) = world.account_mut(&user).and_then(|a| a.real_mut(&name)) else {
         return Done::no(tag, w::no_mailbox(&mailbox.raw.text()));
     };
+    mb.status_listed = true;
     if cx.conn.condstore {
         mb.track_modseqs();
     }

@@ -104,6 +104,7 @@ pub(crate) fn status(cx: &mut Cx, tag: &str, mailbox: &Mailbox, items: &[StatusI
     let Some(mb) = world.account_mut(&user).and_then(|a| a.real_mut(&name)) else {
         return Done::no(tag, w::no_mailbox(&mailbox.raw.text()));
     };
+    mb.status_listed = true;
     // Asking for HIGHESTMODSEQ turns CONDSTORE on for the mailbox, in Dovecot.
     if highestmodseq {
         mb.track_modseqs();
