@@ -3,8 +3,8 @@
 use std::process::ExitCode;
 
 use imap_tutor::net::connect::{self, Look, Peer};
-use imap_tutor::net::tls::{self, Trust};
-use imap_tutor::net::upstream::{Security, Target};
+use imap_tutor::net::tls;
+use imap_tutor::net::upstream::Target;
 use imap_tutor::render::TextStyle;
 
 use super::{CliResult, MockArgs};
@@ -56,16 +56,8 @@ pub fn run(args: ConnectArgs, color: bool) -> CliResult {
             fixture: args.mock.fixture.clone(),
         }
     } else {
-        let security = match (args.tls, args.starttls) {
-            (true, _) => Security::Tls,
-            (_, true) => Security::StartTls,
-            _ => Security::Plain,
-        };
-        let trust = match (&args.ca, args.insecure) {
-            (Some(ca), _) => Trust::CaFile(ca.clone()),
-            (None, true) => Trust::Insecure,
-            (None, false) => Trust::System,
-        };
+        let security = super::security(args.tls, args.starttls);
+        let trust = super::trust(args.ca.as_deref(), args.insecure);
         if args.insecure {
             eprintln!("imap-tutor connect: {}", tls::INSECURE_WARNING);
         }

@@ -17,6 +17,8 @@ pub mod proxy;
 pub mod replay;
 pub mod serve;
 
+use imap_tutor::net::tls::Trust;
+use imap_tutor::net::upstream::Security;
 use imap_tutor::transcript::normalize::{Rule, Rules};
 
 /// `--mock` and `--fixture`, for the subcommands that can talk to the built-in server.
@@ -111,6 +113,25 @@ impl RuleArgs {
 /// An error that ends a subcommand, with the message shown to the user (a `String`:
 /// the message is the whole point here, see the module comment).
 pub type CliResult = Result<std::process::ExitCode, String>;
+
+/// The link to a server that `--tls` and `--starttls` ask for (connect, proxy, replay).
+pub fn security(tls: bool, starttls: bool) -> Security {
+    match (tls, starttls) {
+        (true, _) => Security::Tls,
+        (_, true) => Security::StartTls,
+        _ => Security::Plain,
+    }
+}
+
+/// Whose certificates the server's must chain to: `--ca`'s, none with `--insecure`,
+/// or the system's.
+pub fn trust(ca: Option<&std::path::Path>, insecure: bool) -> Trust {
+    match (ca, insecure) {
+        (Some(ca), _) => Trust::CaFile(ca.to_path_buf()),
+        (None, true) => Trust::Insecure,
+        (None, false) => Trust::System,
+    }
+}
 
 /// Reads a file, or stdin for `-`, with an error that says what to check.
 pub fn read_input(path: &std::path::Path) -> Result<Vec<u8>, String> {

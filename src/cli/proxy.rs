@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use imap_tutor::net::annotate::Display;
 use imap_tutor::net::proxy::{self, Config};
-use imap_tutor::net::tls::{self, Trust};
+use imap_tutor::net::tls;
 use imap_tutor::net::upstream::{Security, Target};
 use imap_tutor::render::{Format, TextStyle};
 
@@ -73,11 +73,7 @@ pub struct ProxyArgs {
 }
 
 pub fn run(args: ProxyArgs, color: bool) -> CliResult {
-    let security = match (args.tls, args.starttls) {
-        (true, _) => Security::Tls,
-        (_, true) => Security::StartTls,
-        _ => Security::Plain,
-    };
+    let security = super::security(args.tls, args.starttls);
     if security == Security::Plain && (args.ca.is_some() || args.insecure) {
         return Err("--ca and --insecure are about the server's TLS certificate: add --tls (port 993) or --starttls (port 143)".into());
     }
@@ -86,11 +82,7 @@ pub fn run(args: ProxyArgs, color: bool) -> CliResult {
             "--cert and --key are for the proxy's own TLS listener: add --listen-tls".into(),
         );
     }
-    let trust = match (&args.ca, args.insecure) {
-        (Some(ca), _) => Trust::CaFile(ca.clone()),
-        (None, true) => Trust::Insecure,
-        (None, false) => Trust::System,
-    };
+    let trust = super::trust(args.ca.as_deref(), args.insecure);
     let target = Target::parse(&args.upstream, security, trust).map_err(|e| e.to_string())?;
     let own_tls = if args.listen_tls || args.client_starttls {
         let pair = args.cert.as_deref().zip(args.key.as_deref());

@@ -14,7 +14,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use imap_tutor::mock::{self, Session};
-use imap_tutor::net::tls::{self, Trust};
+use imap_tutor::net::tls;
 use imap_tutor::net::upstream::{self, Security, Target};
 use imap_tutor::render::{html, ReportFormat};
 use imap_tutor::transcript::diff::{diff, Names, Report};
@@ -137,22 +137,14 @@ pub fn run(args: ReplayArgs, color: bool) -> CliResult {
         (outcome, format!("the mock (fixture {})", args.mock.fixture))
     } else {
         let against = args.against.clone().unwrap_or_default();
-        let security = match (args.tls, args.starttls) {
-            (true, _) => Security::Tls,
-            (_, true) => Security::StartTls,
-            _ => Security::Plain,
-        };
+        let security = super::security(args.tls, args.starttls);
         if security == Security::Plain && (args.ca.is_some() || args.insecure) {
             return Err("--ca and --insecure are about the server's TLS certificate: add --tls or --starttls".into());
         }
-        let trust = match (&args.ca, args.insecure) {
-            (Some(ca), _) => Trust::CaFile(ca.clone()),
-            (None, true) => {
-                eprintln!("imap-tutor replay: {}", tls::INSECURE_WARNING);
-                Trust::Insecure
-            }
-            (None, false) => Trust::System,
-        };
+        if args.ca.is_none() && args.insecure {
+            eprintln!("imap-tutor replay: {}", tls::INSECURE_WARNING);
+        }
+        let trust = super::trust(args.ca.as_deref(), args.insecure);
         let target = Target::parse(&against, security, trust).map_err(|e| e.to_string())?;
         let tls_config = match security {
             Security::Plain => None,

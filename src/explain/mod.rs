@@ -306,7 +306,7 @@ impl Explainer {
             let step = if before || bytes.is_empty() {
                 bytes.len()
             } else {
-                next_boundary(bytes)
+                crate::wire::through_lf(bytes)
             };
             side.framer.feed(&bytes[..step]);
             bytes = &bytes[step..];
@@ -637,15 +637,6 @@ impl Explainer {
         annotation.time = self.time;
         annotation
     }
-}
-
-/// How much of `bytes` to feed before looking again for a literal to skip: up to and
-/// including the first line end, where a literal may begin.
-fn next_boundary(bytes: &[u8]) -> usize {
-    bytes
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(bytes.len(), |i| i + 1)
 }
 
 /// Parses the grammar text of a client message: shared with the lesson runner.

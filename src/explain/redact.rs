@@ -172,10 +172,7 @@ impl Redactor {
             // A literal's bytes are only counted: a bulk FETCH costs nothing here.
             let (_, taken) = self.server.skip_literal(rest.len());
             rest = &rest[taken as usize..];
-            let step = rest
-                .iter()
-                .position(|&b| b == b'\n')
-                .map_or(rest.len(), |i| i + 1);
+            let step = crate::wire::through_lf(rest);
             self.server.feed(&rest[..step]);
             rest = &rest[step..];
             while let Some(frame) = self.server.next_frame() {

@@ -12,6 +12,7 @@
 //! simple messages; multipart and message/rfc822 follow RFC 9051 §7.5.2 and Dovecot's
 //! imap-bodystructure.c as far as the captures do not cover them.
 
+use crate::wire::through_lf;
 use std::borrow::Cow;
 
 /// How deep multiparts may nest before we stop looking inside (a hostile APPEND could
@@ -96,10 +97,7 @@ pub(crate) fn fields(header: &[u8]) -> Vec<Field<'_>> {
     let mut lines = Vec::new();
     let mut start = 0;
     while start < header.len() {
-        let end = header[start..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(header.len(), |p| start + p + 1);
+        let end = start + through_lf(&header[start..]);
         lines.push((start, end));
         start = end;
     }
@@ -337,10 +335,7 @@ fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Vec<(&'a [u8], &'a [u
     let mut starts = Vec::new(); // (line start, line end incl LF, is close)
     let mut pos = 0;
     while pos <= body.len() {
-        let end = body[pos..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(body.len(), |p| pos + p + 1);
+        let end = pos + through_lf(&body[pos..]);
         let line = &body[pos..end];
         if line.starts_with(&delim) {
             let rest = &line[delim.len()..];

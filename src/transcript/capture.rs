@@ -313,10 +313,7 @@ impl Tracker {
                 }
                 continue;
             }
-            let step = bytes
-                .iter()
-                .position(|&b| b == b'\n')
-                .map_or(bytes.len(), |i| i + 1);
+            let step = crate::wire::through_lf(bytes);
             self.framer.feed(&bytes[..step]);
             bytes = &bytes[step..];
             while let Some(frame) = self.framer.next_frame() {

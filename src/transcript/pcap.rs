@@ -71,21 +71,19 @@ struct Order {
 }
 
 impl Order {
+    /// The `N` bytes at `at`, most significant first whatever the file's order.
+    fn big_endian<const N: usize>(self, b: &[u8], at: usize) -> Option<[u8; N]> {
+        let mut s: [u8; N] = b.get(at..at + N)?.try_into().ok()?;
+        if self.little {
+            s.reverse();
+        }
+        Some(s)
+    }
     fn u16(self, b: &[u8], at: usize) -> Option<u16> {
-        let s: [u8; 2] = b.get(at..at + 2)?.try_into().ok()?;
-        Some(if self.little {
-            u16::from_le_bytes(s)
-        } else {
-            u16::from_be_bytes(s)
-        })
+        self.big_endian(b, at).map(u16::from_be_bytes)
     }
     fn u32(self, b: &[u8], at: usize) -> Option<u32> {
-        let s: [u8; 4] = b.get(at..at + 4)?.try_into().ok()?;
-        Some(if self.little {
-            u32::from_le_bytes(s)
-        } else {
-            u32::from_be_bytes(s)
-        })
+        self.big_endian(b, at).map(u32::from_be_bytes)
     }
 }
 

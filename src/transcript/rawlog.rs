@@ -21,6 +21,7 @@
 
 use super::import::ImportError;
 use super::{Direction, Record, Transcript};
+use crate::wire::through_lf;
 
 /// One timestamped piece of a rawlog.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,10 +80,7 @@ fn half_pieces(bytes: &[u8]) -> Vec<Piece> {
     let mut at = 0;
     let mut line = 1;
     while at < bytes.len() {
-        let end = bytes[at..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(bytes.len(), |i| at + i + 1);
+        let end = at + through_lf(&bytes[at..]);
         let chunk = &bytes[at..end];
         match timestamp(chunk) {
             Some((time, rest)) => pieces.push(Piece {
@@ -123,10 +121,7 @@ fn single_pieces(bytes: &[u8]) -> Result<Vec<Piece>, ImportError> {
         };
         let data_start = at + (head.len() - rest.len()) + 3;
         let data_end = if ends {
-            bytes[data_start..]
-                .iter()
-                .position(|&b| b == b'\n')
-                .map_or(bytes.len(), |i| data_start + i + 1)
+            data_start + through_lf(&bytes[data_start..])
         } else {
             // No line end: the piece runs to the next entry's header.
             next_entry(bytes, data_start).unwrap_or(bytes.len())

@@ -17,6 +17,15 @@ pub mod message;
 pub use framer::{Frame, Framer, Limits, LineEnding, LiteralHeader, LiteralKind};
 pub use message::{Assembler, Message, Part};
 
+/// The length of the first line of `bytes`, its LF included, or all of `bytes` when no
+/// LF ends it: how far to go to where the next line (or a literal) can begin.
+pub(crate) fn through_lf(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| i + 1)
+}
+
 /// Who sent the bytes. The framer does not need it, but every layer above the wire
 /// does (the explainer, the renderer, transcripts), so it lives at the bottom of the map.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -346,28 +346,22 @@ fn bag_meanings(
         }
     }
     let mut order: Vec<Identity> = Vec::new();
-    let mut by_id: HashMap<Identity, (Vec<usize>, Vec<usize>)> = HashMap::new();
-    for &x in &left_a {
-        // Bags hold untagged responses only, so every item has an identity.
-        let Some(id) = identity_of(a, x) else {
-            continue;
-        };
-        if !order.contains(&id) {
-            order.push(id.clone());
+    // By identity, each side's items apart: [0] the expected session's, [1] the other's.
+    let mut by_id: HashMap<Identity, [Vec<usize>; 2]> = HashMap::new();
+    for (side, (e, left)) in [(a, &left_a), (b, &left_b)].into_iter().enumerate() {
+        for &x in left {
+            // Bags hold untagged responses only, so every item has an identity.
+            let Some(id) = identity_of(e, x) else {
+                continue;
+            };
+            if !order.contains(&id) {
+                order.push(id.clone());
+            }
+            by_id.entry(id).or_default()[side].push(x);
         }
-        by_id.entry(id).or_default().0.push(x);
-    }
-    for &y in &left_b {
-        let Some(id) = identity_of(b, y) else {
-            continue;
-        };
-        if !order.contains(&id) {
-            order.push(id.clone());
-        }
-        by_id.entry(id).or_default().1.push(y);
     }
     for id in order {
-        let (xs, ys) = &by_id[&id];
+        let [xs, ys] = &by_id[&id];
         for k in 0..xs.len().max(ys.len()) {
             match (xs.get(k), ys.get(k)) {
                 (Some(&x), Some(&y)) => out.extend(untagged_pair_meaning(
