@@ -31,6 +31,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::grammar::fetch::FetchAttribute;
 use crate::grammar::search::SearchKey;
 use crate::grammar::sequence::{SeqNumber, SequenceSet as Set};
 use crate::mock::search::uses;
@@ -58,6 +59,10 @@ pub(crate) struct Update {
     /// The mailbox's HIGHESTMODSEQ when the result was last brought up to date: a
     /// message whose MODSEQ is higher has changed since.
     modseq: u64,
+    /// Dovecot's `UPDATE (fetch-att ...)`: a FETCH of these items for each message that
+    /// arrives and joins the result, just before the ADDTO (none for a message that
+    /// joins by a flag change; no UID unless asked, even for UID SEARCH).
+    fetch: Vec<FetchAttribute>,
 }
 
 /// Starts updates for the search `tag` whose result is `uids`; the `* NO [NOUPDATE]`
@@ -65,8 +70,7 @@ pub(crate) struct Update {
 pub(super) fn register(
     view: &mut SelectedView,
     highest_modseq: u64,
-    tag: &str,
-    uid: bool,
+    (tag, uid, fetch): (&str, bool, Vec<FetchAttribute>),
     keys: &[SearchKey],
     uids: impl IntoIterator<Item = u32>,
 ) -> Option<String> {
@@ -103,6 +107,7 @@ pub(super) fn register(
         flags,
         result: uids.into_iter().collect(),
         modseq: highest_modseq,
+        fetch,
     });
     None
 }
@@ -184,10 +189,11 @@ pub(super) fn after_sync(
         return;
     }
     let mut updates = std::mem::take(&mut view.updates);
-    let mut lines = String::new();
+    let mut lines = Vec::new();
     let clock = crate::mock::dates::now();
     for u in &mut updates {
         let (mut removed, mut added) = (Vec::new(), Vec::new());
+        let mut fetched = Vec::new();
         for (i, &uid) in view.uids.iter().enumerate() {
             let Some(m) = mailbox.message(uid) else {
                 continue;
@@ -199,6 +205,10 @@ pub(super) fn after_sync(
             let now = matches_at(view, mailbox, &u.keys, i, None, clock);
             if now && u.result.insert(uid) {
                 added.push(uid);
+                if uid > last_uid && !u.fetch.is_empty() {
+                    let recent = view.recent.contains(&uid);
+                    fetched.extend(super::fetch::notify_line(i + 1, m, recent, &u.fetch));
+                }
             } else if !now && u.result.remove(&uid) {
                 removed.push(uid);
             }
@@ -209,10 +219,11 @@ pub(super) fn after_sync(
         }
         let removed = numbers(&view.uids, u.uid, &removed);
         let added = numbers(&view.uids, u.uid, &added);
-        lines.push_str(&line(u, &removed, &added));
+        lines.extend(fetched);
+        lines.extend_from_slice(line(u, &removed, &added).as_bytes());
     }
     view.updates = updates;
-    out.extend_from_slice(lines.as_bytes());
+    out.extend_from_slice(&lines);
 }
 
 /// UIDs as the update names them: UIDs, or message numbers in `uids` (the view).

@@ -22,6 +22,8 @@ use crate::grammar::extensions::esearch::ReturnOption;
 use crate::grammar::search::SearchKey;
 use crate::mock::search::uses;
 
+use crate::grammar::fetch::{FetchAttribute, FetchItems};
+
 use super::context::{self, Update};
 use super::search::Hit;
 use super::{compress, selected_in, Cx};
@@ -38,6 +40,9 @@ pub(crate) struct Returns {
     pub(crate) relevancy: bool,
     /// PARTIAL's range, lowest first (RFC 5267 §5: `500:400` is `400:500`).
     pub(crate) partial: Option<(u32, u32)>,
+    /// Dovecot's `UPDATE (fetch-att ...)`: what to FETCH of each message that arrives
+    /// and matches ([`context`]).
+    pub(crate) update_fetch: Vec<FetchAttribute>,
 }
 
 /// Why Dovecot refuses a RETURN list.
@@ -45,7 +50,8 @@ pub(crate) struct Returns {
 pub(crate) enum Refused {
     /// `BAD Error in IMAP command ...: {text}`.
     Bad(&'static str),
-    /// UPDATE with FETCH items (a Dovecot extension the mock does not implement).
+    /// UPDATE with a FETCH macro in its list, which Dovecot refuses in words the
+    /// mock does not have.
     UpdateFetch,
 }
 
@@ -69,6 +75,11 @@ pub(crate) fn check(
             ReturnOption::Update(_) if r.update => {
                 return Err(Refused::Bad("SEARCH return options have duplicate UPDATE"))
             }
+            ReturnOption::Update(Some(FetchItems::Items(items))) => {
+                r.update = true;
+                r.update_fetch = items.clone();
+            }
+            // A macro inside the list: Dovecot knows none there.
             ReturnOption::Update(Some(_)) => return Err(Refused::UpdateFetch),
             ReturnOption::Update(None) => r.update = true,
             ReturnOption::Partial(..) if r.partial.is_some() => {
@@ -219,7 +230,8 @@ pub(super) fn answer(
         }
         if r.update {
             let all = hits.iter().map(|h| h.uid);
-            refused = context::register(view, highest, tag, uid, keys, all);
+            let fetch = r.update_fetch.clone();
+            refused = context::register(view, highest, (tag, uid, fetch), keys, all);
         }
     }
     if let Some(no) = refused {
@@ -308,6 +320,20 @@ mod tests {
 
     fn returns(options: &[ReturnOption]) -> Returns {
         check(options, "t", &[]).unwrap_or_else(|e| panic!("{options:?}: {e:?}"))
+    }
+
+    #[test]
+    fn update_keeps_its_fetch_items_and_refuses_a_macro() {
+        use ReturnOption::*;
+        let items = vec![FetchAttribute::Uid, FetchAttribute::Flags];
+        let r = returns(&[Update(Some(FetchItems::Items(items.clone())))]);
+        assert!(r.update && !r.all);
+        assert_eq!(r.update_fetch, items);
+        assert!(returns(&[Update(None)]).update_fetch.is_empty());
+        assert_eq!(
+            check(&[Update(Some(FetchItems::Fast))], "t", &[]).err(),
+            Some(Refused::UpdateFetch)
+        );
     }
 
     #[test]
