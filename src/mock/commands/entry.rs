@@ -322,6 +322,50 @@ pub(super) fn word_at(first: &[u8], column: usize) -> String {
     String::from_utf8_lossy(&rest[..end]).into_owned()
 }
 
+/// Dovecot's reason for a search key it cannot read (mail-search-parser-imap.c and
+/// mail-search-register-imap.c), from the argument where the grammar stopped: Dovecot
+/// reads whole arguments, so the atom is taken from its start, and upper-cased as
+/// Dovecot looks keys up. Checked against Dovecot 2.3.19 (search-keys.txt).
+pub(super) fn bad_search_key(first: &[u8], column: usize) -> String {
+    let at = column.saturating_sub(1).min(first.len());
+    let stop = |b: &u8| matches!(b, b' ' | b'(' | b')');
+    let start = first[..at].iter().rposition(stop).map_or(0, |i| i + 1);
+    let rest = &first[start..];
+    if let Some(quoted) = rest.strip_prefix(b"\"") {
+        return format!("Unexpected string as search key: {}", unquote(quoted));
+    }
+    let atom = &rest[..rest.iter().position(stop).unwrap_or(rest.len())];
+    if atom.is_empty() && rest.first() == Some(&b')') && start > 0 && first[start - 1] == b'(' {
+        return "No search parameters inside list".into();
+    }
+    let before = first[..start].trim_ascii_end();
+    let key = &before[before.iter().rposition(stop).map_or(0, |i| i + 1)..];
+    let key = key.to_ascii_uppercase();
+    match (key.as_slice(), atom.first()) {
+        (b"LARGER" | b"SMALLER", _) => "Invalid search size parameter".into(),
+        (b"MODSEQ", _) => "Invalid MODSEQ value".into(),
+        (_, Some(b'0'..=b'9' | b'*')) => "Invalid messageset".into(),
+        _ => format!(
+            "Unknown argument {}",
+            String::from_utf8_lossy(&atom.to_ascii_uppercase())
+        ),
+    }
+}
+
+/// A quoted string's content, from after its opening quote (`\\` and `\"` undone).
+fn unquote(quoted: &[u8]) -> String {
+    let mut out = Vec::new();
+    let mut bytes = quoted.iter();
+    while let Some(&b) = bytes.next() {
+        match b {
+            b'"' => break,
+            b'\\' => out.extend(bytes.next()),
+            _ => out.push(b),
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// imap-login's answers (battery sessions 1–13).
 fn before_login(
     cx: &mut Cx,
@@ -528,7 +572,7 @@ pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
         ("SEARCH", "bad-argument") if after_date_key(first, d.column) => {
             "Invalid search date parameter".into()
         }
-        ("SEARCH", "bad-argument") => format!("Unknown argument {}", word_at(first, d.column)),
+        ("SEARCH", "bad-argument") => bad_search_key(first, d.column),
         ("STATUS", "missing-argument") => "Missing arguments".into(),
         ("STATUS", "bad-argument") if expected == crate::grammar::args::label::STATUS_ITEMS => {
             "Invalid arguments".into()
@@ -557,6 +601,31 @@ pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bad_search_key_is_worded_as_dovecot_words_it() {
+        // search-key-errors.txt k3, k13, k14, k18, k21, k24, k25 against Dovecot 2.3.19.
+        let reason = |line: &str, column| bad_search_key(line.as_bytes(), column);
+        assert_eq!(
+            reason("k SEARCH \"FOO\"", 10),
+            "Unexpected string as search key: FOO"
+        );
+        assert_eq!(
+            reason("k SEARCH \"a\\\"b\"", 10),
+            "Unexpected string as search key: a\"b"
+        );
+        assert_eq!(
+            reason("k SEARCH ()", 11),
+            "No search parameters inside list"
+        );
+        assert_eq!(
+            reason("k SEARCH LARGER x", 17),
+            "Invalid search size parameter"
+        );
+        assert_eq!(reason("k SEARCH MODSEQ x", 17), "Invalid MODSEQ value");
+        assert_eq!(reason("k SEARCH 1:*x", 13), "Invalid messageset");
+        assert_eq!(reason("k SEARCH ALL foo", 14), "Unknown argument FOO");
+    }
 
     #[test]
     fn words_and_tags_as_dovecot_reads_them() {

@@ -117,11 +117,11 @@ pub(super) fn reason(name: &str, d: &crate::grammar::Diagnostic, first: &[u8]) -
         sort::labels::KEY | sort::labels::AFTER_REVERSE => format!("Unknown sort argument: {word}"),
         thread::labels::ALGORITHM | thread::labels::CHARSET => "Invalid arguments".to_owned(),
         label::CRITERIA if word.is_empty() => "Missing search parameters".to_owned(),
-        label::CRITERIA => format!("Unknown argument {word}"),
+        label::CRITERIA => super::entry::bad_search_key(first, d.column),
         _ if d.rule == "date" || expected.contains("date") => {
             "Invalid search date parameter".to_owned()
         }
-        _ if d.code == "bad-argument" => format!("Unknown argument {word}"),
+        _ if d.code == "bad-argument" => super::entry::bad_search_key(first, d.column),
         _ => return None,
     };
     Some(text)
