@@ -1,0 +1,52 @@
+//! The knowledge base's entries read whole against the sections they cite, after the
+//! issue 12 audit's list was done (`teaching_accuracy.rs` holds that list): each test is
+//! one sentence that said more, or less, than its RFC, and what the RFC says instead.
+
+use imap_tutor::knowledge::{self, Kind};
+
+/// All the prose of an entry, in one lower-case string, whitespace folded.
+fn prose(kind: Kind, name: &str) -> String {
+    let e = knowledge::lookup(kind, name).unwrap_or_else(|| panic!("no {} {name}", kind.label()));
+    let text = format!("{} {} {}", e.summary, e.details, e.mistakes.join(" "));
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+#[test]
+fn marked_and_unmarked_are_left_out_by_a_should_not() {
+    // RFC 3501 §7.2.2, RFC 9051 §7.3.1: if it is not feasible to tell, "the server
+    // SHOULD NOT send either \Marked or \Unmarked"; and it MAY send none of them anyway.
+    let text = prose(Kind::ListAttribute, "\\Marked");
+    assert!(!text.contains("cannot tell send neither"), "{text}");
+    assert!(text.contains("should send neither"), "{text}");
+}
+
+#[test]
+fn haschildren_is_true_when_sent_and_not_sent_for_children_out_of_reach() {
+    // RFC 9051 §6.3.9.5: the attribute "must be correct at the time of processing"; a
+    // server "SHOULD NOT set this attribute if ... the user does not have permission to
+    // access any of them"; a LIST may still show no child, deleted or made inaccessible
+    // by another client meanwhile.
+    let text = prose(Kind::ListAttribute, "\\HasChildren");
+    assert!(!text.contains("or you may lack access to them"), "{text}");
+    assert!(text.contains("correct when the server answers"), "{text}");
+    assert!(text.contains("should not send it"), "{text}");
+    let e = knowledge::lookup(Kind::ListAttribute, "\\HasChildren").unwrap();
+    assert!(
+        e.rfc.iter().any(|r| r == "RFC 9051 §6.3.9.5"),
+        "{:?}",
+        e.rfc
+    );
+}
+
+#[test]
+fn storing_recent_is_refused_by_dovecot_the_rfc_says_only_it_cannot_be_altered() {
+    // RFC 3501 §2.3.2: "This flag can not be altered by the client." How a server says
+    // no is its own: Dovecot 2.3.19 answers `BAD Error in IMAP command STORE: Invalid
+    // system flag \RECENT` (asked on 2026-12-06).
+    let text = prose(Kind::Flag, "\\Recent");
+    assert!(!text.contains("the server refuses, it is"), "{text}");
+    assert!(text.contains("dovecot answers bad"), "{text}");
+}
