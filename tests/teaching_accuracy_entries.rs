@@ -50,3 +50,14 @@ fn storing_recent_is_refused_by_dovecot_the_rfc_says_only_it_cannot_be_altered()
     assert!(!text.contains("the server refuses, it is"), "{text}");
     assert!(text.contains("dovecot answers bad"), "{text}");
 }
+
+#[test]
+fn preview_length_is_a_should_of_200_and_a_must_not_over_256() {
+    // RFC 8970 §3.3: the server "SHOULD limit the length of the preview text to 200
+    // preview characters" and "MUST NOT output preview text longer than 256"; a preview
+    // character is a UCS character, several octets in UTF-8.
+    let text = prose(Kind::FetchItem, "PREVIEW");
+    assert!(!text.contains("at most about 200"), "{text}");
+    assert!(text.contains("never over 256"), "{text}");
+    assert!(text.contains("not bytes"), "{text}");
+}
