@@ -21,7 +21,7 @@ use std::fmt;
 
 /// The caps.
 #[derive(Debug, Clone, Copy)]
-pub struct Limits {
+pub(crate) struct Limits {
     /// The deepest nesting of collections (serde's own limit is 128).
     pub(crate) max_depth: usize,
     /// How many bytes aliases may add, beyond the document's own size.

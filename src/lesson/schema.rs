@@ -181,7 +181,7 @@ impl<'de> Deserialize<'de> for ExpectItem {
 /// should not have to learn.)
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Event {
+pub(crate) struct Event {
     /// New mail arrives (the second client APPENDs it).
     #[serde(default)]
     pub(crate) deliver: Option<Deliver>,

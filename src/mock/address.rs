@@ -321,7 +321,7 @@ impl Parser<'_> {
 /// `<local@domain>`, `"Display Name" <@route:local@domain>`, `group: a, b;`. Names
 /// are quoted unless they are all atext, local parts unless they are a dot-atom; a
 /// name with an encoded-word goes as it is (quoting would hide the word).
-pub fn write(list: &[Address]) -> Vec<u8> {
+pub(crate) fn write(list: &[Address]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut in_group = false;
     let mut first = true;

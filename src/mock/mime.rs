@@ -213,7 +213,7 @@ pub(crate) enum Kind<'a> {
 
 /// A message or a MIME part: its header, its body and its structure.
 #[derive(Debug)]
-pub struct Part<'a> {
+pub(crate) struct Part<'a> {
     pub(crate) header: &'a [u8],
     pub(crate) body: &'a [u8],
     pub(crate) media_type: String,

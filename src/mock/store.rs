@@ -83,7 +83,7 @@ impl Flags {
 
 /// One stored message.
 #[derive(Debug, Clone)]
-pub struct Message {
+pub(crate) struct Message {
     pub(crate) uid: u32,
     pub(crate) flags: Flags,
     /// INTERNALDATE, in Unix seconds.

@@ -42,7 +42,7 @@ pub(crate) struct Tree {
 }
 
 /// `* THREAD` data: the threads as Dovecot writes them (RFC 5256 §4).
-pub fn write(threads: &[Tree]) -> String {
+pub(crate) fn write(threads: &[Tree]) -> String {
     let mut out = String::new();
     for t in threads {
         out.push('(');

@@ -226,7 +226,7 @@ fn be32(d: &[u8], at: usize) -> Option<u32> {
 
 /// What reassembly gives for one direction of a connection, in capture order.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Event {
+pub(crate) enum Event {
     /// Bytes, in stream order.
     Data { bytes: Vec<u8>, time: f64 },
     /// Bytes the capture does not have: the stream goes on after them.

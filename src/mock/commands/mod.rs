@@ -173,7 +173,7 @@ impl SelectedView {
 
 /// The status of a tagged reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
+pub(crate) enum Status {
     Ok,
     No,
     Bad,

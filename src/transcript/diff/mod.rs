@@ -36,7 +36,7 @@ mod render;
 mod split;
 
 pub use render::Names;
-pub use split::Identity;
+pub(crate) use split::Identity;
 pub(crate) use split::{exchanges, identity, ExchangeStream};
 
 use std::collections::{HashMap, VecDeque};

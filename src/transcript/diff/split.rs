@@ -355,7 +355,7 @@ fn display_with_tag(line: &str, tag: &str) -> String {
 /// Which untagged responses are "the same one" on both sides, so that a changed one is
 /// shown, and explained, next to its counterpart.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Identity {
+pub(crate) enum Identity {
     /// `* n FETCH`: one per message number.
     Fetch(u32),
     /// `* n EXPUNGE`: a fixed point of the exchange.
