@@ -267,3 +267,26 @@ fn a_response_cut_off_inside_its_literal_says_so_too() {
     assert_eq!(fetch.direction, Some(Direction::Server));
     assert_eq!(find(fetch, "missing-crlf").severity, Severity::Warning);
 }
+
+#[test]
+fn notify_events_that_must_come_together() {
+    // RFC 5465 §5: the server MUST answer BAD; Dovecot does for the selected mailbox.
+    let a = client("n1 NOTIFY SET (SELECTED (FlagChange))");
+    let d = find(&a, "notify-events");
+    assert_eq!(d.severity, Severity::Error);
+    assert!(d.message.contains("FlagChange for SELECTED"), "{d:?}");
+    let a = client("n2 NOTIFY SET (SELECTED-DELAYED (MessageExpunge))");
+    assert!(find(&a, "notify-events").message.contains("MessageExpunge"));
+    // For other mailboxes Dovecot does not check, so it is only a warning.
+    let a = client("n3 NOTIFY SET (INBOXES (MessageNew))");
+    assert_eq!(find(&a, "notify-events").severity, Severity::Warning);
+    // Together, nothing to say.
+    let a = client(
+        "n4 NOTIFY SET (SELECTED (MessageNew MessageExpunge FlagChange)) (PERSONAL (MailboxName))",
+    );
+    assert!(
+        a.diagnostics.iter().all(|d| d.code != "notify-events"),
+        "{:?}",
+        a.diagnostics
+    );
+}

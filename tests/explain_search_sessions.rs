@@ -7,107 +7,14 @@
 //! Besides the snapshot: no line is unknown to the explainer, none gets an error
 //! finding, and every RFC section it cites is a heading of that RFC in `rfc/`.
 
+mod explain_support;
 mod support;
 
-use std::path::Path;
-
-use imap_tutor::explain::{Annotation, Explainer, Options};
-use imap_tutor::grammar::Severity;
-use imap_tutor::render::{write_annotations, Format, TextStyle};
-use imap_tutor::wire::Direction;
-use support::{repo, Imap, MockServer};
-
-/// Sends each command of `session` on `imap` (a line of `other:` goes to `other`
-/// instead, unexplained: the second session whose changes the first is told of) and
-/// returns the explanation of what the first session sent and received.
-fn play(imap: &mut Imap, other: &mut Imap, session: &[&str]) -> Vec<Annotation> {
-    let mut explainer = Explainer::new(Options::default());
-    let mut out = explainer.feed(Direction::Server, imap.greeting.as_bytes());
-    for line in session {
-        if let Some(line) = line.strip_prefix("other: ") {
-            other.ok(line);
-            continue;
-        }
-        out.extend(explainer.feed(Direction::Client, format!("{line}\r\n").as_bytes()));
-        let reply = imap.command(line);
-        out.extend(explainer.feed(Direction::Server, reply.as_bytes()));
-    }
-    out.extend(explainer.finish());
-    out
-}
+use explain_support::{check, mock, play, render};
 
 /// The mock with the world the differential batteries use.
-fn lab_mock() -> MockServer {
-    let fixture = repo().join("scenarios/fixtures/dovecot-lab.yaml");
-    MockServer::start(&fixture.to_string_lossy())
-}
-
-fn render(annotations: &[Annotation]) -> String {
-    let mut out = Vec::new();
-    let style = TextStyle {
-        color: false,
-        width: 100,
-        full: false,
-    };
-    write_annotations(&mut out, annotations, Format::Text, style).unwrap();
-    String::from_utf8(out).unwrap()
-}
-
-/// Does RFC `number` in `rfc/` have a heading for `section` ("6.4.4", or "E" for
-/// "Appendix E.")?
-fn heading_exists(number: &str, section: &str) -> bool {
-    let path = repo().join(format!("rfc/rfc{number}.txt"));
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return false;
-    };
-    text.lines().any(|line| {
-        let line = line.strip_prefix("Appendix ").unwrap_or(line);
-        line.strip_prefix(section).is_some_and(|rest| {
-            let rest = rest.strip_prefix('.').unwrap_or(rest);
-            rest.starts_with([' ', '\t']) && !rest.trim().is_empty()
-        })
-    })
-}
-
-/// Every line known, an error found on the commands `refused` names (by tag) and on no
-/// other line, every citation ("RFC 5256 §3") a section heading of an RFC in `rfc/`.
-fn check(annotations: &[Annotation], refused: &[&str]) {
-    assert!(Path::new(&repo().join("rfc/rfc9051.txt")).exists());
-    let mut cited = 0;
-    for a in annotations.iter().filter(|a| a.direction.is_some()) {
-        assert!(
-            !a.is_unknown(),
-            "unknown line: {:?}: {}",
-            a.display,
-            a.summary
-        );
-        let errors: Vec<_> = a
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .collect();
-        let deliberate = a.direction == Some(Direction::Client)
-            && refused.contains(&a.tag.as_deref().unwrap_or(""));
-        assert_eq!(
-            errors.is_empty(),
-            !deliberate,
-            "{:?}: {errors:?}",
-            a.display
-        );
-        for citation in &a.rfc {
-            let (number, section) = citation
-                .strip_prefix("RFC ")
-                .and_then(|c| c.split_once(" §"))
-                .unwrap_or_else(|| panic!("{:?} cites {citation:?}", a.display));
-            assert!(
-                heading_exists(number, section),
-                "{:?} cites {citation:?}, which rfc/rfc{number}.txt has no heading for",
-                a.display
-            );
-            cited += 1;
-        }
-    }
-    assert!(cited > 20, "only {cited} citations");
+fn lab_mock() -> support::MockServer {
+    mock("dovecot-lab")
 }
 
 #[test]

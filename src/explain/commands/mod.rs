@@ -139,6 +139,9 @@ pub(crate) fn explain(
         if let Some(command) = &parsed.command {
             a.diagnostics
                 .extend(state_diagnostic(ctx, &command.body, name));
+            if let CommandBody::Notify { set } = &command.body {
+                a.diagnostics.extend(notify::diagnostic(set.as_ref()));
+            }
         }
     }
     a
@@ -269,7 +272,38 @@ fn specific_templates(body: &CommandBody) -> Vec<&'static str> {
         }
         _ => {}
     }
+    keys.extend(condstore_templates(body));
     keys
+}
+
+/// CONDSTORE's and QRESYNC's parameters and modifiers (RFC 7162): what the line uses of
+/// the extension, cited before the base command's sections.
+fn condstore_templates(body: &CommandBody) -> Vec<&'static str> {
+    use crate::grammar::extensions::condstore::{FetchModifier, SelectParam};
+    match body {
+        CommandBody::Select { parameters, .. } | CommandBody::Examine { parameters, .. } => {
+            parameters
+                .iter()
+                .filter_map(|p| match p {
+                    SelectParam::Condstore => Some("command.select.condstore"),
+                    SelectParam::Qresync(_) => Some("command.select.qresync"),
+                    SelectParam::Other(_) => None,
+                })
+                .collect()
+        }
+        CommandBody::Store { action, .. } if action.unchanged_since.is_some() => {
+            vec!["command.store.unchanged-since"]
+        }
+        CommandBody::Fetch { modifiers, .. } => modifiers
+            .iter()
+            .filter_map(|m| match m {
+                FetchModifier::ChangedSince(_) => Some("command.fetch.changed-since"),
+                FetchModifier::Vanished => Some("command.fetch.vanished"),
+                FetchModifier::Other(_) => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// A command sent in a state where it is not valid, with the way out that fits it.

@@ -3,6 +3,7 @@
 
 use crate::grammar::extensions::notify::{EventGroup, NotifyEvent, NotifyFilter, NotifySet};
 use crate::grammar::mailbox::Mailbox;
+use crate::grammar::{Diagnostic, Severity};
 use crate::say;
 
 /// `NOTIFY SET ...` or `NOTIFY NONE`.
@@ -36,6 +37,49 @@ pub(crate) fn templates(set: Option<&NotifySet>) -> Vec<&'static str> {
         }
     }
     keys
+}
+
+/// An event group RFC 5465 §5 says the server MUST answer BAD: FlagChange or
+/// AnnotationChange without both MessageNew and MessageExpunge, or one of those two
+/// without the other. The grammar takes any combination (a server may know more
+/// events), so this is the explainer's to say. An error for the selected mailbox,
+/// where Dovecot answers BAD; a warning for others, where Dovecot does not check.
+pub(crate) fn diagnostic(set: Option<&NotifySet>) -> Option<Diagnostic> {
+    let set = set?;
+    set.groups.iter().find_map(|g| {
+        let events = g.events.as_ref()?;
+        let has = |name: &str| events.iter().any(|e| e.name() == name);
+        let (new, expunge) = (has("MessageNew"), has("MessageExpunge"));
+        let flags = ["FlagChange", "AnnotationChange"]
+            .into_iter()
+            .find(|n| has(n));
+        let event = match flags {
+            Some(flags) if !(new && expunge) => flags,
+            _ if new != expunge => {
+                if new {
+                    "MessageNew"
+                } else {
+                    "MessageExpunge"
+                }
+            }
+            _ => return None,
+        };
+        let (severity, key) = if g.filter.is_selected() {
+            (Severity::Error, "diag.notify.events")
+        } else {
+            (Severity::Warning, "diag.notify.events.unchecked")
+        };
+        Some(
+            Diagnostic::new(
+                severity,
+                "notify-events",
+                1,
+                "command",
+                say!(key, event = event, filter = g.filter.name()),
+            )
+            .suggest(say!("diag.notify.hint", filter = g.filter.name())),
+        )
+    })
 }
 
 fn group_phrase(g: &EventGroup) -> String {

@@ -233,9 +233,15 @@ fn untagged(ctx: &Context, a: &mut Annotation, data: &Data, greeting: bool, mess
         Data::List(item) => list_phrase(ctx, a, item, false),
         Data::Lsub(item) => list_phrase(ctx, a, item, true),
         Data::MailboxStatus { mailbox, items } => mailbox_status_phrase(a, mailbox, items),
-        Data::Search { numbers, .. } => search_phrase(ctx, numbers),
+        Data::Search { numbers, modseq } => {
+            modseq_detail(a, "response.search.modseq", *modseq);
+            search_phrase(ctx, numbers)
+        }
         Data::ESearch { items, .. } if items.is_empty() => say!("response.esearch.empty"),
-        Data::Sort { numbers, .. } => sort_phrase(ctx, numbers),
+        Data::Sort { numbers, modseq } => {
+            modseq_detail(a, "response.sort.modseq", *modseq);
+            sort_phrase(ctx, numbers)
+        }
         Data::Thread(threads) if threads.is_empty() => say!("response.thread.none"),
         Data::Thread(threads) => {
             let messages: usize = threads.iter().map(|t| draw_thread(t, &mut a.details)).sum();
@@ -286,6 +292,18 @@ fn untagged(ctx: &Context, a: &mut Annotation, data: &Data, greeting: bool, mess
             fetch_phrase(a, *seq, attributes, message)
         }
     };
+}
+
+/// The `(MODSEQ n)` that ends a `* SEARCH` or `* SORT` answering a search by MODSEQ
+/// (RFC 7162 §3.1.6, §3.1.9): said, and its section cited first.
+fn modseq_detail(a: &mut Annotation, key: &str, modseq: Option<u64>) {
+    let (Some(modseq), Some(phrase)) = (modseq, crate::knowledge::phrases::phrase(key)) else {
+        return;
+    };
+    a.details.push(say!(key, modseq = modseq));
+    for (at, rfc) in phrase.rfc.iter().enumerate() {
+        a.rfc.insert(at, rfc.clone());
+    }
 }
 
 /// A FETCH response no command asked for: news of a change, sent with the reply to

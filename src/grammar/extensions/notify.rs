@@ -42,6 +42,19 @@ pub enum NotifyFilter {
 }
 
 impl NotifyFilter {
+    /// The filter's keyword as on the wire (the explainer's diagnostics name it).
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            NotifyFilter::Selected => "SELECTED",
+            NotifyFilter::SelectedDelayed => "SELECTED-DELAYED",
+            NotifyFilter::Personal => "PERSONAL",
+            NotifyFilter::Inboxes => "INBOXES",
+            NotifyFilter::Subscribed => "SUBSCRIBED",
+            NotifyFilter::Subtree(_) => "SUBTREE",
+            NotifyFilter::Mailboxes(_) => "MAILBOXES",
+        }
+    }
+
     /// True for the two filters about the selected mailbox.
     pub(crate) fn is_selected(&self) -> bool {
         matches!(self, NotifyFilter::Selected | NotifyFilter::SelectedDelayed)

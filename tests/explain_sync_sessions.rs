@@ -1,0 +1,123 @@
+//! The explainer on two sessions that keep a client in step with a mailbox (issue 9),
+//! played against `imap-tutor serve` with the seed's fixture (`strategos`, which
+//! advertises CONDSTORE, QRESYNC and NOTIFY) while a second session changes the
+//! mailbox: a CONDSTORE/QRESYNC resynchronisation with VANISHED, and a NOTIFY session.
+//! The plain-text explanation is the snapshot a learner would read; besides it, no line
+//! is unknown, errors appear only where meant, every citation is a heading of its RFC
+//! in `rfc/`, and the sections the session is about are among them.
+
+mod explain_support;
+mod support;
+
+use explain_support::{check, mock, play, render};
+
+/// The sections of `wanted` that `cited` lacks.
+fn missing<'a>(cited: &[String], wanted: &[&'a str]) -> Vec<&'a str> {
+    wanted
+        .iter()
+        .filter(|w| !cited.iter().any(|c| c == *w))
+        .copied()
+        .collect()
+}
+
+#[test]
+fn a_condstore_qresync_resynchronisation_is_explained() {
+    let server = mock("strategos");
+    let (mut imap, mut other) = (server.connect(), server.connect());
+    other.ok("o1 LOGIN strategos tryhackme");
+    // Mod-sequences in the fixture start at 5 (HIGHESTMODSEQ of q3); each change by
+    // `other` takes the next: STORE 2 → 6, STORE 4 → 7, EXPUNGE → 8, STORE 1 → 9.
+    let annotations = play(
+        &mut imap,
+        &mut other,
+        &[
+            "q1 LOGIN strategos tryhackme",
+            "q2 ENABLE QRESYNC",
+            "q3 SELECT INBOX (CONDSTORE)",
+            "q4 FETCH 1:* (UID MODSEQ FLAGS)",
+            "q5 UNSELECT",
+            "other: o2 SELECT INBOX",
+            "other: o3 STORE 2 +FLAGS (\\Flagged)",
+            "other: o4 STORE 4 +FLAGS (\\Deleted)",
+            "other: o5 EXPUNGE",
+            "q6 SELECT INBOX (QRESYNC (1719824692 5 1:4))",
+            "q7 FETCH 1:* (FLAGS) (CHANGEDSINCE 5)",
+            "q8 UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)",
+            "other: o6 STORE 1 +FLAGS (\\Answered)",
+            "q9 STORE 1,2 (UNCHANGEDSINCE 6) +FLAGS (\\Seen)",
+            "q10 UID STORE 1:3 (UNCHANGEDSINCE 100) +FLAGS.SILENT ($Later)",
+            "other: o7 STORE 2 +FLAGS (\\Deleted)",
+            "other: o8 EXPUNGE",
+            "q11 NOOP",
+            "q12 SEARCH MODSEQ 7",
+            "q13 UID SEARCH RETURN (ALL) MODSEQ 7",
+            "q14 STATUS INBOX (HIGHESTMODSEQ)",
+            "q15 EXAMINE INBOX (QRESYNC (1 5))",
+            "q16 LOGOUT",
+        ],
+    );
+    let cited = check(&annotations, &[]);
+    let wanted = [
+        "RFC 7162 §3.1.2.1", // HIGHESTMODSEQ
+        "RFC 7162 §3.1.3",   // UNCHANGEDSINCE, MODIFIED
+        "RFC 7162 §3.1.4.1", // CHANGEDSINCE
+        "RFC 7162 §3.1.6",   // * SEARCH ... (MODSEQ n)
+        "RFC 7162 §3.1.8",   // SELECT (CONDSTORE)
+        "RFC 7162 §3.2.5",   // SELECT (QRESYNC ...)
+        "RFC 7162 §3.2.6",   // the VANISHED modifier
+        "RFC 7162 §3.2.10",  // * VANISHED
+    ];
+    assert_eq!(missing(&cited, &wanted), Vec::<&str>::new());
+    insta::assert_snapshot!("condstore_qresync_session", render(&annotations));
+}
+
+#[test]
+fn a_notify_session_is_explained() {
+    let server = mock("strategos");
+    let (mut imap, mut other) = (server.connect(), server.connect());
+    other.ok("o1 LOGIN strategos tryhackme");
+    other.ok("o2 CREATE Lists");
+    other.ok("o3 APPEND Lists {5+}\r\nhello");
+    // A created mailbox's UIDVALIDITY is the clock's: shown as a name in the snapshot.
+    let status = other.ok("o4 STATUS Lists (UIDVALIDITY)");
+    let uidvalidity = status
+        .split("UIDVALIDITY ")
+        .nth(1)
+        .and_then(|rest| rest.split(')').next())
+        .expect("STATUS Lists answers UIDVALIDITY")
+        .to_owned();
+    let annotations = play(
+        &mut imap,
+        &mut other,
+        &[
+            "n1 LOGIN strategos tryhackme",
+            "n2 SELECT INBOX",
+            "n3 NOTIFY SET STATUS (SELECTED (MessageNew (UID FLAGS) MessageExpunge FlagChange)) \
+             (MAILBOXES Lists (MessageNew MessageExpunge))",
+            "other: o5 SELECT INBOX",
+            "other: o6 STORE 1 +FLAGS (\\Flagged)",
+            "n4 NOOP",
+            "other: o7 APPEND INBOX {3+}\r\nabc",
+            "n5 NOOP",
+            "n6 IDLE",
+            "other: o8 STORE 2 +FLAGS (\\Deleted)",
+            "other: o9 EXPUNGE",
+            "wait: EXPUNGE",
+            "DONE",
+            "n7 NOTIFY NONE",
+            "other: o10 STORE 1 -FLAGS (\\Flagged)",
+            "n8 NOOP",
+            "n9 NOTIFY SET (SELECTED-DELAYED (MessageNew MessageExpunge)) \
+             (SUBTREE Lists (MessageNew MessageExpunge MailboxName))",
+            "n10 NOTIFY SET (PERSONAL (MailboxName SubscriptionChange))",
+            "n11 NOTIFY SET (SELECTED (FlagChange))",
+            "n12 LOGOUT",
+        ],
+    );
+    // n11: FlagChange without MessageNew and MessageExpunge (RFC 5465 §5).
+    let cited = check(&annotations, &["n11"]);
+    let wanted = ["RFC 5465 §3.1", "RFC 5465 §5", "RFC 5465 §6"];
+    assert_eq!(missing(&cited, &wanted), Vec::<&str>::new());
+    let text = render(&annotations).replace(&uidvalidity, "<UIDVALIDITY of Lists>");
+    insta::assert_snapshot!("notify_session", text);
+}
