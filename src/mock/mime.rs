@@ -617,6 +617,13 @@ fn message_section<'r>(
         Want::Header | Want::Mime => Cow::Borrowed(header),
         Want::Text => Cow::Borrowed(body),
         Want::Fields { names, not } => {
+            // HEADER.FIELDS.NOT is the header less the fields named, as it is: Dovecot
+            // adds no line end and no blank line a header without a body lacks
+            // (header-only.txt); HEADER.FIELDS writes each field and the blank line.
+            let ended = header == b"\r\n"
+                || header == b"\n"
+                || header.ends_with(b"\n\r\n")
+                || header.ends_with(b"\n\n");
             let mut out = Vec::new();
             for f in fields(header) {
                 let listed = names
@@ -624,12 +631,14 @@ fn message_section<'r>(
                     .any(|n| f.name.eq_ignore_ascii_case(n.as_bytes()));
                 if listed != *not {
                     out.extend_from_slice(f.whole);
-                    if !f.whole.ends_with(b"\n") {
+                    if !f.whole.ends_with(b"\n") && !*not {
                         out.extend_from_slice(b"\r\n");
                     }
                 }
             }
-            out.extend_from_slice(b"\r\n");
+            if ended || !*not {
+                out.extend_from_slice(b"\r\n");
+            }
             Cow::Owned(out)
         }
     })
@@ -683,6 +692,26 @@ mod tests {
             .len(),
             66
         );
+    }
+
+    #[test]
+    fn header_fields_not_keeps_a_header_only_message_as_it_is() {
+        // header-only.txt h7 and h10, against Dovecot 2.3.19.
+        let names = vec!["FROM".to_owned()];
+        let fields = |raw: &[u8], not| {
+            let want = Want::Fields { names: &names, not };
+            section(raw, &[], &want).unwrap().into_owned()
+        };
+        assert_eq!(fields(b"Subject: no end", true), b"Subject: no end");
+        assert_eq!(
+            fields(b"Subject: a\r\nFrom: b\r\n", true),
+            b"Subject: a\r\n"
+        );
+        assert_eq!(
+            fields(b"Subject: a\r\n\r\nbody", true),
+            b"Subject: a\r\n\r\n"
+        );
+        assert_eq!(fields(b"From: b", false), b"From: b\r\n\r\n");
     }
 
     #[test]
