@@ -532,6 +532,20 @@ fn add_starttls(line: &[u8]) -> (Vec<u8>, bool) {
     (out, true)
 }
 
+/// Records how one direction's copy loop ended, telling the tap at once (so the summary
+/// knows which side closed first); true when it closed cleanly.
+fn side_ended(
+    tap: &Tap,
+    direction: Direction,
+    result: (End, u64),
+    slot: &mut Option<(End, u64)>,
+) -> bool {
+    let clean = result.0 == End::Closed;
+    tap.end(direction, result.0.clone());
+    *slot = Some(result);
+    clean
+}
+
 /// Runs both copy loops until both sides are done, one fails, or the proxy stops.
 async fn relay_both(
     client: BoxStream,
@@ -554,18 +568,11 @@ async fn relay_both(
     while up.is_none() || down.is_none() {
         tokio::select! {
             result = &mut upward, if up.is_none() => {
-                let clean = result.0 == End::Closed;
-                // Told at once, so the summary knows which side closed first.
-                tap.end(Direction::Client, result.0.clone());
-                up = Some(result);
-                if !clean { break; }
+                if !side_ended(tap, Direction::Client, result, &mut up) { break; }
                 grace.as_mut().reset(tokio::time::Instant::now() + CLOSE_GRACE);
             }
             result = &mut downward, if down.is_none() => {
-                let clean = result.0 == End::Closed;
-                tap.end(Direction::Server, result.0.clone());
-                down = Some(result);
-                if !clean { break; }
+                if !side_ended(tap, Direction::Server, result, &mut down) { break; }
                 grace.as_mut().reset(tokio::time::Instant::now() + CLOSE_GRACE);
             }
             _ = &mut grace => break,
