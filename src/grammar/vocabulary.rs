@@ -77,6 +77,12 @@ pub const RESPONSES: &[&str] = &[
     "RECENT",
     "EXPUNGE",
     "VANISHED",
+    "QUOTA",
+    "QUOTAROOT",
+    "ACL",
+    "LISTRIGHTS",
+    "MYRIGHTS",
+    "METADATA",
     "FETCH",
     "CONTINUATION",
 ];

@@ -3,6 +3,8 @@
 //! every such snapshot makes: no unknown line, errors only where the session means
 //! them, and every RFC citation a section heading of an RFC in `rfc/`.
 
+#![allow(dead_code)] // each test file uses a different part
+
 use std::path::Path;
 
 use imap_tutor::explain::{Annotation, Explainer, Options};

@@ -20,12 +20,14 @@ use crate::say;
 use crate::wire::Direction;
 use crate::wire::Message;
 
+mod admin;
 mod search;
 
 use super::commands::{id_parameters, section_phrase};
 use super::context::{Context, Pending};
 use super::literal::summarize_literal;
 use super::{Annotation, AnnotationKind};
+use admin::admin_phrase;
 use search::{draw_thread, esearch_phrase, search_phrase, sort_phrase};
 
 /// Explains one server message, as parsed; `greeting` is `Context::is_greeting` of it.
@@ -291,6 +293,12 @@ fn untagged(ctx: &Context, a: &mut Annotation, data: &Data, greeting: bool, mess
             }
             fetch_phrase(a, *seq, attributes, message)
         }
+        Data::Quota { .. }
+        | Data::QuotaRoot { .. }
+        | Data::Acl { .. }
+        | Data::ListRights { .. }
+        | Data::MyRights { .. }
+        | Data::Metadata { .. } => admin_phrase(data).unwrap_or_default(),
     };
 }
 

@@ -21,7 +21,11 @@
 //! - [`savedate`]: the SAVEDATE FETCH item (RFC 8514).
 //! - [`sort`]: SORT, SORT=DISPLAY and ESORT (RFC 5256, RFC 5957, RFC 5267).
 //! - [`thread`]: THREAD and its thread trees (RFC 5256).
+//! - [`quota`]: QUOTA and QUOTAROOT responses (RFC 9208).
+//! - [`acl`]: ACL, LISTRIGHTS and MYRIGHTS responses (RFC 4314).
+//! - [`metadata`]: METADATA responses (RFC 5464).
 
+pub(crate) mod acl;
 pub mod catenate;
 pub(crate) mod compress;
 pub mod condstore;
@@ -30,10 +34,12 @@ pub mod esearch;
 pub(crate) mod id;
 pub(crate) mod idle;
 pub mod list_extended;
+pub(crate) mod metadata;
 pub(crate) mod move_;
 pub(crate) mod namespace;
 pub(crate) mod notify;
 pub(crate) mod preview;
+pub(crate) mod quota;
 pub mod sasl_ir;
 pub(crate) mod savedate;
 pub(crate) mod sort;

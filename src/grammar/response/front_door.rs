@@ -388,9 +388,52 @@ impl<'a> Door<'a, '_> {
             "VANISHED" => self
                 .read("VANISHED", vanished_response(after), "expunged-resp")
                 .map(|(earlier, uids)| Data::Vanished { earlier, uids }),
-            _ => return None,
+            _ => return self.admin_data(name, after),
         };
         Some(data)
+    }
+
+    /// The data of QUOTA (RFC 9208), ACL (RFC 4314) and METADATA (RFC 5464), as
+    /// [`Self::named_data`] returns it: None for a name none of them has.
+    fn admin_data(&mut self, name: &str, after: &'a [u8]) -> Option<Option<Data>> {
+        use crate::grammar::extensions::{acl, metadata, quota};
+        Some(match name {
+            "QUOTA" => self
+                .read("QUOTA", quota::quota_response(after), "quota-response")
+                .map(|(root, resources)| Data::Quota { root, resources }),
+            "QUOTAROOT" => self
+                .read(
+                    "QUOTAROOT",
+                    quota::quotaroot_response(after),
+                    "quotaroot-response",
+                )
+                .map(|(mailbox, roots)| Data::QuotaRoot { mailbox, roots }),
+            "ACL" => self
+                .read("ACL", acl::acl_response(after), "acl-data")
+                .map(|(mailbox, entries)| Data::Acl { mailbox, entries }),
+            "LISTRIGHTS" => self
+                .read(
+                    "LISTRIGHTS",
+                    acl::listrights_response(after),
+                    "listrights-data",
+                )
+                .map(|(mailbox, identifier, rights)| Data::ListRights {
+                    mailbox,
+                    identifier,
+                    rights,
+                }),
+            "MYRIGHTS" => self
+                .read("MYRIGHTS", acl::myrights_response(after), "myrights-data")
+                .map(|(mailbox, rights)| Data::MyRights { mailbox, rights }),
+            "METADATA" => self
+                .read(
+                    "METADATA",
+                    metadata::metadata_response(after),
+                    "metadata-resp",
+                )
+                .map(|(mailbox, entries)| Data::Metadata { mailbox, entries }),
+            _ => return None,
+        })
     }
 
     /// Names the response kind, then reads its data as [`Self::data`] does.
@@ -412,7 +455,7 @@ impl<'a> Door<'a, '_> {
             .filter(|r| *r != "CONTINUATION")
             .collect();
         let near = nearest(upper, &known);
-        let mut d = self.diagnostic(Severity::Warning, "unknown-response", rest, "response-data", format!("The tutor does not know the untagged response {upper}. It may belong to an extension (QUOTA, ACL, METADATA, ...); clients ignore responses they do not understand."));
+        let mut d = self.diagnostic(Severity::Warning, "unknown-response", rest, "response-data", format!("The tutor does not know the untagged response {upper}. It may belong to an extension the tutor does not cover (ANNOTATE, URLAUTH, ...); clients ignore responses they do not understand."));
         d.suggestion = near.map(|near| format!("Did you mean {near}?"));
         self.push(d);
     }

@@ -159,6 +159,38 @@ pub enum Data {
         seq: u32,
         attributes: Vec<MessageAttribute>,
     },
+    /// `* QUOTA root (STORAGE 10 512)` (RFC 9208 §4.2.1)
+    Quota {
+        root: String,
+        resources: Vec<crate::grammar::extensions::quota::QuotaResource>,
+    },
+    /// `* QUOTAROOT INBOX ""` (RFC 9208 §4.2.2)
+    QuotaRoot {
+        mailbox: Mailbox,
+        roots: Vec<String>,
+    },
+    /// `* ACL INBOX Fred rwipslxetad` (RFC 4314 §3.6): identifiers and their rights.
+    Acl {
+        mailbox: Mailbox,
+        entries: Vec<(String, String)>,
+    },
+    /// `* LISTRIGHTS INBOX smith la r swicdkxte` (RFC 4314 §3.7): the rights always
+    /// granted first, then each group that may be granted.
+    ListRights {
+        mailbox: Mailbox,
+        identifier: String,
+        rights: Vec<String>,
+    },
+    /// `* MYRIGHTS INBOX rwiptsldaex` (RFC 4314 §3.8)
+    MyRights {
+        mailbox: Mailbox,
+        rights: String,
+    },
+    /// `* METADATA "" (/shared/comment "text")` (RFC 5464 §4.4)
+    Metadata {
+        mailbox: Mailbox,
+        entries: crate::grammar::extensions::metadata::MetadataEntries,
+    },
 }
 
 impl Data {
@@ -183,6 +215,12 @@ impl Data {
             Data::Expunge(_) => "EXPUNGE",
             Data::Vanished { .. } => "VANISHED",
             Data::Fetch { .. } => "FETCH",
+            Data::Quota { .. } => "QUOTA",
+            Data::QuotaRoot { .. } => "QUOTAROOT",
+            Data::Acl { .. } => "ACL",
+            Data::ListRights { .. } => "LISTRIGHTS",
+            Data::MyRights { .. } => "MYRIGHTS",
+            Data::Metadata { .. } => "METADATA",
         }
     }
 }

@@ -407,6 +407,12 @@ pub(crate) fn identity(data: &Data) -> Identity {
         | Data::Flags(_)
         | Data::Exists(_)
         | Data::Recent(_)
-        | Data::Vanished { .. } => Identity::Named(data.name()),
+        | Data::Vanished { .. }
+        | Data::Quota { .. }
+        | Data::QuotaRoot { .. }
+        | Data::Acl { .. }
+        | Data::ListRights { .. }
+        | Data::MyRights { .. }
+        | Data::Metadata { .. } => Identity::Named(data.name()),
     }
 }
