@@ -1768,3 +1768,17 @@ fn diagnostics_serialize_for_the_json_renderer() {
         "{json}"
     );
 }
+
+#[test]
+fn quirk_xlist_reads_as_list() {
+    let (r, d) = s_diag(
+        r#"S: * XLIST (\HasNoChildren \Inbox) "/" "INBOX""#,
+        "quirk-xlist",
+    );
+    assert_eq!(d.severity, Severity::Note);
+    let Data::List(item) = data(&r) else {
+        panic!("{r:?}")
+    };
+    assert_eq!(item.attributes, vec!["\\HasNoChildren", "\\Inbox"]);
+    assert_eq!(item.mailbox.name, "INBOX");
+}

@@ -361,6 +361,14 @@ impl<'a> Door<'a, '_> {
             "LSUB" => self
                 .read("LSUB", mailbox_list(cx, after), "mailbox-list")
                 .map(Data::Lsub),
+            // Named quirk: Gmail's old XLIST, a LIST whose attributes also name the
+            // special mailboxes (\Inbox, \AllMail...), before RFC 6154's SPECIAL-USE.
+            // Read as LIST; Dovecot answers the XLIST command with LIST lines.
+            "XLIST" => {
+                cx.quirk(after, "quirk-xlist", "mailbox-list", "XLIST is Gmail's old, unregistered LIST: the same data, with attributes such as \\Inbox, \\AllMail, \\Sent that RFC 6154's SPECIAL-USE (LIST \"\" \"*\" RETURN (SPECIAL-USE)) replaced. Read here as LIST.");
+                self.read("LIST", mailbox_list(cx, after), "mailbox-list")
+                    .map(Data::List)
+            }
             "STATUS" => self
                 .read("STATUS", status_response(cx, after), "mailbox-data")
                 .map(|(mailbox, items)| Data::MailboxStatus { mailbox, items }),
