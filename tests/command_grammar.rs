@@ -1359,3 +1359,48 @@ fn responses_are_not_serialized_with_their_secrets() {
         "{json}"
     );
 }
+
+/// Gmail's STORE item (Google's "IMAP Extensions" page: `STORE 1 +X-GM-LABELS (foo)`):
+/// labels, not flags, in a list or bare, system labels written like flags.
+#[test]
+fn store_gmail_labels() {
+    case!("a011 STORE 1 +X-GM-LABELS (foo)", CommandBody::Store { action, .. } => {
+        assert_eq!(action.mode, StoreMode::Add);
+        assert!(action.flags.is_empty());
+        assert_eq!(action.gmail_labels, Some(vec!["foo".to_string()]));
+    });
+    case!(r#"a UID STORE 1:2 -x-gm-labels (\Inbox "Muy Importante")"#, CommandBody::Store { uid, action, .. } => {
+        assert!(uid);
+        assert_eq!(action.mode, StoreMode::Remove);
+        assert_eq!(action.gmail_labels, Some(vec!["\\Inbox".to_string(), "Muy Importante".to_string()]));
+    });
+    case!("a STORE 1 X-GM-LABELS foo bar", CommandBody::Store { action, .. } => {
+        assert_eq!(action.mode, StoreMode::Replace);
+        assert_eq!(action.gmail_labels, Some(vec!["foo".to_string(), "bar".to_string()]));
+    });
+    case!("a STORE 1 +FLAGS (\\Seen)", CommandBody::Store { action, .. } => {
+        assert_eq!(action.gmail_labels, None);
+    });
+}
+
+/// Gmail's SEARCH keys: X-GM-RAW takes Gmail's own query syntax as one string, the ids
+/// are 64-bit unsigned, and they nest like any key.
+#[test]
+fn search_gmail_keys() {
+    case!(r#"a005 UID SEARCH X-GM-RAW "has:attachment in:unread""#, CommandBody::Search { uid, criteria, .. } => {
+        assert!(uid);
+        let [SearchKey::GmailRaw(q)] = criteria.as_slice() else { panic!("{criteria:?}") };
+        assert_eq!(q.0, b"has:attachment in:unread");
+    });
+    case!("a007 SEARCH X-GM-MSGID 18446744073709551615 NOT X-GM-THRID 1266894439832287888 x-gm-labels foo", CommandBody::Search { criteria, .. } => {
+        assert_eq!(criteria[0], SearchKey::GmailMessageId(u64::MAX));
+        assert_eq!(criteria[1], SearchKey::Not(Box::new(SearchKey::GmailThreadId(1266894439832287888))));
+        assert_eq!(criteria[2], SearchKey::GmailLabels("foo".into()));
+    });
+    let parsed = send("a SEARCH X-GM-THRID");
+    assert!(parsed.command.is_none(), "{parsed:?}");
+    assert!(parsed
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error));
+}

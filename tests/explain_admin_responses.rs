@@ -8,8 +8,7 @@
 mod explain_support;
 mod support;
 
-use explain_support::{check, render};
-use imap_tutor::explain::{Explainer, Options};
+use explain_support::{check, explain_lines, render};
 use imap_tutor::wire::Direction;
 
 const SESSION: &[(Direction, &str)] = &[
@@ -72,12 +71,7 @@ const SESSION: &[(Direction, &str)] = &[
 
 #[test]
 fn quota_acl_and_metadata_responses_are_explained() {
-    let mut explainer = Explainer::new(Options::default());
-    let mut annotations = Vec::new();
-    for (direction, line) in SESSION {
-        annotations.extend(explainer.feed(*direction, format!("{line}\r\n").as_bytes()));
-    }
-    annotations.extend(explainer.finish());
+    let annotations = explain_lines(SESSION);
     let cited = check(&annotations, &[]);
     for (response, section) in [
         ("* QUOTA ", "RFC 9208 §4.2.1"),

@@ -118,6 +118,66 @@ fn a_notify_session_is_explained() {
     let cited = check(&annotations, &["n11"]);
     let wanted = ["RFC 5465 §3.1", "RFC 5465 §5", "RFC 5465 §6"];
     assert_eq!(missing(&cited, &wanted), Vec::<&str>::new());
+    // What NOTIFY SET asked for is said to be that, each with the section of its event
+    // first, and not as news no command asked for (the context tracks the groups).
+    for (start, section) in [
+        ("* STATUS Lists", "RFC 5465 §3.1"),
+        ("* 1 FETCH (FLAGS (\\Flagged", "RFC 5465 §5.1"),
+        ("* 5 EXISTS", "RFC 5465 §5.2"),
+        ("* 5 FETCH (UID 5", "RFC 5465 §5.2"),
+        ("* 2 FETCH (FLAGS (\\Deleted", "RFC 5465 §5.1"),
+        ("* 2 EXPUNGE", "RFC 5465 §5.3"),
+    ] {
+        let a = annotations
+            .iter()
+            .find(|a| a.display.starts_with(start))
+            .unwrap_or_else(|| panic!("no line {start:?}"));
+        assert_eq!(a.rfc.first().map(String::as_str), Some(section), "{start}");
+        assert!(
+            a.details.iter().all(|d| !d.starts_with("no command asked")),
+            "{start}: {:?}",
+            a.details
+        );
+    }
     let text = render(&annotations).replace(&uidvalidity, "<UIDVALIDITY of Lists>");
     insta::assert_snapshot!("notify_session", text);
+}
+
+/// Without NOTIFY, the FETCH another session's STORE causes is news no command asked
+/// for (RFC 9051 §7.5.2), as before: only a NOTIFY SET makes it a subscribed event.
+#[test]
+fn without_notify_the_same_fetch_is_unsolicited() {
+    let server = mock("strategos");
+    let (mut imap, mut other) = (server.connect(), server.connect());
+    other.ok("o1 LOGIN strategos tryhackme");
+    let annotations = play(
+        &mut imap,
+        &mut other,
+        &[
+            "n1 LOGIN strategos tryhackme",
+            "n2 SELECT INBOX",
+            "other: o2 SELECT INBOX",
+            "other: o3 STORE 1 +FLAGS (\\Flagged)",
+            "n3 NOOP",
+            "n4 LOGOUT",
+        ],
+    );
+    check(&annotations, &[]);
+    let fetch = annotations
+        .iter()
+        .find(|a| a.display.starts_with("* 1 FETCH (FLAGS (\\Flagged"))
+        .expect("the NOOP reports the flag change");
+    assert!(
+        fetch
+            .details
+            .iter()
+            .any(|d| d.starts_with("no command asked")),
+        "{:?}",
+        fetch.details
+    );
+    assert!(
+        !fetch.rfc.iter().any(|r| r.starts_with("RFC 5465")),
+        "{:?}",
+        fetch.rfc
+    );
 }

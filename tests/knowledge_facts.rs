@@ -397,6 +397,12 @@ const NOT_IN_ANY_RFC: &[&str] = &[
     "AUTH=LOGIN",
     // Dovecot's STATUS item for SIZE before RFC 8438 named it.
     "X-SIZE",
+    // Gmail's capability, FETCH items and SEARCH keys (Google's "IMAP Extensions" page).
+    "X-GM-EXT-1",
+    "X-GM-MSGID",
+    "X-GM-THRID",
+    "X-GM-LABELS",
+    "X-GM-RAW",
 ];
 
 #[test]

@@ -1782,3 +1782,78 @@ fn quirk_xlist_reads_as_list() {
     assert_eq!(item.attributes, vec!["\\HasNoChildren", "\\Inbox"]);
     assert_eq!(item.mailbox.name, "INBOX");
 }
+
+/// RFC 9586's `uidfetch-resp = uniqueid SP "UIDFETCH" SP msg-att`: the number is a UID.
+#[test]
+fn uidfetch_carries_a_uid_and_the_fetch_items() {
+    let r = s(r"S: * 25996 UIDFETCH (FLAGS (\Seen) MODSEQ (12345))");
+    assert_eq!(r.kind, Some("UIDFETCH"));
+    let Data::UidFetch { uid, attributes } = data(&r) else {
+        panic!("{r:?}")
+    };
+    assert_eq!(*uid, 25996);
+    assert_eq!(
+        attributes,
+        &vec![
+            MessageAttribute::Flags(vec![Flag("\\Seen".into())]),
+            MessageAttribute::ModSeq(12345)
+        ]
+    );
+    let (_, d) = s_diag("S: * 0 UIDFETCH (FLAGS ())", "zero-message-number");
+    assert!(d.message.contains("UIDs"), "{}", d.message);
+}
+
+#[test]
+fn uidrequired_is_a_known_code_without_argument() {
+    let r = s("S: a3 BAD [UIDREQUIRED] Message numbers are not allowed");
+    let (st, code, text) = status(&r);
+    assert_eq!(st, Status::Bad);
+    assert_eq!(
+        code,
+        Some(&Code::Other {
+            name: "UIDREQUIRED".into(),
+            argument: None
+        })
+    );
+    assert_eq!(text, "Message numbers are not allowed");
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+}
+
+/// Gmail's items (Google's "IMAP Extensions" examples) are typed, not kept as text.
+#[test]
+fn gmail_fetch_items_are_typed() {
+    let r = s(
+        r#"S: * 1 FETCH (X-GM-MSGID 1278455344230334865 X-GM-THRID 18446744073709551615 X-GM-LABELS (\Inbox \Sent Important "Muy Importante") UID 7)"#,
+    );
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    let Data::Fetch { attributes, .. } = data(&r) else {
+        panic!("{r:?}")
+    };
+    assert_eq!(
+        attributes,
+        &vec![
+            MessageAttribute::GmailMessageId(1278455344230334865),
+            MessageAttribute::GmailThreadId(u64::MAX),
+            MessageAttribute::GmailLabels(vec![
+                "\\Inbox".into(),
+                "\\Sent".into(),
+                "Important".into(),
+                "Muy Importante".into()
+            ]),
+            MessageAttribute::Uid(7),
+        ]
+    );
+    let empty = s("S: * 3 FETCH (X-GM-LABELS ())");
+    let Data::Fetch { attributes, .. } = data(&empty) else {
+        panic!("{empty:?}")
+    };
+    assert_eq!(attributes, &vec![MessageAttribute::GmailLabels(vec![])]);
+}
+
+#[test]
+fn a_broken_gmail_item_is_reported_where_it_breaks() {
+    let (_, d) = s_diag("S: * 1 FETCH (X-GM-MSGID abc)", "syntax-error");
+    assert_eq!(d.column, 23, "at abc");
+    let (_, d) = s_diag("S: * 1 FETCH (X-GM-LABELS \\Inbox)", "syntax-error");
+    assert_eq!(d.rule, "x-gm-labels");
+}

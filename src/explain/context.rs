@@ -14,6 +14,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::grammar::extensions::esearch::ReturnOption;
+use crate::grammar::extensions::notify::EventGroup;
 use crate::grammar::response::{Code, Data, Response, Status};
 use crate::grammar::{Command, CommandBody, ParsedCommand, ParsedResponse, State};
 
@@ -58,6 +59,10 @@ pub struct Selected {
     pub read_only: bool,
     /// Messages in it, as of the last EXISTS or EXPUNGE.
     pub exists: Option<u32>,
+    /// The number of the first message the last EXISTS added (RFC 5465 §5.2: a
+    /// MessageNew event is an EXISTS, then a FETCH of each new message); None once an
+    /// EXPUNGE moved the numbers.
+    pub new_from: Option<u32>,
 }
 
 /// A SELECT or EXAMINE in progress: the mailbox that will be selected if it succeeds.
@@ -66,6 +71,8 @@ pub struct Selecting {
     pub tag: String,
     pub name: String,
     pub read_only: bool,
+    /// The EXISTS of the SELECT's own answer, kept for the mailbox once it is selected.
+    pub exists: Option<u32>,
 }
 
 /// An AUTHENTICATE in progress: client lines are SASL data until it completes.
@@ -107,6 +114,14 @@ pub struct Context {
     /// §4.3): until CANCELUPDATE names them or the mailbox is no longer selected. Their
     /// ADDTO and REMOVEFROM follow sort order, not mailbox order.
     pub sorted_updates: HashSet<String>,
+    /// True once the server's ENABLED named UIDONLY (RFC 9586): it then sends UIDFETCH
+    /// instead of FETCH, and refuses commands that name messages by number.
+    pub uid_only: bool,
+    /// The event groups of the last NOTIFY SET that succeeded (RFC 5465 §3.1): None
+    /// until then (only the selected mailbox's news, during commands), empty after
+    /// NOTIFY NONE or a NOTIFICATIONOVERFLOW (§5.8). SELECTED and SELECTED-DELAYED
+    /// groups apply to whichever mailbox is selected when the event happens (§6.1).
+    pub notify: Option<Vec<EventGroup>>,
 }
 
 impl Default for Context {
@@ -126,6 +141,8 @@ impl Default for Context {
             authenticating: None,
             user: None,
             sorted_updates: HashSet::new(),
+            uid_only: false,
+            notify: None,
         }
     }
 }
@@ -194,6 +211,7 @@ impl Context {
                         command.map(|c| &c.body),
                         Some(CommandBody::Examine { .. })
                     ),
+                    exists: None,
                 })
             }
             Some(CommandBody::Idle) => self.idling = Some(tag.clone()),
@@ -236,8 +254,11 @@ impl Context {
     }
 
     fn learn_code(&mut self, code: Option<&Code>) {
-        if let Some(Code::Capability(caps)) = code {
-            self.capabilities = caps.clone();
+        match code {
+            Some(Code::Capability(caps)) => self.capabilities = caps.clone(),
+            // RFC 5465 §5.8: the server behaves as if NOTIFY NONE had been received.
+            Some(code) if code.name() == "NOTIFICATIONOVERFLOW" => self.notify = Some(Vec::new()),
+            _ => {}
         }
     }
 
@@ -252,14 +273,24 @@ impl Context {
                 }
             }
             Data::Capability(caps) => self.capabilities = caps.clone(),
+            Data::Enabled(caps) if caps.iter().any(|c| c.eq_ignore_ascii_case("UIDONLY")) => {
+                self.uid_only = true;
+            }
             Data::Exists(n) => {
-                if let Some(s) = self.selected.as_mut() {
+                if let Some(s) = self.selecting.as_mut() {
+                    s.exists = Some(*n);
+                } else if let Some(s) = self.selected.as_mut() {
+                    s.new_from = match s.exists {
+                        Some(old) if *n > old => Some(old + 1),
+                        _ => None,
+                    };
                     s.exists = Some(*n);
                 }
             }
             Data::Expunge(_) => {
                 if let Some(s) = self.selected.as_mut() {
                     s.exists = s.exists.map(|e| e.saturating_sub(1));
+                    s.new_from = None;
                 }
             }
             Data::List(item) | Data::Lsub(item) if item.delimiter.is_some() => {
@@ -306,6 +337,10 @@ impl Context {
                     self.sorted_updates.remove(&t);
                 }
             }
+            // RFC 5465 §3.1: SET replaces the list of events, NONE empties it.
+            Some(CommandBody::Notify { set }) if ok => {
+                self.notify = Some(set.map(|s| s.groups).unwrap_or_default());
+            }
             _ => {}
         }
         match (name, ok) {
@@ -323,7 +358,8 @@ impl Context {
                         self.selected = Some(Selected {
                             name: selecting.name,
                             read_only: selecting.read_only,
-                            exists: None,
+                            exists: selecting.exists,
+                            new_from: None,
                         });
                         self.state = State::Selected;
                         self.ever_selected = true;

@@ -208,6 +208,8 @@ pub(crate) const ARGUMENTLESS: &[&str] = &[
     "TOOBIG",
     // RFC 5465 NOTIFY
     "NOTIFICATIONOVERFLOW",
+    // RFC 9586 UIDONLY: a message number was used once UIDONLY was enabled
+    "UIDREQUIRED",
 ];
 
 /// `resp-text-code = "ALERT" / "BADCHARSET" [SP "(" charset *(SP charset) ")" ] /

@@ -16,6 +16,7 @@ use super::core::{
 };
 use super::envelope::{envelope, Envelope};
 use super::error::{expect, fail, rule, GrammarError, PResult};
+use super::extensions::gmail;
 use super::extensions::preview::{preview_value, Preview};
 use super::extensions::savedate::save_date_value;
 use super::response::{generic_value, Findings};
@@ -56,6 +57,12 @@ pub enum MessageAttribute {
     SaveDate(Option<String>),
     /// `PREVIEW nstring` (RFC 8970), or the draft's `SNIPPET (FUZZY nstring)`.
     Preview(Preview),
+    /// Gmail's `X-GM-MSGID id` (no RFC): the message's id across all its labels.
+    GmailMessageId(u64),
+    /// Gmail's `X-GM-THRID id`: the id of the message's thread (conversation).
+    GmailThreadId(u64),
+    /// Gmail's `X-GM-LABELS (\Inbox "Muy Importante")`: the message's labels.
+    GmailLabels(Vec<String>),
     /// An item of an extension the tutor only names (`EMAILID`, `X-GM-LABELS`, ...), value as text.
     Other {
         name: String,
@@ -83,21 +90,17 @@ impl MessageAttribute {
             MessageAttribute::ModSeq(_) => "MODSEQ",
             MessageAttribute::SaveDate(_) => "SAVEDATE",
             MessageAttribute::Preview(p) => &p.name,
+            MessageAttribute::GmailMessageId(_) => "X-GM-MSGID",
+            MessageAttribute::GmailThreadId(_) => "X-GM-THRID",
+            MessageAttribute::GmailLabels(_) => "X-GM-LABELS",
             MessageAttribute::Other { name, .. } => name,
         }
     }
 }
 
 /// FETCH items of extensions that the tutor recognises by name and keeps as text
-/// (RFC 8474 OBJECTID, RFC 5257 ANNOTATION, Gmail's X-GM-*, ...).
-pub(crate) const KNOWN_EXTENSION_ITEMS: &[&str] = &[
-    "EMAILID",
-    "THREADID",
-    "ANNOTATION",
-    "X-GM-MSGID",
-    "X-GM-THRID",
-    "X-GM-LABELS",
-];
+/// (RFC 8474 OBJECTID, RFC 5257 ANNOTATION, ...).
+pub(crate) const KNOWN_EXTENSION_ITEMS: &[&str] = &["EMAILID", "THREADID", "ANNOTATION"];
 
 /// `msg-att = "(" (msg-att-dynamic / msg-att-static) *(SP (msg-att-dynamic / msg-att-static)) ")"`
 #[cfg(test)]
@@ -144,7 +147,9 @@ pub(crate) fn msg_att_into<'a>(
 ///  "BINARY" section-binary SP (nstring / literal8) / "BINARY.SIZE" section-binary SP number /
 ///  "UID" SP uniqueid`,
 /// and the extensions' `"SAVEDATE" SP (date-time / nil)` (RFC 8514) and
-/// `"PREVIEW" SP nstring` (RFC 8970).
+/// `"PREVIEW" SP nstring` (RFC 8970), and Gmail's `"X-GM-MSGID" SP x-gm-id /
+/// "X-GM-THRID" SP x-gm-id / "X-GM-LABELS" SP x-gm-labels` (no RFC: Google's examples,
+/// see [`super::extensions::gmail`]).
 pub(crate) fn msg_att_item<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, MessageAttribute> {
     let (rest, name) = expect(
         "a FETCH item such as FLAGS, UID, ENVELOPE or BODY[]",
@@ -226,6 +231,17 @@ pub(crate) fn msg_att_item<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, Me
         b"SAVEDATE" => map(save_date_value, M::SaveDate).parse(rest),
         b"PREVIEW" => map(|i| preview_value("PREVIEW", i), M::Preview).parse(rest),
         b"SNIPPET" => map(|i| preview_value("SNIPPET", i), M::Preview).parse(rest),
+        b"X-GM-MSGID" => rule(
+            "x-gm-msgid",
+            map(preceded(sp, gmail::gm_id), M::GmailMessageId),
+        )
+        .parse(rest),
+        b"X-GM-THRID" => rule(
+            "x-gm-thrid",
+            map(preceded(sp, gmail::gm_id), M::GmailThreadId),
+        )
+        .parse(rest),
+        b"X-GM-LABELS" => map(preceded(sp, gmail::labels_list), M::GmailLabels).parse(rest),
         _ => other_item(cx, input),
     }
 }

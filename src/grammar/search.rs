@@ -83,6 +83,14 @@ pub enum SearchKey {
     /// `SAVEDATESUPPORTED` (RFC 8514 §4.3): every message, if the mailbox keeps save
     /// dates.
     SaveDateSupported,
+    /// Gmail's `X-GM-RAW "query"` (no RFC): a query in Gmail's own search syntax.
+    GmailRaw(SearchText),
+    /// Gmail's `X-GM-MSGID id`: the message with this Gmail message id.
+    GmailMessageId(u64),
+    /// Gmail's `X-GM-THRID id`: the messages of this Gmail thread.
+    GmailThreadId(u64),
+    /// Gmail's `X-GM-LABELS label`: the messages with this label.
+    GmailLabels(String),
 }
 
 impl SearchKey {
@@ -133,6 +141,10 @@ impl SearchKey {
             SavedOn(_) => "SAVEDON",
             SavedSince(_) => "SAVEDSINCE",
             SaveDateSupported => "SAVEDATESUPPORTED",
+            GmailRaw(_) => "X-GM-RAW",
+            GmailMessageId(_) => "X-GM-MSGID",
+            GmailThreadId(_) => "X-GM-THRID",
+            GmailLabels(_) => "X-GM-LABELS",
             SequenceSet(_) | And(_) => return None,
         })
     }
@@ -196,6 +208,11 @@ pub(crate) const SEARCH_KEY_NAMES: &[&str] = &[
     "UNKEYWORD",
     "UNSEEN",
     "YOUNGER",
+    // Gmail's (no RFC; Google's "IMAP Extensions" page)
+    "X-GM-RAW",
+    "X-GM-MSGID",
+    "X-GM-THRID",
+    "X-GM-LABELS",
 ];
 
 /// How deep keys may nest through NOT, OR and parentheses. Real searches nest a few
@@ -414,7 +431,8 @@ fn key(input: &[u8], depth: usize) -> PResult<'_, SearchKey> {
             let (rest, n) = arg(label::INTERVAL, nz_number)(rest)?;
             Ok((rest, Younger(n)))
         }
-        _ => fail(input, label::SEARCH_KEY),
+        _ => super::extensions::gmail::search_key(input)
+            .unwrap_or_else(|| fail(input, label::SEARCH_KEY)),
     }
 }
 

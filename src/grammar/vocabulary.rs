@@ -84,6 +84,8 @@ pub const RESPONSES: &[&str] = &[
     "MYRIGHTS",
     "METADATA",
     "FETCH",
+    // RFC 9586 UIDONLY: FETCH data named by UID
+    "UIDFETCH",
     "CONTINUATION",
 ];
 
@@ -200,4 +202,8 @@ pub(crate) const CAPABILITIES: &[&str] = &[
     "SPECIAL-USE",
     "COMPRESS=DEFLATE",
     "UTF8=ACCEPT",
+    // RFC 9586, a server's without a fixture that advertises it
+    "UIDONLY",
+    // Gmail's own, no RFC (Google's "IMAP Extensions" page)
+    "X-GM-EXT-1",
 ];

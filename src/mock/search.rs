@@ -112,6 +112,8 @@ impl Candidate<'_> {
             SavedSince(d) => dates::day_of(self.m.save_date) >= day(d),
             // The mock keeps a save date for every message, as Dovecot's maildir does.
             SaveDateSupported => true,
+            // Gmail's keys: refused before any search runs (`commands::search::run`).
+            GmailRaw(_) | GmailMessageId(_) | GmailThreadId(_) | GmailLabels(_) => false,
         }
     }
 

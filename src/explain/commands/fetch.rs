@@ -6,6 +6,7 @@ use crate::grammar::command::{StoreAction, StoreMode};
 use crate::grammar::fetch::{FetchAttribute, FetchItems};
 use crate::grammar::section::SectionText;
 use crate::grammar::sequence::SequenceSet;
+use crate::grammar::{CommandBody, Diagnostic, Severity};
 use crate::knowledge::count_key;
 use crate::say;
 
@@ -99,7 +100,16 @@ fn item_phrase(item: &FetchAttribute) -> String {
             say!("fetch.preview.lazy")
         }
         Preview { .. } => say!("fetch.preview"),
-        Other(name) => say!("fetch.other", name = name),
+        // Items the tutor only names (Gmail's X-GM-*, EMAILID...): what the knowledge
+        // base says of them, if it has an entry.
+        Other(name) => match crate::knowledge::lookup(crate::knowledge::Kind::FetchItem, name) {
+            Some(entry) => say!(
+                "fetch.other.known",
+                name = name,
+                summary = entry.summary.trim_end_matches('.')
+            ),
+            None => say!("fetch.other", name = name),
+        },
     }
 }
 
@@ -142,6 +152,18 @@ fn join_part(part: &[u32]) -> String {
 }
 
 pub(super) fn store_phrase(uid: bool, set: &SequenceSet, action: &StoreAction) -> String {
+    if let Some(labels) = &action.gmail_labels {
+        let key = match action.mode {
+            StoreMode::Add => "command.store.gmail-labels.add",
+            StoreMode::Remove => "command.store.gmail-labels.remove",
+            StoreMode::Replace => "command.store.gmail-labels.replace",
+        };
+        return say!(
+            key,
+            labels = labels.join(" "),
+            target = messages_phrase(uid, set)
+        );
+    }
     let flags: Vec<&str> = action.flags.iter().map(|f| f.0.as_str()).collect();
     let key = match (action.mode, action.silent) {
         (StoreMode::Add, false) => "command.store.add",
@@ -155,5 +177,38 @@ pub(super) fn store_phrase(uid: bool, set: &SequenceSet, action: &StoreAction) -
         key,
         flags = flags.join(" "),
         target = messages_phrase(uid, set)
+    )
+}
+
+/// With UIDONLY enabled (RFC 9586) message numbers cannot be used in commands nor come
+/// back in responses, so a command that names messages by number, or asks for their
+/// numbers, is refused with BAD [UIDREQUIRED]; its UID form is the way.
+pub(super) fn uidonly_diagnostic(ctx: &Context, body: &CommandBody) -> Option<Diagnostic> {
+    use CommandBody as C;
+    let by_number = match body {
+        C::Fetch { uid, .. }
+        | C::Store { uid, .. }
+        | C::Copy { uid, .. }
+        | C::Move { uid, .. }
+        | C::Search { uid, .. }
+        | C::Sort { uid, .. }
+        | C::Thread { uid, .. } => !uid,
+        _ => false,
+    };
+    if !ctx.uid_only || !by_number {
+        return None;
+    }
+    Some(
+        Diagnostic::new(
+            Severity::Warning,
+            "uidonly-message-numbers",
+            1,
+            "command",
+            say!("diag.uidonly-message-numbers", command = body.name()),
+        )
+        .suggest(say!(
+            "diag.uidonly-message-numbers.hint",
+            command = body.name()
+        )),
     )
 }

@@ -122,6 +122,7 @@ pub(crate) fn explain(
     }
     if let Some(command) = &parsed.command {
         a.details.extend(context_details(ctx, &command.body));
+        a.details.extend(search::gmail_keys_detail(&command.body));
     }
     if let Some(tag) = &parsed.tag {
         if ctx.seen_tags.contains(tag) {
@@ -139,6 +140,8 @@ pub(crate) fn explain(
         if let Some(command) = &parsed.command {
             a.diagnostics
                 .extend(state_diagnostic(ctx, &command.body, name));
+            a.diagnostics
+                .extend(fetch::uidonly_diagnostic(ctx, &command.body));
             if let CommandBody::Notify { set } = &command.body {
                 a.diagnostics.extend(notify::diagnostic(set.as_ref()));
             }

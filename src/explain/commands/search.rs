@@ -204,3 +204,27 @@ fn options_text(options: &[ReturnOption]) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// Gmail's keys among a SEARCH, SORT or THREAD's criteria (X-GM-RAW...): said to be
+/// Gmail's, in no RFC, so the RFC sections cited for them are not taken for theirs.
+pub(super) fn gmail_keys_detail(body: &crate::grammar::CommandBody) -> Option<String> {
+    use crate::grammar::CommandBody as C;
+    let keys = match body {
+        C::Search { criteria, .. } => criteria,
+        C::Sort { keys, .. } | C::Thread { keys, .. } => keys,
+        _ => return None,
+    };
+    let mut names: Vec<&str> = Vec::new();
+    for key in keys {
+        key.walk(&mut |k| {
+            if let SearchKey::GmailRaw(_)
+            | SearchKey::GmailMessageId(_)
+            | SearchKey::GmailThreadId(_)
+            | SearchKey::GmailLabels(_) = k
+            {
+                names.extend(k.name().filter(|n| !names.contains(n)));
+            }
+        });
+    }
+    (!names.is_empty()).then(|| say!("command.search.gmail", keys = names.join(", ")))
+}

@@ -21,6 +21,7 @@ use crate::wire::Direction;
 use crate::wire::Message;
 
 mod admin;
+mod notify;
 mod search;
 
 use super::commands::{id_parameters, section_phrase};
@@ -28,6 +29,7 @@ use super::context::{Context, Pending};
 use super::literal::summarize_literal;
 use super::{Annotation, AnnotationKind};
 use admin::admin_phrase;
+use notify::{notify_detail, say_cited};
 use search::{draw_thread, esearch_phrase, search_phrase, sort_phrase};
 
 /// Explains one server message, as parsed; `greeting` is `Context::is_greeting` of it.
@@ -213,11 +215,16 @@ fn untagged(ctx: &Context, a: &mut Annotation, data: &Data, greeting: bool, mess
         Data::Status { status, code, text } => {
             untagged_status(ctx, a, *status, code.as_ref(), text, greeting)
         }
-        Data::Capability(caps) => say!(
-            &count_key("response.capability", caps.len() as u64),
-            count = caps.len(),
-            list = caps.join(" ")
-        ),
+        Data::Capability(caps) => {
+            if caps.iter().any(|c| c.eq_ignore_ascii_case("X-GM-EXT-1")) {
+                a.details.push(say!("response.capability.gmail"));
+            }
+            say!(
+                &count_key("response.capability", caps.len() as u64),
+                count = caps.len(),
+                list = caps.join(" ")
+            )
+        }
         Data::Enabled(caps) if caps.is_empty() => say!("response.enabled.none"),
         Data::Enabled(caps) => say!("response.enabled", list = caps.join(" ")),
         Data::Id(Some(params)) => say!("response.id", parameters = id_parameters(params)),
@@ -281,18 +288,7 @@ fn untagged(ctx: &Context, a: &mut Annotation, data: &Data, greeting: bool, mess
             };
             say!(key, uids = uids)
         }
-        Data::Fetch { seq, attributes } => {
-            if unsolicited_fetch(ctx) {
-                a.details.push(say!("response.fetch.unsolicited"));
-                if !attributes
-                    .iter()
-                    .any(|x| matches!(x, MessageAttribute::Uid(_)))
-                {
-                    a.details.push(say!("response.fetch.unsolicited.no-uid"));
-                }
-            }
-            fetch_phrase(a, *seq, attributes, message)
-        }
+        Data::Fetch { .. } | Data::UidFetch { .. } => fetch_data(ctx, a, data, message),
         Data::Quota { .. }
         | Data::QuotaRoot { .. }
         | Data::Acl { .. }
@@ -300,6 +296,16 @@ fn untagged(ctx: &Context, a: &mut Annotation, data: &Data, greeting: bool, mess
         | Data::MyRights { .. }
         | Data::Metadata { .. } => admin_phrase(data).unwrap_or_default(),
     };
+    if matches!(
+        data,
+        Data::Exists(_)
+            | Data::Expunge(_)
+            | Data::Vanished { .. }
+            | Data::MailboxStatus { .. }
+            | Data::List(_)
+    ) {
+        notify_detail(ctx, a, data);
+    }
 }
 
 /// The `(MODSEQ n)` that ends a `* SEARCH` or `* SORT` answering a search by MODSEQ
@@ -312,6 +318,47 @@ fn modseq_detail(a: &mut Annotation, key: &str, modseq: Option<u64>) {
     for (at, rfc) in phrase.rfc.iter().enumerate() {
         a.rfc.insert(at, rfc.clone());
     }
+}
+
+/// FETCH data, or UIDFETCH's (RFC 9586: the number is a UID): the events NOTIFY asked
+/// for, or news no command asked for, then each item.
+fn fetch_data(ctx: &Context, a: &mut Annotation, data: &Data, message: &Message) -> String {
+    let (Data::Fetch {
+        seq: number,
+        attributes,
+    }
+    | Data::UidFetch {
+        uid: number,
+        attributes,
+    }) = data
+    else {
+        return String::new();
+    };
+    let by_uid = matches!(data, Data::UidFetch { .. });
+    if !notify_detail(ctx, a, data) && unsolicited_fetch(ctx) {
+        a.details.push(say!("response.fetch.unsolicited"));
+        let has_uid = attributes
+            .iter()
+            .any(|x| matches!(x, MessageAttribute::Uid(_)));
+        if !has_uid && !by_uid {
+            a.details.push(say!("response.fetch.unsolicited.no-uid"));
+        }
+    }
+    if !by_uid {
+        return say!(
+            "response.fetch",
+            seq = number,
+            parts = fetch_parts(a, attributes, message)
+        );
+    }
+    // The FETCH response's sections after RFC 9586's: the items are FETCH's.
+    a.cite(Kind::Response, "FETCH");
+    let parts = fetch_parts(a, attributes, message);
+    say_cited(a, "response.uidfetch.uid");
+    if !ctx.uid_only {
+        a.details.push(say!("response.uidfetch.not-enabled"));
+    }
+    say!("response.uidfetch", uid = number, parts = parts)
 }
 
 /// A FETCH response no command asked for: news of a change, sent with the reply to
@@ -491,14 +538,13 @@ fn size_of(data: &Option<ImapString>, sizes: &mut dyn Iterator<Item = u64>) -> S
     }
 }
 
-fn fetch_phrase(
-    a: &mut Annotation,
-    seq: u32,
-    attributes: &[MessageAttribute],
-    message: &Message,
-) -> String {
+/// The items of FETCH or UIDFETCH data, each said and cited.
+fn fetch_parts(a: &mut Annotation, attributes: &[MessageAttribute], message: &Message) -> String {
     let mut sizes = message.literals().map(|l| l.header.size);
     let mut parts = Vec::new();
+    if attributes.iter().any(|x| !gmail_part(x).is_empty()) {
+        a.details.push(say!("response.fetch.gmail"));
+    }
     for attr in attributes {
         a.cite_item(Kind::FetchItem, attr.name());
         parts.push(match attr {
@@ -572,10 +618,36 @@ fn fetch_phrase(
                 say!("data.binary", size = size_of(data, &mut sizes))
             }
             MessageAttribute::BinarySize { size, .. } => say!("data.binary-size", n = size),
+            MessageAttribute::GmailMessageId(_)
+            | MessageAttribute::GmailThreadId(_)
+            | MessageAttribute::GmailLabels(_) => gmail_part(attr),
             MessageAttribute::Other { name, value } => format!("{name} {value}"),
         });
     }
-    say!("response.fetch", seq = seq, parts = parts.join("; "))
+    parts.join("; ")
+}
+
+/// Gmail's items (no RFC: Google's "IMAP Extensions" page); empty for any other item.
+fn gmail_part(attr: &MessageAttribute) -> String {
+    match attr {
+        MessageAttribute::GmailMessageId(id) => say!("data.gmail-msgid", id = id),
+        MessageAttribute::GmailThreadId(id) => say!("data.gmail-thrid", id = id),
+        MessageAttribute::GmailLabels(labels) if labels.is_empty() => {
+            say!("data.gmail-labels.none")
+        }
+        MessageAttribute::GmailLabels(labels) => {
+            // A label with a space is one label: quoted, as on the wire.
+            let shown: Vec<String> = labels
+                .iter()
+                .map(|l| match l.contains(' ') {
+                    true => format!("\"{l}\""),
+                    false => l.clone(),
+                })
+                .collect();
+            say!("data.gmail-labels", labels = shown.join(" "))
+        }
+        _ => String::new(),
+    }
 }
 
 fn structure_phrase(body: &BodyStructure) -> String {

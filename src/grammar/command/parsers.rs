@@ -10,7 +10,9 @@ use crate::grammar::args::{arg, at_eol, label, list, more, starts_with_word, wor
 use crate::grammar::core::{as_str, astring, atom, flag as core_flag, keyword, Flag};
 use crate::grammar::error::{expect, fail, PResult};
 use crate::grammar::extensions::condstore::SelectParam;
-use crate::grammar::extensions::{catenate, condstore, esearch, list_extended, move_, sasl_ir};
+use crate::grammar::extensions::{
+    catenate, condstore, esearch, gmail, list_extended, move_, sasl_ir,
+};
 use crate::grammar::fetch::fetch_items;
 use crate::grammar::mailbox::{mailbox, Mailbox};
 use crate::grammar::search::search_program;
@@ -317,7 +319,9 @@ pub(crate) fn store(input: &[u8]) -> PResult<'_, CommandBody> {
     ))
 }
 
-/// `store-att-flags = (["+" / "-"] "FLAGS" [".SILENT"]) SP (flag-list / (flag *(SP flag)))`
+/// `store-att-flags = (["+" / "-"] "FLAGS" [".SILENT"]) SP (flag-list / (flag *(SP flag)))`,
+/// and Gmail's `["+" / "-"] "X-GM-LABELS" SP x-gm-labels` (no RFC: Google's examples,
+/// see `extensions::gmail`).
 ///
 /// The item is read as one word and then matched, so `+FLAG` is reported where it starts.
 pub(crate) fn store_att_flags(input: &[u8]) -> PResult<'_, StoreAction> {
@@ -332,6 +336,17 @@ pub(crate) fn store_att_flags(input: &[u8]) -> PResult<'_, StoreAction> {
     let silent = match name {
         "FLAGS" => false,
         "FLAGS.SILENT" => true,
+        "X-GM-LABELS" => {
+            let (rest, labels) = arg(label::STORE_FLAGS, gmail::store_labels)(rest)?;
+            let action = StoreAction {
+                mode,
+                silent: false,
+                flags: Vec::new(),
+                unchanged_since: None,
+                gmail_labels: Some(labels),
+            };
+            return Ok((rest, action));
+        }
         _ => return fail(input, label::STORE_ITEM),
     };
     let (rest, flags) = arg(label::STORE_FLAGS, store_flags)(rest)?;
@@ -342,6 +357,7 @@ pub(crate) fn store_att_flags(input: &[u8]) -> PResult<'_, StoreAction> {
             silent,
             flags,
             unchanged_since: None,
+            gmail_labels: None,
         },
     ))
 }

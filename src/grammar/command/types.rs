@@ -42,6 +42,9 @@ pub struct StoreAction {
     pub flags: Vec<Flag>,
     /// `(UNCHANGEDSINCE n)` (RFC 7162), if given.
     pub unchanged_since: Option<u64>,
+    /// Gmail's `X-GM-LABELS` item in place of FLAGS (no RFC, a named vendor quirk): the
+    /// labels to add, remove or set; `flags` is then empty.
+    pub gmail_labels: Option<Vec<String>>,
 }
 
 /// The arguments of each command.

@@ -24,6 +24,7 @@
 //! - [`quota`]: QUOTA and QUOTAROOT responses (RFC 9208).
 //! - [`acl`]: ACL, LISTRIGHTS and MYRIGHTS responses (RFC 4314).
 //! - [`metadata`]: METADATA responses (RFC 5464).
+//! - [`gmail`]: Gmail's X-GM-* items and search keys (no RFC: a named vendor quirk).
 
 pub(crate) mod acl;
 pub mod catenate;
@@ -31,6 +32,7 @@ pub(crate) mod compress;
 pub mod condstore;
 pub(crate) mod enable;
 pub mod esearch;
+pub(crate) mod gmail;
 pub(crate) mod id;
 pub(crate) mod idle;
 pub mod list_extended;

@@ -494,7 +494,9 @@ impl<'a> Door<'a, '_> {
                         "zero-message-number",
                         input,
                         "nz-number",
-                        format!("Message numbers start at 1, so `* 0 {what}` cannot happen."),
+                        format!(
+                            "Message numbers and UIDs start at 1, so `* 0 {what}` cannot happen."
+                        ),
                     )
                     .expected("a number greater than zero"),
                 );
@@ -520,13 +522,16 @@ impl<'a> Door<'a, '_> {
             "FETCH" => {
                 self.kind = Some("FETCH");
                 nonzero(self, "FETCH");
-                let mut attributes = Vec::new();
-                let parsed = sp(after).and_then(|(r, _)| msg_att_into(self.cx, r, &mut attributes));
-                match parsed {
-                    Ok(rest) => self.end(rest, "message-data"),
-                    Err(e) => self.syntax(e, "msg-att"),
-                }
+                let attributes = self.fetch_items(after);
                 Data::Fetch { seq: n, attributes }
+            }
+            // `uidfetch-resp = uniqueid SP "UIDFETCH" SP msg-att` (RFC 9586): the number
+            // is a UID, which is never 0 either.
+            "UIDFETCH" => {
+                self.kind = Some("UIDFETCH");
+                nonzero(self, "UIDFETCH");
+                let attributes = self.fetch_items(after);
+                Data::UidFetch { uid: n, attributes }
             }
             _ => {
                 let near = nearest(&upper, &["EXISTS", "RECENT", "EXPUNGE", "FETCH"]);
@@ -538,6 +543,18 @@ impl<'a> Door<'a, '_> {
             }
         };
         Some(Response::Data(data))
+    }
+
+    /// `SP msg-att` after FETCH or UIDFETCH, then the end of the line: the items read,
+    /// up to a broken one (reported).
+    fn fetch_items(&mut self, after: &'a [u8]) -> Vec<MessageAttribute> {
+        let mut attributes = Vec::new();
+        let parsed = sp(after).and_then(|(r, _)| msg_att_into(self.cx, r, &mut attributes));
+        match parsed {
+            Ok(rest) => self.end(rest, "message-data"),
+            Err(e) => self.syntax(e, "msg-att"),
+        }
+        attributes
     }
 
     /// Expects one space after `what`; reports a missing or doubled one and goes on.

@@ -159,6 +159,12 @@ pub enum Data {
         seq: u32,
         attributes: Vec<MessageAttribute>,
     },
+    /// `* 25996 UIDFETCH (FLAGS (\Seen))` (RFC 9586 UIDONLY): FETCH data whose number
+    /// is the message's UID, sent instead of FETCH once the client enabled UIDONLY.
+    UidFetch {
+        uid: u32,
+        attributes: Vec<MessageAttribute>,
+    },
     /// `* QUOTA root (STORAGE 10 512)` (RFC 9208 §4.2.1)
     Quota {
         root: String,
@@ -215,6 +221,7 @@ impl Data {
             Data::Expunge(_) => "EXPUNGE",
             Data::Vanished { .. } => "VANISHED",
             Data::Fetch { .. } => "FETCH",
+            Data::UidFetch { .. } => "UIDFETCH",
             Data::Quota { .. } => "QUOTA",
             Data::QuotaRoot { .. } => "QUOTAROOT",
             Data::Acl { .. } => "ACL",

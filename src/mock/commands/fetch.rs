@@ -158,9 +158,11 @@ fn plan(cx: &mut Cx, tag: &str, items: &FetchItems, uid: bool) -> Result<Plan, B
                     let shown = format!("the FETCH item {upper}");
                     return Err(Box::new(cx.decline(tag, what, &shown)));
                 }
+                // Dovecot names the command as sent: `UID FETCH` (vendor-items battery).
+                let name = if uid { "UID FETCH" } else { "FETCH" };
                 return Err(Box::new(Done::bad(
                     tag,
-                    w::command_error("FETCH", &format!("Unknown parameter: {other}")),
+                    w::command_error(name, &format!("Unknown parameter: {other}")),
                 )));
             }
             ModSeq if !cx.conn.condstore => super::any::condstore_turned_on(cx),

@@ -36,6 +36,20 @@ pub(crate) struct Hit {
     pub(crate) expunged: bool,
 }
 
+/// The name of the first of Gmail's keys (X-GM-RAW...) among `criteria`, in the order
+/// they were written.
+fn gmail_key(criteria: &[SearchKey]) -> Option<&'static str> {
+    let mut found = None;
+    for key in criteria {
+        key.walk(&mut |k| {
+            if let (None, Some(name)) = (found, k.name().filter(|n| n.starts_with("X-GM-"))) {
+                found = Some(name);
+            }
+        });
+    }
+    found
+}
+
 /// Runs a search program over the selected mailbox, as SEARCH, SORT and THREAD all
 /// begin: the charset and dates checked (`name` is the command, for the BAD text),
 /// CONDSTORE turned on by a MODSEQ key, keywords the mailbox does not know announced
@@ -50,6 +64,11 @@ pub(super) fn run(
     criteria: &[SearchKey],
     save: bool,
 ) -> Result<(Vec<Hit>, Vec<SearchKey>), Box<Done>> {
+    if let Some(gmail) = gmail_key(criteria) {
+        // Dovecot has no Gmail keys: it stops at the first, as at any key it does not know.
+        let text = format!("Unknown argument {gmail}");
+        return Err(Box::new(Done::bad(tag, w::command_error(name, &text))));
+    }
     if let Some(cs) = charset {
         if !crate::mock::charset::known_charset(cs) {
             // Dovecot forgets the saved result when SAVE's search cannot start

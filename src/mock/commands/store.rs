@@ -31,6 +31,10 @@ pub(crate) fn handle(
 ) -> Done {
     // parse
     let name = if uid { "UID STORE" } else { "STORE" };
+    if action.gmail_labels.is_some() {
+        // Dovecot knows no X-GM-LABELS item: the arguments do not parse.
+        return Done::bad(tag, w::command_error(name, "Invalid arguments"));
+    }
     let given = match flags_of(name, &action.flags) {
         Ok(f) => f,
         Err(e) => return Done::bad(tag, e.to_string()),

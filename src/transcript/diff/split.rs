@@ -408,6 +408,7 @@ pub(crate) fn identity(data: &Data) -> Identity {
         | Data::Exists(_)
         | Data::Recent(_)
         | Data::Vanished { .. }
+        | Data::UidFetch { .. }
         | Data::Quota { .. }
         | Data::QuotaRoot { .. }
         | Data::Acl { .. }
