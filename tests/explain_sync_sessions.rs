@@ -181,3 +181,64 @@ fn without_notify_the_same_fetch_is_unsolicited() {
         fetch.rfc
     );
 }
+
+/// Events in other mailboxes (RFC 5465 §5.1–§5.5): a STATUS for a mailbox a group
+/// watches with message events, a LIST for a mailbox event; a mailbox no group names,
+/// and anything after NOTIFY NONE, is news like any other. The server's side is
+/// written out: these are the RFC's own example lines.
+#[test]
+fn notify_events_in_other_mailboxes() {
+    use imap_tutor::wire::Direction::{Client as C, Server as S};
+    let annotations = explain_support::explain_lines(&[
+        (S, "* OK [CAPABILITY IMAP4rev1 NOTIFY] ready"),
+        (C, "a LOGIN bob alice"),
+        (S, "a OK Password matched"),
+        (C, "b SELECT INBOX"),
+        (S, "* 3 EXISTS"),
+        (S, "b OK [READ-WRITE] INBOX selected"),
+        (
+            C,
+            "c NOTIFY SET (SELECTED-DELAYED (MessageNew MessageExpunge)) (SUBTREE Lists (MessageNew MessageExpunge)) (PERSONAL (MailboxName SubscriptionChange))",
+        ),
+        (S, "c OK done"),
+        (C, "d NOOP"),
+        (S, "* STATUS Lists/Lemonade (UIDNEXT 10002 MESSAGES 503)"),
+        (S, "* STATUS misc (UIDNEXT 999 MESSAGES 554)"),
+        (S, "* LIST () \"/\" \"NewMailbox\""),
+        (S, "* 2 EXPUNGE"),
+        (S, "d OK done"),
+        (C, "e NOTIFY NONE"),
+        (S, "e OK done"),
+        (C, "f NOOP"),
+        (S, "* STATUS Lists/Lemonade (UIDNEXT 10003 MESSAGES 504)"),
+        (S, "f OK done"),
+    ]);
+    check(&annotations, &[]);
+    let first = |start: &str, nth: usize| {
+        annotations
+            .iter()
+            .filter(|a| a.display.starts_with(start))
+            .nth(nth)
+            .unwrap_or_else(|| panic!("no line {start:?} #{nth}"))
+    };
+    let cites = |a: &imap_tutor::explain::Annotation, section: &str| {
+        a.rfc.first().is_some_and(|r| r == section)
+    };
+    // Below Lists, watched by SUBTREE with message events: a STATUS event.
+    assert!(cites(first("* STATUS Lists/Lemonade", 0), "RFC 5465 §5.2"));
+    // misc is named by no group with message events (PERSONAL has mailbox events only).
+    assert!(!first("* STATUS misc", 0)
+        .rfc
+        .iter()
+        .any(|r| r.starts_with("RFC 5465")));
+    // PERSONAL's MailboxName: a LIST event.
+    assert!(cites(first("* LIST", 0), "RFC 5465 §5.4"));
+    // SELECTED-DELAYED's expunges wait for a command that allows them (§6.1.2).
+    let expunge = first("* 2 EXPUNGE", 0);
+    assert!(cites(expunge, "RFC 5465 §6.1.2"), "{:?}", expunge.rfc);
+    // After NOTIFY NONE nothing is subscribed.
+    assert!(!first("* STATUS Lists/Lemonade", 1)
+        .rfc
+        .iter()
+        .any(|r| r.starts_with("RFC 5465")));
+}
