@@ -61,3 +61,41 @@ fn preview_length_is_a_should_of_200_and_a_must_not_over_256() {
     assert!(text.contains("never over 256"), "{text}");
     assert!(text.contains("not bytes"), "{text}");
 }
+
+#[test]
+fn expunge_is_also_never_sent_while_answering_fetch_store_or_search() {
+    // RFC 9051 §7.5.1 (RFC 3501 §7.4.1): "An EXPUNGE response MUST NOT be sent when no
+    // command is in progress, nor while responding to a FETCH, STORE, or SEARCH command";
+    // "An EXPUNGE response MAY be sent during a UID command."
+    let text = prose(Kind::Response, "EXPUNGE");
+    assert!(!text.contains("so numbers stay stable in between"), "{text}");
+    assert!(
+        text.contains("never while answering fetch, store or search"),
+        "{text}"
+    );
+    assert!(text.contains("their uid forms may get one"), "{text}");
+}
+
+#[test]
+fn preauth_says_what_rfc_9051_requires_of_server_and_client() {
+    // RFC 9051 §7.1.4: PREAUTH "effectively prevents the client from using the STARTTLS
+    // command"; it "SHOULD only be returned by servers on connections that are protected
+    // by TLS ... Clients that require mandatory TLS MUST close the connection after
+    // receiving the PREAUTH response on a non-protected port." No attacker is named.
+    let text = prose(Kind::Response, "PREAUTH");
+    assert!(!text.contains("warns clients to be careful"), "{text}");
+    assert!(
+        text.contains("a server should send preauth only on a connection protected by tls"),
+        "{text}"
+    );
+    assert!(text.contains("must close the connection"), "{text}");
+}
+
+#[test]
+fn enabled_is_left_out_by_dovecot_when_nothing_was_enabled() {
+    // RFC 5161 §3.1: a successful ENABLE "MUST send an untagged ENABLED response"; §3.2:
+    // it "may contain no capabilities". Dovecot 2.3.19 sends none for ENABLE UIDONLY
+    // (battery vendor-items, y4, identical in the mock).
+    let text = prose(Kind::Response, "ENABLED");
+    assert!(text.contains("dovecot 2.3 leaves the line out"), "{text}");
+}
