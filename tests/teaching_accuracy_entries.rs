@@ -68,7 +68,10 @@ fn expunge_is_also_never_sent_while_answering_fetch_store_or_search() {
     // command is in progress, nor while responding to a FETCH, STORE, or SEARCH command";
     // "An EXPUNGE response MAY be sent during a UID command."
     let text = prose(Kind::Response, "EXPUNGE");
-    assert!(!text.contains("so numbers stay stable in between"), "{text}");
+    assert!(
+        !text.contains("so numbers stay stable in between"),
+        "{text}"
+    );
     assert!(
         text.contains("never while answering fetch, store or search"),
         "{text}"
