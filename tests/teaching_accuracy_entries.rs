@@ -102,3 +102,12 @@ fn enabled_is_left_out_by_dovecot_when_nothing_was_enabled() {
     let text = prose(Kind::Response, "ENABLED");
     assert!(text.contains("dovecot 2.3 leaves the line out"), "{text}");
 }
+
+#[test]
+fn modseq_matches_equal_or_greater_not_only_after() {
+    // RFC 7162 §3.1.5: "Messages that have modification values that are equal to or
+    // greater than <mod-sequence-valzer>"; the mock (and Dovecot) match `>=`.
+    let text = prose(Kind::SearchKey, "MODSEQ");
+    assert!(!text.contains("changed after the given"), "{text}");
+    assert!(text.contains("equal to or greater than"), "{text}");
+}
