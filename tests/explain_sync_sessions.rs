@@ -242,3 +242,44 @@ fn notify_events_in_other_mailboxes() {
         .iter()
         .any(|r| r.starts_with("RFC 5465")));
 }
+
+/// RFC 5465 §5.8: after an untagged OK [NOTIFICATIONOVERFLOW] the server acts as after
+/// NOTIFY NONE; a tagged NO [NOTIFICATIONOVERFLOW] only refuses that NOTIFY SET.
+#[test]
+fn notification_overflow_ends_the_events_but_a_refused_set_does_not() {
+    use imap_tutor::wire::Direction::{Client as C, Server as S};
+    let annotations = explain_support::explain_lines(&[
+        (S, "* PREAUTH [CAPABILITY IMAP4rev1 NOTIFY] ready"),
+        (
+            C,
+            "a NOTIFY SET (MAILBOXES misc (MessageNew MessageExpunge))",
+        ),
+        (S, "a OK done"),
+        (
+            C,
+            "b NOTIFY SET (PERSONAL (MessageNew MessageExpunge FlagChange))",
+        ),
+        (S, "b NO [NOTIFICATIONOVERFLOW] Too many mailbox names"),
+        (C, "c NOOP"),
+        (S, "* STATUS misc (UIDNEXT 999 MESSAGES 554)"),
+        (S, "* OK [NOTIFICATIONOVERFLOW] Too many events"),
+        (S, "c OK done"),
+        (C, "d NOOP"),
+        (S, "* STATUS misc (UIDNEXT 1000 MESSAGES 555)"),
+        (S, "d OK done"),
+    ]);
+    let status: Vec<_> = annotations
+        .iter()
+        .filter(|a| a.display.starts_with("* STATUS misc"))
+        .collect();
+    assert_eq!(status.len(), 2);
+    assert_eq!(
+        status[0].rfc.first().map(String::as_str),
+        Some("RFC 5465 §5.2")
+    );
+    assert!(
+        !status[1].rfc.iter().any(|r| r.starts_with("RFC 5465")),
+        "{:?}",
+        status[1].rfc
+    );
+}

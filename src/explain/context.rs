@@ -254,11 +254,8 @@ impl Context {
     }
 
     fn learn_code(&mut self, code: Option<&Code>) {
-        match code {
-            Some(Code::Capability(caps)) => self.capabilities = caps.clone(),
-            // RFC 5465 §5.8: the server behaves as if NOTIFY NONE had been received.
-            Some(code) if code.name() == "NOTIFICATIONOVERFLOW" => self.notify = Some(Vec::new()),
-            _ => {}
+        if let Some(Code::Capability(caps)) = code {
+            self.capabilities = caps.clone();
         }
     }
 
@@ -266,6 +263,15 @@ impl Context {
         match data {
             Data::Status { status, code, .. } => {
                 self.learn_code(code.as_ref());
+                // RFC 5465 §5.8: after an untagged OK [NOTIFICATIONOVERFLOW] the server
+                // behaves as if NOTIFY NONE had been received (a tagged NO only refuses
+                // that NOTIFY SET).
+                if code
+                    .as_ref()
+                    .is_some_and(|c| c.name() == "NOTIFICATIONOVERFLOW")
+                {
+                    self.notify = Some(Vec::new());
+                }
                 match status {
                     Status::PreAuth => self.state = State::Authenticated,
                     Status::Bye => self.state = State::Logout,
