@@ -386,13 +386,14 @@ impl Fixture {
             uid,
             flags,
             internal_date,
+            // Read at load, as `MailboxData::append_at` reads them at APPEND.
+            header_keys: Cached::read(&raw),
             raw: Arc::from(raw),
             recent: m.recent,
             modseq: (n + 1) as u64,
             // The lab seeds its mail when it starts, as the mock loads it now.
             save_date: started,
             preview_cached: false,
-            header_keys: Cached::default(),
         })
     }
 

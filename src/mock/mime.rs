@@ -93,39 +93,42 @@ pub(crate) fn split(raw: &[u8]) -> (&[u8], &[u8]) {
 
 /// The fields of a header, in order.
 pub(crate) fn fields(header: &[u8]) -> Vec<Field<'_>> {
-    let mut out = Vec::new();
-    let mut lines = Vec::new();
+    field_iter(header).collect()
+}
+
+/// The fields of a header, in order, read as they are asked for: no line table, so
+/// a reader that wants a few fields (SORT's keys, `field`) allocates nothing. Stops
+/// at the empty line, so `raw` may be the whole message.
+pub(crate) fn field_iter(header: &[u8]) -> impl Iterator<Item = Field<'_>> {
     let mut start = 0;
-    while start < header.len() {
-        let end = start + through_lf(&header[start..]);
-        lines.push((start, end));
-        start = end;
-    }
-    let mut i = 0;
-    while i < lines.len() {
-        let (s, mut e) = lines[i];
-        i += 1;
+    std::iter::from_fn(move || loop {
+        if start >= header.len() {
+            return None;
+        }
+        let s = start;
+        let mut e = s + through_lf(&header[s..]);
         let line = &header[s..e];
         if line == b"\r\n" || line == b"\n" {
-            break;
+            start = header.len();
+            return None;
         }
-        while i < lines.len() && matches!(header[lines[i].0], b' ' | b'\t') {
-            e = lines[i].1;
-            i += 1;
+        // Folded lines: those that start with a blank belong to this field.
+        while e < header.len() && matches!(header[e], b' ' | b'\t') {
+            e += through_lf(&header[e..]);
         }
+        start = e;
         let whole = &header[s..e];
         if let Some(colon) = whole.iter().position(|&b| b == b':') {
             let name = trim_end(&whole[..colon]);
             if !name.is_empty() {
-                out.push(Field {
+                return Some(Field {
                     name,
                     whole,
                     value: &whole[colon + 1..],
                 });
             }
         }
-    }
-    out
+    })
 }
 
 fn trim_end(b: &[u8]) -> &[u8] {
@@ -138,9 +141,7 @@ fn trim_end(b: &[u8]) -> &[u8] {
 
 /// The first field called `name` (case-insensitive).
 pub(crate) fn field<'a>(header: &'a [u8], name: &str) -> Option<Field<'a>> {
-    fields(header)
-        .into_iter()
-        .find(|f| f.name.eq_ignore_ascii_case(name.as_bytes()))
+    field_iter(header).find(|f| f.name.eq_ignore_ascii_case(name.as_bytes()))
 }
 
 /// How many lines a body has, as BODYSTRUCTURE counts them (line feeds).

@@ -10,19 +10,15 @@
 //!   without one, `local@domain`.
 //! - X-SCORE / RELEVANCY: every message scores the same without full-text search.
 //!
-//! Strings compare byte by byte after `i;unicode-casemap` ([`super::casemap`]).
+//! Strings compare byte by byte after `i;unicode-casemap` ([`super::casemap`]); every
+//! key but ARRIVAL and SIZE is read when the message is stored ([`super::header_keys`]).
 //! REVERSE turns one key around, not the tie-breaking number.
 
-use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use crate::grammar::extensions::sort::{SortCriterion, SortKey};
 
-use super::address;
-use super::casemap::casemap;
 use super::header_keys::Cached;
-use super::mime;
-use super::rfc2047;
 use super::store::Message;
 
 /// A message to sort: its message number and what the keys read of it.
@@ -31,12 +27,12 @@ pub(crate) struct Item<'a> {
     pub(crate) m: &'a Message,
 }
 
-/// One key's value for one message, computed once per sort (the base subject and the
-/// sent date once per message: `Message::header_keys`).
+/// One key's value for one message, borrowed from what was read when the message
+/// was stored (`Message::header_keys`): sorting allocates no string.
 #[derive(PartialEq, Eq, PartialOrd, Ord)]
 enum Value<'a> {
     Number(i64),
-    Text(Cow<'a, str>),
+    Text(&'a str),
 }
 
 /// The items' indexes in the order `criteria` asks for.
@@ -68,18 +64,18 @@ pub(crate) fn order(items: &[Item<'_>], criteria: &[SortCriterion]) -> Vec<usize
 }
 
 fn value(m: &Message, key: SortKey) -> Value<'_> {
-    let text = |s: String| Value::Text(Cow::Owned(s));
+    let keys = m.header_keys();
     match key {
         SortKey::Arrival => Value::Number(m.internal_date),
         SortKey::Date => Value::Number(sent_or_arrival(m)),
         SortKey::Size => Value::Number(m.raw.len() as i64),
         SortKey::Relevancy => Value::Number(0),
-        SortKey::Subject => Value::Text(Cow::Borrowed(m.header_keys().base_subject())),
-        SortKey::From => text(first_mailbox(m, "From")),
-        SortKey::To => text(first_mailbox(m, "To")),
-        SortKey::Cc => text(first_mailbox(m, "Cc")),
-        SortKey::DisplayFrom => text(display_name(m, "From")),
-        SortKey::DisplayTo => text(display_name(m, "To")),
+        SortKey::Subject => Value::Text(keys.base_subject()),
+        SortKey::From => Value::Text(&keys.from),
+        SortKey::To => Value::Text(&keys.to),
+        SortKey::Cc => Value::Text(&keys.cc),
+        SortKey::DisplayFrom => Value::Text(&keys.display_from),
+        SortKey::DisplayTo => Value::Text(&keys.display_to),
     }
 }
 
@@ -102,40 +98,6 @@ pub(crate) fn unreadable(m: &Message) -> Message {
         header_keys: Cached::default(),
         ..m.clone()
     }
-}
-
-/// The value of the first field called `name`, as Dovecot hands it on.
-fn first_field(m: &Message, name: &str) -> Option<Vec<u8>> {
-    let (header, _) = mime::split(&m.raw);
-    mime::field(header, name).map(|f| f.dovecot_value())
-}
-
-fn first_address(m: &Message, name: &str) -> Option<address::Address> {
-    first_field(m, name).and_then(|v| address::parse(&v, true).into_iter().next())
-}
-
-fn first_mailbox(m: &Message, name: &str) -> String {
-    let mailbox = first_address(m, name)
-        .and_then(|a| a.mailbox)
-        .unwrap_or_default();
-    casemap(&mailbox)
-}
-
-fn display_name(m: &Message, name: &str) -> String {
-    let Some(a) = first_address(m, name) else {
-        return String::new();
-    };
-    if let Some(name) = a.name.as_deref().map(rfc2047::decode) {
-        if !name.is_empty() {
-            return casemap(name.as_bytes());
-        }
-    }
-    let mut text = a.mailbox.unwrap_or_default();
-    if let Some(domain) = a.domain {
-        text.push(b'@');
-        text.extend_from_slice(&domain);
-    }
-    casemap(&text)
 }
 
 #[cfg(test)]

@@ -100,12 +100,14 @@ pub(crate) struct Message {
     /// Its preview is in Dovecot's cache, so PREVIEW (LAZY) gets it (see
     /// `mock::preview`).
     pub(crate) preview_cached: bool,
-    /// What SORT and THREAD read of the header, once read (`mock::header_keys`).
+    /// What SORT and THREAD read of the header, read when the message was stored
+    /// (`mock::header_keys`).
     pub(crate) header_keys: Cached,
 }
 
 impl Message {
-    /// What SORT and THREAD read of this message's header, read the first time.
+    /// What SORT and THREAD read of this message's header (read when it was stored,
+    /// or the first time for a message made otherwise).
     pub(crate) fn header_keys(&self) -> &HeaderKeys {
         self.header_keys.get(&self.raw)
     }
@@ -318,6 +320,9 @@ impl MailboxData {
         self.uidnext += 1;
         self.status_listed = true;
         self.highest_modseq = self.highest_modseq.max(modseq);
+        // SORT's and THREAD's keys are read now (about a microsecond), so that no
+        // SORT pays for reading thousands of headers at once.
+        let header_keys = Cached::read(&raw);
         self.messages.push(Message {
             uid,
             flags,
@@ -328,7 +333,7 @@ impl MailboxData {
             save_date: super::dates::now(),
             // Dovecot makes the preview while it saves, if the mailbox wants it.
             preview_cached: self.preview_wanted,
-            header_keys: Cached::default(),
+            header_keys,
         });
         uid
     }

@@ -467,6 +467,7 @@ mod tests {
             subject: Some(base_subject(subject.as_bytes())),
             message_id: id.map(str::to_owned),
             references: refs.iter().map(|r| (*r).to_owned()).collect(),
+            ..HeaderKeys::default()
         }
     }
 
