@@ -478,3 +478,142 @@ fn notify_tells_an_idling_session_of_other_mailboxes() {
         format!("a2 OK Idle completed {TIMING}.\r\n")
     );
 }
+
+/// The NOTIFY SET of the pushed-events tests: the selected mailbox's events at once,
+/// and every other mailbox's.
+const NOTIFY_ALL: &str = "NOTIFY SET (SELECTED (MessageNew (UID) MessageExpunge FlagChange)) \
+                          (PERSONAL (MessageNew MessageExpunge MailboxName))";
+
+#[test]
+fn notify_events_are_ready_between_commands_and_wait_during_one() {
+    // What Dovecot 2.3.19 pushed, unasked, half a second after each change of b's.
+    let (store, config) = world();
+    let mut a = selected(&store, &config);
+    let mut b = selected(&store, &config);
+    // Nothing before NOTIFY: a client that is not idling hears at its next command,
+    // and NOTIFY's own answer tells what its FlagChange covers.
+    send(&mut b, "b1 STORE 2 +FLAGS (\\Answered)");
+    assert!(a.poll_notify().is_empty());
+    assert_eq!(
+        send(&mut a, &format!("a1 {NOTIFY_ALL}")),
+        format!("* 2 FETCH (FLAGS (\\Answered))\r\na1 OK NOTIFY completed {TIMING}.\r\n")
+    );
+    send(&mut b, "b2 CREATE Box");
+    assert_eq!(
+        String::from_utf8_lossy(&a.poll_notify()),
+        "* LIST () \"/\" Box\r\n"
+    );
+    assert!(a.poll_notify().is_empty(), "told once");
+    send(&mut b, "b3 STORE 1 +FLAGS (\\Flagged)");
+    assert_eq!(
+        String::from_utf8_lossy(&a.poll_notify()),
+        "* 1 FETCH (FLAGS (\\Flagged \\Seen))\r\n"
+    );
+    // In the middle of a command (its literal announced), the events wait for its
+    // answer, and come before the tagged line.
+    assert_eq!(send(&mut a, "a2 APPEND Box {5}"), "+ OK\r\n");
+    send(&mut b, "b4 APPEND INBOX {8+}\r\nSubject:");
+    assert!(a.poll_notify().is_empty());
+    let answer = send(&mut a, "Hello");
+    assert!(
+        answer.starts_with("* 5 EXISTS\r\n* 5 FETCH (UID 5)\r\na2 OK [APPENDUID "),
+        "{answer}"
+    );
+    // The session's own APPEND to another mailbox is told too (as notify-mailboxes.txt
+    // a13 shows), after its answer.
+    let v = uidvalidity_of(&answer);
+    assert_eq!(
+        String::from_utf8_lossy(&a.poll_notify()),
+        format!("* STATUS Box (MESSAGES 1 UIDNEXT 2 UIDVALIDITY {v} UNSEEN 1)\r\n")
+    );
+    // MessageExpunge for the selected mailbox: EXPUNGE between commands (RFC 5465 §5.3).
+    send(&mut b, "b5 STORE 5 +FLAGS.SILENT (\\Deleted)");
+    send(&mut b, "b6 EXPUNGE");
+    assert_eq!(String::from_utf8_lossy(&a.poll_notify()), "* 5 EXPUNGE\r\n");
+}
+
+#[test]
+fn selected_delayed_keeps_expunges_for_a_command() {
+    // RFC 5465 §6.1.2; Dovecot 2.3.19 pushed the flag change, not the EXPUNGE.
+    let (store, config) = world();
+    let mut a = selected(&store, &config);
+    let mut b = selected(&store, &config);
+    send(
+        &mut a,
+        "a1 NOTIFY SET (SELECTED-DELAYED (MessageNew (UID) MessageExpunge FlagChange))",
+    );
+    send(&mut b, "b1 STORE 4 +FLAGS (\\Deleted)");
+    send(&mut b, "b2 EXPUNGE");
+    assert_eq!(
+        String::from_utf8_lossy(&a.poll_notify()),
+        "* 4 FETCH (FLAGS (\\Deleted))\r\n"
+    );
+    assert_eq!(
+        noop(&mut a, "a2"),
+        format!("* 4 EXPUNGE\r\n{}", noop_done("a2"))
+    );
+}
+
+#[tokio::test]
+async fn serve_pushes_notify_events_to_a_quiet_client() {
+    use imap_tutor::net::serve::serve_on;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::{TcpListener, TcpStream};
+
+    /// Reads until `needle` has come; the timeout only stops a test that would hang.
+    async fn read_until(socket: &mut TcpStream, needle: &str) -> String {
+        let mut got = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !String::from_utf8_lossy(&got).contains(needle) {
+            let read = socket.read(&mut buf);
+            let n = tokio::time::timeout(std::time::Duration::from_secs(30), read)
+                .await
+                .unwrap_or_else(|_| panic!("no {needle:?} in {:?}", String::from_utf8_lossy(&got)))
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert!(n > 0, "closed before {needle:?}");
+            got.extend_from_slice(&buf[..n]);
+        }
+        String::from_utf8_lossy(&got).into_owned()
+    }
+
+    let (store, config) = world();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(serve_on(listener, store, config, async {
+        let _ = stop_rx.await;
+    }));
+    let mut a = TcpStream::connect(addr).await.unwrap();
+    let mut b = TcpStream::connect(addr).await.unwrap();
+    read_until(&mut a, "\r\n").await;
+    read_until(&mut b, "\r\n").await;
+    let watch = format!("a1 LOGIN strategos tryhackme\r\na2 SELECT INBOX\r\na3 {NOTIFY_ALL}\r\n");
+    a.write_all(watch.as_bytes()).await.unwrap();
+    read_until(&mut a, "a3 OK").await;
+    b.write_all(b"b1 LOGIN strategos tryhackme\r\nb2 SELECT INBOX\r\nb3 CREATE Box\r\n")
+        .await
+        .unwrap();
+    read_until(&mut b, "b3 OK").await;
+    // a sends nothing from here on: every line it reads was pushed.
+    assert_eq!(read_until(&mut a, "\r\n").await, "* LIST () \"/\" Box\r\n");
+    b.write_all(b"b4 STORE 1 +FLAGS (\\Flagged)\r\n")
+        .await
+        .unwrap();
+    read_until(&mut b, "b4 OK").await;
+    assert_eq!(
+        read_until(&mut a, "\r\n").await,
+        "* 1 FETCH (FLAGS (\\Flagged \\Seen))\r\n"
+    );
+    b.write_all(b"b5 APPEND Box {8+}\r\nSubject:\r\n")
+        .await
+        .unwrap();
+    let appended = read_until(&mut b, "b5 OK").await;
+    let v = uidvalidity_of(&appended);
+    assert_eq!(
+        read_until(&mut a, "\r\n").await,
+        format!("* STATUS Box (MESSAGES 1 UIDNEXT 2 UIDVALIDITY {v} UNSEEN 1)\r\n")
+    );
+    stop_tx.send(()).unwrap();
+    read_until(&mut a, "* BYE Server shutting down.").await;
+    server.await.unwrap().unwrap();
+}

@@ -173,6 +173,12 @@ impl Session {
         self.mode == Mode::Closed
     }
 
+    /// True once the client has sent NOTIFY: the front end should then call
+    /// [`Session::poll_notify`] when the store changes.
+    pub fn has_notify(&self) -> bool {
+        self.conn.notify.is_some()
+    }
+
     /// Lets replies refer to stored messages instead of copying them (`serve` does,
     /// and writes [`Output::chunks`]); see [`crate::mock::reply`].
     pub(crate) fn set_streaming(&mut self, on: bool) {
@@ -226,15 +232,52 @@ impl Session {
     }
 
     /// Changes other sessions made, for an idling client (empty when not idling: a
-    /// client that is not idling learns of changes at its next command).
+    /// client that is not idling learns of changes at its next command, or from
+    /// [`Session::poll_notify`]).
     pub fn poll_updates(&mut self) -> Vec<u8> {
         if !self.is_idling() {
             return Vec::new();
         }
+        self.updates(Some(commands::SyncMode::Full))
+    }
+
+    /// NOTIFY's events (RFC 5465), for a client waiting between commands: §1 says
+    /// NOTIFY "permits and requires the server to send information about updates
+    /// between commands", and Dovecot sends them as soon as it sees them. The front
+    /// end calls this when the store changes. Empty without NOTIFY, while idling
+    /// ([`Session::poll_updates`] then), and in the middle of a command (its line,
+    /// its literals, AUTHENTICATE's exchange): the events then wait for the reply.
+    pub fn poll_notify(&mut self) -> Vec<u8> {
+        let between_commands = self.mode == Mode::Commands
+            && !self.skipping
+            && self.buffered() == 0
+            && self.framer.literal_to_come() == 0;
+        let Some(set) = self.conn.notify.as_ref().filter(|_| between_commands) else {
+            return Vec::new();
+        };
+        let heard = commands::notify::selected_events(Some(set));
+        // SELECTED-DELAYED keeps expunges for a command that allows them (§6.1.2);
+        // without a selected group the selected mailbox waits for the next command.
+        let sync = match () {
+            _ if !heard.messages && !heard.flags => None,
+            _ if commands::notify::delays_expunges(set) => Some(commands::SyncMode::NoExpunges),
+            _ => Some(commands::SyncMode::Full),
+        };
+        self.updates(sync)
+    }
+
+    /// Other mailboxes' NOTIFY events, then the selected mailbox's changes (unless
+    /// `sync` is None), then HIGHESTMODSEQ: the order the next command's answer would
+    /// have.
+    fn updates(&mut self, sync: Option<commands::SyncMode>) -> Vec<u8> {
         let mut out = Output::default();
         commands::notify_watch::report(&mut self.conn, &self.store, &mut out.bytes);
-        self.sync(commands::SyncMode::Full, false, &mut out);
-        commands::modseq::report(&mut self.conn, &mut None, false, &mut out.bytes);
+        if let Some(mode) = sync {
+            if !self.sync(mode, false, &mut out) {
+                return out.bytes;
+            }
+            commands::modseq::report(&mut self.conn, &mut None, false, &mut out.bytes);
+        }
         out.bytes
     }
 

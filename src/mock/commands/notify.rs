@@ -16,7 +16,7 @@ use crate::grammar::status::StatusItem;
 use crate::mock::store::{self, Account, MailboxData};
 use crate::mock::wording as w;
 
-use super::{status, Cx, Done};
+use super::{status, Cx, Done, SyncMode};
 
 /// NOTIFY SET or (`set` None) NOTIFY NONE.
 pub(crate) fn handle(cx: &mut Cx, tag: &str, set: Option<&NotifySet>) -> Done {
@@ -27,7 +27,7 @@ pub(crate) fn handle(cx: &mut Cx, tag: &str, set: Option<&NotifySet>) -> Done {
             groups: Vec::new(),
         });
         cx.conn.notify_watch = None;
-        return Done::ok(tag, w::NOTIFY_DONE);
+        return Done::ok(tag, w::NOTIFY_DONE).sync(SyncMode::Full);
     };
     // parse
     if let Err(reason) = check(set) {
@@ -49,8 +49,10 @@ pub(crate) fn handle(cx: &mut Cx, tag: &str, set: Option<&NotifySet>) -> Done {
     if set.status {
         status_lines(cx, set);
     }
-    // reply
-    Done::ok(tag, w::NOTIFY_DONE)
+    // reply: the selected mailbox synced under the new rules, as Dovecot 2.3.19 does
+    // (a flag change made before a SET with FlagChange comes with its OK; one made
+    // before NONE, or a SET without FlagChange, is never told)
+    Done::ok(tag, w::NOTIFY_DONE).sync(SyncMode::Full)
 }
 
 /// Dovecot's BAD reasons (`imap-notify.c`), in the order it checks them.
@@ -172,6 +174,14 @@ pub(crate) fn new_message_items(set: Option<&NotifySet>) -> Option<&[FetchAttrib
             NotifyEvent::MessageNew(items) if !items.is_empty() => Some(items.as_slice()),
             _ => None,
         })
+}
+
+/// True if the selected mailbox's group is SELECTED-DELAYED: expunges wait for a
+/// command during which EXPUNGE may be sent (RFC 5465 §6.1.2).
+pub(crate) fn delays_expunges(set: &NotifySet) -> bool {
+    set.groups
+        .iter()
+        .any(|g| g.filter == NotifyFilter::SelectedDelayed)
 }
 
 /// Which of the selected mailbox's events the session is told of.

@@ -31,8 +31,9 @@
 //!   UNSUBSCRIBE goes unreported there.
 //!
 //! Dovecot sends them on NOOP, or half a second after the change between commands;
-//! the mock sends them before the next command's answer (NOTIFY and IDLE excepted:
-//! IDLE hears them once idling).
+//! so does `serve` ([`crate::mock::Session::poll_notify`], asked half a second after a
+//! change). A command that comes first gets them before its answer (NOTIFY and IDLE
+//! excepted: IDLE hears them once idling).
 
 use std::collections::{BTreeMap, BTreeSet};
 
