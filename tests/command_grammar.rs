@@ -976,14 +976,14 @@ fn unknown_commands_from_other_protocols_are_explained() {
 
 #[test]
 fn extension_commands_the_tutor_does_not_model_are_noted() {
-    let parsed = send("A282 GETQUOTAROOT INBOX");
+    let parsed = send("A282 URLFETCH imap://joe@example.com/INBOX");
     assert_eq!(parsed.diagnostics.len(), 1);
     let d = &parsed.diagnostics[0];
     assert_eq!(
         (d.code, d.severity, d.column),
         ("unmodelled-extension", Severity::Note, 6)
     );
-    mentions(&d.message, &["GETQUOTAROOT", "RFC 9208", "CAPABILITY"]);
+    mentions(&d.message, &["URLFETCH", "RFC 4467", "CAPABILITY"]);
 }
 
 #[test]
@@ -1403,4 +1403,173 @@ fn search_gmail_keys() {
         .diagnostics
         .iter()
         .any(|d| d.severity == Severity::Error));
+}
+
+// ---- administration: QUOTA (RFC 9208), ACL (RFC 4314), METADATA (RFC 5464), XLIST ------
+
+#[test]
+fn quota_commands() {
+    use imap_tutor::grammar::extensions::quota::{QuotaLimit, ResourceName};
+    case!("G0001 GETQUOTA \"!partition/sda4\"", CommandBody::GetQuota { root } => assert_eq!(root, "!partition/sda4"));
+    case!("G0002 GETQUOTAROOT INBOX", CommandBody::GetQuotaRoot { mailbox } => assert!(mailbox.is_inbox()));
+    case!("S0001 SETQUOTA \"#user/alice\" (STORAGE 510 message 1000 X-FOLDERS 7)", CommandBody::SetQuota { root, limits } => {
+        assert_eq!(root, "#user/alice");
+        assert_eq!(limits, vec![
+            QuotaLimit { resource: ResourceName::Storage, limit: 510 },
+            QuotaLimit { resource: ResourceName::Message, limit: 1000 },
+            QuotaLimit { resource: ResourceName::Other("X-FOLDERS".into()), limit: 7 },
+        ]);
+    });
+    case!("S0002 SETQUOTA \"\" (MAILBOX 5 ANNOTATION-STORAGE 64)", CommandBody::SetQuota { limits, .. } => {
+        assert_eq!((&limits[0].resource, &limits[1].resource), (&ResourceName::Mailbox, &ResourceName::AnnotationStorage));
+    });
+    // RFC 9208 §7: `setquota-list = "(" [setquota-resource ...] ")"`: the empty list is valid.
+    case!("S0003 SETQUOTA \"\" ()", CommandBody::SetQuota { limits, .. } => assert!(limits.is_empty()));
+}
+
+#[test]
+fn acl_commands() {
+    use imap_tutor::grammar::extensions::acl::{ModRights, RightsChange};
+    case!("A002 SETACL INBOX/Drafts Chris +cda", CommandBody::SetAcl { mailbox, identifier, rights } => {
+        assert_eq!((mailbox.raw.text(), identifier.as_str()), ("INBOX/Drafts".into(), "Chris"));
+        assert_eq!(rights, ModRights { change: RightsChange::Add, rights: "cda".into() });
+    });
+    case!("a SETACL INBOX anyone -w", CommandBody::SetAcl { rights, .. } => assert_eq!(rights.change, RightsChange::Remove));
+    case!("a SETACL INBOX -Fred lr", CommandBody::SetAcl { identifier, rights, .. } => {
+        assert_eq!((identifier.as_str(), rights.change), ("-Fred", RightsChange::Replace));
+    });
+    case!("a SETACL INBOX bob \"\"", CommandBody::SetAcl { rights, .. } => assert!(rights.rights.is_empty()));
+    case!("B002 DeleteAcl INBOX Fred", CommandBody::DeleteAcl { identifier, .. } => assert_eq!(identifier, "Fred"));
+    case!("A001 GETACL INBOX/Drafts", CommandBody::GetAcl { mailbox } => assert_eq!(mailbox.raw.text(), "INBOX/Drafts"));
+    case!("a001 LISTRIGHTS ~/Mail/saved smith", CommandBody::ListRights { mailbox, identifier } => {
+        assert_eq!((mailbox.raw.text().into_owned(), identifier), ("~/Mail/saved".to_owned(), "smith".to_owned()));
+    });
+    case!("A003 MYRIGHTS INBOX", CommandBody::MyRights { mailbox } => assert!(mailbox.is_inbox()));
+}
+
+#[test]
+fn metadata_commands() {
+    use imap_tutor::grammar::extensions::metadata::{MetadataDepth, MetadataOption};
+    case!("a GETMETADATA \"\" /shared/comment", CommandBody::GetMetadata { options, mailbox, entries } => {
+        assert!(options.is_empty() && mailbox.raw.bytes.is_empty());
+        assert_eq!(entries, vec!["/shared/comment".to_owned()]);
+    });
+    case!("a GETMETADATA \"INBOX\" (/shared/comment /private/comment)", CommandBody::GetMetadata { entries, .. } => assert_eq!(entries.len(), 2));
+    case!("a GETMETADATA (MAXSIZE 1024 depth INFINITY) INBOX /private/filters", CommandBody::GetMetadata { options, .. } => {
+        assert_eq!(options, vec![MetadataOption::MaxSize(1024), MetadataOption::Depth(MetadataDepth::Infinity)]);
+    });
+    case!("a GETMETADATA (DEPTH 0 X-FOO) INBOX /private/a", CommandBody::GetMetadata { options, .. } => {
+        assert_eq!(options, vec![MetadataOption::Depth(MetadataDepth::Zero), MetadataOption::Other("X-FOO".into())]);
+    });
+    case!("a SETMETADATA INBOX (/private/comment \"My new comment\" /shared/comment NIL)", CommandBody::SetMetadata { values, .. } => {
+        assert_eq!(values[0].0, "/private/comment");
+        assert_eq!(values[0].1.as_ref().map(|v| v.text().into_owned()), Some("My new comment".into()));
+        assert_eq!(values[1].1, None);
+    });
+    // value = nstring / literal8 (RFC 5464 §5)
+    case!("a SETMETADATA INBOX (/private/comment ~{3}\r\nabc)", CommandBody::SetMetadata { values, .. } => {
+        let v = values[0].1.as_ref().unwrap();
+        assert_eq!((v.bytes.as_slice(), matches!(v.form, StringForm::Literal(h) if h.kind == LiteralKind::Binary)), (&b"abc"[..], true));
+    });
+}
+
+#[test]
+fn xlist_is_list_under_gmails_name() {
+    case!("a XLIST \"\" *", CommandBody::List { xlist, patterns, .. } => {
+        assert!(xlist);
+        assert_eq!(patterns[0].bytes, b"*");
+    });
+    assert_eq!(ok("a XLIST \"\" *").name(), "XLIST");
+    assert_eq!(ok("a LIST \"\" *").name(), "LIST");
+}
+
+#[test]
+fn what_rfc_5464_refuses_and_dovecot_takes_is_a_warning() {
+    let (parsed, d) = diagnostic("a GETMETADATA INBOX ()", "metadata-empty");
+    assert!(parsed.is_valid() && d.severity == Severity::Warning);
+    mentions(&d.message, &["RFC 5464 §5", "at least one entry"]);
+    let (_, d) = diagnostic("a GETMETADATA () INBOX /private/a", "metadata-empty");
+    mentions(&d.message, &["at least one option"]);
+    let (_, d) = diagnostic(
+        "a SETMETADATA INBOX (/private/comment hello)",
+        "metadata-atom-value",
+    );
+    mentions(&d.message, &["quote it", "nstring"]);
+    let (_, d) = diagnostic("A035 SETACL INBOX/Drafts John lrQswicda", "acl-rights");
+    assert_eq!((d.severity, d.column), (Severity::Warning, 6));
+    mentions(&d.message, &["lower-case", "BAD"]);
+}
+
+#[test]
+fn malformed_admin_commands_say_what_to_type() {
+    let (parsed, d) = diagnostic("a1 GETQUOTA", "missing-argument");
+    assert_eq!(
+        (parsed.name, d.column, d.rule),
+        (Some("GETQUOTA"), 12, "getquota")
+    );
+    mentions(&d.message, &["GETQUOTA needs a quota root name"]);
+    mentions(
+        d.suggestion.as_deref().unwrap(),
+        &["a1 GETQUOTA <quota root>"],
+    );
+
+    let (_, d) = diagnostic("a1 SETQUOTA \"\" (STORAGE)", "bad-argument");
+    assert_eq!((d.column, d.rule), (24, "setquota"));
+    mentions(&d.message, &["limit, a number"]);
+
+    let (_, d) = diagnostic("a1 SETQUOTA \"\" STORAGE 512", "bad-argument");
+    assert_eq!(d.column, 16);
+    mentions(&d.message, &["(STORAGE 512)"]);
+
+    let (_, d) = diagnostic("a1 SETACL INBOX bob", "missing-argument");
+    assert_eq!((d.column, d.rule), (20, "setacl"));
+    mentions(&d.message, &["+w (add)"]);
+    mentions(
+        d.suggestion.as_deref().unwrap(),
+        &["a1 SETACL <mailbox> <identifier> [+|-]<rights>"],
+    );
+
+    let (_, d) = diagnostic("a1 LISTRIGHTS INBOX", "missing-argument");
+    mentions(&d.message, &["identifier"]);
+
+    let (_, d) = diagnostic("a1 GETMETADATA INBOX", "missing-argument");
+    assert_eq!((d.column, d.rule), (21, "getmetadata"));
+    mentions(&d.message, &["/private/comment"]);
+
+    let (_, d) = diagnostic("a1 GETMETADATA (DEPTH 2) INBOX /private/a", "bad-argument");
+    assert_eq!(d.column, 23);
+    mentions(&d.message, &["0, 1 or infinity"]);
+
+    let (_, d) = diagnostic(
+        "a1 GETMETADATA (MAXSIZE big) INBOX /private/a",
+        "bad-argument",
+    );
+    mentions(&d.message, &["octets"]);
+
+    // RFC 5464's own examples (§4.2.1, §4.4.1) break its ABNF: the diagnostic says how.
+    let (_, d) = diagnostic(
+        "a GETMETADATA \"INBOX\" (MAXSIZE 1024) (/shared/comment /private/comment)",
+        "bad-argument",
+    );
+    assert_eq!(d.column, 38);
+    mentions(&d.message, &["go before the mailbox", "§4.2.1"]);
+    let (_, d) = diagnostic(
+        "a GETMETADATA \"INBOX\" /private/comment /shared/comment",
+        "bad-argument",
+    );
+    assert_eq!(d.column, 40);
+    mentions(
+        &d.message,
+        &["in one list", "(/private/comment /shared/comment)"],
+    );
+
+    let (_, d) = diagnostic("a1 SETMETADATA INBOX (/private/comment)", "bad-argument");
+    mentions(&d.message, &["a string, or NIL"]);
+
+    let (_, d) = diagnostic(
+        "a1 SETMETADATA INBOX /private/comment \"x\"",
+        "bad-argument",
+    );
+    assert_eq!(d.column, 22);
+    mentions(&d.message, &["in parentheses"]);
 }

@@ -392,6 +392,8 @@ fn mailbox_management() {
 
 #[test]
 fn special_use_in_the_default_fixture() {
+    // GETMETADATA's /private/specialuse (a8, a9) checked against Dovecot 2.3.19 started
+    // with --special-use, as this fixture is: the value comes as a literal.
     transcript(
         "default",
         r#"
@@ -418,13 +420,30 @@ fn special_use_in_the_default_fixture() {
         S: a6 OK Lsub completed (0.001 + 0.000 secs).
         C: a7 SORT (DATE) UTF-8 ALL
         S: a7 BAD No mailbox selected (0.001 + 0.000 secs).
+        C: a8 GETMETADATA Sent (/private/specialuse /private/comment)
+        S: * METADATA Sent (/private/specialuse {5}
+        S: \Sent)
+        S: a8 NO [CANNOT] Generic mailbox attributes not enabled (0.001 + 0.000 secs).
+        C: a9 GETMETADATA "*" /private/specialuse
+        S: * METADATA Archive (/private/specialuse {8}
+        S: \Archive)
+        S: * METADATA Drafts (/private/specialuse {7}
+        S: \Drafts)
+        S: * METADATA Junk (/private/specialuse {5}
+        S: \Junk)
+        S: * METADATA Sent (/private/specialuse {5}
+        S: \Sent)
+        S: * METADATA Trash (/private/specialuse {6}
+        S: \Trash)
+        S: * METADATA INBOX (/private/specialuse NIL)
+        S: a9 OK Getmetadata completed (0.001 + 0.000 secs).
         "#,
     );
 }
 
-#[test]
-fn advertised_but_not_implemented_is_an_honest_no() {
-    // A fixture that promises QUOTA, which the mock does not run.
+/// A session of the default fixture changed to promise `capability` after login,
+/// logged in as strategos.
+fn advertising(capability: &str) -> Session {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/scenarios/fixtures/default.yaml"
@@ -432,24 +451,42 @@ fn advertised_but_not_implemented_is_an_honest_no() {
     .unwrap()
     .replace(
         "after_login: [IMAP4rev1,",
-        "after_login: [IMAP4rev1, QUOTA,",
+        &format!("after_login: [IMAP4rev1, {capability},"),
     );
-    let path = std::env::temp_dir().join(format!("imap-tutor-quota-{}.yaml", std::process::id()));
+    let path = std::env::temp_dir().join(format!(
+        "imap-tutor-{capability}-{}.yaml",
+        std::process::id()
+    ));
     std::fs::write(&path, text).unwrap();
     let (store, config) = world(&path.to_string_lossy());
     let _ = std::fs::remove_file(&path);
     let (mut s, _) = Session::new(store, config);
     s.receive(b"a LOGIN strategos tryhackme\r\n");
-    let out = s.receive(b"b GETQUOTAROOT INBOX\r\n");
-    let text = String::from_utf8_lossy(&out.bytes);
-    assert!(
-        text.starts_with("b NO [CANNOT] The imap-tutor mock does not implement GETQUOTAROOT"),
-        "{text}"
-    );
-    assert!(out
-        .events
-        .iter()
-        .any(|e| matches!(e, Event::NotImplemented { .. })));
+    s
+}
+
+#[test]
+fn advertised_but_not_implemented_is_an_honest_no() {
+    // Fixtures that promise QUOTA or METADATA, which the mock does not keep.
+    for (capability, line, name) in [
+        ("QUOTA", "b GETQUOTAROOT INBOX", "GETQUOTAROOT"),
+        (
+            "METADATA",
+            "b GETMETADATA INBOX /private/comment",
+            "GETMETADATA",
+        ),
+    ] {
+        let mut s = advertising(capability);
+        let out = s.receive(format!("{line}\r\n").as_bytes());
+        let text = String::from_utf8_lossy(&out.bytes);
+        let declined = format!("b NO [CANNOT] The imap-tutor mock does not implement {name}");
+        assert!(text.starts_with(&declined), "{text}");
+        assert!(out
+            .events
+            .iter()
+            .any(|e| matches!(e, Event::NotImplemented { .. })));
+    }
+    let mut s = advertising("QUOTA");
     let out = s.receive(b"c STARTTLS\r\n");
     assert!(String::from_utf8_lossy(&out.bytes)
         .starts_with("c BAD Error in IMAP command STARTTLS: Unknown command"));
@@ -1114,4 +1151,95 @@ fn literal_plus_and_minus_and_literals_over_the_limits() {
         C: d SEARCH SUBJECT {70000}
         S: * BYE Literal size too large
     "#));
+}
+
+// -- administration commands (issue 9; admin.txt against Dovecot 2.3.19)
+
+#[test]
+fn quota_and_acl_commands_are_unknown_to_a_dovecot_without_its_plugins() {
+    lab(r#"
+        S: GREETING
+        C: a1 LOGIN strategos tryhackme
+        S: a1 OK [CAPABILITY CAPS] Logged in
+        C: a2 GETQUOTAROOT INBOX
+        S: a2 BAD Error in IMAP command GETQUOTAROOT: Unknown command (0.001 + 0.000 secs).
+        C: a3 setquota "" (STORAGE)
+        S: a3 BAD Error in IMAP command SETQUOTA: Unknown command (0.001 + 0.000 secs).
+        C: a4 SETACL INBOX bob +lr
+        S: a4 BAD Error in IMAP command SETACL: Unknown command (0.001 + 0.000 secs).
+        C: a5 MYRIGHTS
+        S: a5 BAD Error in IMAP command MYRIGHTS: Unknown command (0.001 + 0.000 secs).
+    "#);
+}
+
+#[test]
+fn getmetadata_checks_its_arguments_then_fails_each_entry() {
+    lab(r#"
+        S: GREETING
+        C: m1 LOGIN strategos tryhackme
+        S: m1 OK [CAPABILITY CAPS] Logged in
+        C: m2 GETMETADATA INBOX /private/comment
+        S: m2 NO [CANNOT] Generic mailbox attributes not enabled (0.001 + 0.000 secs).
+        C: m3 GETMETADATA INBOX (/private/a /private/specialuse /shared/b /private/c)
+        S: * METADATA INBOX (/private/specialuse NIL)
+        S: * NO Generic mailbox attributes not enabled
+        S: * NO Generic mailbox attributes not enabled
+        S: m3 NO [CANNOT] Generic mailbox attributes not enabled (0.001 + 0.000 secs).
+        C: m4 GETMETADATA INBOX /Private/SpecialUse
+        S: * METADATA INBOX (/private/specialuse NIL)
+        S: m4 OK Getmetadata completed (0.001 + 0.000 secs).
+        C: m5 GETMETADATA nosuch foo
+        S: m5 BAD Error in IMAP command GETMETADATA: Entry name must begin with '/' (0.001 + 0.000 secs).
+        C: m6 GETMETADATA nosuch /shared/comment
+        S: m6 NO Mailbox doesn't exist: nosuch (0.001 + 0.000 secs).
+        C: m7 GETMETADATA INBOX /vendor/x
+        S: m7 BAD Error in IMAP command GETMETADATA: Entry name must begin with /private or /shared (0.001 + 0.000 secs).
+        C: m8 GETMETADATA (DEPTH 1) "" /shared
+        S: m8 OK Getmetadata completed (0.001 + 0.000 secs).
+        C: m9 GETMETADATA (DEPTH INFINITY) INBOX /private/comment
+        S: m9 BAD Error in IMAP command GETMETADATA: Invalid value for DEPTH option (0.001 + 0.000 secs).
+        C: m10 GETMETADATA (MAXSIZE 4294967296) INBOX /private/comment
+        S: m10 BAD Error in IMAP command GETMETADATA: Invalid value for MAXSIZE option (0.001 + 0.000 secs).
+        C: m11 GETMETADATA INBOX
+        S: m11 BAD Error in IMAP command GETMETADATA: Invalid arguments (0.001 + 0.000 secs).
+    "#);
+}
+
+#[test]
+fn setmetadata_opens_the_mailbox_before_it_reads_the_entries() {
+    lab(r#"
+        S: GREETING
+        C: s1 LOGIN strategos tryhackme
+        S: s1 OK [CAPABILITY CAPS] Logged in
+        C: s2 SETMETADATA nosuch (bad "x")
+        S: s2 NO Mailbox doesn't exist: nosuch (0.001 + 0.000 secs).
+        C: s3 SETMETADATA INBOX (/private/comment "x" /bad "y")
+        S: s3 BAD Error in IMAP command SETMETADATA: Entry name must begin with /private or /shared (0.001 + 0.000 secs).
+        C: s4 SETMETADATA INBOX (/PRIVATE/SPECIALUSE NIL /private/comment "x")
+        S: s4 NO [CANNOT] The /private/specialuse attribute cannot be changed (0.001 + 0.000 secs).
+        C: s5 SETMETADATA INBOX (/private/comment)
+        S: s5 BAD Error in IMAP command SETMETADATA: Entry value missing (0.001 + 0.000 secs).
+        C: s6 SETMETADATA INBOX ()
+        S: s6 OK Setmetadata completed (0.001 + 0.000 secs).
+        C: s7 SETMETADATA "" (/shared/comment {3}
+        S: + OK
+        C: abc)
+        S: s7 NO [CANNOT] Generic mailbox attributes not enabled (0.001 + 0.000 secs).
+    "#);
+}
+
+#[test]
+fn xlist_is_answered_as_list() {
+    lab(r#"
+        S: GREETING
+        C: x1 LOGIN strategos tryhackme
+        S: x1 OK [CAPABILITY CAPS] Logged in
+        C: x2 XLIST "" *
+        S: * LIST (\HasNoChildren) "/" INBOX
+        S: x2 OK List completed (0.001 + 0.000 secs).
+        C: x3 XLIST ""
+        S: x3 BAD Error in IMAP command XLIST: Invalid pattern (0.001 + 0.000 secs).
+        C: x4 UID XLIST "" *
+        S: x4 BAD Error in IMAP command UID XLIST: Unknown command (0.001 + 0.000 secs).
+    "#);
 }

@@ -141,6 +141,26 @@ const OUT_OF_SCOPE: &[(&str, &str, &str)] = &[
         "COMPARATOR (RFC 5255 §4.7) belongs to I18NLEVEL=2; Dovecot 2.3 offers I18NLEVEL=1 and answers BAD Unknown command (tests/data/differential/i18n.txt)",
     ),
     (
+        "5464",
+        "4",
+        "RFC 5464 §4.2.1's example puts the options after the mailbox; its ABNF (§5), Dovecot and the grammar want them before (the diagnostic says so)",
+    ),
+    (
+        "5464",
+        "5",
+        "RFC 5464 §4.2.2's example puts the options after the mailbox; its ABNF (§5), Dovecot and the grammar want them before (the diagnostic says so)",
+    ),
+    (
+        "5464",
+        "11",
+        "RFC 5464 §4.4.1's example names two entries without parentheses; its ABNF (§5) wants a list (the diagnostic says so)",
+    ),
+    (
+        "5464",
+        "12",
+        "RFC 5464 §4.4.1's example names two entries without parentheses; its ABNF (§5) wants a list (the diagnostic says so)",
+    ),
+    (
         "9208",
         "22",
         "QUOTA's DELETED-STORAGE status item (RFC 9208 §4.1.4) is not in the grammar yet",

@@ -52,6 +52,19 @@ pub(crate) const COMMANDS: &[&str] = &[
     "COMPRESS",
     // NOTIFY once authenticated (RFC 5465 §8)
     "NOTIFY",
+    // administration: QUOTA (RFC 9208), ACL (RFC 4314), METADATA (RFC 5464)
+    "GETQUOTA",
+    "GETQUOTAROOT",
+    "SETQUOTA",
+    "SETACL",
+    "DELETEACL",
+    "GETACL",
+    "LISTRIGHTS",
+    "MYRIGHTS",
+    "GETMETADATA",
+    "SETMETADATA",
+    // Gmail's XLIST, LIST under another name (a named quirk)
+    "XLIST",
 ];
 
 /// Untagged and tagged response kinds (RFC 3501 §7, RFC 9051 §7) and the continuation request.

@@ -53,8 +53,9 @@ pub(crate) fn describe(ctx: &Context, body: &CommandBody) -> String {
         List {
             reference,
             patterns,
+            xlist,
             ..
-        } => list_phrase(reference, patterns),
+        } => list_phrase(reference, patterns, *xlist),
         Lsub { pattern, .. } => say!("command.lsub", pattern = pattern.text()),
         Namespace => say!("command.namespace"),
         Status { mailbox, items } => status_phrase(mailbox, items),
@@ -69,14 +70,7 @@ pub(crate) fn describe(ctx: &Context, body: &CommandBody) -> String {
         Unselect => say!("command.unselect", mailbox = current(ctx)),
         Expunge { uids: None } => say!("command.expunge", mailbox = current(ctx)),
         Expunge { uids: Some(set) } => say!("command.uid-expunge", set = set),
-        CancelUpdate { tags } => say!(
-            &count_key("command.cancelupdate", tags.len() as u64),
-            tags = tags
-                .iter()
-                .map(|t| format!("\"{t}\""))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        CancelUpdate { tags } => cancelupdate_phrase(tags),
         Search {
             uid,
             criteria,
@@ -108,6 +102,16 @@ pub(crate) fn describe(ctx: &Context, body: &CommandBody) -> String {
         Id { parameters: None } => say!("command.id.nil"),
         Compress { mechanism } => say!("command.compress", mechanism = mechanism),
         Notify { set } => super::notify::phrase(set.as_ref()),
+        GetQuota { .. }
+        | GetQuotaRoot { .. }
+        | SetQuota { .. }
+        | SetAcl { .. }
+        | DeleteAcl { .. }
+        | GetAcl { .. }
+        | ListRights { .. }
+        | MyRights { .. }
+        | GetMetadata { .. }
+        | SetMetadata { .. } => super::admin::phrase(body).unwrap_or_default(),
     }
 }
 
@@ -119,7 +123,21 @@ pub(super) fn current(ctx: &Context) -> String {
 }
 
 /// LIST: the delimiter question (`LIST "" ""`), or the patterns under a reference.
-fn list_phrase(reference: &Mailbox, patterns: &[ImapString]) -> String {
+/// CANCELUPDATE's tags, quoted as they are sent.
+fn cancelupdate_phrase(tags: &[String]) -> String {
+    let quoted: Vec<String> = tags.iter().map(|t| format!("\"{t}\"")).collect();
+    say!(
+        &count_key("command.cancelupdate", tags.len() as u64),
+        tags = quoted.join(", ")
+    )
+}
+
+/// LIST's patterns; XLIST (Gmail's LIST, a named quirk) says so first.
+fn list_phrase(reference: &Mailbox, patterns: &[ImapString], xlist: bool) -> String {
+    if xlist {
+        let list = list_phrase(reference, patterns, false);
+        return say!("command.xlist", list = list);
+    }
     let patterns_text = patterns
         .iter()
         .map(|p| format!("\"{}\"", p.text()))

@@ -6,6 +6,7 @@
 //! session is `Context::client_sent`'s business.
 //!
 //! Split by command group: `mailbox` (describe and the session/mailbox commands),
+//! `admin` (QUOTA, ACL, METADATA and XLIST's commands),
 //! `search` (SEARCH, SORT, THREAD), `fetch` (FETCH, STORE), `notify` (NOTIFY), `display`
 //! (masking secrets).
 
@@ -18,6 +19,7 @@ use crate::say;
 use crate::wire::Direction;
 use crate::wire::Message;
 
+mod admin;
 mod display;
 mod fetch;
 mod mailbox;
@@ -264,6 +266,13 @@ fn specific_templates(body: &CommandBody) -> Vec<&'static str> {
             keys.push(thread_algorithm_template(algorithm));
         }
         Notify { set } => keys.extend(notify::templates(set.as_ref())),
+        GetMetadata { options, .. } => keys.extend(admin::option_templates(options)),
+        SetQuota { limits, .. } => {
+            // The command's own section first: a line with many resources would
+            // otherwise cite only theirs.
+            keys.push("command.setquota");
+            keys.extend(admin::limit_templates(limits));
+        }
         Append { messages, .. } => {
             let catenate = |m: &AppendMessage| matches!(m.data, AppendData::Catenate(_));
             if messages.len() > 1 {
@@ -460,7 +469,7 @@ fn context_details(ctx: &Context, body: &CommandBody) -> Vec<String> {
                 }
             }
         }
-        _ => {}
+        _ => out.extend(admin::details(body)),
     }
     out
 }

@@ -87,8 +87,9 @@ fn acl_entry_phrase(who: &str, rights: &str) -> String {
     }
 }
 
-/// What each letter of a rights string allows (RFC 4314 §2.1), in its order.
-fn rights_phrase(rights: &str) -> String {
+/// What each letter of a rights string allows (RFC 4314 §2.1), in its order: for the
+/// ACL responses and SETACL's rights alike.
+pub(crate) fn rights_phrase(rights: &str) -> String {
     let each: Vec<String> = rights
         .chars()
         .map(|c| {
@@ -107,6 +108,8 @@ fn rights_phrase(rights: &str) -> String {
                 // RFC 2086's virtual rights, still sent for compatibility (§2.1.1).
                 'c' => "acl.right.c",
                 'd' => "acl.right.d",
+                'A'..='Z' => "acl.right.uppercase",
+                '0'..='9' => "acl.right.digit",
                 _ => "acl.right.other",
             };
             say!(key, letter = c)

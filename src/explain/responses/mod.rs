@@ -29,6 +29,7 @@ use super::context::{Context, Pending};
 use super::literal::summarize_literal;
 use super::{Annotation, AnnotationKind};
 use admin::admin_phrase;
+pub(crate) use admin::rights_phrase;
 use notify::{notify_detail, say_cited};
 use search::{draw_thread, esearch_phrase, search_phrase, sort_phrase};
 

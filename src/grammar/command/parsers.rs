@@ -168,6 +168,11 @@ pub(crate) fn unsubscribe(input: &[u8]) -> PResult<'_, CommandBody> {
 /// (RFC 9051 §6.3.9, RFC 5258 LIST-EXTENDED)
 pub(crate) fn list_command(input: &[u8]) -> PResult<'_, CommandBody> {
     let (rest, _) = keyword("LIST").parse(input)?;
+    list_arguments(rest, false)
+}
+
+/// LIST's arguments, after its name (or XLIST's: `extensions/xlist.rs`).
+pub(crate) fn list_arguments(rest: &[u8], xlist: bool) -> PResult<'_, CommandBody> {
     let mut extended = rest.starts_with(b" (");
     let (rest, selection) = if extended {
         list_extended::list_select_opts(&rest[1..])?
@@ -191,6 +196,7 @@ pub(crate) fn list_command(input: &[u8]) -> PResult<'_, CommandBody> {
             selection,
             returns,
             extended,
+            xlist,
         },
     ))
 }

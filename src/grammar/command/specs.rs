@@ -6,7 +6,8 @@ use super::parsers::*;
 use super::types::CommandBody;
 use crate::grammar::error::PResult;
 use crate::grammar::extensions::{
-    compress, enable, esearch, id, idle, move_, namespace, notify, sort, thread, uidplus, unselect,
+    acl, compress, enable, esearch, id, idle, metadata, move_, namespace, notify, quota, sort,
+    thread, uidplus, unselect, xlist,
 };
 
 /// A parser for one command, from its name to the end of its arguments.
@@ -130,6 +131,13 @@ pub(crate) static SPECS: &[Spec] = &[
         uid: None,
     },
     Spec {
+        name: "XLIST",
+        rule: "xlist",
+        synopsis: "XLIST <reference> <pattern>",
+        parse: xlist::xlist,
+        uid: None,
+    },
+    Spec {
         name: "LSUB",
         rule: "lsub",
         synopsis: "LSUB <reference> <pattern>",
@@ -176,6 +184,76 @@ pub(crate) static SPECS: &[Spec] = &[
         rule: "enable",
         synopsis: "ENABLE <capability> [<capability> ...]",
         parse: enable::enable,
+        uid: None,
+    },
+    Spec {
+        name: "GETQUOTA",
+        rule: "getquota",
+        synopsis: "GETQUOTA <quota root>",
+        parse: quota::getquota,
+        uid: None,
+    },
+    Spec {
+        name: "GETQUOTAROOT",
+        rule: "getquotaroot",
+        synopsis: "GETQUOTAROOT <mailbox>",
+        parse: quota::getquotaroot,
+        uid: None,
+    },
+    Spec {
+        name: "SETQUOTA",
+        rule: "setquota",
+        synopsis: "SETQUOTA <quota root> (<resource> <limit> ...)",
+        parse: quota::setquota,
+        uid: None,
+    },
+    Spec {
+        name: "SETACL",
+        rule: "setacl",
+        synopsis: "SETACL <mailbox> <identifier> [+|-]<rights>",
+        parse: acl::setacl,
+        uid: None,
+    },
+    Spec {
+        name: "DELETEACL",
+        rule: "deleteacl",
+        synopsis: "DELETEACL <mailbox> <identifier>",
+        parse: acl::deleteacl,
+        uid: None,
+    },
+    Spec {
+        name: "GETACL",
+        rule: "getacl",
+        synopsis: "GETACL <mailbox>",
+        parse: acl::getacl,
+        uid: None,
+    },
+    Spec {
+        name: "LISTRIGHTS",
+        rule: "listrights",
+        synopsis: "LISTRIGHTS <mailbox> <identifier>",
+        parse: acl::listrights,
+        uid: None,
+    },
+    Spec {
+        name: "MYRIGHTS",
+        rule: "myrights",
+        synopsis: "MYRIGHTS <mailbox>",
+        parse: acl::myrights,
+        uid: None,
+    },
+    Spec {
+        name: "GETMETADATA",
+        rule: "getmetadata",
+        synopsis: "GETMETADATA [(MAXSIZE <n> DEPTH 0|1|infinity)] <mailbox> <entry>|(<entry> ...)",
+        parse: metadata::getmetadata,
+        uid: None,
+    },
+    Spec {
+        name: "SETMETADATA",
+        rule: "setmetadata",
+        synopsis: "SETMETADATA <mailbox> (<entry> <value>|NIL ...)",
+        parse: metadata::setmetadata,
         uid: None,
     },
     Spec {

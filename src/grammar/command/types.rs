@@ -5,12 +5,15 @@ use serde::Serialize;
 
 use crate::grammar::core::{Flag, ImapString};
 use crate::grammar::error::{Diagnostic, Severity};
+use crate::grammar::extensions::acl::ModRights;
 use crate::grammar::extensions::catenate::AppendMessage;
 use crate::grammar::extensions::condstore::{FetchModifier, SelectParam};
 use crate::grammar::extensions::esearch::ReturnOption;
 use crate::grammar::extensions::id::IdParams;
 use crate::grammar::extensions::list_extended::{ListReturnOption, ListSelectOption};
+use crate::grammar::extensions::metadata::MetadataOption;
 use crate::grammar::extensions::notify::NotifySet;
+use crate::grammar::extensions::quota::QuotaLimit;
 use crate::grammar::extensions::sort::SortCriterion;
 use crate::grammar::extensions::thread::ThreadAlgorithm;
 use crate::grammar::fetch::FetchItems;
@@ -99,6 +102,8 @@ pub enum CommandBody {
         /// The extended syntax was used (RFC 5258 §3): selection options, a list of
         /// patterns or RETURN, even empty. The answer then follows RFC 5258's rules.
         extended: bool,
+        /// Sent as Gmail's XLIST (named quirk, `extensions/xlist.rs`): the same command.
+        xlist: bool,
     },
     Lsub {
         reference: Mailbox,
@@ -118,6 +123,49 @@ pub enum CommandBody {
     Idle,
     Enable {
         capabilities: Vec<String>,
+    },
+    // -- administration, once authenticated: QUOTA (RFC 9208 §4.1), ACL (RFC 4314 §3),
+    //    METADATA (RFC 5464 §4)
+    GetQuota {
+        root: String,
+    },
+    GetQuotaRoot {
+        mailbox: Mailbox,
+    },
+    /// The new limits replace every previous limit of the root (RFC 9208 §4.1.3).
+    SetQuota {
+        root: String,
+        limits: Vec<QuotaLimit>,
+    },
+    SetAcl {
+        mailbox: Mailbox,
+        identifier: String,
+        rights: ModRights,
+    },
+    DeleteAcl {
+        mailbox: Mailbox,
+        identifier: String,
+    },
+    GetAcl {
+        mailbox: Mailbox,
+    },
+    ListRights {
+        mailbox: Mailbox,
+        identifier: String,
+    },
+    MyRights {
+        mailbox: Mailbox,
+    },
+    /// The mailbox "" means the server's own entries (RFC 5464 §4.2).
+    GetMetadata {
+        options: Vec<MetadataOption>,
+        mailbox: Mailbox,
+        entries: Vec<String>,
+    },
+    /// Each entry with its new value; None (NIL) removes the entry (RFC 5464 §4.3).
+    SetMetadata {
+        mailbox: Mailbox,
+        values: Vec<(String, Option<ImapString>)>,
     },
     // -- selected (§6.4)
     Check,
@@ -206,6 +254,7 @@ impl CommandBody {
             Rename { .. } => "RENAME",
             Subscribe { .. } => "SUBSCRIBE",
             Unsubscribe { .. } => "UNSUBSCRIBE",
+            List { xlist: true, .. } => "XLIST",
             List { .. } => "LIST",
             Lsub { .. } => "LSUB",
             Namespace => "NAMESPACE",
@@ -213,6 +262,16 @@ impl CommandBody {
             Append { .. } => "APPEND",
             Idle => "IDLE",
             Enable { .. } => "ENABLE",
+            GetQuota { .. } => "GETQUOTA",
+            GetQuotaRoot { .. } => "GETQUOTAROOT",
+            SetQuota { .. } => "SETQUOTA",
+            SetAcl { .. } => "SETACL",
+            DeleteAcl { .. } => "DELETEACL",
+            GetAcl { .. } => "GETACL",
+            ListRights { .. } => "LISTRIGHTS",
+            MyRights { .. } => "MYRIGHTS",
+            GetMetadata { .. } => "GETMETADATA",
+            SetMetadata { .. } => "SETMETADATA",
             Check => "CHECK",
             Close => "CLOSE",
             Unselect => "UNSELECT",
@@ -259,7 +318,22 @@ impl CommandBody {
             // RFC 4978 §5: `command-auth =/ compress`.
             | Compress { .. }
             // RFC 5465 §8: `command-auth =/ notify`.
-            | Notify { .. } => &[Authenticated, Selected],
+            | Notify { .. }
+            // RFC 4314 §7: `command-auth =/ setacl / deleteacl / getacl / listrights /
+            // myrights`; RFC 5464 §5: `command-auth =/ setmetadata / getmetadata`.
+            | SetAcl { .. }
+            | DeleteAcl { .. }
+            | GetAcl { .. }
+            | ListRights { .. }
+            | MyRights { .. }
+            | GetMetadata { .. }
+            | SetMetadata { .. }
+            // RFC 9208 (like RFC 2087 before it) names no state for its commands; quota
+            // roots and mailboxes belong to a logged-in user, so they are taken here
+            // as commands of the authenticated state.
+            | GetQuota { .. }
+            | GetQuotaRoot { .. }
+            | SetQuota { .. } => &[Authenticated, Selected],
             Check
             | Close
             | Unselect

@@ -21,12 +21,13 @@
 //! - [`savedate`]: the SAVEDATE FETCH item (RFC 8514).
 //! - [`sort`]: SORT, SORT=DISPLAY and ESORT (RFC 5256, RFC 5957, RFC 5267).
 //! - [`thread`]: THREAD and its thread trees (RFC 5256).
-//! - [`quota`]: QUOTA and QUOTAROOT responses (RFC 9208).
-//! - [`acl`]: ACL, LISTRIGHTS and MYRIGHTS responses (RFC 4314).
-//! - [`metadata`]: METADATA responses (RFC 5464).
+//! - [`quota`]: GETQUOTA, GETQUOTAROOT, SETQUOTA; QUOTA and QUOTAROOT (RFC 9208).
+//! - [`acl`]: SETACL, DELETEACL, GETACL, LISTRIGHTS, MYRIGHTS; their responses (RFC 4314).
+//! - [`metadata`]: GETMETADATA, SETMETADATA; METADATA (RFC 5464).
+//! - [`xlist`]: Gmail's XLIST, LIST under another name (no RFC; a named quirk).
 //! - [`gmail`]: Gmail's X-GM-* items and search keys (no RFC: a named vendor quirk).
 
-pub(crate) mod acl;
+pub mod acl;
 pub mod catenate;
 pub(crate) mod compress;
 pub mod condstore;
@@ -36,18 +37,19 @@ pub(crate) mod gmail;
 pub(crate) mod id;
 pub(crate) mod idle;
 pub mod list_extended;
-pub(crate) mod metadata;
+pub mod metadata;
 pub(crate) mod move_;
 pub(crate) mod namespace;
 pub(crate) mod notify;
 pub(crate) mod preview;
-pub(crate) mod quota;
+pub mod quota;
 pub mod sasl_ir;
 pub(crate) mod savedate;
 pub(crate) mod sort;
 pub(crate) mod thread;
 pub(crate) mod uidplus;
 pub(crate) mod unselect;
+pub(crate) mod xlist;
 
 use nom::bytes::complete::take_while;
 use nom::Parser;
@@ -108,7 +110,7 @@ pub(crate) fn ext_params(input: &[u8]) -> PResult<'_, Vec<String>> {
 }
 
 /// `param-name [SP tagged-ext-val]`: a value follows only if it starts like one.
-fn ext_param(input: &[u8]) -> PResult<'_, String> {
+pub(crate) fn ext_param(input: &[u8]) -> PResult<'_, String> {
     let (rest, name) = tagged_ext_label(input)?;
     let name = name.to_ascii_uppercase();
     if rest.first() == Some(&b' ') && matches!(rest.get(1), Some(b'(' | b'0'..=b'9' | b'*' | b'$'))

@@ -1,12 +1,14 @@
-//! QUOTA (RFC 9208): how much of a storage or message limit a quota root uses. No
-//! fixture advertises it and the mock answers its commands as a Dovecot without the
-//! quota plugin does (`BAD ... Unknown command`); the explainer reads what a real
-//! server with quotas sends (RFC 9208 §4.2, ABNF in §7).
+//! QUOTA (RFC 9208): how much of a storage or message limit a quota root uses. The
+//! commands GETQUOTA, GETQUOTAROOT and SETQUOTA (§4.1), then the responses (§4.2);
+//! ABNF in §7. No fixture advertises it and the mock answers its commands as a Dovecot
+//! without the quota plugin does (`BAD ... Unknown command`); the explainer reads what
+//! a real server with quotas sends.
 //!
 //! ```text
 //! C: a GETQUOTAROOT INBOX
 //! S: * QUOTAROOT INBOX ""
 //! S: * QUOTA "" (STORAGE 10 512)
+//! C: b SETQUOTA "" (STORAGE 1024 MESSAGE 500)
 //! ```
 
 use nom::bytes::complete::tag;
@@ -15,9 +17,100 @@ use nom::sequence::preceded;
 use nom::Parser;
 use serde::Serialize;
 
-use crate::grammar::core::{astring, atom, number64, sp};
+use crate::grammar::args::{arg, label, list};
+use crate::grammar::command::types::CommandBody;
+use crate::grammar::core::{astring, atom, keyword, number64, sp};
 use crate::grammar::error::{expect, rule, PResult};
 use crate::grammar::mailbox::{mailbox, Mailbox};
+
+/// What the arguments are called in diagnostics.
+const ROOT: &str = "a quota root name, such as \"\" or \"#user/alice\"";
+const LIMITS: &str = "the limits in parentheses, such as (STORAGE 512)";
+const RESOURCE: &str = "a resource name: STORAGE, MESSAGE, MAILBOX or ANNOTATION-STORAGE";
+const LIMIT: &str = "the resource's limit, a number";
+
+/// `resource-name = "STORAGE" / "MESSAGE" / "MAILBOX" / "ANNOTATION-STORAGE" /
+/// resource-name-ext`; `resource-name-ext = atom` (RFC 9208 §7, each defined in §5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum ResourceName {
+    /// §5.1: storage, in units of 1024 octets.
+    Storage,
+    /// §5.2: the number of messages.
+    Message,
+    /// §5.3: the number of mailboxes.
+    Mailbox,
+    /// §5.4: the size of annotations, in units of 1024 octets.
+    AnnotationStorage,
+    /// A later registration, in capitals.
+    Other(String),
+}
+
+impl ResourceName {
+    /// The name as written (any case), typed.
+    pub(crate) fn from_atom(name: &str) -> Self {
+        match name.to_ascii_uppercase().as_str() {
+            "STORAGE" => ResourceName::Storage,
+            "MESSAGE" => ResourceName::Message,
+            "MAILBOX" => ResourceName::Mailbox,
+            "ANNOTATION-STORAGE" => ResourceName::AnnotationStorage,
+            other => ResourceName::Other(other.to_owned()),
+        }
+    }
+
+    /// The name as on the wire.
+    pub fn name(&self) -> &str {
+        match self {
+            ResourceName::Storage => "STORAGE",
+            ResourceName::Message => "MESSAGE",
+            ResourceName::Mailbox => "MAILBOX",
+            ResourceName::AnnotationStorage => "ANNOTATION-STORAGE",
+            ResourceName::Other(name) => name,
+        }
+    }
+}
+
+/// `setquota-resource = resource-name SP resource-limit` (RFC 9208 §7)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QuotaLimit {
+    pub resource: ResourceName,
+    pub limit: u64,
+}
+
+/// `quota-root-name = astring`, as text.
+fn root_name(input: &[u8]) -> PResult<'_, String> {
+    astring.map(|s| s.text().into_owned()).parse(input)
+}
+
+/// `getquota = "GETQUOTA" SP quota-root-name` (RFC 9208 §4.1.1)
+pub(crate) fn getquota(input: &[u8]) -> PResult<'_, CommandBody> {
+    let (rest, _) = keyword("GETQUOTA").parse(input)?;
+    let (rest, root) = arg(ROOT, root_name)(rest)?;
+    Ok((rest, CommandBody::GetQuota { root }))
+}
+
+/// `getquotaroot = "GETQUOTAROOT" SP mailbox` (RFC 9208 §4.1.2)
+pub(crate) fn getquotaroot(input: &[u8]) -> PResult<'_, CommandBody> {
+    let (rest, _) = keyword("GETQUOTAROOT").parse(input)?;
+    let (rest, mailbox) = arg(label::MAILBOX, mailbox)(rest)?;
+    Ok((rest, CommandBody::GetQuotaRoot { mailbox }))
+}
+
+/// `setquota = "SETQUOTA" SP quota-root-name SP setquota-list`;
+/// `setquota-list = "(" [setquota-resource *(SP setquota-resource)] ")"` (RFC 9208 §4.1.3)
+pub(crate) fn setquota(input: &[u8]) -> PResult<'_, CommandBody> {
+    let (rest, _) = keyword("SETQUOTA").parse(input)?;
+    let (rest, root) = arg(ROOT, root_name)(rest)?;
+    let (rest, limits) = arg(LIMITS, list(0, RESOURCE, setquota_resource))(rest)?;
+    Ok((rest, CommandBody::SetQuota { root, limits }))
+}
+
+/// `setquota-resource = resource-name SP resource-limit`; `resource-limit = number64`
+fn setquota_resource(input: &[u8]) -> PResult<'_, QuotaLimit> {
+    let (rest, name) = expect(RESOURCE, atom).parse(input)?;
+    let (rest, limit) = arg(LIMIT, number64)(rest)?;
+    let resource = ResourceName::from_atom(name);
+    Ok((rest, QuotaLimit { resource, limit }))
+}
 
 // ---- responses
 

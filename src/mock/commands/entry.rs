@@ -3,6 +3,7 @@
 //! tolerates, and its BAD wording when the grammar refuses a line.
 
 use super::*;
+use crate::grammar::extensions::metadata as metadata_grammar;
 use crate::mock::lexical::{Place, Quotes};
 
 /// The tag and command word of a line, as Dovecot reads them before parsing.
@@ -40,10 +41,24 @@ const UNIMPLEMENTED: [(&str, &str); 9] = [
     ("ESEARCH", "MULTISEARCH"),
 ];
 
+/// Commands of plugins the lab's Dovecot does not load (quota, acl): it does not know
+/// them, whatever their arguments, and answers `BAD ... Unknown command` (admin.txt).
+/// The grammar parses them, and its diagnostics still go to the tutor.
+const NOT_LOADED: [&str; 8] = [
+    "GETQUOTA",
+    "GETQUOTAROOT",
+    "SETQUOTA",
+    "SETACL",
+    "DELETEACL",
+    "GETACL",
+    "LISTRIGHTS",
+    "MYRIGHTS",
+];
+
 /// Commands whose Dovecot handler ignores arguments it does not expect (`NOOP extra`
 /// and `SELECT INBOX extra` are OK in the battery). Named quirk: the grammar calls
 /// it an error, the server does not; the tutor still gets the diagnostic.
-const LENIENT: [&str; 11] = [
+const LENIENT: [&str; 12] = [
     "CAPABILITY",
     "NOOP",
     "LOGOUT",
@@ -55,6 +70,8 @@ const LENIENT: [&str; 11] = [
     "IDLE",
     "SELECT",
     "EXAMINE",
+    // cmd-setmetadata.c stops reading at the list's `)`.
+    "SETMETADATA",
 ];
 
 /// Runs one whole client message. `None` when nothing more is to be sent.
@@ -78,7 +95,7 @@ pub(crate) fn run(
     let trusted = parsed.name.is_some_and(|n| {
         word.eq_ignore_ascii_case(n) || (parsed.uid && word.eq_ignore_ascii_case("UID"))
     });
-    if !trusted {
+    if !trusted || parsed.name.is_some_and(|n| NOT_LOADED.contains(&n)) {
         parsed.name = None;
         parsed.command = None;
     }
@@ -167,7 +184,7 @@ fn diagnose(cx: &mut Cx, tag: &str, parsed: &ParsedCommand) {
     });
 }
 
-fn first_error(parsed: &ParsedCommand) -> Option<&crate::grammar::Diagnostic> {
+pub(crate) fn first_error_of(parsed: &ParsedCommand) -> Option<&crate::grammar::Diagnostic> {
     parsed
         .diagnostics
         .iter()
@@ -190,7 +207,7 @@ fn command_of(
         });
     }
     let name = parsed.name?;
-    let error = first_error(parsed)?;
+    let error = first_error_of(parsed)?;
     // Dovecot's parser skips the blanks between arguments that the grammar refuses.
     if let Some(text) = single_line
         .then(|| squeeze_spaces(first, parsed.uid))
@@ -211,14 +228,18 @@ fn command_of(
             },
         });
     }
-    if !LENIENT.contains(&name) || parsed.uid || error.code != "unexpected-argument" || !single_line
-    {
-        return None;
-    }
     let cut = error.column.saturating_sub(1).min(first.len());
     let mut text = first[..cut].to_vec();
     while text.last() == Some(&b' ') {
         text.pop();
+    }
+    // cmd-getmetadata.c looks for the end of the line only after a single entry, not
+    // after a list of entries.
+    let entry_list = name == "GETMETADATA" && text.ends_with(b")");
+    let extra = error.code == "unexpected-argument"
+        || (entry_list && error.expected.as_deref() == Some(metadata_grammar::OPTIONS_FIRST));
+    if !(LENIENT.contains(&name) || entry_list) || parsed.uid || !extra || !single_line {
+        return None;
     }
     text.extend_from_slice(b"\r\n");
     let again = parse_command(&text);
@@ -447,6 +468,7 @@ fn after_login(
         diagnose(cx, tag, parsed);
         return match parsed.name {
             Some(name @ ("SELECT" | "EXAMINE")) => select::refused(cx, tag, name, parsed, first),
+            Some("SETMETADATA") => metadata::refused_set(cx, tag, parsed, first),
             // `UID FOO`: Dovecot looks "UID FOO" up as one command name.
             Some("UID") if parsed.uid => match second_word(first) {
                 Some(sub) => unknown(cx, tag, &format!("UID {sub}")),
@@ -479,12 +501,17 @@ fn after_login(
     if lexical::bad_mailbox_name(body) {
         return Done::no(tag, lexical::NOT_MUTF7);
     }
+    if matches!(body, CommandBody::GetMetadata { .. }) {
+        if let Some(done) = metadata::depth_spelling(tag, first) {
+            return done;
+        }
+    }
     dispatch(cx, &cmd)
 }
 
 /// An unknown command word after login: Dovecot's BAD, or an honest NO when the
 /// fixture advertises it.
-fn unknown(cx: &mut Cx, tag: &str, word: &str) -> Done {
+pub(crate) fn unknown(cx: &mut Cx, tag: &str, word: &str) -> Done {
     let upper = word.to_ascii_uppercase();
     let base = upper.strip_prefix("UID ").unwrap_or(&upper);
     if let Some((_, capability)) = UNIMPLEMENTED.iter().find(|(c, _)| *c == base) {
@@ -499,7 +526,7 @@ fn unknown(cx: &mut Cx, tag: &str, word: &str) -> Done {
 /// diagnostics (each text below is in the battery). Where we cannot tell which of
 /// Dovecot's checks would have failed, "Invalid arguments" is what most commands say.
 pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
-    let Some(d) = first_error(parsed) else {
+    let Some(d) = first_error_of(parsed) else {
         return "Invalid arguments".into();
     };
     if let Some(e) = crate::mock::lexical::unbalanced(first) {
@@ -512,13 +539,7 @@ pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
     if name == "NOTIFY" {
         return "Invalid arguments".into();
     }
-    if let Some(text) = modseq::reason(name, d, first) {
-        return text;
-    }
-    if let Some(text) = fetch::reason(name, d, first) {
-        return text;
-    }
-    if let Some(text) = (name == "LIST").then(|| list::reason(d, first)).flatten() {
+    if let Some(text) = family_reason(name, d, first) {
         return text;
     }
     // `CATENATE ()`: RFC 4469 §5 wants at least one part.
@@ -596,6 +617,21 @@ pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
         }
         _ => "Invalid arguments".into(),
     }
+}
+
+/// The reasons of the command families with their own words, in the order `reason`
+/// asks them.
+fn family_reason(name: &str, d: &crate::grammar::Diagnostic, first: &[u8]) -> Option<String> {
+    let expected = d.expected.as_deref().unwrap_or("");
+    let at = first.get(d.column.saturating_sub(1)).copied();
+    modseq::reason(name, d, first)
+        .or_else(|| fetch::reason(name, d, first))
+        .or_else(|| {
+            matches!(name, "LIST" | "XLIST")
+                .then(|| list::reason(d, first))
+                .flatten()
+        })
+        .or_else(|| metadata::reason(name, expected, at))
 }
 
 #[cfg(test)]

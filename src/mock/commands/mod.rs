@@ -19,6 +19,9 @@
 //! - [`sort`] — SORT (and ESORT); [`thread`] — THREAD.
 //! - [`copy_move`] — COPY, MOVE; [`expunge`] — CHECK, CLOSE, EXPUNGE, UNSELECT.
 //! - [`idle`] — IDLE.
+//! - [`metadata`] — GETMETADATA, SETMETADATA (refused as Dovecot without a dictionary).
+//!   QUOTA's and ACL's commands are Dovecot's unknown commands (`entry::NOT_LOADED`);
+//!   XLIST is LIST.
 //!
 //! The wire text of errors is Dovecot's; what the grammar found is passed on as an
 //! [`Event::Diagnostic`] for the tutor. This module never parses IMAP itself: it
@@ -38,6 +41,7 @@ pub(crate) mod fetch;
 pub(crate) mod idle;
 pub(crate) mod list;
 pub(crate) mod mailbox;
+pub(crate) mod metadata;
 pub(crate) mod modseq;
 pub(crate) mod notify;
 pub(crate) mod notify_watch;
@@ -384,6 +388,7 @@ fn dispatch(cx: &mut Cx, cmd: &Command) -> Done {
             selection,
             returns,
             extended,
+            ..
         } => list::list(cx, tag, reference, patterns, selection, returns, *extended),
         Lsub { reference, pattern } => list::lsub(cx, tag, reference, pattern),
         Namespace => mailbox::namespace(cx, tag),
@@ -430,5 +435,20 @@ fn dispatch(cx: &mut Cx, cmd: &Command) -> Done {
             charset,
             keys,
         } => thread::handle(cx, tag, *uid, algorithm, charset, keys),
+        GetMetadata {
+            options,
+            mailbox,
+            entries,
+        } => metadata::get(cx, tag, options, mailbox, entries),
+        SetMetadata { mailbox, values } => metadata::set(cx, tag, mailbox, values),
+        // Never reached: `entry::run` makes these unknown commands, as Dovecot does.
+        GetQuota { .. }
+        | GetQuotaRoot { .. }
+        | SetQuota { .. }
+        | SetAcl { .. }
+        | DeleteAcl { .. }
+        | GetAcl { .. }
+        | ListRights { .. }
+        | MyRights { .. } => entry::unknown(cx, tag, cmd.body.name()),
     }
 }

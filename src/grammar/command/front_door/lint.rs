@@ -49,6 +49,27 @@ impl<'a> FrontDoor<'a> {
                 "lsub",
                 "LSUB is IMAP4rev1 (RFC 3501); IMAP4rev2 deprecates it (RFC 9051 Appendix E). LIST (SUBSCRIBED) \"\" \"*\" lists subscribed mailboxes on both.",
             ),
+            SetAcl { rights, .. }
+                if !rights
+                    .rights
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) =>
+            {
+                let d = Diagnostic::new(Severity::Warning, "acl-rights", self.name_col(), "setacl", "Rights are lower-case letters and digits (RFC 4314 §2, §7): an upper-case or other character is not a right, and the server answers BAD (§3.1). Write them in lower case, such as lrswi.");
+                self.push(d);
+            }
+            GetMetadata { entries, .. } => {
+                // `at` starts at the command's name; an empty option list follows it.
+                let name_len = at.iter().position(|&b| b == b' ').unwrap_or(at.len());
+                let no_options = at[name_len..].starts_with(b" ()");
+                self.lint_metadata(no_options, entries.is_empty(), false)
+            }
+            SetMetadata { values, .. } => {
+                let atom = values.iter().any(|(_, v)| {
+                    v.as_ref().is_some_and(|v| v.form == StringForm::Atom)
+                });
+                self.lint_metadata(false, values.is_empty(), atom)
+            }
             Check => self.note_imap4rev1_only(
                 "command-select",
                 "CHECK is IMAP4rev1 (RFC 3501); IMAP4rev2 removes it and tells clients to use NOOP instead (RFC 9051 Appendix E). NOOP does no harm on both.",
@@ -205,6 +226,30 @@ impl<'a> FrontDoor<'a> {
             message,
         );
         self.push(d);
+    }
+
+    /// What RFC 5464's ABNF (§5) refuses and Dovecot takes: an empty list of options,
+    /// of entries or of entry values, and an atom as a value.
+    fn lint_metadata(&mut self, no_options: bool, no_entries: bool, atom_value: bool) {
+        let mut warn = |code: &'static str, message: &'static str| {
+            let d = Diagnostic::new(
+                Severity::Warning,
+                code,
+                self.name_col(),
+                "metadata",
+                message,
+            );
+            self.push(d);
+        };
+        if no_options {
+            warn("metadata-empty", "RFC 5464 §5 wants at least one option inside the parentheses (MAXSIZE <n> or DEPTH 0|1|infinity); leave the () out instead. Dovecot takes it.");
+        }
+        if no_entries {
+            warn("metadata-empty", "RFC 5464 §5 wants at least one entry inside the parentheses, such as (/private/comment); the command does nothing. Dovecot takes it.");
+        }
+        if atom_value {
+            warn("metadata-atom-value", "RFC 5464 §5 wants a value as a string, a literal or NIL (value = nstring / literal8): quote it, as \"value\". Dovecot takes a bare word.");
+        }
     }
 
     /// `{n-}`: not IMAP syntax, though LITERAL- suggests it.

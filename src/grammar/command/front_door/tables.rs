@@ -31,16 +31,6 @@ pub(super) const CONFUSIONS: &[(&str, Option<&str>, &str)] = &[
 /// Extension commands the tutor recognises by name but does not parse, with the
 /// extension that defines them: valid when the server announces that extension.
 pub(super) const UNMODELLED: &[(&str, &str)] = &[
-    ("GETMETADATA", "METADATA (RFC 5464)"),
-    ("SETMETADATA", "METADATA (RFC 5464)"),
-    ("GETQUOTA", "QUOTA (RFC 9208)"),
-    ("GETQUOTAROOT", "QUOTA (RFC 9208)"),
-    ("SETQUOTA", "QUOTA (RFC 9208)"),
-    ("GETACL", "ACL (RFC 4314)"),
-    ("SETACL", "ACL (RFC 4314)"),
-    ("DELETEACL", "ACL (RFC 4314)"),
-    ("LISTRIGHTS", "ACL (RFC 4314)"),
-    ("MYRIGHTS", "ACL (RFC 4314)"),
     ("ESEARCH", "MULTISEARCH (RFC 7377)"),
     ("REPLACE", "REPLACE (RFC 8508)"),
     ("URLFETCH", "URLAUTH (RFC 4467)"),
