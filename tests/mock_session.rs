@@ -1225,6 +1225,12 @@ fn setmetadata_opens_the_mailbox_before_it_reads_the_entries() {
         S: + OK
         C: abc)
         S: s7 NO [CANNOT] Generic mailbox attributes not enabled (0.001 + 0.000 secs).
+        C: s8 SETMETADATA nosuch (/private/comment {3}
+        S: s8 NO Mailbox doesn't exist: nosuch (0.001 + 0.000 secs).
+        C: s9 SETMETADATA INBOX (/bad {3}
+        S: s9 BAD Error in IMAP command SETMETADATA: Entry name must begin with /private or /shared (0.001 + 0.000 secs).
+        C: s10 NOOP
+        S: s10 OK NOOP completed (0.001 + 0.000 secs).
     "#);
 }
 

@@ -60,6 +60,9 @@ pub(crate) fn check_before_literal(
         return Verdict::NotAppend;
     }
     let mut parsed = parse_command(probe);
+    if parsed.name == Some("SETMETADATA") {
+        return super::metadata::check_before_literal(probe, conn, store);
+    }
     if parsed.command.is_none() && parsed.name == Some("APPEND") {
         // A CATENATE's TEXT literal: the list's `)` has not arrived yet.
         if let Some(head) = probe.strip_suffix(b"\r\n") {

@@ -26,10 +26,11 @@ use crate::grammar::extensions::metadata::{self as grammar, MetadataDepth, Metad
 use crate::grammar::mailbox::Mailbox;
 use crate::mock::lexical::{Place, Quotes};
 use crate::mock::mime::push_astring;
-use crate::mock::store;
+use crate::mock::store::{self, Store};
 use crate::mock::wording as w;
 
-use super::{Cx, Done};
+use super::append::Verdict;
+use super::{Conn, Cx, Done};
 
 /// Dovecot's error for an entry when no attribute dictionary is configured.
 const NOT_ENABLED: &str = "Generic mailbox attributes not enabled";
@@ -69,7 +70,7 @@ pub(crate) fn get(
     if let Some(error) = entries.iter().find_map(|e| verify_entry(e)) {
         return bad(error);
     }
-    let target = match target(cx, mailbox, true) {
+    let target = match target(cx.store, cx.user(), mailbox, true) {
         Ok(target) => target,
         Err(name) => return Done::no(tag, w::no_mailbox(&name)),
     };
@@ -141,7 +142,7 @@ pub(crate) fn set(
     if let Some(done) = declined(cx, tag, "SETMETADATA") {
         return done;
     }
-    let server = match target(cx, mailbox, false) {
+    let server = match target(cx.store, cx.user(), mailbox, false) {
         Ok(target) => matches!(target, Target::Server),
         Err(name) => return Done::no(tag, w::no_mailbox(&name)),
     };
@@ -170,13 +171,13 @@ fn declined(cx: &mut Cx, tag: &str, name: &str) -> Option<Done> {
 /// The mailboxes a command is about: the server for "", the matching mailboxes for a
 /// pattern (GETMETADATA only: Dovecot keeps this from RFC 5464's drafts), else the one
 /// named. `Err` carries the name as written when it does not exist.
-fn target(cx: &Cx, mailbox: &Mailbox, patterns: bool) -> Result<Target, String> {
+fn target(store: &Store, user: &str, mailbox: &Mailbox, patterns: bool) -> Result<Target, String> {
     let raw = mailbox.raw.text().into_owned();
     if raw.is_empty() {
         return Ok(Target::Server);
     }
-    let world = cx.store.lock();
-    let account = world.account(cx.user());
+    let world = store.lock();
+    let account = world.account(user);
     let with_uses = |m: &store::MailboxData| (m.name.clone(), m.special_use.clone());
     if patterns && raw.contains(['*', '%']) {
         let mut boxes: Vec<(String, Vec<String>)> = account
@@ -288,7 +289,7 @@ pub(crate) fn refused_set(cx: &mut Cx, tag: &str, parsed: &ParsedCommand, first:
     let parsed_probe = crate::grammar::parse_command(&probe);
     match parsed_probe.command.map(|c| c.body) {
         Some(CommandBody::SetMetadata { mailbox, .. }) => {
-            if let Err(name) = target(cx, &mailbox, false) {
+            if let Err(name) = target(cx.store, cx.user(), &mailbox, false) {
                 return Done::no(tag, w::no_mailbox(&name));
             }
         }
@@ -321,6 +322,40 @@ fn atom_before(first: &[u8], open: usize) -> Option<String> {
     let word = text.trim_end().rsplit(' ').next()?;
     let bare = !word.is_empty() && text.trim_end().split(' ').count() == 3;
     (bare && !word.starts_with(['"', '{', '~'])).then(|| word.to_owned())
+}
+
+/// A SETMETADATA whose value is a synchronizing literal, before its bytes: Dovecot has
+/// opened the mailbox and read the entry names by then, and refuses without a `+`
+/// (cmd-setmetadata.c; admin.txt). `probe` is the line with that literal empty (`{0}`).
+pub(crate) fn check_before_literal(probe: &[u8], conn: &Conn, store: &Store) -> Verdict {
+    let Some(head) = probe.strip_suffix(b"\r\n") else {
+        return Verdict::NotAppend;
+    };
+    // The list's `)` has not come yet: close it to read what came before.
+    let closed = crate::grammar::parse_command(&[head, b")\r\n"].concat());
+    let (Some(tag), Some(command)) = (closed.tag, closed.command) else {
+        return Verdict::NotAppend;
+    };
+    let CommandBody::SetMetadata { mailbox, values } = command.body else {
+        return Verdict::NotAppend;
+    };
+    let user = conn.user.as_deref().unwrap_or_default();
+    if let Err(name) = target(store, user, &mailbox, false) {
+        let text = w::no_mailbox(&name);
+        return Verdict::Refuse {
+            tag,
+            status: "NO",
+            text,
+        };
+    }
+    match values.iter().find_map(|(e, _)| verify_entry(e)) {
+        Some(error) => Verdict::Refuse {
+            tag,
+            status: "BAD",
+            text: w::command_error("SETMETADATA", error),
+        },
+        None => Verdict::NotAppend,
+    }
 }
 
 /// Where the first parenthesis outside quotes opens, after the tag and command word.
