@@ -5,9 +5,10 @@
 //! RFCs' own examples (tags made unique; RFC 5464's options moved before the mailbox,
 //! where its ABNF wants them), with a few lines of ours for what they do not show
 //! (MAILBOX and ANNOTATION-STORAGE limits, negative rights, vendor entries, XLIST).
-//! Besides the snapshot: no line is unknown, none is an error (A035's upper-case
-//! right is a warning), every citation is a heading of its RFC in `rfc/`, each command cites its
-//! own section, and each part of a line is explained.
+//! Besides the snapshot: no line is unknown, nor any response code (METADATA's
+//! included), none is an error (A035's upper-case right is a warning), every citation
+//! is a heading of its RFC in `rfc/`, each command cites its own section, and each part
+//! of a line is explained.
 
 mod explain_support;
 mod support;
@@ -166,6 +167,14 @@ fn quota_acl_metadata_and_xlist_commands_are_explained() {
     assert!(text("m5").contains("vendor namespace"));
     assert!(text("m7").contains("removed (NIL)"));
     assert!(text("x1").contains("XLIST"));
+    for a in &annotations {
+        assert!(
+            a.diagnostics.iter().all(|d| d.code != "unknown-code"),
+            "{}: {:?}",
+            a.display,
+            a.diagnostics
+        );
+    }
     assert!(cited.len() > 40);
     insta::assert_snapshot!("admin_commands", render(&annotations));
 }

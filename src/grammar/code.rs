@@ -1,6 +1,6 @@
 //! Response codes: the bracketed `[...]` after OK, NO, BAD, PREAUTH and BYE
 //! (RFC 9051 §7.1, RFC 3501 §7.1, RFC 5530, RFC 4315 UIDPLUS, RFC 7162 CONDSTORE,
-//! RFC 2221 login referrals).
+//! RFC 2221 login referrals, RFC 5464 METADATA).
 //!
 //! A code tells a program what a status means; the text after it is for people.
 //! Clients must ignore codes they do not know, so the grammar ends in a catch-all
@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use super::core::{as_str, atom, flag, is_atom_char, number64, nz_number, quoted, sp, Flag};
 use super::error::{expect, rule, PResult};
+use super::extensions::metadata::{metadata_code, MetadataCode};
 use super::response::Findings;
 use super::sequence::{sequence_set, SequenceSet};
 
@@ -55,6 +56,8 @@ pub enum Code {
     BadEvent(String),
     /// `NOUPDATE "tag"` (RFC 5267 §4.3.1): no updates for the search with this tag.
     NoUpdate(String),
+    /// `METADATA LONGENTRIES n` and SETMETADATA's failures (RFC 5464 §5).
+    Metadata(MetadataCode),
     /// Any other code: RFC 5530's argument-less codes (NONEXISTENT, ALREADYEXISTS, ...),
     /// UIDNOTSTICKY, NOMODSEQ, CLOSED, and unknown ones, with the argument as text.
     /// The name is upper-cased, as the knowledge base lists it.
@@ -87,6 +90,7 @@ impl Code {
             Code::BadUrl(_) => "BADURL",
             Code::BadEvent(_) => "BADEVENT",
             Code::NoUpdate(_) => "NOUPDATE",
+            Code::Metadata(_) => "METADATA",
             Code::Other { name, .. } => name,
         }
     }
@@ -129,6 +133,7 @@ impl std::fmt::Display for Code {
             Code::Modified(set) => write!(f, " {set}"),
             Code::Referral(url) | Code::BadUrl(url) | Code::BadEvent(url) => write!(f, " {url}"),
             Code::NoUpdate(tag) => write!(f, " \"{tag}\""),
+            Code::Metadata(m) => write!(f, " {m}"),
             Code::Other {
                 argument: Some(argument),
                 ..
@@ -166,6 +171,8 @@ pub(crate) const NAMED: &[&str] = &[
     "BADURL",
     // RFC 5465 NOTIFY
     "BADEVENT",
+    // RFC 5464 METADATA
+    "METADATA",
 ];
 
 /// Every code the tutor knows: [`NAMED`], then [`ARGUMENTLESS`].
@@ -281,6 +288,7 @@ pub(crate) fn resp_text_code<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, 
             Code::NoUpdate(q.text().into_owned())
         })
         .parse(rest),
+        "METADATA" => map(metadata_code, Code::Metadata).parse(rest),
         _ => {
             let (rest, code) = generic_code(input)?;
             if !ARGUMENTLESS.contains(&upper.as_str()) {
@@ -457,6 +465,7 @@ mod tests {
             "COPYUID 38505 304,319:320 3956:3958",
             "HIGHESTMODSEQ 715194045007",
             "MODIFIED 7,9",
+            "METADATA MAXSIZE 1024",
             "NONEXISTENT",
             "READ-WRITE",
         ] {
@@ -487,6 +496,7 @@ mod tests {
             "NOUPDATE \"a7\"",
             "BADURL /INBOX/;UID=9",
             "BADEVENT (AnnotationChange)",
+            "METADATA LONGENTRIES 2199",
         ];
         assert_eq!(samples.len(), NAMED.len());
         for (sample, name) in samples.iter().zip(NAMED) {

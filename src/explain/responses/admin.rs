@@ -3,7 +3,7 @@
 //! METADATA (RFC 5464). No fixture advertises them, but real servers send them, so
 //! the explainer reads them; every word is a template of `knowledge/data/phrases.yaml`.
 
-use crate::grammar::extensions::metadata::MetadataEntries;
+use crate::grammar::extensions::metadata::{MetadataCode, MetadataEntries};
 use crate::grammar::extensions::quota::QuotaResource;
 use crate::grammar::mailbox::Mailbox;
 use crate::grammar::response::Data;
@@ -144,5 +144,15 @@ fn metadata_phrase(mailbox: &Mailbox, entries: &MetadataEntries) -> String {
             owner = owner,
             entries = names.join(", ")
         ),
+    }
+}
+
+/// `[METADATA LONGENTRIES n]` and SETMETADATA's refusals (RFC 5464 §4.2.1, §4.3).
+pub(super) fn metadata_code_phrase(code: &MetadataCode) -> String {
+    match code {
+        MetadataCode::LongEntries(n) => say!("code.metadata.longentries", n = n),
+        MetadataCode::MaxSize(n) => say!("code.metadata.maxsize", n = n),
+        MetadataCode::TooMany => say!("code.metadata.toomany"),
+        MetadataCode::NoPrivate => say!("code.metadata.noprivate"),
     }
 }

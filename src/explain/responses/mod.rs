@@ -722,6 +722,7 @@ pub(crate) fn code_phrase(ctx: &Context, code: &Code) -> String {
             )
         }
         Code::HighestModSeq(m) => say!("code.highestmodseq", mailbox = mailbox, modseq = m),
+        Code::Metadata(m) => admin::metadata_code_phrase(m),
         other => knowledge::lookup(Kind::ResponseCode, other.name()).map_or_else(
             || say!("code.unknown", name = other.name()),
             |e| {

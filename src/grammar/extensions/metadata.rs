@@ -208,6 +208,50 @@ fn entry_value(input: &[u8]) -> PResult<'_, (String, Option<ImapString>)> {
 
 // ---- responses
 
+/// The METADATA response code (RFC 5464 §5): what GETMETADATA left out, or why
+/// SETMETADATA failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum MetadataCode {
+    /// `LONGENTRIES n` (§4.2.1): MAXSIZE left out values; the largest is n octets.
+    LongEntries(u32),
+    /// `MAXSIZE n` (§4.3): a value was too large; the server takes n octets at most.
+    MaxSize(u32),
+    /// `TOOMANY` (§4.3): no room for another entry.
+    TooMany,
+    /// `NOPRIVATE` (§4.3): the server keeps no /private entries on this mailbox.
+    NoPrivate,
+}
+
+impl std::fmt::Display for MetadataCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MetadataCode::LongEntries(n) => write!(f, "LONGENTRIES {n}"),
+            MetadataCode::MaxSize(n) => write!(f, "MAXSIZE {n}"),
+            MetadataCode::TooMany => f.write_str("TOOMANY"),
+            MetadataCode::NoPrivate => f.write_str("NOPRIVATE"),
+        }
+    }
+}
+
+/// `resp-text-code =/ "METADATA" SP "LONGENTRIES" SP number` and
+/// `resp-text-code =/ "METADATA" SP ("MAXSIZE" SP number / "TOOMANY" / "NOPRIVATE")`
+/// (RFC 5464 §5), after the name.
+pub(crate) fn metadata_code(input: &[u8]) -> PResult<'_, MetadataCode> {
+    let (rest, word) = preceded(sp, atom).parse(input)?;
+    match word.to_ascii_uppercase().as_str() {
+        "LONGENTRIES" => preceded(sp, number)
+            .map(MetadataCode::LongEntries)
+            .parse(rest),
+        "MAXSIZE" => preceded(sp, number).map(MetadataCode::MaxSize).parse(rest),
+        "TOOMANY" => Ok((rest, MetadataCode::TooMany)),
+        "NOPRIVATE" => Ok((rest, MetadataCode::NoPrivate)),
+        _ => fail(
+            input,
+            "LONGENTRIES, MAXSIZE, TOOMANY or NOPRIVATE after METADATA",
+        ),
+    }
+}
+
 /// What a METADATA response carries (RFC 5464 §4.4.1, §4.4.2).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum MetadataEntries {
@@ -257,6 +301,24 @@ mod tests {
         assert_eq!(entry_scope("/shared/admin", false), EntryScope::Shared);
         assert_eq!(entry_scope("/vendor/x", false), EntryScope::Unscoped);
         assert_eq!(entry_scope("comment", false), EntryScope::Unscoped);
+    }
+
+    #[test]
+    fn metadata_codes_read_as_rfc_5464_writes_them() {
+        let code = |text: &'static [u8]| metadata_code(text).ok().map(|(rest, c)| (rest.len(), c));
+        assert_eq!(
+            code(b" LONGENTRIES 2199"),
+            Some((0, MetadataCode::LongEntries(2199)))
+        );
+        assert_eq!(
+            code(b" maxsize 1024"),
+            Some((0, MetadataCode::MaxSize(1024)))
+        );
+        assert_eq!(code(b" TOOMANY"), Some((0, MetadataCode::TooMany)));
+        assert_eq!(code(b" NOPRIVATE"), Some((0, MetadataCode::NoPrivate)));
+        assert!(code(b" LONGENTRIES").is_none());
+        assert!(code(b" FULL").is_none());
+        assert_eq!(MetadataCode::MaxSize(7).to_string(), "MAXSIZE 7");
     }
 
     #[test]

@@ -289,6 +289,7 @@ fn code_text(code: &Code) -> String {
             format!("{} {url}", code.name())
         }
         Code::NoUpdate(tag) => format!("{} \"{tag}\"", code.name()),
+        Code::Metadata(m) => format!("{} {m}", code.name()),
         _ => code.name().to_string(),
     }
 }
