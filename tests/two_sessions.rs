@@ -617,3 +617,28 @@ async fn serve_pushes_notify_events_to_a_quiet_client() {
     read_until(&mut a, "* BYE Server shutting down.").await;
     server.await.unwrap().unwrap();
 }
+
+#[test]
+fn modseq_among_messagenew_items_turns_condstore_on() {
+    // Dovecot 2.3.19's bytes for the same steps (notify.txt d5-d7).
+    let (store, config) = world();
+    let mut a = selected(&store, &config);
+    let mut b = selected(&store, &config);
+    assert_eq!(
+        send(
+            &mut a,
+            "a1 NOTIFY SET (SELECTED (MessageNew (UID MODSEQ) MessageExpunge FlagChange))"
+        ),
+        format!("* OK [HIGHESTMODSEQ 5] Highest\r\na1 OK NOTIFY completed {TIMING}.\r\n")
+    );
+    send(&mut b, "b1 STORE 2 +FLAGS (\\Flagged)");
+    assert_eq!(
+        String::from_utf8_lossy(&a.poll_notify()),
+        "* 2 FETCH (MODSEQ (6) FLAGS (\\Flagged))\r\n"
+    );
+    send(&mut b, "b2 APPEND INBOX {8+}\r\nSubject:");
+    assert_eq!(
+        noop(&mut a, "a2"),
+        format!("* 5 EXISTS\r\n* 5 FETCH (UID 5 MODSEQ (7))\r\n{}", noop_done("a2"))
+    );
+}

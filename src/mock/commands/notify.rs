@@ -38,7 +38,14 @@ pub(crate) fn handle(cx: &mut Cx, tag: &str, set: Option<&NotifySet>) -> Done {
         return Done::no(tag, w::NOTIFY_BADEVENT)
             .code(crate::grammar::code::Code::BadEvent(unsupported.join(" ")));
     }
-    // apply
+    // apply: MODSEQ among MessageNew's FETCH items turns CONDSTORE on, as a FETCH of
+    // MODSEQ does (a "CONDSTORE enabling command", RFC 7162 §3.1, which does not list
+    // NOTIFY): Dovecot 2.3.19 sends `* OK [HIGHESTMODSEQ n]` first, and MODSEQ in every
+    // FETCH after (notify.txt d5-d7).
+    let modseq = new_message_items(Some(set)).is_some_and(|i| i.contains(&FetchAttribute::ModSeq));
+    if modseq && !cx.conn.condstore {
+        super::any::condstore_turned_on(cx);
+    }
     cx.conn.notify = Some(set.clone());
     cx.conn.notify_watch = None;
     if super::notify_watch::watches_others(set) {
