@@ -11,9 +11,10 @@
 #      Dovecot indexes and caches the mailbox then);
 #   2. 100 clients at once, each doing LOGIN, SELECT INBOX, FETCH 1:* (...) on the
 #      strategos INBOX (4 messages), LOGOUT; ROUNDS times;
-#   3. `SORT (ARRIVAL)`, `SORT (SUBJECT)` and `THREAD REFERENCES` (UTF-8 ALL) on the
-#      10,000-message INBOX, ROUNDS times after a first round timed apart, each
-#      answer compared byte for byte between the two servers.
+#   3. `SORT (ARRIVAL)`, `SORT (SUBJECT)`, `THREAD REFERENCES`, then SORT by DATE,
+#      FROM, CC and DISPLAYFROM (UTF-8 ALL) on the 10,000-message INBOX, ROUNDS times
+#      after a first round timed apart, each answer compared byte for byte between
+#      the two servers.
 #
 # The servers: `imap-tutor serve` (release build) with a generated fixture, and
 # Dovecot from scripts/dovecot-lab.sh (seed-strategos, plus learner's 10,000 messages
@@ -109,7 +110,10 @@ log "timing Dovecot (port $PLAIN)"
 BENCH_DUMP="$WORK/fetch.dovecot" "$PYTHON" "$REPO/scripts/bench/mock_bench_client.py" "$PLAIN" dovecot --rounds "$ROUNDS" --clients "$CLIENTS" >"$WORK/dovecot.json"
 same() { if cmp -s "$WORK/fetch.mock$1" "$WORK/fetch.dovecot$1"; then echo identical; else echo differ; fi; }
 SAME=$(same "")
-SAME_ORDERS="$(same .sort-arrival) $(same .sort-subject) $(same .thread-references)"
+SAME_ORDERS=
+for order in sort-arrival sort-subject thread-references sort-date sort-from sort-cc sort-displayfrom; do
+    SAME_ORDERS="$SAME_ORDERS $(same ".$order")"
+done
 MOCK_RSS=$(awk '/VmHWM/ {print $2}' "/proc/$MOCK_PID/status")
 cat "$WORK/mock.json" "$WORK/dovecot.json" >&2
 
@@ -133,6 +137,10 @@ labels = {
     "sort_arrival": "`SORT (ARRIVAL) UTF-8 ALL`",
     "sort_subject": "`SORT (SUBJECT) UTF-8 ALL`",
     "thread_references": "`THREAD REFERENCES UTF-8 ALL`",
+    "sort_date": "`SORT (DATE) UTF-8 ALL`",
+    "sort_from": "`SORT (FROM) UTF-8 ALL`",
+    "sort_cc": "`SORT (CC) UTF-8 ALL`",
+    "sort_displayfrom": "`SORT (DISPLAYFROM) UTF-8 ALL`",
 }
 for (name, label), alike in zip(labels.items(), same_orders.split()):
     sm, sd = mock["sort_thread"][name], dove["sort_thread"][name]

@@ -639,6 +639,9 @@ fn modseq_among_messagenew_items_turns_condstore_on() {
     send(&mut b, "b2 APPEND INBOX {8+}\r\nSubject:");
     assert_eq!(
         noop(&mut a, "a2"),
-        format!("* 5 EXISTS\r\n* 5 FETCH (UID 5 MODSEQ (7))\r\n{}", noop_done("a2"))
+        format!(
+            "* 5 EXISTS\r\n* 5 FETCH (UID 5 MODSEQ (7))\r\n{}",
+            noop_done("a2")
+        )
     );
 }
