@@ -140,10 +140,12 @@ struct Links<'a> {
 
 impl<'a> Links<'a> {
     fn build(msgs: &[Msg<'a>]) -> Links<'a> {
+        // Sized for every message and a reference or two each: no rehashing.
         let mut links = Links {
-            nodes: Vec::new(),
-            by_id: HashMap::new(),
+            nodes: Vec::with_capacity(msgs.len() * 2),
+            by_id: HashMap::with_capacity(msgs.len() * 2),
         };
+        let mut refs: Vec<usize> = Vec::new();
         for (i, m) in msgs.iter().enumerate() {
             let mut node = match m.keys.message_id.as_deref() {
                 Some(id) => links.node(id),
@@ -154,7 +156,10 @@ impl<'a> Links<'a> {
                 node = links.fresh();
             }
             links.nodes[node].msg = Some(i);
-            let refs: Vec<usize> = m.keys.references.iter().map(|r| links.node(r)).collect();
+            refs.clear();
+            for r in &m.keys.references {
+                refs.push(links.node(r));
+            }
             for pair in refs.windows(2) {
                 links.link(pair[0], pair[1]);
             }

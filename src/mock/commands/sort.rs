@@ -57,13 +57,16 @@ pub(crate) fn handle(
             .filter(|h| h.expunged)
             .filter_map(|h| mb.message_or_tombstone(h.uid).map(unreadable))
             .collect();
+        // Hits come in UID order: one walk finds them all (`store::Walk`).
+        let mut walk = mb.walk();
         let items: Vec<(&Hit, Item)> = hits
             .iter()
             .filter_map(|h| {
                 let m = if h.expunged {
                     unreadable.iter().find(|m| m.uid == h.uid)
                 } else {
-                    mb.message_or_tombstone(h.uid)
+                    walk.message(h.uid)
+                        .or_else(|| mb.message_or_tombstone(h.uid))
                 };
                 m.map(|m| (h, Item { seq: h.seq, m }))
             })

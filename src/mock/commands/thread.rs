@@ -46,10 +46,14 @@ pub(crate) fn handle(
         let Some(mb) = selected_in(&world, &user, cx.conn.selected.as_ref()) else {
             return done(tag, w::THREAD_DONE, uid, keys);
         };
+        // Hits come in UID order: one walk finds them all (`store::Walk`).
+        let mut walk = mb.walk();
         let msgs: Vec<Msg> = hits
             .iter()
             .filter_map(|h| {
-                let m = mb.message_or_tombstone(h.uid)?;
+                let m = walk
+                    .message(h.uid)
+                    .or_else(|| mb.message_or_tombstone(h.uid))?;
                 // A message another session expunged: Dovecot can read none of it.
                 let (date, keys) = if h.expunged {
                     (0, &NO_KEYS)
