@@ -111,3 +111,100 @@ fn modseq_matches_equal_or_greater_not_only_after() {
     assert!(!text.contains("changed after the given"), "{text}");
     assert!(text.contains("equal to or greater than"), "{text}");
 }
+
+// ---- response codes and capabilities, read against their sections ----------------------
+
+#[test]
+fn capability_code_is_void_after_starttls_not_simply_the_newest() {
+    // RFC 9051 §7.1: the code saves a CAPABILITY command "if ... there was no change to
+    // the TLS and/or authentication state since it was received"; §6.2.1: "Once TLS has
+    // been started, the client MUST discard cached information about server capabilities
+    // and SHOULD reissue the CAPABILITY command."
+    let text = prose(Kind::ResponseCode, "CAPABILITY");
+    assert!(
+        !text.contains("use the newest list you have seen"),
+        "{text}"
+    );
+    assert!(
+        text.contains("after starttls the client must discard"),
+        "{text}"
+    );
+}
+
+#[test]
+fn uidnext_rules_hold_only_while_uidvalidity_stays_the_same() {
+    // RFC 9051 §2.3.1.1: "Unless the unique identifier validity also changes ..., the next
+    // unique identifier value MUST NOT change unless new messages are added ... and ...
+    // MUST change whenever new messages are added ..., even if those new messages are
+    // subsequently expunged."
+    let text = prose(Kind::ResponseCode, "UIDNEXT");
+    assert!(!text.contains("it only grows"), "{text}");
+    assert!(
+        text.contains("as long as uidvalidity stays the same"),
+        "{text}"
+    );
+    assert!(text.contains("even if it is expunged again"), "{text}");
+}
+
+#[test]
+fn read_only_and_read_write_also_come_when_access_changes_while_selected() {
+    // RFC 9051 §7.1 (RFC 3501 §7.1 alike): READ-ONLY "The mailbox is selected as
+    // read-only, or its access while selected has changed from read-write to read-only";
+    // READ-WRITE the other way round.
+    let ro = prose(Kind::ResponseCode, "READ-ONLY");
+    assert!(
+        ro.contains("access changes from read-write to read-only"),
+        "{ro}"
+    );
+    let rw = prose(Kind::ResponseCode, "READ-WRITE");
+    assert!(
+        rw.contains("access changes from read-only to read-write"),
+        "{rw}"
+    );
+}
+
+#[test]
+fn imap4rev2_changes_are_cited_from_appendix_e_not_a() {
+    // RFC 9051 Appendix E "Changes from RFC 3501 / IMAP4rev1" lists what was folded in,
+    // removed (item 17, CHECK) and deprecated; Appendix A is about backward compatibility.
+    let e = knowledge::lookup(Kind::Capability, "IMAP4rev2").unwrap();
+    assert!(e.rfc.iter().any(|r| r == "RFC 9051 §E"), "{:?}", e.rfc);
+    assert!(!e.rfc.iter().any(|r| r == "RFC 9051 §A"), "{:?}", e.rfc);
+}
+
+#[test]
+fn starttls_is_not_followed_by_a_capability_list_the_client_asks_again() {
+    // RFC 9051 §6.2.1: "the client MUST discard cached information about server
+    // capabilities and SHOULD reissue the CAPABILITY command"; the example shows a003
+    // CAPABILITY after the handshake. Dovecot 2.3.19 on its TLS port lists no STARTTLS,
+    // nor after login (asked on 2026-12-06).
+    let text = prose(Kind::Capability, "STARTTLS");
+    assert!(!text.contains("capability list is sent again"), "{text}");
+    assert!(text.contains("sends no new list by itself"), "{text}");
+    assert!(text.contains("should send capability again"), "{text}");
+}
+
+#[test]
+fn condstore_is_turned_on_by_every_enabling_command() {
+    // RFC 7162 §3.1: the "CONDSTORE enabling commands" are SELECT/EXAMINE with CONDSTORE,
+    // STATUS (HIGHESTMODSEQ), FETCH or SEARCH with MODSEQ, FETCH with CHANGEDSINCE, STORE
+    // with UNCHANGEDSINCE, and ENABLE CONDSTORE.
+    let text = prose(Kind::Capability, "CONDSTORE");
+    assert!(text.contains("status (highestmodseq)"), "{text}");
+    assert!(text.contains("select or examine ... (condstore)"), "{text}");
+    assert!(text.contains("or store ... (unchangedsince n)."), "{text}");
+}
+
+#[test]
+fn move_each_message_moved_or_untouched_is_a_should_not_lost_is_a_must() {
+    // RFC 6851 §3.3: "each individual message SHOULD either be moved or unaffected. The
+    // server MUST leave each message in a state where it is in at least one of the source
+    // or target mailboxes".
+    let text = prose(Kind::Capability, "MOVE");
+    assert!(
+        !text.contains("each message is moved or left as it was,"),
+        "{text}"
+    );
+    assert!(text.contains("(a should)"), "{text}");
+    assert!(text.contains("at least one of the two mailboxes"), "{text}");
+}
