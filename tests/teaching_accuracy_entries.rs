@@ -208,3 +208,174 @@ fn move_each_message_moved_or_untouched_is_a_should_not_lost_is_a_must() {
     assert!(text.contains("(a should)"), "{text}");
     assert!(text.contains("at least one of the two mailboxes"), "{text}");
 }
+
+// ---- fetch items, flags, status items, list attributes and concepts --------------------
+
+#[test]
+fn binary_of_leaf_parts_only_is_rev2s_rule_and_dovecot_answers_binary_of_a_multipart() {
+    // RFC 9051 §6.4.5: BINARY "can only be requested for leaf body parts: those that have
+    // media types other than multipart/*, message/rfc822, or message/global"; RFC 3516
+    // §4.2 sets no such limit. Dovecot 2.3.19 answers FETCH 1 (BINARY.PEEK[]) of a
+    // multipart message (battery binary, b16, identical in the mock).
+    let text = prose(Kind::FetchItem, "BINARY[]");
+    assert!(!text.contains("only leaf parts can be fetched"), "{text}");
+    assert!(
+        text.contains("rfc 9051 §6.4.5 allows it only for leaf parts"),
+        "{text}"
+    );
+    assert!(text.contains("rfc 3516 has no such rule"), "{text}");
+}
+
+#[test]
+fn deleted_goes_with_uid_expunge_only_when_named_and_with_close_only_read_write() {
+    // RFC 9051 §6.4.9 (RFC 4315 §2.1): UID EXPUNGE "permanently removes all messages that
+    // have both the \Deleted flag set and a UID that is included in the specified sequence
+    // set"; §6.4.1: with CLOSE "No messages are
+    // removed ... if the mailbox is selected by an EXAMINE command or is otherwise
+    // selected as read-only."
+    let text = prose(Kind::Flag, "\\Deleted");
+    assert!(
+        !text.contains("uid expunge or close removes every"),
+        "{text}"
+    );
+    assert!(
+        text.contains("close in a mailbox selected read-write"),
+        "{text}"
+    );
+    assert!(
+        text.contains("uid expunge removes those of them whose uids it names"),
+        "{text}"
+    );
+}
+
+#[test]
+fn x_size_is_refused_by_servers_that_do_not_know_it_not_by_all_others() {
+    // RFC 8438 §3 defines SIZE only; X-SIZE is Dovecot's (2.3.19 answers
+    // `* STATUS INBOX (SIZE 2423 X-SIZE 2423)`, asked on 2026-12-06). What other servers
+    // do is theirs: nothing makes every one of them answer BAD.
+    let text = prose(Kind::StatusItem, "X-SIZE");
+    assert!(!text.contains("other servers answer bad"), "{text}");
+    assert!(
+        text.contains("a server that does not know it answers bad"),
+        "{text}"
+    );
+}
+
+#[test]
+fn flagged_mailbox_presents_messages_marked_important_likely_by_the_flag() {
+    // RFC 9051 §7.3.1 (RFC 6154 §2): \Flagged "presents all messages marked in some way as
+    // "important". When this special use is supported, it is likely to represent a
+    // virtual mailbox collecting messages ... marked with the "\Flagged" message flag."
+    let text = prose(Kind::ListAttribute, "\\Flagged");
+    assert!(
+        !text.contains("collects messages marked with the \\flagged flag"),
+        "{text}"
+    );
+    assert!(text.contains("marked in some way as important"), "{text}");
+    assert!(
+        text.contains("most likely those with the \\flagged flag"),
+        "{text}"
+    );
+}
+
+#[test]
+fn uidnext_concept_grows_only_while_uidvalidity_stays() {
+    // RFC 9051 §2.3.1.1: "Unless the unique identifier validity also changes ..., the next
+    // unique identifier value MUST NOT change unless new messages are added".
+    let text = prose(Kind::Concept, "uidnext");
+    assert!(!text.contains("it only increases"), "{text}");
+    assert!(
+        text.contains("as long as uidvalidity stays the same"),
+        "{text}"
+    );
+}
+
+#[test]
+fn dovecot_timing_numbers_are_running_event_loop_wait_and_time_after_the_last_run() {
+    // Dovecot 2.3 imap-client.c (client_cmd_append_timing_stats): " (%d.%03d + %d.%03d "
+    // of the command's running time and of the event loop's wait while it ran, then
+    // "+ %d.%03d " of the time since its last run only when that is not zero. Dovecot
+    // 2.3.19 answered `b OK [READ-WRITE] Select completed (0.011 + 0.000 + 0.010 secs).`
+    // (asked on 2026-12-06): the third number is not a matter of version.
+    let text = prose(Kind::Concept, "timing-suffix");
+    assert!(!text.contains("some versions add a third"), "{text}");
+    assert!(
+        !text.contains("for the disk, locks or the network"),
+        "{text}"
+    );
+    assert!(text.contains("a third, when not zero"), "{text}");
+}
+
+#[test]
+fn ignoring_unknown_response_codes_is_a_must_of_rev2_and_a_should_of_rev1() {
+    // RFC 9051 §7.1: "Client implementations MUST ignore response codes that they do not
+    // recognize"; RFC 3501 §7.1: "SHOULD ignore"; RFC 9051 Appendix E item 22: "(Changed
+    // from a SHOULD to a MUST.)"
+    let text = prose(Kind::Concept, "response-code");
+    assert!(!text.contains("unknown codes must be ignored."), "{text}");
+    assert!(
+        text.contains("a must in rfc 9051, where rfc 3501 said should"),
+        "{text}"
+    );
+}
+
+#[test]
+fn atom_excludes_the_opening_brace_and_system_flags_are_not_atoms() {
+    // RFC 9051 §9: atom-specials = "(" / ")" / "{" / SP / CTL / list-wildcards /
+    // quoted-specials / resp-specials ("]"): "}" is an ATOM-CHAR; flag-extension = "\"
+    // atom, so \Seen is a backslash and an atom, not an atom.
+    let text = prose(Kind::Concept, "atom");
+    assert!(!text.contains("command names, flags and simple"), "{text}");
+    assert!(!text.contains("braces"), "{text}");
+    assert!(text.contains("the opening brace \"{\""), "{text}");
+    assert!(
+        text.contains("a system flag such as \\seen is a backslash followed by an atom"),
+        "{text}"
+    );
+}
+
+#[test]
+fn pipelining_wait_is_a_client_must_and_dovecot_warns_only_while_an_expunger_runs() {
+    // RFC 9051 §5.5: "if the client sends any command other than FETCH, STORE, or SEARCH,
+    // it MUST wait for the completion result response before sending a command with
+    // message sequence numbers"; "If the server detects a possible ambiguity, it MUST
+    // execute commands to completion in the order given". Dovecot 2.3 (imap-client.c,
+    // client_command_is_ambiguous) sends the CLIENTBUG line only when a command using
+    // sequences finds one that breaks them still running; `d EXPUNGE` and `e FETCH 1
+    // FLAGS` sent together got no such line (asked on 2026-12-06).
+    let text = prose(Kind::Concept, "pipelining");
+    assert!(
+        !text.contains("should not be pipelined; dovecot then answers"),
+        "{text}"
+    );
+    assert!(
+        text.contains("the client must wait for the tagged reply"),
+        "{text}"
+    );
+    assert!(
+        text.contains("only when a command with message numbers arrives while"),
+        "{text}"
+    );
+}
+
+#[test]
+fn unsolicited_expunge_is_not_allowed_in_the_answer_of_every_command() {
+    // RFC 9051 §7.5.1: "An EXPUNGE response MUST NOT be sent when no command is in
+    // progress, nor while responding to a FETCH, STORE, or SEARCH command"; "An EXPUNGE
+    // response MAY be sent during a UID command."
+    let text = prose(Kind::Concept, "unsolicited");
+    assert!(
+        !text.contains(
+            "exists, expunge, fetch (flag changes) or recent lines to the answer of any command"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("never while answering fetch, store or search"),
+        "{text}"
+    );
+    assert!(
+        text.contains("never when no command is in progress"),
+        "{text}"
+    );
+}
