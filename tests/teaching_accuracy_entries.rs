@@ -379,3 +379,56 @@ fn unsolicited_expunge_is_not_allowed_in_the_answer_of_every_command() {
         "{text}"
     );
 }
+
+#[test]
+fn dovecot_refers_with_nologin_and_host_not_as_a_proxy() {
+    // RFC 2221 §4.1: a server "MAY respond to a LOGIN or AUTHENTICATE command with a home
+    // server referral", with NO or with OK (the second example). Dovecot 2.3.19, its
+    // passdb answering `nologin host=imap2.example.org`, said `a NO [REFERRAL
+    // imap://referred;AUTH=PLAIN@imap2.example.org/] Try this server instead.`; with
+    // `host=` alone it logged the user in (asked on 2026-12-06).
+    let text = prose(Kind::ResponseCode, "REFERRAL");
+    assert!(
+        !text.contains("when a proxy is configured to refer"),
+        "{text}"
+    );
+    assert!(text.contains("the fields nologin and host"), "{text}");
+    assert!(text.contains("try this server instead."), "{text}");
+    assert!(
+        text.contains("with ok when the login worked here"),
+        "{text}"
+    );
+    let cap = prose(Kind::Capability, "LOGIN-REFERRALS");
+    assert!(!cap.contains("set up as a proxy that refers"), "{cap}");
+    assert!(
+        cap.contains("not when dovecot proxies the connection"),
+        "{cap}"
+    );
+}
+
+#[test]
+fn modified_utf7_keeps_only_printable_ascii_as_it_is() {
+    // RFC 9051 §A.1 (RFC 3501 §5.1.3): "printable US-ASCII characters, except for "&",
+    // represent themselves; that is, characters with octet values 0x20-0x25 and
+    // 0x27-0x7e"; "All other characters (octet values 0x00-0x1f and 0x7f-0xff) are
+    // represented in modified base64".
+    let text = prose(Kind::Concept, "modified-utf7");
+    assert!(!text.contains(". ascii characters stand"), "{text}");
+    assert!(
+        text.contains("printable ascii characters stand for themselves"),
+        "{text}"
+    );
+    assert!(text.contains("ascii control characters too"), "{text}");
+}
+
+#[test]
+fn myrights_needs_one_of_six_rights_not_none() {
+    // RFC 4314 §4: "MYRIGHTS - any of the following rights is required to perform the
+    // operation: "l", "r", "i", "k", "x", "a"" (the table's "Any" column, not "Non").
+    let text = prose(Kind::Command, "GETACL");
+    assert!(!text.contains("myrights needs none"), "{text}");
+    assert!(
+        text.contains("needs any one of l, r, i, k, x or a"),
+        "{text}"
+    );
+}
