@@ -432,3 +432,18 @@ fn myrights_needs_one_of_six_rights_not_none() {
         "{text}"
     );
 }
+
+#[test]
+fn check_is_noop_for_a_server_without_housekeeping_not_for_most_servers() {
+    // RFC 3501 §6.4.1: "If a server implementation has no such housekeeping
+    // considerations, CHECK is equivalent to NOOP." How many servers that is, the RFC
+    // does not say; the explainer should not count them.
+    let p = knowledge::phrases::phrase("command.check").unwrap();
+    assert!(!p.text.contains("most servers"), "{}", p.text);
+    assert!(
+        p.text
+            .contains("for a server with none to do, CHECK is the same as NOOP"),
+        "{}",
+        p.text
+    );
+}
