@@ -447,3 +447,44 @@ fn check_is_noop_for_a_server_without_housekeeping_not_for_most_servers() {
         p.text
     );
 }
+
+#[test]
+fn expungeissued_says_someone_expunged_not_that_the_command_worked() {
+    // RFC 5530 §3: "Someone else has issued an EXPUNGE for the same mailbox. The client
+    // may want to issue NOOP soon." Nothing there says the command succeeded or that its
+    // results are incomplete; the example's OK says it completed.
+    let text = prose(Kind::ResponseCode, "EXPUNGEISSUED");
+    assert!(!text.contains("the command worked, but"), "{text}");
+    assert!(!text.contains("results may be incomplete"), "{text}");
+    assert!(
+        text.contains("says nothing about whether the command worked"),
+        "{text}"
+    );
+}
+
+#[test]
+fn toobig_is_defined_by_the_4_gb_limit_and_may_serve_a_servers_own() {
+    // RFC 4469 §4.2: "returned if the resulting message will exceed the 4-GB IMAP message
+    // limit ... if the client specifies 3 URLs for 2-GB messages"; "The server may also
+    // wish to return the TOOBIG response code if the resulting message exceeds a
+    // server-specific message size limit."
+    let text = prose(Kind::ResponseCode, "TOOBIG");
+    assert!(text.contains("imap's 4-gb limit"), "{text}");
+    assert!(text.contains("over its own size limit"), "{text}");
+}
+
+#[test]
+fn notificationoverflow_stops_events_only_when_untagged() {
+    // RFC 5465 §5.8: with an untagged "OK [NOTIFICATIONOVERFLOW]" the server behaves "as if
+    // a NOTIFY NONE command had just been received"; §3.1: it "MAY refuse the command with
+    // a tagged NO [NOTIFICATIONOVERFLOW]", which leaves the earlier NOTIFY in force.
+    let e = knowledge::lookup(Kind::ResponseCode, "NOTIFICATIONOVERFLOW").unwrap();
+    assert!(!e.summary.contains("it now sends none"), "{}", e.summary);
+    assert!(
+        e.summary
+            .contains("untagged, the server stopped all events"),
+        "{}",
+        e.summary
+    );
+    assert!(e.summary.contains("tagged NO, it refused"), "{}", e.summary);
+}
