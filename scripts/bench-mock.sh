@@ -82,7 +82,10 @@ bash "$REPO/scripts/dovecot-lab.sh" start "$WORK/dovecot" --plain-port "$PLAIN" 
     >"$WORK/lab.log" 2>&1 </dev/null || { cat "$WORK/lab.log" >&2; exit 1; }
 bash "$REPO/scripts/dovecot-lab.sh" seed-strategos "$WORK/dovecot" >"$WORK/seed.log" 2>&1 </dev/null
 install -d -o mail -g mail -m 700 "$WORK/dovecot/mail/learner"
-cp -r "$WORK/world/Maildir" "$WORK/dovecot/mail/learner/Maildir"
+# -p: the files' mtimes are their INTERNALDATEs (make_world.py); a plain copy stamps
+# them with the time of the copy, which left SORT (ARRIVAL) to ties and directory order
+# (one run of three on 2026-12-06 had its answers differ).
+cp -rp "$WORK/world/Maildir" "$WORK/dovecot/mail/learner/Maildir"
 chown -R mail:mail "$WORK/dovecot/mail/learner"
 cat >> "$WORK/dovecot/dovecot.conf" <<CONF
 # bench-mock.sh: let 100 clients of one user log in at once

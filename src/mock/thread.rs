@@ -47,7 +47,7 @@ pub(crate) fn write(threads: &[Tree]) -> String {
     for t in threads {
         out.push('(');
         if let Some(n) = t.message {
-            out.push_str(&n.to_string());
+            push_number(&mut out, n);
             if !t.children.is_empty() {
                 out.push(' ');
             }
@@ -58,12 +58,19 @@ pub(crate) fn write(threads: &[Tree]) -> String {
     out
 }
 
+/// Writes a message number without a string of its own (10,000 of them per THREAD).
+fn push_number(out: &mut String, n: u32) {
+    use std::fmt::Write;
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{n}");
+}
+
 /// A lone child continues its parent's list (`1 2 3`); siblings are each in
 /// parentheses (`1 (2)(3 4)`).
 fn write_children(children: &[Tree], out: &mut String) {
     if let [only] = children {
         if let Some(n) = only.message {
-            out.push_str(&n.to_string());
+            push_number(out, n);
         }
         if !only.children.is_empty() {
             out.push(' ');
@@ -74,7 +81,7 @@ fn write_children(children: &[Tree], out: &mut String) {
     for c in children {
         out.push('(');
         if let Some(n) = c.message {
-            out.push_str(&n.to_string());
+            push_number(out, n);
         }
         if !c.children.is_empty() {
             out.push(' ');

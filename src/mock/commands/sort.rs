@@ -80,10 +80,12 @@ pub(crate) fn handle(
     // reply
     match returns {
         None => {
-            let mut line = String::from("* SORT");
+            use std::fmt::Write;
+            let mut line = String::with_capacity(7 + sorted.len() * 6);
+            line.push_str("* SORT");
             for h in &sorted {
-                line.push(' ');
-                line.push_str(&(if uid { h.uid } else { h.seq }).to_string());
+                // Writing to a String cannot fail; no string per number.
+                let _ = write!(line, " {}", if uid { h.uid } else { h.seq });
             }
             cx.line(&line);
         }
