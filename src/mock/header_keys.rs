@@ -6,7 +6,8 @@
 //!
 //! The header is walked once, field by field (`mime::field_iter`), stopping at the
 //! empty line; only the fields a key needs are unfolded, so reading the keys of a
-//! message costs about a microsecond.
+//! message costs one or two microseconds (perf: about 15 ms of the
+//! 130 ms `serve` takes to load a 10,000-message fixture).
 
 use std::sync::{Arc, OnceLock};
 

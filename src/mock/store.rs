@@ -320,7 +320,7 @@ impl MailboxData {
         self.uidnext += 1;
         self.status_listed = true;
         self.highest_modseq = self.highest_modseq.max(modseq);
-        // SORT's and THREAD's keys are read now (about a microsecond), so that no
+        // SORT's and THREAD's keys are read now (a microsecond or two), so that no
         // SORT pays for reading thousands of headers at once.
         let header_keys = Cached::read(&raw);
         self.messages.push(Message {
