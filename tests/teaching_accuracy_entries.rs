@@ -488,3 +488,53 @@ fn notificationoverflow_stops_events_only_when_untagged() {
     );
     assert!(e.summary.contains("tagged NO, it refused"), "{}", e.summary);
 }
+
+// ---- commands.yaml, read again ----------------------------------------------------------
+
+#[test]
+fn capability_after_starttls_is_asked_again_not_the_newest_kept() {
+    // RFC 9051 §6.2.1: "Once TLS has been started, the client MUST discard cached
+    // information about server capabilities and SHOULD reissue the CAPABILITY command."
+    let text = prose(Kind::Command, "CAPABILITY");
+    assert!(!text.contains("so use the newest one"), "{text}");
+    assert!(
+        text.contains("after starttls discard the old list and ask again"),
+        "{text}"
+    );
+}
+
+#[test]
+fn nonexistent_and_alreadyexists_on_delete_and_rename_are_dovecots_codes() {
+    // RFC 9051 §6.3.5: "It is an error to attempt to delete INBOX or a mailbox name that
+    // does not exist"; §6.3.6: an error "to rename from a mailbox name that does not exist
+    // or to a mailbox name that already exists": no response code is required. Dovecot
+    // 2.3.19 answered `NO [NONEXISTENT] Mailbox doesn't exist: nosuch` to both and `NO
+    // [ALREADYEXISTS] Target mailbox already exists` (asked on 2026-12-06).
+    let delete = prose(Kind::Command, "DELETE");
+    assert!(
+        !delete.contains("the server answers no with [nonexistent]"),
+        "{delete}"
+    );
+    assert!(
+        delete.contains("dovecot's no carries [nonexistent]"),
+        "{delete}"
+    );
+    let rename = prose(Kind::Command, "RENAME");
+    assert!(
+        !rename.contains("does not exist ([nonexistent])"),
+        "{rename}"
+    );
+    assert!(rename.contains("the rfcs require no code"), "{rename}");
+}
+
+#[test]
+fn check_command_is_noop_without_housekeeping_not_for_most_servers() {
+    // RFC 3501 §6.4.1: "If a server implementation has no such housekeeping
+    // considerations, CHECK is equivalent to NOOP."
+    let text = prose(Kind::Command, "CHECK");
+    assert!(!text.contains("most servers"), "{text}");
+    assert!(
+        text.contains("a server with no such housekeeping treats it like noop"),
+        "{text}"
+    );
+}
