@@ -538,3 +538,153 @@ fn check_command_is_noop_without_housekeeping_not_for_most_servers() {
         "{text}"
     );
 }
+
+// ---- phrases.yaml: server lines and response codes -------------------------------------
+
+/// A template's text, whitespace folded, lower case.
+fn template(key: &str) -> String {
+    let p = knowledge::phrases::phrase(key).unwrap_or_else(|| panic!("no template {key}"));
+    p.text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+#[test]
+fn alert_is_a_must_show_over_tls_and_a_should_ignore_without_in_rev2_a_must_show_in_rev1() {
+    // RFC 9051 §7.1: ALERT content "received on a connection without TLS or SASL
+    // security-layer confidentiality SHOULD be ignored by clients. If displayed, such
+    // alerts MUST be clearly marked as potentially suspicious. ... Alerts received after
+    // successful establishment of a TLS/SASL confidentiality layer MUST be presented to
+    // the user." RFC 3501 §7.1: "a special alert that MUST be presented to the user".
+    let text = template("code.alert");
+    assert!(
+        !text.contains("(on an unencrypted connection a client should ignore it)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("must show it once tls or a sasl security layer protects"),
+        "{text}"
+    );
+    assert!(text.contains("potentially suspicious"), "{text}");
+    assert!(text.contains("imap4rev1: always must show it"), "{text}");
+}
+
+#[test]
+fn timing_is_running_time_then_event_loop_wait_not_how_long_dovecot_took() {
+    // Dovecot 2.3 imap-client.c (client_cmd_append_timing_stats), as the timing-suffix
+    // concept says: the command's running time, the event loop's wait while it ran, and
+    // a third figure when not zero; the sum is not "how long Dovecot took" to answer.
+    let text = template("response.timing");
+    assert!(!text.contains("is how long dovecot took"), "{text}");
+    assert!(text.contains("event loop waited"), "{text}");
+    assert!(text.contains("a third number, when not zero"), "{text}");
+}
+
+#[test]
+fn notify_flag_change_elsewhere_needs_condstore_or_unseen_to_be_told() {
+    // RFC 5465 §5.1: in another mailbox, with CONDSTORE/QRESYNC enabled the STATUS has
+    // "at least HIGHESTMODSEQ and UIDVALIDITY"; "If CONDSTORE/QRESYNC is not enabled by
+    // the client and the server chooses not to include the UNSEEN data item, the server
+    // does not notify the client."
+    let text = template("response.notify.status");
+    assert!(
+        !text.contains("an expunge or a flag change in a mailbox other than the selected one comes as an unsolicited status"),
+        "{text}"
+    );
+    assert!(
+        text.contains("a flag change comes only with condstore or qresync enabled"),
+        "{text}"
+    );
+    assert!(text.contains("otherwise is not told at all"), "{text}");
+}
+
+#[test]
+fn uidnext_code_promise_holds_only_while_uidvalidity_stays() {
+    // RFC 9051 §2.3.1.1: "Unless the unique identifier validity also changes, the next
+    // unique identifier value MUST have the following two characteristics."
+    let text = template("code.uidnext");
+    assert!(
+        text.contains("as long as uidvalidity stays the same"),
+        "{text}"
+    );
+}
+
+#[test]
+fn read_only_select_may_keep_per_user_state_only_examine_changes_nothing() {
+    // RFC 9051 §6.3.2: "Read-only access through SELECT differs from the EXAMINE command
+    // in that certain read-only mailboxes MAY permit the change of permanent state on a
+    // per-user (as opposed to global) basis." §6.3.3 (EXAMINE): "no changes to the
+    // permanent state of the mailbox, including per-user state, are permitted."
+    let text = template("code.read-only");
+    assert!(!text.contains("nothing can change, not even"), "{text}");
+    assert!(
+        text.contains("a read-only select may still keep per-user state"),
+        "{text}"
+    );
+}
+
+// ---- commands.yaml: FETCH to NOTIFY ------------------------------------------------------
+
+#[test]
+fn copyuid_is_owed_in_rev2_without_uidplus_with_two_exceptions() {
+    // RFC 9051 §6.4.7: "On successful completion of a COPY, the server returns a COPYUID
+    // response code"; it "MUST NOT send a COPYUID response code" for a mailbox the client
+    // can COPY to "but not SELECT or EXAMINE", and "MAY omit" it for UIDNOTSTICKY. Both
+    // RFCs: "If the COPY command is unsuccessful for any reason, server implementations
+    // MUST restore the destination mailbox to its state before the COPY attempt".
+    let text = prose(Kind::Command, "COPY");
+    assert!(!text.contains("with uidplus the ok carries"), "{text}");
+    assert!(text.contains("and in imap4rev2 always"), "{text}");
+    assert!(
+        text.contains("must not for a mailbox the client may copy into but not select"),
+        "{text}"
+    );
+    assert!(text.contains("uidnotsticky"), "{text}");
+    assert!(text.contains("a copy that fails copies nothing"), "{text}");
+}
+
+#[test]
+fn move_copyuid_goes_before_the_expunges_required_by_rev2_advised_by_rfc_6851() {
+    // RFC 9051 §6.4.8: "Servers are also REQUIRED to send the COPYUID response code in an
+    // untagged OK before sending EXPUNGE or similar responses." RFC 6851 §4.3: "Servers
+    // supporting UIDPLUS [RFC4315] SHOULD send COPYUID in response to a UID MOVE command",
+    // and "are also advised to send the COPYUID response code in an untagged OK before
+    // sending EXPUNGE or moved responses."
+    let text = prose(Kind::Command, "MOVE");
+    assert!(!text.contains("before the tagged ok."), "{text}");
+    assert!(text.contains("before those expunges"), "{text}");
+    assert!(
+        text.contains("rfc 9051 §6.4.8 requires that place"),
+        "{text}"
+    );
+    assert!(text.contains("rfc 6851 §4.3 only advises it"), "{text}");
+}
+
+#[test]
+fn notify_set_status_reports_only_other_mailboxes_with_message_events() {
+    // RFC 5465 §3.1: "If the NOTIFY command enables MessageNew, MessageExpunge,
+    // AnnotationChange, or FlagChange notifications for a mailbox other than the
+    // currently selected mailbox, and the client has specified the STATUS indicator
+    // parameter, then the server MUST send a STATUS response for that mailbox before
+    // NOTIFY's tagged OK."
+    let text = prose(Kind::Command, "NOTIFY");
+    assert!(!text.contains("for each mailbox named"), "{text}");
+    assert!(
+        text.contains("for each mailbox other than the selected one whose messagenew"),
+        "{text}"
+    );
+}
+
+#[test]
+fn dovecot_id_answer_is_its_default_setting_not_usually() {
+    // Dovecot 2.3's imap_id_send defaults to "name *", which answers ("name" "Dovecot")
+    // (src/mock/config.rs says the same); the answer is a setting, not a likelihood.
+    let text = prose(Kind::Command, "ID");
+    assert!(!text.contains("usually answers"), "{text}");
+    assert!(
+        text.contains("with its default imap_id_send setting"),
+        "{text}"
+    );
+}
