@@ -688,3 +688,65 @@ fn dovecot_id_answer_is_its_default_setting_not_usually() {
         "{text}"
     );
 }
+
+#[test]
+fn unscoped_metadata_entry_is_refused_with_bad_by_dovecot_not_by_rfc_5464() {
+    // RFC 5464 §3.2: "Currently, only the prefixes "/private" or "/shared" are defined";
+    // the BAD it requires is for invalid names: "Entry names MUST NOT contain asterisk
+    // ("*") or percent ("%") characters and MUST NOT contain non-ASCII characters or
+    // characters with octet values in the range 0x00 to 0x19. Invalid entry names result
+    // in a BAD response". Dovecot 2.3.19 (imap-metadata.c) answers BAD "Entry name must
+    // begin with /private or /shared" (battery admin.txt, m15 GETMETADATA INBOX /vendor/foo).
+    let text = template("metadata.entry.unscoped");
+    assert!(!text.contains("; a server answers bad"), "{text}");
+    assert!(text.contains("dovecot answers bad"), "{text}");
+}
+
+#[test]
+fn unchangedsince_failures_are_in_the_tagged_reply_ok_or_no() {
+    // RFC 7162 §3.1.3: a message whose mod-sequence is "greater than the specified
+    // UNCHANGEDSINCE value" is not changed; "the server MUST return in the tagged response
+    // a MODIFIED response code", and an example "demonstrates that the MODIFIED response
+    // code MAY also be returned in the tagged NO response".
+    let text = template("command.store.unchanged-since");
+    assert!(!text.contains("the ok's [modified"), "{text}");
+    assert!(text.contains("whose mod-sequence is not above"), "{text}");
+    assert!(
+        text.contains("in the tagged reply, an ok, or a no"),
+        "{text}"
+    );
+}
+
+#[test]
+fn sort_date_falls_back_to_internaldate_and_is_in_utc() {
+    // RFC 5256 §2.2: the sent date is the Date: header's, "adjusted by time zone to
+    // normalize to UTC"; "If the sent date cannot be determined (a Date: header is missing
+    // or cannot be parsed), the INTERNALDATE for that message is used as the sent date."
+    let text = prose(Kind::Command, "SORT");
+    assert!(!text.contains("date is the date: field (arrival"), "{text}");
+    assert!(
+        text.contains("or internaldate when it is missing or cannot be parsed"),
+        "{text}"
+    );
+}
+
+#[test]
+fn orderedsubject_is_by_base_subject_in_date_order_and_flat_references_prefers_references() {
+    // RFC 5256 §3 (BASE.6.4.THREAD): ORDEREDSUBJECT: "The searched messages are sorted by
+    // base subject and then by the sent date"; "The second message of a thread is the
+    // child of the first message, and subsequent messages of the thread are siblings of
+    // the second message ... there are no grandchildren". REFERENCES: In-Reply-To is used
+    // only "If a message does not contain a References header line, or the References
+    // header line does not contain any valid Message IDs".
+    let text = prose(Kind::Command, "THREAD");
+    assert!(!text.contains("groups by subject alone"), "{text}");
+    assert!(
+        text.contains("groups by base subject alone, in sent-date order"),
+        "{text}"
+    );
+    assert!(text.contains("the parent of all the others"), "{text}");
+    assert!(
+        text.contains("in-reply-to only when there is no valid message id in references"),
+        "{text}"
+    );
+}
