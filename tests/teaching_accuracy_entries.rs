@@ -750,3 +750,32 @@ fn orderedsubject_is_by_base_subject_in_date_order_and_flat_references_prefers_r
         "{text}"
     );
 }
+
+#[test]
+fn notify_set_status_template_names_only_other_mailboxes_with_message_events() {
+    // RFC 5465 §3.1: "If the NOTIFY command enables MessageNew, MessageExpunge,
+    // AnnotationChange, or FlagChange notifications for a mailbox other than the
+    // currently selected mailbox, and the client has specified the STATUS indicator
+    // parameter, then the server MUST send a STATUS response for that mailbox before
+    // NOTIFY's tagged OK."
+    let text = template("command.notify.set.status");
+    assert!(!text.contains("for each mailbox named"), "{text}");
+    assert!(
+        text.contains("before its ok a status line for each mailbox other than the selected one"),
+        "{text}"
+    );
+}
+
+#[test]
+fn references_threading_uses_in_reply_to_only_without_references() {
+    // RFC 5256 §3 (REFERENCES): "If a message does not contain a References header line,
+    // or the References header line does not contain any valid Message IDs, then use the
+    // first (if any) valid Message ID found in the In-Reply-To header line as the only
+    // reference (parent) for this message."
+    let text = template("thread.algorithm.references");
+    assert!(!text.contains("references and in-reply-to,"), "{text}");
+    assert!(
+        text.contains("in-reply-to only when references has no valid message id"),
+        "{text}"
+    );
+}
