@@ -779,3 +779,22 @@ fn references_threading_uses_in_reply_to_only_without_references() {
         "{text}"
     );
 }
+
+#[test]
+fn notify_new_without_expunge_is_a_bad_for_every_group_dovecot_checks_only_selected() {
+    // RFC 5465 §5: "If one of MessageNew or MessageExpunge is specified, then both events
+    // MUST be specified. Otherwise, the server MUST respond with the tagged BAD response",
+    // and the same for FlagChange without both: no mailbox specifier is excepted. Dovecot
+    // 2.3.19 refuses it only in the SELECTED group and takes `NOTIFY SET (PERSONAL
+    // (MessageNew))` (battery notify.txt a10; src/mock/commands/notify.rs).
+    let text = prose(Kind::Command, "NOTIFY");
+    assert!(
+        !text.contains("on the selected mailbox: the server answers bad"),
+        "{text}"
+    );
+    assert!(text.contains("requires bad for any mailboxes"), "{text}");
+    assert!(
+        text.contains("dovecot 2.3.19 checks only the selected mailbox's group"),
+        "{text}"
+    );
+}
