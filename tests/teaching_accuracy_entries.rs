@@ -798,3 +798,44 @@ fn notify_new_without_expunge_is_a_bad_for_every_group_dovecot_checks_only_selec
         "{text}"
     );
 }
+
+#[test]
+fn appenduid_is_owed_in_rev2_without_uidplus_with_two_exceptions() {
+    // RFC 9051 §6.3.12: "On successful completion of an APPEND, the server returns an
+    // APPENDUID response code (see Section 7.1), unless otherwise specified below": it
+    // "MUST NOT send an APPENDUID response code" for a mailbox the client can APPEND to
+    // "but not SELECT or EXAMINE", and "MAY omit" it for UIDNOTSTICKY.
+    let text = prose(Kind::Command, "APPEND");
+    assert!(!text.contains("with uidplus the ok carries"), "{text}");
+    assert!(text.contains("and in imap4rev2 always"), "{text}");
+    assert!(
+        text.contains("must not for a mailbox the client may append to but not select"),
+        "{text}"
+    );
+    assert!(text.contains("uidnotsticky"), "{text}");
+}
+
+#[test]
+fn status_on_the_selected_mailbox_is_a_should_not_and_a_must_not_for_new_mail() {
+    // RFC 3501 §6.3.10 and RFC 9051 §6.3.11: "the STATUS command SHOULD NOT be used on the
+    // currently selected mailbox"; RFC 9051 §6.3.11 adds "However, servers MUST be able to
+    // execute the STATUS command on the selected mailbox" and "The STATUS command MUST NOT
+    // be used as a "check for new messages in the selected mailbox" operation".
+    let text = prose(Kind::Command, "STATUS");
+    assert!(
+        !text.contains("for other mailboxes, not the selected one"),
+        "{text}"
+    );
+    assert!(
+        text.contains("should not be used on the selected one"),
+        "{text}"
+    );
+    assert!(
+        text.contains("servers must still answer it there"),
+        "{text}"
+    );
+    assert!(
+        text.contains("must not use it to check for new messages"),
+        "{text}"
+    );
+}
