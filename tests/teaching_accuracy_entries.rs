@@ -839,3 +839,20 @@ fn status_on_the_selected_mailbox_is_a_should_not_and_a_must_not_for_new_mail() 
         "{text}"
     );
 }
+
+#[test]
+fn select_in_rev2_also_answers_a_list_line_dovecot_2_3_does_not() {
+    // RFC 9051 §6.3.2: "REQUIRED untagged responses: FLAGS, EXISTS, LIST"; "The server
+    // MUST return a LIST response with the mailbox name. The list of mailbox attributes
+    // MUST be accurate." (Appendix E, item 10.) Dovecot 2.3.19 is an IMAP4rev1 server and
+    // its SELECT answer has no LIST line (tests/snapshots/explain_strategos__*.snap).
+    let text = prose(Kind::Command, "SELECT");
+    assert!(
+        text.contains("imap4rev2 also requires an untagged list line for the mailbox"),
+        "{text}"
+    );
+    assert!(
+        text.contains("dovecot 2.3, an imap4rev1 server, does not send"),
+        "{text}"
+    );
+}
