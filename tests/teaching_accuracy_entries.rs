@@ -856,3 +856,33 @@ fn select_in_rev2_also_answers_a_list_line_dovecot_2_3_does_not() {
         "{text}"
     );
 }
+
+#[test]
+fn delete_of_a_noselect_parent_is_an_error_and_haschildren_is_a_should() {
+    // RFC 9051 §6.3.5: "It is an error to attempt to delete a name that has inferior
+    // hierarchical names and also has the \Noselect mailbox name attribute"; a server
+    // that does not permit deleting a name with inferiors "SHOULD disallow the DELETE
+    // command by returning a tagged NO response. The NO response SHOULD include the
+    // HASCHILDREN response code." RFC 3501 §6.3.4 has the same error, but no refusal: "It
+    // is permitted to delete a name that has inferior hierarchical names and does not have
+    // the \Noselect mailbox name attribute. In this case, all messages in that mailbox are
+    // removed, and the name will acquire the \Noselect mailbox name attribute."
+    let text = prose(Kind::Command, "DELETE");
+    assert!(
+        !text.contains("(no, with [haschildren] in imap4rev2)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("rfc 3501 has the server delete only the messages"),
+        "{text}"
+    );
+    assert!(
+        text.contains("rfc 9051 also lets it refuse instead"),
+        "{text}"
+    );
+    assert!(text.contains("which should carry [haschildren]"), "{text}");
+    assert!(
+        text.contains("deleting a name that has children and is already \\noselect"),
+        "{text}"
+    );
+}
