@@ -886,3 +886,78 @@ fn delete_of_a_noselect_parent_is_an_error_and_haschildren_is_a_should() {
         "{text}"
     );
 }
+
+#[test]
+fn gmail_search_keys_are_refused_with_no_or_bad_and_dovecot_says_bad() {
+    // RFC 9051 §6.4.4, SEARCH's results: "NO - search error: can't search that [CHARSET]
+    // or criteria", "BAD - command unknown or arguments invalid". Which one a key a
+    // server does not know gets is its own; Dovecot 2.3.19 answers BAD
+    // (tests/data/differential/vendor-items.txt).
+    let text = template("command.search.gmail");
+    assert!(
+        !text.contains("servers without x-gm-ext-1 answer bad"),
+        "{text}"
+    );
+    assert!(
+        text.contains("allows no (criteria it can't search) or bad"),
+        "{text}"
+    );
+    assert!(text.contains("dovecot 2.3.19 answers bad"), "{text}");
+}
+
+#[test]
+fn an_unknown_quota_resource_is_not_necessarily_registered_after_rfc_9208() {
+    // RFC 9208 §3.1.1: resource names "MUST be registered with IANA"; §9.2 creates the
+    // registry. A name the tutor does not know may be registered since, or a server's
+    // own that was never registered: the RFC's MUST does not make it so.
+    let text = template("quota.limit.other");
+    assert!(
+        !text.contains("a resource registered after rfc 9208"),
+        "{text}"
+    );
+    assert!(text.contains("must be registered with iana"), "{text}");
+    assert!(text.contains("a server's own unregistered name"), "{text}");
+}
+
+#[test]
+fn notify_none_withholding_a_store_s_own_fetch_is_dovecot_not_rfc_5465() {
+    // RFC 5465 §3.1: "NOTIFY NONE specifies that the client is not interested in any kind
+    // of event happening on the server"; §5: "The server SHOULD omit notifying the client
+    // if the event is caused by this client." STORE's FETCH is the command's own response
+    // (RFC 9051 §6.4.6, "Responses: untagged responses: FETCH"), which RFC 5465 does not
+    // touch. Dovecot 2.3.19 withholds it (tests/data/differential/notify.txt, c17-c20).
+    let text = prose(Kind::Command, "NOTIFY");
+    assert!(
+        !text.contains("the client hears nothing of the selected mailbox, not even the fetch"),
+        "{text}"
+    );
+    assert!(text.contains("not of a command's own responses"), "{text}");
+    assert!(
+        text.contains("dovecot 2.3.19 withholds even the fetch answering the session's own store"),
+        "{text}"
+    );
+    let none = template("command.notify.none");
+    assert!(
+        !none.contains("(dovecot keeps back even the answers"),
+        "{none}"
+    );
+    assert!(none.contains("not of a command's own responses"), "{none}");
+    assert!(
+        none.contains("dovecot 2.3.19 keeps back even the fetch"),
+        "{none}"
+    );
+}
+
+#[test]
+fn a_second_compress_is_bad_in_rfc_4978_and_no_compressionactive_in_dovecot() {
+    // RFC 4978 §3, COMPRESS's results: "NO Compression is already active via another
+    // layer." "BAD Command unknown, invalid or unknown argument, or COMPRESS already
+    // active." Dovecot 2.3.19 (imap-zlib) answers a second COMPRESS "NO
+    // [COMPRESSIONACTIVE] COMPRESSION=DEFLATE already enabled."
+    let text = prose(Kind::Command, "COMPRESS");
+    assert!(text.contains("is a bad in rfc 4978"), "{text}");
+    assert!(
+        text.contains("dovecot 2.3.19 answers it no [compressionactive]"),
+        "{text}"
+    );
+}
