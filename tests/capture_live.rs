@@ -45,7 +45,7 @@ fn a_tcpdump_capture_explains_as_the_proxy_s_recording_and_the_rawlog_as_well() 
     let dump = Tcpdump::start(&capture, proxy.port);
     imaplib_session(proxy.port, "big", BIG);
     proxy.wait_for("session over", 1);
-    dump.stop_after_logout(&capture);
+    let tcpdump = dump.stop_after_logout(&capture);
     proxy.stop();
 
     // TCP split the big literal: no segment holds it whole.
@@ -70,7 +70,11 @@ fn a_tcpdump_capture_explains_as_the_proxy_s_recording_and_the_rawlog_as_well() 
         .next()
         .unwrap_or_default()
         .to_string();
-    assert!(!note.contains("hole"), "loopback lost nothing: {note}");
+    assert!(
+        !note.contains("hole"),
+        "loopback lost nothing: {note} (tcpdump: {})",
+        tcpdump.text
+    );
 
     // Dovecot's rawlog of the proxy's connection: the same session after login.
     let rawlogs: Vec<PathBuf> = std::fs::read_dir(lab.dir.join("rawlog/strategos"))

@@ -233,20 +233,41 @@ fn chromium_opens_a_dovecot_capture_with_a_100_mb_literal_in_a_page_under_2_mb()
     let lab = DovecotLab::start(&[]);
     lab.seed_strategos();
     // tcpdump on loopback while imaplib APPENDs a 100 MB message and FETCHes it back.
+    // On a busy machine the kernel may drop packets before tcpdump reads them (its
+    // count says so): such a capture has real holes, which are not what this test is
+    // about, so it is made again, three times at most.
     let dir = fresh_dir("html-100mb");
     let capture = dir.join("dovecot-100mb.pcap");
-    let dump = Tcpdump::start(&capture, lab.port);
-    imaplib_session(lab.port, "big", BIG);
-    dump.stop_after_logout(&capture);
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let dump = Tcpdump::start(&capture, lab.port);
+        imaplib_session(lab.port, "big", BIG);
+        let report = dump.stop_after_logout(&capture);
+        if report.dropped_by_kernel == 0 {
+            break;
+        }
+        eprintln!("capture {tries}: tcpdump says {}", report.text);
+        assert!(
+            tries < 3,
+            "tcpdump's kernel buffer overflowed on each of 3 captures: {}",
+            report.text
+        );
+    }
     let page = make_page(
         "dovecot-100mb",
         &["explain", "--format", "html", capture.to_str().unwrap()],
     );
     let size = std::fs::metadata(&page).unwrap().len();
     let html = std::fs::read_to_string(&page).unwrap();
+    let summary = html
+        .split("reassembled from the capture")
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .unwrap_or("(no reassembly note)");
     assert!(
         !html.contains("where the capture lost"),
-        "tcpdump kept every packet"
+        "tcpdump kept every packet, yet the page says some were lost: {summary}"
     );
     // Both literals counted whole in the summary band, though the page keeps 16 KiB.
     for way in ["client → server", "server → client"] {

@@ -482,12 +482,23 @@ pub fn literal_size(line: &[u8]) -> Option<usize> {
 /// `tcpdump -i lo -w FILE tcp port PORT`, ready once it says it is listening.
 pub struct Tcpdump {
     child: Child,
+    /// What tcpdump writes to stderr after "listening on": at its end, its counts.
+    report: std::thread::JoinHandle<String>,
+}
+
+/// What tcpdump said of its capture when it stopped.
+#[derive(Debug)]
+pub struct TcpdumpReport {
+    /// "N packets dropped by kernel": packets the kernel had no room for before
+    /// tcpdump read them (a busy machine), which no reader of the file can get back.
+    pub dropped_by_kernel: u64,
+    pub text: String,
 }
 
 impl Tcpdump {
     /// Stops once the file holds the server's answer to LOGOUT: tcpdump drops what is
     /// still in the kernel's buffer when it stops (the wait is a hang guard only).
-    pub fn stop_after_logout(self, file: &Path) {
+    pub fn stop_after_logout(self, file: &Path) -> TcpdumpReport {
         let deadline = Instant::now() + Duration::from_secs(60);
         while !captured_to_the_end(file) {
             assert!(
@@ -496,12 +507,15 @@ impl Tcpdump {
             );
             std::thread::sleep(Duration::from_millis(100));
         }
-        self.stop();
+        self.stop()
     }
 
     pub fn start(file: &Path, port: u16) -> Tcpdump {
+        // -B: a 256 MiB ring, so a burst on loopback waits there while tcpdump writes
+        // (libpcap takes less if the kernel refuses that much); -U: each packet is in
+        // the file at once, which stop_after_logout watches.
         let mut child = Command::new("tcpdump")
-            .args(["-i", "lo", "-U", "-s", "0", "-B", "131072", "-w"])
+            .args(["-i", "lo", "-U", "-s", "0", "-B", "262144", "-w"])
             .arg(file)
             .arg(format!("tcp port {port}"))
             .stdin(Stdio::null())
@@ -516,17 +530,29 @@ impl Tcpdump {
             .map_while(Result::ok)
             .any(|l| l.contains("listening on"));
         assert!(ready, "tcpdump did not start listening");
-        // Keep draining its stderr so it never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Tcpdump { child }
+        // Keep draining its stderr so it never blocks on a full pipe, and keep it for
+        // the counts tcpdump prints when it stops.
+        let report =
+            std::thread::spawn(move || lines.map_while(Result::ok).collect::<Vec<_>>().join("\n"));
+        Tcpdump { child, report }
     }
 
-    /// SIGINT makes tcpdump flush and close its file.
-    pub fn stop(mut self) {
+    /// SIGINT makes tcpdump flush and close its file, then print its counts.
+    pub fn stop(mut self) -> TcpdumpReport {
         let _ = Command::new("kill")
             .args(["-INT", &self.child.id().to_string()])
             .status();
         let _ = self.child.wait();
+        let text = self.report.join().unwrap_or_default();
+        let dropped_by_kernel = text
+            .lines()
+            .find_map(|l| l.strip_suffix(" packets dropped by kernel"))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(0);
+        TcpdumpReport {
+            dropped_by_kernel,
+            text,
+        }
     }
 }
 
