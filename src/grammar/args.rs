@@ -76,7 +76,8 @@ pub(crate) mod label {
     pub(crate) const ID_PARAMS: &str =
         "a list of field and value strings such as (\"name\" \"my-client\"), or NIL";
     pub(crate) const ALGORITHM: &str = "DEFLATE, the only compression algorithm";
-    pub(crate) const UID_COMMAND: &str = "COPY, MOVE, FETCH, SEARCH, STORE or EXPUNGE after UID";
+    pub(crate) const UID_COMMAND: &str =
+        "COPY, MOVE, FETCH, SEARCH, STORE or EXPUNGE after UID (or SORT or THREAD, RFC 5256)";
     pub(crate) const MODSEQ: &str = "a mod-sequence number";
     pub(crate) const DATE: &str = "a date such as 1-Feb-2024";
     pub(crate) const INTERVAL: &str = "a number of seconds greater than zero, such as 86400";

@@ -164,8 +164,15 @@ pub(crate) fn quoted(input: &[u8]) -> PResult<'_, ImapString> {
 /// `literal = "{" number64 ["+"] "}" CRLF *CHAR8` and `literal8 = "~{" number64 ["+"] "}" CRLF *OCTET`
 pub(crate) fn literal(input: &[u8]) -> PResult<'_, ImapString> {
     let (rest, binary) = map(opt(tag("~")), |t| t.is_some()).parse(input)?;
-    let (rest, size) =
-        delimited(expect("a literal", tag("{")), number64, opt(tag("+"))).parse(rest)?;
+    let (rest, size) = delimited(
+        expect("a literal", tag("{")),
+        expect(
+            "the literal's size in bytes, a number, as in {12}",
+            number64,
+        ),
+        opt(tag("+")),
+    )
+    .parse(rest)?;
     let plus = rest.len() < input.len() && input[input.len() - rest.len() - 1] == b'+';
     let minus = rest.first() == Some(&b'-');
     let rest = if minus { &rest[1..] } else { rest };
@@ -242,7 +249,10 @@ impl Flag {
 pub(crate) fn flag(input: &[u8]) -> PResult<'_, Flag> {
     let system = recognize(preceded(
         tag("\\"),
-        alt((tag("*"), take_while1(is_atom_char))),
+        expect(
+            "a flag name right after the backslash, such as \\Seen",
+            alt((tag("*"), take_while1(is_atom_char))),
+        ),
     ));
     map(
         expect("a flag", alt((system, take_while1(is_atom_char)))),
@@ -297,13 +307,27 @@ pub(crate) fn date_time(input: &[u8]) -> PResult<'_, String> {
 
 /// `date = date-text / DQUOTE date-text DQUOTE`; `date-text = date-day "-" date-month "-" date-year`
 pub(crate) fn date(input: &[u8]) -> PResult<'_, String> {
+    // Each part names itself, so that `2024-01-01` is told what goes where, not
+    // "a keyword": `date-text = date-day "-" date-month "-" date-year`.
     let text = || {
         recognize((
-            take_while_m_n(1, 2, |b: u8| b.is_ascii_digit()),
-            tag("-"),
+            expect(
+                "a day of the month (one or two digits), as in 1-Feb-2024",
+                take_while_m_n(1, 2, |b: u8| b.is_ascii_digit()),
+            ),
+            expect(
+                "- between the day and the month, as in 1-Feb-2024",
+                tag("-"),
+            ),
             date_month,
-            tag("-"),
-            take_while_m_n(4, 4, |b: u8| b.is_ascii_digit()),
+            expect(
+                "- between the month and the year, as in 1-Feb-2024",
+                tag("-"),
+            ),
+            expect(
+                "a four-digit year, as in 1-Feb-2024",
+                take_while_m_n(4, 4, |b: u8| b.is_ascii_digit()),
+            ),
         ))
     };
     let p = alt((delimited(tag("\""), text(), tag("\"")), text()));
@@ -321,16 +345,23 @@ pub(crate) const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
+/// What `date-month` expects, in diagnostics.
+const MONTH_EXPECTED: &str = "a month (Jan, Feb, ... Dec)";
+
 /// `date-month = "Jan" / "Feb" / ... / "Dec"` (case-insensitive)
 fn date_month(input: &[u8]) -> PResult<'_, &[u8]> {
-    let (rest, m) = take_while_m_n(3, 3, |b: u8| b.is_ascii_alphabetic()).parse(input)?;
+    let (rest, m) = expect(
+        MONTH_EXPECTED,
+        take_while_m_n(3, 3, |b: u8| b.is_ascii_alphabetic()),
+    )
+    .parse(input)?;
     if MONTHS
         .iter()
         .any(|name| name.as_bytes().eq_ignore_ascii_case(m))
     {
         Ok((rest, m))
     } else {
-        fail(input, "a month (Jan, Feb, ... Dec)")
+        fail(input, MONTH_EXPECTED)
     }
 }
 

@@ -10,8 +10,8 @@ use nom::sequence::{delimited, preceded, separated_pair};
 use nom::Parser;
 use serde::Serialize;
 
-use super::core::{astring, number, nz_number, paren_list};
-use super::error::{expect, rule, PResult};
+use super::core::{astring, number, nz_number};
+use super::error::{expect, rule, GrammarError, PResult};
 
 /// What part of a message a section names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -53,10 +53,34 @@ impl std::fmt::Display for Section {
     }
 }
 
-/// `section = "[" [section-spec] "]"`
+/// `section = "[" [section-spec] "]"`;
+/// `section-spec = section-msgtext / (section-part ["." section-text])`
 pub(crate) fn section(input: &[u8]) -> PResult<'_, Section> {
+    rule("section", |input| {
+        let (rest, _) = expect("[", tag("[")).parse(input)?;
+        let (rest, spec) = if rest.starts_with(b"]") {
+            let whole = Section {
+                part: vec![],
+                text: SectionText::Full,
+            };
+            (rest, whole)
+        } else {
+            expect(SECTION_SPEC, section_spec).parse(rest)?
+        };
+        let (rest, _) = expect("] to close the section", tag("]")).parse(rest)?;
+        Ok((rest, spec))
+    })
+    .parse(input)
+}
+
+/// What may open a section, in diagnostics.
+const SECTION_SPEC: &str = "a part number such as 1.2, HEADER, HEADER.FIELDS (...), HEADER.FIELDS.NOT (...) or TEXT, or ] (MIME only after a part number, as in 1.MIME)";
+
+/// `section-spec = section-msgtext / (section-part ["." section-text])`;
+/// `section-part = nz-number *("." nz-number)`
+fn section_spec(input: &[u8]) -> PResult<'_, Section> {
     let part = separated_list1(tag("."), nz_number);
-    let spec = alt((
+    alt((
         map(
             (part, opt(preceded(tag("."), section_text))),
             |(part, text)| Section {
@@ -64,20 +88,8 @@ pub(crate) fn section(input: &[u8]) -> PResult<'_, Section> {
                 text: text.unwrap_or(SectionText::Full),
             },
         ),
-        map(section_text, |text| Section { part: vec![], text }),
-    ));
-    let empty = Section {
-        part: vec![],
-        text: SectionText::Full,
-    };
-    rule(
-        "section",
-        delimited(
-            expect("[", tag("[")),
-            map(opt(spec), move |s| s.unwrap_or_else(|| empty.clone())),
-            expect("] to close the section", tag("]")),
-        ),
-    )
+        map(section_msgtext, |text| Section { part: vec![], text }),
+    ))
     .parse(input)
 }
 
@@ -91,26 +103,59 @@ pub(crate) const SECTION_TEXT_NAMES: &[&str] = &[
     "MIME",
 ];
 
-/// `section-msgtext = "HEADER" / "HEADER.FIELDS" [".NOT"] SP header-list / "TEXT"`; `section-text = section-msgtext / "MIME"`
+/// `section-text = section-msgtext / "MIME"`: after a part number, where MIME may come.
 fn section_text(input: &[u8]) -> PResult<'_, SectionText> {
-    let names = || paren_list(map(astring, |s| s.text().into_owned()));
     expect(
         "HEADER, HEADER.FIELDS (...), HEADER.FIELDS.NOT (...), TEXT or MIME",
         alt((
-            map(
-                preceded(tag_no_case("HEADER.FIELDS.NOT "), names()),
-                SectionText::HeaderFieldsNot,
-            ),
-            map(
-                preceded(tag_no_case("HEADER.FIELDS "), names()),
-                SectionText::HeaderFields,
-            ),
-            value(SectionText::Header, tag_no_case("HEADER")),
-            value(SectionText::Text, tag_no_case("TEXT")),
+            section_msgtext,
             value(SectionText::Mime, tag_no_case("MIME")),
         )),
     )
     .parse(input)
+}
+
+/// `section-msgtext = "HEADER" / "HEADER.FIELDS" [".NOT"] SP header-list / "TEXT"`: at
+/// the top of `section-spec` MIME is not allowed (a message's own header is HEADER), and
+/// Dovecot answers `BODY[MIME]` with BAD.
+fn section_msgtext(input: &[u8]) -> PResult<'_, SectionText> {
+    alt((
+        map(
+            preceded(tag_no_case("HEADER.FIELDS.NOT"), header_list),
+            SectionText::HeaderFieldsNot,
+        ),
+        map(
+            preceded(tag_no_case("HEADER.FIELDS"), header_list),
+            SectionText::HeaderFields,
+        ),
+        value(SectionText::Header, tag_no_case("HEADER")),
+        value(SectionText::Text, tag_no_case("TEXT")),
+    ))
+    .parse(input)
+}
+
+/// `SP header-list`, `header-list = "(" header-fld-name *(SP header-fld-name) ")"`: at
+/// least one name (Dovecot answers `HEADER.FIELDS ()` with BAD). Once `HEADER.FIELDS` is
+/// read, a missing list is a failure, so that the error names the list, not the `]`.
+fn header_list(input: &[u8]) -> PResult<'_, Vec<String>> {
+    const NAMES: &str = "a space and the header field names in parentheses, such as (From Subject)";
+    const NAME: &str = "a header field name such as From";
+    let Some(rest) = input.strip_prefix(b" ") else {
+        return Err(nom::Err::Failure(GrammarError {
+            input,
+            expected: NAMES,
+            rule: Some("header-list"),
+        }));
+    };
+    let names = crate::grammar::args::list(1, NAME, |i| {
+        map(astring, |s| s.text().into_owned()).parse(i)
+    });
+    rule("header-list", expect(NAMES, names))
+        .parse(rest)
+        .map_err(|e| match e {
+            nom::Err::Error(e) => nom::Err::Failure(e),
+            other => other,
+        })
 }
 
 /// `partial = "<" number "." nz-number ">"` (request: offset and length)
@@ -119,7 +164,20 @@ pub(crate) fn partial(input: &[u8]) -> PResult<'_, (u32, u32)> {
         "partial",
         delimited(
             tag("<"),
-            separated_pair(number, tag("."), nz_number),
+            separated_pair(
+                expect(
+                    "the offset of the first byte, a number, as in <0.100>",
+                    number,
+                ),
+                expect(
+                    ". and the number of bytes, as in <0.100> (RFC 9051 partial)",
+                    tag("."),
+                ),
+                expect(
+                    "the number of bytes, greater than zero, as in <0.100>",
+                    nz_number,
+                ),
+            ),
             expect(">", tag(">")),
         ),
     )

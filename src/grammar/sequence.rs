@@ -5,8 +5,8 @@
 
 use nom::branch::alt;
 use nom::bytes::complete::tag;
-use nom::combinator::{map, opt, value};
-use nom::multi::separated_list1;
+use nom::combinator::{cut, map, opt, value};
+use nom::multi::many0;
 use nom::sequence::preceded;
 use nom::Parser;
 use serde::Serialize;
@@ -125,8 +125,30 @@ pub(crate) fn seq_number(input: &[u8]) -> PResult<'_, SeqNumber> {
 
 /// `sequence-set = (seq-number / seq-range) ["," sequence-set]`; `seq-range = seq-number ":" seq-number`
 pub fn sequence_set(input: &[u8]) -> PResult<'_, SequenceSet> {
-    let range = (seq_number, opt(preceded(tag(":"), seq_number)));
-    let ranges = map(separated_list1(tag(","), range), SequenceSet::Ranges);
+    // After `:` or `,` a number must follow: `1:0` and `1,` are wrong at the 0 and at the
+    // end, not at the `:` (where nom would backtrack and ask for a space).
+    let after = |what| move |i| cut(expect(what, seq_number)).parse(i);
+    let range = (
+        seq_number,
+        opt(preceded(
+            tag(":"),
+            after("a message number (from 1) or * after the colon"),
+        )),
+    );
+    let more = preceded(
+        tag(","),
+        (
+            after("a message number (from 1) or * after the comma"),
+            opt(preceded(
+                tag(":"),
+                after("a message number (from 1) or * after the colon"),
+            )),
+        ),
+    );
+    let ranges = map((range, many0(more)), |(first, mut rest)| {
+        rest.insert(0, first);
+        SequenceSet::Ranges(rest)
+    });
     rule(
         "sequence-set",
         expect(

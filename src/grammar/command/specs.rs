@@ -344,7 +344,7 @@ pub(crate) static SPECS: &[Spec] = &[
     Spec {
         name: "UID",
         rule: "uid",
-        synopsis: "UID COPY|MOVE|FETCH|SEARCH|STORE|EXPUNGE <arguments>",
+        synopsis: "UID COPY|MOVE|FETCH|SEARCH|STORE|EXPUNGE|SORT|THREAD <arguments>",
         parse: uid,
         uid: None,
     },

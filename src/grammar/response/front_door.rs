@@ -640,6 +640,8 @@ impl<'a> Door<'a, '_> {
         } else {
             (rest, None)
         };
+        // Whether a space follows the code's `]`: RFC 9051 wants it even when the text is empty.
+        let spaced = code.is_some() && rest.first() == Some(&b' ');
         let rest = match (&code, rest) {
             (Some(_), [b' ', r @ ..]) => r,
             (Some(_), r) if r.starts_with(CRLF) => r,
@@ -666,7 +668,8 @@ impl<'a> Door<'a, '_> {
         let (after, text) = text(rest).unwrap_or((rest, String::new()));
         if text.is_empty() && (text_expected || code.is_some()) {
             let message = match &code {
-                Some(c) => format!("The [{}] code has no text after it. The grammar wants a space and human-readable text after the code (RFC 3501 requires it; RFC 9051 allows it to be empty). Some servers, and several RFC examples, leave it out; clients accept it.", c.name()),
+                Some(c) if spaced => format!("The [{}] code has a space but no text after it. RFC 3501 wants at least one character of human-readable text there; RFC 9051 allows the text to be empty. Clients accept it.", c.name()),
+                Some(c) => format!("The [{}] code has no text after it. RFC 3501 wants a space and at least one character of human-readable text after the code; RFC 9051 allows the text to be empty but still wants the space after ]. Some servers, and several RFC examples, leave both out; clients accept it.", c.name()),
                 None => format!("`{word}` has no text after it. RFC 3501 requires human-readable text here; RFC 9051 allows it to be empty. Clients accept it."),
             };
             self.cx.note(
@@ -754,7 +757,7 @@ fn rule_hint(rule: &str) -> Option<&'static str> {
     Some(match rule {
         r if r.starts_with("env-") || r == "envelope" => "An ENVELOPE has ten fields in this order: date, subject, from, sender, reply-to, to, cc, bcc, in-reply-to, message-id; each is a string, NIL or (for addresses) a list.",
         "address" => "An address has four fields: (name route mailbox host), each a string or NIL.",
-        "body-fld-lines" => "A TEXT or MESSAGE/RFC822 part ends with its number of lines, after its size in bytes.",
+        "body-fld-lines" => "A TEXT part gives its number of lines right after its size in bytes; a MESSAGE/RFC822 part gives it after its size, the envelope and the body structure of the message inside.",
         r if r.starts_with("body") || r.starts_with("media-") => "A body part is (type subtype (parameters) id description encoding size ...); a multipart is its parts followed by the subtype.",
         "msg-att" | "msg-att-static" | "msg-att-dynamic" | "fetch-mod-resp" => "FETCH data is a parenthesised list of item names and values, separated by single spaces: (FLAGS (\\Seen) UID 4).",
         "section" | "section-binary" => "A section looks like BODY[], BODY[HEADER], BODY[1.2.TEXT] or BODY[HEADER.FIELDS (From)].",

@@ -26,7 +26,7 @@ impl<'a> FrontDoor<'a> {
                 Severity::Error,
                 "extra-line",
                 off + 1,
-                spec.rule,
+                self.rule_of(spec),
                 format!("The message goes on after the end of the {name} command. A command is one line (and its literals); what follows the CRLF is read as the next command."),
             )
             .expected("the end of the message");
@@ -38,7 +38,7 @@ impl<'a> FrontDoor<'a> {
                 Severity::Error,
                 "trailing-space",
                 off + 1,
-                spec.rule,
+                self.rule_of(spec),
                 "The line ends with a space. IMAP allows no space before the end of the line, and strict servers answer BAD.",
             )
             .expected("the end of the line");
@@ -51,7 +51,7 @@ impl<'a> FrontDoor<'a> {
                 Severity::Error,
                 "extra-space",
                 off + 2,
-                spec.rule,
+                self.rule_of(spec),
                 "Two spaces in a row. IMAP separates arguments with exactly one space.",
             )
             .expected("one space");
@@ -69,9 +69,14 @@ impl<'a> FrontDoor<'a> {
                 message.push_str(&hint);
                 suggestion = fixed;
             }
-            let mut d =
-                Diagnostic::new(Severity::Error, "bad-argument", off + 1, spec.rule, message)
-                    .expected("a space or the end of the line");
+            let mut d = Diagnostic::new(
+                Severity::Error,
+                "bad-argument",
+                off + 1,
+                self.rule_of(spec),
+                message,
+            )
+            .expected("a space or the end of the line");
             d.suggestion = suggestion.or_else(|| Some(self.form(spec)));
             return self.push(d);
         }
@@ -105,7 +110,7 @@ impl<'a> FrontDoor<'a> {
             let text = String::from_utf8_lossy(word).into_owned();
             let encoded = crate::grammar::mailbox::encode_modified_utf7(&text);
             let hint = format!(
-                "An unquoted word is ASCII only. IMAP4rev1 writes a non-ASCII mailbox name in modified UTF-7 (`{encoded}`); with IMAP4rev2 or UTF8=ACCEPT it may be quoted as UTF-8."
+                "An unquoted word is ASCII only. IMAP4rev1 writes a non-ASCII mailbox name in modified UTF-7 (`{encoded}`); once the client has sent ENABLE IMAP4rev2 (RFC 9051 Appendix A) or ENABLE UTF8=ACCEPT (RFC 6855), it may be a quoted string in UTF-8."
             );
             return Some((hint, self.with_replaced(start, end - start, &encoded)));
         }
@@ -158,7 +163,7 @@ impl<'a> FrontDoor<'a> {
                 " If the user name or the password contains a space, quote it: \"my secret\".",
             ),
             "EXPUNGE" if !self.out.uid => {
-                message.push_str(" To expunge only some messages, use UID EXPUNGE with their UIDs (RFC 4315 UIDPLUS).");
+                message.push_str(" To expunge only some messages, use UID EXPUNGE with their UIDs: part of IMAP4rev2 (RFC 9051 §6.4.9), and of IMAP4rev1 servers that announce UIDPLUS (RFC 4315).");
             }
             "FETCH" => {
                 let tokens: Vec<&[u8]> = extra_at[..self
@@ -188,7 +193,7 @@ impl<'a> FrontDoor<'a> {
             Severity::Error,
             "unexpected-argument",
             self.col(extra_at),
-            spec.rule,
+            self.rule_of(spec),
             message,
         )
         .expected("the end of the line");
@@ -210,7 +215,7 @@ impl<'a> FrontDoor<'a> {
         }
         let off = self.offset(e.input);
         let name = self.display_name(spec);
-        let rule = e.rule.unwrap_or(spec.rule);
+        let rule = e.rule.unwrap_or(self.rule_of(spec));
         if self.literal_problem(&e, off, spec) {
             return;
         }
@@ -393,7 +398,7 @@ impl<'a> FrontDoor<'a> {
                     lit.start + 1,
                     "literal",
                     format!(
-                        "`{}` announces a literal: exactly {} bytes must follow on the next line. With a synchronizing literal the client sends this line, waits for the server's `+`, then sends the bytes; with {{{}+}} it sends them at once.",
+                        "`{}` announces a literal: exactly {} bytes must follow on the next line. With a synchronizing literal the client sends this line, waits for the server's `+`, then sends the bytes; with {{{}+}} it sends them at once, where the server allows it: LITERAL+ (RFC 7888), or LITERAL- and IMAP4rev2 up to 4096 bytes (RFC 9051 §4.3).",
                         shorten(&body[lit.start..off]),
                         lit.size,
                         lit.size

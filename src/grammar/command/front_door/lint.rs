@@ -47,7 +47,7 @@ impl<'a> FrontDoor<'a> {
             Search { criteria, .. } => self.lint_search_keywords(criteria),
             Lsub { .. } => self.note_imap4rev1_only(
                 "lsub",
-                "LSUB is IMAP4rev1 (RFC 3501); IMAP4rev2 deprecates it (RFC 9051 Appendix E). LIST (SUBSCRIBED) \"\" \"*\" lists subscribed mailboxes on both.",
+                "LSUB is IMAP4rev1 (RFC 3501); IMAP4rev2 deprecates it (RFC 9051 Appendix E). LIST (SUBSCRIBED) \"\" \"*\" lists subscribed mailboxes with IMAP4rev2, and with IMAP4rev1 servers that announce LIST-EXTENDED (RFC 5258), as Dovecot does.",
             ),
             SetAcl { rights, .. }
                 if !rights

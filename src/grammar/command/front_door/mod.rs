@@ -39,7 +39,50 @@ use text::{describe_found, find};
 pub fn parse_command(text: &[u8]) -> ParsedCommand {
     let mut door = FrontDoor::new(text);
     door.run();
+    door.check_suggestions();
     door.out
+}
+
+/// How many repairs in a row a suggestion may take to become a valid line: each fixes
+/// one mistake (`a1 FETCH 1 FLAGS  UID` → one space → parentheses).
+const MAX_REPAIRS: usize = 4;
+
+/// `line` after the repairs its own diagnostics suggest, until it parses: `None` if it
+/// never does. A suggestion is something to type, so it must not earn a BAD itself; where
+/// only an argument is missing, a placeholder names it (`a1 LOGIN x <a password>`).
+fn valid_repair(mut line: String) -> Option<String> {
+    for _ in 0..MAX_REPAIRS {
+        let mut door = FrontDoor::new(line.as_bytes());
+        door.run();
+        let first_error = door
+            .out
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == Severity::Error);
+        let Some(error) = first_error else {
+            return Some(line);
+        };
+        // Only more typing is missing: the repair stands, with a placeholder for the rest.
+        if error.code == "missing-argument" {
+            let missing = error.expected.as_deref()?;
+            return Some(format!("{} <{missing}>", line.trim_end()));
+        }
+        let next = error
+            .suggestion
+            .clone()
+            .filter(|s| *s != line && is_line_for(s, door.out.tag.as_deref()))?;
+        line = next;
+    }
+    None
+}
+
+/// True if `suggestion` is a whole command line (it starts with the tag), not a word to
+/// put in, or the form of the command.
+fn is_line_for(suggestion: &str, tag: Option<&str>) -> bool {
+    let tag = tag.unwrap_or("a1");
+    suggestion
+        .strip_prefix(tag)
+        .is_some_and(|rest| rest.starts_with(' '))
 }
 
 /// What `core::quoted` reports for an unterminated string and a bad escape, and what
@@ -147,6 +190,31 @@ impl<'a> FrontDoor<'a> {
         Some(String::from_utf8_lossy(&line).into_owned())
     }
 
+    /// Every suggested line, repaired until a server would take it; a line that cannot be
+    /// repaired gives way to the command's form. Only one-line messages: a line of a message
+    /// with literals cannot be parsed without them.
+    fn check_suggestions(&mut self) {
+        if self.line_end != self.body.len() {
+            return;
+        }
+        let tag = self.tag_text.clone();
+        let form = self
+            .out
+            .name
+            .and_then(|name| spec(name.as_bytes()))
+            .map(|s| self.form(s));
+        for d in &mut self.out.diagnostics {
+            let Some(line) = d.suggestion.take() else {
+                continue;
+            };
+            d.suggestion = if is_line_for(&line, Some(&tag)) {
+                valid_repair(line).or_else(|| form.clone())
+            } else {
+                Some(line)
+            };
+        }
+    }
+
     /// Makes a replacement part of the repaired line, for the suggestions that follow.
     fn repair(&mut self, at: usize, len: usize, text: &str) {
         if let Some(line) = self.with_replaced(at, len, text) {
@@ -165,6 +233,16 @@ impl<'a> FrontDoor<'a> {
             format!("UID {}", spec.name)
         } else {
             spec.name.to_owned()
+        }
+    }
+
+    /// The ABNF rule of the command as typed: `uid-expunge` for UID EXPUNGE (RFC 9051,
+    /// RFC 4315), whose plain form is one of the `command-select` keywords.
+    fn rule_of(&self, spec: &Spec) -> &'static str {
+        if self.out.uid && spec.name == "EXPUNGE" {
+            "uid-expunge"
+        } else {
+            spec.rule
         }
     }
 
@@ -424,7 +502,7 @@ impl<'a> FrontDoor<'a> {
                 self.col(name_at),
                 "x-command",
                 format!(
-                    "`{}` is an experimental command: names starting with X are left to private extensions (RFC 3501 §6.5.1). It is valid if the server announces it in CAPABILITY, but the tutor does not know its arguments.",
+                    "`{}` looks like an experimental command: RFC 3501 §6.5.1 reserves names starting with X for commands outside the standards. RFC 9051 §6.5 drops that rule and asks instead that every extension command come with a capability name: try it only if CAPABILITY announces one for it. The tutor does not know its arguments; a server that does not know the command answers BAD.",
                     shorten(name)
                 ),
             );
@@ -635,7 +713,7 @@ impl<'a> FrontDoor<'a> {
                     self.col(sub_at),
                     "uid",
                     format!(
-                        "{} has no UID form: UID only prefixes COPY, MOVE, FETCH, SEARCH, STORE and EXPUNGE, the commands that name messages.",
+                        "{} has no UID form: UID only prefixes the commands that name messages, COPY, MOVE, FETCH, SEARCH, STORE and EXPUNGE (RFC 9051 uid), and SORT and THREAD where the server offers them (RFC 5256).",
                         s.name
                     ),
                 )
