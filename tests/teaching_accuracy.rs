@@ -1125,3 +1125,33 @@ fn check_is_like_noop_on_many_servers_not_all() {
         "lesson 20"
     );
 }
+
+#[test]
+fn untagged_news_between_commands_is_allowed_by_rfc_9051_and_held_back_by_notify_servers() {
+    // RFC 9051 §5.2: "At any time, a server can send data that the client did not
+    // request"; §5.3 permits it with no command in progress (except EXPUNGE). RFC 5465
+    // §3.1: until NOTIFY is used, a NOTIFY server "only sends notifications while a
+    // command is being processed". The lesson used to pin its "not at any moment" on §5.2.
+    let text = lesson_text("24-idle-two-sessions.yaml");
+    assert!(!text.contains("but not at any"), "{text}");
+    assert!(text.contains("between commands too (§5.3)"), "{text}");
+    assert!(text.contains("(RFC 5465 §3.1)"), "{text}");
+    assert!(
+        text.contains("RFC 9051 §5.3"),
+        "the header lists the sections cited"
+    );
+}
+
+#[test]
+fn trycreate_is_a_must_unless_the_mailbox_cannot_be_created() {
+    // RFC 9051 §6.4.7 and RFC 3501 §6.4.7: "Unless it is certain that the destination
+    // mailbox can not be created, the server MUST send the response code [TRYCREATE]".
+    let text = lesson_text("12-copy-move.yaml");
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        folded.contains(
+            "a MUST in both, unless the server is certain that the mailbox cannot be created"
+        ),
+        "{folded}"
+    );
+}

@@ -276,7 +276,7 @@ pub(crate) fn diagnostics(body: &CommandBody, command: &str, column: usize) -> V
                     }
                     SelectParam::Qresync(q) => {
                         if q.uidvalidity == 0 {
-                            out.push(warn("zero-uidvalidity", "uidvalidity", "A UIDVALIDITY is never 0 (nz-number, RFC 7162 §7), so no mailbox matches: the server opens the mailbox without resynchronising.".into()));
+                            out.push(warn("zero-uidvalidity", "uidvalidity", "A UIDVALIDITY is never 0 (nz-number, RFC 7162 §7): the ABNF does not allow it, and no mailbox could match. Dovecot opens the mailbox without resynchronising.".into()));
                         }
                         if let Some((seqs, uids)) = &q.seq_match {
                             if distinct_count(seqs) != distinct_count(uids) {
