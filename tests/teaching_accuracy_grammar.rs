@@ -272,3 +272,56 @@ fn a_message_part_gives_its_lines_after_envelope_and_body() {
         "{all}"
     );
 }
+
+#[test]
+fn sort_without_a_charset_is_told_its_key_was_read_as_the_charset() {
+    // RFC 5256 §5: `sort = ["UID" SP] "SORT" SP sort-criteria SP search-criteria`,
+    // `search-criteria = charset 1*(SP search-key)`: in `SORT (DATE) ALL`, ALL is the
+    // charset and the criteria are what is missing. Dovecot answers `BAD ... Missing
+    // search parameters`; the fix is a charset, not more criteria.
+    let d = error("a1 SORT (DATE) ALL");
+    assert!(d.message.contains("`ALL` was read as the charset"), "{d:?}");
+    assert_eq!(d.suggestion.as_deref(), Some("a1 SORT (DATE) UTF-8 ALL"));
+    let d = error("a2 THREAD REFERENCES unseen");
+    assert_eq!(
+        d.suggestion.as_deref(),
+        Some("a2 THREAD REFERENCES UTF-8 unseen")
+    );
+    // A real charset and no criteria: only the criteria are missing.
+    let d = error("a3 SORT (DATE) UTF-8");
+    assert!(!d.message.contains("read as the charset"), "{d:?}");
+}
+
+#[test]
+fn only_system_flags_have_search_keys_and_unkeyword_of_one_matches_everything() {
+    // RFC 9051 §2.3.2 lists the system flags; §6.4.4 gives each a key (SEEN, UNSEEN...),
+    // and RFC 3501 §6.4.4's OLD is NOT RECENT. `\Foo` and `\*` have none: the lint used
+    // to suggest FOO and `*`. Dovecot 2.3.19 searches a backslash name as a keyword:
+    // `KEYWORD \Seen` matches no message, `UNKEYWORD \Seen` every message.
+    let d = finding("a1 SEARCH KEYWORD \\Seen", "keyword-is-system-flag");
+    assert_eq!(d.suggestion.as_deref(), Some("SEEN"));
+    assert!(d.message.contains("matches no message"), "{d:?}");
+    let d = finding("a1 SEARCH UNKEYWORD \\Seen", "keyword-is-system-flag");
+    assert_eq!(d.suggestion.as_deref(), Some("UNSEEN"));
+    assert!(d.message.contains("matches every message"), "{d:?}");
+    let d = finding("a1 SEARCH UNKEYWORD \\Recent", "keyword-is-system-flag");
+    assert_eq!(d.suggestion.as_deref(), Some("OLD"));
+    for line in ["a1 SEARCH KEYWORD \\Foo", "a1 SEARCH KEYWORD \\*"] {
+        let d = finding(line, "keyword-is-system-flag");
+        assert_eq!(d.suggestion, None, "{d:?}");
+        assert!(d.message.contains("no system flag either"), "{d:?}");
+    }
+}
+
+#[test]
+fn a_backslash_name_that_is_no_system_flag_is_flagged_before_dovecot_refuses_it() {
+    // RFC 9051 §9: `flag-extension = "\" atom ; Future expansion`; §2.3.2: "Keywords do
+    // not begin with \". Dovecot 2.3.19: `STORE 1 +FLAGS.SILENT (\Foo)` gets `BAD Error
+    // in IMAP command STORE: Invalid system flag \FOO`.
+    let d = finding("a1 STORE 1 +FLAGS (\\Foo $X)", "unknown-system-flag");
+    assert_eq!(d.rule, "flag-extension");
+    assert!(d.message.contains("Dovecot answers BAD"), "{d:?}");
+    assert_eq!(d.suggestion.as_deref(), Some("a1 STORE 1 +FLAGS (Foo $X)"));
+    let parsed = send("a1 STORE 1 +FLAGS (\\Seen \\Draft)");
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+}

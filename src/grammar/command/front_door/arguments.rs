@@ -265,7 +265,7 @@ impl<'a> FrontDoor<'a> {
             return self.push(d);
         }
         if at_eol(e.input) {
-            let (code, message) = if failure {
+            let (code, mut message) = if failure {
                 (
                     "missing-argument",
                     format!("{name} needs {} here, but the line ends.", e.expected),
@@ -279,12 +279,45 @@ impl<'a> FrontDoor<'a> {
                     ),
                 )
             };
+            let mut suggestion = self.form(spec);
+            if let Some((hint, fixed)) = self.charset_taken_by_a_key(e.expected, spec, off) {
+                message.push(' ');
+                message.push_str(&hint);
+                suggestion = fixed;
+            }
             let d = Diagnostic::new(Severity::Error, code, off + 1, rule, message)
                 .expected(e.expected)
-                .suggest(self.form(spec));
+                .suggest(suggestion);
             return self.push(d);
         }
         self.bad_argument(e, spec, at, rule);
+    }
+
+    /// `SORT (DATE) ALL`: the last word before the end, a search key, was read as the
+    /// charset that SORT and THREAD require before their criteria (RFC 5256 §5,
+    /// `search-criteria = charset 1*(SP search-key)`), so the criteria look missing.
+    /// Says so, and puts UTF-8 in front of it.
+    fn charset_taken_by_a_key(
+        &self,
+        expected: &str,
+        spec: &Spec,
+        off: usize,
+    ) -> Option<(String, String)> {
+        if expected != label::CRITERIA || !matches!(spec.name, "SORT" | "THREAD") {
+            return None;
+        }
+        let line = &self.body[..off.min(self.line_end)];
+        let start = line.iter().rposition(|&b| b == b' ')? + 1;
+        let word = String::from_utf8_lossy(&line[start..]);
+        let upper = word.to_ascii_uppercase();
+        if !crate::grammar::search::SEARCH_KEY_NAMES.contains(&upper.as_str()) {
+            return None;
+        }
+        let hint = format!(
+            "`{word}` was read as the charset: {} takes a charset, such as UTF-8, before its search criteria (RFC 5256 §5).",
+            spec.name
+        );
+        Some((hint, self.with_replaced(start, 0, "UTF-8 ")?))
     }
 
     /// An argument of the wrong shape: `a1 FETCH body[] 3`, `a1 STORE 1 +FLAG (\Seen)`.

@@ -7,7 +7,7 @@ use crate::grammar::args::label;
 use crate::grammar::command::parsers::create_params;
 use crate::grammar::command::specs::Spec;
 use crate::grammar::command::types::CommandBody;
-use crate::grammar::core::StringForm;
+use crate::grammar::core::{Flag, StringForm};
 use crate::grammar::error::{Diagnostic, Severity};
 use crate::grammar::fetch::{FetchAttribute, FetchItems, EXTENSION_ITEMS, FETCH_ATT_NAMES};
 use crate::grammar::mailbox::Mailbox;
@@ -33,12 +33,17 @@ impl<'a> FrontDoor<'a> {
             Store { action, .. } if action.flags.iter().any(|f| f.is("\\Recent")) => {
                 self.lint_recent(spec)
             }
+            Store { action, .. } => self.lint_flag_extensions(&action.flags),
             Append { messages, .. }
                 if messages
                     .iter()
                     .any(|m| m.flags.iter().any(|f| f.is("\\Recent"))) =>
             {
                 self.lint_recent(spec)
+            }
+            Append { messages, .. } => {
+                let flags: Vec<Flag> = messages.iter().flat_map(|m| m.flags.clone()).collect();
+                self.lint_flag_extensions(&flags)
             }
             Fetch {
                 items: FetchItems::Items(items),
@@ -187,7 +192,10 @@ impl<'a> FrontDoor<'a> {
         }
     }
 
-    /// `KEYWORD \Seen`: a system flag where a keyword belongs; it has its own search key.
+    /// `KEYWORD \Seen`: a backslash name where a keyword belongs. A system flag has its
+    /// own search key (`UNKEYWORD \Recent` is OLD); any other backslash name is neither
+    /// a keyword nor a system flag. Dovecot 2.3.19 searches for it as a keyword: KEYWORD
+    /// matches no message, UNKEYWORD every message.
     fn lint_search_keywords(&mut self, criteria: &[SearchKey]) {
         let mut found = Vec::new();
         for key in criteria {
@@ -200,20 +208,54 @@ impl<'a> FrontDoor<'a> {
             });
         }
         for (negated, flag) in found {
-            let key = flag.trim_start_matches('\\').to_ascii_uppercase();
-            let key = if negated { format!("UN{key}") } else { key };
-            let d = Diagnostic::new(
+            let (word, dovecot) = if negated {
+                ("UNKEYWORD", "Dovecot answers OK and matches every message")
+            } else {
+                ("KEYWORD", "Dovecot answers OK and matches no message")
+            };
+            let mut d = Diagnostic::new(
                 Severity::Warning,
                 "keyword-is-system-flag",
                 self.name_col(),
                 "search-key",
-                format!(
-                    "KEYWORD takes a keyword such as $Forwarded, not the system flag {flag}. System flags have their own search keys: use {key}."
-                ),
-            )
-            .suggest(key);
+                String::new(),
+            );
+            match system_flag_key(&flag, negated) {
+                Some(key) => {
+                    d.message = format!("{word} takes a keyword such as $Forwarded, not the system flag {flag}. System flags have their own search keys: use {key}. ({dovecot}.)");
+                    d.suggestion = Some(key.to_owned());
+                }
+                None => {
+                    d.message = format!("{word} takes a keyword such as $Forwarded, written without a backslash. `{flag}` is no keyword, and no system flag either: those are \\Seen, \\Answered, \\Flagged, \\Deleted and \\Draft (RFC 9051 §2.3.2). ({dovecot}.)");
+                }
+            }
             self.push(d);
         }
+    }
+
+    /// `STORE 1 +FLAGS (\Foo)`: a backslash name that is no system flag. The grammar
+    /// allows it (`flag-extension = "\" atom`, RFC 9051 §9), kept for future standards;
+    /// Dovecot 2.3.19 answers `BAD ... Invalid system flag \FOO`.
+    fn lint_flag_extensions(&mut self, flags: &[Flag]) {
+        let Some(flag) = flags
+            .iter()
+            .find(|f| f.is_system() && system_flag_key(&f.0, false).is_none())
+        else {
+            return;
+        };
+        let bare = flag.0.trim_start_matches('\\');
+        let mut d = Diagnostic::new(
+            Severity::Warning,
+            "unknown-system-flag",
+            self.name_col(),
+            "flag-extension",
+            format!("`{}` is no system flag: those are \\Seen, \\Answered, \\Flagged, \\Deleted and \\Draft (RFC 9051 §2.3.2). Other backslash names are kept for future standards (flag-extension, RFC 9051 §9), and Dovecot answers BAD (Invalid system flag). A keyword of your own has no backslash: `{bare}`.", flag.0),
+        );
+        let line = self.fixed_line();
+        if line.contains(&flag.0) {
+            d.suggestion = Some(line.replacen(&flag.0, bare, 1));
+        }
+        self.push(d);
     }
 
     /// A command IMAP4rev2 removed (RFC 9051 Appendix E).
@@ -319,4 +361,20 @@ impl<'a> FrontDoor<'a> {
         d.suggestion = self.with_replaced(start, usize::MAX, "Archive");
         self.push(d);
     }
+}
+
+/// The search key of a system flag (RFC 9051 §6.4.4), or of its absence: SEEN for
+/// `\Seen`, UNSEEN for its negation; `\Recent` is IMAP4rev1's RECENT, and not recent is OLD.
+fn system_flag_key(flag: &str, negated: bool) -> Option<&'static str> {
+    const KEYS: [(&str, &str, &str); 6] = [
+        ("\\Answered", "ANSWERED", "UNANSWERED"),
+        ("\\Deleted", "DELETED", "UNDELETED"),
+        ("\\Draft", "DRAFT", "UNDRAFT"),
+        ("\\Flagged", "FLAGGED", "UNFLAGGED"),
+        ("\\Seen", "SEEN", "UNSEEN"),
+        ("\\Recent", "RECENT", "OLD"),
+    ];
+    KEYS.iter()
+        .find(|(name, _, _)| name.eq_ignore_ascii_case(flag))
+        .map(|&(_, key, not)| if negated { not } else { key })
 }
