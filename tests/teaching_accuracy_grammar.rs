@@ -3,6 +3,7 @@
 //! 2.3.19 answers: each test is one input whose rule name, "expected" or suggestion said
 //! something the RFC does not, and what it says now.
 
+use imap_tutor::grammar::command::{parse_client_line, ClientExpectation};
 use imap_tutor::grammar::{parse_command, parse_response, Diagnostic, ParsedCommand, Severity};
 
 fn send(line: &str) -> ParsedCommand {
@@ -324,4 +325,21 @@ fn a_backslash_name_that_is_no_system_flag_is_flagged_before_dovecot_refuses_it(
     assert_eq!(d.suggestion.as_deref(), Some("a1 STORE 1 +FLAGS (Foo $X)"));
     let parsed = send("a1 STORE 1 +FLAGS (\\Seen \\Draft)");
     assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+}
+
+#[test]
+fn a_command_during_idle_is_a_must_not_and_dovecot_drops_it() {
+    // RFC 9051 §6.3.13: "The client MUST NOT send a command while the server is waiting
+    // for the DONE". The server does read the line: Dovecot 2.3.19 answers `c BAD
+    // Expected DONE` for the IDLE and the command is gone (it used to say the server
+    // "reads nothing but DONE").
+    let p = parse_client_line(b"a2 NOOP\r\n", ClientExpectation::IdleDone);
+    let d = &p.diagnostics[0];
+    assert!(!d.message.contains("reads nothing but DONE"), "{d:?}");
+    assert!(
+        d.message
+            .contains("MUST NOT send a command (RFC 9051 §6.3.13)"),
+        "{d:?}"
+    );
+    assert!(d.message.contains("BAD Expected DONE"), "{d:?}");
 }

@@ -341,7 +341,7 @@ fn key(input: &[u8], depth: usize) -> PResult<'_, SearchKey> {
     if depth > MAX_DEPTH {
         return fail(
             input,
-            "fewer nested search keys (NOT, OR and parentheses nest at most 32 deep)",
+            "fewer nested search keys (the tutor follows NOT, OR and parentheses at most 32 deep; IMAP itself sets no limit)",
         );
     }
     match input.first() {

@@ -100,7 +100,7 @@ fn idle_done(line: &[u8], out: &mut ParsedClientLine) {
         (
             "command-during-idle",
             format!(
-                "While IDLE runs, the server reads nothing but DONE. Send DONE, wait for the tagged OK that completes IDLE, then send `{}`.",
+                "While IDLE runs, the client MUST NOT send a command (RFC 9051 §6.3.13): Dovecot ends the IDLE with `BAD Expected DONE` and drops this line. Send DONE, wait for the tagged OK that completes IDLE, then send `{}`.",
                 shorten(line)
             ),
         )
