@@ -343,3 +343,33 @@ fn a_command_during_idle_is_a_must_not_and_dovecot_drops_it() {
     );
     assert!(d.message.contains("BAD Expected DONE"), "{d:?}");
 }
+
+#[test]
+fn renaming_inbox_is_special_in_the_rfc_and_refused_by_dovecot() {
+    // RFC 9051 §6.3.6: "Renaming INBOX is permitted ... It moves all messages in INBOX to
+    // a new mailbox"; Dovecot 2.3.19 answers `NO [CANNOT] Renaming INBOX isn't supported`.
+    let d = finding("a1 RENAME INBOX Old", "inbox-special");
+    assert!(d.message.contains("RFC 9051 §6.3.6"), "{d:?}");
+    assert!(d.message.contains("NO [CANNOT]"), "{d:?}");
+}
+
+#[test]
+fn a_fetch_item_where_move_wants_a_mailbox_names_the_move() {
+    // `move = "MOVE" SP sequence-set SP mailbox` (RFC 6851 §5): the label said "copy to".
+    let d = finding("a1 MOVE 1 body[]", "data-item-as-mailbox");
+    assert_eq!(expected(&d), "the name of the mailbox to move to");
+    let d = finding("a1 COPY 1 body[]", "data-item-as-mailbox");
+    assert_eq!(expected(&d), "the name of the mailbox to copy to");
+}
+
+#[test]
+fn an_unknown_fetch_item_is_not_valid_syntax_but_an_extension_s_to_add() {
+    // RFC 9051 §9 `fetch-att` lists its items and no generic extension form; Dovecot
+    // 2.3.19 answers `FETCH 1 FOO` with `BAD Error in IMAP command FETCH: Unknown
+    // parameter: FOO`. The note used to call FOO "valid syntax".
+    let d = finding("a1 FETCH 1 FOO", "unknown-fetch-item");
+    assert!(!d.message.contains("valid syntax"), "{d:?}");
+    assert!(d.message.contains("Unknown parameter: FOO"), "{d:?}");
+    let d = finding("a1 FETCH 1 FLAG", "unknown-fetch-item");
+    assert_eq!(d.suggestion.as_deref(), Some("FLAGS"));
+}

@@ -134,7 +134,7 @@ impl<'a> FrontDoor<'a> {
         } else if from.is_inbox() {
             (
                 Severity::Note,
-                "Renaming INBOX is special (RFC 9051 §6.3.6): its messages move to the new mailbox, and INBOX stays, empty.",
+                "Renaming INBOX is special (RFC 9051 §6.3.6): its messages move to the new mailbox, and INBOX stays, empty. Dovecot 2.3.19 does not support it and answers NO [CANNOT] Renaming INBOX isn't supported.",
             )
         } else {
             return;
@@ -161,7 +161,7 @@ impl<'a> FrontDoor<'a> {
                         "unknown-fetch-item",
                         self.name_col(),
                         "fetch-att",
-                        format!("{other} is not a FETCH data item the tutor knows. It is valid syntax for an extension's item, but a server without that extension answers BAD."),
+                        format!("{other} is not a FETCH data item of RFC 9051 or of an extension the tutor knows. Only an extension the server announces can add one; a server without it answers BAD (Dovecot: Unknown parameter: {other})."),
                     );
                     if let Some(best) = nearest(other, FETCH_ATT_NAMES) {
                         d.message.push_str(&format!(" Did you mean {best}?"));
@@ -357,7 +357,11 @@ impl<'a> FrontDoor<'a> {
                 self.tag_text
             ),
         )
-        .expected(label::COPY_TO);
+        .expected(if verb == "move" {
+            label::MOVE_TO
+        } else {
+            label::COPY_TO
+        });
         d.suggestion = self.with_replaced(start, usize::MAX, "Archive");
         self.push(d);
     }
