@@ -373,3 +373,39 @@ fn an_unknown_fetch_item_is_not_valid_syntax_but_an_extension_s_to_add() {
     let d = finding("a1 FETCH 1 FLAG", "unknown-fetch-item");
     assert_eq!(d.suggestion.as_deref(), Some("FLAGS"));
 }
+
+#[test]
+fn qresync_s_values_include_the_sequence_match_data() {
+    // RFC 7162 §7: `"QRESYNC" SP "(" uidvalidity SP mod-sequence-value [SP known-uids]
+    // [SP seq-match-data] ")"`; the label and the form named only the first three.
+    let d = error("a1 SELECT INBOX (QRESYNC)");
+    assert!(
+        expected(&d).contains("(known-sequence-set known-uid-set)"),
+        "{d:?}"
+    );
+    assert!(
+        d.suggestion
+            .as_deref()
+            .is_some_and(|s| s.contains("QRESYNC (")),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn a_flags_line_cut_short_is_not_told_about_message_numbers() {
+    // The hint "Message numbers start at 1." hung on the rule `mailbox-data`, which also
+    // names FLAGS, LIST and STATUS; it now hangs on RFC 9051's `obsolete-search-response
+    // = "SEARCH" *(SP nz-number)`, where it is true (UIDs too, after UID SEARCH).
+    let all = |line: &str| -> String {
+        parse_response(format!("{line}\r\n").as_bytes())
+            .diagnostics
+            .iter()
+            .map(|d| format!("{} {} | ", d.rule, d.message))
+            .collect()
+    };
+    let flags = all("* FLAGS");
+    assert!(!flags.contains("start at 1"), "{flags}");
+    let search = all("* SEARCH 1 0");
+    assert!(search.contains("obsolete-search-response"), "{search}");
+    assert!(search.contains("UIDs after UID SEARCH"), "{search}");
+}

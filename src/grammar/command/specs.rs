@@ -77,14 +77,14 @@ pub(crate) static SPECS: &[Spec] = &[
     Spec {
         name: "SELECT",
         rule: "select",
-        synopsis: "SELECT <mailbox> [(CONDSTORE)]",
+        synopsis: "SELECT <mailbox> [(CONDSTORE) or (QRESYNC (<uidvalidity> <mod-sequence> ...))]",
         parse: select,
         uid: None,
     },
     Spec {
         name: "EXAMINE",
         rule: "examine",
-        synopsis: "EXAMINE <mailbox> [(CONDSTORE)]",
+        synopsis: "EXAMINE <mailbox> [(CONDSTORE) or (QRESYNC (<uidvalidity> <mod-sequence> ...))]",
         parse: examine,
         uid: None,
     },

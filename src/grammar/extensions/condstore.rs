@@ -65,7 +65,7 @@ pub enum FetchModifier {
 /// What each part of QRESYNC is called when it is wrong. Distinct texts: the mock
 /// tells them apart to answer with Dovecot's words.
 pub(crate) const QRESYNC_VALUES: &str =
-    "the QRESYNC values in parentheses: (uidvalidity mod-sequence [known-uids])";
+    "the QRESYNC values in parentheses: (uidvalidity mod-sequence [known-uids] [(known-sequence-set known-uid-set)])";
 pub(crate) const QRESYNC_UIDVALIDITY: &str = "the UIDVALIDITY the client remembers (a number)";
 pub(crate) const QRESYNC_MODSEQ: &str = "the highest mod-sequence the client knows (a number)";
 pub(crate) const KNOWN_UIDS: &str = "the UIDs the client knows, without * (such as 1:300)";

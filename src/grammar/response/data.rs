@@ -317,7 +317,7 @@ pub(crate) fn search_response(input: &[u8]) -> PResult<'_, (Vec<u32>, Option<u64
     let (rest, numbers) = many0(preceded(tag(" "), nz_number)).parse(input)?;
     if let [b' ', b'0'..=b'9', ..] = rest {
         // Say why the list stopped (a 0, a number too big) instead of "unexpected text".
-        rule("mailbox-data", nz_number).parse(&rest[1..])?;
+        rule("obsolete-search-response", nz_number).parse(&rest[1..])?;
     }
     let modseq = opt(preceded(
         tag(" "),

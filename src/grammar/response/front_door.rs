@@ -769,7 +769,8 @@ fn rule_hint(rule: &str) -> Option<&'static str> {
         "status-att-list" => "A STATUS response is a mailbox and a list of item-number pairs: INBOX (MESSAGES 4 UIDNEXT 5).",
         "esearch-response" | "search-correlator" | "search-return-data" => "ESEARCH data is [(TAG \"a1\")] [UID] and name-value pairs such as MIN 2 COUNT 3.",
         "expunged-resp" => "VANISHED is followed by a set of UIDs: VANISHED (EARLIER) 41,43:116.",
-        "mailbox-data" => "Message numbers start at 1.",
+        // RFC 9051's name; RFC 3501 has the same line as `mailbox-data =/ "SEARCH" ...`.
+        "obsolete-search-response" => "SEARCH results are message numbers (UIDs after UID SEARCH), and both start at 1.",
         "resp-text-code" => "A response code is [NAME] or [NAME argument], e.g. [UIDNEXT 5].",
         _ => return None,
     })
