@@ -90,6 +90,8 @@ fn header_fields_needs_a_list_of_at_least_one_name() {
     let d = error("a1 FETCH 1 BODY.PEEK[HEADER.FIELDS ()]");
     assert_eq!(d.rule, "header-list");
     assert!(expected(&d).contains("header field name"), "{d:?}");
+    let d = error("a1 FETCH 1 BODY.PEEK[HEADER.FIELDS ( From)]");
+    assert!(expected(&d).contains("header field name"), "{d:?}");
     assert!(send("a1 FETCH 1 BODY.PEEK[HEADER.FIELDS (From)]")
         .command
         .is_some());

@@ -148,7 +148,7 @@ fn header_list(input: &[u8]) -> PResult<'_, Vec<String>> {
         }));
     };
     let names = crate::grammar::args::list(1, NAME, |i| {
-        map(astring, |s| s.text().into_owned()).parse(i)
+        expect(NAME, map(astring, |s| s.text().into_owned())).parse(i)
     });
     rule("header-list", expect(NAMES, names))
         .parse(rest)

@@ -138,7 +138,7 @@ pub(crate) fn getmetadata(input: &[u8]) -> PResult<'_, CommandBody> {
 /// `entries = entry / "(" entry *(SP entry) ")"`
 fn entries(input: &[u8]) -> PResult<'_, Vec<String>> {
     if input.first() == Some(&b'(') {
-        return list(0, ENTRY, entry)(input);
+        return list(0, ENTRY, |i| expect(ENTRY, entry).parse(i))(input);
     }
     let (rest, one) = expect(ENTRY, entry).parse(input)?;
     Ok((rest, vec![one]))
