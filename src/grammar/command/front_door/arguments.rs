@@ -110,7 +110,7 @@ impl<'a> FrontDoor<'a> {
             let text = String::from_utf8_lossy(word).into_owned();
             let encoded = crate::grammar::mailbox::encode_modified_utf7(&text);
             let hint = format!(
-                "An unquoted word is ASCII only. IMAP4rev1 writes a non-ASCII mailbox name in modified UTF-7 (`{encoded}`); once the client has sent ENABLE IMAP4rev2 (RFC 9051 Appendix A) or ENABLE UTF8=ACCEPT (RFC 6855), it may be a quoted string in UTF-8."
+                "An unquoted word is ASCII only. IMAP4rev1 writes a non-ASCII mailbox name in modified UTF-7 (`{encoded}`); with IMAP4rev2 (after ENABLE IMAP4rev2 on a server that also speaks IMAP4rev1, RFC 9051 Appendix A), or after ENABLE UTF8=ACCEPT (RFC 6855), it may be a quoted string in UTF-8."
             );
             return Some((hint, self.with_replaced(start, end - start, &encoded)));
         }

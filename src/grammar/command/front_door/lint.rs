@@ -226,7 +226,7 @@ impl<'a> FrontDoor<'a> {
                     d.suggestion = Some(key.to_owned());
                 }
                 None => {
-                    d.message = format!("{word} takes a keyword such as $Forwarded, written without a backslash. `{flag}` is no keyword, and no system flag either: those are \\Seen, \\Answered, \\Flagged, \\Deleted and \\Draft (RFC 9051 §2.3.2). ({dovecot}.)");
+                    d.message = format!("{word} takes a keyword such as $Forwarded, written without a backslash. `{flag}` is no keyword, and no system flag either: those are \\Seen, \\Answered, \\Flagged, \\Deleted and \\Draft, and IMAP4rev1's \\Recent (RFC 9051 §2.3.2). ({dovecot}.)");
                 }
             }
             self.push(d);
@@ -249,7 +249,7 @@ impl<'a> FrontDoor<'a> {
             "unknown-system-flag",
             self.name_col(),
             "flag-extension",
-            format!("`{}` is no system flag: those are \\Seen, \\Answered, \\Flagged, \\Deleted and \\Draft (RFC 9051 §2.3.2). Other backslash names are kept for future standards (flag-extension, RFC 9051 §9), and Dovecot answers BAD (Invalid system flag). A keyword of your own has no backslash: `{bare}`.", flag.0),
+            format!("`{}` is no system flag: those are \\Seen, \\Answered, \\Flagged, \\Deleted and \\Draft, and IMAP4rev1's \\Recent (RFC 9051 §2.3.2). Other backslash names are kept for future standards (flag-extension, RFC 9051 §9), and Dovecot answers BAD (Invalid system flag). A keyword of your own has no backslash: `{bare}`.", flag.0),
         );
         let line = self.fixed_line();
         if line.contains(&flag.0) {
