@@ -416,3 +416,25 @@ fn a_flags_line_cut_short_is_not_told_about_message_numbers() {
     assert!(search.contains("obsolete-search-response"), "{search}");
     assert!(search.contains("UIDs after UID SEARCH"), "{search}");
 }
+
+#[test]
+fn a_literal_holds_any_byte_but_nul() {
+    // RFC 9051 §9: `literal = "{" number64 ["+"] "}" CRLF *CHAR8`, `CHAR8 = %x01-ff`:
+    // NUL only travels in RFC 3516's `literal8`, where a command allows one (RFC 9051
+    // §4.3.1). The note said "arbitrary bytes".
+    let d = finding("a1 LOGIN \"strategos pass", "unterminated-quote");
+    assert!(!d.message.contains("arbitrary bytes"), "{d:?}");
+    assert!(d.message.contains("any byte but NUL"), "{d:?}");
+}
+
+#[test]
+fn done_outside_idle_names_the_continuation_not_only_dovecot_s_words() {
+    // RFC 9051 §6.3.13: the server answers IDLE with a continuation request, whose text
+    // is the server's; `+ idling` is Dovecot's.
+    let d = finding("DONE", "done-outside-idle");
+    assert!(
+        d.message
+            .contains("`+` continuation request (Dovecot's is `+ idling`)"),
+        "{d:?}"
+    );
+}

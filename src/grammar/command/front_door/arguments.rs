@@ -230,7 +230,7 @@ impl<'a> FrontDoor<'a> {
                 "unterminated-quote",
                 open + 1,
                 "quoted",
-                "This quoted string is never closed: it needs a \" before the end of the line. A quoted string cannot span lines; for line breaks or arbitrary bytes, send a literal ({size} and then the bytes).",
+                "This quoted string is never closed: it needs a \" before the end of the line. A quoted string cannot span lines; for line breaks or 8-bit bytes, send a literal ({size} and then the bytes: any byte but NUL, RFC 9051 §4.3.1).",
             )
             .expected("a closing double quote");
             d.suggestion = self.with_replaced(off, 0, "\"");

@@ -406,7 +406,7 @@ impl<'a> FrontDoor<'a> {
                 "done-outside-idle",
                 1,
                 "idle",
-                "DONE is not a command: it ends an IDLE (RFC 2177, RFC 9051 §6.3.13), and only while IDLE runs, after the server's `+ idling`. Outside IDLE a server reads DONE as a tag with no command and answers BAD.",
+                "DONE is not a command: it ends an IDLE (RFC 2177, RFC 9051 §6.3.13), and only while IDLE runs, after the server's `+` continuation request (Dovecot's is `+ idling`). Outside IDLE a server reads DONE as a tag with no command and answers BAD.",
             )
             .expected("a tag, a space and a command");
             return self.push(d);
