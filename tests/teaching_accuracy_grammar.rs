@@ -438,3 +438,30 @@ fn done_outside_idle_names_the_continuation_not_only_dovecot_s_words() {
         "{d:?}"
     );
 }
+
+#[test]
+fn xlist_s_inbox_attribute_has_no_special_use_successor() {
+    // RFC 6154 §2 defines \All, \Archive, \Drafts, \Flagged, \Junk, \Sent and \Trash:
+    // XLIST's \AllMail became \All, and its \Inbox has no successor.
+    let d = parse_response(b"* XLIST (\\HasNoChildren \\Inbox) \"/\" INBOX\r\n")
+        .diagnostics
+        .into_iter()
+        .find(|d| d.code == "quirk-xlist")
+        .expect("quirk-xlist");
+    assert!(d.message.contains("an \\Inbox that it dropped"), "{d:?}");
+}
+
+#[test]
+fn an_unknown_response_is_to_be_accepted_at_all_times() {
+    // RFC 9051 §7: "The client MUST be prepared to accept any response at all times."
+    let d = parse_response(b"* FOOBAR 1 2\r\n")
+        .diagnostics
+        .into_iter()
+        .find(|d| d.code == "unknown-response")
+        .expect("unknown-response");
+    assert!(
+        d.message
+            .contains("accept any response at all times (RFC 9051 §7)"),
+        "{d:?}"
+    );
+}

@@ -365,7 +365,7 @@ impl<'a> Door<'a, '_> {
             // special mailboxes (\Inbox, \AllMail...), before RFC 6154's SPECIAL-USE.
             // Read as LIST; Dovecot answers the XLIST command with LIST lines.
             "XLIST" => {
-                cx.quirk(after, "quirk-xlist", "mailbox-list", "XLIST is Gmail's old, unregistered LIST: the same data, with attributes such as \\Inbox, \\AllMail, \\Sent that RFC 6154's SPECIAL-USE (LIST \"\" \"*\" RETURN (SPECIAL-USE)) replaced. Read here as LIST.");
+                cx.quirk(after, "quirk-xlist", "mailbox-list", "XLIST is Gmail's old, unregistered LIST: the same data, with attributes such as \\AllMail and \\Sent that RFC 6154's SPECIAL-USE (LIST \"\" \"*\" RETURN (SPECIAL-USE)) replaced with \\All, \\Sent and the rest, and an \\Inbox that it dropped (INBOX has its own name). Read here as LIST.");
                 self.read("LIST", mailbox_list(cx, after), "mailbox-list")
                     .map(Data::List)
             }
@@ -463,7 +463,7 @@ impl<'a> Door<'a, '_> {
             .filter(|r| *r != "CONTINUATION")
             .collect();
         let near = nearest(upper, &known);
-        let mut d = self.diagnostic(Severity::Warning, "unknown-response", rest, "response-data", format!("The tutor does not know the untagged response {upper}. It may belong to an extension the tutor does not cover (ANNOTATE, URLAUTH, ...); clients ignore responses they do not understand."));
+        let mut d = self.diagnostic(Severity::Warning, "unknown-response", rest, "response-data", format!("The tutor does not know the untagged response {upper}. It may belong to an extension the tutor does not cover (ANNOTATE, URLAUTH, ...). A client must be prepared to accept any response at all times (RFC 9051 §7), and may ignore data it has no use for."));
         d.suggestion = near.map(|near| format!("Did you mean {near}?"));
         self.push(d);
     }
