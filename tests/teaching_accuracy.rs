@@ -7,53 +7,13 @@
 
 use std::path::{Path, PathBuf};
 
+mod teaching_support;
+
 use imap_tutor::explain::{Annotation, Explainer};
 use imap_tutor::grammar::Severity;
 use imap_tutor::knowledge::{self, Kind};
-use imap_tutor::render::{self, TextStyle};
-use imap_tutor::transcript::{self, Direction};
-
-const GREETING: &str = "* OK [CAPABILITY IMAP4rev1 LITERAL+ AUTH=PLAIN] Dovecot ready.";
-
-/// Explains a session given as `C: ` / `S: ` lines (the greeting first).
-fn session(lines: &[&str]) -> Vec<Annotation> {
-    let mut explainer = Explainer::default();
-    let mut out = explainer.feed(Direction::Server, format!("{GREETING}\r\n").as_bytes());
-    for line in lines {
-        let (direction, text) = match line.split_at(3) {
-            ("C: ", text) => (Direction::Client, text),
-            ("S: ", text) => (Direction::Server, text),
-            _ => panic!("{line}: start with C: or S:"),
-        };
-        out.extend(explainer.feed(direction, format!("{text}\r\n").as_bytes()));
-    }
-    out.extend(explainer.finish());
-    out
-}
-
-/// The annotation of the line that starts with `display`.
-fn line<'a>(annotations: &'a [Annotation], display: &str) -> &'a Annotation {
-    annotations
-        .iter()
-        .find(|a| a.display.starts_with(display))
-        .unwrap_or_else(|| panic!("no line {display:?} in {annotations:#?}"))
-}
-
-/// Everything the learner reads about one annotation, as the text renderer writes it.
-fn shown(a: &Annotation) -> String {
-    let mut out = Vec::new();
-    let style = TextStyle {
-        color: false,
-        width: 400,
-        full: false,
-    };
-    render::write_text(&mut out, a, style).unwrap();
-    String::from_utf8(out).unwrap()
-}
-
-fn entry(kind: Kind, name: &str) -> &'static knowledge::Entry {
-    knowledge::lookup(kind, name).unwrap_or_else(|| panic!("no {} {name}", kind.label()))
-}
+use imap_tutor::transcript;
+use teaching_support::{entry, line, session, shown};
 
 /// All the prose of an entry, in one lower-case string.
 fn prose(kind: Kind, name: &str) -> String {

@@ -768,11 +768,15 @@ pub(crate) fn is_dovecot_timing(text: &str) -> bool {
         })
 }
 
+/// "The server ..." becomes "the server ..." inside a sentence, but a summary that opens
+/// with a protocol word ("SEARCH failed", "COMPRESS refused") keeps its case.
 fn lowercase_first(s: &str) -> String {
     let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_lowercase().collect::<String>() + chars.as_str(),
-        None => String::new(),
+    match (chars.next(), chars.clone().next()) {
+        (Some(c), Some(next)) if c.is_uppercase() && !next.is_uppercase() => {
+            c.to_lowercase().collect::<String>() + chars.as_str()
+        }
+        _ => s.to_string(),
     }
 }
 

@@ -18,11 +18,23 @@ pub(super) fn esearch_phrase(
     tag: Option<&str>,
 ) -> String {
     let sorted_update = tag.is_some_and(|t| ctx.sorted_updates.contains(t));
-    a.details.extend(
-        items
-            .iter()
-            .filter_map(|(k, v)| esearch_item(k, v, uid, sorted_update)),
-    );
+    // RFC 4731 §3.2: MODSEQ covers only the messages MIN and MAX name when neither ALL
+    // nor COUNT was asked for; otherwise every message that matched.
+    let modseq_of_min_max = items.iter().any(|(k, _)| k == "MIN" || k == "MAX")
+        && !items.iter().any(|(k, _)| k == "ALL" || k == "COUNT");
+    for (k, v) in items {
+        if k == "ADDTO" || k == "REMOVEFROM" {
+            // RFC 5267 §4.3.3: the payload is one or more (position, set) pairs, each
+            // processed in the order it appears.
+            a.details.extend(
+                context_pairs(v)
+                    .iter()
+                    .map(|(position, set)| update_pair(k, position, set, uid, sorted_update)),
+            );
+        } else {
+            a.details.extend(esearch_item(k, v, uid, modseq_of_min_max));
+        }
+    }
     let list: Vec<String> = items.iter().map(|(k, v)| format!("{k} {v}")).collect();
     let update = items.iter().all(|(k, _)| k == "ADDTO" || k == "REMOVEFROM");
     let key = match (update, uid) {
@@ -73,22 +85,35 @@ pub(super) fn sort_phrase(ctx: &Context, numbers: &[u32]) -> String {
     }
 }
 
-/// What one ESEARCH item says beyond its name and value: the items of CONTEXT=SEARCH
-/// (RFC 5267 §4.3.3, §4.3.4, §4.4) and CONDSTORE's MODSEQ (RFC 4731 §3.2). `sorted`:
-/// the item updates a SORT's result, where position 0 is not RFC 5267's.
-fn esearch_item(name: &str, value: &str, uid: bool, sorted: bool) -> Option<String> {
+/// The (context position, set) pairs of an ADDTO or REMOVEFROM payload (RFC 5267 §7:
+/// `"(" context-position SP sequence-set *(SP context-position SP sequence-set) ")"`).
+fn context_pairs(value: &str) -> Vec<(&str, &str)> {
     let inner = value.trim_start_matches('(').trim_end_matches(')');
-    let (first, rest) = inner.split_once(' ').unwrap_or((inner, ""));
-    // One message ("4") reads in the singular, a set ("4,7:9") in the plural; position 0
-    // leaves the place to the client (mailbox order), another puts the set there.
-    let one = !rest.contains([',', ':']);
-    let what = say!(match (uid, one) {
+    let words: Vec<&str> = inner.split_whitespace().collect();
+    words
+        .chunks(2)
+        .map(|pair| (pair[0], pair.get(1).copied().unwrap_or("")))
+        .collect()
+}
+
+/// "messages"/"UIDs", singular for one message ("4"), plural for a set ("4,7:9").
+fn what(set: &str, uid: bool) -> (bool, String) {
+    let one = !set.contains([',', ':']);
+    let key = match (uid, one) {
         (true, true) => "response.esearch.what.uid.one",
         (true, false) => "response.esearch.what.uid",
         (false, true) => "response.esearch.what.sequence.one",
         (false, false) => "response.esearch.what.sequence",
-    });
-    let (addto, removefrom) = match (one, first == "0") {
+    };
+    (one, say!(key))
+}
+
+/// One (position, set) pair of a context update (RFC 5267 §4.3.3, §4.3.4): position 0
+/// leaves the place to the client (mailbox order), another puts the set there. `sorted`:
+/// the update is to a SORT's result, where position 0 is not RFC 5267's.
+fn update_pair(name: &str, position: &str, set: &str, uid: bool, sorted: bool) -> String {
+    let (one, what) = what(set, uid);
+    let (addto, removefrom) = match (one, position == "0") {
         (_, true) if sorted => (
             "response.esearch.addto.sorted",
             "response.esearch.removefrom.sorted",
@@ -107,18 +132,26 @@ fn esearch_item(name: &str, value: &str, uid: bool, sorted: bool) -> Option<Stri
             "response.esearch.removefrom.at",
         ),
     };
+    let key = if name == "ADDTO" { addto } else { removefrom };
+    say!(key, what = what, set = set, position = position)
+}
+
+/// What one other ESEARCH item says beyond its name and value: PARTIAL (RFC 5267 §4.4)
+/// and CONDSTORE's MODSEQ (RFC 4731 §3.2), whose messages depend on `modseq_of_min_max`.
+fn esearch_item(name: &str, value: &str, uid: bool, modseq_of_min_max: bool) -> Option<String> {
+    let inner = value.trim_start_matches('(').trim_end_matches(')');
+    let (first, rest) = inner.split_once(' ').unwrap_or((inner, ""));
     Some(match name {
-        "ADDTO" => say!(addto, what = what, set = rest, position = first),
-        "REMOVEFROM" => say!(removefrom, what = what, set = rest, position = first),
         "PARTIAL" if rest.eq_ignore_ascii_case("NIL") => {
             say!("response.esearch.partial.none", range = first)
         }
         "PARTIAL" => say!(
             "response.esearch.partial",
             range = first,
-            what = what,
+            what = what(rest, uid).1,
             set = rest
         ),
+        "MODSEQ" if modseq_of_min_max => say!("response.esearch.modseq.min-max", modseq = value),
         "MODSEQ" => say!("response.esearch.modseq", modseq = value),
         "RELEVANCY" => say!("response.esearch.relevancy", scores = inner),
         _ => return None,

@@ -1,0 +1,195 @@
+//! What `imap-tutor explain` says about the RFCs' own examples (RFC 9051 §6 and §7 and the
+//! extension RFCs, `tests/data/rfc-examples/`), each sentence read against the section it
+//! cites and, where it speaks of a server, against Dovecot 2.3.19. Each test is one class
+//! of mistake found that way, shown on the exchange where a learner met it, with what the
+//! RFC says instead.
+
+mod teaching_support;
+
+use imap_tutor::explain::Annotation;
+use imap_tutor::knowledge::{self, Kind};
+use teaching_support::{folded, line, prose_folded as prose, session};
+
+/// What the learner reads about one annotation, whitespace folded (the renderer wraps).
+fn shown(a: &Annotation) -> String {
+    folded(&teaching_support::shown(a))
+}
+
+/// A session with INBOX selected, then `lines`.
+fn selected(lines: &[&str]) -> Vec<Annotation> {
+    let mut all = vec![
+        "C: a1 LOGIN fred secret",
+        "S: a1 OK Logged in",
+        "C: a2 SELECT INBOX",
+        "S: * 3 EXISTS",
+        "S: a2 OK [READ-WRITE] Select completed",
+    ];
+    all.extend_from_slice(lines);
+    session(&all)
+}
+
+// ---- what the explainer writes --------------------------------------------------------
+
+#[test]
+fn a_code_summary_that_opens_with_a_command_name_keeps_its_capitals() {
+    // RFC 9051 §6.4.4 example (RFC 5182 §2.1): `NO [BADCHARSET UTF-8] KOI8-R is not
+    // supported`. The explainer lower-cased the first letter of every code summary to fit
+    // it in a sentence, and wrote "sEARCH failed", "cOMPRESS refused", "cREATE failed".
+    let out = selected(&[
+        "C: B283 SEARCH CHARSET KOI8-R TEXT hello",
+        "S: B283 NO [BADCHARSET UTF-8] KOI8-R is not supported",
+        "C: c COMPRESS DEFLATE",
+        "S: c NO [COMPRESSIONACTIVE] DEFLATE active via TLS",
+    ]);
+    let badcharset = shown(line(&out, "B283 NO"));
+    assert!(!badcharset.contains("sEARCH"), "{badcharset}");
+    assert!(
+        badcharset.contains("[BADCHARSET] SEARCH failed"),
+        "{badcharset}"
+    );
+    let compress = shown(line(&out, "c NO"));
+    assert!(
+        compress.contains("[COMPRESSIONACTIVE] COMPRESS refused"),
+        "{compress}"
+    );
+    // A summary in plain words still reads in lower case inside the sentence.
+    let out = selected(&["C: a3 EXPUNGE", "S: a3 NO [INUSE] Mailbox in use"]);
+    let inuse = shown(line(&out, "a3 NO"));
+    assert!(inuse.contains("[INUSE] someone else"), "{inuse}");
+}
+
+#[test]
+fn addto_with_several_pairs_explains_each_position_and_set() {
+    // RFC 5267 §4.3.3: ADDTO carries "pairs of a context position and a set of result
+    // updates ... Each pair is processed in the order that it appears"; its example
+    // `ADDTO (1 2733 1 2732 1 2731)` is three pairs. The explainer read "2733 1 2732 1
+    // 2731" as one set at position 1.
+    let out = selected(&[
+        "C: C01 UID SEARCH RETURN (UPDATE) KEYWORD $Junk",
+        "S: * ESEARCH (TAG \"C01\") UID",
+        "S: C01 OK Search completed",
+        "S: * ESEARCH (TAG \"C01\") UID ADDTO (1 2733 1 2732 1 2731)",
+        "S: * ESEARCH (TAG \"C01\") UID REMOVEFROM (0 2733 0 5:6)",
+    ]);
+    let addto = line(&out, "* ESEARCH (TAG \"C01\") UID ADDTO");
+    let text = shown(addto);
+    assert!(
+        !addto.details.iter().any(|d| d.contains("2733 1 2732")),
+        "{:?}",
+        addto.details
+    );
+    for uid in ["2733", "2732", "2731"] {
+        let sentence = format!("ADDTO: UID {uid} now matches and goes in at position 1");
+        assert!(text.contains(&sentence), "{text}");
+    }
+    assert_eq!(addto.details.len(), 3, "{:?}", addto.details);
+    let removefrom = shown(line(&out, "* ESEARCH (TAG \"C01\") UID REMOVEFROM"));
+    assert!(
+        removefrom.contains("REMOVEFROM: UID 2733 no longer matches"),
+        "{removefrom}"
+    );
+    assert!(
+        removefrom.contains("REMOVEFROM: UIDs 5:6 no longer match"),
+        "{removefrom}"
+    );
+}
+
+#[test]
+fn esearch_modseq_covers_every_match_unless_only_min_or_max_was_asked_for() {
+    // RFC 4731 §3.2: with a single MIN or MAX, MODSEQ "contains the mod-sequence for the
+    // found message"; with MIN and MAX and no ALL/COUNT, the highest of the two;
+    // "Otherwise the MODSEQ result option contains the highest mod-sequence for all
+    // messages being returned". The explainer said "of the messages named" even for
+    // RETURN (MIN COUNT), where MODSEQ covers all ten matches, not message 2.
+    let out = selected(&[
+        "C: a4 SEARCH RETURN (MIN COUNT) MODSEQ \"/flags/\\\\draft\" all 620162338",
+        "S: * ESEARCH (TAG \"a4\") MIN 2 COUNT 10 MODSEQ 917162500",
+        "S: a4 OK Search complete",
+        "C: a1 SEARCH RETURN (MIN) MODSEQ \"/flags/\\\\draft\" all 620162338",
+        "S: * ESEARCH (TAG \"a1\") MIN 2 MODSEQ 917162488",
+        "S: a1 OK Search complete",
+    ]);
+    let count = shown(line(&out, "* ESEARCH (TAG \"a4\")"));
+    assert!(!count.contains("of the messages named"), "{count}");
+    assert!(
+        count.contains("the highest mod-sequence of all the messages returned (with COUNT, of all that matched)"),
+        "{count}"
+    );
+    let min = shown(line(&out, "* ESEARCH (TAG \"a1\")"));
+    assert!(
+        min.contains("the mod-sequence of the message MIN or MAX names"),
+        "{min}"
+    );
+}
+
+#[test]
+fn uid_fetch_store_copy_search_do_not_cite_the_uid_expunge_section() {
+    // RFC 4315 §2.1 is "UID EXPUNGE Command"; UID FETCH, STORE, COPY and SEARCH are RFC
+    // 3501 §6.4.8 / RFC 9051 §6.4.9, and every UID line cited §2.1 through the UID entry.
+    let out = selected(&[
+        "C: A999 UID FETCH 4827313:4828442 FLAGS",
+        "S: A999 OK UID FETCH completed",
+        "C: A003 UID EXPUNGE 3000:3002",
+        "S: A003 OK UID EXPUNGE completed",
+    ]);
+    let fetch = line(&out, "A999 UID FETCH");
+    assert!(
+        !fetch.rfc.iter().any(|r| r == "RFC 4315 §2.1"),
+        "{:?}",
+        fetch.rfc
+    );
+    assert!(
+        fetch.rfc.iter().any(|r| r == "RFC 9051 §6.4.9"),
+        "{:?}",
+        fetch.rfc
+    );
+    let expunge = line(&out, "A003 UID EXPUNGE");
+    assert!(
+        expunge.rfc.iter().any(|r| r == "RFC 4315 §2.1"),
+        "{:?}",
+        expunge.rfc
+    );
+    // The entry still says where UID EXPUNGE comes from.
+    let text = prose(Kind::Command, "UID");
+    assert!(text.contains("imap4rev1 gets only with uidplus"), "{text}");
+}
+
+// ---- response codes read whole against their sections ----------------------------------
+
+#[test]
+fn haschildren_is_imap4rev2s_a_should_and_dovecot_deletes_instead() {
+    // RFC 9051 §6.3.5: a server that does not permit it "SHOULD disallow the DELETE
+    // command by returning a tagged NO response. The NO response SHOULD include the
+    // HASCHILDREN response code. Alternatively, the server MAY allow the DELETE command";
+    // RFC 3501 has no such code. Dovecot 2.3.19 (asked on 2026-12-07): `DELETE p1` with a
+    // child answers `OK Delete completed`, then LIST shows `(\HasChildren) "/" p1` and
+    // `SELECT p1` answers `NO Mailbox doesn't exist: p1`.
+    let text = prose(Kind::ResponseCode, "HASCHILDREN");
+    assert!(text.contains("new in imap4rev2"), "{text}");
+    assert!(text.contains("rfc 3501 has no such code"), "{text}");
+    assert!(text.contains("two shoulds"), "{text}");
+    assert!(
+        text.contains("dovecot 2.3 deletes it and answers ok"),
+        "{text}"
+    );
+    let e = knowledge::lookup(Kind::ResponseCode, "HASCHILDREN").unwrap();
+    assert!(e.rfc.iter().any(|r| r == "RFC 9051 §6.3.5"), "{:?}", e.rfc);
+}
+
+#[test]
+fn overquota_is_any_quota_limit_and_may_come_untagged() {
+    // RFC 5530 §3: "The user would be over quota after the operation"; RFC 9208 §4.3.1:
+    // SHOULD be in the NO to APPEND/COPY/MOVE that "puts the target mailbox over any one
+    // of its quota limits", and MAY come "in an untagged NO response ... when a mailbox
+    // exceeds soft quota". The entry spoke of the storage quota only.
+    let text = prose(Kind::ResponseCode, "OVERQUOTA");
+    assert!(!text.contains("over its storage quota"), "{text}");
+    assert!(text.contains("storage or message count alike"), "{text}");
+    assert!(text.contains("untagged no"), "{text}");
+    let out = selected(&["S: * NO [OVERQUOTA] Soft quota has been exceeded"]);
+    let untagged = shown(line(&out, "* NO [OVERQUOTA]"));
+    assert!(
+        untagged.contains("a quota limit: storage, messages"),
+        "{untagged}"
+    );
+}
