@@ -193,3 +193,65 @@ fn overquota_is_any_quota_limit_and_may_come_untagged() {
         "{untagged}"
     );
 }
+
+#[test]
+fn noupdate_is_dovecots_eleventh_update_sent_without_text() {
+    // RFC 5267 §4.3.1 fixes no number. Dovecot 2.3.19 (asked on 2026-12-07): ten
+    // `UID SEARCH RETURN (UPDATE) ALL` are kept, the eleventh gets
+    // `* NO [NOUPDATE "x12"]` with no text, then `OK Search completed`.
+    let text = prose(Kind::ResponseCode, "NOUPDATE");
+    assert!(text.contains("dovecot 2.3 keeps ten per session"), "{text}");
+    assert!(text.contains("with no text after the code"), "{text}");
+}
+
+// ---- RFC 3501 and RFC 9051 differ ------------------------------------------------------
+
+#[test]
+fn body_and_text_match_flexibly_only_in_rfc_9051_and_decoding_is_dovecots() {
+    // RFC 3501 §6.4.4: "a message matches the key if the string is a substring of the
+    // field. The matching is case-insensitive." RFC 9051 §6.4.4: case-insensitive for
+    // ASCII is a SHOULD, and for BODY and TEXT "Servers are allowed to implement flexible
+    // matching ... matching "swim" to both "swam" and "swum" ... or only performing
+    // full-word matching". Neither says parts are decoded; Dovecot 2.3.19 (asked on
+    // 2026-12-07) finds `SEARCH BODY "Hallo Welt"` in a base64 part
+    // (tests/data/corpus/48.eml) and nothing for its base64 text.
+    let body = prose(Kind::SearchKey, "BODY");
+    assert!(!body.contains("decoding mime encodings first"), "{body}");
+    assert!(
+        body.contains("rfc 3501 makes it a case-insensitive substring match"),
+        "{body}"
+    );
+    assert!(
+        body.contains("rfc 9051 asks for case-insensitive matching of ascii (a should)"),
+        "{body}"
+    );
+    assert!(
+        body.contains("dovecot 2.3 decodes base64 and quoted-printable"),
+        "{body}"
+    );
+    let text = prose(Kind::SearchKey, "TEXT");
+    assert!(
+        text.contains("rfc 9051 lets a server match word forms"),
+        "{text}"
+    );
+}
+
+#[test]
+fn unchangedsince_still_sends_a_fetch_with_modseq_under_silent() {
+    // RFC 7162 §3.1.3: for each message changed "An untagged FETCH response MUST be sent,
+    // even if the .SILENT suffix is specified, and the response MUST include the MODSEQ
+    // message data item". Dovecot 2.3.19 (asked on 2026-12-07): `STORE 1 (UNCHANGEDSINCE
+    // 99999) +FLAGS.SILENT (\Flagged)` answers `* 1 FETCH (MODSEQ (6))`.
+    let out = selected(&[
+        "C: a103 UID STORE 6,4,8 (UNCHANGEDSINCE 12121230045) +FLAGS.SILENT (\\Deleted)",
+        "S: * 1 FETCH (UID 4 MODSEQ (12121231000))",
+        "S: a103 OK Conditional Store completed",
+    ]);
+    let store = shown(line(&out, "a103 UID STORE"));
+    assert!(
+        store.contains(
+            "each message it changes gets an untagged FETCH with its new MODSEQ, even with .SILENT"
+        ),
+        "{store}"
+    );
+}
