@@ -255,3 +255,74 @@ fn unchangedsince_still_sends_a_fetch_with_modseq_under_silent() {
         "{store}"
     );
 }
+
+// ---- responses read whole against their sections ---------------------------------------
+
+#[test]
+fn vanished_shifts_numbers_like_expunge_and_earlier_answers_uid_fetch_too() {
+    // RFC 7162 §3.2.10.2: plain VANISHED "also decrements the number of messages in the
+    // mailbox and adjusts the message sequence numbers"; §3.2.10.1: VANISHED (EARLIER) "is
+    // caused by a UID FETCH (VANISHED) or a SELECT/EXAMINE (QRESYNC) command", for UIDs of
+    // the set "no longer in the mailbox". It was said to report removals "from before this
+    // session", and the plain form said nothing of renumbering.
+    let out = selected(&[
+        "C: s100 UID FETCH 300:500 (FLAGS) (CHANGEDSINCE 12345 VANISHED)",
+        "S: * VANISHED (EARLIER) 300:310,405,411",
+        "S: s100 OK FETCH completed",
+        "C: A202 EXPUNGE",
+        "S: * VANISHED 405,407,410,425",
+        "S: A202 OK expunged",
+    ]);
+    let earlier = shown(line(&out, "* VANISHED (EARLIER)"));
+    assert!(
+        !earlier.contains("before this resynchronisation"),
+        "{earlier}"
+    );
+    assert!(
+        earlier.contains("are no longer in the mailbox"),
+        "{earlier}"
+    );
+    let plain = shown(line(&out, "* VANISHED 405"));
+    assert!(
+        plain.contains("each one lowers the message count and shifts the numbers after it"),
+        "{plain}"
+    );
+    let text = prose(Kind::Response, "VANISHED");
+    assert!(
+        !text.contains("removals from before this session"),
+        "{text}"
+    );
+    assert!(text.contains("or uid fetch with vanished"), "{text}");
+}
+
+#[test]
+fn an_untagged_bad_may_also_be_an_internal_server_failure() {
+    // RFC 9051 §7.1.3 (RFC 3501 §7.1.3): the untagged form "indicates a protocol-level
+    // error for which the associated command can not be determined; it can also indicate
+    // an internal server failure", with the example `* BAD Disk crash, attempting salvage
+    // to a new disk!`.
+    let text = prose(Kind::Response, "BAD");
+    assert!(text.contains("or an internal server failure"), "{text}");
+}
+
+#[test]
+fn one_message_reads_in_the_singular() {
+    // RFC 9051 §6.4.4's own example answers `* SEARCH 43`, and RFC 7162's sessions
+    // `* VANISHED (EARLIER) 4`: the tutor said "messages 43 match the search" and "the
+    // messages with UIDs 4 were removed".
+    let out = selected(&[
+        "C: A284 SEARCH TEXT hello",
+        "S: * SEARCH 43",
+        "S: A284 OK SEARCH completed",
+        "C: A285 EXPUNGE",
+        "S: * VANISHED 4",
+        "S: A285 OK expunged",
+    ]);
+    let search = shown(line(&out, "* SEARCH 43"));
+    assert!(search.contains("message 43 matches the search"), "{search}");
+    let vanished = shown(line(&out, "* VANISHED 4"));
+    assert!(
+        vanished.contains("the message with UID 4 was removed"),
+        "{vanished}"
+    );
+}

@@ -282,10 +282,13 @@ fn untagged(ctx: &Context, a: &mut Annotation, data: &Data, greeting: bool, mess
         ),
         Data::Expunge(n) => say!("response.expunge", n = n),
         Data::Vanished { earlier, uids } => {
-            let key = if *earlier {
-                "response.vanished.earlier"
-            } else {
-                "response.vanished"
+            // One UID ("4") reads in the singular, a set ("4,7:9") in the plural.
+            let one = uids.as_numbers().is_some_and(|n| n.len() == 1);
+            let key = match (*earlier, one) {
+                (true, true) => "response.vanished.earlier.one",
+                (true, false) => "response.vanished.earlier",
+                (false, true) => "response.vanished.one",
+                (false, false) => "response.vanished",
             };
             say!(key, uids = uids)
         }

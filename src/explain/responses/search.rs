@@ -66,10 +66,11 @@ pub(super) fn search_phrase(ctx: &Context, numbers: &[u32]) -> String {
         return say!("response.search.none");
     }
     let list: Vec<String> = numbers.iter().map(u32::to_string).collect();
-    let key = if uid {
-        "response.search.uid"
-    } else {
-        "response.search.sequence"
+    let key = match (uid, numbers.len() == 1) {
+        (true, true) => "response.search.uid.one",
+        (true, false) => "response.search.uid",
+        (false, true) => "response.search.sequence.one",
+        (false, false) => "response.search.sequence",
     };
     say!(key, list = list.join(", "))
 }
