@@ -1,6 +1,13 @@
 //! FETCH request items: `fetch-att` (RFC 9051 §6.4.5, RFC 3501 §6.4.5), the macros ALL,
 //! FAST and FULL, and `section-binary` (RFC 3516, RFC 9051).
 //!
+//! Two Dovecot tolerances are accepted, because the mock answers what Dovecot answers
+//! (imaptest's fetch-binary-mime scripts rely on both):
+//! - `quirk_binary_section_spec`: BINARY takes any `section` BODY takes (`BINARY[TEXT]`,
+//!   `BINARY[2.MIME]`, `BINARY.SIZE[HEADER]`), where RFC 3516 allows part numbers only.
+//! - `quirk_partial_without_length`: `<origin>` without `.length` means from the origin
+//!   to the end, where `partial` requires both numbers.
+//!
 //! Items are read as a whole name first (`BODY.PEEK`, `RFC822.SIZE`, `X-GM-LABELS`) and
 //! dispatched on it, rather than tried one by one: `BODY` is a prefix of `BODYSTRUCTURE`
 //! and `BODY.PEEK`, and an error should point at the start of the misspelt item, not
@@ -46,21 +53,23 @@ pub enum FetchAttribute {
     /// `BODY` without a section: the non-extensible BODYSTRUCTURE.
     Body,
     BodyStructure,
-    /// `BODY[section]<partial>` and `BODY.PEEK[...]`.
+    /// `BODY[section]<partial>` and `BODY.PEEK[...]`; a partial is (origin, length),
+    /// no length being Dovecot's `<origin>` (to the end).
     BodySection {
         peek: bool,
         section: Section,
-        partial: Option<(u32, u32)>,
+        partial: Option<(u32, Option<u32>)>,
     },
-    /// `BINARY[part]<partial>` and `BINARY.PEEK[...]` (RFC 3516, RFC 9051).
+    /// `BINARY[part]<partial>` and `BINARY.PEEK[...]` (RFC 3516, RFC 9051); the section
+    /// is a part number unless the client used Dovecot's `quirk_binary_section_spec`.
     Binary {
         peek: bool,
-        part: Vec<u32>,
-        partial: Option<(u32, u32)>,
+        section: Section,
+        partial: Option<(u32, Option<u32>)>,
     },
     /// `BINARY.SIZE[part]`.
     BinarySize {
-        part: Vec<u32>,
+        section: Section,
     },
     /// `MODSEQ` (RFC 7162 CONDSTORE).
     ModSeq,
@@ -282,20 +291,20 @@ pub(crate) fn fetch_att(input: &[u8]) -> PResult<'_, FetchAttribute> {
         }
         "BINARY" | "BINARY.PEEK" => {
             let peek = upper == "BINARY.PEEK";
-            let (rest, part) = section_binary(rest)?;
+            let (rest, section) = binary_section(rest)?;
             let (rest, partial) = optional_partial(rest)?;
             Ok((
                 rest,
                 Binary {
                     peek,
-                    part,
+                    section,
                     partial,
                 },
             ))
         }
         "BINARY.SIZE" => {
-            let (rest, part) = section_binary(rest)?;
-            Ok((rest, BinarySize { part }))
+            let (rest, section) = binary_section(rest)?;
+            Ok((rest, BinarySize { section }))
         }
         "ALL" | "FAST" | "FULL" => fail(
             input,
@@ -308,13 +317,31 @@ pub(crate) fn fetch_att(input: &[u8]) -> PResult<'_, FetchAttribute> {
 }
 
 /// `[partial]`; once a `<` is seen the partial is required, so that `<0.>` is reported
-/// where it breaks instead of as a stray `<`.
-fn optional_partial(input: &[u8]) -> PResult<'_, Option<(u32, u32)>> {
-    if input.first() == Some(&b'<') {
-        let (rest, p) = partial(input)?;
-        Ok((rest, Some(p)))
-    } else {
-        Ok((input, None))
+/// where it breaks instead of as a stray `<`. `<origin>` alone is
+/// `quirk_partial_without_length` (see the module comment).
+fn optional_partial(input: &[u8]) -> PResult<'_, Option<(u32, Option<u32>)>> {
+    if input.first() != Some(&b'<') {
+        return Ok((input, None));
+    }
+    if let Ok((rest, origin)) = super::section::origin(input) {
+        return Ok((rest, Some((origin, None))));
+    }
+    let (rest, (origin, length)) = partial(input)?;
+    Ok((rest, Some((origin, Some(length)))))
+}
+
+/// `section-binary`, or any `section` (`quirk_binary_section_spec`): a part number
+/// alone is read as RFC 3516 writes it, so its errors name that rule.
+fn binary_section(input: &[u8]) -> PResult<'_, Section> {
+    match section_binary(input) {
+        Ok((rest, part)) => Ok((
+            rest,
+            Section {
+                part,
+                text: super::section::SectionText::Full,
+            },
+        )),
+        Err(binary_error) => section(input).map_err(|_| binary_error),
     }
 }
 
@@ -371,6 +398,14 @@ mod tests {
         );
     }
 
+    /// A BINARY section of part numbers only, as RFC 3516 writes it.
+    fn part(p: &[u32]) -> Section {
+        Section {
+            part: p.to_vec(),
+            text: SectionText::Full,
+        }
+    }
+
     #[test]
     fn sections_partials_and_binary() {
         let FetchItems::Items(list) = items("(BODY[] body.peek[HEADER.FIELDS (DATE FROM)]<0.100> BINARY.PEEK[1.2]<5.10> BINARY.SIZE[1] BINARY[])") else {
@@ -383,7 +418,7 @@ mod tests {
             &list[1],
             FetchAttribute::BodySection {
                 peek: true,
-                partial: Some((0, 100)),
+                partial: Some((0, Some(100))),
                 ..
             }
         ));
@@ -391,20 +426,54 @@ mod tests {
             list[2],
             FetchAttribute::Binary {
                 peek: true,
-                part: vec![1, 2],
-                partial: Some((5, 10))
+                section: part(&[1, 2]),
+                partial: Some((5, Some(10)))
             }
         );
-        assert_eq!(list[3], FetchAttribute::BinarySize { part: vec![1] });
+        assert_eq!(
+            list[3],
+            FetchAttribute::BinarySize {
+                section: part(&[1])
+            }
+        );
         assert_eq!(
             list[4],
             FetchAttribute::Binary {
                 peek: false,
-                part: vec![],
+                section: part(&[]),
                 partial: None
             }
         );
         assert!(list[0].sets_seen() && !list[1].sets_seen());
+    }
+
+    /// Dovecot's two tolerances (module comment): imaptest's fetch-binary-mime scripts
+    /// send both, and Dovecot 2.3.19 answers them.
+    #[test]
+    fn dovecot_quirks_binary_sections_and_open_partials() {
+        let FetchItems::Items(list) =
+            items("(BINARY.PEEK[2.HEADER.FIELDS (FROM)]<3> BINARY.SIZE[TEXT] BODY.PEEK[TEXT]<15>)")
+        else {
+            panic!("not a list")
+        };
+        assert!(matches!(
+            &list[0],
+            FetchAttribute::Binary { peek: true, section, partial: Some((3, None)) }
+                if section.part == [2] && section.text == SectionText::HeaderFields(vec!["FROM".into()])
+        ));
+        assert!(matches!(
+            &list[1],
+            FetchAttribute::BinarySize { section } if section.part.is_empty() && section.text == SectionText::Text
+        ));
+        assert!(matches!(
+            &list[2],
+            FetchAttribute::BodySection {
+                partial: Some((15, None)),
+                ..
+            }
+        ));
+        // A broken partial is still reported where it breaks.
+        assert!(fetch_items(b"BODY[]<0.>").is_err());
     }
 
     #[test]

@@ -42,7 +42,7 @@ impl Refusal {
 }
 
 /// A part's decoded bytes, and whether they go as a literal8.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Decoded {
     pub(crate) bytes: Vec<u8>,
     pub(crate) literal8: bool,

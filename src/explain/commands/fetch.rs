@@ -4,7 +4,7 @@
 use crate::explain::context::Context;
 use crate::grammar::command::{StoreAction, StoreMode};
 use crate::grammar::fetch::{FetchAttribute, FetchItems};
-use crate::grammar::section::SectionText;
+use crate::grammar::section::{Section, SectionText};
 use crate::grammar::sequence::SequenceSet;
 use crate::grammar::{CommandBody, Diagnostic, Severity};
 use crate::knowledge::count_key;
@@ -73,23 +73,17 @@ fn item_phrase(item: &FetchAttribute) -> String {
         BodyStructure => say!("fetch.bodystructure"),
         BodySection {
             section, partial, ..
-        } => {
-            let what = section_phrase(&section.part, &section.text);
-            match partial {
-                Some((offset, length)) => {
-                    say!(
-                        "fetch.partial",
-                        what = what,
-                        length = length,
-                        offset = offset
-                    )
-                }
-                None => what,
-            }
+        } => with_partial(section_phrase(&section.part, &section.text), *partial),
+        Binary {
+            section, partial, ..
+        } => with_partial(binary_phrase(section), *partial),
+        BinarySize { section } if section.text == SectionText::Full => {
+            say!("fetch.binary-size", part = join_part(&section.part))
         }
-        Binary { part, .. } if part.is_empty() => say!("fetch.binary.whole"),
-        Binary { part, .. } => say!("fetch.binary", part = join_part(part)),
-        BinarySize { part } => say!("fetch.binary-size", part = join_part(part)),
+        BinarySize { section } => say!(
+            "fetch.binary-size.section",
+            what = section_phrase(&section.part, &section.text)
+        ),
         ModSeq => say!("fetch.modseq"),
         SaveDate => say!("fetch.savedate"),
         Preview { modifiers, .. }
@@ -141,6 +135,32 @@ pub(crate) fn section_phrase(part: &[u32], text: &SectionText) -> String {
         }
         SectionText::Text => say!("fetch.section.text", of_part = of_part),
         SectionText::Mime => say!("fetch.section.mime", of_part = of_part),
+    }
+}
+
+/// A BINARY item: part numbers as RFC 3516 has them, or a section only Dovecot takes.
+fn binary_phrase(section: &Section) -> String {
+    match &section.text {
+        SectionText::Full if section.part.is_empty() => say!("fetch.binary.whole"),
+        SectionText::Full => say!("fetch.binary", part = join_part(&section.part)),
+        text => say!(
+            "fetch.binary.section",
+            what = section_phrase(&section.part, text)
+        ),
+    }
+}
+
+/// A section's phrase with its partial, if any; `<origin>` alone is Dovecot's reading.
+fn with_partial(what: String, partial: Option<(u32, Option<u32>)>) -> String {
+    match partial {
+        Some((offset, Some(length))) => say!(
+            "fetch.partial",
+            what = what,
+            length = length,
+            offset = offset
+        ),
+        Some((offset, None)) => say!("fetch.partial.open", what = what, offset = offset),
+        None => what,
     }
 }
 

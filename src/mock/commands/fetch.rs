@@ -27,7 +27,7 @@ use crate::grammar::extensions::preview::PREVIEW_MODIFIER;
 use crate::grammar::fetch::{FetchAttribute, FetchItems};
 use crate::grammar::section::{Section, SectionText};
 use crate::grammar::sequence::SequenceSet;
-use crate::mock::binary::Refusal;
+use crate::mock::binary::{Decoded, Refusal};
 use crate::mock::dates;
 use crate::mock::mime::{self, Want};
 use crate::mock::preview::{self, PreviewState};
@@ -403,12 +403,17 @@ fn push_literal(out: &mut Reply, data: &[u8], raw: &Arc<[u8]>) {
     }
 }
 
-fn partial_of(data: &[u8], partial: Option<(u32, u32)>) -> (&[u8], Option<u32>) {
+/// The bytes a partial asks for and the origin to echo; no length (Dovecot's
+/// `<origin>`) runs to the end.
+fn partial_of(data: &[u8], partial: Option<(u32, Option<u32>)>) -> (&[u8], Option<u32>) {
     match partial {
         None => (data, None),
         Some((start, len)) => {
             let s = (start as usize).min(data.len());
-            let e = s.saturating_add(len as usize).min(data.len());
+            let e = match len {
+                Some(len) => s.saturating_add(len as usize).min(data.len()),
+                None => data.len(),
+            };
             (&data[s..e], Some(start))
         }
     }
@@ -509,11 +514,14 @@ fn push_item(out: &mut Reply, item: &FetchAttribute, shown: &Shown) {
         BodySection {
             section, partial, ..
         } => push_section(out, section, *partial, raw),
-        Binary { part, partial, .. } => push_binary(out, part, *partial, raw),
-        BinarySize { part } => {
-            let name: Vec<String> = part.iter().map(u32::to_string).collect();
-            let size = crate::mock::binary::size(raw, part).unwrap_or(0);
-            out.extend_from_slice(format!("BINARY.SIZE[{}] {size}", name.join(".")).as_bytes());
+        Binary {
+            section, partial, ..
+        } => push_binary(out, section, *partial, raw),
+        BinarySize { section } => {
+            let size = binary_size(raw, section).unwrap_or(0);
+            out.extend_from_slice(
+                format!("BINARY.SIZE{} {size}", section_name(section)).as_bytes(),
+            );
         }
         Other(name) => {
             out.extend_from_slice(format!("{} NIL", name.to_ascii_uppercase()).as_bytes())
@@ -523,7 +531,12 @@ fn push_item(out: &mut Reply, item: &FetchAttribute, shown: &Shown) {
 
 /// `BODY[section]<origin> literal`; a part that does not exist is an empty string to
 /// Dovecot.
-fn push_section(out: &mut Reply, section: &Section, partial: Option<(u32, u32)>, raw: &Arc<[u8]>) {
+fn push_section(
+    out: &mut Reply,
+    section: &Section,
+    partial: Option<(u32, Option<u32>)>,
+    raw: &Arc<[u8]>,
+) {
     out.extend_from_slice(format!("BODY{}", section_name(section)).as_bytes());
     match section_bytes(raw, section) {
         Some(data) => {
@@ -551,11 +564,15 @@ pub(crate) fn section_bytes<'r>(raw: &'r [u8], section: &Section) -> Option<Cow<
     mime::section(raw, &section.part, &want)
 }
 
-/// `BINARY[part]<origin> literal8`, decoded as Dovecot decodes it.
-fn push_binary(out: &mut Reply, part: &[u32], partial: Option<(u32, u32)>, raw: &[u8]) {
-    let name: Vec<String> = part.iter().map(u32::to_string).collect();
-    out.extend_from_slice(format!("BINARY[{}]", name.join(".")).as_bytes());
-    match crate::mock::binary::section(raw, part) {
+/// `BINARY[section]<origin> literal8`, decoded as Dovecot decodes it.
+fn push_binary(
+    out: &mut Reply,
+    section: &Section,
+    partial: Option<(u32, Option<u32>)>,
+    raw: &[u8],
+) {
+    out.extend_from_slice(format!("BINARY{}", section_name(section)).as_bytes());
+    match binary_section(raw, section) {
         Ok(Some(decoded)) => {
             let (data, origin) = partial_of(&decoded.bytes, partial);
             if let Some(o) = origin {
@@ -573,12 +590,57 @@ fn push_binary(out: &mut Reply, part: &[u32], partial: Option<(u32, u32)>, raw: 
     }
 }
 
+/// BINARY of any section, as Dovecot 2.3.19 answers it (the grammar's
+/// `quirk_binary_section_spec`): a part number is decoded; TEXT is the decoded
+/// message (the whole one, or a message/rfc822 part's) without its header, so a
+/// multipart's parts are decoded inside it; HEADER, MIME and HEADER.FIELDS are the
+/// bytes BODY would send, never a literal8. TEXT of a part that holds no message is
+/// empty.
+fn binary_section(raw: &[u8], section: &Section) -> Result<Option<Decoded>, Refusal> {
+    let path = &section.part;
+    match &section.text {
+        SectionText::Full => crate::mock::binary::section(raw, path),
+        SectionText::Text => {
+            let holds_message = path.is_empty() || {
+                let root = mime::parse(raw);
+                matches!(
+                    mime::find(&root, path).map(|p| &p.kind),
+                    Some(mime::Kind::Message(_))
+                )
+            };
+            if !holds_message {
+                return Ok(Some(Decoded::default()));
+            }
+            let Some(message) = crate::mock::binary::section(raw, path)? else {
+                return Ok(None);
+            };
+            Ok(Some(Decoded {
+                bytes: mime::split(&message.bytes).1.to_vec(),
+                literal8: message.literal8,
+            }))
+        }
+        _ => Ok(section_bytes(raw, section).map(|bytes| Decoded {
+            bytes: bytes.into_owned(),
+            literal8: false,
+        })),
+    }
+}
+
+/// `BINARY.SIZE[section]`: a part number as [`crate::mock::binary::size`] counts it
+/// (the whole message decoded first), any other section as BINARY sends it.
+fn binary_size(raw: &[u8], section: &Section) -> Result<u64, Refusal> {
+    match section.text {
+        SectionText::Full => crate::mock::binary::size(raw, &section.part),
+        _ => Ok(binary_section(raw, section)?.map_or(0, |d| d.bytes.len() as u64)),
+    }
+}
+
 /// Whether Dovecot can decode what a BINARY item asks for; it stops the FETCH at
 /// the first item it cannot (cmd-fetch.c), answering NO.
 fn refusal(item: &FetchAttribute, raw: &[u8]) -> Option<Refusal> {
     match item {
-        FetchAttribute::Binary { part, .. } => crate::mock::binary::section(raw, part).err(),
-        FetchAttribute::BinarySize { part } => crate::mock::binary::size(raw, part).err(),
+        FetchAttribute::Binary { section, .. } => binary_section(raw, section).err(),
+        FetchAttribute::BinarySize { section } => binary_size(raw, section).err(),
         _ => None,
     }
 }
