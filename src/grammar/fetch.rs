@@ -519,7 +519,7 @@ mod tests {
         assert_eq!(err("(FLAGS BODY.PEK[])").0, 7);
         assert_eq!(err("(FLAGS ALL)").0, 7);
         assert_eq!(err("BODY.PEEK").0, 9);
-        assert_eq!(err("BINARY[HEADER]").0, 7);
+        assert_eq!(err("BINARY[0]").0, 7);
         assert_eq!(err("()").0, 1);
         assert_eq!(err("(FLAGS").1, "a space, or ) to close the list");
         assert_eq!(err("BODY[]<0.>").0, 9);

@@ -2,7 +2,8 @@
 //! with Dovecot's words (MessageNew and MessageExpunge together for the selected
 //! mailbox, FlagChange only with both, one selected filter, BADEVENT for the events it
 //! does not support). SET STATUS sends a STATUS for each mailbox the other filters
-//! name. For the selected mailbox, MessageNew's FETCH items follow each new message's
+//! name, with HIGHESTMODSEQ when a group asks for FlagChange (which turns CONDSTORE
+//! on, as in Dovecot). For the selected mailbox, MessageNew's FETCH items follow each new message's
 //! EXISTS. The events of other mailboxes are [`super::notify_watch`]'s.
 //!
 //! ```text
@@ -108,36 +109,61 @@ fn unsupported_events(set: &NotifySet) -> Vec<String> {
     out
 }
 
+/// True if a group asks for FlagChange: Dovecot 2.3.19 then reports modseqs.
+fn flag_change(set: &NotifySet) -> bool {
+    set.groups
+        .iter()
+        .flat_map(|g| g.events.iter().flatten())
+        .any(|e| *e == NotifyEvent::FlagChange)
+}
+
 /// `NOTIFY SET STATUS`: a STATUS line for each existing mailbox the non-selected
-/// filters name, the selected mailbox left out (RFC 5465 §3.1).
+/// filters name, the selected mailbox left out (RFC 5465 §3.1). With FlagChange in
+/// the set, Dovecot 2.3.19 adds HIGHESTMODSEQ, and that turns CONDSTORE on as STATUS
+/// HIGHESTMODSEQ does: `* OK [HIGHESTMODSEQ n]` for the selected mailbox before the
+/// first line, modseqs tracked from then on (imaptest's notify script; notify.txt f2).
 fn status_lines(cx: &mut Cx, set: &NotifySet) {
-    const ITEMS: [StatusItem; 4] = [
+    const ITEMS: [StatusItem; 5] = [
         StatusItem::Messages,
         StatusItem::UidNext,
         StatusItem::UidValidity,
         StatusItem::Unseen,
+        StatusItem::HighestModSeq,
     ];
+    let items = if flag_change(set) {
+        &ITEMS[..]
+    } else {
+        &ITEMS[..4]
+    };
     let user = cx.user().to_owned();
     let selected = cx.conn.selected.as_ref().map(|s| s.id);
-    let world = cx.store.lock();
-    let Some(account) = world.account(&user) else {
+    let mut world = cx.store.lock();
+    let Some(account) = world.account_mut(&user) else {
         return;
     };
-    let mut names: Vec<&MailboxData> = Vec::new();
+    let mut ids: Vec<u64> = Vec::new();
     // A group with NONE asks for no events, so no STATUS either (notify.txt a9).
     let watched = set.groups.iter().filter(|g| g.events.is_some());
     for g in watched.filter(|g| !g.filter.is_selected()) {
         for mb in named(account, &g.filter) {
-            if Some(mb.id) != selected && !names.iter().any(|m| m.id == mb.id) {
-                names.push(mb);
+            if Some(mb.id) != selected && !ids.contains(&mb.id) {
+                ids.push(mb.id);
             }
         }
     }
-    let lines: Vec<Vec<u8>> = names
-        .iter()
-        .map(|mb| status::line(mb, &ITEMS, mb.name.as_bytes()))
-        .collect();
+    let mut lines: Vec<Vec<u8>> = Vec::new();
+    for id in ids {
+        if let Some(mb) = account.by_id_mut(id) {
+            if items.contains(&StatusItem::HighestModSeq) {
+                mb.track_modseqs();
+            }
+            lines.push(status::line(mb, items, mb.name.as_bytes()));
+        }
+    }
     drop(world);
+    if items.contains(&StatusItem::HighestModSeq) && !lines.is_empty() && !cx.conn.condstore {
+        super::any::condstore_turned_on(cx);
+    }
     for line in lines {
         cx.out.extend_from_slice(&line);
     }
