@@ -15,10 +15,14 @@
 //!   in its own zone, as Dovecot keeps it: a message without a readable one counts as
 //!   sent at the epoch, one sent before 1970 in the 2100s ([`super::dates::sent_date`]);
 //! - `$` is the result SAVEd by an earlier SEARCH (RFC 5182), as UIDs;
+//! - a message-number range with `*` reads `*` as "no end", then keeps the numbers
+//!   that exist, as Dovecot 2.3.19 does: `6:*` and `*:6` of five messages match
+//!   nothing where RFC 9051 §9 would have them mean `5:6` (a lone `*` is still the
+//!   last message; UID ranges follow the RFC);
 //! - OLDER and YOUNGER (RFC 5032) compare INTERNALDATE with the time now, to the second.
 
 use crate::grammar::search::SearchKey;
-use crate::grammar::sequence::SequenceSet as Set;
+use crate::grammar::sequence::{SeqNumber, SequenceSet as Set};
 
 use super::address;
 use super::body_search;
@@ -98,7 +102,7 @@ impl Candidate<'_> {
                 self.saved.is_some_and(|uids| uids.contains(&self.m.uid))
             }
             Uid(set) => set.contains(self.m.uid, self.max_uid),
-            SequenceSet(set) => set.contains(self.seq, self.max_seq),
+            SequenceSet(set) => seq_set_contains(set, self.seq, self.max_seq),
             Not(k) => !self.matches(k),
             Or(a, b) => self.matches(a) || self.matches(b),
             And(ks) => ks.iter().all(|k| self.matches(k)),
@@ -209,9 +213,46 @@ pub(crate) fn uses(keys: &[SearchKey], test: impl Fn(&SearchKey) -> bool) -> boo
     found
 }
 
+/// A message-number set as Dovecot 2.3.19 searches it (module comment): in a range,
+/// `*` is "no end" (its seq-range parser keeps `*` as the largest number there is,
+/// then drops what is past the last message), so a range starting past the end names
+/// nothing; a lone `*` is the last message.
+fn seq_set_contains(set: &Set, seq: u32, max_seq: u32) -> bool {
+    let Set::Ranges(ranges) = set else {
+        return false;
+    };
+    let end = |n: SeqNumber| match n {
+        SeqNumber::Value(v) => v,
+        SeqNumber::Last => u32::MAX,
+    };
+    ranges.iter().any(|&(a, b)| match b {
+        None => a.resolve(max_seq) == seq,
+        Some(b) => {
+            let (a, b) = (end(a), end(b));
+            (a.min(b)..=a.max(b)).contains(&seq) && seq <= max_seq
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Dovecot's reading of `*` in a message-number range, against five messages.
+    #[test]
+    fn star_in_a_range_is_no_end() {
+        use SeqNumber::{Last, Value};
+        let matched = |ranges: Vec<(SeqNumber, Option<SeqNumber>)>| -> Vec<u32> {
+            let set = Set::Ranges(ranges);
+            (1..=5).filter(|&n| seq_set_contains(&set, n, 5)).collect()
+        };
+        assert_eq!(matched(vec![(Value(6), Some(Last))]), Vec::<u32>::new());
+        assert_eq!(matched(vec![(Last, Some(Value(6)))]), Vec::<u32>::new());
+        assert_eq!(matched(vec![(Last, Some(Value(3)))]), vec![3, 4, 5]);
+        assert_eq!(matched(vec![(Value(5), Some(Last))]), vec![5]);
+        assert_eq!(matched(vec![(Last, None)]), vec![5]);
+        assert_eq!(matched(vec![(Value(4), Some(Value(2)))]), vec![2, 3, 4]);
+    }
 
     fn finds(raw: &str, key: SearchKey) -> bool {
         let m = Message::for_test(raw, 0);
