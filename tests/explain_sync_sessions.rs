@@ -120,12 +120,30 @@ fn a_notify_session_is_explained() {
     assert_eq!(missing(&cited, &wanted), Vec::<&str>::new());
     // What NOTIFY SET asked for is said to be that, each with the section of its event
     // first, and not as news no command asked for (the context tracks the groups).
+    // SET STATUS with FlagChange turned CONDSTORE on (as in Dovecot 2.3.19), so the
+    // flag change's FETCH leads with MODSEQ and RFC 7162's section; its event's follows.
+    for (start, flag) in [
+        ("* 1 FETCH (MODSEQ (", "\\Flagged"),
+        ("* 2 FETCH (MODSEQ (", "\\Deleted"),
+    ] {
+        let a = annotations
+            .iter()
+            .find(|a| a.display.starts_with(start) && a.display.contains(flag))
+            .unwrap_or_else(|| panic!("no flag change of {flag} with MODSEQ"));
+        assert_eq!(
+            a.rfc.get(..2).map(<[String]>::to_vec),
+            Some(vec![
+                "RFC 7162 §3.1.4.2".to_owned(),
+                "RFC 5465 §5.1".to_owned()
+            ]),
+            "{flag}"
+        );
+        assert!(a.details.iter().all(|d| !d.starts_with("no command asked")));
+    }
     for (start, section) in [
         ("* STATUS Lists", "RFC 5465 §3.1"),
-        ("* 1 FETCH (FLAGS (\\Flagged", "RFC 5465 §5.1"),
         ("* 5 EXISTS", "RFC 5465 §5.2"),
         ("* 5 FETCH (UID 5", "RFC 5465 §5.2"),
-        ("* 2 FETCH (FLAGS (\\Deleted", "RFC 5465 §5.1"),
         ("* 2 EXPUNGE", "RFC 5465 §5.3"),
     ] {
         let a = annotations
