@@ -1,8 +1,8 @@
 //! Lesson 24 teaches NOTIFY (RFC 5465) over two sessions: what the mock answers at each
 //! of its NOTIFY steps, and that the sections it cites exist. Every answer asserted here
-//! is also what Dovecot 2.3.19 gave for the same sequence (normalized: Dovecot adds
-//! CONDSTORE's HIGHESTMODSEQ and MODSEQ under FlagChange, which the lesson's patterns
-//! leave room for; see the lesson's step 7).
+//! is also what Dovecot 2.3.19 gave for the same sequence, CONDSTORE's HIGHESTMODSEQ
+//! and MODSEQ included: SET STATUS with FlagChange turns it on (the lesson's step 7;
+//! tests/data/differential/notify.txt f1-f12).
 
 use std::path::Path;
 
@@ -45,11 +45,12 @@ fn notify_set_status_answers_with_the_other_mailboxs_status() {
         shown.contains("(SELECTED (MessageNew (UID FLAGS) MessageExpunge FlagChange))"),
         "{all}"
     );
-    let status = r#""* STATUS Archive (MESSAGES 1 UIDNEXT 2 UIDVALIDITY 1719824693 UNSEEN 1)""#;
+    let status = r#""* STATUS Archive (MESSAGES 1 UIDNEXT 2 UIDVALIDITY 1719824693 UNSEEN 1 HIGHESTMODSEQ 2)""#;
     assert_step(
         &all,
         7,
         &[
+            r#""* OK [HIGHESTMODSEQ 8] Highest""#,
             status,
             r#""{tag} OK NOTIFY completed (0.001 + 0.000 secs).""#,
         ],
@@ -60,7 +61,11 @@ fn notify_set_status_answers_with_the_other_mailboxs_status() {
 fn under_notify_flag_changes_and_new_mail_come_with_the_items_asked_for() {
     let all = replies();
     let noop = r#""{tag} OK NOOP completed (0.001 + 0.000 secs).""#;
-    assert_step(&all, 8, &[r#""* 3 FETCH (FLAGS (\\Seen))""#, noop]);
+    assert_step(
+        &all,
+        8,
+        &[r#""* 3 FETCH (MODSEQ (9) FLAGS (\\Seen))""#, noop],
+    );
     let new = [r#""* 4 EXISTS""#, r#""* 4 FETCH (UID 5 FLAGS ())""#, noop];
     assert_step(&all, 9, &new);
 }
