@@ -502,7 +502,7 @@ fn fetch_sections_and_lists() {
     let parsed = send("a1 fetch 3 body[]<0.100>");
     assert!(matches!(
         parsed.command.unwrap().body,
-        CommandBody::Fetch { items: FetchItems::Items(ref i), .. } if matches!(i[0], FetchAttribute::BodySection { peek: false, partial: Some((0, Some(100))), .. })
+        CommandBody::Fetch { items: FetchItems::Items(ref i), .. } if matches!(i[0], FetchAttribute::BodySection { peek: false, partial: Some((0, 100)), .. })
     ));
 }
 
@@ -512,7 +512,7 @@ fn fetch_binary_modseq_and_extension_items() {
         "a FETCH 1 (BINARY[1.2]<0.512> BINARY.PEEK[] BINARY.SIZE[1] MODSEQ RFC822.SIZE ENVELOPE BODYSTRUCTURE BODY X-GM-LABELS)",
         CommandBody::Fetch { items: FetchItems::Items(items), .. } => {
             let part = |p: &[u32]| Section { part: p.to_vec(), text: SectionText::Full };
-            assert_eq!(items[0], FetchAttribute::Binary { peek: false, section: part(&[1, 2]), partial: Some((0, Some(512))) });
+            assert_eq!(items[0], FetchAttribute::Binary { peek: false, section: part(&[1, 2]), partial: Some((0, 512)) });
             assert_eq!(items[1], FetchAttribute::Binary { peek: true, section: part(&[]), partial: None });
             assert_eq!(items[2], FetchAttribute::BinarySize { section: part(&[1]) });
             assert_eq!(&items[3..8], [FetchAttribute::ModSeq, FetchAttribute::Rfc822Size, FetchAttribute::Envelope, FetchAttribute::BodyStructure, FetchAttribute::Body]);

@@ -530,6 +530,36 @@ fn examine_is_read_only() {
     "#));
 }
 
+/// Two readings Dovecot 2.3.19 gives past the ABNF (imaptest's fetch-binary-mime
+/// scripts rely on them; binary.txt section 4): a partial without its length runs to
+/// the end, and BINARY takes any section BODY takes.
+#[test]
+fn fetch_partials_without_a_length_and_binary_of_any_section() {
+    lab(&(r#"
+        S: GREETING
+        C: f1 LOGIN strategos tryhackme
+        S: f1 OK [CAPABILITY CAPS] Logged in
+        C: f2 SELECT INBOX
+    "#
+    .to_owned()
+        + SELECT_INBOX
+        + r#"
+        S: f2 OK [READ-WRITE] Select completed (0.001 + 0.000 secs).
+        C: f3 FETCH 1 (BODY.PEEK[TEXT]<30> BINARY.PEEK[1]<40> BODY.PEEK[TEXT]<90>)
+        S: * 1 FETCH (BODY[TEXT]<30> {14}
+        S: ox is ready.
+        S:  BINARY[1]<40> {4}
+        S: y.
+        S:  BODY[TEXT]<90> {0}
+        S: )
+        S: f3 OK Fetch completed (0.001 + 0.000 secs).
+        C: f4 FETCH 1 (BINARY.PEEK[TEXT]<0.7> BINARY.SIZE[HEADER])
+        S: * 1 FETCH (BINARY[TEXT]<0> {7}
+        S: Welcome BINARY.SIZE[HEADER] 167)
+        S: f4 OK Fetch completed (0.001 + 0.000 secs).
+    "#));
+}
+
 #[test]
 fn fetch_items_in_dovecots_order_and_format() {
     lab(&(r#"

@@ -1,12 +1,12 @@
 //! FETCH request items: `fetch-att` (RFC 9051 §6.4.5, RFC 3501 §6.4.5), the macros ALL,
 //! FAST and FULL, and `section-binary` (RFC 3516, RFC 9051).
 //!
-//! Two Dovecot tolerances are accepted, because the mock answers what Dovecot answers
-//! (imaptest's fetch-binary-mime scripts rely on both):
-//! - `quirk_binary_section_spec`: BINARY takes any `section` BODY takes (`BINARY[TEXT]`,
-//!   `BINARY[2.MIME]`, `BINARY.SIZE[HEADER]`), where RFC 3516 allows part numbers only.
-//! - `quirk_partial_without_length`: `<origin>` without `.length` means from the origin
-//!   to the end, where `partial` requires both numbers.
+//! `quirk_binary_section_spec`: BINARY takes any `section` BODY takes (`BINARY[TEXT]`,
+//! `BINARY[2.MIME]`, `BINARY.SIZE[HEADER]`), where RFC 3516 allows part numbers only,
+//! because Dovecot answers them and the mock answers what Dovecot answers (imaptest's
+//! fetch-binary-mime script asks for them). Dovecot's `<origin>` without a length is
+//! not taken here: the grammar teaches the ABNF's partial, and the mock reads the
+//! origin alone itself (`mock::commands::entry`).
 //!
 //! Items are read as a whole name first (`BODY.PEEK`, `RFC822.SIZE`, `X-GM-LABELS`) and
 //! dispatched on it, rather than tried one by one: `BODY` is a prefix of `BODYSTRUCTURE`
@@ -53,19 +53,18 @@ pub enum FetchAttribute {
     /// `BODY` without a section: the non-extensible BODYSTRUCTURE.
     Body,
     BodyStructure,
-    /// `BODY[section]<partial>` and `BODY.PEEK[...]`; a partial is (origin, length),
-    /// no length being Dovecot's `<origin>` (to the end).
+    /// `BODY[section]<partial>` and `BODY.PEEK[...]`.
     BodySection {
         peek: bool,
         section: Section,
-        partial: Option<(u32, Option<u32>)>,
+        partial: Option<(u32, u32)>,
     },
     /// `BINARY[part]<partial>` and `BINARY.PEEK[...]` (RFC 3516, RFC 9051); the section
     /// is a part number unless the client used Dovecot's `quirk_binary_section_spec`.
     Binary {
         peek: bool,
         section: Section,
-        partial: Option<(u32, Option<u32>)>,
+        partial: Option<(u32, u32)>,
     },
     /// `BINARY.SIZE[part]`.
     BinarySize {
@@ -317,17 +316,14 @@ pub(crate) fn fetch_att(input: &[u8]) -> PResult<'_, FetchAttribute> {
 }
 
 /// `[partial]`; once a `<` is seen the partial is required, so that `<0.>` is reported
-/// where it breaks instead of as a stray `<`. `<origin>` alone is
-/// `quirk_partial_without_length` (see the module comment).
-fn optional_partial(input: &[u8]) -> PResult<'_, Option<(u32, Option<u32>)>> {
-    if input.first() != Some(&b'<') {
-        return Ok((input, None));
+/// where it breaks instead of as a stray `<`.
+fn optional_partial(input: &[u8]) -> PResult<'_, Option<(u32, u32)>> {
+    if input.first() == Some(&b'<') {
+        let (rest, p) = partial(input)?;
+        Ok((rest, Some(p)))
+    } else {
+        Ok((input, None))
     }
-    if let Ok((rest, origin)) = super::section::origin(input) {
-        return Ok((rest, Some((origin, None))));
-    }
-    let (rest, (origin, length)) = partial(input)?;
-    Ok((rest, Some((origin, Some(length)))))
 }
 
 /// `section-binary`, or any `section` (`quirk_binary_section_spec`): a part number
@@ -418,7 +414,7 @@ mod tests {
             &list[1],
             FetchAttribute::BodySection {
                 peek: true,
-                partial: Some((0, Some(100))),
+                partial: Some((0, 100)),
                 ..
             }
         ));
@@ -427,7 +423,7 @@ mod tests {
             FetchAttribute::Binary {
                 peek: true,
                 section: part(&[1, 2]),
-                partial: Some((5, Some(10)))
+                partial: Some((5, 10))
             }
         );
         assert_eq!(
@@ -447,33 +443,26 @@ mod tests {
         assert!(list[0].sets_seen() && !list[1].sets_seen());
     }
 
-    /// Dovecot's two tolerances (module comment): imaptest's fetch-binary-mime scripts
-    /// send both, and Dovecot 2.3.19 answers them.
+    /// Dovecot's `quirk_binary_section_spec` (module comment): imaptest's
+    /// fetch-binary-mime script sends it, and Dovecot 2.3.19 answers it.
     #[test]
-    fn dovecot_quirks_binary_sections_and_open_partials() {
+    fn dovecot_quirk_binary_sections() {
         let FetchItems::Items(list) =
-            items("(BINARY.PEEK[2.HEADER.FIELDS (FROM)]<3> BINARY.SIZE[TEXT] BODY.PEEK[TEXT]<15>)")
+            items("(BINARY.PEEK[2.HEADER.FIELDS (FROM)]<3.4> BINARY.SIZE[TEXT])")
         else {
             panic!("not a list")
         };
         assert!(matches!(
             &list[0],
-            FetchAttribute::Binary { peek: true, section, partial: Some((3, None)) }
+            FetchAttribute::Binary { peek: true, section, partial: Some((3, 4)) }
                 if section.part == [2] && section.text == SectionText::HeaderFields(vec!["FROM".into()])
         ));
         assert!(matches!(
             &list[1],
             FetchAttribute::BinarySize { section } if section.part.is_empty() && section.text == SectionText::Text
         ));
-        assert!(matches!(
-            &list[2],
-            FetchAttribute::BodySection {
-                partial: Some((15, None)),
-                ..
-            }
-        ));
-        // A broken partial is still reported where it breaks.
-        assert!(fetch_items(b"BODY[]<0.>").is_err());
+        // A part number that is no part number is still refused where it breaks.
+        assert!(fetch_items(b"BINARY[0]").is_err());
     }
 
     #[test]

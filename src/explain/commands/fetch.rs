@@ -150,16 +150,15 @@ fn binary_phrase(section: &Section) -> String {
     }
 }
 
-/// A section's phrase with its partial, if any; `<origin>` alone is Dovecot's reading.
-fn with_partial(what: String, partial: Option<(u32, Option<u32>)>) -> String {
+/// A section's phrase with its partial, if any.
+fn with_partial(what: String, partial: Option<(u32, u32)>) -> String {
     match partial {
-        Some((offset, Some(length))) => say!(
+        Some((offset, length)) => say!(
             "fetch.partial",
             what = what,
             length = length,
             offset = offset
         ),
-        Some((offset, None)) => say!("fetch.partial.open", what = what, offset = offset),
         None => what,
     }
 }

@@ -193,7 +193,7 @@ pub(crate) fn first_error_of(parsed: &ParsedCommand) -> Option<&crate::grammar::
 
 /// The command as the grammar understood it, or as Dovecot understands it where
 /// Dovecot is more lenient: extra arguments it ignores (cut off and parsed again),
-/// and ENABLE without arguments.
+/// partials without a length, and ENABLE without arguments.
 fn command_of(
     tag: &str,
     parsed: &ParsedCommand,
@@ -214,6 +214,16 @@ fn command_of(
         .flatten()
     {
         if let Some(cmd) = parse_command(&text).command {
+            return Some(Command {
+                tag: tag.to_owned(),
+                body: cmd.body,
+            });
+        }
+    }
+    // Dovecot reads a FETCH partial without its length (`BODY[]<15>`) as from the
+    // origin to the end; the grammar, teaching the ABNF, refuses it.
+    if error.rule == "partial" && single_line {
+        if let Some(cmd) = open_partials(first).and_then(|t| parse_command(&t).command) {
             return Some(Command {
                 tag: tag.to_owned(),
                 body: cmd.body,
@@ -247,6 +257,32 @@ fn command_of(
         tag: tag.to_owned(),
         body: cmd.body,
     })
+}
+
+/// `first` with each `]<origin>` given the longest length (`]<15.4294967295>`), which
+/// sends the rest of the section as Dovecot's `<origin>` does; `None` if there is none.
+fn open_partials(first: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(first.len() + 11);
+    let mut changed = false;
+    let mut i = 0;
+    while i < first.len() {
+        out.push(first[i]);
+        if first[i] == b'<' && i > 0 && first[i - 1] == b']' {
+            let digits = first[i + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            if digits > 0 && first.get(i + 1 + digits) == Some(&b'>') {
+                out.extend_from_slice(&first[i + 1..i + 1 + digits]);
+                out.extend_from_slice(b".4294967295");
+                i += 1 + digits;
+                changed = true;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    changed.then_some(out)
 }
 
 /// `first` with the blanks Dovecot's argument parser skips taken out (runs of spaces,

@@ -403,17 +403,13 @@ fn push_literal(out: &mut Reply, data: &[u8], raw: &Arc<[u8]>) {
     }
 }
 
-/// The bytes a partial asks for and the origin to echo; no length (Dovecot's
-/// `<origin>`) runs to the end.
-fn partial_of(data: &[u8], partial: Option<(u32, Option<u32>)>) -> (&[u8], Option<u32>) {
+/// The bytes a partial asks for and the origin to echo.
+fn partial_of(data: &[u8], partial: Option<(u32, u32)>) -> (&[u8], Option<u32>) {
     match partial {
         None => (data, None),
         Some((start, len)) => {
             let s = (start as usize).min(data.len());
-            let e = match len {
-                Some(len) => s.saturating_add(len as usize).min(data.len()),
-                None => data.len(),
-            };
+            let e = s.saturating_add(len as usize).min(data.len());
             (&data[s..e], Some(start))
         }
     }
@@ -531,12 +527,7 @@ fn push_item(out: &mut Reply, item: &FetchAttribute, shown: &Shown) {
 
 /// `BODY[section]<origin> literal`; a part that does not exist is an empty string to
 /// Dovecot.
-fn push_section(
-    out: &mut Reply,
-    section: &Section,
-    partial: Option<(u32, Option<u32>)>,
-    raw: &Arc<[u8]>,
-) {
+fn push_section(out: &mut Reply, section: &Section, partial: Option<(u32, u32)>, raw: &Arc<[u8]>) {
     out.extend_from_slice(format!("BODY{}", section_name(section)).as_bytes());
     match section_bytes(raw, section) {
         Some(data) => {
@@ -565,12 +556,7 @@ pub(crate) fn section_bytes<'r>(raw: &'r [u8], section: &Section) -> Option<Cow<
 }
 
 /// `BINARY[section]<origin> literal8`, decoded as Dovecot decodes it.
-fn push_binary(
-    out: &mut Reply,
-    section: &Section,
-    partial: Option<(u32, Option<u32>)>,
-    raw: &[u8],
-) {
+fn push_binary(out: &mut Reply, section: &Section, partial: Option<(u32, u32)>, raw: &[u8]) {
     out.extend_from_slice(format!("BINARY{}", section_name(section)).as_bytes());
     match binary_section(raw, section) {
         Ok(Some(decoded)) => {
