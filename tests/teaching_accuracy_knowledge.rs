@@ -326,3 +326,60 @@ fn one_message_reads_in_the_singular() {
         "{vanished}"
     );
 }
+
+// ---- fetch items and LIST attributes ---------------------------------------------------
+
+#[test]
+fn preview_strips_markup_by_the_rfc_and_quoted_lines_by_dovecots_choice() {
+    // RFC 8970 §3.3: "The server SHOULD remove any formatting markup"; it says nothing of
+    // quoted text. Dovecot 2.3.19 (asked on 2026-12-07): a text/plain message "On Monday
+    // Bob wrote: / > quoted line one / > quoted two / My answer is yes." previews as
+    // "On Monday Bob wrote: My answer is yes.", an HTML one as "Hello bold world".
+    let text = prose(Kind::FetchItem, "PREVIEW");
+    assert!(
+        !text.contains("stripped of html and quoted lines"),
+        "{text}"
+    );
+    assert!(text.contains("should remove formatting markup"), "{text}");
+    assert!(
+        text.contains("dovecot's own choice, not the rfc's"),
+        "{text}"
+    );
+}
+
+#[test]
+fn nonexistent_is_a_base_attribute_of_imap4rev2_and_dovecot_keeps_noselect_for_plain_list() {
+    // RFC 5258 §3: \NonExistent names are returned only with a selection criterion or
+    // RECURSIVEMATCH; RFC 9051 §6.3.5: "Mailboxes deleted in one IMAP session MAY be
+    // announced to other IMAP sessions using an unsolicited LIST response, containing the
+    // "\NonExistent" attribute." Dovecot 2.3.19 (asked on 2026-12-07), w1 existing only
+    // as the parent of w1/c1: `LIST "" "w1"` gives `(\Noselect \HasChildren)`, `LIST ""
+    // ("w1")` and `LIST "" "w1" RETURN ()` give `(\NonExistent)`.
+    let text = prose(Kind::ListAttribute, "\\NonExistent");
+    assert!(!text.contains("only appears with extended list"), "{text}");
+    assert!(
+        text.contains("imap4rev2 makes it a base attribute"),
+        "{text}"
+    );
+    assert!(text.contains("unsolicited list"), "{text}");
+    assert!(
+        text.contains("its plain list calls a name that exists only as a parent \\noselect"),
+        "{text}"
+    );
+}
+
+#[test]
+fn junk_and_notjunk_together_is_a_must_to_ignore_and_a_should_to_unset() {
+    // RFC 9051 §2.3.2: "$Junk and $NotJunk are mutually exclusive. If more than one of
+    // these is set for a message, the client MUST treat it as if none are set, and it
+    // SHOULD unset both of them on the IMAP server."
+    let text = prose(Kind::Flag, "$NotJunk");
+    assert!(
+        text.contains("a client must treat the message as if neither were set"),
+        "{text}"
+    );
+    assert!(
+        text.contains("should remove both from the server"),
+        "{text}"
+    );
+}
