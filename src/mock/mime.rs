@@ -221,6 +221,9 @@ pub(crate) struct Part<'a> {
     pub(crate) subtype: String,
     pub(crate) params: Vec<(String, String)>,
     pub(crate) kind: Kind<'a>,
+    /// False for a message header without MIME-Version or Content-Type (see
+    /// [`Part::content_field`]).
+    pub(crate) mime: bool,
 }
 
 /// A media type, subtype and parameters.
@@ -278,11 +281,15 @@ fn languages(value: &[u8]) -> Vec<Vec<u8>> {
 /// Parses a message or part. `digest` is true inside multipart/digest, where the
 /// default type is message/rfc822 (RFC 2046 §5.1.5).
 pub(crate) fn parse(raw: &[u8]) -> Part<'_> {
-    parse_at(raw, false, 0)
+    parse_at(raw, false, false, 0)
 }
 
-fn parse_at(raw: &[u8], digest: bool, depth: usize) -> Part<'_> {
+/// `child`: a part of a multipart, whose header is MIME whatever it holds; `digest`: a
+/// part of a multipart/digest.
+fn parse_at(raw: &[u8], child: bool, digest: bool, depth: usize) -> Part<'_> {
     let (header, body) = split(raw);
+    let mime =
+        child || field(header, "MIME-Version").is_some() || field(header, "Content-Type").is_some();
     let (media_type, subtype, params) = match field(header, "Content-Type") {
         Some(f) => content_type(&f.bytes()),
         None if digest => ("message".into(), "rfc822".into(), Vec::new()),
@@ -302,9 +309,9 @@ fn parse_at(raw: &[u8], digest: bool, depth: usize) -> Part<'_> {
                 .map(|(content, with_crlf)| {
                     // A nested multipart's closing line keeps its CRLF: Dovecot reads
                     // the line whole, so no CRLF is left for the delimiter after it.
-                    let child = parse_at(content, digest, depth + 1);
+                    let child = parse_at(content, true, digest, depth + 1);
                     if with_crlf.len() > content.len() && ends_on_boundary(&child) {
-                        parse_at(with_crlf, digest, depth + 1)
+                        parse_at(with_crlf, true, digest, depth + 1)
                     } else {
                         child
                     }
@@ -313,7 +320,7 @@ fn parse_at(raw: &[u8], digest: bool, depth: usize) -> Part<'_> {
             None => Vec::new(),
         })
     } else if media_type.eq_ignore_ascii_case("message") && subtype.eq_ignore_ascii_case("rfc822") {
-        Kind::Message(Box::new(parse_at(body, false, depth + 1)))
+        Kind::Message(Box::new(parse_at(body, false, false, depth + 1)))
     } else {
         Kind::Leaf
     };
@@ -324,6 +331,7 @@ fn parse_at(raw: &[u8], digest: bool, depth: usize) -> Part<'_> {
         subtype,
         params,
         kind,
+        mime,
     }
 }
 
@@ -402,9 +410,21 @@ fn ends_on_boundary(part: &Part<'_>) -> bool {
 }
 
 impl Part<'_> {
-    /// A field's value as Dovecot gives it (see [`Field::dovecot_value`]).
+    /// A Content-* field as BODY and BODYSTRUCTURE read it: Dovecot 2.3.19 ignores them
+    /// in a message header with neither MIME-Version (RFC 2045 §4's mark of a MIME
+    /// message) nor Content-Type, so such a message is 7bit with no ID, description,
+    /// disposition or language whatever it says (BINARY still decodes it).
+    fn content_field(&self, name: &str) -> Option<Field<'_>> {
+        if self.mime {
+            field(self.header, name)
+        } else {
+            None
+        }
+    }
+
+    /// A Content-* field's value as Dovecot gives it (see [`Field::dovecot_value`]).
     fn header_text(&self, name: &str) -> Option<Vec<u8>> {
-        field(self.header, name).map(|f| f.dovecot_value())
+        self.content_field(name).map(|f| f.dovecot_value())
     }
 }
 
@@ -426,7 +446,10 @@ fn push_params(out: &mut Vec<u8>, params: &[(String, String)]) {
 }
 
 fn push_disposition(out: &mut Vec<u8>, part: &Part<'_>) {
-    match field(part.header, "Content-Disposition").and_then(|f| disposition(&f.bytes())) {
+    match part
+        .content_field("Content-Disposition")
+        .and_then(|f| disposition(&f.bytes()))
+    {
         Some((kind, params)) => {
             out.push(b'(');
             push_string(out, kind.as_bytes());
@@ -441,7 +464,8 @@ fn push_disposition(out: &mut Vec<u8>, part: &Part<'_>) {
 /// The body language (always a list, even of one) and location (RFC 9051 §7.5.2).
 fn push_language_location(out: &mut Vec<u8>, part: &Part<'_>) {
     out.push(b' ');
-    let langs = field(part.header, "Content-Language")
+    let langs = part
+        .content_field("Content-Language")
         .map(|f| languages(&f.bytes()))
         .unwrap_or_default();
     if langs.is_empty() {
@@ -462,7 +486,7 @@ fn push_language_location(out: &mut Vec<u8>, part: &Part<'_>) {
 
 /// Content-Transfer-Encoding as Dovecot reads it: one token and nothing after it.
 fn transfer_encoding(part: &Part<'_>) -> Option<Vec<u8>> {
-    let value = field(part.header, "Content-Transfer-Encoding")?.bytes();
+    let value = part.content_field("Content-Transfer-Encoding")?.bytes();
     let mut cursor = Cursor::new(&value);
     let _ = cursor.skip_lwsp();
     let mut token = Vec::new();

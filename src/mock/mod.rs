@@ -23,6 +23,7 @@
 //!   [`rfc2047`]: encoded-words; [`charset`]: charsets and their conversion to UTF-8;
 //!   [`casemap`]: the i;unicode-casemap comparator;
 //!   [`binary`]: BINARY's decoded parts (RFC 3516), as Dovecot decodes them;
+//!   [`save`]: what Dovecot does to a message as it saves it (line ends, literal8);
 //!   [`body_search`]: what SEARCH BODY and TEXT look in.
 //! - [`dates`]: INTERNALDATE, SEARCH dates and `Date:` headers.
 //! - [`wording`]: Dovecot's texts, in one place, each with where it was verified.
@@ -46,6 +47,7 @@ pub(crate) mod preview;
 pub(crate) mod reply;
 pub(crate) mod rfc2047;
 pub(crate) mod rfc822;
+pub(crate) mod save;
 pub(crate) mod search;
 pub(crate) mod session;
 pub(crate) mod sort;

@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use crate::grammar::code::Code;
 use crate::grammar::command::CommandBody;
-use crate::grammar::core::{Flag, StringForm};
+use crate::grammar::core::{Flag, ImapString, StringForm};
 use crate::grammar::extensions::catenate::{AppendData, AppendMessage, CatPart, ImapUrl};
 use crate::grammar::mailbox::Mailbox;
 use crate::grammar::sequence::SequenceSet;
@@ -29,6 +29,7 @@ use crate::mock::config::Config;
 use crate::mock::dates;
 use crate::mock::store::{self, Account, Flags, Store};
 use crate::mock::wording as w;
+use crate::wire::framer::LiteralKind;
 
 use super::{reason, Conn, Cx, Done, SyncMode};
 
@@ -336,7 +337,7 @@ pub(crate) fn handle(
 fn build(account: &Account, data: &AppendData) -> Result<Vec<u8>, (Option<Code>, String)> {
     match data {
         AppendData::Literal(s) if s.bytes.is_empty() => Err((None, w::ZERO_BYTE_MESSAGE.into())),
-        AppendData::Literal(s) => Ok(s.bytes.clone()),
+        AppendData::Literal(s) => Ok(crate::mock::save::saved(&s.bytes, is_literal8(s))),
         AppendData::Catenate(parts) => {
             let mut out = Vec::new();
             for part in parts {
@@ -352,7 +353,16 @@ fn build(account: &Account, data: &AppendData) -> Result<Vec<u8>, (Option<Code>,
                     }
                 }
             }
-            Ok(out)
+            Ok(crate::mock::save::saved(&out, false))
         }
     }
+}
+
+/// True for a literal8 (`~{n}`), whose binary parts Dovecot re-encodes.
+fn is_literal8(s: &ImapString) -> bool {
+    matches!(
+        &s.form,
+        StringForm::Literal(h)
+            if matches!(h.kind, LiteralKind::Binary | LiteralKind::BinaryNonSynchronizing)
+    )
 }
