@@ -383,3 +383,73 @@ fn junk_and_notjunk_together_is_a_must_to_ignore_and_a_should_to_unset() {
         "{text}"
     );
 }
+
+#[test]
+fn search_says_which_rfc_makes_case_insensitivity_a_rule_and_which_a_should() {
+    // RFC 3501 §6.4.4: "The matching is case-insensitive."; RFC 9051 §6.4.4: "The
+    // matching SHOULD be case insensitive for characters within the ASCII range", and
+    // BODY and TEXT may match flexibly. The SEARCH entry said "case-insensitively at least
+    // for ASCII", mixing the two.
+    let text = prose(Kind::Command, "SEARCH");
+    assert!(
+        !text.contains("case-insensitively at least for ascii"),
+        "{text}"
+    );
+    assert!(
+        text.contains("rfc 3501 makes the match case-insensitive"),
+        "{text}"
+    );
+    assert!(text.contains("only for ascii (a should)"), "{text}");
+}
+
+#[test]
+fn subscribe_may_check_the_mailbox_and_dovecot_does() {
+    // RFC 9051 §6.3.7: "A server MAY validate the mailbox argument to SUBSCRIBE to verify
+    // that it exists. However, it SHOULD NOT unilaterally remove an existing mailbox name
+    // from the subscription list" (RFC 3501 §6.3.6: MUST NOT); OK also "if the mailbox is
+    // already subscribed" (RFC 9051 only). tests/data/dovecot/battery.txt: `m25
+    // SUBSCRIBE Nonexistent` gets `NO Mailbox doesn't exist: Nonexistent`.
+    let text = prose(Kind::Command, "SUBSCRIBE");
+    assert!(
+        text.contains("a server may check that the mailbox exists, and dovecot 2.3 does"),
+        "{text}"
+    );
+    assert!(
+        text.contains("must not (rfc 3501) or should not (rfc 9051)"),
+        "{text}"
+    );
+    assert!(text.contains("ok for a name already subscribed"), "{text}");
+}
+
+#[test]
+fn storing_recent_or_an_invented_system_flag_is_not_answered_with_flags() {
+    // RFC 3501 §9 and RFC 9051 §9: `flag` "Does not include \Recent", and
+    // `flag-extension = "\" atom` is "Future expansion"; RFC 3501 §2.3.2: \Recent "can not
+    // be altered by the client". tests/data/dovecot/battery.txt: `w12 STORE 2 +FLAGS
+    // (\Recent)` and `w13 STORE 2 +FLAGS (\Bogus)` get `BAD Error in IMAP command STORE:
+    // Invalid system flag \RECENT` / `\BOGUS`. The explainer only said "the server answers
+    // with each message's new FLAGS".
+    let out = selected(&[
+        "C: w12 STORE 2 +FLAGS (\\Recent)",
+        "S: w12 BAD Error in IMAP command STORE: Invalid system flag \\RECENT",
+        "C: w13 STORE 2 +FLAGS (\\Bogus $Work \\Seen)",
+        "S: w13 BAD Error in IMAP command STORE: Invalid system flag \\BOGUS",
+    ]);
+    let recent = shown(line(&out, "w12 STORE"));
+    assert!(
+        recent.contains("\\Recent is not a flag a STORE may name"),
+        "{recent}"
+    );
+    // One note, for \Bogus only: $Work is a keyword and \Seen a system flag.
+    let bogus = line(&out, "w13 STORE");
+    let notes: Vec<&String> = bogus
+        .details
+        .iter()
+        .filter(|d| d.contains("system flags"))
+        .collect();
+    assert_eq!(notes.len(), 1, "{:?}", bogus.details);
+    assert!(
+        notes[0].starts_with("\\Bogus is none of the five system flags"),
+        "{notes:?}"
+    );
+}

@@ -199,6 +199,26 @@ pub(super) fn store_phrase(uid: bool, set: &SequenceSet, action: &StoreAction) -
     )
 }
 
+/// What a STORE's flag list asks that the grammar does not allow: `flag` leaves out
+/// \Recent (RFC 3501 §2.3.2: a client cannot alter it), and any other backslash name
+/// beyond the five system flags is a `flag-extension` kept for future standards (RFC 9051
+/// §9); Dovecot refuses both with BAD.
+pub(super) fn store_flag_notes(action: &StoreAction) -> Vec<String> {
+    const SYSTEM: [&str; 5] = ["\\Answered", "\\Flagged", "\\Deleted", "\\Seen", "\\Draft"];
+    action
+        .flags
+        .iter()
+        .filter(|f| f.0.starts_with('\\') && !SYSTEM.iter().any(|s| f.is(s)))
+        .map(|f| {
+            if f.is("\\Recent") {
+                say!("command.store.recent")
+            } else {
+                say!("command.store.flag-extension", flag = f.0)
+            }
+        })
+        .collect()
+}
+
 /// With UIDONLY enabled (RFC 9586) message numbers cannot be used in commands nor come
 /// back in responses, so a command that names messages by number, or asks for their
 /// numbers, is refused with BAD [UIDREQUIRED]; its UID form is the way.

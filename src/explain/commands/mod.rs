@@ -423,6 +423,7 @@ fn context_details(ctx: &Context, body: &CommandBody) -> Vec<String> {
             if let Some(selected) = read_only {
                 out.push(say!("command.store.read-only", mailbox = selected.name));
             }
+            out.extend(fetch::store_flag_notes(action));
         }
         CommandBody::Expunge { .. } | CommandBody::Close => {
             // CLOSE says it in its summary.
