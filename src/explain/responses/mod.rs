@@ -14,6 +14,7 @@ use crate::grammar::extensions::sasl_ir::decode_base64;
 use crate::grammar::mailbox::Mailbox;
 use crate::grammar::msg_att::MessageAttribute;
 use crate::grammar::response::{Code, Data, ListItem, NamespaceDescr, Response, Status};
+use crate::grammar::sequence::SequenceSet;
 use crate::grammar::{Diagnostic, ParsedResponse, Severity};
 use crate::knowledge::{self, count_key, Kind};
 use crate::say;
@@ -281,17 +282,7 @@ fn untagged(ctx: &Context, a: &mut Annotation, data: &Data, greeting: bool, mess
             mailbox = mailbox
         ),
         Data::Expunge(n) => say!("response.expunge", n = n),
-        Data::Vanished { earlier, uids } => {
-            // One UID ("4") reads in the singular, a set ("4,7:9") in the plural.
-            let one = uids.as_numbers().is_some_and(|n| n.len() == 1);
-            let key = match (*earlier, one) {
-                (true, true) => "response.vanished.earlier.one",
-                (true, false) => "response.vanished.earlier",
-                (false, true) => "response.vanished.one",
-                (false, false) => "response.vanished",
-            };
-            say!(key, uids = uids)
-        }
+        Data::Vanished { earlier, uids } => vanished_phrase(*earlier, uids),
         Data::Fetch { .. } | Data::UidFetch { .. } => fetch_data(ctx, a, data, message),
         Data::Quota { .. }
         | Data::QuotaRoot { .. }
@@ -737,6 +728,19 @@ pub(crate) fn code_phrase(ctx: &Context, code: &Code) -> String {
             },
         ),
     }
+}
+
+/// `* VANISHED` (RFC 7162 §3.2.10): one UID ("4") reads in the singular, a set
+/// ("4,7:9") in the plural.
+fn vanished_phrase(earlier: bool, uids: &SequenceSet) -> String {
+    let one = uids.as_numbers().is_some_and(|n| n.len() == 1);
+    let key = match (earlier, one) {
+        (true, true) => "response.vanished.earlier.one",
+        (true, false) => "response.vanished.earlier",
+        (false, true) => "response.vanished.one",
+        (false, false) => "response.vanished",
+    };
+    say!(key, uids = uids)
 }
 
 fn status_item_phrase(name: &str, value: u64) -> String {
