@@ -207,16 +207,19 @@ fn noupdate_is_dovecots_eleventh_update_sent_without_text() {
 // ---- RFC 3501 and RFC 9051 differ ------------------------------------------------------
 
 #[test]
-fn body_and_text_match_flexibly_only_in_rfc_9051_and_decoding_is_dovecots() {
+fn body_and_text_match_flexibly_only_in_rfc_9051_and_decode_as_each_rfc_says() {
     // RFC 3501 §6.4.4: "a message matches the key if the string is a substring of the
     // field. The matching is case-insensitive." RFC 9051 §6.4.4: case-insensitive for
     // ASCII is a SHOULD, and for BODY and TEXT "Servers are allowed to implement flexible
     // matching ... matching "swim" to both "swam" and "swum" ... or only performing
-    // full-word matching". Neither says parts are decoded; Dovecot 2.3.19 (asked on
-    // 2026-12-07) finds `SEARCH BODY "Hallo Welt"` in a base64 part
-    // (tests/data/corpus/48.eml) and nothing for its base64 text.
+    // full-word matching". Decoding: RFC 9051 §6.4.4 "[MIME-IMB] content transfer
+    // encodings and [MIME-HDRS] strings ... MUST be decoded before comparing text"; RFC
+    // 3501 §6.4.4 the same only "before comparing text in a [CHARSET] other than
+    // US-ASCII". Dovecot 2.3.19 (asked on 2026-12-07) finds `SEARCH BODY "Hallo Welt"`
+    // in a base64 part (tests/data/corpus/48.eml) with no CHARSET, and nothing for its
+    // base64 text.
     let body = prose(Kind::SearchKey, "BODY");
-    assert!(!body.contains("decoding mime encodings first"), "{body}");
+    assert!(!body.contains("neither rfc says"), "{body}");
     assert!(
         body.contains("rfc 3501 makes it a case-insensitive substring match"),
         "{body}"
@@ -226,8 +229,14 @@ fn body_and_text_match_flexibly_only_in_rfc_9051_and_decoding_is_dovecots() {
         "{body}"
     );
     assert!(
-        body.contains("dovecot 2.3 decodes base64 and quoted-printable"),
+        body.contains("always in rfc 9051, only for a charset other than us-ascii in rfc 3501"),
         "{body}"
+    );
+    assert!(body.contains("dovecot 2.3 decodes in every case"), "{body}");
+    let subject = prose(Kind::SearchKey, "SUBJECT");
+    assert!(
+        subject.contains("always in rfc 9051, only for a charset other than us-ascii in rfc 3501"),
+        "{subject}"
     );
     let text = prose(Kind::SearchKey, "TEXT");
     assert!(
