@@ -462,3 +462,13 @@ fn storing_recent_or_an_invented_system_flag_is_not_answered_with_flags() {
         "{notes:?}"
     );
 }
+
+#[test]
+fn implicit_tls_cites_the_section_that_recommends_it() {
+    // The entry says "RFC 8314 recommends this over STARTTLS"; that recommendation is in
+    // RFC 8314 §3 ("this specification now recommends the use of Implicit TLS for POP,
+    // IMAP, ..."), while §3.2, the only section cited, says how port 993 starts TLS.
+    let e = knowledge::lookup(Kind::Concept, "implicit-tls").unwrap();
+    assert!(e.rfc.iter().any(|r| r == "RFC 8314 §3"), "{:?}", e.rfc);
+    assert!(prose(Kind::Concept, "implicit-tls").contains("rfc 8314 recommends this"));
+}
