@@ -310,8 +310,17 @@ fn parse_at(raw: &[u8], child: bool, digest: bool, depth: usize) -> Part<'_> {
                     // A nested multipart's closing line keeps its CRLF: Dovecot reads
                     // the line whole, so no CRLF is left for the delimiter after it.
                     let child = parse_at(content, true, digest, depth + 1);
-                    if with_crlf.len() > content.len() && ends_on_boundary(&child) {
+                    let more = with_crlf.len() > content.len();
+                    if more && ends_on_boundary(&child) {
                         parse_at(with_crlf, true, digest, depth + 1)
+                    } else if more && message_header_open(&child) {
+                        // Dovecot's header parser takes that CRLF as the end of the
+                        // encapsulated message's last header line: the message/rfc822
+                        // part holds it, the message's header does not.
+                        Part {
+                            body: split(with_crlf).1,
+                            ..child
+                        }
                     } else {
                         child
                     }
@@ -383,6 +392,17 @@ fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Vec<(&'a [u8], &'a [u
         ));
     }
     parts
+}
+
+/// True if `part` is a message/rfc822 whose message stops inside its header (no blank
+/// line after it): a header line, or the blank line itself, is then ended by the CRLF
+/// that belongs to the next delimiter.
+fn message_header_open(part: &Part<'_>) -> bool {
+    let Kind::Message(inner) = &part.kind else {
+        return false;
+    };
+    let h = inner.header;
+    !h.is_empty() && inner.body.is_empty() && !h.ends_with(b"\n\n") && !h.ends_with(b"\n\r\n")
 }
 
 /// True if a part's text ends with a delimiter line of a multipart inside it.
@@ -672,6 +692,22 @@ fn message_section<'r>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// As Dovecot 2.3.19 answers it (addresses-mime.txt section 4): the delimiter's
+    /// CRLF belongs to a message/rfc822 part whose message stops inside its header.
+    #[test]
+    fn an_encapsulated_header_only_message_keeps_the_crlf() {
+        let raw = b"Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: message/rfc822\r\n\r\nSubject: inner only\r\n--B--\r\n";
+        let root = parse(raw);
+        let Kind::Multipart(children) = &root.kind else {
+            panic!("not a multipart")
+        };
+        assert_eq!(children[0].body, b"Subject: inner only\r\n");
+        let Kind::Message(inner) = &children[0].kind else {
+            panic!("not a message")
+        };
+        assert_eq!(inner.header, b"Subject: inner only");
+    }
 
     const M1: &[u8] = b"From: Admin <admin@server.thm>\r\nTo: strategos@server.thm\r\nSubject: Welcome to server.thm\r\nDate: Tue, 25 Jun 2024 09:12:00 +0000\r\nMessage-ID: <welcome-1@server.thm>\r\n\r\nWelcome, strategos. Your mailbox is ready.\r\n";
 
