@@ -180,7 +180,7 @@ pub(crate) fn decoded_body(header: &[u8], body: &[u8]) -> Option<Vec<u8>> {
     match encoding(header).ok()? {
         Cte::Plain => Some(body.to_vec()),
         Cte::QuotedPrintable => quoted_printable(body).ok(),
-        Cte::Base64 => base64(body).ok(),
+        Cte::Base64 => lenient_base64(body),
     }
 }
 
@@ -294,14 +294,33 @@ fn trim_blanks(line: &[u8]) -> &[u8] {
 }
 
 /// Base64 (RFC 2045 §6.8): whitespace skipped, anything else outside the alphabet
-/// refused.
+/// refused, and, as Dovecot 2.3.19 refuses it, anything after the padding but the
+/// padding the last group needs (a second `=`, more data, a signature; binary.txt
+/// section 6).
 fn base64(data: &[u8]) -> Result<Vec<u8>, Refusal> {
     let clean: Vec<u8> = data
         .iter()
         .copied()
         .filter(|b| !b.is_ascii_whitespace())
         .collect();
-    crate::grammar::extensions::sasl_ir::decode_base64_unpadded(&clean).ok_or(Refusal::InvalidData)
+    if let Some(pad) = clean.iter().position(|&b| b == b'=') {
+        let only_padding = clean[pad..].iter().all(|&b| b == b'=');
+        if !only_padding || clean.len() % 4 != 0 || clean.len() - pad > 2 {
+            return Err(Refusal::InvalidData);
+        }
+    }
+    lenient_base64(&clean).ok_or(Refusal::InvalidData)
+}
+
+/// Base64 with whitespace skipped and whatever follows the first `=` ignored: what
+/// SEARCH BODY reads (not checked against Dovecot past the padding).
+fn lenient_base64(data: &[u8]) -> Option<Vec<u8>> {
+    let clean: Vec<u8> = data
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    crate::grammar::extensions::sasl_ir::decode_base64_unpadded(&clean)
 }
 
 #[cfg(test)]
@@ -337,6 +356,27 @@ mod tests {
             "--B\r\nContent-Transfer-Encoding: binary\r\n\r\nhi\r\n--B\r\n\r\nplain\r\n--B--\r\n"
         ));
         assert_eq!(size(MIXED, &[]), Ok(whole.bytes.len() as u64));
+    }
+
+    #[test]
+    fn nothing_but_the_padding_may_follow_it() {
+        let part = |b64: &[u8]| {
+            let mut raw =
+                b"Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n".to_vec();
+            raw.extend_from_slice(b64);
+            section(&raw, &[1]).map(|d| d.map(|d| d.bytes))
+        };
+        assert_eq!(part(b"aGk=  \r\n\r\n"), Ok(Some(b"hi".to_vec())));
+        assert_eq!(part(b"aGVs\r\nbG8=\r\n"), Ok(Some(b"hello".to_vec())));
+        for bad in [
+            &b"aGk=\r\nbW9y"[..],
+            b"aGk==",
+            b"aGk=\r\n=",
+            b"aGVsbG8=aGk=",
+            b"aGk=x",
+        ] {
+            assert_eq!(part(bad), Err(Refusal::InvalidData), "{bad:?}");
+        }
     }
 
     #[test]
