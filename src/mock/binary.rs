@@ -64,6 +64,9 @@ pub(crate) fn section(raw: &[u8], path: &[u32]) -> Result<Option<Decoded>, Refus
             Kind::Message(inner) => {
                 out.from = offset(raw, inner.header);
                 out.part(inner, true)?;
+                // The part may hold a CRLF after its message (mime.rs,
+                // message_header_open), which BINARY sends too.
+                out.copy_to(offset(raw, part.body) + part.body.len());
             }
             _ => {
                 out.from = offset(raw, part.body);
@@ -150,13 +153,14 @@ impl<'r> Builder<'r> {
                         self.has_nuls |= part.body.contains(&0);
                         push_crlf(&mut self.out, part.body);
                     }
+                    // An empty body has nothing to decode: no literal8 for it.
                     Cte::QuotedPrintable => {
                         self.out.extend(quoted_printable(part.body)?);
-                        self.converted = true;
+                        self.converted |= !part.body.is_empty();
                     }
                     Cte::Base64 => {
                         self.out.extend(base64(part.body)?);
-                        self.converted = true;
+                        self.converted |= !part.body.is_empty();
                     }
                 }
                 self.from = end;
@@ -236,7 +240,12 @@ fn push_binary_header(out: &mut Vec<u8>, header: &[u8]) {
             push_crlf(out, f.whole);
         }
     }
-    out.extend_from_slice(b"Content-Transfer-Encoding: binary\r\n\r\n");
+    // Dovecot adds its field at the blank line that ends the header: a header without
+    // one (a part that is all header) gets none.
+    let ended = header.ends_with(b"\n\n") || header.ends_with(b"\n\r\n") || header == b"\r\n";
+    if ended {
+        out.extend_from_slice(b"Content-Transfer-Encoding: binary\r\n\r\n");
+    }
 }
 
 /// Copies `data`, turning a bare LF into CRLF (Dovecot's istream-crlf).

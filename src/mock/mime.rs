@@ -593,8 +593,58 @@ pub(crate) fn push_structure(out: &mut Vec<u8>, part: &Part<'_>, extensible: boo
 /// BODY or BODYSTRUCTURE of a whole message.
 pub(crate) fn structure(raw: &[u8], extensible: bool) -> Vec<u8> {
     let mut out = Vec::with_capacity(128);
-    push_structure(&mut out, &parse(raw), extensible);
+    let root = parse(raw);
+    if plain_7bit(&root) {
+        push_plain_7bit(&mut out, &root, extensible);
+    } else {
+        push_structure(&mut out, &root, extensible);
+    }
     out
+}
+
+/// True for a message that is one text/plain part in us-ascii and 7bit with nothing
+/// else to say (no ID, description, disposition, language, location or MD5), however
+/// its fields spell it: Dovecot 2.3.19 writes such a message's structure in its own
+/// lowercase words (`"text" "plain" ("charset" "us-ascii") ... "7bit"`), where it
+/// keeps a part's own spelling everywhere else (addresses-mime.txt section 5).
+fn plain_7bit(part: &Part<'_>) -> bool {
+    let ascii = |(k, v): &(String, String)| {
+        k.eq_ignore_ascii_case("charset") && v.eq_ignore_ascii_case("us-ascii")
+    };
+    let seven = transfer_encoding(part).is_none_or(|e| e.eq_ignore_ascii_case(b"7bit"));
+    let quiet = [
+        "Content-ID",
+        "Content-Description",
+        "Content-Disposition",
+        "Content-Language",
+        "Content-Location",
+        "Content-MD5",
+    ]
+    .iter()
+    .all(|name| part.content_field(name).is_none());
+    matches!(part.kind, Kind::Leaf)
+        && part.media_type.eq_ignore_ascii_case("text")
+        && part.subtype.eq_ignore_ascii_case("plain")
+        && part.params.iter().all(ascii)
+        && seven
+        && quiet
+}
+
+/// The structure [`plain_7bit`] describes, in Dovecot's words.
+fn push_plain_7bit(out: &mut Vec<u8>, part: &Part<'_>, extensible: bool) {
+    out.extend_from_slice(
+        format!(
+            "(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" {} {}",
+            part.body.len(),
+            line_count(part.body)
+        )
+        .as_bytes(),
+    );
+    out.extend_from_slice(if extensible {
+        b" NIL NIL NIL NIL)"
+    } else {
+        b")"
+    });
 }
 
 // ---------------------------------------------------------------------------------
@@ -692,6 +742,22 @@ fn message_section<'r>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Dovecot's own words for a plain message, its spelling for anything more
+    /// (addresses-mime.txt section 5).
+    #[test]
+    fn a_plain_ascii_message_is_written_in_lowercase() {
+        let plain = structure(b"Content-Type: TEXT/PLAIN; CHARSET=US-ASCII\r\nContent-Transfer-Encoding: 7BIT\r\n\r\nx\r\n", true);
+        assert_eq!(
+            plain,
+            b"(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 3 1 NIL NIL NIL NIL)"
+        );
+        let eight = structure(
+            b"Content-Type: TEXT/PLAIN\r\nContent-Transfer-Encoding: 8bit\r\n\r\nx\r\n",
+            false,
+        );
+        assert!(eight.starts_with(b"(\"TEXT\" \"PLAIN\""));
+    }
 
     /// As Dovecot 2.3.19 answers it (addresses-mime.txt section 4): the delimiter's
     /// CRLF belongs to a message/rfc822 part whose message stops inside its header.
