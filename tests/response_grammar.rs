@@ -523,7 +523,7 @@ fn rfc9051_list_extended_data_is_kept_as_text() {
 #[test]
 fn rfc9051_status_and_namespace() {
     let r = s("S: * STATUS blurdybloop (MESSAGES 231 UIDNEXT 44292)");
-    let Data::MailboxStatus { mailbox, items } = data(&r) else {
+    let Data::MailboxStatus { mailbox, items, .. } = data(&r) else {
         panic!()
     };
     assert_eq!(mailbox.name, "blurdybloop");
@@ -1104,15 +1104,23 @@ fn status_values_are_number64() {
     assert_eq!(items[4], ("APPENDLIMIT".into(), 35651584));
     let r = s(r#"S: * STATUS "Sent Items" ()"#);
     assert!(
-        matches!(data(&r), Data::MailboxStatus { mailbox, items } if mailbox.name == "Sent Items" && items.is_empty())
+        matches!(data(&r), Data::MailboxStatus { mailbox, items, .. } if mailbox.name == "Sent Items" && items.is_empty())
     );
 }
 
 #[test]
-fn status_skips_non_numeric_items_with_a_note() {
+fn status_reads_mailboxid_and_skips_other_non_numeric_items_with_a_note() {
+    // RFC 8474 §4.3: MAILBOXID's value is an ObjectID in parentheses, not a counter.
     let r = s("S: * STATUS foo (MESSAGES 3 MAILBOXID (F2212ea87-6097-4256-9d51-71338625))");
     assert!(
-        matches!(data(&r), Data::MailboxStatus { items, .. } if items == &vec![("MESSAGES".to_owned(), 3)])
+        matches!(data(&r), Data::MailboxStatus { items, mailbox_id: Some(id), .. }
+            if items == &vec![("MESSAGES".to_owned(), 3)] && id == "F2212ea87-6097-4256-9d51-71338625")
+    );
+    assert!(!has(&r, "non-numeric-status-item"));
+    // RFC 7889's APPENDLIMIT NIL is still skipped, with a note.
+    let r = s("S: * STATUS foo (MESSAGES 3 APPENDLIMIT NIL)");
+    assert!(
+        matches!(data(&r), Data::MailboxStatus { items, mailbox_id: None, .. } if items == &vec![("MESSAGES".to_owned(), 3)])
     );
     assert!(has(&r, "non-numeric-status-item"));
 }
@@ -1275,30 +1283,22 @@ fn fetch_modseq_and_recent_flag() {
 }
 
 #[test]
-fn fetch_extension_items_are_kept_as_text() {
+fn fetch_extension_items_have_parsers_of_their_own() {
     let r = s(
         r#"S: * 1 FETCH (UID 3 SAVEDATE "27-Jun-2024 16:19:35 +0000" EMAILID (M6d99ac3275bb4e) THREADID NIL PREVIEW "Hello. I am using telnet" FLAGS ())"#,
     );
     let items = fetch(&r).1;
-    // SAVEDATE (RFC 8514) and PREVIEW (RFC 8970) have parsers of their own.
+    // SAVEDATE (RFC 8514), EMAILID and THREADID (RFC 8474) and PREVIEW (RFC 8970) have
+    // parsers of their own.
     assert_eq!(
         items[1],
         MessageAttribute::SaveDate(Some("27-Jun-2024 16:19:35 +0000".into()))
     );
     assert_eq!(
         items[2],
-        MessageAttribute::Other {
-            name: "EMAILID".into(),
-            value: "(M6d99ac3275bb4e)".into()
-        }
+        MessageAttribute::EmailId("M6d99ac3275bb4e".into())
     );
-    assert_eq!(
-        items[3],
-        MessageAttribute::Other {
-            name: "THREADID".into(),
-            value: "NIL".into()
-        }
-    );
+    assert_eq!(items[3], MessageAttribute::ThreadId(None));
     assert_eq!(items[4].name(), "PREVIEW");
     assert_eq!(items[5], MessageAttribute::Flags(vec![]));
     assert!(!has(&r, "unknown-fetch-item"));

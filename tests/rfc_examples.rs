@@ -172,11 +172,6 @@ const OUT_OF_SCOPE: &[(&str, &str, &str)] = &[
     ),
     (
         "8474",
-        "13",
-        "OBJECTID's EMAILID/THREADID search keys are not in the grammar",
-    ),
-    (
-        "8474",
         "5",
         "the RFC elides the APPEND literal's bytes, so the message is cut short",
     ),

@@ -1,6 +1,6 @@
 //! Response codes: the bracketed `[...]` after OK, NO, BAD, PREAUTH and BYE
 //! (RFC 9051 §7.1, RFC 3501 §7.1, RFC 5530, RFC 4315 UIDPLUS, RFC 7162 CONDSTORE,
-//! RFC 2221 login referrals, RFC 5464 METADATA).
+//! RFC 2221 login referrals, RFC 5464 METADATA, RFC 8474 OBJECTID).
 //!
 //! A code tells a program what a status means; the text after it is for people.
 //! Clients must ignore codes they do not know, so the grammar ends in a catch-all
@@ -16,6 +16,7 @@ use serde::Serialize;
 use super::core::{as_str, atom, flag, is_atom_char, number64, nz_number, quoted, sp, Flag};
 use super::error::{expect, rule, PResult};
 use super::extensions::metadata::{metadata_code, MetadataCode};
+use super::extensions::objectid::paren_objectid;
 use super::response::Findings;
 use super::sequence::{sequence_set, SequenceSet};
 
@@ -58,6 +59,9 @@ pub enum Code {
     NoUpdate(String),
     /// `METADATA LONGENTRIES n` and SETMETADATA's failures (RFC 5464 §5).
     Metadata(MetadataCode),
+    /// `MAILBOXID (objectid)` (RFC 8474 §4.1, §4.2): the mailbox's permanent identifier,
+    /// on CREATE's tagged OK and in an untagged OK of SELECT and EXAMINE.
+    MailboxId(String),
     /// Any other code: RFC 5530's argument-less codes (NONEXISTENT, ALREADYEXISTS, ...),
     /// UIDNOTSTICKY, NOMODSEQ, CLOSED, and unknown ones, with the argument as text.
     /// The name is upper-cased, as the knowledge base lists it.
@@ -91,6 +95,7 @@ impl Code {
             Code::BadEvent(_) => "BADEVENT",
             Code::NoUpdate(_) => "NOUPDATE",
             Code::Metadata(_) => "METADATA",
+            Code::MailboxId(_) => "MAILBOXID",
             Code::Other { name, .. } => name,
         }
     }
@@ -134,6 +139,7 @@ impl std::fmt::Display for Code {
             Code::Referral(url) | Code::BadUrl(url) | Code::BadEvent(url) => write!(f, " {url}"),
             Code::NoUpdate(tag) => write!(f, " \"{tag}\""),
             Code::Metadata(m) => write!(f, " {m}"),
+            Code::MailboxId(id) => write!(f, " ({id})"),
             Code::Other {
                 argument: Some(argument),
                 ..
@@ -173,6 +179,8 @@ pub(crate) const NAMED: &[&str] = &[
     "BADEVENT",
     // RFC 5464 METADATA
     "METADATA",
+    // RFC 8474 OBJECTID
+    "MAILBOXID",
 ];
 
 /// Every code the tutor knows: [`NAMED`], then [`ARGUMENTLESS`].
@@ -289,6 +297,7 @@ pub(crate) fn resp_text_code<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, 
         })
         .parse(rest),
         "METADATA" => map(metadata_code, Code::Metadata).parse(rest),
+        "MAILBOXID" => map(paren_objectid, Code::MailboxId).parse(rest),
         _ => {
             let (rest, code) = generic_code(input)?;
             if !ARGUMENTLESS.contains(&upper.as_str()) {
@@ -466,6 +475,7 @@ mod tests {
             "HIGHESTMODSEQ 715194045007",
             "MODIFIED 7,9",
             "METADATA MAXSIZE 1024",
+            "MAILBOXID (F2212ea87-6097-4256-9d51-71338625)",
             "NONEXISTENT",
             "READ-WRITE",
         ] {
@@ -497,6 +507,7 @@ mod tests {
             "BADURL /INBOX/;UID=9",
             "BADEVENT (AnnotationChange)",
             "METADATA LONGENTRIES 2199",
+            "MAILBOXID (F2212ea87-6097-4256-9d51-71338625)",
         ];
         assert_eq!(samples.len(), NAMED.len());
         for (sample, name) in samples.iter().zip(NAMED) {

@@ -80,7 +80,11 @@ pub enum FetchAttribute {
         snippet: bool,
         modifiers: Vec<String>,
     },
-    /// `EMAILID`, `X-GM-LABELS`... items of extensions the tutor only names.
+    /// `EMAILID` (RFC 8474 §5.3): the message's permanent identifier.
+    EmailId,
+    /// `THREADID` (RFC 8474 §5.3): the identifier of the message's thread, or NIL.
+    ThreadId,
+    /// `X-GM-LABELS`... items of extensions the tutor only names.
     Other(String),
 }
 
@@ -119,6 +123,8 @@ impl FetchAttribute {
             BinarySize { .. } => "BINARY.SIZE[]",
             ModSeq => "MODSEQ",
             SaveDate => "SAVEDATE",
+            EmailId => "EMAILID",
+            ThreadId => "THREADID",
             Preview { snippet: false, .. } => "PREVIEW",
             Preview { snippet: true, .. } => "SNIPPET",
             Other(name) => name,
@@ -155,6 +161,8 @@ const PLAIN_ITEMS: &[&str] = &[
     "BODY",
     "BODYSTRUCTURE",
     "SAVEDATE",
+    "EMAILID",
+    "THREADID",
     "PREVIEW",
     "SNIPPET",
 ];
@@ -196,14 +204,8 @@ pub(crate) const ITEM_NAMES: &[&str] = &super::concat_names::<
 >(PLAIN_ITEMS, SECTION_ITEM_NAMES);
 
 /// Items of extensions the tutor recognises by name only ([`FetchAttribute::Other`]):
-/// EMAILID and THREADID (RFC 8474), Gmail's X-GM-*.
-pub(crate) const EXTENSION_ITEMS: &[&str] = &[
-    "EMAILID",
-    "THREADID",
-    "X-GM-MSGID",
-    "X-GM-THRID",
-    "X-GM-LABELS",
-];
+/// Gmail's X-GM-*.
+pub(crate) const EXTENSION_ITEMS: &[&str] = &["X-GM-MSGID", "X-GM-THRID", "X-GM-LABELS"];
 
 /// The characters of an item's name: `BODY.PEEK`, `RFC822.SIZE`, `X-GM-LABELS`.
 fn is_item_char(b: u8) -> bool {
@@ -236,7 +238,7 @@ pub(crate) fn fetch_items(input: &[u8]) -> PResult<'_, FetchItems> {
 ///  "BODY" section [partial] / "BODY.PEEK" section [partial] /
 ///  "BINARY" [".PEEK"] section-binary [partial] / "BINARY.SIZE" section-binary`
 /// plus RFC 3501's `"RFC822" [".HEADER" / ".TEXT"]`, RFC 7162's `"MODSEQ"`, RFC 8514's
-/// `"SAVEDATE"` and RFC 8970's `"PREVIEW" [SP "(" preview-mod *(SP preview-mod) ")"]`
+/// `"SAVEDATE"`, RFC 8474's `fetch-att =/ "EMAILID" / "THREADID"` (§7) and RFC 8970's `"PREVIEW" [SP "(" preview-mod *(SP preview-mod) ")"]`
 /// (with Dovecot's `"SNIPPET"` form, [`crate::grammar::extensions::preview`]).
 pub(crate) fn fetch_att(input: &[u8]) -> PResult<'_, FetchAttribute> {
     use FetchAttribute::*;
@@ -265,6 +267,8 @@ pub(crate) fn fetch_att(input: &[u8]) -> PResult<'_, FetchAttribute> {
         "BODYSTRUCTURE" => simple(BodyStructure),
         "MODSEQ" => simple(ModSeq),
         "SAVEDATE" => simple(SaveDate),
+        "EMAILID" => simple(EmailId),
+        "THREADID" => simple(ThreadId),
         "PREVIEW" | "SNIPPET" if !has_section => {
             let (rest, modifiers) = preview_modifiers(rest)?;
             let snippet = upper == "SNIPPET";

@@ -17,6 +17,7 @@ use super::core::{
 use super::envelope::{envelope, Envelope};
 use super::error::{expect, fail, rule, GrammarError, PResult};
 use super::extensions::gmail;
+use super::extensions::objectid::{paren_objectid, threadid_value};
 use super::extensions::preview::{preview_value, Preview};
 use super::extensions::savedate::save_date_value;
 use super::response::{generic_value, Findings};
@@ -55,6 +56,11 @@ pub enum MessageAttribute {
     ModSeq(u64),
     /// `SAVEDATE date-time` or `SAVEDATE NIL` (RFC 8514).
     SaveDate(Option<String>),
+    /// `EMAILID (objectid)` (RFC 8474 §5.3): the message's permanent identifier.
+    EmailId(String),
+    /// `THREADID (objectid)` or `THREADID NIL` (RFC 8474 §5.3): its thread's identifier,
+    /// NIL where the server does not compute threads.
+    ThreadId(Option<String>),
     /// `PREVIEW nstring` (RFC 8970), or the draft's `SNIPPET (FUZZY nstring)`.
     Preview(Preview),
     /// Gmail's `X-GM-MSGID id` (no RFC): the message's id across all its labels.
@@ -63,7 +69,7 @@ pub enum MessageAttribute {
     GmailThreadId(u64),
     /// Gmail's `X-GM-LABELS (\Inbox "Muy Importante")`: the message's labels.
     GmailLabels(Vec<String>),
-    /// An item of an extension the tutor only names (`EMAILID`, `X-GM-LABELS`, ...), value as text.
+    /// An item of an extension the tutor only names (`ANNOTATION`, ...), value as text.
     Other {
         name: String,
         value: String,
@@ -89,6 +95,8 @@ impl MessageAttribute {
             MessageAttribute::Uid(_) => "UID",
             MessageAttribute::ModSeq(_) => "MODSEQ",
             MessageAttribute::SaveDate(_) => "SAVEDATE",
+            MessageAttribute::EmailId(_) => "EMAILID",
+            MessageAttribute::ThreadId(_) => "THREADID",
             MessageAttribute::Preview(p) => &p.name,
             MessageAttribute::GmailMessageId(_) => "X-GM-MSGID",
             MessageAttribute::GmailThreadId(_) => "X-GM-THRID",
@@ -99,8 +107,8 @@ impl MessageAttribute {
 }
 
 /// FETCH items of extensions that the tutor recognises by name and keeps as text
-/// (RFC 8474 OBJECTID, RFC 5257 ANNOTATION, ...).
-pub(crate) const KNOWN_EXTENSION_ITEMS: &[&str] = &["EMAILID", "THREADID", "ANNOTATION"];
+/// (RFC 5257 ANNOTATION).
+pub(crate) const KNOWN_EXTENSION_ITEMS: &[&str] = &["ANNOTATION"];
 
 /// `msg-att = "(" (msg-att-dynamic / msg-att-static) *(SP (msg-att-dynamic / msg-att-static)) ")"`
 #[cfg(test)]
@@ -146,7 +154,8 @@ pub(crate) fn msg_att_into<'a>(
 ///  "BODY" ["STRUCTURE"] SP body / "BODY" section ["<" number ">"] SP nstring /
 ///  "BINARY" section-binary SP (nstring / literal8) / "BINARY.SIZE" section-binary SP number /
 ///  "UID" SP uniqueid`,
-/// and the extensions' `"SAVEDATE" SP (date-time / nil)` (RFC 8514) and
+/// and the extensions' `"SAVEDATE" SP (date-time / nil)` (RFC 8514),
+/// `fetch-emailid-resp / fetch-threadid-resp` (RFC 8474 §7, [`super::extensions::objectid`]) and
 /// `"PREVIEW" SP nstring` (RFC 8970), and Gmail's `"X-GM-MSGID" SP x-gm-id /
 /// "X-GM-THRID" SP x-gm-id / "X-GM-LABELS" SP x-gm-labels` (no RFC: Google's examples,
 /// see [`super::extensions::gmail`]).
@@ -229,6 +238,8 @@ pub(crate) fn msg_att_item<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, Me
         }
         b"UID" => rule("msg-att-static", map(preceded(sp, nz_number), M::Uid)).parse(rest),
         b"SAVEDATE" => map(save_date_value, M::SaveDate).parse(rest),
+        b"EMAILID" => rule("fetch-emailid-resp", map(paren_objectid, M::EmailId)).parse(rest),
+        b"THREADID" => map(threadid_value, M::ThreadId).parse(rest),
         b"PREVIEW" => map(|i| preview_value("PREVIEW", i), M::Preview).parse(rest),
         b"SNIPPET" => map(|i| preview_value("SNIPPET", i), M::Preview).parse(rest),
         b"X-GM-MSGID" => rule(
@@ -354,19 +365,14 @@ mod tests {
     }
 
     #[test]
-    fn extension_items_are_kept_as_text() {
-        let it = items("(SAVEDATE \"21-Jun-2024 10:00:00 +0000\" EMAILID (M6d99ac3275bb4e) PREVIEW {5}\r\nhello UID 3 SNIPPET (FUZZY NIL))");
+    fn extension_items_are_read() {
+        let it = items("(SAVEDATE \"21-Jun-2024 10:00:00 +0000\" EMAILID (M6d99ac3275bb4e) PREVIEW {5}\r\nhello UID 3 SNIPPET (FUZZY NIL) THREADID NIL)");
         assert_eq!(
             it[0],
             MessageAttribute::SaveDate(Some("21-Jun-2024 10:00:00 +0000".into()))
         );
-        assert_eq!(
-            it[1],
-            MessageAttribute::Other {
-                name: "EMAILID".into(),
-                value: "(M6d99ac3275bb4e)".into()
-            }
-        );
+        assert_eq!(it[1], MessageAttribute::EmailId("M6d99ac3275bb4e".into()));
+        assert_eq!(it[5], MessageAttribute::ThreadId(None));
         assert_eq!(it[2].name(), "PREVIEW");
         assert_eq!(it[3], MessageAttribute::Uid(3));
         assert!(

@@ -1,5 +1,5 @@
 //! SEARCH criteria: `search-program` and `search-key` (RFC 9051 §6.4.4, RFC 3501 §6.4.4,
-//! RFC 7162 MODSEQ, RFC 5032 OLDER and YOUNGER).
+//! RFC 7162 MODSEQ, RFC 5032 OLDER and YOUNGER, RFC 8474 EMAILID and THREADID).
 //!
 //! A key is read as a whole word and dispatched on it, like FETCH items: `UNSEEN` and
 //! `UNDELETED` share a prefix, and an unknown key should be reported where it starts.
@@ -83,6 +83,10 @@ pub enum SearchKey {
     /// `SAVEDATESUPPORTED` (RFC 8514 §4.3): every message, if the mailbox keeps save
     /// dates.
     SaveDateSupported,
+    /// `EMAILID objectid` (RFC 8474 §6): the messages with exactly this EMAILID.
+    EmailId(String),
+    /// `THREADID objectid` (RFC 8474 §6): the messages with exactly this THREADID.
+    ThreadId(String),
     /// Gmail's `X-GM-RAW "query"` (no RFC): a query in Gmail's own search syntax.
     GmailRaw(SearchText),
     /// Gmail's `X-GM-MSGID id`: the message with this Gmail message id.
@@ -141,6 +145,8 @@ impl SearchKey {
             SavedOn(_) => "SAVEDON",
             SavedSince(_) => "SAVEDSINCE",
             SaveDateSupported => "SAVEDATESUPPORTED",
+            EmailId(_) => "EMAILID",
+            ThreadId(_) => "THREADID",
             GmailRaw(_) => "X-GM-RAW",
             GmailMessageId(_) => "X-GM-MSGID",
             GmailThreadId(_) => "X-GM-THRID",
@@ -174,6 +180,7 @@ pub(crate) const SEARCH_KEY_NAMES: &[&str] = &[
     "CC",
     "DELETED",
     "DRAFT",
+    "EMAILID",
     "FLAGGED",
     "FROM",
     "HEADER",
@@ -199,6 +206,7 @@ pub(crate) const SEARCH_KEY_NAMES: &[&str] = &[
     "SMALLER",
     "SUBJECT",
     "TEXT",
+    "THREADID",
     "TO",
     "UID",
     "UNANSWERED",
@@ -270,7 +278,7 @@ pub(crate) fn charset(input: &[u8]) -> PResult<'_, String> {
 /// plus RFC 3501's `"NEW" / "OLD" / "RECENT"`, RFC 7162's `search-modsequence`,
 /// RFC 5032's `search-key =/ ( "OLDER" / "YOUNGER" ) SP nz-number` and RFC 8514's
 /// `"SAVEDBEFORE" SP date / "SAVEDON" SP date / "SAVEDSINCE" SP date /
-///  "SAVEDATESUPPORTED"`.
+///  "SAVEDATESUPPORTED"` and RFC 8474's `"EMAILID" SP objectid / "THREADID" SP objectid` (§7).
 pub(crate) fn search_key(input: &[u8]) -> PResult<'_, SearchKey> {
     key(input, 0)
 }
@@ -431,7 +439,8 @@ fn key(input: &[u8], depth: usize) -> PResult<'_, SearchKey> {
             let (rest, n) = arg(label::INTERVAL, nz_number)(rest)?;
             Ok((rest, Younger(n)))
         }
-        _ => super::extensions::gmail::search_key(input)
+        _ => super::extensions::objectid::search_key(&upper, rest)
+            .or_else(|| super::extensions::gmail::search_key(input))
             .unwrap_or_else(|| fail(input, label::SEARCH_KEY)),
     }
 }

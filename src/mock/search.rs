@@ -116,8 +116,10 @@ impl Candidate<'_> {
             SavedSince(d) => dates::day_of(self.m.save_date) >= day(d),
             // The mock keeps a save date for every message, as Dovecot's maildir does.
             SaveDateSupported => true,
-            // Gmail's keys: refused before any search runs (`commands::search::run`).
+            // Gmail's and OBJECTID's keys: refused before any search runs
+            // (`commands::search::run`), as Dovecot 2.3.19 refuses them.
             GmailRaw(_) | GmailMessageId(_) | GmailThreadId(_) | GmailLabels(_) => false,
+            EmailId(_) | ThreadId(_) => false,
         }
     }
 

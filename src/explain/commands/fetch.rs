@@ -86,6 +86,8 @@ fn item_phrase(item: &FetchAttribute) -> String {
         ),
         ModSeq => say!("fetch.modseq"),
         SaveDate => say!("fetch.savedate"),
+        EmailId => say!("fetch.emailid"),
+        ThreadId => say!("fetch.threadid"),
         Preview { modifiers, .. }
             if modifiers
                 .iter()
@@ -94,7 +96,7 @@ fn item_phrase(item: &FetchAttribute) -> String {
             say!("fetch.preview.lazy")
         }
         Preview { .. } => say!("fetch.preview"),
-        // Items the tutor only names (Gmail's X-GM-*, EMAILID...): what the knowledge
+        // Items the tutor only names (Gmail's X-GM-*): what the knowledge
         // base says of them, if it has an entry.
         Other(name) => match crate::knowledge::lookup(crate::knowledge::Kind::FetchItem, name) {
             Some(entry) => say!(

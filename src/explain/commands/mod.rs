@@ -125,6 +125,8 @@ pub(crate) fn explain(
     if let Some(command) = &parsed.command {
         a.details.extend(context_details(ctx, &command.body));
         a.details.extend(search::gmail_keys_detail(&command.body));
+        a.details
+            .extend(search::objectid_keys_details(&command.body));
     }
     if let Some(tag) = &parsed.tag {
         if ctx.seen_tags.contains(tag) {

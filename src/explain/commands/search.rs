@@ -205,17 +205,35 @@ fn options_text(options: &[ReturnOption]) -> String {
         .join(" ")
 }
 
+/// The search keys of RFC 8474 among a command's criteria (`EMAILID M6d99...`), each
+/// said in full: their name alone does not tell a learner what they compare.
+pub(super) fn objectid_keys_details(body: &crate::grammar::CommandBody) -> Vec<String> {
+    let mut details = Vec::new();
+    for key in criteria_of(body) {
+        key.walk(&mut |k| match k {
+            SearchKey::EmailId(id) => details.push(say!("command.search.emailid", id = id)),
+            SearchKey::ThreadId(id) => details.push(say!("command.search.threadid", id = id)),
+            _ => {}
+        });
+    }
+    details
+}
+
+/// The search keys of a SEARCH, SORT or THREAD; none for any other command.
+fn criteria_of(body: &crate::grammar::CommandBody) -> &[SearchKey] {
+    use crate::grammar::CommandBody as C;
+    match body {
+        C::Search { criteria, .. } => criteria,
+        C::Sort { keys, .. } | C::Thread { keys, .. } => keys,
+        _ => &[],
+    }
+}
+
 /// Gmail's keys among a SEARCH, SORT or THREAD's criteria (X-GM-RAW...): said to be
 /// Gmail's, in no RFC, so the RFC sections cited for them are not taken for theirs.
 pub(super) fn gmail_keys_detail(body: &crate::grammar::CommandBody) -> Option<String> {
-    use crate::grammar::CommandBody as C;
-    let keys = match body {
-        C::Search { criteria, .. } => criteria,
-        C::Sort { keys, .. } | C::Thread { keys, .. } => keys,
-        _ => return None,
-    };
     let mut names: Vec<&str> = Vec::new();
-    for key in keys {
+    for key in criteria_of(body) {
         key.walk(&mut |k| {
             if let SearchKey::GmailRaw(_)
             | SearchKey::GmailMessageId(_)

@@ -243,7 +243,11 @@ fn untagged(ctx: &Context, a: &mut Annotation, data: &Data, greeting: bool, mess
         ),
         Data::List(item) => list_phrase(ctx, a, item, false),
         Data::Lsub(item) => list_phrase(ctx, a, item, true),
-        Data::MailboxStatus { mailbox, items } => mailbox_status_phrase(a, mailbox, items),
+        Data::MailboxStatus {
+            mailbox,
+            items,
+            mailbox_id,
+        } => mailbox_status_phrase(a, mailbox, items, mailbox_id.as_deref()),
         Data::Search { numbers, modseq } => {
             modseq_detail(a, "response.search.modseq", *modseq);
             search_phrase(ctx, numbers)
@@ -399,14 +403,23 @@ fn untagged_status(
 }
 
 /// `* STATUS mailbox (items)`, each item cited.
-fn mailbox_status_phrase(a: &mut Annotation, mailbox: &Mailbox, items: &[(String, u64)]) -> String {
+fn mailbox_status_phrase(
+    a: &mut Annotation,
+    mailbox: &Mailbox,
+    items: &[(String, u64)],
+    mailbox_id: Option<&str>,
+) -> String {
     for (name, _) in items {
         a.cite_item(Kind::StatusItem, name);
     }
-    let values: Vec<String> = items
+    let mut values: Vec<String> = items
         .iter()
         .map(|(k, v)| status_item_phrase(k, *v))
         .collect();
+    if let Some(id) = mailbox_id {
+        a.cite_item(Kind::StatusItem, "MAILBOXID");
+        values.push(say!("status.mailboxid", id = id));
+    }
     if values.is_empty() {
         say!("response.status.empty", mailbox = mailbox.canonical())
     } else {
@@ -557,6 +570,9 @@ fn fetch_parts(a: &mut Annotation, attributes: &[MessageAttribute], message: &Me
             MessageAttribute::ModSeq(m) => say!("data.modseq", modseq = m),
             MessageAttribute::SaveDate(Some(d)) => say!("data.savedate", date = d),
             MessageAttribute::SaveDate(None) => say!("data.savedate.nil"),
+            MessageAttribute::EmailId(id) => say!("data.emailid", id = id),
+            MessageAttribute::ThreadId(Some(id)) => say!("data.threadid", id = id),
+            MessageAttribute::ThreadId(None) => say!("data.threadid.nil"),
             MessageAttribute::Preview(p) => match &p.text {
                 Some(text) => {
                     if let StringForm::Literal(_) = text.form {
@@ -717,6 +733,7 @@ pub(crate) fn code_phrase(ctx: &Context, code: &Code) -> String {
         }
         Code::HighestModSeq(m) => say!("code.highestmodseq", mailbox = mailbox, modseq = m),
         Code::Metadata(m) => admin::metadata_code_phrase(m),
+        Code::MailboxId(id) => say!("code.mailboxid", id = id),
         other => knowledge::lookup(Kind::ResponseCode, other.name()).map_or_else(
             || say!("code.unknown", name = other.name()),
             |e| {

@@ -19,6 +19,7 @@
 //! - [`list_extended`]: LIST selection and return options (RFC 5258).
 //! - [`preview`]: the PREVIEW and SNIPPET FETCH items (RFC 8970).
 //! - [`savedate`]: the SAVEDATE FETCH item (RFC 8514).
+//! - [`objectid`]: MAILBOXID, EMAILID and THREADID, permanent identifiers (RFC 8474).
 //! - [`sort`]: SORT, SORT=DISPLAY and ESORT (RFC 5256, RFC 5957, RFC 5267).
 //! - [`thread`]: THREAD and its thread trees (RFC 5256).
 //! - [`quota`]: GETQUOTA, GETQUOTAROOT, SETQUOTA; QUOTA and QUOTAROOT (RFC 9208).
@@ -41,6 +42,7 @@ pub mod metadata;
 pub(crate) mod move_;
 pub(crate) mod namespace;
 pub(crate) mod notify;
+pub(crate) mod objectid;
 pub(crate) mod preview;
 pub mod quota;
 pub mod sasl_ir;

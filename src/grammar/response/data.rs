@@ -275,24 +275,29 @@ pub(crate) fn id_response<'a>(cx: &Findings, input: &'a [u8]) -> PResult<'a, IdP
 
 /// `"STATUS" SP mailbox SP "(" [status-att-list] ")"` (after the name)
 /// `status-att-val = ("MESSAGES" SP number) / ("UIDNEXT" SP nz-number) / ... / ("SIZE" SP number64) /
-///  ("HIGHESTMODSEQ" SP mod-sequence-valzer) / ("APPENDLIMIT" SP (number64 / nil))`
+///  ("HIGHESTMODSEQ" SP mod-sequence-valzer) / ("APPENDLIMIT" SP (number64 / nil))`,
+/// and RFC 8474's `status-att-val =/ "MAILBOXID" SP "(" objectid ")"` (§7).
 ///
-/// Values are read as number64. An item whose value is not a number (RFC 8474's
-/// `MAILBOXID (F2212ea87...)`, RFC 7889's `APPENDLIMIT NIL`) is skipped with a note.
+/// Values are read as number64, MAILBOXID's as an ObjectID. An item whose value is
+/// neither (RFC 7889's `APPENDLIMIT NIL`) is skipped with a note.
 pub(crate) fn status_response<'a>(
     cx: &Findings,
     input: &'a [u8],
-) -> PResult<'a, (Mailbox, Vec<(String, u64)>)> {
-    let item = |i: &'a [u8]| -> PResult<'a, Option<(String, u64)>> {
+) -> PResult<'a, (Mailbox, StatusValues)> {
+    let item = |i: &'a [u8]| -> PResult<'a, Option<StatusValue>> {
         let (rest, name) = expect(
             "a STATUS item such as MESSAGES or UIDNEXT",
             take_while1(is_atom_char),
         )
         .parse(i)?;
-        let (rest, _) = sp(rest)?;
         let name = as_str(name).to_ascii_uppercase();
+        if name == "MAILBOXID" {
+            let (rest, id) = paren_objectid(rest)?;
+            return Ok((rest, Some(StatusValue::MailboxId(id))));
+        }
+        let (rest, _) = sp(rest)?;
         if let Ok((rest, n)) = number64(rest) {
-            return Ok((rest, Some((name, n))));
+            return Ok((rest, Some(StatusValue::Number(name, n))));
         }
         let (rest, _) = generic_value(rest)?;
         cx.note(i, Severity::Note, "non-numeric-status-item", "status-att-val", format!("The STATUS item {name} has a value that is not a number; the tutor shows only numeric items and skips this one."));
@@ -308,7 +313,27 @@ pub(crate) fn status_response<'a>(
         (preceded(sp, mailbox), preceded(sp, items)),
     )
     .parse(input)?;
-    Ok((rest, (mailbox, items.into_iter().flatten().collect())))
+    let mut values = StatusValues::default();
+    for item in items.into_iter().flatten() {
+        match item {
+            StatusValue::Number(name, n) => values.numbers.push((name, n)),
+            StatusValue::MailboxId(id) => values.mailbox_id = Some(id),
+        }
+    }
+    Ok((rest, (mailbox, values)))
+}
+
+/// One value of a STATUS response, before [`status_response`] sorts it.
+enum StatusValue {
+    Number(String, u64),
+    MailboxId(String),
+}
+
+/// The values of a STATUS response: the counters, and RFC 8474's MAILBOXID, which is not one.
+#[derive(Default)]
+pub(crate) struct StatusValues {
+    pub(crate) numbers: Vec<(String, u64)>,
+    pub(crate) mailbox_id: Option<String>,
 }
 
 /// `obsolete-search-response = "SEARCH" *(SP nz-number)` (after the name), with RFC 7162's

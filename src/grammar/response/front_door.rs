@@ -371,7 +371,11 @@ impl<'a> Door<'a, '_> {
             }
             "STATUS" => self
                 .read("STATUS", status_response(cx, after), "mailbox-data")
-                .map(|(mailbox, items)| Data::MailboxStatus { mailbox, items }),
+                .map(|(mailbox, values)| Data::MailboxStatus {
+                    mailbox,
+                    items: values.numbers,
+                    mailbox_id: values.mailbox_id,
+                }),
             "SEARCH" => self
                 .read("SEARCH", search_response(after), "mailbox-data")
                 .map(|(numbers, modseq)| Data::Search { numbers, modseq }),

@@ -41,6 +41,7 @@ use super::core::{
 };
 use super::error::{column_of, expect, fail, rule, Diagnostic, GrammarError, PResult, Severity};
 use super::extensions::id::IdParams;
+use super::extensions::objectid::paren_objectid;
 use super::mailbox::{mailbox, Mailbox};
 use super::msg_att::{msg_att_into, MessageAttribute};
 use super::sequence::{sequence_set, SequenceSet};
@@ -127,6 +128,8 @@ pub enum Data {
     MailboxStatus {
         mailbox: Mailbox,
         items: Vec<(String, u64)>,
+        /// `MAILBOXID (objectid)` (RFC 8474 §4.3): not a counter, so kept apart.
+        mailbox_id: Option<String>,
     },
     /// `* SEARCH 2 3 [(MODSEQ n)]`
     Search {

@@ -148,7 +148,10 @@ fn plan(cx: &mut Cx, tag: &str, items: &FetchItems, uid: bool) -> Result<Plan, B
                     return Err(Box::new(Done::bad(tag, w::command_error("FETCH", &text))));
                 }
             }
-            Other(other) => {
+            // OBJECTID's items (RFC 8474) are typed in the grammar; Dovecot 2.3.19 knows
+            // them no better than any other item it does not implement.
+            Other(_) | EmailId | ThreadId => {
+                let other = item.name();
                 let upper = other.to_ascii_uppercase();
                 let advertised = ["EMAILID", "THREADID"]
                     .iter()
@@ -519,8 +522,8 @@ fn push_item(out: &mut Reply, item: &FetchAttribute, shown: &Shown) {
                 format!("BINARY.SIZE{} {size}", section_name(section)).as_bytes(),
             );
         }
-        Other(name) => {
-            out.extend_from_slice(format!("{} NIL", name.to_ascii_uppercase()).as_bytes())
+        Other(_) | EmailId | ThreadId => {
+            out.extend_from_slice(format!("{} NIL", item.name().to_ascii_uppercase()).as_bytes())
         }
     }
 }

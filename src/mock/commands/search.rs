@@ -36,13 +36,15 @@ pub(crate) struct Hit {
     pub(crate) expunged: bool,
 }
 
-/// The name of the first of Gmail's keys (X-GM-RAW...) among `criteria`, in the order
-/// they were written.
+/// The name of the first of the keys Dovecot 2.3.19 does not know but the grammar reads
+/// (Gmail's X-GM-RAW..., OBJECTID's EMAILID and THREADID) among `criteria`, in the
+/// order they were written.
 fn gmail_key(criteria: &[SearchKey]) -> Option<&'static str> {
+    let unknown = |n: &&str| n.starts_with("X-GM-") || matches!(*n, "EMAILID" | "THREADID");
     let mut found = None;
     for key in criteria {
         key.walk(&mut |k| {
-            if let (None, Some(name)) = (found, k.name().filter(|n| n.starts_with("X-GM-"))) {
+            if let (None, Some(name)) = (found, k.name().filter(unknown)) {
                 found = Some(name);
             }
         });

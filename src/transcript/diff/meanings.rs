@@ -435,7 +435,12 @@ fn untagged_pair_meaning(x: &Item, y: &Item, greeting: bool, rules: &Rules) -> V
             list_or_none(ny),
             list_or_none(nx)
         )),
-        (Data::MailboxStatus { mailbox, items: ix }, Data::MailboxStatus { items: iy, .. }) => {
+        (
+            Data::MailboxStatus {
+                mailbox, items: ix, ..
+            },
+            Data::MailboxStatus { items: iy, .. },
+        ) => {
             for (name, value) in ix {
                 match iy.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
                     Some((_, v)) if v != value => out.push(format!(
