@@ -74,6 +74,9 @@ pub(crate) fn section(raw: &[u8], path: &[u32]) -> Result<Option<Decoded>, Refus
             }
         }
     }
+    if out.invalid {
+        return Err(Refusal::InvalidData);
+    }
     Ok(Some(out.finish()))
 }
 
@@ -93,6 +96,9 @@ struct Builder<'r> {
     from: usize,
     converted: bool,
     has_nuls: bool,
+    /// Data a decoder refused: Dovecot reports it at the end, so an unknown encoding
+    /// later in the message is what it answers (NO [UNKNOWN-CTE] before NO [PARSE]).
+    invalid: bool,
 }
 
 impl<'r> Builder<'r> {
@@ -103,6 +109,7 @@ impl<'r> Builder<'r> {
             from: 0,
             converted: false,
             has_nuls: false,
+            invalid: false,
         }
     }
 
@@ -154,12 +161,15 @@ impl<'r> Builder<'r> {
                         push_crlf(&mut self.out, part.body);
                     }
                     // An empty body has nothing to decode: no literal8 for it.
-                    Cte::QuotedPrintable => {
-                        self.out.extend(quoted_printable(part.body)?);
-                        self.converted |= !part.body.is_empty();
-                    }
-                    Cte::Base64 => {
-                        self.out.extend(base64(part.body)?);
+                    Cte::QuotedPrintable | Cte::Base64 => {
+                        let decoded = match cte {
+                            Cte::Base64 => base64(part.body),
+                            _ => quoted_printable(part.body),
+                        };
+                        match decoded {
+                            Ok(bytes) => self.out.extend(bytes),
+                            Err(_) => self.invalid = true,
+                        }
                         self.converted |= !part.body.is_empty();
                     }
                 }
