@@ -472,3 +472,83 @@ fn implicit_tls_cites_the_section_that_recommends_it() {
     assert!(e.rfc.iter().any(|r| r == "RFC 8314 §3"), "{:?}", e.rfc);
     assert!(prose(Kind::Concept, "implicit-tls").contains("rfc 8314 recommends this"));
 }
+
+// ---- the second half of search_keys.yaml, and the phrases, read against their sections ----
+
+#[test]
+fn select_condstore_says_the_answer_may_be_nomodseq() {
+    // RFC 7162 §3.1.2: after a CONDSTORE enabling command, SELECT answers HIGHESTMODSEQ
+    // if the mailbox keeps mod-sequences, and NOMODSEQ instead if it does not (both
+    // MUSTs); §3.1.8: the parameter makes every later unsolicited FETCH carry MODSEQ. The
+    // phrase promised [HIGHESTMODSEQ n] always, and "mod-sequences for this mailbox".
+    let out = session(&[
+        "C: a1 LOGIN fred secret",
+        "S: a1 OK Logged in",
+        "C: a2 SELECT INBOX (CONDSTORE)",
+        "S: * 3 EXISTS",
+        "S: * OK [HIGHESTMODSEQ 715194045007] Highest",
+        "S: a2 OK [READ-WRITE] Select completed",
+    ]);
+    let select = shown(line(&out, "a2 SELECT"));
+    assert!(select.contains("[NOMODSEQ]"), "{select}");
+    assert!(
+        select.contains("MODSEQ in every unsolicited FETCH"),
+        "{select}"
+    );
+    assert!(
+        !select.contains("mod-sequences for this mailbox"),
+        "{select}"
+    );
+}
+
+#[test]
+fn charset_refusal_is_a_no_that_should_carry_badcharset() {
+    // RFC 3501 and RFC 9051 §6.4.4: an unsupported CHARSET MUST get a tagged NO (not a
+    // BAD), which SHOULD contain BADCHARSET. The entry said it "gets NO [BADCHARSET]".
+    let charset = prose(Kind::SearchKey, "CHARSET");
+    assert!(
+        !charset.contains("unknown charset gets no [badcharset]"),
+        "{charset}"
+    );
+    assert!(
+        charset.contains("a tagged no (not a bad), which should carry [badcharset]"),
+        "{charset}"
+    );
+}
+
+#[test]
+fn string_keys_say_case_insensitivity_is_a_should_in_rfc_9051() {
+    // RFC 3501 §6.4.4: "The matching is case-insensitive"; RFC 9051 §6.4.4: "The matching
+    // SHOULD be case insensitive for characters within the ASCII range". SUBJECT and TO
+    // said "case-insensitive" with no word of the difference (BODY and TEXT say it).
+    for key in ["SUBJECT", "TO"] {
+        let text = prose(Kind::SearchKey, key);
+        assert!(
+            text.contains("case-insensitive in rfc 3501, for ascii letters a should in rfc 9051"),
+            "{key}: {text}"
+        );
+    }
+}
+
+#[test]
+fn unseen_key_says_the_select_code_is_imap4rev1s() {
+    // RFC 9051 Appendix E, item 11: "UNSEEN response code on SELECT/EXAMINE is now
+    // deprecated". The entry pointed learners at [UNSEEN n] as if every server sent it.
+    let unseen = prose(Kind::SearchKey, "UNSEEN");
+    assert!(unseen.contains("[unseen n]"), "{unseen}");
+    assert!(
+        unseen.contains("imap4rev1's [unseen n] code of select (deprecated in imap4rev2)"),
+        "{unseen}"
+    );
+}
+
+#[test]
+fn x_gm_raw_does_not_sell_dovecots_bad_as_every_servers() {
+    // RFC 9051 §6.4.4 lets a server refuse criteria it cannot search with NO, or invalid
+    // arguments with BAD; "others answer BAD" was Dovecot 2.3.19's answer, said of every
+    // server (the phrase command.search.gmail already says it right).
+    let raw = prose(Kind::SearchKey, "X-GM-RAW");
+    assert!(!raw.contains("others answer bad"), "{raw}");
+    assert!(raw.contains("no or bad"), "{raw}");
+    assert!(raw.contains("dovecot 2.3.19 answers bad"), "{raw}");
+}
