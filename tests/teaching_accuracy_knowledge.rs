@@ -519,9 +519,10 @@ fn charset_refusal_is_a_no_that_should_carry_badcharset() {
 #[test]
 fn string_keys_say_case_insensitivity_is_a_should_in_rfc_9051() {
     // RFC 3501 §6.4.4: "The matching is case-insensitive"; RFC 9051 §6.4.4: "The matching
-    // SHOULD be case insensitive for characters within the ASCII range". SUBJECT and TO
-    // said "case-insensitive" with no word of the difference (BODY and TEXT say it).
-    for key in ["SUBJECT", "TO"] {
+    // SHOULD be case insensitive for characters within the ASCII range". BCC, CC, FROM,
+    // SUBJECT and TO said "case-insensitive" with no word of the difference (BODY and
+    // TEXT say it).
+    for key in ["BCC", "CC", "FROM", "SUBJECT", "TO"] {
         let text = prose(Kind::SearchKey, key);
         assert!(
             text.contains("case-insensitive in rfc 3501, for ascii letters a should in rfc 9051"),
