@@ -13,15 +13,17 @@ use super::CliResult;
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
   imap-tutor check                        every lesson in scenarios/
-  imap-tutor check scenarios/05-select.yaml
+  imap-tutor check scenarios/06-select-examine.yaml
   imap-tutor check --format json scenarios/ > report.json
 
 Exit codes: 0 every scenario passes, 1 some scenario fails, 2 the check could not run.")]
 pub struct CheckArgs {
     /// Scenario files or folders (default: scenarios/).
     paths: Vec<PathBuf>,
-    /// Output format: text for people, json for tools (one document).
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    /// Output format: `text` for people, `json` for tools (one JSON document, the whole
+    /// report).
+    // The shared `Format`'s own descriptions speak of messages, which a report has not.
+    #[arg(long, value_enum, default_value_t = Format::Text, hide_possible_values = true)]
     format: Format,
     /// For authors: print each step's shown command and the mock's reply, as `expect:` lines.
     #[arg(long)]

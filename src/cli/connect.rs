@@ -17,9 +17,10 @@ use super::{CliResult, MockArgs};
   imap-tutor connect imap.example.org:993 --tls
   imap-tutor connect 127.0.0.1:10143 --starttls --ca /tmp/lab/cert.pem
 
-Each line is sent with CR LF. After a line ending in {n} and the server's +, the next
-lines are the literal: imap-tutor counts their bytes (CR LF included) and refuses a
-line that would overrun the count. Ctrl-D or .quit ends the session.")]
+Each line is sent with CR LF. After a line that ends in a literal's count, such as
+`{12}` (and the server's `+`; at once for `{12+}`), the next lines are the literal:
+imap-tutor counts their bytes (CR LF included) and refuses a line that would overrun
+the count. Ctrl-D or .quit ends the session.")]
 pub struct ConnectArgs {
     /// The server to talk to (not with --mock).
     #[arg(

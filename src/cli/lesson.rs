@@ -19,7 +19,8 @@ use super::CliResult;
   imap-tutor lesson strategos --demo --no-pause --record out.txt
   imap-tutor lesson my-lesson.yaml         a lesson file of your own (see `imap-tutor check`)
 
-In a lesson: :hint, :show (the command), :skip, :explain LINE, :restart, :quit.
+In a lesson: :hint, :show (the command), :skip, :diff (the last miss, line by line),
+:explain LINE, :restart (this step), :restart all, :help, :quit.
 Progress is saved in $XDG_DATA_HOME/imap-tutor (~/.local/share/imap-tutor).")]
 pub struct LessonArgs {
     /// A lesson id (see the menu), or the path of a scenario file. Without it: the menu.

@@ -29,9 +29,9 @@ use super::{MockArgs, RuleArgs};
 #[derive(clap::Args)]
 #[command(after_help = "Examples:
   imap-tutor replay transcripts/strategos.txt --mock
-  imap-tutor replay transcripts/dovecot-select-fetch.txt --mock --fixture scenarios/fixtures/dovecot-lab.yaml
+  imap-tutor replay transcripts/dovecot-select-fetch.txt --mock --fixture scenarios/fixtures/dovecot-lab.yaml --password tryhackme
   imap-tutor replay transcripts/dovecot-select-fetch.txt --against 127.0.0.1:10143 --password tryhackme
-  imap-tutor replay transcripts/dovecot-search.txt --against 127.0.0.1:10143 --starttls --ca /tmp/lab/cert.pem
+  imap-tutor replay transcripts/dovecot-search.txt --against 127.0.0.1:10143 --starttls --ca /tmp/lab/cert.pem --password tryhackme
   imap-tutor replay transcripts/strategos.txt --mock --format html > replay.html
 
 Recordings mask passwords (`********`): give --password (and --user) to log in.

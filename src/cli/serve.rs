@@ -22,7 +22,8 @@ pub struct ServeArgs {
     /// Address to listen on. Loopback by default: the mock has no TLS and no real passwords.
     #[arg(long, default_value = "127.0.0.1:1143")]
     listen: SocketAddr,
-    /// A built-in fixture (strategos, default, dovecot-lab) or a YAML file.
+    /// A built-in fixture (strategos, default) or a YAML file, such as
+    /// scenarios/fixtures/dovecot-lab.yaml.
     #[arg(long, default_value = "default")]
     fixture: String,
 }

@@ -285,7 +285,7 @@ pub(crate) fn refuse_binary(format: &'static str, text: &str) -> Result<(), Read
         line,
         None,
         format!(
-            "a NUL byte at offset {at}: this is binary data, not a text transcript. The readers take telnet or nc captures, RFC-style C:/S: text and imap-tutor's own recordings (proxy --record)"
+            "a NUL byte at offset {at}: this is binary data, not a text transcript nor a capture or log this imap-tutor knows. It reads telnet or nc captures, RFC-style C:/S: text, imap-tutor's own recordings (proxy --record), pcap and pcapng captures, Dovecot and imaptest rawlogs and Thunderbird's MOZ_LOG"
         ),
     ))
 }
