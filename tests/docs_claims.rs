@@ -421,3 +421,21 @@ fn the_defaults_the_pages_state_are_the_tools() {
     assert_eq!(imap_tutor::net::serve::BACKLOG, 4096);
     assert!(readme.contains("| the listen backlog of `serve` | 4,096"));
 }
+
+#[test]
+fn a_lesson_file_that_is_missing_is_named_as_a_file() {
+    // `imap-tutor lesson my-lesson.yaml`, the help's example, before the file exists.
+    let dir = workdir("missing");
+    let out = Command::new(env!("CARGO_BIN_EXE_imap-tutor"))
+        .args(["lesson", "my-lesson.yaml"])
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run imap-tutor");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("no lesson file my-lesson.yaml: check the path") && err.contains("strategos"),
+        "{err}"
+    );
+}

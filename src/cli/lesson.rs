@@ -106,6 +106,15 @@ fn find(scenarios: &[Scenario], id: &str) -> Result<Scenario, String> {
         return load(path);
     }
     let ids: Vec<&str> = scenarios.iter().map(|s| s.id.as_str()).collect();
+    // A name with a folder or a YAML extension was meant as a file: say that it is missing,
+    // rather than only that no lesson has that id.
+    let as_file = id.contains('/') || id.ends_with(".yaml") || id.ends_with(".yml");
+    if as_file {
+        return Err(format!(
+            "no lesson file {id}: check the path (or give a lesson id: {})",
+            ids.join(", ")
+        ));
+    }
     Err(format!(
         "no lesson {id:?}: the lessons are {}",
         ids.join(", ")
