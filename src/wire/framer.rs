@@ -87,7 +87,10 @@ impl fmt::Display for FrameError {
         match self {
             FrameError::LineTooLong { limit } => write!(
                 f,
-                "line longer than {limit} bytes; servers reject such lines (Dovecot: \"BAD Too long argument\")"
+                "line longer than {limit} bytes: only its first {limit} are explained. To such a line \
+                 from a logged-in client, Dovecot 2.3.19 answers `BAD ... Too long argument` when one word \
+                 is that long and `BAD ... IMAP command line too large` when only the whole line is, except \
+                 for a command that reads no arguments (NOOP), which skips them"
             ),
             FrameError::LiteralTooLarge { size, limit } => write!(
                 f,
