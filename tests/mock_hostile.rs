@@ -117,20 +117,60 @@ fn before_login_the_limits_are_imap_login_s() {
     let word = |n: usize| [b"a NOOP ".as_slice(), &vec![b'x'; n]].concat();
     let mut s = session();
     assert_eq!(
-        said(&mut s, &[word(1026), b"\r\n".to_vec()].concat()),
+        said(&mut s, &[word(1025), b"\r\n".to_vec()].concat()),
         "a OK NOOP completed.\r\n"
     );
-    // A word over 1,026 bytes ends the connection before its LF comes.
+    // An atom needs room for the byte that ends it: 1,026 bytes and CRLF are too many.
     let mut s = session();
     assert_eq!(
-        said(&mut s, &word(1027)),
+        said(&mut s, &[word(1026), b"\r\n".to_vec()].concat()),
         "* BYE Input buffer full, aborting\r\n"
     );
     assert!(s.is_closed());
-    // A line of short words over 8 KiB, likewise.
+    // 1,026 bytes with nothing after them yet still wait; the 1,027th ends it, LF or not.
     let mut s = session();
-    let line = [b"a LOGIN ".as_slice(), &b"x ".repeat(4094)].concat();
-    assert_eq!(said(&mut s, &line), "a BAD IMAP command line too large\r\n");
+    assert_eq!(said(&mut s, &word(1026)), "");
+    assert_eq!(said(&mut s, b"x"), "* BYE Input buffer full, aborting\r\n");
+    assert!(s.is_closed());
+    // A quoted string ends with its quote: 1,024 bytes inside it fit, 1,025 do not.
+    let quoted = |n: usize| [b"a NOOP \"".as_slice(), &vec![b'x'; n], b"\"\r\n"].concat();
+    assert_eq!(
+        said(&mut session(), &quoted(1024)),
+        "a OK NOOP completed.\r\n"
+    );
+    assert_eq!(
+        said(&mut session(), &quoted(1025)),
+        "* BYE Input buffer full, aborting\r\n"
+    );
+    // A line of short words over 8 KiB: BAD, and the rest of the line is skipped with
+    // the connection kept, if its LF comes by the line's 9,221st byte.
+    let line = |total: usize| {
+        let words = b"x ".repeat(total);
+        [b"a LOGIN ".as_slice(), &words[..total - 10], b"\r\n"].concat()
+    };
+    let mut s = session();
+    assert_eq!(
+        said(&mut s, &line(9221)),
+        "a BAD IMAP command line too large\r\n"
+    );
+    assert_eq!(said(&mut s, b"b NOOP\r\n"), "b OK NOOP completed.\r\n");
+    // A 9,222nd byte before the LF: imap-login gives up, whole line or in pieces.
+    let mut s = session();
+    assert_eq!(
+        said(&mut s, &line(9222)),
+        "a BAD IMAP command line too large\r\n* BYE Input buffer full, aborting\r\n"
+    );
+    assert!(s.is_closed());
+    let mut s = session();
+    let long = line(9300);
+    assert_eq!(
+        said(&mut s, &long[..8300]),
+        "a BAD IMAP command line too large\r\n"
+    );
+    assert_eq!(
+        said(&mut s, &long[8300..]),
+        "* BYE Input buffer full, aborting\r\n"
+    );
     assert!(s.is_closed());
     // A literal with which the line passes 8 KiB: `{n}` and `{n+}` alike.
     for announce in [

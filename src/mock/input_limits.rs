@@ -7,11 +7,12 @@
 //!
 //! Before login (imap-login):
 //!
-//! | input | answer, then the connection closes |
+//! | input | answer |
 //! | --- | --- |
-//! | a word (atom, tag, quoted string) over [`LOGIN_MAX_WORD`] bytes | `* BYE Input buffer full, aborting` |
-//! | a line over [`LOGIN_MAX_LINE`] bytes | `tag BAD IMAP command line too large` |
-//! | a literal with which the line would pass [`LOGIN_MAX_LITERAL`] | `* BYE Literal size too large` |
+//! | a word (atom, tag, quoted string) that does not fit in [`LOGIN_MAX_WORD`] bytes | `* BYE Input buffer full, aborting`, closed |
+//! | a line over [`LOGIN_MAX_LINE`] bytes | `tag BAD IMAP command line too large`; the rest of the line is skipped and the connection stays open |
+//! | ... whose LF is not among its first [`LOGIN_MAX_SKIPPED`] bytes | then `* BYE Input buffer full, aborting`, closed |
+//! | a literal with which the line would pass [`LOGIN_MAX_LITERAL`] | `* BYE Literal size too large`, closed |
 //!
 //! After login (imap), the line limit is `imap_max_line_length` (64 KiB,
 //! [`super::config::Limits::max_line`]); the connection stays open and the rest of
@@ -28,10 +29,16 @@
 use super::commands;
 use super::lexical::{Place, Quotes, IGNORES_ARGUMENTS};
 
-/// imap-login's longest word: 1,026 bytes pass, 1,027 do not.
+/// imap-login's room for one word. An atom needs the byte that ends it too (1,025
+/// bytes and a space or CR pass; 1,026 do not), a quoted string its two quotes
+/// (1,024 bytes inside them pass, 1,025 do not), asked of Dovecot 2.3.19.
 pub(crate) const LOGIN_MAX_WORD: usize = 1026;
 /// imap-login's longest line, CRLF included (8,194 bytes of text pass).
 pub(crate) const LOGIN_MAX_LINE: usize = 8196;
+/// How far imap-login reads a line it has answered `BAD ... line too large` to, looking
+/// for its LF: the LF as the line's 9,221st byte keeps the connection, a 9,222nd byte
+/// ends it (asked of Dovecot 2.3.19: one more word's room past the line limit).
+pub(crate) const LOGIN_MAX_SKIPPED: usize = LOGIN_MAX_LINE + LOGIN_MAX_WORD;
 /// imap-login's cap on a line plus the literal it announces.
 pub(crate) const LOGIN_MAX_LITERAL: u64 = 8192;
 
@@ -39,15 +46,26 @@ pub(crate) const LOGIN_MAX_LITERAL: u64 = 8192;
 pub(crate) const INPUT_BUFFER_FULL: &str = "Input buffer full, aborting";
 pub(crate) const LINE_TOO_LARGE: &str = "IMAP command line too large";
 
-/// True if `text` (a line, or the start of one) holds a word longer than imap-login
-/// takes. A quoted string is one word, spaces and all.
-pub(crate) fn login_word_too_long(text: &[u8]) -> bool {
+/// True if `bytes` (a line with its CRLF, or the start of one) hold a word that does
+/// not fit in imap-login's [`LOGIN_MAX_WORD`]. A quoted string is one word, spaces and
+/// all, ended by its closing quote; an atom is ended by the space, CR or LF after it,
+/// and that byte must fit too.
+pub(crate) fn login_word_too_long(bytes: &[u8]) -> bool {
     let mut run = 0usize;
+    let mut quoted_word = false;
     let mut quotes = Quotes::default();
-    for &b in text {
-        if quotes.step(b) == Place::Outside && b == b' ' {
+    for &b in bytes {
+        let place = quotes.step(b);
+        if place == Place::Outside && matches!(b, b' ' | b'\r' | b'\n') {
+            if !quoted_word && run >= LOGIN_MAX_WORD {
+                return true;
+            }
             run = 0;
+            quoted_word = false;
             continue;
+        }
+        if run == 0 {
+            quoted_word = b == b'"';
         }
         run += 1;
         if run > LOGIN_MAX_WORD {
@@ -60,7 +78,7 @@ pub(crate) fn login_word_too_long(text: &[u8]) -> bool {
 /// What a session does with the first piece of a line over the limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Overlong {
-    /// Send this line and close the connection (before login).
+    /// Send this line and close the connection (a word too long before login).
     Close(String),
     /// Send this tagged BAD; skip the rest of the line.
     Bad(String),
@@ -85,7 +103,7 @@ pub(crate) fn overlong(
         } else {
             "*"
         };
-        return Overlong::Close(format!("{tag} BAD {LINE_TOO_LARGE}\r\n"));
+        return Overlong::Bad(format!("{tag} BAD {LINE_TOO_LARGE}\r\n"));
     }
     let mut words = head.split(|&b| b == b' ');
     let tag = words.next().unwrap_or_default();
@@ -129,12 +147,21 @@ mod tests {
 
     #[test]
     fn words_before_login() {
-        let word = |n: usize| [b"a NOOP ".as_slice(), &vec![b'x'; n]].concat();
-        assert!(!login_word_too_long(&word(1026)));
-        assert!(login_word_too_long(&word(1027)));
+        let word = |n: usize, end: &[u8]| [b"a NOOP ".as_slice(), &vec![b'x'; n], end].concat();
+        // An atom needs the byte that ends it: 1,025 and CRLF fit, 1,026 do not.
+        assert!(!login_word_too_long(&word(1025, b"\r\n")));
+        assert!(login_word_too_long(&word(1026, b"\r\n")));
+        assert!(login_word_too_long(&word(1026, b" y")));
+        // Without what ends it, 1,026 bytes still wait; the 1,027th is too many.
+        assert!(!login_word_too_long(&word(1026, b"")));
+        assert!(login_word_too_long(&word(1027, b"")));
         assert!(!login_word_too_long(&b"a LOGIN x x x x ".repeat(500)));
-        let quoted = [b"a LOGIN \"".as_slice(), &b"x y ".repeat(300)].concat();
-        assert!(login_word_too_long(&quoted));
+        // A quoted string ends with its quote: 1,024 bytes inside fit, 1,025 do not.
+        let quoted = |n: usize| [b"a NOOP \"".as_slice(), &vec![b'x'; n], b"\" y\r\n"].concat();
+        assert!(!login_word_too_long(&quoted(1024)));
+        assert!(login_word_too_long(&quoted(1025)));
+        let spaced = [b"a LOGIN \"".as_slice(), &b"x y ".repeat(300)].concat();
+        assert!(login_word_too_long(&spaced));
     }
 
     #[test]
@@ -164,7 +191,7 @@ mod tests {
         );
         assert_eq!(
             overlong(&long(b"a LOGIN ", b"x "), false, timed),
-            Overlong::Close("a BAD IMAP command line too large\r\n".into())
+            Overlong::Bad("a BAD IMAP command line too large\r\n".into())
         );
     }
 }

@@ -110,6 +110,8 @@ pub struct Session {
     partial: Vec<u8>,
     /// The rest of a line over the limit is being skipped: it was answered already.
     skipping: bool,
+    /// Bytes of that line so far, for imap-login's cap on how far it skips.
+    skipped: usize,
     /// Replies splice stored messages rather than copy them.
     streaming: bool,
     /// Bytes reserved in the store for an APPEND whose literal is on its way.
@@ -148,6 +150,7 @@ impl Session {
             mode: Mode::Commands,
             partial: Vec::new(),
             skipping: false,
+            skipped: 0,
             streaming: false,
             reserved: 0,
             active: true,
@@ -207,6 +210,9 @@ impl Session {
             if self.conn.state != State::NotAuthenticated {
                 self.framer.set_max_line(self.config.limits.max_line);
             }
+        }
+        if self.skipping {
+            self.check_login_skip(self.framer.pending(), &mut out);
         }
         // imap-login gives up on a word too long as soon as it sees it, LF or not.
         let pending = self.framer.partial_line();
@@ -348,7 +354,7 @@ impl Session {
         }
         let authenticated = self.conn.state != State::NotAuthenticated;
         if let (Frame::Line(line), false) = (&frame, authenticated) {
-            if input_limits::login_word_too_long(line.text()) {
+            if input_limits::login_word_too_long(&line.bytes) {
                 let bye = format!("* BYE {}\r\n", input_limits::INPUT_BUFFER_FULL);
                 out.bytes.extend_from_slice(bye.as_bytes());
                 self.close(out, "a word too long before login");
@@ -412,9 +418,12 @@ impl Session {
     fn on_overlong(&mut self, bytes: &[u8], last: bool, out: &mut Output) {
         if self.skipping {
             self.skipping = !last;
+            self.skipped = self.skipped.saturating_add(bytes.len());
+            self.check_login_skip(0, out);
             return;
         }
         self.skipping = !last;
+        self.skipped = self.partial.len() + bytes.len();
         self.release();
         // The line's start: the message so far (a line after a literal), or this piece.
         let mut head = std::mem::take(&mut self.partial);
@@ -441,6 +450,20 @@ impl Session {
                     self.on_message(message, out);
                 }
             }
+        }
+    }
+
+    /// imap-login reads a line it answered as too long only so far looking for its LF:
+    /// past [`input_limits::LOGIN_MAX_SKIPPED`] bytes (`pending` of them still in the
+    /// framer) it gives up on the client.
+    fn check_login_skip(&mut self, pending: usize, out: &mut Output) {
+        if self.conn.state == State::NotAuthenticated
+            && self.mode != Mode::Closed
+            && self.skipped.saturating_add(pending) >= input_limits::LOGIN_MAX_SKIPPED
+        {
+            let bye = format!("* BYE {}\r\n", input_limits::INPUT_BUFFER_FULL);
+            out.bytes.extend_from_slice(bye.as_bytes());
+            self.close(out, "a line too long before login");
         }
     }
 
