@@ -42,10 +42,11 @@ pub fn run(args: ExplainArgs, color: bool) -> CliResult {
     let options = Options {
         show_secrets: args.show_secrets,
     };
-    if let Some(format) = args.format.stream() {
-        if let Some(reader) = native_stream(&args.file)? {
-            return explain_streaming(reader, &args, options, format, color);
-        }
+    if let Some(reader) = native_stream(&args.file)? {
+        return match args.format.stream() {
+            Some(format) => explain_streaming(reader, &args, options, format, color),
+            None => page_streaming(reader, &args, options),
+        };
     }
     let sessions = read_sessions(&args.file, args.show_secrets)?;
     let mut out = std::io::stdout().lock();
@@ -89,6 +90,29 @@ pub fn run(args: ExplainArgs, color: bool) -> CliResult {
         }
     };
     written
+        .and_then(|_| out.flush())
+        .map_err(|e| format!("cannot write the output: {e}"))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A native transcript's page, built as the file is read: the page keeps its bounded
+/// share of each message (16 KiB of a literal), so memory follows the page, not the file.
+fn page_streaming(
+    reader: imap_tutor::transcript::native::NativeReader<std::io::BufReader<std::fs::File>>,
+    args: &ExplainArgs,
+    options: Options,
+) -> CliResult {
+    let name = args.file.display().to_string();
+    let mut view = SessionView::new(&name, reader.meta());
+    let mut failed = None;
+    let records = reader.map_while(|r| r.map_err(|e| failed = Some(e)).ok());
+    Explainer::explain_records(records, options, |a, context| view.push(&a, context));
+    if let Some(e) = failed {
+        return Err(format!("{name}: {e}"));
+    }
+    let mut out = std::io::stdout().lock();
+    let title = format!("imap-tutor explain {name}");
+    html::write_sessions(&mut out, &title, &[view])
         .and_then(|_| out.flush())
         .map_err(|e| format!("cannot write the output: {e}"))?;
     Ok(ExitCode::SUCCESS)

@@ -29,6 +29,13 @@ pub struct NativeReader<R> {
     failed: bool,
 }
 
+impl<R> NativeReader<R> {
+    /// The header fields, in the file's order.
+    pub fn meta(&self) -> &[(String, String)] {
+        &self.meta
+    }
+}
+
 impl<R: std::io::BufRead> NativeReader<R> {
     /// Reads line 1 and the header.
     pub fn new(input: R) -> Result<Self, ReadError> {
