@@ -45,7 +45,8 @@ fn read(path: &str) -> String {
 /// A scratch folder that looks like the repository to a relative path (its inputs are
 /// links to the real folders), with `today.txt`, the file `diff.md`'s example compares:
 /// `transcripts/strategos.txt` with the two lines the page says were changed.
-fn workdir(name: &str) -> PathBuf {
+/// Removed when the test ends, passed or failed.
+fn workdir(name: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!("imap-tutor-docs-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -56,7 +57,29 @@ fn workdir(name: &str) -> PathBuf {
         .replace("S: * 4 EXISTS", "S: * 5 EXISTS")
         .replace("S: B OK [READ-WRITE]", "S: B NO [READ-WRITE]");
     std::fs::write(dir.join("today.txt"), today).unwrap();
-    dir
+    Scratch(dir)
+}
+
+/// A scratch folder that goes away with the test.
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// Splits a shell line into words (single and double quotes, no expansions), up to a
