@@ -328,7 +328,8 @@ fn base64(data: &[u8]) -> Result<Vec<u8>, Refusal> {
             return Err(Refusal::InvalidData);
         }
     }
-    lenient_base64(&clean).ok_or(Refusal::InvalidData)
+    // `clean` has no whitespace left: decoded as it stands, not filtered again.
+    crate::grammar::extensions::sasl_ir::decode_base64_unpadded(&clean).ok_or(Refusal::InvalidData)
 }
 
 /// Base64 with whitespace skipped and whatever follows the first `=` ignored: what

@@ -39,7 +39,7 @@ pub(crate) struct Hit {
 /// The name of the first of the keys Dovecot 2.3.19 does not know but the grammar reads
 /// (Gmail's X-GM-RAW..., OBJECTID's EMAILID and THREADID) among `criteria`, in the
 /// order they were written.
-fn gmail_key(criteria: &[SearchKey]) -> Option<&'static str> {
+fn unknown_to_dovecot(criteria: &[SearchKey]) -> Option<&'static str> {
     let unknown = |n: &&str| n.starts_with("X-GM-") || matches!(*n, "EMAILID" | "THREADID");
     let mut found = None;
     for key in criteria {
@@ -66,9 +66,10 @@ pub(super) fn run(
     criteria: &[SearchKey],
     save: bool,
 ) -> Result<(Vec<Hit>, Vec<SearchKey>), Box<Done>> {
-    if let Some(gmail) = gmail_key(criteria) {
-        // Dovecot has no Gmail keys: it stops at the first, as at any key it does not know.
-        let text = format!("Unknown argument {gmail}");
+    if let Some(key) = unknown_to_dovecot(criteria) {
+        // Dovecot has no Gmail or OBJECTID keys: it stops at the first, as at any key
+        // it does not know.
+        let text = format!("Unknown argument {key}");
         return Err(Box::new(Done::bad(tag, w::command_error(name, &text))));
     }
     if let Some(cs) = charset {
