@@ -150,7 +150,8 @@ pub(crate) fn unbalanced(first: &[u8]) -> Option<LexError> {
     }
 }
 
-fn check_line(text: &[u8]) -> Option<LexError> {
+/// The first lexical error in `text`, one line of arguments without literals.
+pub(crate) fn check_line(text: &[u8]) -> Option<LexError> {
     let mut quotes = Quotes::default();
     for &b in text {
         match (quotes.step(b), b) {

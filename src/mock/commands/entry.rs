@@ -83,6 +83,11 @@ pub(crate) fn run(
     out: &mut Reply,
     events: &mut Vec<Event>,
 ) -> Option<Done> {
+    // COPY, MOVE, UID EXPUNGE read only their first arguments: Dovecot never sees the rest.
+    let shortened = (conn.state != State::NotAuthenticated)
+        .then(|| arguments::unread_cut(message))
+        .flatten();
+    let message = shortened.as_ref().unwrap_or(message);
     let first = message.first_line();
     let (tag, word) = words(first);
     // Dovecot reads a command word up to a CR (`F<CR>O` is the unknown command F).
@@ -502,6 +507,13 @@ fn after_login(
     }
     let Some(cmd) = command else {
         diagnose(cx, tag, parsed);
+        let selected = cx.conn.selected.is_some();
+        if let Some(done) = parsed
+            .name
+            .and_then(|name| arguments::before_state_check(tag, name, parsed.uid, selected, first))
+        {
+            return done;
+        }
         return match parsed.name {
             Some(name @ ("SELECT" | "EXAMINE")) => select::refused(cx, tag, name, parsed, first),
             Some("SETMETADATA") => metadata::refused_set(cx, tag, parsed, first),
@@ -589,7 +601,7 @@ pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
         return text;
     }
     if d.rule == "sequence-set" || expected.contains("sequence set") {
-        return "Invalid messageset".into();
+        return invalid_set(name, parsed.uid, first, d.column).into();
     }
     if let Some(text) = esearch::reason(name, d, first) {
         return text;
@@ -652,6 +664,19 @@ pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
             "Invalid internal date.".into()
         }
         _ => "Invalid arguments".into(),
+    }
+}
+
+/// Dovecot's words for a set it cannot read: a search's `UID` key, the set of a UID
+/// command (cmd-uid.c's `Invalid uidset`), or any other set.
+pub(super) fn invalid_set(name: &str, uid: bool, first: &[u8], column: usize) -> &'static str {
+    let searching = matches!(name, "SEARCH" | "SORT" | "THREAD");
+    if searching && word_before(first, column) == "UID" {
+        "Invalid UID messageset"
+    } else if uid && !searching {
+        "Invalid uidset"
+    } else {
+        "Invalid messageset"
     }
 }
 

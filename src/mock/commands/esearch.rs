@@ -303,13 +303,13 @@ pub(super) fn saved_set_reason(
     if !token.contains('$') || token == "$" {
         return None;
     }
-    let text = match name {
-        "SEARCH" if super::entry::word_before(first, start + 1) == "UID" => {
-            "Invalid UID messageset".to_owned()
+    let searching = matches!(name, "SEARCH" | "SORT" | "THREAD");
+    let text = match super::entry::invalid_set(name, uid, first, start + 1) {
+        // `$x` is no set but a search key Dovecot does not know, named in upper case.
+        "Invalid messageset" if searching && token.starts_with('$') => {
+            format!("Unknown argument {}", token.to_ascii_uppercase())
         }
-        "SEARCH" if token.starts_with('$') => format!("Unknown argument {token}"),
-        "EXPUNGE" if uid => "Invalid uidset".to_owned(),
-        _ => "Invalid messageset".to_owned(),
+        set => set.to_owned(),
     };
     Some(text)
 }

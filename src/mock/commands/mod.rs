@@ -9,6 +9,7 @@
 //! the [`Done`] a handler returns. Adding a command means one file and one line in
 //! [`dispatch`] (which has no catch-all, so the compiler asks for that line).
 //!
+//! - [`arguments`] — how much of its line a command reads before the state check.
 //! - [`any`] — CAPABILITY, NOOP, LOGOUT, ID, ENABLE, COMPRESS (declined).
 //! - [`auth`] — LOGIN, AUTHENTICATE PLAIN/LOGIN, STARTTLS.
 //! - [`mailbox`] — SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE,
@@ -31,6 +32,7 @@
 
 pub(crate) mod any;
 pub(crate) mod append;
+pub(crate) mod arguments;
 pub(crate) mod auth;
 pub(crate) mod context;
 pub(crate) mod copy_move;
