@@ -201,6 +201,11 @@ impl Context {
             return;
         };
         self.seen_tags.insert(tag.clone());
+        // A tag used again stands for the new command from now on (as in `pending`): a
+        // SELECT that never got its answer under that tag is not what its OK completes.
+        if self.selecting.as_ref().is_some_and(|s| &s.tag == tag) {
+            self.selecting = None;
+        }
         let command = parsed.name.and(parsed.command.as_ref());
         match command.map(|c| &c.body) {
             Some(CommandBody::Select { mailbox, .. } | CommandBody::Examine { mailbox, .. }) => {

@@ -58,7 +58,7 @@ pub(crate) fn describe(ctx: &Context, body: &CommandBody) -> String {
         } => list_phrase(reference, patterns, *xlist),
         Lsub { pattern, .. } => say!("command.lsub", pattern = pattern.text()),
         Namespace => say!("command.namespace"),
-        Status { mailbox, items } => status_phrase(mailbox, items),
+        Status { mailbox, items } => status_phrase(ctx, mailbox, items),
         Append { mailbox, messages } => append_phrase(mailbox, messages),
         Idle => say!("command.idle"),
         Enable { capabilities } => say!("command.enable", capabilities = capabilities.join(", ")),
@@ -205,11 +205,20 @@ fn literal_append_phrase(mailbox: &Mailbox, message: &AppendMessage, bytes: &Ima
     )
 }
 
-/// STATUS with the names of the items asked.
-fn status_phrase(mailbox: &Mailbox, items: &[StatusItem]) -> String {
+/// STATUS with the names of the items asked; on the selected mailbox, which STATUS is
+/// not meant for (RFC 9051 §6.3.11: SHOULD NOT), it is not "without selecting it".
+fn status_phrase(ctx: &Context, mailbox: &Mailbox, items: &[StatusItem]) -> String {
     let items: Vec<&str> = items.iter().map(|i| i.name()).collect();
+    let selected = ctx
+        .selected
+        .as_ref()
+        .is_some_and(|s| s.name == mailbox.canonical());
     say!(
-        "command.status",
+        if selected {
+            "command.status.selected"
+        } else {
+            "command.status"
+        },
         items = items.join(", "),
         mailbox = mailbox_phrase(mailbox)
     )

@@ -85,11 +85,7 @@ pub(super) fn search_phrase(
             mailbox = current(ctx),
             criteria = criteria,
             charset = charset,
-            options = if options.is_empty() {
-                "ALL".to_owned()
-            } else {
-                options_text(options)
-            }
+            options = options_text(options)
         ),
         None => say!(
             "command.search",
@@ -197,7 +193,12 @@ pub(super) fn has_option(options: &[ReturnOption], option: &str) -> bool {
 }
 
 /// RETURN options as written, for the summaries.
+/// RETURN's options as sent; an empty list asks for ALL (RFC 4731 §3.1, RFC 5267 §3.3),
+/// so it is said as ALL.
 fn options_text(options: &[ReturnOption]) -> String {
+    if options.is_empty() {
+        return "ALL".to_owned();
+    }
     options
         .iter()
         .map(ReturnOption::to_string)

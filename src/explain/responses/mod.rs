@@ -85,7 +85,13 @@ pub(crate) fn explain(
             }
             untagged(ctx, &mut a, data, greeting, message);
         }
-        None if a.kind == AnnotationKind::Untagged && is_extension_data(&a.display) => {
+        // A response the tutor knows but could not read (`* EXISTS 93`, a LIST with
+        // `""` for its delimiter) is no extension's: the next arm says so.
+        None if a.kind == AnnotationKind::Untagged
+            && is_extension_data(&a.display)
+            && parsed.kind.is_none()
+            && known_response(&a.display).is_none() =>
+        {
             let name = a.display.split(' ').nth(1).unwrap_or("").to_string();
             let key = if name.starts_with('X') {
                 "response.extension.experimental"
@@ -97,8 +103,17 @@ pub(crate) fn explain(
             a.rfc.push("RFC 9051 §7".into());
         }
         None => {
-            a.unknown = parsed.kind.is_none();
-            a.summary = match parsed.kind {
+            let known = parsed.kind.or_else(|| known_response(&a.display));
+            a.unknown = known.is_none();
+            let failed = parsed
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error);
+            a.summary = match known {
+                Some(kind) if failed => {
+                    a.cite(Kind::Response, kind);
+                    say!("response.unreadable", kind = kind)
+                }
                 Some(kind) => knowledge::lookup(Kind::Response, kind).map_or_else(
                     || say!("response.unreadable", kind = kind),
                     |e| e.summary.clone(),
@@ -174,6 +189,17 @@ fn tagged(
     if let (true, Some(selecting)) = (ok, selecting) {
         a.details
             .push(say!("response.now-selected", mailbox = selecting.name));
+    }
+    // RFC 9051 §6.3.2: a SELECT closes the selected mailbox before it tries the new
+    // one, so one that fails leaves none selected (Dovecot: even a BAD one).
+    let reselecting = pending
+        .filter(|p| p.is("SELECT") || p.is("EXAMINE"))
+        .and_then(Pending::shown_name);
+    if let (false, Some(command), Some(previous)) = (ok, reselecting, ctx.selected.as_ref()) {
+        let key = "response.select-failed";
+        a.details
+            .push(say!(key, command = command, mailbox = previous.name));
+        a.cite_phrase(key);
     }
 }
 
@@ -334,6 +360,11 @@ fn fetch_data(ctx: &Context, a: &mut Annotation, data: &Data, message: &Message)
         return String::new();
     };
     let by_uid = matches!(data, Data::UidFetch { .. });
+    // msg-att holds at least one item: with none read (`* 10 FETCH . . .`, an RFC's
+    // elision), there is nothing true to say of the message.
+    if attributes.is_empty() {
+        return say!("response.unreadable", kind = "FETCH");
+    }
     if !notify_detail(ctx, a, data) && unsolicited_fetch(ctx) {
         a.details.push(say!("response.fetch.unsolicited"));
         let has_uid = attributes
@@ -451,6 +482,13 @@ fn namespace_phrase(ns: &Option<Vec<NamespaceDescr>>) -> String {
 }
 
 /// `* NAME ...` where NAME is an atom: the shape every extension's untagged data has.
+/// The name of an untagged response the knowledge base explains, as the line's second
+/// word (`* EXISTS 93`: EXISTS, out of place), when the grammar could not say.
+fn known_response(line: &str) -> Option<&'static str> {
+    let word = line.split(' ').nth(1)?;
+    knowledge::lookup(Kind::Response, word).map(|e| e.name.as_str())
+}
+
 fn is_extension_data(line: &str) -> bool {
     let mut words = line.split(' ');
     words.next() == Some("*")

@@ -1,0 +1,225 @@
+//! What the explainer says about a line in its context, checked against the RFCs and the
+//! real Dovecot 2.3.19: each test feeds a short session (the server's lines as Dovecot
+//! sent them, from `scripts/dovecot-lab.sh`) and asserts a sentence composed for one line
+//! (the command a reply is attributed to, the state after it, what a code means there).
+//! Each guards a claim once rendered wrong; the old wording is named where it was.
+
+mod teaching_support;
+
+use imap_tutor::explain::Annotation;
+use teaching_support::{folded, line, session as explain, shown};
+
+/// Asserts that the learner reads `text` about the line, as the renderer writes it.
+fn reads(a: &Annotation, text: &str) {
+    let shown = folded(&shown(a));
+    assert!(shown.contains(text), "{text:?} not in: {shown}");
+}
+
+/// Asserts that the learner does not read `text` about the line.
+fn does_not_read(a: &Annotation, text: &str) {
+    let shown = folded(&shown(a));
+    assert!(!shown.contains(text), "{text:?} in: {shown}");
+}
+
+const LOGGED_IN: [&str; 2] = ["C: a1 LOGIN strategos tryhackme", "S: a1 OK Logged in"];
+
+const INBOX_SELECTED: [&str; 9] = [
+    "C: a2 SELECT INBOX",
+    "S: * FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)",
+    "S: * OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft \\*)] Flags permitted.",
+    "S: * 4 EXISTS",
+    "S: * 0 RECENT",
+    "S: * OK [UNSEEN 2] First unseen.",
+    "S: * OK [UIDVALIDITY 1719824692] UIDs valid",
+    "S: * OK [UIDNEXT 5] Predicted next UID",
+    "S: a2 OK [READ-WRITE] Select completed (0.001 + 0.000 secs).",
+];
+
+/// Logged in, INBOX selected as Dovecot answers it, then `rest`.
+fn selected(rest: &[&'static str]) -> Vec<Annotation> {
+    let lines: Vec<&str> = LOGGED_IN
+        .iter()
+        .chain(INBOX_SELECTED.iter())
+        .chain(rest.iter())
+        .copied()
+        .collect();
+    explain(&lines)
+}
+
+/// RFC 9051 §6.3.2 (RFC 3501 §6.3.1): SELECT deselects first, so a failed one leaves no
+/// mailbox selected. Dovecot 2.3.19 answers the next FETCH "BAD No mailbox selected".
+/// The tutor used to say only that the SELECT failed, as if INBOX were still open.
+#[test]
+fn a_failed_select_says_no_mailbox_is_selected_any_more() {
+    let annotations = selected(&[
+        "C: a3 SELECT Missing",
+        "S: * OK [CLOSED] Previous mailbox closed.",
+        "S: a3 NO Mailbox doesn't exist: Missing (0.001 + 0.000 secs).",
+        "C: a4 FETCH 1 FLAGS",
+        "S: a4 BAD No mailbox selected (0.001 + 0.000 secs).",
+    ]);
+    let no = line(&annotations, "a3 NO");
+    reads(
+        no,
+        "no mailbox is selected now: SELECT closes the selected mailbox (INBOX) before it tries the new one",
+    );
+    reads(no, "RFC 9051 §6.3.2");
+    // And the session follows: FETCH is out of place now.
+    reads(
+        line(&annotations, "a4 FETCH"),
+        "FETCH is valid only in the selected state",
+    );
+}
+
+/// A failed EXAMINE is a failed SELECT (RFC 9051 §6.3.3), even a BAD one: Dovecot sends
+/// [CLOSED] before `b1 BAD Error in IMAP command EXAMINE: Invalid arguments`.
+#[test]
+fn a_bad_examine_also_leaves_no_mailbox_selected() {
+    let annotations = selected(&[
+        "C: b1 EXAMINE",
+        "S: * OK [CLOSED] Previous mailbox closed.",
+        "S: b1 BAD Error in IMAP command EXAMINE: Invalid arguments (0.001 + 0.000 secs).",
+    ]);
+    reads(
+        line(&annotations, "b1 BAD"),
+        "no mailbox is selected now: EXAMINE closes",
+    );
+}
+
+/// A SELECT that succeeds, and one with no mailbox selected before it, say nothing of
+/// the kind.
+#[test]
+fn only_a_failed_select_from_the_selected_state_says_so() {
+    let annotations = selected(&[]);
+    does_not_read(line(&annotations, "a2 OK"), "no mailbox is selected now");
+    let annotations = explain(&[
+        "C: a1 LOGIN strategos tryhackme",
+        "S: a1 OK Logged in",
+        "C: a3 SELECT Missing",
+        "S: a3 NO Mailbox doesn't exist: Missing (0.001 + 0.000 secs).",
+    ]);
+    does_not_read(line(&annotations, "a3 NO"), "no mailbox is selected now");
+}
+
+/// RFC 7162 §3.2.11: [CLOSED] is a boundary, and what follows it is about the new
+/// mailbox only if that one opens. It used to say "what follows is about the new one."
+/// also before `a3 NO Mailbox doesn't exist`.
+#[test]
+fn closed_does_not_promise_a_new_mailbox() {
+    let annotations = selected(&[
+        "C: a3 SELECT Missing",
+        "S: * OK [CLOSED] Previous mailbox closed.",
+        "S: a3 NO Mailbox doesn't exist: Missing (0.001 + 0.000 secs).",
+    ]);
+    reads(
+        line(&annotations, "* OK [CLOSED]"),
+        "what follows is about the new one, if that one opens",
+    );
+}
+
+/// `* EXISTS 93` (RFC 5465's example) and `* LIST () "" INBOX` (RFC 2683's) are base
+/// responses written wrong, not data of an extension: they used to be summed up as
+/// "untagged data of an extension the tutor does not cover".
+#[test]
+fn a_malformed_base_response_is_not_called_an_extension() {
+    let annotations = selected(&[
+        "C: a3 NOOP",
+        "S: * EXISTS 93",
+        "S: * LIST () \"\" INBOX",
+        "S: a3 OK NOOP completed (0.001 + 0.000 secs).",
+    ]);
+    for (start, name, section) in [
+        ("* EXISTS", "EXISTS", "RFC 9051 §7.4.1"),
+        ("* LIST", "LIST", "RFC 9051 §7.3.1"),
+    ] {
+        let a = line(&annotations, start);
+        does_not_read(a, "extension");
+        reads(
+            a,
+            &format!("a {name} response the tutor could not read against the RFC grammar"),
+        );
+        reads(a, section);
+    }
+}
+
+/// An unknown response is still an extension's, which clients ignore (RFC 9051 §7).
+#[test]
+fn an_unknown_response_is_still_an_extensions() {
+    let annotations = selected(&[
+        "C: a3 NOOP",
+        "S: * COMPARATOR i;basic",
+        "S: a3 OK NOOP completed (0.001 + 0.000 secs).",
+    ]);
+    reads(
+        line(&annotations, "* COMPARATOR"),
+        "COMPARATOR: untagged data of an extension",
+    );
+}
+
+/// A tag used again for another command completes that command: an OK under the tag of
+/// a SELECT that never got its answer does not select it. RFC 5092's examples, read as
+/// one file, once had "~peter/日本語/台北 is now selected" under `A002 OK user lennier
+/// authenticated`.
+#[test]
+fn a_reused_tag_completes_the_newer_command_only() {
+    let annotations = explain(&[
+        "C: a1 LOGIN strategos tryhackme",
+        "S: a1 OK Logged in",
+        "C: t1 SELECT Archive",
+        "C: t1 NOOP",
+        "S: t1 OK NOOP completed (0.001 + 0.000 secs).",
+    ]);
+    let ok = line(&annotations, "t1 OK");
+    reads(ok, "completes the NOOP tagged t1");
+    does_not_read(ok, "is now selected");
+}
+
+/// RFC 5267 §3.3: an empty RETURN list on SORT asks for ALL. It was said as "an ESEARCH
+/// summary ()".
+#[test]
+fn sort_with_an_empty_return_list_asks_for_all() {
+    let annotations = selected(&["C: E01 UID SORT RETURN () (REVERSE DATE) UTF-8 UNDELETED"]);
+    reads(
+        line(&annotations, "E01 UID SORT"),
+        "the answer is an ESEARCH summary (ALL) in sort order",
+    );
+}
+
+/// A FETCH response whose items could not be read says so, instead of "message 10: "
+/// with nothing after it (RFC 3501's `* 10 FETCH . . .` elision, in RFC 2193).
+#[test]
+fn a_fetch_response_without_readable_items_says_so() {
+    let annotations = selected(&[
+        "C: a3 FETCH 10 ALL",
+        "S: * 10 FETCH . . .",
+        "S: a3 OK Fetch completed (0.001 + 0.000 secs).",
+    ]);
+    reads(
+        line(&annotations, "* 10 FETCH"),
+        "a FETCH response the tutor could not read",
+    );
+}
+
+/// RFC 9051 §6.3.11 (RFC 3501 §6.3.10): STATUS is meant for mailboxes other than the
+/// selected one and SHOULD NOT be used on it; Dovecot 2.3.19 answers `OK [CLIENTBUG]
+/// Status on selected mailbox completed`. It used to say "without selecting it" of the
+/// mailbox that was selected.
+#[test]
+fn status_on_the_selected_mailbox_is_not_without_selecting_it() {
+    let annotations = selected(&[
+        "C: a3 STATUS inbox (UIDNEXT)",
+        "S: * STATUS inbox (UIDNEXT 5)",
+        "S: a3 OK [CLIENTBUG] Status on selected mailbox completed (0.001 + 0.000 secs).",
+        "C: a4 STATUS Archive (MESSAGES)",
+    ]);
+    let status = line(&annotations, "a3 STATUS");
+    does_not_read(status, "of INBOX without selecting it");
+    reads(
+        status,
+        "the selected mailbox: STATUS is meant for other mailboxes and SHOULD NOT be used on this one",
+    );
+    reads(
+        line(&annotations, "a4 STATUS"),
+        "asks for MESSAGES of \"Archive\" without selecting it",
+    );
+}
