@@ -475,9 +475,12 @@ impl Account {
 /// INBOX is case-insensitive (RFC 9051 §5.1); every other name is taken as written.
 pub(crate) fn canonical(name: &str) -> String {
     if name.eq_ignore_ascii_case("INBOX") {
-        "INBOX".to_owned()
-    } else {
-        name.to_owned()
+        return "INBOX".to_owned();
+    }
+    // INBOX's children too: Dovecot takes `inbox/x` for `INBOX/x`.
+    match name.get(..6) {
+        Some(head) if head.eq_ignore_ascii_case("INBOX/") => format!("INBOX/{}", &name[6..]),
+        _ => name.to_owned(),
     }
 }
 

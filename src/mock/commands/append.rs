@@ -47,6 +47,16 @@ pub(crate) enum Verdict {
     },
 }
 
+/// Why APPEND cannot store in `raw`, code first: a name Dovecot refuses before it
+/// looks, or a mailbox that does not exist.
+fn unusable(account: &Account, raw: &str) -> Option<String> {
+    if let Some(refusal) = super::names::refused(raw, false) {
+        return Some(format!("[CANNOT] {refusal}"));
+    }
+    let missing = account.real(raw).is_none();
+    missing.then(|| format!("[TRYCREATE] {}", super::names::missing(raw)))
+}
+
 /// Checks an APPEND whose message literal of `size` bytes has been announced.
 /// `probe` is the command so far with that literal replaced by an empty one (`{0}`).
 pub(crate) fn check_before_literal(
@@ -110,11 +120,8 @@ pub(crate) fn check_before_literal(
     let Some(account) = world.account(&user) else {
         return Verdict::NotAppend;
     };
-    if account.real(&mailbox.raw.text()).is_none() {
-        return refuse(
-            "NO",
-            format!("[TRYCREATE] {}", w::no_mailbox(&mailbox.raw.text())),
-        );
+    if let Some(text) = unusable(account, &mailbox.raw.text()) {
+        return refuse("NO", text);
     }
     for message in messages {
         if let Err(e) = flags_of("APPEND", &message.flags) {
@@ -285,14 +292,18 @@ pub(crate) fn handle(
     }
     // apply
     let name = mailbox.raw.text().into_owned();
+    if let Some(refusal) = super::names::refused(&name, false) {
+        return Done::no(tag, refusal).code(Code::other("CANNOT"));
+    }
+    let shown = super::names::shown(&name);
     let user = cx.user().to_owned();
     let max = cx.config.limits.max_append;
     let mut world = cx.store.lock();
     let Some(account) = world.account_mut(&user) else {
-        return Done::no(tag, w::no_mailbox(&name)).code(Code::TryCreate);
+        return Done::no(tag, w::no_mailbox(&shown)).code(Code::TryCreate);
     };
     if account.real(&name).is_none() {
-        return Done::no(tag, w::no_mailbox(&name)).code(Code::TryCreate);
+        return Done::no(tag, w::no_mailbox(&shown)).code(Code::TryCreate);
     }
     let mut ready = Vec::with_capacity(messages.len());
     for (m, (flags, date)) in messages.iter().zip(dated) {
@@ -307,7 +318,7 @@ pub(crate) fn handle(
         ready.push(Ready { raw, flags, date });
     }
     let Some(mb) = account.real_mut(&name) else {
-        return Done::no(tag, w::no_mailbox(&name)).code(Code::TryCreate);
+        return Done::no(tag, w::no_mailbox(&shown)).code(Code::TryCreate);
     };
     // One transaction, one modification sequence (RFC 7162 §3.1.1), except that in
     // Dovecot a message bringing a keyword new to the mailbox raises it by one more,

@@ -44,13 +44,22 @@ pub(crate) fn copy(
     let Ok(indexes) = resolve(view, set, uid) else {
         return Done::bad(tag, w::command_error(&name, "Invalid messageset"));
     };
+    // Dovecot finds the messages before it opens the target: with none, the target
+    // is not looked at, whatever its name.
+    if indexes.is_empty() {
+        return Done::ok(tag, w::NO_MESSAGES).sync(SyncMode::Full).uid(uid);
+    }
     let target_name = target.raw.text().into_owned();
+    if let Some(refusal) = super::names::refused(&target_name, false) {
+        return Done::no(tag, refusal).code(Code::other("CANNOT"));
+    }
+    let shown = super::names::shown(&target_name);
     let mut world = cx.store.lock();
     let Some(account) = world.account_mut(&user) else {
-        return Done::no(tag, w::no_mailbox(&target_name));
+        return Done::no(tag, w::no_mailbox(&shown));
     };
     if account.real(&target_name).is_none() {
-        return Done::no(tag, w::no_mailbox(&target_name)).code(Code::TryCreate);
+        return Done::no(tag, w::no_mailbox(&shown)).code(Code::TryCreate);
     }
     if moving && view.read_only {
         return Done::no(tag, "Mailbox is read-only.").code(Code::ReadOnly);
@@ -71,7 +80,7 @@ pub(crate) fn copy(
         return Done::ok(tag, w::NO_MESSAGES).sync(SyncMode::Full).uid(uid);
     }
     let Some(dest) = account.real_mut(&target_name) else {
-        return Done::no(tag, w::no_mailbox(&target_name));
+        return Done::no(tag, w::no_mailbox(&shown));
     };
     let validity = dest.uidvalidity;
     let mut from = Vec::new();

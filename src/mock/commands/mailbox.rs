@@ -19,7 +19,7 @@ use crate::grammar::mailbox::Mailbox;
 use crate::mock::store::{self, Presence, DELIMITER};
 use crate::mock::wording as w;
 
-use super::{Cx, Done};
+use super::{names, Cx, Done};
 
 /// NAMESPACE (RFC 2342): one personal namespace, no others.
 pub(crate) fn namespace(cx: &mut Cx, tag: &str) -> Done {
@@ -34,14 +34,23 @@ fn stored_name(mailbox: &Mailbox) -> String {
     store::canonical(&raw)
 }
 
-/// The name as the client wrote it, for error texts (Dovecot echoes it).
+/// The name as Dovecot writes it in its errors.
 fn shown(mailbox: &Mailbox) -> String {
-    mailbox.raw.text().into_owned()
+    names::shown(&mailbox.raw.text())
+}
+
+/// Dovecot's `NO [CANNOT]` for a name it refuses before looking it up.
+fn refused(tag: &str, mailbox: &Mailbox, creating: bool) -> Option<Done> {
+    let why = names::refused(&mailbox.raw.text(), creating)?;
+    Some(Done::no(tag, why).code(Code::other("CANNOT")))
 }
 
 // -- CREATE, DELETE, RENAME (RFC 9051 §6.3.4–§6.3.6)
 
 pub(crate) fn create(cx: &mut Cx, tag: &str, mailbox: &Mailbox) -> Done {
+    if let Some(done) = refused(tag, mailbox, true) {
+        return done;
+    }
     let mut name = stored_name(mailbox);
     // "CREATE Deep/Down/Below/" creates Deep/Down/Below (RFC 9051 §6.3.4).
     while name.len() > 1 && name.ends_with(DELIMITER) {
@@ -62,6 +71,12 @@ pub(crate) fn create(cx: &mut Cx, tag: &str, mailbox: &Mailbox) -> Done {
 }
 
 pub(crate) fn delete(cx: &mut Cx, tag: &str, mailbox: &Mailbox) -> Done {
+    if mailbox.raw.text().is_empty() {
+        return Done::no(tag, "Storage root can't be deleted").code(Code::other("CANNOT"));
+    }
+    if let Some(done) = refused(tag, mailbox, false) {
+        return done;
+    }
     let name = stored_name(mailbox);
     if name == "INBOX" {
         return Done::no(tag, w::DELETE_INBOX);
@@ -93,6 +108,16 @@ pub(crate) fn delete(cx: &mut Cx, tag: &str, mailbox: &Mailbox) -> Done {
 
 pub(crate) fn rename(cx: &mut Cx, tag: &str, from: &Mailbox, to: &Mailbox) -> Done {
     let (old, new) = (stored_name(from), stored_name(to));
+    // Dovecot compares the names before it checks either (`RENAME "" /x`, `RENAME a a//`).
+    if new.starts_with(&format!("{old}{DELIMITER}")) {
+        return Done::no(tag, "Can't rename mailbox under its own child");
+    }
+    if let Some(done) = refused(tag, from, false).or_else(|| refused(tag, to, false)) {
+        return done;
+    }
+    if new == old {
+        return Done::no(tag, "Can't rename mailbox to itself").code(Code::other("ALREADYEXISTS"));
+    }
     if old == "INBOX" {
         return Done::no(tag, w::RENAME_INBOX).code(Code::other("CANNOT"));
     }
@@ -149,6 +174,9 @@ pub(crate) fn subscribe(cx: &mut Cx, tag: &str, mailbox: &Mailbox, on: bool) -> 
         account.subscriptions.insert(name);
         Done::ok(tag, w::SUBSCRIBE_DONE)
     } else {
+        if let Some(done) = refused(tag, mailbox, false) {
+            return done;
+        }
         // Dovecot answers OK even for names that were never subscribed (battery m28).
         account.subscriptions.remove(&name);
         Done::ok(tag, w::UNSUBSCRIBE_DONE)

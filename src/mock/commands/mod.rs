@@ -13,7 +13,7 @@
 //! - [`any`] — CAPABILITY, NOOP, LOGOUT, ID, ENABLE, COMPRESS (declined).
 //! - [`auth`] — LOGIN, AUTHENTICATE PLAIN/LOGIN, STARTTLS.
 //! - [`mailbox`] — SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE,
-//!   LIST, LSUB, STATUS, NAMESPACE.
+//!   LIST, LSUB, STATUS, NAMESPACE; [`names`] — the names Dovecot refuses, and how it writes them.
 //! - [`append`] — APPEND; [`fetch`] — FETCH; [`search`] — SEARCH; [`store`] — STORE.
 //! - [`esearch`] — SEARCH and SORT's RETURN options; [`context`] — their UPDATEs and
 //!   CANCELUPDATE.
@@ -45,6 +45,7 @@ pub(crate) mod list;
 pub(crate) mod mailbox;
 pub(crate) mod metadata;
 pub(crate) mod modseq;
+pub(crate) mod names;
 pub(crate) mod notify;
 pub(crate) mod notify_watch;
 pub(crate) mod search;

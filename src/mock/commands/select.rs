@@ -29,7 +29,7 @@ use crate::grammar::code::Code;
 use crate::grammar::extensions::condstore::{self, Qresync, SelectParam};
 use crate::grammar::mailbox::Mailbox;
 use crate::grammar::{ParsedCommand, State};
-use crate::mock::store::{self, DELIMITER, SEEN};
+use crate::mock::store::{self, SEEN};
 use crate::mock::wording as w;
 
 use super::{flags_lines, modseq, Cx, Done, SelectedView};
@@ -62,7 +62,7 @@ pub(crate) fn select(
             }
         }
     }
-    if let Some(refusal) = invalid_name(mailbox) {
+    if let Some(refusal) = super::names::refused(&mailbox.raw.text(), false) {
         close_selected(cx);
         return Done::no(tag, refusal).code(Code::other("CANNOT"));
     }
@@ -147,18 +147,6 @@ fn check_qresync(cx: &Cx, q: &Qresync) -> Result<(), &'static str> {
     Ok(())
 }
 
-/// Names Dovecot refuses before looking for the mailbox (`NO [CANNOT] ...`).
-fn invalid_name(mailbox: &Mailbox) -> Option<&'static str> {
-    let name = mailbox.raw.text();
-    if name.is_empty() {
-        Some("Invalid mailbox name: Name is empty")
-    } else if name.ends_with(DELIMITER) {
-        Some("Invalid mailbox name: Ends with hierarchy separator")
-    } else {
-        None
-    }
-}
-
 /// Leaves the selected mailbox, saying so as QRESYNC requires (RFC 7162 §3.2.11);
 /// Dovecot says it to every client.
 pub(crate) fn close_selected(cx: &mut Cx) {
@@ -179,7 +167,7 @@ fn open(
     let user = cx.user().to_owned();
     let mut world = cx.store.lock();
     let Some(mb) = world.account_mut(&user).and_then(|a| a.real_mut(&name)) else {
-        return Done::no(tag, w::no_mailbox(&mailbox.raw.text()));
+        return Done::no(tag, super::names::missing(&mailbox.raw.text()));
     };
     mb.status_listed = true;
     if cx.conn.condstore {

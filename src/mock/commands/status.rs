@@ -97,12 +97,15 @@ pub(crate) fn status(cx: &mut Cx, tag: &str, mailbox: &Mailbox, items: &[StatusI
     if !cx.conn.condstore && highestmodseq {
         super::any::condstore_turned_on(cx);
     }
+    if let Some(refusal) = super::names::refused(&mailbox.raw.text(), false) {
+        return Done::no(tag, refusal).code(Code::other("CANNOT"));
+    }
     let name = store::canonical(&mailbox.raw.text());
     let user = cx.user().to_owned();
     let selected_id = cx.conn.selected.as_ref().map(|s| s.id);
     let mut world = cx.store.lock();
     let Some(mb) = world.account_mut(&user).and_then(|a| a.real_mut(&name)) else {
-        return Done::no(tag, w::no_mailbox(&mailbox.raw.text()));
+        return Done::no(tag, super::names::missing(&mailbox.raw.text()));
     };
     mb.status_listed = true;
     // Asking for HIGHESTMODSEQ turns CONDSTORE on for the mailbox, in Dovecot.
