@@ -49,6 +49,7 @@ pub(crate) fn parse(value: &[u8], fill_missing: bool) -> Vec<Address> {
         out: Vec::new(),
         cur: Address::default(),
         invalid: false,
+        text: Vec::new(),
         fill_missing,
     };
     if p.c.skip_lwsp() == Step::More {
@@ -64,6 +65,8 @@ struct Parser<'a> {
     cur: Address,
     /// The address being read is broken somehow.
     invalid: bool,
+    /// The local part as far as it was read (Dovecot's `ctx->str`).
+    text: Vec<u8>,
     fill_missing: bool,
 }
 
@@ -257,15 +260,18 @@ impl Parser<'_> {
         Step::More
     }
 
+    /// `local-part = dot-atom / quoted-string / obs-local-part`, read as Dovecot 2.3.19
+    /// reads it for ENVELOPE ([`nonstrict_dot_atom`]). What was read stays in
+    /// `self.text` even when it fails: a display name may go on from it.
     fn local_part(&mut self) -> Step {
-        let mut local = Vec::new();
+        self.text.clear();
         let step = if self.c.at(b'"') {
-            self.c.quoted_string(&mut local)
+            self.c.quoted_string(&mut self.text)
         } else {
-            self.c.dot_atom(&mut local)
+            nonstrict_dot_atom(&mut self.c, &mut self.text)
         };
         if step != Step::Failed {
-            self.cur.mailbox = Some(local);
+            self.cur.mailbox = Some(self.text.clone());
         }
         step
     }
@@ -300,7 +306,7 @@ impl Parser<'_> {
         if !self.c.last_comment.is_empty() {
             self.cur.name = Some(self.c.last_comment.clone());
         } else if !read_domain {
-            let mut name = self.cur.mailbox.clone().unwrap_or_default();
+            let mut name = std::mem::take(&mut self.text);
             name.push(b' ');
             let before = name.len();
             let _ = self.c.phrase(&mut name);
@@ -314,6 +320,31 @@ impl Parser<'_> {
             step = Step::Failed;
         }
         step
+    }
+}
+
+/// A local part's dot-atom as Dovecot 2.3.19 reads it for ENVELOPE
+/// (`parse_nonstrict_dot_atom`): dots may lead, end or repeat (`.a`, `a.`, `a..b`),
+/// and CFWS may come before a dot but not after one, so `first . last@host` is no
+/// address (RFC 5322 §4.4's obs-local-part would allow it). Domains keep the CFWS.
+fn nonstrict_dot_atom(c: &mut Cursor<'_>, out: &mut Vec<u8>) -> Step {
+    let mut step = Step::Failed;
+    loop {
+        while c.at(b'.') {
+            out.push(b'.');
+            c.bump();
+            if c.at_end() {
+                return Step::End;
+            }
+            step = Step::More;
+        }
+        if c.at(b'@') {
+            return step;
+        }
+        step = c.atom(out);
+        if step != Step::More || !c.at(b'.') {
+            return step;
+        }
     }
 }
 
@@ -607,6 +638,30 @@ mod tests {
         for (value, name, route, mailbox, domain) in cases {
             assert_eq!(one(value), addr(name, route, mailbox, domain), "{value}");
         }
+    }
+
+    /// Dovecot 2.3.19's non-strict local part (fetch-address-dots.txt): dots anywhere,
+    /// CFWS before a dot but not after one, where the rest becomes a display name.
+    #[test]
+    fn local_parts_with_odd_dots() {
+        assert_eq!(one(".a@b"), addr(None, None, ".a", "b"));
+        assert_eq!(one("a.@b"), addr(None, None, "a.", "b"));
+        assert_eq!(one("a..b@c"), addr(None, None, "a..b", "c"));
+        assert_eq!(one("first .last@x"), addr(None, None, "first.last", "x"));
+        assert_eq!(one("x@ a . b"), addr(None, None, "x", "a.b"));
+        assert_eq!(
+            one("first . last@x"),
+            addr(
+                Some("first.  last"),
+                None,
+                "MISSING_MAILBOX",
+                "MISSING_DOMAIN"
+            )
+        );
+        assert_eq!(
+            one("first (c) . last@x"),
+            addr(Some("c"), None, "MISSING_MAILBOX", "MISSING_DOMAIN")
+        );
     }
 
     #[test]
