@@ -33,14 +33,26 @@ pub(crate) struct Field<'a> {
 }
 
 impl Field<'_> {
-    /// The value as Dovecot hands it on: the blanks right after the colon skipped,
-    /// every CR and LF removed (so a fold leaves its whitespace), trailing blanks kept.
+    /// The value as Dovecot hands it on: the blanks after the colon skipped, every CR
+    /// and LF removed (so a fold leaves its whitespace), trailing blanks kept. When the
+    /// first line holds nothing but blanks, only the first of them is skipped
+    /// (message-header-parser.c): `Subject:  ` is one space.
     pub(crate) fn dovecot_value(&self) -> Vec<u8> {
-        let start = self
+        let first = &self.value[..self
             .value
             .iter()
-            .position(|&b| b != b' ' && b != b'\t')
-            .unwrap_or(self.value.len());
+            .position(|&b| b == b'\n')
+            .unwrap_or(self.value.len())];
+        let first = first.strip_suffix(b"\r").unwrap_or(first);
+        let blanks = first
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count();
+        let start = if blanks < first.len() {
+            blanks
+        } else {
+            blanks.min(1)
+        };
         self.value[start..]
             .iter()
             .copied()
@@ -229,21 +241,42 @@ pub(crate) struct Part<'a> {
 /// A media type, subtype and parameters.
 type ContentType = (String, String, Vec<(String, String)>);
 
-/// A Content-Type value → (type, subtype, params), as Dovecot reads it: what could be
-/// read of `type/subtype` is kept even when the rest is broken (`text` alone is type
-/// `text`, subtype empty), and then no parameter is read.
+/// A Content-Type value → (type, subtype, params), as Dovecot 2.3.19 reads it: a type
+/// alone (`text`) is kept with an empty subtype; anything else that is not
+/// `type/subtype`, or has more than CFWS before its first `;` (`text/plain junk`,
+/// `text/`, `/plain`, `text;charset=x`), is type and subtype `""` with no parameter,
+/// which is neither text nor multipart.
 fn content_type(value: &[u8]) -> ContentType {
+    let broken = || (String::new(), String::new(), Vec::new());
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     let mut cursor = Cursor::new(value);
-    let mut both = Vec::new();
-    let step = cursor.content_type(&mut both);
-    let both = String::from_utf8_lossy(&both).into_owned();
-    let (t, s) = both.split_once('/').unwrap_or((&both, ""));
-    let params = if step.ok() {
-        rfc822::params(&mut cursor)
-    } else {
-        Vec::new()
+    if cursor.skip_lwsp() != Step::More {
+        return broken();
+    }
+    let mut main = Vec::new();
+    let step = cursor.mime_token(&mut main);
+    if main.is_empty() {
+        return broken();
+    }
+    if step != Step::More {
+        return (text(&main), String::new(), Vec::new());
+    }
+    if !cursor.at(b'/') {
+        return broken();
+    }
+    cursor.bump();
+    if cursor.skip_lwsp() != Step::More {
+        return broken();
+    }
+    let mut sub = Vec::new();
+    let step = cursor.mime_token(&mut sub);
+    let params = match step {
+        _ if sub.is_empty() => return broken(),
+        Step::End => Vec::new(),
+        Step::More if cursor.at(b';') => rfc822::params(&mut cursor),
+        _ => return broken(),
     };
-    (t.to_owned(), s.to_owned(), params)
+    (text(&main), text(&sub), params)
 }
 
 /// A Content-Disposition value → (disposition, params); the disposition may be empty.
@@ -773,6 +806,53 @@ mod tests {
             panic!("not a message")
         };
         assert_eq!(inner.header, b"Subject: inner only");
+    }
+
+    /// Dovecot 2.3.19's reading (mime-random-content-type.txt): a type alone is kept,
+    /// anything else broken is `"" ""`, which is neither text nor multipart.
+    #[test]
+    fn a_broken_content_type_is_no_type_at_all() {
+        let of = |v: &str| {
+            let (t, s, p) = content_type(v.as_bytes());
+            (t, s, p.len())
+        };
+        let none = (String::new(), String::new(), 0);
+        assert_eq!(of("text"), ("text".into(), String::new(), 0));
+        assert_eq!(of("text (c"), ("text".into(), String::new(), 0));
+        assert_eq!(
+            of("text/plain (c) ; a=b"),
+            ("text".into(), "plain".into(), 1)
+        );
+        for broken in [
+            "text/",
+            "/plain",
+            "text junk",
+            "text;charset=x",
+            "text/plain junk; a=b",
+            "te\"x\"t/plain",
+            "text/pl=ain",
+            "",
+        ] {
+            assert_eq!(of(broken), none, "{broken}");
+        }
+        let multipart = structure(
+            b"Content-Type: multipart/mixed x; boundary=b\r\n\r\n--b\r\n\r\nhi\r\n--b--\r\n",
+            false,
+        );
+        assert_eq!(multipart, b"(\"\" \"\" NIL NIL NIL \"7bit\" 18)");
+    }
+
+    /// message-header-parser.c skips the blanks after the colon, but only the first of
+    /// them when the first line has nothing else.
+    #[test]
+    fn a_blank_value_keeps_all_but_one_blank() {
+        let value = |h: &[u8]| fields(h)[0].dovecot_value();
+        assert_eq!(value(b"A:   x  \r\n"), b"x  ");
+        assert_eq!(value(b"A:  \r\n"), b" ");
+        assert_eq!(value(b"A: \t\r\n"), b"\t");
+        assert_eq!(value(b"A: \r\n"), b"");
+        assert_eq!(value(b"A:  \r\n y\r\n"), b"  y");
+        assert_eq!(value(b"A:\r\n  \r\n"), b"  ");
     }
 
     const M1: &[u8] = b"From: Admin <admin@server.thm>\r\nTo: strategos@server.thm\r\nSubject: Welcome to server.thm\r\nDate: Tue, 25 Jun 2024 09:12:00 +0000\r\nMessage-ID: <welcome-1@server.thm>\r\n\r\nWelcome, strategos. Your mailbox is ready.\r\n";

@@ -311,20 +311,6 @@ impl<'a> Cursor<'a> {
         Step::Failed
     }
 
-    /// `type "/" subtype` of a Content-Type; `out` gets `type/subtype`, or as much of
-    /// it as was there.
-    pub(crate) fn content_type(&mut self, out: &mut Vec<u8>) -> Step {
-        if self.skip_lwsp() != Step::More || self.mime_token(out) != Step::More || !self.at(b'/') {
-            return Step::Failed;
-        }
-        self.pos += 1;
-        if self.skip_lwsp() != Step::More {
-            return Step::Failed;
-        }
-        out.push(b'/');
-        self.mime_token(out)
-    }
-
     /// `";" attribute "=" value`: one parameter. `None` at the end of the value; a
     /// parameter that does not parse is `Some(Err(()))`.
     fn param(&mut self) -> Option<Result<Param, ()>> {
