@@ -18,7 +18,8 @@
 //! - The answer is a literal8 (`~{n}`) when something was decoded, or when it holds a
 //!   NUL, not only then (RFC 3516 §4.2 allows it always).
 //! - BINARY.SIZE works from the whole message taken apart, so one part Dovecot cannot
-//!   decode makes BINARY.SIZE of every part of that message fail.
+//!   decode makes BINARY.SIZE of every part of that message fail (a part that does
+//!   not exist is still 0).
 
 use super::mime::{self, Kind, Part};
 
@@ -81,8 +82,11 @@ pub(crate) fn section(raw: &[u8], path: &[u32]) -> Result<Option<Decoded>, Refus
 }
 
 /// `BINARY.SIZE[path]`. Dovecot decodes the whole message first, so any part it
-/// cannot decode fails every size.
+/// cannot decode fails every size, but that of a part that does not exist: 0.
 pub(crate) fn size(raw: &[u8], path: &[u32]) -> Result<u64, Refusal> {
+    if !path.is_empty() && mime::find(&mime::parse(raw), path).is_none() {
+        return Ok(0);
+    }
     section(raw, &[])?;
     Ok(section(raw, path)?.map_or(0, |d| d.bytes.len() as u64))
 }
@@ -411,5 +415,10 @@ mod tests {
         let twice =
             b"Content-Transfer-Encoding: 7bit\r\nContent-Transfer-Encoding: BASE64\r\n\r\naGk=\r\n";
         assert_eq!(section(twice, &[1]).unwrap().unwrap().bytes, b"hi");
+        // Every size fails with it, but that of a part that does not exist
+        // (fetch-missing-parts.txt).
+        assert_eq!(size(unknown, &[1]), Err(Refusal::UnknownCte));
+        assert_eq!(size(unknown, &[2]), Ok(0));
+        assert_eq!(size(unknown, &[1, 1]), Ok(0));
     }
 }

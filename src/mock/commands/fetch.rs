@@ -529,19 +529,20 @@ fn push_item(out: &mut Reply, item: &FetchAttribute, shown: &Shown) {
 }
 
 /// `BODY[section]<origin> literal`; a part that does not exist is an empty string to
-/// Dovecot.
+/// Dovecot, with the `<origin>` asked for all the same.
 fn push_section(out: &mut Reply, section: &Section, partial: Option<(u32, u32)>, raw: &Arc<[u8]>) {
     out.extend_from_slice(format!("BODY{}", section_name(section)).as_bytes());
-    match section_bytes(raw, section) {
-        Some(data) => {
-            let (data, origin) = partial_of(&data, partial);
-            if let Some(o) = origin {
-                out.extend_from_slice(format!("<{o}>").as_bytes());
-            }
-            out.push(b' ');
-            push_literal(out, data, raw);
-        }
-        None => out.extend_from_slice(b" {0}\r\n"),
+    let data = section_bytes(raw, section);
+    let (data, origin) = partial_of(data.as_deref().unwrap_or_default(), partial);
+    push_origin(out, origin);
+    out.push(b' ');
+    push_literal(out, data, raw);
+}
+
+/// `<origin>` after a section's name, when a partial was asked for.
+fn push_origin(out: &mut Reply, origin: Option<u32>) {
+    if let Some(o) = origin {
+        out.extend_from_slice(format!("<{o}>").as_bytes());
     }
 }
 
@@ -558,25 +559,22 @@ pub(crate) fn section_bytes<'r>(raw: &'r [u8], section: &Section) -> Option<Cow<
     mime::section(raw, &section.part, &want)
 }
 
-/// `BINARY[section]<origin> literal8`, decoded as Dovecot decodes it.
+/// `BINARY[section]<origin> literal8`, decoded as Dovecot decodes it. A part that does
+/// not exist is an empty string, with its `<origin>`; a part Dovecot cannot decode
+/// never gets here (see [`refusal`]).
 fn push_binary(out: &mut Reply, section: &Section, partial: Option<(u32, u32)>, raw: &[u8]) {
     out.extend_from_slice(format!("BINARY{}", section_name(section)).as_bytes());
-    match binary_section(raw, section) {
-        Ok(Some(decoded)) => {
-            let (data, origin) = partial_of(&decoded.bytes, partial);
-            if let Some(o) = origin {
-                out.extend_from_slice(format!("<{o}>").as_bytes());
-            }
-            // RFC 3516 §4.2: a literal8 when Dovecot decoded something or the
-            // content holds a NUL.
-            out.extend_from_slice(if decoded.literal8 { b" ~" } else { b" " });
-            out.extend_from_slice(format!("{{{}}}\r\n", data.len()).as_bytes());
-            out.extend_from_slice(data);
-        }
-        // A part that does not exist is an empty string to Dovecot; a part it
-        // cannot decode never gets here (see [`refusal`]).
-        Ok(None) | Err(_) => out.extend_from_slice(b" {0}\r\n"),
-    }
+    let decoded = binary_section(raw, section)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let (data, origin) = partial_of(&decoded.bytes, partial);
+    push_origin(out, origin);
+    // RFC 3516 §4.2: a literal8 when Dovecot decoded something or the content holds
+    // a NUL.
+    out.extend_from_slice(if decoded.literal8 { b" ~" } else { b" " });
+    out.extend_from_slice(format!("{{{}}}\r\n", data.len()).as_bytes());
+    out.extend_from_slice(data);
 }
 
 /// BINARY of any section, as Dovecot 2.3.19 answers it (the grammar's
