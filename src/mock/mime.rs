@@ -585,9 +585,15 @@ pub(crate) fn push_structure(out: &mut Vec<u8>, part: &Part<'_>, extensible: boo
             {
                 params.push(("charset".into(), "us-ascii".into()));
             }
-            push_string(out, part.media_type.as_bytes());
-            out.push(b' ');
-            push_string(out, part.subtype.as_bytes());
+            if matches!(part.kind, Kind::Message(_)) {
+                // Dovecot writes its own words for the type it parses into
+                // (imap-bodystructure.c), whatever the part's spelling.
+                out.extend_from_slice(b"\"message\" \"rfc822\"");
+            } else {
+                push_string(out, part.media_type.as_bytes());
+                out.push(b' ');
+                push_string(out, part.subtype.as_bytes());
+            }
             out.push(b' ');
             push_params(out, &params);
             out.push(b' ');
@@ -840,6 +846,20 @@ mod tests {
             false,
         );
         assert_eq!(multipart, b"(\"\" \"\" NIL NIL NIL \"7bit\" 18)");
+    }
+
+    /// Dovecot's own words for the type it parses into (mime-random-message.txt).
+    #[test]
+    fn message_rfc822_is_written_in_lowercase() {
+        let s = structure(
+            b"Content-Type: MESSAGE/RFC822\r\n\r\nSubject: in\r\n\r\nx\r\n",
+            false,
+        );
+        assert!(
+            s.starts_with(b"(\"message\" \"rfc822\" NIL"),
+            "{}",
+            String::from_utf8_lossy(&s)
+        );
     }
 
     /// message-header-parser.c skips the blanks after the colon, but only the first of
