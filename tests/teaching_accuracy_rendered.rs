@@ -223,3 +223,34 @@ fn status_on_the_selected_mailbox_is_not_without_selecting_it() {
         "asks for MESSAGES of \"Archive\" without selecting it",
     );
 }
+
+/// Dovecot's timing is explained with the line's own figures (Dovecot 2.3 imap-client.c,
+/// client_cmd_append_timing_stats): `(0.516 + 0.514 + 0.515 secs)` after an IDLE was
+/// explained as "(0.001 + 0.000 secs) is Dovecot's timing", another line's numbers.
+#[test]
+fn dovecot_timing_is_quoted_from_the_line_it_explains() {
+    let annotations = selected(&[
+        "C: a3 IDLE",
+        "S: + idling",
+        "C: DONE",
+        "S: a3 OK Idle completed (0.516 + 0.514 + 0.515 secs).",
+    ]);
+    let ok = line(&annotations, "a3 OK");
+    reads(ok, "(0.516 + 0.514 + 0.515 secs) is Dovecot's timing");
+    does_not_read(ok, "(0.001 + 0.000 secs)");
+}
+
+/// `*` alone is one message, the last (RFC 9051 §9: "the largest number in use"): it
+/// was said "messages *".
+#[test]
+fn a_lone_star_is_one_message() {
+    let annotations = selected(&["C: a3 FETCH * UID", "C: a4 UID FETCH 3:* FLAGS"]);
+    reads(
+        line(&annotations, "a3 FETCH"),
+        "asks for message *: the UID",
+    );
+    reads(
+        line(&annotations, "a4 UID FETCH"),
+        "asks for the messages with UIDs 3:*",
+    );
+}

@@ -285,7 +285,8 @@ pub(super) fn messages_phrase(uid: bool, set: &SequenceSet) -> String {
     if matches!(set, SequenceSet::Saved) {
         return say!("target.saved");
     }
-    let single = set.as_numbers().is_some_and(|n| n.len() == 1);
+    // One number, or `*` alone: the last message, or the highest UID (RFC 9051 §9).
+    let single = matches!(set, SequenceSet::Ranges(r) if matches!(r.as_slice(), [(_, None)]));
     let key = if uid { "target.uid" } else { "target.sequence" };
     say!(&count_key(key, if single { 1 } else { 2 }), set = set)
 }
