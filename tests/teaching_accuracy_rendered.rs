@@ -254,3 +254,18 @@ fn a_lone_star_is_one_message() {
         "asks for the messages with UIDs 3:*",
     );
 }
+
+/// RFC 4315 §2.1: UID EXPUNGE removes, of the UIDs named, those marked \Deleted, and no
+/// other message. One UID was said "the messages with UIDs 6 that are marked".
+#[test]
+fn uid_expunge_of_one_uid_is_said_of_one_message() {
+    let annotations = selected(&["C: a3 UID EXPUNGE 6", "C: a4 UID EXPUNGE 4:6"]);
+    reads(
+        line(&annotations, "a3 UID EXPUNGE"),
+        "permanently removes the message with UID 6 if it is marked \\Deleted, and no other message",
+    );
+    reads(
+        line(&annotations, "a4 UID EXPUNGE"),
+        "permanently removes those of the messages with UIDs 4:6 that are marked \\Deleted, and no other message",
+    );
+}

@@ -69,7 +69,7 @@ pub(crate) fn describe(ctx: &Context, body: &CommandBody) -> String {
         Close => say!("command.close", mailbox = current(ctx)),
         Unselect => say!("command.unselect", mailbox = current(ctx)),
         Expunge { uids: None } => say!("command.expunge", mailbox = current(ctx)),
-        Expunge { uids: Some(set) } => say!("command.uid-expunge", set = set),
+        Expunge { uids: Some(set) } => uid_expunge_phrase(set),
         CancelUpdate { tags } => cancelupdate_phrase(tags),
         Search {
             uid,
@@ -224,6 +224,12 @@ fn status_phrase(ctx: &Context, mailbox: &Mailbox, items: &[StatusItem]) -> Stri
     )
 }
 
+/// UID EXPUNGE: of the UIDs named, only those marked \Deleted go (RFC 4315 §2.1).
+fn uid_expunge_phrase(set: &SequenceSet) -> String {
+    let key = count_key("command.uid-expunge", if single(set) { 1 } else { 2 });
+    say!(&key, target = messages_phrase(true, set))
+}
+
 /// COPY or MOVE (`key`) of a message set to a mailbox.
 fn transfer_phrase(key: &str, uid: bool, set: &SequenceSet, mailbox: &Mailbox) -> String {
     say!(
@@ -285,8 +291,11 @@ pub(super) fn messages_phrase(uid: bool, set: &SequenceSet) -> String {
     if matches!(set, SequenceSet::Saved) {
         return say!("target.saved");
     }
-    // One number, or `*` alone: the last message, or the highest UID (RFC 9051 §9).
-    let single = matches!(set, SequenceSet::Ranges(r) if matches!(r.as_slice(), [(_, None)]));
     let key = if uid { "target.uid" } else { "target.sequence" };
-    say!(&count_key(key, if single { 1 } else { 2 }), set = set)
+    say!(&count_key(key, if single(set) { 1 } else { 2 }), set = set)
+}
+
+/// One number, or `*` alone: the last message, or the highest UID (RFC 9051 §9).
+fn single(set: &SequenceSet) -> bool {
+    matches!(set, SequenceSet::Ranges(r) if matches!(r.as_slice(), [(_, None)]))
 }
