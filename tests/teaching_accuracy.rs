@@ -567,10 +567,14 @@ fn starttls_ok_says_to_ask_capability_again() {
 #[test]
 fn the_session_and_the_modifiers_change_what_a_command_does() {
     // RFC 9051 §6.3.3: EXAMINE permits no change; RFC 7162 §3.1.3, §3.1.4.1, §3.2.5:
-    // UNCHANGEDSINCE, CHANGEDSINCE and QRESYNC narrow what is changed or answered.
+    // UNCHANGEDSINCE, CHANGEDSINCE and QRESYNC narrow what is changed or answered
+    // (QRESYNC and VANISHED once QRESYNC is enabled, §3.2.5 and §3.2.6).
     let a = session(&[
         "C: a1 LOGIN u p",
         "S: a1 OK done",
+        "C: a0 ENABLE QRESYNC",
+        "S: * ENABLED QRESYNC",
+        "S: a0 OK done",
         "C: a2 EXAMINE INBOX",
         "S: a2 OK [READ-ONLY] done",
         "C: a3 STORE 1 +FLAGS (\\Flagged)",

@@ -269,3 +269,60 @@ fn uid_expunge_of_one_uid_is_said_of_one_message() {
         "permanently removes those of the messages with UIDs 4:6 that are marked \\Deleted, and no other message",
     );
 }
+
+/// RFC 7162 §3.2.6: VANISHED is a UID FETCH modifier, only beside CHANGEDSINCE, and only
+/// once QRESYNC is enabled; otherwise the server MUST answer BAD (Dovecot 2.3.19: "QRESYNC
+/// not enabled", "VANISHED used without CHANGEDSINCE"). The tutor said "the UIDs of the
+/// set expunged since then come too" in all three cases.
+#[test]
+fn vanished_is_promised_only_where_the_server_honours_it() {
+    let annotations = selected(&[
+        "C: a3 UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)",
+        "S: a3 BAD Error in IMAP command UID FETCH: QRESYNC not enabled (0.001 + 0.000 secs).",
+        "C: a4 FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)",
+        "S: a4 BAD Error in IMAP command FETCH: QRESYNC not enabled (0.001 + 0.000 secs).",
+        "C: a5 ENABLE QRESYNC",
+        "S: * ENABLED QRESYNC",
+        "S: a5 OK Enabled (0.001 + 0.000 secs).",
+        "C: a6 UID FETCH 1:* (FLAGS) (VANISHED)",
+        "S: a6 BAD Error in IMAP command UID FETCH: VANISHED used without CHANGEDSINCE (0.001 + 0.000 secs).",
+        "C: a7 UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)",
+        "S: a7 OK Fetch completed (0.001 + 0.000 secs).",
+    ]);
+    let promise = "the UIDs of the set expunged since then come too";
+    let not_enabled = line(&annotations, "a3 UID FETCH");
+    does_not_read(not_enabled, promise);
+    reads(
+        not_enabled,
+        "(VANISHED) the tutor saw no * ENABLED QRESYNC in this session: without it a server MUST answer BAD",
+    );
+    does_not_read(line(&annotations, "a4 FETCH"), promise);
+    does_not_read(line(&annotations, "a6 UID FETCH"), promise);
+    reads(line(&annotations, "a7 UID FETCH"), promise);
+}
+
+/// RFC 7162 §3.2.5: SELECT's QRESYNC parameter before ENABLE QRESYNC gets BAD (Dovecot:
+/// "QRESYNC not enabled"); it was explained as a resynchronisation under way.
+#[test]
+fn select_qresync_before_enable_is_not_a_resynchronisation() {
+    let annotations = explain(&[
+        "C: a1 LOGIN strategos tryhackme",
+        "S: a1 OK Logged in",
+        "C: a2 SELECT INBOX (QRESYNC (1719824692 1))",
+        "S: a2 BAD Error in IMAP command SELECT: QRESYNC not enabled (0.001 + 0.000 secs).",
+        "C: a3 ENABLE QRESYNC",
+        "S: * ENABLED QRESYNC",
+        "S: a3 OK Enabled (0.001 + 0.000 secs).",
+        "C: a4 SELECT INBOX (QRESYNC (1719824692 1))",
+    ]);
+    let early = line(&annotations, "a2 SELECT");
+    does_not_read(early, "the client knows this mailbox up to mod-sequence 1");
+    reads(
+        early,
+        "(QRESYNC) the tutor saw no * ENABLED QRESYNC in this session",
+    );
+    reads(
+        line(&annotations, "a4 SELECT"),
+        "the client knows this mailbox up to mod-sequence 1",
+    );
+}

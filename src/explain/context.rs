@@ -117,6 +117,9 @@ pub struct Context {
     /// True once the server's ENABLED named UIDONLY (RFC 9586): it then sends UIDFETCH
     /// instead of FETCH, and refuses commands that name messages by number.
     pub uid_only: bool,
+    /// `* ENABLED QRESYNC` was seen: SELECT's QRESYNC parameter and UID FETCH's VANISHED
+    /// need it, or the server answers BAD (RFC 7162 §3.2.5, §3.2.6).
+    pub qresync: bool,
     /// The event groups of the last NOTIFY SET that succeeded (RFC 5465 §3.1): None
     /// until then (only the selected mailbox's news, during commands), empty after
     /// NOTIFY NONE or a NOTIFICATIONOVERFLOW (§5.8). SELECTED and SELECTED-DELAYED
@@ -142,6 +145,7 @@ impl Default for Context {
             user: None,
             sorted_updates: HashSet::new(),
             uid_only: false,
+            qresync: false,
             notify: None,
         }
     }
@@ -284,8 +288,10 @@ impl Context {
                 }
             }
             Data::Capability(caps) => self.capabilities = caps.clone(),
-            Data::Enabled(caps) if caps.iter().any(|c| c.eq_ignore_ascii_case("UIDONLY")) => {
-                self.uid_only = true;
+            Data::Enabled(caps) => {
+                let has = |name: &str| caps.iter().any(|c| c.eq_ignore_ascii_case(name));
+                self.uid_only |= has("UIDONLY");
+                self.qresync |= has("QRESYNC");
             }
             Data::Exists(n) => {
                 if let Some(s) = self.selecting.as_mut() {

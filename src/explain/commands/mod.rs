@@ -123,7 +123,8 @@ pub(crate) fn explain(
         }
     }
     if let Some(command) = &parsed.command {
-        a.details.extend(context_details(ctx, &command.body));
+        a.details
+            .extend(context_details(ctx, &command.body, parsed.uid));
         a.details.extend(search::gmail_keys_detail(&command.body));
         a.details
             .extend(search::objectid_keys_details(&command.body));
@@ -388,12 +389,13 @@ fn state_diagnostic(ctx: &Context, body: &CommandBody, name: &str) -> Option<Dia
 }
 
 /// What the command's options, modifiers and the session change about its meaning: the
-/// things a one-line summary would otherwise leave out or get wrong.
-fn context_details(ctx: &Context, body: &CommandBody) -> Vec<String> {
+/// things a one-line summary would otherwise leave out or get wrong. `uid`: the UID form.
+fn context_details(ctx: &Context, body: &CommandBody, uid: bool) -> Vec<String> {
     use crate::grammar::extensions::condstore::{FetchModifier, SelectParam};
     use crate::grammar::extensions::list_extended::{ListReturnOption, ListSelectOption};
     let mut out = Vec::new();
     let read_only = ctx.selected.as_ref().filter(|s| s.read_only);
+    let qresync = ctx.qresync;
     match body {
         CommandBody::Select {
             mailbox,
@@ -409,6 +411,9 @@ fn context_details(ctx: &Context, body: &CommandBody) -> Vec<String> {
             for p in parameters {
                 match p {
                     SelectParam::Condstore => out.push(say!("command.select.condstore")),
+                    SelectParam::Qresync(_) if !qresync => {
+                        out.push(say!("command.qresync.not-enabled", what = "QRESYNC"))
+                    }
                     SelectParam::Qresync(q) => out.push(say!(
                         "command.select.qresync",
                         modseq = q.modseq,
@@ -434,10 +439,19 @@ fn context_details(ctx: &Context, body: &CommandBody) -> Vec<String> {
             }
         }
         CommandBody::Fetch { modifiers, .. } => {
+            // VANISHED works only on UID FETCH, beside CHANGEDSINCE (a warning says so
+            // otherwise), and once QRESYNC is enabled (RFC 7162 §3.2.6).
+            let changed_since = modifiers
+                .iter()
+                .any(|m| matches!(m, FetchModifier::ChangedSince(_)));
             for m in modifiers {
                 match m {
                     FetchModifier::ChangedSince(modseq) => {
                         out.push(say!("command.fetch.changed-since", modseq = modseq))
+                    }
+                    FetchModifier::Vanished if !(uid && changed_since) => {}
+                    FetchModifier::Vanished if !qresync => {
+                        out.push(say!("command.qresync.not-enabled", what = "VANISHED"))
                     }
                     FetchModifier::Vanished => out.push(say!("command.fetch.vanished")),
                     FetchModifier::Other(_) => {}
