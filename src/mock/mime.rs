@@ -379,21 +379,41 @@ fn parse_at(raw: &[u8], child: bool, digest: bool, depth: usize) -> Part<'_> {
 
 /// The bodies between `--boundary` lines (RFC 2046 §5.1.1), each without and with the
 /// CRLF before the next delimiter (which normally belongs to the delimiter).
+///
+/// A line that starts with our delimiter may belong to a multipart inside ours
+/// (boundaries `a` and `ab`, or `B--` and `B`): Dovecot's message-parser.c keeps the
+/// boundaries of every multipart still open, and a line is the delimiter of the one
+/// it names exactly (innermost first), else of the longest that it starts with. So
+/// the multiparts inside ours are followed as their delimiters go by ([`nested`]).
 fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Vec<(&'a [u8], &'a [u8])> {
-    let mut delim = b"--".to_vec();
-    delim.extend_from_slice(boundary);
     let mut parts = Vec::new();
     let mut starts = Vec::new(); // (line start, line end incl LF, is close)
+                                 // Boundaries of the multiparts open inside ours, outermost first.
+    let mut open: Vec<Vec<u8>> = Vec::new();
     let mut pos = 0;
     while pos <= body.len() {
         let end = pos + through_lf(&body[pos..]);
         let line = &body[pos..end];
-        if line.starts_with(&delim) {
-            let rest = &line[delim.len()..];
-            let close = rest.starts_with(b"--");
-            starts.push((pos, end, close));
-            if close {
-                break;
+        if let Some(text) = line.strip_prefix(b"--") {
+            let text = text.strip_suffix(b"\n").unwrap_or(text);
+            let text = text.strip_suffix(b"\r").unwrap_or(text);
+            let candidates = open.iter().map(Vec::as_slice).rev().chain([boundary]);
+            if let Some((depth, len)) = boundary_of(text, candidates) {
+                let close = text[len..].starts_with(b"--");
+                if depth == open.len() {
+                    starts.push((pos, end, close));
+                    if close {
+                        break;
+                    }
+                }
+                // The multiparts inside the one named end; a closed one ends too, and
+                // after a delimiter comes a part that may open another.
+                open.truncate(open.len() - depth.min(open.len()));
+                if close {
+                    open.pop();
+                } else {
+                    open.extend(nested(&body[end..]));
+                }
             }
         }
         if end == pos {
@@ -425,6 +445,52 @@ fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Vec<(&'a [u8], &'a [u
         ));
     }
     parts
+}
+
+/// Which boundary a delimiter line (`text`, after its `--`, without its line end)
+/// names, as message-parser.c's `boundary_find` chooses among the open ones
+/// (innermost first): one it names exactly, with or without the closing `--`, at
+/// once; else the longest it starts with. → (its place, innermost 0; its length).
+fn boundary_of<'b>(
+    text: &[u8],
+    candidates: impl Iterator<Item = &'b [u8]>,
+) -> Option<(usize, usize)> {
+    let mut best: Option<(usize, usize)> = None;
+    for (depth, b) in candidates.enumerate() {
+        if !text.starts_with(b) || best.is_some_and(|(_, len)| len >= b.len()) {
+            continue;
+        }
+        best = Some((depth, b.len()));
+        let line = trim_end(text);
+        if [text.len(), line.len()].contains(&b.len())
+            || (line.ends_with(b"--") && line.len() == b.len() + 2)
+        {
+            break;
+        }
+    }
+    best
+}
+
+/// The boundary of the multipart that starts `part` (or the message a message/rfc822
+/// part holds), if it is one.
+fn nested(part: &[u8]) -> Option<Vec<u8>> {
+    let mut raw = part;
+    for _ in 0..MAX_DEPTH {
+        let (header, body) = split(raw);
+        let (t, s, params) = content_type(&field(header, "Content-Type")?.bytes());
+        if t.eq_ignore_ascii_case("message") && s.eq_ignore_ascii_case("rfc822") {
+            raw = body;
+            continue;
+        }
+        if !t.eq_ignore_ascii_case("multipart") {
+            return None;
+        }
+        return params
+            .into_iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("boundary"))
+            .map(|(_, v)| v.into_bytes());
+    }
+    None
 }
 
 /// True if `part` is a message/rfc822 whose message stops inside its header (no blank
@@ -846,6 +912,24 @@ mod tests {
             false,
         );
         assert_eq!(multipart, b"(\"\" \"\" NIL NIL NIL \"7bit\" 18)");
+    }
+
+    /// message-parser.c's choice among open boundaries (mime-random-boundaries.txt):
+    /// an inner `ab` keeps its lines from an outer `a` until it is closed, and an
+    /// inner `B` takes `--B--` from an outer `B--`, which names it exactly.
+    #[test]
+    fn a_boundary_that_starts_another_is_the_inner_ones_until_closed() {
+        let raw = b"Content-Type: multipart/mixed; boundary=a\r\n\r\n--a\r\nContent-Type: multipart/alternative; boundary=ab\r\n\r\n--ab\r\n\r\none\r\n--ab\r\n\r\ntwo\r\n--ab--\r\n--a\r\n\r\nthree\r\n--a--\r\n";
+        assert_eq!(section(raw, &[1, 2], &Want::Full).unwrap().as_ref(), b"two");
+        assert_eq!(section(raw, &[2], &Want::Full).unwrap().as_ref(), b"three");
+        let raw = b"Content-Type: multipart/mixed; boundary=B--\r\n\r\n--B--\r\nContent-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\n\r\none\r\n--B--\r\n\r\nthree\r\n--B----\r\n";
+        assert_eq!(section(raw, &[2], &Want::Full), None);
+        assert_eq!(section(raw, &[1, 1], &Want::Full).unwrap().as_ref(), b"one");
+        let ordered = [&b"abc"[..], b"ab", b"a"];
+        assert_eq!(boundary_of(b"abc", ordered.into_iter()), Some((0, 3)));
+        assert_eq!(boundary_of(b"abx", ordered.into_iter()), Some((1, 2)));
+        assert_eq!(boundary_of(b"a--", ordered.into_iter()), Some((2, 1)));
+        assert_eq!(boundary_of(b"x", ordered.into_iter()), None);
     }
 
     /// Dovecot's own words for the type it parses into (mime-random-message.txt).
