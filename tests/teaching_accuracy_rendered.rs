@@ -136,10 +136,27 @@ fn a_malformed_base_response_is_not_called_an_extension() {
         does_not_read(a, "extension");
         reads(
             a,
-            &format!("a {name} response the tutor could not read against the RFC grammar"),
+            &format!("the tutor could not read this {name} response against the RFC grammar"),
         );
         reads(a, section);
     }
+}
+
+/// A tagged line whose status is missing (`d STATUS completed`, RFC 5465's example) is
+/// no STATUS response: its second word names the command it answers, not a response.
+#[test]
+fn a_tagged_line_gone_wrong_is_not_read_as_a_response() {
+    let annotations = selected(&[
+        "C: d STATUS INBOX (MESSAGES)",
+        "S: * STATUS INBOX (MESSAGES 4)",
+        "S: d STATUS completed",
+    ]);
+    let bad = line(&annotations, "d STATUS completed");
+    does_not_read(bad, "STATUS response");
+    reads(
+        bad,
+        "A tagged response completes a command with OK, NO or BAD",
+    );
 }
 
 /// An unknown response is still an extension's, which clients ignore (RFC 9051 §7).
@@ -196,7 +213,7 @@ fn a_fetch_response_without_readable_items_says_so() {
     ]);
     reads(
         line(&annotations, "* 10 FETCH"),
-        "a FETCH response the tutor could not read",
+        "the tutor could not read this FETCH response",
     );
 }
 

@@ -85,42 +85,7 @@ pub(crate) fn explain(
             }
             untagged(ctx, &mut a, data, greeting, message);
         }
-        // A response the tutor knows but could not read (`* EXISTS 93`, a LIST with
-        // `""` for its delimiter) is no extension's: the next arm says so.
-        None if a.kind == AnnotationKind::Untagged
-            && is_extension_data(&a.display)
-            && parsed.kind.is_none()
-            && known_response(&a.display).is_none() =>
-        {
-            let name = a.display.split(' ').nth(1).unwrap_or("").to_string();
-            let key = if name.starts_with('X') {
-                "response.extension.experimental"
-            } else {
-                "response.extension"
-            };
-            a.summary = say!(key, name = name);
-            a.rfc.push("RFC 9051 §6.5.1".into());
-            a.rfc.push("RFC 9051 §7".into());
-        }
-        None => {
-            let known = parsed.kind.or_else(|| known_response(&a.display));
-            a.unknown = known.is_none();
-            let failed = parsed
-                .diagnostics
-                .iter()
-                .any(|d| d.severity == Severity::Error);
-            a.summary = match known {
-                Some(kind) if failed => {
-                    a.cite(Kind::Response, kind);
-                    say!("response.unreadable", kind = kind)
-                }
-                Some(kind) => knowledge::lookup(Kind::Response, kind).map_or_else(
-                    || say!("response.unreadable", kind = kind),
-                    |e| e.summary.clone(),
-                ),
-                None => say!("response.unknown"),
-            };
-        }
+        None => unread(&mut a, parsed),
     }
     if let (Some(kind), true) = (parsed.kind, status) {
         a.cite(Kind::Response, kind);
@@ -131,6 +96,45 @@ pub(crate) fn explain(
         }
     }
     a
+}
+
+/// A server line the grammar could not read. A response the tutor knows (`* EXISTS 93`,
+/// a LIST with `""` for its delimiter) is said to be unreadable as that response, not
+/// an extension's; only an untagged line names one by its second word (`d STATUS
+/// completed` is a tagged line gone wrong). An unknown `* NAME` is an extension's.
+fn unread(a: &mut Annotation, parsed: &ParsedResponse) {
+    let untagged = a.kind == AnnotationKind::Untagged;
+    let known = parsed
+        .kind
+        .or_else(|| known_response(&a.display).filter(|_| untagged));
+    if known.is_none() && untagged && is_extension_data(&a.display) {
+        let name = a.display.split(' ').nth(1).unwrap_or("").to_string();
+        let key = if name.starts_with('X') {
+            "response.extension.experimental"
+        } else {
+            "response.extension"
+        };
+        a.summary = say!(key, name = name);
+        a.rfc.push("RFC 9051 §6.5.1".into());
+        a.rfc.push("RFC 9051 §7".into());
+        return;
+    }
+    a.unknown = known.is_none();
+    let failed = parsed
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error);
+    a.summary = match known {
+        Some(kind) if failed => {
+            a.cite(Kind::Response, kind);
+            say!("response.unreadable", kind = kind)
+        }
+        Some(kind) => knowledge::lookup(Kind::Response, kind).map_or_else(
+            || say!("response.unreadable", kind = kind),
+            |e| e.summary.clone(),
+        ),
+        None => say!("response.unknown"),
+    };
 }
 
 fn tagged(
