@@ -261,11 +261,16 @@ fn dovecot_timing_is_quoted_from_the_line_it_explains() {
 /// was said "messages *".
 #[test]
 fn a_lone_star_is_one_message() {
-    let annotations = selected(&["C: a3 FETCH * UID", "C: a4 UID FETCH 3:* FLAGS"]);
+    let annotations = selected(&[
+        "C: a3 FETCH * UID",
+        "C: a4 UID FETCH 3:* FLAGS",
+        "C: a5 FETCH * BODY[]",
+    ]);
     reads(
         line(&annotations, "a3 FETCH"),
         "asks for message *: the UID",
     );
+    reads(line(&annotations, "a5 FETCH"), "; this marks it \\Seen");
     reads(
         line(&annotations, "a4 UID FETCH"),
         "asks for the messages with UIDs 3:*",

@@ -10,7 +10,7 @@ use crate::grammar::{CommandBody, Diagnostic, Severity};
 use crate::knowledge::count_key;
 use crate::say;
 
-use super::mailbox::messages_phrase;
+use super::mailbox::{messages_phrase, single};
 
 /// FETCH: which items, and whether it marks the messages \Seen (RFC 9051 §6.4.5:
 /// not after EXAMINE, and the .PEEK form of the item that did would not).
@@ -26,9 +26,8 @@ pub(super) fn fetch_phrase(
     let peek = items.expand().iter().find_map(peek_form);
     match peek {
         Some(peek) if !read_only => {
-            let single = set.as_numbers().is_some_and(|n| n.len() == 1);
             say!(
-                &count_key("command.fetch.sets-seen", if single { 1 } else { 2 }),
+                &count_key("command.fetch.sets-seen", if single(set) { 1 } else { 2 }),
                 target = target,
                 items = what,
                 peek = peek

@@ -296,6 +296,6 @@ pub(super) fn messages_phrase(uid: bool, set: &SequenceSet) -> String {
 }
 
 /// One number, or `*` alone: the last message, or the highest UID (RFC 9051 §9).
-fn single(set: &SequenceSet) -> bool {
+pub(super) fn single(set: &SequenceSet) -> bool {
     matches!(set, SequenceSet::Ranges(r) if matches!(r.as_slice(), [(_, None)]))
 }
