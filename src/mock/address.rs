@@ -459,13 +459,13 @@ pub(crate) fn push_for_humans(out: &mut Vec<u8>, s: &[u8]) {
     let mut space = true; // at the start, whitespace is dropped
     for &b in s {
         match b {
-            b' ' | b'\t' => {
+            // A bare CR left in the value (one that ends no line) is a blank too.
+            b' ' | b'\t' | b'\r' | b'\n' => {
                 if !space {
                     text.push(b' ');
                 }
                 space = true;
             }
-            b'\r' | b'\n' => {}
             0 => {
                 text.push(0x80);
                 space = false;
@@ -517,6 +517,7 @@ pub(crate) fn envelope(header: &[u8]) -> Vec<u8> {
             .filter(move |f| f.name.eq_ignore_ascii_case(name.as_bytes()))
     };
     let text = |name| named(name).next_back().map(Field::dovecot_value);
+    let nolf = |name| text(name).map(|v| super::mime::without_bare_cr(&v));
     // Addresses of a field that appears twice are all kept, in order. A field with no
     // address in it counts as absent (Sender and Reply-To then fall back to From).
     let list = |name| {
@@ -527,7 +528,7 @@ pub(crate) fn envelope(header: &[u8]) -> Vec<u8> {
     };
     let mut out = Vec::with_capacity(256);
     out.push(b'(');
-    push_nstring(&mut out, text("Date").as_deref());
+    push_nstring(&mut out, nolf("Date").as_deref());
     out.push(b' ');
     match text("Subject") {
         Some(subject) => push_for_humans(&mut out, &subject),
@@ -549,7 +550,7 @@ pub(crate) fn envelope(header: &[u8]) -> Vec<u8> {
     }
     for name in ["In-Reply-To", "Message-ID"] {
         out.push(b' ');
-        push_nstring(&mut out, text(name).as_deref());
+        push_nstring(&mut out, nolf(name).as_deref());
     }
     out.push(b')');
     out

@@ -33,8 +33,9 @@ pub(crate) struct Field<'a> {
 }
 
 impl Field<'_> {
-    /// The value as Dovecot hands it on: the blanks after the colon skipped, every CR
-    /// and LF removed (so a fold leaves its whitespace), trailing blanks kept. When the
+    /// The value as Dovecot hands it on: the blanks after the colon skipped, the line
+    /// ends removed (so a fold leaves its whitespace, and a bare CR stays), trailing
+    /// blanks kept. When the
     /// first line holds nothing but blanks, only the first of them is skipped
     /// (message-header-parser.c): `Subject:  ` is one space.
     pub(crate) fn dovecot_value(&self) -> Vec<u8> {
@@ -53,21 +54,12 @@ impl Field<'_> {
         } else {
             blanks.min(1)
         };
-        self.value[start..]
-            .iter()
-            .copied()
-            .filter(|&b| b != b'\r' && b != b'\n')
-            .collect()
+        unfold(&self.value[start..])
     }
 
     /// The value unfolded, as bytes (8-bit text kept as is).
     pub(crate) fn bytes(&self) -> Vec<u8> {
-        let v: Vec<u8> = self
-            .value
-            .iter()
-            .copied()
-            .filter(|&b| b != b'\r' && b != b'\n')
-            .collect();
+        let v = unfold(self.value);
         let start = v
             .iter()
             .position(|b| !b.is_ascii_whitespace())
@@ -78,6 +70,35 @@ impl Field<'_> {
             .map_or(start, |e| e + 1);
         v[start..end.max(start)].to_vec()
     }
+}
+
+/// A header value without its line ends (LF or CRLF), as Dovecot joins the lines of a
+/// folded field: a CR that ends no line stays.
+fn unfold(value: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(value.len());
+    for (i, &b) in value.iter().enumerate() {
+        let line_end = b == b'\n' || (b == b'\r' && value.get(i + 1) == Some(&b'\n'));
+        if !line_end {
+            out.push(b);
+        }
+    }
+    out
+}
+
+/// A header value as Dovecot writes it in ENVELOPE and BODYSTRUCTURE: CRs that end no
+/// line go away before a blank or the end, and are a space elsewhere (checked in the
+/// lab, fetch-header-cr.txt).
+pub(crate) fn without_bare_cr(value: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(value.len());
+    for (i, &b) in value.iter().enumerate() {
+        let next = value[i..].iter().find(|&&c| c != b'\r');
+        match b {
+            b'\r' if matches!(next, None | Some(b' ' | b'\t')) => {}
+            b'\r' | b'\n' => out.push(b' '),
+            _ => out.push(b),
+        }
+    }
+    out
 }
 
 /// Splits a message (or a MIME part) into its header, blank line included, and body.
@@ -541,9 +562,11 @@ impl Part<'_> {
         }
     }
 
-    /// A Content-* field's value as Dovecot gives it (see [`Field::dovecot_value`]).
+    /// A Content-* field's value as Dovecot writes it in BODYSTRUCTURE (see
+    /// [`Field::dovecot_value`] and [`without_bare_cr`]).
     fn header_text(&self, name: &str) -> Option<Vec<u8>> {
-        self.content_field(name).map(|f| f.dovecot_value())
+        self.content_field(name)
+            .map(|f| without_bare_cr(&f.dovecot_value()))
     }
 }
 
@@ -930,6 +953,18 @@ mod tests {
         assert_eq!(boundary_of(b"abx", ordered.into_iter()), Some((1, 2)));
         assert_eq!(boundary_of(b"a--", ordered.into_iter()), Some((2, 1)));
         assert_eq!(boundary_of(b"x", ordered.into_iter()), None);
+    }
+
+    /// fetch-header-cr.txt: CRs that end no line go before a blank or the end, and
+    /// are a space elsewhere; line ends go.
+    #[test]
+    fn bare_crs_in_header_values() {
+        assert_eq!(without_bare_cr(b"a\rb"), b"a b");
+        assert_eq!(without_bare_cr(b"a\r b"), b"a b");
+        assert_eq!(without_bare_cr(b"a\r\r b"), b"a b");
+        assert_eq!(without_bare_cr(b"a \rb"), b"a  b");
+        assert_eq!(without_bare_cr(b"a\r"), b"a");
+        assert_eq!(unfold(b"a\r\n b\rc\n d"), b"a b\rc d");
     }
 
     /// Dovecot's own words for the type it parses into (mime-random-message.txt).

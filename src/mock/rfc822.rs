@@ -121,7 +121,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// Skips a comment, which may nest; its text becomes [`Self::last_comment`]
-    /// (quoted-pairs unescaped, line breaks removed).
+    /// (quoted-pairs unescaped; a CR left in the unfolded value stays, as in Dovecot).
     fn skip_comment(&mut self) -> Step {
         self.last_comment.clear();
         self.pos += 1;
@@ -136,7 +136,6 @@ impl<'a> Cursor<'a> {
                         return Step::from_more(!self.at_end());
                     }
                 }
-                b'\r' | b'\n' => continue,
                 // A backslash before a line break or NUL escapes nothing.
                 b'\\' => match self.peek() {
                     None => return Step::Failed,

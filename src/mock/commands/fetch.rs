@@ -181,8 +181,13 @@ fn plan(cx: &mut Cx, tag: &str, items: &FetchItems, uid: bool) -> Result<Plan, B
             Envelope | BodyStructure | Body => &mut streamed,
             _ => &mut short,
         };
-        // Dovecot answers each PREVIEW asked for, and each other item once.
-        if !list.contains(&item) || matches!(item, Preview { .. }) {
+        // Dovecot answers each PREVIEW and each section (BODY[...], BINARY[...],
+        // BINARY.SIZE[...]) as often as it is asked for, and each other item once.
+        let every_time = matches!(
+            item,
+            Preview { .. } | BodySection { .. } | Binary { .. } | BinarySize { .. }
+        );
+        if every_time || !list.contains(&item) {
             list.push(item);
         }
     }
