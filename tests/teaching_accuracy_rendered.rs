@@ -4,9 +4,13 @@
 //! (the command a reply is attributed to, the state after it, what a code means there).
 //! Each guards a claim once rendered wrong; the old wording is named where it was.
 
+mod proxy_support;
+mod support;
 mod teaching_support;
 
 use imap_tutor::explain::Annotation;
+use proxy_support::{flat, Proxy};
+use support::{Imap, MockServer};
 use teaching_support::{folded, line, session as explain, shown};
 
 /// Asserts that the learner reads `text` about the line, as the renderer writes it.
@@ -346,5 +350,45 @@ fn select_qresync_before_enable_is_not_a_resynchronisation() {
     reads(
         line(&annotations, "a4 SELECT"),
         "the client knows this mailbox up to mod-sequence 1",
+    );
+}
+
+/// The proxy's last line names who logged in: a LOGIN the server refused logged no one
+/// in. It said "strategos logged out" after `a1 NO [AUTHENTICATIONFAILED]` and LOGOUT
+/// (and "logged in as strategos" had the client just gone).
+#[test]
+fn the_proxy_summary_names_only_a_user_who_logged_in() {
+    let mock = MockServer::start("strategos");
+    let upstream = format!("127.0.0.1:{}", mock.port);
+    let proxy = Proxy::start(&["--upstream", upstream.as_str()]);
+    let mut imap = Imap::connect(proxy.port);
+    let refused = imap.command("a1 LOGIN strategos wrong");
+    assert!(refused.contains("a1 NO"), "{refused}");
+    imap.command("a2 LOGOUT");
+    assert!(imap.response().is_empty());
+    drop(imap);
+    let refused_session = flat(&proxy.wait_for("session over", 1));
+    let mut imap = Imap::connect(proxy.port);
+    imap.ok("b1 LOGIN strategos tryhackme");
+    imap.command("b2 LOGOUT");
+    assert!(imap.response().is_empty());
+    drop(imap);
+    let out = flat(&proxy.wait_for("session over", 2));
+    proxy.stop();
+    let summaries: Vec<&str> = out
+        .split("session over:")
+        .skip(1)
+        .map(|s| s.split(" C: ").next().unwrap_or(s))
+        .collect();
+    assert_eq!(summaries.len(), 2, "{out}");
+    assert!(
+        !refused_session.contains("strategos logged out"),
+        "{refused_session}"
+    );
+    assert!(!summaries[0].contains("strategos"), "{}", summaries[0]);
+    assert!(
+        summaries[1].contains("strategos logged out"),
+        "{}",
+        summaries[1]
     );
 }

@@ -230,7 +230,6 @@ impl Context {
                     mechanism: mechanism.to_ascii_uppercase(),
                 })
             }
-            Some(CommandBody::Login { user, .. }) => self.user = Some(user.text().into_owned()),
             _ => {}
         }
         self.pending.insert(
@@ -353,6 +352,10 @@ impl Context {
                 for t in tags {
                     self.sorted_updates.remove(&t);
                 }
+            }
+            // A LOGIN that failed logged no one in.
+            Some(CommandBody::Login { user, .. }) if ok => {
+                self.user = Some(user.text().into_owned());
             }
             // RFC 5465 §3.1: SET replaces the list of events, NONE empties it.
             Some(CommandBody::Notify { set }) if ok => {
