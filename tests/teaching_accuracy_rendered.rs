@@ -353,6 +353,27 @@ fn select_qresync_before_enable_is_not_a_resynchronisation() {
     );
 }
 
+/// RFC 9051 §6.4.1: CLOSE removes nothing from a mailbox selected read-only. After
+/// EXAMINE the line said "nothing is expunged", then "Leave the selected mailbox,
+/// silently expunging messages flagged \\Deleted." beneath it.
+#[test]
+fn close_after_examine_is_not_said_to_expunge() {
+    let annotations = explain(&[
+        "C: a1 LOGIN strategos tryhackme",
+        "S: a1 OK Logged in",
+        "C: a2 EXAMINE INBOX",
+        "S: a2 OK [READ-ONLY] Examine completed (0.001 + 0.000 secs).",
+        "C: a3 CLOSE",
+    ]);
+    let close = line(&annotations, "a3 CLOSE");
+    reads(close, "it was opened read-only, so nothing is expunged");
+    does_not_read(close, "flagged \\Deleted.");
+    reads(
+        close,
+        "silently expunging messages flagged \\Deleted if read-write",
+    );
+}
+
 /// The proxy's last line names who logged in: a LOGIN the server refused logged no one
 /// in. It said "strategos logged out" after `a1 NO [AUTHENTICATIONFAILED]` and LOGOUT
 /// (and "logged in as strategos" had the client just gone).
