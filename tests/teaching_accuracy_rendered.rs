@@ -290,6 +290,15 @@ fn uid_expunge_of_one_uid_is_said_of_one_message() {
         line(&annotations, "a3 UID EXPUNGE"),
         "permanently removes the message with UID 6 if it is marked \\Deleted, and no other message",
     );
+    // EXPUNGE's entry ("every message flagged \\Deleted") is not UID EXPUNGE's.
+    does_not_read(
+        line(&annotations, "a3 UID EXPUNGE"),
+        "every message flagged",
+    );
+    reads(
+        line(&annotations, "a3 UID EXPUNGE"),
+        "Expunge only the \\Deleted messages among the given UIDs",
+    );
     reads(
         line(&annotations, "a4 UID EXPUNGE"),
         "permanently removes those of the messages with UIDs 4:6 that are marked \\Deleted, and no other message",

@@ -112,7 +112,13 @@ pub(crate) fn explain(
         return a;
     };
     cite_command(&mut a, parsed, name);
-    let entry = knowledge::lookup(Kind::Command, name);
+    // The UID form's own entry where it has one: UID EXPUNGE removes only the \Deleted
+    // messages among its UIDs, which EXPUNGE's entry ("every message") would deny.
+    let entry = parsed
+        .uid
+        .then(|| knowledge::lookup(Kind::Command, &format!("UID {name}")))
+        .flatten()
+        .or_else(|| knowledge::lookup(Kind::Command, name));
     a.summary = match &parsed.command {
         Some(command) => describe(ctx, &command.body),
         None => entry.map_or_else(|| name.to_string(), |e| e.summary.clone()),
