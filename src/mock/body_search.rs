@@ -61,7 +61,7 @@ fn body_text(part: &Part<'_>) -> Option<Vec<u8>> {
         .params
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("charset"))
-        .map(|(_, v)| v.as_str());
+        .and_then(|(_, v)| std::str::from_utf8(v).ok());
     Some(to_utf8(&bytes, charset).into_bytes())
 }
 

@@ -252,7 +252,7 @@ pub(crate) struct Part<'a> {
     pub(crate) body: &'a [u8],
     pub(crate) media_type: String,
     pub(crate) subtype: String,
-    pub(crate) params: Vec<(String, String)>,
+    pub(crate) params: Vec<(String, Vec<u8>)>,
     pub(crate) kind: Kind<'a>,
     /// False for a message header without MIME-Version or Content-Type (see
     /// [`Part::content_field`]).
@@ -260,7 +260,7 @@ pub(crate) struct Part<'a> {
 }
 
 /// A media type, subtype and parameters.
-type ContentType = (String, String, Vec<(String, String)>);
+type ContentType = (String, String, Vec<(String, Vec<u8>)>);
 
 /// A Content-Type value → (type, subtype, params), as Dovecot 2.3.19 reads it: a type
 /// alone (`text`) is kept with an empty subtype; anything else that is not
@@ -301,7 +301,7 @@ fn content_type(value: &[u8]) -> ContentType {
 }
 
 /// A Content-Disposition value → (disposition, params); the disposition may be empty.
-fn disposition(value: &[u8]) -> Option<(String, Vec<(String, String)>)> {
+fn disposition(value: &[u8]) -> Option<(String, Vec<(String, Vec<u8>)>)> {
     let mut cursor = Cursor::new(value);
     let _ = cursor.skip_lwsp();
     let mut kind = Vec::new();
@@ -358,7 +358,7 @@ fn parse_at(raw: &[u8], child: bool, digest: bool, depth: usize) -> Part<'_> {
             .find(|(k, _)| k.eq_ignore_ascii_case("boundary"));
         let digest = subtype.eq_ignore_ascii_case("digest");
         Kind::Multipart(match boundary {
-            Some((_, boundary)) => split_multipart(body, boundary.as_bytes())
+            Some((_, boundary)) => split_multipart(body, boundary)
                 .into_iter()
                 .map(|(content, with_crlf)| {
                     // A nested multipart's closing line keeps its CRLF: Dovecot reads
@@ -509,7 +509,7 @@ fn nested(part: &[u8]) -> Option<Vec<u8>> {
         return params
             .into_iter()
             .find(|(k, _)| k.eq_ignore_ascii_case("boundary"))
-            .map(|(_, v)| v.into_bytes());
+            .map(|(_, v)| v);
     }
     None
 }
@@ -543,7 +543,7 @@ fn ends_on_boundary(part: &Part<'_>) -> bool {
                 .rposition(|&b| b == b'\n')
                 .map_or(part.body, |i| &part.body[i + 1..]);
             last.strip_prefix(b"--")
-                .is_some_and(|rest| rest.starts_with(boundary.as_bytes()))
+                .is_some_and(|rest| rest.starts_with(boundary))
         }
         Kind::Leaf => false,
     }
@@ -570,7 +570,7 @@ impl Part<'_> {
     }
 }
 
-fn push_params(out: &mut Vec<u8>, params: &[(String, String)]) {
+fn push_params(out: &mut Vec<u8>, params: &[(String, Vec<u8>)]) {
     if params.is_empty() {
         out.extend_from_slice(b"NIL");
         return;
@@ -582,7 +582,7 @@ fn push_params(out: &mut Vec<u8>, params: &[(String, String)]) {
         }
         push_string(out, k.as_bytes());
         out.push(b' ');
-        push_string(out, v.as_bytes());
+        push_string(out, v);
     }
     out.push(b')');
 }
@@ -672,7 +672,7 @@ pub(crate) fn push_structure(out: &mut Vec<u8>, part: &Part<'_>, extensible: boo
                     .iter()
                     .any(|(k, _)| k.eq_ignore_ascii_case("charset"))
             {
-                params.push(("charset".into(), "us-ascii".into()));
+                params.push(("charset".into(), b"us-ascii".to_vec()));
             }
             if matches!(part.kind, Kind::Message(_)) {
                 // Dovecot writes its own words for the type it parses into
@@ -736,8 +736,8 @@ pub(crate) fn structure(raw: &[u8], extensible: bool) -> Vec<u8> {
 /// lowercase words (`"text" "plain" ("charset" "us-ascii") ... "7bit"`), where it
 /// keeps a part's own spelling everywhere else (addresses-mime.txt section 5).
 fn plain_7bit(part: &Part<'_>) -> bool {
-    let ascii = |(k, v): &(String, String)| {
-        k.eq_ignore_ascii_case("charset") && v.eq_ignore_ascii_case("us-ascii")
+    let ascii = |(k, v): &(String, Vec<u8>)| {
+        k.eq_ignore_ascii_case("charset") && v.eq_ignore_ascii_case(b"us-ascii")
     };
     let seven = transfer_encoding(part).is_none_or(|e| e.eq_ignore_ascii_case(b"7bit"));
     let quiet = [

@@ -167,7 +167,7 @@ fn part_text(part: &Part<'_>) -> String {
         .params
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("charset"))
-        .map(|(_, v)| v.as_str());
+        .and_then(|(_, v)| std::str::from_utf8(v).ok());
     let text = super::charset::to_utf8(&body, charset);
     match reading {
         Reading::Html => html2text::html_to_text(text.as_bytes()),

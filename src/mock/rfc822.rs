@@ -351,11 +351,12 @@ impl<'a> Cursor<'a> {
 
 /// The parameters after a Content-Type or Content-Disposition value, in order, with
 /// RFC 2231 continuations (`key*0`, `key*1*`...) joined after the plain ones (RFC
-/// 2231 §3, §4): names keep their case, as Dovecot keeps them.
-pub(crate) fn params(cursor: &mut Cursor<'_>) -> Vec<(String, String)> {
+/// 2231 §3, §4): names keep their case, as Dovecot keeps them, and values their bytes
+/// (8-bit text goes out as it came).
+pub(crate) fn params(cursor: &mut Cursor<'_>) -> Vec<(String, Vec<u8>)> {
     let mut plain = Vec::new();
     // (key, index, extended, value)
-    let mut split: Vec<(String, u32, bool, String)> = Vec::new();
+    let mut split: Vec<(String, u32, bool, Vec<u8>)> = Vec::new();
     let mut index = 0;
     while let Some(param) = cursor.param() {
         let Ok((key, value)) = param else {
@@ -364,7 +365,6 @@ pub(crate) fn params(cursor: &mut Cursor<'_>) -> Vec<(String, String)> {
             continue;
         };
         let key = String::from_utf8_lossy(&key).into_owned();
-        let value = String::from_utf8_lossy(&value).into_owned();
         match rfc2231_key(&key, &mut index) {
             Some((name, extended)) => split.push((name, index, extended, value)),
             None => plain.push((key, value)),
@@ -382,15 +382,16 @@ pub(crate) fn params(cursor: &mut Cursor<'_>) -> Vec<(String, String)> {
         let complete = group.iter().zip(0..).all(|(p, n)| p.1 == n);
         let extended = group.iter().any(|p| p.2);
         if complete {
-            let mut value = String::new();
+            let mut value = Vec::new();
             if extended && !group[0].2 {
-                value.push_str("''");
+                value.extend_from_slice(b"''");
             }
             for p in group {
-                if extended && !p.2 {
-                    value.push_str(&p.3.replace('%', "%25"));
-                } else {
-                    value.push_str(&p.3);
+                for &b in &p.3 {
+                    value.push(b);
+                    if extended && !p.2 && b == b'%' {
+                        value.extend_from_slice(b"25");
+                    }
                 }
             }
             let key = if extended {
@@ -480,6 +481,22 @@ mod tests {
 
     fn params_of(text: &str) -> Vec<(String, String)> {
         params(&mut Cursor::new(text.as_bytes()))
+            .into_iter()
+            .map(|(k, v)| (k, String::from_utf8_lossy(&v).into_owned()))
+            .collect()
+    }
+
+    /// mime-random-8bit-params.txt: Dovecot writes 8-bit values back byte for byte.
+    #[test]
+    fn values_keep_their_bytes() {
+        let got = params(&mut Cursor::new(b"; a=\"J\xf6rg\"; t*0=\"\xe4\"; t*1*=%41"));
+        assert_eq!(
+            got,
+            [
+                ("a".to_owned(), b"J\xf6rg".to_vec()),
+                ("t*".to_owned(), b"''\xe4%41".to_vec())
+            ]
+        );
     }
 
     #[test]
