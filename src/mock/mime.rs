@@ -252,7 +252,7 @@ pub(crate) struct Part<'a> {
     pub(crate) body: &'a [u8],
     pub(crate) media_type: String,
     pub(crate) subtype: String,
-    pub(crate) params: Vec<(String, Vec<u8>)>,
+    pub(crate) params: Vec<Param>,
     pub(crate) kind: Kind<'a>,
     /// False for a message header without MIME-Version or Content-Type (see
     /// [`Part::content_field`]).
@@ -260,7 +260,10 @@ pub(crate) struct Part<'a> {
 }
 
 /// A media type, subtype and parameters.
-type ContentType = (String, String, Vec<(String, Vec<u8>)>);
+type ContentType = (String, String, Vec<Param>);
+
+/// A parameter: its name, and its value as bytes (8-bit values go back as they came).
+type Param = (String, Vec<u8>);
 
 /// A Content-Type value → (type, subtype, params), as Dovecot 2.3.19 reads it: a type
 /// alone (`text`) is kept with an empty subtype; anything else that is not
@@ -301,7 +304,7 @@ fn content_type(value: &[u8]) -> ContentType {
 }
 
 /// A Content-Disposition value → (disposition, params); the disposition may be empty.
-fn disposition(value: &[u8]) -> Option<(String, Vec<(String, Vec<u8>)>)> {
+fn disposition(value: &[u8]) -> Option<(String, Vec<Param>)> {
     let mut cursor = Cursor::new(value);
     let _ = cursor.skip_lwsp();
     let mut kind = Vec::new();
@@ -570,7 +573,7 @@ impl Part<'_> {
     }
 }
 
-fn push_params(out: &mut Vec<u8>, params: &[(String, Vec<u8>)]) {
+fn push_params(out: &mut Vec<u8>, params: &[Param]) {
     if params.is_empty() {
         out.extend_from_slice(b"NIL");
         return;
@@ -736,9 +739,8 @@ pub(crate) fn structure(raw: &[u8], extensible: bool) -> Vec<u8> {
 /// lowercase words (`"text" "plain" ("charset" "us-ascii") ... "7bit"`), where it
 /// keeps a part's own spelling everywhere else (addresses-mime.txt section 5).
 fn plain_7bit(part: &Part<'_>) -> bool {
-    let ascii = |(k, v): &(String, Vec<u8>)| {
-        k.eq_ignore_ascii_case("charset") && v.eq_ignore_ascii_case(b"us-ascii")
-    };
+    let ascii =
+        |(k, v): &Param| k.eq_ignore_ascii_case("charset") && v.eq_ignore_ascii_case(b"us-ascii");
     let seven = transfer_encoding(part).is_none_or(|e| e.eq_ignore_ascii_case(b"7bit"));
     let quiet = [
         "Content-ID",
