@@ -422,3 +422,40 @@ fn the_proxy_summary_names_only_a_user_who_logged_in() {
         summaries[1]
     );
 }
+
+/// A LIST pattern is shown as it is sent (RFC 9051 §9, `quoted`: `\"` and `\\` escaped).
+/// RFC 2683 §3.2.2's `LIST "" "\"My\" mailbox\\%"` was shown decoded, as `""My"
+/// mailbox\%"`, where the quotes of the name and the string's own could not be told apart.
+#[test]
+fn a_list_pattern_is_shown_as_it_is_sent() {
+    let annotations = explain(&[
+        "C: a1 LOGIN strategos tryhackme",
+        "S: a1 OK Logged in",
+        "C: a2 LIST \"\" \"\\\"My\\\" mailbox\\\\%\"",
+        "C: a3 LIST \"a\\\\b\" %",
+    ]);
+    let list = line(&annotations, "a2 LIST");
+    reads(list, "matching \"\\\"My\\\" mailbox\\\\%\"");
+    does_not_read(list, "\"\"My\" mailbox");
+    reads(
+        line(&annotations, "a3 LIST"),
+        "under \"a\\\\b\" matching \"%\"",
+    );
+}
+
+/// BODY is BODYSTRUCTURE without extension data (RFC 9051 §7.5.2); a line carrying both
+/// said "MIME structure: ...; MIME structure: ..." with nothing to tell them apart.
+#[test]
+fn body_and_bodystructure_on_one_line_are_named_apart() {
+    let annotations = selected(&[
+        "C: a3 FETCH 1 (BODY BODYSTRUCTURE)",
+        "S: * 1 FETCH (BODY (\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 44 1) BODYSTRUCTURE (\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 44 1 NIL NIL NIL NIL))",
+        "S: a3 OK Fetch completed (0.001 + 0.000 secs).",
+    ]);
+    let data = line(&annotations, "* 1 FETCH");
+    reads(
+        data,
+        "MIME structure (BODY, without extension data): text/plain",
+    );
+    reads(data, "MIME structure (BODYSTRUCTURE): text/plain");
+}

@@ -122,7 +122,6 @@ pub(super) fn current(ctx: &Context) -> String {
         .map_or_else(|| say!("mailbox.unknown"), |s| s.name.clone())
 }
 
-/// LIST: the delimiter question (`LIST "" ""`), or the patterns under a reference.
 /// CANCELUPDATE's tags, quoted as they are sent.
 fn cancelupdate_phrase(tags: &[String]) -> String {
     let quoted: Vec<String> = tags.iter().map(|t| format!("\"{t}\"")).collect();
@@ -132,7 +131,16 @@ fn cancelupdate_phrase(tags: &[String]) -> String {
     )
 }
 
-/// LIST's patterns; XLIST (Gmail's LIST, a named quirk) says so first.
+/// `text` as a quoted string on the wire: `\` and `"` escaped (RFC 9051 §9, `quoted`), so a
+/// pattern such as `"\"My\" mailbox\\%"` is shown as sent, not decoded into `""My" mailbox\%"`,
+/// where the learner could not tell the quotes or the backslash of the name from the syntax.
+fn as_quoted(text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("\"{escaped}\"")
+}
+
+/// LIST: the delimiter question (`LIST "" ""`), or the patterns under a reference;
+/// XLIST (Gmail's LIST, a named quirk) says so first.
 fn list_phrase(reference: &Mailbox, patterns: &[ImapString], xlist: bool) -> String {
     if xlist {
         let list = list_phrase(reference, patterns, false);
@@ -140,7 +148,7 @@ fn list_phrase(reference: &Mailbox, patterns: &[ImapString], xlist: bool) -> Str
     }
     let patterns_text = patterns
         .iter()
-        .map(|p| format!("\"{}\"", p.text()))
+        .map(|p| as_quoted(&p.text()))
         .collect::<Vec<_>>()
         .join(", ");
     if patterns.len() == 1 && patterns[0].bytes.is_empty() {
@@ -150,7 +158,7 @@ fn list_phrase(reference: &Mailbox, patterns: &[ImapString], xlist: bool) -> Str
     } else {
         say!(
             "command.list.under",
-            reference = reference.name,
+            reference = as_quoted(&reference.raw.text()),
             patterns = patterns_text
         )
     }

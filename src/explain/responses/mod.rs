@@ -644,8 +644,11 @@ fn fetch_parts(a: &mut Annotation, attributes: &[MessageAttribute], message: &Me
                 );
                 say!("data.envelope", from = from, subject = subject)
             }
-            MessageAttribute::Body(b) | MessageAttribute::BodyStructure(b) => {
-                say!("data.structure", structure = structure_phrase(b))
+            // Named apart: a line can carry both (RFC 9051 §7.5.2: BODY is BODYSTRUCTURE
+            // without extension data), and two bare "MIME structure" read as a repetition.
+            MessageAttribute::Body(b) => say!("data.structure", structure = structure_phrase(b)),
+            MessageAttribute::BodyStructure(b) => {
+                say!("data.bodystructure", structure = structure_phrase(b))
             }
             MessageAttribute::BodySection {
                 section,
