@@ -459,3 +459,71 @@ fn body_and_bodystructure_on_one_line_are_named_apart() {
     );
     reads(data, "MIME structure (BODYSTRUCTURE): text/plain");
 }
+
+/// `d STATUS completed` (RFC 5465's example) is no valid STATUS command: it is a server's
+/// completion with OK left out. It was blamed on the client ("looks like a line the
+/// client sent"); a line that is a valid command still is.
+#[test]
+fn a_completion_without_its_status_word_is_not_blamed_on_the_client() {
+    let annotations = selected(&[
+        "C: d STATUS INBOX (MESSAGES)",
+        "S: * STATUS INBOX (MESSAGES 4)",
+        "S: d STATUS completed",
+        "C: e FETCH 1 FLAGS",
+        "S: f FETCH 1 FLAGS",
+    ]);
+    let completion = line(&annotations, "d STATUS completed");
+    reads(completion, "`d OK STATUS completed`");
+    does_not_read(completion, "looks like a line the client sent");
+    reads(
+        line(&annotations, "f FETCH 1 FLAGS"),
+        "looks like a line the client sent",
+    );
+}
+
+/// A quoted string before APPEND's literal can only be the date-time (RFC 9051 §9,
+/// `append`): `"bad-date" {206}` was reported as "expected the message, as a literal".
+#[test]
+fn a_bad_append_date_is_named_a_date() {
+    let annotations = explain(&[
+        "C: a1 LOGIN strategos tryhackme",
+        "S: a1 OK Logged in",
+        "C: w35 APPEND INBOX \"bad-date\" {3}",
+        "C: abc",
+    ]);
+    // The first annotation of the line is its literal's announcement; the command's
+    // own comes once the literal is in.
+    let append = annotations
+        .iter()
+        .rfind(|a| a.display.starts_with("w35 APPEND"))
+        .expect("the APPEND is annotated");
+    reads(append, "a date-time such as \"07-Feb-1994 21:52:25 -0800\"");
+    does_not_read(append, "expected the message");
+}
+
+/// Diagnostics worded for the line they are about: "an EXAMINE" was "a EXAMINE", a rule
+/// named `esearch-response` gave "the esearch-response response", two extra words were
+/// "one too many", and CREATE's USE was said to be dropped, when RFC 6154 §3 forbids a
+/// server to create the mailbox without the uses it cannot give.
+#[test]
+fn diagnostics_are_worded_for_their_line() {
+    let annotations = selected(&[
+        "C: a EXAMINE INBOX (ANNOTATE)",
+        "S: * ESEARCH (TAG \"a00\") (COUNT 17)",
+        "C: b FETCH 1 UID FLAGS INTERNALDATE",
+        "C: c CREATE MySpecial (USE (\\Drafts \\Sent))",
+    ]);
+    let examine = line(&annotations, "a EXAMINE");
+    reads(examine, "ANNOTATE is not a parameter of EXAMINE");
+    does_not_read(examine, "a EXAMINE parameter");
+    let esearch = line(&annotations, "* ESEARCH");
+    reads(esearch, "but the line goes on with `(COUNT`");
+    does_not_read(esearch, "esearch-response response");
+    reads(
+        line(&annotations, "b FETCH"),
+        "`FLAGS INTERNALDATE` are too many",
+    );
+    let create = line(&annotations, "c CREATE");
+    reads(create, "MUST NOT create the mailbox");
+    does_not_read(create, "creates the mailbox without them");
+}

@@ -39,6 +39,15 @@ pub enum AppendData {
     Catenate(Vec<CatPart>),
 }
 
+/// Whether the quoted string whose body starts `body` (after its opening quote) is
+/// followed by a literal: ` {`, or ` ~{` for a binary one (RFC 3516).
+fn quoted_before_literal(body: &[u8]) -> bool {
+    body.iter().position(|&b| b == b'"').is_some_and(|end| {
+        let after = &body[end + 1..];
+        after.starts_with(b" {") || after.starts_with(b" ~{")
+    })
+}
+
 /// `cat-part = text-literal / url` (RFC 4469 §5).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum CatPart {
@@ -88,11 +97,14 @@ fn append_message(input: &[u8]) -> PResult<'_, AppendMessage> {
         (input, Vec::new())
     };
     // A quoted string here can only be the date-time; a quoted message is an error the
-    // literal's label explains better, so commit only to something that starts like a date.
+    // literal's label explains better, so commit only to something that starts like a
+    // date, or that a literal follows (`"bad-date" {206}` is a date gone wrong, and
+    // "expected the message" would hide that).
     let (rest, date) = if rest.starts_with(b" \"")
-        && rest
+        && (rest
             .get(2)
             .is_some_and(|b| *b == b' ' || b.is_ascii_digit())
+            || quoted_before_literal(&rest[2..]))
     {
         let (rest, date) = clarify(label::DATE_TIME, date_time)(&rest[1..])?;
         (rest, Some(date))

@@ -272,7 +272,7 @@ pub(crate) fn diagnostics(body: &CommandBody, command: &str, column: usize) -> V
                     SelectParam::Condstore => {}
                     SelectParam::Other(text) => {
                         let name = text.split(' ').next().unwrap_or("");
-                        out.push(warn("unknown-parameter", "select-param", format!("{name} is not a {command} parameter the tutor knows (CONDSTORE and QRESYNC are). A server that does not know it answers BAD.")));
+                        out.push(warn("unknown-parameter", "select-param", format!("{name} is not a parameter of {command} that the tutor knows (CONDSTORE and QRESYNC are). A server that does not know it answers BAD.")));
                     }
                     SelectParam::Qresync(q) => {
                         if q.uidvalidity == 0 {

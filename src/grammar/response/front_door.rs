@@ -164,7 +164,7 @@ impl<'a> Door<'a, '_> {
                         rest,
                         what,
                         format!(
-                        "The {what} response is complete here, but the line goes on with {found}."
+                        "The response is complete here (rule {what}), but the line goes on with {found}."
                     ),
                     )
                     .expected("the end of the line"),
@@ -219,6 +219,45 @@ impl<'a> Door<'a, '_> {
         Response::Continuation { code, text }
     }
 
+    /// A tagged line whose word after the tag is not OK, NO or BAD. A command name there
+    /// is a client's line only if the whole line is a valid command: `d STATUS completed`
+    /// (RFC 5465's example) is none, it is a completion with its status word left out,
+    /// and the learner is shown the completion; `A006 Select Completed` (RFC 4314's) could
+    /// be either, so both are named.
+    fn unknown_status(&mut self, input: &'a [u8], rest: &'a [u8], tag: &str, upper: &str) {
+        let mut message = format!(
+            "A tagged response completes a command with OK, NO or BAD, but this one has {}.",
+            describe(rest)
+        );
+        let mut suggestion = None;
+        if vocabulary::COMMANDS.contains(&upper) {
+            let end = rest
+                .iter()
+                .position(|&b| b == b'\r' || b == b'\n')
+                .unwrap_or(rest.len());
+            let text = String::from_utf8_lossy(&rest[..end]);
+            if crate::grammar::parse_command(input).command.is_some() {
+                message.push_str(&format!(" `{tag} {text}` is a valid {upper} command: this looks like a line the client sent, not the server; if the server sent it, its status word is missing (`{tag} OK {text}`)."));
+            } else {
+                message.push_str(&format!(" `{tag} {text}` is no valid {upper} command either: it reads as the completion of one with its status word left out, such as `{tag} OK {text}`."));
+                suggestion = Some(format!("{tag} OK {text}"));
+            }
+        }
+        let mut diagnostic = self
+            .diagnostic(
+                Severity::Error,
+                "unknown-status",
+                rest,
+                "resp-cond-state",
+                message,
+            )
+            .expected("OK, NO or BAD");
+        if let Some(suggestion) = suggestion {
+            diagnostic = diagnostic.suggest(suggestion);
+        }
+        self.push(diagnostic);
+    }
+
     /// `response-tagged = tag SP resp-cond-state CRLF`
     fn tagged(&mut self, input: &'a [u8]) -> Option<Response> {
         let Ok((rest, tag)) = crate::grammar::core::tag_token(input) else {
@@ -251,20 +290,7 @@ impl<'a> Door<'a, '_> {
                 status
             }
             _ => {
-                let mut message = format!("A tagged response completes a command with OK, NO or BAD, but this one has {}.", describe(rest));
-                if vocabulary::COMMANDS.contains(&upper.as_str()) {
-                    message.push_str(&format!(" {upper} is a command: this looks like a line the client sent, not the server."));
-                }
-                self.push(
-                    self.diagnostic(
-                        Severity::Error,
-                        "unknown-status",
-                        rest,
-                        "resp-cond-state",
-                        message,
-                    )
-                    .expected("OK, NO or BAD"),
-                );
+                self.unknown_status(input, rest, tag, &upper);
                 return None;
             }
         };

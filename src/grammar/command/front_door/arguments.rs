@@ -137,10 +137,16 @@ impl<'a> FrontDoor<'a> {
         );
         let space_at = self.offset(extra_at) - 1;
         let takes_none = !spec.synopsis.contains(' ') && !self.out.uid;
-        let mut message = if takes_none {
-            format!("{name} takes no arguments, so `{extra}` is one too many.")
+        // `FETCH 1 UID FLAGS INTERNALDATE` has two words too many, not one.
+        let too_many = if extra.contains(' ') {
+            "are too many"
         } else {
-            format!("{name} already has all its arguments, so `{extra}` is one too many.")
+            "is one too many"
+        };
+        let mut message = if takes_none {
+            format!("{name} takes no arguments, so `{extra}` {too_many}.")
+        } else {
+            format!("{name} already has all its arguments, so `{extra}` {too_many}.")
         };
         let mut suggestion = self.with_replaced(space_at, usize::MAX, "");
         // The first argument, for the hints below: just after the command name.

@@ -100,7 +100,7 @@ impl<'a> FrontDoor<'a> {
             "parameters-not-modelled",
             self.name_col(),
             "create-params",
-            format!("CREATE parameters ({parameters}) are valid syntax (RFC 4466; USE is RFC 6154 CREATE-SPECIAL-USE), but the tutor only shows them: it creates the mailbox without them."),
+            format!("CREATE parameters ({parameters}) are valid syntax (RFC 4466). USE asks for special uses (RFC 6154 §3, CREATE-SPECIAL-USE): a server that cannot give them MUST NOT create the mailbox, and answers NO ([USEATTR] when the use is the reason). The tutor shows the parameters but does not model them."),
         );
         self.push(d);
     }
