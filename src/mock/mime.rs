@@ -819,7 +819,8 @@ pub(crate) fn find<'p, 'a>(root: &'p Part<'a>, path: &[u32]) -> Option<&'p Part<
     for (i, &n) in path.iter().enumerate() {
         let more = i + 1 < path.len();
         part = match &part.kind {
-            Kind::Multipart(children) => children.get((n as usize).checked_sub(1)?)?,
+            // Part 0 is the first part too (imap-msgpart.c counts down to 1).
+            Kind::Multipart(children) => children.get((n as usize).saturating_sub(1))?,
             Kind::Message(_) if n == 1 => part,
             Kind::Leaf if n == 1 && !more => part,
             _ => return None,

@@ -235,6 +235,12 @@ fn command_of(
             });
         }
     }
+    // Zeros Dovecot takes where the ABNF has nz-number (`BINARY[0]`, `<5.0>`).
+    if name == "FETCH" && single_line {
+        if let Some(cmd) = super::fetch::with_zeros(tag, first) {
+            return Some(cmd);
+        }
+    }
     if name == "ENABLE" && error.code == "missing-argument" {
         return Some(Command {
             tag: tag.to_owned(),

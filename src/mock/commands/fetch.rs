@@ -58,6 +58,83 @@ pub(crate) fn handle(
     fetch(cx, tag, name, set, uid, &plan)
 }
 
+/// A FETCH line as Dovecot 2.3.19 reads it where the grammar refuses zeros: a section
+/// part `0` (`BINARY[0]`, `BODY[1.0]`; in a multipart Dovecot takes it for the first
+/// part, elsewhere for no part) and a partial of length 0 (`<5.0>`, an empty string).
+/// RFC 9051 §9 has nz-number in both places, so the grammar, teaching the ABNF, refuses
+/// them; the mock parses the line with ones in their place and puts the zeros back.
+/// `None` when the line has no such zero or does not parse even so.
+pub(crate) fn with_zeros(tag: &str, first: &[u8]) -> Option<crate::grammar::command::Command> {
+    use crate::grammar::command::CommandBody;
+    // For each section in the line, in order: which part numbers and whether the
+    // partial's length were 0.
+    let mut zeros: Vec<(Vec<usize>, bool)> = Vec::new();
+    let mut text = first.to_vec();
+    let mut i = 0;
+    while let Some(open) = text[i..].iter().position(|&b| b == b'[').map(|o| o + i) {
+        let close = text[open..].iter().position(|&b| b == b']')? + open;
+        let mut parts = Vec::new();
+        let mut at = open + 1;
+        for (n, number) in first[open + 1..close].split(|&b| b == b'.').enumerate() {
+            if number.is_empty() || !number.iter().all(u8::is_ascii_digit) {
+                break;
+            }
+            if number == b"0" {
+                parts.push(n);
+                text[at] = b'1';
+            }
+            at += number.len() + 1;
+        }
+        let partial = &text[close + 1..];
+        let empty = partial.starts_with(b"<")
+            && partial.iter().position(|&b| b == b'>').is_some_and(|end| {
+                partial[..end].ends_with(b".0")
+                    && partial[1..end - 2].iter().all(u8::is_ascii_digit)
+            });
+        if empty {
+            let end = close + 1 + partial.iter().position(|&b| b == b'>')?;
+            text[end - 1] = b'1';
+        }
+        zeros.push((parts, empty));
+        i = close + 1;
+    }
+    if zeros
+        .iter()
+        .all(|(parts, empty)| parts.is_empty() && !empty)
+    {
+        return None;
+    }
+    let mut cmd = crate::grammar::parse_command(&text).command?;
+    let CommandBody::Fetch {
+        items: FetchItems::Items(items),
+        ..
+    } = &mut cmd.body
+    else {
+        return None;
+    };
+    let mut sections = items.iter_mut().filter_map(|item| match item {
+        FetchAttribute::BodySection {
+            section, partial, ..
+        }
+        | FetchAttribute::Binary {
+            section, partial, ..
+        } => Some((section, Some(partial))),
+        FetchAttribute::BinarySize { section } => Some((section, None)),
+        _ => None,
+    });
+    for (parts, empty) in zeros {
+        let (section, partial) = sections.next()?;
+        for n in parts {
+            *section.part.get_mut(n)? = 0;
+        }
+        if let (true, Some(Some((_, length)))) = (empty, partial) {
+            *length = 0;
+        }
+    }
+    cmd.tag = tag.to_owned();
+    Some(cmd)
+}
+
 /// Dovecot's BAD text for FETCH items the grammar refused (imap-fetch.c), from the
 /// diagnostic `d` on the command's first line: a string, literal or list where an
 /// item's name goes, and what is wrong in PREVIEW's modifiers.
@@ -634,5 +711,36 @@ fn refusal(item: &FetchAttribute, raw: &[u8]) -> Option<Refusal> {
         FetchAttribute::Binary { section, .. } => binary_section(raw, section).err(),
         FetchAttribute::BinarySize { section } => binary_size(raw, section).err(),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::command::CommandBody;
+
+    /// fetch-zero-sections.txt: the zeros Dovecot takes come back where they were.
+    #[test]
+    fn zeros_are_read_as_dovecot_reads_them() {
+        let cmd = with_zeros(
+            "a",
+            b"a FETCH 1 (BINARY[0] FLAGS BODY.PEEK[1.0]<5.0> BINARY.SIZE[2])",
+        )
+        .expect("parsed with its zeros");
+        let CommandBody::Fetch {
+            items: FetchItems::Items(items),
+            ..
+        } = cmd.body
+        else {
+            panic!("not a FETCH")
+        };
+        assert!(
+            matches!(&items[0], FetchAttribute::Binary { section, partial: None, .. } if section.part == [0])
+        );
+        assert!(
+            matches!(&items[2], FetchAttribute::BodySection { section, partial: Some((5, 0)), .. } if section.part == [1, 0])
+        );
+        assert!(matches!(&items[3], FetchAttribute::BinarySize { section } if section.part == [2]));
+        assert!(with_zeros("a", b"a FETCH 1 (BINARY[10] BODY[]<0.10>)").is_none());
     }
 }
