@@ -527,3 +527,47 @@ fn diagnostics_are_worded_for_their_line() {
     reads(create, "MUST NOT create the mailbox");
     does_not_read(create, "creates the mailbox without them");
 }
+
+/// A BYE the client did not ask for is the server closing the session (RFC 9051 §7.1.5:
+/// shutdown, autologout), not the user logging out; the proxy's last line said
+/// "strategos logged out" after `* BYE Autologout; idle for too long`.
+#[test]
+fn the_proxy_summary_does_not_call_an_autologout_a_logout() {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let upstream = format!("127.0.0.1:{}", listener.local_addr().expect("port").port());
+    // The server's side, as RFC 9051 §7.1.5's example has it: an autologout after LOGIN.
+    let server = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().expect("accept");
+        let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+        let mut out = stream;
+        out.write_all(b"* OK [CAPABILITY IMAP4rev1] ready.\r\n")
+            .expect("greeting");
+        let mut login = String::new();
+        reader.read_line(&mut login).expect("login");
+        out.write_all(b"a1 OK Logged in\r\n* BYE Autologout; idle for too long\r\n")
+            .expect("bye");
+    });
+    let proxy = Proxy::start(&["--upstream", upstream.as_str()]);
+    let mut client = std::net::TcpStream::connect(("127.0.0.1", proxy.port)).expect("connect");
+    client
+        .write_all(b"a1 LOGIN strategos tryhackme\r\n")
+        .expect("send");
+    let mut replies = BufReader::new(client);
+    let mut seen = String::new();
+    while !seen.contains("* BYE") {
+        let before = seen.len();
+        replies.read_line(&mut seen).expect("read");
+        assert!(seen.len() > before, "closed before BYE: {seen}");
+    }
+    drop(replies);
+    server.join().expect("server");
+    let out = flat(&proxy.wait_for("session over", 1));
+    proxy.stop();
+    let summary = out.split("session over:").nth(1).unwrap_or("");
+    assert!(
+        summary.contains("the server ended strategos's session with BYE"),
+        "{summary}"
+    );
+    assert!(!summary.contains("strategos logged out"), "{summary}");
+}

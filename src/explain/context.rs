@@ -110,6 +110,9 @@ pub struct Context {
     pub authenticating: Option<Authenticating>,
     /// The user who logged in, when known.
     pub user: Option<String>,
+    /// True once a LOGOUT completed. A BYE also ends the session (RFC 9051 §7.1.5), but
+    /// unasked it is the server closing it (autologout, shutdown), not the user leaving.
+    pub logged_out: bool,
     /// Tags of SORT commands with RETURN (UPDATE) whose updates still come (RFC 5267
     /// §4.3): until CANCELUPDATE names them or the mailbox is no longer selected. Their
     /// ADDTO and REMOVEFROM follow sort order, not mailbox order.
@@ -143,6 +146,7 @@ impl Default for Context {
             idling: None,
             authenticating: None,
             user: None,
+            logged_out: false,
             sorted_updates: HashSet::new(),
             uid_only: false,
             qresync: false,
@@ -390,7 +394,10 @@ impl Context {
                 self.selected = None;
                 self.state = State::Authenticated;
             }
-            (Some("LOGOUT"), _) => self.state = State::Logout,
+            (Some("LOGOUT"), _) => {
+                self.state = State::Logout;
+                self.logged_out = true;
+            }
             _ => {}
         }
     }

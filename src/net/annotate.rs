@@ -332,7 +332,10 @@ fn summarize(
         if commands == 1 { "" } else { "s" }
     )];
     match (&ctx.user, &ctx.selected, ctx.state) {
-        (Some(user), _, crate::grammar::State::Logout) => parts.push(format!("{user} logged out")),
+        (Some(user), _, _) if ctx.logged_out => parts.push(format!("{user} logged out")),
+        (Some(user), _, crate::grammar::State::Logout) => {
+            parts.push(format!("the server ended {user}'s session with BYE"))
+        }
         (Some(user), Some(selected), _) => {
             parts.push(format!("logged in as {user}, {} selected", selected.name))
         }
