@@ -50,6 +50,12 @@ fn selected(rest: &[&'static str]) -> Vec<Annotation> {
     explain(&lines)
 }
 
+/// Logged in as Dovecot answers it, then `rest`.
+fn logged_in(rest: &[&'static str]) -> Vec<Annotation> {
+    let lines: Vec<&str> = LOGGED_IN.iter().chain(rest.iter()).copied().collect();
+    explain(&lines)
+}
+
 /// RFC 9051 §6.3.2 (RFC 3501 §6.3.1): SELECT deselects first, so a failed one leaves no
 /// mailbox selected. Dovecot 2.3.19 answers the next FETCH "BAD No mailbox selected".
 /// The tutor used to say only that the SELECT failed, as if INBOX were still open.
@@ -96,9 +102,7 @@ fn a_bad_examine_also_leaves_no_mailbox_selected() {
 fn only_a_failed_select_from_the_selected_state_says_so() {
     let annotations = selected(&[]);
     does_not_read(line(&annotations, "a2 OK"), "no mailbox is selected now");
-    let annotations = explain(&[
-        "C: a1 LOGIN strategos tryhackme",
-        "S: a1 OK Logged in",
+    let annotations = logged_in(&[
         "C: a3 SELECT Missing",
         "S: a3 NO Mailbox doesn't exist: Missing (0.001 + 0.000 secs).",
     ]);
@@ -183,9 +187,7 @@ fn an_unknown_response_is_still_an_extensions() {
 /// authenticated`.
 #[test]
 fn a_reused_tag_completes_the_newer_command_only() {
-    let annotations = explain(&[
-        "C: a1 LOGIN strategos tryhackme",
-        "S: a1 OK Logged in",
+    let annotations = logged_in(&[
         "C: t1 SELECT Archive",
         "C: t1 NOOP",
         "S: t1 OK NOOP completed (0.001 + 0.000 secs).",
@@ -340,9 +342,7 @@ fn vanished_is_promised_only_where_the_server_honours_it() {
 /// "QRESYNC not enabled"); it was explained as a resynchronisation under way.
 #[test]
 fn select_qresync_before_enable_is_not_a_resynchronisation() {
-    let annotations = explain(&[
-        "C: a1 LOGIN strategos tryhackme",
-        "S: a1 OK Logged in",
+    let annotations = logged_in(&[
         "C: a2 SELECT INBOX (QRESYNC (1719824692 1))",
         "S: a2 BAD Error in IMAP command SELECT: QRESYNC not enabled (0.001 + 0.000 secs).",
         "C: a3 ENABLE QRESYNC",
@@ -367,9 +367,7 @@ fn select_qresync_before_enable_is_not_a_resynchronisation() {
 /// silently expunging messages flagged \\Deleted." beneath it.
 #[test]
 fn close_after_examine_is_not_said_to_expunge() {
-    let annotations = explain(&[
-        "C: a1 LOGIN strategos tryhackme",
-        "S: a1 OK Logged in",
+    let annotations = logged_in(&[
         "C: a2 EXAMINE INBOX",
         "S: a2 OK [READ-ONLY] Examine completed (0.001 + 0.000 secs).",
         "C: a3 CLOSE",
@@ -428,9 +426,7 @@ fn the_proxy_summary_names_only_a_user_who_logged_in() {
 /// mailbox\%"`, where the quotes of the name and the string's own could not be told apart.
 #[test]
 fn a_list_pattern_is_shown_as_it_is_sent() {
-    let annotations = explain(&[
-        "C: a1 LOGIN strategos tryhackme",
-        "S: a1 OK Logged in",
+    let annotations = logged_in(&[
         "C: a2 LIST \"\" \"\\\"My\\\" mailbox\\\\%\"",
         "C: a3 LIST \"a\\\\b\" %",
     ]);
@@ -485,12 +481,7 @@ fn a_completion_without_its_status_word_is_not_blamed_on_the_client() {
 /// `append`): `"bad-date" {206}` was reported as "expected the message, as a literal".
 #[test]
 fn a_bad_append_date_is_named_a_date() {
-    let annotations = explain(&[
-        "C: a1 LOGIN strategos tryhackme",
-        "S: a1 OK Logged in",
-        "C: w35 APPEND INBOX \"bad-date\" {3}",
-        "C: abc",
-    ]);
+    let annotations = logged_in(&["C: w35 APPEND INBOX \"bad-date\" {3}", "C: abc"]);
     // The first annotation of the line is its literal's announcement; the command's
     // own comes once the literal is in.
     let append = annotations
@@ -570,4 +561,24 @@ fn the_proxy_summary_does_not_call_an_autologout_a_logout() {
         "{summary}"
     );
     assert!(!summary.contains("strategos logged out"), "{summary}");
+}
+
+/// Dovecot refuses `APPEND INBOX {0}` at once (`NO Can't save a zero byte message`), so
+/// the client never sends the rest of the line (RFC 9051 §4.3). The empty literal was
+/// read at once and the refusal missed: the NO said "no command tagged w36 was seen",
+/// and the client's next command was taken for the rest of the APPEND.
+#[test]
+fn a_refused_empty_literal_ends_its_command() {
+    let annotations = logged_in(&[
+        "C: w36 APPEND INBOX {0}",
+        "S: w36 NO Can't save a zero byte message (0.001 + 0.000 secs).",
+        "C: w37 NOOP",
+        "S: w37 OK NOOP completed (0.001 + 0.000 secs).",
+    ]);
+    let refusal = line(&annotations, "w36 NO");
+    reads(refusal, "completes the APPEND tagged w36");
+    does_not_read(refusal, "no command tagged w36 was seen");
+    let append = line(&annotations, "w36 APPEND");
+    does_not_read(append, "the stream ends inside this command");
+    reads(line(&annotations, "w37 NOOP"), "does nothing");
 }

@@ -540,8 +540,10 @@ impl Explainer {
 
     fn explain_message(&mut self, direction: Direction, message: &Message) -> Vec<Annotation> {
         let mut out = Vec::new();
+        // `{0}` is read at once, so its refusal (Dovecot: `NO Can't save a zero byte
+        // message`) finds the client's message waiting for the rest of its line instead.
         if direction == Direction::Server
-            && self.client.framer.in_literal()
+            && (self.client.framer.in_literal() || self.client.assembler.in_message())
             && message.first_line().first() != Some(&b'+')
         {
             // A server that answers a synchronizing literal with the command's tagged
@@ -556,7 +558,7 @@ impl Explainer {
             if refused {
                 self.client.framer.cancel_literal();
                 if let Some(partial) = self.client.assembler.flush() {
-                    out.push(self.annotate(Direction::Client, &partial));
+                    out.push(self.annotate_as(Direction::Client, &partial, true));
                 }
             }
         }
@@ -565,6 +567,18 @@ impl Explainer {
     }
 
     fn annotate(&mut self, direction: Direction, message: &Message) -> Annotation {
+        self.annotate_as(direction, message, false)
+    }
+
+    /// `refused`: the server completed this client message before it was whole, by
+    /// refusing its literal (RFC 9051 §4.3), so it is a command the server answered, not
+    /// one cut off that it never ran.
+    fn annotate_as(
+        &mut self,
+        direction: Direction,
+        message: &Message,
+        refused: bool,
+    ) -> Annotation {
         let mut annotation = match direction {
             Direction::Client => {
                 match commands::continuation_data(&self.context, message, self.options) {
@@ -573,7 +587,7 @@ impl Explainer {
                         let parsed = parse_client(message);
                         let mut a =
                             commands::explain(&self.context, message, &parsed, self.options);
-                        if message.is_cut_off() {
+                        if message.is_cut_off() && !refused {
                             // Not a command the server runs: the session stays as it was.
                             let column = message.first_line().len() + 1;
                             a.diagnostics.push(Diagnostic::new(
