@@ -19,6 +19,10 @@ use std::borrow::Cow;
 /// otherwise nest until the stack runs out).
 const MAX_DEPTH: usize = 20;
 
+/// The longest boundary whose closing delimiter Dovecot 2.3.19 recognizes (RFC 2046
+/// §5.1.1 allows 70 bytes; fetch-long-boundaries.txt shows where Dovecot stops).
+const MAX_BOUNDARY: usize = 80;
+
 use super::address;
 use super::rfc822::{self, Cursor, Step};
 
@@ -423,7 +427,10 @@ fn split_multipart<'a>(body: &'a [u8], boundary: &[u8]) -> Vec<(&'a [u8], &'a [u
             let text = text.strip_suffix(b"\r").unwrap_or(text);
             let candidates = open.iter().map(Vec::as_slice).rev().chain([boundary]);
             if let Some((depth, len)) = boundary_of(text, candidates) {
-                let close = text[len..].starts_with(b"--");
+                // Dovecot sees the closing `--` of a boundary of at most 80 bytes only
+                // (message-parser.c reads that much of a delimiter line): past that a
+                // closing line opens one more, empty, part.
+                let close = text[len..].starts_with(b"--") && len <= MAX_BOUNDARY;
                 if depth == open.len() {
                     starts.push((pos, end, close));
                     if close {
@@ -973,6 +980,20 @@ mod tests {
             assert_eq!(without_bare_cr(value), written);
         }
         assert_eq!(unfold(b"a\r\n b\rc\n d"), b"a b\rc d");
+    }
+
+    /// fetch-long-boundaries.txt: past 80 bytes a closing delimiter opens a part.
+    #[test]
+    fn a_long_boundary_never_closes() {
+        let parts = |n: usize| {
+            let b = "b".repeat(n);
+            let raw = format!("Content-Type: multipart/mixed; boundary={b}\r\n\r\n--{b}\r\n\r\none\r\n--{b}--\r\n");
+            match parse(raw.as_bytes()).kind {
+                Kind::Multipart(children) => children.len(),
+                _ => 0,
+            }
+        };
+        assert_eq!((parts(80), parts(81)), (1, 2));
     }
 
     /// Dovecot's own words for the type it parses into (mime-random-message.txt).
