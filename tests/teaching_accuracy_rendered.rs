@@ -582,3 +582,24 @@ fn a_refused_empty_literal_ends_its_command() {
     does_not_read(append, "the stream ends inside this command");
     reads(line(&annotations, "w37 NOOP"), "does nothing");
 }
+
+/// A client that waits for `+` and gets the command's tagged NO instead does right not
+/// to send the literal (RFC 9051 §2.2.1, note): the APPEND was flagged an error,
+/// "`{206}` announces a literal: exactly 206 bytes must follow on the next line".
+#[test]
+fn a_literal_the_server_refused_is_not_the_clients_error() {
+    let annotations = logged_in(&[
+        "C: w33 APPEND Missing {206}",
+        "S: w33 NO [TRYCREATE] Mailbox doesn't exist: Missing (0.001 + 0.000 secs).",
+        "C: w34 APPEND INBOX {0}",
+        "S: w34 NO Can't save a zero byte message (0.001 + 0.000 secs).",
+    ]);
+    for tag in ["w33", "w34"] {
+        let append = annotations
+            .iter()
+            .rfind(|a| a.display.starts_with(&format!("{tag} APPEND")))
+            .expect("the APPEND is annotated");
+        reads(append, "Upload a complete message");
+        does_not_read(append, "bytes must follow");
+    }
+}

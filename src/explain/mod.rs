@@ -557,8 +557,15 @@ impl Explainer {
             );
             if refused {
                 self.client.framer.cancel_literal();
+                // Only NO or BAD refuses; after an OK the bytes were sent and are only
+                // missing here (RFC 8474's examples elide them), which stays an error.
+                let ok = message
+                    .first_line()
+                    .split(|&b| b == b' ')
+                    .nth(1)
+                    .is_some_and(|w| w.eq_ignore_ascii_case(b"OK"));
                 if let Some(partial) = self.client.assembler.flush() {
-                    out.push(self.annotate_as(Direction::Client, &partial, true));
+                    out.push(self.annotate_as(Direction::Client, &partial, !ok));
                 }
             }
         }
@@ -587,6 +594,12 @@ impl Explainer {
                         let parsed = parse_client(message);
                         let mut a =
                             commands::explain(&self.context, message, &parsed, self.options);
+                        if refused {
+                            // The client did right not to send the literal: the server's
+                            // tagged reply refused it (RFC 9051 §2.2.1, note), so the
+                            // grammar's "bytes must follow" is no mistake of the client's.
+                            a.diagnostics.retain(|d| d.code != "literal-without-data");
+                        }
                         if message.is_cut_off() && !refused {
                             // Not a command the server runs: the session stays as it was.
                             let column = message.first_line().len() + 1;
