@@ -161,16 +161,6 @@ const OUT_OF_SCOPE: &[(&str, &str, &str)] = &[
         "RFC 5464 §4.4.1's example names two entries without parentheses; its ABNF (§5) wants a list (the diagnostic says so)",
     ),
     (
-        "9208",
-        "22",
-        "QUOTA's DELETED-STORAGE status item (RFC 9208 §4.1.4) is not in the grammar yet",
-    ),
-    (
-        "9394",
-        "1",
-        "PARTIAL's negative ranges (RFC 9394 §3.1) are not in the grammar: Dovecot 2.3 answers BAD to them (tests/data/differential/esearch.txt e8)",
-    ),
-    (
         "8474",
         "5",
         "the RFC elides the APPEND literal's bytes, so the message is cut short",

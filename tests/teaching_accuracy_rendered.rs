@@ -603,3 +603,27 @@ fn a_literal_the_server_refused_is_not_the_clients_error() {
         does_not_read(append, "bytes must follow");
     }
 }
+
+/// RFC 9394 §3.1's `PARTIAL -1:-100` and RFC 9208 §4.1.4's DELETED-STORAGE are valid
+/// syntax the grammar does not read: they were errors of the learner's ("expected a
+/// status item ..., but found `DELETED-STORAGE`") with nothing to say they are valid.
+#[test]
+fn extension_syntax_the_tutor_does_not_read_is_not_called_wrong() {
+    let annotations = selected(&[
+        "C: s1 STATUS INBOX (MESSAGES DELETED DELETED-STORAGE)",
+        "C: s2 UID SEARCH RETURN (PARTIAL -1:-100) UNDELETED",
+    ]);
+    let status = line(&annotations, "s1 STATUS");
+    reads(status, "warning at column");
+    reads(
+        status,
+        "DELETED-STORAGE is a valid status item of the QUOTA extension (RFC 9208 §4.1.4)",
+    );
+    does_not_read(status, "error at column");
+    let search = line(&annotations, "s2 UID SEARCH");
+    reads(
+        search,
+        "A negative range is valid with the PARTIAL extension (RFC 9394 §3.1",
+    );
+    does_not_read(search, "error at column");
+}

@@ -368,10 +368,25 @@ impl<'a> FrontDoor<'a> {
                 }
             }
         }
-        let d = Diagnostic::new(Severity::Error, "bad-argument", off + 1, rule, message)
-            .expected(e.expected);
+        // Valid syntax of an extension the grammar does not read yet: not the learner's
+        // error, so a warning that says whose syntax it is.
+        let unread = unread_extension_syntax(e.expected, &token);
+        if let Some(hint) = unread {
+            message.push(' ');
+            message.push_str(hint);
+        }
+        let severity = if unread.is_some() {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
+        let d =
+            Diagnostic::new(severity, "bad-argument", off + 1, rule, message).expected(e.expected);
         let mut d = d;
-        d.suggestion = suggestion.or_else(|| Some(self.form(spec)));
+        d.suggestion = match unread {
+            Some(_) => None,
+            None => suggestion.or_else(|| Some(self.form(spec))),
+        };
         self.push(d);
     }
 
@@ -483,4 +498,17 @@ impl<'a> FrontDoor<'a> {
         }
         false
     }
+}
+
+/// Why `token` is valid where the grammar expected `expected`, for the extension syntax
+/// the tutor's grammar does not read (yet): RFC 9394's negative PARTIAL ranges and
+/// RFC 9208's DELETED-STORAGE, both in RFC examples.
+fn unread_extension_syntax(expected: &str, token: &str) -> Option<&'static str> {
+    if expected == label::PARTIAL_RANGE && token.starts_with('-') {
+        return Some("A negative range is valid with the PARTIAL extension (RFC 9394 §3.1: counted back from the last result); the tutor reads only RFC 5267's positive ranges. Send it only to a server whose CAPABILITY announces PARTIAL.");
+    }
+    if expected == label::STATUS_ATT && token.eq_ignore_ascii_case("DELETED-STORAGE") {
+        return Some("DELETED-STORAGE is a valid status item of the QUOTA extension (RFC 9208 §4.1.4), required only of a server that announces QUOTA=RES-STORAGE; the tutor does not read it yet.");
+    }
+    None
 }
