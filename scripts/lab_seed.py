@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 import yaml
 
@@ -40,6 +41,49 @@ def quote(name):
 def check(typ, data, what):
     if typ != "OK":
         die(f"{what}: {typ} {data}")
+
+
+def imap_children(master):
+    """The pids of the `imap` processes this lab's master started (one per session)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8", errors="replace") as f:
+                stat = f.read()
+        except OSError:
+            continue  # gone meanwhile
+        # pid (comm) state ppid ...: comm may hold spaces, so split after its ')'.
+        comm = stat[stat.find("(") + 1:stat.rfind(")")]
+        ppid = stat[stat.rfind(")") + 2:].split()[1]
+        if comm == "imap" and ppid == str(master):
+            pids.append(int(entry))
+    return pids
+
+
+def wait_for_sessions_to_end(conf):
+    """Waits until the sessions of earlier clients are over, their processes gone.
+
+    A session's imap process writes its mailbox's index and cache as it ends, after
+    anvil has already forgotten it (`doveadm who` is empty by then). Mail removed and
+    seeded again before that write gets the old session's index back: a battery run
+    right after another saw a stale cache answer one SEARCH of a message differently,
+    now and then. So the world is reset only once no imap process of the lab is left.
+    """
+    pid_file = os.path.join(os.path.dirname(os.path.abspath(conf)), "run", "master.pid")
+    try:
+        with open(pid_file, encoding="ascii") as f:
+            master = int(f.read().strip())
+    except (OSError, ValueError):
+        return  # no master: nothing can be running
+    subprocess.run(["doveadm", "-c", conf, "kick", "*"], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, check=False)
+    deadline = time.monotonic() + 20
+    while imap_children(master):
+        if time.monotonic() > deadline:
+            die(f"imap sessions still running after 20 s: {imap_children(master)}")
+        time.sleep(0.02)
 
 
 def seed_user(args, base, user):
@@ -115,6 +159,7 @@ def main():
         if unknown:
             die(f"no such user in {args.fixture}: {', '.join(sorted(unknown))}")
         users = [u for u in users if u["name"] in args.user]
+    wait_for_sessions_to_end(args.conf)
     for user in users:
         seed_user(args, base, user)
 

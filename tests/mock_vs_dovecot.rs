@@ -610,21 +610,9 @@ fn the_mock_answers_the_batteries_as_dovecot_does() {
     let lab = DovecotLab::start(&[]);
     let mut dovecot = Vec::new();
     for (name, steps) in &batteries {
-        lab.seed_lab();
-        let got = run_battery(steps, lab.port);
-        // A line Dovecot did not answer is a mistake in the battery, not in the mock.
-        for d in &got {
-            assert!(
-                !d.got.ends_with("(no reply)"),
-                "{name}: Dovecot did not answer {} C: {}: {}",
-                d.conn,
-                d.sent,
-                d.got
-            );
-        }
+        let got = run_on_dovecot(&lab, name, steps);
         dovecot.push(got);
     }
-    drop(lab);
 
     let fixture = support::repo().join("scenarios/fixtures/dovecot-lab.yaml");
     let mut report = String::new();
@@ -636,10 +624,19 @@ fn the_mock_answers_the_batteries_as_dovecot_does() {
         let ours = run_battery(steps, mock.port);
         drop(mock);
         assert_eq!(want.len(), ours.len(), "{name}");
+        // Dovecot's second run of this battery, made only if the mock differs from its
+        // first: see `dovecot_varies`.
+        let mut again: Option<Vec<Exchange>> = None;
         let mut here = 0;
-        for (d, m) in want.iter().zip(&ours) {
+        for (i, (d, m)) in want.iter().zip(&ours).enumerate() {
             let (want, got) = (normalize(&d.got), normalize(&m.got));
             if want == got {
+                here += 1;
+                continue;
+            }
+            let second = again.get_or_insert_with(|| run_on_dovecot(&lab, name, steps));
+            if let Some(varies) = dovecot_varies(&want, &got, second.get(i)) {
+                println!("{name} {} C: {}: {varies}", d.conn, d.sent);
                 here += 1;
                 continue;
             }
@@ -657,6 +654,7 @@ fn the_mock_answers_the_batteries_as_dovecot_does() {
         same += here;
         total += want.len();
     }
+    drop(lab);
     let rate = same as f64 * 100.0 / total as f64;
     println!(
         "{report}\n{summary}{same} of {total} exchanges identical ({rate:.1}%), \
@@ -671,6 +669,41 @@ fn the_mock_answers_the_batteries_as_dovecot_does() {
     if std::env::var_os("IMAP_TUTOR_BATTERY").is_none() {
         readme_states_the_result(same, total, connections, &sizes);
     }
+}
+
+/// Runs one battery on the lab's Dovecot, from the fixture's world (seeded again).
+fn run_on_dovecot(lab: &DovecotLab, name: &str, steps: &[Step]) -> Vec<Exchange> {
+    lab.seed_lab();
+    let got = run_battery(steps, lab.port);
+    // A line Dovecot did not answer is a mistake in the battery, not in the mock.
+    for d in &got {
+        assert!(
+            !d.got.ends_with("(no reply)"),
+            "{name}: Dovecot did not answer {} C: {}: {}",
+            d.conn,
+            d.sent,
+            d.got
+        );
+    }
+    got
+}
+
+/// Whether an exchange where the mock differs from Dovecot's first run is one where
+/// Dovecot itself varies: its second run of the battery answered what the mock did,
+/// and not what it answered the first time. Such an exchange counts as identical and
+/// is printed; the mock differs only where both of Dovecot's runs agree with each other
+/// and not with it. (Seen once in a while on one SEARCH of the full battery, never on
+/// its battery alone; the lab now also waits for the previous battery's sessions to
+/// end before it seeds again, `scripts/lab_seed.py`.)
+fn dovecot_varies(first: &str, mock: &str, second: Option<&Exchange>) -> Option<String> {
+    let second = normalize(&second?.got);
+    (second != first && second == mock).then(|| {
+        format!(
+            "Dovecot answered this differently in two runs; the mock as its second.\n  first:\n{}\n  second:\n{}",
+            indent(first),
+            indent(&second)
+        )
+    })
 }
 
 /// README.md ("The differential test") states the whole result as
@@ -711,6 +744,22 @@ fn readme_states_the_result(
 }
 
 // -- the runner's own pieces
+
+#[test]
+fn only_an_answer_dovecot_gave_in_one_of_two_runs_is_excused() {
+    let run = |got: &str| Exchange {
+        conn: "bt".into(),
+        sent: "t42 SEARCH NOT BODY \"e\"".into(),
+        got: got.into(),
+    };
+    let (first, mock) = ("* SEARCH 1 2\r\n", "* SEARCH 1\r\n");
+    // Dovecot's second run answered as the mock: Dovecot varies here.
+    assert!(dovecot_varies(first, mock, Some(&run(mock))).is_some());
+    // Both runs agree, or the second is a third answer: the mock differs.
+    assert!(dovecot_varies(first, mock, Some(&run(first))).is_none());
+    assert!(dovecot_varies(first, mock, Some(&run("* SEARCH\r\n"))).is_none());
+    assert!(dovecot_varies(first, mock, None).is_none());
+}
 
 #[test]
 fn normalizing_keeps_what_matters_and_drops_what_varies() {
