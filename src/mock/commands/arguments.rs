@@ -40,7 +40,7 @@ pub(crate) fn reads(name: &str, uid: bool) -> Option<Reads> {
 
 /// Where the arguments of `first` start: after the tag, the command word and, for
 /// `UID`, the word after it. With the command's name in upper case and its UID form.
-fn command_words(first: &[u8]) -> Option<(String, bool, usize)> {
+pub(crate) fn command_words(first: &[u8]) -> Option<(String, bool, usize)> {
     let mut at = 0;
     let mut words = Vec::new();
     for _ in 0..3 {

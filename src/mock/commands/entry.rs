@@ -58,13 +58,14 @@ const NOT_LOADED: [&str; 8] = [
 /// Commands whose Dovecot handler ignores arguments it does not expect (`NOOP extra`
 /// and `SELECT INBOX extra` are OK in the battery). Named quirk: the grammar calls
 /// it an error, the server does not; the tutor still gets the diagnostic.
-const LENIENT: [&str; 12] = [
+const LENIENT: [&str; 13] = [
     "CAPABILITY",
     "NOOP",
     "LOGOUT",
     "STARTTLS",
     "CHECK",
     "CLOSE",
+    "EXPUNGE",
     "UNSELECT",
     "NAMESPACE",
     "IDLE",
@@ -121,7 +122,14 @@ pub(crate) fn run(
     if cx.conn.state == State::NotAuthenticated {
         Some(before_login(&mut cx, &tag, &word, &parsed, command))
     } else {
-        Some(after_login(&mut cx, &tag, &word, first, &parsed, command))
+        Some(after_login(
+            &mut cx,
+            &tag,
+            &word,
+            (first, &text),
+            &parsed,
+            command,
+        ))
     }
 }
 
@@ -257,7 +265,10 @@ fn command_of(
     // cmd-getmetadata.c looks for the end of the line only after a single entry, not
     // after a list of entries.
     let entry_list = name == "GETMETADATA" && text.ends_with(b")");
+    // A blank at the end is no argument to Dovecot's parser (`NOOP `).
+    let blank_end = first[cut..].iter().all(|&b| b == b' ');
     let extra = error.code == "unexpected-argument"
+        || blank_end
         || (entry_list && error.expected.as_deref() == Some(metadata_grammar::OPTIONS_FIRST));
     if !(LENIENT.contains(&name) || entry_list) || parsed.uid || !extra || !single_line {
         return None;
@@ -495,11 +506,12 @@ fn before_login(
 }
 
 /// imap's answers after login (battery sessions 14–22).
+/// `(first, text)`: the first line, and the whole command with its literals inline.
 fn after_login(
     cx: &mut Cx,
     tag: &str,
     word: &str,
-    first: &[u8],
+    (first, text): (&[u8], &[u8]),
     parsed: &ParsedCommand,
     command: Option<Command>,
 ) -> Done {
@@ -519,6 +531,12 @@ fn after_login(
             .and_then(|name| arguments::before_state_check(tag, name, parsed.uid, selected, first))
         {
             return done;
+        }
+        if parsed.name == Some("STORE") {
+            let at = arguments::command_words(first).map_or(first.len(), |(_, _, at)| at);
+            if let Some(done) = store_args::refused(cx, tag, parsed.uid, text, at) {
+                return done;
+            }
         }
         return match parsed.name {
             Some(name @ ("SELECT" | "EXAMINE")) => select::refused(cx, tag, name, parsed, first),

@@ -14,7 +14,8 @@
 //! - [`auth`] — LOGIN, AUTHENTICATE PLAIN/LOGIN, STARTTLS.
 //! - [`mailbox`] — SELECT, EXAMINE, CREATE, DELETE, RENAME, SUBSCRIBE, UNSUBSCRIBE,
 //!   LIST, LSUB, STATUS, NAMESPACE; [`names`] — the names Dovecot refuses, and how it writes them.
-//! - [`append`] — APPEND; [`fetch`] — FETCH; [`search`] — SEARCH; [`store`] — STORE.
+//! - [`append`] — APPEND; [`fetch`] — FETCH; [`search`] — SEARCH; [`store`] — STORE
+//!   ([`store_args`]: the lines Dovecot takes that the grammar refuses).
 //! - [`esearch`] — SEARCH and SORT's RETURN options; [`context`] — their UPDATEs and
 //!   CANCELUPDATE.
 //! - [`sort`] — SORT (and ESORT); [`thread`] — THREAD.
@@ -54,6 +55,7 @@ pub(crate) mod sets;
 pub(crate) mod sort;
 pub(crate) mod status;
 pub(crate) mod store;
+pub(crate) mod store_args;
 pub(crate) mod sync;
 pub(crate) mod thread;
 
