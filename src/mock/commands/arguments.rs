@@ -93,6 +93,18 @@ fn argument_ends(args: &[u8], count: usize) -> Vec<usize> {
     ends
 }
 
+/// How many arguments a command reads when it reads a fixed number: the selected
+/// state's (`Reads::First`), and CREATE, DELETE, SUBSCRIBE, UNSUBSCRIBE (one), RENAME
+/// and STATUS (two): `CREATE x extra` creates x, `STATUS INBOX (MESSAGES) (` answers.
+fn fixed_count(name: &str, uid: bool) -> Option<usize> {
+    match (reads(name, uid), name) {
+        (Some(Reads::First(count)), _) => Some(count),
+        (_, "CREATE" | "DELETE" | "SUBSCRIBE" | "UNSUBSCRIBE") if !uid => Some(1),
+        (_, "RENAME" | "STATUS") if !uid => Some(2),
+        _ => None,
+    }
+}
+
 /// The message as Dovecot reads it: a command that reads a fixed number of arguments
 /// ([`Reads::First`]) loses what follows them, whatever it is. `None` when nothing is
 /// cut (a line with literals is left whole).
@@ -102,9 +114,7 @@ pub(crate) fn unread_cut(message: &Message) -> Option<Message> {
     }
     let first = message.first_line();
     let (name, uid, at) = command_words(first)?;
-    let Reads::First(count) = reads(&name, uid)? else {
-        return None;
-    };
+    let count = fixed_count(&name, uid)?;
     let ends = argument_ends(&first[at..], count);
     let end = at + *ends.get(count.checked_sub(1)?)?;
     if first[end..].iter().all(|&b| b == b' ') {
@@ -181,6 +191,12 @@ mod tests {
         assert_eq!(cut("a COPY 1 a "), None);
         assert_eq!(cut("a STORE 1 +FLAGS x"), None);
         assert_eq!(cut("a EXPUNGE 1"), None);
+        assert_eq!(cut("a CREATE x ( y").as_deref(), Some("a CREATE x"));
+        assert_eq!(
+            cut("a STATUS INBOX (MESSAGES) (").as_deref(),
+            Some("a STATUS INBOX (MESSAGES)")
+        );
+        assert_eq!(cut("a STATUS INBOX (MESSAGES"), None);
     }
 
     #[test]

@@ -118,7 +118,13 @@ pub(crate) fn run(
         diagnose(&mut cx, &tag, &parsed);
         return Some(done);
     }
-    let command = command_of(&tag, &parsed, first, single_line);
+    let mut command = command_of(&tag, &parsed, first, single_line);
+    if command.is_none() && parsed.name == Some("ID") {
+        match any_id(&tag, first, authenticated) {
+            Ok(id) => command = id,
+            Err(done) => return Some(done),
+        }
+    }
     if cx.conn.state == State::NotAuthenticated {
         Some(before_login(&mut cx, &tag, &word, &parsed, command))
     } else {
@@ -131,6 +137,24 @@ pub(crate) fn run(
             command,
         ))
     }
+}
+
+/// An ID the grammar refused, as Dovecot takes it: after login cmd-id.c answers any
+/// line its parser reads; imap-login answers a list or nothing, and refuses an atom
+/// or string with its own words. `Ok(None)` leaves the line to the usual reasons.
+fn any_id(tag: &str, first: &[u8], authenticated: bool) -> Result<Option<Command>, Done> {
+    if lexical::unbalanced(first).is_some() {
+        return Ok(None);
+    }
+    let args = arguments::command_words(first).map_or(&b""[..], |(_, _, at)| &first[at..]);
+    if !authenticated && !(args.is_empty() || args.starts_with(b"(")) {
+        return Err(Done::bad(tag, "Invalid ID parameters").untimed());
+    }
+    let body = CommandBody::Id { parameters: None };
+    Ok(Some(Command {
+        tag: tag.to_owned(),
+        body,
+    }))
 }
 
 /// Bytes Dovecot's parser refuses before any command sees them ([`lexical`]): its
@@ -667,13 +691,7 @@ pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
         }
         ("SEARCH", "bad-argument") => bad_search_key(first, d.column),
         ("STATUS", "missing-argument") => "Missing arguments".into(),
-        ("STATUS", "bad-argument") if expected == crate::grammar::args::label::STATUS_ITEMS => {
-            "Invalid arguments".into()
-        }
-        ("STATUS", "bad-argument") if first.get(d.column.saturating_sub(1)) == Some(&b')') => {
-            "Empty status list".into()
-        }
-        ("STATUS", "bad-argument") => format!("Invalid status item {}", word_at(first, d.column)),
+        ("STATUS", "bad-argument") => status_reason(expected, first, d.column),
         ("COPY" | "MOVE", _) => "Missing arguments".into(),
         // cmd-cancelupdate.c: anything but one or more strings.
         ("CANCELUPDATE", _) => "Invalid parameters".into(),
@@ -704,6 +722,16 @@ pub(super) fn invalid_set(name: &str, uid: bool, first: &[u8], column: usize) ->
     }
 }
 
+/// STATUS's words for an argument it cannot read.
+fn status_reason(expected: &str, first: &[u8], column: usize) -> String {
+    match first.get(column.saturating_sub(1)) {
+        _ if expected == crate::grammar::args::label::STATUS_ITEMS => "Invalid arguments".into(),
+        Some(b')') => "Empty status list".into(),
+        Some(b'"' | b'(' | b'{') => "Status list contains non-atoms".into(),
+        _ => format!("Invalid status item {}", word_at(first, column)),
+    }
+}
+
 /// The reasons of the command families with their own words, in the order `reason`
 /// asks them.
 fn family_reason(name: &str, d: &crate::grammar::Diagnostic, first: &[u8]) -> Option<String> {
@@ -712,7 +740,7 @@ fn family_reason(name: &str, d: &crate::grammar::Diagnostic, first: &[u8]) -> Op
     modseq::reason(name, d, first)
         .or_else(|| fetch::reason(name, d, first))
         .or_else(|| {
-            matches!(name, "LIST" | "XLIST")
+            matches!(name, "LIST" | "XLIST" | "LSUB")
                 .then(|| list::reason(d, first))
                 .flatten()
         })
