@@ -114,11 +114,14 @@ pub(crate) fn bad_mailbox_name(body: &CommandBody) -> bool {
         Rename { from, to } => vec![from, to],
         _ => Vec::new(),
     };
-    names.iter().any(|m| {
-        let raw = &m.raw.bytes;
-        !raw.iter().all(|b| (0x20..0x7f).contains(b))
-            || decode_modified_utf7(&String::from_utf8_lossy(raw)).is_none()
-    })
+    names.iter().any(|m| not_mutf7(m))
+}
+
+/// True if `mailbox` is not a name Dovecot could hold ([`NOT_MUTF7`]).
+pub(crate) fn not_mutf7(mailbox: &Mailbox) -> bool {
+    let raw = &mailbox.raw.bytes;
+    !raw.iter().all(|b| (0x20..0x7f).contains(b))
+        || decode_modified_utf7(&String::from_utf8_lossy(raw)).is_none()
 }
 
 /// The structure errors of a command's first line, which Dovecot's parser finds before

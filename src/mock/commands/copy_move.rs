@@ -49,6 +49,9 @@ pub(crate) fn copy(
     if indexes.is_empty() {
         return Done::ok(tag, w::NO_MESSAGES).sync(SyncMode::Full).uid(uid);
     }
+    if crate::mock::lexical::not_mutf7(target) {
+        return Done::no(tag, crate::mock::lexical::NOT_MUTF7);
+    }
     let target_name = target.raw.text().into_owned();
     if let Some(refusal) = super::names::refused(&target_name, false) {
         return Done::no(tag, refusal).code(Code::other("CANNOT"));

@@ -122,7 +122,7 @@ pub(crate) fn run(
     if command.is_none() && parsed.name == Some("ID") {
         match any_id(&tag, first, authenticated) {
             Ok(id) => command = id,
-            Err(done) => return Some(done),
+            Err(done) => return Some(*done),
         }
     }
     if cx.conn.state == State::NotAuthenticated {
@@ -142,13 +142,13 @@ pub(crate) fn run(
 /// An ID the grammar refused, as Dovecot takes it: after login cmd-id.c answers any
 /// line its parser reads; imap-login answers a list or nothing, and refuses an atom
 /// or string with its own words. `Ok(None)` leaves the line to the usual reasons.
-fn any_id(tag: &str, first: &[u8], authenticated: bool) -> Result<Option<Command>, Done> {
+fn any_id(tag: &str, first: &[u8], authenticated: bool) -> Result<Option<Command>, Box<Done>> {
     if lexical::unbalanced(first).is_some() {
         return Ok(None);
     }
     let args = arguments::command_words(first).map_or(&b""[..], |(_, _, at)| &first[at..]);
-    if !authenticated && !(args.is_empty() || args.starts_with(b"(")) {
-        return Err(Done::bad(tag, "Invalid ID parameters").untimed());
+    if !(authenticated || args.is_empty() || args.starts_with(b"(")) {
+        return Err(Box::new(Done::bad(tag, "Invalid ID parameters").untimed()));
     }
     let body = CommandBody::Id { parameters: None };
     Ok(Some(Command {
@@ -556,6 +556,11 @@ fn after_login(
         {
             return done;
         }
+        if parsed.name == Some("STATUS") {
+            if let Some(reason) = status::refused_items(text) {
+                return Done::bad(tag, w::command_error("STATUS", &reason));
+            }
+        }
         if parsed.name == Some("STORE") {
             let at = arguments::command_words(first).map_or(first.len(), |(_, _, at)| at);
             if let Some(done) = store_args::refused(cx, tag, parsed.uid, text, at) {
@@ -594,7 +599,9 @@ fn after_login(
     if cx.conn.selected.is_none() && body.valid_in() == [State::Selected] && !anywhere {
         return Done::bad(tag, w::NO_MAILBOX_SELECTED);
     }
-    if lexical::bad_mailbox_name(body) {
+    // COPY and MOVE look at their set first (copy_move).
+    let copying = matches!(body, CommandBody::Copy { .. } | CommandBody::Move { .. });
+    if !copying && lexical::bad_mailbox_name(body) {
         return Done::no(tag, lexical::NOT_MUTF7);
     }
     if matches!(body, CommandBody::GetMetadata { .. }) {
@@ -713,6 +720,11 @@ pub(crate) fn reason(parsed: &ParsedCommand, first: &[u8]) -> String {
 /// command (cmd-uid.c's `Invalid uidset`), or any other set.
 pub(super) fn invalid_set(name: &str, uid: bool, first: &[u8], column: usize) -> &'static str {
     let searching = matches!(name, "SEARCH" | "SORT" | "THREAD");
+    // No set at all: cmd-store.c and cmd-fetch.c find no atom to read.
+    let at = arguments::command_words(first).map_or(first.len(), |(_, _, at)| at);
+    if !searching && !first.is_empty() && first[at..].iter().all(|&b| b == b' ') {
+        return "Invalid arguments";
+    }
     if searching && word_before(first, column) == "UID" {
         "Invalid UID messageset"
     } else if uid && !searching {

@@ -57,7 +57,7 @@ pub(crate) fn create(cx: &mut Cx, tag: &str, mailbox: &Mailbox) -> Done {
         name.pop();
     }
     let name = store::canonical(&name);
-    if name.is_empty() || name.contains(['*', '%']) {
+    if name.is_empty() {
         return Done::no(tag, "Invalid mailbox name");
     }
     let user = cx.user().to_owned();

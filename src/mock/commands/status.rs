@@ -47,6 +47,47 @@ fn value(mb: &MailboxData, item: StatusItem) -> Option<u64> {
     })
 }
 
+/// The items Dovecot 2.3 knows by name: those it answers, and X-GUID (a GUID the mock
+/// has none of, so its grammar does not know the item).
+const KNOWN: [&str; 9] = [
+    "MESSAGES",
+    "RECENT",
+    "UIDNEXT",
+    "UIDVALIDITY",
+    "UNSEEN",
+    "HIGHESTMODSEQ",
+    "SIZE",
+    "X-SIZE",
+    "X-GUID",
+];
+
+/// Dovecot's reason for a STATUS item list the grammar refused, read from `text` (the
+/// whole command, literals inline): imap_status_parse_items goes left to right and
+/// names the first item it does not know, where the grammar stops at the first word
+/// it does not (`(APPENDLIMIT FOO)` is about APPENDLIMIT). `None`: the usual reasons.
+pub(crate) fn refused_items(text: &[u8]) -> Option<String> {
+    let open = text.iter().position(|&b| b == b'(')?;
+    let rest = &text[open + 1..];
+    let close = rest.iter().position(|&b| b == b')').unwrap_or(rest.len());
+    let list = String::from_utf8_lossy(&rest[..close]);
+    let mut items = list
+        .split([' ', '\r', '\n'])
+        .filter(|i| !i.is_empty())
+        .peekable();
+    if items.peek().is_none() && close < rest.len() {
+        return Some("Empty status list".into());
+    }
+    for item in items {
+        if item.starts_with(['"', '(', '{']) {
+            return Some("Status list contains non-atoms".into());
+        }
+        if !KNOWN.contains(&item.to_ascii_uppercase().as_str()) {
+            return Some(format!("Invalid status item {item}"));
+        }
+    }
+    None
+}
+
 /// Dovecot's answer to items it does not know (imap_status_parse_items).
 pub(crate) fn check_items(items: &[StatusItem]) -> Result<(), BadItems> {
     if items.is_empty() {
@@ -120,5 +161,33 @@ pub(crate) fn status(cx: &mut Cx, tag: &str, mailbox: &Mailbox, items: &[StatusI
         Done::ok(tag, w::STATUS_SELECTED_DONE).code(Code::other("CLIENTBUG"))
     } else {
         Done::ok(tag, w::STATUS_DONE)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_item_dovecot_does_not_know_is_named() {
+        let why = |text: &str| refused_items(text.as_bytes());
+        assert_eq!(
+            why("a STATUS INBOX (APPENDLIMIT FOO)\r\n").as_deref(),
+            Some("Invalid status item APPENDLIMIT")
+        );
+        assert_eq!(
+            why("a STATUS INBOX (X-GUID FOO)\r\n").as_deref(),
+            Some("Invalid status item FOO")
+        );
+        assert_eq!(
+            why("a STATUS {5+}\r\nINBOX ()\r\n").as_deref(),
+            Some("Empty status list")
+        );
+        assert_eq!(
+            why("a STATUS INBOX (\"MESSAGES\")\r\n").as_deref(),
+            Some("Status list contains non-atoms")
+        );
+        assert_eq!(why("a STATUS INBOX (MESSAGES X-GUID)\r\n"), None);
+        assert_eq!(why("a STATUS INBOX"), None);
     }
 }
