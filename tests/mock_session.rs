@@ -705,6 +705,8 @@ fn search_keys() {
         C: s49 SEARCH RETURN () UNSEEN
         S: * ESEARCH (TAG "s49") ALL 2,4
         S: s49 OK Search completed (0.001 + 0.000 secs).
+        C: s50 SEARCH RETURN (PARTIAL -1:-5) ALL
+        S: s50 BAD Error in IMAP command SEARCH: PARTIAL range broken (0.001 + 0.000 secs).
         C: s62 UID SEARCH UID 2:*
         S: * SEARCH 2 3 4
         S: s62 OK Search completed (0.001 + 0.000 secs).

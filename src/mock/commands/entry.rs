@@ -221,11 +221,19 @@ fn diagnose(cx: &mut Cx, tag: &str, parsed: &ParsedCommand) {
     });
 }
 
+/// The diagnostic that answers a line the grammar could not read: its first error, or,
+/// when the grammar only warns, the argument it stopped at. Syntax of an extension the
+/// grammar does not read yet (RFC 9394's negative PARTIAL ranges) is a warning for
+/// the learner, but the line is still unread, and Dovecot has its own words for it.
 pub(crate) fn first_error_of(parsed: &ParsedCommand) -> Option<&crate::grammar::Diagnostic> {
-    parsed
-        .diagnostics
-        .iter()
-        .find(|d| d.severity == crate::grammar::Severity::Error)
+    let mut all = parsed.diagnostics.iter();
+    let error = all
+        .clone()
+        .find(|d| d.severity == crate::grammar::Severity::Error);
+    match (error, &parsed.command) {
+        (None, None) => all.find(|d| d.code == "bad-argument"),
+        (error, _) => error,
+    }
 }
 
 /// The command as the grammar understood it, or as Dovecot understands it where
