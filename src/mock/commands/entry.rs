@@ -748,7 +748,11 @@ fn status_reason(expected: &str, first: &[u8], column: usize) -> String {
         _ if expected == crate::grammar::args::label::STATUS_ITEMS => "Invalid arguments".into(),
         Some(b')') => "Empty status list".into(),
         Some(b'"' | b'(' | b'{') => "Status list contains non-atoms".into(),
-        _ => format!("Invalid status item {}", word_at(first, column)),
+        // Dovecot names the item upper-cased, as it compared it.
+        _ => format!(
+            "Invalid status item {}",
+            word_at(first, column).to_ascii_uppercase()
+        ),
     }
 }
 

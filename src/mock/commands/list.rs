@@ -183,7 +183,10 @@ pub(crate) fn reason(d: &crate::grammar::Diagnostic, first: &[u8]) -> Option<Str
         label::LIST_RETURN => "Extra arguments.",
         label::STATUS_ITEMS => "Unknown return options",
         label::STATUS_ATT if at.first() == Some(&b')') => "Empty status list",
-        label::STATUS_ATT => return Some(format!("Invalid status item {word}")),
+        // Dovecot names the item upper-cased, as it compared it.
+        label::STATUS_ATT => {
+            return Some(format!("Invalid status item {}", word.to_ascii_uppercase()))
+        }
         label::LIST_REFERENCE => "Invalid reference.",
         label::LIST_PATTERN => {
             let open = first[..d.column.saturating_sub(1).min(first.len())]

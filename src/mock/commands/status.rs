@@ -81,8 +81,10 @@ pub(crate) fn refused_items(text: &[u8]) -> Option<String> {
         if item.starts_with(['"', '(', '{']) {
             return Some("Status list contains non-atoms".into());
         }
-        if !KNOWN.contains(&item.to_ascii_uppercase().as_str()) {
-            return Some(format!("Invalid status item {item}"));
+        // imap_status_parse_items names the item as it compared it: upper-cased.
+        let upper = item.to_ascii_uppercase();
+        if !KNOWN.contains(&upper.as_str()) {
+            return Some(format!("Invalid status item {upper}"));
         }
     }
     None
@@ -167,6 +169,19 @@ pub(crate) fn status(cx: &mut Cx, tag: &str, mailbox: &Mailbox, items: &[StatusI
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_item_is_named_in_capitals() {
+        let why = |text: &str| refused_items(text.as_bytes());
+        assert_eq!(
+            why("a STATUS INBOX (messages fOo)\r\n").as_deref(),
+            Some("Invalid status item FOO")
+        );
+        assert_eq!(
+            why("a STATUS INBOX (mailboxid)\r\n").as_deref(),
+            Some("Invalid status item MAILBOXID")
+        );
+    }
 
     #[test]
     fn the_first_item_dovecot_does_not_know_is_named() {
