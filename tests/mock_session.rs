@@ -391,6 +391,30 @@ fn mailbox_management() {
 }
 
 #[test]
+fn lsub_takes_lists_return_options_as_dovecot_does() {
+    lab(r#"
+        S: GREETING
+        C: a1 LOGIN strategos tryhackme
+        S: a1 OK [CAPABILITY CAPS] Logged in
+        C: a2 CREATE a/b
+        S: a2 OK Create completed (0.001 + 0.000 secs).
+        C: a3 SUBSCRIBE a/b
+        S: a3 OK Subscribe completed (0.001 + 0.000 secs).
+        C: a4 LSUB "" % RETURN (CHILDREN SUBSCRIBED)
+        S: * LSUB (\NonExistent \HasChildren) "/" a (CHILDINFO ("SUBSCRIBED"))
+        S: a4 OK Lsub completed (0.001 + 0.000 secs).
+        C: a5 LSUB "" (a/b) RETURN (SUBSCRIBED STATUS (MESSAGES))
+        S: * LSUB (\Subscribed) "/" a/b
+        S: * STATUS a/b (MESSAGES 0)
+        S: a5 OK Lsub completed (0.001 + 0.000 secs).
+        C: a6 LSUB "" * RETURN (MYRIGHTS)
+        S: a6 BAD Error in IMAP command LSUB: Unknown return options (0.001 + 0.000 secs).
+        C: a7 LSUB (SUBSCRIBED) "" *
+        S: a7 BAD Error in IMAP command LSUB: Invalid reference (0.001 + 0.000 secs).
+    "#);
+}
+
+#[test]
 fn special_use_in_the_default_fixture() {
     // GETMETADATA's /private/specialuse (a8, a9) checked against Dovecot 2.3.19 started
     // with --special-use, as this fixture is: the value comes as a literal.

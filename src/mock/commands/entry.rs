@@ -342,7 +342,7 @@ fn open_partials(first: &[u8]) -> Option<Vec<u8>> {
 /// `first` with the blanks Dovecot's argument parser skips taken out (runs of spaces,
 /// spaces just inside parentheses, spaces at the end), and CRLF; `None` if there are
 /// none. The tag, the command name and UID's command are read as words and stay.
-fn squeeze_spaces(first: &[u8], uid: bool) -> Option<Vec<u8>> {
+pub(super) fn squeeze_spaces(first: &[u8], uid: bool) -> Option<Vec<u8>> {
     let mut prefix = 0;
     for _ in 0..if uid { 3 } else { 2 } {
         let word = first[prefix..]
@@ -572,6 +572,11 @@ fn after_login(
         if parsed.name == Some("STORE") {
             let at = arguments::command_words(first).map_or(first.len(), |(_, _, at)| at);
             if let Some(done) = store_args::refused(cx, tag, parsed.uid, text, at) {
+                return done;
+            }
+        }
+        if parsed.name == Some("LSUB") {
+            if let Some(done) = list::lsub_extended(cx, tag, first) {
                 return done;
             }
         }

@@ -111,21 +111,8 @@ pub(crate) fn list(
     if want.recursive && !want.select_subscribed && !want.select_special_use {
         return Done::bad(tag, w::command_error("LIST", RECURSIVEMATCH_ALONE));
     }
-    for option in returns {
-        match option {
-            ListReturnOption::Subscribed => want.return_subscribed = true,
-            ListReturnOption::Children => want.return_children = true,
-            ListReturnOption::SpecialUse => want.return_special_use = true,
-            ListReturnOption::Status(items) => {
-                if let Err(e) = status::check_items(items) {
-                    return Done::bad(tag, w::command_error("LIST", &e.to_string()));
-                }
-                want.status = items.clone();
-            }
-            ListReturnOption::Other(_) => {
-                return Done::bad(tag, w::command_error("LIST", "Unknown return options"))
-            }
-        }
+    if let Err(why) = read_returns(&mut want, returns) {
+        return Done::bad(tag, w::command_error("LIST", &why));
     }
     if !extended {
         want.return_children = true;
@@ -141,24 +128,90 @@ pub(crate) fn list(
     Done::ok(tag, w::LIST_DONE)
 }
 
+/// Dovecot's parse_return_flags: the return options into `want`, or its reason.
+fn read_returns(want: &mut Want, returns: &[ListReturnOption]) -> Result<(), String> {
+    for option in returns {
+        match option {
+            ListReturnOption::Subscribed => want.return_subscribed = true,
+            ListReturnOption::Children => want.return_children = true,
+            ListReturnOption::SpecialUse => want.return_special_use = true,
+            ListReturnOption::Status(items) => {
+                status::check_items(items).map_err(|e| e.to_string())?;
+                want.status = items.clone();
+            }
+            ListReturnOption::Other(_) => return Err("Unknown return options".into()),
+        }
+    }
+    Ok(())
+}
+
 /// What RECURSIVEMATCH alone gets (Dovecot's words).
 pub(crate) const RECURSIVEMATCH_ALONE: &str = "RECURSIVEMATCH must not be the only selection.";
 
 /// LSUB: the subscribed names, and the unsubscribed parents of subscribed names as
 /// `\Noselect` when the pattern ends in `%` (RFC 3501 §6.3.9).
 pub(crate) fn lsub(cx: &mut Cx, tag: &str, reference: &Mailbox, pattern: &ImapString) -> Done {
-    let text = pattern.text();
-    let want = Want {
+    let want = lsub_want(std::slice::from_ref(pattern));
+    let patterns = full_patterns(reference, std::slice::from_ref(pattern));
+    answer(cx, &want, &patterns);
+    Done::ok(tag, w::LSUB_DONE)
+}
+
+/// What LSUB asks: subscriptions, their unsubscribed parents only for a `%` pattern.
+fn lsub_want(patterns: &[ImapString]) -> Want {
+    Want {
         lsub: true,
         select_subscribed: true,
         recursive: true,
         return_special_use: true,
-        no_unsubscribed: !text.ends_with('%'),
+        no_unsubscribed: !patterns.iter().any(|p| p.text().ends_with('%')),
         ..Want::default()
+    }
+}
+
+/// An LSUB the RFC grammar refused that Dovecot reads: cmd_list_full serves LSUB too,
+/// so it takes LIST's pattern list and RETURN options (not its selection options) and
+/// honours them on LSUB lines. `first` is read again as the same LIST; `None` leaves
+/// the line to the usual reasons.
+pub(crate) fn lsub_extended(cx: &mut Cx, tag: &str, first: &[u8]) -> Option<Done> {
+    let (_, _, at) = super::arguments::command_words(first)?;
+    let args = first.get(at..)?;
+    // Only after the reference: a list there is no selection for LSUB (Invalid reference).
+    if args.first() == Some(&b'(') {
+        return None;
+    }
+    let mut text = format!("{tag} LIST ").into_bytes();
+    text.extend_from_slice(args);
+    // Dovecot's parser skips the blanks the grammar refuses, as for any command.
+    let text = super::entry::squeeze_spaces(&text, false).unwrap_or_else(|| {
+        text.extend_from_slice(b"\r\n");
+        text
+    });
+    let parsed = crate::grammar::parse_command(&text);
+    let Some(command) = parsed.command else {
+        let d = super::entry::first_error_of(&parsed)?;
+        if d.code == "unexpected-argument" {
+            return None;
+        }
+        let why = reason(d, &text)?;
+        return Some(Done::bad(tag, w::command_error("LSUB", &why)));
     };
-    let patterns = full_patterns(reference, std::slice::from_ref(pattern));
-    answer(cx, &want, &patterns);
-    Done::ok(tag, w::LSUB_DONE)
+    let crate::grammar::command::CommandBody::List {
+        reference,
+        patterns,
+        returns,
+        ..
+    } = command.body
+    else {
+        return None;
+    };
+    let mut want = lsub_want(&patterns);
+    want.extended = true;
+    if let Err(why) = read_returns(&mut want, &returns) {
+        return Some(Done::bad(tag, w::command_error("LSUB", &why)));
+    }
+    answer(cx, &want, &full_patterns(&reference, &patterns));
+    Some(Done::ok(tag, w::LSUB_DONE))
 }
 
 /// Dovecot's BAD text for a LIST whose arguments the grammar refused (cmd-list.c,
@@ -272,7 +325,11 @@ fn answer(cx: &mut Cx, want: &Want, patterns: &[String]) {
                         out.extend(status::line(mb, &want.status, name.as_bytes()));
                     }
                 }
+                // LSUB's STATUS asks every subscription, even one that is gone.
                 Node::Kept if !want.select_subscribed => {
+                    out.extend(format!("* NO {}\r\n", w::no_mailbox(name)).into_bytes());
+                }
+                Node::Missing | Node::Kept if want.lsub && subscribed => {
                     out.extend(format!("* NO {}\r\n", w::no_mailbox(name)).into_bytes());
                 }
                 _ => {}
@@ -334,8 +391,24 @@ fn line(
 ) -> Vec<u8> {
     let mut attributes: Vec<&str> = Vec::new();
     if want.lsub {
+        // With LIST's options (used_listext), Dovecot writes LIST-EXTENDED's word.
         if !subscribed {
-            attributes.push("\\Noselect");
+            attributes.push(if want.extended {
+                "\\NonExistent"
+            } else {
+                "\\Noselect"
+            });
+        }
+        // LSUB's RETURN options, as Dovecot honours them (lsub_extended).
+        if subscribed && want.return_subscribed {
+            attributes.push("\\Subscribed");
+        }
+        if want.return_children {
+            attributes.push(if account.has_children(name) {
+                "\\HasChildren"
+            } else {
+                "\\HasNoChildren"
+            });
         }
     } else {
         if subscribed && want.return_subscribed {
