@@ -769,6 +769,10 @@ fn store_copy_move_append_expunge() {
         S: w3 OK Store completed (0.001 + 0.000 secs).
         C: w6 STORE 2 +FLAGS.SILENT (\Answered)
         S: w6 OK Store completed (0.001 + 0.000 secs).
+        C: w7 STORE 1 +) to close (\Deleted)
+        S: w7 BAD Error in IMAP command STORE: Unexpected ')' (0.001 + 0.000 secs).
+        C: w8 STORE 1 FLAGS (\Seen))
+        S: w8 BAD Error in IMAP command STORE: Unexpected ')' (0.001 + 0.000 secs).
         C: w10 STORE 1:2 +FLAGS (\Flagged $Important)
         S: * FLAGS (\Answered \Flagged \Deleted \Seen \Draft $Important)
         S: * OK [PERMANENTFLAGS (\Answered \Flagged \Deleted \Seen \Draft $Important \*)] Flags permitted.

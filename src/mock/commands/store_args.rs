@@ -32,6 +32,8 @@ enum Unread {
     /// A list still open at the end of the command (a literal inside it hid that
     /// from the first line's checks).
     Unclosed,
+    /// A `)` that closes no list (`STORE 1 +) ...`): Dovecot's parser stops there.
+    UnexpectedParen,
     /// Something the lexical checks answer (an unclosed quote).
     Other,
 }
@@ -66,6 +68,9 @@ fn args(line: &[u8], at: &mut usize, nested: bool) -> Result<Vec<Arg>, Unread> {
                 *at += 1;
                 return Ok(out);
             }
+            // Not an atom's first byte: read as one, it would be empty, and the loop
+            // would never move past it.
+            b')' => return Err(Unread::UnexpectedParen),
             b'(' => {
                 *at += 1;
                 out.push(Arg::List(args(line, at, true)?));
@@ -151,6 +156,9 @@ pub(crate) fn refused(cx: &mut Cx, tag: &str, uid: bool, text: &[u8], at: usize)
         }
         Err(Unread::Unclosed) => {
             return Some(Done::bad(tag, w::command_error(name, "Missing ')'")));
+        }
+        Err(Unread::UnexpectedParen) => {
+            return Some(Done::bad(tag, w::command_error(name, "Unexpected ')'")));
         }
         Err(Unread::Other) => return None,
     };
@@ -287,5 +295,21 @@ mod tests {
         );
         assert_eq!(flags_of("(a\"b)"), Err("unread".into()));
         assert!(bad_keyword("a]b") && bad_keyword("%x") && !bad_keyword("$Junk"));
+    }
+
+    /// A `)` that closes no list ends the reading (it looped for ever, pushing empty
+    /// atoms, until the fuzzer's memory ran out: tests/data/fuzz/mock_session/).
+    #[test]
+    fn a_stray_close_paren_is_unexpected() {
+        for line in [
+            "+) to close (\\Deleted)",
+            ") FLAGS (x)",
+            "FLAGS (x))",
+            "FLAGS x )",
+        ] {
+            let mut at = 0;
+            let read = args(line.as_bytes(), &mut at, false);
+            assert!(matches!(read, Err(Unread::UnexpectedParen)), "{line}");
+        }
     }
 }
