@@ -10,6 +10,7 @@
 //! | input | Dovecot's reason |
 //! | --- | --- |
 //! | a control character (TAB and DEL included) in an atom | `Invalid characters in atom` |
+//! | a `"` or `{` inside an atom (`a"b`, `x{3}`) | `Invalid characters in atom` |
 //! | a byte of 0x80 or more in an atom | `8bit data in atom` |
 //! | a NUL in a quoted string | `NULs not allowed in strings` |
 //! | a CR in a quoted string | `Missing '"'` |
@@ -69,6 +70,10 @@ pub(crate) const IGNORES_ARGUMENTS: [&str; 9] = [
     "NAMESPACE",
     "IDLE",
 ];
+
+/// Commands of imap-login only: after login Dovecot does not know them (`Unknown
+/// command`), so it never reads their arguments either.
+pub(crate) const LOGIN_ONLY: [&str; 3] = ["LOGIN", "AUTHENTICATE", "STARTTLS"];
 
 /// True if `word` can be a command name: no control character and no 8-bit byte.
 pub(crate) fn valid_command_word(word: &[u8]) -> bool {
@@ -156,18 +161,39 @@ pub(crate) fn unbalanced(first: &[u8]) -> Option<LexError> {
 /// The first lexical error in `text`, one line of arguments without literals.
 pub(crate) fn check_line(text: &[u8]) -> Option<LexError> {
     let mut quotes = Quotes::default();
+    // The atom being read: `"` and `{` open a string or a literal only where an
+    // argument starts; inside an atom they are refused (imap-parser.c).
+    let mut atom: Option<AtomStart> = None;
     for &b in text {
-        match (quotes.step(b), b) {
+        let place = quotes.step(b);
+        match (place, b) {
             (Place::Quoted, 0) => return Some(LexError::NulInString),
             (Place::Quoted, b'\r' | b'\n') => return Some(LexError::MissingQuote),
             (Place::Quoted | Place::Escaped, _) => {}
             (Place::Outside, b'\r') => return Some(LexError::CrWithoutLf),
             (Place::Outside, 0..=0x1f | 0x7f) => return Some(LexError::InvalidAtom),
             (Place::Outside, 0x80..=0xff) => return Some(LexError::EightBitAtom),
+            // `~{` opens a literal8 (RFC 3516), as a literal would.
+            (Place::Outside, b'{') if atom == Some(AtomStart::Tilde) => {}
+            (Place::Outside, b'"' | b'{') if atom.is_some() => return Some(LexError::InvalidAtom),
             (Place::Outside, _) => {}
         }
+        atom = match (place, b) {
+            (Place::Outside, b' ' | b'(' | b')' | b'"' | b'{') => None,
+            (Place::Outside, b'~') if atom.is_none() => Some(AtomStart::Tilde),
+            (Place::Outside, _) => Some(AtomStart::Other),
+            _ => None,
+        };
     }
     None
+}
+
+/// How the atom being read by [`check_line`] began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AtomStart {
+    /// With `~`, which a `{` may follow (a literal8).
+    Tilde,
+    Other,
 }
 
 /// Where a byte of a command line stands with respect to quoted strings
@@ -241,6 +267,16 @@ mod tests {
             Some(LexError::MissingQuote)
         );
         assert_eq!(error(b"SELECT INBOX x\ry\r\n"), Some(LexError::CrWithoutLf));
+    }
+
+    #[test]
+    fn a_quote_or_brace_inside_an_atom_but_not_where_an_argument_starts() {
+        assert_eq!(check_line(b"IN\"BOX"), Some(LexError::InvalidAtom));
+        assert_eq!(check_line(b"1 FL{AGS"), Some(LexError::InvalidAtom));
+        assert_eq!(check_line(b"(a b{)"), Some(LexError::InvalidAtom));
+        assert_eq!(check_line(b"\"a\" (\"b\") {3}"), None);
+        assert_eq!(check_line(b"INBOX ~{3}"), None);
+        assert_eq!(check_line(b"INBOX x~{3}"), Some(LexError::InvalidAtom));
     }
 
     #[test]

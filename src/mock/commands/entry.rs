@@ -200,7 +200,7 @@ fn refused_bytes(
     } else {
         name.to_owned()
     };
-    if lexical::IGNORES_ARGUMENTS.contains(&name) {
+    if lexical::IGNORES_ARGUMENTS.contains(&name) || lexical::LOGIN_ONLY.contains(&name) {
         return None;
     }
     let error = lexical::check(message, args_at)?;
@@ -557,6 +557,10 @@ fn after_login(
     }
     let Some(cmd) = command else {
         diagnose(cx, tag, parsed);
+        // imap-login's commands are unknown after login, whatever their arguments.
+        if let Some(name) = parsed.name.filter(|n| lexical::LOGIN_ONLY.contains(n)) {
+            return Done::bad(tag, w::command_error(name, "Unknown command"));
+        }
         let selected = cx.conn.selected.is_some();
         if let Some(done) = parsed
             .name

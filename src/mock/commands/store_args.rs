@@ -27,8 +27,6 @@ enum Arg {
 
 /// Why the arguments could not be read.
 enum Unread {
-    /// A `"` or `{` inside an atom: Dovecot's parser says so.
-    InvalidAtom,
     /// A list still open at the end of the command (a literal inside it hid that
     /// from the first line's checks).
     Unclosed,
@@ -95,8 +93,9 @@ fn args(line: &[u8], at: &mut usize, nested: bool) -> Result<Vec<Arg>, Unread> {
             _ => {
                 let start = *at;
                 while *at < line.len() && !matches!(line[*at], b' ' | b'(' | b')') {
+                    // Refused for every command before STORE reads (lexical::check_line).
                     if matches!(line[*at], b'"' | b'{') {
-                        return Err(Unread::InvalidAtom);
+                        return Err(Unread::Other);
                     }
                     *at += 1;
                 }
@@ -150,10 +149,6 @@ pub(crate) fn refused(cx: &mut Cx, tag: &str, uid: bool, text: &[u8], at: usize)
     let mut pos = at;
     let list = match args(line, &mut pos, false) {
         Ok(list) => list,
-        Err(Unread::InvalidAtom) => {
-            let text = w::command_error(name, "Invalid characters in atom");
-            return Some(Done::bad(tag, text));
-        }
         Err(Unread::Unclosed) => {
             return Some(Done::bad(tag, w::command_error(name, "Missing ')'")));
         }
