@@ -415,6 +415,24 @@ fn lsub_takes_lists_return_options_as_dovecot_does() {
 }
 
 #[test]
+fn a_name_not_in_modified_utf7_closes_the_selected_mailbox_first() {
+    lab(&format!(
+        r#"
+        S: GREETING
+        C: a1 LOGIN strategos tryhackme
+        S: a1 OK [CAPABILITY CAPS] Logged in
+        C: a2 SELECT INBOX{SELECT_INBOX}
+        S: a2 OK [READ-WRITE] Select completed (0.001 + 0.000 secs).
+        C: a3 EXAMINE &
+        S: * OK [CLOSED] Previous mailbox closed.
+        S: a3 NO Mailbox name is not valid mUTF-7 (0.001 + 0.000 secs).
+        C: a4 FETCH 1 FLAGS
+        S: a4 BAD No mailbox selected (0.001 + 0.000 secs).
+    "#
+    ));
+}
+
+#[test]
 fn special_use_in_the_default_fixture() {
     // GETMETADATA's /private/specialuse (a8, a9) checked against Dovecot 2.3.19 started
     // with --special-use, as this fixture is: the value comes as a literal.

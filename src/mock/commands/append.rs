@@ -47,9 +47,14 @@ pub(crate) enum Verdict {
     },
 }
 
-/// Why APPEND cannot store in `raw`, code first: a name Dovecot refuses before it
-/// looks, or a mailbox that does not exist.
-fn unusable(account: &Account, raw: &str) -> Option<String> {
+/// Why APPEND cannot store in `mailbox`, code first: a name Dovecot refuses before it
+/// looks, or a mailbox that does not exist. cmd-append.c reads the mailbox first and
+/// checks its modified UTF-7 before the flags and the date that follow it.
+fn unusable(account: &Account, mailbox: &Mailbox) -> Option<String> {
+    if crate::mock::lexical::not_mutf7(mailbox) {
+        return Some(crate::mock::lexical::NOT_MUTF7.to_owned());
+    }
+    let raw = &mailbox.raw.text();
     if let Some(refusal) = super::names::refused(raw, false) {
         return Some(format!("[CANNOT] {refusal}"));
     }
@@ -120,7 +125,7 @@ pub(crate) fn check_before_literal(
     let Some(account) = world.account(&user) else {
         return Verdict::NotAppend;
     };
-    if let Some(text) = unusable(account, &mailbox.raw.text()) {
+    if let Some(text) = unusable(account, mailbox) {
         return refuse("NO", text);
     }
     for message in messages {

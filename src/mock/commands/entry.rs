@@ -619,6 +619,13 @@ fn after_login(
     // COPY and MOVE look at their set first (copy_move).
     let copying = matches!(body, CommandBody::Copy { .. } | CommandBody::Move { .. });
     if !copying && lexical::bad_mailbox_name(body) {
+        // cmd-select.c closes the selected mailbox before it looks at the name.
+        if matches!(
+            body,
+            CommandBody::Select { .. } | CommandBody::Examine { .. }
+        ) {
+            select::close_selected(cx);
+        }
         return Done::no(tag, lexical::NOT_MUTF7);
     }
     if matches!(body, CommandBody::GetMetadata { .. }) {
