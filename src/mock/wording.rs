@@ -137,6 +137,17 @@ pub(crate) fn no_mailbox(name: &str) -> String {
     format!("Mailbox doesn't exist: {name}")
 }
 
+/// STATUS's list, or LIST's RETURN (STATUS ()), with no item (status.txt).
+pub(crate) const EMPTY_STATUS_LIST: &str = "Empty status list";
+/// A quoted string, list or literal among STATUS's items (random-args.txt).
+pub(crate) const STATUS_NON_ATOMS: &str = "Status list contains non-atoms";
+
+/// `Invalid status item NAME` (random-status.txt): imap_status_parse_items names the
+/// item as it compared it, upper-cased, in STATUS and in LIST's RETURN (STATUS ...).
+pub(crate) fn invalid_status_item(item: &str) -> String {
+    format!("Invalid status item {}", item.to_ascii_uppercase())
+}
+
 /// `Error in IMAP command NAME: REASON` (battery): the BAD text after login.
 pub(crate) fn command_error(name: &str, reason: &str) -> String {
     format!("Error in IMAP command {name}: {reason}")

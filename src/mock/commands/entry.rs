@@ -762,13 +762,9 @@ pub(super) fn invalid_set(name: &str, uid: bool, first: &[u8], column: usize) ->
 fn status_reason(expected: &str, first: &[u8], column: usize) -> String {
     match first.get(column.saturating_sub(1)) {
         _ if expected == crate::grammar::args::label::STATUS_ITEMS => "Invalid arguments".into(),
-        Some(b')') => "Empty status list".into(),
-        Some(b'"' | b'(' | b'{') => "Status list contains non-atoms".into(),
-        // Dovecot names the item upper-cased, as it compared it.
-        _ => format!(
-            "Invalid status item {}",
-            word_at(first, column).to_ascii_uppercase()
-        ),
+        Some(b')') => w::EMPTY_STATUS_LIST.into(),
+        Some(b'"' | b'(' | b'{') => w::STATUS_NON_ATOMS.into(),
+        _ => w::invalid_status_item(&word_at(first, column)),
     }
 }
 

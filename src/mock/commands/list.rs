@@ -235,11 +235,8 @@ pub(crate) fn reason(d: &crate::grammar::Diagnostic, first: &[u8]) -> Option<Str
         }
         label::LIST_RETURN => "Extra arguments.",
         label::STATUS_ITEMS => "Unknown return options",
-        label::STATUS_ATT if at.first() == Some(&b')') => "Empty status list",
-        // Dovecot names the item upper-cased, as it compared it.
-        label::STATUS_ATT => {
-            return Some(format!("Invalid status item {}", word.to_ascii_uppercase()))
-        }
+        label::STATUS_ATT if at.first() == Some(&b')') => w::EMPTY_STATUS_LIST,
+        label::STATUS_ATT => return Some(w::invalid_status_item(&word)),
         label::LIST_REFERENCE => "Invalid reference.",
         label::LIST_PATTERN => {
             let open = first[..d.column.saturating_sub(1).min(first.len())]

@@ -75,16 +75,14 @@ pub(crate) fn refused_items(text: &[u8]) -> Option<String> {
         .filter(|i| !i.is_empty())
         .peekable();
     if items.peek().is_none() && close < rest.len() {
-        return Some("Empty status list".into());
+        return Some(w::EMPTY_STATUS_LIST.into());
     }
     for item in items {
         if item.starts_with(['"', '(', '{']) {
-            return Some("Status list contains non-atoms".into());
+            return Some(w::STATUS_NON_ATOMS.into());
         }
-        // imap_status_parse_items names the item as it compared it: upper-cased.
-        let upper = item.to_ascii_uppercase();
-        if !KNOWN.contains(&upper.as_str()) {
-            return Some(format!("Invalid status item {upper}"));
+        if !KNOWN.contains(&item.to_ascii_uppercase().as_str()) {
+            return Some(w::invalid_status_item(item));
         }
     }
     None
@@ -112,8 +110,8 @@ pub(crate) enum BadItems {
 impl std::fmt::Display for BadItems {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            BadItems::Empty => f.write_str("Empty status list"),
-            BadItems::Invalid(item) => write!(f, "Invalid status item {item}"),
+            BadItems::Empty => f.write_str(w::EMPTY_STATUS_LIST),
+            BadItems::Invalid(item) => f.write_str(&w::invalid_status_item(&item.to_string())),
         }
     }
 }
